@@ -32,7 +32,10 @@ export default tseslint.config(
     files: ['src/directory/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: restrict([
-      { group: ['**/server/**', '**/cli/**', '**/engine/**', '**/connectors/**'], message: 'directory/ sits below server, cli and engine.' },
+      {
+        group: ['**/server/**', '**/cli/**', '**/engine/**', '**/connectors/**'],
+        message: 'directory/ sits below server, cli and engine.',
+      },
     ]),
   },
   {

@@ -63,13 +63,7 @@ export interface PatchOperationInput {
 }
 
 export type ChangeKind =
-  | 'created'
-  | 'updated'
-  | 'deleted'
-  | 'memberAdded'
-  | 'memberRemoved'
-  | 'assigned'
-  | 'unassigned';
+  'created' | 'updated' | 'deleted' | 'memberAdded' | 'memberRemoved' | 'assigned' | 'unassigned';
 
 export interface ChangeEntry {
   /** Monotonic, gap-tolerant sequence number; consumers keep the last one they handled as a watermark. */
@@ -115,7 +109,12 @@ export interface DirectoryStore {
 
   create(type: ResourceKind, attributes: JsonObject): Promise<StoredResource>;
   get(type: ResourceKind, id: string, options?: ReadOptions): Promise<StoredResource | undefined>;
-  replace(type: ResourceKind, id: string, attributes: JsonObject, options?: WriteOptions): Promise<StoredResource>;
+  replace(
+    type: ResourceKind,
+    id: string,
+    attributes: JsonObject,
+    options?: WriteOptions,
+  ): Promise<StoredResource>;
   /**
    * Applies a SCIM PATCH all-or-nothing. Member additions and removals on a group touch only the
    * named members, never the whole list.

@@ -35,10 +35,7 @@ export interface FunctionSpec {
   /** Exactly one of `call`, `callLazy` or `callAsync` is set. */
   readonly call?: (args: readonly (ExprValue | undefined)[], ctx: EvaluationContext) => ExprValue;
   readonly callLazy?: (args: readonly (Thunk | undefined)[], ctx: EvaluationContext) => ExprValue;
-  readonly callAsync?: (
-    args: readonly (Thunk | undefined)[],
-    ctx: EvaluationContext,
-  ) => Promise<ExprValue>;
+  readonly callAsync?: (args: readonly (Thunk | undefined)[], ctx: EvaluationContext) => Promise<ExprValue>;
 }
 
 /** Errors raised while a function runs (bad date, bad regex at run time, ...): the engine logs them per object. */
