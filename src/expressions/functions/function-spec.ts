@@ -36,6 +36,35 @@ export interface FunctionSpec {
   readonly call?: (args: readonly (ExprValue | undefined)[], ctx: EvaluationContext) => ExprValue;
   readonly callLazy?: (args: readonly (Thunk | undefined)[], ctx: EvaluationContext) => ExprValue;
   readonly callAsync?: (args: readonly (Thunk | undefined)[], ctx: EvaluationContext) => Promise<ExprValue>;
+  /**
+   * How many arguments a call may have, counting omitted positional ones. Set on every built-in:
+   * `params` alone cannot say that Switch repeats key/value pairs or that SelectUniqueValue needs
+   * at least two rules. `max` is undefined when the argument list is open-ended.
+   */
+  readonly arity?: Arity;
+  /**
+   * For variadic functions whose repeating tail is a group (Switch: key, value), the group size;
+   * a call is valid only when the repeated arguments fill whole groups. Defaults to 1.
+   */
+  readonly variadicGroupSize?: number;
+  /**
+   * Optional save-time check of literal arguments (a regex or date format that cannot compile).
+   * Receives the literal value of each argument, or `undefined` where it is not a literal;
+   * returns one message per problem, naming the argument by index.
+   */
+  readonly checkLiterals?: (literals: readonly (ExprValue | undefined)[]) => readonly LiteralProblem[];
+}
+
+/** Bounds on a function's argument count. */
+export interface Arity {
+  readonly min: number;
+  readonly max: number | undefined;
+}
+
+/** A problem a function found in one of its literal arguments at save time. */
+export interface LiteralProblem {
+  readonly argumentIndex: number;
+  readonly message: string;
 }
 
 /** Errors raised while a function runs (bad date, bad regex at run time, ...): the engine logs them per object. */

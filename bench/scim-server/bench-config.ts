@@ -1,0 +1,73 @@
+/**
+ * Settings of the HTTP benchmark, read from the environment so the one npm script serves both a
+ * full run and a quick smoke run (BENCH_QUICK=1).
+ */
+
+/** Which servers take part; the PostgreSQL one only when a database URL is given. */
+export const SERVER_IDS = ['fastify', 'scimmy', 'provisio-sqlite', 'provisio-pg'] as const;
+export type ServerId = (typeof SERVER_IDS)[number];
+
+export interface BenchConfig {
+  readonly quick: boolean;
+  readonly durationSeconds: number;
+  readonly warmupSeconds: number;
+  readonly connections: readonly number[];
+  readonly seedUsers: number;
+  readonly servers: readonly ServerId[];
+  readonly postgresUrl: string | undefined;
+  /** Write bench/scim-server.md (default: on for full runs, off for quick ones). */
+  readonly writeReport: boolean;
+}
+
+function positiveNumber(name: string, fallback: number): number {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0)
+    throw new Error(`${name} must be a non-negative number, got "${raw}"`);
+  return value;
+}
+
+function flag(name: string, fallback: boolean): boolean {
+  const raw = process.env[name];
+  if (raw === undefined || raw === '') return fallback;
+  return raw !== '0' && raw.toLowerCase() !== 'false';
+}
+
+function list(name: string, fallback: string): string[] {
+  return (process.env[name] ?? fallback)
+    .split(',')
+    .map((item) => item.trim())
+    .filter((item) => item !== '');
+}
+
+function isServerId(value: string): value is ServerId {
+  return (SERVER_IDS as readonly string[]).includes(value);
+}
+
+/** Reads the configuration; throws with the variable's name when a value makes no sense. */
+export function readBenchConfig(): BenchConfig {
+  const quick = flag('BENCH_QUICK', false);
+  const postgresUrl = process.env.PROVISIO_BENCH_PG_URL || process.env.PROVISIO_TEST_PG_URL || undefined;
+  const connections = list('BENCH_CONNECTIONS', '10,50').map((item) => {
+    const value = Number.parseInt(item, 10);
+    if (!Number.isInteger(value) || value < 1)
+      throw new Error(`BENCH_CONNECTIONS holds "${item}", not a positive integer`);
+    return value;
+  });
+  const servers = list('BENCH_SERVERS', SERVER_IDS.join(',')).map((item) => {
+    if (!isServerId(item))
+      throw new Error(`BENCH_SERVERS holds "${item}"; known servers: ${SERVER_IDS.join(', ')}`);
+    return item;
+  });
+  return {
+    quick,
+    durationSeconds: positiveNumber('BENCH_DURATION', quick ? 2 : 10),
+    warmupSeconds: positiveNumber('BENCH_WARMUP', quick ? 0 : 2),
+    connections,
+    seedUsers: Math.max(1, Math.floor(positiveNumber('BENCH_USERS', quick ? 1000 : 10_000))),
+    servers: servers.filter((id) => id !== 'provisio-pg' || postgresUrl !== undefined),
+    postgresUrl,
+    writeReport: flag('BENCH_WRITE', !quick),
+  };
+}

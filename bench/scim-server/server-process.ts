@@ -1,0 +1,77 @@
+/**
+ * Starts a server under test in its own Node.js process (TypeScript through tsx) and waits until it
+ * reports that it listens, so the load generator in the parent never competes with it for an event loop.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { ServerMessage, ServerReady } from './server-protocol.js';
+import { SEED_COUNT_ENV } from './server-protocol.js';
+
+/** A running server child: what it reported when ready, and how to stop it. */
+export interface RunningServer extends ServerReady {
+  readonly pid: number;
+  readonly baseUrl: string;
+  stop(): Promise<void>;
+}
+
+/** What to start: a module in this folder plus extra environment. */
+export interface ServerSpec {
+  readonly module: string;
+  readonly env?: Readonly<Record<string, string>>;
+  readonly seedUsers: number;
+  /** How long seeding and start-up may take before the start counts as failed. */
+  readonly startTimeoutMs: number;
+}
+
+function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      resolve();
+    }, timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+  });
+}
+
+/** Forks the server module and resolves once it sends `ready`; rejects with its message if it fails. */
+export function startServer(spec: ServerSpec): Promise<RunningServer> {
+  const modulePath = fileURLToPath(new URL(spec.module, import.meta.url));
+  const child = fork(modulePath, [], {
+    execArgv: ['--import', 'tsx'],
+    env: { ...process.env, ...spec.env, [SEED_COUNT_ENV]: String(spec.seedUsers) },
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const stop = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+    await waitForExit(child, 10_000);
+  };
+  return new Promise<RunningServer>((resolve, reject) => {
+    const timer = setTimeout(() => {
+      void stop();
+      reject(new Error(`${spec.module} did not become ready within ${spec.startTimeoutMs} ms`));
+    }, spec.startTimeoutMs);
+    child.once('exit', (code, signal) => {
+      clearTimeout(timer);
+      reject(new Error(`${spec.module} exited before it was ready (code ${code}, signal ${signal})`));
+    });
+    child.on('message', (message: ServerMessage) => {
+      clearTimeout(timer);
+      if (message.kind === 'failed') {
+        void stop();
+        reject(new Error(`${spec.module} failed to start: ${message.message}`));
+        return;
+      }
+      resolve({
+        ...message,
+        pid: child.pid ?? -1,
+        baseUrl: `http://127.0.0.1:${message.port}`,
+        stop,
+      });
+    });
+  });
+}

@@ -1,0 +1,108 @@
+import type { Kysely } from 'kysely';
+import type { JsonObject } from '../shared/json.js';
+import { isJsonObject } from '../shared/json.js';
+import type { DirectoryDatabase } from './database-types.js';
+import type { DialectAdapter } from './dialect-adapter.js';
+import type { ChangeEntry, ChangeKind, ChangePage, ResourceKind } from './directory-store.js';
+import type { PendingChange } from './store-context.js';
+
+/** Rows per multi-row INSERT into the feed (7 columns: well under both engines' parameter limits). */
+const FEED_INSERT_BATCH = 1000;
+
+/**
+ * Appends `changes` inside `trx` and returns the highest seq written (0 when there were none).
+ * Must be the last statement before commit: on PostgreSQL it takes the feed lock, which is held
+ * until commit, so the lock window is short and seq order equals commit order.
+ */
+export async function appendChanges(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  changes: readonly PendingChange[],
+): Promise<number> {
+  if (changes.length === 0) return 0;
+  await dialect.lockFeed(trx);
+  const at = dialect.time(new Date());
+  let lastSeq = 0;
+  for (let start = 0; start < changes.length; start += FEED_INSERT_BATCH) {
+    const rows = changes.slice(start, start + FEED_INSERT_BATCH).map((change) => ({
+      resource_type: change.resourceType,
+      resource_id: change.resourceId,
+      kind: change.kind,
+      attributes: dialect.json(change.attributes),
+      at,
+      detail: change.detail === undefined ? null : dialect.json(change.detail),
+    }));
+    const inserted = await trx.insertInto('change_feed').values(rows).returning('seq').execute();
+    for (const row of inserted) lastSeq = Math.max(lastSeq, dialect.readInt(row.seq));
+  }
+  await dialect.notify(trx, lastSeq);
+  return lastSeq;
+}
+
+/**
+ * Entries with seq > after, in seq order. A watermark below the pruned horizon means entries the
+ * consumer never saw are gone: it must resync, then follow from the current end of the feed.
+ */
+export async function readChanges(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  after: number,
+  limit: number,
+): Promise<ChangePage> {
+  const horizon = await db.selectFrom('feed_horizon').select('pruned_through').where('id', '=', 1).executeTakeFirst();
+  const prunedThrough = horizon ? dialect.readInt(horizon.pruned_through) : 0;
+  if (after < prunedThrough) {
+    const last = await db.selectFrom('change_feed').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
+    const resumeFrom = last?.seq === null || last?.seq === undefined ? prunedThrough : dialect.readInt(last.seq);
+    return { status: 'resyncRequired', resumeFrom: Math.max(resumeFrom, prunedThrough) };
+  }
+  const rows = await db
+    .selectFrom('change_feed')
+    .selectAll()
+    .where('seq', '>', after)
+    .orderBy('seq')
+    .limit(Math.max(0, Math.floor(limit)))
+    .execute();
+  const entries: ChangeEntry[] = rows.map((row) => {
+    const attributes = dialect.readJson(row.attributes);
+    const detail = row.detail === null ? undefined : dialect.readJson(row.detail);
+    const entry: ChangeEntry = {
+      seq: dialect.readInt(row.seq),
+      resourceType: row.resource_type as ResourceKind,
+      resourceId: row.resource_id,
+      kind: row.kind as ChangeKind,
+      attributes: Array.isArray(attributes) ? attributes.filter((a): a is string => typeof a === 'string') : [],
+      at: dialect.readTime(row.at),
+      ...(isJsonObject(detail) ? { detail: detail as JsonObject } : {}),
+    };
+    return entry;
+  });
+  const lastSeq = entries.length > 0 ? entries[entries.length - 1]!.seq : after;
+  return { status: 'ok', entries, lastSeq };
+}
+
+/** Deletes entries older than `olderThan` and raises the pruned horizon; returns the count deleted. */
+export async function pruneChanges(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  olderThan: Date,
+): Promise<number> {
+  return db.transaction().execute(async (trx) => {
+    const newest = await trx
+      .selectFrom('change_feed')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .where('at', '<', dialect.time(olderThan))
+      .executeTakeFirst();
+    if (newest?.seq === null || newest?.seq === undefined) return 0;
+    const through = dialect.readInt(newest.seq);
+    // Delete by seq, not by time: the horizon must cover every deleted entry.
+    const result = await trx.deleteFrom('change_feed').where('seq', '<=', through).executeTakeFirst();
+    await trx
+      .updateTable('feed_horizon')
+      .set({ pruned_through: through })
+      .where('id', '=', 1)
+      .where('pruned_through', '<', through)
+      .execute();
+    return Number(result.numDeletedRows);
+  });
+}

@@ -1,0 +1,133 @@
+import type { Kysely } from 'kysely';
+import type { JsonValue } from '../shared/json.js';
+import { isJsonObject } from '../shared/json.js';
+import { ScimError } from '../scim/scim-error.js';
+import type { DirectoryDatabase } from './database-types.js';
+import type { ResourceKind } from './directory-store.js';
+import { attributeOf } from './resource-columns.js';
+import { chunk, IN_LIST_CHUNK } from './resource-rows.js';
+import type { PendingChange } from './store-context.js';
+
+/** A member as stored: the id and the type of the resource it names. */
+export interface MemberRef {
+  readonly id: string;
+  readonly type: ResourceKind;
+}
+
+/**
+ * Member ids from a `members` value as clients send it: an array of `{ value, type? }` objects
+ * (RFC 7643 §4.2), a single such object, or bare id strings (a tolerance for lenient clients).
+ * Duplicates collapse. The given `type` is not trusted: the stored resource's type is used.
+ */
+export function parseMemberIds(value: JsonValue | undefined, where: string): string[] {
+  if (value === undefined || value === null) return [];
+  const items = Array.isArray(value) ? value : [value];
+  const ids = new Set<string>();
+  for (const item of items) {
+    const id = typeof item === 'string' ? item : isJsonObject(item) ? attributeOf(item, 'value') : undefined;
+    if (typeof id !== 'string' || id === '') {
+      throw ScimError.invalidValue(`${where}: each member needs a non-empty string "value"`);
+    }
+    ids.add(id);
+  }
+  return [...ids];
+}
+
+/**
+ * Resolves member ids to stored users / groups. Unknown ids and a group naming itself are
+ * invalidValue: RFC 7643 §4.2 members reference existing resources.
+ */
+export async function resolveMembers(
+  trx: Kysely<DirectoryDatabase>,
+  groupId: string,
+  ids: readonly string[],
+): Promise<MemberRef[]> {
+  const found = new Map<string, ResourceKind>();
+  for (const part of chunk(ids, IN_LIST_CHUNK)) {
+    const rows = await trx.selectFrom('resources').select(['id', 'resource_type']).where('id', 'in', part).execute();
+    for (const row of rows) found.set(row.id, row.resource_type);
+  }
+  return ids.map((id) => {
+    if (id === groupId) throw ScimError.invalidValue(`members: a group cannot be a member of itself ("${id}")`);
+    const type = found.get(id);
+    if (type === undefined) throw ScimError.invalidValue(`members: no User or Group with id "${id}"`);
+    return { id, type };
+  });
+}
+
+function memberChange(groupId: string, kind: 'memberAdded' | 'memberRemoved', member: MemberRef): PendingChange {
+  return {
+    resourceType: 'Group',
+    resourceId: groupId,
+    kind,
+    attributes: ['members'],
+    detail: { memberId: member.id, memberType: member.type },
+  };
+}
+
+/** Inserts members not already present; records a memberAdded change for each row inserted. */
+export async function addMembers(
+  trx: Kysely<DirectoryDatabase>,
+  groupId: string,
+  members: readonly MemberRef[],
+  changes: PendingChange[],
+): Promise<number> {
+  let added = 0;
+  for (const part of chunk(members, IN_LIST_CHUNK)) {
+    const rows = await trx
+      .insertInto('group_members')
+      .values(part.map((m) => ({ group_id: groupId, member_id: m.id, member_type: m.type })))
+      .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
+      .returning(['member_id', 'member_type'])
+      .execute();
+    for (const row of rows) changes.push(memberChange(groupId, 'memberAdded', { id: row.member_id, type: row.member_type }));
+    added += rows.length;
+  }
+  return added;
+}
+
+/** Deletes the named members (absent ones are ignored); records a memberRemoved change for each. */
+export async function removeMembers(
+  trx: Kysely<DirectoryDatabase>,
+  groupId: string,
+  ids: readonly string[],
+  changes: PendingChange[],
+): Promise<number> {
+  let removed = 0;
+  for (const part of chunk(ids, IN_LIST_CHUNK)) {
+    const rows = await trx
+      .deleteFrom('group_members')
+      .where('group_id', '=', groupId)
+      .where('member_id', 'in', part)
+      .returning(['member_id', 'member_type'])
+      .execute();
+    for (const row of rows) changes.push(memberChange(groupId, 'memberRemoved', { id: row.member_id, type: row.member_type }));
+    removed += rows.length;
+  }
+  return removed;
+}
+
+/** Current member ids of a group: only for whole-list operations (PUT, replace of `members`). */
+export async function currentMemberIds(trx: Kysely<DirectoryDatabase>, groupId: string): Promise<string[]> {
+  const rows = await trx.selectFrom('group_members').select('member_id').where('group_id', '=', groupId).execute();
+  return rows.map((row) => row.member_id);
+}
+
+/**
+ * Makes the member list equal `ids`: deletes what is no longer listed and inserts what is new, so
+ * the feed records only real changes.
+ */
+export async function setMembers(
+  trx: Kysely<DirectoryDatabase>,
+  groupId: string,
+  ids: readonly string[],
+  changes: PendingChange[],
+): Promise<number> {
+  const wanted = new Set(ids);
+  const current = new Set(await currentMemberIds(trx, groupId));
+  const toRemove = [...current].filter((id) => !wanted.has(id));
+  const toAdd = await resolveMembers(trx, groupId, [...wanted].filter((id) => !current.has(id)));
+  const removed = await removeMembers(trx, groupId, toRemove, changes);
+  const added = await addMembers(trx, groupId, toAdd, changes);
+  return removed + added;
+}

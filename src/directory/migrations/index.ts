@@ -1,0 +1,5 @@
+import { migration0001 } from './0001-initial.js';
+import type { Migration } from './migration.js';
+
+/** Every migration, in id order. Append new ones; never edit or renumber an applied one. */
+export const migrations: readonly Migration[] = [migration0001];

@@ -1,0 +1,121 @@
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import type { LogEvent } from 'kysely';
+import pg from 'pg';
+import { SchemaRegistry } from '../scim/schema/schema-registry.js';
+import type { DirectoryDatabase } from './database-types.js';
+import type { DialectAdapter } from './dialect-adapter.js';
+import { postgresAdapter, sqliteAdapter } from './dialect-adapter.js';
+import type { DirectoryStore } from './directory-store.js';
+import { startPgChangeListener } from './pg-change-listener.js';
+import { runMigrations } from './run-migrations.js';
+import { SqlDirectoryStore } from './sql-directory-store.js';
+import type { ResolverSource, StoreShared } from './store-context.js';
+import { announce } from './store-context.js';
+
+/** How to open a directory store. Exactly one of `sqliteFile` and `postgresUrl`. */
+export interface OpenStoreOptions {
+  /** Path of the SQLite database file; `':memory:'` for a private in-memory database. */
+  readonly sqliteFile?: string;
+  /** A `postgres://` connection string. */
+  readonly postgresUrl?: string;
+  /** PostgreSQL schema to use (created if missing); tests give each file its own. */
+  readonly postgresSchema?: string;
+  /** Schemas for PATCH and in-memory filtering; defaults to the RFC 7643 core schemas. */
+  readonly registry?: SchemaRegistry | ResolverSource;
+  /** PostgreSQL pool size (default 10). */
+  readonly poolSize?: number;
+  /** Called with the SQL of every statement the store runs (diagnostics and tests). */
+  readonly onQuery?: (sql: string) => void;
+  /** PostgreSQL: LISTEN for other processes' changes (default true). */
+  readonly listen?: boolean;
+}
+
+const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+
+function logger(onQuery: ((sql: string) => void) | undefined) {
+  if (!onQuery) return undefined;
+  return (event: LogEvent) => {
+    if (event.level === 'query') onQuery(event.query.sql);
+  };
+}
+
+function sharedState(root: Kysely<DirectoryDatabase>, dialect: DialectAdapter, options: OpenStoreOptions): StoreShared {
+  return {
+    root,
+    dialect,
+    resolvers: options.registry ?? SchemaRegistry.withCoreSchemas(),
+    listeners: new Set(),
+    notifiedSeq: 0,
+    savepointCounter: 0,
+    closers: [],
+  };
+}
+
+/**
+ * Opens a migrated, ready store on SQLite or PostgreSQL.
+ *
+ * SQLite runs in WAL mode with synchronous=NORMAL (commits survive a process crash; a power loss
+ * can drop the last few), foreign keys on and a busy timeout for other processes (the CLI's token
+ * commands) writing at the same time. `case_sensitive_like` makes LIKE match caseExact attributes
+ * correctly: case-insensitive attributes are stored folded, so they never rely on LIKE's folding.
+ */
+export async function openStore(options: OpenStoreOptions): Promise<DirectoryStore> {
+  if ((options.sqliteFile === undefined) === (options.postgresUrl === undefined)) {
+    throw new Error('openStore: give exactly one of sqliteFile and postgresUrl');
+  }
+  if (options.sqliteFile !== undefined) {
+    const database = new Database(options.sqliteFile);
+    database.pragma('journal_mode = WAL');
+    database.pragma('synchronous = NORMAL');
+    database.pragma('foreign_keys = ON');
+    database.pragma('busy_timeout = 5000');
+    database.pragma('case_sensitive_like = ON');
+    const log = logger(options.onQuery);
+    const root = new Kysely<DirectoryDatabase>({ dialect: new SqliteDialect({ database }), ...(log ? { log } : {}) });
+    const shared = sharedState(root, sqliteAdapter, options);
+    await runMigrations(root, sqliteAdapter);
+    return new SqlDirectoryStore(shared);
+  }
+  return openPostgres(options.postgresUrl!, options);
+}
+
+async function openPostgres(url: string, options: OpenStoreOptions): Promise<DirectoryStore> {
+  const schema = options.postgresSchema;
+  if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
+    throw new Error(`openStore: postgresSchema must be a plain identifier, got ${JSON.stringify(schema)}`);
+  }
+  if (schema !== undefined) {
+    const bootstrap = new pg.Client({ connectionString: url });
+    await bootstrap.connect();
+    try {
+      await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
+    } catch (error) {
+      // Two starters creating the schema at once: the loser sees a duplicate; the schema exists.
+      if ((error as { code?: unknown }).code !== '23505' && (error as { code?: unknown }).code !== '42P06') throw error;
+    } finally {
+      await bootstrap.end();
+    }
+  }
+  const pool = new pg.Pool({
+    connectionString: url,
+    max: options.poolSize ?? 10,
+    ...(schema !== undefined ? { options: `-c search_path=${schema}` } : {}),
+  });
+  const channel = `provisio_changes${schema !== undefined ? `_${schema.toLowerCase()}` : ''}`.slice(0, 63);
+  const dialect = postgresAdapter(channel);
+  const log = logger(options.onQuery);
+  const root = new Kysely<DirectoryDatabase>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+  const shared = sharedState(root, dialect, options);
+  try {
+    await runMigrations(root, dialect);
+    if (options.listen ?? true) {
+      const listener = await startPgChangeListener(url, channel, (seq) => announce(shared, seq));
+      shared.closers.push(() => listener.close());
+    }
+  } catch (error) {
+    await root.destroy();
+    throw error;
+  }
+  return new SqlDirectoryStore(shared);
+}

@@ -1,0 +1,200 @@
+import { sql } from 'kysely';
+import type { Kysely, RawBuilder, SqlBool } from 'kysely';
+import type { JsonObject } from '../shared/json.js';
+import type { AttrPath } from '../scim/filter/filter-ast.js';
+import { compileFilter } from '../scim/filter/filter-compiler.js';
+import { parseAttrPath } from '../scim/filter/filter-parser.js';
+import { ScimError } from '../scim/scim-error.js';
+import { SchemaUrn } from '../scim/schema/schema-types.js';
+import type { AttributeResolver } from '../scim/schema/schema-types.js';
+import type { DirectoryDatabase } from './database-types.js';
+import type { DialectAdapter } from './dialect-adapter.js';
+import type { ListQuery, ListResult, ResourceKind, StoredResource } from './directory-store.js';
+import { filterToSql, SQL_TRUE } from './filter-to-sql.js';
+import type { ResourceRow } from './resource-rows.js';
+import { loadGroupsOf, loadMembers, materialise, rowToResource } from './resource-rows.js';
+import { resourceComparator } from './sort-resources.js';
+
+/** Rows fetched per keyset page when filtering or sorting in memory. */
+export const CANDIDATE_BATCH = 500;
+
+/**
+ * Most matches a query may sort in memory (sortBy on an attribute without a column, or a filter
+ * that needs in-memory evaluation combined with sortBy). Beyond it the query fails with 400
+ * tooMany (RFC 7644 §3.12: "more results than the server is willing to calculate"); narrowing the
+ * filter or sorting by an indexed attribute avoids it.
+ */
+export const IN_MEMORY_SORT_CAP = 10_000;
+
+/** Columns that sort in SQL, per lower-cased sortBy path. */
+const SORT_COLUMNS: Record<ResourceKind, Record<string, string>> = {
+  User: {
+    id: 'r.id',
+    username: 'r.user_name',
+    externalid: 'r.external_id',
+    displayname: 'r.display_name',
+    'meta.created': 'r.created',
+    'meta.lastmodified': 'r.last_modified',
+  },
+  Group: {
+    id: 'r.id',
+    externalid: 'r.external_id',
+    displayname: 'r.display_name',
+    'meta.created': 'r.created',
+    'meta.lastmodified': 'r.last_modified',
+  },
+};
+
+function sortColumn(type: ResourceKind, path: AttrPath): string | undefined {
+  const core = type === 'User' ? SchemaUrn.user : SchemaUrn.group;
+  if (path.uri !== undefined && path.uri.toLowerCase() !== core.toLowerCase()) return undefined;
+  const key = path.subAttr === undefined ? path.name : `${path.name}.${path.subAttr}`;
+  return SORT_COLUMNS[type][key.toLowerCase()];
+}
+
+/** The resource as the evaluator sees it: attributes plus `id` and `meta` (RFC 7643 §3.1). */
+function evaluationView(resource: StoredResource): JsonObject {
+  return {
+    ...resource.attributes,
+    id: resource.id,
+    meta: {
+      resourceType: resource.resourceType,
+      created: resource.created.toISOString(),
+      lastModified: resource.lastModified.toISOString(),
+      version: `W/"${resource.version}"`,
+    },
+  };
+}
+
+function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: RawBuilder<SqlBool>) {
+  return db.selectFrom('resources as r').where('r.resource_type', '=', type).where(where);
+}
+
+/**
+ * Runs a SCIM list query (RFC 7644 §3.4.2). Filters and sorts that map to columns run entirely in
+ * SQL. Otherwise SQL narrows to a superset and the filter is evaluated in memory over candidates
+ * streamed in id order, CANDIDATE_BATCH rows at a time, so memory stays bounded by the page (or by
+ * IN_MEMORY_SORT_CAP when the matches must be sorted in memory).
+ */
+export async function listResources(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  query: ListQuery,
+  resolver: AttributeResolver | undefined,
+): Promise<ListResult> {
+  const plan = query.filter
+    ? filterToSql(query.filter, type)
+    : { where: SQL_TRUE, exact: true, needsMembers: false, needsGroups: false };
+  const sortPath = query.sortBy === undefined ? undefined : parseAttrPath(query.sortBy);
+  const column = sortPath ? sortColumn(type, sortPath) : 'r.id';
+  const descending = query.sortOrder === 'descending';
+  const offset = Math.max(0, Math.floor(query.startIndex) - 1);
+  const count = Math.max(0, Math.floor(query.count));
+
+  if (plan.exact && column !== undefined) {
+    const total = await baseQuery(db, type, plan.where)
+      .select((eb) => eb.fn.countAll<number | string>().as('n'))
+      .executeTakeFirstOrThrow();
+    const totalResults = Number(total.n);
+    if (count === 0 || offset >= totalResults) return { totalResults, resources: [] };
+    const rows = await baseQuery(db, type, plan.where)
+      .selectAll('r')
+      .orderBy(sql.ref(column), (ob) => (descending ? ob.desc() : ob.asc()).nullsLast())
+      .orderBy('r.id')
+      .limit(count)
+      .offset(offset)
+      .execute();
+    return { totalResults, resources: await materialise(db, dialect, rows, query) };
+  }
+
+  const predicate = query.filter && !plan.exact ? compileFilter(query.filter, resolver) : () => true;
+  const matches = async (batch: readonly ResourceRow[]): Promise<{ row: ResourceRow; view: JsonObject }[]> => {
+    const members = plan.needsMembers
+      ? await loadMembers(db, batch.filter((r) => r.resource_type === 'Group').map((r) => r.id))
+      : undefined;
+    const out: { row: ResourceRow; view: JsonObject }[] = [];
+    for (const row of batch) {
+      const extra: JsonObject = {};
+      const groupMembers = members?.get(row.id);
+      if (groupMembers && groupMembers.length > 0) extra.members = groupMembers;
+      if (plan.needsGroups && row.resource_type === 'User') {
+        const groups = await loadGroupsOf(db, dialect, row.id);
+        if (groups.length > 0) extra.groups = groups;
+      }
+      const view = evaluationView(rowToResource(row, dialect, extra));
+      if (predicate(view)) out.push({ row, view });
+    }
+    return out;
+  };
+
+  const sorted = sortPath !== undefined && sortColumn(type, sortPath) !== 'r.id';
+  let totalResults = 0;
+  const window: ResourceRow[] = [];
+  const collected: { row: ResourceRow; view: JsonObject }[] = [];
+  let lastId: string | undefined;
+  for (;;) {
+    let batchQuery = baseQuery(db, type, plan.where).selectAll('r').orderBy('r.id').limit(CANDIDATE_BATCH);
+    if (lastId !== undefined) batchQuery = batchQuery.where('r.id', '>', lastId);
+    const batch = await batchQuery.execute();
+    if (batch.length === 0) break;
+    lastId = batch[batch.length - 1]!.id;
+    for (const match of await matches(batch)) {
+      if (sorted) {
+        collected.push(match);
+        if (collected.length > IN_MEMORY_SORT_CAP) {
+          throw ScimError.badRequest(
+            'tooMany',
+            `sortBy "${query.sortBy}" with this filter matches more than ${IN_MEMORY_SORT_CAP} resources; narrow the filter or sort by an indexed attribute`,
+          );
+        }
+      } else {
+        // Candidates arrive in id order, the default sort: keep only the requested page.
+        if (totalResults >= offset && window.length < count) window.push(match.row);
+        totalResults += 1;
+      }
+    }
+    if (batch.length < CANDIDATE_BATCH) break;
+  }
+  if (!sorted) {
+    if (descending) {
+      // Descending by id: the page counted from the end of the ascending stream.
+      return listDescendingById(db, dialect, type, query, plan.where, matches, totalResults, offset, count);
+    }
+    return { totalResults, resources: await materialise(db, dialect, window, query) };
+  }
+  const compare = resourceComparator(sortPath!, descending, resolver);
+  collected.sort((a, b) => compare(a.view, b.view));
+  const page = collected.slice(offset, offset + count).map((m) => m.row);
+  return { totalResults: collected.length, resources: await materialise(db, dialect, page, query) };
+}
+
+/** Rare case (sortOrder descending without sortBy, in-memory filter): a second pass in reverse id order. */
+async function listDescendingById(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  query: ListQuery,
+  where: RawBuilder<SqlBool>,
+  matches: (batch: readonly ResourceRow[]) => Promise<{ row: ResourceRow }[]>,
+  totalResults: number,
+  offset: number,
+  count: number,
+): Promise<ListResult> {
+  const window: ResourceRow[] = [];
+  let seen = 0;
+  let lastId: string | undefined;
+  while (window.length < count) {
+    let batchQuery = baseQuery(db, type, where).selectAll('r').orderBy('r.id', 'desc').limit(CANDIDATE_BATCH);
+    if (lastId !== undefined) batchQuery = batchQuery.where('r.id', '<', lastId);
+    const batch = await batchQuery.execute();
+    if (batch.length === 0) break;
+    lastId = batch[batch.length - 1]!.id;
+    for (const { row } of await matches(batch)) {
+      if (seen >= offset && window.length < count) window.push(row);
+      seen += 1;
+    }
+    if (batch.length < CANDIDATE_BATCH) break;
+  }
+  return { totalResults, resources: await materialise(db, dialect, window, query) };
+}

@@ -1,0 +1,162 @@
+import type { Kysely } from 'kysely';
+import type { JsonObject, JsonValue } from '../shared/json.js';
+import { isJsonObject } from '../shared/json.js';
+import { printPatchPath } from '../scim/filter/filter-printer.js';
+import { applyPatch } from '../scim/patch/apply-patch.js';
+import { parsePatchRequest } from '../scim/patch/parse-patch-request.js';
+import type { PatchOperation } from '../scim/patch/patch-types.js';
+import { ScimError } from '../scim/scim-error.js';
+import type { AttributeResolver } from '../scim/schema/schema-types.js';
+import { SchemaUrn } from '../scim/schema/schema-types.js';
+import type { DirectoryDatabase } from './database-types.js';
+import type { DialectAdapter } from './dialect-adapter.js';
+import type { PatchOperationInput, ResourceKind, WriteOptions } from './directory-store.js';
+import { memberFilterToSql } from './filter-to-sql.js';
+import { addMembers, parseMemberIds, removeMembers, resolveMembers, setMembers } from './member-writes.js';
+import type { ResourceRow } from './resource-rows.js';
+import { loadRow } from './resource-rows.js';
+import { checkRow, touchRow, writeAttributes } from './resource-writes.js';
+import type { PendingChange } from './store-context.js';
+
+function targetsMembers(operation: PatchOperation): boolean {
+  const attr = operation.path?.attr;
+  if (!attr || attr.name.toLowerCase() !== 'members') return false;
+  return attr.uri === undefined || attr.uri.toLowerCase() === SchemaUrn.group.toLowerCase();
+}
+
+/** Splits `{ members: [...], displayName: "x" }` of a path-less operation into its two parts. */
+function splitMembersKey(value: JsonValue | undefined): { members: JsonValue | undefined; rest: JsonObject | undefined } {
+  if (!isJsonObject(value)) return { members: undefined, rest: undefined };
+  let members: JsonValue | undefined;
+  const rest: JsonObject = {};
+  for (const [key, item] of Object.entries(value)) {
+    if (key.toLowerCase() === 'members') members = item;
+    else rest[key] = item;
+  }
+  return { members, rest };
+}
+
+/** Deletes every member, recording each removal. */
+async function removeAllMembers(trx: Kysely<DirectoryDatabase>, groupId: string, changes: PendingChange[]): Promise<number> {
+  const rows = await trx
+    .deleteFrom('group_members')
+    .where('group_id', '=', groupId)
+    .returning(['member_id', 'member_type'])
+    .execute();
+  for (const row of rows) {
+    changes.push({
+      resourceType: 'Group',
+      resourceId: groupId,
+      kind: 'memberRemoved',
+      attributes: ['members'],
+      detail: { memberId: row.member_id, memberType: row.member_type },
+    });
+  }
+  return rows.length;
+}
+
+/**
+ * One operation on `members`, as SQL on group_members: inserts and deletes of the named members
+ * only, so a 100k-member group costs the same as an empty one.
+ */
+async function applyMemberOperation(
+  trx: Kysely<DirectoryDatabase>,
+  groupId: string,
+  operation: PatchOperation,
+  where: string,
+  changes: PendingChange[],
+): Promise<number> {
+  const path = operation.path!;
+  if (path.attr.subAttr !== undefined || path.subAttr !== undefined) {
+    throw ScimError.invalidPath(`${where}: "${printPatchPath(path)}": members are added or removed whole, not by sub-attribute`);
+  }
+  if (path.valueFilter !== undefined) {
+    const condition = memberFilterToSql(path.valueFilter);
+    if (!condition) throw ScimError.invalidPath(`${where}: a members filter may test only "value" and "type"`);
+    if (operation.op === 'add') throw ScimError.invalidPath(`${where}: "add" takes the path "members", without a filter`);
+    // RFC 7644 §3.5.2.2: remove the values the filter matches; replace puts the new values in their place.
+    const rows = await trx
+      .deleteFrom('group_members as m')
+      .where('m.group_id', '=', groupId)
+      .where(condition)
+      .returning(['member_id', 'member_type'])
+      .execute();
+    for (const row of rows) {
+      changes.push({
+        resourceType: 'Group',
+        resourceId: groupId,
+        kind: 'memberRemoved',
+        attributes: ['members'],
+        detail: { memberId: row.member_id, memberType: row.member_type },
+      });
+    }
+    if (operation.op === 'remove') return rows.length;
+    const members = await resolveMembers(trx, groupId, parseMemberIds(operation.value, where));
+    return rows.length + (await addMembers(trx, groupId, members, changes));
+  }
+  switch (operation.op) {
+    case 'add': {
+      const members = await resolveMembers(trx, groupId, parseMemberIds(operation.value, where));
+      return addMembers(trx, groupId, members, changes);
+    }
+    case 'remove':
+      // Entra ID removes members with `path: "members"` and the members in `value`; without a
+      // value the whole attribute goes (RFC 7644 §3.5.2.2).
+      if (operation.value !== undefined && operation.value !== null) {
+        return removeMembers(trx, groupId, parseMemberIds(operation.value, where), changes);
+      }
+      return removeAllMembers(trx, groupId, changes);
+    case 'replace':
+      return setMembers(trx, groupId, parseMemberIds(operation.value, where), changes);
+  }
+}
+
+/**
+ * PATCH (RFC 7644 §3.5.2), all-or-nothing inside the caller's transaction. Operations on a group's
+ * `members` become SQL inserts / deletes; the rest go through applyPatch on the stored attributes.
+ * The version moves only when something changed (Entra ID re-adds existing members routinely).
+ */
+export async function patchResource(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  resolver: AttributeResolver,
+  type: ResourceKind,
+  id: string,
+  input: readonly PatchOperationInput[],
+  options: WriteOptions | undefined,
+  changes: PendingChange[],
+): Promise<ResourceRow> {
+  const operations = parsePatchRequest({ schemas: [SchemaUrn.patchOp], Operations: input as unknown as JsonValue[] });
+  const row = checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
+  const rest: PatchOperation[] = [];
+  let memberChanges = 0;
+  for (const [i, operation] of operations.entries()) {
+    const where = `Operations[${i}]`;
+    if (type === 'Group' && targetsMembers(operation)) {
+      memberChanges += await applyMemberOperation(trx, id, operation, where, changes);
+      continue;
+    }
+    if (type === 'Group' && operation.path === undefined) {
+      const { members, rest: others } = splitMembersKey(operation.value);
+      if (members !== undefined) {
+        const ids = parseMemberIds(members, `${where}.value.members`);
+        memberChanges +=
+          operation.op === 'replace'
+            ? await setMembers(trx, id, ids, changes)
+            : await addMembers(trx, id, await resolveMembers(trx, id, ids), changes);
+        if (others && Object.keys(others).length > 0) rest.push({ op: operation.op, value: others });
+        continue;
+      }
+    }
+    rest.push(operation);
+  }
+  if (rest.length > 0) {
+    const before = dialect.readJson(row.attributes);
+    const result = applyPatch(isJsonObject(before) ? before : {}, rest, { resolver });
+    if (result.changedAttributes.length > 0) {
+      changes.push({ resourceType: type, resourceId: id, kind: 'updated', attributes: result.changedAttributes });
+      return writeAttributes(trx, dialect, row, result.resource);
+    }
+  }
+  return memberChanges > 0 ? touchRow(trx, dialect, row) : row;
+}

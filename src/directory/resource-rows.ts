@@ -1,0 +1,120 @@
+import { sql } from 'kysely';
+import type { Kysely, Selectable } from 'kysely';
+import type { JsonObject, JsonValue } from '../shared/json.js';
+import { isJsonObject } from '../shared/json.js';
+import type { DirectoryDatabase, ResourcesTable } from './database-types.js';
+import type { DialectAdapter } from './dialect-adapter.js';
+import type { ReadOptions, ResourceKind, StoredResource } from './directory-store.js';
+
+/** Parameters per `IN (...)` list: far below SQLite's 32766 and PostgreSQL's 65535. */
+export const IN_LIST_CHUNK = 500;
+
+export type ResourceRow = Selectable<ResourcesTable>;
+
+/** Splits `items` into chunks of at most `size`. */
+export function chunk<T>(items: readonly T[], size: number): T[][] {
+  const chunks: T[][] = [];
+  for (let i = 0; i < items.length; i += size) chunks.push(items.slice(i, i + size));
+  return chunks;
+}
+
+/** Builds a StoredResource from its row; members / groups are attached by the callers that want them. */
+export function rowToResource(row: ResourceRow, dialect: DialectAdapter, extra?: JsonObject): StoredResource {
+  const parsed = dialect.readJson(row.attributes);
+  const attributes: JsonObject = isJsonObject(parsed) ? { ...parsed } : {};
+  if (extra) Object.assign(attributes, extra);
+  return {
+    resourceType: row.resource_type,
+    id: row.id,
+    version: Number(row.version),
+    created: dialect.readTime(row.created),
+    lastModified: dialect.readTime(row.last_modified),
+    attributes,
+  };
+}
+
+/** Loads one resource row of `type`; `forUpdate` locks it on PostgreSQL until the transaction ends. */
+export async function loadRow(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  id: string,
+  forUpdate = false,
+): Promise<ResourceRow | undefined> {
+  let query = db.selectFrom('resources').selectAll().where('id', '=', id).where('resource_type', '=', type);
+  if (forUpdate && dialect.lockRows) query = query.forUpdate();
+  return query.executeTakeFirst();
+}
+
+/** `members` values per group id, as `[{ value, type }]` (RFC 7643 §4.2). */
+export async function loadMembers(
+  db: Kysely<DirectoryDatabase>,
+  groupIds: readonly string[],
+): Promise<Map<string, JsonObject[]>> {
+  const result = new Map<string, JsonObject[]>(groupIds.map((id) => [id, []]));
+  for (const ids of chunk(groupIds, IN_LIST_CHUNK)) {
+    const rows = await db
+      .selectFrom('group_members')
+      .select(['group_id', 'member_id', 'member_type'])
+      .where('group_id', 'in', ids)
+      .orderBy('group_id')
+      .orderBy('member_id')
+      .execute();
+    for (const row of rows) result.get(row.group_id)?.push({ value: row.member_id, type: row.member_type });
+  }
+  return result;
+}
+
+/**
+ * A user's `groups` (RFC 7643 §4.1.2): groups it is a direct member of, plus groups reached through
+ * nested groups, marked "indirect". The recursive query follows group_members upwards; UNION
+ * (not UNION ALL) makes it terminate on membership cycles.
+ */
+export async function loadGroupsOf(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  memberId: string,
+): Promise<JsonObject[]> {
+  const displayExpr =
+    dialect.name === 'postgres' ? sql.raw(`g.attributes->>'displayName'`) : sql.raw(`json_extract(g.attributes, '$.displayName')`);
+  const rows = await sql<{ group_id: string; depth: number | string; display: string | null }>`
+    WITH RECURSIVE ancestry (group_id, depth) AS (
+      SELECT group_id, 0 FROM group_members WHERE member_id = ${memberId}
+      UNION
+      SELECT gm.group_id, 1 FROM group_members gm JOIN ancestry a ON gm.member_id = a.group_id
+    )
+    SELECT a.group_id, MIN(a.depth) AS depth, ${displayExpr} AS display
+    FROM ancestry a JOIN resources g ON g.id = a.group_id
+    GROUP BY a.group_id, ${displayExpr}
+    ORDER BY a.group_id`.execute(db);
+  return rows.rows.map((row) => {
+    const value: JsonObject = { value: row.group_id };
+    if (typeof row.display === 'string') value.display = row.display;
+    value.type = Number(row.depth) === 0 ? 'direct' : 'indirect';
+    return value;
+  });
+}
+
+/** Attaches members / groups to rows as asked, and converts them. */
+export async function materialise(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  rows: readonly ResourceRow[],
+  options: ReadOptions | undefined,
+): Promise<StoredResource[]> {
+  const includeMembers = options?.includeMembers ?? true;
+  const includeGroups = options?.includeGroups ?? true;
+  const groupIds = includeMembers ? rows.filter((r) => r.resource_type === 'Group').map((r) => r.id) : [];
+  const members = groupIds.length > 0 ? await loadMembers(db, groupIds) : new Map<string, JsonObject[]>();
+  const resources: StoredResource[] = [];
+  for (const row of rows) {
+    const extra: JsonObject = {};
+    if (row.resource_type === 'Group' && includeMembers) extra.members = (members.get(row.id) ?? []) as JsonValue[];
+    if (row.resource_type === 'User' && includeGroups) {
+      const groups = await loadGroupsOf(db, dialect, row.id);
+      if (groups.length > 0) extra.groups = groups;
+    }
+    resources.push(rowToResource(row, dialect, extra));
+  }
+  return resources;
+}

@@ -1,0 +1,255 @@
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { JsonObject } from '../shared/json.js';
+import { ScimError } from '../scim/scim-error.js';
+import type { DirectoryDatabase } from './database-types.js';
+import type { DialectAdapter } from './dialect-adapter.js';
+import type { ResourceKind, StoredResource, WriteOptions } from './directory-store.js';
+import { addMembers, parseMemberIds, resolveMembers, setMembers } from './member-writes.js';
+import {
+  attributeOf,
+  changedAttributeNames,
+  extractColumns,
+  extractEmails,
+  storableAttributes,
+} from './resource-columns.js';
+import type { ResourceRow } from './resource-rows.js';
+import { chunk, loadRow } from './resource-rows.js';
+import type { PendingChange } from './store-context.js';
+
+/** Resources per multi-row INSERT in createMany (11 columns each). */
+const RESOURCE_INSERT_BATCH = 400;
+
+/**
+ * Turns a unique-index violation into 409 uniqueness naming the attribute (RFC 7644 §3.3);
+ * anything else is rethrown as is.
+ */
+export function mapUniqueViolation(error: unknown, dialect: DialectAdapter, type: ResourceKind, attributes?: JsonObject): never {
+  const index = dialect.uniqueViolation(error);
+  if (index === undefined) throw error;
+  if (index.includes('user_name')) {
+    const value = attributes ? attributeOf(attributes, 'userName') : undefined;
+    throw ScimError.uniqueness(`userName ${JSON.stringify(value ?? '')} is already taken (userName is unique, case-insensitively)`);
+  }
+  if (index.includes('display_name')) {
+    const value = attributes ? attributeOf(attributes, 'displayName') : undefined;
+    throw ScimError.uniqueness(`A ${type} with displayName ${JSON.stringify(value ?? '')} already exists`);
+  }
+  if (index.includes('api_tokens')) throw ScimError.uniqueness('A token with that name already exists');
+  throw ScimError.uniqueness(`${type}: a unique value is already taken (${index})`);
+}
+
+/** Throws 404 / 412 unless `row` exists and matches the If-Match version. */
+export function checkRow(
+  row: ResourceRow | undefined,
+  type: ResourceKind,
+  id: string,
+  options: WriteOptions | undefined,
+): ResourceRow {
+  if (!row) throw ScimError.notFound(`${type} "${id}" not found`);
+  if (options?.ifMatchVersion !== undefined && Number(row.version) !== options.ifMatchVersion) {
+    throw ScimError.preconditionFailed(
+      `${type} "${id}" is at version ${row.version}, not ${options.ifMatchVersion} (If-Match)`,
+    );
+  }
+  return row;
+}
+
+function emailRows(type: ResourceKind, id: string, attributes: JsonObject) {
+  return extractEmails(type, attributes).map((email) => ({ resource_id: id, ...email }));
+}
+
+/** Inserts prepared resources with multi-row INSERTs; the caller owns the transaction. */
+async function insertResources(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  items: readonly JsonObject[],
+  changes: PendingChange[],
+): Promise<StoredResource[]> {
+  const now = new Date();
+  const prepared = items.map((item) => {
+    const { stored, members } = storableAttributes(item);
+    return { id: randomUUID(), stored, members };
+  });
+  for (const part of chunk(prepared, RESOURCE_INSERT_BATCH)) {
+    try {
+      await trx
+        .insertInto('resources')
+        .values(
+          part.map((p) => ({
+            id: p.id,
+            resource_type: type,
+            version: 1,
+            created: dialect.time(now),
+            last_modified: dialect.time(now),
+            ...extractColumns(type, p.stored),
+            attributes: dialect.json(p.stored),
+          })),
+        )
+        .execute();
+    } catch (error) {
+      // Name the offending resource when the batch holds one: find it by re-checking singly.
+      mapUniqueViolation(error, dialect, type, part.length === 1 ? part[0]?.stored : await findDuplicate(trx, type, part.map((p) => p.stored)));
+    }
+    const emails = part.flatMap((p) => emailRows(type, p.id, p.stored));
+    for (const rows of chunk(emails, RESOURCE_INSERT_BATCH)) {
+      await trx.insertInto('resource_emails').values(rows).execute();
+    }
+  }
+  const results: StoredResource[] = [];
+  for (const p of prepared) {
+    const attributes = { ...p.stored };
+    if (type === 'Group' && p.members !== undefined) {
+      const members = await resolveMembers(trx, p.id, parseMemberIds(p.members, 'members'));
+      await addMembers(trx, p.id, members, []);
+      if (members.length > 0) attributes.members = members.map((m) => ({ value: m.id, type: m.type }));
+    }
+    changes.push({ resourceType: type, resourceId: p.id, kind: 'created', attributes: Object.keys(attributes).sort() });
+    results.push({ resourceType: type, id: p.id, version: 1, created: now, lastModified: now, attributes });
+  }
+  return results;
+}
+
+/** The first item of a failed batch that collides with a stored resource or an earlier item. */
+async function findDuplicate(
+  trx: Kysely<DirectoryDatabase>,
+  type: ResourceKind,
+  items: readonly JsonObject[],
+): Promise<JsonObject | undefined> {
+  const seen = new Set<string>();
+  for (const item of items) {
+    const columns = extractColumns(type, item);
+    const key = type === 'User' ? columns.user_name : columns.display_name;
+    if (key === null) continue;
+    if (seen.has(key)) return item;
+    seen.add(key);
+    const column = type === 'User' ? 'user_name' : 'display_name';
+    const hit = await trx
+      .selectFrom('resources')
+      .select('id')
+      .where(column, '=', key)
+      .where('resource_type', '=', type)
+      .executeTakeFirst();
+    if (hit) return item;
+  }
+  return undefined;
+}
+
+/** Creates resources (one or many) in the caller's transaction. */
+export function createResources(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  items: readonly JsonObject[],
+  changes: PendingChange[],
+): Promise<StoredResource[]> {
+  return insertResources(trx, dialect, type, items, changes);
+}
+
+/**
+ * Writes new attributes for a locked row: version + 1, lastModified now, indexed columns and
+ * email rows refreshed. Returns the updated row.
+ */
+export async function writeAttributes(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  row: ResourceRow,
+  attributes: JsonObject,
+): Promise<ResourceRow> {
+  const type = row.resource_type;
+  const now = dialect.time(new Date());
+  const columns = extractColumns(type, attributes);
+  const version = Number(row.version) + 1;
+  try {
+    await trx
+      .updateTable('resources')
+      .set({ version, last_modified: now, ...columns, attributes: dialect.json(attributes) })
+      .where('id', '=', row.id)
+      .execute();
+  } catch (error) {
+    mapUniqueViolation(error, dialect, type, attributes);
+  }
+  if (type === 'User') {
+    await trx.deleteFrom('resource_emails').where('resource_id', '=', row.id).execute();
+    const emails = emailRows(type, row.id, attributes);
+    for (const rows of chunk(emails, RESOURCE_INSERT_BATCH)) {
+      await trx.insertInto('resource_emails').values(rows).execute();
+    }
+  }
+  return { ...row, version, last_modified: now, ...columns, attributes: dialect.json(attributes) };
+}
+
+/** Bumps version and lastModified only: membership changed, attributes did not. */
+export async function touchRow(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  row: ResourceRow,
+): Promise<ResourceRow> {
+  const now = dialect.time(new Date());
+  const version = Number(row.version) + 1;
+  await trx.updateTable('resources').set({ version, last_modified: now }).where('id', '=', row.id).execute();
+  return { ...row, version, last_modified: now };
+}
+
+/**
+ * PUT (RFC 7644 §3.5.1): the new attributes replace the stored ones; for a group, a `members` key
+ * sets the member list (absent leaves it as it is, since clients replacing a group's profile
+ * commonly omit a huge member list). Nothing changes, not even the version, when the content is equal.
+ */
+export async function replaceResource(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  id: string,
+  input: JsonObject,
+  options: WriteOptions | undefined,
+  changes: PendingChange[],
+): Promise<ResourceRow> {
+  const row = checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
+  const { stored, members } = storableAttributes(input);
+  const before = dialect.readJson(row.attributes) as JsonObject;
+  const changed = changedAttributeNames(before, stored);
+  let memberChanges = 0;
+  if (type === 'Group' && members !== undefined) {
+    memberChanges = await setMembers(trx, id, parseMemberIds(members, 'members'), changes);
+  }
+  if (changed.length > 0) {
+    changes.push({ resourceType: type, resourceId: id, kind: 'updated', attributes: changed });
+    return writeAttributes(trx, dialect, row, stored);
+  }
+  return memberChanges > 0 ? touchRow(trx, dialect, row) : row;
+}
+
+/**
+ * Deletes a resource. Memberships and assignments go with it (the foreign keys cascade); each is
+ * first recorded in the feed, and groups that lose a member get a new version.
+ */
+export async function deleteResource(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  id: string,
+  options: WriteOptions | undefined,
+  changes: PendingChange[],
+): Promise<void> {
+  checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
+  const memberships = await trx.selectFrom('group_members').select('group_id').where('member_id', '=', id).execute();
+  for (const { group_id } of memberships) {
+    const group = await loadRow(trx, dialect, 'Group', group_id, true);
+    if (group) await touchRow(trx, dialect, group);
+    changes.push({
+      resourceType: 'Group',
+      resourceId: group_id,
+      kind: 'memberRemoved',
+      attributes: ['members'],
+      detail: { memberId: id, memberType: type },
+    });
+  }
+  const assignments = await trx.selectFrom('app_assignments').select('app_id').where('principal_id', '=', id).execute();
+  for (const { app_id } of assignments) {
+    changes.push({ resourceType: type, resourceId: id, kind: 'unassigned', attributes: [], detail: { appId: app_id } });
+  }
+  await trx.deleteFrom('resources').where('id', '=', id).execute();
+  changes.push({ resourceType: type, resourceId: id, kind: 'deleted', attributes: [] });
+}

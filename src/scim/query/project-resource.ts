@@ -1,0 +1,195 @@
+/**
+ * Shapes a resource for a response (RFC 7644 §3.4.2.5 and §3.9) by the `returned` characteristic
+ * (RFC 7643 §2.2 / §7):
+ * - always: returned whatever the request says (id);
+ * - never: never returned (password);
+ * - default: returned unless `attributes` is given and does not name it, or `excludedAttributes` does;
+ * - request: returned only when `attributes` names it.
+ * Naming `name.givenName` returns `name` with only that sub-attribute; naming a complex attribute
+ * returns its default sub-attributes; naming a schema URN returns that whole extension.
+ *
+ * Compile once per request with compileProjection and apply per resource: list responses project
+ * many resources with the same parameters. Values that are kept whole are shared, not copied.
+ */
+import type { JsonObject, JsonValue } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import type { AttributeDefinition, AttributeResolver, ResolvedAttribute } from '../schema/schema-types.js';
+import { parseAttributeList, type AttributeSelector } from './attribute-list.js';
+
+/** The two request parameters; strings are parsed with parseAttributeList. */
+export interface ProjectionOptions {
+  attributes?: readonly AttributeSelector[] | string | undefined;
+  excludedAttributes?: readonly AttributeSelector[] | string | undefined;
+}
+
+interface Selection {
+  /** Keyed `schemaUrnLower|attrNameLower`; `undefined` subs means the whole attribute. */
+  readonly attributes: Map<string, Set<string> | undefined>;
+  /** Lower-cased schema URNs selected as a whole. */
+  readonly schemas: Set<string>;
+}
+
+/** A projection compiled from the request parameters. */
+export interface Projection {
+  apply(resource: JsonObject): JsonObject;
+}
+
+function toSelectors(value: readonly AttributeSelector[] | string | undefined, parameter: string): readonly AttributeSelector[] | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? parseAttributeList(value, parameter) : value;
+  return list.length === 0 ? undefined : list;
+}
+
+function keyOf(r: ResolvedAttribute): string {
+  return `${r.schema.toLowerCase()}|${r.attribute.name.toLowerCase()}`;
+}
+
+function compileSelection(resolver: AttributeResolver, selectors: readonly AttributeSelector[]): Selection {
+  const selection: Selection = { attributes: new Map(), schemas: new Set() };
+  for (const s of selectors) {
+    const resolved = resolver.resolve(s.uri, s.name, s.subAttr);
+    if (!resolved) {
+      // Not an attribute: a bare schema URN selects that schema; anything else names nothing
+      // this resource type has, and RFC 7644 does not ask for an error.
+      if (s.uri !== undefined && s.subAttr === undefined) selection.schemas.add(s.text.toLowerCase());
+      continue;
+    }
+    const key = keyOf(resolved);
+    if (resolved.subAttribute === undefined) {
+      selection.attributes.set(key, undefined);
+    } else if (!selection.attributes.has(key) || selection.attributes.get(key) !== undefined) {
+      const subs = selection.attributes.get(key) ?? new Set<string>();
+      subs.add(resolved.subAttribute.name.toLowerCase());
+      selection.attributes.set(key, subs);
+    }
+  }
+  return selection;
+}
+
+/** Compiles `attributes` / `excludedAttributes` for one resource type. Throws ScimError invalidPath on bad paths. */
+export function compileProjection(resolver: AttributeResolver, options: ProjectionOptions = {}): Projection {
+  const included = toSelectors(options.attributes, 'attributes');
+  const excluded = toSelectors(options.excludedAttributes, 'excludedAttributes');
+  const inc = included ? compileSelection(resolver, included) : undefined;
+  const exc = excluded ? compileSelection(resolver, excluded) : undefined;
+
+  /** The projected value of one attribute, or undefined to leave it out. */
+  function project(resolved: ResolvedAttribute, value: JsonValue): JsonValue | undefined {
+    const def = resolved.attribute;
+    if (def.returned === 'never') return undefined;
+    if (def.returned === 'always') return filterSubs(def, value, undefined, undefined);
+    const schemaLower = resolved.schema.toLowerCase();
+    const key = keyOf(resolved);
+    let includeSubs: Set<string> | undefined;
+    if (inc) {
+      const whole = inc.schemas.has(schemaLower);
+      if (!whole && !inc.attributes.has(key)) return undefined;
+      includeSubs = whole ? undefined : inc.attributes.get(key);
+    } else if (def.returned === 'request') {
+      return undefined;
+    }
+    let excludeSubs: Set<string> | undefined;
+    if (exc) {
+      if (exc.schemas.has(schemaLower)) return undefined;
+      if (exc.attributes.has(key)) {
+        excludeSubs = exc.attributes.get(key);
+        if (excludeSubs === undefined) return undefined;
+      }
+    }
+    return filterSubs(def, value, includeSubs, excludeSubs);
+  }
+
+  return {
+    apply(resource: JsonObject): JsonObject {
+      const out: JsonObject = {};
+      let droppedExtension: Set<string> | undefined;
+      for (const key of Object.keys(resource)) {
+        const value = resource[key] as JsonValue;
+        if (key === 'schemas') {
+          out.schemas = value;
+          continue;
+        }
+        const resolved = resolver.resolve(undefined, key);
+        if (resolved && !resolved.isExtension) {
+          const projected = project(resolved, value);
+          if (projected !== undefined) out[key] = projected;
+          continue;
+        }
+        if (isJsonObject(value) && key.length > 4 && key.slice(0, 4).toLowerCase() === 'urn:') {
+          const ext: JsonObject = {};
+          let any = false;
+          for (const name of Object.keys(value)) {
+            const r = resolver.resolve(key, name);
+            if (!r) continue;
+            const projected = project(r, value[name] as JsonValue);
+            if (projected !== undefined) {
+              ext[name] = projected;
+              any = true;
+            }
+          }
+          if (any) out[key] = ext;
+          else (droppedExtension ??= new Set()).add(key.toLowerCase());
+          continue;
+        }
+        // Data the schema does not describe is returned only when nothing was selected.
+        if (!inc) out[key] = value;
+      }
+      // An extension left out of the body is left out of `schemas` too (RFC 7643 §3).
+      if (droppedExtension && Array.isArray(out.schemas)) {
+        const dropped = droppedExtension;
+        out.schemas = out.schemas.filter((s) => typeof s !== 'string' || !dropped.has(s.toLowerCase()));
+      }
+      return out;
+    },
+  };
+}
+
+/** Applies sub-attribute selection and sub-attribute `returned` to a complex value. */
+function filterSubs(
+  def: AttributeDefinition,
+  value: JsonValue,
+  include: Set<string> | undefined,
+  exclude: Set<string> | undefined,
+): JsonValue | undefined {
+  if (def.type !== 'complex' || !def.subAttributes) return value;
+  const subs = def.subAttributes;
+  const needsWork =
+    include !== undefined || exclude !== undefined || subs.some((s) => s.returned === 'never' || s.returned === 'request');
+  if (!needsWork) return value;
+  const one = (item: JsonValue): JsonObject | undefined => {
+    if (!isJsonObject(item)) return undefined;
+    const out: JsonObject = {};
+    let any = false;
+    for (const k of Object.keys(item)) {
+      const lower = k.toLowerCase();
+      const sub = subs.find((s) => s.name.toLowerCase() === lower);
+      if (sub && !keepSub(sub, lower, include, exclude)) continue;
+      if (!sub && include) continue;
+      out[k] = item[k] as JsonValue;
+      any = true;
+    }
+    return any ? out : undefined;
+  };
+  if (Array.isArray(value)) {
+    const out: JsonValue[] = [];
+    for (const item of value) {
+      const projected = one(item);
+      if (projected) out.push(projected);
+    }
+    return out.length > 0 ? out : undefined;
+  }
+  return one(value);
+}
+
+function keepSub(sub: AttributeDefinition, lower: string, include: Set<string> | undefined, exclude: Set<string> | undefined): boolean {
+  if (sub.returned === 'never') return false;
+  if (sub.returned === 'always') return true;
+  if (include) return include.has(lower);
+  if (sub.returned === 'request') return false;
+  return !exclude?.has(lower);
+}
+
+/** One-off projection of a single resource; see compileProjection for lists. */
+export function projectResource(resource: JsonObject, resolver: AttributeResolver, options: ProjectionOptions = {}): JsonObject {
+  return compileProjection(resolver, options).apply(resource);
+}

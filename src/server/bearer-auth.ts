@@ -1,0 +1,63 @@
+/**
+ * Bearer-token authentication of the SCIM endpoints (RFC 6750). A missing or wrong token gets 401
+ * with `WWW-Authenticate: Bearer realm="provisio"` (§3: with error="invalid_token" when a token was
+ * presented); a read-only token gets 403 on anything that writes.
+ */
+import type { FastifyRequest } from 'fastify';
+import type { ApiTokenRecord, DirectoryStore } from '../directory/directory-store.js';
+import { verifyToken } from './api-token.js';
+import { HttpError } from './error-response.js';
+
+export const AUTH_REALM = 'provisio';
+
+/** How often last-used is written per token: often enough to be useful, never once per request. */
+const TOUCH_INTERVAL_MS = 60_000;
+
+function unauthorized(detail: string, presented: boolean): HttpError {
+  const challenge = presented ? `Bearer realm="${AUTH_REALM}", error="invalid_token"` : `Bearer realm="${AUTH_REALM}"`;
+  return new HttpError({ status: 401, detail, headers: { 'www-authenticate': challenge } });
+}
+
+/** True for requests that only read: GET/HEAD and the POST searches (RFC 7644 §3.4.3). */
+export function isReadOnlyRequest(request: FastifyRequest): boolean {
+  if (request.method === 'GET' || request.method === 'HEAD') return true;
+  if (request.method !== 'POST') return false;
+  const path = request.url.split('?')[0] ?? '';
+  return path.endsWith('/.search');
+}
+
+/** Checks the Authorization header of each request against the token store. */
+export class BearerAuthenticator {
+  readonly #store: DirectoryStore;
+  readonly #lastTouched = new Map<string, number>();
+
+  constructor(store: DirectoryStore) {
+    this.#store = store;
+  }
+
+  /** Resolves to the token record, or throws HttpError 401 / 403. */
+  async authenticate(request: FastifyRequest): Promise<ApiTokenRecord> {
+    const header = request.headers.authorization;
+    if (header === undefined || header.length === 0) throw unauthorized('authentication required: send a bearer token', false);
+    const match = /^bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
+    const record = await verifyToken(this.#store, match[1]!);
+    if (!record) throw unauthorized('invalid or revoked token', true);
+    if (record.scope === 'read-only' && !isReadOnlyRequest(request)) {
+      throw new HttpError({ status: 403, detail: `token "${record.name}" is read-only` });
+    }
+    this.#touch(record, request);
+    return record;
+  }
+
+  #touch(record: ApiTokenRecord, request: FastifyRequest): void {
+    const now = Date.now();
+    const last = this.#lastTouched.get(record.id) ?? 0;
+    if (now - last < TOUCH_INTERVAL_MS) return;
+    this.#lastTouched.set(record.id, now);
+    // Off the request path: a failed bookkeeping write must not fail the request.
+    this.#store.touchToken(record.id, new Date(now)).catch((error: unknown) => {
+      request.log.warn({ err: error }, 'could not record token use');
+    });
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Options of the SCIM server, parsed once into a frozen, defaulted form. Nothing here reads the
+ * environment: main.ts and the CLI decide where values come from.
+ */
+import type { FastifyServerOptions } from 'fastify';
+
+/** What a caller may set; every field has a default. */
+export interface ServerOptionsInput {
+  /**
+   * External base URL of the deployment (`https://idp.example.com`), used for `Location` and
+   * `meta.location`. Default: taken from each request's Host header and protocol.
+   */
+  readonly publicUrl?: string;
+  /** Largest accepted request body in bytes (all routes but /Bulk). Default 1 MiB. */
+  readonly bodyLimit?: number;
+  /** `count` when a list request gives none (RFC 7644 §3.4.2.4). Default 100. */
+  readonly defaultCount?: number;
+  /** Largest `count` honoured; larger requests get this many (advertised as filter.maxResults). Default 1000. */
+  readonly maxCount?: number;
+  /** Advertised and enforced Bulk limits (RFC 7644 §3.7.4). */
+  readonly bulk?: { readonly maxOperations?: number; readonly maxPayloadSize?: number };
+  /** Require bearer tokens on /scim/v2 (default true). Only tests and benchmarks turn it off. */
+  readonly authenticate?: boolean;
+  /** fastify / pino logger options; default: no logging. */
+  readonly logger?: FastifyServerOptions['logger'];
+}
+
+/** The defaulted, frozen options the server runs with. */
+export interface ServerOptions {
+  readonly publicUrl: string | undefined;
+  readonly bodyLimit: number;
+  readonly defaultCount: number;
+  readonly maxCount: number;
+  readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
+  readonly authenticate: boolean;
+  readonly logger: FastifyServerOptions['logger'];
+}
+
+/** The SCIM base path (RFC 7644 §3.13 versioned root). */
+export const SCIM_BASE_PATH = '/scim/v2';
+
+export const SERVER_DEFAULTS = {
+  bodyLimit: 1024 * 1024,
+  defaultCount: 100,
+  maxCount: 1000,
+  bulkMaxOperations: 1000,
+  bulkMaxPayloadSize: 4 * 1024 * 1024,
+} as const;
+
+function positiveInteger(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isSafeInteger(value) || value < 1) {
+    throw new RangeError(`server option ${name} must be a positive integer, got ${String(value)}`);
+  }
+  return value;
+}
+
+/** Fills defaults and checks ranges; throws RangeError naming the bad option. */
+export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOptions {
+  const defaultCount = positiveInteger('defaultCount', input.defaultCount, SERVER_DEFAULTS.defaultCount);
+  const maxCount = positiveInteger('maxCount', input.maxCount, SERVER_DEFAULTS.maxCount);
+  if (defaultCount > maxCount) throw new RangeError('server option defaultCount must not exceed maxCount');
+  let publicUrl = input.publicUrl;
+  if (publicUrl !== undefined) {
+    const url = new URL(publicUrl);
+    publicUrl = url.href.replace(/\/+$/, '');
+  }
+  return Object.freeze({
+    publicUrl,
+    bodyLimit: positiveInteger('bodyLimit', input.bodyLimit, SERVER_DEFAULTS.bodyLimit),
+    defaultCount,
+    maxCount,
+    bulk: Object.freeze({
+      maxOperations: positiveInteger('bulk.maxOperations', input.bulk?.maxOperations, SERVER_DEFAULTS.bulkMaxOperations),
+      maxPayloadSize: positiveInteger(
+        'bulk.maxPayloadSize',
+        input.bulk?.maxPayloadSize,
+        SERVER_DEFAULTS.bulkMaxPayloadSize,
+      ),
+    }),
+    authenticate: input.authenticate ?? true,
+    logger: input.logger ?? false,
+  });
+}
