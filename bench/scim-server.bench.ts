@@ -7,7 +7,7 @@
  *   npm run bench:server                    full run (~10 s per measurement), writes bench/scim-server.md
  *   BENCH_QUICK=1 npm run bench:server      smoke run (2 s, 1,000 users), prints only
  *
- * Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_CONNECTIONS (e.g. "10,50"), BENCH_USERS,
+ * Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_ROUNDS, BENCH_CONNECTIONS (e.g. "10,50"), BENCH_USERS,
  * BENCH_SERVERS (subset of fastify,scimmy,provisio-sqlite,provisio-pg), BENCH_WRITE=1|0.
  * PostgreSQL takes part when PROVISIO_BENCH_PG_URL or PROVISIO_TEST_PG_URL is set.
  */
@@ -17,8 +17,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BenchConfig, ServerId } from './scim-server/bench-config.js';
 import { readBenchConfig } from './scim-server/bench-config.js';
-import type { Measurement } from './scim-server/load-runner.js';
-import { checkScenario, countUsers, drain, runLoad } from './scim-server/load-runner.js';
+import { countAfterCrash } from './scim-server/crash-check.js';
+import type { LoadSample, Measurement } from './scim-server/load-runner.js';
+import { checkScenario, combineSamples, countUsers, drain, runLoad } from './scim-server/load-runner.js';
 import type { ScenarioId } from './scim-server/load-scenarios.js';
 import { SCENARIOS, SCENARIO_TITLES, UserNameSequence } from './scim-server/load-scenarios.js';
 import { dropPostgresSchema, provisioEnv } from './scim-server/provisio-settings.js';
@@ -43,6 +44,10 @@ function log(message: string): void {
   process.stderr.write(`${message}\n`);
 }
 
+function sqliteFileIn(dataDir: string): string {
+  return join(dataDir, 'provisio.sqlite');
+}
+
 function specFor(id: ServerId, config: BenchConfig, dataDir: string, pgSchema: string): ServerSpec {
   const base = { seedUsers: config.seedUsers, startTimeoutMs: 180_000 };
   switch (id) {
@@ -54,7 +59,7 @@ function specFor(id: ServerId, config: BenchConfig, dataDir: string, pgSchema: s
       return {
         ...base,
         module: './provisio-server.ts',
-        env: provisioEnv({ sqliteFile: join(dataDir, 'provisio.sqlite') }),
+        env: provisioEnv({ sqliteFile: sqliteFileIn(dataDir) }),
       };
     case 'provisio-pg':
       return {
@@ -71,8 +76,8 @@ async function measure(
   connections: number,
   seconds: number,
   names: UserNameSequence,
-): Promise<Measurement> {
-  const measurement = await runLoad(
+): Promise<LoadSample> {
+  const sample = await runLoad(
     {
       baseUrl: participant.server.baseUrl,
       scenario,
@@ -83,9 +88,9 @@ async function measure(
     participant.server,
     names,
   );
-  if (scenario === 'post') participant.acknowledgedPosts += measurement.ok;
+  if (scenario === 'post') participant.acknowledgedPosts += sample.ok;
   await drain(participant.server.baseUrl, participant.server, 120_000);
-  return measurement;
+  return sample;
 }
 
 async function runAll(
@@ -113,14 +118,22 @@ async function runAll(
   // keeps the ratios fair on a shared, noisy machine.
   for (const scenario of RUN_ORDER) {
     for (const connections of config.connections) {
-      for (const participant of participants) {
-        if (participant.broken.has(scenario)) continue;
-        if (config.warmupSeconds > 0)
-          await measure(participant, scenario, connections, config.warmupSeconds, names);
-        const m = await measure(participant, scenario, connections, config.durationSeconds, names);
+      const active = participants.filter((participant) => !participant.broken.has(scenario));
+      const samples = new Map<Participant, LoadSample[]>(active.map((participant) => [participant, []]));
+      for (let round = 0; round < config.rounds; round++) {
+        for (const participant of active) {
+          if (round === 0 && config.warmupSeconds > 0) {
+            await measure(participant, scenario, connections, config.warmupSeconds, names);
+          }
+          const seconds = config.durationSeconds / config.rounds;
+          samples.get(participant)?.push(await measure(participant, scenario, connections, seconds, names));
+        }
+      }
+      for (const participant of active) {
+        const m = combineSamples(samples.get(participant) ?? []);
         participant.measurements.push(m);
         log(
-          `  ${SCENARIO_TITLES[scenario]} x${connections} ${participant.id}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.p50Ms} ms, p99 ${m.p99Ms} ms${m.failures ? `, ${m.failures} failed` : ''}`,
+          `  ${SCENARIO_TITLES[scenario]} x${connections} ${participant.id}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms${m.failures ? `, ${m.failures} failed` : ''}`,
         );
       }
     }
@@ -133,20 +146,32 @@ async function runAll(
  */
 function verdictOf(expected: number, actual: number | undefined): string {
   if (actual === undefined) return 'could not count the stored users';
-  if (actual < expected) return `${actual} stored: ${expected - actual} ACKNOWLEDGED USERS MISSING`;
+  if (actual < expected)
+    return `${actual.toLocaleString('en-US')} stored: ${expected - actual} ACKNOWLEDGED USERS MISSING`;
   const extra = actual - expected;
-  return `${actual} stored, all present${extra > 0 ? ` (${extra} more: completed after the client stopped waiting)` : ''}`;
+  return `${actual.toLocaleString('en-US')} stored, all present${extra > 0 ? ` (${extra} more: completed after the client stopped waiting)` : ''}`;
 }
 
-async function writtenChecks(config: BenchConfig, participants: Participant[]): Promise<string[]> {
+async function writtenChecks(
+  config: BenchConfig,
+  participants: Participant[],
+  sqliteFile: string,
+): Promise<string[]> {
   const lines: string[] = [];
   for (const participant of participants) {
     if (participant.id === 'fastify') continue;
     const expected = config.seedUsers + participant.acknowledgedPosts;
     const actual = await countUsers(participant.server.baseUrl, participant.server).catch(() => undefined);
     lines.push(
-      `- ${SERVER_LABELS[participant.id]}: ${config.seedUsers} seeded + ${participant.acknowledgedPosts} acknowledged POSTs = ${expected}; ${verdictOf(expected, actual)}`,
+      `- ${SERVER_LABELS[participant.id]}: ${config.seedUsers.toLocaleString('en-US')} seeded + ${participant.acknowledgedPosts.toLocaleString('en-US')} acknowledged POSTs = ${expected.toLocaleString('en-US')}; ${verdictOf(expected, actual)}`,
     );
+    if (participant.id === 'provisio-sqlite') {
+      const line = await countAfterCrash(participant.server, sqliteFile, expected).catch(
+        (error: unknown) =>
+          `the crash check failed: ${error instanceof Error ? error.message : String(error)}`,
+      );
+      lines.push(`- ${SERVER_LABELS[participant.id]}: ${line}`);
+    }
   }
   return lines;
 }
@@ -186,7 +211,7 @@ function report(
     `Command: \`${commandLine(config)}\` (run ${started.toISOString().slice(0, 16).replace('T', ' ')} UTC).`,
     `Machine: ${machine()}, shared (1-minute load average ${loadAtStart} at the start, ${load()} at the end).`,
     'Each server runs in its own process; autocannon runs in the driver process; all over 127.0.0.1.',
-    `Settings: ${config.durationSeconds} s per measurement after a ${config.warmupSeconds} s warm-up, ${config.seedUsers.toLocaleString('en-US')} users seeded in every server, connections ${config.connections.join(' and ')}.`,
+    `Settings: ${config.durationSeconds} s per measurement (${config.rounds} interleaved round${config.rounds > 1 ? 's' : ''}) after a ${config.warmupSeconds} s warm-up, ${config.seedUsers.toLocaleString('en-US')} users seeded in every server, connections ${config.connections.join(' and ')}.`,
     '',
     'Each cell: successful requests per second · p50 / p99 latency. Filter GETs pick a random seeded',
     'userName, PATCHes a random seeded user (replace displayName and active), POSTs a new unique userName.',
@@ -199,7 +224,14 @@ function report(
     '',
     '## Acknowledged writes',
     '',
-    'After the run every server is asked how many users it holds (`GET /Users?count=0`).',
+    'Provisio answers a write only after its transaction has committed. On SQLite the store runs in WAL',
+    'mode with the synchronous setting named below: with NORMAL a committed transaction survives a crash',
+    'of the process, while a power loss or operating-system crash can lose the last commits before the',
+    'next WAL checkpoint (FULL would sync the WAL on every commit). On PostgreSQL, synchronous_commit=on',
+    'flushes the WAL to disk before a commit is acknowledged.',
+    '',
+    'After the run every server is asked how many users it holds (`GET /Users?count=0`): every',
+    'acknowledged POST must be there.',
     '',
     ...(written.length > 0 ? written : ['- (no server with storage took part)']),
     '',
@@ -233,12 +265,12 @@ async function main(): Promise<void> {
         unavailable.push(`${SERVER_LABELS[id]}: not measured, could not start (${message})`);
       }
     }
-    if (config.postgresUrl === undefined)
+    if (config.postgresUrl === undefined && config.requestedServers.includes('provisio-pg'))
       unavailable.push(
         `${SERVER_LABELS['provisio-pg']}: not measured, no PROVISIO_TEST_PG_URL / PROVISIO_BENCH_PG_URL`,
       );
     await runAll(config, participants, names);
-    const written = await writtenChecks(config, participants);
+    const written = await writtenChecks(config, participants, sqliteFileIn(dataDir));
     const results: ServerResults[] = participants.map((p) => ({
       server: p.id,
       measurements: p.measurements,

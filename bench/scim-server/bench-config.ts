@@ -9,11 +9,20 @@ export type ServerId = (typeof SERVER_IDS)[number];
 
 export interface BenchConfig {
   readonly quick: boolean;
+  /** Measured seconds per server, scenario and connection count, split over `rounds`. */
   readonly durationSeconds: number;
+  /**
+   * Rounds per scenario: each server gets durationSeconds / rounds in turn, round after round, so a
+   * burst of load from elsewhere on a shared machine hits every server rather than one.
+   */
+  readonly rounds: number;
   readonly warmupSeconds: number;
   readonly connections: readonly number[];
   readonly seedUsers: number;
+  /** The servers that take part. */
   readonly servers: readonly ServerId[];
+  /** The servers asked for, before dropping PostgreSQL for want of a URL. */
+  readonly requestedServers: readonly ServerId[];
   readonly postgresUrl: string | undefined;
   /** Write bench/scim-server.md (default: on for full runs, off for quick ones). */
   readonly writeReport: boolean;
@@ -63,10 +72,12 @@ export function readBenchConfig(): BenchConfig {
   return {
     quick,
     durationSeconds: positiveNumber('BENCH_DURATION', quick ? 2 : 10),
+    rounds: Math.max(1, Math.floor(positiveNumber('BENCH_ROUNDS', quick ? 1 : 2))),
     warmupSeconds: positiveNumber('BENCH_WARMUP', quick ? 0 : 2),
     connections,
     seedUsers: Math.max(1, Math.floor(positiveNumber('BENCH_USERS', quick ? 1000 : 10_000))),
     servers: servers.filter((id) => id !== 'provisio-pg' || postgresUrl !== undefined),
+    requestedServers: servers,
     postgresUrl,
     writeReport: flag('BENCH_WRITE', !quick),
   };

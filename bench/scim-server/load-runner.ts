@@ -6,17 +6,30 @@ import autocannon from 'autocannon';
 import type { ScenarioId, ScenarioTarget, UserNameSequence } from './load-scenarios.js';
 import { autocannonRequests, expectedStatus, nextRequest, requestHeaders } from './load-scenarios.js';
 
-/** The figures kept from one autocannon run. */
+/** One autocannon run of one scenario against one server. */
+export interface LoadSample {
+  readonly scenario: ScenarioId;
+  readonly connections: number;
+  /** How long the run lasted. */
+  readonly seconds: number;
+  /** Responses with a 2xx status (POST: users acknowledged as created). */
+  readonly ok: number;
+  /** Responses outside 2xx plus connection errors and timeouts. */
+  readonly failures: number;
+  /** Latency of every response, in milliseconds. */
+  readonly latenciesMs: readonly number[];
+}
+
+/** The figures reported for a server, scenario and connection count: its samples combined. */
 export interface Measurement {
   readonly scenario: ScenarioId;
   readonly connections: number;
-  /** Responses with the expected 2xx status per second of the run. */
+  /** Responses with a 2xx status per second, over all samples. */
   readonly requestsPerSecond: number;
   readonly p50Ms: number;
   readonly p99Ms: number;
-  /** Total responses with a 2xx status (POST: users acknowledged as created). */
   readonly ok: number;
-  /** Responses outside 2xx plus connection errors and timeouts: non-zero means the figures are suspect. */
+  /** Non-zero means the figures are suspect: the server answered errors or not at all. */
   readonly failures: number;
 }
 
@@ -30,13 +43,14 @@ export interface RunOptions {
   readonly timeoutSeconds: number;
 }
 
-/** Runs autocannon for one scenario and returns its measurement. */
+/** Runs autocannon for one scenario and keeps every response's latency. */
 export async function runLoad(
   options: RunOptions,
   target: ScenarioTarget,
   names: UserNameSequence,
-): Promise<Measurement> {
-  const result = await autocannon({
+): Promise<LoadSample> {
+  const latenciesMs: number[] = [];
+  const instance = autocannon({
     url: options.baseUrl,
     connections: options.connections,
     duration: options.durationSeconds,
@@ -44,15 +58,45 @@ export async function runLoad(
     headers: requestHeaders(target),
     requests: autocannonRequests(options.scenario, target, names),
   });
-  const ok = result['2xx'];
+  // Raw latencies, so samples from several rounds combine into exact percentiles.
+  (instance as unknown as NodeJS.EventEmitter).on(
+    'response',
+    (_client: unknown, _status: number, _bytes: number, ms: number) => {
+      latenciesMs.push(ms);
+    },
+  );
+  const result = await instance;
   return {
     scenario: options.scenario,
     connections: options.connections,
-    requestsPerSecond: result.duration > 0 ? ok / result.duration : 0,
-    p50Ms: result.latency.p50,
-    p99Ms: result.latency.p99,
-    ok,
+    seconds: result.duration,
+    ok: result['2xx'],
     failures: result.non2xx + result.errors + result.timeouts,
+    latenciesMs,
+  };
+}
+
+function percentile(sorted: Float64Array, fraction: number): number {
+  if (sorted.length === 0) return 0;
+  const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
+  return sorted[Math.max(0, index)] ?? 0;
+}
+
+/** Combines the samples of one server, scenario and connection count (at least one sample). */
+export function combineSamples(samples: readonly LoadSample[]): Measurement {
+  const first = samples[0];
+  if (!first) throw new Error('combineSamples needs at least one sample');
+  const seconds = samples.reduce((sum, s) => sum + s.seconds, 0);
+  const ok = samples.reduce((sum, s) => sum + s.ok, 0);
+  const sorted = Float64Array.from(samples.flatMap((s) => s.latenciesMs)).sort();
+  return {
+    scenario: first.scenario,
+    connections: first.connections,
+    requestsPerSecond: seconds > 0 ? ok / seconds : 0,
+    p50Ms: percentile(sorted, 0.5),
+    p99Ms: percentile(sorted, 0.99),
+    ok,
+    failures: samples.reduce((sum, s) => sum + s.failures, 0),
   };
 }
 

@@ -13,6 +13,8 @@ export interface RunningServer extends ServerReady {
   readonly pid: number;
   readonly baseUrl: string;
   stop(): Promise<void>;
+  /** Kills the process with SIGKILL, as a crash would: nothing gets to flush or close. */
+  crash(): Promise<void>;
 }
 
 /** What to start: a module in this folder plus extra environment. */
@@ -50,6 +52,10 @@ export function startServer(spec: ServerSpec): Promise<RunningServer> {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
     await waitForExit(child, 10_000);
   };
+  const crash = async (): Promise<void> => {
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    await waitForExit(child, 10_000);
+  };
   return new Promise<RunningServer>((resolve, reject) => {
     const timer = setTimeout(() => {
       void stop();
@@ -71,6 +77,7 @@ export function startServer(spec: ServerSpec): Promise<RunningServer> {
         pid: child.pid ?? -1,
         baseUrl: `http://127.0.0.1:${message.port}`,
         stop,
+        crash,
       });
     });
   });

@@ -1,8 +1,11 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { register as registerExpr } from './commands/expr-command.js';
+import { register as registerServe } from './commands/serve-command.js';
+import { register as registerTokens } from './commands/tokens-command.js';
 
 /** Each command lives in its own file under cli/commands and registers itself on the program. */
-const commandModules: ReadonlyArray<(program: Command) => void> = [];
+const commandModules: ReadonlyArray<(program: Command) => void> = [registerExpr, registerServe, registerTokens];
 
 function packageVersion(): string {
   const url = new URL('../../package.json', import.meta.url);

@@ -93,18 +93,27 @@ export async function listResources(
   const count = Math.max(0, Math.floor(query.count));
 
   if (plan.exact && column !== undefined) {
+    const pageQuery = () =>
+      baseQuery(db, type, plan.where)
+        .selectAll('r')
+        .orderBy(sql.ref(column), (ob) => (descending ? ob.desc() : ob.asc()).nullsLast())
+        .orderBy('r.id')
+        .limit(count)
+        .offset(offset);
+    if (count > 0 && offset === 0) {
+      // A short first page is the whole result: the lookup case (`userName eq "..."`) needs no
+      // separate COUNT query.
+      const rows = await pageQuery().execute();
+      if (rows.length < count) {
+        return { totalResults: rows.length, resources: await materialise(db, dialect, rows, query) };
+      }
+    }
     const total = await baseQuery(db, type, plan.where)
       .select((eb) => eb.fn.countAll<number | string>().as('n'))
       .executeTakeFirstOrThrow();
     const totalResults = Number(total.n);
     if (count === 0 || offset >= totalResults) return { totalResults, resources: [] };
-    const rows = await baseQuery(db, type, plan.where)
-      .selectAll('r')
-      .orderBy(sql.ref(column), (ob) => (descending ? ob.desc() : ob.asc()).nullsLast())
-      .orderBy('r.id')
-      .limit(count)
-      .offset(offset)
-      .execute();
+    const rows = await pageQuery().execute();
     return { totalResults, resources: await materialise(db, dialect, rows, query) };
   }
 

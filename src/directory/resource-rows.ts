@@ -109,7 +109,9 @@ export async function materialise(
   const resources: StoredResource[] = [];
   for (const row of rows) {
     const extra: JsonObject = {};
-    if (row.resource_type === 'Group' && includeMembers) extra.members = (members.get(row.id) ?? []) as JsonValue[];
+    const groupMembers = members.get(row.id);
+    // An empty list is unassigned (RFC 7643 §2.5): omitted like any other absent attribute.
+    if (groupMembers && groupMembers.length > 0) extra.members = groupMembers as JsonValue[];
     if (row.resource_type === 'User' && includeGroups) {
       const groups = await loadGroupsOf(db, dialect, row.id);
       if (groups.length > 0) extra.groups = groups;

@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { newResourceId } from './resource-id.js';
 import type { Kysely } from 'kysely';
 import type { JsonObject } from '../shared/json.js';
 import { ScimError } from '../scim/scim-error.js';
@@ -27,12 +27,14 @@ const RESOURCE_INSERT_BATCH = 400;
 export function mapUniqueViolation(error: unknown, dialect: DialectAdapter, type: ResourceKind, attributes?: JsonObject): never {
   const index = dialect.uniqueViolation(error);
   if (index === undefined) throw error;
+  // PostgreSQL: 'Key (user_name)=(bjensen) already exists.' (the stored, folded value).
+  const keyDetail = /\)=\((.*)\) already exists/.exec(String((error as { detail?: unknown }).detail ?? ''))?.[1];
   if (index.includes('user_name')) {
-    const value = attributes ? attributeOf(attributes, 'userName') : undefined;
+    const value = attributes ? attributeOf(attributes, 'userName') : keyDetail;
     throw ScimError.uniqueness(`userName ${JSON.stringify(value ?? '')} is already taken (userName is unique, case-insensitively)`);
   }
   if (index.includes('display_name')) {
-    const value = attributes ? attributeOf(attributes, 'displayName') : undefined;
+    const value = attributes ? attributeOf(attributes, 'displayName') : keyDetail;
     throw ScimError.uniqueness(`A ${type} with displayName ${JSON.stringify(value ?? '')} already exists`);
   }
   if (index.includes('api_tokens')) throw ScimError.uniqueness('A token with that name already exists');
@@ -70,7 +72,7 @@ async function insertResources(
   const now = new Date();
   const prepared = items.map((item) => {
     const { stored, members } = storableAttributes(item);
-    return { id: randomUUID(), stored, members };
+    return { id: newResourceId(), stored, members };
   });
   for (const part of chunk(prepared, RESOURCE_INSERT_BATCH)) {
     try {
@@ -89,8 +91,15 @@ async function insertResources(
         )
         .execute();
     } catch (error) {
-      // Name the offending resource when the batch holds one: find it by re-checking singly.
-      mapUniqueViolation(error, dialect, type, part.length === 1 ? part[0]?.stored : await findDuplicate(trx, type, part.map((p) => p.stored)));
+      // Name the offending resource. SQLite can still query after a failed statement; PostgreSQL
+      // has aborted the transaction by now, but its error detail names the key.
+      const culprit =
+        part.length === 1
+          ? part[0]?.stored
+          : dialect.name === 'sqlite' && dialect.uniqueViolation(error) !== undefined
+            ? await findDuplicate(trx, type, part.map((p) => p.stored))
+            : undefined;
+      mapUniqueViolation(error, dialect, type, culprit);
     }
     const emails = part.flatMap((p) => emailRows(type, p.id, p.stored));
     for (const rows of chunk(emails, RESOURCE_INSERT_BATCH)) {

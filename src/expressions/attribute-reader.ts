@@ -17,11 +17,20 @@ export function compileAttributeReader(name: string): AttributeReader {
   const path = splitPath(name);
   // `[constructor]` must not find Object.prototype.constructor.
   const inherited = name in Object.prototype;
-  return (attributes) => {
-    let raw: unknown = inherited ? (Object.hasOwn(attributes, name) ? attributes[name] : undefined) : attributes[name];
-    if (raw === undefined) raw = findCaseInsensitive(attributes, name.length, lower);
+  const slow = (attributes: SourceAttributes): ExprValue => {
+    let raw = findCaseInsensitive(attributes, name.length, lower);
     if (raw === undefined && path) raw = walk(attributes, path);
     return toExprValue(raw);
+  };
+  if (inherited) {
+    return (attributes) =>
+      Object.hasOwn(attributes, name) ? toExprValue(attributes[name]) : slow(attributes);
+  }
+  return (attributes) => {
+    const raw = attributes[name];
+    // Fast path: an exact-case hit on a string, the bulk of all reads.
+    if (typeof raw === 'string') return raw;
+    return raw === undefined ? slow(attributes) : toExprValue(raw);
   };
 }
 

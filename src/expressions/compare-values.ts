@@ -20,8 +20,10 @@ export function compareValues(operator: ComparisonOperator, left: ExprValue, rig
     if (isEmpty(left) || isEmpty(right)) return false;
     return !compareValues('=', left, right);
   }
-  if (Array.isArray(left)) return (left as readonly ExprValue[]).some((item) => compareValues(operator, item, right));
-  if (Array.isArray(right)) return (right as readonly ExprValue[]).some((item) => compareValues(operator, left, item));
+  if (Array.isArray(left))
+    return (left as readonly ExprValue[]).some((item) => compareValues(operator, item, right));
+  if (Array.isArray(right))
+    return (right as readonly ExprValue[]).some((item) => compareValues(operator, left, item));
   const order = orderOf(left, right, operator === '=');
   if (order === undefined) return false;
   switch (operator) {

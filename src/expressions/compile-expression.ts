@@ -40,8 +40,7 @@ export interface CompiledExpression {
 
 /** The outcome of compiling: the expression, or every diagnostic found, in source order. */
 export type CompileResult =
-  | { ok: true; expression: CompiledExpression }
-  | { ok: false; diagnostics: readonly Diagnostic[] };
+  { ok: true; expression: CompiledExpression } | { ok: false; diagnostics: readonly Diagnostic[] };
 
 /**
  * Parses, checks and compiles an Entra-style mapping expression. Never throws on any input: syntax
@@ -51,7 +50,9 @@ export function compileExpression(source: string, options: CompileOptions = {}):
   if (typeof source !== 'string') {
     return {
       ok: false,
-      diagnostics: [makeDiagnostic('', DiagnosticCode.empty, 'Expression must be a string', { start: 0, end: 0 })],
+      diagnostics: [
+        makeDiagnostic('', DiagnosticCode.empty, 'Expression must be a string', { start: 0, end: 0 }),
+      ],
     };
   }
   const functions = options.functions ?? defaultFunctions;
@@ -78,7 +79,9 @@ export function compileExpression(source: string, options: CompileOptions = {}):
       try {
         return Promise.resolve(evaluate(attributes, ctx));
       } catch (error) {
-        return Promise.reject(error instanceof Error ? error : new ExpressionRuntimeError('expression', String(error)));
+        return Promise.reject(
+          error instanceof Error ? error : new ExpressionRuntimeError('expression', String(error)),
+        );
       }
     });
   const facts = collectFacts(root);

@@ -144,11 +144,7 @@ export function checkExpression(source: string, root: ExpressionNode, options: C
     const count = node.args.length;
     if (count < min || count > max) {
       const expected =
-        max === Number.POSITIVE_INFINITY
-          ? `at least ${min}`
-          : min === max
-            ? `${min}`
-            : `${min} to ${max}`;
+        max === Number.POSITIVE_INFINITY ? `at least ${min}` : min === max ? `${min}` : `${min} to ${max}`;
       report(
         DiagnosticCode.argumentCount,
         `${spec.name} takes ${expected} argument${expected === '1' ? '' : 's'} but got ${count}`,

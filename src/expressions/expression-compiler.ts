@@ -33,11 +33,14 @@ export interface CompiledTree {
  * functions receive thunks, and anything a function throws becomes an ExpressionRuntimeError naming
  * the function.
  *
- * Flow signals: eager built-ins pass a signal in any argument through (IgnoreObjectFlow first),
+ * Flow signals: eager built-ins pass the first signal among their arguments through,
  * which is how `Join(" ", IgnoreAttributeFlow, [x])` yields IgnoreAttributeFlow; lazy ones hand back
  * whatever the branch they take yields; a comparison with a signal on either side yields that signal.
  */
-export function compileTree(root: ExpressionNode, functions: ReadonlyMap<string, FunctionSpec>): CompiledTree {
+export function compileTree(
+  root: ExpressionNode,
+  functions: ReadonlyMap<string, FunctionSpec>,
+): CompiledTree {
   const compileNode = (node: ExpressionNode): Compiled => {
     switch (node.kind) {
       case 'string':
@@ -78,7 +81,10 @@ export function compileTree(root: ExpressionNode, functions: ReadonlyMap<string,
       const callAsync = spec.callAsync;
       return {
         evaluate: () => {
-          throw new ExpressionRuntimeError(name, 'is asynchronous: evaluate the expression with evaluateAsync');
+          throw new ExpressionRuntimeError(
+            name,
+            'is asynchronous: evaluate the expression with evaluateAsync',
+          );
         },
         evaluateAsync: async (attributes, ctx) => {
           if (!callAsync) throw new ExpressionRuntimeError(name, 'has no implementation');
@@ -105,19 +111,30 @@ function compileComparison(
 ): Compiled {
   const l = left.evaluate;
   const r = right.evaluate;
-  const evaluate: Evaluator = (attributes, ctx) => {
-    const a = l(attributes, ctx);
-    const b = r(attributes, ctx);
-    if (a instanceof FlowSignal || b instanceof FlowSignal) return strongest(a, b);
+  const general = (a: ExprValue, b: ExprValue): ExprValue => {
+    if (a instanceof FlowSignal || b instanceof FlowSignal) return firstSignal(a, b);
     return compareValues(operator, a, b);
   };
+  let evaluate: Evaluator;
+  if (operator === '=' || operator === '<>') {
+    // Fast path for the common `[attr]="literal"`: two strings compare exactly (see compareValues).
+    const equal = operator === '=';
+    evaluate = (attributes, ctx) => {
+      const a = l(attributes, ctx);
+      const b = r(attributes, ctx);
+      if (typeof a === 'string' && typeof b === 'string') return (a === b) === equal;
+      return general(a, b);
+    };
+  } else {
+    evaluate = (attributes, ctx) => general(l(attributes, ctx), r(attributes, ctx));
+  }
   if (left.constant && right.constant) return constant(evaluate({}, foldingContext));
   return { evaluate };
 }
 
-function strongest(a: ExprValue, b: ExprValue): FlowSignal {
-  if (a === FlowSignal.ignoreObject || b === FlowSignal.ignoreObject) return FlowSignal.ignoreObject;
-  return FlowSignal.ignoreAttribute;
+/** The first signal, in source order: the same rule the eager built-ins apply to their arguments. */
+function firstSignal(a: ExprValue, b: ExprValue): FlowSignal {
+  return a instanceof FlowSignal ? a : (b as FlowSignal);
 }
 
 function compileCall(node: CallNode, spec: FunctionSpec, args: readonly (Compiled | undefined)[]): Compiled {
@@ -127,8 +144,9 @@ function compileCall(node: CallNode, spec: FunctionSpec, args: readonly (Compile
     evaluate = eagerCall(name, spec.call, args);
   } else if (spec.callLazy) {
     const callLazy = spec.callLazy;
+    const fixed = constantThunks(args);
     evaluate = (attributes, ctx) => {
-      const thunks = thunksFor(args, attributes, ctx);
+      const thunks = thunksFor(args, attributes, ctx, fixed);
       try {
         return callLazy(thunks, ctx);
       } catch (error) {
@@ -172,15 +190,39 @@ function eagerCall(
       return (_attributes, ctx) => invoke(none, ctx);
     }
     case 1:
-      if (a0) return (attributes, ctx) => invoke([a0(attributes, ctx)], ctx);
+      if (a0) {
+        return (attributes, ctx) => {
+          const values = [a0(attributes, ctx)];
+          try {
+            return call(values, ctx);
+          } catch (error) {
+            throw runtimeError(name, error);
+          }
+        };
+      }
       break;
     case 2:
-      if (a0 && a1) return (attributes, ctx) => invoke([a0(attributes, ctx), a1(attributes, ctx)], ctx);
+      if (a0 && a1) {
+        return (attributes, ctx) => {
+          const values = [a0(attributes, ctx), a1(attributes, ctx)];
+          try {
+            return call(values, ctx);
+          } catch (error) {
+            throw runtimeError(name, error);
+          }
+        };
+      }
       break;
     case 3:
       if (a0 && a1 && a2) {
-        return (attributes, ctx) =>
-          invoke([a0(attributes, ctx), a1(attributes, ctx), a2(attributes, ctx)], ctx);
+        return (attributes, ctx) => {
+          const values = [a0(attributes, ctx), a1(attributes, ctx), a2(attributes, ctx)];
+          try {
+            return call(values, ctx);
+          } catch (error) {
+            throw runtimeError(name, error);
+          }
+        };
       }
       break;
   }
@@ -194,15 +236,30 @@ function eagerCall(
 
 const omitted: ArgEvaluator = () => undefined;
 
+/** Thunks for constant arguments, made once: only computed arguments need a thunk per evaluation. */
+function constantThunks(args: readonly (Compiled | undefined)[]): readonly (Thunk | undefined)[] {
+  return args.map((arg) => {
+    if (!arg?.constant) return undefined;
+    const value = arg.constant.value;
+    return () => value;
+  });
+}
+
 function thunksFor(
   args: readonly (Compiled | undefined)[],
   attributes: SourceAttributes,
   ctx: EvaluationContext,
+  fixed?: readonly (Thunk | undefined)[],
 ): (Thunk | undefined)[] {
   const thunks = new Array<Thunk | undefined>(args.length);
   for (let i = 0; i < args.length; i++) {
     const arg = args[i];
     if (arg === undefined) continue;
+    const constantThunk = fixed?.[i];
+    if (constantThunk) {
+      thunks[i] = constantThunk;
+      continue;
+    }
     const evaluate = arg.evaluate;
     thunks[i] = () => evaluate(attributes, ctx);
   }

@@ -156,10 +156,16 @@ class Parser {
           : { kind: 'number', value: token.value, raw: token.raw, span: token.span };
       case 'attribute':
         this.advance();
-        return token.invalid ? invalid(token.span) : { kind: 'attribute', name: token.name, span: token.span };
+        return token.invalid
+          ? invalid(token.span)
+          : { kind: 'attribute', name: token.name, span: token.span };
       default: {
         // Do not consume: the caller resynchronises on ',' and ')'.
-        this.report(DiagnosticCode.unexpectedToken, `Expected a value but found ${describe(token)}`, token.span);
+        this.report(
+          DiagnosticCode.unexpectedToken,
+          `Expected a value but found ${describe(token)}`,
+          token.span,
+        );
         return invalid({ start: token.span.start, end: token.span.start });
       }
     }
@@ -171,7 +177,10 @@ class Parser {
     if (constant) return { kind: 'constant', name: constant.name, value: constant.value, span };
     const keyword = FlowKeywords.get(lower);
     if (keyword) return { kind: 'flow', scope: keyword.scope, span };
-    const names = [...[...NamedConstants.values()].map((c) => c.name), ...[...FlowKeywords.values()].map((k) => k.name)];
+    const names = [
+      ...[...NamedConstants.values()].map((c) => c.name),
+      ...[...FlowKeywords.values()].map((k) => k.name),
+    ];
     const suggestion = didYouMean(text, names);
     this.report(
       DiagnosticCode.unknownIdentifier,

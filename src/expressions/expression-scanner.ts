@@ -6,8 +6,19 @@ import type { ComparisonOperator } from './expression-ast.js';
 export type Token =
   | { readonly kind: 'identifier'; readonly text: string; readonly span: SourceSpan }
   | { readonly kind: 'string'; readonly value: string; readonly invalid: boolean; readonly span: SourceSpan }
-  | { readonly kind: 'number'; readonly value: number; readonly raw: string; readonly invalid: boolean; readonly span: SourceSpan }
-  | { readonly kind: 'attribute'; readonly name: string; readonly invalid: boolean; readonly span: SourceSpan }
+  | {
+      readonly kind: 'number';
+      readonly value: number;
+      readonly raw: string;
+      readonly invalid: boolean;
+      readonly span: SourceSpan;
+    }
+  | {
+      readonly kind: 'attribute';
+      readonly name: string;
+      readonly invalid: boolean;
+      readonly span: SourceSpan;
+    }
   | { readonly kind: 'operator'; readonly operator: ComparisonOperator; readonly span: SourceSpan }
   | { readonly kind: '(' | ')' | ',' | 'eof'; readonly span: SourceSpan };
 
@@ -103,15 +114,23 @@ export function scanExpression(source: string): ScanResult {
       let invalid = !closed;
       if (!closed) {
         diagnostics.push(
-          makeDiagnostic(source, DiagnosticCode.unterminatedAttribute, "Attribute name is not closed with ']'", {
-            start,
-            end: pos,
-          }),
+          makeDiagnostic(
+            source,
+            DiagnosticCode.unterminatedAttribute,
+            "Attribute name is not closed with ']'",
+            {
+              start,
+              end: pos,
+            },
+          ),
         );
       } else if (name === '') {
         invalid = true;
         diagnostics.push(
-          makeDiagnostic(source, DiagnosticCode.emptyAttribute, 'Empty attribute reference []', { start, end: pos }),
+          makeDiagnostic(source, DiagnosticCode.emptyAttribute, 'Empty attribute reference []', {
+            start,
+            end: pos,
+          }),
         );
       }
       tokens.push({ kind: 'attribute', name, invalid, span: { start, end: pos } });

@@ -49,7 +49,11 @@ export interface IssuedToken {
 }
 
 /** Creates a token named `name` with `scope` and stores only its hash. */
-export async function issueToken(store: DirectoryStore, name: string, scope: TokenScope): Promise<IssuedToken> {
+export async function issueToken(
+  store: DirectoryStore,
+  name: string,
+  scope: TokenScope,
+): Promise<IssuedToken> {
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
   const record = await store.createToken({ id, name, scope, secretHash: hashSecret(secret) });

@@ -14,7 +14,9 @@ export const AUTH_REALM = 'provisio';
 const TOUCH_INTERVAL_MS = 60_000;
 
 function unauthorized(detail: string, presented: boolean): HttpError {
-  const challenge = presented ? `Bearer realm="${AUTH_REALM}", error="invalid_token"` : `Bearer realm="${AUTH_REALM}"`;
+  const challenge = presented
+    ? `Bearer realm="${AUTH_REALM}", error="invalid_token"`
+    : `Bearer realm="${AUTH_REALM}"`;
   return new HttpError({ status: 401, detail, headers: { 'www-authenticate': challenge } });
 }
 
@@ -38,7 +40,8 @@ export class BearerAuthenticator {
   /** Resolves to the token record, or throws HttpError 401 / 403. */
   async authenticate(request: FastifyRequest): Promise<ApiTokenRecord> {
     const header = request.headers.authorization;
-    if (header === undefined || header.length === 0) throw unauthorized('authentication required: send a bearer token', false);
+    if (header === undefined || header.length === 0)
+      throw unauthorized('authentication required: send a bearer token', false);
     const match = /^bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
     const record = await verifyToken(this.#store, match[1]!);

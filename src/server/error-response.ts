@@ -61,6 +61,11 @@ export function toErrorResponse(error: unknown, options: { bulk?: boolean } = {}
           : { status: 413, detail: 'request body is larger than the configured limit' };
       case 'FST_ERR_CTP_EMPTY_JSON_BODY':
         return { status: 400, scimType: 'invalidSyntax', detail: 'request body is empty' };
+      case 'FST_ERR_BAD_URL':
+        return { status: 400, detail: 'the request URL is not valid (bad percent-encoding)' };
+      case 'FST_ERR_MAX_PARAM_LENGTH':
+        // No resource has an id that long, so the resource cannot exist.
+        return { status: 404, detail: 'no resource with such an id: it is longer than any id issued' };
       case 'FST_ERR_CTP_INVALID_CONTENT_LENGTH':
         return { status: 400, scimType: 'invalidSyntax', detail: 'Content-Length does not match the body' };
       default:
@@ -87,19 +92,38 @@ export function sendError(reply: FastifyReply, response: ErrorResponse): Fastify
   return reply.code(response.status).header('content-type', SCIM_CONTENT_TYPE).send(errorBody(response));
 }
 
+/**
+ * For fastify's `frameworkErrors` option: errors the router raises before any route runs (a bad
+ * percent-encoding, an over-long path parameter) get a SCIM body too.
+ */
+export function sendFrameworkError(error: FastifyError, request: FastifyRequest, reply: FastifyReply): void {
+  const response = toErrorResponse(error);
+  request.log.info({ status: response.status, detail: response.detail }, 'request rejected');
+  void sendError(reply, response);
+}
+
 /** Installs the error and not-found handlers on `app`. */
-export function registerErrorHandling(app: FastifyInstance, isBulkRoute: (request: FastifyRequest) => boolean): void {
+export function registerErrorHandling(
+  app: FastifyInstance,
+  isBulkRoute: (request: FastifyRequest) => boolean,
+): void {
   app.setErrorHandler((error, request, reply) => {
     const response = toErrorResponse(error, { bulk: isBulkRoute(request) });
     if (response.status >= 500) {
       request.log.error({ err: error }, 'request failed');
     } else {
-      request.log.info({ status: response.status, scimType: response.scimType, detail: response.detail }, 'request rejected');
+      request.log.info(
+        { status: response.status, scimType: response.scimType, detail: response.detail },
+        'request rejected',
+      );
     }
     return sendError(reply, response);
   });
   app.setNotFoundHandler((request, reply) => {
     request.log.info({ method: request.method, url: request.url }, 'no such endpoint');
-    return sendError(reply, { status: 404, detail: `no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}` });
+    return sendError(reply, {
+      status: 404,
+      detail: `no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}`,
+    });
   });
 }

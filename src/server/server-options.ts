@@ -71,7 +71,11 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
     defaultCount,
     maxCount,
     bulk: Object.freeze({
-      maxOperations: positiveInteger('bulk.maxOperations', input.bulk?.maxOperations, SERVER_DEFAULTS.bulkMaxOperations),
+      maxOperations: positiveInteger(
+        'bulk.maxOperations',
+        input.bulk?.maxOperations,
+        SERVER_DEFAULTS.bulkMaxOperations,
+      ),
       maxPayloadSize: positiveInteger(
         'bulk.maxPayloadSize',
         input.bulk?.maxPayloadSize,

@@ -15,7 +15,11 @@ import { defineEager, p } from './define-function.js';
  */
 
 function fromArgument(value: ExprValue | undefined): AppRoleAssignment[] {
-  const items = Array.isArray(value) ? (value as readonly ExprValue[]) : value === undefined || value === null ? [] : [value];
+  const items = Array.isArray(value)
+    ? (value as readonly ExprValue[])
+    : value === undefined || value === null
+      ? []
+      : [value];
   const out: AppRoleAssignment[] = [];
   for (const item of items) {
     if (typeof item !== 'string' || item === '') continue;
@@ -40,7 +44,10 @@ function fromArgument(value: ExprValue | undefined): AppRoleAssignment[] {
 }
 
 /** The assignments a call works on: the context's, else the argument's. */
-export function assignmentsFor(value: ExprValue | undefined, ctx: EvaluationContext): readonly AppRoleAssignment[] {
+export function assignmentsFor(
+  value: ExprValue | undefined,
+  ctx: EvaluationContext,
+): readonly AppRoleAssignment[] {
   return ctx.appRoleAssignments ?? fromArgument(value);
 }
 
@@ -48,13 +55,18 @@ export function assignmentsFor(value: ExprValue | undefined, ctx: EvaluationCont
 export const appRoleAssignmentsComplex = defineEager(
   {
     name: 'AppRoleAssignmentsComplex',
-    summary: "Returns all of the user's app roles (for a multi-valued roles attribute, added with PATCH add).",
+    summary:
+      "Returns all of the user's app roles (for a multi-valued roles attribute, added with PATCH add).",
     params: [p('appRoleAssignments')],
+    // Reads the context's assignments: never folded to a constant at compile time.
+    volatile: true,
   },
   ([value], ctx) => {
     const roles = assignmentsFor(value, ctx);
     if (roles.length === 0) return null;
-    return roles.map((role) => JSON.stringify({ id: role.id, value: role.value, displayName: role.displayName }));
+    return roles.map((role) =>
+      JSON.stringify({ id: role.id, value: role.value, displayName: role.displayName }),
+    );
   },
 );
 
@@ -62,14 +74,22 @@ export const appRoleAssignmentsComplex = defineEager(
 export const assertiveAppRoleAssignmentsComplex = defineEager(
   {
     name: 'AssertiveAppRoleAssignmentsComplex',
-    summary: "Returns all of the user's app roles as SCIM role objects (roles are replaced, so removed ones go).",
+    summary:
+      "Returns all of the user's app roles as SCIM role objects (roles are replaced, so removed ones go).",
     params: [p('appRoleAssignments')],
+    // Reads the context's assignments: never folded to a constant at compile time.
+    volatile: true,
   },
   ([value], ctx) => {
     const roles = assignmentsFor(value, ctx);
     // An empty list (not null) so a replace removes every role the user lost.
     return roles.map((role) =>
-      JSON.stringify({ primary: false, type: 'WindowsAzureActiveDirectoryRole', display: role.displayName, value: role.value }),
+      JSON.stringify({
+        primary: false,
+        type: 'WindowsAzureActiveDirectoryRole',
+        display: role.displayName,
+        value: role.value,
+      }),
     );
   },
 );
@@ -80,6 +100,8 @@ export const singleAppRoleAssignment = defineEager(
     name: 'SingleAppRoleAssignment',
     summary: "Returns the value of the user's single app role.",
     params: [p('appRoleAssignments')],
+    // Reads the context's assignments: never folded to a constant at compile time.
+    volatile: true,
   },
   ([value], ctx) => assignmentsFor(value, ctx)[0]?.value ?? null,
 );

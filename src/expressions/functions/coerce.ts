@@ -43,12 +43,19 @@ const VBA_HEX = /^&H([0-9A-Fa-f]+)$/;
 /** A value as a number, null when there is no value; throws when it is not numeric. */
 export function toNum(value: ExprValue | undefined, fn: string, param: string): number | null {
   const v = firstValue(value);
-  if (typeof v === 'number') return v;
+  if (typeof v === 'number') {
+    if (Number.isFinite(v)) return v;
+    throw new ExpressionRuntimeError(fn, `${param} must be a finite number, got ${v}`);
+  }
   if (v === null || v === undefined) return null;
   if (typeof v === 'string') {
     const text = v.trim();
     if (text === '') return null;
-    if (NUMERIC.test(text)) return Number(text);
+    if (NUMERIC.test(text)) {
+      const n = Number(text);
+      if (Number.isFinite(n)) return n;
+      throw new ExpressionRuntimeError(fn, `${param} is too large: ${describe(v)}`);
+    }
     const hex = VBA_HEX.exec(text);
     if (hex) return parseInt(hex[1] ?? '0', 16);
   }
@@ -99,7 +106,8 @@ export function mapStrings(value: ExprValue | undefined, transform: (text: strin
 export function describe(value: ExprValue | undefined): string {
   if (value === undefined) return 'nothing';
   if (value === null) return 'null';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string')
+    return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (Array.isArray(value)) return 'a multi-valued value';
   if (typeof value === 'object') return 'a flow signal';
   return String(value);

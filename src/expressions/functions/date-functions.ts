@@ -4,8 +4,20 @@ import { ExpressionRuntimeError } from './function-spec.js';
 import { defineEager, p } from './define-function.js';
 import { describe, toNum, toStr } from './coerce.js';
 import type { Instant } from './date-values.js';
-import { DAY_MS, FILETIME_EPOCH_OFFSET_MS, daysInMonth, formatEntraDate, parseDateText } from './date-values.js';
-import { DateFormatError, cachedParser, cachedTokens, formatTokens, parseWithFormat } from './format-date-time.js';
+import {
+  DAY_MS,
+  FILETIME_EPOCH_OFFSET_MS,
+  daysInMonth,
+  formatEntraDate,
+  parseDateText,
+} from './date-values.js';
+import {
+  DateFormatError,
+  cachedParser,
+  cachedTokens,
+  formatTokens,
+  parseWithFormat,
+} from './format-date-time.js';
 import { resolveZone, wallToUtc } from './time-zones.js';
 
 /** Date functions: CDate, DateAdd, DateDiff, DateFromNum, FormatDateTime, Now, NumFromDate. */
@@ -36,9 +48,21 @@ const INTERVALS = new Set(['yyyy', 'q', 'm', 'y', 'd', 'w', 'ww', 'h', 'n', 's']
 function interval(fn: string, value: ExprValue | undefined): string {
   const name = toStr(value)?.trim().toLowerCase() ?? '';
   if (!INTERVALS.has(name)) {
-    throw new ExpressionRuntimeError(fn, `interval must be one of yyyy, q, m, y, d, w, ww, h, n, s; got ${describe(value)}`);
+    throw new ExpressionRuntimeError(
+      fn,
+      `interval must be one of yyyy, q, m, y, d, w, ww, h, n, s; got ${describe(value)}`,
+    );
   }
   return name;
+}
+
+/** Save-time check of a literal interval argument. */
+function checkInterval(literals: readonly (ExprValue | undefined)[]): LiteralProblem[] {
+  const name = toStr(literals[0]);
+  if (name === null || INTERVALS.has(name.trim().toLowerCase())) return [];
+  return [
+    { argumentIndex: 0, message: `interval must be one of yyyy, q, m, y, d, w, ww, h, n, s; got "${name}"` },
+  ];
 }
 
 /** Adds months like .NET's DateTime.AddMonths: the day is clamped to the target month's length. */
@@ -58,6 +82,7 @@ export const dateAdd = defineEager(
     name: 'DateAdd',
     summary: 'Adds a number of intervals (yyyy, q, m, y, d, w, ww, h, n, s) to a date.',
     params: [p('interval', 'string'), p('value', 'number'), p('dateTime', 'string')],
+    checkLiterals: checkInterval,
   },
   ([intervalArg, valueArg, dateArg]) => {
     const unit = interval('DateAdd', intervalArg);
@@ -107,6 +132,7 @@ export const dateDiff = defineEager(
     name: 'DateDiff',
     summary: 'The number of intervals from date1 to date2 (negative when date2 is earlier).',
     params: [p('interval', 'string'), p('date1', 'string'), p('date2', 'string')],
+    checkLiterals: checkInterval,
   },
   ([intervalArg, first, second]) => {
     const unit = interval('DateDiff', intervalArg);
@@ -157,7 +183,7 @@ const AD_NEVER = 9_223_372_036_854_775_807n;
 export const dateFromNum = defineEager(
   {
     name: 'DateFromNum',
-    summary: "Converts an AD date (100-ns intervals since 1601) to a DateTime.",
+    summary: 'Converts an AD date (100-ns intervals since 1601) to a DateTime.',
     params: [p('value', 'number')],
   },
   ([value]) => {
@@ -221,7 +247,10 @@ function checkStyles(value: ExprValue | undefined): string | null {
   const text = toStr(value);
   if (text === null || text.trim() === '') return null;
   for (const part of text.split(/[,|]/)) {
-    const name = part.trim().replace(/^DateTimeStyles\./i, '').toLowerCase();
+    const name = part
+      .trim()
+      .replace(/^DateTimeStyles\./i, '')
+      .toLowerCase();
     if (name !== '' && !STYLES.has(name)) return `unknown dateTimeStyles value "${part.trim()}"`;
   }
   return null;
@@ -301,7 +330,10 @@ export const formatDateTime = defineEager(
       throw error;
     }
     if (!parsed) {
-      throw new ExpressionRuntimeError('FormatDateTime', `source ${describe(text)} does not match inputFormat "${inFormat}"`);
+      throw new ExpressionRuntimeError(
+        'FormatDateTime',
+        `source ${describe(text)} does not match inputFormat "${inFormat}"`,
+      );
     }
     const inZone = zoneOf('FormatDateTime', 'inputTimeZone', inputZone);
     const outZone = zoneOf('FormatDateTime', 'outputTimeZone', outputZone);
@@ -314,4 +346,12 @@ export const formatDateTime = defineEager(
 );
 
 /** The date functions, for index.ts. */
-export const dateFunctions: readonly FunctionSpec[] = [cdate, dateAdd, dateDiff, dateFromNum, formatDateTime, now, numFromDate];
+export const dateFunctions: readonly FunctionSpec[] = [
+  cdate,
+  dateAdd,
+  dateDiff,
+  dateFromNum,
+  formatDateTime,
+  now,
+  numFromDate,
+];

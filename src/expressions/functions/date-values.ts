@@ -15,7 +15,16 @@ export interface Instant {
 const MS_PER_DAY = 86_400_000;
 
 /** Date.UTC that also accepts years 0..99 literally (Date.UTC maps them to 1900+). */
-export function utcMs(year: number, month: number, day: number, hour = 0, minute = 0, second = 0, ms = 0): number {
+export function utcMs(
+  year: number,
+  month: number,
+  day: number,
+  hour = 0,
+  minute = 0,
+  second = 0,
+  ms = 0,
+): number {
+  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, ms);
   const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
   date.setUTCFullYear(year);
   // setUTCFullYear keeps month/day; re-apply them so Feb 29 in a non-leap year rolls like Date.UTC would.
@@ -30,7 +39,14 @@ export function daysInMonth(year: number, month: number): number {
 }
 
 /** True when the fields name a real calendar date and time of day. */
-export function validFields(year: number, month: number, day: number, hour: number, minute: number, second: number): boolean {
+export function validFields(
+  year: number,
+  month: number,
+  day: number,
+  hour: number,
+  minute: number,
+  second: number,
+): boolean {
   return (
     year >= 1 &&
     year <= 9999 &&
@@ -115,7 +131,14 @@ export function parseDateText(input: string): Instant | null {
       if (hour < 1 || hour > 12) return null;
       hour = (hour % 12) + (ampm === 'PM' ? 12 : 0);
     }
-    const fields = [Number(m[3]), Number(m[1]), Number(m[2]), hour, Number(m[5] ?? 0), Number(m[6] ?? 0)] as const;
+    const fields = [
+      Number(m[3]),
+      Number(m[1]),
+      Number(m[2]),
+      hour,
+      Number(m[5] ?? 0),
+      Number(m[6] ?? 0),
+    ] as const;
     return build(fields, m[7], m[9]);
   }
   m = COMPACT.exec(text);

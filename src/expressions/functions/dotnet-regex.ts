@@ -30,7 +30,11 @@ function unsupported(what: string, index: number): never {
 }
 
 /** Translates a .NET pattern to a JavaScript source and flags (always including "u"). */
-export function translateDotNetRegex(pattern: string): { source: string; flags: string; groupNames: string[] } {
+export function translateDotNetRegex(pattern: string): {
+  source: string;
+  flags: string;
+  groupNames: string[];
+} {
   let flags = 'u';
   let i = 0;
   const leading = /^\(\?([imsx]+)\)/.exec(pattern);
@@ -107,7 +111,13 @@ export function translateDotNetRegex(pattern: string): { source: string; flags: 
     }
     if (c === '(' && pattern[i + 1] === '?') {
       const rest = pattern.slice(i + 2);
-      if (rest.startsWith(':') || rest.startsWith('=') || rest.startsWith('!') || rest.startsWith('<=') || rest.startsWith('<!')) {
+      if (
+        rest.startsWith(':') ||
+        rest.startsWith('=') ||
+        rest.startsWith('!') ||
+        rest.startsWith('<=') ||
+        rest.startsWith('<!')
+      ) {
         out += '(?';
         i += 2;
         continue;
@@ -257,8 +267,27 @@ function parseReplacement(replacement: string, regex: CompiledRegex): Replacemen
   return parts;
 }
 
-/** Replacer function for String.prototype.replace, built from a .NET replacement string. */
-export type Replacer = (match: string, ...rest: unknown[]) => string;
+/** Replacer for String.prototype.replace: a native replacement string, or a function. */
+export type Replacer = string | ((match: string, ...rest: unknown[]) => string);
+
+/**
+ * The same replacement in JavaScript's own syntax, so the engine's native path runs; undefined when a
+ * part has no JavaScript equivalent ($+, $_, group numbers above 99).
+ */
+function nativeReplacement(parts: readonly ReplacementPart[]): string | undefined {
+  let out = '';
+  for (const part of parts) {
+    if (part.kind === 'text') out += part.text.replaceAll('$', '$$$$');
+    else if (part.kind === 'before') out += '$`';
+    else if (part.kind === 'after') out += "$'";
+    else if (part.kind !== 'group') return undefined;
+    else if (typeof part.ref === 'string') out += `$<${part.ref}>`;
+    else if (part.ref === 0) out += '$&';
+    else if (part.ref <= 99) out += `$${String(part.ref).padStart(2, '0')}`;
+    else return undefined;
+  }
+  return out;
+}
 
 const replacerCache = new Map<string, Replacer>();
 
@@ -269,36 +298,44 @@ export function compileReplacement(pattern: string, replacement: string, regex: 
   if (hit) return hit;
   const parts = parseReplacement(replacement, regex);
   const count = regex.groupCount;
-  const replacer: Replacer = (match, ...rest) => {
-    const groups = rest.slice(0, count) as (string | undefined)[];
-    const offset = rest[count] as number;
-    const input = rest[count + 1] as string;
-    const named = (rest[count + 2] ?? {}) as Record<string, string | undefined>;
-    let out = '';
-    for (const part of parts) {
-      switch (part.kind) {
-        case 'text':
-          out += part.text;
-          break;
-        case 'group':
-          out += typeof part.ref === 'string' ? (named[part.ref] ?? '') : part.ref === 0 ? match : (groups[part.ref - 1] ?? '');
-          break;
-        case 'before':
-          out += input.slice(0, offset);
-          break;
-        case 'after':
-          out += input.slice(offset + match.length);
-          break;
-        case 'last':
-          out += count > 0 ? (groups[count - 1] ?? '') : match;
-          break;
-        case 'input':
-          out += input;
-          break;
+  const native = nativeReplacement(parts);
+  const replacer: Replacer =
+    native ??
+    ((match, ...rest) => {
+      const groups = rest.slice(0, count) as (string | undefined)[];
+      const offset = rest[count] as number;
+      const input = rest[count + 1] as string;
+      const named = (rest[count + 2] ?? {}) as Record<string, string | undefined>;
+      let out = '';
+      for (const part of parts) {
+        switch (part.kind) {
+          case 'text':
+            out += part.text;
+            break;
+          case 'group':
+            out +=
+              typeof part.ref === 'string'
+                ? (named[part.ref] ?? '')
+                : part.ref === 0
+                  ? match
+                  : (groups[part.ref - 1] ?? '');
+            break;
+          case 'before':
+            out += input.slice(0, offset);
+            break;
+          case 'after':
+            out += input.slice(offset + match.length);
+            break;
+          case 'last':
+            out += count > 0 ? (groups[count - 1] ?? '') : match;
+            break;
+          case 'input':
+            out += input;
+            break;
+        }
       }
-    }
-    return out;
-  };
+      return out;
+    });
   if (replacerCache.size >= 256) replacerCache.clear();
   replacerCache.set(key, replacer);
   return replacer;

@@ -40,4 +40,8 @@ export const ignoreObjectFlow = defineRaw(
 );
 
 /** The flow functions, for index.ts. */
-export const flowFunctions: readonly FunctionSpec[] = [ignoreFlowIfNullOrEmpty, ignoreAttributeFlow, ignoreObjectFlow];
+export const flowFunctions: readonly FunctionSpec[] = [
+  ignoreFlowIfNullOrEmpty,
+  ignoreAttributeFlow,
+  ignoreObjectFlow,
+];

@@ -17,7 +17,20 @@ export type DateFormatToken =
   | { readonly kind: 'field'; readonly letter: FieldLetter; readonly count: number };
 
 const FIELD_LETTERS = new Set<string>(['d', 'f', 'F', 'g', 'h', 'H', 'K', 'm', 'M', 's', 't', 'y', 'z']);
-const MAX_COUNT: Partial<Record<FieldLetter, number>> = { f: 7, F: 7, d: 4, M: 4, h: 2, H: 2, m: 2, s: 2, t: 2, z: 3, K: 1, g: 2 };
+const MAX_COUNT: Partial<Record<FieldLetter, number>> = {
+  f: 7,
+  F: 7,
+  d: 4,
+  M: 4,
+  h: 2,
+  H: 2,
+  m: 2,
+  s: 2,
+  t: 2,
+  z: 3,
+  K: 1,
+  g: 2,
+};
 
 // .NET standard format strings (one character) that FormatDateTime users meet, as custom patterns.
 const STANDARD: Readonly<Record<string, string>> = {
@@ -52,7 +65,8 @@ export function tokenizeDateFormat(format: string): DateFormatToken[] {
     const ch = pattern[i]!;
     if (ch === "'" || ch === '"') {
       const end = pattern.indexOf(ch, i + 1);
-      if (end < 0) throw new DateFormatError(`unterminated quoted text at position ${i + 1} of format "${format}"`);
+      if (end < 0)
+        throw new DateFormatError(`unterminated quoted text at position ${i + 1} of format "${format}"`);
       literal(pattern.slice(i + 1, end));
       i = end + 1;
     } else if (ch === '\\') {
@@ -74,7 +88,11 @@ export function tokenizeDateFormat(format: string): DateFormatToken[] {
       if (max !== undefined && count > max && (ch === 'f' || ch === 'F')) {
         throw new DateFormatError(`"${ch.repeat(count)}" in format "${format}": at most 7 fraction digits`);
       }
-      tokens.push({ kind: 'field', letter: ch as FieldLetter, count: max === undefined ? count : Math.min(count, max) });
+      tokens.push({
+        kind: 'field',
+        letter: ch as FieldLetter,
+        count: max === undefined ? count : Math.min(count, max),
+      });
       i = j;
     } else {
       literal(ch);
@@ -84,7 +102,20 @@ export function tokenizeDateFormat(format: string): DateFormatToken[] {
   return tokens;
 }
 
-const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+const MONTHS = [
+  'January',
+  'February',
+  'March',
+  'April',
+  'May',
+  'June',
+  'July',
+  'August',
+  'September',
+  'October',
+  'November',
+  'December',
+];
 const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function pad(n: number, width: number): string {
@@ -118,7 +149,14 @@ export function formatTokens(tokens: readonly DateFormatToken[], instant: Instan
         break;
       case 'M': {
         const month = d.getUTCMonth();
-        out += n === 1 ? String(month + 1) : n === 2 ? pad(month + 1, 2) : n === 3 ? MONTHS[month]!.slice(0, 3) : MONTHS[month]!;
+        out +=
+          n === 1
+            ? String(month + 1)
+            : n === 2
+              ? pad(month + 1, 2)
+              : n === 3
+                ? MONTHS[month]!.slice(0, 3)
+                : MONTHS[month]!;
         break;
       }
       case 'd': {
@@ -272,7 +310,10 @@ export function parseWithFormat(parser: CompiledDateParser, text: string): Parse
         break;
       }
       case 'M':
-        month = n >= 3 ? MONTHS.findIndex((name) => name.toLowerCase().startsWith(value.toLowerCase().slice(0, 3))) + 1 : Number(value);
+        month =
+          n >= 3
+            ? MONTHS.findIndex((name) => name.toLowerCase().startsWith(value.toLowerCase().slice(0, 3))) + 1
+            : Number(value);
         break;
       case 'd':
         if (n <= 2) day = Number(value);

@@ -10,7 +10,8 @@ import { firstValue, isNullOrEmpty, toBool, toNum, toStr } from './coerce.js';
 function toBigInt(value: ExprValue | undefined, param: string): bigint | null {
   const n = toNum(value, 'BitAnd', param);
   if (n === null) return null;
-  if (!Number.isInteger(n)) throw new ExpressionRuntimeError('BitAnd', `${param} must be an integer, got ${n}`);
+  if (!Number.isInteger(n))
+    throw new ExpressionRuntimeError('BitAnd', `${param} must be an integer, got ${n}`);
   return BigInt(n);
 }
 
@@ -25,7 +26,8 @@ export const bitAnd = defineEager(
     const a = toBigInt(value1, 'value1');
     const b = toBigInt(value2, 'value2');
     if (a === null || b === null) return null;
-    if (a >= -0x80000000n && a <= 0x7fffffffn && b >= -0x80000000n && b <= 0x7fffffffn) return Number(a) & Number(b);
+    if (a >= -0x80000000n && a <= 0x7fffffffn && b >= -0x80000000n && b <= 0x7fffffffn)
+      return Number(a) & Number(b);
     return Number(BigInt.asIntN(64, a & b));
   },
 );

@@ -34,13 +34,16 @@ export const item = defineEager(
   },
 );
 
-function appendJoined(parts: string[], value: ExprValue | undefined): void {
+/** Appends every non-empty string form of value (flattening multi-valued ones) to the running result. */
+function joinInto(state: { out: string; any: boolean; sep: string }, value: ExprValue | undefined): void {
   if (Array.isArray(value)) {
-    for (const inner of value as readonly ExprValue[]) appendJoined(parts, inner);
+    for (const inner of value as readonly ExprValue[]) joinInto(state, inner);
     return;
   }
-  const text = toStr(value);
-  if (text !== null && text !== '') parts.push(text);
+  const text = typeof value === 'string' ? value : toStr(value);
+  if (text === null || text === '') return;
+  state.out = state.any ? state.out + state.sep + text : text;
+  state.any = true;
 }
 
 /**
@@ -55,10 +58,9 @@ export const join = defineEager(
     params: [p('separator', 'string'), p('source', 'any', { variadic: true })],
   },
   (args) => {
-    const separator = toStr(args[0]) ?? '';
-    const parts: string[] = [];
-    for (let i = 1; i < args.length; i++) appendJoined(parts, args[i]);
-    return parts.join(separator);
+    const state = { out: '', any: false, sep: toStr(args[0]) ?? '' };
+    for (let i = 1; i < args.length; i++) joinInto(state, args[i]);
+    return state.out;
   },
 );
 

@@ -62,12 +62,14 @@ for (const [source, target] of DIACRITIC_MAP) {
   BY_FIRST.set(source[0]!, list);
 }
 
-const ASCII = /^[\x00-\x7F]*$/;
+const NON_ASCII = /[\u0080-\uFFFF]/;
+const COMBINING = /[\u0300-\u036F]/;
 
 /** Replaces each table entry in text (after NFC composition, so decomposed input matches too). */
 export function normalizeDiacritics(text: string): string {
-  if (ASCII.test(text)) return text;
-  const source = text.normalize('NFC');
+  if (!NON_ASCII.test(text)) return text;
+  // Only combining marks can change what the table matches; composing is skipped without them.
+  const source = COMBINING.test(text) ? text.normalize('NFC') : text;
   let out = '';
   let i = 0;
   while (i < source.length) {

@@ -47,7 +47,8 @@ export const RANDOM_STRING_MAX_LENGTH = 256;
 export const randomString = defineEager(
   {
     name: 'RandomString',
-    summary: 'Generates a random string with minimum counts of digits, special, capital and lower-case characters.',
+    summary:
+      'Generates a random string with minimum counts of digits, special, capital and lower-case characters.',
     params: [
       p('length', 'number'),
       p('minimumNumbers', 'number'),
@@ -57,6 +58,21 @@ export const randomString = defineEager(
       p('charactersToAvoid', 'string', { optional: true }),
     ],
     volatile: true,
+    checkLiterals: (literals) => {
+      const numbers = literals.slice(0, 5).map((v) => (typeof v === 'number' ? v : undefined));
+      const [length, ...minimums] = numbers;
+      if (length !== undefined && (length < 1 || length > RANDOM_STRING_MAX_LENGTH)) {
+        return [{ argumentIndex: 0, message: `length must be between 1 and ${RANDOM_STRING_MAX_LENGTH}` }];
+      }
+      if (length !== undefined && minimums.every((n) => n !== undefined)) {
+        const sum = minimums.reduce<number>((a, b) => a + (b ?? 0), 0);
+        if (sum > length)
+          return [
+            { argumentIndex: 0, message: `the minimum counts add up to ${sum}, more than length ${length}` },
+          ];
+      }
+      return [];
+    },
   },
   ([lengthArg, numbersArg, specialArg, capitalArg, lowerArg, avoidArg], ctx) => {
     const fn = 'RandomString';
@@ -68,15 +84,24 @@ export const randomString = defineEager(
       toInt(lowerArg, fn, 'minimumLowerCase') ?? 0,
     ];
     if (length < 1 || length > RANDOM_STRING_MAX_LENGTH) {
-      throw new ExpressionRuntimeError(fn, `length must be between 1 and ${RANDOM_STRING_MAX_LENGTH}, got ${length}`);
+      throw new ExpressionRuntimeError(
+        fn,
+        `length must be between 1 and ${RANDOM_STRING_MAX_LENGTH}, got ${length}`,
+      );
     }
-    if (minimums.some((n) => n < 0)) throw new ExpressionRuntimeError(fn, 'minimum counts cannot be negative');
+    if (minimums.some((n) => n < 0))
+      throw new ExpressionRuntimeError(fn, 'minimum counts cannot be negative');
     const required = minimums.reduce((a, b) => a + b, 0);
     if (required > length) {
-      throw new ExpressionRuntimeError(fn, `the minimum counts add up to ${required}, more than length ${length}`);
+      throw new ExpressionRuntimeError(
+        fn,
+        `the minimum counts add up to ${required}, more than length ${length}`,
+      );
     }
     const avoid = new Set(Array.from(toStr(avoidArg) ?? ''));
-    const pools = [DIGITS, SPECIALS, CAPITALS, LOWERS].map((pool) => Array.from(pool).filter((ch) => !avoid.has(ch)));
+    const pools = [DIGITS, SPECIALS, CAPITALS, LOWERS].map((pool) =>
+      Array.from(pool).filter((ch) => !avoid.has(ch)),
+    );
     const names = ['digits', 'special characters', 'capital letters', 'lower-case letters'];
     const chars: string[] = [];
     pools.forEach((pool, index) => {

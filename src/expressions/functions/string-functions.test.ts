@@ -88,6 +88,8 @@ describe('Left and Mid', () => {
   });
   it('rejects a non-numeric length', () => {
     expect(() => call('Left', ['abc', 'three'])).toThrow(/numChars must be a number/);
+    expect(() => call('Left', ['abc', Infinity])).toThrow(/finite/);
+    expect(() => call('Mid', ['abc', '1e400', 1])).toThrow(/too large/);
   });
 });
 

@@ -114,7 +114,10 @@ function isTextCompare(value: ExprValue | undefined): boolean {
   const name = toStr(value)?.toLowerCase();
   if (name === 'vbtextcompare') return true;
   if (name === 'vbbinarycompare') return false;
-  throw new ExpressionRuntimeError('InStr', `compareType must be vbTextCompare or vbBinaryCompare, got ${toStr(value)}`);
+  throw new ExpressionRuntimeError(
+    'InStr',
+    `compareType must be vbTextCompare or vbBinaryCompare, got ${toStr(value)}`,
+  );
 }
 
 /** InStr(value1, value2, start, compareType): 1-based position of value2 in value1, 0 when absent. */
@@ -203,14 +206,25 @@ export const stripSpaces = defineEager(
   ([source]) => mapStrings(source, (text) => (text.includes(' ') ? text.replaceAll(' ', '') : text)),
 );
 
+const cultures = new Map<string, string | null>();
+
+/** The canonical locale for a culture argument, checked once per distinct name. */
 function culture(fn: string, value: ExprValue | undefined): string | undefined {
   const name = toStr(value);
   if (name === null || name.trim() === '') return undefined;
-  try {
-    return Intl.getCanonicalLocales(name.trim())[0];
-  } catch {
-    throw new ExpressionRuntimeError(fn, `culture ${JSON.stringify(name)} is not a valid culture name`);
+  let locale = cultures.get(name);
+  if (locale === undefined) {
+    try {
+      locale = Intl.getCanonicalLocales(name.trim())[0] ?? null;
+    } catch {
+      locale = null;
+    }
+    if (cultures.size >= 256) cultures.clear();
+    cultures.set(name, locale);
   }
+  if (locale === null)
+    throw new ExpressionRuntimeError(fn, `culture ${JSON.stringify(name)} is not a valid culture name`);
+  return locale;
 }
 
 /** ToLower(source, culture): lower case, invariant unless a culture (e.g. "tr-TR") is given. */

@@ -2,7 +2,9 @@ import type { EvaluationContext, ExprValue } from '../value.js';
 import { builtinFunctions } from './index.js';
 
 /** A fixed context for tests: the clock at `now`, a seeded mulberry32 random, and a taken-values list. */
-export function testContext(options: { now?: string; seed?: number; taken?: readonly string[] } = {}): EvaluationContext {
+export function testContext(
+  options: { now?: string; seed?: number; taken?: readonly string[] } = {},
+): EvaluationContext {
   const time = Date.parse(options.now ?? '2021-07-02T15:33:38Z');
   let state = (options.seed ?? 1) >>> 0;
   const taken = new Set(options.taken ?? []);
@@ -26,10 +28,18 @@ function spec(name: string) {
 }
 
 /** Calls a synchronous built-in by name with already-evaluated arguments (thunks are made for lazy ones). */
-export function call(name: string, args: readonly (ExprValue | undefined)[], ctx: EvaluationContext = testContext()): ExprValue {
+export function call(
+  name: string,
+  args: readonly (ExprValue | undefined)[],
+  ctx: EvaluationContext = testContext(),
+): ExprValue {
   const fn = spec(name);
   if (fn.call) return fn.call(args, ctx);
-  if (fn.callLazy) return fn.callLazy(args.map((arg) => (arg === undefined ? undefined : () => arg)), ctx);
+  if (fn.callLazy)
+    return fn.callLazy(
+      args.map((arg) => (arg === undefined ? undefined : () => arg)),
+      ctx,
+    );
   throw new Error(`${name} is asynchronous; use callAsync`);
 }
 
@@ -40,6 +50,10 @@ export async function callAsync(
   ctx: EvaluationContext = testContext(),
 ): Promise<ExprValue> {
   const fn = spec(name);
-  if (fn.callAsync) return fn.callAsync(args.map((arg) => (arg === undefined ? undefined : () => arg)), ctx);
+  if (fn.callAsync)
+    return fn.callAsync(
+      args.map((arg) => (arg === undefined ? undefined : () => arg)),
+      ctx,
+    );
   return call(name, args, ctx);
 }

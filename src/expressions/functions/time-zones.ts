@@ -9,7 +9,7 @@
 export type ZoneOffset = (utcMs: number) => number;
 
 const WINDOWS_ZONES: Readonly<Record<string, string>> = {
-  'utc': 'UTC',
+  utc: 'UTC',
   'gmt standard time': 'Europe/London',
   'greenwich standard time': 'Atlantic/Reykjavik',
   'w. europe standard time': 'Europe/Berlin',

@@ -49,24 +49,26 @@ export function checkFilter(filter: Filter, resolver?: AttributeResolver): void 
 
 function checkOrdering(node: CompareFilter, definition: AttributeDefinition | undefined): void {
   const where = `'${printFilter(node)}' at position ${node.span.start}`;
-  if (node.value === null || typeof node.value === 'boolean') {
-    throw ScimError.invalidFilter(`'${node.op}' cannot order by ${String(node.value)}: ${where}`);
-  }
-  if (definition === undefined) return;
-  let def = definition;
-  if (def.type === 'complex') {
-    const valueSub = def.subAttributes?.find((sub) => sub.name.toLowerCase() === 'value');
-    if (valueSub === undefined) {
+  // The attribute's type is the more useful complaint, so it is checked before the literal.
+  if (definition !== undefined) {
+    let def = definition;
+    if (def.type === 'complex') {
+      const valueSub = def.subAttributes?.find((sub) => sub.name.toLowerCase() === 'value');
+      if (valueSub === undefined) {
+        throw ScimError.invalidFilter(
+          `'${node.op}' cannot compare the complex attribute '${printAttrPath(node.path)}': ${where}`,
+        );
+      }
+      def = valueSub;
+    }
+    if (def.type === 'boolean' || def.type === 'binary') {
       throw ScimError.invalidFilter(
-        `'${node.op}' cannot compare the complex attribute '${printAttrPath(node.path)}': ${where}`,
+        `'${node.op}' is not allowed on the ${def.type} attribute '${printAttrPath(node.path)}': ${where}`,
       );
     }
-    def = valueSub;
   }
-  if (def.type === 'boolean' || def.type === 'binary') {
-    throw ScimError.invalidFilter(
-      `'${node.op}' is not allowed on the ${def.type} attribute '${printAttrPath(node.path)}': ${where}`,
-    );
+  if (node.value === null || typeof node.value === 'boolean') {
+    throw ScimError.invalidFilter(`'${node.op}' cannot order by ${String(node.value)}: ${where}`);
   }
 }
 

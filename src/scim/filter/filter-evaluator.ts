@@ -15,7 +15,9 @@ import {
 
 const withoutResolver = new WeakMap<Filter, FilterPredicate>();
 const byResolver = new WeakMap<AttributeResolver, WeakMap<Filter, FilterPredicate>>();
-const valueFilters = new WeakMap<Filter, ValuePredicate>();
+const valueFiltersWithoutAttribute = new WeakMap<Filter, ValuePredicate>();
+// Resolvers hand out one ResolvedAttribute object per attribute, so it keys the cache well.
+const valueFiltersByAttribute = new WeakMap<ResolvedAttribute, WeakMap<Filter, ValuePredicate>>();
 
 /** True when `resource` matches `filter`. `resolver` supplies caseExact and types (see compileFilter). */
 export function evaluateFilter(filter: Filter, resource: JsonObject, resolver?: AttributeResolver): boolean {
@@ -33,11 +35,19 @@ export function matchesValueFilter(
   value: JsonValue,
   attribute: ResolvedAttribute | undefined,
 ): boolean {
-  if (attribute !== undefined) return compileValueFilter(filter, attribute)(value);
-  let predicate = valueFilters.get(filter);
+  let cache = valueFiltersWithoutAttribute;
+  if (attribute !== undefined) {
+    let perAttribute = valueFiltersByAttribute.get(attribute);
+    if (perAttribute === undefined) {
+      perAttribute = new WeakMap();
+      valueFiltersByAttribute.set(attribute, perAttribute);
+    }
+    cache = perAttribute;
+  }
+  let predicate = cache.get(filter);
   if (predicate === undefined) {
-    predicate = compileValueFilter(filter, undefined);
-    valueFilters.set(filter, predicate);
+    predicate = compileValueFilter(filter, attribute);
+    cache.set(filter, predicate);
   }
   return predicate(value);
 }

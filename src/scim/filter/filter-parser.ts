@@ -272,12 +272,11 @@ class FilterParser {
 
   private parseAttrExp(path: AttrPath, opStart: number): Filter {
     const text = this.text;
-    const pathText = truncate(text.slice(path.span.start, path.span.end));
     const opEnd = scanWhile(text, opStart, isNameChar);
     if (opStart === this.pos || opEnd === opStart) {
       const found = opStart >= text.length ? 'end of input' : describeAt(text, opStart);
       throw this.fail(
-        `expected a comparison operator (${OPERATOR_LIST}) after '${pathText}' at position ${opStart}, found ${found}`,
+        `expected a comparison operator (${OPERATOR_LIST}) after '${this.sourceOf(path.span)}' at position ${opStart}, found ${found}`,
       );
     }
     const op = text.slice(opStart, opEnd).toLowerCase();
@@ -292,19 +291,21 @@ class FilterParser {
         );
       }
       throw this.fail(
-        `unknown operator '${truncate(text.slice(opStart, opEnd))}' after '${pathText}' at position ${opStart}; expected ${OPERATOR_LIST}`,
+        `unknown operator '${truncate(text.slice(opStart, opEnd))}' after '${this.sourceOf(path.span)}' at position ${opStart}; expected ${OPERATOR_LIST}`,
       );
     }
     const valueStart = skipWhitespace(text, opEnd);
-    const value = this.parseValue(valueStart, `${pathText} ${op}`);
+    const value = this.parseValue(valueStart, path, op);
     return { kind: 'compare', op: op as CompareOp, path, value, span: spanOf(path.span.start, this.pos) };
   }
 
   /** compValue = false / null / true / number / string (RFC 7644 §3.4.2.2). */
-  private parseValue(start: number, context: string): FilterLiteral {
+  private parseValue(start: number, path: AttrPath, op: string): FilterLiteral {
     const text = this.text;
     if (start >= text.length) {
-      throw this.fail(`expected a value after '${context}' at position ${start}, found end of input`);
+      throw this.fail(
+        `expected a value after '${this.sourceOf(path.span)} ${op}' at position ${start}, found end of input`,
+      );
     }
     if (text.charCodeAt(start) === QUOTE) {
       const scanned = scanString(text, start, this.fail);
@@ -331,7 +332,7 @@ class FilterParser {
       }
     }
     throw this.fail(
-      `expected a value (a string in double quotes, a number, true, false or null) after '${context}' at position ${start}, found ${describeAt(text, start)}`,
+      `expected a value (a string in double quotes, a number, true, false or null) after '${this.sourceOf(path.span)} ${op}' at position ${start}, found ${describeAt(text, start)}`,
     );
   }
 
@@ -374,7 +375,11 @@ class FilterParser {
     const text = this.text;
     const at = skipWhitespace(text, this.pos);
     const end = at + keyword.length;
-    if (end > text.length || text.slice(at, end).toLowerCase() !== keyword) return false;
+    if (end > text.length) return false;
+    for (let i = 0; i < keyword.length; i++) {
+      // ASCII letters: setting bit 0x20 lower-cases them; other characters never match a letter.
+      if ((text.charCodeAt(at + i) | 0x20) !== keyword.charCodeAt(i)) return false;
+    }
     if (end < text.length && isPathChar(text.charCodeAt(end))) return false;
     this.pos = end;
     return true;
@@ -404,6 +409,11 @@ class FilterParser {
     if (depth >= this.maxDepth) {
       throw this.fail(`${this.what} nesting exceeds the maximum depth of ${this.maxDepth} at position ${at}`);
     }
+  }
+
+  /** Source text of a span, shortened for error messages (built only when an error is thrown). */
+  private sourceOf(span: Span): string {
+    return truncate(this.text.slice(span.start, span.end));
   }
 
   private peekCode(): number {

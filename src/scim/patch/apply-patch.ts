@@ -50,7 +50,7 @@ function applyOperation(draft: PatchDraft, operation: PatchOperation, resolver: 
     applyPathless(draft, op, value, resolver);
     return;
   }
-  const label = printPatchPath(path);
+  const label = labelOf(path);
   const target = tryResolveTarget(resolver, refOf(path), label);
   if (target !== undefined) {
     applyToTarget(draft, op, target, value);
@@ -72,7 +72,24 @@ function applyOperation(draft: PatchDraft, operation: PatchOperation, resolver: 
   throw ScimError.invalidPath(`"${label}": unknown attribute`);
 }
 
-function refOf(path: PatchPath): { uri?: string | undefined; name: string; subAttr?: string | undefined; filter?: PatchPath['valueFilter'] } {
+const labels = new WeakMap<PatchPath, string>();
+
+/** The path as text for error details; cached because cached paths recur across requests. */
+function labelOf(path: PatchPath): string {
+  let label = labels.get(path);
+  if (label === undefined) {
+    label = printPatchPath(path);
+    labels.set(path, label);
+  }
+  return label;
+}
+
+function refOf(path: PatchPath): {
+  uri?: string | undefined;
+  name: string;
+  subAttr?: string | undefined;
+  filter?: PatchPath['valueFilter'];
+} {
   return {
     uri: path.attr.uri,
     name: path.attr.name,
@@ -138,7 +155,11 @@ function applyExtensionObject(
   for (const key of Object.keys(value)) {
     const ref = splitValueKey(key);
     if (ref.uri !== undefined) throw ScimError.invalidPath(`"${label}.${key}": unknown attribute`);
-    const target = resolveTarget(resolver, { uri: urn, name: ref.name, subAttr: ref.subAttr }, `${urn}:${key}`);
+    const target = resolveTarget(
+      resolver,
+      { uri: urn, name: ref.name, subAttr: ref.subAttr },
+      `${urn}:${key}`,
+    );
     if (!target.resolved.isExtension) throw ScimError.invalidPath(`"${label}": not an extension schema`);
     applyPathlessAttribute(draft, op, target, value[key] as JsonValue);
   }

@@ -38,11 +38,11 @@ class ValueIndex {
   }
 
   /** True when a held value already contains everything `candidate` says. */
-  covers(candidate: JsonValue): boolean {
+  covers(candidate: JsonValue, byValue: boolean): boolean {
     const key = keyOf(candidate);
     if (key !== undefined) {
       const bucket = this.byKey.get(key);
-      return bucket !== undefined && bucket.some((v) => jsonContains(v, candidate));
+      return bucket !== undefined && (byValue || bucket.some((v) => jsonContains(v, candidate)));
     }
     for (const bucket of this.byKey.values()) if (bucket.some((v) => jsonContains(v, candidate))) return true;
     return this.keyless.some((v) => jsonContains(v, candidate));
@@ -50,11 +50,15 @@ class ValueIndex {
 }
 
 /** Linear scan for few candidates: cheaper than building an index over thousands of values. */
-function coveredByScan(values: readonly JsonValue[], candidate: JsonValue): boolean {
+function coveredByScan(values: readonly JsonValue[], candidate: JsonValue, byValue: boolean): boolean {
   const key = keyOf(candidate);
-  for (const v of values) {
-    if (key !== undefined && keyOf(v) !== key) continue;
-    if (jsonContains(v, candidate)) return true;
+  if (key === undefined) return values.some((v) => jsonContains(v, candidate));
+  // The hot loop of "add one member to a large group": a property read and a compare per value.
+  const n = values.length;
+  for (let i = 0; i < n; i++) {
+    const v = values[i] as JsonValue;
+    const k = typeof v === 'object' && v !== null && !Array.isArray(v) ? v['value'] : v;
+    if (k === key && (byValue || jsonContains(v, candidate))) return true;
   }
   return false;
 }
@@ -66,18 +70,26 @@ const SCAN_LIMIT = 4;
  * an existing value holds every sub-attribute it names with the same value (so adding
  * `{"value":"id"}` to a member stored as `{"value":"id","display":"x"}` changes nothing).
  * Duplicates inside `additions` collapse to their first occurrence.
+ *
+ * With `byValue` (the attribute's `value` sub-attribute is an immutable identifier, as in a group's
+ * members), a value with the same `value` is the same value whatever else it carries: a member
+ * cannot be listed twice because a client sent its `display` once and omitted it once.
  */
-export function newValuesOnly(existing: readonly JsonValue[], additions: readonly JsonValue[]): JsonValue[] {
+export function newValuesOnly(
+  existing: readonly JsonValue[],
+  additions: readonly JsonValue[],
+  byValue = false,
+): JsonValue[] {
   const fresh: JsonValue[] = [];
   if (additions.length <= SCAN_LIMIT) {
     for (const add of additions) {
-      if (!coveredByScan(existing, add) && !coveredByScan(fresh, add)) fresh.push(add);
+      if (!coveredByScan(existing, add, byValue) && !coveredByScan(fresh, add, byValue)) fresh.push(add);
     }
     return fresh;
   }
   const index = new ValueIndex(existing);
   for (const add of additions) {
-    if (index.covers(add)) continue;
+    if (index.covers(add, byValue)) continue;
     fresh.push(add);
     index.insert(add);
   }
@@ -87,11 +99,12 @@ export function newValuesOnly(existing: readonly JsonValue[], additions: readonl
 /**
  * Tolerance T5: the values left after removing every value that contains one of `listed`
  * (`[{"value":"id"}]` removes that member however much else it holds). Undefined when nothing
- * matched, so the caller can skip the copy.
+ * matched, so the caller can skip the copy. `byValue` as in newValuesOnly.
  */
 export function withoutListedValues(
   existing: readonly JsonValue[],
   listed: readonly JsonValue[],
+  byValue = false,
 ): JsonValue[] | undefined {
   const keyed = new Map<JsonValue, JsonValue[]>();
   const keyless: JsonValue[] = [];
@@ -106,7 +119,7 @@ export function withoutListedValues(
     const key = keyOf(v);
     const candidates = key === undefined ? undefined : keyed.get(key);
     const hit =
-      (candidates !== undefined && candidates.some((c) => jsonContains(v, c))) ||
+      (candidates !== undefined && (byValue || candidates.some((c) => jsonContains(v, c)))) ||
       (keyless.length > 0 && keyless.some((c) => jsonContains(v, c)));
     if (hit) removed = true;
     else kept.push(v);

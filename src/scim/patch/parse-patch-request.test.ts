@@ -44,7 +44,11 @@ describe('parsePatchRequest', () => {
   it.each([
     ['a non-object body', 'nope', 'invalidSyntax'],
     ['a body without schemas', { Operations: [{ op: 'add', path: 'title', value: 'x' }] }, 'invalidSyntax'],
-    ['a body with the wrong schema', { schemas: ['urn:x'], Operations: [{ op: 'add', path: 'a', value: 1 }] }, 'invalidSyntax'],
+    [
+      'a body with the wrong schema',
+      { schemas: ['urn:x'], Operations: [{ op: 'add', path: 'a', value: 1 }] },
+      'invalidSyntax',
+    ],
     ['missing Operations', { schemas: [PATCH_OP] }, 'invalidSyntax'],
     ['empty Operations', body([]), 'invalidSyntax'],
     ['Operations not an array', body({ op: 'add' }), 'invalidSyntax'],

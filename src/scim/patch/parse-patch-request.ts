@@ -3,7 +3,7 @@
  * checks (does the attribute exist, is the value of the right type) need the resource type and
  * happen in applyPatch.
  */
-import { parsePatchPath } from '../filter/filter-parser.js';
+import { parsePatchPathCached } from './patch-path-cache.js';
 import { SchemaUrn } from '../schema/schema-types.js';
 import { ScimError } from '../scim-error.js';
 import { isJsonObject, type JsonValue } from '../../shared/json.js';
@@ -76,7 +76,7 @@ function parseOperation(raw: unknown, where: string): PatchOperation {
     // An empty path is how some clients say "no path"; RFC 7644 reads an absent path as the resource.
     if (pathRaw.trim() !== '') {
       try {
-        path = parsePatchPath(pathRaw);
+        path = parsePatchPathCached(pathRaw);
       } catch (error) {
         const detail = error instanceof ScimError ? error.detail : 'malformed path';
         throw ScimError.invalidPath(`${where}: ${detail}`);

@@ -52,6 +52,11 @@ function hasPrimary(def: AttributeDefinition): boolean {
   return findSubAttribute(def, 'primary') !== undefined;
 }
 
+/** True when values are identified by an immutable `value` sub-attribute (group members). */
+function identifiedByValue(def: AttributeDefinition): boolean {
+  return findSubAttribute(def, 'value')?.mutability === 'immutable';
+}
+
 /** Sets the whole attribute; false when the value is unchanged. */
 function setWhole(draft: PatchDraft, t: PatchTarget, next: JsonValue): boolean {
   const before = current(draft, t);
@@ -107,15 +112,21 @@ function asArray(value: JsonValue | undefined): readonly JsonValue[] {
 }
 
 /** No sub-attribute, no filter: the attribute as a whole. */
-function applyToAttribute(draft: PatchDraft, op: PatchOpName, t: PatchTarget, value: JsonValue | undefined): boolean {
+function applyToAttribute(
+  draft: PatchDraft,
+  op: PatchOpName,
+  t: PatchTarget,
+  value: JsonValue | undefined,
+): boolean {
   const { attr } = t;
   if (op === 'remove') {
     // Tolerance T5: remove with a value list removes only those values.
     if (value !== undefined && value !== null && attr.multiValued) {
       const listed = normaliseMultiValue(attr, value, t.label);
-      const kept = withoutListedValues(asArray(current(draft, t)), listed);
+      const kept = withoutListedValues(asArray(current(draft, t)), listed, identifiedByValue(attr));
       if (kept === undefined) return false;
-      if (attr.mutability === 'immutable') throw ScimError.mutability(`"${t.label}": "${attr.name}" is immutable`);
+      if (attr.mutability === 'immutable')
+        throw ScimError.mutability(`"${t.label}": "${attr.name}" is immutable`);
       if (kept.length === 0) return eraseWhole(draft, t);
       draft.write(draft.container(t.resolved, true) as JsonObject, attr.name, draft.adopt(kept));
       return true;
@@ -139,7 +150,7 @@ function applyToAttribute(draft: PatchDraft, op: PatchOpName, t: PatchTarget, va
     }
     // RFC 7644 §3.5.2.1: add appends, skipping values already present.
     const existing = asArray(before);
-    const fresh = newValuesOnly(existing, values);
+    const fresh = newValuesOnly(existing, values, identifiedByValue(attr));
     if (fresh.length === 0) return false;
     if (attr.mutability === 'immutable' && existing.length > 0) {
       throw ScimError.mutability(`"${t.label}": "${attr.name}" is immutable and already has values`);
@@ -192,7 +203,12 @@ function applyToSubAttribute(
  * A value filter (`emails[type eq "work"]`, optionally `.value` after it) or a sub-attribute of a
  * multi-valued attribute without a filter (`emails.type`, which addresses every value).
  */
-function applyToValues(draft: PatchDraft, op: PatchOpName, t: PatchTarget, value: JsonValue | undefined): boolean {
+function applyToValues(
+  draft: PatchDraft,
+  op: PatchOpName,
+  t: PatchTarget,
+  value: JsonValue | undefined,
+): boolean {
   const before = current(draft, t);
   const values = asArray(before);
   const matches: number[] = [];
@@ -252,11 +268,17 @@ function applyToValues(draft: PatchDraft, op: PatchOpName, t: PatchTarget, value
 }
 
 /** RFC 7644 §3.5.2.2: remove the matched values, or the sub-attribute from each of them. */
-function removeFromValues(draft: PatchDraft, t: PatchTarget, values: readonly JsonValue[], matches: number[]): boolean {
+function removeFromValues(
+  draft: PatchDraft,
+  t: PatchTarget,
+  values: readonly JsonValue[],
+  matches: number[],
+): boolean {
   if (matches.length === 0) return false;
   const sub = t.sub;
   if (sub === undefined) {
-    if (t.attr.mutability === 'immutable') throw ScimError.mutability(`"${t.label}": "${t.attr.name}" is immutable`);
+    if (t.attr.mutability === 'immutable')
+      throw ScimError.mutability(`"${t.label}": "${t.attr.name}" is immutable`);
     const drop = new Set(matches);
     const kept = values.filter((_, i) => !drop.has(i));
     if (kept.length === 0) return eraseWhole(draft, t);

@@ -13,9 +13,9 @@ export interface PatchTarget {
   readonly resolved: ResolvedAttribute;
   readonly attr: AttributeDefinition;
   /** The sub-attribute named after the attribute or after the value filter. */
-  readonly sub?: AttributeDefinition;
+  readonly sub?: AttributeDefinition | undefined;
   /** The value filter of a valuePath. */
-  readonly filter?: Filter;
+  readonly filter?: Filter | undefined;
   /** The path as the client wrote it, for error details. */
   readonly label: string;
   /** The name reported in changedAttributes: canonical, URN-qualified for extension attributes. */
@@ -55,17 +55,12 @@ export function tryResolveTarget(
     }
   }
   if (ref.filter !== undefined && !attr.multiValued) {
-    throw ScimError.invalidPath(`"${label}": a value filter needs a multi-valued attribute, "${attr.name}" is not`);
+    throw ScimError.invalidPath(
+      `"${label}": a value filter needs a multi-valued attribute, "${attr.name}" is not`,
+    );
   }
   const changeKey = resolved.isExtension ? `${resolved.schema}:${attr.name}` : attr.name;
-  return {
-    resolved,
-    attr,
-    ...(sub !== undefined ? { sub } : {}),
-    ...(ref.filter !== undefined ? { filter: ref.filter } : {}),
-    label,
-    changeKey,
-  };
+  return { resolved, attr, sub, filter: ref.filter, label, changeKey };
 }
 
 /** Like tryResolveTarget, with an unknown attribute reported as invalidPath. */

@@ -12,10 +12,7 @@ import { coerceBooleanString } from './patch-tolerances.js';
 const DATE_TIME = /^-?\d{4,}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})?$/;
 
 /** Finds a sub-attribute definition by name, case-insensitively (RFC 7643 §2.1). */
-export function findSubAttribute(
-  def: AttributeDefinition,
-  name: string,
-): AttributeDefinition | undefined {
+export function findSubAttribute(def: AttributeDefinition, name: string): AttributeDefinition | undefined {
   const subs = def.subAttributes;
   if (subs === undefined) return undefined;
   for (const sub of subs) if (sub.name === name) return sub;
@@ -34,11 +31,7 @@ function describe(value: JsonValue): string {
  * One value of `def` (a single-valued attribute, or one element of a multi-valued one): checked
  * against the type and returned in canonical form. Throws invalidValue / invalidPath naming `where`.
  */
-export function normaliseSingleValue(
-  def: AttributeDefinition,
-  value: JsonValue,
-  where: string,
-): JsonValue {
+export function normaliseSingleValue(def: AttributeDefinition, value: JsonValue, where: string): JsonValue {
   switch (def.type) {
     case 'string':
     case 'reference':
@@ -97,11 +90,7 @@ export function normaliseComplex(def: AttributeDefinition, value: JsonObject, wh
  * The values of a multi-valued attribute. A lone value is wrapped in an array (tolerance T9);
  * null elements are an invalidValue.
  */
-export function normaliseMultiValue(
-  def: AttributeDefinition,
-  value: JsonValue,
-  where: string,
-): JsonValue[] {
+export function normaliseMultiValue(def: AttributeDefinition, value: JsonValue, where: string): JsonValue[] {
   const items = Array.isArray(value) ? value : [value];
   const out: JsonValue[] = new Array<JsonValue>(items.length);
   for (let i = 0; i < items.length; i++) {

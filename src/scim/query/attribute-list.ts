@@ -52,7 +52,8 @@ export function parseAttributeList(text: string, parameter = 'attributes'): Attr
   for (const part of text.split(',')) {
     const entry = part.trim();
     if (entry.length === 0) continue;
-    if (out.length >= MAX_ENTRIES) throw ScimError.invalidValue(`${parameter}: more than ${MAX_ENTRIES} entries`);
+    if (out.length >= MAX_ENTRIES)
+      throw ScimError.invalidValue(`${parameter}: more than ${MAX_ENTRIES} entries`);
     out.push(parseAttributeSelector(entry, parameter));
   }
   return out;

@@ -47,5 +47,10 @@ export interface Page<T> {
 export function paginate<T>(items: readonly T[], paging: Paging): Page<T> {
   const from = paging.startIndex - 1;
   const page = paging.count <= 0 ? [] : items.slice(from, from + paging.count);
-  return { items: page, totalResults: items.length, startIndex: paging.startIndex, itemsPerPage: page.length };
+  return {
+    items: page,
+    totalResults: items.length,
+    startIndex: paging.startIndex,
+    itemsPerPage: page.length,
+  };
 }

@@ -23,8 +23,11 @@ export interface ProjectionOptions {
 }
 
 interface Selection {
-  /** Keyed `schemaUrnLower|attrNameLower`; `undefined` subs means the whole attribute. */
-  readonly attributes: Map<string, Set<string> | undefined>;
+  /**
+   * Keyed by the attribute definition, which the resolver hands out as one shared object per
+   * attribute, so matching costs no string building; `undefined` subs means the whole attribute.
+   */
+  readonly attributes: Map<AttributeDefinition, Set<string> | undefined>;
   /** Lower-cased schema URNs selected as a whole. */
   readonly schemas: Set<string>;
 }
@@ -34,14 +37,13 @@ export interface Projection {
   apply(resource: JsonObject): JsonObject;
 }
 
-function toSelectors(value: readonly AttributeSelector[] | string | undefined, parameter: string): readonly AttributeSelector[] | undefined {
+function toSelectors(
+  value: readonly AttributeSelector[] | string | undefined,
+  parameter: string,
+): readonly AttributeSelector[] | undefined {
   if (value === undefined) return undefined;
   const list = typeof value === 'string' ? parseAttributeList(value, parameter) : value;
   return list.length === 0 ? undefined : list;
-}
-
-function keyOf(r: ResolvedAttribute): string {
-  return `${r.schema.toLowerCase()}|${r.attribute.name.toLowerCase()}`;
 }
 
 function compileSelection(resolver: AttributeResolver, selectors: readonly AttributeSelector[]): Selection {
@@ -54,7 +56,7 @@ function compileSelection(resolver: AttributeResolver, selectors: readonly Attri
       if (s.uri !== undefined && s.subAttr === undefined) selection.schemas.add(s.text.toLowerCase());
       continue;
     }
-    const key = keyOf(resolved);
+    const key = resolved.attribute;
     if (resolved.subAttribute === undefined) {
       selection.attributes.set(key, undefined);
     } else if (!selection.attributes.has(key) || selection.attributes.get(key) !== undefined) {
@@ -78,11 +80,10 @@ export function compileProjection(resolver: AttributeResolver, options: Projecti
     const def = resolved.attribute;
     if (def.returned === 'never') return undefined;
     if (def.returned === 'always') return filterSubs(def, value, undefined, undefined);
-    const schemaLower = resolved.schema.toLowerCase();
-    const key = keyOf(resolved);
+    const key = def;
     let includeSubs: Set<string> | undefined;
     if (inc) {
-      const whole = inc.schemas.has(schemaLower);
+      const whole = inc.schemas.size > 0 && inc.schemas.has(resolved.schema.toLowerCase());
       if (!whole && !inc.attributes.has(key)) return undefined;
       includeSubs = whole ? undefined : inc.attributes.get(key);
     } else if (def.returned === 'request') {
@@ -90,7 +91,7 @@ export function compileProjection(resolver: AttributeResolver, options: Projecti
     }
     let excludeSubs: Set<string> | undefined;
     if (exc) {
-      if (exc.schemas.has(schemaLower)) return undefined;
+      if (exc.schemas.size > 0 && exc.schemas.has(resolved.schema.toLowerCase())) return undefined;
       if (exc.attributes.has(key)) {
         excludeSubs = exc.attributes.get(key);
         if (excludeSubs === undefined) return undefined;
@@ -152,18 +153,15 @@ function filterSubs(
   exclude: Set<string> | undefined,
 ): JsonValue | undefined {
   if (def.type !== 'complex' || !def.subAttributes) return value;
-  const subs = def.subAttributes;
-  const needsWork =
-    include !== undefined || exclude !== undefined || subs.some((s) => s.returned === 'never' || s.returned === 'request');
-  if (!needsWork) return value;
+  const info = subInfo(def);
+  if (include === undefined && exclude === undefined && !info.hidesSome) return value;
   const one = (item: JsonValue): JsonObject | undefined => {
     if (!isJsonObject(item)) return undefined;
     const out: JsonObject = {};
     let any = false;
     for (const k of Object.keys(item)) {
-      const lower = k.toLowerCase();
-      const sub = subs.find((s) => s.name.toLowerCase() === lower);
-      if (sub && !keepSub(sub, lower, include, exclude)) continue;
+      const sub = info.byName.get(k) ?? info.byName.get(k.toLowerCase());
+      if (sub && !keepSub(sub, sub.name.toLowerCase(), include, exclude)) continue;
       if (!sub && include) continue;
       out[k] = item[k] as JsonValue;
       any = true;
@@ -181,7 +179,36 @@ function filterSubs(
   return one(value);
 }
 
-function keepSub(sub: AttributeDefinition, lower: string, include: Set<string> | undefined, exclude: Set<string> | undefined): boolean {
+interface SubInfo {
+  readonly byName: ReadonlyMap<string, AttributeDefinition>;
+  /** True when some sub-attribute is returned "never" or "request", so values need filtering. */
+  readonly hidesSome: boolean;
+}
+const subInfoCache = new WeakMap<AttributeDefinition, SubInfo>();
+
+function subInfo(def: AttributeDefinition): SubInfo {
+  let info = subInfoCache.get(def);
+  if (!info) {
+    const byName = new Map<string, AttributeDefinition>();
+    for (const sub of def.subAttributes ?? []) {
+      byName.set(sub.name, sub);
+      byName.set(sub.name.toLowerCase(), sub);
+    }
+    const hidesSome = (def.subAttributes ?? []).some(
+      (s) => s.returned === 'never' || s.returned === 'request',
+    );
+    info = { byName, hidesSome };
+    subInfoCache.set(def, info);
+  }
+  return info;
+}
+
+function keepSub(
+  sub: AttributeDefinition,
+  lower: string,
+  include: Set<string> | undefined,
+  exclude: Set<string> | undefined,
+): boolean {
   if (sub.returned === 'never') return false;
   if (sub.returned === 'always') return true;
   if (include) return include.has(lower);
@@ -190,6 +217,10 @@ function keepSub(sub: AttributeDefinition, lower: string, include: Set<string> |
 }
 
 /** One-off projection of a single resource; see compileProjection for lists. */
-export function projectResource(resource: JsonObject, resolver: AttributeResolver, options: ProjectionOptions = {}): JsonObject {
+export function projectResource(
+  resource: JsonObject,
+  resolver: AttributeResolver,
+  options: ProjectionOptions = {},
+): JsonObject {
   return compileProjection(resolver, options).apply(resource);
 }

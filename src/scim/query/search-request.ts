@@ -21,10 +21,9 @@ export interface SearchRequest {
 }
 
 const KEYS = new Map(
-  ['schemas', 'attributes', 'excludedAttributes', 'filter', 'sortBy', 'sortOrder', 'startIndex', 'count'].map((k) => [
-    k.toLowerCase(),
-    k,
-  ]),
+  ['schemas', 'attributes', 'excludedAttributes', 'filter', 'sortBy', 'sortOrder', 'startIndex', 'count'].map(
+    (k) => [k.toLowerCase(), k],
+  ),
 );
 
 function stringList(value: JsonValue, parameter: string): AttributeSelector[] {
@@ -63,7 +62,9 @@ export function parseSearchRequest(body: unknown): SearchRequest {
         if (!Array.isArray(value) || value.some((s) => typeof s !== 'string')) {
           throw ScimError.invalidSyntax('schemas: expected array of strings');
         }
-        hasSchema = value.some((s) => typeof s === 'string' && s.toLowerCase() === SchemaUrn.searchRequest.toLowerCase());
+        hasSchema = value.some(
+          (s) => typeof s === 'string' && s.toLowerCase() === SchemaUrn.searchRequest.toLowerCase(),
+        );
         break;
       case 'attributes':
         out.attributes = stringList(value, 'attributes');
@@ -98,7 +99,9 @@ export function parseSearchRequest(body: unknown): SearchRequest {
  * Parses the same parameters from a URL query (GET on a resource endpoint). Parameter names are
  * matched case-insensitively; a repeated parameter is an error rather than a silent pick.
  */
-export function parseQueryParameters(query: Readonly<Record<string, string | readonly string[] | undefined>>): SearchRequest {
+export function parseQueryParameters(
+  query: Readonly<Record<string, string | readonly string[] | undefined>>,
+): SearchRequest {
   const out: SearchRequest = {};
   for (const rawKey of Object.keys(query)) {
     const raw = query[rawKey];

@@ -17,7 +17,9 @@ export function parseSortOrder(text: string | undefined): SortOrder {
   if (text === undefined) return 'ascending';
   const lower = text.toLowerCase();
   if (lower === 'ascending' || lower === 'descending') return lower;
-  throw ScimError.invalidValue(`sortOrder: expected "ascending" or "descending", got ${JSON.stringify(text)}`);
+  throw ScimError.invalidValue(
+    `sortOrder: expected "ascending" or "descending", got ${JSON.stringify(text)}`,
+  );
 }
 
 type SortKey = string | number | undefined;

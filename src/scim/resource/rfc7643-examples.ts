@@ -94,7 +94,10 @@ export const rfcFullUser: JsonObject = {
 /** RFC 7643 §8.3: the §8.2 user with the Enterprise User extension. */
 export const rfcEnterpriseUser: JsonObject = {
   ...rfcFullUser,
-  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User', 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User'],
+  schemas: [
+    'urn:ietf:params:scim:schemas:core:2.0:User',
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
+  ],
   'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
     employeeNumber: '701984',
     costCenter: '4130',

@@ -34,7 +34,11 @@ export function weakEtag(version: string | number): string {
 }
 
 /** Builds the full SCIM representation of a stored resource of `resourceType`. */
-export function toScimRepresentation(registry: SchemaRegistry, resourceType: string, resource: StoredResource): JsonObject {
+export function toScimRepresentation(
+  registry: SchemaRegistry,
+  resourceType: string,
+  resource: StoredResource,
+): JsonObject {
   const type = registry.compiled(resourceType);
   const schemas: string[] = [type.core.urn];
   for (const ext of type.extensions) {
@@ -47,7 +51,7 @@ export function toScimRepresentation(registry: SchemaRegistry, resourceType: str
     if (value === undefined) continue;
     const attribute = type.core.attributes.get(key);
     if (attribute?.definition.returned === 'never') continue;
-    const ext = attribute ? undefined : type.schemasByUrn.get(key.toLowerCase());
+    const ext = attribute ? undefined : type.resolver.schema(key);
     if (ext?.isExtension && isJsonObject(value)) {
       out[key] = withoutNeverReturned(value, ext.attributeList);
     } else {

@@ -68,7 +68,10 @@ describe('validateResource: names and schemas', () => {
         USERNAME: 'x',
         Name: { GIVENNAME: 'Barbara', familyname: 'Jensen' },
         EMAILS: [{ VALUE: 'a@example.com', Primary: true }],
-        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user': { EmployeeNumber: '1', MANAGER: { VALUE: 'm' } },
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:user': {
+          EmployeeNumber: '1',
+          MANAGER: { VALUE: 'm' },
+        },
       },
       'create',
     );
@@ -104,7 +107,9 @@ describe('validateResource: names and schemas', () => {
     expect(validateResource(registry, 'User', user({ [ENT]: { department: 'd' } }), 'create')[ENT]).toEqual({
       department: 'd',
     });
-    const e = errorOf(() => validateResource(registry, 'User', user({}, [SchemaUrn.user, SchemaUrn.group]), 'create'));
+    const e = errorOf(() =>
+      validateResource(registry, 'User', user({}, [SchemaUrn.user, SchemaUrn.group]), 'create'),
+    );
     expect(e.scimType).toBe('invalidValue');
     expect(e.detail).toContain('schemas[1]');
   });
@@ -123,7 +128,11 @@ describe('validateResource: names and schemas', () => {
 
 describe('validateResource: precise errors', () => {
   it.each<[string, JsonObject, string]>([
-    ['boolean in emails', { emails: [{ value: 'a' }, { value: 'b', primary: 'yes' }] }, 'emails[1].primary: expected boolean'],
+    [
+      'boolean in emails',
+      { emails: [{ value: 'a' }, { value: 'b', primary: 'yes' }] },
+      'emails[1].primary: expected boolean',
+    ],
     ['string', { displayName: 5 }, 'displayName: expected string'],
     ['boolean', { active: 'true' }, 'active: expected boolean'],
     ['array', { emails: { value: 'a' } }, 'emails: expected array'],
@@ -131,13 +140,30 @@ describe('validateResource: precise errors', () => {
     ['element object', { emails: ['a@example.com'] }, 'emails[0]: expected object'],
     ['unknown attribute', { favouriteColour: 'blue' }, 'favouriteColour: unknown attribute'],
     ['unknown sub-attribute', { name: { nickname: 'x' } }, 'name.nickname: unknown sub-attribute'],
-    ['unknown sub in element', { emails: [{ value: 'a', label: 'x' }] }, 'emails[0].label: unknown sub-attribute'],
+    [
+      'unknown sub in element',
+      { emails: [{ value: 'a', label: 'x' }] },
+      'emails[0].label: unknown sub-attribute',
+    ],
     ['unknown extension attribute', { [ENT]: { badge: '1' } }, `${ENT}:badge: unknown attribute`],
     ['extension not an object', { [ENT]: 'x' }, `${ENT}: expected object`],
     ['extension sub type', { [ENT]: { manager: { value: 1 } } }, `${ENT}:manager.value: expected string`],
     ['unknown URN key', { 'urn:example:unknown:attr': 'x' }, 'urn:example:unknown:attr: unknown attribute'],
-    ['two primaries', { emails: [{ value: 'a', primary: true }, { value: 'b', primary: true }] }, 'emails: more than one value has primary true'],
-    ['binary', { x509Certificates: [{ value: 'not base64!' }] }, 'x509Certificates[0].value: expected binary'],
+    [
+      'two primaries',
+      {
+        emails: [
+          { value: 'a', primary: true },
+          { value: 'b', primary: true },
+        ],
+      },
+      'emails: more than one value has primary true',
+    ],
+    [
+      'binary',
+      { x509Certificates: [{ value: 'not base64!' }] },
+      'x509Certificates[0].value: expected binary',
+    ],
     ['reference', { profileUrl: 'has space' }, 'profileUrl: expected reference'],
     ['duplicate by case', { displayName: 'a', DisplayName: 'b' }, 'displayName: given more than once'],
   ])('%s', (_name, attributes, detail) => {
@@ -149,7 +175,9 @@ describe('validateResource: precise errors', () => {
 
   it('a non-object body is invalidSyntax', () => {
     for (const body of [null, 'x', 1, [], true]) {
-      expect(errorOf(() => validateResource(registry, 'User', body, 'create')).scimType).toBe('invalidSyntax');
+      expect(errorOf(() => validateResource(registry, 'User', body, 'create')).scimType).toBe(
+        'invalidSyntax',
+      );
     }
   });
 
@@ -163,7 +191,12 @@ describe('validateResource: characteristics', () => {
     const out = validateResource(
       registry,
       'User',
-      user({ id: 'client-chosen', meta: { created: 'x' }, groups: 'not even valid', [ENT]: { manager: { displayName: 'M' } } }),
+      user({
+        id: 'client-chosen',
+        meta: { created: 'x' },
+        groups: 'not even valid',
+        [ENT]: { manager: { displayName: 'M' } },
+      }),
       'create',
     );
     expect(out).toEqual({ userName: 'bjensen' });
@@ -171,23 +204,37 @@ describe('validateResource: characteristics', () => {
 
   it('enforces required attributes on create and replace (userName, group displayName)', () => {
     for (const mode of ['create', 'replace'] as const) {
-      expect(errorOf(() => validateResource(registry, 'User', { schemas: [SchemaUrn.user] }, mode)).detail).toBe(
-        'userName: required',
-      );
       expect(
-        errorOf(() => validateResource(registry, 'Group', { schemas: [SchemaUrn.group], displayName: null }, mode)).detail,
+        errorOf(() => validateResource(registry, 'User', { schemas: [SchemaUrn.user] }, mode)).detail,
+      ).toBe('userName: required');
+      expect(
+        errorOf(() =>
+          validateResource(registry, 'Group', { schemas: [SchemaUrn.group], displayName: null }, mode),
+        ).detail,
       ).toBe('displayName: required');
     }
   });
 
   it('treats null and empty values as unassigned (RFC 7643 §2.5)', () => {
-    expect(validateResource(registry, 'User', user({ displayName: null, emails: [], name: {}, [ENT]: {} }), 'create')).toEqual({
+    expect(
+      validateResource(
+        registry,
+        'User',
+        user({ displayName: null, emails: [], name: {}, [ENT]: {} }),
+        'create',
+      ),
+    ).toEqual({
       userName: 'bjensen',
     });
   });
 
   it('does not enforce canonicalValues (documented choice)', () => {
-    const out = validateResource(registry, 'User', user({ emails: [{ value: 'a', type: 'mobile' }] }), 'create');
+    const out = validateResource(
+      registry,
+      'User',
+      user({ emails: [{ value: 'a', type: 'mobile' }] }),
+      'create',
+    );
     expect(out.emails).toEqual([{ value: 'a', type: 'mobile' }]);
   });
 
@@ -207,17 +254,49 @@ describe('validateResource: characteristics', () => {
       name: 'X',
       description: '',
       attributes: [
-        { name: 'hired', type: 'dateTime', multiValued: false, description: '', required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' },
-        { name: 'level', type: 'integer', multiValued: false, description: '', required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' },
-        { name: 'score', type: 'decimal', multiValued: false, description: '', required: false, caseExact: false, mutability: 'readWrite', returned: 'default', uniqueness: 'none' },
+        {
+          name: 'hired',
+          type: 'dateTime',
+          multiValued: false,
+          description: '',
+          required: false,
+          caseExact: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          uniqueness: 'none',
+        },
+        {
+          name: 'level',
+          type: 'integer',
+          multiValued: false,
+          description: '',
+          required: false,
+          caseExact: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          uniqueness: 'none',
+        },
+        {
+          name: 'score',
+          type: 'decimal',
+          multiValued: false,
+          description: '',
+          required: false,
+          caseExact: false,
+          mutability: 'readWrite',
+          returned: 'default',
+          uniqueness: 'none',
+        },
       ],
     });
     custom.attachExtension('User', 'urn:example:ext:1.0:User');
-    const run = (): JsonObject => validateResource(custom, 'User', user({ 'urn:example:ext:1.0:User': { hired: text } }), 'create');
+    const run = (): JsonObject =>
+      validateResource(custom, 'User', user({ 'urn:example:ext:1.0:User': { hired: text } }), 'create');
     if (ok) expect(run()['urn:example:ext:1.0:User']).toEqual({ hired: text });
     else expect(errorOf(run).detail).toContain('urn:example:ext:1.0:User:hired: expected dateTime');
     // integers vs decimals
-    const num = (v: JsonObject): JsonObject => validateResource(custom, 'User', user({ 'urn:example:ext:1.0:User': v }), 'create');
+    const num = (v: JsonObject): JsonObject =>
+      validateResource(custom, 'User', user({ 'urn:example:ext:1.0:User': v }), 'create');
     expect(num({ level: 3, score: 2.5 })['urn:example:ext:1.0:User']).toEqual({ level: 3, score: 2.5 });
     expect(errorOf(() => num({ level: 2.5 })).detail).toContain('level: expected integer');
     expect(errorOf(() => num({ score: '2.5' })).detail).toContain('score: expected decimal');
@@ -230,21 +309,37 @@ describe('validateResource: characteristics', () => {
       name: 'X',
       description: '',
       attributes: [
-        { name: 'badge', type: 'string', multiValued: false, description: '', required: false, caseExact: true, mutability: 'immutable', returned: 'default', uniqueness: 'none' },
+        {
+          name: 'badge',
+          type: 'string',
+          multiValued: false,
+          description: '',
+          required: false,
+          caseExact: true,
+          mutability: 'immutable',
+          returned: 'default',
+          uniqueness: 'none',
+        },
       ],
     });
     custom.attachExtension('User', 'urn:example:ext:1.0:User');
     const EXT = 'urn:example:ext:1.0:User';
     const existing = { userName: 'bjensen', [EXT]: { badge: 'B1' } };
-    const e = errorOf(() => validateResource(custom, 'User', user({ [EXT]: { badge: 'B2' } }), 'replace', existing));
+    const e = errorOf(() =>
+      validateResource(custom, 'User', user({ [EXT]: { badge: 'B2' } }), 'replace', existing),
+    );
     expect([e.status, e.scimType]).toEqual([400, 'mutability']);
     expect(e.detail).toContain(`${EXT}:badge`);
     expect(validateResource(custom, 'User', user({}), 'replace', existing)[EXT]).toEqual({ badge: 'B1' });
-    expect(validateResource(custom, 'User', user({ [EXT]: { badge: 'B1' } }), 'replace', existing)[EXT]).toEqual({
+    expect(
+      validateResource(custom, 'User', user({ [EXT]: { badge: 'B1' } }), 'replace', existing)[EXT],
+    ).toEqual({
       badge: 'B1',
     });
     // On create, or when not yet set, an immutable attribute may be given.
-    expect(validateResource(custom, 'User', user({ [EXT]: { badge: 'B2' } }), 'replace', { userName: 'x' })[EXT]).toEqual({
+    expect(
+      validateResource(custom, 'User', user({ [EXT]: { badge: 'B2' } }), 'replace', { userName: 'x' })[EXT],
+    ).toEqual({
       badge: 'B2',
     });
   });
@@ -265,8 +360,24 @@ describe('validateResource: characteristics', () => {
 describe('validateResource: properties', () => {
   const json = fc.jsonValue({ maxDepth: 4 });
   const attributeNames = fc.constantFrom(
-    'userName', 'USERNAME', 'name', 'emails', 'active', 'displayName', 'password', 'x509Certificates',
-    'phoneNumbers', 'groups', 'id', 'meta', 'externalId', 'schemas', 'addresses', ENT, `${ENT}:manager.value`, 'bogus',
+    'userName',
+    'USERNAME',
+    'name',
+    'emails',
+    'active',
+    'displayName',
+    'password',
+    'x509Certificates',
+    'phoneNumbers',
+    'groups',
+    'id',
+    'meta',
+    'externalId',
+    'schemas',
+    'addresses',
+    ENT,
+    `${ENT}:manager.value`,
+    'bogus',
   );
 
   it('never throws anything but ScimError on arbitrary JSON input', () => {
@@ -275,19 +386,26 @@ describe('validateResource: properties', () => {
       fc.dictionary(attributeNames, json, { maxKeys: 6 }).map((d) => ({ schemas: [SchemaUrn.user], ...d })),
     );
     fc.assert(
-      fc.property(input, fc.constantFrom('create', 'replace') as fc.Arbitrary<'create' | 'replace'>, (value, mode) => {
-        try {
-          validateResource(registry, 'User', value, mode, { userName: 'x' });
-        } catch (error) {
-          if (!(error instanceof ScimError)) throw error;
-        }
-      }),
+      fc.property(
+        input,
+        fc.constantFrom('create', 'replace') as fc.Arbitrary<'create' | 'replace'>,
+        (value, mode) => {
+          try {
+            validateResource(registry, 'User', value, mode, { userName: 'x' });
+          } catch (error) {
+            if (!(error instanceof ScimError)) throw error;
+          }
+        },
+      ),
       { numRuns: 800 },
     );
   });
 
   const str = fc.string({ maxLength: 8 });
-  const email = fc.record({ value: str, type: fc.constantFrom('work', 'home'), display: str }, { requiredKeys: ['value'] });
+  const email = fc.record(
+    { value: str, type: fc.constantFrom('work', 'home'), display: str },
+    { requiredKeys: ['value'] },
+  );
   const validUser = fc.record(
     {
       userName: str,

@@ -67,7 +67,7 @@ export function validateResource(
       continue;
     }
     if (key.length > 4 && key.slice(0, 4).toLowerCase() === 'urn:') {
-      const ext = type.schemasByUrn.get(key.toLowerCase());
+      const ext = type.resolver.schema(key);
       if (ext?.isExtension) {
         mergeExtension(out, ext, value);
         continue;
@@ -84,7 +84,12 @@ export function validateResource(
 }
 
 /** Validates one top-level attribute value into `target`, unless readOnly (then ignored). */
-function setAttribute(target: JsonObject, attribute: CompiledAttribute, value: JsonValue, path: string): void {
+function setAttribute(
+  target: JsonObject,
+  attribute: CompiledAttribute,
+  value: JsonValue,
+  path: string,
+): void {
   if (attribute.definition.mutability === 'readOnly') return;
   if (Object.hasOwn(target, attribute.name)) throw ScimError.invalidValue(`${path}: given more than once`);
   const normalised = checkAttribute(attribute, value, path);
@@ -142,12 +147,24 @@ function setFlatUrnKey(out: JsonObject, type: CompiledResourceType, key: string,
   return true;
 }
 
+/**
+ * The path of a value in error messages, e.g. `emails[1].primary`. Built only when an error is
+ * thrown: validation of a valid body allocates no path strings.
+ */
+function where(path: string, index: number, sub?: string): string {
+  const base = index < 0 ? path : `${path}[${index}]`;
+  return sub === undefined ? base : `${base}.${sub}`;
+}
+
 /** Checks a value against a top-level attribute; undefined means "unassigned". */
 function checkAttribute(attribute: CompiledAttribute, value: JsonValue, path: string): JsonValue | undefined {
   if (value === null) return undefined;
   const def = attribute.definition;
   if (!def.multiValued) {
-    return def.type === 'complex' ? checkComplex(attribute, value, path) : checkPrimitive(def, value, path);
+    if (def.type === 'complex') return checkComplex(attribute, value, path, -1);
+    const problem = typeProblem(def, value);
+    if (problem !== undefined) throw ScimError.invalidValue(`${path}: ${problem}`);
+    return value;
   }
   if (!Array.isArray(value)) throw ScimError.invalidValue(`${path}: expected array`);
   const result: JsonValue[] = [];
@@ -155,81 +172,110 @@ function checkAttribute(attribute: CompiledAttribute, value: JsonValue, path: st
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as JsonValue;
     if (item === null) continue;
-    const itemPath = `${path}[${i}]`;
-    const checked = def.type === 'complex' ? checkComplex(attribute, item, itemPath) : checkPrimitive(def, item, itemPath);
-    if (checked === undefined) continue;
-    if (isJsonObject(checked) && checked.primary === true) primaries++;
-    result.push(checked);
+    if (def.type === 'complex') {
+      const checked = checkComplex(attribute, item, path, i);
+      if (checked === undefined) continue;
+      if (checked.primary === true) primaries++;
+      result.push(checked);
+    } else {
+      const problem = typeProblem(def, item);
+      if (problem !== undefined) throw ScimError.invalidValue(`${where(path, i)}: ${problem}`);
+      result.push(item);
+    }
   }
   // RFC 7643 §2.4: the primary value "true" MUST appear no more than once.
   if (primaries > 1) throw ScimError.invalidValue(`${path}: more than one value has primary true`);
   return result.length === 0 ? undefined : result;
 }
 
-function checkComplex(attribute: CompiledAttribute, value: JsonValue, path: string): JsonObject | undefined {
-  if (!isJsonObject(value)) throw ScimError.invalidValue(`${path}: expected object`);
+function checkComplex(
+  attribute: CompiledAttribute,
+  value: JsonValue,
+  path: string,
+  index: number,
+): JsonObject | undefined {
+  if (!isJsonObject(value)) throw ScimError.invalidValue(`${where(path, index)}: expected object`);
   const out: JsonObject = {};
-  for (const key of Object.keys(value)) {
-    const sub = lookupSub(attribute, key);
-    if (!sub) throw ScimError.invalidValue(`${path}.${key}: unknown sub-attribute of ${attribute.name}`);
-    if (Object.hasOwn(out, sub.name)) throw ScimError.invalidValue(`${path}.${sub.name}: given more than once`);
-    if (sub.definition.mutability === 'readOnly') continue;
-    const checked = checkPrimitiveOrList(sub.definition, value[key] as JsonValue, `${path}.${sub.name}`);
-    if (checked !== undefined) out[sub.name] = checked;
-  }
   let empty = true;
-  for (const _ in out) {
-    empty = false;
-    break;
+  for (const key in value) {
+    if (!Object.hasOwn(value, key)) continue;
+    const sub = lookupSub(attribute, key);
+    if (!sub) {
+      throw ScimError.invalidValue(`${where(path, index, key)}: unknown sub-attribute of ${attribute.name}`);
+    }
+    if (Object.hasOwn(out, sub.name)) {
+      throw ScimError.invalidValue(`${where(path, index, sub.name)}: given more than once`);
+    }
+    if (sub.definition.mutability === 'readOnly') continue;
+    const item = value[key] as JsonValue;
+    if (item === null) continue;
+    let checked: JsonValue | undefined = item;
+    if (sub.definition.multiValued) {
+      checked = checkPrimitiveOrList(sub.definition, item, where(path, index, sub.name));
+    } else {
+      const problem = typeProblem(sub.definition, item);
+      if (problem !== undefined) throw ScimError.invalidValue(`${where(path, index, sub.name)}: ${problem}`);
+    }
+    if (checked !== undefined) {
+      out[sub.name] = checked;
+      empty = false;
+    }
   }
   if (empty) return undefined;
   for (const sub of attribute.subAttributeList) {
     if (sub.definition.required && sub.definition.mutability !== 'readOnly' && out[sub.name] === undefined) {
-      throw ScimError.invalidValue(`${path}.${sub.name}: required`);
+      throw ScimError.invalidValue(`${where(path, index, sub.name)}: required`);
     }
   }
   return out;
 }
 
-function checkPrimitiveOrList(def: AttributeDefinition, value: JsonValue, path: string): JsonValue | undefined {
+/** A (rare) multi-valued or flat-key sub-attribute value; the path is already built. */
+function checkPrimitiveOrList(
+  def: AttributeDefinition,
+  value: JsonValue,
+  path: string,
+): JsonValue | undefined {
   if (value === null) return undefined;
-  if (!def.multiValued) return checkPrimitive(def, value, path);
+  if (!def.multiValued) {
+    const problem = typeProblem(def, value);
+    if (problem !== undefined) throw ScimError.invalidValue(`${path}: ${problem}`);
+    return value;
+  }
   if (!Array.isArray(value)) throw ScimError.invalidValue(`${path}: expected array`);
   const out: JsonValue[] = [];
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as JsonValue;
-    if (item !== null) out.push(checkPrimitive(def, item, `${path}[${i}]`));
+    if (item === null) continue;
+    const problem = typeProblem(def, item);
+    if (problem !== undefined) throw ScimError.invalidValue(`${where(path, i)}: ${problem}`);
+    out.push(item);
   }
   return out.length === 0 ? undefined : out;
 }
 
-/** RFC 7643 §2.3: the JSON shape of each data type. */
-function checkPrimitive(def: AttributeDefinition, value: JsonValue, path: string): JsonValue {
+/** RFC 7643 §2.3: the JSON shape of each data type; returns what is wrong, or undefined. */
+function typeProblem(def: AttributeDefinition, value: JsonValue): string | undefined {
   switch (def.type) {
     case 'string':
-      if (typeof value === 'string') return value;
-      throw ScimError.invalidValue(`${path}: expected string`);
+      return typeof value === 'string' ? undefined : 'expected string';
     case 'boolean':
-      if (typeof value === 'boolean') return value;
-      throw ScimError.invalidValue(`${path}: expected boolean`);
+      return typeof value === 'boolean' ? undefined : 'expected boolean';
     case 'integer':
-      if (typeof value === 'number' && Number.isInteger(value)) return value;
-      throw ScimError.invalidValue(`${path}: expected integer`);
+      return typeof value === 'number' && Number.isInteger(value) ? undefined : 'expected integer';
     case 'decimal':
-      if (typeof value === 'number' && Number.isFinite(value)) return value;
-      throw ScimError.invalidValue(`${path}: expected decimal`);
+      return typeof value === 'number' && Number.isFinite(value) ? undefined : 'expected decimal';
     case 'dateTime':
-      if (typeof value === 'string' && isXsdDateTime(value)) return value;
-      throw ScimError.invalidValue(`${path}: expected dateTime (xsd:dateTime, e.g. 2008-01-23T04:56:22Z)`);
+      return typeof value === 'string' && isXsdDateTime(value)
+        ? undefined
+        : 'expected dateTime (xsd:dateTime, e.g. 2008-01-23T04:56:22Z)';
     case 'binary':
-      if (typeof value === 'string' && isBase64(value)) return value;
-      throw ScimError.invalidValue(`${path}: expected binary (base64)`);
+      return typeof value === 'string' && isBase64(value) ? undefined : 'expected binary (base64)';
     case 'reference':
-      if (typeof value === 'string' && isReference(value)) return value;
-      throw ScimError.invalidValue(`${path}: expected reference (URI)`);
+      return typeof value === 'string' && isReference(value) ? undefined : 'expected reference (URI)';
     case 'complex':
       // Sub-attributes cannot be complex (the registry refuses such schemas); kept for exhaustiveness.
-      throw ScimError.invalidValue(`${path}: nested complex values are not allowed`);
+      return 'nested complex values are not allowed';
   }
 }
 
@@ -241,9 +287,11 @@ function checkSchemas(type: CompiledResourceType, seen: boolean, value: JsonValu
   for (let i = 0; i < value.length; i++) {
     const urn = value[i];
     if (typeof urn !== 'string') throw ScimError.invalidValue(`schemas[${i}]: expected string`);
-    const schema = type.schemasByUrn.get(urn.toLowerCase());
+    const schema = type.resolver.schema(urn);
     if (!schema) {
-      throw ScimError.invalidValue(`schemas[${i}]: ${urn} is not a schema of resource type ${type.definition.name}`);
+      throw ScimError.invalidValue(
+        `schemas[${i}]: ${urn} is not a schema of resource type ${type.definition.name}`,
+      );
     }
     if (schema === type.core) hasCore = true;
   }
@@ -283,7 +331,12 @@ function checkImmutable(type: CompiledResourceType, out: JsonObject, existing: J
   }
 }
 
-function checkImmutableIn(schema: CompiledSchema, out: JsonObject, existing: JsonObject, prefix: string): void {
+function checkImmutableIn(
+  schema: CompiledSchema,
+  out: JsonObject,
+  existing: JsonObject,
+  prefix: string,
+): void {
   for (const attribute of schema.attributeList) {
     const def = attribute.definition;
     const before = existing[attribute.name];
@@ -306,7 +359,9 @@ function checkImmutableIn(schema: CompiledSchema, out: JsonObject, existing: Jso
           holder[sub.name] = subBefore;
           out[attribute.name] = holder;
         } else if (!jsonEqual(subBefore, subAfter)) {
-          throw ScimError.mutability(`${prefix}${attribute.name}.${sub.name}: immutable attribute cannot be changed`);
+          throw ScimError.mutability(
+            `${prefix}${attribute.name}.${sub.name}: immutable attribute cannot be changed`,
+          );
         }
       }
     }

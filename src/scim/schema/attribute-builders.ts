@@ -38,7 +38,11 @@ export function defineAttribute(
 export function multiValuedSubAttributes(
   valueDescription: string,
   canonicalTypes: readonly string[] | undefined,
-  valueOptions: { type?: AttributeType; referenceTypes?: readonly string[]; mutability?: AttributeDefinition['mutability'] } = {},
+  valueOptions: {
+    type?: AttributeType;
+    referenceTypes?: readonly string[];
+    mutability?: AttributeDefinition['mutability'];
+  } = {},
 ): AttributeDefinition[] {
   const mutability = valueOptions.mutability ?? 'readWrite';
   return [
@@ -49,7 +53,7 @@ export function multiValuedSubAttributes(
     defineAttribute('display', 'string', 'A human-readable name, primarily used for display purposes.', {
       mutability,
     }),
-    defineAttribute('type', 'string', 'A label indicating the attribute\'s function.', {
+    defineAttribute('type', 'string', "A label indicating the attribute's function.", {
       mutability,
       ...(canonicalTypes ? { canonicalValues: canonicalTypes } : {}),
     }),

@@ -49,7 +49,7 @@ export interface CompiledResourceType {
   readonly core: CompiledSchema;
   /** Extensions in declaration order. */
   readonly extensions: readonly CompiledSchema[];
-  /** Every schema of the type (core first) by lower-cased URN. */
+  /** Every schema of the type (core first) by lower-cased and by canonical URN. */
   readonly schemasByUrn: ReadonlyMap<string, CompiledSchema>;
   readonly resolver: SchemaAttributeResolver;
 }
@@ -102,17 +102,23 @@ export function compileResourceType(
   lookup: (urn: string) => SchemaDefinition | undefined,
 ): CompiledResourceType {
   const coreDef = lookup(definition.schema);
-  if (!coreDef) throw ScimError.invalidValue(`resource type ${definition.name}: unknown schema ${definition.schema}`);
+  if (!coreDef)
+    throw ScimError.invalidValue(`resource type ${definition.name}: unknown schema ${definition.schema}`);
   // The common attributes (RFC 7643 §3.1) resolve as part of the core schema.
   const core = compileSchema(coreDef, false, true, commonAttributes);
   const extensions: CompiledSchema[] = [];
-  const schemasByUrn = new Map<string, CompiledSchema>([[core.lowerUrn, core]]);
+  const schemasByUrn = new Map<string, CompiledSchema>([
+    [core.lowerUrn, core],
+    [core.urn, core],
+  ]);
   for (const ext of definition.schemaExtensions) {
     const extDef = lookup(ext.schema);
-    if (!extDef) throw ScimError.invalidValue(`resource type ${definition.name}: unknown schema ${ext.schema}`);
+    if (!extDef)
+      throw ScimError.invalidValue(`resource type ${definition.name}: unknown schema ${ext.schema}`);
     const compiled = compileSchema(extDef, true, ext.required, []);
     extensions.push(compiled);
     schemasByUrn.set(compiled.lowerUrn, compiled);
+    schemasByUrn.set(compiled.urn, compiled);
   }
   const partial = { definition, core, extensions, schemasByUrn };
   return Object.freeze({ ...partial, resolver: new SchemaAttributeResolver(partial) });
@@ -142,13 +148,13 @@ export class SchemaAttributeResolver implements AttributeResolver {
 
   /** The schema of this resource type with the given URN (case-insensitive). */
   schema(uri: string): CompiledSchema | undefined {
-    return this.#schemasByUrn.get(uri.toLowerCase());
+    return this.#schemasByUrn.get(uri) ?? this.#schemasByUrn.get(uri.toLowerCase());
   }
 
   /** The top-level attribute `name`, searching core first, then the extensions, unless `uri` is given. */
   attribute(uri: string | undefined, name: string): CompiledAttribute | undefined {
     if (uri !== undefined) {
-      const schema = this.#schemasByUrn.get(uri.toLowerCase());
+      const schema = this.schema(uri);
       return schema ? lookupAttribute(schema, name) : undefined;
     }
     const found = lookupAttribute(this.#core, name);
@@ -184,7 +190,11 @@ export class SchemaAttributeResolver implements AttributeResolver {
   splitPath(path: string): AttributeReference | undefined {
     let uri: string | undefined;
     let rest = path;
-    if (path.length > 4 && (path.charCodeAt(0) | 32) === 117 /* u */ && path.slice(0, 4).toLowerCase() === 'urn:') {
+    if (
+      path.length > 4 &&
+      (path.charCodeAt(0) | 32) === 117 /* u */ &&
+      path.slice(0, 4).toLowerCase() === 'urn:'
+    ) {
       const lower = path.toLowerCase();
       let match: CompiledSchema | undefined;
       for (const schema of this.#schemasByUrn.values()) {

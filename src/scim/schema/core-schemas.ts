@@ -110,7 +110,11 @@ export const userSchema: SchemaDefinition = Object.freeze({
     }),
     attr('title', 'string', "The user's title, such as 'Vice President'."),
     attr('userType', 'string', "The relationship between the organization and the user, e.g. 'Employee'."),
-    attr('preferredLanguage', 'string', "The user's preferred written or spoken language (RFC 7231 Accept-Language)."),
+    attr(
+      'preferredLanguage',
+      'string',
+      "The user's preferred written or spoken language (RFC 7231 Accept-Language).",
+    ),
     attr('locale', 'string', "The user's default location for localization, e.g. 'en-US'."),
     attr('timezone', 'string', "The user's time zone in IANA Time Zone database format."),
     attr('active', 'boolean', "The user's administrative status."),
@@ -213,7 +217,7 @@ export const enterpriseUserSchema: SchemaDefinition = Object.freeze({
     attr('department', 'string', 'Identifies the name of a department.'),
     attr('manager', 'complex', "The user's manager.", {
       subAttributes: [
-        attr('value', 'string', 'The id of the manager\'s User resource.'),
+        attr('value', 'string', "The id of the manager's User resource."),
         attr('$ref', 'reference', "The URI of the manager's User resource.", { referenceTypes: ['User'] }),
         attr('displayName', 'string', "The manager's display name.", { mutability: 'readOnly' }),
       ],

@@ -39,10 +39,28 @@ describe('core schemas (RFC 7643 §4, §8.7.1)', () => {
   const resolver = registry.resolver('User');
 
   it.each<[string, string | undefined, string, string | undefined, Partial<AttributeDefinition>]>([
-    ['id', undefined, 'id', undefined, { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' }],
-    ['userName', undefined, 'userName', undefined, { required: true, uniqueness: 'server', caseExact: false }],
+    [
+      'id',
+      undefined,
+      'id',
+      undefined,
+      { caseExact: true, mutability: 'readOnly', returned: 'always', uniqueness: 'server' },
+    ],
+    [
+      'userName',
+      undefined,
+      'userName',
+      undefined,
+      { required: true, uniqueness: 'server', caseExact: false },
+    ],
     ['password', undefined, 'password', undefined, { mutability: 'writeOnly', returned: 'never' }],
-    ['groups', undefined, 'groups', undefined, { mutability: 'readOnly', multiValued: true, type: 'complex' }],
+    [
+      'groups',
+      undefined,
+      'groups',
+      undefined,
+      { mutability: 'readOnly', multiValued: true, type: 'complex' },
+    ],
     ['x509Certificates.value', undefined, 'x509Certificates', 'value', { type: 'binary' }],
     ['profileUrl', undefined, 'profileUrl', undefined, { type: 'reference', referenceTypes: ['external'] }],
     ['emails.type', undefined, 'emails', 'type', { canonicalValues: ['work', 'home', 'other'] }],
@@ -69,9 +87,27 @@ describe('core schemas (RFC 7643 §4, §8.7.1)', () => {
 
   it('User lists every RFC 7643 §4.1 attribute', () => {
     expect(registry.schema(SchemaUrn.user)!.attributes.map((a) => a.name)).toEqual([
-      'userName', 'name', 'displayName', 'nickName', 'profileUrl', 'title', 'userType', 'preferredLanguage',
-      'locale', 'timezone', 'active', 'password', 'emails', 'phoneNumbers', 'ims', 'photos', 'addresses',
-      'groups', 'entitlements', 'roles', 'x509Certificates',
+      'userName',
+      'name',
+      'displayName',
+      'nickName',
+      'profileUrl',
+      'title',
+      'userType',
+      'preferredLanguage',
+      'locale',
+      'timezone',
+      'active',
+      'password',
+      'emails',
+      'phoneNumbers',
+      'ims',
+      'photos',
+      'addresses',
+      'groups',
+      'entitlements',
+      'roles',
+      'x509Certificates',
     ]);
   });
 });
@@ -81,7 +117,12 @@ describe('AttributeResolver', () => {
 
   it('resolves case-insensitively and reports the schema', () => {
     const r = resolver.resolve(undefined, 'EMAILS', 'VALUE')!;
-    expect([r.schema, r.isExtension, r.attribute.name, r.subAttribute!.name]).toEqual([SchemaUrn.user, false, 'emails', 'value']);
+    expect([r.schema, r.isExtension, r.attribute.name, r.subAttribute!.name]).toEqual([
+      SchemaUrn.user,
+      false,
+      'emails',
+      'value',
+    ]);
   });
 
   it('finds unqualified extension attributes after the core ones', () => {
@@ -91,10 +132,16 @@ describe('AttributeResolver', () => {
 
   it('resolves URN-qualified paths, including core-URN-qualified core attributes', () => {
     expect(resolver.resolvePath(`${ENT}:manager.value`)!.subAttribute!.name).toBe('value');
-    expect(resolver.resolvePath(`${ENT.toUpperCase()}:EMPLOYEENUMBER`)!.attribute.name).toBe('employeeNumber');
+    expect(resolver.resolvePath(`${ENT.toUpperCase()}:EMPLOYEENUMBER`)!.attribute.name).toBe(
+      'employeeNumber',
+    );
     expect(resolver.resolvePath(`${SchemaUrn.user}:name.givenName`)!.subAttribute!.name).toBe('givenName');
     expect(resolver.resolvePath(`${SchemaUrn.user}:id`)!.attribute.name).toBe('id');
-    expect(resolver.splitPath(`${ENT}:manager.value`)).toEqual({ uri: ENT, name: 'manager', subAttr: 'value' });
+    expect(resolver.splitPath(`${ENT}:manager.value`)).toEqual({
+      uri: ENT,
+      name: 'manager',
+      subAttr: 'value',
+    });
   });
 
   it('returns undefined for unknown names, sub-attributes and schemas', () => {
@@ -133,7 +180,12 @@ describe('SchemaRegistry: custom extensions', () => {
     ['complex without subs', schema(CUSTOM, [attribute('c', { type: 'complex' })]), 'needs subAttributes'],
     [
       'nested complex',
-      schema(CUSTOM, [attribute('c', { type: 'complex', subAttributes: [attribute('d', { type: 'complex', subAttributes: [attribute('e')] })] })]),
+      schema(CUSTOM, [
+        attribute('c', {
+          type: 'complex',
+          subAttributes: [attribute('d', { type: 'complex', subAttributes: [attribute('e')] })],
+        }),
+      ]),
       'attribute c.d: sub-attributes cannot be complex',
     ],
     ['bad type', schema(CUSTOM, [attribute('a', { type: 'text' as never })]), 'invalid type'],
@@ -147,7 +199,14 @@ describe('SchemaRegistry: custom extensions', () => {
     const registry = SchemaRegistry.withCoreSchemas();
     expect(
       errorOf(() =>
-        registry.registerResourceType({ id: 'D', name: 'Device', endpoint: '/Devices', description: '', schema: 'urn:x:y', schemaExtensions: [] }),
+        registry.registerResourceType({
+          id: 'D',
+          name: 'Device',
+          endpoint: '/Devices',
+          description: '',
+          schema: 'urn:x:y',
+          schemaExtensions: [],
+        }),
       ).detail,
     ).toContain('unknown schema urn:x:y');
     expect(errorOf(() => registry.attachExtension('User', 'urn:x:y')).detail).toContain('unknown schema');

@@ -19,7 +19,16 @@ import {
 } from './core-schemas.js';
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from './schema-types.js';
 
-const ATTRIBUTE_TYPES = new Set(['string', 'boolean', 'decimal', 'integer', 'dateTime', 'binary', 'reference', 'complex']);
+const ATTRIBUTE_TYPES = new Set([
+  'string',
+  'boolean',
+  'decimal',
+  'integer',
+  'dateTime',
+  'binary',
+  'reference',
+  'complex',
+]);
 const MUTABILITIES = new Set(['readOnly', 'readWrite', 'immutable', 'writeOnly']);
 const RETURNED = new Set(['always', 'never', 'default', 'request']);
 const UNIQUENESS = new Set(['none', 'server', 'global']);
@@ -67,7 +76,8 @@ export class SchemaRegistry {
     const compiled = compileResourceType(def, (urn) => this.schema(urn));
     const seen = new Set<string>();
     for (const schema of [compiled.core, ...compiled.extensions]) {
-      if (seen.has(schema.lowerUrn)) throw ScimError.invalidValue(`resource type ${def.name}: schema ${schema.urn} listed twice`);
+      if (seen.has(schema.lowerUrn))
+        throw ScimError.invalidValue(`resource type ${def.name}: schema ${schema.urn} listed twice`);
       seen.add(schema.lowerUrn);
     }
     this.#types.set(key, def);
@@ -138,18 +148,28 @@ export class SchemaRegistry {
   }
 }
 
-function checkAttributes(schemaId: string, attributes: readonly AttributeDefinition[], isSub: boolean, parent = ''): void {
-  if (!Array.isArray(attributes)) throw ScimError.invalidValue(`schema ${schemaId}: attributes must be an array`);
+function checkAttributes(
+  schemaId: string,
+  attributes: readonly AttributeDefinition[],
+  isSub: boolean,
+  parent = '',
+): void {
+  if (!Array.isArray(attributes))
+    throw ScimError.invalidValue(`schema ${schemaId}: attributes must be an array`);
   const names = new Set<string>();
   for (const a of attributes) {
     const path = parent ? `${parent}.${String(a.name)}` : String(a.name);
     const where = `schema ${schemaId}: attribute ${path}`;
-    if (typeof a.name !== 'string' || !ATTRIBUTE_NAME.test(a.name)) throw ScimError.invalidValue(`${where}: invalid name`);
+    if (typeof a.name !== 'string' || !ATTRIBUTE_NAME.test(a.name))
+      throw ScimError.invalidValue(`${where}: invalid name`);
     const lower = a.name.toLowerCase();
-    if (names.has(lower)) throw ScimError.invalidValue(`${where}: defined twice (names are case-insensitive)`);
-    if (!isSub && RESERVED_NAMES.has(lower)) throw ScimError.invalidValue(`${where}: reserved common attribute name`);
+    if (names.has(lower))
+      throw ScimError.invalidValue(`${where}: defined twice (names are case-insensitive)`);
+    if (!isSub && RESERVED_NAMES.has(lower))
+      throw ScimError.invalidValue(`${where}: reserved common attribute name`);
     names.add(lower);
-    if (!ATTRIBUTE_TYPES.has(a.type)) throw ScimError.invalidValue(`${where}: invalid type ${String(a.type)}`);
+    if (!ATTRIBUTE_TYPES.has(a.type))
+      throw ScimError.invalidValue(`${where}: invalid type ${String(a.type)}`);
     if (!MUTABILITIES.has(a.mutability)) throw ScimError.invalidValue(`${where}: invalid mutability`);
     if (!RETURNED.has(a.returned)) throw ScimError.invalidValue(`${where}: invalid returned`);
     if (!UNIQUENESS.has(a.uniqueness)) throw ScimError.invalidValue(`${where}: invalid uniqueness`);

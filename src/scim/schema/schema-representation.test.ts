@@ -13,13 +13,20 @@ describe('/Schemas (RFC 7643 §7)', () => {
     const list = listSchemas(registry, BASE);
     expect(list.schemas).toEqual([SchemaUrn.listResponse]);
     expect(list.totalResults).toBe(3);
-    expect(list.Resources.map((r) => r.id)).toEqual([SchemaUrn.user, SchemaUrn.group, SchemaUrn.enterpriseUser]);
+    expect(list.Resources.map((r) => r.id)).toEqual([
+      SchemaUrn.user,
+      SchemaUrn.group,
+      SchemaUrn.enterpriseUser,
+    ]);
   });
 
   it('serves one schema with every characteristic and meta', () => {
     const user = getSchema(registry, SchemaUrn.user.toUpperCase(), BASE);
     expect(user.schemas).toEqual([SchemaUrn.schema]);
-    expect(user.meta).toEqual({ resourceType: 'Schema', location: `https://example.com/v2/Schemas/${SchemaUrn.user}` });
+    expect(user.meta).toEqual({
+      resourceType: 'Schema',
+      location: `https://example.com/v2/Schemas/${SchemaUrn.user}`,
+    });
     const attrs = user.attributes as Record<string, unknown>[];
     expect(attrs.find((a) => a.name === 'userName')).toEqual({
       name: 'userName',
@@ -33,11 +40,9 @@ describe('/Schemas (RFC 7643 §7)', () => {
       uniqueness: 'server',
     });
     const emails = attrs.find((a) => a.name === 'emails')!;
-    expect((emails.subAttributes as Record<string, unknown>[]).find((s) => s.name === 'type')!.canonicalValues).toEqual([
-      'work',
-      'home',
-      'other',
-    ]);
+    expect(
+      (emails.subAttributes as Record<string, unknown>[]).find((s) => s.name === 'type')!.canonicalValues,
+    ).toEqual(['work', 'home', 'other']);
     // Common attributes belong to no schema (RFC 7643 §3.1).
     expect(attrs.some((a) => a.name === 'id')).toBe(false);
   });
@@ -104,7 +109,10 @@ describe('ServiceProviderConfig (RFC 7643 §5)', () => {
           primary: true,
         },
       ],
-      meta: { resourceType: 'ServiceProviderConfig', location: 'https://example.com/v2/ServiceProviderConfig' },
+      meta: {
+        resourceType: 'ServiceProviderConfig',
+        location: 'https://example.com/v2/ServiceProviderConfig',
+      },
     });
   });
 

@@ -46,7 +46,11 @@ export function buildServiceProviderConfig(options: ServiceProviderConfigOptions
   if (options.documentationUri !== undefined) out.documentationUri = options.documentationUri;
   out.patch = { supported: options.patch ?? false };
   out.bulk = options.bulk
-    ? { supported: true, maxOperations: options.bulk.maxOperations, maxPayloadSize: options.bulk.maxPayloadSize }
+    ? {
+        supported: true,
+        maxOperations: options.bulk.maxOperations,
+        maxPayloadSize: options.bulk.maxPayloadSize,
+      }
     : // RFC 7643 §5 marks maxOperations and maxPayloadSize REQUIRED even when bulk is unsupported.
       { supported: false, maxOperations: 0, maxPayloadSize: 0 };
   out.filter = options.filter

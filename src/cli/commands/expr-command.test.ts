@@ -1,0 +1,120 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../main.js';
+
+/** Runs `provisio expr ...` in-process and captures what it writes. */
+async function expr(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const out = vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  const err = vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await run(['node', 'provisio', 'expr', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    out.mockRestore();
+    err.mockRestore();
+  }
+}
+
+afterEach(() => {
+  process.exitCode = undefined;
+});
+
+describe('provisio expr', () => {
+  it('prints the result as JSON and exits 0', async () => {
+    const result = await expr(
+      'Join(" ", [givenName], [surname])',
+      '--attrs',
+      '{"givenName":"Ada","surname":"Lovelace"}',
+    );
+    expect(result).toEqual({ code: 0, stdout: '"Ada Lovelace"\n', stderr: '' });
+  });
+
+  it('prints numbers, booleans and arrays as JSON', async () => {
+    expect((await expr('BitAnd(&HF, &HF7)')).stdout).toBe('7\n');
+    expect((await expr('IsNull([x])')).stdout).toBe('true\n');
+    expect((await expr('Split([x], ",")', '--attrs', '{"x":"a,b"}')).stdout).toBe('["a","b"]\n');
+  });
+
+  it('prints null when no value flows, and says why on stderr', async () => {
+    const result = await expr('IIF([a]="x", [a], IgnoreObjectFlow)', '--attrs', '{"a":"y"}');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toBe('null\n');
+    expect(result.stderr).toContain('IgnoreObjectFlow');
+  });
+
+  it('prints diagnostics as line:column code message and exits 2', async () => {
+    const result = await expr('Join(" ",\n  Lft([a], 1))');
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toBe("2:3 E_UNKNOWN_FUNCTION Unknown function 'Lft' - did you mean 'Left'?\n");
+  });
+
+  it('rejects bad --attrs JSON with a clear message and exit 2', async () => {
+    const bad = await expr('[a]', '--attrs', '{a: 1}');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^--attrs is not valid JSON/);
+    const notObject = await expr('[a]', '--attrs', '[1]');
+    expect(notObject.code).toBe(2);
+    expect(notObject.stderr).toMatch(/--attrs must be a JSON object/);
+  });
+
+  it('fixes the clock with --now and randomness with --seed', async () => {
+    const now = await expr('Now()', '--now', '2021-07-02T15:33:38Z');
+    expect(now.stdout).toBe('"7/2/2021 3:33:38 PM"\n');
+    const a = await expr('Guid()', '--seed', '7');
+    const b = await expr('Guid()', '--seed', '7');
+    const c = await expr('Guid()', '--seed', '8');
+    expect(a.stdout).toBe(b.stdout);
+    expect(a.stdout).not.toBe(c.stdout);
+    expect((await expr('Now()', '--now', 'yesterday')).code).toBe(2);
+    expect((await expr('Guid()', '--seed', 'x')).code).toBe(2);
+  });
+
+  it('tries SelectUniqueValue against --taken', async () => {
+    const source =
+      'SelectUniqueValue(Join("@", Join(".", [first], [last]), "contoso.com"), Join("@", Join(".", Mid([first], 1, 1), [last]), "contoso.com"))';
+    const attrs = '{"first":"John","last":"Smith"}';
+    expect((await expr(source, '--attrs', attrs)).stdout).toBe('"John.Smith@contoso.com"\n');
+    expect((await expr(source, '--attrs', attrs, '--taken', '["john.smith@contoso.com"]')).stdout).toBe(
+      '"J.Smith@contoso.com"\n',
+    );
+    expect((await expr(source, '--taken', '{"x":1}')).code).toBe(2);
+  });
+
+  it('evaluates each line of --input, reporting bad lines by number and exiting 2 at the end', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-expr-'));
+    const file = join(dir, 'users.jsonl');
+    writeFileSync(file, '{"givenName":"Ada"}\n\n{not json}\n[1]\n{"givenName":"Grace"}\n');
+    const result = await expr('ToUpper([givenName])', '--input', file);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('"ADA"\n"GRACE"\n');
+    expect(result.stderr).toMatch(/^line 3: the line is not valid JSON/m);
+    expect(result.stderr).toMatch(/^line 4: the line must be a JSON object/m);
+  });
+
+  it('exits 0 for a clean --input file, and 2 for a missing one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-expr-'));
+    const file = join(dir, 'users.jsonl');
+    writeFileSync(file, '{"n":"1"}\r\n{"n":"2"}\r\n');
+    expect(await expr('[n]', '--input', file)).toEqual({ code: 0, stdout: '"1"\n"2"\n', stderr: '' });
+    const missing = await expr('[n]', '--input', join(dir, 'nope.jsonl'));
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/cannot read --input/);
+  });
+
+  it('reports evaluation errors and exits 2', async () => {
+    const result = await expr('CDate([d])', '--attrs', '{"d":"not a date"}');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^error: CDate: /);
+  });
+});

@@ -1,0 +1,91 @@
+/**
+ * Composition root: options -> store -> server. The CLI (`provisio serve`, `provisio tokens`)
+ * and tests call these; nothing here reads the environment or runs at import time.
+ */
+import { mkdirSync } from 'node:fs';
+import { resolve, join } from 'node:path';
+import type { AddressInfo } from 'node:net';
+import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import type { DirectoryStore } from './directory/directory-store.js';
+import { openStore } from './directory/open-store.js';
+import { SchemaRegistry } from './scim/schema/schema-registry.js';
+import { buildServer } from './server/build-server.js';
+import type { ServerOptionsInput } from './server/server-options.js';
+
+/** The SQLite file inside the data directory. */
+export const SQLITE_FILE_NAME = 'provisio.sqlite';
+
+/** Where the directory lives: a PostgreSQL URL, or else a data directory holding the SQLite file. */
+export interface StorageOptions {
+  /** Data directory for the SQLite file; created if missing. Default `./data`. */
+  readonly dataDir?: string;
+  /** `postgres://...`: use PostgreSQL instead of SQLite. */
+  readonly databaseUrl?: string;
+  readonly registry?: SchemaRegistry;
+}
+
+/** Opens (and migrates) the directory store the options describe. */
+export async function openDirectory(options: StorageOptions): Promise<DirectoryStore> {
+  const registry = options.registry ?? SchemaRegistry.withCoreSchemas();
+  if (options.databaseUrl !== undefined && options.databaseUrl.length > 0) {
+    if (!/^postgres(?:ql)?:\/\//i.test(options.databaseUrl)) {
+      throw new Error('the database URL must start with postgres:// or postgresql://');
+    }
+    return openStore({ postgresUrl: options.databaseUrl, registry });
+  }
+  const dataDir = resolve(options.dataDir ?? 'data');
+  mkdirSync(dataDir, { recursive: true });
+  return openStore({ sqliteFile: join(dataDir, SQLITE_FILE_NAME), registry });
+}
+
+/** How to run the server. */
+export interface RunServerOptions extends StorageOptions {
+  readonly port?: number;
+  readonly host?: string;
+  readonly logger?: FastifyServerOptions['logger'];
+  readonly server?: Omit<ServerOptionsInput, 'logger'>;
+}
+
+/** A listening server and how to stop it. */
+export interface RunningServer {
+  readonly app: FastifyInstance;
+  readonly store: DirectoryStore;
+  /** `http://host:port`. */
+  readonly url: string;
+  /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
+  close(): Promise<void>;
+}
+
+/** Opens the store, builds the server and listens; /healthz answers once this resolves. */
+export async function runServer(options: RunServerOptions = {}): Promise<RunningServer> {
+  const registry = options.registry ?? SchemaRegistry.withCoreSchemas();
+  const store = await openDirectory({ ...options, registry });
+  let app: FastifyInstance | undefined;
+  try {
+    app = buildServer({ store, registry, options: { ...options.server, logger: options.logger ?? false } });
+    await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
+  } catch (error) {
+    await app?.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
+  const address = app.server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  const running = app;
+  let closing: Promise<void> | undefined;
+  return {
+    app: running,
+    store,
+    url: `http://${host}:${address.port}`,
+    close: () => {
+      closing ??= (async () => {
+        try {
+          await running.close();
+        } finally {
+          await store.close();
+        }
+      })();
+      return closing;
+    },
+  };
+}

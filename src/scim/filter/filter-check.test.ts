@@ -1,0 +1,70 @@
+import { describe, expect, it } from 'vitest';
+import { isScimError } from '../scim-error.js';
+import { SchemaRegistry } from '../schema/schema-registry.js';
+import { checkFilter } from './filter-check.js';
+import { evaluateFilter } from './filter-evaluator.js';
+import { parseFilter } from './filter-parser.js';
+
+const resolver = SchemaRegistry.withCoreSchemas().resolver('User');
+
+function checkError(filter: string, withResolver = true): string | undefined {
+  try {
+    checkFilter(parseFilter(filter), withResolver ? resolver : undefined);
+    return undefined;
+  } catch (error) {
+    if (!isScimError(error)) throw error;
+    expect(error.status).toBe(400);
+    expect(error.scimType).toBe('invalidFilter');
+    return error.detail;
+  }
+}
+
+describe('checkFilter (RFC 7644 §3.4.2.2: gt/ge/lt/le on boolean or binary is invalidFilter)', () => {
+  it.each([
+    ['active gt false', "'gt' is not allowed on the boolean attribute 'active'"],
+    ['title pr and emails.primary ge true', "'ge' is not allowed on the boolean attribute 'emails.primary'"],
+    [
+      'x509Certificates.value lt "AAAA"',
+      "'lt' is not allowed on the binary attribute 'x509Certificates.value'",
+    ],
+    ['x509Certificates le "AAAA"', "'le' is not allowed on the binary attribute 'x509Certificates'"],
+    ['name gt "x"', "'gt' cannot compare the complex attribute 'name'"],
+    ['emails[primary gt false]', "'gt' is not allowed on the boolean attribute 'primary'"],
+    ['not (userName eq "a" or meta.lastModified gt null)', "'gt' cannot order by null"],
+    ['userName lt true', "'lt' cannot order by true"],
+  ])('rejects %s', (filter, message) => {
+    expect(checkError(filter)).toContain(message);
+  });
+
+  it('points at the offending comparison', () => {
+    expect(checkError('userName eq "a" and active gt false')).toContain("'active gt false' at position 20");
+  });
+
+  it.each([
+    'active eq false',
+    'active ne true',
+    'meta.lastModified gt "2011-05-13T04:42:34Z"',
+    'userName ge "a" and emails gt "a"',
+    'emails[type eq "work" and value lt "m"]',
+    'unknownAttribute gt 3',
+    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:manager gt "a"',
+  ])('accepts %s', (filter) => {
+    expect(checkError(filter)).toBeUndefined();
+  });
+
+  it('checks literals even without a resolver', () => {
+    expect(checkError('a gt true', false)).toContain("'gt' cannot order by true");
+    expect(checkError('active gt "x"', false)).toBeUndefined();
+  });
+
+  it('leaves the evaluator answering false for what it rejects', () => {
+    const resource = { active: true, name: { givenName: 'x' } };
+    expect(evaluateFilter(parseFilter('active gt false'), resource, resolver)).toBe(false);
+    expect(evaluateFilter(parseFilter('name gt "a"'), resource, resolver)).toBe(false);
+  });
+
+  it('walks long chains without recursion', () => {
+    const text = `${Array.from({ length: 3000 }, (_, i) => `userName eq "${i}"`).join(' or ')} or active lt true`;
+    expect(checkError(text)).toContain("'lt' is not allowed on the boolean attribute 'active'");
+  });
+});

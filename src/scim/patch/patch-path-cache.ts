@@ -1,0 +1,37 @@
+/**
+ * A bounded cache of parsed PATCH paths. Identity providers send the same few paths on every
+ * request (`active`, `emails[type eq "work"].value`, `members`), so parsing each text once saves
+ * most of the cost of validating a request, and reusing the same AST lets the value-filter
+ * predicate compiled for it be reused too (value-filter-match.ts).
+ */
+import type { PatchPath } from '../filter/filter-ast.js';
+import { parsePatchPath } from '../filter/filter-parser.js';
+
+/** Enough for every path of every configured provider; beyond it the cache starts over. */
+const MAX_ENTRIES = 2_048;
+/** Longer paths are parsed every time: they are not the repeated, generated kind. */
+const MAX_CACHED_LENGTH = 512;
+
+const cache = new Map<string, PatchPath>();
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const v of Object.values(value)) deepFreeze(v);
+  }
+  return value;
+}
+
+/**
+ * parsePatchPath with memoisation. The returned AST is frozen and may be shared between requests.
+ * @throws ScimError invalidPath, exactly as parsePatchPath (errors are not cached).
+ */
+export function parsePatchPathCached(text: string): PatchPath {
+  const hit = cache.get(text);
+  if (hit !== undefined) return hit;
+  const parsed = parsePatchPath(text);
+  if (text.length > MAX_CACHED_LENGTH) return parsed;
+  if (cache.size >= MAX_ENTRIES) cache.clear();
+  cache.set(text, deepFreeze(parsed));
+  return parsed;
+}

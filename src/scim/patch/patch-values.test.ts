@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import type { AttributeDefinition } from '../schema/schema-types.js';
+import { isScimError } from '../scim-error.js';
+import type { JsonValue } from '../../shared/json.js';
+import { normaliseAttributeValue, normaliseSingleValue } from './patch-values.js';
+
+const def = (
+  type: AttributeDefinition['type'],
+  extra: Partial<AttributeDefinition> = {},
+): AttributeDefinition => ({
+  name: 'x',
+  type,
+  multiValued: false,
+  description: '',
+  required: false,
+  caseExact: false,
+  mutability: 'readWrite',
+  returned: 'default',
+  uniqueness: 'none',
+  ...extra,
+});
+
+function scimTypeOf(d: AttributeDefinition, value: JsonValue): string | undefined {
+  try {
+    normaliseAttributeValue(d, value, 'x');
+    return 'ok';
+  } catch (error) {
+    if (isScimError(error)) return error.scimType;
+    throw error;
+  }
+}
+
+describe('value type checks (RFC 7643 §2.3)', () => {
+  it.each<[AttributeDefinition['type'], JsonValue, string]>([
+    ['string', 'a', 'ok'],
+    ['string', 1, 'invalidValue'],
+    ['boolean', true, 'ok'],
+    ['boolean', 'TRUE', 'ok'],
+    ['boolean', 'yes', 'invalidValue'],
+    ['boolean', 0, 'invalidValue'],
+    ['integer', 42, 'ok'],
+    ['integer', 4.2, 'invalidValue'],
+    ['integer', '42', 'invalidValue'],
+    ['decimal', 4.2, 'ok'],
+    ['decimal', '4.2', 'invalidValue'],
+    ['dateTime', '2015-09-15T10:00:00Z', 'ok'],
+    ['dateTime', '2015-09-15T10:00:00.123+02:00', 'ok'],
+    ['dateTime', '2015-13-45T10:00:00Z', 'invalidValue'],
+    ['dateTime', 'yesterday', 'invalidValue'],
+    ['reference', 'https://example.com/Users/1', 'ok'],
+    ['binary', 'TUlJ', 'ok'],
+    ['complex', 'text', 'invalidValue'],
+    ['complex', [], 'invalidValue'],
+  ])('%s accepts %j: %s', (type, value, expected) => {
+    const d =
+      type === 'complex' ? def(type, { subAttributes: [def('string', { name: 'value' })] }) : def(type);
+    expect(scimTypeOf(d, value)).toBe(expected);
+  });
+
+  it('converts string booleans to booleans', () => {
+    expect(normaliseSingleValue(def('boolean'), 'False', 'x')).toBe(false);
+  });
+
+  it('canonicalises sub-attribute names, drops nulls and read-only sub-attributes', () => {
+    const d = def('complex', {
+      subAttributes: [
+        def('string', { name: 'value' }),
+        def('boolean', { name: 'primary' }),
+        def('string', { name: 'display', mutability: 'readOnly' }),
+      ],
+    });
+    expect(normaliseSingleValue(d, { VALUE: 'a', Primary: 'true', display: 'd' }, 'x')).toEqual({
+      value: 'a',
+      primary: true,
+    });
+    expect(normaliseSingleValue(d, { value: 'a', primary: null }, 'x')).toEqual({ value: 'a' });
+  });
+
+  it('rejects unknown sub-attributes with invalidPath', () => {
+    const d = def('complex', { subAttributes: [def('string', { name: 'value' })] });
+    expect(scimTypeOf(d, { colour: 'red' })).toBe('invalidPath');
+  });
+
+  it('wraps a lone value for a multi-valued attribute and rejects null elements', () => {
+    const d = def('string', { multiValued: true });
+    expect(normaliseAttributeValue(d, 'a', 'x')).toEqual(['a']);
+    expect(scimTypeOf(d, ['a', null])).toBe('invalidValue');
+  });
+});

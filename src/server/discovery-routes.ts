@@ -1,0 +1,49 @@
+/**
+ * Discovery endpoints (RFC 7644 §4): /ServiceProviderConfig, /ResourceTypes and /Schemas, built
+ * from the registry and the server options so they advertise exactly what is implemented.
+ */
+import type { FastifyInstance } from 'fastify';
+import { buildServiceProviderConfig } from '../scim/schema/service-provider-config.js';
+import {
+  getResourceType,
+  getSchema,
+  listResourceTypes,
+  listSchemas,
+} from '../scim/schema/schema-representation.js';
+import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
+import { scimBaseUrl, sendScim } from './scim-reply.js';
+import type { ServerOptions } from './server-options.js';
+
+type IdParams = { Params: { id: string } };
+
+/** Registers the discovery routes. */
+export function registerDiscoveryRoutes(
+  app: FastifyInstance,
+  registry: SchemaRegistry,
+  options: ServerOptions,
+): void {
+  app.get('/ServiceProviderConfig', async (request, reply) => {
+    const body = buildServiceProviderConfig({
+      baseUrl: scimBaseUrl(request, options),
+      patch: true,
+      bulk: { maxOperations: options.bulk.maxOperations, maxPayloadSize: options.bulk.maxPayloadSize },
+      filter: { maxResults: options.maxCount },
+      changePassword: false,
+      sort: true,
+      etag: true,
+    });
+    return sendScim(reply, 200, body);
+  });
+  app.get('/ResourceTypes', async (request, reply) =>
+    sendScim(reply, 200, listResourceTypes(registry, scimBaseUrl(request, options))),
+  );
+  app.get<IdParams>('/ResourceTypes/:id', async (request, reply) =>
+    sendScim(reply, 200, getResourceType(registry, request.params.id, scimBaseUrl(request, options))),
+  );
+  app.get('/Schemas', async (request, reply) =>
+    sendScim(reply, 200, listSchemas(registry, scimBaseUrl(request, options))),
+  );
+  app.get<IdParams>('/Schemas/:id', async (request, reply) =>
+    sendScim(reply, 200, getSchema(registry, request.params.id, scimBaseUrl(request, options))),
+  );
+}

@@ -1,0 +1,145 @@
+/**
+ * /Users and /Groups (RFC 7644 §3.2–§3.6): list, search, get, create, replace, patch, delete.
+ * Every single-resource response carries a weak ETag and honours attributes / excludedAttributes,
+ * PATCH included (Entra ID sends `excludedAttributes=members` on group PATCHes).
+ */
+import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { ResourceKind } from '../directory/directory-store.js';
+import { compileProjection } from '../scim/query/project-resource.js';
+import { buildListResponse } from '../scim/query/list-response.js';
+import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
+import { conditionMatches, parseEtagCondition } from './etag-preconditions.js';
+import {
+  parseListRequest,
+  parseProjectionRequest,
+  parseSearchRequest,
+  readOptionsFor,
+  toListQuery,
+  type ListRequest,
+  type ProjectionRequest,
+} from './list-request.js';
+import {
+  createResource,
+  deleteResource,
+  patchResource,
+  replaceResource,
+  requireResource,
+  type ResourceContext,
+} from './resource-operations.js';
+import { representResource, resourceLocation } from './resource-representation.js';
+import { scimBaseUrl, sendResource, sendScim } from './scim-reply.js';
+import type { ServerOptions } from './server-options.js';
+
+type IdParams = { Params: { id: string } };
+
+/** The resource kinds the store holds, in the order root searches return them. */
+export const RESOURCE_KINDS: readonly ResourceKind[] = ['User', 'Group'];
+
+function projectionFor(registry: SchemaRegistry, kind: ResourceKind, request: ProjectionRequest) {
+  if (request.attributes === undefined && request.excludedAttributes === undefined) return undefined;
+  return compileProjection(registry.resolver(kind), request);
+}
+
+function query(request: FastifyRequest): Record<string, unknown> {
+  return (request.query ?? {}) as Record<string, unknown>;
+}
+
+/** Runs a list request against one resource type and builds the ListResponse. */
+export async function listResources(
+  ctx: ResourceContext,
+  kind: ResourceKind,
+  list: ListRequest,
+  baseUrl: string,
+) {
+  const result = await ctx.store.list(kind, toListQuery(list));
+  const projection = projectionFor(ctx.registry, kind, list.projection);
+  const resources = result.resources.map((r) => representResource(ctx.registry, baseUrl, r, projection));
+  return buildListResponse(resources, result.totalResults, list.startIndex, resources.length);
+}
+
+/** Registers the routes of one resource kind at its endpoint (e.g. "/Users"). */
+export function registerResourceRoutes(
+  app: FastifyInstance,
+  ctx: ResourceContext,
+  options: ServerOptions,
+  kind: ResourceKind,
+  endpoint: string,
+): void {
+  const { registry } = ctx;
+
+  app.get(endpoint, async (request, reply) => {
+    const list = parseListRequest(query(request), options);
+    return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
+  });
+
+  // RFC 7644 §3.4.3: the same query as a POST body, keeping filters out of URLs and logs.
+  app.post(`${endpoint}/.search`, async (request, reply) => {
+    const list = parseSearchRequest(request.body, options);
+    return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
+  });
+
+  app.get<IdParams>(`${endpoint}/:id`, async (request, reply) => {
+    const projection = parseProjectionRequest(query(request));
+    const ifNoneMatch = parseEtagCondition(request.headers['if-none-match'], 'If-None-Match');
+    const stored = await requireResource(ctx, kind, request.params.id, readOptionsFor(projection));
+    if (ifNoneMatch && conditionMatches(ifNoneMatch, stored.version)) {
+      // RFC 7644 §3.14 / RFC 9110 §15.4.5: unchanged, no body.
+      return reply.code(304).header('etag', `W/"${stored.version}"`).send();
+    }
+    const body = representResource(
+      registry,
+      scimBaseUrl(request, options),
+      stored,
+      projectionFor(registry, kind, projection),
+    );
+    return sendResource(reply, 200, stored, body);
+  });
+
+  app.post(endpoint, async (request, reply) => {
+    const projection = parseProjectionRequest(query(request));
+    const stored = await createResource(ctx, kind, request.body);
+    const baseUrl = scimBaseUrl(request, options);
+    const body = representResource(registry, baseUrl, stored, projectionFor(registry, kind, projection));
+    return sendResource(reply, 201, stored, body, resourceLocation(registry, baseUrl, stored));
+  });
+
+  app.put<IdParams>(`${endpoint}/:id`, async (request, reply) => {
+    const projection = parseProjectionRequest(query(request));
+    const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
+    const stored = await replaceResource(ctx, kind, request.params.id, request.body, ifMatch);
+    const body = representResource(
+      registry,
+      scimBaseUrl(request, options),
+      stored,
+      projectionFor(registry, kind, projection),
+    );
+    return sendResource(reply, 200, stored, body);
+  });
+
+  app.patch<IdParams>(`${endpoint}/:id`, async (request, reply) => {
+    const projection = parseProjectionRequest(query(request));
+    const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
+    const stored = await patchResource(
+      ctx,
+      kind,
+      request.params.id,
+      request.body,
+      ifMatch,
+      readOptionsFor(projection),
+    );
+    // RFC 7644 §3.5.2 allows 204; 200 with the resource is what Entra ID and Okta expect.
+    const body = representResource(
+      registry,
+      scimBaseUrl(request, options),
+      stored,
+      projectionFor(registry, kind, projection),
+    );
+    return sendResource(reply, 200, stored, body);
+  });
+
+  app.delete<IdParams>(`${endpoint}/:id`, async (request, reply) => {
+    const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
+    await deleteResource(ctx, kind, request.params.id, ifMatch);
+    return reply.code(204).send();
+  });
+}

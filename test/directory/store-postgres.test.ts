@@ -1,0 +1,110 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import pg from 'pg';
+import { openStore } from '../../src/directory/open-store.js';
+import type { DirectoryStore } from '../../src/directory/directory-store.js';
+import { directoryFilterSuite } from './filter-suite.js';
+import { postgresFactory, randomSchemaName, TEST_PG_URL } from './store-harness.js';
+import { directoryStoreSuite } from './store-suite.js';
+
+const url = TEST_PG_URL;
+
+async function dropSchema(schema: string): Promise<void> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+  } finally {
+    await client.end();
+  }
+}
+
+/** Waits until `check` holds, polling; fails after `ms`. */
+async function eventually(check: () => boolean, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('condition not reached in time');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+if (url !== undefined && url !== '') {
+  describe('DirectoryStore on PostgreSQL', () => {
+    directoryStoreSuite(postgresFactory(url));
+    directoryFilterSuite(postgresFactory(url), 60);
+  });
+
+  describe('PostgreSQL across processes', () => {
+    const schemas: string[] = [];
+    afterAll(async () => {
+      for (const schema of schemas) await dropSchema(schema);
+    });
+
+    it('wakes a second store instance on the same database through LISTEN/NOTIFY', async () => {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const writer = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2 });
+      const follower = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2 });
+      try {
+        const seen: number[] = [];
+        follower.onChange((seq) => seen.push(seq));
+        const created = await writer.create('User', { userName: 'notify' });
+        await eventually(() => seen.length > 0);
+        const page = await follower.readChanges(0, 10);
+        expect(page.status === 'ok' && page.entries.map((e) => [e.seq, e.resourceId])).toEqual([[seen[0], created.id]]);
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
+    it('applies migrations once when several stores start at the same time', async () => {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const stores: DirectoryStore[] = await Promise.all(
+        Array.from({ length: 4 }, () => openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, listen: false })),
+      );
+      try {
+        const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await client.connect();
+        const rows = await client.query('SELECT id FROM provisio_migrations');
+        await client.end();
+        expect(rows.rows.map((r: { id: number }) => r.id)).toEqual([1]);
+        await stores[0]!.create('User', { userName: 'after' });
+      } finally {
+        for (const store of stores) await store.close();
+      }
+    });
+
+    it('serialises concurrent member adds from two store instances', async () => {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const a = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 5, listen: false });
+      const b = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 5, listen: false });
+      try {
+        const users = await a.createMany('User', Array.from({ length: 30 }, (_, i) => ({ userName: `x${i}` })));
+        const group = await a.create('Group', { displayName: 'shared' });
+        await Promise.all(
+          users.map((u, i) =>
+            (i % 2 === 0 ? a : b).patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: u.id }] }], {
+              includeMembers: false,
+            }),
+          ),
+        );
+        const read = await b.get('Group', group.id);
+        expect((read?.attributes.members as unknown[]).length).toBe(30);
+        expect(read?.version).toBe(31);
+        const feed = await a.readChanges(0, 1000);
+        const seqs = feed.status === 'ok' ? feed.entries.map((e) => e.seq) : [];
+        expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
+        expect(feed.status === 'ok' && feed.entries.filter((e) => e.kind === 'memberAdded')).toHaveLength(30);
+      } finally {
+        await a.close();
+        await b.close();
+      }
+    });
+  });
+} else {
+  describe.skip('DirectoryStore on PostgreSQL (set PROVISIO_TEST_PG_URL to run)', () => {
+    directoryStoreSuite(postgresFactory(''));
+  });
+}

@@ -1,0 +1,140 @@
+/**
+ * The `provisio tokens` commands through run(), and `provisio serve` end to end: a real process on
+ * a free port, a token created by the CLI against the same data directory while it runs, used over
+ * HTTP, then a graceful SIGTERM shutdown.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { run } from '../../src/cli/main.js';
+import { USER_SCHEMA, send } from './server-harness.js';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const CLI = fileURLToPath(new URL('./fixtures/provisio-cli.ts', import.meta.url));
+
+const dirs: string[] = [];
+function tempDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'provisio-cli-'));
+  dirs.push(dir);
+  return dir;
+}
+
+afterEach(() => {
+  vi.restoreAllMocks();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
+/** Runs the CLI in-process and captures what it writes. */
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stdout += String(chunk);
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    stderr += String(chunk);
+    return true;
+  });
+  try {
+    const code = await run(['node', 'provisio', ...args]);
+    return { code, stdout, stderr };
+  } finally {
+    vi.restoreAllMocks();
+  }
+}
+
+describe('provisio tokens', () => {
+  it('create prints one token line; list shows names and scopes, never secrets; revoke removes', async () => {
+    const dataDir = tempDir();
+    const created = await cli('tokens', 'create', '--name', 'entra', '--data-dir', dataDir);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^pvs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n$/);
+    const readOnly = await cli('tokens', 'create', '--name', 'auditor', '--read-only', '--data-dir', dataDir);
+    expect(readOnly.code).toBe(0);
+
+    const duplicate = await cli('tokens', 'create', '--name', 'entra', '--data-dir', dataDir);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stdout).toBe('');
+    expect(duplicate.stderr).toMatch(/already exists/);
+
+    const list = await cli('tokens', 'list', '--data-dir', dataDir);
+    expect(list.code).toBe(0);
+    const lines = list.stdout.trim().split('\n');
+    expect(lines[0]).toMatch(/^NAME\s+SCOPE\s+CREATED\s+LAST USED$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([
+      ['auditor', 'read-only'],
+      ['entra', 'read-write'],
+    ]);
+    const secret = created.stdout.trim().split('_').slice(2).join('_');
+    expect(list.stdout).not.toContain(secret);
+
+    expect((await cli('tokens', 'revoke', 'entra', '--data-dir', dataDir)).code).toBe(0);
+    const missing = await cli('tokens', 'revoke', 'entra', '--data-dir', dataDir);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toMatch(/no token named "entra"/);
+    const after = await cli('tokens', 'list', '--data-dir', dataDir);
+    expect(after.stdout).not.toMatch(/entra/);
+  });
+
+  it('create requires --name', async () => {
+    const r = await cli('tokens', 'create', '--data-dir', tempDir());
+    expect(r.code).not.toBe(0);
+  });
+});
+
+describe('provisio serve (end to end)', () => {
+  let child: ChildProcess | undefined;
+  afterEach(() => {
+    if (child && child.exitCode === null) child.kill('SIGKILL');
+    child = undefined;
+  });
+
+  it('starts, answers /healthz, accepts a token created while it runs, and shuts down on SIGTERM', async () => {
+    const dataDir = tempDir();
+    child = spawn(
+      process.execPath,
+      ['--import', 'tsx', CLI, 'serve', '--port', '0', '--data-dir', dataDir, '--log-level', 'silent'],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PROVISIO_DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stderr = '';
+    const url = await new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 30_000);
+      child!.stderr!.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        const match = /listening on (http:\/\/\S+)\/scim\/v2/.exec(stderr);
+        if (match) {
+          clearTimeout(timer);
+          resolve(match[1]!);
+        }
+      });
+      child!.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stderr}`)));
+    });
+    const health = await send(`${url}/healthz`, {});
+    expect(health.status).toBe(200);
+    expect((await send(`${url}/scim/v2/Users`, {})).status).toBe(401);
+
+    const created = await cli('tokens', 'create', '--name', 'e2e', '--data-dir', dataDir);
+    expect(created.code).toBe(0);
+    const token = created.stdout.trim();
+    const post = await send(`${url}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({ schemas: [USER_SCHEMA], userName: 'e2e@example.com' }),
+    });
+    expect(post.status).toBe(201);
+    expect(post.headers.get('location')).toBe(`${url}/scim/v2/Users/${post.body.id}`);
+
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toMatch(/SIGTERM received/);
+  });
+});

@@ -1,0 +1,255 @@
+/**
+ * The SCIM endpoints over a real socket: every route, status codes, headers, ETags, projection,
+ * list paging and sorting, root search, discovery.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  BACKENDS,
+  GROUP_SCHEMA,
+  PATCH_SCHEMA,
+  USER_SCHEMA,
+  startTestServer,
+  type TestServer,
+} from './server-harness.js';
+
+const SCIM_JSON = /^application\/scim\+json/;
+
+function user(userName: string, extra: Record<string, unknown> = {}) {
+  return {
+    schemas: [USER_SCHEMA],
+    userName,
+    active: true,
+    name: { givenName: 'Given', familyName: 'Family' },
+    ...extra,
+  };
+}
+
+describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
+  let s: TestServer;
+  beforeAll(async () => {
+    s = await startTestServer(backend);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('creates a user: 201, Location, weak ETag, meta, scim+json', async () => {
+    const r = await s.request('POST', '/Users', user('create.one@example.com', { externalId: 'ext-1' }));
+    expect(r.status).toBe(201);
+    expect(r.headers.get('content-type')).toMatch(SCIM_JSON);
+    expect(r.body.id).toEqual(expect.any(String));
+    expect(r.headers.get('location')).toBe(`${s.base}/Users/${r.body.id}`);
+    expect(r.body.meta.location).toBe(r.headers.get('location'));
+    expect(r.body.meta.resourceType).toBe('User');
+    expect(r.headers.get('etag')).toMatch(/^W\/"\d+"$/);
+    expect(r.body.meta.version).toBe(r.headers.get('etag'));
+    expect(r.body.schemas).toEqual([USER_SCHEMA]);
+    expect(r.body.userName).toBe('create.one@example.com');
+  });
+
+  it('gets by id with ETag; If-None-Match gives 304; unknown id 404', async () => {
+    const created = await s.request('POST', '/Users', user('get.one@example.com'));
+    const r = await s.request('GET', `/Users/${created.body.id}`);
+    expect(r.status).toBe(200);
+    expect(r.headers.get('etag')).toBe(created.headers.get('etag'));
+    const notModified = await s.request('GET', `/Users/${created.body.id}`, undefined, {
+      'if-none-match': created.headers.get('etag')!,
+    });
+    expect(notModified.status).toBe(304);
+    expect(notModified.text).toBe('');
+    const modified = await s.request('GET', `/Users/${created.body.id}`, undefined, {
+      'if-none-match': 'W/"999"',
+    });
+    expect(modified.status).toBe(200);
+    const missing = await s.request('GET', '/Users/00000000-0000-0000-0000-000000000000');
+    expect(missing.status).toBe(404);
+    expect(missing.headers.get('content-type')).toMatch(SCIM_JSON);
+    expect(missing.body.status).toBe('404');
+  });
+
+  it('409 uniqueness on a duplicate userName (case-insensitive) and group displayName', async () => {
+    await s.request('POST', '/Users', user('dup@example.com'));
+    const r = await s.request('POST', '/Users', user('DUP@example.com'));
+    expect(r.status).toBe(409);
+    expect(r.body.scimType).toBe('uniqueness');
+    await s.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Dup Group' });
+    const g = await s.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Dup Group' });
+    expect(g.status).toBe(409);
+    expect(g.body.scimType).toBe('uniqueness');
+  });
+
+  it('PUT replaces; If-Match mismatch is 412 and a match succeeds', async () => {
+    const created = await s.request('POST', '/Users', user('put.one@example.com', { title: 'Engineer' }));
+    const id = created.body.id;
+    const stale = await s.request('PUT', `/Users/${id}`, user('put.one@example.com', { title: 'Lead' }), {
+      'if-match': 'W/"12345"',
+    });
+    expect(stale.status).toBe(412);
+    const r = await s.request('PUT', `/Users/${id}`, user('put.one@example.com', { active: false }), {
+      'if-match': created.headers.get('etag')!,
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.active).toBe(false);
+    expect(r.body.title).toBeUndefined();
+    expect(r.headers.get('etag')).not.toBe(created.headers.get('etag'));
+    const missing = await s.request(
+      'PUT',
+      '/Users/00000000-0000-0000-0000-000000000000',
+      user('x@example.com'),
+    );
+    expect(missing.status).toBe(404);
+  });
+
+  it('PATCH returns 200 with the resource and honours attributes; If-Match mismatch 412', async () => {
+    const created = await s.request('POST', '/Users', user('patch.one@example.com'));
+    const id = created.body.id;
+    const body = {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', path: 'displayName', value: 'Patched' }],
+    };
+    const stale = await s.request('PATCH', `/Users/${id}`, body, { 'if-match': 'W/"777"' });
+    expect(stale.status).toBe(412);
+    const r = await s.request('PATCH', `/Users/${id}?attributes=displayName`, body);
+    expect(r.status).toBe(200);
+    expect(r.body.displayName).toBe('Patched');
+    expect(r.body.id).toBe(id);
+    expect(r.body.userName).toBeUndefined();
+    expect(r.headers.get('etag')).toMatch(/^W\/"\d+"$/);
+  });
+
+  it('DELETE gives 204, then 404; If-Match mismatch 412', async () => {
+    const created = await s.request('POST', '/Users', user('delete.one@example.com'));
+    const id = created.body.id;
+    expect((await s.request('DELETE', `/Users/${id}`, undefined, { 'if-match': 'W/"4242"' })).status).toBe(
+      412,
+    );
+    const r = await s.request('DELETE', `/Users/${id}`);
+    expect(r.status).toBe(204);
+    expect((await s.request('GET', `/Users/${id}`)).status).toBe(404);
+    expect((await s.request('DELETE', `/Users/${id}`)).status).toBe(404);
+  });
+
+  it('lists with filter, sortBy, sortOrder, startIndex, count and attributes', async () => {
+    for (const n of ['c', 'a', 'b', 'e', 'd'])
+      await s.request('POST', '/Users', user(`list-${n}@example.org`));
+    const filter = encodeURIComponent('userName sw "list-"');
+    const r = await s.request(
+      'GET',
+      `/Users?filter=${filter}&sortBy=userName&sortOrder=descending&startIndex=2&count=2&attributes=userName`,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:ListResponse']);
+    expect(r.body.totalResults).toBe(5);
+    expect(r.body.startIndex).toBe(2);
+    expect(r.body.itemsPerPage).toBe(2);
+    expect(r.body.Resources.map((u: { userName: string }) => u.userName)).toEqual([
+      'list-d@example.org',
+      'list-c@example.org',
+    ]);
+    expect(Object.keys(r.body.Resources[0]).sort()).toEqual(['id', 'schemas', 'userName']);
+    const countOnly = await s.request('GET', `/Users?filter=${filter}&count=0`);
+    expect(countOnly.body.totalResults).toBe(5);
+    expect(countOnly.body.Resources).toEqual([]);
+    const none = await s.request('GET', `/Users?filter=${encodeURIComponent('userName eq "nobody@x"')}`);
+    expect(none.body.totalResults).toBe(0);
+    expect(none.body.Resources).toEqual([]);
+  });
+
+  it('caps count at the maximum', async () => {
+    const r = await s.request('GET', '/Users?count=100000');
+    expect(r.status).toBe(200);
+    expect(r.body.itemsPerPage).toBeLessThanOrEqual(1000);
+  });
+
+  it('POST /Users/.search and /.search at the root', async () => {
+    await s.request('POST', '/Users', user('search-u@example.net'));
+    await s.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'search-g' });
+    const search = {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'userName eq "search-u@example.net"',
+      attributes: ['userName'],
+    };
+    const r = await s.request('POST', '/Users/.search', search);
+    expect(r.status).toBe(200);
+    expect(r.body.totalResults).toBe(1);
+    expect(r.body.Resources[0].userName).toBe('search-u@example.net');
+    const groups = await s.request('POST', '/Groups/.search', { filter: 'displayName eq "search-g"' });
+    expect(groups.body.totalResults).toBe(1);
+    const root = await s.request('POST', '/.search', {
+      schemas: ['urn:ietf:params:scim:api:messages:2.0:SearchRequest'],
+      filter: 'meta.lastModified gt "2000-01-01T00:00:00Z"',
+      count: 1000,
+    });
+    expect(root.status).toBe(200);
+    const types = new Set(
+      root.body.Resources.map((x: { meta: { resourceType: string } }) => x.meta.resourceType),
+    );
+    expect(types).toEqual(new Set(['User', 'Group']));
+    expect(root.body.totalResults).toBe(root.body.Resources.length);
+    const paged = await s.request('POST', '/.search', { count: 1, startIndex: root.body.totalResults });
+    expect(paged.body.Resources).toHaveLength(1);
+    expect(paged.body.Resources[0].meta.resourceType).toBe('Group');
+  });
+
+  it('groups: members, excludedAttributes=members, PATCH add/remove', async () => {
+    const u1 = (await s.request('POST', '/Users', user('member-1@example.com'))).body.id;
+    const u2 = (await s.request('POST', '/Users', user('member-2@example.com'))).body.id;
+    const g = await s.request('POST', '/Groups', {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Members',
+      members: [{ value: u1 }],
+    });
+    expect(g.status).toBe(201);
+    expect(g.headers.get('location')).toBe(`${s.base}/Groups/${g.body.id}`);
+    const id = g.body.id;
+    const add = await s.request('PATCH', `/Groups/${id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: u2 }] }],
+    });
+    expect(add.status).toBe(200);
+    expect(add.body.members.map((m: { value: string }) => m.value).sort()).toEqual([u1, u2].sort());
+    const slim = await s.request('GET', `/Groups/${id}?excludedAttributes=members`);
+    expect(slim.body.members).toBeUndefined();
+    expect(slim.body.displayName).toBe('Members');
+    const remove = await s.request('PATCH', `/Groups/${id}?excludedAttributes=members`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'remove', path: `members[value eq "${u1}"]` }],
+    });
+    expect(remove.status).toBe(200);
+    expect(remove.body.members).toBeUndefined();
+    const full = await s.request('GET', `/Groups/${id}`);
+    expect(full.body.members.map((m: { value: string }) => m.value)).toEqual([u2]);
+    const memberOf = await s.request('GET', `/Users/${u2}`);
+    expect(memberOf.body.groups.map((x: { value: string }) => x.value)).toContain(id);
+  });
+
+  it('discovery: ServiceProviderConfig, ResourceTypes, Schemas (and by id)', async () => {
+    const spc = await s.request('GET', '/ServiceProviderConfig');
+    expect(spc.status).toBe(200);
+    expect(spc.headers.get('content-type')).toMatch(SCIM_JSON);
+    expect(spc.body.patch.supported).toBe(true);
+    expect(spc.body.bulk).toEqual({ supported: true, maxOperations: 1000, maxPayloadSize: 4194304 });
+    expect(spc.body.filter).toEqual({ supported: true, maxResults: 1000 });
+    expect(spc.body.etag.supported).toBe(true);
+    expect(spc.body.sort.supported).toBe(true);
+    expect(spc.body.changePassword.supported).toBe(false);
+    expect(spc.body.authenticationSchemes[0].type).toBe('oauthbearertoken');
+    const types = await s.request('GET', '/ResourceTypes');
+    expect(types.body.Resources.map((t: { name: string }) => t.name)).toEqual(['User', 'Group']);
+    const userType = await s.request('GET', '/ResourceTypes/User');
+    expect(userType.body.endpoint).toBe('/Users');
+    const schemas = await s.request('GET', '/Schemas');
+    expect(schemas.body.Resources.map((x: { id: string }) => x.id)).toContain(USER_SCHEMA);
+    const one = await s.request('GET', `/Schemas/${USER_SCHEMA}`);
+    expect(one.status).toBe(200);
+    expect(one.body.id).toBe(USER_SCHEMA);
+    expect((await s.request('GET', '/Schemas/urn:nope')).status).toBe(404);
+    expect((await s.request('GET', '/ResourceTypes/Nope')).status).toBe(404);
+  });
+
+  it('GET /healthz answers without a token', async () => {
+    const r = await fetch(s.base.replace('/scim/v2', '/healthz'));
+    expect(r.status).toBe(200);
+    expect(await r.json()).toEqual({ status: 'ok' });
+  });
+});
