@@ -45,7 +45,11 @@ function makeUser(i: number): JsonObject {
     externalId: `emp-${i}`,
     displayName: `User Number ${i}`,
     active: i % 10 !== 0,
-    name: { givenName: `Given${i % 1000}`, familyName: `Family${i}`, formatted: `Given${i % 1000} Family${i}` },
+    name: {
+      givenName: `Given${i % 1000}`,
+      familyName: `Family${i}`,
+      formatted: `Given${i % 1000} Family${i}`,
+    },
     title: ['Engineer', 'Manager', 'Analyst', 'Director'][i % 4]!,
     emails: [{ value: `user${i}@example.com`, type: 'work', primary: true }],
     'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
@@ -76,7 +80,9 @@ async function run(backend: string, store: DirectoryStore, sizeOf: () => Promise
     for (let i = start; i < Math.min(users, start + batch); i += 1) items.push(makeUser(i));
     await store.createMany('User', items);
     if ((start / batch) % 20 === 0) {
-      process.stderr.write(`${backend}: ${start + items.length} users, ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+      process.stderr.write(
+        `${backend}: ${start + items.length} users, ${((performance.now() - started) / 1000).toFixed(1)} s\n`,
+      );
     }
   }
   const importSeconds = (performance.now() - started) / 1000;
@@ -149,7 +155,9 @@ const results: Result[] = [];
 if (backends.includes('sqlite')) results.push(await benchSqlite());
 if (backends.includes('postgres')) results.push(await benchPostgres());
 
-console.log(`\nDirectory scale: ${users.toLocaleString('en-US')} users, createMany batches of ${batch}, ${lookups} lookups\n`);
+console.log(
+  `\nDirectory scale: ${users.toLocaleString('en-US')} users, createMany batches of ${batch}, ${lookups} lookups\n`,
+);
 console.log('| Backend | Import time | Users/s | Database size | Lookup p50 | Lookup p99 | Lookup max |');
 console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {

@@ -23,7 +23,10 @@ export const mapping: ReadonlyArray<readonly [string, string]> = [
   ['displayName', 'Join(" ", [givenName], [surname])'],
   ['emails[type eq "work"].value', 'ToLower([mail])'],
   ['nickName', 'ToLower(NormalizeDiacritics(StripSpaces(Join(".", [givenName], [surname]))))'],
-  ['addresses[type eq "work"].country', 'Switch([country], "Other", "NL", "Netherlands", "US", "United States", "DE", "Germany", "FR", "France")'],
+  [
+    'addresses[type eq "work"].country',
+    'Switch([country], "Other", "NL", "Netherlands", "US", "United States", "DE", "Germany", "FR", "France")',
+  ],
   ['phoneNumbers[type eq "work"].value', 'Replace([telephoneNumber], , "[()\\\\s-]+", , "", , )'],
   ['hireDate', 'FormatDateTime([hireDate], , "yyyyMMddHHmmss.fZ", "yyyy-MM-dd")'],
   ['userType', 'IIF([employeeType]="Contractor", "External", "Internal")'],
@@ -43,7 +46,18 @@ type User = Record<string, string | undefined>;
 /** Deterministic users: accented names, missing attributes, varied phone formats. */
 export function generateUsers(count: number): User[] {
   const given = ['Zoë', 'José', 'Ana', 'Łukasz', 'Søren', 'John', 'Mary Ann', 'François', 'Ødegård', 'Li'];
-  const family = ['Müller', 'García', 'van der Berg', 'Smith', 'Nowak', 'Dvořák', "O'Brien", 'Lefèvre', 'Chen', 'Kim'];
+  const family = [
+    'Müller',
+    'García',
+    'van der Berg',
+    'Smith',
+    'Nowak',
+    'Dvořák',
+    "O'Brien",
+    'Lefèvre',
+    'Chen',
+    'Kim',
+  ];
   const countries = ['NL', 'US', 'DE', 'FR', 'BE', 'JP'];
   const departments = ['Sales', 'R&D', undefined, 'Finance', 'HR'];
   const titles = ['Engineer', 'Manager', 'Director', 'Analyst', 'Intern'];
@@ -59,7 +73,8 @@ export function generateUsers(count: number): User[] {
       surname,
       mail: i % 11 === 0 ? undefined : `${login.toUpperCase()}@Contoso.com`,
       country: countries[i % countries.length],
-      telephoneNumber: i % 3 === 0 ? `+1 (555) 010-${String(i % 10000).padStart(4, '0')}` : `+31 20 ${i % 1000} 00 00`,
+      telephoneNumber:
+        i % 3 === 0 ? `+1 (555) 010-${String(i % 10000).padStart(4, '0')}` : `+31 20 ${i % 1000} 00 00`,
       hireDate: `20${String(10 + (i % 15))}0${1 + (i % 9)}1${i % 10}105347.1Z`,
       employeeType: i % 5 === 0 ? 'Contractor' : 'Employee',
       department: departments[i % departments.length],
@@ -73,9 +88,22 @@ export function generateUsers(count: number): User[] {
   return users;
 }
 
-const countryNames: Readonly<Record<string, string>> = { NL: 'Netherlands', US: 'United States', DE: 'Germany', FR: 'France' };
+const countryNames: Readonly<Record<string, string>> = {
+  NL: 'Netherlands',
+  US: 'United States',
+  DE: 'Germany',
+  FR: 'France',
+};
 const locales: Readonly<Record<string, string>> = { NL: 'nl-NL', DE: 'de-DE', FR: 'fr-FR' };
-const specialLetters: Readonly<Record<string, string>> = { ø: 'oe', Ø: 'OE', ł: 'l', Ł: 'L', ß: 'ss', æ: 'ae', Æ: 'AE' };
+const specialLetters: Readonly<Record<string, string>> = {
+  ø: 'oe',
+  Ø: 'OE',
+  ł: 'l',
+  Ł: 'L',
+  ß: 'ss',
+  æ: 'ae',
+  Æ: 'AE',
+};
 const phoneJunk = /[()\s-]+/g;
 const hireFormat = /^(\d{4})(\d{2})(\d{2})\d{6}\.\dZ$/;
 
@@ -119,7 +147,9 @@ export function compileMapping(): CompiledExpression[] {
   return mapping.map(([target, source]) => {
     const result = compileExpression(source);
     if (!result.ok) {
-      throw new Error(`${target}: ${result.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join('; ')}`);
+      throw new Error(
+        `${target}: ${result.diagnostics.map((d) => `${d.line}:${d.column} ${d.code} ${d.message}`).join('; ')}`,
+      );
     }
     return result.expression;
   });
@@ -138,7 +168,8 @@ async function main(): Promise<void> {
 
   const evaluateUser = (user: User): ExprValue[] => {
     const out = new Array<ExprValue>(compiled.length);
-    for (let i = 0; i < compiled.length; i++) out[i] = (compiled[i] as CompiledExpression).evaluate(user, ctx);
+    for (let i = 0; i < compiled.length; i++)
+      out[i] = (compiled[i] as CompiledExpression).evaluate(user, ctx);
     return out;
   };
 
@@ -149,11 +180,14 @@ async function main(): Promise<void> {
     const b = handWritten(user);
     for (let i = 0; i < a.length; i++) {
       if (a[i] !== b[i] && mismatches++ < 10) {
-        console.error(`mismatch ${mapping[i]?.[0]}: expression ${JSON.stringify(a[i])} vs hand-written ${JSON.stringify(b[i])}`);
+        console.error(
+          `mismatch ${mapping[i]?.[0]}: expression ${JSON.stringify(a[i])} vs hand-written ${JSON.stringify(b[i])}`,
+        );
       }
     }
   }
-  if (mismatches > 0) throw new Error(`${mismatches} values differ between the expressions and the hand-written function`);
+  if (mismatches > 0)
+    throw new Error(`${mismatches} values differ between the expressions and the hand-written function`);
 
   let sink = 0;
   const exprTask = `expressions: ${mapping.length} attributes x ${count} users`;

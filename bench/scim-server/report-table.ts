@@ -105,6 +105,7 @@ function cell(entry: ServerResults, scenario: ScenarioId, connections: number): 
   if (broken !== undefined) return 'broken (see below)';
   const m = entry.measurements.find((x) => x.scenario === scenario && x.connections === connections);
   if (!m) return 'n/a';
+  if (m.ok === 0 && m.failures === 0) return 'no response completed within the run';
   const failed = m.failures > 0 ? ` (${m.failures} failed)` : '';
   return `${formatRate(m.requestsPerSecond)} req/s · ${formatMs(m.p50Ms)} / ${formatMs(m.p99Ms)} ms${failed}`;
 }

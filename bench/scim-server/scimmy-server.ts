@@ -49,9 +49,10 @@ class MemoryCollection {
 
   /**
    * Egress: one resource by id, or the matches of the request's filter through scimmy's own
-   * `filter.match`. Without sortBy only the requested page is handed back, in the form scimmy's
-   * ListResponse documents for pre-paged results (the array's length set to the total), so scimmy
-   * formats only that page; with sortBy every match goes back and scimmy sorts and pages.
+   * `filter.match`. Without sortBy the matches up to the end of the requested page are handed
+   * back, the array's length set to the total as scimmy's ListResponse documents for pre-paged
+   * results, so scimmy formats that page rather than every user; with sortBy every match goes back
+   * and scimmy sorts and pages.
    */
   read(
     id: string | undefined,

@@ -26,6 +26,12 @@ export interface ServerSpec {
   readonly startTimeoutMs: number;
 }
 
+/** BENCH_CPU_PROFILE=<dir> writes a V8 CPU profile of every server process into <dir> when it stops. */
+function profileArgs(): string[] {
+  const dir = process.env.BENCH_CPU_PROFILE;
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
@@ -44,7 +50,7 @@ function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
 export function startServer(spec: ServerSpec): Promise<RunningServer> {
   const modulePath = fileURLToPath(new URL(spec.module, import.meta.url));
   const child = fork(modulePath, [], {
-    execArgv: ['--import', 'tsx'],
+    execArgv: ['--import', 'tsx', ...profileArgs()],
     env: { ...process.env, ...spec.env, [SEED_COUNT_ENV]: String(spec.seedUsers) },
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });

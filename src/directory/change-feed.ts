@@ -49,11 +49,19 @@ export async function readChanges(
   after: number,
   limit: number,
 ): Promise<ChangePage> {
-  const horizon = await db.selectFrom('feed_horizon').select('pruned_through').where('id', '=', 1).executeTakeFirst();
+  const horizon = await db
+    .selectFrom('feed_horizon')
+    .select('pruned_through')
+    .where('id', '=', 1)
+    .executeTakeFirst();
   const prunedThrough = horizon ? dialect.readInt(horizon.pruned_through) : 0;
   if (after < prunedThrough) {
-    const last = await db.selectFrom('change_feed').select((eb) => eb.fn.max('seq').as('seq')).executeTakeFirst();
-    const resumeFrom = last?.seq === null || last?.seq === undefined ? prunedThrough : dialect.readInt(last.seq);
+    const last = await db
+      .selectFrom('change_feed')
+      .select((eb) => eb.fn.max('seq').as('seq'))
+      .executeTakeFirst();
+    const resumeFrom =
+      last?.seq === null || last?.seq === undefined ? prunedThrough : dialect.readInt(last.seq);
     return { status: 'resyncRequired', resumeFrom: Math.max(resumeFrom, prunedThrough) };
   }
   const rows = await db
@@ -71,7 +79,9 @@ export async function readChanges(
       resourceType: row.resource_type as ResourceKind,
       resourceId: row.resource_id,
       kind: row.kind as ChangeKind,
-      attributes: Array.isArray(attributes) ? attributes.filter((a): a is string => typeof a === 'string') : [],
+      attributes: Array.isArray(attributes)
+        ? attributes.filter((a): a is string => typeof a === 'string')
+        : [],
       at: dialect.readTime(row.at),
       ...(isJsonObject(detail) ? { detail: detail as JsonObject } : {}),
     };

@@ -64,7 +64,8 @@ export function postgresAdapter(channel: string): DialectAdapter {
     readTime: (value) => (value instanceof Date ? value : new Date(String(value))),
     // pg would send a JS array as a PostgreSQL array literal; JSONB wants JSON text.
     json: (value) => JSON.stringify(value),
-    readJson: (value) => (typeof value === 'string' ? (JSON.parse(value) as JsonValue) : (value as JsonValue)),
+    readJson: (value) =>
+      typeof value === 'string' ? (JSON.parse(value) as JsonValue) : (value as JsonValue),
     readInt: (value) => Number(value),
     lockRows: true,
     lockFeed: async (db) => {

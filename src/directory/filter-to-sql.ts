@@ -47,7 +47,12 @@ const inexact: Part = { where: TRUE, exact: false };
 export function filterToSql(filter: Filter, type: ResourceKind): SqlFilterPlan {
   const mentions = { members: false, groups: false };
   const part = translate(filter, type, 'resource', mentions);
-  return { where: part.where, exact: part.exact, needsMembers: mentions.members, needsGroups: mentions.groups };
+  return {
+    where: part.where,
+    exact: part.exact,
+    needsMembers: mentions.members,
+    needsGroups: mentions.groups,
+  };
 }
 
 /**

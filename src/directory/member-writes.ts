@@ -44,18 +44,27 @@ export async function resolveMembers(
 ): Promise<MemberRef[]> {
   const found = new Map<string, ResourceKind>();
   for (const part of chunk(ids, IN_LIST_CHUNK)) {
-    const rows = await trx.selectFrom('resources').select(['id', 'resource_type']).where('id', 'in', part).execute();
+    const rows = await trx
+      .selectFrom('resources')
+      .select(['id', 'resource_type'])
+      .where('id', 'in', part)
+      .execute();
     for (const row of rows) found.set(row.id, row.resource_type);
   }
   return ids.map((id) => {
-    if (id === groupId) throw ScimError.invalidValue(`members: a group cannot be a member of itself ("${id}")`);
+    if (id === groupId)
+      throw ScimError.invalidValue(`members: a group cannot be a member of itself ("${id}")`);
     const type = found.get(id);
     if (type === undefined) throw ScimError.invalidValue(`members: no User or Group with id "${id}"`);
     return { id, type };
   });
 }
 
-function memberChange(groupId: string, kind: 'memberAdded' | 'memberRemoved', member: MemberRef): PendingChange {
+function memberChange(
+  groupId: string,
+  kind: 'memberAdded' | 'memberRemoved',
+  member: MemberRef,
+): PendingChange {
   return {
     resourceType: 'Group',
     resourceId: groupId,
@@ -80,7 +89,8 @@ export async function addMembers(
       .onConflict((oc) => oc.columns(['group_id', 'member_id']).doNothing())
       .returning(['member_id', 'member_type'])
       .execute();
-    for (const row of rows) changes.push(memberChange(groupId, 'memberAdded', { id: row.member_id, type: row.member_type }));
+    for (const row of rows)
+      changes.push(memberChange(groupId, 'memberAdded', { id: row.member_id, type: row.member_type }));
     added += rows.length;
   }
   return added;
@@ -101,7 +111,8 @@ export async function removeMembers(
       .where('member_id', 'in', part)
       .returning(['member_id', 'member_type'])
       .execute();
-    for (const row of rows) changes.push(memberChange(groupId, 'memberRemoved', { id: row.member_id, type: row.member_type }));
+    for (const row of rows)
+      changes.push(memberChange(groupId, 'memberRemoved', { id: row.member_id, type: row.member_type }));
     removed += rows.length;
   }
   return removed;
@@ -109,7 +120,11 @@ export async function removeMembers(
 
 /** Current member ids of a group: only for whole-list operations (PUT, replace of `members`). */
 export async function currentMemberIds(trx: Kysely<DirectoryDatabase>, groupId: string): Promise<string[]> {
-  const rows = await trx.selectFrom('group_members').select('member_id').where('group_id', '=', groupId).execute();
+  const rows = await trx
+    .selectFrom('group_members')
+    .select('member_id')
+    .where('group_id', '=', groupId)
+    .execute();
   return rows.map((row) => row.member_id);
 }
 
@@ -126,7 +141,11 @@ export async function setMembers(
   const wanted = new Set(ids);
   const current = new Set(await currentMemberIds(trx, groupId));
   const toRemove = [...current].filter((id) => !wanted.has(id));
-  const toAdd = await resolveMembers(trx, groupId, [...wanted].filter((id) => !current.has(id)));
+  const toAdd = await resolveMembers(
+    trx,
+    groupId,
+    [...wanted].filter((id) => !current.has(id)),
+  );
   const removed = await removeMembers(trx, groupId, toRemove, changes);
   const added = await addMembers(trx, groupId, toAdd, changes);
   return removed + added;

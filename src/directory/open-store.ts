@@ -8,6 +8,7 @@ import type { DialectAdapter } from './dialect-adapter.js';
 import { postgresAdapter, sqliteAdapter } from './dialect-adapter.js';
 import type { DirectoryStore } from './directory-store.js';
 import { startPgChangeListener } from './pg-change-listener.js';
+import { IN_MEMORY_SORT_CAP } from './resource-list.js';
 import { runMigrations } from './run-migrations.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import type { ResolverSource, StoreShared } from './store-context.js';
@@ -27,11 +28,14 @@ export interface OpenStoreOptions {
   readonly poolSize?: number;
   /** Called with the SQL of every statement the store runs (diagnostics and tests). */
   readonly onQuery?: (sql: string) => void;
+  /** Most matches a list may sort in memory before failing with 400 tooMany (default 10,000). */
+  readonly inMemorySortCap?: number;
   /** PostgreSQL: LISTEN for other processes' changes (default true). */
   readonly listen?: boolean;
 }
 
-const SCHEMA_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** Lower-case only: the name is quoted when created but unquoted (so folded) in search_path. */
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 function logger(onQuery: ((sql: string) => void) | undefined) {
   if (!onQuery) return undefined;
@@ -40,7 +44,11 @@ function logger(onQuery: ((sql: string) => void) | undefined) {
   };
 }
 
-function sharedState(root: Kysely<DirectoryDatabase>, dialect: DialectAdapter, options: OpenStoreOptions): StoreShared {
+function sharedState(
+  root: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  options: OpenStoreOptions,
+): StoreShared {
   return {
     root,
     dialect,
@@ -48,6 +56,7 @@ function sharedState(root: Kysely<DirectoryDatabase>, dialect: DialectAdapter, o
     listeners: new Set(),
     notifiedSeq: 0,
     savepointCounter: 0,
+    inMemorySortCap: options.inMemorySortCap ?? IN_MEMORY_SORT_CAP,
     closers: [],
   };
 }
@@ -74,7 +83,10 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
     // 64 MiB page cache (default 2 MiB): index pages of a million users stay in memory.
     database.pragma('cache_size = -65536');
     const log = logger(options.onQuery);
-    const root = new Kysely<DirectoryDatabase>({ dialect: new SqliteDialect({ database }), ...(log ? { log } : {}) });
+    const root = new Kysely<DirectoryDatabase>({
+      dialect: new SqliteDialect({ database }),
+      ...(log ? { log } : {}),
+    });
     const shared = sharedState(root, sqliteAdapter, options);
     await runMigrations(root, sqliteAdapter);
     return new SqlDirectoryStore(shared);
@@ -85,7 +97,9 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
 async function openPostgres(url: string, options: OpenStoreOptions): Promise<DirectoryStore> {
   const schema = options.postgresSchema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
-    throw new Error(`openStore: postgresSchema must be a plain identifier, got ${JSON.stringify(schema)}`);
+    throw new Error(
+      `openStore: postgresSchema must be a lower-case identifier, got ${JSON.stringify(schema)}`,
+    );
   }
   if (schema !== undefined) {
     const bootstrap = new pg.Client({ connectionString: url });
@@ -94,7 +108,8 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Dir
       await bootstrap.query(`CREATE SCHEMA IF NOT EXISTS ${pg.escapeIdentifier(schema)}`);
     } catch (error) {
       // Two starters creating the schema at once: the loser sees a duplicate; the schema exists.
-      if ((error as { code?: unknown }).code !== '23505' && (error as { code?: unknown }).code !== '42P06') throw error;
+      if ((error as { code?: unknown }).code !== '23505' && (error as { code?: unknown }).code !== '42P06')
+        throw error;
     } finally {
       await bootstrap.end();
     }
@@ -107,7 +122,10 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Dir
   const channel = `provisio_changes${schema !== undefined ? `_${schema.toLowerCase()}` : ''}`.slice(0, 63);
   const dialect = postgresAdapter(channel);
   const log = logger(options.onQuery);
-  const root = new Kysely<DirectoryDatabase>({ dialect: new PostgresDialect({ pool }), ...(log ? { log } : {}) });
+  const root = new Kysely<DirectoryDatabase>({
+    dialect: new PostgresDialect({ pool }),
+    ...(log ? { log } : {}),
+  });
   const shared = sharedState(root, dialect, options);
   try {
     await runMigrations(root, dialect);

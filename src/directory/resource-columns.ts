@@ -75,7 +75,10 @@ export function extractEmails(type: ResourceKind, attributes: JsonObject): Extra
 }
 
 /** Attributes without `members` (kept in group_members) and other keys the store owns. */
-export function storableAttributes(attributes: JsonObject): { stored: JsonObject; members: JsonValue | undefined } {
+export function storableAttributes(attributes: JsonObject): {
+  stored: JsonObject;
+  members: JsonValue | undefined;
+} {
   const stored: JsonObject = {};
   let members: JsonValue | undefined;
   for (const [key, value] of Object.entries(attributes)) {

@@ -4,7 +4,9 @@ import { newResourceId } from './resource-id.js';
 describe('newResourceId', () => {
   it('returns lower-case version 7 UUIDs', () => {
     for (let i = 0; i < 100; i += 1) {
-      expect(newResourceId()).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+      expect(newResourceId()).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+      );
     }
   });
 

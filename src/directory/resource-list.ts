@@ -82,6 +82,7 @@ export async function listResources(
   type: ResourceKind,
   query: ListQuery,
   resolver: AttributeResolver | undefined,
+  sortCap: number = IN_MEMORY_SORT_CAP,
 ): Promise<ListResult> {
   const plan = query.filter
     ? filterToSql(query.filter, type)
@@ -100,12 +101,16 @@ export async function listResources(
         .orderBy('r.id')
         .limit(count)
         .offset(offset);
+    let firstPage: ResourceRow[] | undefined;
     if (count > 0 && offset === 0) {
       // A short first page is the whole result: the lookup case (`userName eq "..."`) needs no
       // separate COUNT query.
-      const rows = await pageQuery().execute();
-      if (rows.length < count) {
-        return { totalResults: rows.length, resources: await materialise(db, dialect, rows, query) };
+      firstPage = await pageQuery().execute();
+      if (firstPage.length < count) {
+        return {
+          totalResults: firstPage.length,
+          resources: await materialise(db, dialect, firstPage, query),
+        };
       }
     }
     const total = await baseQuery(db, type, plan.where)
@@ -113,14 +118,19 @@ export async function listResources(
       .executeTakeFirstOrThrow();
     const totalResults = Number(total.n);
     if (count === 0 || offset >= totalResults) return { totalResults, resources: [] };
-    const rows = await pageQuery().execute();
+    const rows = firstPage ?? (await pageQuery().execute());
     return { totalResults, resources: await materialise(db, dialect, rows, query) };
   }
 
   const predicate = query.filter && !plan.exact ? compileFilter(query.filter, resolver) : () => true;
-  const matches = async (batch: readonly ResourceRow[]): Promise<{ row: ResourceRow; view: JsonObject }[]> => {
+  const matches = async (
+    batch: readonly ResourceRow[],
+  ): Promise<{ row: ResourceRow; view: JsonObject }[]> => {
     const members = plan.needsMembers
-      ? await loadMembers(db, batch.filter((r) => r.resource_type === 'Group').map((r) => r.id))
+      ? await loadMembers(
+          db,
+          batch.filter((r) => r.resource_type === 'Group').map((r) => r.id),
+        )
       : undefined;
     const out: { row: ResourceRow; view: JsonObject }[] = [];
     for (const row of batch) {
@@ -151,10 +161,10 @@ export async function listResources(
     for (const match of await matches(batch)) {
       if (sorted) {
         collected.push(match);
-        if (collected.length > IN_MEMORY_SORT_CAP) {
+        if (collected.length > sortCap) {
           throw ScimError.badRequest(
             'tooMany',
-            `sortBy "${query.sortBy}" with this filter matches more than ${IN_MEMORY_SORT_CAP} resources; narrow the filter or sort by an indexed attribute`,
+            `sortBy "${query.sortBy}" with this filter matches more than ${sortCap} resources; narrow the filter or sort by an indexed attribute`,
           );
         }
       } else {

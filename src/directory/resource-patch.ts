@@ -25,7 +25,10 @@ function targetsMembers(operation: PatchOperation): boolean {
 }
 
 /** Splits `{ members: [...], displayName: "x" }` of a path-less operation into its two parts. */
-function splitMembersKey(value: JsonValue | undefined): { members: JsonValue | undefined; rest: JsonObject | undefined } {
+function splitMembersKey(value: JsonValue | undefined): {
+  members: JsonValue | undefined;
+  rest: JsonObject | undefined;
+} {
   if (!isJsonObject(value)) return { members: undefined, rest: undefined };
   let members: JsonValue | undefined;
   const rest: JsonObject = {};
@@ -37,7 +40,11 @@ function splitMembersKey(value: JsonValue | undefined): { members: JsonValue | u
 }
 
 /** Deletes every member, recording each removal. */
-async function removeAllMembers(trx: Kysely<DirectoryDatabase>, groupId: string, changes: PendingChange[]): Promise<number> {
+async function removeAllMembers(
+  trx: Kysely<DirectoryDatabase>,
+  groupId: string,
+  changes: PendingChange[],
+): Promise<number> {
   const rows = await trx
     .deleteFrom('group_members')
     .where('group_id', '=', groupId)
@@ -68,12 +75,16 @@ async function applyMemberOperation(
 ): Promise<number> {
   const path = operation.path!;
   if (path.attr.subAttr !== undefined || path.subAttr !== undefined) {
-    throw ScimError.invalidPath(`${where}: "${printPatchPath(path)}": members are added or removed whole, not by sub-attribute`);
+    throw ScimError.invalidPath(
+      `${where}: "${printPatchPath(path)}": members are added or removed whole, not by sub-attribute`,
+    );
   }
   if (path.valueFilter !== undefined) {
     const condition = memberFilterToSql(path.valueFilter);
-    if (!condition) throw ScimError.invalidPath(`${where}: a members filter may test only "value" and "type"`);
-    if (operation.op === 'add') throw ScimError.invalidPath(`${where}: "add" takes the path "members", without a filter`);
+    if (!condition)
+      throw ScimError.invalidPath(`${where}: a members filter may test only "value" and "type"`);
+    if (operation.op === 'add')
+      throw ScimError.invalidPath(`${where}: "add" takes the path "members", without a filter`);
     // RFC 7644 §3.5.2.2: remove the values the filter matches; replace puts the new values in their place.
     const rows = await trx
       .deleteFrom('group_members as m')
@@ -126,7 +137,10 @@ export async function patchResource(
   options: WriteOptions | undefined,
   changes: PendingChange[],
 ): Promise<ResourceRow> {
-  const operations = parsePatchRequest({ schemas: [SchemaUrn.patchOp], Operations: input as unknown as JsonValue[] });
+  const operations = parsePatchRequest({
+    schemas: [SchemaUrn.patchOp],
+    Operations: input as unknown as JsonValue[],
+  });
   const row = checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
   const rest: PatchOperation[] = [];
   let memberChanges = 0;
@@ -154,7 +168,12 @@ export async function patchResource(
     const before = dialect.readJson(row.attributes);
     const result = applyPatch(isJsonObject(before) ? before : {}, rest, { resolver });
     if (result.changedAttributes.length > 0) {
-      changes.push({ resourceType: type, resourceId: id, kind: 'updated', attributes: result.changedAttributes });
+      changes.push({
+        resourceType: type,
+        resourceId: id,
+        kind: 'updated',
+        attributes: result.changedAttributes,
+      });
       return writeAttributes(trx, dialect, row, result.resource);
     }
   }

@@ -76,7 +76,9 @@ export async function loadGroupsOf(
   memberId: string,
 ): Promise<JsonObject[]> {
   const displayExpr =
-    dialect.name === 'postgres' ? sql.raw(`g.attributes->>'displayName'`) : sql.raw(`json_extract(g.attributes, '$.displayName')`);
+    dialect.name === 'postgres'
+      ? sql.raw(`g.attributes->>'displayName'`)
+      : sql.raw(`json_extract(g.attributes, '$.displayName')`);
   const rows = await sql<{ group_id: string; depth: number | string; display: string | null }>`
     WITH RECURSIVE ancestry (group_id, depth) AS (
       SELECT group_id, 0 FROM group_members WHERE member_id = ${memberId}

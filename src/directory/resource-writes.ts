@@ -24,14 +24,23 @@ const RESOURCE_INSERT_BATCH = 400;
  * Turns a unique-index violation into 409 uniqueness naming the attribute (RFC 7644 §3.3);
  * anything else is rethrown as is.
  */
-export function mapUniqueViolation(error: unknown, dialect: DialectAdapter, type: ResourceKind, attributes?: JsonObject): never {
+export function mapUniqueViolation(
+  error: unknown,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  attributes?: JsonObject,
+): never {
   const index = dialect.uniqueViolation(error);
   if (index === undefined) throw error;
   // PostgreSQL: 'Key (user_name)=(bjensen) already exists.' (the stored, folded value).
-  const keyDetail = /\)=\((.*)\) already exists/.exec(String((error as { detail?: unknown }).detail ?? ''))?.[1];
+  const keyDetail = /\)=\((.*)\) already exists/.exec(
+    String((error as { detail?: unknown }).detail ?? ''),
+  )?.[1];
   if (index.includes('user_name')) {
     const value = attributes ? attributeOf(attributes, 'userName') : keyDetail;
-    throw ScimError.uniqueness(`userName ${JSON.stringify(value ?? '')} is already taken (userName is unique, case-insensitively)`);
+    throw ScimError.uniqueness(
+      `userName ${JSON.stringify(value ?? '')} is already taken (userName is unique, case-insensitively)`,
+    );
   }
   if (index.includes('display_name')) {
     const value = attributes ? attributeOf(attributes, 'displayName') : keyDetail;
@@ -97,7 +106,11 @@ async function insertResources(
         part.length === 1
           ? part[0]?.stored
           : dialect.name === 'sqlite' && dialect.uniqueViolation(error) !== undefined
-            ? await findDuplicate(trx, type, part.map((p) => p.stored))
+            ? await findDuplicate(
+                trx,
+                type,
+                part.map((p) => p.stored),
+              )
             : undefined;
       mapUniqueViolation(error, dialect, type, culprit);
     }
@@ -114,7 +127,12 @@ async function insertResources(
       await addMembers(trx, p.id, members, []);
       if (members.length > 0) attributes.members = members.map((m) => ({ value: m.id, type: m.type }));
     }
-    changes.push({ resourceType: type, resourceId: p.id, kind: 'created', attributes: Object.keys(attributes).sort() });
+    changes.push({
+      resourceType: type,
+      resourceId: p.id,
+      kind: 'created',
+      attributes: Object.keys(attributes).sort(),
+    });
     results.push({ resourceType: type, id: p.id, version: 1, created: now, lastModified: now, attributes });
   }
   return results;
@@ -243,7 +261,11 @@ export async function deleteResource(
   changes: PendingChange[],
 ): Promise<void> {
   checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
-  const memberships = await trx.selectFrom('group_members').select('group_id').where('member_id', '=', id).execute();
+  const memberships = await trx
+    .selectFrom('group_members')
+    .select('group_id')
+    .where('member_id', '=', id)
+    .execute();
   for (const { group_id } of memberships) {
     const group = await loadRow(trx, dialect, 'Group', group_id, true);
     if (group) await touchRow(trx, dialect, group);
@@ -255,9 +277,19 @@ export async function deleteResource(
       detail: { memberId: id, memberType: type },
     });
   }
-  const assignments = await trx.selectFrom('app_assignments').select('app_id').where('principal_id', '=', id).execute();
+  const assignments = await trx
+    .selectFrom('app_assignments')
+    .select('app_id')
+    .where('principal_id', '=', id)
+    .execute();
   for (const { app_id } of assignments) {
-    changes.push({ resourceType: type, resourceId: id, kind: 'unassigned', attributes: [], detail: { appId: app_id } });
+    changes.push({
+      resourceType: type,
+      resourceId: id,
+      kind: 'unassigned',
+      attributes: [],
+      detail: { appId: app_id },
+    });
   }
   await trx.deleteFrom('resources').where('id', '=', id).execute();
   changes.push({ resourceType: type, resourceId: id, kind: 'deleted', attributes: [] });

@@ -28,7 +28,8 @@ const RESOURCE_KINDS: readonly string[] = ['User', 'Group'];
 
 function checkKind(type: ResourceKind): void {
   // The type comes from route tables, but a wrong one must never reach SQL as a silent no-match.
-  if (!RESOURCE_KINDS.includes(type)) throw ScimError.badRequest('invalidValue', `Unknown resource type "${String(type)}"`);
+  if (!RESOURCE_KINDS.includes(type))
+    throw ScimError.badRequest('invalidValue', `Unknown resource type "${String(type)}"`);
 }
 
 /**
@@ -88,7 +89,12 @@ export class SqlDirectoryStore implements DirectoryStore {
     return resource;
   }
 
-  async replace(type: ResourceKind, id: string, attributes: JsonObject, options?: WriteOptions): Promise<StoredResource> {
+  async replace(
+    type: ResourceKind,
+    id: string,
+    attributes: JsonObject,
+    options?: WriteOptions,
+  ): Promise<StoredResource> {
     checkKind(type);
     const { dialect } = this.#shared;
     return runWrite(this.#scope, async (trx, changes) => {
@@ -122,7 +128,13 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   async list(type: ResourceKind, query: ListQuery): Promise<ListResult> {
     checkKind(type);
-    return listResources(reader(this.#scope), this.#shared.dialect, type, query, this.#optionalResolver(type));
+    return listResources(
+      reader(this.#scope),
+      this.#shared.dialect,
+      type,
+      query,
+      this.#optionalResolver(type),
+    );
   }
 
   async transaction<T>(work: (store: DirectoryStore) => Promise<T>): Promise<T> {
@@ -157,12 +169,16 @@ export class SqlDirectoryStore implements DirectoryStore {
   async assign(appId: string, principalType: ResourceKind, principalId: string): Promise<AppAssignment> {
     checkKind(principalType);
     const { dialect } = this.#shared;
-    return runWrite(this.#scope, (trx, changes) => tokens.assign(trx, dialect, appId, principalType, principalId, changes));
+    return runWrite(this.#scope, (trx, changes) =>
+      tokens.assign(trx, dialect, appId, principalType, principalId, changes),
+    );
   }
 
   async unassign(appId: string, principalType: ResourceKind, principalId: string): Promise<boolean> {
     checkKind(principalType);
-    return runWrite(this.#scope, (trx, changes) => tokens.unassign(trx, appId, principalType, principalId, changes));
+    return runWrite(this.#scope, (trx, changes) =>
+      tokens.unassign(trx, appId, principalType, principalId, changes),
+    );
   }
 
   async listAssignments(appId: string): Promise<readonly AppAssignment[]> {

@@ -30,6 +30,8 @@ export interface StoreShared {
   /** Highest seq listeners were told about; drops duplicate wake-ups (own NOTIFY echoes). */
   notifiedSeq: number;
   savepointCounter: number;
+  /** Most matches a list may sort in memory (see resource-list.ts). */
+  readonly inMemorySortCap: number;
   /** Called when the store closes (LISTEN connection, pools). */
   readonly closers: (() => Promise<void>)[];
 }

@@ -37,7 +37,9 @@ export async function createToken(
       .execute();
   } catch (error) {
     if (dialect.uniqueViolation(error) !== undefined) {
-      throw ScimError.uniqueness(`A token named ${JSON.stringify(record.name)} (or with that id) already exists`);
+      throw ScimError.uniqueness(
+        `A token named ${JSON.stringify(record.name)} (or with that id) already exists`,
+      );
     }
     throw error;
   }
@@ -55,7 +57,10 @@ export async function findToken(
 }
 
 /** All tokens, by name. */
-export async function listTokens(db: Kysely<DirectoryDatabase>, dialect: DialectAdapter): Promise<ApiTokenRecord[]> {
+export async function listTokens(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+): Promise<ApiTokenRecord[]> {
   const rows = await db.selectFrom('api_tokens').selectAll().orderBy('name').execute();
   return rows.map((row) => tokenFromRow(row, dialect));
 }
@@ -67,8 +72,17 @@ export async function revokeToken(db: Kysely<DirectoryDatabase>, name: string): 
 }
 
 /** Records a token's last use. */
-export async function touchToken(db: Kysely<DirectoryDatabase>, dialect: DialectAdapter, id: string, at: Date): Promise<void> {
-  await db.updateTable('api_tokens').set({ last_used: dialect.time(at) }).where('id', '=', id).execute();
+export async function touchToken(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  id: string,
+  at: Date,
+): Promise<void> {
+  await db
+    .updateTable('api_tokens')
+    .set({ last_used: dialect.time(at) })
+    .where('id', '=', id)
+    .execute();
 }
 
 /**
@@ -94,12 +108,23 @@ export async function assign(
   const created = new Date();
   const inserted = await trx
     .insertInto('app_assignments')
-    .values({ app_id: appId, principal_type: principalType, principal_id: principalId, created: dialect.time(created) })
+    .values({
+      app_id: appId,
+      principal_type: principalType,
+      principal_id: principalId,
+      created: dialect.time(created),
+    })
     .onConflict((oc) => oc.columns(['app_id', 'principal_type', 'principal_id']).doNothing())
     .returning('created')
     .execute();
   if (inserted.length > 0) {
-    changes.push({ resourceType: principalType, resourceId: principalId, kind: 'assigned', attributes: [], detail: { appId } });
+    changes.push({
+      resourceType: principalType,
+      resourceId: principalId,
+      kind: 'assigned',
+      attributes: [],
+      detail: { appId },
+    });
     return { appId, principalType, principalId, created };
   }
   const existing = await trx
@@ -128,7 +153,13 @@ export async function unassign(
     .executeTakeFirst();
   const removed = Number(result.numDeletedRows) > 0;
   if (removed) {
-    changes.push({ resourceType: principalType, resourceId: principalId, kind: 'unassigned', attributes: [], detail: { appId } });
+    changes.push({
+      resourceType: principalType,
+      resourceId: principalId,
+      kind: 'unassigned',
+      attributes: [],
+      detail: { appId },
+    });
   }
   return removed;
 }

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { compileExpression } from './compile-expression.js';
 import type { CompiledExpression } from './compile-expression.js';
 import { createEvaluationContext } from './create-context.js';
@@ -317,10 +318,85 @@ describe('compileExpression with the built-in library', () => {
     ).toBe('Australia/Brisbane');
   });
 
+  it('tells the engine when a value must be redacted in logs', () => {
+    const redacted = compileExpression('Redact(RandomString(6,3,0,0,3))');
+    const plain = compileExpression('RandomString(6,3,0,0,3)');
+    expect(redacted.ok && redacted.expression.redacted).toBe(true);
+    expect(plain.ok && plain.expression.redacted).toBe(false);
+  });
+
   it('rejects a misspelt built-in with a suggestion', () => {
     const result = compileExpression('NormalizeDiacritic([givenName])');
     expect(result.ok ? [] : result.diagnostics.map((d) => d.message)).toEqual([
       "Unknown function 'NormalizeDiacritic' - did you mean 'NormalizeDiacritics'?",
     ]);
+  });
+});
+
+describe('compileExpression: fuzzing with the built-in library', () => {
+  const names = [
+    'Join',
+    'IIF',
+    'Left',
+    'Mid',
+    'Switch',
+    'Replace',
+    'Coalesce',
+    'ToLower',
+    'Split',
+    'Item',
+    'Count',
+    'Jion',
+    'F',
+  ];
+  const piece = fc.oneof(
+    fc.constantFrom(...names).map((n) => `${n}(`),
+    fc.constantFrom(
+      ')',
+      ',',
+      ', ',
+      '[a]',
+      '[b]',
+      '[list]',
+      '"x"',
+      '""',
+      '" "',
+      '1',
+      '0',
+      '-1',
+      '&HF',
+      '=',
+      '<>',
+      '>',
+      'vbTextCompare',
+      'IgnoreAttributeFlow',
+      'True',
+      '(',
+      '[',
+      '"',
+    ),
+  );
+  const attributes = { a: 'Ada', b: '', list: ['p', 'q'] };
+
+  it('never throws while compiling, and evaluates to a value or an ExpressionRuntimeError', () => {
+    fc.assert(
+      fc.property(
+        fc.array(piece, { maxLength: 30 }).map((p) => p.join('')),
+        (source) => {
+          const result = compileExpression(source);
+          if (!result.ok) {
+            expect(result.diagnostics.length).toBeGreaterThan(0);
+            return;
+          }
+          try {
+            const value = result.expression.evaluate(attributes, ctx);
+            expect(value).not.toBeUndefined();
+          } catch (error) {
+            expect(error).toBeInstanceOf(ExpressionRuntimeError);
+          }
+        },
+      ),
+      { numRuns: 1500 },
+    );
   });
 });

@@ -32,6 +32,8 @@ export interface CompiledExpression {
    * of roles, so the engine removes roles the target has beyond it.
    */
   readonly assertiveAppRoles: boolean;
+  /** True when the expression calls Redact: the provisioning log shows "[Redact]" instead of the value. */
+  readonly redacted: boolean;
   /** Evaluates synchronously; throws ExpressionRuntimeError when `isAsync`, or when a function fails. */
   evaluate(attributes: SourceAttributes, ctx: EvaluationContext): ExprValue;
   /** Evaluates any expression; the only way to evaluate one whose `isAsync` is true. */
@@ -90,15 +92,17 @@ export function compileExpression(source: string, options: CompileOptions = {}):
     isAsync: tree.evaluateAsync !== undefined,
     referencedAttributes: facts.attributes,
     assertiveAppRoles: facts.assertive,
+    redacted: facts.redacted,
     evaluate,
     evaluateAsync,
   };
   return { ok: true, expression };
 }
 
-function collectFacts(root: ExpressionNode): { attributes: string[]; assertive: boolean } {
+function collectFacts(root: ExpressionNode): { attributes: string[]; assertive: boolean; redacted: boolean } {
   const seen = new Map<string, string>();
   let assertive = false;
+  let redacted = false;
   const visit = (node: ExpressionNode): void => {
     switch (node.kind) {
       case 'attribute':
@@ -106,6 +110,7 @@ function collectFacts(root: ExpressionNode): { attributes: string[]; assertive: 
         return;
       case 'call':
         if (FunctionAliases.has(node.name.toLowerCase())) assertive = true;
+        if (node.name.toLowerCase() === 'redact') redacted = true;
         for (const arg of node.args) if (arg.kind !== 'omitted') visit(arg);
         return;
       case 'comparison':
@@ -117,5 +122,5 @@ function collectFacts(root: ExpressionNode): { attributes: string[]; assertive: 
     }
   };
   visit(root);
-  return { attributes: [...seen.values()], assertive };
+  return { attributes: [...seen.values()], assertive, redacted };
 }

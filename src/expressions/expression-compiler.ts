@@ -49,10 +49,9 @@ export function compileTree(
         return constant(node.value);
       case 'flow':
         return constant(node.scope === 'object' ? FlowSignal.ignoreObject : FlowSignal.ignoreAttribute);
-      case 'attribute': {
-        const read = compileAttributeReader(node.name);
-        return { evaluate: (attributes) => read(attributes) };
-      }
+      case 'attribute':
+        // The reader ignores the context, so it serves as the evaluator itself (one call less).
+        return { evaluate: compileAttributeReader(node.name) };
       case 'comparison':
         return compileComparison(node.operator, compileNode(node.left), compileNode(node.right));
       case 'call':

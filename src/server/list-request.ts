@@ -3,19 +3,20 @@
  * or a SearchRequest body into the store's ListQuery plus the response projection.
  *
  * Tolerances and choices:
- * - filters are parsed with bare (unquoted) values allowed, as Entra ID's documentation writes
- *   them (`externalId eq jyoung`);
+ * - filters are parsed with the tolerances of filter-tolerance.ts (bare values, Entra ID's
+ *   `emails[type eq "work"].value eq "x"`);
  * - startIndex below 1 is read as 1 and a negative count as 0 (RFC 7644 §3.4.2.4); a count above
  *   the maximum returns the maximum, which `itemsPerPage` shows;
  * - numeric parameters given as strings in a SearchRequest body are accepted.
  */
 import type { ListQuery, ReadOptions } from '../directory/directory-store.js';
 import type { Filter } from '../scim/filter/filter-ast.js';
-import { parseAttrPath, parseFilter } from '../scim/filter/filter-parser.js';
+import { parseAttrPath } from '../scim/filter/filter-parser.js';
 import { parseAttributeList, type AttributeSelector } from '../scim/query/attribute-list.js';
 import { ScimError } from '../scim/scim-error.js';
 import { SchemaUrn } from '../scim/schema/schema-types.js';
 import { isJsonObject } from '../shared/json.js';
+import { parseRequestFilter } from './filter-tolerance.js';
 
 /** attributes / excludedAttributes as parsed selectors. */
 export interface ProjectionRequest {
@@ -95,7 +96,7 @@ export function parseListRequest(source: Raw, limits: PagingLimits): ListRequest
   const filterText = stringParam(source, 'filter');
   let filter: Filter | undefined;
   if (filterText !== undefined && filterText.trim().length > 0) {
-    filter = parseFilter(filterText, { allowBareValues: true });
+    filter = parseRequestFilter(filterText);
   }
   const sortBy = stringParam(source, 'sortBy');
   if (sortBy !== undefined) parseAttrPath(sortBy);

@@ -6,7 +6,7 @@ import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
 import type { DirectoryStore, StoredResource } from '../../src/directory/directory-store.js';
 import type { StoreFactory, StoreHandle } from './store-harness.js';
-import { filterIds } from './store-suite.js';
+import { expectScimError, filterIds } from './store-suite.js';
 
 const registry = SchemaRegistry.withCoreSchemas();
 
@@ -26,7 +26,10 @@ function view(resource: StoredResource): JsonObject {
 /** Ids the in-memory evaluator selects among `resources`: the reference for the SQL translation. */
 function expectedIds(resources: readonly StoredResource[], type: 'User' | 'Group', filter: string): string[] {
   const predicate = compileFilter(parseFilter(filter), registry.resolver(type));
-  return resources.filter((r) => predicate(view(r))).map((r) => r.id).sort();
+  return resources
+    .filter((r) => predicate(view(r)))
+    .map((r) => r.id)
+    .sort();
 }
 
 async function allOf(store: DirectoryStore, type: 'User' | 'Group'): Promise<readonly StoredResource[]> {
@@ -34,7 +37,11 @@ async function allOf(store: DirectoryStore, type: 'User' | 'Group'): Promise<rea
 }
 
 /** Strings built from characters that stress LIKE escaping and case folding. */
-const fragment = fc.string({ unit: fc.constantFrom('a', 'B', 'b', '%', '_', '\\', '.', '@', 'É', 'é'), minLength: 0, maxLength: 4 });
+const fragment = fc.string({
+  unit: fc.constantFrom('a', 'B', 'b', '%', '_', '\\', '.', '@', 'É', 'é'),
+  minLength: 0,
+  maxLength: 4,
+});
 
 const userArb: fc.Arbitrary<JsonObject> = fc.record(
   {
@@ -44,7 +51,10 @@ const userArb: fc.Arbitrary<JsonObject> = fc.record(
     title: fragment,
     active: fc.boolean(),
     emails: fc.array(
-      fc.record({ value: fragment, type: fc.constantFrom('work', 'Home', 'other'), primary: fc.boolean() }, { requiredKeys: ['value'] }),
+      fc.record(
+        { value: fragment, type: fc.constantFrom('work', 'Home', 'other'), primary: fc.boolean() },
+        { requiredKeys: ['value'] },
+      ),
       { maxLength: 2 },
     ),
   },
@@ -67,12 +77,15 @@ const leafArb: fc.Arbitrary<string> = fc.oneof(
   fc.tuple(attributeArb, opArb, fragment).map(([a, op, v]) => `${a} ${op} ${JSON.stringify(v)}`),
   attributeArb.map((a) => `${a} pr`),
   fc.tuple(fc.constantFrom('eq', 'ne'), fc.boolean()).map(([op, v]) => `active ${op} ${v}`),
-  fc.tuple(fc.constantFrom('work', 'home'), fc.constantFrom('co', 'sw', 'eq'), fragment).map(
-    ([t, op, v]) => `emails[type eq "${t}" and value ${op} ${JSON.stringify(v)}]`,
-  ),
-  fc.tuple(fc.constantFrom('gt', 'ge', 'lt', 'le', 'eq'), fc.constantFrom('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z')).map(
-    ([op, v]) => `meta.lastModified ${op} "${v}"`,
-  ),
+  fc
+    .tuple(fc.constantFrom('work', 'home'), fc.constantFrom('co', 'sw', 'eq'), fragment)
+    .map(([t, op, v]) => `emails[type eq "${t}" and value ${op} ${JSON.stringify(v)}]`),
+  fc
+    .tuple(
+      fc.constantFrom('gt', 'ge', 'lt', 'le', 'eq'),
+      fc.constantFrom('2000-01-01T00:00:00Z', '2100-01-01T00:00:00Z'),
+    )
+    .map(([op, v]) => `meta.lastModified ${op} "${v}"`),
 );
 
 const filterArb: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) => ({
@@ -105,12 +118,34 @@ export function directoryFilterSuite(factory: StoreFactory, numRuns: number): vo
   describe('filters', () => {
     it('match the evaluator on a table of filters', async () => {
       const [u1, u2, u3] = await store.createMany('User', [
-        { userName: 'BJensen', externalId: 'Ext-1', displayName: 'Barbara', active: true, title: 'Boss', emails: [{ value: 'Babs@Example.com', type: 'work', primary: true }] },
-        { userName: 'jsmith', externalId: 'ext-1', active: false, emails: [{ value: 'js@other.org', type: 'home' }, { value: 'j.s@example.com', type: 'work' }] },
+        {
+          userName: 'BJensen',
+          externalId: 'Ext-1',
+          displayName: 'Barbara',
+          active: true,
+          title: 'Boss',
+          emails: [{ value: 'Babs@Example.com', type: 'work', primary: true }],
+        },
+        {
+          userName: 'jsmith',
+          externalId: 'ext-1',
+          active: false,
+          emails: [
+            { value: 'js@other.org', type: 'home' },
+            { value: 'j.s@example.com', type: 'work' },
+          ],
+        },
         { userName: 'a%b_c', displayName: '' },
       ]);
-      const g1 = await store.create('Group', { displayName: 'Admins', members: [{ value: u1!.id }, { value: u2!.id }] });
-      const g2 = await store.create('Group', { displayName: 'Nested', externalId: 'G', members: [{ value: g1.id }] });
+      const g1 = await store.create('Group', {
+        displayName: 'Admins',
+        members: [{ value: u1!.id }, { value: u2!.id }],
+      });
+      const g2 = await store.create('Group', {
+        displayName: 'Nested',
+        externalId: 'G',
+        members: [{ value: g1.id }],
+      });
       await store.create('Group', { displayName: 'Empty' });
       const users = await allOf(store, 'User');
       const groups = await Promise.all(
@@ -153,14 +188,20 @@ export function directoryFilterSuite(factory: StoreFactory, numRuns: number): vo
       for (const [type, filter, count] of table) {
         const resources = type === 'User' ? users : groups;
         const expected = expectedIds(resources, type as 'User' | 'Group', filter);
-        expect({ filter, ids: await filterIds(store, type as 'User' | 'Group', filter) }).toEqual({ filter, ids: expected });
+        expect({ filter, ids: await filterIds(store, type as 'User' | 'Group', filter) }).toEqual({
+          filter,
+          ids: expected,
+        });
         expect({ filter, count: expected.length }).toEqual({ filter, count });
       }
       expect(g2.id).toBeDefined();
     });
 
     it('escapes LIKE wildcards in co / sw / ew values', async () => {
-      await store.createMany('User', ['50%off', '50xoff', 'a_b', 'axb', 'back\\slash', 'backxslash'].map((userName) => ({ userName })));
+      await store.createMany(
+        'User',
+        ['50%off', '50xoff', 'a_b', 'axb', 'back\\slash', 'backxslash'].map((userName) => ({ userName })),
+      );
       const names = async (filter: string) =>
         (await store.list('User', { filter: parseFilter(filter), startIndex: 1, count: 10 })).resources
           .map((r) => r.attributes.userName)
@@ -172,10 +213,17 @@ export function directoryFilterSuite(factory: StoreFactory, numRuns: number): vo
     });
 
     it('agrees with the evaluator on random data and random filters (property)', async () => {
-      const data = fc.sample(fc.uniqueArray(userArb, { minLength: 25, maxLength: 25, selector: (u) => String(u.userName).toLowerCase() }), {
-        numRuns: 1,
-        seed: 42,
-      })[0]!;
+      const data = fc.sample(
+        fc.uniqueArray(userArb, {
+          minLength: 25,
+          maxLength: 25,
+          selector: (u) => String(u.userName).toLowerCase(),
+        }),
+        {
+          numRuns: 1,
+          seed: 42,
+        },
+      )[0]!;
       await store.createMany('User', data);
       const users = await allOf(store, 'User');
       await fc.assert(
@@ -188,13 +236,38 @@ export function directoryFilterSuite(factory: StoreFactory, numRuns: number): vo
       );
     });
 
-    it('fails with tooMany when an in-memory sort would exceed its cap', async () => {
-      // A filter that is evaluated in memory and a sort without a column: the matches are
-      // bounded by IN_MEMORY_SORT_CAP; here far below it, so the query succeeds and is sorted.
-      await store.createMany('User', Array.from({ length: 30 }, (_, i) => ({ userName: `s${i}`, title: `t${29 - i}` })));
-      const result = await store.list('User', { filter: parseFilter('title pr'), sortBy: 'title', startIndex: 1, count: 2 });
-      expect(result.totalResults).toBe(30);
-      expect(result.resources.map((r) => r.attributes.title)).toEqual(['t0', 't1']);
+    it('sorts in memory by an attribute without a column, and fails with tooMany past the cap', async () => {
+      // ':memory:' reopens empty, so the data goes into the reopened store.
+      const capped = await handle.reopen({ inMemorySortCap: 20 });
+      await capped.createMany(
+        'User',
+        Array.from({ length: 30 }, (_, i) => ({ userName: `s${i}`, title: `t${29 - i}` })),
+      );
+      const result = await capped.list('User', {
+        filter: parseFilter('title sw "t1"'),
+        sortBy: 'title',
+        startIndex: 1,
+        count: 2,
+      });
+      expect(result.totalResults).toBe(11);
+      expect(result.resources.map((r) => r.attributes.title)).toEqual(['t1', 't10']);
+      await expectScimError(
+        capped.list('User', { sortBy: 'title', startIndex: 1, count: 2 }),
+        400,
+        'tooMany',
+      );
+      await expectScimError(
+        capped.list('User', { filter: parseFilter('title pr'), sortBy: 'userName', startIndex: 1, count: 2 }),
+        400,
+        'tooMany',
+      );
+      // Sorting by a column, or filtering in memory without a sort, has no cap.
+      expect((await capped.list('User', { sortBy: 'userName', startIndex: 1, count: 2 })).totalResults).toBe(
+        30,
+      );
+      expect(
+        (await capped.list('User', { filter: parseFilter('title pr'), startIndex: 29, count: 5 })).resources,
+      ).toHaveLength(2);
     });
   });
 }

@@ -50,7 +50,9 @@ if (url !== undefined && url !== '') {
         const created = await writer.create('User', { userName: 'notify' });
         await eventually(() => seen.length > 0);
         const page = await follower.readChanges(0, 10);
-        expect(page.status === 'ok' && page.entries.map((e) => [e.seq, e.resourceId])).toEqual([[seen[0], created.id]]);
+        expect(page.status === 'ok' && page.entries.map((e) => [e.seq, e.resourceId])).toEqual([
+          [seen[0], created.id],
+        ]);
       } finally {
         await writer.close();
         await follower.close();
@@ -61,7 +63,9 @@ if (url !== undefined && url !== '') {
       const schema = randomSchemaName();
       schemas.push(schema);
       const stores: DirectoryStore[] = await Promise.all(
-        Array.from({ length: 4 }, () => openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, listen: false })),
+        Array.from({ length: 4 }, () =>
+          openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, listen: false }),
+        ),
       );
       try {
         const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
@@ -81,13 +85,21 @@ if (url !== undefined && url !== '') {
       const a = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 5, listen: false });
       const b = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 5, listen: false });
       try {
-        const users = await a.createMany('User', Array.from({ length: 30 }, (_, i) => ({ userName: `x${i}` })));
+        const users = await a.createMany(
+          'User',
+          Array.from({ length: 30 }, (_, i) => ({ userName: `x${i}` })),
+        );
         const group = await a.create('Group', { displayName: 'shared' });
         await Promise.all(
           users.map((u, i) =>
-            (i % 2 === 0 ? a : b).patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: u.id }] }], {
-              includeMembers: false,
-            }),
+            (i % 2 === 0 ? a : b).patch(
+              'Group',
+              group.id,
+              [{ op: 'add', path: 'members', value: [{ value: u.id }] }],
+              {
+                includeMembers: false,
+              },
+            ),
           ),
         );
         const read = await b.get('Group', group.id);

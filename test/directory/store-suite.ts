@@ -6,7 +6,11 @@ import type { DirectoryStore, StoredResource } from '../../src/directory/directo
 import type { StoreFactory, StoreHandle } from './store-harness.js';
 
 /** Asserts that `promise` rejects with a ScimError of `status` (and `scimType`), returning its detail. */
-export async function expectScimError(promise: Promise<unknown>, status: number, scimType?: string): Promise<string> {
+export async function expectScimError(
+  promise: Promise<unknown>,
+  status: number,
+  scimType?: string,
+): Promise<string> {
   try {
     await promise;
   } catch (error) {
@@ -19,7 +23,11 @@ export async function expectScimError(promise: Promise<unknown>, status: number,
 }
 
 /** Ids of a list query over all resources of a type matching `filter`. */
-export async function filterIds(store: DirectoryStore, type: 'User' | 'Group', filter: string): Promise<string[]> {
+export async function filterIds(
+  store: DirectoryStore,
+  type: 'User' | 'Group',
+  filter: string,
+): Promise<string[]> {
   const result = await store.list(type, { filter: parseFilter(filter), startIndex: 1, count: 100_000 });
   expect(result.resources.length).toBe(result.totalResults);
   return result.resources.map((r) => r.id).sort();
@@ -49,11 +57,18 @@ export function directoryStoreSuite(factory: StoreFactory): void {
 
   describe('CRUD', () => {
     it('creates, reads, replaces and deletes a user', async () => {
-      const created = await store.create('User', user('bjensen', { active: true, name: { familyName: 'Jensen' } }));
+      const created = await store.create(
+        'User',
+        user('bjensen', { active: true, name: { familyName: 'Jensen' } }),
+      );
       expect(created.id).toMatch(/^[0-9a-f-]{36}$/);
       expect(created.version).toBe(1);
       const read = await store.get('User', created.id);
-      expect(read?.attributes).toMatchObject({ userName: 'bjensen', active: true, name: { familyName: 'Jensen' } });
+      expect(read?.attributes).toMatchObject({
+        userName: 'bjensen',
+        active: true,
+        name: { familyName: 'Jensen' },
+      });
       expect(read?.created.getTime()).toBe(created.created.getTime());
       const replaced = await store.replace('User', created.id, user('bjensen', { active: false }));
       expect(replaced.version).toBe(2);
@@ -68,7 +83,10 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(await store.get('User', group.id)).toBeUndefined();
       await expectScimError(store.replace('User', group.id, user('x')), 404);
       await expectScimError(store.delete('User', 'nope'), 404);
-      await expectScimError(store.patch('User', 'nope', [{ op: 'replace', path: 'active', value: true }]), 404);
+      await expectScimError(
+        store.patch('User', 'nope', [{ op: 'replace', path: 'active', value: true }]),
+        404,
+      );
     });
 
     it('does not store id, meta, schemas or groups from the input', async () => {
@@ -85,7 +103,9 @@ export function directoryStoreSuite(factory: StoreFactory): void {
     });
 
     it('creates many resources in one call', async () => {
-      const items = Array.from({ length: 1200 }, (_, i) => user(`bulk${i}`, { emails: [{ value: `b${i}@x.org` }] }));
+      const items = Array.from({ length: 1200 }, (_, i) =>
+        user(`bulk${i}`, { emails: [{ value: `b${i}@x.org` }] }),
+      );
       const created = await store.createMany('User', items);
       expect(created).toHaveLength(1200);
       expect(new Set(created.map((r) => r.id)).size).toBe(1200);
@@ -121,7 +141,11 @@ export function directoryStoreSuite(factory: StoreFactory): void {
 
     it('keeps group displayName unique but lets users share one', async () => {
       await store.create('Group', { displayName: 'Admins' });
-      const detail = await expectScimError(store.create('Group', { displayName: 'Admins' }), 409, 'uniqueness');
+      const detail = await expectScimError(
+        store.create('Group', { displayName: 'Admins' }),
+        409,
+        'uniqueness',
+      );
       expect(detail).toMatch(/displayName/);
       await store.create('User', user('a', { displayName: 'Admins' }));
       await store.create('User', user('b', { displayName: 'Admins' }));
@@ -131,10 +155,20 @@ export function directoryStoreSuite(factory: StoreFactory): void {
   describe('versions and If-Match', () => {
     it('rejects a write whose If-Match version is stale with 412, and leaves the resource as it was', async () => {
       const created = await store.create('User', user('v'));
-      const updated = await store.replace('User', created.id, user('v', { title: 'a' }), { ifMatchVersion: 1 });
+      const updated = await store.replace('User', created.id, user('v', { title: 'a' }), {
+        ifMatchVersion: 1,
+      });
       expect(updated.version).toBe(2);
-      await expectScimError(store.replace('User', created.id, user('v', { title: 'b' }), { ifMatchVersion: 1 }), 412);
-      await expectScimError(store.patch('User', created.id, [{ op: 'replace', path: 'title', value: 'c' }], { ifMatchVersion: 1 }), 412);
+      await expectScimError(
+        store.replace('User', created.id, user('v', { title: 'b' }), { ifMatchVersion: 1 }),
+        412,
+      );
+      await expectScimError(
+        store.patch('User', created.id, [{ op: 'replace', path: 'title', value: 'c' }], {
+          ifMatchVersion: 1,
+        }),
+        412,
+      );
       await expectScimError(store.delete('User', created.id, { ifMatchVersion: 7 }), 412);
       expect((await store.get('User', created.id))?.attributes.title).toBe('a');
     });
@@ -183,14 +217,22 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       ]);
       expect(patched.version).toBe(2);
       expect(memberIds(patched)).toEqual([a!.id, b!.id].sort());
-      patched = await store.patch('Group', group.id, [{ op: 'Remove', path: 'members', value: [{ value: a!.id }] }]);
+      patched = await store.patch('Group', group.id, [
+        { op: 'Remove', path: 'members', value: [{ value: a!.id }] },
+      ]);
       expect(memberIds(patched)).toEqual([b!.id]);
-      patched = await store.patch('Group', group.id, [{ op: 'remove', path: `members[value eq "${b!.id}"]` }]);
+      patched = await store.patch('Group', group.id, [
+        { op: 'remove', path: `members[value eq "${b!.id}"]` },
+      ]);
       expect(memberIds(patched)).toEqual([]);
-      patched = await store.patch('Group', group.id, [{ op: 'add', value: { members: [{ value: c!.id }], displayName: 'team2' } }]);
+      patched = await store.patch('Group', group.id, [
+        { op: 'add', value: { members: [{ value: c!.id }], displayName: 'team2' } },
+      ]);
       expect(memberIds(patched)).toEqual([c!.id]);
       expect(patched.attributes.displayName).toBe('team2');
-      patched = await store.patch('Group', group.id, [{ op: 'replace', path: 'members', value: [{ value: a!.id }] }]);
+      patched = await store.patch('Group', group.id, [
+        { op: 'replace', path: 'members', value: [{ value: a!.id }] },
+      ]);
       expect(memberIds(patched)).toEqual([a!.id]);
       patched = await store.patch('Group', group.id, [{ op: 'remove', path: 'members' }]);
       expect(memberIds(patched)).toEqual([]);
@@ -199,7 +241,9 @@ export function directoryStoreSuite(factory: StoreFactory): void {
     it('does not bump the version when re-adding an existing member', async () => {
       const [a] = await store.createMany('User', [user('re')]);
       const group = await store.create('Group', { displayName: 'g', members: [{ value: a!.id }] });
-      const patched = await store.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: a!.id }] }]);
+      const patched = await store.patch('Group', group.id, [
+        { op: 'add', path: 'members', value: [{ value: a!.id }] },
+      ]);
       expect(patched.version).toBe(1);
     });
 
@@ -207,21 +251,34 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       const [a] = await store.createMany('User', [user('ok')]);
       const group = await store.create('Group', { displayName: 'g' });
       await expectScimError(
-        store.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: a!.id }, { value: 'missing' }] }]),
+        store.patch('Group', group.id, [
+          { op: 'add', path: 'members', value: [{ value: a!.id }, { value: 'missing' }] },
+        ]),
         400,
         'invalidValue',
       );
       const read = await store.get('Group', group.id);
       expect(read?.attributes.members).toBeUndefined();
       expect(read?.version).toBe(1);
-      await expectScimError(store.create('Group', { displayName: 'h', members: [{ value: 'missing' }] }), 400, 'invalidValue');
-      await expectScimError(store.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: group.id }] }]), 400, 'invalidValue');
+      await expectScimError(
+        store.create('Group', { displayName: 'h', members: [{ value: 'missing' }] }),
+        400,
+        'invalidValue',
+      );
+      await expectScimError(
+        store.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: group.id }] }]),
+        400,
+        'invalidValue',
+      );
     });
 
     it('rejects malformed PATCH requests with a 400, never another error', async () => {
       const created = await store.create('User', user('bad'));
       await expectScimError(store.patch('User', created.id, [{ op: 'jump', path: 'title', value: 1 }]), 400);
-      await expectScimError(store.patch('User', created.id, [{ op: 'replace', path: 'emails[value eq', value: 1 }]), 400);
+      await expectScimError(
+        store.patch('User', created.id, [{ op: 'replace', path: 'emails[value eq', value: 1 }]),
+        400,
+      );
       await expectScimError(store.patch('User', created.id, []), 400);
     });
   });
@@ -230,7 +287,10 @@ export function directoryStoreSuite(factory: StoreFactory): void {
     it('lists direct and indirect groups (RFC 7643 §4.1.2)', async () => {
       const u = await store.create('User', user('nested'));
       const inner = await store.create('Group', { displayName: 'Inner', members: [{ value: u.id }] });
-      const outer = await store.create('Group', { displayName: 'Outer', members: [{ value: inner.id, type: 'Group' }] });
+      const outer = await store.create('Group', {
+        displayName: 'Outer',
+        members: [{ value: inner.id, type: 'Group' }],
+      });
       const read = await store.get('User', u.id);
       const groups = read?.attributes.groups as JsonObject[];
       expect(groups).toEqual(
@@ -254,17 +314,36 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(read?.attributes.members).toBeUndefined();
       expect(read?.version).toBe(2);
       const feed = await store.readChanges(0, 100);
-      expect(feed.status === 'ok' && feed.entries.map((e) => e.kind)).toEqual(['created', 'created', 'memberRemoved', 'deleted']);
+      expect(feed.status === 'ok' && feed.entries.map((e) => e.kind)).toEqual([
+        'created',
+        'created',
+        'memberRemoved',
+        'deleted',
+      ]);
     });
   });
 
   describe('lists', () => {
     it('pages and sorts with a correct totalResults', async () => {
       const names = Array.from({ length: 25 }, (_, i) => `user${String(i).padStart(2, '0')}`);
-      await store.createMany('User', names.map((n, i) => user(n, { name: { familyName: `F${(i * 7) % 25}` } })));
-      const page = await store.list('User', { sortBy: 'userName', sortOrder: 'descending', startIndex: 11, count: 5 });
+      await store.createMany(
+        'User',
+        names.map((n, i) => user(n, { name: { familyName: `F${(i * 7) % 25}` } })),
+      );
+      const page = await store.list('User', {
+        sortBy: 'userName',
+        sortOrder: 'descending',
+        startIndex: 11,
+        count: 5,
+      });
       expect(page.totalResults).toBe(25);
-      expect(page.resources.map((r) => r.attributes.userName)).toEqual(['user14', 'user13', 'user12', 'user11', 'user10']);
+      expect(page.resources.map((r) => r.attributes.userName)).toEqual([
+        'user14',
+        'user13',
+        'user12',
+        'user11',
+        'user10',
+      ]);
       const countOnly = await store.list('User', { startIndex: 1, count: 0 });
       expect(countOnly).toEqual({ totalResults: 25, resources: [] });
       const beyond = await store.list('User', { startIndex: 30, count: 10 });
@@ -272,7 +351,11 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       // Sorting by an attribute without a column happens in memory.
       const byFamily = await store.list('User', { sortBy: 'name.familyName', startIndex: 1, count: 3 });
       expect(byFamily.totalResults).toBe(25);
-      expect(byFamily.resources.map((r) => (r.attributes.name as JsonObject).familyName)).toEqual(['F0', 'F1', 'F10']);
+      expect(byFamily.resources.map((r) => (r.attributes.name as JsonObject).familyName)).toEqual([
+        'F0',
+        'F1',
+        'F10',
+      ]);
       // Filter evaluated in memory, default order, paged.
       const filtered = await store.list('User', {
         filter: parseFilter('name.familyName sw "F1"'),
@@ -301,20 +384,33 @@ export function directoryStoreSuite(factory: StoreFactory): void {
     it('adds and removes one member of a 20,000-member group touching only that member row', async () => {
       const statements: string[] = [];
       const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
-      const users = await s.createMany('User', Array.from({ length: 20_000 }, (_, i) => user(`scale${i}`)));
-      const group = await s.create('Group', { displayName: 'big', members: users.map((u) => ({ value: u.id })) });
+      const users = await s.createMany(
+        'User',
+        Array.from({ length: 20_000 }, (_, i) => user(`scale${i}`)),
+      );
+      const group = await s.create('Group', {
+        displayName: 'big',
+        members: users.map((u) => ({ value: u.id })),
+      });
       const newcomer = await s.create('User', user('newcomer'));
       statements.length = 0;
-      const patched = await s.patch('Group', group.id, [{ op: 'Add', path: 'members', value: [{ value: newcomer.id }] }], {
-        includeMembers: false,
-      });
+      const patched = await s.patch(
+        'Group',
+        group.id,
+        [{ op: 'Add', path: 'members', value: [{ value: newcomer.id }] }],
+        {
+          includeMembers: false,
+        },
+      );
       expect(patched.version).toBe(2);
       const memberStatements = statements.filter((text) => text.includes('group_members'));
       expect(memberStatements).toHaveLength(1);
       expect(memberStatements[0]).toMatch(/^insert into "group_members"/);
       expect(statements.length).toBeLessThanOrEqual(10);
       statements.length = 0;
-      await s.patch('Group', group.id, [{ op: 'remove', path: `members[value eq "${users[123]!.id}"]` }], { includeMembers: false });
+      await s.patch('Group', group.id, [{ op: 'remove', path: `members[value eq "${users[123]!.id}"]` }], {
+        includeMembers: false,
+      });
       const removeStatements = statements.filter((text) => text.includes('group_members'));
       expect(removeStatements).toHaveLength(1);
       expect(removeStatements[0]).toMatch(/^delete from "group_members"/);
@@ -414,11 +510,16 @@ export function directoryStoreSuite(factory: StoreFactory): void {
 
   describe('concurrency', () => {
     it('keeps every member when 50 PATCHes add members to one group at once', async () => {
-      const users = await store.createMany('User', Array.from({ length: 50 }, (_, i) => user(`c${i}`)));
+      const users = await store.createMany(
+        'User',
+        Array.from({ length: 50 }, (_, i) => user(`c${i}`)),
+      );
       const group = await store.create('Group', { displayName: 'busy' });
       const results = await Promise.all(
         users.map((u) =>
-          store.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: u.id }] }], { includeMembers: false }),
+          store.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: u.id }] }], {
+            includeMembers: false,
+          }),
         ),
       );
       expect(new Set(results.map((r) => r.version)).size).toBe(50);
@@ -443,7 +544,10 @@ export function directoryStoreSuite(factory: StoreFactory): void {
     it('creates, finds, lists, touches and revokes tokens', async () => {
       const token = await store.createToken({ id: 'tok1', name: 'ci', scope: 'read-only', secretHash: 'h' });
       expect(token.lastUsed).toBeNull();
-      await expectScimError(store.createToken({ id: 'tok2', name: 'ci', scope: 'read-write', secretHash: 'h' }), 409);
+      await expectScimError(
+        store.createToken({ id: 'tok2', name: 'ci', scope: 'read-write', secretHash: 'h' }),
+        409,
+      );
       const at = new Date('2030-01-02T03:04:05.678Z');
       await store.touchToken('tok1', at);
       expect((await store.findToken('tok1'))?.lastUsed?.toISOString()).toBe(at.toISOString());

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   BACKENDS,
   ERROR_SCHEMA,
+  GROUP_SCHEMA,
   PATCH_SCHEMA,
   USER_SCHEMA,
   send,
@@ -220,9 +221,21 @@ const CASES: readonly Case[] = [
     path: '/Users/{id}',
     body: patch([
       { op: 'replace', path: 'displayName', value: 'Changed' },
-      { op: 'replace', path: 'nickName.nope.deeper', value: 1 },
+      { op: 'replace', path: 'active', value: 'perhaps' },
     ]),
     status: 400,
+    scimType: 'invalidValue',
+  },
+  {
+    name: 'PATCH with a failing operation after a member add leaves the group unchanged',
+    method: 'PATCH',
+    path: '/Groups/{group}',
+    body: patch([
+      { op: 'add', path: 'members', value: [{ value: '{id}' }] },
+      { op: 'replace', path: 'displayName', value: 42 },
+    ]),
+    status: 400,
+    scimType: 'invalidValue',
   },
   {
     name: 'PUT with unknown attribute',
@@ -234,6 +247,22 @@ const CASES: readonly Case[] = [
   },
   { name: 'POST to a resource path', method: 'POST', path: '/Users/{id}', body: '{}', status: 404 },
   { name: 'unknown endpoint', method: 'GET', path: '/Widgets', status: 404 },
+  { name: 'over-long id', method: 'GET', path: `/Users/${'a'.repeat(300)}`, status: 404 },
+  { name: 'bad percent-encoding in the path', method: 'GET', path: '/Users/%E0%A4%A', status: 400 },
+  {
+    name: 'filter given twice',
+    method: 'GET',
+    path: '/Users?filter=userName%20pr&filter=id%20pr',
+    status: 400,
+    scimType: 'invalidValue',
+  },
+  {
+    name: 'count not a number',
+    method: 'GET',
+    path: '/Users?count=ten',
+    status: 400,
+    scimType: 'invalidValue',
+  },
   {
     name: 'unknown resource id',
     method: 'PATCH',
@@ -288,6 +317,7 @@ const CASES: readonly Case[] = [
 describe.each(BACKENDS)('bad input (%s)', (backend) => {
   let s: TestServer;
   let id: string;
+  let group: string;
   beforeAll(async () => {
     s = await startTestServer(backend, { bodyLimit: 4096, bulk: { maxOperations: 3, maxPayloadSize: 8192 } });
     const created = await s.request('POST', '/Users', {
@@ -296,6 +326,7 @@ describe.each(BACKENDS)('bad input (%s)', (backend) => {
       displayName: 'Victim',
     });
     id = created.body.id;
+    group = (await s.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Victims' })).body.id;
   });
   afterAll(async () => {
     await s?.close();
@@ -310,14 +341,15 @@ describe.each(BACKENDS)('bad input (%s)', (backend) => {
   it.each(CASES)('$name -> $status $scimType', async (c) => {
     const before = await lastSeq();
     const beforeUser = await s.request('GET', `/Users/${id}`);
-    const r = await send(`${s.base}${c.path.replace('{id}', id)}`, {
+    const beforeGroup = await s.request('GET', `/Groups/${group}`);
+    const r = await send(`${s.base}${c.path.replace('{id}', id).replace('{group}', group)}`, {
       method: c.method,
       headers: {
         authorization: `Bearer ${s.token}`,
         ...(c.body !== undefined ? { 'content-type': 'application/scim+json' } : {}),
         ...c.headers,
       },
-      ...(c.body !== undefined ? { body: c.body } : {}),
+      ...(c.body !== undefined ? { body: c.body.replace('{id}', id) } : {}),
     });
     expect(r.status).toBe(c.status);
     expect(r.headers.get('content-type')).toMatch(/^application\/scim\+json/);
@@ -328,5 +360,6 @@ describe.each(BACKENDS)('bad input (%s)', (backend) => {
     expect(await lastSeq()).toBe(before);
     const afterUser = await s.request('GET', `/Users/${id}`);
     expect(afterUser.body).toEqual(beforeUser.body);
+    expect((await s.request('GET', `/Groups/${group}`)).body).toEqual(beforeGroup.body);
   });
 });

@@ -179,3 +179,28 @@ describe.each(BACKENDS)('Bulk (%s)', (backend) => {
     expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(['400', '400']);
   });
 });
+
+describe('Bulk payload limit (sqlite)', () => {
+  it('accepts a body over the general body limit but under maxPayloadSize', async () => {
+    const s = await startTestServer('sqlite', { bodyLimit: 2048, bulk: { maxPayloadSize: 64 * 1024 } });
+    try {
+      const r = await s.request('POST', '/Bulk', {
+        schemas: [BULK_REQUEST],
+        Operations: [
+          {
+            method: 'POST',
+            path: '/Users',
+            bulkId: 'big',
+            data: { schemas: [USER_SCHEMA], userName: 'big@x', displayName: 'n'.repeat(10_000) },
+          },
+        ],
+      });
+      expect(r.status).toBe(200);
+      expect(r.body.Operations[0].status).toBe('201');
+      const spc = await s.request('GET', '/ServiceProviderConfig');
+      expect(spc.body.bulk.maxPayloadSize).toBe(64 * 1024);
+    } finally {
+      await s.close();
+    }
+  });
+});

@@ -10,7 +10,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.js';
-import { USER_SCHEMA, send } from './server-harness.js';
+import pg from 'pg';
+import { randomBytes } from 'node:crypto';
+import { PG_URL, USER_SCHEMA, send } from './server-harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('./fixtures/provisio-cli.ts', import.meta.url));
@@ -83,6 +85,29 @@ describe('provisio tokens', () => {
   it('create requires --name', async () => {
     const r = await cli('tokens', 'create', '--data-dir', tempDir());
     expect(r.code).not.toBe(0);
+  });
+});
+
+describe.skipIf(!PG_URL)('provisio tokens --database (postgres)', () => {
+  it('creates, lists and revokes tokens in PostgreSQL', async () => {
+    const schema = `t_cli_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const url = new URL(PG_URL!);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const created = await cli('tokens', 'create', '--name', 'pg-token', '--database', url.href);
+      expect(created.code).toBe(0);
+      expect(created.stdout).toMatch(/^pvs_/);
+      const rows = await admin.query(`SELECT name, scope FROM ${schema}.api_tokens`);
+      expect(rows.rows).toEqual([{ name: 'pg-token', scope: 'read-write' }]);
+      expect((await cli('tokens', 'list', '--database', url.href)).stdout).toMatch(/pg-token\s+read-write/);
+      expect((await cli('tokens', 'revoke', 'pg-token', '--database', url.href)).code).toBe(0);
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
   });
 });
 

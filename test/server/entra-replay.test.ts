@@ -91,6 +91,14 @@ describe.each(BACKENDS)('Microsoft Entra ID request sequence (%s)', (backend) =>
     expect(r.status).toBe(200);
     expect(r.body.emails[0].value).toBe('updatedEmail@microsoft.com');
     expect(r.body.name.familyName).toBe('updatedFamilyName');
+    // Matching by work email, in the form Entra ID sends it.
+    r = await s.request(
+      'GET',
+      `/Users?filter=${q('emails[type eq "work"].value eq "updatedEmail@microsoft.com"')}`,
+    );
+    expect(r.status).toBe(200);
+    expect(r.body.totalResults).toBe(1);
+    expect(r.body.Resources[0].id).toBe(userId);
 
     // 6. Update user [single-valued properties].
     r = await s.request('PATCH', `/Users/${userId}`, {

@@ -253,3 +253,49 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect(await r.json()).toEqual({ status: 'ok' });
   });
 });
+
+describe('public URL (sqlite)', () => {
+  it('Location and meta.location use the configured public URL', async () => {
+    const s = await startTestServer('sqlite', { publicUrl: 'https://idp.example.com/' });
+    try {
+      const r = await s.request('POST', '/Users', user('public.url@example.com'));
+      expect(r.headers.get('location')).toBe(`https://idp.example.com/scim/v2/Users/${r.body.id}`);
+      expect(r.body.meta.location).toBe(r.headers.get('location'));
+    } finally {
+      await s.close();
+    }
+  });
+});
+
+describe.each(BACKENDS)('excludedAttributes=members does not load members (%s)', (backend) => {
+  it('no statement reads group_members for GET, list and PATCH without members', async () => {
+    const statements: string[] = [];
+    const s = await startTestServer(backend, {}, (sql) => statements.push(sql));
+    try {
+      const u = (await s.request('POST', '/Users', user('lazy@example.com'))).body.id;
+      const g = (
+        await s.request('POST', '/Groups', {
+          schemas: [GROUP_SCHEMA],
+          displayName: 'Lazy',
+          members: [{ value: u }],
+        })
+      ).body.id;
+      const readsMembers = () => statements.filter((q) => /select[\s\S]*group_members/i.test(q));
+      statements.length = 0;
+      await s.request('GET', `/Groups/${g}?excludedAttributes=members`);
+      await s.request(
+        'GET',
+        `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Lazy"')}`,
+      );
+      await s.request('PATCH', `/Groups/${g}?excludedAttributes=members`, {
+        schemas: [PATCH_SCHEMA],
+        Operations: [{ op: 'replace', path: 'displayName', value: 'Lazier' }],
+      });
+      expect(readsMembers()).toEqual([]);
+      await s.request('GET', `/Groups/${g}`);
+      expect(readsMembers().length).toBeGreaterThan(0);
+    } finally {
+      await s.close();
+    }
+  });
+});

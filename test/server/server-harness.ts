@@ -70,10 +70,14 @@ export async function send(url: string, init: RequestInit): Promise<ScimResponse
 /** Opens a fresh store for `backend`; the returned cleanup drops everything. */
 export async function openTestStore(
   backend: 'sqlite' | 'postgres',
+  onQuery?: (sql: string) => void,
 ): Promise<{ store: DirectoryStore; cleanup: () => Promise<void> }> {
   if (backend === 'sqlite') {
     const dir = mkdtempSync(join(tmpdir(), 'provisio-server-'));
-    const store = await openStore({ sqliteFile: join(dir, 'directory.sqlite') });
+    const store = await openStore({
+      sqliteFile: join(dir, 'directory.sqlite'),
+      ...(onQuery ? { onQuery } : {}),
+    });
     return {
       store,
       cleanup: async () => {
@@ -83,7 +87,11 @@ export async function openTestStore(
     };
   }
   const schema = `t_server_${randomBytes(6).toString('hex')}`;
-  const store = await openStore({ postgresUrl: PG_URL!, postgresSchema: schema });
+  const store = await openStore({
+    postgresUrl: PG_URL!,
+    postgresSchema: schema,
+    ...(onQuery ? { onQuery } : {}),
+  });
   return {
     store,
     cleanup: async () => {
@@ -103,8 +111,9 @@ export async function openTestStore(
 export async function startTestServer(
   backend: 'sqlite' | 'postgres',
   options: ServerOptionsInput = {},
+  onQuery?: (sql: string) => void,
 ): Promise<TestServer> {
-  const { store, cleanup } = await openTestStore(backend);
+  const { store, cleanup } = await openTestStore(backend, onQuery);
   const registry = SchemaRegistry.withCoreSchemas();
   const app = buildServer({ store, registry, options });
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { run } from '../main.js';
 
@@ -116,5 +119,35 @@ describe('provisio expr', () => {
     const result = await expr('CDate([d])', '--attrs', '{"d":"not a date"}');
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^error: CDate: /);
+  });
+
+  it('refuses --attrs together with --input', async () => {
+    const result = await expr('[a]', '--attrs', '{}', '--input', 'users.jsonl');
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/cannot be used together/);
+  });
+});
+
+describe('provisio expr in a real process', () => {
+  it('writes to the real stdout and stderr and sets the exit code', async () => {
+    const root = fileURLToPath(new URL('../../../', import.meta.url));
+    const script =
+      "import { run } from './src/cli/main.ts'; process.exitCode = await run(['node', 'provisio', ...process.argv.slice(1)]);";
+    const node = (args: string[]) =>
+      promisify(execFile)(
+        process.execPath,
+        ['--import', 'tsx', '--input-type=module', '-e', script, ...args],
+        {
+          cwd: root,
+        },
+      ).then(
+        (ok) => ({ code: 0, stdout: ok.stdout, stderr: ok.stderr }),
+        (error: { code: number; stdout: string; stderr: string }) => error,
+      );
+    const ok = await node(['expr', 'ToUpper([a])', '--attrs', '{"a":"x"}']);
+    expect([ok.code, ok.stdout, ok.stderr]).toEqual([0, '"X"\n', '']);
+    const bad = await node(['expr', 'ToUpper([a]']);
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^1:8 E_UNBALANCED /);
   });
 });

@@ -11,13 +11,8 @@ import {
   formatEntraDate,
   parseDateText,
 } from './date-values.js';
-import {
-  DateFormatError,
-  cachedParser,
-  cachedTokens,
-  formatTokens,
-  parseWithFormat,
-} from './format-date-time.js';
+import { DateFormatError, cachedTokens, formatFields, formatTokens } from './format-date-time.js';
+import { parseWithFormat } from './date-format-parser.js';
 import { resolveZone, wallToUtc } from './time-zones.js';
 
 /** Date functions: CDate, DateAdd, DateDiff, DateFromNum, FormatDateTime, Now, NumFromDate. */
@@ -323,7 +318,7 @@ export const formatDateTime = defineEager(
     let parsed;
     let outTokens;
     try {
-      parsed = parseWithFormat(cachedParser(inFormat), text);
+      parsed = parseWithFormat(cachedTokens(inFormat), text);
       outTokens = cachedTokens(outFormat);
     } catch (error) {
       if (error instanceof DateFormatError) throw new ExpressionRuntimeError('FormatDateTime', error.message);
@@ -337,6 +332,10 @@ export const formatDateTime = defineEager(
     }
     const inZone = zoneOf('FormatDateTime', 'inputTimeZone', inputZone);
     const outZone = zoneOf('FormatDateTime', 'outputTimeZone', outputZone);
+    if (!inZone && !outZone && !parsed.offset) {
+      // The common case: no conversion, so the parsed fields print as they are.
+      return formatFields(outTokens, parsed.fields, 0);
+    }
     let ms: number;
     if (parsed.offset !== undefined) ms = parsed.wallMs - parsed.offset * 60_000;
     else ms = inZone ? wallToUtc(parsed.wallMs, inZone) : parsed.wallMs;

@@ -14,7 +14,66 @@ export interface Instant {
 
 const MS_PER_DAY = 86_400_000;
 
-/** Date.UTC that also accepts years 0..99 literally (Date.UTC maps them to 1900+). */
+/**
+ * Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's days_from_civil). Integer
+ * arithmetic instead of Date objects: the date functions run once per user, and Date.UTC and the
+ * getUTC* methods cost ten times more.
+ */
+export function daysFromCivil(year: number, month: number, day: number): number {
+  const y = month <= 2 ? year - 1 : year;
+  const era = Math.floor(y / 400);
+  const yoe = y - era * 400;
+  const doy = Math.floor((153 * (month + (month > 2 ? -3 : 9)) + 2) / 5) + day - 1;
+  const doe = yoe * 365 + Math.floor(yoe / 4) - Math.floor(yoe / 100) + doy;
+  return era * 146097 + doe - 719468;
+}
+
+/** Calendar fields of a UTC time in milliseconds since the epoch (the inverse of utcMs). */
+export interface UtcFields {
+  year: number;
+  month: number;
+  day: number;
+  hour: number;
+  minute: number;
+  second: number;
+  ms: number;
+  /** 0 = Sunday. */
+  weekday: number;
+}
+
+/** Splits UTC milliseconds into calendar fields (Hinnant's civil_from_days). */
+export function utcFields(ms: number): UtcFields {
+  const days = Math.floor(ms / MS_PER_DAY);
+  let rest = ms - days * MS_PER_DAY;
+  const z = days + 719468;
+  const era = Math.floor(z / 146097);
+  const doe = z - era * 146097;
+  const yoe = Math.floor(
+    (doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365,
+  );
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(rest / 3_600_000);
+  rest -= hour * 3_600_000;
+  const minute = Math.floor(rest / 60_000);
+  rest -= minute * 60_000;
+  const second = Math.floor(rest / 1000);
+  return {
+    year,
+    month,
+    day,
+    hour,
+    minute,
+    second,
+    ms: rest - second * 1000,
+    weekday: (((days + 4) % 7) + 7) % 7,
+  };
+}
+
+/** UTC milliseconds of calendar fields (any year, including 0..99, which Date.UTC would shift). */
 export function utcMs(
   year: number,
   month: number,
@@ -24,12 +83,9 @@ export function utcMs(
   second = 0,
   ms = 0,
 ): number {
-  if (year >= 100) return Date.UTC(year, month - 1, day, hour, minute, second, ms);
-  const date = new Date(Date.UTC(2000, month - 1, day, hour, minute, second, ms));
-  date.setUTCFullYear(year);
-  // setUTCFullYear keeps month/day; re-apply them so Feb 29 in a non-leap year rolls like Date.UTC would.
-  date.setUTCMonth(month - 1, day);
-  return date.getTime();
+  return (
+    daysFromCivil(year, month, day) * MS_PER_DAY + hour * 3_600_000 + minute * 60_000 + second * 1000 + ms
+  );
 }
 
 /** Days in a month (1-12) of a proleptic Gregorian year. */
@@ -69,10 +125,9 @@ function pad(n: number, width = 2): string {
 
 /** Formats an instant as Entra's DateTime string, "M/d/yyyy h:mm:ss tt" in UTC. */
 export function formatEntraDate(ms: number): string {
-  const d = new Date(ms);
-  const hour = d.getUTCHours();
-  const h12 = hour % 12 === 0 ? 12 : hour % 12;
-  return `${d.getUTCMonth() + 1}/${d.getUTCDate()}/${d.getUTCFullYear()} ${h12}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())} ${hour < 12 ? 'AM' : 'PM'}`;
+  const f = utcFields(ms);
+  const h12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
+  return `${f.month}/${f.day}/${f.year} ${h12}:${pad(f.minute)}:${pad(f.second)} ${f.hour < 12 ? 'AM' : 'PM'}`;
 }
 
 function offsetMinutes(text: string | undefined): number | null {

@@ -1,10 +1,10 @@
 import type { Instant } from './date-values.js';
-import { utcMs, validFields } from './date-values.js';
+import { utcFields, utcMs } from './date-values.js';
 
 /**
  * .NET custom date and time format strings ("yyyyMMddHHmmss.fZ", "M/d/yyyy h:mm:ss tt"), as
- * FormatDateTime's inputFormat and outputFormat use them: a tokenizer, a parser compiled to one
- * RegExp per format, and a formatter. Culture is the invariant culture (English month and day
+ * FormatDateTime's inputFormat and outputFormat use them: a tokenizer and a formatter (the parser
+ * is date-format-parser.ts). Culture is the invariant culture (English month and day
  * names, "AM"/"PM", ":" and "/" separators). Compiled formats are cached because expressions run
  * once per user.
  */
@@ -102,7 +102,8 @@ export function tokenizeDateFormat(format: string): DateFormatToken[] {
   return tokens;
 }
 
-const MONTHS = [
+/** Invariant-culture month names. */
+export const MONTHS = [
   'January',
   'February',
   'March',
@@ -116,7 +117,8 @@ const MONTHS = [
   'November',
   'December',
 ];
-const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
+/** Invariant-culture day names, Sunday first. */
+export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
 function pad(n: number, width: number): string {
   return String(n).padStart(width, '0');
@@ -131,11 +133,42 @@ function offsetText(minutes: number, count: number): string {
   return `${sign}${pad(hours, 2)}:${pad(abs % 60, 2)}`;
 }
 
+/** Calendar fields of a wall-clock time; `ticks` are the 100-ns units within the second. */
+export interface DateFields {
+  readonly year: number;
+  readonly month: number;
+  readonly day: number;
+  readonly hour: number;
+  readonly minute: number;
+  readonly second: number;
+  readonly ticks: number;
+}
+
+/** The wall-clock fields of an instant at a UTC offset (minutes). */
+export function fieldsAt(instant: Instant, offset: number): DateFields {
+  const f = utcFields(instant.ms + offset * 60_000);
+  return {
+    year: f.year,
+    month: f.month,
+    day: f.day,
+    hour: f.hour,
+    minute: f.minute,
+    second: f.second,
+    ticks: f.ms * 10_000 + instant.subTicks,
+  };
+}
+
+function weekday(f: DateFields): string {
+  return DAYS[utcFields(utcMs(f.year, f.month, f.day)).weekday]!;
+}
+
 /** Formats an instant with a tokenized format, at a given UTC offset (minutes). */
 export function formatTokens(tokens: readonly DateFormatToken[], instant: Instant, offset: number): string {
-  const d = new Date(instant.ms + offset * 60_000);
-  const ticks = d.getUTCMilliseconds() * 10_000 + instant.subTicks;
-  const year = d.getUTCFullYear();
+  return formatFields(tokens, fieldsAt(instant, offset), offset);
+}
+
+/** Formats wall-clock fields with a tokenized format; `offset` (minutes) is what z, zz, zzz and K print. */
+export function formatFields(tokens: readonly DateFormatToken[], f: DateFields, offset: number): string {
   let out = '';
   for (const token of tokens) {
     if (token.kind === 'literal') {
@@ -145,52 +178,43 @@ export function formatTokens(tokens: readonly DateFormatToken[], instant: Instan
     const n = token.count;
     switch (token.letter) {
       case 'y':
-        out += n === 1 ? String(year % 100) : n === 2 ? pad(year % 100, 2) : pad(year, n);
+        out += n === 1 ? String(f.year % 100) : n === 2 ? pad(f.year % 100, 2) : pad(f.year, n);
         break;
       case 'M': {
-        const month = d.getUTCMonth();
+        const name = MONTHS[f.month - 1]!;
+        out += n === 1 ? String(f.month) : n === 2 ? pad(f.month, 2) : n === 3 ? name.slice(0, 3) : name;
+        break;
+      }
+      case 'd':
         out +=
-          n === 1
-            ? String(month + 1)
-            : n === 2
-              ? pad(month + 1, 2)
-              : n === 3
-                ? MONTHS[month]!.slice(0, 3)
-                : MONTHS[month]!;
+          n === 1 ? String(f.day) : n === 2 ? pad(f.day, 2) : n === 3 ? weekday(f).slice(0, 3) : weekday(f);
         break;
-      }
-      case 'd': {
-        const day = d.getUTCDate();
-        const weekday = DAYS[d.getUTCDay()]!;
-        out += n === 1 ? String(day) : n === 2 ? pad(day, 2) : n === 3 ? weekday.slice(0, 3) : weekday;
-        break;
-      }
       case 'h': {
-        const h12 = d.getUTCHours() % 12 === 0 ? 12 : d.getUTCHours() % 12;
+        const h12 = f.hour % 12 === 0 ? 12 : f.hour % 12;
         out += n === 1 ? String(h12) : pad(h12, 2);
         break;
       }
       case 'H':
-        out += n === 1 ? String(d.getUTCHours()) : pad(d.getUTCHours(), 2);
+        out += n === 1 ? String(f.hour) : pad(f.hour, 2);
         break;
       case 'm':
-        out += n === 1 ? String(d.getUTCMinutes()) : pad(d.getUTCMinutes(), 2);
+        out += n === 1 ? String(f.minute) : pad(f.minute, 2);
         break;
       case 's':
-        out += n === 1 ? String(d.getUTCSeconds()) : pad(d.getUTCSeconds(), 2);
+        out += n === 1 ? String(f.second) : pad(f.second, 2);
         break;
       case 'f':
-        out += pad(ticks, 7).slice(0, n);
+        out += pad(f.ticks, 7).slice(0, n);
         break;
       case 'F': {
-        const digits = pad(ticks, 7).slice(0, n).replace(/0+$/, '');
+        const digits = pad(f.ticks, 7).slice(0, n).replace(/0+$/, '');
         // .NET drops the decimal point before an F field that prints nothing.
         if (digits === '' && out.endsWith('.')) out = out.slice(0, -1);
         out += digits;
         break;
       }
       case 't': {
-        const ampm = d.getUTCHours() < 12 ? 'AM' : 'PM';
+        const ampm = f.hour < 12 ? 'AM' : 'PM';
         out += n === 1 ? ampm[0] : ampm;
         break;
       }
@@ -208,151 +232,7 @@ export function formatTokens(tokens: readonly DateFormatToken[], instant: Instan
   return out;
 }
 
-/** A format compiled for parsing: one RegExp and what each capture group means. */
-export interface CompiledDateParser {
-  readonly regex: RegExp;
-  readonly groups: readonly DateFormatToken[];
-}
-
-function escapeRegex(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-}
-
-function fieldPattern(letter: FieldLetter, n: number): string {
-  switch (letter) {
-    case 'y':
-      return n === 1 ? '(\\d{1,2})' : n === 2 ? '(\\d{2})' : n === 3 ? '(\\d{3,4})' : `(\\d{${n}})`;
-    case 'M':
-      if (n >= 4) return `(${MONTHS.join('|')})`;
-      if (n === 3) return `(${MONTHS.map((m) => m.slice(0, 3)).join('|')})`;
-      return n === 1 ? '(\\d{1,2})' : '(\\d{2})';
-    case 'd':
-      if (n >= 4) return `(${DAYS.join('|')})`;
-      if (n === 3) return `(${DAYS.map((m) => m.slice(0, 3)).join('|')})`;
-      return n === 1 ? '(\\d{1,2})' : '(\\d{2})';
-    case 'h':
-    case 'H':
-    case 'm':
-    case 's':
-      return n === 1 ? '(\\d{1,2})' : '(\\d{2})';
-    case 'f':
-      return `(\\d{${n}})`;
-    case 'F':
-      return `(\\d{0,${n}})`;
-    case 't':
-      return n === 1 ? '([AP])' : '(AM|PM)';
-    case 'z':
-      return n === 1 ? '([+-]\\d{1,2}|Z)' : n === 2 ? '([+-]\\d{2}|Z)' : '([+-]\\d{2}:?\\d{2}|Z)';
-    case 'K':
-      return '(Z|[+-]\\d{2}:?\\d{2})?';
-    case 'g':
-      return '(A\\.?D\\.?)?';
-  }
-}
-
-/** Compiles a tokenized format for parsing. Leading and trailing white space is allowed, as .NET's default styles do. */
-export function compileDateParser(tokens: readonly DateFormatToken[]): CompiledDateParser {
-  let source = '^\\s*';
-  const groups: DateFormatToken[] = [];
-  for (const token of tokens) {
-    if (token.kind === 'literal') {
-      // A literal Z in the input format is the UTC designator, as .NET's parser reads it.
-      source += token.text
-        .split('')
-        .map((ch) => (ch === 'Z' ? '(Z)' : ch === ' ' ? '\\s+' : escapeRegex(ch)))
-        .join('');
-      for (const ch of token.text) if (ch === 'Z') groups.push({ kind: 'field', letter: 'K', count: 1 });
-    } else {
-      source += fieldPattern(token.letter, token.count);
-      groups.push(token);
-    }
-  }
-  return { regex: new RegExp(`${source}\\s*$`, 'i'), groups };
-}
-
-function parseOffset(text: string): number {
-  if (text === '' || text.toUpperCase() === 'Z') return 0;
-  const sign = text[0] === '-' ? -1 : 1;
-  const digits = text.slice(1).replace(':', '');
-  const hours = Number(digits.length > 2 ? digits.slice(0, digits.length - 2) : digits);
-  const minutes = digits.length > 2 ? Number(digits.slice(-2)) : 0;
-  return sign * (hours * 60 + minutes);
-}
-
-/** Wall-clock fields read from a string, and the offset when the string carried one. */
-export interface ParsedDate {
-  readonly wallMs: number;
-  readonly subTicks: number;
-  readonly offset: number | undefined;
-}
-
-/** Parses text with a compiled format; null when the text does not match or names no real date. */
-export function parseWithFormat(parser: CompiledDateParser, text: string): ParsedDate | null {
-  const m = parser.regex.exec(text);
-  if (!m) return null;
-  let year = 1;
-  let month = 1;
-  let day = 1;
-  let hour = 0;
-  let minute = 0;
-  let second = 0;
-  let ticks = 0;
-  let pm: boolean | undefined;
-  let offset: number | undefined;
-  parser.groups.forEach((token, index) => {
-    const value = m[index + 1];
-    if (value === undefined || token.kind !== 'field') return;
-    const n = token.count;
-    switch (token.letter) {
-      case 'y': {
-        const y = Number(value);
-        year = n <= 2 ? (y < 50 ? 2000 + y : 1900 + y) : y;
-        break;
-      }
-      case 'M':
-        month =
-          n >= 3
-            ? MONTHS.findIndex((name) => name.toLowerCase().startsWith(value.toLowerCase().slice(0, 3))) + 1
-            : Number(value);
-        break;
-      case 'd':
-        if (n <= 2) day = Number(value);
-        break;
-      case 'h':
-        hour = Number(value) % 12;
-        break;
-      case 'H':
-        hour = Number(value);
-        break;
-      case 'm':
-        minute = Number(value);
-        break;
-      case 's':
-        second = Number(value);
-        break;
-      case 'f':
-      case 'F':
-        ticks = Number(value.padEnd(7, '0'));
-        break;
-      case 't':
-        pm = value.toUpperCase().startsWith('P');
-        break;
-      case 'z':
-      case 'K':
-        offset = parseOffset(value);
-        break;
-      case 'g':
-        break;
-    }
-  });
-  if (pm !== undefined) hour = (hour % 12) + (pm ? 12 : 0);
-  if (!validFields(year, month, day, hour, minute, second)) return null;
-  const wallMs = utcMs(year, month, day, hour, minute, second, Math.floor(ticks / 10_000));
-  return { wallMs, subTicks: ticks % 10_000, offset };
-}
-
 const tokenCache = new Map<string, DateFormatToken[]>();
-const parserCache = new Map<string, CompiledDateParser>();
 
 /** Tokenizes once per distinct format string. */
 export function cachedTokens(format: string): DateFormatToken[] {
@@ -363,15 +243,4 @@ export function cachedTokens(format: string): DateFormatToken[] {
     tokenCache.set(format, tokens);
   }
   return tokens;
-}
-
-/** Compiles a parser once per distinct format string. */
-export function cachedParser(format: string): CompiledDateParser {
-  let parser = parserCache.get(format);
-  if (!parser) {
-    parser = compileDateParser(cachedTokens(format));
-    if (parserCache.size >= 256) parserCache.clear();
-    parserCache.set(format, parser);
-  }
-  return parser;
 }

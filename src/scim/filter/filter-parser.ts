@@ -14,7 +14,8 @@
  * Keywords and operators are case-insensitive (ABNF string literals are). Whitespace between
  * tokens may be any run of SP/HTAB/CR/LF. `and`, `or`, `not` are keywords only where the grammar
  * expects one, so attributes with those names still parse (`not eq "x"` compares an attribute
- * called `not`; `not (` is negation).
+ * called `not`; `not (` is negation). Parentheses are not nodes: a parenthesised group yields the
+ * node inside it, with the span of the text inside the parentheses.
  *
  * Limits: the source length is capped (default 64 KiB) and nesting of `(`, `not (` and `[` is capped
  * (default 64). Recursion depth is bounded by the nesting cap, and `and`/`or` chains are built in a

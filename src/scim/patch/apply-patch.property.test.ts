@@ -221,7 +221,7 @@ describe('applyPatch properties', () => {
           expect(frozen).toEqual(snapshot);
         },
       ),
-      { numRuns: 1500 },
+      { numRuns: 1000 },
     );
   });
 
@@ -271,6 +271,51 @@ describe('applyPatch properties', () => {
         expect(read(applyPatch(deepFreeze(user), ops, { resolver: users }).resource)).toEqual(value);
       }),
       { numRuns: 400 },
+    );
+  });
+
+  it('any JSON body given to parsePatchRequest gives operations or a 400 ScimError', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.anything(),
+          fc.record({
+            schemas: fc.constant(['urn:ietf:params:scim:api:messages:2.0:PatchOp']),
+            Operations: fc.array(fc.anything(), { maxLength: 4 }),
+          }),
+        ),
+        (body) => {
+          try {
+            parsePatchRequest(body);
+          } catch (error) {
+            if (!isScimError(error) || error.status !== 400) throw error;
+          }
+        },
+      ),
+      { numRuns: 500 },
+    );
+  });
+
+  it('a malformed stored resource gives a result or a 400 ScimError, never a crash', () => {
+    const storedArb = fc.dictionary(
+      fc.constantFrom('userName', 'name', 'emails', 'active', 'title', ENTERPRISE, 'schemas', 'EMAILS'),
+      fc.jsonValue({ maxDepth: 2 }) as fc.Arbitrary<JsonValue>,
+    );
+    fc.assert(
+      fc.property(
+        storedArb,
+        fc.array(fc.oneof(wellTypedOpArb, opArb), { minLength: 1, maxLength: 3 }),
+        (stored, rawOps) => {
+          const snapshot = structuredClone(stored);
+          try {
+            applyPatch(deepFreeze(stored), parsePatchRequest(toBody(rawOps)), { resolver: users });
+          } catch (error) {
+            if (!isScimError(error) || error.status !== 400) throw error;
+          }
+          expect(stored).toEqual(snapshot);
+        },
+      ),
+      { numRuns: 800 },
     );
   });
 });

@@ -243,10 +243,10 @@ function applyToValues(
     draft.write(draft.container(t.resolved, true) as JsonObject, t.attr.name, next);
     return true;
   }
-  const next = Array.isArray(before) ? draft.own(before) : draft.adopt(values.slice());
-  let changed = false;
+  // Work out every replacement before copying anything: an unchanged request copies nothing.
+  const updates: [number, JsonValue][] = [];
   for (const i of matches) {
-    const old = next[i] as JsonValue;
+    const old = values[i] as JsonValue;
     let updated: JsonValue;
     if (isJsonObject(old) && isJsonObject(patch)) {
       // add merges into the matched value; replace without a sub-attribute swaps it whole.
@@ -256,12 +256,11 @@ function applyToValues(
       if (sub) throw ScimError.invalidPath(`"${t.label}": the matched value is not complex`);
       updated = patch;
     }
-    if (!jsonEqual(old, updated)) {
-      next[i] = updated;
-      changed = true;
-    }
+    if (!jsonEqual(old, updated)) updates.push([i, updated]);
   }
-  if (!changed) return false;
+  if (updates.length === 0) return false;
+  const next = Array.isArray(before) ? draft.own(before) : draft.adopt(values.slice());
+  for (const [i, updated] of updates) next[i] = updated;
   if (hasPrimary(t.attr)) enforceSinglePrimary(next, new Set(matches), t.label);
   draft.write(draft.container(t.resolved, true) as JsonObject, t.attr.name, next);
   return true;

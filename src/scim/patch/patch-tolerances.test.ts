@@ -186,6 +186,19 @@ describe('identity provider tolerances', () => {
     expect((resource['members'] as JsonObject[]).at(-1)).toEqual({ value: 'u9' });
   });
 
+  it('T10: a bare manager id is taken as {"value": id} (Entra)', () => {
+    const { resource } = patch(user(), [{ op: 'Replace', path: `${ENTERPRISE}:manager`, value: 'boss-id' }]);
+    expect(resource[ENTERPRISE]).toEqual({ manager: { value: 'boss-id' } });
+    const plain = patch(user(), [{ op: 'Add', value: { [`${ENTERPRISE}:manager`]: 'boss-2' } }]).resource;
+    expect(plain[ENTERPRISE]).toEqual({ manager: { value: 'boss-2' } });
+  });
+
+  it('T10 does not apply to complex attributes without a value sub-attribute', () => {
+    expect(() => patch(user(), [{ op: 'Replace', path: 'name', value: 'Alice' }])).toThrow(
+      expect.objectContaining({ scimType: 'invalidValue' }),
+    );
+  });
+
   it('replace with a value filter on emails (Entra multi-valued update)', () => {
     const { resource } = patch(user(), [
       { op: 'Replace', path: 'emails[type eq "work"].value', value: 'updatedEmail@contoso.com' },

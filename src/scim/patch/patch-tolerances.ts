@@ -14,6 +14,7 @@
  * | T7  | Okta            | `{"op":"replace","value":{"active":false}}` (path-less replace)      | RFC-valid; listed because it is Okta's deactivation call                             |
  * | T8  | Okta            | path-less replace echoing read-only `id`: `{"id":"…","displayName":"x"}` | a read-only attribute whose value equals the current one is ignored             |
  * | T9  | several         | add/replace of a multi-valued attribute with one value, not an array | the value is wrapped in a one-element array                                          |
+ * | T10 | Microsoft Entra | `{"path":"urn:...:User:manager","value":"id"}`: a bare value for a complex attribute | taken as `{"value": "id"}` when the attribute has a `value` sub-attribute  |
  *
  * Entra documents T1–T5 in "Known issues and resolutions with SCIM 2.0 protocol compliance of the
  * Microsoft Entra user provisioning service" and its SCIM endpoint tutorial; T6 is what Entra sends

@@ -49,12 +49,20 @@ describe('value type checks (RFC 7643 §2.3)', () => {
     ['dateTime', 'yesterday', 'invalidValue'],
     ['reference', 'https://example.com/Users/1', 'ok'],
     ['binary', 'TUlJ', 'ok'],
-    ['complex', 'text', 'invalidValue'],
+    ['complex', 'text', 'ok'],
+    ['complex', true, 'invalidValue'],
     ['complex', [], 'invalidValue'],
   ])('%s accepts %j: %s', (type, value, expected) => {
     const d =
       type === 'complex' ? def(type, { subAttributes: [def('string', { name: 'value' })] }) : def(type);
     expect(scimTypeOf(d, value)).toBe(expected);
+  });
+
+  it('a bare value for a complex attribute needs a "value" sub-attribute (tolerance T10)', () => {
+    const withValue = def('complex', { subAttributes: [def('string', { name: 'value' })] });
+    expect(normaliseSingleValue(withValue, 'id', 'x')).toEqual({ value: 'id' });
+    const without = def('complex', { subAttributes: [def('string', { name: 'label' })] });
+    expect(scimTypeOf(without, 'id')).toBe('invalidValue');
   });
 
   it('converts string booleans to booleans', () => {

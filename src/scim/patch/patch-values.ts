@@ -58,6 +58,11 @@ export function normaliseSingleValue(def: AttributeDefinition, value: JsonValue,
       break;
     case 'complex':
       if (isJsonObject(value)) return normaliseComplex(def, value, where);
+      // Tolerance T10: a bare value for a complex attribute with a "value" sub-attribute.
+      if (value !== null && typeof value !== 'object') {
+        const valueSub = findSubAttribute(def, 'value');
+        if (valueSub !== undefined) return { value: normaliseSingleValue(valueSub, value, `${where}.value`) };
+      }
       break;
   }
   throw ScimError.invalidValue(`${where}: expected ${def.type}, got ${describe(value)}`);
@@ -111,8 +116,8 @@ export function normaliseAttributeValue(
 }
 
 /**
- * RFC 7643 §2.4: "primary" true may appear at most once among the values of a multi-valued
- * attribute. Throws invalidValue when `values` itself carries it more than once.
+ * How many of `values` say `"primary": true`; RFC 7643 §2.4 allows at most one among the values
+ * of a multi-valued attribute.
  */
 export function countPrimary(values: readonly JsonValue[]): number {
   let count = 0;
