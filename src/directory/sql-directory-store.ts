@@ -128,13 +128,9 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   async list(type: ResourceKind, query: ListQuery): Promise<ListResult> {
     checkKind(type);
-    return listResources(
-      reader(this.#scope),
-      this.#shared.dialect,
-      type,
-      query,
-      this.#optionalResolver(type),
-    );
+    const { dialect, inMemorySortCap } = this.#shared;
+    const resolver = this.#optionalResolver(type);
+    return listResources(reader(this.#scope), dialect, type, query, resolver, inMemorySortCap);
   }
 
   async transaction<T>(work: (store: DirectoryStore) => Promise<T>): Promise<T> {

@@ -54,4 +54,13 @@ describe('docs/expression-syntax.md', () => {
       expect(tree?.kind === 'string' ? tree.value : undefined).toBe(expected);
     },
   );
+
+  const forms = tableAfter('## Syntax').flatMap((row) =>
+    [...(row[1] ?? '').matchAll(/`([^`]+)`/g)].map((match) => [row[0] ?? '', match[1] ?? ''] as const),
+  );
+
+  it.each(forms)('the %s example %s compiles', (_form, example) => {
+    const result = compileExpression(example);
+    expect(result.ok ? [] : result.diagnostics).toEqual([]);
+  });
 });

@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { ApiTokenRecord, DirectoryStore } from '../directory/directory-store.js';
-import { verifyToken } from './api-token.js';
+import { parseToken, secretMatches } from './api-token.js';
 import { HttpError } from './error-response.js';
 
 export const AUTH_REALM = 'provisio';
@@ -28,13 +28,40 @@ export function isReadOnlyRequest(request: FastifyRequest): boolean {
   return path.endsWith('/.search');
 }
 
-/** Checks the Authorization header of each request against the token store. */
+/**
+ * Checks the Authorization header of each request against the token store.
+ *
+ * Token records are cached for `cacheMs` (default 1 s) so that a busy client does not cost a
+ * database read per request; the secret is still hashed and compared on every request. The price
+ * is that a token revoked by another process (`provisio tokens revoke`) is refused within that
+ * time rather than at once.
+ */
 export class BearerAuthenticator {
   readonly #store: DirectoryStore;
+  readonly #cacheMs: number;
   readonly #lastTouched = new Map<string, number>();
+  readonly #records = new Map<string, { record: ApiTokenRecord; until: number }>();
 
-  constructor(store: DirectoryStore) {
+  constructor(store: DirectoryStore, options: { cacheMs?: number } = {}) {
     this.#store = store;
+    this.#cacheMs = options.cacheMs ?? 1000;
+  }
+
+  async #verify(token: string): Promise<ApiTokenRecord | undefined> {
+    const parsed = parseToken(token);
+    if (!parsed) return undefined;
+    const now = Date.now();
+    let record = this.#records.get(parsed.id);
+    if (record === undefined || record.until <= now) {
+      const found = await this.#store.findToken(parsed.id);
+      if (!found) {
+        this.#records.delete(parsed.id);
+        return undefined;
+      }
+      record = { record: found, until: now + this.#cacheMs };
+      if (this.#cacheMs > 0) this.#records.set(parsed.id, record);
+    }
+    return secretMatches(parsed.secret, record.record.secretHash) ? record.record : undefined;
   }
 
   /** Resolves to the token record, or throws HttpError 401 / 403. */
@@ -44,7 +71,7 @@ export class BearerAuthenticator {
       throw unauthorized('authentication required: send a bearer token', false);
     const match = /^bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
-    const record = await verifyToken(this.#store, match[1]!);
+    const record = await this.#verify(match[1]!);
     if (!record) throw unauthorized('invalid or revoked token', true);
     if (record.scope === 'read-only' && !isReadOnlyRequest(request)) {
       throw new HttpError({ status: 403, detail: `token "${record.name}" is read-only` });

@@ -50,7 +50,9 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
   app.get('/healthz', async (_request, reply) => reply.code(200).send({ status: 'ok' }));
 
   const ctx = { store: input.store, registry: input.registry };
-  const authenticator = options.authenticate ? new BearerAuthenticator(input.store) : undefined;
+  const authenticator = options.authenticate
+    ? new BearerAuthenticator(input.store, { cacheMs: options.tokenCacheMs })
+    : undefined;
 
   void app.register(
     async (scim) => {

@@ -7,13 +7,12 @@ import type { FastifyInstance } from 'fastify';
 import type { JsonObject } from '../shared/json.js';
 import { compileProjection } from '../scim/query/project-resource.js';
 import { buildListResponse } from '../scim/query/list-response.js';
-import { parseSearchRequest } from './list-request.js';
+import { parseSearchRequest, toListQuery } from './list-request.js';
 import type { ResourceContext } from './resource-operations.js';
 import { representResource } from './resource-representation.js';
 import { RESOURCE_KINDS } from './resource-routes.js';
 import { scimBaseUrl, sendScim } from './scim-reply.js';
 import type { ServerOptions } from './server-options.js';
-import { toListQuery } from './list-request.js';
 
 /** Registers POST /.search. */
 export function registerRootSearchRoute(

@@ -21,6 +21,8 @@ export interface ServerOptionsInput {
   readonly bulk?: { readonly maxOperations?: number; readonly maxPayloadSize?: number };
   /** Require bearer tokens on /scim/v2 (default true). Only tests and benchmarks turn it off. */
   readonly authenticate?: boolean;
+  /** How long a token record is cached, in ms (default 1000; 0 reads the store on every request). */
+  readonly tokenCacheMs?: number;
   /** fastify / pino logger options; default: no logging. */
   readonly logger?: FastifyServerOptions['logger'];
 }
@@ -33,6 +35,7 @@ export interface ServerOptions {
   readonly maxCount: number;
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
   readonly authenticate: boolean;
+  readonly tokenCacheMs: number;
   readonly logger: FastifyServerOptions['logger'];
 }
 
@@ -83,6 +86,7 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
       ),
     }),
     authenticate: input.authenticate ?? true,
+    tokenCacheMs: input.tokenCacheMs === undefined ? 1000 : Math.max(0, Math.floor(input.tokenCacheMs)),
     logger: input.logger ?? false,
   });
 }

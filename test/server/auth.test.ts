@@ -89,11 +89,26 @@ describe.each(BACKENDS)('authentication (%s)', (backend) => {
     expect((await s.store.list('User', { startIndex: 1, count: 10 })).totalResults).toBe(0);
   });
 
-  it('a revoked token is refused at once', async () => {
+  it('a revoked token is refused within the token cache time (1 s)', async () => {
     const token = await s.issue('short-lived', 'read-write');
     expect((await get({ authorization: `Bearer ${token}` })).status).toBe(200);
     expect(await s.store.revokeToken('short-lived')).toBe(true);
-    expect((await get({ authorization: `Bearer ${token}` })).status).toBe(401);
+    const revokedAt = Date.now();
+    await expect
+      .poll(async () => (await get({ authorization: `Bearer ${token}` })).status, {
+        timeout: 3000,
+        interval: 100,
+      })
+      .toBe(401);
+    expect(Date.now() - revokedAt).toBeLessThan(2500);
+  });
+
+  it('a cached token still needs the right secret', async () => {
+    const token = await s.issue('cached', 'read-write');
+    expect((await get({ authorization: `Bearer ${token}` })).status).toBe(200);
+    const [, id] = /^pvs_([0-9a-f]+)_/.exec(token)!;
+    const forged = `pvs_${id}_${'B'.repeat(43)}`;
+    expect((await get({ authorization: `Bearer ${forged}` })).status).toBe(401);
   });
 
   it('only a SHA-256 hash of the secret is stored, and use is recorded', async () => {

@@ -247,6 +247,19 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect((await s.request('GET', '/ResourceTypes/Nope')).status).toBe(404);
   });
 
+  it.each([
+    ['application/scim+json; charset=utf-8', 201],
+    ['application/json;charset=UTF-8', 201],
+    ['APPLICATION/SCIM+JSON', 201],
+    ['application/jsonx', 415],
+    ['application/scim+jsonfoo', 415],
+  ])('request media type %s -> %i', async (contentType, status) => {
+    const r = await s.request('POST', '/Users', user(`media-${contentType.length}-${status}@example.com`), {
+      'content-type': contentType,
+    });
+    expect(r.status).toBe(status);
+  });
+
   it('GET /healthz answers without a token', async () => {
     const r = await fetch(s.base.replace('/scim/v2', '/healthz'));
     expect(r.status).toBe(200);
