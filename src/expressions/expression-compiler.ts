@@ -182,6 +182,39 @@ function eagerCall(
       throw runtimeError(name, error);
     }
   };
+  // Constant and omitted arguments are copied from a template instead of called for: most calls have
+  // one computed argument (`Replace([x], , "re", , "", , )`, `Left([x], 1)`).
+  const dynamic = compiled.flatMap((arg, i) => (arg && !arg.constant ? [i] : []));
+  if (dynamic.length < compiled.length && compiled.length > 1) {
+    const template = compiled.map((arg) => arg?.constant?.value);
+    const [d0, d1] = dynamic;
+    if (dynamic.length === 1 && d0 !== undefined) {
+      const e0 = args[d0] as ArgEvaluator;
+      return (attributes, ctx) => {
+        const values = template.slice();
+        values[d0] = e0(attributes, ctx);
+        try {
+          return call(values, ctx);
+        } catch (error) {
+          throw runtimeError(name, error);
+        }
+      };
+    }
+    if (dynamic.length === 2 && d0 !== undefined && d1 !== undefined) {
+      const e0 = args[d0] as ArgEvaluator;
+      const e1 = args[d1] as ArgEvaluator;
+      return (attributes, ctx) => {
+        const values = template.slice();
+        values[d0] = e0(attributes, ctx);
+        values[d1] = e1(attributes, ctx);
+        try {
+          return call(values, ctx);
+        } catch (error) {
+          throw runtimeError(name, error);
+        }
+      };
+    }
+  }
   const [a0, a1, a2] = args;
   switch (args.length) {
     case 0: {

@@ -21,7 +21,7 @@ export interface Diagnostic {
 export const DiagnosticCode = {
   /** The source is longer than `ExpressionLimits.maxLength`. */
   tooLong: 'E_TOO_LONG',
-  /** Calls or comparisons nest deeper than `ExpressionLimits.maxDepth`. */
+  /** Function calls nest deeper than `ExpressionLimits.maxDepth`. */
   tooDeep: 'E_TOO_DEEP',
   /** Nothing but whitespace. */
   empty: 'E_EMPTY',

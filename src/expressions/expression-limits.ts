@@ -6,6 +6,6 @@
 export const ExpressionLimits = {
   /** Characters (UTF-16 code units) in one expression. */
   maxLength: 8192,
-  /** Nested calls and comparisons, counting the outermost as 1. */
+  /** Nested function calls, counting the outermost as 1 (a comparison nests only through calls). */
   maxDepth: 64,
 } as const;
