@@ -158,7 +158,9 @@ function builtin(name: string): FunctionSpec {
  */
 export function libraryDirect(): (u: User, ctx: EvaluationContext) => ExprValue[] {
   const eager = (name: string) => {
-    const call = builtin(name).call;
+    // The plain entry point: these arguments are never flow signals (the compiler knows that too).
+    const spec = builtin(name);
+    const call = spec.callPlain ?? spec.call;
     if (!call) throw new Error(`${name} is not eager`);
     return call;
   };

@@ -37,7 +37,9 @@ describe('filterToSql', () => {
     expect(exact('userName eq "a" and title eq "x"')).toBe(false);
     expect(exact('not (title eq "x")')).toBe(false);
     expect(exact('userName eq 5')).toBe(false);
-    expect(exact('emails.value ne "x"')).toBe(false);
+    expect(exact('emails.value ne "x"')).toBe(true);
+    expect(exact('emails co "x"')).toBe(true);
+    expect(exact('emails pr')).toBe(false);
     expect(exact('userName eq "a"', 'Group')).toBe(false);
   });
 

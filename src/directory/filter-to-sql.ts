@@ -189,17 +189,20 @@ function translateLeaf(
   const side = sideTableFor(filter.path, type);
   if (side === undefined) return inexact;
   const sub = filter.path.subAttr;
-  if (sub === undefined) {
-    // `members pr`: at least one member row. Anything else on the bare attribute is left to
-    // the evaluator, whose reading of e.g. `emails co "x"` is the reference.
-    if (filter.kind === 'present' && side === 'member') return { where: exists(side, TRUE), exact: true };
-    return inexact;
+  if (sub === undefined && filter.kind === 'present') {
+    // `members pr`: at least one member row. `emails pr` stays with the evaluator: an email
+    // object without sub-attributes has a row but is not "present" (RFC 7643 §2.5).
+    return side === 'member' ? { where: exists(side, TRUE), exact: true } : inexact;
   }
-  // `emails.value eq "x"`: some email whose value matches. `ne` on a multi-valued attribute is
-  // ambiguous ("some value differs" versus "no value equals"), so the evaluator decides it.
-  if (filter.kind === 'compare' && filter.op === 'ne') return inexact;
-  const inner = columnFor({ name: sub, span: filter.path.span }, type, side);
+  // A complex attribute compared without a sub-attribute compares its `value` (as the evaluator
+  // does): `emails co "@example.com"` is `emails.value co "@example.com"`.
+  const inner = columnFor({ name: sub ?? 'value', span: filter.path.span }, type, side);
   if (!inner) return inexact;
+  if (filter.kind === 'compare' && filter.op === 'ne') {
+    // On a multi-valued attribute `ne` is the negation of `eq`: no value equals the literal.
+    const eq = compare({ ...filter, op: 'eq' }, inner);
+    return eq.exact ? { where: sql<SqlBool>`(NOT ${exists(side, eq.where)})`, exact: true } : inexact;
+  }
   const part = filter.kind === 'present' ? present(inner) : compare(filter, inner);
   return { where: exists(side, part.where), exact: part.exact };
 }

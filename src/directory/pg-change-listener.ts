@@ -32,13 +32,19 @@ export async function startPgChangeListener(
     next.on('end', () => {
       if (closed || client !== next) return;
       client = undefined;
-      retry = setTimeout(() => {
-        connect().catch(() => undefined);
-      }, 1000);
+      scheduleReconnect();
     });
     await next.connect();
     await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
     client = next;
+  };
+
+  const scheduleReconnect = (): void => {
+    retry = setTimeout(() => {
+      if (closed) return;
+      // Keep trying while the server is away; the feed catches consumers up once it is back.
+      connect().catch(scheduleReconnect);
+    }, 1000);
   };
 
   await connect();

@@ -18,6 +18,11 @@ interface Compiled {
   readonly evaluate: Evaluator;
   /** Set when the node's value is known at compile time (literals, folded pure calls). */
   readonly constant?: { readonly value: ExprValue };
+  /**
+   * False when the node can never yield a flow signal (attributes, literals, eager built-ins over
+   * such arguments): calls over such arguments skip the per-call scan for a signal.
+   */
+  readonly mayFlow: boolean;
 }
 
 /** What compiling a checked tree yields. */
@@ -51,7 +56,7 @@ export function compileTree(
         return constant(node.scope === 'object' ? FlowSignal.ignoreObject : FlowSignal.ignoreAttribute);
       case 'attribute':
         // The reader ignores the context, so it serves as the evaluator itself (one call less).
-        return { evaluate: compileAttributeReader(node.name) };
+        return { evaluate: compileAttributeReader(node.name), mayFlow: false };
       case 'comparison':
         return compileComparison(node.operator, compileNode(node.left), compileNode(node.right));
       case 'call':
@@ -100,7 +105,7 @@ export function compileTree(
 }
 
 function constant(value: ExprValue): Compiled {
-  return { evaluate: () => value, constant: { value } };
+  return { evaluate: () => value, constant: { value }, mayFlow: value instanceof FlowSignal };
 }
 
 function compileComparison(
@@ -128,7 +133,7 @@ function compileComparison(
     evaluate = (attributes, ctx) => general(l(attributes, ctx), r(attributes, ctx));
   }
   if (left.constant && right.constant) return constant(evaluate({}, foldingContext));
-  return { evaluate };
+  return { evaluate, mayFlow: left.mayFlow || right.mayFlow };
 }
 
 /** The first signal, in source order: the same rule the eager built-ins apply to their arguments. */
@@ -138,20 +143,17 @@ function firstSignal(a: ExprValue, b: ExprValue): FlowSignal {
 
 function compileCall(node: CallNode, spec: FunctionSpec, args: readonly (Compiled | undefined)[]): Compiled {
   const name = spec.name;
+  const argsMayFlow = args.some((arg) => arg?.mayFlow === true);
   let evaluate: Evaluator;
+  let mayFlow = true;
   if (spec.call) {
-    evaluate = eagerCall(name, spec.call, args);
+    // Without a possible signal among the arguments, the signal scan is skipped altogether.
+    const call = !argsMayFlow && spec.callPlain ? spec.callPlain : spec.call;
+    evaluate = eagerCall(name, call, args);
+    if (spec.callPlain) mayFlow = argsMayFlow;
   } else if (spec.callLazy) {
-    const callLazy = spec.callLazy;
-    const fixed = constantThunks(args);
-    evaluate = (attributes, ctx) => {
-      const thunks = thunksFor(args, attributes, ctx, fixed);
-      try {
-        return callLazy(thunks, ctx);
-      } catch (error) {
-        throw runtimeError(name, error);
-      }
-    };
+    if (spec.signalsFromArgumentsOnly) mayFlow = argsMayFlow;
+    evaluate = lazyCall(name, spec.callLazy, args);
   } else {
     // The checker keeps asynchronous functions at the top, where compileTree handles them.
     evaluate = () => {
@@ -165,7 +167,7 @@ function compileCall(node: CallNode, spec: FunctionSpec, args: readonly (Compile
       // Leave the error to evaluation time, where it is reported per object like any other.
     }
   }
-  return { evaluate };
+  return { evaluate, mayFlow };
 }
 
 /** Eager calls, specialised by argument count so the common ones allocate only their argument array. */
@@ -267,6 +269,43 @@ function eagerCall(
 }
 
 const omitted: ArgEvaluator = () => undefined;
+
+/**
+ * Lazy calls (IIF, Switch, Coalesce) get thunks made once at compile time, not per evaluation: each
+ * reads the attributes and context of the call in progress from variables the call sets, and puts
+ * back on return, so a re-entrant evaluation of the same node still sees its own. A lazy function
+ * calls its thunks while it runs, never later.
+ */
+function lazyCall(
+  name: string,
+  callLazy: NonNullable<FunctionSpec['callLazy']>,
+  args: readonly (Compiled | undefined)[],
+): Evaluator {
+  let currentAttributes: SourceAttributes = {};
+  let currentCtx: EvaluationContext = foldingContext;
+  const fixed = constantThunks(args);
+  const thunks = args.map((arg, i): Thunk | undefined => {
+    if (arg === undefined) return undefined;
+    const constantThunk = fixed[i];
+    if (constantThunk) return constantThunk;
+    const evaluate = arg.evaluate;
+    return () => evaluate(currentAttributes, currentCtx);
+  });
+  return (attributes, ctx) => {
+    const outerAttributes = currentAttributes;
+    const outerCtx = currentCtx;
+    currentAttributes = attributes;
+    currentCtx = ctx;
+    try {
+      return callLazy(thunks, ctx);
+    } catch (error) {
+      throw runtimeError(name, error);
+    } finally {
+      currentAttributes = outerAttributes;
+      currentCtx = outerCtx;
+    }
+  };
+}
 
 /** Thunks for constant arguments, made once: only computed arguments need a thunk per evaluation. */
 function constantThunks(args: readonly (Compiled | undefined)[]): readonly (Thunk | undefined)[] {

@@ -208,6 +208,8 @@ describe('parseExpression: diagnostics', () => {
     ['Join(\u201c \u201d, [a])', 'E_UNEXPECTED_CHARACTER', 1, 6],
     ['BitAnd(&H, 1)', 'E_INVALID_NUMBER', 1, 8],
     ['BitAnd(99999999999999999999, 1)', 'E_INVALID_NUMBER', 1, 8],
+    ['BitAnd(9007199254740993, 1)', 'E_INVALID_NUMBER', 1, 8],
+    ['BitAnd(&H20000000000001, 1)', 'E_INVALID_NUMBER', 1, 8],
     ['Now', 'E_UNKNOWN_IDENTIFIER', 1, 1],
     ['IgnoreAtributeFlow', 'E_UNKNOWN_IDENTIFIER', 1, 1],
     ['   ', 'E_EMPTY', 1, 1],
@@ -218,6 +220,32 @@ describe('parseExpression: diagnostics', () => {
     const found = result.diagnostics.find((d) => d.code === code);
     expect(found, JSON.stringify(result.diagnostics)).toBeDefined();
     expect([found?.line, found?.column]).toEqual([line, column]);
+  });
+
+  it('accepts integer literals beyond 2^53 that a double holds exactly (AD dates)', () => {
+    for (const [source, value] of [
+      ['DateFromNum(129699324000000000)', 129699324000000000],
+      ['DateFromNum(-129699324000000000)', -129699324000000000],
+      ['BitAnd(9007199254740992, 1)', 9007199254740992],
+      ['BitAnd(&H20000000000000, 1)', 2 ** 53],
+    ] as const) {
+      const result = parseExpression(source);
+      expect(result.diagnostics).toEqual([]);
+      const tree = result.expression;
+      const first = tree?.kind === 'call' ? tree.args[0] : undefined;
+      expect(first?.kind === 'number' ? first.value : undefined).toBe(value);
+    }
+  });
+
+  it('accepts an integer literal exactly when its digits round-trip through a double', () => {
+    fc.assert(
+      fc.property(fc.bigInt({ min: 0n, max: 2n ** 70n }), (n) => {
+        const exact = BigInt(Number(n)) === n;
+        const result = parseExpression(`BitAnd(${n}, 1)`);
+        expect(result.diagnostics.length === 0).toBe(exact);
+      }),
+      { numRuns: 300 },
+    );
   });
 
   it('suggests the keyword a bare name nearly spells', () => {

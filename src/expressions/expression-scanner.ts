@@ -143,10 +143,10 @@ export function scanExpression(source: string): ScanResult {
       }
       const raw = source.slice(start, pos);
       const value = Number(raw);
-      const invalid = !Number.isFinite(value) || (Number.isInteger(value) && !Number.isSafeInteger(value));
+      const invalid = !isExactLiteral(raw, value);
       if (invalid) {
         diagnostics.push(
-          makeDiagnostic(source, DiagnosticCode.invalidNumber, `Number ${raw} is too large to be exact`, {
+          makeDiagnostic(source, DiagnosticCode.invalidNumber, `Number ${raw} cannot be represented exactly`, {
             start,
             end: pos,
           }),
@@ -160,13 +160,15 @@ export function scanExpression(source: string): ScanResult {
       const raw = source.slice(start, pos);
       const digits = raw.slice(2);
       const value = digits === '' ? Number.NaN : Number.parseInt(digits, 16);
-      const invalid = !Number.isSafeInteger(value);
+      const invalid = !Number.isFinite(value) || BigInt(value) !== BigInt(`0x${digits}`);
       if (invalid) {
         diagnostics.push(
           makeDiagnostic(
             source,
             DiagnosticCode.invalidNumber,
-            digits === '' ? '&H must be followed by hex digits, e.g. &HF7' : `Hex number ${raw} is too large`,
+            digits === ''
+              ? '&H must be followed by hex digits, e.g. &HF7'
+              : `Hex number ${raw} cannot be represented exactly`,
             { start, end: pos },
           ),
         );
@@ -214,4 +216,19 @@ export function scanExpression(source: string): ScanResult {
   }
   tokens.push({ kind: 'eof', span: { start: length, end: length } });
   return { tokens, diagnostics };
+}
+
+/**
+ * Whether a decimal literal denotes exactly the double it reads as. Integers qualify when their
+ * digits round-trip, not only below 2^53: Active Directory dates such as 129699324000000000 (the
+ * example Entra documents for DateFromNum) are multiples of a power of two and so exact, while
+ * 9007199254740993 would silently become ...992 and is refused.
+ */
+function isExactLiteral(raw: string, value: number): boolean {
+  if (!Number.isFinite(value)) return false;
+  if (raw.includes('.')) {
+    // Decimals are approximate by nature; only refuse integral ones beyond 2^53 (e.g. 1e20 as "1.0").
+    return !Number.isInteger(value) || Number.isSafeInteger(value);
+  }
+  return BigInt(value) === BigInt(raw);
 }

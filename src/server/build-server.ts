@@ -9,6 +9,7 @@ import { BearerAuthenticator } from './bearer-auth.js';
 import { registerBulkRoute } from './bulk-route.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
 import { registerErrorHandling, sendFrameworkError } from './error-response.js';
+import { RouteMethods } from './method-not-allowed.js';
 import { registerResourceRoutes, RESOURCE_KINDS } from './resource-routes.js';
 import { registerRootSearchRoute } from './root-search-route.js';
 import { registerScimContentTypes } from './scim-media.js';
@@ -61,6 +62,7 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
           await authenticator.authenticate(request);
         });
       }
+      const routes = new RouteMethods(scim);
       for (const kind of RESOURCE_KINDS) {
         const endpoint = input.registry.resourceType(kind)?.endpoint ?? `/${kind}s`;
         registerResourceRoutes(scim, ctx, options, kind, endpoint);
@@ -68,6 +70,7 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
       registerRootSearchRoute(scim, ctx, options);
       registerDiscoveryRoutes(scim, input.registry, options);
       registerBulkRoute(scim, ctx, options);
+      routes.registerMethodNotAllowed(scim);
     },
     { prefix: SCIM_BASE_PATH },
   );

@@ -1,26 +1,22 @@
 /**
- * Runs the operations of a BulkRequest (RFC 7644 §3.7) against the store.
+ * Runs the operations of a BulkRequest (RFC 7644 §3.7) against the store. Everything protocol-side
+ * comes from the SCIM core: the request is parsed by parseBulkRequest, ordered by
+ * planBulkOperations (a POST defining a `bulkId` runs before the operations referring to it;
+ * references to undefined bulkIds are 400 invalidValue, reference cycles 409 naming the cycle,
+ * RFC 7644 §3.7.1), and references are substituted by BulkIdResolver (an operation referring to a
+ * POST that failed is 409, §3.7.3). This file only executes each operation with the store.
  *
- * Order: operations run in request order, except that one referring to a `bulkId:` not yet
- * created waits until the POST that defines it has run (§3.7.2 lets the service provider reorder).
- * A reference to a bulkId that no POST defines, or whose POST failed, fails that operation; a
- * cycle of references (each waiting on another) fails every operation in it.
- *
- * Errors: each operation's error is reported in its own result; once `failOnErrors` errors have
- * occurred the remaining operations are skipped (§3.7.3). The atomicity choice for failOnErrors
- * is the caller's (see bulk-route.ts).
+ * Results are reported in execution order; an operation the plan rejected is reported at its place
+ * in request order. Once `failOnErrors` errors have occurred the remaining operations are skipped
+ * (§3.7.3). The atomicity choice for failOnErrors is the caller's (see bulk-route.ts).
  */
 import type { ResourceKind, StoredResource } from '../directory/directory-store.js';
-import {
-  BULK_ID_PREFIX,
-  shouldStopBulk,
-  type BulkOperation,
-  type BulkRequest,
-} from '../scim/bulk/bulk-request.js';
-import { ScimError } from '../scim/scim-error.js';
-import type { JsonObject, JsonValue } from '../shared/json.js';
+import { BulkIdResolver } from '../scim/bulk/bulk-id-resolver.js';
+import { planBulkOperations } from '../scim/bulk/bulk-plan.js';
+import { shouldStopBulk, type BulkOperation, type BulkRequest } from '../scim/bulk/bulk-request.js';
+import { bulkErrorResult, type BulkOperationResult } from '../scim/bulk/bulk-response.js';
+import { isScimError, ScimError } from '../scim/scim-error.js';
 import { parseEtagCondition } from './etag-preconditions.js';
-import { errorBody, toErrorResponse } from './error-response.js';
 import {
   createResource,
   deleteResource,
@@ -28,18 +24,7 @@ import {
   replaceResource,
   type ResourceContext,
 } from './resource-operations.js';
-import { resourceLocation } from './resource-representation.js';
-
-/** One entry of the BulkResponse `Operations` (RFC 7644 §3.7.3); status is a string there. */
-export interface BulkOperationResult {
-  readonly index: number;
-  readonly method: string;
-  readonly bulkId?: string;
-  readonly location?: string;
-  readonly version?: string;
-  readonly status: string;
-  readonly response?: JsonObject;
-}
+import { etagOf, resourceLocation } from './resource-representation.js';
 
 /** What executeBulk reports. */
 export interface BulkOutcome {
@@ -54,93 +39,92 @@ export type BulkErrorLogger = (error: unknown, operation: BulkOperation) => void
 
 interface Target {
   readonly kind: ResourceKind;
-  readonly id: string | undefined;
+  readonly id: string;
 }
 
-function targetOf(
-  ctx: ResourceContext,
-  operation: BulkOperation,
-  created: ReadonlyMap<string, string>,
-): Target {
-  const [, endpoint, rawId] = operation.path.split('/');
-  const type = ctx.registry.resourceTypeByEndpoint(`/${endpoint ?? ''}`);
+/** The resource kind and id of a resolved path (`/Users` or `/Users/{id}`, checked by the parser). */
+function targetOf(ctx: ResourceContext, operation: BulkOperation, path: string): Target {
+  const [, endpoint = '', rawId = ''] = path.split('/');
+  const type = ctx.registry.resourceTypeByEndpoint(`/${endpoint}`);
   if (!type || (type.name !== 'User' && type.name !== 'Group')) {
-    throw ScimError.invalidPath(
-      `Operations[${operation.index}].path: no resource endpoint "/${endpoint ?? ''}"`,
-    );
+    throw ScimError.invalidPath(`Operations[${operation.index}].path: no resource endpoint "/${endpoint}"`);
   }
-  let id = rawId === undefined ? undefined : decodeURIComponent(rawId);
-  if (id?.startsWith(BULK_ID_PREFIX)) id = created.get(id.slice(BULK_ID_PREFIX.length));
-  return { kind: type.name, id };
-}
-
-/** Replaces every `bulkId:x` string by the id created for x (RFC 7644 §3.7.2). */
-function resolveReferences(value: JsonValue, created: ReadonlyMap<string, string>): JsonValue {
-  if (typeof value === 'string') {
-    if (!value.startsWith(BULK_ID_PREFIX)) return value;
-    return created.get(value.slice(BULK_ID_PREFIX.length)) ?? value;
+  try {
+    return { kind: type.name, id: decodeURIComponent(rawId) };
+  } catch {
+    throw ScimError.invalidPath(`Operations[${operation.index}].path: bad percent-encoding in the id`);
   }
-  if (Array.isArray(value)) return value.map((v) => resolveReferences(v, created));
-  if (value !== null && typeof value === 'object') {
-    const out: JsonObject = {};
-    for (const [k, v] of Object.entries(value)) out[k] = resolveReferences(v, created);
-    return out;
-  }
-  return value;
 }
 
 async function runOne(
   ctx: ResourceContext,
   baseUrl: string,
   operation: BulkOperation,
-  created: Map<string, string>,
+  resolver: BulkIdResolver,
 ): Promise<BulkOperationResult> {
-  const target = targetOf(ctx, operation, created);
-  const data = operation.data === undefined ? undefined : resolveReferences(operation.data, created);
+  const { path, data } = resolver.resolve(operation);
+  const target = targetOf(ctx, operation, path);
   const ifMatch = parseEtagCondition(operation.version, `Operations[${operation.index}].version`);
   const base = {
-    index: operation.index,
     method: operation.method,
-    ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
+    ...(operation.bulkId !== undefined ? { bulkId: operation.bulkId } : {}),
   };
   const done = (status: number, stored: StoredResource): BulkOperationResult => ({
     ...base,
     location: resourceLocation(ctx.registry, baseUrl, stored),
-    version: `W/"${stored.version}"`,
-    status: String(status),
+    version: etagOf(stored),
+    status,
   });
-  const id = target.id ?? '';
   switch (operation.method) {
     case 'POST': {
       const stored = await createResource(ctx, target.kind, data);
-      if (operation.bulkId !== undefined) created.set(operation.bulkId, stored.id);
+      if (operation.bulkId !== undefined) resolver.recordCreated(operation.bulkId, stored.id);
       return done(201, stored);
     }
     case 'PUT':
-      return done(200, await replaceResource(ctx, target.kind, id, data, ifMatch));
+      return done(200, await replaceResource(ctx, target.kind, target.id, data, ifMatch));
     case 'PATCH':
       return done(
         200,
-        await patchResource(ctx, target.kind, id, data, ifMatch, {
+        await patchResource(ctx, target.kind, target.id, data, ifMatch, {
           includeMembers: false,
           includeGroups: false,
         }),
       );
     case 'DELETE':
-      await deleteResource(ctx, target.kind, id, ifMatch);
-      return { ...base, location: `${baseUrl}${operation.path}`, status: '204' };
+      await deleteResource(ctx, target.kind, target.id, ifMatch);
+      return { ...base, location: `${baseUrl}${path}`, status: 204 };
   }
 }
 
-function failure(operation: BulkOperation, error: unknown): BulkOperationResult {
-  const response = toErrorResponse(error);
-  return {
-    index: operation.index,
-    method: operation.method,
-    ...(operation.bulkId ? { bulkId: operation.bulkId } : {}),
-    status: String(response.status),
-    response: errorBody(response) as unknown as JsonObject,
-  };
+/** The SCIM error to report for a failed operation; anything else is logged and becomes a 500. */
+function asScimError(error: unknown, operation: BulkOperation, logError: BulkErrorLogger): ScimError {
+  if (isScimError(error)) {
+    if (error.status >= 500) logError(error, operation);
+    return error;
+  }
+  logError(error, operation);
+  return new ScimError({ status: 500 }, 'internal server error');
+}
+
+/**
+ * The operations in the order they are reported: the plan's execution order, with each rejected
+ * operation placed before the first planned one that follows it in the request.
+ */
+function reportOrder(
+  operations: readonly BulkOperation[],
+  order: readonly BulkOperation[],
+  rejected: ReadonlyMap<number, ScimError>,
+): BulkOperation[] {
+  const pending = operations.filter((op) => rejected.has(op.index));
+  const out: BulkOperation[] = [];
+  let next = 0;
+  for (const op of order) {
+    while (next < pending.length && pending[next]!.index < op.index) out.push(pending[next++]!);
+    out.push(op);
+  }
+  while (next < pending.length) out.push(pending[next++]!);
+  return out;
 }
 
 /** Executes `request` with `ctx.store`; never throws for an operation's own error. */
@@ -150,71 +134,29 @@ export async function executeBulk(
   request: BulkRequest,
   logError: BulkErrorLogger,
 ): Promise<BulkOutcome> {
-  const declared = new Set(
-    request.operations.filter((o) => o.method === 'POST' && o.bulkId).map((o) => o.bulkId!),
-  );
-  const created = new Map<string, string>();
-  const failedBulkIds = new Set<string>();
+  const plan = planBulkOperations(request.operations);
+  const resolver = new BulkIdResolver();
   const results: BulkOperationResult[] = [];
-  let pending = [...request.operations];
   let errors = 0;
-  let stopped = false;
-
-  const record = (operation: BulkOperation, result: BulkOperationResult): void => {
-    results.push(result);
-    if (Number(result.status) >= 400) {
-      errors += 1;
-      if (operation.method === 'POST' && operation.bulkId) failedBulkIds.add(operation.bulkId);
-      if (shouldStopBulk(errors, request.failOnErrors)) stopped = true;
-    }
-  };
-
-  while (pending.length > 0 && !stopped) {
-    const waiting: BulkOperation[] = [];
-    let progressed = false;
-    for (const operation of pending) {
-      if (stopped) break;
-      const unresolved = operation.references.filter((r) => !created.has(r));
-      const broken = unresolved.find((r) => !declared.has(r) || failedBulkIds.has(r));
-      if (broken !== undefined) {
-        const why = declared.has(broken) ? 'whose operation failed' : 'that no POST operation defines';
-        record(
-          operation,
-          failure(
-            operation,
-            ScimError.invalidValue(`Operations[${operation.index}]: refers to bulkId "${broken}" ${why}`),
-          ),
-        );
-        progressed = true;
-        continue;
-      }
-      if (unresolved.length > 0) {
-        waiting.push(operation);
-        continue;
-      }
-      progressed = true;
+  for (const operation of reportOrder(request.operations, plan.order, plan.rejected)) {
+    let result: BulkOperationResult;
+    const planned = plan.rejected.get(operation.index);
+    if (planned !== undefined) {
+      result = bulkErrorResult(operation, planned);
+    } else {
       try {
-        record(operation, await runOne(ctx, baseUrl, operation, created));
+        result = await runOne(ctx, baseUrl, operation, resolver);
       } catch (error) {
-        if (toErrorResponse(error).status >= 500) logError(error, operation);
-        record(operation, failure(operation, error));
+        result = bulkErrorResult(operation, asScimError(error, operation, logError));
       }
     }
-    if (!progressed) {
-      // Every remaining operation waits on another: a reference cycle.
-      for (const operation of waiting) {
-        if (stopped) break;
-        record(
-          operation,
-          failure(
-            operation,
-            ScimError.invalidValue(`Operations[${operation.index}]: circular bulkId references`),
-          ),
-        );
-      }
-      break;
+    results.push(result);
+    if (result.error === undefined) continue;
+    if (operation.method === 'POST' && operation.bulkId !== undefined) {
+      resolver.recordFailed(operation.bulkId, operation.index);
     }
-    pending = waiting;
+    errors += 1;
+    if (shouldStopBulk(errors, request.failOnErrors)) return { results, errors, stopped: true };
   }
-  return { results, errors, stopped };
+  return { results, errors, stopped: false };
 }

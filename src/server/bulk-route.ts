@@ -12,9 +12,8 @@
  */
 import type { FastifyInstance } from 'fastify';
 import { parseBulkRequest } from '../scim/bulk/bulk-request.js';
-import { SchemaUrn } from '../scim/schema/schema-types.js';
-import type { JsonObject } from '../shared/json.js';
-import { executeBulk, type BulkOperationResult, type BulkOutcome } from './bulk-executor.js';
+import { buildBulkResponse, type BulkOperationResult } from '../scim/bulk/bulk-response.js';
+import { executeBulk, type BulkOutcome } from './bulk-executor.js';
 import { errorBody } from './error-response.js';
 import type { ResourceContext } from './resource-operations.js';
 import { scimBaseUrl, sendScim } from './scim-reply.js';
@@ -27,31 +26,22 @@ class BulkRollback extends Error {
   }
 }
 
+/** The results of a rolled-back request: what had succeeded becomes 424, since none of it was kept. */
 function rolledBack(outcome: BulkOutcome, failOnErrors: number): BulkOperationResult[] {
   return outcome.results.map((result) => {
-    if (Number(result.status) >= 400) return result;
-    const response = {
+    if (result.error !== undefined) return result;
+    // 424 Failed Dependency is no SCIM error status, so the body is built here rather than as a ScimError.
+    const response = errorBody({
       status: 424,
       detail: `not applied: the bulk request reached failOnErrors (${failOnErrors}) and was rolled back`,
-    };
+    });
     return {
-      index: result.index,
       method: result.method,
       ...(result.bulkId !== undefined ? { bulkId: result.bulkId } : {}),
-      status: '424',
-      response: errorBody(response) as unknown as JsonObject,
+      status: 424,
+      response: { ...response },
     };
   });
-}
-
-function toWire(result: BulkOperationResult): JsonObject {
-  const out: JsonObject = { method: result.method };
-  if (result.bulkId !== undefined) out.bulkId = result.bulkId;
-  if (result.version !== undefined) out.version = result.version;
-  if (result.location !== undefined) out.location = result.location;
-  out.status = result.status;
-  if (result.response !== undefined) out.response = result.response;
-  return out;
 }
 
 /** Registers POST /Bulk. */
@@ -82,6 +72,6 @@ export function registerBulkRoute(app: FastifyInstance, ctx: ResourceContext, op
         results = rolledBack(error.outcome, failOnErrors);
       }
     }
-    return sendScim(reply, 200, { schemas: [SchemaUrn.bulkResponse], Operations: results.map(toWire) });
+    return sendScim(reply, 200, buildBulkResponse(results));
   });
 }

@@ -17,7 +17,6 @@ import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
 import { SchemaUrn } from '../scim/schema/schema-types.js';
 import { isJsonObject } from '../shared/json.js';
 import { ifMatchVersion, type EtagCondition } from './etag-preconditions.js';
-import { dropUnknownSchemaUrns } from './schemas-tolerance.js';
 
 /** What each operation needs. */
 export interface ResourceContext {
@@ -67,12 +66,7 @@ export async function createResource(
   kind: ResourceKind,
   body: unknown,
 ): Promise<StoredResource> {
-  const attributes = validateResource(
-    ctx.registry,
-    kind,
-    dropUnknownSchemaUrns(ctx.registry, body),
-    'create',
-  );
+  const attributes = validateResource(ctx.registry, kind, body, 'create');
   return ctx.store.create(kind, attributes);
 }
 
@@ -85,13 +79,7 @@ export async function replaceResource(
   ifMatch: EtagCondition | undefined,
 ): Promise<StoredResource> {
   const existing = await requireResource(ctx, kind, id, { includeMembers: false, includeGroups: false });
-  const attributes = validateResource(
-    ctx.registry,
-    kind,
-    dropUnknownSchemaUrns(ctx.registry, body),
-    'replace',
-    existing.attributes,
-  );
+  const attributes = validateResource(ctx.registry, kind, body, 'replace', existing.attributes);
   const options =
     ifMatch?.kind === 'versions' && ifMatch.versions.length > 1
       ? { ifMatchVersion: ifMatchVersion(ifMatch, existing.version)! }

@@ -3,19 +3,19 @@
  * Every single-resource response carries a weak ETag and honours attributes / excludedAttributes,
  * PATCH included (Entra ID sends `excludedAttributes=members` on group PATCHes).
  */
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import type { ResourceKind } from '../directory/directory-store.js';
-import { compileProjection } from '../scim/query/project-resource.js';
+import { compileProjection, type Projection } from '../scim/query/project-resource.js';
 import { buildListResponse } from '../scim/query/list-response.js';
 import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
 import { conditionMatches, parseEtagCondition } from './etag-preconditions.js';
+import type { SearchQuery } from '../scim/query/search-query.js';
 import {
-  parseListRequest,
-  parseProjectionRequest,
-  parseSearchRequest,
+  listRequestFromBody,
+  listRequestFromQuery,
+  projectionFromQuery,
   readOptionsFor,
   toListQuery,
-  type ListRequest,
   type ProjectionRequest,
 } from './list-request.js';
 import {
@@ -26,7 +26,7 @@ import {
   requireResource,
   type ResourceContext,
 } from './resource-operations.js';
-import { representResource, resourceLocation } from './resource-representation.js';
+import { etagOf, representResource, resourceLocation } from './resource-representation.js';
 import { scimBaseUrl, sendResource, sendScim } from './scim-reply.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -35,24 +35,25 @@ type IdParams = { Params: { id: string } };
 /** The resource kinds the store holds, in the order root searches return them. */
 export const RESOURCE_KINDS: readonly ResourceKind[] = ['User', 'Group'];
 
-function projectionFor(registry: SchemaRegistry, kind: ResourceKind, request: ProjectionRequest) {
+/** The response projection of a request, or undefined when it asks for the default attributes. */
+export function projectionFor(
+  registry: SchemaRegistry,
+  kind: ResourceKind,
+  request: ProjectionRequest,
+): Projection | undefined {
   if (request.attributes === undefined && request.excludedAttributes === undefined) return undefined;
   return compileProjection(registry.resolver(kind), request);
-}
-
-function query(request: FastifyRequest): Record<string, unknown> {
-  return (request.query ?? {}) as Record<string, unknown>;
 }
 
 /** Runs a list request against one resource type and builds the ListResponse. */
 export async function listResources(
   ctx: ResourceContext,
   kind: ResourceKind,
-  list: ListRequest,
+  list: SearchQuery,
   baseUrl: string,
 ) {
   const result = await ctx.store.list(kind, toListQuery(list));
-  const projection = projectionFor(ctx.registry, kind, list.projection);
+  const projection = projectionFor(ctx.registry, kind, list);
   const resources = result.resources.map((r) => representResource(ctx.registry, baseUrl, r, projection));
   return buildListResponse(resources, result.totalResults, list.startIndex, resources.length);
 }
@@ -68,23 +69,23 @@ export function registerResourceRoutes(
   const { registry } = ctx;
 
   app.get(endpoint, async (request, reply) => {
-    const list = parseListRequest(query(request), options);
+    const list = listRequestFromQuery(request.query, options);
     return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
   });
 
   // RFC 7644 §3.4.3: the same query as a POST body, keeping filters out of URLs and logs.
   app.post(`${endpoint}/.search`, async (request, reply) => {
-    const list = parseSearchRequest(request.body, options);
+    const list = listRequestFromBody(request.body, options);
     return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
   });
 
   app.get<IdParams>(`${endpoint}/:id`, async (request, reply) => {
-    const projection = parseProjectionRequest(query(request));
+    const projection = projectionFromQuery(request.query);
     const ifNoneMatch = parseEtagCondition(request.headers['if-none-match'], 'If-None-Match');
     const stored = await requireResource(ctx, kind, request.params.id, readOptionsFor(projection));
     if (ifNoneMatch && conditionMatches(ifNoneMatch, stored.version)) {
       // RFC 7644 §3.14 / RFC 9110 §15.4.5: unchanged, no body.
-      return reply.code(304).header('etag', `W/"${stored.version}"`).send();
+      return reply.code(304).header('etag', etagOf(stored)).send();
     }
     const body = representResource(
       registry,
@@ -96,7 +97,7 @@ export function registerResourceRoutes(
   });
 
   app.post(endpoint, async (request, reply) => {
-    const projection = parseProjectionRequest(query(request));
+    const projection = projectionFromQuery(request.query);
     const stored = await createResource(ctx, kind, request.body);
     const baseUrl = scimBaseUrl(request, options);
     const body = representResource(registry, baseUrl, stored, projectionFor(registry, kind, projection));
@@ -104,7 +105,7 @@ export function registerResourceRoutes(
   });
 
   app.put<IdParams>(`${endpoint}/:id`, async (request, reply) => {
-    const projection = parseProjectionRequest(query(request));
+    const projection = projectionFromQuery(request.query);
     const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
     const stored = await replaceResource(ctx, kind, request.params.id, request.body, ifMatch);
     const body = representResource(
@@ -117,7 +118,7 @@ export function registerResourceRoutes(
   });
 
   app.patch<IdParams>(`${endpoint}/:id`, async (request, reply) => {
-    const projection = parseProjectionRequest(query(request));
+    const projection = projectionFromQuery(request.query);
     const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
     const stored = await patchResource(
       ctx,

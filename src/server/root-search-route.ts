@@ -5,12 +5,11 @@
  */
 import type { FastifyInstance } from 'fastify';
 import type { JsonObject } from '../shared/json.js';
-import { compileProjection } from '../scim/query/project-resource.js';
 import { buildListResponse } from '../scim/query/list-response.js';
-import { parseSearchRequest, toListQuery } from './list-request.js';
+import { listRequestFromBody, toListQuery } from './list-request.js';
 import type { ResourceContext } from './resource-operations.js';
 import { representResource } from './resource-representation.js';
-import { RESOURCE_KINDS } from './resource-routes.js';
+import { projectionFor, RESOURCE_KINDS } from './resource-routes.js';
 import { scimBaseUrl, sendScim } from './scim-reply.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -21,7 +20,7 @@ export function registerRootSearchRoute(
   options: ServerOptions,
 ): void {
   app.post('/.search', async (request, reply) => {
-    const list = parseSearchRequest(request.body, options);
+    const list = listRequestFromBody(request.body, options);
     const baseUrl = scimBaseUrl(request, options);
     const resources: JsonObject[] = [];
     let total = 0;
@@ -29,11 +28,7 @@ export function registerRootSearchRoute(
       const remaining = list.count - resources.length;
       const startIndex = Math.max(1, list.startIndex - total);
       const result = await ctx.store.list(kind, toListQuery({ ...list, startIndex, count: remaining }));
-      const { attributes, excludedAttributes } = list.projection;
-      const projection =
-        attributes || excludedAttributes
-          ? compileProjection(ctx.registry.resolver(kind), list.projection)
-          : undefined;
+      const projection = projectionFor(ctx.registry, kind, list);
       for (const stored of result.resources)
         resources.push(representResource(ctx.registry, baseUrl, stored, projection));
       total += result.totalResults;

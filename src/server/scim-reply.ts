@@ -2,6 +2,7 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StoredResource } from '../directory/directory-store.js';
 import type { JsonObject } from '../shared/json.js';
+import { etagOf } from './resource-representation.js';
 import { SCIM_CONTENT_TYPE } from './scim-media.js';
 import { SCIM_BASE_PATH, type ServerOptions } from './server-options.js';
 
@@ -24,7 +25,7 @@ export function sendResource(
   body: JsonObject,
   location?: string,
 ): FastifyReply {
-  reply.header('etag', `W/"${stored.version}"`);
+  reply.header('etag', etagOf(stored));
   if (location !== undefined) reply.header('location', location);
   return sendScim(reply, status, body);
 }

@@ -94,7 +94,13 @@ export function postgresFactory(url: string): StoreFactory {
   const factory: StoreFactory = async () => {
     const opened: DirectoryStore[] = [];
     const open = async (extra: Partial<OpenStoreOptions> = {}) => {
-      const store = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 4, ...extra });
+      const store = await openStore({
+        postgresUrl: url,
+        postgresSchema: schema,
+        poolSize: 4,
+        listen: false,
+        ...extra,
+      });
       opened.push(store);
       return store;
     };

@@ -21,6 +21,8 @@ interface Case {
   readonly path: string;
   readonly body?: string;
   readonly headers?: Record<string, string>;
+  /** The expected `Allow` header of a 405. */
+  readonly allow?: string;
   readonly status: number;
   readonly scimType?: string;
 }
@@ -245,7 +247,35 @@ const CASES: readonly Case[] = [
     status: 400,
     scimType: 'invalidValue',
   },
-  { name: 'POST to a resource path', method: 'POST', path: '/Users/{id}', body: '{}', status: 404 },
+  {
+    name: 'POST to a resource path',
+    method: 'POST',
+    path: '/Users/{id}',
+    body: '{}',
+    status: 405,
+    allow: 'GET, HEAD, PUT, PATCH, DELETE',
+  },
+  { name: 'DELETE on a collection', method: 'DELETE', path: '/Users', status: 405, allow: 'GET, HEAD, POST' },
+  { name: 'PATCH on a collection', method: 'PATCH', path: '/Groups', body: '{}', status: 405, allow: 'GET, HEAD, POST' },
+  { name: 'GET /Bulk', method: 'GET', path: '/Bulk', status: 405, allow: 'POST' },
+  {
+    name: 'PUT /Bulk with an unsupported media type: the method is reported first',
+    method: 'PUT',
+    path: '/Bulk',
+    body: 'x',
+    headers: { 'content-type': 'text/plain' },
+    status: 405,
+    allow: 'POST',
+  },
+  { name: 'POST to /Schemas', method: 'POST', path: '/Schemas', body: '{}', status: 405, allow: 'GET, HEAD' },
+  {
+    name: 'DELETE a schema',
+    method: 'DELETE',
+    path: '/Schemas/urn:ietf:params:scim:schemas:core:2.0:User',
+    status: 405,
+    allow: 'GET, HEAD',
+  },
+  { name: 'GET /.search', method: 'GET', path: '/.search', status: 405, allow: 'POST' },
   { name: 'unknown endpoint', method: 'GET', path: '/Widgets', status: 404 },
   { name: 'over-long id', method: 'GET', path: `/Users/${'a'.repeat(300)}`, status: 404 },
   { name: 'bad percent-encoding in the path', method: 'GET', path: '/Users/%E0%A4%A', status: 400 },
@@ -357,6 +387,7 @@ describe.each(BACKENDS)('bad input (%s)', (backend) => {
     expect(r.body.status).toBe(String(c.status));
     expect(typeof r.body.detail).toBe('string');
     if (c.scimType !== undefined) expect(r.body.scimType).toBe(c.scimType);
+    expect(r.headers.get('allow')).toBe(c.allow ?? null);
     expect(await lastSeq()).toBe(before);
     const afterUser = await s.request('GET', `/Users/${id}`);
     expect(afterUser.body).toEqual(beforeUser.body);

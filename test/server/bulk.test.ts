@@ -158,7 +158,7 @@ describe.each(BACKENDS)('Bulk (%s)', (backend) => {
     expect((await s.request('GET', `/Users/${id}`)).status).toBe(404);
   });
 
-  it('a cycle of bulkId references fails each operation in it', async () => {
+  it('a cycle of bulkId references fails each operation in it with 409 naming the cycle (RFC 7644 §3.7.1)', async () => {
     const r = await s.request('POST', '/Bulk', {
       schemas: [BULK_REQUEST],
       Operations: [
@@ -176,7 +176,41 @@ describe.each(BACKENDS)('Bulk (%s)', (backend) => {
         },
       ],
     });
-    expect(r.body.Operations.map((o: { status: string }) => o.status)).toEqual(['400', '400']);
+    const ops = r.body.Operations as { bulkId: string; status: string; response: Record<string, string> }[];
+    expect(ops.map((o) => [o.bulkId, o.status])).toEqual([
+      ['ga', '409'],
+      ['gb', '409'],
+    ]);
+    for (const op of ops) {
+      expect(op.response.status).toBe('409');
+      expect(op.response.scimType).toBeUndefined();
+      expect(op.response.detail).toContain('circular bulkId references: bulkId:ga (Operations[0]) -> bulkId:gb');
+    }
+    const left = await s.request('GET', `/Groups?filter=${encodeURIComponent('displayName sw "cycle-"')}`);
+    expect(left.body.totalResults).toBe(0);
+  });
+
+  it('an operation referring to a POST that failed fails with 409 (RFC 7644 §3.7.3)', async () => {
+    await s.request('POST', '/Users', { schemas: [USER_SCHEMA], userName: 'dup-ref@example.com' });
+    const r = await s.request('POST', '/Bulk', {
+      schemas: [BULK_REQUEST],
+      Operations: [
+        postUser('dup', 'dup-ref@example.com'),
+        {
+          method: 'POST',
+          path: '/Groups',
+          bulkId: 'needs-dup',
+          data: { schemas: [GROUP_SCHEMA], displayName: 'needs-dup', members: [{ value: 'bulkId:dup' }] },
+        },
+      ],
+    });
+    const ops = r.body.Operations;
+    expect(ops.map((o: { status: string }) => o.status)).toEqual(['409', '409']);
+    expect(ops[0].response.scimType).toBe('uniqueness');
+    expect(ops[1].response.scimType).toBeUndefined();
+    expect(ops[1].response.detail).toContain('bulkId:dup could not be resolved because Operations[0] failed');
+    const group = await s.request('GET', `/Groups?filter=${encodeURIComponent('displayName eq "needs-dup"')}`);
+    expect(group.body.totalResults).toBe(0);
   });
 });
 

@@ -25,17 +25,22 @@ function isSpace(code: number): boolean {
   return code === 32 || (code >= 9 && code <= 13) || code === 0xa0;
 }
 
-/** Reads between min and max digits at pos; returns the value and the new position, or -1 on failure. */
-function readDigits(text: string, pos: number, min: number, max: number): [number, number] {
+/** Where the last readDigits call stopped, or -1 when it failed (a variable, not a tuple, per field). */
+let digitsEnd = -1;
+
+/** Reads between min and max digits at pos; returns the value and sets digitsEnd (-1 on failure). */
+function readDigits(text: string, pos: number, min: number, max: number): number {
   let value = 0;
   let i = pos;
-  while (i < text.length && i - pos < max) {
+  const limit = Math.min(text.length, pos + max);
+  while (i < limit) {
     const code = text.charCodeAt(i);
     if (code < Code.zero || code > Code.nine) break;
     value = value * 10 + (code - Code.zero);
     i++;
   }
-  return i - pos < min ? [0, -1] : [value, i];
+  digitsEnd = i - pos < min ? -1 : i;
+  return digitsEnd < 0 ? 0 : value;
 }
 
 /** Index of the longest name (case-insensitive) at pos, as [index, end]; [-1, -1] when none matches. */
@@ -65,13 +70,15 @@ function readOffset(
   const code = text.charCodeAt(pos);
   if (code === 90 || code === 122) return [0, pos + 1]; // Z
   if (code !== Code.plus && code !== Code.minus) return [0, -1];
-  const [hours, afterHours] = readDigits(text, pos + 1, hourDigits[0], hourDigits[1]);
+  const hours = readDigits(text, pos + 1, hourDigits[0], hourDigits[1]);
+  const afterHours = digitsEnd;
   if (afterHours < 0 || hours > 14) return [0, -1];
   let end = afterHours;
   let mins = 0;
   if (minutes) {
     if (text.charCodeAt(end) === Code.colon) end++;
-    const [m, afterMinutes] = readDigits(text, end, 2, 2);
+    const m = readDigits(text, end, 2, 2);
+    const afterMinutes = digitsEnd;
     if (afterMinutes < 0 || m > 59) return [0, -1];
     mins = m;
     end = afterMinutes;
@@ -118,12 +125,13 @@ export function parseWithFormat(tokens: readonly DateFormatToken[], text: string
     let end = -1;
     switch (token.letter) {
       case 'y':
-        [value, end] =
+        value =
           n === 1
             ? readDigits(text, pos, 1, 2)
             : n === 2
               ? readDigits(text, pos, 2, 2)
               : readDigits(text, pos, n === 3 ? 3 : n, n === 3 ? 4 : n);
+        end = digitsEnd;
         year = n <= 2 ? (value < 50 ? 2000 + value : 1900 + value) : value;
         break;
       case 'M':
@@ -131,29 +139,38 @@ export function parseWithFormat(tokens: readonly DateFormatToken[], text: string
           [value, end] = readName(text, pos, n === 3 ? SHORT_MONTHS : MONTHS);
           month = value + 1;
         } else {
-          [month, end] = readDigits(text, pos, n, 2);
+          month = readDigits(text, pos, n, 2);
+          end = digitsEnd;
         }
         break;
       case 'd':
         if (n >= 3) [, end] = readName(text, pos, n === 3 ? SHORT_DAYS : DAYS);
-        else [day, end] = readDigits(text, pos, n, 2);
+        else {
+          day = readDigits(text, pos, n, 2);
+          end = digitsEnd;
+        }
         break;
       case 'h':
-        [value, end] = readDigits(text, pos, n, 2);
+        value = readDigits(text, pos, n, 2);
+        end = digitsEnd;
         hour = value % 12;
         break;
       case 'H':
-        [hour, end] = readDigits(text, pos, n, 2);
+        hour = readDigits(text, pos, n, 2);
+        end = digitsEnd;
         break;
       case 'm':
-        [minute, end] = readDigits(text, pos, n, 2);
+        minute = readDigits(text, pos, n, 2);
+        end = digitsEnd;
         break;
       case 's':
-        [second, end] = readDigits(text, pos, n, 2);
+        second = readDigits(text, pos, n, 2);
+        end = digitsEnd;
         break;
       case 'f':
       case 'F': {
-        [value, end] = readDigits(text, pos, token.letter === 'f' ? n : 0, n);
+        value = readDigits(text, pos, token.letter === 'f' ? n : 0, n);
+        end = digitsEnd;
         if (end >= 0) ticks = value * 10 ** (7 - (end - pos));
         break;
       }

@@ -21,6 +21,8 @@ interface Definition {
   readonly arity?: Arity;
   readonly variadicGroupSize?: number;
   readonly checkLiterals?: (literals: readonly (ExprValue | undefined)[]) => readonly LiteralProblem[];
+  /** Lazy functions only: a flow signal comes out only when an argument yields one. */
+  readonly signalsFromArgumentsOnly?: boolean;
 }
 
 /** Arity from the parameter list: required params count toward `min`; a variadic tail opens `max`. */
@@ -34,7 +36,7 @@ export function deriveArity(params: readonly ParamSpec[]): Arity {
   return { min, max: open ? undefined : params.length };
 }
 
-function base(def: Definition): Omit<FunctionSpec, 'call' | 'callLazy' | 'callAsync'> {
+function base(def: Definition): Omit<FunctionSpec, 'call' | 'callPlain' | 'callLazy' | 'callAsync'> {
   return {
     name: def.name,
     summary: def.summary,
@@ -43,12 +45,13 @@ function base(def: Definition): Omit<FunctionSpec, 'call' | 'callLazy' | 'callAs
     ...(def.volatile ? { volatile: true } : {}),
     ...(def.variadicGroupSize ? { variadicGroupSize: def.variadicGroupSize } : {}),
     ...(def.checkLiterals ? { checkLiterals: def.checkLiterals } : {}),
+    ...(def.signalsFromArgumentsOnly ? { signalsFromArgumentsOnly: true } : {}),
   };
 }
 
 /** An eager built-in: arguments arrive evaluated; a flow signal in any argument is passed through. */
 export function defineEager(def: Definition, impl: EagerImpl): FunctionSpec {
-  return { ...base(def), call: passFlowSignals(impl) };
+  return { ...base(def), call: passFlowSignals(impl), callPlain: impl };
 }
 
 /** An eager built-in that sees flow signals itself (IgnoreFlowIfNullOrEmpty). */

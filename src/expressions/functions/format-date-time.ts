@@ -120,7 +120,11 @@ export const MONTHS = [
 /** Invariant-culture day names, Sunday first. */
 export const DAYS = ['Sunday', 'Monday', 'Tuesday', 'Wednesday', 'Thursday', 'Friday', 'Saturday'];
 
+const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : String(i)));
+
 function pad(n: number, width: number): string {
+  // Two-digit fields (months, days, hours...) are the bulk: a table lookup, no string building.
+  if (width === 2 && n >= 0 && n < 100) return TWO_DIGITS[n]!;
   return String(n).padStart(width, '0');
 }
 

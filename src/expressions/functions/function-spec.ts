@@ -37,6 +37,16 @@ export interface FunctionSpec {
   readonly callLazy?: (args: readonly (Thunk | undefined)[], ctx: EvaluationContext) => ExprValue;
   readonly callAsync?: (args: readonly (Thunk | undefined)[], ctx: EvaluationContext) => Promise<ExprValue>;
   /**
+   * The same function as `call`, for callers that know no argument is a flow signal: it skips the
+   * scan for one (set by defineEager, whose `call` only passes signals through and never makes one).
+   */
+  readonly callPlain?: (args: readonly (ExprValue | undefined)[], ctx: EvaluationContext) => ExprValue;
+  /**
+   * A lazy function that yields a flow signal only when one of its arguments does (IIF, Switch,
+   * Coalesce), so a compiler can tell statically that a call cannot yield a signal.
+   */
+  readonly signalsFromArgumentsOnly?: boolean;
+  /**
    * How many arguments a call may have, counting omitted positional ones. Set on every built-in:
    * `params` alone cannot say that Switch repeats key/value pairs or that SelectUniqueValue needs
    * at least two rules. `max` is undefined when the argument list is open-ended.

@@ -46,6 +46,7 @@ export const cbool = defineEager(
 export const coalesce = defineLazy(
   {
     name: 'Coalesce',
+    signalsFromArgumentsOnly: true,
     summary: 'Returns the first argument that is not null.',
     params: [p('source1'), p('sources', 'any', { variadic: true, optional: true })],
   },
@@ -64,6 +65,7 @@ export const coalesce = defineLazy(
 export const iif = defineLazy(
   {
     name: 'IIF',
+    signalsFromArgumentsOnly: true,
     summary: 'Returns valueIfTrue when the condition is true, otherwise valueIfFalse.',
     params: [p('condition'), p('valueIfTrue'), p('valueIfFalse')],
   },
@@ -133,6 +135,7 @@ export const not = defineEager(
 export const switchFunction = defineLazy(
   {
     name: 'Switch',
+    signalsFromArgumentsOnly: true,
     summary: 'Returns the value paired with the first key equal to source, or defaultValue.',
     params: [
       p('source'),

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { DIACRITIC_MAP, normalizeDiacritics } from './normalize-diacritics.js';
+import { DIACRITIC_MAP, normalizeDiacritics, normalizeGeneral } from './normalize-diacritics.js';
 import { call } from './test-helper.js';
 
 describe('NormalizeDiacritics', () => {
@@ -27,6 +27,17 @@ describe('NormalizeDiacritics', () => {
       expect(/^[A-Za-z]+$/.test(to), from).toBe(true);
       expect(normalizeDiacritics(from)).toBe(to);
     }
+  });
+  it('gives the same result on the single-pass path as on the general path', () => {
+    const letters = [...DIACRITIC_MAP.keys()].join('') + 'abc XYZ-\u0301\u0308œđ日本\u212B';
+    const unit = fc.constantFrom(...letters.split(''));
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 20 }), (chars) => {
+        const text = chars.join('');
+        expect(normalizeDiacritics(text)).toBe(normalizeGeneral(text));
+      }),
+      { numRuns: 300 },
+    );
   });
   it('leaves ASCII untouched and maps multi-valued input', () => {
     fc.assert(

@@ -62,12 +62,46 @@ for (const [source, target] of DIACRITIC_MAP) {
   BY_FIRST.set(source[0]!, list);
 }
 
-const NON_ASCII = /[\u0080-\uFFFF]/;
 const COMBINING = /[\u0300-\u036F]/;
+
+/**
+ * Entries that are one UTF-16 unit long, by char code: the single-pass path's table. Entries longer
+ * than one unit are a letter followed by combining marks (U+0300-U+036F), checked below, so text
+ * without combining marks can only match single-unit entries.
+ */
+const SINGLE = new Map<number, string>();
+let multiUnitTailsAreCombining = true;
+for (const [source, target] of DIACRITIC_MAP) {
+  if (source.length === 1) SINGLE.set(source.charCodeAt(0), target);
+  else if (!COMBINING.test(source.slice(1)) || /[^\u0300-\u036F]/.test(source.slice(1))) {
+    multiUnitTailsAreCombining = false;
+  }
+}
 
 /** Replaces each table entry in text (after NFC composition, so decomposed input matches too). */
 export function normalizeDiacritics(text: string): string {
-  if (!NON_ASCII.test(text)) return text;
+  // One pass over char codes: ASCII text (most names) is returned as it is, without a copy, and
+  // accented letters are looked up by code. Only combining marks need the general path.
+  let out = '';
+  let copied = 0;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) continue;
+    if ((code >= 0x300 && code <= 0x36f) || !multiUnitTailsAreCombining) return normalizeGeneral(text);
+    const replacement = SINGLE.get(code);
+    if (replacement !== undefined) {
+      out += text.slice(copied, i) + replacement;
+      copied = i + 1;
+    }
+  }
+  return copied === 0 ? text : out + text.slice(copied);
+}
+
+/**
+ * The general path: NFC composition, then the longest table entry at each position. Exported so
+ * tests can hold the single-pass path to it.
+ */
+export function normalizeGeneral(text: string): string {
   // Only combining marks can change what the table matches; composing is skipped without them.
   const source = COMBINING.test(text) ? text.normalize('NFC') : text;
   let out = '';

@@ -22,9 +22,16 @@ import { RegexTranslationError, compileDotNetRegex, compileReplacement } from '.
 
 const FN = 'Replace';
 
+// The last pattern used, so a mapping's constant pattern skips even the cache lookup per call.
+let lastPattern: string | undefined;
+let lastRegex: CompiledRegex | undefined;
+
 function regexFor(pattern: string): CompiledRegex {
+  if (pattern === lastPattern && lastRegex) return lastRegex;
   try {
-    return compileDotNetRegex(pattern);
+    lastRegex = compileDotNetRegex(pattern);
+    lastPattern = pattern;
+    return lastRegex;
   } catch (error) {
     if (error instanceof RegexTranslationError) {
       throw new ExpressionRuntimeError(FN, `regexPattern ${JSON.stringify(pattern)}: ${error.message}`);
@@ -113,7 +120,9 @@ export const replace: FunctionSpec = defineEager(
         return old === '' ? t : t.replaceAll(old, s);
       }
       const replacement = toStr(replacementValue) ?? '';
-      return mapStrings(source, (text) => (old === '' ? text : text.replaceAll(old, replacement)));
+      if (old === '') return mapStrings(source, (text) => text);
+      if (typeof source === 'string') return source.replaceAll(old, replacement);
+      return mapStrings(source, (text) => text.replaceAll(old, replacement));
     }
     if (regexPattern === undefined) {
       throw new ExpressionRuntimeError(FN, 'needs oldValue or regexPattern to know what to replace');
@@ -136,6 +145,7 @@ export const replace: FunctionSpec = defineEager(
     }
     if (!replacement.includes('$')) {
       // No substitutions: a plain string replacement means the same in .NET and JavaScript, and is faster.
+      if (typeof source === 'string') return source.replace(regex.global, replacement);
       return mapStrings(source, (text) => text.replace(regex.global, replacement));
     }
     const replacer = compileReplacement(pattern, replacement, regex);

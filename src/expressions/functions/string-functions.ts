@@ -14,7 +14,17 @@ const SURROGATE = /[\uD800-\uDFFF]/;
 
 /** Code-point aware slice; plain UTF-16 slicing when the text has no surrogate pairs (the usual case). */
 function sliceChars(text: string, start: number, end?: number): string {
-  if (!SURROGATE.test(text)) return text.slice(start, end);
+  // Code points and UTF-16 units agree up to the first surrogate: only the units before `end` count.
+  const limit = end === undefined ? text.length : Math.min(text.length, end);
+  let plain = true;
+  for (let i = 0; i < limit; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0xd800 && code <= 0xdfff) {
+      plain = false;
+      break;
+    }
+  }
+  if (plain) return text.slice(start, end);
   return Array.from(text).slice(start, end).join('');
 }
 
@@ -203,7 +213,10 @@ export const stripSpaces = defineEager(
     summary: 'Removes all space characters from a string.',
     params: [p('source', 'string')],
   },
-  ([source]) => mapStrings(source, (text) => (text.includes(' ') ? text.replaceAll(' ', '') : text)),
+  ([source]) => {
+    if (typeof source === 'string') return source.includes(' ') ? source.replaceAll(' ', '') : source;
+    return mapStrings(source, (text) => (text.includes(' ') ? text.replaceAll(' ', '') : text));
+  },
 );
 
 const cultures = new Map<string, string | null>();
@@ -235,6 +248,7 @@ export const toLower = defineEager(
     params: [p('source', 'string'), p('culture', 'string', { optional: true })],
   },
   ([source, cultureName]) => {
+    if (cultureName === undefined && typeof source === 'string') return source.toLowerCase();
     const locale = culture('ToLower', cultureName);
     return mapStrings(source, (text) => (locale ? text.toLocaleLowerCase(locale) : text.toLowerCase()));
   },
@@ -248,6 +262,7 @@ export const toUpper = defineEager(
     params: [p('source', 'string'), p('culture', 'string', { optional: true })],
   },
   ([source, cultureName]) => {
+    if (cultureName === undefined && typeof source === 'string') return source.toUpperCase();
     const locale = culture('ToUpper', cultureName);
     return mapStrings(source, (text) => (locale ? text.toLocaleUpperCase(locale) : text.toUpperCase()));
   },

@@ -93,7 +93,7 @@ describe('parser robustness on random input', () => {
       }
       // The other entry points share the scanner; a quarter of the samples keeps the test fast.
       if (index % 4 === 0) {
-        outcome(() => parseFilter(text, { allowBareValues: true }));
+        outcome(() => parseFilter(text, { allowBareValues: true, allowValuePathSubAttribute: true }));
         outcome(() => parsePatchPath(text));
       }
     }

@@ -259,6 +259,76 @@ describe('parseFilter: allowBareValues', () => {
   });
 });
 
+describe('parseFilter: allowValuePathSubAttribute', () => {
+  const tolerant = { allowBareValues: true, allowValuePathSubAttribute: true };
+
+  it('is off by default: `].sub` in a filter is an error naming PATCH paths', () => {
+    const error = catchError(() => parseFilter('emails[type eq "work"].value eq "a@b.c"'));
+    expect(error.scimType).toBe('invalidFilter');
+    expect(error.detail).toContain('allowed only in PATCH paths, at position 22');
+  });
+
+  it('reads a sub-attribute comparison after a value filter as a condition inside it', () => {
+    expect(strip(parseFilter('emails[type eq "work"].value eq "a@b.c"', tolerant))).toEqual(
+      vp(path('emails'), and(cmp(path('type'), 'eq', 'work'), cmp(path('value'), 'eq', 'a@b.c'))),
+    );
+    expect(strip(parseFilter('emails[type eq work or primary eq true].value sw a', tolerant))).toEqual(
+      vp(
+        path('emails'),
+        and(
+          { kind: 'or', left: cmp(path('type'), 'eq', 'work'), right: cmp(path('primary'), 'eq', true) },
+          cmp(path('value'), 'sw', 'a'),
+        ),
+      ),
+    );
+    expect(strip(parseFilter('emails[type eq "work"].value pr and active eq true', tolerant))).toEqual(
+      and(
+        vp(path('emails'), and(cmp(path('type'), 'eq', 'work'), pr(path('value')))),
+        cmp(path('active'), 'eq', true),
+      ),
+    );
+  });
+
+  it('prints the tolerant form canonically, and the canonical text parses strictly to the same AST', () => {
+    for (const text of [
+      'emails[type eq "work"].value eq "a@b.c"',
+      'emails[type eq "work" or primary eq true].value sw "a"',
+      'not (emails[type eq "work"].value pr)',
+    ]) {
+      const ast = parseFilter(text, tolerant);
+      const printed = printFilter(ast);
+      expect(printed).not.toContain('].');
+      expect(strip(parseFilter(printed))).toEqual(strip(ast));
+    }
+    expect(printFilter(parseFilter('emails[type eq "work"].value eq "a@b.c"', tolerant))).toBe(
+      printFilter(parseFilter('emails[type eq "work" and value eq "a@b.c"]')),
+    );
+  });
+
+  it('gives spans over the source text', () => {
+    const text = 'emails[type eq "work"].value eq "x"';
+    const ast = parseFilter(text, tolerant);
+    if (ast.kind !== 'valuePath' || ast.filter.kind !== 'and') throw new Error('unexpected shape');
+    expect(text.slice(ast.span.start, ast.span.end)).toBe(text);
+    expect(text.slice(ast.filter.right.span.start, ast.filter.right.span.end)).toBe('value eq "x"');
+  });
+
+  it('still reports errors with positions', () => {
+    expect(catchError(() => parseFilter('emails[type eq "work"].value eq', tolerant)).detail).toContain(
+      "expected a value after 'value eq' at position 31",
+    );
+    expect(catchError(() => parseFilter('emails[type eq "work"].value xx "a"', tolerant)).scimType).toBe(
+      'invalidFilter',
+    );
+    expect(catchError(() => parseFilter('emails[type eq "work"]. eq "a"', tolerant)).detail).toContain(
+      "expected a sub-attribute name after '].' at position 23",
+    );
+    expect(catchError(() => parseFilter('emails[type eq "work"].value.x eq "a"', tolerant)).detail).toContain(
+      "after '].' at position 23, found 'value.x'",
+    );
+  });
+});
+
 describe('parseFilter: errors say what and where', () => {
   it.each([
     ['', 'empty filter'],

@@ -57,6 +57,14 @@ export interface ParseFilterOptions {
    * since RFC 7644 requires JSON string literals.
    */
   readonly allowBareValues?: boolean;
+  /**
+   * Accept a sub-attribute comparison after a value filter as a whole filter expression,
+   * `emails[type eq "work"].value eq "x"`, which Microsoft Entra ID sends to match users by work
+   * email. RFC 7644 §3.4.2.2 allows `].sub` only in PATCH paths (§3.5.2); in a filter it can only
+   * mean `emails[type eq "work" and value eq "x"]`, and that is the AST produced, so the printer
+   * writes the canonical form. Default off.
+   */
+  readonly allowValuePathSubAttribute?: boolean;
   /** Maximum source length; default {@link FILTER_LIMITS.maxLength}. */
   readonly maxLength?: number;
   /** Maximum nesting depth; default {@link FILTER_LIMITS.maxDepth}. */
@@ -124,6 +132,7 @@ export function parseAttrPath(text: string, options?: ParsePathOptions): AttrPat
 class FilterParser {
   private pos = 0;
   private readonly allowBareValues: boolean;
+  private readonly allowValuePathSubAttribute: boolean;
   private readonly maxDepth: number;
 
   constructor(
@@ -133,6 +142,7 @@ class FilterParser {
     private readonly what: 'filter' | 'path',
   ) {
     this.allowBareValues = options?.allowBareValues ?? false;
+    this.allowValuePathSubAttribute = options?.allowValuePathSubAttribute ?? false;
     this.maxDepth = options?.maxDepth ?? FILTER_LIMITS.maxDepth;
     const maxLength = options?.maxLength ?? FILTER_LIMITS.maxLength;
     if (typeof text !== 'string') throw fail(`${what} must be a string`);
@@ -264,11 +274,39 @@ class FilterParser {
     const inner = this.parseOr(depth + 1, true);
     this.expectClose(CLOSE_BRACKET, open);
     if (this.text.charCodeAt(this.pos) === DOT) {
-      throw this.fail(
-        `a sub-attribute after a value filter ('].') is allowed only in PATCH paths, at position ${this.pos}`,
-      );
+      if (!this.allowValuePathSubAttribute) {
+        throw this.fail(
+          `a sub-attribute after a value filter ('].') is allowed only in PATCH paths, at position ${this.pos}`,
+        );
+      }
+      const condition = this.parseTrailingSubAttribute();
+      const filter: Filter = {
+        kind: 'and',
+        left: inner,
+        right: condition,
+        span: spanOf(inner.span.start, condition.span.end),
+      };
+      return { kind: 'valuePath', path, filter, span: spanOf(path.span.start, this.pos) };
     }
     return { kind: 'valuePath', path, filter: inner, span: spanOf(path.span.start, this.pos) };
+  }
+
+  /**
+   * Reads `.sub op value` after a value filter's `]` (the allowValuePathSubAttribute tolerance):
+   * the comparison on the sub-attribute, relative to the value filter's attribute.
+   */
+  private parseTrailingSubAttribute(): Filter {
+    const text = this.text;
+    const subStart = this.pos + 1;
+    const subEnd = scanWhile(text, subStart, isPathChar);
+    const name = text.slice(subStart, subEnd);
+    if (!isAttrName(name)) {
+      throw this.fail(
+        `expected a sub-attribute name after '].' at position ${subStart}, found ${describeAt(text, subStart)}`,
+      );
+    }
+    this.pos = subEnd;
+    return this.parseAttrExp({ name, span: spanOf(subStart, subEnd) }, skipWhitespace(text, subEnd));
   }
 
   private parseAttrExp(path: AttrPath, opStart: number): Filter {

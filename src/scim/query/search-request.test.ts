@@ -1,6 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { SchemaUrn } from '../schema/schema-types.js';
-import { parseQueryParameters, parseSearchRequest } from './search-request.js';
+import {
+  parseProjectionParameters,
+  parseQueryParameters,
+  parseSearchRequest,
+  SEARCH_BODY_TOLERANCE,
+} from './search-request.js';
 
 describe('parseSearchRequest (RFC 7644 §3.4.3)', () => {
   it('parses the RFC example body', () => {
@@ -90,6 +95,53 @@ describe('parseQueryParameters', () => {
       expect.objectContaining({ scimType: 'invalidValue' }),
     );
     expect(() => parseQueryParameters({ count: 'ten' })).toThrow(
+      expect.objectContaining({ scimType: 'invalidValue' }),
+    );
+  });
+});
+
+describe('parseSearchRequest tolerances (SEARCH_BODY_TOLERANCE)', () => {
+  it('accepts what the strict reading refuses, each flag on its own', () => {
+    expect(parseSearchRequest({ filter: 'x' }, { allowMissingSchemas: true })).toEqual({ filter: 'x' });
+    expect(
+      parseSearchRequest(
+        { schemas: [SchemaUrn.searchRequest], count: ' 10 ', startIndex: '-2', attributes: 'userName, emails' },
+        { allowQueryForms: true },
+      ),
+    ).toEqual({
+      count: 10,
+      startIndex: -2,
+      attributes: [
+        { text: 'userName', name: 'userName' },
+        { text: 'emails', name: 'emails' },
+      ],
+    });
+    expect(parseSearchRequest({ schemas: [SchemaUrn.searchRequest], limit: 3 }, { ignoreUnknownMembers: true })).toEqual(
+      {},
+    );
+  });
+
+  it('still refuses a wrong schemas list, non-integers and oversized numbers', () => {
+    for (const body of [
+      { schemas: ['urn:other'] },
+      { count: 'ten' },
+      { count: 1.5 },
+      { startIndex: 2 ** 60 },
+      { attributes: 3 },
+    ]) {
+      expect(() => parseSearchRequest(body, SEARCH_BODY_TOLERANCE)).toThrow(
+        expect.objectContaining({ status: 400, scimType: 'invalidSyntax' }),
+      );
+    }
+  });
+});
+
+describe('parseProjectionParameters', () => {
+  it('reads only attributes and excludedAttributes', () => {
+    expect(
+      parseProjectionParameters({ ExcludedAttributes: 'members', count: 'x', sortOrder: 'up', filter: ['a', 'b'] }),
+    ).toEqual({ excludedAttributes: [{ text: 'members', name: 'members' }] });
+    expect(() => parseProjectionParameters({ attributes: ['a', 'b'] })).toThrow(
       expect.objectContaining({ scimType: 'invalidValue' }),
     );
   });

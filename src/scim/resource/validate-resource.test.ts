@@ -114,6 +114,33 @@ describe('validateResource: names and schemas', () => {
     expect(e.detail).toContain('schemas[1]');
   });
 
+  it('ignores an unregistered schema URN that carries no attributes (Entra ID group creation)', () => {
+    const adscim = 'http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group';
+    expect(
+      validateResource(
+        registry,
+        'Group',
+        { schemas: [SchemaUrn.group, adscim], displayName: 'Group1DisplayName' },
+        'create',
+      ),
+    ).toEqual({ displayName: 'Group1DisplayName' });
+    // Attributes under an unknown URN are still unknown attributes.
+    const withData = errorOf(() =>
+      validateResource(
+        registry,
+        'User',
+        { schemas: [SchemaUrn.user, 'urn:example:unknown'], userName: 'x', 'urn:example:unknown': { a: 1 } },
+        'create',
+      ),
+    );
+    expect(withData.scimType).toBe('invalidValue');
+    expect(withData.detail).toContain('urn:example:unknown: unknown attribute');
+    // The core schema must still be listed.
+    expect(
+      errorOf(() => validateResource(registry, 'Group', { schemas: [adscim], displayName: 'g' }, 'create')).detail,
+    ).toContain('schemas: must include');
+  });
+
   it.each([
     ['missing schemas', { userName: 'x' }, 'schemas: required'],
     ['schemas without core', { schemas: [ENT], userName: 'x' }, 'schemas: must include'],

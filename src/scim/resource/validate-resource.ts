@@ -13,6 +13,12 @@
  *   such as "mobile" on emails or custom labels, and rejecting them would break provisioning.
  * - `schemas` must list the core schema and only schemas of this resource type; an extension whose
  *   attributes are present but whose URN is missing from `schemas` is accepted (clients forget it).
+ * - Tolerance: a `schemas` entry naming a schema the registry does not know at all, and carrying no
+ *   attributes, is ignored. Microsoft Entra ID's documented group creation lists
+ *   `http://schemas.microsoft.com/2006/11/ResourceManagement/ADSCIM/2.0/Group` next to the core
+ *   Group schema with nothing under it; such an entry says nothing the server could act on. A
+ *   registered schema of another resource type is still refused, and attributes under an unknown
+ *   URN still fail as unknown attributes (before `schemas` is checked).
  * - Attributes may be sent as URN-prefixed flat keys (`urn:...:enterprise:2.0:User:employeeNumber`
  *   or `...:User:manager.value`), as Entra ID does; they are nested under their URN.
  * - On replace, an immutable attribute that is already set may not change (RFC 7644 §3.5.1); if the
@@ -77,7 +83,7 @@ export function validateResource(
     throw ScimError.invalidValue(`${key}: unknown attribute of resource type ${type.definition.name}`);
   }
 
-  checkSchemas(type, schemasSeen, schemasValue);
+  checkSchemas(registry, type, schemasSeen, schemasValue);
   checkRequired(type, out);
   if (mode === 'replace' && existing) checkImmutable(type, out, existing);
   return out;
@@ -279,7 +285,12 @@ function typeProblem(def: AttributeDefinition, value: JsonValue): string | undef
   }
 }
 
-function checkSchemas(type: CompiledResourceType, seen: boolean, value: JsonValue | undefined): void {
+function checkSchemas(
+  registry: SchemaRegistry,
+  type: CompiledResourceType,
+  seen: boolean,
+  value: JsonValue | undefined,
+): void {
   const core = type.core.urn;
   if (!seen || value === null) throw ScimError.invalidValue(`schemas: required, must include ${core}`);
   if (!Array.isArray(value)) throw ScimError.invalidValue('schemas: expected array of strings');
@@ -289,6 +300,9 @@ function checkSchemas(type: CompiledResourceType, seen: boolean, value: JsonValu
     if (typeof urn !== 'string') throw ScimError.invalidValue(`schemas[${i}]: expected string`);
     const schema = type.resolver.schema(urn);
     if (!schema) {
+      // The unknown-URN tolerance (see the header): every attribute key was checked above, so an
+      // unregistered URN here carries no attributes.
+      if (registry.schema(urn) === undefined) continue;
       throw ScimError.invalidValue(
         `schemas[${i}]: ${urn} is not a schema of resource type ${type.definition.name}`,
       );
