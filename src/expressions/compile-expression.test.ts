@@ -244,6 +244,54 @@ describe('compileExpression', () => {
     );
   });
 
+  it('passes signals from lazy and flow built-ins through the eager built-ins around them', () => {
+    const run = (source: string, attributes: SourceAttributes): ExprValue => {
+      const result = compileExpression(source);
+      if (!result.ok) throw new Error(result.diagnostics.map((d) => d.message).join('; '));
+      return result.expression.evaluate(attributes, ctx);
+    };
+    const cases: [string, SourceAttributes, ExprValue][] = [
+      ['ToLower(IIF([a]="x", IgnoreAttributeFlow, [a]))', { a: 'x' }, FlowSignal.ignoreAttribute],
+      ['ToLower(IIF([a]="x", IgnoreAttributeFlow, [a]))', { a: 'Y' }, 'y'],
+      ['Join(" ", IgnoreFlowIfNullOrEmpty([a]), "b")', { a: '' }, FlowSignal.ignoreAttribute],
+      ['Join(" ", IgnoreFlowIfNullOrEmpty([a]), "b")', { a: 'c' }, 'c b'],
+      ['Left(Switch([a], "d", "k", IgnoreObjectFlow), 1)', { a: 'k' }, FlowSignal.ignoreObject],
+      ['Left(Switch([a], "d", "k", IgnoreObjectFlow), 1)', { a: 'z' }, 'd'],
+      ['ToUpper(Coalesce([a], IgnoreAttributeFlow))', {}, FlowSignal.ignoreAttribute],
+      [
+        'Replace(ToUpper(Coalesce([a], IgnoreAttributeFlow)), "A", , , "b", , )',
+        {},
+        FlowSignal.ignoreAttribute,
+      ],
+      ['StripSpaces(IIF([a] = IgnoreObjectFlow, "x", "y"))', { a: 'q' }, FlowSignal.ignoreObject],
+      ['ToLower(Join(" ", [a], [b]))', { a: 'A', b: 'B' }, 'a b'],
+    ];
+    for (const [source, attributes, expected] of cases) {
+      expect(run(source, attributes), source).toBe(expected);
+    }
+  });
+
+  it('gives a lazy function thunks of its own evaluation, also when re-entered', () => {
+    const own: { expression?: CompiledExpression } = {};
+    let depth = 0;
+    const again: FunctionSpec = {
+      name: 'Again',
+      summary: 'evaluates its own expression once more, on other attributes, between its thunks',
+      params: [{ name: 'x', kind: 'any' }],
+      callLazy: ([x]) => {
+        const before = String(x?.());
+        const inner = depth++ === 0 ? String(own.expression?.evaluate({ a: 'inner' }, ctx)) : '';
+        depth--;
+        return `${before}/${String(x?.())}/${inner}`;
+      },
+    };
+    const functions = new Map([['again', again]]);
+    const expression = compile('Again([a])', functions);
+    own.expression = expression;
+    expect(expression.evaluate({ a: 'outer' }, ctx)).toBe('outer/outer/inner/inner/');
+    expect(expression.evaluate({ a: 'next' }, ctx)).toBe('next/next/inner/inner/');
+  });
+
   it('evaluates an asynchronous expression only through evaluateAsync', async () => {
     const { functions } = library();
     const expr = compile('Unique(Join("", [first], [last]), Join(".", [first], [last]))', functions);

@@ -146,10 +146,15 @@ export function scanExpression(source: string): ScanResult {
       const invalid = !isExactLiteral(raw, value);
       if (invalid) {
         diagnostics.push(
-          makeDiagnostic(source, DiagnosticCode.invalidNumber, `Number ${raw} cannot be represented exactly`, {
-            start,
-            end: pos,
-          }),
+          makeDiagnostic(
+            source,
+            DiagnosticCode.invalidNumber,
+            `Number ${raw} cannot be represented exactly`,
+            {
+              start,
+              end: pos,
+            },
+          ),
         );
       }
       tokens.push({ kind: 'number', value: invalid ? 0 : value, raw, invalid, span: { start, end: pos } });

@@ -16,8 +16,10 @@ export class FlowSignal {
   static readonly ignoreObject = new FlowSignal('object');
 }
 
+/** Whether a value is IgnoreAttributeFlow or IgnoreObjectFlow. */
 export function isFlowSignal(value: unknown): value is FlowSignal {
-  return value instanceof FlowSignal;
+  // The typeof test first: most values are strings, and it is cheaper than instanceof on them.
+  return typeof value === 'object' && value instanceof FlowSignal;
 }
 
 /** Attribute values an expression reads: `[givenName]` looks up `givenName` case-insensitively. */

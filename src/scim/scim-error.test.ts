@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isScimError, SCIM_ERROR_SCHEMA, ScimError, ScimType } from './scim-error.js';
+import { buildErrorBody, isScimError, SCIM_ERROR_SCHEMA, ScimError, ScimType } from './scim-error.js';
 
 describe('ScimError factories', () => {
   it.each<[string, () => ScimError, number, string | undefined]>([
@@ -54,6 +54,17 @@ describe('ScimError factories', () => {
   it('isScimError rejects other errors and values', () => {
     for (const value of [new Error('x'), { status: 400 }, null, 'ScimError'])
       expect(isScimError(value)).toBe(false);
+  });
+});
+
+describe('buildErrorBody', () => {
+  it('builds the §3.12 body for statuses outside the ScimError catalogue', () => {
+    expect(buildErrorBody(405, 'method not allowed')).toStrictEqual({
+      schemas: [SCIM_ERROR_SCHEMA],
+      status: '405',
+      detail: 'method not allowed',
+    });
+    expect(buildErrorBody(400, 'bad', 'invalidPath')).toStrictEqual(ScimError.invalidPath('bad').toBody());
   });
 });
 

@@ -109,11 +109,19 @@ export class ScimError extends Error {
 
   /** The RFC 7644 §3.12 JSON body. */
   toBody(): ScimErrorBody {
-    const body: ScimErrorBody = { schemas: [SCIM_ERROR_SCHEMA], status: String(this.status) };
-    if (this.scimType !== undefined) body.scimType = this.scimType;
-    body.detail = this.detail;
-    return body;
+    return buildErrorBody(this.status, this.detail, this.scimType);
   }
+}
+
+/**
+ * The RFC 7644 §3.12 body for any HTTP status, `status` written as a string. For errors outside the
+ * SCIM catalogue (a server's 405 or 415, a bulk operation's 424); a ScimError uses toBody().
+ */
+export function buildErrorBody(status: number, detail: string, scimType?: ScimType): ScimErrorBody {
+  const body: ScimErrorBody = { schemas: [SCIM_ERROR_SCHEMA], status: String(status) };
+  if (scimType !== undefined) body.scimType = scimType;
+  body.detail = detail;
+  return body;
 }
 
 /** Narrowing helper for catch blocks. */

@@ -104,7 +104,7 @@ function asScimError(error: unknown, operation: BulkOperation, logError: BulkErr
     return error;
   }
   logError(error, operation);
-  return new ScimError({ status: 500 }, 'internal server error');
+  return ScimError.internal('internal server error');
 }
 
 /**

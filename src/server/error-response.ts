@@ -8,7 +8,7 @@
  * 4xx are logged at info: they are the client's problem, not an incident.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
-import { isScimError, SCIM_ERROR_SCHEMA, type ScimErrorBody, type ScimType } from '../scim/scim-error.js';
+import { buildErrorBody, isScimError, type ScimErrorBody, type ScimType } from '../scim/scim-error.js';
 import { SCIM_CONTENT_TYPE } from './scim-media.js';
 
 /** A response-ready error: status, optional scimType, detail and extra headers. */
@@ -21,10 +21,7 @@ export interface ErrorResponse {
 
 /** Builds the RFC 7644 §3.12 body (status is a string there). */
 export function errorBody(response: ErrorResponse): ScimErrorBody {
-  const body: ScimErrorBody = { schemas: [SCIM_ERROR_SCHEMA], status: String(response.status) };
-  if (response.scimType !== undefined) body.scimType = response.scimType;
-  body.detail = response.detail;
-  return body;
+  return buildErrorBody(response.status, response.detail, response.scimType);
 }
 
 /** Headers an error may carry onto the wire (WWW-Authenticate on 401). */

@@ -37,7 +37,9 @@ describe('list request parameters', () => {
 
   it("reads Entra ID's sub-attribute after a value filter as a condition inside it", () => {
     const r = listRequestFromQuery({ filter: 'emails[type eq "work"].value eq "a@b.c"' }, limits);
-    expect(printFilter(r.filter!)).toBe(printFilter(parseFilter('emails[type eq "work" and value eq "a@b.c"]')));
+    expect(printFilter(r.filter!)).toBe(
+      printFilter(parseFilter('emails[type eq "work" and value eq "a@b.c"]')),
+    );
   });
 
   it('treats a blank filter or sortBy as absent and rejects a bad sortBy', () => {
@@ -50,7 +52,10 @@ describe('list request parameters', () => {
   });
 
   it('reads a SearchRequest body with numbers and attribute arrays', () => {
-    const r = listRequestFromBody({ schemas: [SEARCH], attributes: ['userName', 'emails'], count: 10 }, limits);
+    const r = listRequestFromBody(
+      { schemas: [SEARCH], attributes: ['userName', 'emails'], count: 10 },
+      limits,
+    );
     expect(r.count).toBe(10);
     expect(r.attributes?.map((a) => a.name)).toEqual(['userName', 'emails']);
     expect(() => listRequestFromBody({ schemas: ['urn:other'] }, limits)).toThrow(

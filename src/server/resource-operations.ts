@@ -24,12 +24,12 @@ export interface ResourceContext {
   readonly registry: SchemaRegistry;
 }
 
-function writeOptions(ifMatch: EtagCondition | undefined): WriteOptions {
-  if (ifMatch === undefined || ifMatch.kind === 'any') return {};
-  if (ifMatch.versions.length === 0) {
-    throw ScimError.preconditionFailed('If-Match: the entity tag does not match the current version');
-  }
-  const version = ifMatch.versions.length === 1 ? ifMatch.versions[0] : undefined;
+/**
+ * Store write options for an If-Match condition. `current` is the stored version; it is needed only
+ * for a list of several tags, to pick the one the store must check.
+ */
+function writeOptions(ifMatch: EtagCondition | undefined, current?: number): WriteOptions {
+  const version = ifMatchVersion(ifMatch, current);
   return version === undefined ? {} : { ifMatchVersion: version };
 }
 
@@ -42,8 +42,7 @@ async function resolveWriteOptions(
 ): Promise<WriteOptions> {
   if (ifMatch?.kind === 'versions' && ifMatch.versions.length > 1) {
     const current = await requireResource(ctx, kind, id, { includeMembers: false, includeGroups: false });
-    const version = ifMatchVersion(ifMatch, current.version);
-    return version === undefined ? {} : { ifMatchVersion: version };
+    return writeOptions(ifMatch, current.version);
   }
   return writeOptions(ifMatch);
 }
@@ -80,11 +79,7 @@ export async function replaceResource(
 ): Promise<StoredResource> {
   const existing = await requireResource(ctx, kind, id, { includeMembers: false, includeGroups: false });
   const attributes = validateResource(ctx.registry, kind, body, 'replace', existing.attributes);
-  const options =
-    ifMatch?.kind === 'versions' && ifMatch.versions.length > 1
-      ? { ifMatchVersion: ifMatchVersion(ifMatch, existing.version)! }
-      : writeOptions(ifMatch);
-  return ctx.store.replace(kind, id, attributes, options);
+  return ctx.store.replace(kind, id, attributes, writeOptions(ifMatch, existing.version));
 }
 
 /**

@@ -3,8 +3,8 @@
  * Every single-resource response carries a weak ETag and honours attributes / excludedAttributes,
  * PATCH included (Entra ID sends `excludedAttributes=members` on group PATCHes).
  */
-import type { FastifyInstance } from 'fastify';
-import type { ResourceKind } from '../directory/directory-store.js';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ResourceKind, StoredResource } from '../directory/directory-store.js';
 import { compileProjection, type Projection } from '../scim/query/project-resource.js';
 import { buildListResponse } from '../scim/query/list-response.js';
 import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
@@ -68,6 +68,20 @@ export function registerResourceRoutes(
 ): void {
   const { registry } = ctx;
 
+  /** Sends `stored` shaped as the request asked, with its ETag, and its Location when created. */
+  const answer = (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    status: 200 | 201,
+    stored: StoredResource,
+    projection: ProjectionRequest,
+  ): FastifyReply => {
+    const baseUrl = scimBaseUrl(request, options);
+    const body = representResource(registry, baseUrl, stored, projectionFor(registry, kind, projection));
+    const location = status === 201 ? resourceLocation(registry, baseUrl, stored) : undefined;
+    return sendResource(reply, status, stored, body, location);
+  };
+
   app.get(endpoint, async (request, reply) => {
     const list = listRequestFromQuery(request.query, options);
     return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
@@ -87,34 +101,20 @@ export function registerResourceRoutes(
       // RFC 7644 §3.14 / RFC 9110 §15.4.5: unchanged, no body.
       return reply.code(304).header('etag', etagOf(stored)).send();
     }
-    const body = representResource(
-      registry,
-      scimBaseUrl(request, options),
-      stored,
-      projectionFor(registry, kind, projection),
-    );
-    return sendResource(reply, 200, stored, body);
+    return answer(request, reply, 200, stored, projection);
   });
 
   app.post(endpoint, async (request, reply) => {
     const projection = projectionFromQuery(request.query);
     const stored = await createResource(ctx, kind, request.body);
-    const baseUrl = scimBaseUrl(request, options);
-    const body = representResource(registry, baseUrl, stored, projectionFor(registry, kind, projection));
-    return sendResource(reply, 201, stored, body, resourceLocation(registry, baseUrl, stored));
+    return answer(request, reply, 201, stored, projection);
   });
 
   app.put<IdParams>(`${endpoint}/:id`, async (request, reply) => {
     const projection = projectionFromQuery(request.query);
     const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
     const stored = await replaceResource(ctx, kind, request.params.id, request.body, ifMatch);
-    const body = representResource(
-      registry,
-      scimBaseUrl(request, options),
-      stored,
-      projectionFor(registry, kind, projection),
-    );
-    return sendResource(reply, 200, stored, body);
+    return answer(request, reply, 200, stored, projection);
   });
 
   app.patch<IdParams>(`${endpoint}/:id`, async (request, reply) => {
@@ -129,13 +129,7 @@ export function registerResourceRoutes(
       readOptionsFor(projection),
     );
     // RFC 7644 §3.5.2 allows 204; 200 with the resource is what Entra ID and Okta expect.
-    const body = representResource(
-      registry,
-      scimBaseUrl(request, options),
-      stored,
-      projectionFor(registry, kind, projection),
-    );
-    return sendResource(reply, 200, stored, body);
+    return answer(request, reply, 200, stored, projection);
   });
 
   app.delete<IdParams>(`${endpoint}/:id`, async (request, reply) => {

@@ -63,6 +63,10 @@ describe.each(BACKENDS)('authentication (%s)', (backend) => {
     });
     expect(post.status).toBe(401);
     expect((await s.store.list('User', { startIndex: 1, count: 10 })).totalResults).toBe(0);
+    // A method the path does not support is reported only to an authenticated client.
+    const unsupported = await send(`${s.base}/Users/x`, { method: 'POST' });
+    expect(unsupported.status).toBe(401);
+    expect(unsupported.headers.get('allow')).toBeNull();
   });
 
   it('the scheme name is case-insensitive (RFC 7235)', async () => {

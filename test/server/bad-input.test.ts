@@ -256,7 +256,14 @@ const CASES: readonly Case[] = [
     allow: 'GET, HEAD, PUT, PATCH, DELETE',
   },
   { name: 'DELETE on a collection', method: 'DELETE', path: '/Users', status: 405, allow: 'GET, HEAD, POST' },
-  { name: 'PATCH on a collection', method: 'PATCH', path: '/Groups', body: '{}', status: 405, allow: 'GET, HEAD, POST' },
+  {
+    name: 'PATCH on a collection',
+    method: 'PATCH',
+    path: '/Groups',
+    body: '{}',
+    status: 405,
+    allow: 'GET, HEAD, POST',
+  },
   { name: 'GET /Bulk', method: 'GET', path: '/Bulk', status: 405, allow: 'POST' },
   {
     name: 'PUT /Bulk with an unsupported media type: the method is reported first',

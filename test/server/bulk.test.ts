@@ -184,7 +184,9 @@ describe.each(BACKENDS)('Bulk (%s)', (backend) => {
     for (const op of ops) {
       expect(op.response.status).toBe('409');
       expect(op.response.scimType).toBeUndefined();
-      expect(op.response.detail).toContain('circular bulkId references: bulkId:ga (Operations[0]) -> bulkId:gb');
+      expect(op.response.detail).toContain(
+        'circular bulkId references: bulkId:ga (Operations[0]) -> bulkId:gb',
+      );
     }
     const left = await s.request('GET', `/Groups?filter=${encodeURIComponent('displayName sw "cycle-"')}`);
     expect(left.body.totalResults).toBe(0);
@@ -209,7 +211,10 @@ describe.each(BACKENDS)('Bulk (%s)', (backend) => {
     expect(ops[0].response.scimType).toBe('uniqueness');
     expect(ops[1].response.scimType).toBeUndefined();
     expect(ops[1].response.detail).toContain('bulkId:dup could not be resolved because Operations[0] failed');
-    const group = await s.request('GET', `/Groups?filter=${encodeURIComponent('displayName eq "needs-dup"')}`);
+    const group = await s.request(
+      'GET',
+      `/Groups?filter=${encodeURIComponent('displayName eq "needs-dup"')}`,
+    );
     expect(group.body.totalResults).toBe(0);
   });
 });

@@ -57,6 +57,9 @@ function readName(text: string, pos: number, names: readonly string[]): [number,
   return [best, end];
 }
 
+/** Ticks per unit of an n-digit fraction: a table, because Math.pow costs more than the whole field. */
+const TICK_SCALE = [10_000_000, 1_000_000, 100_000, 10_000, 1_000, 100, 10, 1];
+
 const SHORT_MONTHS = MONTHS.map((m) => m.slice(0, 3));
 const SHORT_DAYS = DAYS.map((d) => d.slice(0, 3));
 
@@ -171,7 +174,7 @@ export function parseWithFormat(tokens: readonly DateFormatToken[], text: string
       case 'F': {
         value = readDigits(text, pos, token.letter === 'f' ? n : 0, n);
         end = digitsEnd;
-        if (end >= 0) ticks = value * 10 ** (7 - (end - pos));
+        if (end >= 0) ticks = value * TICK_SCALE[end - pos]!;
         break;
       }
       case 't': {

@@ -12,6 +12,7 @@ import {
   parseDateText,
 } from './date-values.js';
 import { DateFormatError, cachedTokens, formatFields, formatTokens } from './format-date-time.js';
+import type { DateFormatToken } from './format-date-time.js';
 import { parseWithFormat } from './date-format-parser.js';
 import { resolveZone, wallToUtc } from './time-zones.js';
 
@@ -270,6 +271,11 @@ function formatProblem(format: ExprValue | undefined): string | null {
   }
 }
 
+let lastInFormat: string | undefined;
+let lastInTokens: DateFormatToken[] = [];
+let lastOutFormat: string | undefined;
+let lastOutTokens: DateFormatToken[] = [];
+
 /**
  * FormatDateTime(source, dateTimeStyles, inputFormat, outputFormat, inputTimeZone, outputTimeZone):
  * parses source with a .NET custom format and prints it with another. A source carrying an offset
@@ -318,8 +324,17 @@ export const formatDateTime = defineEager(
     let parsed;
     let outTokens;
     try {
-      parsed = parseWithFormat(cachedTokens(inFormat), text);
-      outTokens = cachedTokens(outFormat);
+      // A mapping passes the same two formats on every call: remember them past the cache lookup.
+      if (inFormat !== lastInFormat) {
+        lastInTokens = cachedTokens(inFormat);
+        lastInFormat = inFormat;
+      }
+      if (outFormat !== lastOutFormat) {
+        lastOutTokens = cachedTokens(outFormat);
+        lastOutFormat = outFormat;
+      }
+      parsed = parseWithFormat(lastInTokens, text);
+      outTokens = lastOutTokens;
     } catch (error) {
       if (error instanceof DateFormatError) throw new ExpressionRuntimeError('FormatDateTime', error.message);
       throw error;

@@ -125,6 +125,7 @@ const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : Str
 function pad(n: number, width: number): string {
   // Two-digit fields (months, days, hours...) are the bulk: a table lookup, no string building.
   if (width === 2 && n >= 0 && n < 100) return TWO_DIGITS[n]!;
+  if (width === 4 && n >= 1000 && n < 10_000) return String(n);
   return String(n).padStart(width, '0');
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { call } from './test-helper.js';
 
 describe('Append', () => {
@@ -75,6 +76,21 @@ describe('Left and Mid', () => {
     expect(call('Left', [null, 3])).toBe('');
     expect(call('Left', ['Jo', 5])).toBe('Jo');
     expect(call('Left', ['😀😀x', 2])).toBe('😀😀');
+  });
+  it('counts characters, not UTF-16 units, wherever surrogate pairs appear', () => {
+    const unit = fc.constantFrom('a', 'b', ' ', 'é', '😀', '𝒳');
+    fc.assert(
+      fc.property(fc.array(unit, { maxLength: 8 }), fc.nat(9), fc.nat(9), (chars, start, length) => {
+        const text = chars.join('');
+        expect(call('Left', [text, length])).toBe(chars.slice(0, length).join(''));
+        const expected =
+          length === 0 ? '' : chars.slice(Math.max(1, start) - 1, Math.max(1, start) - 1 + length);
+        expect(call('Mid', [text, start, length])).toBe(
+          typeof expected === 'string' ? expected : expected.join(''),
+        );
+      }),
+      { numRuns: 300 },
+    );
   });
   it('Mid takes a 1-based start and clamps the length', () => {
     expect(call('Mid', ['John', 1, 3])).toBe('Joh');

@@ -33,7 +33,12 @@ describe('compileSearchRequest', () => {
     );
     expect(fromBody).toEqual(fromUrl);
     expect(printFilter(fromUrl.filter!)).toBe('userName sw "a"');
-    expect(fromUrl).toMatchObject({ sortBy: 'name.familyName', sortOrder: 'descending', startIndex: 3, count: 20 });
+    expect(fromUrl).toMatchObject({
+      sortBy: 'name.familyName',
+      sortOrder: 'descending',
+      startIndex: 3,
+      count: 20,
+    });
   });
 
   it('clamps paging (RFC 7644 §3.4.2.4) and drops blank or empty parameters', () => {
@@ -52,7 +57,8 @@ describe('compileSearchRequest', () => {
       expect.objectContaining({ scimType: 'invalidFilter' }),
     );
     expect(
-      compileSearchRequest({ filter: 'externalId eq jyoung' }, { paging, filter: { allowBareValues: true } }).filter,
+      compileSearchRequest({ filter: 'externalId eq jyoung' }, { paging, filter: { allowBareValues: true } })
+        .filter,
     ).toMatchObject({ kind: 'compare', value: 'jyoung' });
     expect(() => compileSearchRequest({ sortBy: 'name..x' }, { paging })).toThrow(
       expect.objectContaining({ scimType: 'invalidPath' }),

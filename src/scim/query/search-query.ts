@@ -40,7 +40,8 @@ export function compileSearchRequest(request: SearchRequest, options: SearchQuer
     request.filter !== undefined && request.filter.trim().length > 0
       ? parseFilter(request.filter, options.filter)
       : undefined;
-  const sortBy = request.sortBy !== undefined && request.sortBy.trim().length > 0 ? request.sortBy : undefined;
+  const sortBy =
+    request.sortBy !== undefined && request.sortBy.trim().length > 0 ? request.sortBy : undefined;
   if (sortBy !== undefined) parseAttrPath(sortBy);
   const { startIndex, count } = parsePaging(request, options.paging);
   return {

@@ -105,7 +105,12 @@ describe('parseSearchRequest tolerances (SEARCH_BODY_TOLERANCE)', () => {
     expect(parseSearchRequest({ filter: 'x' }, { allowMissingSchemas: true })).toEqual({ filter: 'x' });
     expect(
       parseSearchRequest(
-        { schemas: [SchemaUrn.searchRequest], count: ' 10 ', startIndex: '-2', attributes: 'userName, emails' },
+        {
+          schemas: [SchemaUrn.searchRequest],
+          count: ' 10 ',
+          startIndex: '-2',
+          attributes: 'userName, emails',
+        },
         { allowQueryForms: true },
       ),
     ).toEqual({
@@ -116,9 +121,9 @@ describe('parseSearchRequest tolerances (SEARCH_BODY_TOLERANCE)', () => {
         { text: 'emails', name: 'emails' },
       ],
     });
-    expect(parseSearchRequest({ schemas: [SchemaUrn.searchRequest], limit: 3 }, { ignoreUnknownMembers: true })).toEqual(
-      {},
-    );
+    expect(
+      parseSearchRequest({ schemas: [SchemaUrn.searchRequest], limit: 3 }, { ignoreUnknownMembers: true }),
+    ).toEqual({});
   });
 
   it('still refuses a wrong schemas list, non-integers and oversized numbers', () => {
@@ -139,7 +144,12 @@ describe('parseSearchRequest tolerances (SEARCH_BODY_TOLERANCE)', () => {
 describe('parseProjectionParameters', () => {
   it('reads only attributes and excludedAttributes', () => {
     expect(
-      parseProjectionParameters({ ExcludedAttributes: 'members', count: 'x', sortOrder: 'up', filter: ['a', 'b'] }),
+      parseProjectionParameters({
+        ExcludedAttributes: 'members',
+        count: 'x',
+        sortOrder: 'up',
+        filter: ['a', 'b'],
+      }),
     ).toEqual({ excludedAttributes: [{ text: 'members', name: 'members' }] });
     expect(() => parseProjectionParameters({ attributes: ['a', 'b'] })).toThrow(
       expect.objectContaining({ scimType: 'invalidValue' }),

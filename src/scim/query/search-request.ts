@@ -124,7 +124,8 @@ export function parseSearchRequest(body: unknown, tolerance: SearchBodyTolerance
         throw ScimError.invalidSyntax(`${rawKey}: not a SearchRequest attribute`);
     }
   }
-  if (!hasSchema && !(tolerance.allowMissingSchemas && !schemasSeen)) throw ScimError.invalidSyntax(`schemas: must include ${SchemaUrn.searchRequest}`);
+  if (!hasSchema && !(tolerance.allowMissingSchemas && !schemasSeen))
+    throw ScimError.invalidSyntax(`schemas: must include ${SchemaUrn.searchRequest}`);
   return out;
 }
 

@@ -137,7 +137,8 @@ describe('validateResource: names and schemas', () => {
     expect(withData.detail).toContain('urn:example:unknown: unknown attribute');
     // The core schema must still be listed.
     expect(
-      errorOf(() => validateResource(registry, 'Group', { schemas: [adscim], displayName: 'g' }, 'create')).detail,
+      errorOf(() => validateResource(registry, 'Group', { schemas: [adscim], displayName: 'g' }, 'create'))
+        .detail,
     ).toContain('schemas: must include');
   });
 
