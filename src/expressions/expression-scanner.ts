@@ -149,7 +149,7 @@ export function scanExpression(source: string): ScanResult {
           makeDiagnostic(
             source,
             DiagnosticCode.invalidNumber,
-            `Number ${raw} cannot be represented exactly`,
+            `Number ${raw} cannot be represented exactly; write it as a string ("${raw}") to keep every digit`,
             {
               start,
               end: pos,

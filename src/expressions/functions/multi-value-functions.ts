@@ -58,9 +58,26 @@ export const join = defineEager(
     params: [p('separator', 'string'), p('source', 'any', { variadic: true })],
   },
   (args) => {
-    const state = { out: '', any: false, sep: toStr(args[0]) ?? '' };
-    for (let i = 1; i < args.length; i++) joinInto(state, args[i]);
-    return state.out;
+    const sep = toStr(args[0]) ?? '';
+    // Single strings (the usual `Join(" ", [givenName], [surname])`) are joined in place; any other
+    // value goes through joinInto, which flattens and renders it.
+    let out = '';
+    let any = false;
+    for (let i = 1; i < args.length; i++) {
+      const value = args[i];
+      if (typeof value === 'string') {
+        if (value !== '') {
+          out = any ? out + sep + value : value;
+          any = true;
+        }
+      } else if (value !== null && value !== undefined) {
+        const state = { out, any, sep };
+        joinInto(state, value);
+        out = state.out;
+        any = state.any;
+      }
+    }
+    return out;
   },
 );
 
