@@ -5,7 +5,11 @@ import { register as registerServe } from './commands/serve-command.js';
 import { register as registerTokens } from './commands/tokens-command.js';
 
 /** Each command lives in its own file under cli/commands and registers itself on the program. */
-const commandModules: ReadonlyArray<(program: Command) => void> = [registerExpr, registerServe, registerTokens];
+const commandModules: ReadonlyArray<(program: Command) => void> = [
+  registerExpr,
+  registerServe,
+  registerTokens,
+];
 
 function packageVersion(): string {
   const url = new URL('../../package.json', import.meta.url);

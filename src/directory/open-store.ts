@@ -11,6 +11,8 @@ import { startPgChangeListener } from './pg-change-listener.js';
 import { IN_MEMORY_SORT_CAP } from './resource-list.js';
 import { runMigrations } from './run-migrations.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
+import { cachingSqliteDatabase } from './sqlite-statement-cache.js';
+import { SqliteWriteBatcher } from './sqlite-write-batcher.js';
 import type { ResolverSource, StoreShared } from './store-context.js';
 import { announce } from './store-context.js';
 
@@ -32,7 +34,16 @@ export interface OpenStoreOptions {
   readonly inMemorySortCap?: number;
   /** PostgreSQL: LISTEN for other processes' changes (default true). */
   readonly listen?: boolean;
+  /**
+   * SQLite durability (WAL mode either way). `'full'` (default) syncs the WAL on every commit, so
+   * an acknowledged write survives a power loss; `'normal'` syncs only at checkpoints: a commit
+   * survives a process crash but the last few may be lost on power loss, for faster writes.
+   */
+  readonly sqliteSynchronous?: SqliteSynchronous;
 }
+
+/** SQLite `PRAGMA synchronous` values the store accepts (see OpenStoreOptions.sqliteSynchronous). */
+export type SqliteSynchronous = 'normal' | 'full';
 
 /** Lower-case only: the name is quoted when created but unquoted (so folded) in search_path. */
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -64,8 +75,8 @@ function sharedState(
 /**
  * Opens a migrated, ready store on SQLite or PostgreSQL.
  *
- * SQLite runs in WAL mode with synchronous=NORMAL (commits survive a process crash; a power loss
- * can drop the last few), foreign keys on and a busy timeout for other processes (the CLI's token
+ * SQLite runs in WAL mode with synchronous=FULL by default (every acknowledged commit is on disk;
+ * `sqliteSynchronous: 'normal'` trades power-loss durability for speed), foreign keys on and a busy timeout for other processes (the CLI's token
  * commands) writing at the same time. `case_sensitive_like` makes LIKE match caseExact attributes
  * correctly: case-insensitive attributes are stored folded, so they never rely on LIKE's folding.
  */
@@ -74,9 +85,15 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
     throw new Error('openStore: give exactly one of sqliteFile and postgresUrl');
   }
   if (options.sqliteFile !== undefined) {
+    const synchronous = options.sqliteSynchronous ?? 'full';
+    if (synchronous !== 'normal' && synchronous !== 'full') {
+      throw new Error(
+        `openStore: sqliteSynchronous must be 'normal' or 'full', got ${JSON.stringify(synchronous)}`,
+      );
+    }
     const database = new Database(options.sqliteFile);
     database.pragma('journal_mode = WAL');
-    database.pragma('synchronous = NORMAL');
+    database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     database.pragma('case_sensitive_like = ON');
@@ -84,10 +101,11 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
     database.pragma('cache_size = -65536');
     const log = logger(options.onQuery);
     const root = new Kysely<DirectoryDatabase>({
-      dialect: new SqliteDialect({ database }),
+      dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }),
       ...(log ? { log } : {}),
     });
     const shared = sharedState(root, sqliteAdapter, options);
+    shared.batcher = new SqliteWriteBatcher(shared);
     await runMigrations(root, sqliteAdapter);
     return new SqlDirectoryStore(shared);
   }

@@ -12,7 +12,7 @@ import type { DialectAdapter } from './dialect-adapter.js';
 import type { ListQuery, ListResult, ResourceKind, StoredResource } from './directory-store.js';
 import { filterToSql, SQL_TRUE } from './filter-to-sql.js';
 import type { ResourceRow } from './resource-rows.js';
-import { loadGroupsOf, loadMembers, materialise, rowToResource } from './resource-rows.js';
+import { loadGroupsOfMany, loadMembers, materialise, rowToResource } from './resource-rows.js';
 import { resourceComparator } from './sort-resources.js';
 
 /** Rows fetched per keyset page when filtering or sorting in memory. */
@@ -132,15 +132,20 @@ export async function listResources(
           batch.filter((r) => r.resource_type === 'Group').map((r) => r.id),
         )
       : undefined;
+    const groups = plan.needsGroups
+      ? await loadGroupsOfMany(
+          db,
+          dialect,
+          batch.filter((r) => r.resource_type === 'User').map((r) => r.id),
+        )
+      : undefined;
     const out: { row: ResourceRow; view: JsonObject }[] = [];
     for (const row of batch) {
       const extra: JsonObject = {};
       const groupMembers = members?.get(row.id);
       if (groupMembers && groupMembers.length > 0) extra.members = groupMembers;
-      if (plan.needsGroups && row.resource_type === 'User') {
-        const groups = await loadGroupsOf(db, dialect, row.id);
-        if (groups.length > 0) extra.groups = groups;
-      }
+      const userGroups = groups?.get(row.id);
+      if (userGroups && userGroups.length > 0) extra.groups = userGroups;
       const view = evaluationView(rowToResource(row, dialect, extra));
       if (predicate(view)) out.push({ row, view });
     }

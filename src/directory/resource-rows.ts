@@ -66,35 +66,51 @@ export async function loadMembers(
 }
 
 /**
- * A user's `groups` (RFC 7643 §4.1.2): groups it is a direct member of, plus groups reached through
- * nested groups, marked "indirect". The recursive query follows group_members upwards; UNION
- * (not UNION ALL) makes it terminate on membership cycles.
+ * Users' `groups` (RFC 7643 §4.1.2) for a whole page in one query per IN_LIST_CHUNK ids: groups
+ * each user is a direct member of, plus groups reached through nested groups, marked "indirect".
+ * The recursive query follows group_members upwards from every id at once, carrying the id it
+ * started from; UNION (not UNION ALL) makes it terminate on membership cycles.
  */
+export async function loadGroupsOfMany(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  memberIds: readonly string[],
+): Promise<Map<string, JsonObject[]>> {
+  const result = new Map<string, JsonObject[]>();
+  const displayExpr =
+    dialect.name === 'postgres'
+      ? sql.raw(`g.attributes->>'displayName'`)
+      : sql.raw(`json_extract(g.attributes, '$.displayName')`);
+  for (const ids of chunk(memberIds, IN_LIST_CHUNK)) {
+    const rows = await sql<{ root: string; group_id: string; depth: number | string; display: string | null }>`
+      WITH RECURSIVE ancestry (root, group_id, depth) AS (
+        SELECT member_id, group_id, 0 FROM group_members WHERE member_id IN (${sql.join(ids)})
+        UNION
+        SELECT a.root, gm.group_id, 1 FROM group_members gm JOIN ancestry a ON gm.member_id = a.group_id
+      )
+      SELECT a.root, a.group_id, MIN(a.depth) AS depth, ${displayExpr} AS display
+      FROM ancestry a JOIN resources g ON g.id = a.group_id
+      GROUP BY a.root, a.group_id, ${displayExpr}
+      ORDER BY a.root, a.group_id`.execute(db);
+    for (const row of rows.rows) {
+      const value: JsonObject = { value: row.group_id };
+      if (typeof row.display === 'string') value.display = row.display;
+      value.type = Number(row.depth) === 0 ? 'direct' : 'indirect';
+      const list = result.get(row.root);
+      if (list) list.push(value);
+      else result.set(row.root, [value]);
+    }
+  }
+  return result;
+}
+
+/** One user's `groups`; see loadGroupsOfMany. */
 export async function loadGroupsOf(
   db: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
   memberId: string,
 ): Promise<JsonObject[]> {
-  const displayExpr =
-    dialect.name === 'postgres'
-      ? sql.raw(`g.attributes->>'displayName'`)
-      : sql.raw(`json_extract(g.attributes, '$.displayName')`);
-  const rows = await sql<{ group_id: string; depth: number | string; display: string | null }>`
-    WITH RECURSIVE ancestry (group_id, depth) AS (
-      SELECT group_id, 0 FROM group_members WHERE member_id = ${memberId}
-      UNION
-      SELECT gm.group_id, 1 FROM group_members gm JOIN ancestry a ON gm.member_id = a.group_id
-    )
-    SELECT a.group_id, MIN(a.depth) AS depth, ${displayExpr} AS display
-    FROM ancestry a JOIN resources g ON g.id = a.group_id
-    GROUP BY a.group_id, ${displayExpr}
-    ORDER BY a.group_id`.execute(db);
-  return rows.rows.map((row) => {
-    const value: JsonObject = { value: row.group_id };
-    if (typeof row.display === 'string') value.display = row.display;
-    value.type = Number(row.depth) === 0 ? 'direct' : 'indirect';
-    return value;
-  });
+  return (await loadGroupsOfMany(db, dialect, [memberId])).get(memberId) ?? [];
 }
 
 /** Attaches members / groups to rows as asked, and converts them. */
@@ -108,16 +124,17 @@ export async function materialise(
   const includeGroups = options?.includeGroups ?? true;
   const groupIds = includeMembers ? rows.filter((r) => r.resource_type === 'Group').map((r) => r.id) : [];
   const members = groupIds.length > 0 ? await loadMembers(db, groupIds) : new Map<string, JsonObject[]>();
+  const userIds = includeGroups ? rows.filter((r) => r.resource_type === 'User').map((r) => r.id) : [];
+  const groups =
+    userIds.length > 0 ? await loadGroupsOfMany(db, dialect, userIds) : new Map<string, JsonObject[]>();
   const resources: StoredResource[] = [];
   for (const row of rows) {
     const extra: JsonObject = {};
     const groupMembers = members.get(row.id);
     // An empty list is unassigned (RFC 7643 §2.5): omitted like any other absent attribute.
     if (groupMembers && groupMembers.length > 0) extra.members = groupMembers as JsonValue[];
-    if (row.resource_type === 'User' && includeGroups) {
-      const groups = await loadGroupsOf(db, dialect, row.id);
-      if (groups.length > 0) extra.groups = groups;
-    }
+    const userGroups = groups.get(row.id);
+    if (userGroups && userGroups.length > 0) extra.groups = userGroups;
     resources.push(rowToResource(row, dialect, extra));
   }
   return resources;

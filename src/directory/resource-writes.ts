@@ -1,6 +1,7 @@
 import { newResourceId } from './resource-id.js';
 import type { Kysely } from 'kysely';
 import type { JsonObject } from '../shared/json.js';
+import { isJsonObject } from '../shared/json.js';
 import { ScimError } from '../scim/scim-error.js';
 import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
@@ -175,6 +176,26 @@ export function createResources(
 }
 
 /**
+ * Whether a user's email rows differ between the stored row and `attributes`. Most updates
+ * (displayName, active) leave emails alone; rewriting their rows would cost two statements each.
+ */
+function emailsChanged(dialect: DialectAdapter, row: ResourceRow, attributes: JsonObject): boolean {
+  const before = dialect.readJson(row.attributes);
+  const previous = extractEmails(row.resource_type, isJsonObject(before) ? before : {});
+  const next = extractEmails(row.resource_type, attributes);
+  if (previous.length !== next.length) return true;
+  return previous.some((email, i) => {
+    const other = next[i]!;
+    return (
+      email.position !== other.position ||
+      email.value !== other.value ||
+      email.type !== other.type ||
+      email.is_primary !== other.is_primary
+    );
+  });
+}
+
+/**
  * Writes new attributes for a locked row: version + 1, lastModified now, indexed columns and
  * email rows refreshed. Returns the updated row.
  */
@@ -197,7 +218,7 @@ export async function writeAttributes(
   } catch (error) {
     mapUniqueViolation(error, dialect, type, attributes);
   }
-  if (type === 'User') {
+  if (type === 'User' && emailsChanged(dialect, row, attributes)) {
     await trx.deleteFrom('resource_emails').where('resource_id', '=', row.id).execute();
     const emails = emailRows(type, row.id, attributes);
     for (const rows of chunk(emails, RESOURCE_INSERT_BATCH)) {

@@ -34,6 +34,8 @@ export interface StoreShared {
   readonly inMemorySortCap: number;
   /** Called when the store closes (LISTEN connection, pools). */
   readonly closers: (() => Promise<void>)[];
+  /** SQLite: group commit for writes outside `transaction(work)` (see sqlite-write-batcher.ts). */
+  batcher?: { submit<T>(work: (trx: Kysely<DirectoryDatabase>, changes: PendingChange[]) => Promise<T>): Promise<T> };
 }
 
 /** One scope of work: the root database or an open outer transaction (Bulk). */
@@ -91,6 +93,7 @@ export async function runWrite<T>(
       throw error;
     }
   }
+  if (shared.batcher) return shared.batcher.submit(work);
   let lastSeq = 0;
   const result = await shared.root.transaction().execute(async (trx) => {
     const changes: PendingChange[] = [];

@@ -33,13 +33,27 @@ export function parseToken(token: string): ParsedToken | undefined {
   return { id: match[1]!, secret: match[2]! };
 }
 
-/** Constant-time check of a presented secret against a stored hash. */
-export function secretMatches(secret: string, storedHash: string): boolean {
-  const presented = Buffer.from(hashSecret(secret), 'hex');
-  const stored = Buffer.from(storedHash, 'hex');
+/** A stored hex hash as bytes, or undefined when it is not a SHA-256 digest (a corrupt record). */
+export function storedHashBytes(storedHash: string): Buffer | undefined {
+  const bytes = Buffer.from(storedHash, 'hex');
+  return bytes.length === 32 ? bytes : undefined;
+}
+
+/**
+ * Constant-time check of a presented secret against the bytes of a stored hash: one SHA-256 and
+ * one timingSafeEqual, no hex round trip (this runs on every authenticated request).
+ */
+export function secretMatchesBytes(secret: string, stored: Buffer): boolean {
+  const presented = createHash('sha256').update(secret, 'utf8').digest();
   // Both are SHA-256 digests; a length mismatch means a corrupt record, not a timing channel.
   if (presented.length !== stored.length) return false;
   return timingSafeEqual(presented, stored);
+}
+
+/** Constant-time check of a presented secret against a stored hash (hex). */
+export function secretMatches(secret: string, storedHash: string): boolean {
+  const stored = storedHashBytes(storedHash);
+  return stored !== undefined && secretMatchesBytes(secret, stored);
 }
 
 /** A freshly issued token: the full text is shown once and never stored. */

@@ -5,7 +5,7 @@
  */
 import type { FastifyRequest } from 'fastify';
 import type { ApiTokenRecord, DirectoryStore } from '../directory/directory-store.js';
-import { parseToken, secretMatches } from './api-token.js';
+import { parseToken, secretMatchesBytes, storedHashBytes } from './api-token.js';
 import { HttpError } from './error-response.js';
 
 export const AUTH_REALM = 'provisio';
@@ -36,11 +36,21 @@ export function isReadOnlyRequest(request: FastifyRequest): boolean {
  * is that a token revoked by another process (`provisio tokens revoke`) is refused within that
  * time rather than at once.
  */
+/** A token record as cached: its stored hash already decoded, so a request costs one hash and one compare. */
+interface CachedToken {
+  readonly record: ApiTokenRecord;
+  readonly hash: Buffer | undefined;
+  readonly until: number;
+}
+
+/** Bounds the token cache: a client cycling through made-up token ids must not grow it forever. */
+const MAX_CACHED_TOKENS = 1000;
+
 export class BearerAuthenticator {
   readonly #store: DirectoryStore;
   readonly #cacheMs: number;
   readonly #lastTouched = new Map<string, number>();
-  readonly #records = new Map<string, { record: ApiTokenRecord; until: number }>();
+  readonly #records = new Map<string, CachedToken>();
 
   constructor(store: DirectoryStore, options: { cacheMs?: number } = {}) {
     this.#store = store;
@@ -51,17 +61,21 @@ export class BearerAuthenticator {
     const parsed = parseToken(token);
     if (!parsed) return undefined;
     const now = Date.now();
-    let record = this.#records.get(parsed.id);
-    if (record === undefined || record.until <= now) {
+    let cached = this.#records.get(parsed.id);
+    if (cached === undefined || cached.until <= now) {
       const found = await this.#store.findToken(parsed.id);
       if (!found) {
         this.#records.delete(parsed.id);
         return undefined;
       }
-      record = { record: found, until: now + this.#cacheMs };
-      if (this.#cacheMs > 0) this.#records.set(parsed.id, record);
+      cached = { record: found, hash: storedHashBytes(found.secretHash), until: now + this.#cacheMs };
+      if (this.#cacheMs > 0) {
+        if (this.#records.size >= MAX_CACHED_TOKENS) this.#records.clear();
+        this.#records.set(parsed.id, cached);
+      }
     }
-    return secretMatches(parsed.secret, record.record.secretHash) ? record.record : undefined;
+    if (cached.hash === undefined) return undefined;
+    return secretMatchesBytes(parsed.secret, cached.hash) ? cached.record : undefined;
   }
 
   /** Resolves to the token record, or throws HttpError 401 / 403. */

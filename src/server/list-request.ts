@@ -60,13 +60,28 @@ function asQuery(query: unknown): QueryParameters {
   return (query ?? {}) as QueryParameters;
 }
 
+/** True when `selectors` name the attribute `name` (lower case) itself, not a sub-attribute. */
 function names(selectors: readonly AttributeSelector[] | undefined, name: string): boolean {
-  return selectors?.some((s) => s.name.toLowerCase() === name && s.subAttr === undefined) ?? false;
+  if (selectors === undefined) return false;
+  for (const s of selectors) if (s.subAttr === undefined && s.name.toLowerCase() === name) return true;
+  return false;
 }
 
+/** True when `selectors` name the attribute `name` (lower case) or one of its sub-attributes. */
 function selects(selectors: readonly AttributeSelector[] | undefined, name: string): boolean {
-  return selectors?.some((s) => s.name.toLowerCase() === name) ?? false;
+  if (selectors === undefined) return false;
+  for (const s of selectors) if (s.name.toLowerCase() === name) return true;
+  return false;
 }
+
+function wanted(projection: ProjectionRequest, name: string): boolean {
+  if (names(projection.excludedAttributes, name)) return false;
+  if (projection.attributes !== undefined) return selects(projection.attributes, name);
+  return true;
+}
+
+/** What the store loads when the request names no attributes: everything. */
+const READ_EVERYTHING: ReadOptions = Object.freeze({ includeMembers: true, includeGroups: true });
 
 /**
  * What the store needs to load: members and a user's groups are the expensive parts, so they are
@@ -74,22 +89,23 @@ function selects(selectors: readonly AttributeSelector[] | undefined, name: stri
  * `attributes` list that does not name them).
  */
 export function readOptionsFor(projection: ProjectionRequest): ReadOptions {
-  const wanted = (name: string): boolean => {
-    if (names(projection.excludedAttributes, name)) return false;
-    if (projection.attributes !== undefined) return selects(projection.attributes, name);
-    return true;
-  };
-  return { includeMembers: wanted('members'), includeGroups: wanted('groups') };
+  if (projection.attributes === undefined && projection.excludedAttributes === undefined) {
+    return READ_EVERYTHING;
+  }
+  return { includeMembers: wanted(projection, 'members'), includeGroups: wanted(projection, 'groups') };
 }
 
-/** The store query of a list request. */
+/** The store query of a list request (built by assignment: it runs on every list request). */
 export function toListQuery(request: SearchQuery): ListQuery {
-  return {
-    ...(request.filter ? { filter: request.filter } : {}),
-    ...(request.sortBy !== undefined ? { sortBy: request.sortBy } : {}),
-    ...(request.sortOrder ? { sortOrder: request.sortOrder } : {}),
+  const read = readOptionsFor(request);
+  const query: { -readonly [K in keyof ListQuery]: ListQuery[K] } = {
     startIndex: request.startIndex,
     count: request.count,
-    ...readOptionsFor(request),
+    includeMembers: read.includeMembers,
+    includeGroups: read.includeGroups,
   };
+  if (request.filter) query.filter = request.filter;
+  if (request.sortBy !== undefined) query.sortBy = request.sortBy;
+  if (request.sortOrder) query.sortOrder = request.sortOrder;
+  return query;
 }

@@ -11,10 +11,10 @@ import type {
   WriteOptions,
 } from '../directory/directory-store.js';
 import { parsePatchRequest } from '../scim/patch/parse-patch-request.js';
+import type { PatchOperation } from '../scim/patch/patch-types.js';
 import { validateResource } from '../scim/resource/validate-resource.js';
 import { ScimError } from '../scim/scim-error.js';
 import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
-import { SchemaUrn } from '../scim/schema/schema-types.js';
 import { isJsonObject } from '../shared/json.js';
 import { ifMatchVersion, type EtagCondition } from './etag-preconditions.js';
 
@@ -84,7 +84,7 @@ export async function replaceResource(
 
 /**
  * PATCH (RFC 7644 §3.5.2). The PatchOp message is checked here so that a malformed one is a 400
- * before the store is touched; the raw operations then go to the store, which applies them
+ * before the store is touched; the operations then go to the store, which applies them
  * all-or-nothing (member changes as row inserts and deletes).
  */
 export async function patchResource(
@@ -95,32 +95,54 @@ export async function patchResource(
   ifMatch: EtagCondition | undefined,
   read: ReadOptions,
 ): Promise<StoredResource> {
-  parsePatchRequest(body);
-  const operations = operationsOf(body);
+  const operations = storeOperations(body, parsePatchRequest(body));
   const options = await resolveWriteOptions(ctx, kind, id, ifMatch);
   return ctx.store.patch(kind, id, operations, { ...options, ...read });
 }
 
-/** The `Operations` array of a PatchOp body already accepted by parsePatchRequest. */
-function operationsOf(body: unknown): { op: string; path?: string; value?: unknown }[] {
-  if (!isJsonObject(body)) throw ScimError.invalidSyntax('PATCH body must be a JSON object');
-  const key = Object.keys(body).find((k) => k.toLowerCase() === 'operations');
-  const operations = key === undefined ? undefined : body[key];
-  if (!Array.isArray(operations)) {
-    throw ScimError.invalidSyntax(`PATCH body: "Operations" must be an array (${SchemaUrn.patchOp})`);
+/** The operation form the store takes: the op name, the path as written, the value. */
+type StoreOperation = { op: string; path?: string; value?: unknown };
+
+/**
+ * The store's operations from a body parsePatchRequest accepted: op names and values come from the
+ * parsed operations (no second validation pass); only each path is taken as written, since the
+ * store parses paths itself.
+ */
+function storeOperations(body: unknown, parsed: readonly PatchOperation[]): StoreOperation[] {
+  const raw = rawOperations(body);
+  const out: StoreOperation[] = new Array<StoreOperation>(parsed.length);
+  for (let i = 0; i < parsed.length; i++) {
+    const operation = parsed[i]!;
+    const entry: StoreOperation = { op: operation.op };
+    const path = rawPath(raw[i]);
+    if (path !== undefined) entry.path = path;
+    if (operation.value !== undefined) entry.value = operation.value;
+    out[i] = entry;
   }
-  return operations.map((operation) => {
-    if (!isJsonObject(operation))
-      throw ScimError.invalidSyntax('PATCH body: each operation must be an object');
-    const out: { op: string; path?: string; value?: unknown } = { op: '' };
-    for (const [k, v] of Object.entries(operation)) {
-      const lower = k.toLowerCase();
-      if (lower === 'op' && typeof v === 'string') out.op = v;
-      else if (lower === 'path' && typeof v === 'string') out.path = v;
-      else if (lower === 'value') out.value = v;
-    }
-    return out;
-  });
+  return out;
+}
+
+/** The `Operations` array of an accepted PatchOp body (its key matched case-insensitively). */
+function rawOperations(body: unknown): readonly unknown[] {
+  if (!isJsonObject(body)) return [];
+  let value: unknown = body.Operations;
+  if (!Object.hasOwn(body, 'Operations')) {
+    const key = Object.keys(body).find((k) => k.toLowerCase() === 'operations');
+    value = key === undefined ? undefined : body[key];
+  }
+  return Array.isArray(value) ? value : [];
+}
+
+/** The `path` member of one raw operation as written, when it is a string. */
+function rawPath(operation: unknown): string | undefined {
+  if (!isJsonObject(operation)) return undefined;
+  // The same member parsePatchRequest read: `path` itself, else the first case-insensitive match.
+  let value: unknown = operation.path;
+  if (!Object.hasOwn(operation, 'path')) {
+    const key = Object.keys(operation).find((k) => k.toLowerCase() === 'path');
+    value = key === undefined ? undefined : operation[key];
+  }
+  return typeof value === 'string' ? value : undefined;
 }
 
 /** DELETE (RFC 7644 §3.6). */

@@ -8,6 +8,7 @@ import type { ResourceKind, StoredResource } from '../directory/directory-store.
 import { compileProjection, type Projection } from '../scim/query/project-resource.js';
 import { buildListResponse } from '../scim/query/list-response.js';
 import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
+import type { AttributeSelector } from '../scim/query/attribute-list.js';
 import { conditionMatches, parseEtagCondition } from './etag-preconditions.js';
 import type { SearchQuery } from '../scim/query/search-query.js';
 import {
@@ -35,14 +36,43 @@ type IdParams = { Params: { id: string } };
 /** The resource kinds the store holds, in the order root searches return them. */
 export const RESOURCE_KINDS: readonly ResourceKind[] = ['User', 'Group'];
 
-/** The response projection of a request, or undefined when it asks for the default attributes. */
+/** Distinct attribute lists kept compiled per registry; real clients send a handful. */
+const MAX_CACHED_PROJECTIONS = 256;
+/** Keyed by the resolver, which the registry replaces when a resource type changes (attachExtension). */
+const projectionCache = new WeakMap<object, Map<string, Projection>>();
+
+function selectorKey(selectors: readonly AttributeSelector[] | undefined): string {
+  if (selectors === undefined) return '';
+  let key = '';
+  for (const s of selectors) key += `${s.text}\u0000`;
+  return key;
+}
+
+/**
+ * The response projection of a request, or undefined when it asks for the default attributes.
+ * Compiled once per distinct attribute list and resource type (Entra ID sends
+ * `excludedAttributes=members` on every group request), in a small bounded cache.
+ */
 export function projectionFor(
   registry: SchemaRegistry,
   kind: ResourceKind,
   request: ProjectionRequest,
 ): Projection | undefined {
   if (request.attributes === undefined && request.excludedAttributes === undefined) return undefined;
-  return compileProjection(registry.resolver(kind), request);
+  const resolver = registry.resolver(kind);
+  let cache = projectionCache.get(resolver);
+  if (cache === undefined) {
+    cache = new Map();
+    projectionCache.set(resolver, cache);
+  }
+  const key = `${selectorKey(request.attributes)}\u0001${selectorKey(request.excludedAttributes)}`;
+  let projection = cache.get(key);
+  if (projection === undefined) {
+    projection = compileProjection(resolver, request);
+    if (cache.size >= MAX_CACHED_PROJECTIONS) cache.clear();
+    cache.set(key, projection);
+  }
+  return projection;
 }
 
 /** Runs a list request against one resource type and builds the ListResponse. */

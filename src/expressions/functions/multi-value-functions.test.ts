@@ -32,6 +32,7 @@ describe('Join', () => {
   });
   it('flattens multi-valued sources', () => {
     expect(call('Join', [';', ['a', 'b'], 'c', [null, '', 'd']])).toBe('a;b;c;d');
+    expect(call('Join', ['x', [], 'a', ['b'], '', 1, 'c'])).toBe('axbx1xc');
   });
   it('renders numbers and booleans', () => {
     expect(call('Join', ['', 1000, '42'])).toBe('100042');

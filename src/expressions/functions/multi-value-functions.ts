@@ -71,7 +71,7 @@ export const join = defineEager(
           any = true;
         }
       } else if (value !== null && value !== undefined) {
-        const state = { out, any, sep };
+        const state: { out: string; any: boolean; sep: string } = { out, any, sep };
         joinInto(state, value);
         out = state.out;
         any = state.any;

@@ -1,0 +1,46 @@
+import type Database from 'better-sqlite3';
+import type { SqliteDatabase, SqliteStatement } from 'kysely';
+
+/** Prepared statements kept per database: the hot paths use a few dozen distinct SQL texts. */
+const STATEMENT_CACHE_SIZE = 256;
+
+/** Savepoint names are unique per write: caching them would only evict useful statements. */
+const UNCACHED = /^\s*(savepoint|release|rollback\s+to)\b/i;
+
+/**
+ * Wraps a better-sqlite3 database for kysely's SqliteDialect so that each distinct SQL text is
+ * prepared once. kysely's driver calls `prepare` on every execution, and SQLite's parse and plan
+ * cost about as much as running a primary-key lookup. Keeping the cache here, below kysely, keeps
+ * one query code path for both engines: the store builds queries the same way everywhere and only
+ * the SQLite connection reuses the prepared statement.
+ *
+ * Reuse is safe because kysely runs one statement at a time on the single connection and the store
+ * never streams (an iterating statement could not be run again until the iterator finishes).
+ * Least-recently-used eviction bounds the cache when filters produce many distinct SQL texts.
+ */
+export function cachingSqliteDatabase(database: Database.Database): SqliteDatabase {
+  const cache = new Map<string, SqliteStatement>();
+  return {
+    close: () => {
+      cache.clear();
+      database.close();
+    },
+    prepare(sql: string): SqliteStatement {
+      const hit = cache.get(sql);
+      if (hit) {
+        // Re-insert to mark it most recently used (Map keeps insertion order).
+        cache.delete(sql);
+        cache.set(sql, hit);
+        return hit;
+      }
+      const statement = database.prepare(sql) as unknown as SqliteStatement;
+      if (UNCACHED.test(sql)) return statement;
+      cache.set(sql, statement);
+      if (cache.size > STATEMENT_CACHE_SIZE) {
+        const oldest = cache.keys().next().value;
+        if (oldest !== undefined) cache.delete(oldest);
+      }
+      return statement;
+    },
+  };
+}
