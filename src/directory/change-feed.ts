@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { JsonObject } from '../shared/json.js';
 import { isJsonObject } from '../shared/json.js';
 import type { DirectoryDatabase } from './database-types.js';
-import type { DialectAdapter } from './dialect-adapter.js';
+import type { DialectAdapter, FeedRow } from './dialect-adapter.js';
 import type { ChangeEntry, ChangeKind, ChangePage, ResourceKind } from './directory-store.js';
 import type { PendingChange } from './store-context.js';
 
@@ -20,11 +20,9 @@ export async function appendChanges(
   changes: readonly PendingChange[],
 ): Promise<number> {
   if (changes.length === 0) return 0;
-  await dialect.lockFeed(trx);
   const at = dialect.time(new Date());
-  let lastSeq = 0;
-  for (let start = 0; start < changes.length; start += FEED_INSERT_BATCH) {
-    const rows = changes.slice(start, start + FEED_INSERT_BATCH).map((change) => ({
+  const toRows = (part: readonly PendingChange[]): FeedRow[] =>
+    part.map((change) => ({
       resource_type: change.resourceType,
       resource_id: change.resourceId,
       kind: change.kind,
@@ -32,6 +30,13 @@ export async function appendChanges(
       at,
       detail: change.detail === undefined ? null : dialect.json(change.detail),
     }));
+  if (dialect.appendFeedRows && changes.length <= FEED_INSERT_BATCH) {
+    return dialect.appendFeedRows(trx, toRows(changes));
+  }
+  await dialect.lockFeed(trx);
+  let lastSeq = 0;
+  for (let start = 0; start < changes.length; start += FEED_INSERT_BATCH) {
+    const rows = toRows(changes.slice(start, start + FEED_INSERT_BATCH));
     const inserted = await trx.insertInto('change_feed').values(rows).returning('seq').execute();
     for (const row of inserted) lastSeq = Math.max(lastSeq, dialect.readInt(row.seq));
   }

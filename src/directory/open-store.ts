@@ -93,7 +93,8 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
     }
     const database = new Database(options.sqliteFile);
     database.pragma('journal_mode = WAL');
-    database.pragma(`synchronous = ${synchronous === 'full' ? 'FULL' : 'NORMAL'}`);
+    if (synchronous === 'full') database.pragma('synchronous = FULL');
+    else database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
     database.pragma('busy_timeout = 5000');
     database.pragma('case_sensitive_like = ON');

@@ -82,7 +82,12 @@ export async function loadGroupsOfMany(
       ? sql.raw(`g.attributes->>'displayName'`)
       : sql.raw(`json_extract(g.attributes, '$.displayName')`);
   for (const ids of chunk(memberIds, IN_LIST_CHUNK)) {
-    const rows = await sql<{ root: string; group_id: string; depth: number | string; display: string | null }>`
+    const rows = await sql<{
+      root: string;
+      group_id: string;
+      depth: number | string;
+      display: string | null;
+    }>`
       WITH RECURSIVE ancestry (root, group_id, depth) AS (
         SELECT member_id, group_id, 0 FROM group_members WHERE member_id IN (${sql.join(ids)})
         UNION

@@ -40,12 +40,17 @@ export class SqliteWriteBatcher {
   submit<T>(work: (trx: Kysely<DirectoryDatabase>, changes: PendingChange[]) => Promise<T>): Promise<T> {
     return new Promise<T>((resolve, reject) => {
       this.#queue.push({ work, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.#draining) void this.#drain();
+      if (!this.#draining) {
+        this.#draining = true;
+        // better-sqlite3 runs synchronously: started at once, a write and its COMMIT would finish
+        // before the event loop delivered any other request, and every batch would hold one write.
+        // Waiting for the check phase lets the requests that arrived in this poll phase join.
+        setImmediate(() => void this.#drain());
+      }
     });
   }
 
   async #drain(): Promise<void> {
-    this.#draining = true;
     try {
       while (this.#queue.length > 0) await this.#runBatch();
     } finally {
@@ -57,9 +62,29 @@ export class SqliteWriteBatcher {
     const { root, dialect } = this.#shared;
     const succeeded: { write: QueuedWrite; value: unknown }[] = [];
     let lastSeq = 0;
+    let firstFailed = false;
+    let started = false;
     try {
       await root.transaction().execute(async (trx) => {
-        let taken = 0;
+        const runOne = async (write: QueuedWrite): Promise<void> => {
+          const changes: PendingChange[] = [];
+          const value = await write.work(trx, changes);
+          const seq = await appendChanges(trx, dialect, changes);
+          if (seq > lastSeq) lastSeq = seq;
+          succeeded.push({ write, value });
+        };
+        // The first write needs no savepoint: if it fails, the whole (so far empty) transaction
+        // rolls back. A lone write, the common case without contention, costs no extra statements.
+        started = true;
+        const first = this.#queue.shift()!;
+        try {
+          await runOne(first);
+        } catch (error) {
+          firstFailed = true;
+          first.reject(error);
+          throw error;
+        }
+        let taken = 1;
         // Writes submitted while this batch runs join it, up to the cap.
         while (this.#queue.length > 0 && taken < MAX_WRITES_PER_COMMIT) {
           const write = this.#queue.shift()!;
@@ -67,12 +92,8 @@ export class SqliteWriteBatcher {
           // One fixed name: writes in a batch run one after another, and the text stays cacheable.
           await sql.raw('SAVEPOINT provisio_batch').execute(trx);
           try {
-            const changes: PendingChange[] = [];
-            const value = await write.work(trx, changes);
-            const seq = await appendChanges(trx, dialect, changes);
+            await runOne(write);
             await sql.raw('RELEASE provisio_batch').execute(trx);
-            if (seq > lastSeq) lastSeq = seq;
-            succeeded.push({ write, value });
           } catch (error) {
             try {
               await sql.raw('ROLLBACK TO provisio_batch').execute(trx);
@@ -87,7 +108,14 @@ export class SqliteWriteBatcher {
         }
       });
     } catch (error) {
-      for (const { write } of succeeded) write.reject(error);
+      if (!started) {
+        // BEGIN itself failed (e.g. the store was closed): fail the oldest write rather than retry
+        // forever; the drain loop goes on with the rest.
+        this.#queue.shift()?.reject(error);
+        return;
+      }
+      // The first write's own failure was reported to it; nothing else had joined yet.
+      if (!firstFailed) for (const { write } of succeeded) write.reject(error);
       return;
     }
     if (lastSeq > 0) announce(this.#shared, lastSeq);

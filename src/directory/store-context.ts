@@ -35,7 +35,9 @@ export interface StoreShared {
   /** Called when the store closes (LISTEN connection, pools). */
   readonly closers: (() => Promise<void>)[];
   /** SQLite: group commit for writes outside `transaction(work)` (see sqlite-write-batcher.ts). */
-  batcher?: { submit<T>(work: (trx: Kysely<DirectoryDatabase>, changes: PendingChange[]) => Promise<T>): Promise<T> };
+  batcher?: {
+    submit<T>(work: (trx: Kysely<DirectoryDatabase>, changes: PendingChange[]) => Promise<T>): Promise<T>;
+  };
 }
 
 /** One scope of work: the root database or an open outer transaction (Bulk). */

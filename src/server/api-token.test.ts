@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { hashSecret, parseToken, secretMatches } from './api-token.js';
+import { hashSecret, parseToken, secretMatches, storedHashBytes } from './api-token.js';
 
 describe('api tokens', () => {
   it('parses only the pvs_<16 hex>_<43 base64url> form', () => {
@@ -22,7 +22,18 @@ describe('api tokens', () => {
     );
   });
 
+  it('hashes the secret as UTF-8 on both sides', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme', minLength: 1 }), (a) => {
+        expect(secretMatches(a, hashSecret(a))).toBe(true);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('a corrupt stored hash never matches', () => {
     expect(secretMatches('x', 'abcd')).toBe(false);
+    expect(storedHashBytes('abcd')).toBeUndefined();
+    expect(secretMatches('x', `${hashSecret('x').slice(0, 62)}zz`)).toBe(false);
   });
 });

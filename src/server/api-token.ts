@@ -8,7 +8,7 @@
  * on every request. The comparison is constant-time so that the response time does not reveal how
  * many leading bytes of a guessed hash matched.
  */
-import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { ApiTokenRecord, DirectoryStore, TokenScope } from '../directory/directory-store.js';
 
 /** Recognisable prefix, so secret scanners and humans can tell a Provisio token. */
@@ -44,7 +44,8 @@ export function storedHashBytes(storedHash: string): Buffer | undefined {
  * one timingSafeEqual, no hex round trip (this runs on every authenticated request).
  */
 export function secretMatchesBytes(secret: string, stored: Buffer): boolean {
-  const presented = createHash('sha256').update(secret, 'utf8').digest();
+  // crypto.hash (Node >= 20.12) skips the Hash object: half the cost of createHash for one string.
+  const presented = hash('sha256', secret, 'buffer');
   // Both are SHA-256 digests; a length mismatch means a corrupt record, not a timing channel.
   if (presented.length !== stored.length) return false;
   return timingSafeEqual(presented, stored);

@@ -2,7 +2,7 @@
  * The fastify application: SCIM 2.0 under /scim/v2, behind bearer tokens, and /healthz. Built
  * without listening, so tests, benchmarks and main.ts decide where it listens.
  */
-import fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import fastify, { LogController, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { DirectoryStore } from '../directory/directory-store.js';
 import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
 import { BearerAuthenticator } from './bearer-auth.js';
@@ -40,6 +40,7 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
         : false;
   const app = fastify({
     logger,
+    logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     bodyLimit: options.bodyLimit,
     // The resource ids we issue are UUIDs; a long path or id is a client error, not a lookup.
     routerOptions: { maxParamLength: 200 },

@@ -25,6 +25,12 @@ export interface ServerOptionsInput {
   readonly tokenCacheMs?: number;
   /** fastify / pino logger options; default: no logging. */
   readonly logger?: FastifyServerOptions['logger'];
+  /**
+   * With a logger: write fastify's two access lines per request ("incoming request", "request
+   * completed", at info). Default true, an access log of what identity providers send is worth its
+   * few microseconds; false keeps only warnings, errors and rejected requests.
+   */
+  readonly requestLogging?: boolean;
 }
 
 /** The defaulted, frozen options the server runs with. */
@@ -37,6 +43,7 @@ export interface ServerOptions {
   readonly authenticate: boolean;
   readonly tokenCacheMs: number;
   readonly logger: FastifyServerOptions['logger'];
+  readonly requestLogging: boolean;
 }
 
 /** The SCIM base path (RFC 7644 §3.13 versioned root). */
@@ -88,5 +95,6 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
     authenticate: input.authenticate ?? true,
     tokenCacheMs: input.tokenCacheMs === undefined ? 1000 : Math.max(0, Math.floor(input.tokenCacheMs)),
     logger: input.logger ?? false,
+    requestLogging: input.requestLogging ?? true,
   });
 }

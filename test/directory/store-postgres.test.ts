@@ -5,6 +5,7 @@ import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { directoryFilterSuite } from './filter-suite.js';
 import { postgresFactory, randomSchemaName, TEST_PG_URL } from './store-harness.js';
 import { directoryStoreSuite } from './store-suite.js';
+import { directoryWritePathSuite } from './write-path-suite.js';
 
 const url = TEST_PG_URL;
 
@@ -31,6 +32,7 @@ if (url !== undefined && url !== '') {
   describe('DirectoryStore on PostgreSQL', () => {
     directoryStoreSuite(postgresFactory(url));
     directoryFilterSuite(postgresFactory(url), 60);
+    directoryWritePathSuite(postgresFactory(url));
   });
 
   describe('PostgreSQL across processes', () => {

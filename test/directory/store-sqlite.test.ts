@@ -2,13 +2,16 @@ import { describe } from 'vitest';
 import { directoryFilterSuite } from './filter-suite.js';
 import { sqliteFileFactory, sqliteMemoryFactory } from './store-harness.js';
 import { directoryStoreSuite } from './store-suite.js';
+import { directoryWritePathSuite } from './write-path-suite.js';
 
 describe('DirectoryStore on SQLite (temp file)', () => {
   directoryStoreSuite(sqliteFileFactory());
   directoryFilterSuite(sqliteFileFactory(), 150);
+  directoryWritePathSuite(sqliteFileFactory());
 });
 
 describe("DirectoryStore on SQLite (':memory:')", () => {
   directoryStoreSuite(sqliteMemoryFactory());
   directoryFilterSuite(sqliteMemoryFactory(), 150);
+  directoryWritePathSuite(sqliteMemoryFactory());
 });

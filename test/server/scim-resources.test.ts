@@ -117,6 +117,30 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect(r.headers.get('etag')).toMatch(/^W\/"\d+"$/);
   });
 
+  it('PATCH reads PatchOp members case-insensitively (OPERATIONS, Op, Path, Value)', async () => {
+    const created = await s.request('POST', '/Users', user('patch.case@example.com'));
+    const id = created.body.id;
+    const r = await s.request('PATCH', `/Users/${id}`, {
+      Schemas: [PATCH_SCHEMA],
+      OPERATIONS: [
+        { Op: 'Replace', Path: 'displayName', Value: 'Cased' },
+        { OP: 'replace', PATH: 'active', VALUE: 'False' },
+        { op: 'Add', value: { title: 'No path' } },
+      ],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.displayName).toBe('Cased');
+    expect(r.body.active).toBe(false);
+    expect(r.body.title).toBe('No path');
+    const bad = await s.request('PATCH', `/Users/${id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', Path: 'displayName[', value: 'x' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.scimType).toBe('invalidPath');
+    expect((await s.request('GET', `/Users/${id}`)).body.displayName).toBe('Cased');
+  });
+
   it('DELETE gives 204, then 404; If-Match mismatch 412', async () => {
     const created = await s.request('POST', '/Users', user('delete.one@example.com'));
     const id = created.body.id;

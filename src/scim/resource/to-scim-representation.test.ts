@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SchemaRegistry } from '../schema/schema-registry.js';
 import { SchemaUrn } from '../schema/schema-types.js';
@@ -55,5 +56,25 @@ describe('toScimRepresentation', () => {
       'W/"x"',
       '"y"',
     ]);
+  });
+
+  it('formats every Date as its own ISO instant, also in runs of equal and alternating dates', () => {
+    const instant = fc.integer({ min: 0, max: 4_102_444_800_000 });
+    fc.assert(
+      fc.property(fc.array(fc.tuple(instant, fc.boolean()), { minLength: 1, maxLength: 20 }), (items) => {
+        for (const [ms, sameAsCreated] of items) {
+          const modified = sameAsCreated ? ms : ms + 1;
+          const out = toScimRepresentation(registry, 'Group', {
+            id: 'g',
+            attributes: { displayName: 'G' },
+            meta: { created: new Date(ms), lastModified: new Date(modified) },
+          });
+          const meta = out.meta as { created: string; lastModified: string };
+          expect(meta.created).toBe(new Date(ms).toISOString());
+          expect(meta.lastModified).toBe(new Date(modified).toISOString());
+        }
+      }),
+      { numRuns: 200 },
+    );
   });
 });

@@ -22,8 +22,23 @@ export interface StoredResource {
   };
 }
 
+/**
+ * The last Date formatted, by epoch milliseconds. `created` and `lastModified` are often the same
+ * instant, and resources created together (a bulk import, one batch) share it, so a list page of
+ * 100 users formats one or a few distinct instants instead of 200 (toISOString is a native call).
+ */
+let lastEpochMs = Number.NaN;
+let lastIso = '';
+
 function isoDate(value: string | Date): string {
-  return typeof value === 'string' ? value : value.toISOString();
+  if (typeof value === 'string') return value;
+  const ms = value.getTime();
+  if (ms === lastEpochMs) return lastIso;
+  // An invalid Date has NaN here, never equal, and toISOString throws as before.
+  const iso = value.toISOString();
+  lastEpochMs = ms;
+  lastIso = iso;
+  return iso;
 }
 
 /** `W/"v"` for a bare version; an already quoted entity tag is kept as it is. */

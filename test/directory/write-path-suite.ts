@@ -1,0 +1,153 @@
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/shared/json.js';
+import { parseFilter } from '../../src/scim/filter/filter-parser.js';
+import type { DirectoryStore } from '../../src/directory/directory-store.js';
+import type { StoreFactory, StoreHandle } from './store-harness.js';
+import { expectScimError, filterIds } from './store-suite.js';
+
+/**
+ * The hot write and read paths: statements per operation, page-wide `groups`, and concurrent
+ * writers sharing commits (SQLite group commit) without one failure affecting the others.
+ */
+export function directoryWritePathSuite(factory: StoreFactory): void {
+  let handle: StoreHandle;
+  let store: DirectoryStore;
+  beforeEach(async () => {
+    handle = await factory();
+    store = handle.store;
+  });
+  afterEach(async () => {
+    await handle.dispose();
+  });
+  afterAll(async () => {
+    await factory.finish?.();
+  });
+
+  describe('hot paths', () => {
+    it('computes groups for a whole list page in one statement, direct and indirect', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const users = await s.createMany(
+        'User',
+        Array.from({ length: 30 }, (_, i) => ({ userName: `page${String(i).padStart(2, '0')}` })),
+      );
+      const inner = await s.create('Group', {
+        displayName: 'Inner',
+        members: users.slice(0, 10).map((u) => ({ value: u.id })),
+      });
+      const outer = await s.create('Group', {
+        displayName: 'Outer',
+        members: [{ value: inner.id, type: 'Group' }, { value: users[20]!.id }],
+      });
+      // A membership cycle must not make the recursive query run forever.
+      await s.patch('Group', inner.id, [{ op: 'add', path: 'members', value: [{ value: outer.id }] }]);
+      statements.length = 0;
+      const page = await s.list('User', { startIndex: 1, count: 100 });
+      expect(page.totalResults).toBe(30);
+      expect(statements.length).toBeLessThanOrEqual(3);
+      const byId = new Map(
+        page.resources.map((r) => [r.id, r.attributes.groups as JsonObject[] | undefined]),
+      );
+      const sortGroups = (groups: JsonObject[] | undefined) =>
+        [...(groups ?? [])].sort((a, b) => String(a.value).localeCompare(String(b.value)));
+      for (const [i, u] of users.entries()) {
+        const expected: JsonObject[] =
+          i < 10
+            ? [
+                { value: inner.id, display: 'Inner', type: 'direct' },
+                { value: outer.id, display: 'Outer', type: 'indirect' },
+              ]
+            : i === 20
+              ? [
+                  { value: outer.id, display: 'Outer', type: 'direct' },
+                  { value: inner.id, display: 'Inner', type: 'indirect' },
+                ]
+              : [];
+        expect(sortGroups(byId.get(u.id))).toEqual(sortGroups(expected));
+        // The page agrees with a single read.
+        const single = await s.get('User', u.id);
+        expect(sortGroups(single?.attributes.groups as JsonObject[] | undefined)).toEqual(
+          sortGroups(expected),
+        );
+      }
+    });
+
+    it('leaves email rows alone when a PATCH does not change emails, and rewrites them when it does', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const u = await s.create('User', {
+        userName: 'mailer',
+        emails: [{ value: 'Mailer@Example.com', type: 'work', primary: true }],
+      });
+      statements.length = 0;
+      await s.patch('User', u.id, [{ op: 'replace', path: 'displayName', value: 'M' }], {
+        includeGroups: false,
+      });
+      await s.patch('User', u.id, [{ op: 'Replace', value: { active: 'False' } }], { includeGroups: false });
+      expect(statements.some((text) => text.includes('resource_emails'))).toBe(false);
+      expect(await filterIds(s, 'User', 'emails.value eq "mailer@example.com"')).toEqual([u.id]);
+      await s.patch('User', u.id, [
+        { op: 'replace', path: 'emails[type eq "work"].value', value: 'new@example.com' },
+      ]);
+      expect(await filterIds(s, 'User', 'emails.value eq "mailer@example.com"')).toEqual([]);
+      expect(await filterIds(s, 'User', 'emails.value eq "NEW@example.com"')).toEqual([u.id]);
+      await s.patch('User', u.id, [{ op: 'replace', path: 'emails[type eq "work"].primary', value: false }]);
+      expect(await filterIds(s, 'User', 'emails[primary eq true]')).toEqual([]);
+    });
+
+    it('answers a userName lookup with one indexed statement plus the groups statement', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const [target] = await s.createMany('User', [{ userName: 'Lookup' }, { userName: 'other' }]);
+      statements.length = 0;
+      const result = await s.list('User', {
+        filter: parseFilter('userName eq "LOOKUP"'),
+        startIndex: 1,
+        count: 100,
+      });
+      expect(result.resources.map((r) => r.id)).toEqual([target!.id]);
+      expect(statements).toHaveLength(2);
+      expect(statements.some((text) => /count\(/i.test(text))).toBe(false);
+    });
+  });
+
+  describe('concurrent writers', () => {
+    it('commits every acknowledged write and rejects only the failing one', async () => {
+      const writes = Array.from({ length: 40 }, (_, i) =>
+        // Every tenth body reuses an earlier userName (case-folded): 409 for that write only.
+        store.create('User', { userName: i % 10 === 9 ? `PAR${i - 1}` : `par${i}` }),
+      );
+      const results = await Promise.allSettled(writes);
+      const created = results.flatMap((r) => (r.status === 'fulfilled' ? [r.value] : []));
+      const failed = results.filter((r) => r.status === 'rejected');
+      expect(created).toHaveLength(36);
+      expect(failed).toHaveLength(4);
+      for (const failure of failed) {
+        await expectScimError(Promise.reject((failure as PromiseRejectedResult).reason), 409, 'uniqueness');
+      }
+      const listed = await store.list('User', { startIndex: 1, count: 100 });
+      expect(listed.resources.map((r) => r.id).sort()).toEqual(created.map((r) => r.id).sort());
+      const feed = await store.readChanges(0, 1000);
+      expect(feed.status === 'ok' && feed.entries.map((e) => e.resourceId).sort()).toEqual(
+        created.map((r) => r.id).sort(),
+      );
+      if (feed.status === 'ok') {
+        const seqs = feed.entries.map((e) => e.seq);
+        expect(seqs).toEqual([...seqs].sort((a, b) => a - b));
+      }
+    });
+
+    it('serialises parallel PATCHes of one user: every version is used once', async () => {
+      const u = await store.create('User', { userName: 'busy' });
+      const patched = await Promise.all(
+        Array.from({ length: 25 }, (_, i) =>
+          store.patch('User', u.id, [{ op: 'replace', path: 'displayName', value: `n${i}` }]),
+        ),
+      );
+      expect(patched.map((p) => p.version).sort((a, b) => a - b)).toEqual(
+        Array.from({ length: 25 }, (_, i) => i + 2),
+      );
+      expect((await store.get('User', u.id))?.version).toBe(26);
+    });
+  });
+}
