@@ -7,7 +7,7 @@ import { resolve, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { DirectoryStore } from './directory/directory-store.js';
-import { openStore } from './directory/open-store.js';
+import { openStore, type SqliteSynchronous } from './directory/open-store.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
 import type { ServerOptionsInput } from './server/server-options.js';
@@ -21,6 +21,8 @@ export interface StorageOptions {
   readonly dataDir?: string;
   /** `postgres://...`: use PostgreSQL instead of SQLite. */
   readonly databaseUrl?: string;
+  /** SQLite durability; default `full` (see src/directory/README.md). */
+  readonly sqliteSynchronous?: SqliteSynchronous;
   readonly registry?: SchemaRegistry;
 }
 
@@ -35,7 +37,11 @@ export async function openDirectory(options: StorageOptions): Promise<DirectoryS
   }
   const dataDir = resolve(options.dataDir ?? 'data');
   mkdirSync(dataDir, { recursive: true });
-  return openStore({ sqliteFile: join(dataDir, SQLITE_FILE_NAME), registry });
+  return openStore({
+    sqliteFile: join(dataDir, SQLITE_FILE_NAME),
+    registry,
+    ...(options.sqliteSynchronous !== undefined ? { sqliteSynchronous: options.sqliteSynchronous } : {}),
+  });
 }
 
 /** How to run the server. */

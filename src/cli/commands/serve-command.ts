@@ -15,6 +15,7 @@ interface ServeOptions {
   publicUrl?: string;
   bodyLimit?: number;
   logLevel: string;
+  requestLog: boolean;
 }
 
 function port(value: string): number {
@@ -43,7 +44,8 @@ export function register(program: Command): void {
       'external base URL for Location and meta.location (default: from the Host header)',
     )
     .option('--body-limit <bytes>', 'largest accepted request body (default 1048576)', bytes)
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info');
+    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
+    .option('--no-request-log', 'do not log one line per request received and answered');
   addStorageOptions(command).action(async (options: ServeOptions) => {
     const server = await runServer({
       ...storageOptionsFrom(options),
@@ -53,6 +55,7 @@ export function register(program: Command): void {
       server: {
         ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
         ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
+        requestLogging: options.requestLog,
       },
     });
     process.stderr.write(`provisio: SCIM server listening on ${server.url}/scim/v2\n`);
