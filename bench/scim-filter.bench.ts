@@ -10,6 +10,7 @@ import { Bench } from 'tinybench';
 import { filter as baselineCompile, parse as baselineParse } from 'scim2-parse-filter';
 import { compileFilter } from '../src/scim/filter/filter-compiler.js';
 import { parseFilter } from '../src/scim/filter/filter-parser.js';
+import { rfcEnterpriseUser } from '../src/scim/resource/rfc7643-examples.js';
 import { SchemaRegistry } from '../src/scim/schema/schema-registry.js';
 import type { JsonObject } from '../src/shared/json.js';
 
@@ -22,68 +23,8 @@ const COMPLEX =
 const NO_MATCH = 'userType eq "Intern" or emails[type eq "home" and value co "@example.net"] or title sw "Z"';
 
 /** A realistic User (RFC 7643 §8.2 shape, enterprise extension included). */
-const user: JsonObject = {
-  schemas: [
-    'urn:ietf:params:scim:schemas:core:2.0:User',
-    'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User',
-  ],
-  id: '2819c223-7f76-453a-919d-413861904646',
-  externalId: '701984',
-  userName: 'bjensen',
-  name: {
-    formatted: 'Ms. Barbara J Jensen, III',
-    familyName: 'Jensen',
-    givenName: 'Barbara',
-    middleName: 'Jane',
-    honorificPrefix: 'Ms.',
-    honorificSuffix: 'III',
-  },
-  displayName: 'Babs Jensen',
-  nickName: 'Babs',
-  profileUrl: 'https://login.example.com/bjensen',
-  emails: [
-    { value: 'bjensen@example.com', type: 'work', primary: true },
-    { value: 'babs@jensen.org', type: 'home' },
-  ],
-  addresses: [
-    {
-      type: 'work',
-      streetAddress: '100 Universal City Plaza',
-      locality: 'Hollywood',
-      region: 'CA',
-      postalCode: '91608',
-      country: 'USA',
-      formatted: '100 Universal City Plaza\nHollywood, CA 91608 USA',
-      primary: true,
-    },
-  ],
-  phoneNumbers: [
-    { value: '555-555-5555', type: 'work' },
-    { value: '555-555-4444', type: 'mobile' },
-  ],
-  userType: 'Employee',
-  title: 'Tour Guide',
-  preferredLanguage: 'en-US',
-  locale: 'en-US',
-  timezone: 'America/Los_Angeles',
-  active: true,
-  groups: [{ value: 'e9e30dba-f08f-4109-8486-d5c6a331660a', display: 'Tour Guides' }],
-  'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': {
-    employeeNumber: '701984',
-    costCenter: '4130',
-    organization: 'Universal Studios',
-    division: 'Theme Park',
-    department: 'Tour Operations',
-    manager: { value: '26118915-6090-4610-87e4-49d8ca9f808d', displayName: 'John Smith' },
-  },
-  meta: {
-    resourceType: 'User',
-    created: '2010-01-23T04:56:22Z',
-    lastModified: '2011-05-13T04:42:34Z',
-    version: 'W/"3694e05e9dff591"',
-    location: 'https://example.com/v2/Users/2819c223-7f76-453a-919d-413861904646',
-  },
-};
+/** The RFC 7643 §8.3 enterprise user, with the short userName the filters look for. */
+const user: JsonObject = { ...rfcEnterpriseUser, userName: 'bjensen' };
 
 const resolver = SchemaRegistry.withCoreSchemas().resolver('User');
 

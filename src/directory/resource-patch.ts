@@ -50,6 +50,16 @@ async function removeAllMembers(
     .where('group_id', '=', groupId)
     .returning(['member_id', 'member_type'])
     .execute();
+  recordRemovals(groupId, rows, changes);
+  return rows.length;
+}
+
+/** One `memberRemoved` feed entry per deleted membership row. */
+function recordRemovals(
+  groupId: string,
+  rows: readonly { member_id: string; member_type: string }[],
+  changes: PendingChange[],
+): void {
   for (const row of rows) {
     changes.push({
       resourceType: 'Group',
@@ -59,7 +69,6 @@ async function removeAllMembers(
       detail: { memberId: row.member_id, memberType: row.member_type },
     });
   }
-  return rows.length;
 }
 
 /**
@@ -92,15 +101,7 @@ async function applyMemberOperation(
       .where(condition)
       .returning(['member_id', 'member_type'])
       .execute();
-    for (const row of rows) {
-      changes.push({
-        resourceType: 'Group',
-        resourceId: groupId,
-        kind: 'memberRemoved',
-        attributes: ['members'],
-        detail: { memberId: row.member_id, memberType: row.member_type },
-      });
-    }
+    recordRemovals(groupId, rows, changes);
     if (operation.op === 'remove') return rows.length;
     const members = await resolveMembers(trx, groupId, parseMemberIds(operation.value, where));
     return rows.length + (await addMembers(trx, groupId, members, changes));

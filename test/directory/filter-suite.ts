@@ -1,11 +1,12 @@
 import fc from 'fast-check';
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/shared/json.js';
 import { compileFilter } from '../../src/scim/filter/filter-compiler.js';
 import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
 import type { DirectoryStore, StoredResource } from '../../src/directory/directory-store.js';
 import type { StoreFactory, StoreHandle } from './store-harness.js';
+import { useFreshStore } from './store-harness.js';
 import { expectScimError, filterIds } from './store-suite.js';
 
 const registry = SchemaRegistry.withCoreSchemas();
@@ -105,15 +106,9 @@ const filterArb: fc.Arbitrary<string> = fc.letrec<{ f: string }>((tie) => ({
 export function directoryFilterSuite(factory: StoreFactory, numRuns: number): void {
   let handle: StoreHandle;
   let store: DirectoryStore;
-  beforeEach(async () => {
-    handle = await factory();
-    store = handle.store;
-  });
-  afterEach(async () => {
-    await handle.dispose();
-  });
-  afterAll(async () => {
-    await factory.finish?.();
+  useFreshStore(factory, (fresh) => {
+    handle = fresh;
+    store = fresh.store;
   });
 
   describe('filters', () => {

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
+import { afterAll, afterEach, beforeEach } from 'vitest';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { openStore } from '../../src/directory/open-store.js';
 import type { OpenStoreOptions } from '../../src/directory/open-store.js';
@@ -133,3 +134,21 @@ export function postgresFactory(url: string): StoreFactory {
 
 /** The PostgreSQL URL for tests, from PROVISIO_TEST_PG_URL. */
 export const TEST_PG_URL = process.env.PROVISIO_TEST_PG_URL;
+
+/**
+ * Registers a suite's per-test lifecycle: a fresh database before each test (handed to `use`),
+ * disposed after it, and the factory released after the suite.
+ */
+export function useFreshStore(factory: StoreFactory, use: (handle: StoreHandle) => void): void {
+  let current: StoreHandle | undefined;
+  beforeEach(async () => {
+    current = await factory();
+    use(current);
+  });
+  afterEach(async () => {
+    await current?.dispose();
+  });
+  afterAll(async () => {
+    await factory.finish?.();
+  });
+}

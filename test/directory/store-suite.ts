@@ -1,9 +1,10 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/shared/json.js';
 import { isScimError } from '../../src/scim/scim-error.js';
 import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import type { DirectoryStore, StoredResource } from '../../src/directory/directory-store.js';
 import type { StoreFactory, StoreHandle } from './store-harness.js';
+import { useFreshStore } from './store-harness.js';
 
 /** Asserts that `promise` rejects with a ScimError of `status` (and `scimType`), returning its detail. */
 export async function expectScimError(
@@ -44,15 +45,9 @@ function user(userName: string, extra: JsonObject = {}): JsonObject {
 export function directoryStoreSuite(factory: StoreFactory): void {
   let handle: StoreHandle;
   let store: DirectoryStore;
-  beforeEach(async () => {
-    handle = await factory();
-    store = handle.store;
-  });
-  afterEach(async () => {
-    await handle.dispose();
-  });
-  afterAll(async () => {
-    await factory.finish?.();
+  useFreshStore(factory, (fresh) => {
+    handle = fresh;
+    store = fresh.store;
   });
 
   describe('CRUD', () => {

@@ -1,8 +1,9 @@
-import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/shared/json.js';
 import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import type { StoreFactory, StoreHandle } from './store-harness.js';
+import { useFreshStore } from './store-harness.js';
 import { expectScimError, filterIds } from './store-suite.js';
 
 /**
@@ -12,15 +13,9 @@ import { expectScimError, filterIds } from './store-suite.js';
 export function directoryWritePathSuite(factory: StoreFactory): void {
   let handle: StoreHandle;
   let store: DirectoryStore;
-  beforeEach(async () => {
-    handle = await factory();
-    store = handle.store;
-  });
-  afterEach(async () => {
-    await handle.dispose();
-  });
-  afterAll(async () => {
-    await factory.finish?.();
+  useFreshStore(factory, (fresh) => {
+    handle = fresh;
+    store = fresh.store;
   });
 
   describe('hot paths', () => {
