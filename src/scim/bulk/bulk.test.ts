@@ -7,6 +7,7 @@ import { BulkIdResolver } from './bulk-id-resolver.js';
 import { planBulkOperations } from './bulk-plan.js';
 import { parseBulkRequest, shouldStopBulk, type BulkOperation } from './bulk-request.js';
 import { buildBulkResponse, bulkErrorResult, type BulkOperationResult } from './bulk-response.js';
+import { errorOf } from '../../../test/support/scim-error-of.js';
 
 const limits = { maxOperations: 1000, maxPayloadSize: 1_048_576 };
 const bulk = (operations: unknown[], extra: JsonObject = {}): JsonObject => ({
@@ -14,16 +15,6 @@ const bulk = (operations: unknown[], extra: JsonObject = {}): JsonObject => ({
   ...extra,
   Operations: operations as JsonObject[],
 });
-
-function errorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 /** RFC 7644 §3.7.1 example request. */
 const rfcRequest = bulk(

@@ -4,6 +4,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AttributeDefinition, AttributeResolver, ResolvedAttribute } from '../schema/schema-types.js';
+import type { AttributeOptions } from '../schema/attribute-builders.js';
+import { defineAttribute } from '../schema/attribute-builders.js';
 import { isScimError } from '../scim-error.js';
 import type { JsonObject } from '../../shared/json.js';
 import { applyPatch } from './apply-patch.js';
@@ -14,19 +16,8 @@ const SCHEMA = 'urn:example:params:scim:schemas:core:2.0:Device';
 const attr = (
   name: string,
   type: AttributeDefinition['type'],
-  extra: Partial<AttributeDefinition> = {},
-): AttributeDefinition => ({
-  name,
-  type,
-  multiValued: false,
-  description: '',
-  required: false,
-  caseExact: false,
-  mutability: 'readWrite',
-  returned: 'default',
-  uniqueness: 'none',
-  ...extra,
-});
+  extra: AttributeOptions = {},
+): AttributeDefinition => defineAttribute(name, type, '', extra);
 
 const attributes: AttributeDefinition[] = [
   attr('name', 'string', { required: true }),

@@ -6,6 +6,7 @@ import { SchemaRegistry } from '../schema/schema-registry.js';
 import { SchemaUrn } from '../schema/schema-types.js';
 import { parseAttributeList } from './attribute-list.js';
 import { compileProjection, projectResource } from './project-resource.js';
+import { defineAttribute } from '../schema/attribute-builders.js';
 
 const registry = SchemaRegistry.withCoreSchemas();
 const users = registry.resolver('User');
@@ -131,28 +132,8 @@ describe('projectResource (RFC 7644 §3.4.2.5, §3.9)', () => {
       name: 'X',
       description: '',
       attributes: [
-        {
-          name: 'secretQuestion',
-          type: 'string',
-          multiValued: false,
-          description: '',
-          required: false,
-          caseExact: false,
-          mutability: 'readWrite',
-          returned: 'request',
-          uniqueness: 'none',
-        },
-        {
-          name: 'badge',
-          type: 'string',
-          multiValued: false,
-          description: '',
-          required: false,
-          caseExact: false,
-          mutability: 'readWrite',
-          returned: 'default',
-          uniqueness: 'none',
-        },
+        defineAttribute('secretQuestion', 'string', '', { returned: 'request' }),
+        defineAttribute('badge', 'string', ''),
       ],
     });
     custom.attachExtension('User', EXT);

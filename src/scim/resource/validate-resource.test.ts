@@ -6,22 +6,14 @@ import { SchemaRegistry } from '../schema/schema-registry.js';
 import { SchemaUrn } from '../schema/schema-types.js';
 import { rfcEnterpriseUser, rfcFullUser, rfcGroup } from './rfc7643-examples.js';
 import { validateResource } from './validate-resource.js';
+import { defineAttribute } from '../schema/attribute-builders.js';
+import { errorOf } from '../../../test/support/scim-error-of.js';
 
 const registry = SchemaRegistry.withCoreSchemas();
 const ENT = SchemaUrn.enterpriseUser;
 
 function user(attributes: JsonObject, schemas: string[] = [SchemaUrn.user]): JsonObject {
   return { schemas, userName: 'bjensen', ...attributes };
-}
-
-function errorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
 }
 
 function strip(resource: JsonObject, ...keys: string[]): JsonObject {
@@ -282,39 +274,9 @@ describe('validateResource: characteristics', () => {
       name: 'X',
       description: '',
       attributes: [
-        {
-          name: 'hired',
-          type: 'dateTime',
-          multiValued: false,
-          description: '',
-          required: false,
-          caseExact: false,
-          mutability: 'readWrite',
-          returned: 'default',
-          uniqueness: 'none',
-        },
-        {
-          name: 'level',
-          type: 'integer',
-          multiValued: false,
-          description: '',
-          required: false,
-          caseExact: false,
-          mutability: 'readWrite',
-          returned: 'default',
-          uniqueness: 'none',
-        },
-        {
-          name: 'score',
-          type: 'decimal',
-          multiValued: false,
-          description: '',
-          required: false,
-          caseExact: false,
-          mutability: 'readWrite',
-          returned: 'default',
-          uniqueness: 'none',
-        },
+        defineAttribute('hired', 'dateTime', ''),
+        defineAttribute('level', 'integer', ''),
+        defineAttribute('score', 'decimal', ''),
       ],
     });
     custom.attachExtension('User', 'urn:example:ext:1.0:User');
@@ -336,19 +298,7 @@ describe('validateResource: characteristics', () => {
       id: 'urn:example:ext:1.0:User',
       name: 'X',
       description: '',
-      attributes: [
-        {
-          name: 'badge',
-          type: 'string',
-          multiValued: false,
-          description: '',
-          required: false,
-          caseExact: true,
-          mutability: 'immutable',
-          returned: 'default',
-          uniqueness: 'none',
-        },
-      ],
+      attributes: [defineAttribute('badge', 'string', '', { caseExact: true, mutability: 'immutable' })],
     });
     custom.attachExtension('User', 'urn:example:ext:1.0:User');
     const EXT = 'urn:example:ext:1.0:User';

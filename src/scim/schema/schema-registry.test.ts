@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ScimError } from '../scim-error.js';
 import { SchemaRegistry } from './schema-registry.js';
 import { SchemaUrn, type AttributeDefinition, type SchemaDefinition } from './schema-types.js';
+import { errorOf } from '../../../test/support/scim-error-of.js';
 
 const ENT = SchemaUrn.enterpriseUser;
 
@@ -22,16 +22,6 @@ function attribute(name: string, overrides: Partial<AttributeDefinition> = {}): 
 
 function schema(id: string, attributes: AttributeDefinition[]): SchemaDefinition {
   return { id, name: 'Custom', description: 'custom', attributes };
-}
-
-function errorOf(fn: () => unknown): ScimError {
-  try {
-    fn();
-  } catch (error) {
-    if (error instanceof ScimError) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
 }
 
 describe('core schemas (RFC 7643 §4, §8.7.1)', () => {
