@@ -8,7 +8,8 @@
  *   BENCH_QUICK=1 npm run bench:server      smoke run (2 s, 1,000 users), prints only
  *
  * Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_ROUNDS, BENCH_CONNECTIONS (e.g. "10,50"), BENCH_USERS,
- * BENCH_SERVERS (subset of fastify,scimmy,provisio-sqlite,provisio-pg), BENCH_WRITE=1|0,
+ * BENCH_SERVERS (subset of fastify,scimmy,provisio-sqlite,provisio-pg), BENCH_SCENARIOS (subset of
+ * post,filter,patch,list), BENCH_WRITE=1|0,
  * BENCH_CPU_PROFILE=<dir> (V8 CPU profiles of the server processes).
  * PostgreSQL takes part when PROVISIO_BENCH_PG_URL or PROVISIO_TEST_PG_URL is set.
  */
@@ -85,6 +86,7 @@ async function measure(
       connections,
       durationSeconds: seconds,
       timeoutSeconds: 30,
+      serverPid: participant.server.pid,
     },
     participant.server,
     names,
@@ -92,6 +94,12 @@ async function measure(
   if (scenario === 'post') participant.acknowledgedPosts += sample.ok;
   await drain(participant.server.baseUrl, participant.server, 120_000);
   return sample;
+}
+
+function cpuNote(m: Measurement): string {
+  const cpu = m.cpuPerRequestUs;
+  if (cpu === undefined) return '';
+  return `, server CPU ${Math.round(cpu.user + cpu.system)} µs/request (user ${Math.round(cpu.user)}, kernel ${Math.round(cpu.system)})`;
 }
 
 async function runAll(
@@ -117,7 +125,7 @@ async function runAll(
   }
   // Scenario-major order: the servers are measured on one scenario close together in time, which
   // keeps the ratios fair on a shared, noisy machine.
-  for (const scenario of RUN_ORDER) {
+  for (const scenario of RUN_ORDER.filter((id) => config.scenarios.includes(id))) {
     for (const connections of config.connections) {
       const active = participants.filter((participant) => !participant.broken.has(scenario));
       const samples = new Map<Participant, LoadSample[]>(active.map((participant) => [participant, []]));
@@ -134,7 +142,7 @@ async function runAll(
         const m = combineSamples(samples.get(participant) ?? []);
         participant.measurements.push(m);
         log(
-          `  ${SCENARIO_TITLES[scenario]} x${connections} ${participant.id}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms${m.failures ? `, ${m.failures} failed` : ''}`,
+          `  ${SCENARIO_TITLES[scenario]} x${connections} ${participant.id}: ${Math.round(m.requestsPerSecond)} req/s, p50 ${m.p50Ms.toFixed(1)} ms, p99 ${m.p99Ms.toFixed(1)} ms${cpuNote(m)}${m.failures ? `, ${m.failures} failed` : ''}`,
         );
       }
     }

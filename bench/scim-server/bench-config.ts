@@ -3,6 +3,9 @@
  * full run and a quick smoke run (BENCH_QUICK=1).
  */
 
+import type { ScenarioId } from './load-scenarios.js';
+import { SCENARIOS } from './load-scenarios.js';
+
 /** Which servers take part; the PostgreSQL one only when a database URL is given. */
 export const SERVER_IDS = ['fastify', 'scimmy', 'provisio-sqlite', 'provisio-pg'] as const;
 export type ServerId = (typeof SERVER_IDS)[number];
@@ -21,6 +24,8 @@ export interface BenchConfig {
   readonly seedUsers: number;
   /** The servers that take part. */
   readonly servers: readonly ServerId[];
+  /** The scenarios measured (all by default). */
+  readonly scenarios: readonly ScenarioId[];
   /** The servers asked for, before dropping PostgreSQL for want of a URL. */
   readonly requestedServers: readonly ServerId[];
   readonly postgresUrl: string | undefined;
@@ -69,8 +74,14 @@ export function readBenchConfig(): BenchConfig {
       throw new Error(`BENCH_SERVERS holds "${item}"; known servers: ${SERVER_IDS.join(', ')}`);
     return item;
   });
+  const scenarios = list('BENCH_SCENARIOS', SCENARIOS.join(',')).map((item) => {
+    if (!(SCENARIOS as readonly string[]).includes(item))
+      throw new Error(`BENCH_SCENARIOS holds "${item}"; known scenarios: ${SCENARIOS.join(', ')}`);
+    return item as ScenarioId;
+  });
   return {
     quick,
+    scenarios,
     durationSeconds: positiveNumber('BENCH_DURATION', quick ? 2 : 10),
     rounds: Math.max(1, Math.floor(positiveNumber('BENCH_ROUNDS', quick ? 1 : 2))),
     warmupSeconds: positiveNumber('BENCH_WARMUP', quick ? 0 : 2),

@@ -2,6 +2,7 @@
  * Drives one scenario against one server with autocannon (in this process; the server runs in
  * its own) and reduces the result to the figures the report prints.
  */
+import { readFileSync } from 'node:fs';
 import autocannon from 'autocannon';
 import type { ScenarioId, ScenarioTarget, UserNameSequence } from './load-scenarios.js';
 import { autocannonRequests, expectedStatus, nextRequest, requestHeaders } from './load-scenarios.js';
@@ -18,6 +19,30 @@ export interface LoadSample {
   readonly failures: number;
   /** Latency of every response, in milliseconds. */
   readonly latenciesMs: readonly number[];
+  /** CPU time the server process used during the run (user and kernel), when the OS tells it. */
+  readonly serverCpu: ProcessCpu | undefined;
+}
+
+/** CPU time of a process in milliseconds, as /proc/<pid>/stat reports it (10 ms resolution). */
+export interface ProcessCpu {
+  readonly userMs: number;
+  readonly systemMs: number;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat; 100 on every Linux this runs on. */
+const CLOCK_TICKS_PER_SECOND = 100;
+
+/** The CPU a process has used so far, or undefined where /proc is not there (macOS, Windows). */
+export function processCpu(pid: number): ProcessCpu | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the parenthesised command name, which may itself contain spaces.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticksToMs = 1000 / CLOCK_TICKS_PER_SECOND;
+    return { userMs: Number(fields[11]) * ticksToMs, systemMs: Number(fields[12]) * ticksToMs };
+  } catch {
+    return undefined;
+  }
 }
 
 /** The figures reported for a server, scenario and connection count: its samples combined. */
@@ -31,6 +56,11 @@ export interface Measurement {
   readonly ok: number;
   /** Non-zero means the figures are suspect: the server answered errors or not at all. */
   readonly failures: number;
+  /**
+   * Server CPU per successful request, in microseconds (user, kernel): steadier than requests/s on
+   * a shared machine, because it does not depend on how much CPU the server was given.
+   */
+  readonly cpuPerRequestUs: { readonly user: number; readonly system: number } | undefined;
 }
 
 /** How one autocannon run is shaped. */
@@ -41,6 +71,8 @@ export interface RunOptions {
   readonly durationSeconds: number;
   /** Seconds before a request counts as timed out; generous because the slow baseline is measured too. */
   readonly timeoutSeconds: number;
+  /** The server's process id, to read the CPU it used during the run. */
+  readonly serverPid?: number;
 }
 
 /** Runs autocannon for one scenario and keeps every response's latency. */
@@ -50,6 +82,7 @@ export async function runLoad(
   names: UserNameSequence,
 ): Promise<LoadSample> {
   const latenciesMs: number[] = [];
+  const cpuBefore = options.serverPid === undefined ? undefined : processCpu(options.serverPid);
   const instance = autocannon({
     url: options.baseUrl,
     connections: options.connections,
@@ -66,6 +99,7 @@ export async function runLoad(
     },
   );
   const result = await instance;
+  const cpuAfter = options.serverPid === undefined ? undefined : processCpu(options.serverPid);
   return {
     scenario: options.scenario,
     connections: options.connections,
@@ -73,6 +107,10 @@ export async function runLoad(
     ok: result['2xx'],
     failures: result.non2xx + result.errors + result.timeouts,
     latenciesMs,
+    serverCpu:
+      cpuBefore && cpuAfter
+        ? { userMs: cpuAfter.userMs - cpuBefore.userMs, systemMs: cpuAfter.systemMs - cpuBefore.systemMs }
+        : undefined,
   };
 }
 
@@ -80,6 +118,16 @@ function percentile(sorted: Float64Array, fraction: number): number {
   if (sorted.length === 0) return 0;
   const index = Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1);
   return sorted[Math.max(0, index)] ?? 0;
+}
+
+function cpuPerRequest(
+  samples: readonly LoadSample[],
+  ok: number,
+): Measurement['cpuPerRequestUs'] {
+  if (ok === 0 || samples.some((sample) => sample.serverCpu === undefined)) return undefined;
+  const userMs = samples.reduce((sum, s) => sum + (s.serverCpu?.userMs ?? 0), 0);
+  const systemMs = samples.reduce((sum, s) => sum + (s.serverCpu?.systemMs ?? 0), 0);
+  return { user: (userMs * 1000) / ok, system: (systemMs * 1000) / ok };
 }
 
 /** Combines the samples of one server, scenario and connection count (at least one sample). */
@@ -97,6 +145,7 @@ export function combineSamples(samples: readonly LoadSample[]): Measurement {
     p99Ms: percentile(sorted, 0.99),
     ok,
     failures: samples.reduce((sum, s) => sum + s.failures, 0),
+    cpuPerRequestUs: cpuPerRequest(samples, ok),
   };
 }
 

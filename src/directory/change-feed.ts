@@ -5,6 +5,8 @@ import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter, FeedRow } from './dialect-adapter.js';
 import type { ChangeEntry, ChangeKind, ChangePage, ResourceKind } from './directory-store.js';
 import type { PendingChange } from './store-context.js';
+import { QueryTemplate } from './query-template.js';
+import type { DbJson, DbTime } from './database-types.js';
 
 /** Rows per multi-row INSERT into the feed (7 columns: well under both engines' parameter limits). */
 const FEED_INSERT_BATCH = 1000;
@@ -34,6 +36,23 @@ export async function appendChanges(
     return dialect.appendFeedRows(trx, toRows(changes));
   }
   await dialect.lockFeed(trx);
+  if (changes.length === 1) {
+    // One change per write is the rule: a precompiled statement.
+    const [row] = toRows(changes);
+    const inserted = await appendOne.first(
+      trx,
+      dialect.name,
+      row!.resource_type,
+      row!.resource_id,
+      row!.kind,
+      row!.attributes,
+      row!.at,
+      row!.detail,
+    );
+    const seq = dialect.readInt(inserted?.seq);
+    await dialect.notify(trx, seq);
+    return seq;
+  }
   let lastSeq = 0;
   for (let start = 0; start < changes.length; start += FEED_INSERT_BATCH) {
     const rows = toRows(changes.slice(start, start + FEED_INSERT_BATCH));
@@ -43,6 +62,22 @@ export async function appendChanges(
   await dialect.notify(trx, lastSeq);
   return lastSeq;
 }
+
+const appendOne = new QueryTemplate(
+  (
+    db,
+    resourceType: ResourceKind,
+    resourceId: string,
+    kind: string,
+    attributes: DbJson,
+    at: DbTime,
+    detail: DbJson | null,
+  ) =>
+    db
+      .insertInto('change_feed')
+      .values({ resource_type: resourceType, resource_id: resourceId, kind, attributes, at, detail })
+      .returning('seq'),
+);
 
 /**
  * Entries with seq > after, in seq order. A watermark below the pruned horizon means entries the

@@ -15,4 +15,10 @@ describe('newResourceId', () => {
     for (let i = 1; i < ids.length; i += 1) expect(ids[i]! > ids[i - 1]!).toBe(true);
     expect(new Set(ids).size).toBe(ids.length);
   });
+
+  it('gives every id fresh random bits, also across refills of the random pool', () => {
+    // The last 48 bits are random only: equal tails would mean reused bytes.
+    const tails = Array.from({ length: 2_000 }, () => newResourceId().slice(-12));
+    expect(new Set(tails).size).toBe(tails.length);
+  });
 });

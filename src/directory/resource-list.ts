@@ -66,6 +66,31 @@ function evaluationView(resource: StoredResource): JsonObject {
   };
 }
 
+/** A non-negative integer for LIMIT / OFFSET, which are written into the SQL as literals. */
+function pageBound(value: number): number {
+  if (Number.isNaN(value)) throw new Error(`listResources: startIndex and count must be numbers`);
+  return Math.min(Number.MAX_SAFE_INTEGER, Math.max(0, Math.floor(value)));
+}
+
+/**
+ * One page of an exactly translated query, written as one SQL template: the query builder would
+ * cost more CPU to build and compile than SQLite takes to run a lookup by userName. LIMIT and
+ * OFFSET are validated integers written as literals, because SQLite plans a bound LIMIT as an
+ * expression and a lookup then runs about twice as long.
+ */
+function pageSql(
+  type: ResourceKind,
+  where: RawBuilder<SqlBool>,
+  column: string,
+  descending: boolean,
+  count: number,
+  offset: number,
+): RawBuilder<ResourceRow> {
+  const direction = sql.raw(descending ? 'desc' : 'asc');
+  const tieBreak = column === 'r.id' ? sql`` : sql`, r.id`;
+  return sql<ResourceRow>`select r.* from resources as r where r.resource_type = ${type} and ${where} order by ${sql.ref(column)} ${direction} nulls last${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
+}
+
 function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: RawBuilder<SqlBool>) {
   return db.selectFrom('resources as r').where('r.resource_type', '=', type).where(where);
 }
@@ -90,22 +115,17 @@ export async function listResources(
   const sortPath = query.sortBy === undefined ? undefined : parseAttrPath(query.sortBy);
   const column = sortPath ? sortColumn(type, sortPath) : 'r.id';
   const descending = query.sortOrder === 'descending';
-  const offset = Math.max(0, Math.floor(query.startIndex) - 1);
-  const count = Math.max(0, Math.floor(query.count));
+  const offset = pageBound(query.startIndex - 1);
+  const count = pageBound(query.count);
 
   if (plan.exact && column !== undefined) {
-    const pageQuery = () =>
-      baseQuery(db, type, plan.where)
-        .selectAll('r')
-        .orderBy(sql.ref(column), (ob) => (descending ? ob.desc() : ob.asc()).nullsLast())
-        .orderBy('r.id')
-        .limit(count)
-        .offset(offset);
+    const pageQuery = async () =>
+      (await pageSql(type, plan.where, column, descending, count, offset).execute(db)).rows;
     let firstPage: ResourceRow[] | undefined;
     if (count > 0 && offset === 0) {
       // A short first page is the whole result: the lookup case (`userName eq "..."`) needs no
       // separate COUNT query.
-      firstPage = await pageQuery().execute();
+      firstPage = await pageQuery();
       if (firstPage.length < count) {
         return {
           totalResults: firstPage.length,
@@ -118,7 +138,7 @@ export async function listResources(
       .executeTakeFirstOrThrow();
     const totalResults = Number(total.n);
     if (count === 0 || offset >= totalResults) return { totalResults, resources: [] };
-    const rows = firstPage ?? (await pageQuery().execute());
+    const rows = firstPage ?? (await pageQuery());
     return { totalResults, resources: await materialise(db, dialect, rows, query) };
   }
 
@@ -158,7 +178,10 @@ export async function listResources(
   const collected: { row: ResourceRow; view: JsonObject }[] = [];
   let lastId: string | undefined;
   for (;;) {
-    let batchQuery = baseQuery(db, type, plan.where).selectAll('r').orderBy('r.id').limit(CANDIDATE_BATCH);
+    let batchQuery = baseQuery(db, type, plan.where)
+      .selectAll('r')
+      .orderBy('r.id')
+      .limit(sql.lit(CANDIDATE_BATCH));
     if (lastId !== undefined) batchQuery = batchQuery.where('r.id', '>', lastId);
     const batch = await batchQuery.execute();
     if (batch.length === 0) break;
@@ -209,7 +232,10 @@ async function listDescendingById(
   let seen = 0;
   let lastId: string | undefined;
   while (window.length < count) {
-    let batchQuery = baseQuery(db, type, where).selectAll('r').orderBy('r.id', 'desc').limit(CANDIDATE_BATCH);
+    let batchQuery = baseQuery(db, type, where)
+      .selectAll('r')
+      .orderBy('r.id', 'desc')
+      .limit(sql.lit(CANDIDATE_BATCH));
     if (lastId !== undefined) batchQuery = batchQuery.where('r.id', '<', lastId);
     const batch = await batchQuery.execute();
     if (batch.length === 0) break;

@@ -166,8 +166,9 @@ export async function patchResource(
     rest.push(operation);
   }
   if (rest.length > 0) {
-    const before = dialect.readJson(row.attributes);
-    const result = applyPatch(isJsonObject(before) ? before : {}, rest, { resolver });
+    const parsed = dialect.readJson(row.attributes);
+    const before = isJsonObject(parsed) ? parsed : {};
+    const result = applyPatch(before, rest, { resolver });
     if (result.changedAttributes.length > 0) {
       changes.push({
         resourceType: type,
@@ -175,7 +176,7 @@ export async function patchResource(
         kind: 'updated',
         attributes: result.changedAttributes,
       });
-      return writeAttributes(trx, dialect, row, result.resource);
+      return writeAttributes(trx, dialect, row, before, result.resource);
     }
   }
   return memberChanges > 0 ? touchRow(trx, dialect, row) : row;

@@ -5,6 +5,7 @@ import { isJsonObject } from '../shared/json.js';
 import type { DirectoryDatabase, ResourcesTable } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
 import type { ReadOptions, ResourceKind, StoredResource } from './directory-store.js';
+import { QueryTemplate } from './query-template.js';
 
 /** Parameters per `IN (...)` list: far below SQLite's 32766 and PostgreSQL's 65535. */
 export const IN_LIST_CHUNK = 500;
@@ -18,9 +19,21 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return chunks;
 }
 
+/**
+ * Attributes of rows the store has just written, so that turning such a row into the response
+ * does not parse back the JSON it has just serialised. Keyed weakly by the row object.
+ */
+const writtenAttributes = new WeakMap<ResourceRow, JsonObject>();
+
+/** Records that `row.attributes` is the serialisation of `attributes`; returns the row. */
+export function rememberAttributes(row: ResourceRow, attributes: JsonObject): ResourceRow {
+  writtenAttributes.set(row, attributes);
+  return row;
+}
+
 /** Builds a StoredResource from its row; members / groups are attached by the callers that want them. */
 export function rowToResource(row: ResourceRow, dialect: DialectAdapter, extra?: JsonObject): StoredResource {
-  const parsed = dialect.readJson(row.attributes);
+  const parsed = writtenAttributes.get(row) ?? dialect.readJson(row.attributes);
   const attributes: JsonObject = isJsonObject(parsed) ? { ...parsed } : {};
   if (extra) Object.assign(attributes, extra);
   return {
@@ -41,10 +54,17 @@ export async function loadRow(
   id: string,
   forUpdate = false,
 ): Promise<ResourceRow | undefined> {
-  let query = db.selectFrom('resources').selectAll().where('id', '=', id).where('resource_type', '=', type);
-  if (forUpdate && dialect.lockRows) query = query.forUpdate();
-  return query.executeTakeFirst();
+  const template = forUpdate && dialect.lockRows ? rowByIdForUpdate : rowById;
+  return template.first(db, dialect.name, id, type);
 }
+
+const rowById = new QueryTemplate((db, id: string, type: ResourceKind) =>
+  db.selectFrom('resources').selectAll().where('id', '=', id).where('resource_type', '=', type),
+);
+
+const rowByIdForUpdate = new QueryTemplate((db, id: string, type: ResourceKind) =>
+  db.selectFrom('resources').selectAll().where('id', '=', id).where('resource_type', '=', type).forUpdate(),
+);
 
 /** `members` values per group id, as `[{ value, type }]` (RFC 7643 §4.2). */
 export async function loadMembers(

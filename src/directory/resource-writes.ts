@@ -1,7 +1,6 @@
 import { newResourceId } from './resource-id.js';
 import type { Kysely } from 'kysely';
 import type { JsonObject } from '../shared/json.js';
-import { isJsonObject } from '../shared/json.js';
 import { ScimError } from '../scim/scim-error.js';
 import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
@@ -15,8 +14,11 @@ import {
   storableAttributes,
 } from './resource-columns.js';
 import type { ResourceRow } from './resource-rows.js';
-import { chunk, loadRow } from './resource-rows.js';
+import { chunk, loadRow, rememberAttributes } from './resource-rows.js';
 import type { PendingChange } from './store-context.js';
+import { QueryTemplate } from './query-template.js';
+import type { DbJson, DbTime } from './database-types.js';
+import type { ExtractedEmail } from './resource-columns.js';
 
 /** Resources per multi-row INSERT in createMany (11 columns each). */
 const RESOURCE_INSERT_BATCH = 400;
@@ -71,6 +73,109 @@ function emailRows(type: ResourceKind, id: string, attributes: JsonObject) {
   return extractEmails(type, attributes).map((email) => ({ resource_id: id, ...email }));
 }
 
+/*
+ * Precompiled statements for the single-resource writes every SCIM request makes (see
+ * query-template.ts): built once with the query builder, then only bound.
+ */
+
+const insertOneResource = new QueryTemplate(
+  (
+    db,
+    id: string,
+    type: ResourceKind,
+    time: DbTime,
+    userName: string | null,
+    externalId: string | null,
+    displayName: string | null,
+    active: number | null,
+    attributes: DbJson,
+  ) =>
+    db.insertInto('resources').values({
+      id,
+      resource_type: type,
+      version: 1,
+      created: time,
+      last_modified: time,
+      user_name: userName,
+      external_id: externalId,
+      display_name: displayName,
+      active,
+      attributes,
+    }),
+);
+
+const insertOneEmail = new QueryTemplate(
+  (
+    db,
+    resourceId: string,
+    position: number,
+    value: string | null,
+    type: string | null,
+    primary: number | null,
+  ) =>
+    db.insertInto('resource_emails').values({
+      resource_id: resourceId,
+      position,
+      value,
+      type,
+      is_primary: primary,
+    }),
+);
+
+const updateResource = new QueryTemplate(
+  (
+    db,
+    id: string,
+    version: number,
+    lastModified: DbTime,
+    userName: string | null,
+    externalId: string | null,
+    displayName: string | null,
+    active: number | null,
+    attributes: DbJson,
+  ) =>
+    db
+      .updateTable('resources')
+      .set({
+        version,
+        last_modified: lastModified,
+        user_name: userName,
+        external_id: externalId,
+        display_name: displayName,
+        active,
+        attributes,
+      })
+      .where('id', '=', id),
+);
+
+const touchResource = new QueryTemplate((db, id: string, version: number, lastModified: DbTime) =>
+  db.updateTable('resources').set({ version, last_modified: lastModified }).where('id', '=', id),
+);
+
+/** Email rows: one precompiled statement for a single row (the usual user), multi-row INSERTs otherwise. */
+async function insertEmails(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  emails: readonly (ExtractedEmail & { readonly resource_id: string })[],
+): Promise<void> {
+  if (emails.length === 1) {
+    const email = emails[0]!;
+    await insertOneEmail.execute(
+      trx,
+      dialect.name,
+      email.resource_id,
+      email.position,
+      email.value,
+      email.type,
+      email.is_primary,
+    );
+    return;
+  }
+  for (const rows of chunk(emails, RESOURCE_INSERT_BATCH)) {
+    await trx.insertInto('resource_emails').values(rows).execute();
+  }
+}
+
 /** Inserts prepared resources with multi-row INSERTs; the caller owns the transaction. */
 async function insertResources(
   trx: Kysely<DirectoryDatabase>,
@@ -86,20 +191,39 @@ async function insertResources(
   });
   for (const part of chunk(prepared, RESOURCE_INSERT_BATCH)) {
     try {
-      await trx
-        .insertInto('resources')
-        .values(
-          part.map((p) => ({
-            id: p.id,
-            resource_type: type,
-            version: 1,
-            created: dialect.time(now),
-            last_modified: dialect.time(now),
-            ...extractColumns(type, p.stored),
-            attributes: dialect.json(p.stored),
-          })),
-        )
-        .execute();
+      if (part.length === 1) {
+        // The common single create (POST): a precompiled statement.
+        const only = part[0]!;
+        const columns = extractColumns(type, only.stored);
+        const time = dialect.time(now);
+        await insertOneResource.execute(
+          trx,
+          dialect.name,
+          only.id,
+          type,
+          time,
+          columns.user_name,
+          columns.external_id,
+          columns.display_name,
+          columns.active,
+          dialect.json(only.stored),
+        );
+      } else {
+        await trx
+          .insertInto('resources')
+          .values(
+            part.map((p) => ({
+              id: p.id,
+              resource_type: type,
+              version: 1,
+              created: dialect.time(now),
+              last_modified: dialect.time(now),
+              ...extractColumns(type, p.stored),
+              attributes: dialect.json(p.stored),
+            })),
+          )
+          .execute();
+      }
     } catch (error) {
       // Name the offending resource. SQLite can still query after a failed statement; PostgreSQL
       // has aborted the transaction by now, but its error detail names the key.
@@ -115,10 +239,11 @@ async function insertResources(
             : undefined;
       mapUniqueViolation(error, dialect, type, culprit);
     }
-    const emails = part.flatMap((p) => emailRows(type, p.id, p.stored));
-    for (const rows of chunk(emails, RESOURCE_INSERT_BATCH)) {
-      await trx.insertInto('resource_emails').values(rows).execute();
-    }
+    await insertEmails(
+      trx,
+      dialect,
+      part.flatMap((p) => emailRows(type, p.id, p.stored)),
+    );
   }
   const results: StoredResource[] = [];
   for (const p of prepared) {
@@ -179,9 +304,8 @@ export function createResources(
  * Whether a user's email rows differ between the stored row and `attributes`. Most updates
  * (displayName, active) leave emails alone; rewriting their rows would cost two statements each.
  */
-function emailsChanged(dialect: DialectAdapter, row: ResourceRow, attributes: JsonObject): boolean {
-  const before = dialect.readJson(row.attributes);
-  const previous = extractEmails(row.resource_type, isJsonObject(before) ? before : {});
+function emailsChanged(row: ResourceRow, before: JsonObject, attributes: JsonObject): boolean {
+  const previous = extractEmails(row.resource_type, before);
   const next = extractEmails(row.resource_type, attributes);
   if (previous.length !== next.length) return true;
   return previous.some((email, i) => {
@@ -203,29 +327,38 @@ export async function writeAttributes(
   trx: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
   row: ResourceRow,
+  before: JsonObject,
   attributes: JsonObject,
 ): Promise<ResourceRow> {
   const type = row.resource_type;
   const now = dialect.time(new Date());
   const columns = extractColumns(type, attributes);
   const version = Number(row.version) + 1;
+  const json = dialect.json(attributes);
   try {
-    await trx
-      .updateTable('resources')
-      .set({ version, last_modified: now, ...columns, attributes: dialect.json(attributes) })
-      .where('id', '=', row.id)
-      .execute();
+    await updateResource.execute(
+      trx,
+      dialect.name,
+      row.id,
+      version,
+      now,
+      columns.user_name,
+      columns.external_id,
+      columns.display_name,
+      columns.active,
+      json,
+    );
   } catch (error) {
     mapUniqueViolation(error, dialect, type, attributes);
   }
-  if (type === 'User' && emailsChanged(dialect, row, attributes)) {
+  if (type === 'User' && emailsChanged(row, before, attributes)) {
     await trx.deleteFrom('resource_emails').where('resource_id', '=', row.id).execute();
-    const emails = emailRows(type, row.id, attributes);
-    for (const rows of chunk(emails, RESOURCE_INSERT_BATCH)) {
-      await trx.insertInto('resource_emails').values(rows).execute();
-    }
+    await insertEmails(trx, dialect, emailRows(type, row.id, attributes));
   }
-  return { ...row, version, last_modified: now, ...columns, attributes: dialect.json(attributes) };
+  return rememberAttributes(
+    { ...row, version, last_modified: now, ...columns, attributes: json },
+    attributes,
+  );
 }
 
 /** Bumps version and lastModified only: membership changed, attributes did not. */
@@ -236,7 +369,7 @@ export async function touchRow(
 ): Promise<ResourceRow> {
   const now = dialect.time(new Date());
   const version = Number(row.version) + 1;
-  await trx.updateTable('resources').set({ version, last_modified: now }).where('id', '=', row.id).execute();
+  await touchResource.execute(trx, dialect.name, row.id, version, now);
   return { ...row, version, last_modified: now };
 }
 
@@ -264,7 +397,7 @@ export async function replaceResource(
   }
   if (changed.length > 0) {
     changes.push({ resourceType: type, resourceId: id, kind: 'updated', attributes: changed });
-    return writeAttributes(trx, dialect, row, stored);
+    return writeAttributes(trx, dialect, row, before, stored);
   }
   return memberChanges > 0 ? touchRow(trx, dialect, row) : row;
 }

@@ -4,8 +4,12 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 /** Prepared statements kept per database: the hot paths use a few dozen distinct SQL texts. */
 const STATEMENT_CACHE_SIZE = 256;
 
-/** Savepoint names are unique per write: caching them would only evict useful statements. */
-const UNCACHED = /^\s*(savepoint|release|rollback\s+to)\b/i;
+/**
+ * Savepoints numbered per write (`provisio_sp_<n>`, inside a caller's transaction) are unique:
+ * caching them would only evict useful statements. The write batcher's one fixed savepoint name
+ * runs for every queued write and is worth keeping prepared.
+ */
+const UNCACHED = /^\s*(savepoint|release|rollback\s+to)\b.*\d\s*$/is;
 
 /**
  * Wraps a better-sqlite3 database for kysely's SqliteDialect so that each distinct SQL text is
