@@ -12,7 +12,9 @@ describe('QueryTemplate', () => {
     compiled.length = 0;
     db = new Kysely<DirectoryDatabase>({
       dialect: new SqliteDialect({ database: new Database(':memory:') }),
-      log: (event) => compiled.push(event.query.sql),
+      log: (event) => {
+        compiled.push(event.query.sql);
+      },
     });
     await sql`create table api_tokens (id text primary key, name text, scope text, secret_hash text, created text, last_used text)`.execute(
       db,

@@ -149,6 +149,7 @@ export async function listResources(
     const members = plan.needsMembers
       ? await loadMembers(
           db,
+          dialect,
           batch.filter((r) => r.resource_type === 'Group').map((r) => r.id),
         )
       : undefined;

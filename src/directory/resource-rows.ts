@@ -66,21 +66,40 @@ const rowByIdForUpdate = new QueryTemplate((db, id: string, type: ResourceKind) 
   db.selectFrom('resources').selectAll().where('id', '=', id).where('resource_type', '=', type).forUpdate(),
 );
 
-/** `members` values per group id, as `[{ value, type }]` (RFC 7643 §4.2). */
+/**
+ * `members` values per group id, as `[{ value, display, type }]` (RFC 7643 §4.2): `display` is the
+ * member's displayName (a user without one shows its userName). The join reads each member's row
+ * by primary key, so the cost grows with the members asked for, not with the directory.
+ */
 export async function loadMembers(
   db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
   groupIds: readonly string[],
 ): Promise<Map<string, JsonObject[]>> {
   const result = new Map<string, JsonObject[]>(groupIds.map((id) => [id, []]));
+  const display =
+    dialect.name === 'postgres'
+      ? sql.raw(`coalesce(r.attributes->>'displayName', r.attributes->>'userName')`)
+      : sql.raw(
+          `coalesce(json_extract(r.attributes, '$.displayName'), json_extract(r.attributes, '$.userName'))`,
+        );
   for (const ids of chunk(groupIds, IN_LIST_CHUNK)) {
-    const rows = await db
-      .selectFrom('group_members')
-      .select(['group_id', 'member_id', 'member_type'])
-      .where('group_id', 'in', ids)
-      .orderBy('group_id')
-      .orderBy('member_id')
-      .execute();
-    for (const row of rows) result.get(row.group_id)?.push({ value: row.member_id, type: row.member_type });
+    const rows = await sql<{
+      group_id: string;
+      member_id: string;
+      member_type: string;
+      display: string | null;
+    }>`
+      SELECT m.group_id, m.member_id, m.member_type, ${display} AS display
+      FROM group_members m JOIN resources r ON r.id = m.member_id
+      WHERE m.group_id IN (${sql.join(ids)})
+      ORDER BY m.group_id, m.member_id`.execute(db);
+    for (const row of rows.rows) {
+      const member: JsonObject = { value: row.member_id };
+      if (typeof row.display === 'string') member.display = row.display;
+      member.type = row.member_type;
+      result.get(row.group_id)?.push(member);
+    }
   }
   return result;
 }
@@ -148,7 +167,8 @@ export async function materialise(
   const includeMembers = options?.includeMembers ?? true;
   const includeGroups = options?.includeGroups ?? true;
   const groupIds = includeMembers ? rows.filter((r) => r.resource_type === 'Group').map((r) => r.id) : [];
-  const members = groupIds.length > 0 ? await loadMembers(db, groupIds) : new Map<string, JsonObject[]>();
+  const members =
+    groupIds.length > 0 ? await loadMembers(db, dialect, groupIds) : new Map<string, JsonObject[]>();
   const userIds = includeGroups ? rows.filter((r) => r.resource_type === 'User').map((r) => r.id) : [];
   const groups =
     userIds.length > 0 ? await loadGroupsOfMany(db, dialect, userIds) : new Map<string, JsonObject[]>();

@@ -14,7 +14,7 @@ import {
   storableAttributes,
 } from './resource-columns.js';
 import type { ResourceRow } from './resource-rows.js';
-import { chunk, loadRow, rememberAttributes } from './resource-rows.js';
+import { chunk, loadMembers, loadRow, rememberAttributes } from './resource-rows.js';
 import type { PendingChange } from './store-context.js';
 import { QueryTemplate } from './query-template.js';
 import type { DbJson, DbTime } from './database-types.js';
@@ -251,7 +251,7 @@ async function insertResources(
     if (type === 'Group' && p.members !== undefined) {
       const members = await resolveMembers(trx, p.id, parseMemberIds(p.members, 'members'));
       await addMembers(trx, p.id, members, []);
-      if (members.length > 0) attributes.members = members.map((m) => ({ value: m.id, type: m.type }));
+      if (members.length > 0) attributes.members = (await loadMembers(trx, dialect, [p.id])).get(p.id) ?? [];
     }
     changes.push({
       resourceType: type,

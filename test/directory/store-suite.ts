@@ -298,7 +298,7 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       const without = await store.get('User', u.id, { includeGroups: false });
       expect(without?.attributes.groups).toBeUndefined();
       const outerRead = await store.get('Group', outer.id);
-      expect(outerRead?.attributes.members).toEqual([{ value: inner.id, type: 'Group' }]);
+      expect(outerRead?.attributes.members).toEqual([{ value: inner.id, display: 'Inner', type: 'Group' }]);
     });
 
     it('removes a deleted user from its groups, bumping their version', async () => {

@@ -247,6 +247,46 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect(memberOf.body.groups.map((x: { value: string }) => x.value)).toContain(id);
   });
 
+  it('members and groups carry display and $ref (RFC 7643 §4.2, §4.1.2)', async () => {
+    const named = (
+      await s.request('POST', '/Users', user('ref.named@example.com', { displayName: 'Babs Jensen' }))
+    ).body.id;
+    const bare = (await s.request('POST', '/Users', user('ref.bare@example.com'))).body.id;
+    const inner = (
+      await s.request('POST', '/Groups', { schemas: [GROUP_SCHEMA], displayName: 'Ref Inner', members: [] })
+    ).body.id;
+    const created = await s.request('POST', '/Groups', {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Ref Outer',
+      members: [{ value: named }, { value: bare }, { value: inner }],
+    });
+    const expected = [
+      { value: named, $ref: `${s.base}/Users/${named}`, display: 'Babs Jensen', type: 'User' },
+      // A user without displayName is shown by its userName.
+      { value: bare, $ref: `${s.base}/Users/${bare}`, display: 'ref.bare@example.com', type: 'User' },
+      { value: inner, $ref: `${s.base}/Groups/${inner}`, display: 'Ref Inner', type: 'Group' },
+    ].sort((a, b) => a.value.localeCompare(b.value));
+    const byValue = (members: { value: string }[]) =>
+      [...members].sort((a, b) => a.value.localeCompare(b.value));
+    expect(byValue(created.body.members)).toEqual(expected);
+    const read = await s.request('GET', `/Groups/${created.body.id}`);
+    expect(byValue(read.body.members)).toEqual(expected);
+    const member = await s.request('GET', `/Users/${named}`);
+    expect(member.body.groups).toEqual([
+      {
+        value: created.body.id,
+        $ref: `${s.base}/Groups/${created.body.id}`,
+        display: 'Ref Outer',
+        type: 'direct',
+      },
+    ]);
+    const filtered = await s.request(
+      'GET',
+      `/Groups?filter=${encodeURIComponent('members[display eq "Babs Jensen"]')}&attributes=displayName`,
+    );
+    expect(filtered.body.Resources.map((g: { displayName: string }) => g.displayName)).toEqual(['Ref Outer']);
+  });
+
   it('discovery: ServiceProviderConfig, ResourceTypes, Schemas (and by id)', async () => {
     const spc = await s.request('GET', '/ServiceProviderConfig');
     expect(spc.status).toBe(200);
