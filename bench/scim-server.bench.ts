@@ -8,7 +8,8 @@
  *   BENCH_QUICK=1 npm run bench:server      smoke run (2 s, 1,000 users), prints only
  *
  * Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_ROUNDS, BENCH_CONNECTIONS (e.g. "10,50"), BENCH_USERS,
- * BENCH_SERVERS (subset of fastify,scimmy,provisio-sqlite,provisio-pg), BENCH_SCENARIOS (subset of
+ * BENCH_SERVERS (subset of fastify,scimmy,provisio-sqlite,provisio-sqlite-workers,provisio-pg),
+ * BENCH_WORKERS (worker processes of provisio-sqlite-workers, default 2), BENCH_SCENARIOS (subset of
  * post,filter,patch,list), BENCH_WRITE=1|0,
  * BENCH_CPU_PROFILE=<dir> (V8 CPU profiles of the server processes).
  * PostgreSQL takes part when PROVISIO_BENCH_PG_URL or PROVISIO_TEST_PG_URL is set.
@@ -63,6 +64,16 @@ function specFor(id: ServerId, config: BenchConfig, dataDir: string, pgSchema: s
         module: './provisio-server.ts',
         env: provisioEnv({ sqliteFile: sqliteFileIn(dataDir) }),
       };
+    case 'provisio-sqlite-workers':
+      return {
+        ...base,
+        module: './provisio-server.ts',
+        // Its own file: the participants run side by side.
+        env: provisioEnv(
+          { sqliteFile: join(dataDir, 'workers', 'provisio.sqlite') },
+          { workers: config.workers },
+        ),
+      };
     case 'provisio-pg':
       return {
         ...base,
@@ -86,7 +97,7 @@ async function measure(
       connections,
       durationSeconds: seconds,
       timeoutSeconds: 30,
-      serverPid: participant.server.pid,
+      serverPids: participant.server.pids,
     },
     participant.server,
     names,

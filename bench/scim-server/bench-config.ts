@@ -7,7 +7,13 @@ import type { ScenarioId } from './load-scenarios.js';
 import { SCENARIOS } from './load-scenarios.js';
 
 /** Which servers take part; the PostgreSQL one only when a database URL is given. */
-export const SERVER_IDS = ['fastify', 'scimmy', 'provisio-sqlite', 'provisio-pg'] as const;
+export const SERVER_IDS = [
+  'fastify',
+  'scimmy',
+  'provisio-sqlite',
+  'provisio-sqlite-workers',
+  'provisio-pg',
+] as const;
 export type ServerId = (typeof SERVER_IDS)[number];
 
 export interface BenchConfig {
@@ -31,6 +37,18 @@ export interface BenchConfig {
   readonly postgresUrl: string | undefined;
   /** Write bench/scim-server.md (default: on for full runs, off for quick ones). */
   readonly writeReport: boolean;
+  /** Server processes of `provisio-sqlite-workers` (BENCH_WORKERS, default 2). */
+  readonly workers: number;
+}
+
+/** BENCH_WORKERS: server processes of the `provisio-sqlite-workers` participant (default 2). */
+export function benchWorkersFromEnv(): number {
+  const raw = process.env.BENCH_WORKERS;
+  if (raw === undefined || raw === '') return 2;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`BENCH_WORKERS must be a positive integer, got "${raw}"`);
+  return value;
 }
 
 function positiveNumber(name: string, fallback: number): number {
@@ -91,5 +109,6 @@ export function readBenchConfig(): BenchConfig {
     requestedServers: servers,
     postgresUrl,
     writeReport: flag('BENCH_WRITE', !quick),
+    workers: benchWorkersFromEnv(),
   };
 }

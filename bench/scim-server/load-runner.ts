@@ -71,8 +71,8 @@ export interface RunOptions {
   readonly durationSeconds: number;
   /** Seconds before a request counts as timed out; generous because the slow baseline is measured too. */
   readonly timeoutSeconds: number;
-  /** The server's process id, to read the CPU it used during the run. */
-  readonly serverPid?: number;
+  /** The server's processes (a cluster has several), to read the CPU they used during the run. */
+  readonly serverPids?: () => readonly number[];
 }
 
 /** Runs autocannon for one scenario and keeps every response's latency. */
@@ -82,7 +82,8 @@ export async function runLoad(
   names: UserNameSequence,
 ): Promise<LoadSample> {
   const latenciesMs: number[] = [];
-  const cpuBefore = options.serverPid === undefined ? undefined : processCpu(options.serverPid);
+  const pids = options.serverPids?.() ?? [];
+  const cpuBefore = totalCpu(pids);
   const instance = autocannon({
     url: options.baseUrl,
     connections: options.connections,
@@ -99,7 +100,7 @@ export async function runLoad(
     },
   );
   const result = await instance;
-  const cpuAfter = options.serverPid === undefined ? undefined : processCpu(options.serverPid);
+  const cpuAfter = totalCpu(pids);
   return {
     scenario: options.scenario,
     connections: options.connections,
@@ -120,14 +121,25 @@ function percentile(sorted: Float64Array, fraction: number): number {
   return sorted[Math.max(0, index)] ?? 0;
 }
 
-function cpuPerRequest(
-  samples: readonly LoadSample[],
-  ok: number,
-): Measurement['cpuPerRequestUs'] {
+function cpuPerRequest(samples: readonly LoadSample[], ok: number): Measurement['cpuPerRequestUs'] {
   if (ok === 0 || samples.some((sample) => sample.serverCpu === undefined)) return undefined;
   const userMs = samples.reduce((sum, s) => sum + (s.serverCpu?.userMs ?? 0), 0);
   const systemMs = samples.reduce((sum, s) => sum + (s.serverCpu?.systemMs ?? 0), 0);
   return { user: (userMs * 1000) / ok, system: (systemMs * 1000) / ok };
+}
+
+/** The CPU of several processes together; undefined when there are none or one cannot be read. */
+function totalCpu(pids: readonly number[]): ProcessCpu | undefined {
+  if (pids.length === 0) return undefined;
+  let userMs = 0;
+  let systemMs = 0;
+  for (const pid of pids) {
+    const cpu = processCpu(pid);
+    if (cpu === undefined) return undefined;
+    userMs += cpu.userMs;
+    systemMs += cpu.systemMs;
+  }
+  return { userMs, systemMs };
 }
 
 /** Combines the samples of one server, scenario and connection count (at least one sample). */

@@ -7,15 +7,34 @@ import pg from 'pg';
 const SQLITE_FILE_ENV = 'PROVISIO_BENCH_SQLITE_FILE';
 const PG_URL_ENV = 'PROVISIO_BENCH_CHILD_PG_URL';
 const PG_SCHEMA_ENV = 'PROVISIO_BENCH_CHILD_PG_SCHEMA';
+const WORKERS_ENV = 'PROVISIO_BENCH_CHILD_WORKERS';
 
 /** The backend a Provisio child opens: a SQLite file, or a fresh schema in a PostgreSQL database. */
 export type ProvisioBackend =
   { readonly sqliteFile: string } | { readonly postgresUrl: string; readonly postgresSchema: string };
 
-/** Environment for a child that should open `backend`. */
-export function provisioEnv(backend: ProvisioBackend): Record<string, string> {
-  if ('sqliteFile' in backend) return { [SQLITE_FILE_ENV]: backend.sqliteFile };
-  return { [PG_URL_ENV]: backend.postgresUrl, [PG_SCHEMA_ENV]: backend.postgresSchema };
+/**
+ * Environment for a child that should open `backend`. With `workers`, the child serves through
+ * the cluster supervisor of `provisio serve --workers N` instead of one in-process server.
+ */
+export function provisioEnv(
+  backend: ProvisioBackend,
+  options: { workers?: number } = {},
+): Record<string, string> {
+  const workers: Record<string, string> =
+    options.workers !== undefined ? { [WORKERS_ENV]: String(options.workers) } : {};
+  if ('sqliteFile' in backend) return { [SQLITE_FILE_ENV]: backend.sqliteFile, ...workers };
+  return { [PG_URL_ENV]: backend.postgresUrl, [PG_SCHEMA_ENV]: backend.postgresSchema, ...workers };
+}
+
+/** Read in the child: the number of cluster workers asked for, or undefined for one process. */
+export function provisioWorkersFromEnv(): number | undefined {
+  const raw = process.env[WORKERS_ENV];
+  if (raw === undefined || raw === '') return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value) || value < 1)
+    throw new Error(`${WORKERS_ENV} must be a positive integer, got "${raw}"`);
+  return value;
 }
 
 /** Read in the child: the backend the driver asked for. */

@@ -2,7 +2,7 @@
  * Turns the measurements into the markdown that is printed at the end of a run and written to
  * bench/scim-server.md: one side-by-side table, the goal ratios, and what went wrong if anything did.
  */
-import type { ServerId } from './bench-config.js';
+import { benchWorkersFromEnv, type ServerId } from './bench-config.js';
 import type { Measurement } from './load-runner.js';
 import type { ScenarioId } from './load-scenarios.js';
 import { SCENARIOS, SCENARIO_TITLES } from './load-scenarios.js';
@@ -11,6 +11,7 @@ export const SERVER_LABELS: Readonly<Record<ServerId, string>> = {
   fastify: 'bare fastify (canned)',
   scimmy: 'scimmy + scimmy-routers (memory)',
   'provisio-sqlite': 'Provisio, SQLite',
+  'provisio-sqlite-workers': `Provisio, SQLite, ${benchWorkersFromEnv()} workers`,
   'provisio-pg': 'Provisio, PostgreSQL',
 };
 
@@ -51,6 +52,27 @@ const GOALS: readonly Goal[] = [
     title: 'PATCH: Provisio SQLite / scimmy',
     scenario: 'patch',
     numerator: 'provisio-sqlite',
+    denominator: 'scimmy',
+    factor: 10,
+  },
+  {
+    title: 'POST: Provisio SQLite workers / bare fastify',
+    scenario: 'post',
+    numerator: 'provisio-sqlite-workers',
+    denominator: 'fastify',
+    factor: 0.2,
+  },
+  {
+    title: 'filter GET: Provisio SQLite workers / bare fastify',
+    scenario: 'filter',
+    numerator: 'provisio-sqlite-workers',
+    denominator: 'fastify',
+    factor: 0.4,
+  },
+  {
+    title: 'PATCH: Provisio SQLite workers / scimmy',
+    scenario: 'patch',
+    numerator: 'provisio-sqlite-workers',
     denominator: 'scimmy',
     factor: 10,
   },

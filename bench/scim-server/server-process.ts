@@ -4,6 +4,7 @@
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { ServerMessage, ServerReady } from './server-protocol.js';
 import { SEED_COUNT_ENV } from './server-protocol.js';
@@ -11,6 +12,11 @@ import { SEED_COUNT_ENV } from './server-protocol.js';
 /** A running server child: what it reported when ready, and how to stop it. */
 export interface RunningServer extends ServerReady {
   readonly pid: number;
+  /**
+   * The server process and all its descendants alive now (a cluster's supervisor and its workers):
+   * sum their CPU for the server's total. Read it at the start and the end of a measurement.
+   */
+  pids(): number[];
   readonly baseUrl: string;
   stop(): Promise<void>;
   /** Kills the process with SIGKILL, as a crash would: nothing gets to flush or close. */
@@ -30,6 +36,39 @@ export interface ServerSpec {
 function profileArgs(): string[] {
   const dir = process.env.BENCH_CPU_PROFILE;
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
+/** Parent pid of every process, from /proc (empty where there is no /proc). */
+function parentPids(): Map<number, number> {
+  const parents = new Map<number, number>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return parents;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the parenthesised command name: state, then the parent pid.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      parents.set(Number(entry), ppid);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return parents;
+}
+
+/** `root` and every process below it. */
+export function processTree(root: number): number[] {
+  const parents = parentPids();
+  const tree = [root];
+  for (let i = 0; i < tree.length; i += 1) {
+    for (const [pid, ppid] of parents) if (ppid === tree[i]) tree.push(pid);
+  }
+  return tree;
 }
 
 function waitForExit(child: ChildProcess, timeoutMs: number): Promise<void> {
@@ -81,6 +120,7 @@ export function startServer(spec: ServerSpec): Promise<RunningServer> {
       resolve({
         ...message,
         pid: child.pid ?? -1,
+        pids: () => (child.pid === undefined ? [] : processTree(child.pid)),
         baseUrl: `http://127.0.0.1:${message.port}`,
         stop,
         crash,

@@ -2,7 +2,7 @@ import type { Kysely } from 'kysely';
 import type { JsonObject } from '../shared/json.js';
 import { isJsonObject } from '../shared/json.js';
 import type { DirectoryDatabase } from './database-types.js';
-import type { DialectAdapter, FeedRow } from './dialect-adapter.js';
+import type { DialectAdapter, FeedBounds, FeedRow } from './dialect-adapter.js';
 import type { ChangeEntry, ChangeKind, ChangePage, ResourceKind } from './directory-store.js';
 import type { PendingChange } from './store-context.js';
 import { QueryTemplate } from './query-template.js';
@@ -13,8 +13,9 @@ const FEED_INSERT_BATCH = 1000;
 
 /**
  * Appends `changes` inside `trx` and returns the highest seq written (0 when there were none).
- * Must be the last statement before commit: on PostgreSQL it takes the feed lock, which is held
- * until commit, so the lock window is short and seq order equals commit order.
+ * Call it last before commit: on PostgreSQL the transaction counts as in flight from here until it
+ * ends, and readers hold back every entry above the seq it took (see `readChanges`), so a short
+ * window keeps the feed flowing. SQLite runs one writer at a time: seq order is commit order.
  */
 export async function appendChanges(
   trx: Kysely<DirectoryDatabase>,
@@ -32,10 +33,15 @@ export async function appendChanges(
       at,
       detail: change.detail === undefined ? null : dialect.json(change.detail),
     }));
-  if (dialect.appendFeedRows && changes.length <= FEED_INSERT_BATCH) {
-    return dialect.appendFeedRows(trx, toRows(changes));
+  if (dialect.appendFeedRows) {
+    // Each batch registers again before its seqs; the first registration already covers them all.
+    let lastSeq = 0;
+    for (let start = 0; start < changes.length; start += FEED_INSERT_BATCH) {
+      const rows = toRows(changes.slice(start, start + FEED_INSERT_BATCH));
+      lastSeq = Math.max(lastSeq, await dialect.appendFeedRows(trx, rows));
+    }
+    return lastSeq;
   }
-  await dialect.lockFeed(trx);
   if (changes.length === 1) {
     // One change per write is the rule: a precompiled statement.
     const [row] = toRows(changes);
@@ -82,6 +88,14 @@ const appendOne = new QueryTemplate(
 /**
  * Entries with seq > after, in seq order. A watermark below the pruned horizon means entries the
  * consumer never saw are gone: it must resync, then follow from the current end of the feed.
+ *
+ * On PostgreSQL writers commit in parallel, so a committed entry may sit above a seq whose
+ * transaction is still open. Only entries up to the settled bound are returned (every transaction
+ * that took a seq at or below it has ended; dialect-adapter.ts explains how it is read and why it
+ * is safe), so a consumer that advances its watermark to the last entry it got never skips one
+ * that commits later. Entries above the bound come with a later call: the transaction holding
+ * the bound back sends its own NOTIFY when it commits, and a listener given `settledThrough`
+ * also finds out when it rolls back (see pg-change-listener.ts).
  */
 export async function readChanges(
   db: Kysely<DirectoryDatabase>,
@@ -89,28 +103,28 @@ export async function readChanges(
   after: number,
   limit: number,
 ): Promise<ChangePage> {
-  const horizon = await db
-    .selectFrom('feed_horizon')
-    .select('pruned_through')
-    .where('id', '=', 1)
-    .executeTakeFirst();
-  const prunedThrough = horizon ? dialect.readInt(horizon.pruned_through) : 0;
+  // Before the rows, in its own statement: the settled bound must be read before the snapshot
+  // the rows are read in.
+  const { prunedThrough, settledThrough } = await readFeedBounds(db, dialect);
   if (after < prunedThrough) {
     const last = await db
       .selectFrom('change_feed')
       .select((eb) => eb.fn.max('seq').as('seq'))
       .executeTakeFirst();
-    const resumeFrom =
-      last?.seq === null || last?.seq === undefined ? prunedThrough : dialect.readInt(last.seq);
+    const newest = last?.seq === null || last?.seq === undefined ? prunedThrough : dialect.readInt(last.seq);
+    // Resuming above the settled bound would skip entries still in flight below it: the resync's
+    // read of the directory could miss them, and the feed would never show them.
+    const resumeFrom = Math.min(newest, settledThrough);
     return { status: 'resyncRequired', resumeFrom: Math.max(resumeFrom, prunedThrough) };
   }
-  const rows = await db
+  let query = db
     .selectFrom('change_feed')
     .selectAll()
     .where('seq', '>', after)
     .orderBy('seq')
-    .limit(Math.max(0, Math.floor(limit)))
-    .execute();
+    .limit(Math.max(0, Math.floor(limit)));
+  if (settledThrough !== Infinity) query = query.where('seq', '<=', settledThrough);
+  const rows = await query.execute();
   const entries: ChangeEntry[] = rows.map((row) => {
     const attributes = dialect.readJson(row.attributes);
     const detail = row.detail === null ? undefined : dialect.readJson(row.detail);
@@ -131,18 +145,38 @@ export async function readChanges(
   return { status: 'ok', entries, lastSeq };
 }
 
-/** Deletes entries older than `olderThan` and raises the pruned horizon; returns the count deleted. */
+/**
+ * The pruned horizon and the settled bound (see readChanges). Where seq order is commit order
+ * (SQLite) everything committed is settled.
+ */
+async function readFeedBounds(db: Kysely<DirectoryDatabase>, dialect: DialectAdapter): Promise<FeedBounds> {
+  if (dialect.readSettledFeed) return dialect.readSettledFeed(db);
+  const horizon = await db
+    .selectFrom('feed_horizon')
+    .select('pruned_through')
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  return { prunedThrough: horizon ? dialect.readInt(horizon.pruned_through) : 0, settledThrough: Infinity };
+}
+
+/**
+ * Deletes entries older than `olderThan` and raises the pruned horizon; returns the count deleted.
+ * Never past the settled bound: an entry still in flight below the deleted range would commit
+ * under the horizon, where no consumer reads it.
+ */
 export async function pruneChanges(
   db: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
   olderThan: Date,
 ): Promise<number> {
   return db.transaction().execute(async (trx) => {
-    const newest = await trx
+    const { settledThrough } = await readFeedBounds(trx, dialect);
+    let newestQuery = trx
       .selectFrom('change_feed')
       .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('at', '<', dialect.time(olderThan))
-      .executeTakeFirst();
+      .where('at', '<', dialect.time(olderThan));
+    if (settledThrough !== Infinity) newestQuery = newestQuery.where('seq', '<=', settledThrough);
+    const newest = await newestQuery.executeTakeFirst();
     if (newest?.seq === null || newest?.seq === undefined) return 0;
     const through = dialect.readInt(newest.seq);
     // Delete by seq, not by time: the horizon must cover every deleted entry.

@@ -8,8 +8,8 @@ export type DialectName = 'sqlite' | 'postgres';
 
 /**
  * The few places where SQLite and PostgreSQL differ, kept behind one object so the query code
- * reads the same for both: value encodings, row locks, the change-feed ordering lock, NOTIFY and
- * recognising unique violations.
+ * reads the same for both: value encodings, row locks, how the change feed stays gap-free for
+ * readers, NOTIFY and recognising unique violations.
  */
 export interface DialectAdapter {
   readonly name: DialectName;
@@ -21,21 +21,34 @@ export interface DialectAdapter {
   readInt(value: unknown): number;
   /** `FOR UPDATE` on PostgreSQL; SQLite serialises writers on its one connection instead. */
   readonly lockRows: boolean;
-  /**
-   * Serialises change-feed appends so that seq order equals commit order: without it a reader
-   * could advance its watermark past a lower seq whose transaction has not committed yet.
-   */
-  lockFeed(db: Kysely<DirectoryDatabase>): Promise<void>;
   /** Wakes other processes after commit (PostgreSQL NOTIFY is transactional). */
   notify(db: Kysely<DirectoryDatabase>, lastSeq: number): Promise<void>;
   /** The violated unique index name, when `error` is a unique violation. */
   uniqueViolation(error: unknown): string | undefined;
   /**
-   * When set, appends feed rows, taking the feed lock and notifying, in one statement; returns the
-   * highest seq. Replaces lockFeed + INSERT + notify, which would be three round trips while
-   * holding the lock that serialises every writer's commit.
+   * Set where writers commit in parallel (PostgreSQL): appends at most FEED_INSERT_BATCH feed rows
+   * in one statement that first registers the transaction as in flight (see
+   * `readSettledFeed`), then inserts, then queues the NOTIFY; returns the highest seq written.
    */
   readonly appendFeedRows?: (db: Kysely<DirectoryDatabase>, rows: readonly FeedRow[]) => Promise<number>;
+  /**
+   * Set where seq order is not commit order (PostgreSQL): the pruned horizon and the settled
+   * bound, read in one statement that must run before (not in) the statement reading the rows.
+   * Without it (SQLite, one writer at a time) every committed seq is settled.
+   */
+  readonly readSettledFeed?: (db: Kysely<DirectoryDatabase>) => Promise<FeedBounds>;
+}
+
+/** What a reader may rely on about the feed at one moment. */
+export interface FeedBounds {
+  /** The highest seq removed by pruning (0 when nothing was). */
+  readonly prunedThrough: number;
+  /**
+   * Every transaction that took a seq at or below this one has committed or aborted, so the
+   * entries up to it that a later statement sees are all there will ever be. `Infinity` where
+   * seq order is commit order (SQLite): everything committed is settled.
+   */
+  readonly settledThrough: number;
 }
 
 /** One change_feed row as the store writes it (seq is assigned by the database). */
@@ -48,9 +61,6 @@ export interface FeedRow {
   readonly detail: DbJson | null;
 }
 
-/** Arbitrary fixed key for the feed lock; only its uniqueness within the database matters. */
-const FEED_LOCK_KEY = 7_301_944_001;
-
 /** SQLite: ISO text timestamps, JSON as text, no row locks (one connection, serial transactions). */
 export const sqliteAdapter: DialectAdapter = {
   name: 'sqlite',
@@ -60,7 +70,6 @@ export const sqliteAdapter: DialectAdapter = {
   readJson: (value) => (typeof value === 'string' ? (JSON.parse(value) as JsonValue) : null),
   readInt: (value) => Number(value),
   lockRows: false,
-  lockFeed: async () => {},
   notify: async () => {},
   uniqueViolation(error) {
     if (!(error instanceof Error)) return undefined;
@@ -71,6 +80,78 @@ export const sqliteAdapter: DialectAdapter = {
     return match?.[1] ?? 'unknown';
   },
 };
+
+/*
+ * How PostgreSQL readers tell which part of the feed is settled, while writers commit in parallel.
+ *
+ * A seq is taken (nextval) when the feed row is inserted, but the row becomes visible only at
+ * COMMIT, and transactions commit in any order. A reader that saw seq N+1 while the transaction
+ * holding N was still open would move its watermark past N and never see it. So a reader returns
+ * only entries up to the "settled" bound S: every transaction that took a seq <= S has ended.
+ *
+ * Writers register before they take a seq: in the feed INSERT statement, before the first
+ * nextval, each takes a shared transaction-scoped advisory lock whose key encodes L = the
+ * sequence's last allocated value, read just before. L < every seq the writer takes afterwards;
+ * the lock shows in pg_locks until COMMIT or ROLLBACK (also ROLLBACK TO SAVEPOINT when taken
+ * inside one, which abandons those seqs too). Shared locks never conflict, so nobody waits.
+ *
+ * A reader reads, in this order: (1) C = the sequence's last allocated value, (2) M = the lowest L
+ * in pg_locks; then, in a later statement (a new snapshot, READ COMMITTED), (3) the rows with
+ * after < seq <= S where S = min(C, M). Why no seq <= S can still appear after (3): take a writer
+ * X holding seq x that has not ended when (3) takes its snapshot. If X registered before (2), its
+ * lock was in pg_locks at (2), so M <= L_X < x. Otherwise X registered after (2), hence took x
+ * after (1), so x > C. Either way x > S.
+ *
+ * Edge cases:
+ * - A transaction that took seqs and rolled back leaves a gap forever; its lock is gone, so S
+ *   moves past the gap and readers go on.
+ * - A long transaction that appended early (a large Bulk) holds S below its first seq until it
+ *   ends: readers wait, they never skip. Transactions that write no feed row never register and
+ *   hold nothing back, whatever their age.
+ * - Inside `transaction(work)`, the transaction's own registration holds S below its own
+ *   entries: readChanges there does not return what is not committed yet.
+ * - The reader's own snapshot plays no part in S; only statement order matters, so (1)-(2) and
+ *   (3) must be separate statements and a REPEATABLE READ caller (one snapshot for the whole
+ *   transaction) would break the argument. The store only uses READ COMMITTED.
+ * - It relies on the sequence handing out values in call order: CACHE 1, as BIGSERIAL creates it.
+ *   With a per-session cache a writer could take a seq below the last allocated value.
+ * - The settled bound is also what pruning stops at (change-feed.ts), so no late-committing row
+ *   can end up below the pruned horizon.
+ *
+ * Why not compare each row's writing transaction id with the snapshot's xmin instead: a
+ * transaction gets its id at its first write (the resource row), long before it takes its feed
+ * seq, so an older id can hold a higher seq. R (xid 100) writes a user; T (xid 101) writes a user
+ * and takes seq 5; R takes seq 6 and commits while T is open: xmin = 101, R's row has xid 100 <
+ * xmin and is visible, seq 5 is not, and a reader would skip 5. feed-ordering-postgres.test.ts
+ * reproduces that interleaving.
+ *
+ * Keys: bigint advisory keys, the top bits a tag derived from the sequence's OID (so each schema
+ * has its own key range and other advisory lock users are unlikely to land in it), the low 48
+ * bits L. pg_locks shows a bigint key as classid (high 32 bits) and objid (low 32), objsubid 1.
+ */
+
+/** The feed's sequence; named by BIGSERIAL in migration 0001 (frozen, so the name is fixed). */
+const FEED_SEQUENCE = sql.raw(`'change_feed_seq_seq'::regclass`);
+
+/** Bits of an in-flight key that carry L; 2^48 seqs is far beyond any feed's life. */
+const IN_FLIGHT_BITS = 48;
+
+/** 1..32767: never 0, so the keys cannot meet the migration lock (run-migrations.ts). */
+const inFlightTag = sql`(${FEED_SEQUENCE}::oid::bigint % 32767 + 1)`;
+
+/** The last seq handed out by nextval in any session; 0 before the first. */
+const lastAllocatedSeq = sql`coalesce(pg_sequence_last_value(${FEED_SEQUENCE}), 0)`;
+
+/** Registers the current transaction as about to take seqs above the last allocated one. */
+const registerInFlight = sql`pg_advisory_xact_lock_shared((${inFlightTag} << ${sql.lit(IN_FLIGHT_BITS)}) | least(${lastAllocatedSeq}, ${sql.lit(2 ** IN_FLIGHT_BITS - 1)}))`;
+
+/** pg_locks rows that are in-flight registrations of this feed. */
+const inFlightLockFilter = sql`l.locktype = 'advisory' AND l.objsubid = 1
+            AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database())
+            AND (l.classid::bigint >> ${sql.lit(IN_FLIGHT_BITS - 32)}) = ${inFlightTag}`;
+
+/** L of a registration, decoded from the pg_locks row `l`. */
+const inFlightLowerBound = sql`(((l.classid::bigint & ${sql.lit(2 ** (IN_FLIGHT_BITS - 32) - 1)}) << 32) | l.objid::bigint)`;
 
 /** PostgreSQL: TIMESTAMPTZ and JSONB columns, row locks, NOTIFY on `channel`. */
 export function postgresAdapter(channel: string): DialectAdapter {
@@ -84,9 +165,6 @@ export function postgresAdapter(channel: string): DialectAdapter {
       typeof value === 'string' ? (JSON.parse(value) as JsonValue) : (value as JsonValue),
     readInt: (value) => Number(value),
     lockRows: true,
-    lockFeed: async (db) => {
-      await sql`select pg_advisory_xact_lock(${sql.lit(FEED_LOCK_KEY)})`.execute(db);
-    },
     notify: async (db, lastSeq) => {
       await sql`select pg_notify(${channel}, ${String(lastSeq)})`.execute(db);
     },
@@ -97,19 +175,36 @@ export function postgresAdapter(channel: string): DialectAdapter {
             sql`(${row.resource_type}, ${row.resource_id}, ${row.kind}, ${row.attributes}::jsonb, ${row.at}::timestamptz, ${row.detail}::jsonb)`,
         ),
       );
-      // The lock CTE is joined to the rows, so it is taken before the first row gets its seq
-      // (the BIGSERIAL default is evaluated per joined row); the lock is held until commit.
+      // The registration CTE is joined to the rows, so it runs before the first row gets its seq
+      // (the BIGSERIAL default is evaluated per joined row). No lock is waited for: the shared
+      // advisory lock only makes the transaction visible in pg_locks until it ends.
       const result = await sql<{ seq: string | number | null }>`
-        WITH feed_lock AS (SELECT pg_advisory_xact_lock(${sql.lit(FEED_LOCK_KEY)})),
+        WITH in_flight AS MATERIALIZED (SELECT ${registerInFlight} AS registered),
         inserted AS (
           INSERT INTO change_feed (resource_type, resource_id, kind, attributes, at, detail)
           SELECT v.resource_type, v.resource_id, v.kind, v.attributes, v.at, v.detail
-          FROM feed_lock
+          FROM in_flight
           CROSS JOIN (VALUES ${values}) AS v (resource_type, resource_id, kind, attributes, at, detail)
           RETURNING seq
         )
         SELECT max(seq) AS seq, pg_notify(${channel}, max(seq)::text) AS notified FROM inserted`.execute(db);
       return Number(result.rows[0]?.seq ?? 0);
+    },
+    readSettledFeed: async (db) => {
+      const result = await sql<{ pruned_through: string | number; settled_through: string | number }>`
+        WITH allocated AS MATERIALIZED (SELECT ${lastAllocatedSeq} AS through)
+        SELECT h.pruned_through, least(a.through, (
+          SELECT min(${inFlightLowerBound}) FROM pg_locks l
+          WHERE ${inFlightLockFilter}
+            -- correlated with allocated: pg_locks is read after the sequence (see above)
+            AND a.through IS NOT NULL
+        )) AS settled_through
+        FROM allocated a CROSS JOIN feed_horizon h
+        WHERE h.id = 1`.execute(db);
+      const row = result.rows[0];
+      if (!row)
+        throw new Error('readSettledFeed: the feed_horizon row (id 1) is missing; the schema is damaged');
+      return { prunedThrough: Number(row.pruned_through), settledThrough: Number(row.settled_through) };
     },
     uniqueViolation(error) {
       if (!(error instanceof Error)) return undefined;

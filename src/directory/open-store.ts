@@ -1,5 +1,5 @@
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect } from 'kysely';
+import { Kysely, PostgresDialect } from 'kysely';
 import type { LogEvent } from 'kysely';
 import pg from 'pg';
 import { SchemaRegistry } from '../scim/schema/schema-registry.js';
@@ -12,7 +12,11 @@ import { IN_MEMORY_SORT_CAP } from './resource-list.js';
 import { runMigrations } from './run-migrations.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { cachingSqliteDatabase } from './sqlite-statement-cache.js';
+import { DEFAULT_SQLITE_LOCK_TIMEOUT_MS } from './sqlite-busy.js';
 import { SqliteWriteBatcher } from './sqlite-write-batcher.js';
+import { WalSync } from './sqlite-wal-sync.js';
+import type { Fsync } from './sqlite-wal-sync.js';
+import { WriteLockSqliteDialect } from './sqlite-write-lock-dialect.js';
 import type { ResolverSource, StoreShared } from './store-context.js';
 import { announce } from './store-context.js';
 
@@ -35,11 +39,19 @@ export interface OpenStoreOptions {
   /** PostgreSQL: LISTEN for other processes' changes (default true). */
   readonly listen?: boolean;
   /**
-   * SQLite durability (WAL mode either way). `'full'` (default) syncs the WAL on every commit, so
-   * an acknowledged write survives a power loss; `'normal'` syncs only at checkpoints: a commit
+   * SQLite durability (WAL mode either way). `'full'` (default) syncs the WAL before a write is
+   * acknowledged, so an acknowledged write survives a power loss (grouped writes are flushed off
+   * the event loop, see sqlite-wal-sync.ts); `'normal'` syncs only at checkpoints: a commit
    * survives a process crash but the last few may be lost on power loss, for faster writes.
    */
   readonly sqliteSynchronous?: SqliteSynchronous;
+  /** SQLite with `'full'`: replaces `fs.fsync` for the WAL flushes (tests time them by hand). */
+  readonly sqliteWalFsync?: Fsync;
+  /**
+   * SQLite: how long a write waits, without blocking the event loop, for another process's write
+   * lock before it fails with StoreBusyError (default 5000 ms; see sqlite-busy.ts).
+   */
+  readonly sqliteLockTimeoutMs?: number;
 }
 
 /** SQLite `PRAGMA synchronous` values the store accepts (see OpenStoreOptions.sqliteSynchronous). */
@@ -76,8 +88,9 @@ function sharedState(
  * Opens a migrated, ready store on SQLite or PostgreSQL.
  *
  * SQLite runs in WAL mode with synchronous=FULL by default (every acknowledged commit is on disk;
- * `sqliteSynchronous: 'normal'` trades power-loss durability for speed), foreign keys on and a busy timeout for other processes (the CLI's token
- * commands) writing at the same time. `case_sensitive_like` makes LIKE match caseExact attributes
+ * `sqliteSynchronous: 'normal'` trades power-loss durability for speed), foreign keys on. Other processes (`serve --workers`, the CLI's token
+ * commands) may write the same file: transactions begin IMMEDIATE and a write waits for another
+ * process's lock on timers, never blocking the event loop (sqlite-busy.ts). `case_sensitive_like` makes LIKE match caseExact attributes
  * correctly: case-insensitive attributes are stored folded, so they never rely on LIKE's folding.
  */
 export async function openStore(options: OpenStoreOptions): Promise<DirectoryStore> {
@@ -91,22 +104,38 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
         `openStore: sqliteSynchronous must be 'normal' or 'full', got ${JSON.stringify(synchronous)}`,
       );
     }
+    const lockTimeoutMs = options.sqliteLockTimeoutMs ?? DEFAULT_SQLITE_LOCK_TIMEOUT_MS;
+    if (!Number.isFinite(lockTimeoutMs) || lockTimeoutMs < 0) {
+      throw new Error(`openStore: sqliteLockTimeoutMs must be a non-negative number, got ${lockTimeoutMs}`);
+    }
     const database = new Database(options.sqliteFile);
-    database.pragma('journal_mode = WAL');
+    // An in-memory database stays in 'memory' mode: it has no WAL to flush.
+    const journalMode = String(database.pragma('journal_mode = WAL', { simple: true })).toLowerCase();
     if (synchronous === 'full') database.pragma('synchronous = FULL');
     else database.pragma('synchronous = NORMAL');
     database.pragma('foreign_keys = ON');
-    database.pragma('busy_timeout = 5000');
     database.pragma('case_sensitive_like = ON');
     // 64 MiB page cache (default 2 MiB): index pages of a million users stay in memory.
     database.pragma('cache_size = -65536');
+    // The pragmas above ran under better-sqlite3's blocking 5 s busy timeout (start-up only). From
+    // here on SQLite never sleeps on the main thread: a write that meets another process's lock is
+    // retried on timers (sqlite-write-lock-dialect.ts, sqlite-write-batcher.ts).
+    database.pragma('busy_timeout = 0');
     const log = logger(options.onQuery);
     const root = new Kysely<DirectoryDatabase>({
-      dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }),
+      dialect: new WriteLockSqliteDialect(
+        { database: cachingSqliteDatabase(database) },
+        { inTransaction: () => database.inTransaction, lockTimeoutMs },
+      ),
       ...(log ? { log } : {}),
     });
     const shared = sharedState(root, sqliteAdapter, options);
-    shared.batcher = new SqliteWriteBatcher(shared);
+    const walSync =
+      synchronous === 'full' && journalMode === 'wal'
+        ? new WalSync(`${database.name}-wal`, options.sqliteWalFsync)
+        : undefined;
+    if (walSync) shared.closers.push(async () => walSync.close());
+    shared.batcher = new SqliteWriteBatcher(shared, { lockTimeoutMs, ...(walSync ? { walSync } : {}) });
     await runMigrations(root, sqliteAdapter);
     return new SqlDirectoryStore(shared);
   }
@@ -149,7 +178,10 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Dir
   try {
     await runMigrations(root, dialect);
     if (options.listen ?? true) {
-      const listener = await startPgChangeListener(url, channel, (seq) => announce(shared, seq));
+      const listener = await startPgChangeListener(url, channel, (seq) => announce(shared, seq), {
+        // Report only seqs a reader can already read (see dialect-adapter.ts, readSettledFeed).
+        settledThrough: async () => (await dialect.readSettledFeed!(root)).settledThrough,
+      });
       shared.closers.push(() => listener.close());
     }
   } catch (error) {

@@ -10,21 +10,49 @@ export interface PgChangeListener {
   close(): Promise<void>;
 }
 
-/** Starts listening; resolves once LISTEN is in effect. */
+export interface PgChangeListenerOptions {
+  /**
+   * Reads the feed's settled bound (`readSettledFeed` in dialect-adapter.ts). When given, the
+   * listener reports only settled seqs: a NOTIFY for a seq that a reader could not get yet (a
+   * lower seq is still in flight) is reported once it can, and the bound is probed again, with
+   * backoff, until it catches up. Without it every NOTIFY is reported at once.
+   */
+  readonly settledThrough?: () => Promise<number>;
+}
+
+/** First and longest wait between two probes of the settled bound while it lags behind. */
+const FIRST_PROBE_DELAY_MS = 5;
+const LONGEST_PROBE_DELAY_MS = 1000;
+
+/**
+ * Starts listening; resolves once LISTEN is in effect.
+ *
+ * Why probing is needed at all: writers commit in parallel, so a NOTIFY can announce seq N+1
+ * while the transaction holding N is open, and a reader woken by it finds nothing new. When that
+ * transaction commits, its own NOTIFY follows; but when it rolls back (or its connection dies) no
+ * NOTIFY ever comes, and without a probe a reader would sleep until some later write. Probing
+ * also reports the bound as it advances under continuous load, where it may never catch up with
+ * the highest seq notified.
+ */
 export async function startPgChangeListener(
   connectionString: string,
   channel: string,
   onSeq: (seq: number) => void,
+  options: PgChangeListenerOptions = {},
 ): Promise<PgChangeListener> {
   let closed = false;
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
+  const settle =
+    options.settledThrough === undefined ? undefined : settledReporter(options.settledThrough, onSeq);
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString });
     next.on('notification', (message) => {
       const seq = Number(message.payload);
-      if (message.channel === channel && Number.isFinite(seq)) onSeq(seq);
+      if (message.channel !== channel || !Number.isFinite(seq)) return;
+      if (settle) settle.notified(seq);
+      else onSeq(seq);
     });
     next.on('error', () => {
       // The 'end' handler reconnects; an unhandled 'error' event would crash the process.
@@ -52,9 +80,69 @@ export async function startPgChangeListener(
     async close() {
       closed = true;
       if (retry) clearTimeout(retry);
+      settle?.stop();
       const current = client;
       client = undefined;
       await current?.end();
+    },
+  };
+}
+
+/** Turns NOTIFY seqs into reports of settled seqs (see PgChangeListenerOptions.settledThrough). */
+function settledReporter(
+  settledThrough: () => Promise<number>,
+  onSeq: (seq: number) => void,
+): { notified(seq: number): void; stop(): void } {
+  let stopped = false;
+  let highestNotified = 0;
+  let reported = 0;
+  let probing = false;
+  let probeAgain = false;
+  let delay = FIRST_PROBE_DELAY_MS;
+  let timer: NodeJS.Timeout | undefined;
+
+  const probe = async (): Promise<void> => {
+    timer = undefined;
+    probing = true;
+    probeAgain = false;
+    let settled: number | undefined;
+    try {
+      settled = await settledThrough();
+    } catch {
+      // The database is away or the store is closing: probe again later (or not, once stopped).
+    }
+    probing = false;
+    if (stopped) return;
+    const report = settled === undefined ? reported : Math.min(settled, highestNotified);
+    if (report > reported) {
+      reported = report;
+      delay = FIRST_PROBE_DELAY_MS;
+      onSeq(report);
+    }
+    if (reported >= highestNotified) return;
+    if (probeAgain) {
+      void probe();
+      return;
+    }
+    timer = setTimeout(() => void probe(), delay);
+    delay = Math.min(delay * 2, LONGEST_PROBE_DELAY_MS);
+  };
+
+  return {
+    notified(seq) {
+      if (seq > highestNotified) highestNotified = seq;
+      // A NOTIFY may be the commit that releases the bound: look now, not after the backoff.
+      if (probing) {
+        probeAgain = true;
+        return;
+      }
+      if (timer) clearTimeout(timer);
+      void probe();
+    },
+    stop() {
+      stopped = true;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
     },
   };
 }

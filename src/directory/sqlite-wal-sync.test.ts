@@ -94,9 +94,21 @@ describe('WalSync', () => {
     sync.close();
   });
 
-  it('refuses to flush after close', async () => {
-    const sync = new WalSync(wal);
+  it('still flushes a commit that races the close, on a descriptor of its own', async () => {
+    const disk = manualFsync();
+    const sync = new WalSync(wal, disk.fsync);
+    const before = sync.sync();
     sync.close();
-    await expect(sync.sync()).rejects.toThrow(/closed/);
+    const late = sync.sync();
+    expect(disk.started()).toBe(2);
+    disk.finish();
+    disk.finish();
+    await expect(Promise.all([before, late])).resolves.toEqual([undefined, undefined]);
+  });
+
+  it('reports a WAL file that cannot be opened', async () => {
+    const sync = new WalSync(join(dir, 'missing-wal'));
+    await expect(sync.sync()).rejects.toThrow(/fsync of the SQLite WAL failed: ENOENT/);
+    sync.close();
   });
 });

@@ -19,22 +19,24 @@ import { closeSync, fsync, openSync } from 'node:fs';
 export type Fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
 
 export class WalSync {
-  readonly #fd: number;
+  readonly #path: string;
   readonly #fsync: Fsync;
+  /** Opened at the first flush: SQLite creates the WAL file with the first write. */
+  #fd: number | undefined;
   #running: Promise<void> | undefined;
   #next: Promise<void> | undefined;
   #closed = false;
 
-  /** Opens `walPath` (the database file name plus `-wal`); the database must be in WAL mode. */
-  constructor(walPath: string, fsyncImpl: Fsync = fsync) {
-    // fsync flushes the file's data whichever descriptor it is called on; read-only is enough.
-    this.#fd = openSync(walPath, 'r');
-    this.#fsync = fsyncImpl;
+  /** `walPath` is the database file name plus `-wal`; the database must be in WAL mode. */
+  constructor(walPath: string, fsyncImpl: Fsync | undefined = fsync) {
+    this.#path = walPath;
+    this.#fsync = fsyncImpl ?? fsync;
   }
 
   /** Resolves once everything written to the WAL before this call is on disk. */
   sync(): Promise<void> {
-    if (this.#closed) return Promise.reject(new Error('WalSync: the WAL file was closed'));
+    // A commit that raced the store's close still gets its flush, on a descriptor of its own.
+    if (this.#closed) return this.#flushOnce();
     if (this.#running === undefined) {
       this.#running = this.#flush();
       return this.#running;
@@ -48,19 +50,24 @@ export class WalSync {
     return this.#next;
   }
 
-  /** Closes the file; pending flushes still complete. */
+  /** Closes the file once the flushes already asked for have completed. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     const pending = this.#next ?? this.#running;
     if (pending) {
       pending.then(
-        () => closeSync(this.#fd),
-        () => closeSync(this.#fd),
+        () => this.#closeFile(),
+        () => this.#closeFile(),
       );
     } else {
-      closeSync(this.#fd);
+      this.#closeFile();
     }
+  }
+
+  #closeFile(): void {
+    if (this.#fd !== undefined) closeSync(this.#fd);
+    this.#fd = undefined;
   }
 
   #startNext(): Promise<void> {
@@ -71,11 +78,42 @@ export class WalSync {
 
   #flush(): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      this.#fsync(this.#fd, (error) => {
+      let fd: number;
+      try {
+        // fsync flushes the file's data whichever descriptor it is called on; read-only is enough.
+        fd = this.#fd ??= openSync(this.#path, 'r');
+      } catch (error) {
+        this.#running = undefined;
+        reject(flushError(error));
+        return;
+      }
+      this.#fsync(fd, (error) => {
         if (this.#next === undefined) this.#running = undefined;
-        if (error) reject(new Error(`fsync of the SQLite WAL failed: ${error.message}`, { cause: error }));
+        if (error) reject(flushError(error));
         else resolve();
       });
     });
   }
+
+  #flushOnce(): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      let fd: number;
+      try {
+        fd = openSync(this.#path, 'r');
+      } catch (error) {
+        reject(flushError(error));
+        return;
+      }
+      this.#fsync(fd, (error) => {
+        closeSync(fd);
+        if (error) reject(flushError(error));
+        else resolve();
+      });
+    });
+  }
+}
+
+function flushError(error: unknown): Error {
+  const message = error instanceof Error ? error.message : String(error);
+  return new Error(`fsync of the SQLite WAL failed: ${message}`, { cause: error });
 }

@@ -2,11 +2,31 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DirectoryDatabase } from './database-types.js';
 import { appendChanges } from './change-feed.js';
+import { busyRetryDelay, isSqliteBusy } from './sqlite-busy.js';
+import type { WalSync } from './sqlite-wal-sync.js';
+import { StoreBusyError } from './store-busy-error.js';
 import type { PendingChange, StoreShared } from './store-context.js';
 import { announce } from './store-context.js';
 
 /** Most writes one commit may carry; bounds how long the connection stays in one transaction. */
 const MAX_WRITES_PER_COMMIT = 64;
+
+/** Options of the batcher. */
+export interface WriteBatcherOptions {
+  /** How long a batch waits for another process's write lock before its writes fail (StoreBusyError). */
+  readonly lockTimeoutMs: number;
+  /**
+   * With `synchronous=FULL`: the WAL flusher. Batches then commit with `synchronous=NORMAL` and are
+   * acknowledged once this has synced the WAL, off the event loop (see sqlite-wal-sync.ts).
+   */
+  readonly walSync?: WalSync;
+}
+
+/** A committed batch waiting to be acknowledged. */
+interface CommittedBatch {
+  readonly succeeded: readonly { readonly write: QueuedWrite; readonly value: unknown }[];
+  readonly lastSeq: number;
+}
 
 /** A write waiting for its turn, with the promise callbacks of its caller. */
 interface QueuedWrite {
@@ -26,14 +46,33 @@ interface QueuedWrite {
  * COMMIT succeeded, so an acknowledged write is a durable one. If the COMMIT (or a rollback) fails,
  * every write of that batch is rejected, none acknowledged. Change-feed entries are appended inside
  * each write's savepoint, so seq order is still commit order; listeners hear after the commit.
+ *
+ * With synchronous=FULL the COMMIT itself does not wait for the disk: the batch commits with
+ * synchronous=NORMAL and its writes are acknowledged only after WalSync has flushed the WAL in
+ * libuv's thread pool. Meanwhile the event loop serves other requests and the next batch can run;
+ * commits made during one flush share the next. Another request may read a committed write a
+ * moment before it is acknowledged; no write is acknowledged before it is on disk, and change-feed
+ * listeners hear only of flushed commits.
+ *
+ * Several processes may write the same file (`provisio serve --workers N`). The transaction begins
+ * IMMEDIATE, taking the write lock before the first read, so a write never fails because another
+ * process committed between its read and its write. The connection has `busy_timeout = 0`: when
+ * another process holds the lock, BEGIN fails at once, the batcher releases the connection (reads
+ * of this process go on), waits on a timer (sqlite-busy.ts) while further writes queue up and join,
+ * and tries again. After `lockTimeoutMs` every queued write is rejected with StoreBusyError, having
+ * written nothing.
  */
 export class SqliteWriteBatcher {
   readonly #shared: StoreShared;
+  readonly #lockTimeoutMs: number;
+  readonly #walSync: WalSync | undefined;
   readonly #queue: QueuedWrite[] = [];
   #draining = false;
 
-  constructor(shared: StoreShared) {
+  constructor(shared: StoreShared, options: WriteBatcherOptions) {
     this.#shared = shared;
+    this.#lockTimeoutMs = options.lockTimeoutMs;
+    this.#walSync = options.walSync;
   }
 
   /** Runs `work` in the next batch; resolves once the batch has committed. */
@@ -52,73 +91,140 @@ export class SqliteWriteBatcher {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0) await this.#runBatch();
+      while (this.#queue.length > 0) await this.#runBatchWhenLocked();
     } finally {
       this.#draining = false;
     }
   }
 
-  async #runBatch(): Promise<void> {
-    const { root, dialect } = this.#shared;
-    const succeeded: { write: QueuedWrite; value: unknown }[] = [];
-    let lastSeq = 0;
-    let firstFailed = false;
-    let started = false;
-    try {
-      await root.transaction().execute(async (trx) => {
-        const runOne = async (write: QueuedWrite): Promise<void> => {
-          const changes: PendingChange[] = [];
-          const value = await write.work(trx, changes);
-          const seq = await appendChanges(trx, dialect, changes);
-          if (seq > lastSeq) lastSeq = seq;
-          succeeded.push({ write, value });
-        };
-        // The first write needs no savepoint: if it fails, the whole (so far empty) transaction
-        // rolls back. A lone write, the common case without contention, costs no extra statements.
-        started = true;
-        const first = this.#queue.shift()!;
-        try {
-          await runOne(first);
-        } catch (error) {
-          firstFailed = true;
-          first.reject(error);
-          throw error;
-        }
-        let taken = 1;
-        // Writes submitted while this batch runs join it, up to the cap.
-        while (this.#queue.length > 0 && taken < MAX_WRITES_PER_COMMIT) {
-          const write = this.#queue.shift()!;
-          taken += 1;
-          // One fixed name: writes in a batch run one after another, and the text stays cacheable.
-          await sql.raw('SAVEPOINT provisio_batch').execute(trx);
-          try {
-            await runOne(write);
-            await sql.raw('RELEASE provisio_batch').execute(trx);
-          } catch (error) {
-            try {
-              await sql.raw('ROLLBACK TO provisio_batch').execute(trx);
-              await sql.raw('RELEASE provisio_batch').execute(trx);
-            } catch (rollbackError) {
-              // SQLite rolled the whole transaction back itself (I/O error, disk full): the batch is lost.
-              write.reject(error);
-              throw rollbackError;
-            }
-            write.reject(error);
-          }
-        }
-      });
-    } catch (error) {
-      if (!started) {
+  /** Runs the next batch once this connection holds the write lock; gives up after the timeout. */
+  async #runBatchWhenLocked(): Promise<void> {
+    const started = performance.now();
+    for (let attempt = 0; ; attempt += 1) {
+      let outcome: CommittedBatch | 'done' | 'busy';
+      try {
+        outcome = await this.#shared.root.connection().execute((conn) => this.#tryBatch(conn));
+      } catch (error) {
         // BEGIN itself failed (e.g. the store was closed): fail the oldest write rather than retry
         // forever; the drain loop goes on with the rest.
         this.#queue.shift()?.reject(error);
         return;
       }
-      // The first write's own failure was reported to it; nothing else had joined yet.
-      if (!firstFailed) for (const { write } of succeeded) write.reject(error);
-      return;
+      if (outcome === 'done') return;
+      if (outcome !== 'busy') {
+        // Not awaited: the next batch runs while the disk flushes this one.
+        void this.#acknowledge(outcome);
+        return;
+      }
+      const waited = performance.now() - started;
+      if (waited >= this.#lockTimeoutMs) {
+        const error = new StoreBusyError(waited);
+        for (const write of this.#queue.splice(0)) write.reject(error);
+        return;
+      }
+      await busyRetryDelay(attempt);
     }
-    if (lastSeq > 0) announce(this.#shared, lastSeq);
-    for (const { write, value } of succeeded) write.resolve(value);
+  }
+
+  /**
+   * On the single connection: BEGIN IMMEDIATE (lower case, the same text as kysely's own
+   * transaction statements), or 'busy' when another process holds the write lock
+   * (nothing started, the connection is released for reads until the next attempt); then the batch
+   * and its COMMIT. Errors after BEGIN are settled here, per write.
+   */
+  async #tryBatch(conn: Kysely<DirectoryDatabase>): Promise<CommittedBatch | 'done' | 'busy'> {
+    if (this.#walSync === undefined) return this.#runBatch(conn);
+    // The connection's own setting stays FULL for every other transaction (Bulk, migrations, token
+    // writes); only batches, flushed by WalSync, commit without the in-line sync.
+    await sql.raw('pragma synchronous = NORMAL').execute(conn);
+    try {
+      return await this.#runBatch(conn);
+    } finally {
+      await sql.raw('pragma synchronous = FULL').execute(conn);
+    }
+  }
+
+  /** Acknowledges a committed batch once its commit is on disk (at once without WalSync). */
+  async #acknowledge(batch: CommittedBatch): Promise<void> {
+    if (this.#walSync !== undefined) {
+      try {
+        await this.#walSync.sync();
+      } catch (error) {
+        // The data is committed but may not be on disk: the writers are told it failed.
+        for (const { write } of batch.succeeded) write.reject(error);
+        return;
+      }
+    }
+    if (batch.lastSeq > 0) announce(this.#shared, batch.lastSeq);
+    for (const { write, value } of batch.succeeded) write.resolve(value);
+  }
+
+  async #runBatch(conn: Kysely<DirectoryDatabase>): Promise<CommittedBatch | 'done' | 'busy'> {
+    try {
+      await sql.raw('begin immediate').execute(conn);
+    } catch (error) {
+      if (isSqliteBusy(error)) return 'busy';
+      throw error;
+    }
+    const { dialect } = this.#shared;
+    const succeeded: { write: QueuedWrite; value: unknown }[] = [];
+    let lastSeq = 0;
+    const runOne = async (write: QueuedWrite): Promise<void> => {
+      const changes: PendingChange[] = [];
+      const value = await write.work(conn, changes);
+      const seq = await appendChanges(conn, dialect, changes);
+      if (seq > lastSeq) lastSeq = seq;
+      succeeded.push({ write, value });
+    };
+    // The first write needs no savepoint: if it fails, the whole (so far empty) transaction rolls
+    // back. A lone write, the common case without contention, costs no extra statements.
+    const first = this.#queue.shift()!;
+    try {
+      await runOne(first);
+    } catch (error) {
+      first.reject(error);
+      await rollback(conn);
+      return 'done';
+    }
+    try {
+      let taken = 1;
+      // Writes submitted while this batch runs join it, up to the cap.
+      while (this.#queue.length > 0 && taken < MAX_WRITES_PER_COMMIT) {
+        const write = this.#queue.shift()!;
+        taken += 1;
+        // One fixed name: writes in a batch run one after another, and the text stays cacheable.
+        await sql.raw('SAVEPOINT provisio_batch').execute(conn);
+        try {
+          await runOne(write);
+          await sql.raw('RELEASE provisio_batch').execute(conn);
+        } catch (error) {
+          try {
+            await sql.raw('ROLLBACK TO provisio_batch').execute(conn);
+            await sql.raw('RELEASE provisio_batch').execute(conn);
+          } catch (rollbackError) {
+            // SQLite rolled the whole transaction back itself (I/O error, disk full): the batch is lost.
+            write.reject(error);
+            throw rollbackError;
+          }
+          write.reject(error);
+        }
+      }
+      await sql.raw('commit').execute(conn);
+    } catch (error) {
+      // A lost batch or a failed COMMIT: none of its writes is acknowledged.
+      await rollback(conn);
+      for (const { write } of succeeded) write.reject(error);
+      return 'done';
+    }
+    return { succeeded, lastSeq };
+  }
+}
+
+/** Ends the transaction if SQLite has not already rolled it back itself. */
+async function rollback(conn: Kysely<DirectoryDatabase>): Promise<void> {
+  try {
+    await sql.raw('rollback').execute(conn);
+  } catch {
+    // "no transaction is active": SQLite rolled back on the error; nothing is left to undo.
   }
 }

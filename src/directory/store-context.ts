@@ -51,11 +51,13 @@ export interface StoreScope {
 
 /** Tells in-process listeners about `lastSeq` once (a later, higher seq supersedes it). */
 export function announce(shared: StoreShared, lastSeq: number): void {
-  if (lastSeq <= shared.notifiedSeq) return;
-  shared.notifiedSeq = lastSeq;
+  // On PostgreSQL a seq can be announced (by this process's own commit) before it is settled for
+  // readers; the listener's later report of the settled seq, possibly lower, must still wake them.
+  if (lastSeq <= shared.notifiedSeq && shared.dialect.name !== 'postgres') return;
+  shared.notifiedSeq = Math.max(shared.notifiedSeq, lastSeq);
   for (const listener of [...shared.listeners]) {
     try {
-      listener(lastSeq);
+      listener(shared.notifiedSeq);
     } catch {
       // A failing listener must not break the write that already committed, nor other listeners.
     }

@@ -15,6 +15,7 @@ import { BulkIdResolver } from '../scim/bulk/bulk-id-resolver.js';
 import { planBulkOperations } from '../scim/bulk/bulk-plan.js';
 import { shouldStopBulk, type BulkOperation, type BulkRequest } from '../scim/bulk/bulk-request.js';
 import { bulkErrorResult, type BulkOperationResult } from '../scim/bulk/bulk-response.js';
+import { StoreBusyError } from '../directory/store-busy-error.js';
 import { isScimError, ScimError } from '../scim/scim-error.js';
 import { parseEtagCondition } from './etag-preconditions.js';
 import {
@@ -103,6 +104,8 @@ function asScimError(error: unknown, operation: BulkOperation, logError: BulkErr
     if (error.status >= 500) logError(error, operation);
     return error;
   }
+  // The database stayed locked by another process: the operation wrote nothing and may be retried.
+  if (error instanceof StoreBusyError) return new ScimError({ status: 503 }, error.message);
   logError(error, operation);
   return ScimError.internal('internal server error');
 }

@@ -2,6 +2,8 @@
  * The one place where errors become HTTP responses. Every error leaves as an RFC 7644 §3.12 body
  * with Content-Type application/scim+json:
  * - ScimError: its own status, scimType and detail;
+ * - StoreBusyError (another process held the SQLite write lock too long; nothing was written):
+ *   503 with Retry-After;
  * - fastify's request errors (bad JSON, unsupported media type, oversized body, schema validation)
  *   become the matching 4xx;
  * - anything else is a 500 whose detail says nothing about internals, logged as an error.
@@ -9,6 +11,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildErrorBody, isScimError, type ScimErrorBody, type ScimType } from '../scim/scim-error.js';
+import { StoreBusyError } from '../directory/store-busy-error.js';
 import { SCIM_CONTENT_TYPE } from './scim-media.js';
 
 /** A response-ready error: status, optional scimType, detail and extra headers. */
@@ -43,6 +46,13 @@ export function toErrorResponse(error: unknown, options: { bulk?: boolean } = {}
     return error.scimType === undefined
       ? { status: error.status, detail: error.detail }
       : { status: error.status, scimType: error.scimType, detail: error.detail };
+  }
+  if (error instanceof StoreBusyError) {
+    return {
+      status: 503,
+      detail: error.message,
+      headers: { 'retry-after': String(error.retryAfterSeconds) },
+    };
   }
   if (isFastifyError(error)) {
     switch (error.code) {

@@ -4,6 +4,28 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openStore } from '../../src/directory/open-store.js';
 import type { SqliteSynchronous } from '../../src/directory/open-store.js';
+import type { Fsync } from '../../src/directory/sqlite-wal-sync.js';
+
+/** An fsync the test completes by hand; counts the flushes asked for. */
+function manualFsync() {
+  const pending: ((error: NodeJS.ErrnoException | null) => void)[] = [];
+  const fsync: Fsync = (_fd, callback) => {
+    pending.push(callback);
+  };
+  return {
+    fsync,
+    pending: () => pending.length,
+    finish(error: NodeJS.ErrnoException | null = null) {
+      pending.shift()?.(error);
+    },
+  };
+}
+
+/** Waits until `check` holds, letting timers and I/O run. */
+async function until(check: () => boolean): Promise<void> {
+  for (let i = 0; i < 500 && !check(); i++) await new Promise((resolve) => setTimeout(resolve, 2));
+  if (!check()) throw new Error('condition not reached');
+}
 
 describe('SQLite durability and group commit', () => {
   const dirs: string[] = [];
@@ -53,6 +75,73 @@ describe('SQLite durability and group commit', () => {
       expect(created).toHaveLength(30);
       expect(commits).toBeGreaterThanOrEqual(1);
       expect(commits).toBeLessThan(30);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('acknowledges a write only after its WAL flush, and keeps serving meanwhile', async () => {
+    const disk = manualFsync();
+    const store = await openStore({ sqliteFile: file(), sqliteWalFsync: disk.fsync });
+    try {
+      const heard: number[] = [];
+      store.onChange((seq) => heard.push(seq));
+      let acknowledged = false;
+      const writing = store.create('User', { userName: 'flushed' }).then((created) => {
+        acknowledged = true;
+        return created;
+      });
+      await until(() => disk.pending() === 1);
+      // Committed, not yet on disk: not acknowledged, listeners not told; the store still answers.
+      expect(acknowledged).toBe(false);
+      expect(heard).toEqual([]);
+      const list = await store.list('User', { startIndex: 1, count: 10 });
+      expect(list.resources.map((r) => r.attributes.userName)).toEqual(['flushed']);
+      disk.finish();
+      const created = await writing;
+      expect(created.attributes.userName).toBe('flushed');
+      expect(heard.length).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('runs the next batch while the previous one is flushing, and lets them share a flush', async () => {
+    const disk = manualFsync();
+    const store = await openStore({ sqliteFile: file(), sqliteWalFsync: disk.fsync });
+    try {
+      const first = store.create('User', { userName: 'first-batch' });
+      await until(() => disk.pending() === 1);
+      // Committed while the first flush is running: both wait for the next flush.
+      const later = Array.from({ length: 5 }, (_, i) => store.create('User', { userName: `later-${i}` }));
+      for (let i = 0; i < 500 && (await countUsers()) < 6; i++) {
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      expect(await countUsers()).toBe(6);
+      expect(disk.pending()).toBe(1);
+      disk.finish();
+      await first;
+      await until(() => disk.pending() === 1);
+      disk.finish();
+      expect((await Promise.all(later)).map((u) => u.attributes.userName)).toHaveLength(5);
+      expect(disk.pending()).toBe(0);
+    } finally {
+      await store.close();
+    }
+
+    async function countUsers(): Promise<number> {
+      return (await store.list('User', { startIndex: 1, count: 0 })).totalResults;
+    }
+  });
+
+  it('fails the writes of a batch whose WAL flush fails', async () => {
+    const disk = manualFsync();
+    const store = await openStore({ sqliteFile: file(), sqliteWalFsync: disk.fsync });
+    try {
+      const writing = store.create('User', { userName: 'unsure' });
+      await until(() => disk.pending() === 1);
+      disk.finish(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
+      await expect(writing).rejects.toThrow(/fsync of the SQLite WAL failed/);
     } finally {
       await store.close();
     }

@@ -1,9 +1,13 @@
 /**
- * `provisio serve [--port N] [--host H] [--data-dir DIR] [--database URL]`: runs the SCIM server
- * until SIGINT or SIGTERM, then closes it gracefully (in-flight requests finish, the store closes).
+ * `provisio serve [--port N] [--host H] [--data-dir DIR] [--database URL] [--workers N|auto]`: runs
+ * the SCIM server until SIGINT or SIGTERM, then closes it gracefully (in-flight requests finish,
+ * the store closes). With more than one worker the process supervises N server processes sharing
+ * the port (src/cluster/server-cluster.ts).
  */
+import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
-import { InvalidArgumentError } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { runServerCluster } from '../../cluster/server-cluster.js';
 import { runServer } from '../../main.js';
 import { addStorageOptions, storageOptionsFrom } from './storage-options.js';
 
@@ -16,6 +20,19 @@ interface ServeOptions {
   bodyLimit?: number;
   logLevel: string;
   requestLog: boolean;
+  workers: number;
+}
+
+/** The environment variable read when `--workers` is not given. */
+export const WORKERS_ENV = 'PROVISIO_WORKERS';
+
+/** A positive integer, or `auto` for the number of CPUs this process may use. */
+export function workerCount(value: string): number {
+  if (value.trim().toLowerCase() === 'auto') return availableParallelism();
+  const n = Number(value);
+  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
+    throw new InvalidArgumentError(`expected a positive integer or 'auto', got "${value}"`);
+  return n;
 }
 
 function port(value: string): number {
@@ -45,20 +62,32 @@ export function register(program: Command): void {
     )
     .option('--body-limit <bytes>', 'largest accepted request body (default 1048576)', bytes)
     .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
-    .option('--no-request-log', 'do not log one line per request received and answered');
+    .option('--no-request-log', 'do not log one line per request received and answered')
+    .addOption(
+      new Option('--workers <n|auto>', "server processes sharing the port; 'auto' = one per CPU")
+        .env(WORKERS_ENV)
+        .argParser(workerCount)
+        .default(1),
+    );
   addStorageOptions(command).action(async (options: ServeOptions) => {
-    const server = await runServer({
+    const serverOptions = {
       ...storageOptionsFrom(options),
       port: options.port,
       host: options.host,
-      logger: options.logLevel === 'silent' ? false : { level: options.logLevel },
+      logger: options.logLevel === 'silent' ? (false as const) : { level: options.logLevel },
       server: {
         ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
         ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
         requestLogging: options.requestLog,
       },
-    });
+    };
+    const server =
+      options.workers > 1
+        ? await runServerCluster({ ...serverOptions, workers: options.workers })
+        : await runServer(serverOptions);
     process.stderr.write(`provisio: SCIM server listening on ${server.url}/scim/v2\n`);
+    // A cluster also stops by itself when its workers keep dying; a single server only on a signal.
+    const givenUp = 'done' in server ? server.done : new Promise<void>(() => undefined);
     await new Promise<void>((resolve) => {
       const stop = (signal: NodeJS.Signals): void => {
         process.stderr.write(`provisio: ${signal} received, shutting down\n`);
@@ -72,6 +101,13 @@ export function register(program: Command): void {
       };
       process.on('SIGINT', stop);
       process.on('SIGTERM', stop);
+      givenUp.catch((error: unknown) => {
+        process.off('SIGINT', stop);
+        process.off('SIGTERM', stop);
+        process.stderr.write(`provisio: ${error instanceof Error ? error.message : String(error)}\n`);
+        process.exitCode = 1;
+        resolve();
+      });
     });
   });
 }
