@@ -43,9 +43,10 @@ export async function appendChanges(
     return lastSeq;
   }
   if (changes.length === 1) {
-    // One change per write is the rule: a precompiled statement.
+    // One change per write is the rule: a precompiled statement. SQLite's seq is the new rowid,
+    // which the driver reports without a RETURNING clause (that costs a result set per insert).
     const [row] = toRows(changes);
-    const inserted = await appendOne.first(
+    const inserted = await appendOne.execute(
       trx,
       dialect.name,
       row!.resource_type,
@@ -55,7 +56,8 @@ export async function appendChanges(
       row!.at,
       row!.detail,
     );
-    const seq = dialect.readInt(inserted?.seq);
+    if (inserted.insertId === undefined) throw new Error('change feed: the driver reported no seq');
+    const seq = Number(inserted.insertId);
     await dialect.notify(trx, seq);
     return seq;
   }
@@ -81,8 +83,7 @@ const appendOne = new QueryTemplate(
   ) =>
     db
       .insertInto('change_feed')
-      .values({ resource_type: resourceType, resource_id: resourceId, kind, attributes, at, detail })
-      .returning('seq'),
+      .values({ resource_type: resourceType, resource_id: resourceId, kind, attributes, at, detail }),
 );
 
 /**

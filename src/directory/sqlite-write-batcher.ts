@@ -49,10 +49,10 @@ interface QueuedWrite {
  *
  * With synchronous=FULL the COMMIT itself does not wait for the disk: the batch commits with
  * synchronous=NORMAL and its writes are acknowledged only after WalSync has flushed the WAL in
- * libuv's thread pool. Meanwhile the event loop serves other requests and the next batch can run;
- * commits made during one flush share the next. Another request may read a committed write a
- * moment before it is acknowledged; no write is acknowledged before it is on disk, and change-feed
- * listeners hear only of flushed commits.
+ * libuv's thread pool. Meanwhile the event loop serves other requests, and the writes that arrive
+ * form the next batch, which commits once the flush is done. Another request may read a committed
+ * write a moment before it is acknowledged; no write is acknowledged before it is on disk, and
+ * change-feed listeners hear only of flushed commits.
  *
  * Several processes may write the same file (`provisio serve --workers N`). The transaction begins
  * IMMEDIATE, taking the write lock before the first read, so a write never fails because another
@@ -68,6 +68,8 @@ export class SqliteWriteBatcher {
   readonly #walSync: WalSync | undefined;
   readonly #queue: QueuedWrite[] = [];
   #draining = false;
+  /** The last committed batch's flush and acknowledgement, while it runs. */
+  #flushing: Promise<void> | undefined;
 
   constructor(shared: StoreShared, options: WriteBatcherOptions) {
     this.#shared = shared;
@@ -91,7 +93,14 @@ export class SqliteWriteBatcher {
 
   async #drain(): Promise<void> {
     try {
-      while (this.#queue.length > 0) await this.#runBatchWhenLocked();
+      while (this.#queue.length > 0) {
+        // The next batch commits once the previous one is on disk: the writes that arrive during a
+        // flush form one batch, as they would behind a blocking FULL commit. Every commit rewrites
+        // the WAL pages it touched, so fewer, larger commits cost less disk and CPU than commits
+        // made as fast as the statements run. The event loop is free meanwhile.
+        if (this.#flushing) await this.#flushing;
+        await this.#runBatchWhenLocked();
+      }
     } finally {
       this.#draining = false;
     }
@@ -112,8 +121,12 @@ export class SqliteWriteBatcher {
       }
       if (outcome === 'done') return;
       if (outcome !== 'busy') {
-        // Not awaited: the next batch runs while the disk flushes this one.
-        void this.#acknowledge(outcome);
+        // Not awaited here: the event loop serves other requests while the disk flushes.
+        const flushing = this.#acknowledge(outcome);
+        this.#flushing = flushing;
+        void flushing.finally(() => {
+          if (this.#flushing === flushing) this.#flushing = undefined;
+        });
         return;
       }
       const waited = performance.now() - started;
