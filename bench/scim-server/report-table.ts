@@ -145,6 +145,26 @@ export function resultsTable(results: readonly ServerResults[], connections: rea
   return [header, rule, ...rows].join('\n');
 }
 
+/**
+ * Server CPU per successful request (user + kernel, all processes of a server), in microseconds:
+ * what each server spends on a request whatever share of the cores it was given, so it varies
+ * far less than requests/s on a shared machine.
+ */
+export function cpuTable(results: readonly ServerResults[], connections: readonly number[]): string {
+  const header = `| scenario | conns | ${results.map((entry) => SERVER_LABELS[entry.server]).join(' | ')} |`;
+  const rule = `| --- | ---: | ${results.map(() => '---:').join(' | ')} |`;
+  const rows = SCENARIOS.flatMap((scenario) =>
+    connections.map((count) => {
+      const cells = results.map((entry) => {
+        const cpu = find([entry], entry.server, scenario, count)?.cpuPerRequestUs;
+        return cpu === undefined ? '—' : `${Math.round(cpu.user + cpu.system).toLocaleString('en-US')} µs`;
+      });
+      return `| ${SCENARIO_TITLES[scenario]} | ${count} | ${cells.join(' | ')} |`;
+    }),
+  );
+  return [header, rule, ...rows].join('\n');
+}
+
 /** The goal ratios of the issue, per connection count, for the servers that took part. */
 export function goalsTable(results: readonly ServerResults[], connections: readonly number[]): string {
   const rows: string[] = [];

@@ -45,6 +45,9 @@ const SORT_COLUMNS: Record<ResourceKind, Record<string, string>> = {
   },
 };
 
+/** Sort columns every row has a value in (the store always writes them). */
+const NEVER_NULL_SORT_COLUMNS: ReadonlySet<string> = new Set(['r.id', 'r.created', 'r.last_modified']);
+
 function sortColumn(type: ResourceKind, path: AttrPath): string | undefined {
   const core = type === 'User' ? SchemaUrn.user : SchemaUrn.group;
   if (path.uri !== undefined && path.uri.toLowerCase() !== core.toLowerCase()) return undefined;
@@ -86,9 +89,13 @@ function pageSql(
   count: number,
   offset: number,
 ): RawBuilder<ResourceRow> {
-  const direction = sql.raw(descending ? 'desc' : 'asc');
+  // NULLS LAST only where a column can be NULL: on SQLite it keeps an index from giving the order,
+  // and the default sort by id then sorted every matching row to return the first page.
+  const direction = sql.raw(
+    `${descending ? 'desc' : 'asc'}${NEVER_NULL_SORT_COLUMNS.has(column) ? '' : ' nulls last'}`,
+  );
   const tieBreak = column === 'r.id' ? sql`` : sql`, r.id`;
-  return sql<ResourceRow>`select r.* from resources as r where r.resource_type = ${type} and ${where} order by ${sql.ref(column)} ${direction} nulls last${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
+  return sql<ResourceRow>`select r.* from resources as r where r.resource_type = ${type} and ${where} order by ${sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
 }
 
 function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: RawBuilder<SqlBool>) {
