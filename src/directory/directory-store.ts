@@ -132,7 +132,11 @@ export interface DirectoryStore {
   /** Fast path for large imports: many creates per transaction. */
   createMany(type: ResourceKind, items: readonly JsonObject[]): Promise<readonly StoredResource[]>;
 
-  /** Change feed, ordered by seq, entries with seq > after. */
+  /**
+   * Change feed, ordered by seq, entries with seq > after. Never skips: on PostgreSQL, where
+   * writers commit in parallel, only the settled prefix is returned (no entry above a seq whose
+   * transaction is still open), so a consumer may advance its watermark to the last entry it got.
+   */
   readChanges(after: number, limit: number): Promise<ChangePage>;
   /** Called after each commit that appended changes (in-process; PostgreSQL also via LISTEN/NOTIFY). */
   onChange(listener: (lastSeq: number) => void): () => void;

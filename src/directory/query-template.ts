@@ -36,9 +36,12 @@ export class QueryTemplate<Args extends readonly unknown[], Row> {
   readonly #compiled = new Map<DialectName, Compiled>();
   readonly #arity: number;
 
-  /** `build` receives the arguments as placeholders; declare each one as a plain parameter. */
-  constructor(build: (db: Kysely<DirectoryDatabase>, ...args: Args) => Buildable<Row>) {
-    this.#arity = build.length - 1;
+  /**
+   * `build` receives the arguments as placeholders; declare each one as a plain parameter, or give
+   * `arity` when it takes them as a rest parameter.
+   */
+  constructor(build: (db: Kysely<DirectoryDatabase>, ...args: Args) => Buildable<Row>, arity?: number) {
+    this.#arity = arity ?? build.length - 1;
     this.#build = build;
   }
 

@@ -122,31 +122,49 @@ const insertOneEmail = new QueryTemplate(
     }),
 );
 
-const updateResource = new QueryTemplate(
-  (
-    db,
-    id: string,
-    version: number,
-    lastModified: DbTime,
-    userName: string | null,
-    externalId: string | null,
-    displayName: string | null,
-    active: number | null,
-    attributes: DbJson,
-  ) =>
-    db
-      .updateTable('resources')
-      .set({
-        version,
-        last_modified: lastModified,
-        user_name: userName,
-        external_id: externalId,
-        display_name: displayName,
-        active,
-        attributes,
-      })
-      .where('id', '=', id),
-);
+/** Indexed columns an attribute update may change; each one in a SET clause costs an index update. */
+const INDEXED_COLUMNS = ['user_name', 'external_id', 'display_name'] as const;
+type IndexedColumn = (typeof INDEXED_COLUMNS)[number];
+
+type UpdateArgs = [
+  id: string,
+  version: number,
+  lastModified: DbTime,
+  active: number | null,
+  attributes: DbJson,
+  ...indexed: (string | null)[],
+];
+
+/**
+ * One precompiled UPDATE per set of indexed columns that changed. SQLite rewrites the entry of
+ * every index whose column is in the SET clause, even when the value is the same, so a PATCH of
+ * displayName must not also rewrite the userName and externalId index entries (a third less
+ * work per update, and fewer WAL pages per commit).
+ */
+const updateTemplates = new Map<string, QueryTemplate<UpdateArgs, unknown>>();
+
+function updateResourceTemplate(changed: readonly IndexedColumn[]): QueryTemplate<UpdateArgs, unknown> {
+  const key = changed.join(',');
+  let template = updateTemplates.get(key);
+  if (!template) {
+    template = new QueryTemplate<UpdateArgs, unknown>(
+      (db, id, version, lastModified, active, attributes, ...indexed) =>
+        db
+          .updateTable('resources')
+          .set({
+            version,
+            last_modified: lastModified,
+            active,
+            attributes,
+            ...Object.fromEntries(changed.map((column, i) => [column, indexed[i]])),
+          })
+          .where('id', '=', id),
+      5 + changed.length,
+    );
+    updateTemplates.set(key, template);
+  }
+  return template;
+}
 
 const touchResource = new QueryTemplate((db, id: string, version: number, lastModified: DbTime) =>
   db.updateTable('resources').set({ version, last_modified: lastModified }).where('id', '=', id),
@@ -335,18 +353,17 @@ export async function writeAttributes(
   const columns = extractColumns(type, attributes);
   const version = Number(row.version) + 1;
   const json = dialect.json(attributes);
+  const changed = INDEXED_COLUMNS.filter((column) => columns[column] !== row[column]);
   try {
-    await updateResource.execute(
+    await updateResourceTemplate(changed).execute(
       trx,
       dialect.name,
       row.id,
       version,
       now,
-      columns.user_name,
-      columns.external_id,
-      columns.display_name,
       columns.active,
       json,
+      ...changed.map((column) => columns[column]),
     );
   } catch (error) {
     mapUniqueViolation(error, dialect, type, attributes);

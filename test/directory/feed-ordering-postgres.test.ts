@@ -328,6 +328,29 @@ if (url !== undefined && url !== '') {
       expect(reported).toEqual([2, 3]);
     });
 
+    it("wakes another store's onChange once a held-back seq settles, also after a rollback", async () => {
+      useSchema();
+      const writer = await open(4);
+      const follower = await open(2, true);
+      const heard: number[] = [];
+      follower.onChange((seq) => heard.push(seq));
+      const readable = async () => seqsOf(await follower.readChanges(0, 10));
+
+      const blocker = hold(writer);
+      await blocker.do((tx) => tx.create('User', { userName: 'blocker' }));
+      await writer.create('User', { userName: 'quick' });
+      await sleep(150);
+      // Seq 2 is committed but not settled: the follower is not woken for it.
+      expect(heard).toEqual([]);
+      expect(await readable()).toEqual([]);
+
+      await blocker.rollback();
+      const deadline = Date.now() + 5000;
+      while (heard.length === 0 && Date.now() < deadline) await sleep(10);
+      expect(heard.at(-1)).toBe(2);
+      expect(await readable()).toEqual([2]);
+    });
+
     it('delivers every entry exactly once, in seq order, to a reader following 200 parallel writers', async () => {
       useSchema();
       const writerStore = await open(10);

@@ -187,6 +187,27 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(await filterIds(store, 'User', 'active eq false')).toEqual([created.id]);
     });
 
+    it('keeps the indexed columns in step whichever of them a PATCH changes', async () => {
+      const created = await store.create('User', user('cols', { externalId: 'ext-a', displayName: 'Dee' }));
+      const steps: [string, unknown][] = [
+        ['displayName', 'Dee Two'],
+        ['userName', 'cols-renamed'],
+        ['externalId', 'ext-b'],
+        ['active', false],
+      ];
+      for (const [path, value] of steps) {
+        await store.patch('User', created.id, [{ op: 'replace', path, value }]);
+      }
+      expect(await filterIds(store, 'User', 'displayName eq "dee two"')).toEqual([created.id]);
+      expect(await filterIds(store, 'User', 'userName eq "cols-renamed"')).toEqual([created.id]);
+      expect(await filterIds(store, 'User', 'userName eq "cols"')).toEqual([]);
+      expect(await filterIds(store, 'User', 'externalId eq "ext-b"')).toEqual([created.id]);
+      expect(await filterIds(store, 'User', 'externalId eq "ext-a"')).toEqual([]);
+      // The userName of the renamed user is free again, its new one taken.
+      await expect(store.create('User', user('cols'))).resolves.toBeDefined();
+      await expect(store.create('User', user('COLS-RENAMED'))).rejects.toMatchObject({ status: 409 });
+    });
+
     it('is all-or-nothing: a failing operation leaves no trace', async () => {
       const created = await store.create('User', user('atomic'));
       const before = await store.readChanges(0, 100);
