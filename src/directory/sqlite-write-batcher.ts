@@ -98,7 +98,12 @@ export class SqliteWriteBatcher {
         // flush form one batch, as they would behind a blocking FULL commit. Every commit rewrites
         // the WAL pages it touched, so fewer, larger commits cost less disk and CPU than commits
         // made as fast as the statements run. The event loop is free meanwhile.
-        if (this.#flushing) await this.#flushing;
+        if (this.#flushing) {
+          await this.#flushing;
+          // The flush completed in the poll phase; requests that arrived with it are still to be
+          // read. One turn of the event loop lets their writes join this batch.
+          await new Promise((resolve) => setImmediate(resolve));
+        }
         await this.#runBatchWhenLocked();
       }
     } finally {
