@@ -27,7 +27,13 @@ import type { ScenarioId } from './scim-server/load-scenarios.js';
 import { SCENARIOS, SCENARIO_TITLES, UserNameSequence } from './scim-server/load-scenarios.js';
 import { dropPostgresSchema, provisioEnv } from './scim-server/provisio-settings.js';
 import type { ServerResults } from './scim-server/report-table.js';
-import { SERVER_LABELS, cpuTable, goalsTable, problemsList, resultsTable } from './scim-server/report-table.js';
+import {
+  SERVER_LABELS,
+  cpuTable,
+  goalsTable,
+  problemsList,
+  resultsTable,
+} from './scim-server/report-table.js';
 import type { RunningServer, ServerSpec } from './scim-server/server-process.js';
 import { startServer } from './scim-server/server-process.js';
 
@@ -239,7 +245,7 @@ function report(
     '',
     resultsTable(results, config.connections),
     '',
-    'Server CPU per successful request (user + kernel, summed over the server\'s processes, from',
+    "Server CPU per successful request (user + kernel, summed over the server's processes, from",
     '/proc): steadier than requests/s on a shared machine.',
     '',
     cpuTable(results, config.connections),
