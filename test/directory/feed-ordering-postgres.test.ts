@@ -6,7 +6,7 @@ import { postgresAdapter } from '../../src/directory/dialect-adapter.js';
 import type { ChangeEntry, DirectoryStore } from '../../src/directory/directory-store.js';
 import { openStore } from '../../src/directory/open-store.js';
 import { startPgChangeListener } from '../../src/directory/pg-change-listener.js';
-import { randomSchemaName, TEST_PG_URL } from './store-harness.js';
+import { dropSchema, randomSchemaName, TEST_PG_URL } from './store-harness.js';
 
 /*
  * PostgreSQL writers commit in parallel, in any order; readers must still never move their
@@ -135,15 +135,8 @@ if (url !== undefined && url !== '') {
 
     const useSchema = (): void => {
       schema = randomSchemaName();
-      cleanups.push(async () => {
-        const client = new pg.Client({ connectionString: url });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-        } finally {
-          await client.end();
-        }
-      });
+      const dropped = schema;
+      cleanups.push(() => dropSchema(url!, dropped));
     };
 
     afterEach(async () => {

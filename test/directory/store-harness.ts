@@ -71,7 +71,8 @@ export function sqliteMemoryFactory(): StoreFactory {
   };
 }
 
-async function dropSchema(url: string, schema: string): Promise<void> {
+/** Drops a test schema and everything in it. */
+export async function dropSchema(url: string, schema: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {

@@ -3,21 +3,11 @@ import pg from 'pg';
 import { openStore } from '../../src/directory/open-store.js';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { directoryFilterSuite } from './filter-suite.js';
-import { postgresFactory, randomSchemaName, TEST_PG_URL } from './store-harness.js';
+import { dropSchema, postgresFactory, randomSchemaName, TEST_PG_URL } from './store-harness.js';
 import { directoryStoreSuite } from './store-suite.js';
 import { directoryWritePathSuite } from './write-path-suite.js';
 
 const url = TEST_PG_URL;
-
-async function dropSchema(schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-  } finally {
-    await client.end();
-  }
-}
 
 /** Waits until `check` holds, polling; fails after `ms`. */
 async function eventually(check: () => boolean, ms = 5000): Promise<void> {
@@ -38,7 +28,7 @@ if (url !== undefined && url !== '') {
   describe('PostgreSQL across processes', () => {
     const schemas: string[] = [];
     afterAll(async () => {
-      for (const schema of schemas) await dropSchema(schema);
+      for (const schema of schemas) await dropSchema(url!, schema);
     });
 
     it('wakes a second store instance on the same database through LISTEN/NOTIFY', async () => {

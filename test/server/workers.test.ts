@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { run } from '../../src/cli/main.js';
+import { runCli } from '../support/run-cli.js';
 import { BACKENDS, GROUP_SCHEMA, PATCH_SCHEMA, PG_URL, USER_SCHEMA, send } from './server-harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -31,25 +31,7 @@ function tempDir(): string {
   return dir;
 }
 
-/** Runs the CLI in-process and captures what it writes. */
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stdout += String(chunk);
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
-    stderr += String(chunk);
-    return true;
-  });
-  try {
-    const code = await run(['node', 'provisio', ...args]);
-    return { code, stdout, stderr };
-  } finally {
-    vi.restoreAllMocks();
-  }
-}
+const cli = runCli;
 
 /**
  * Ids of the live server workers of supervisor `pid` (Linux /proc): its children running the worker
