@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
-import type { Kysely, Selectable } from 'kysely';
+import type { Kysely, RawBuilder, Selectable } from 'kysely';
 import type { JsonObject, JsonValue } from '../shared/json.js';
 import { isJsonObject } from '../shared/json.js';
 import type { DirectoryDatabase, ResourcesTable } from './database-types.js';
-import type { DialectAdapter } from './dialect-adapter.js';
+import type { DialectAdapter, DialectName } from './dialect-adapter.js';
 import type { ReadOptions, ResourceKind, StoredResource } from './directory-store.js';
 import { QueryTemplate } from './query-template.js';
 
@@ -107,8 +107,6 @@ export async function loadMembers(
 /**
  * Users' `groups` (RFC 7643 §4.1.2) for a whole page in one query per IN_LIST_CHUNK ids: groups
  * each user is a direct member of, plus groups reached through nested groups, marked "indirect".
- * The recursive query follows group_members upwards from every id at once, carrying the id it
- * started from; UNION (not UNION ALL) makes it terminate on membership cycles.
  */
 export async function loadGroupsOfMany(
   db: Kysely<DirectoryDatabase>,
@@ -116,27 +114,13 @@ export async function loadGroupsOfMany(
   memberIds: readonly string[],
 ): Promise<Map<string, JsonObject[]>> {
   const result = new Map<string, JsonObject[]>();
-  const displayExpr =
-    dialect.name === 'postgres'
-      ? sql.raw(`g.attributes->>'displayName'`)
-      : sql.raw(`json_extract(g.attributes, '$.displayName')`);
   for (const ids of chunk(memberIds, IN_LIST_CHUNK)) {
-    const rows = await sql<{
-      root: string;
-      group_id: string;
-      depth: number | string;
-      display: string | null;
-    }>`
-      WITH RECURSIVE ancestry (root, group_id, depth) AS (
-        SELECT member_id, group_id, 0 FROM group_members WHERE member_id IN (${sql.join(ids)})
-        UNION
-        SELECT a.root, gm.group_id, 1 FROM group_members gm JOIN ancestry a ON gm.member_id = a.group_id
-      )
-      SELECT a.root, a.group_id, MIN(a.depth) AS depth, ${displayExpr} AS display
-      FROM ancestry a JOIN resources g ON g.id = a.group_id
-      GROUP BY a.root, a.group_id, ${displayExpr}
-      ORDER BY a.root, a.group_id`.execute(db);
-    for (const row of rows.rows) {
+    // One user (a GET, a lookup, a write's response) is the rule: a precompiled statement.
+    const rows =
+      ids.length === 1
+        ? (await groupsOfOne[dialect.name].execute(db, dialect.name, ids[0]!)).rows
+        : (await groupsQuery(dialect, sql.join(ids)).execute(db)).rows;
+    for (const row of rows) {
       const value: JsonObject = { value: row.group_id };
       if (typeof row.display === 'string') value.display = row.display;
       value.type = Number(row.depth) === 0 ? 'direct' : 'indirect';
@@ -147,6 +131,43 @@ export async function loadGroupsOfMany(
   }
   return result;
 }
+
+interface GroupRow {
+  root: string;
+  group_id: string;
+  depth: number | string;
+  display: string | null;
+}
+
+/**
+ * The recursive query of loadGroupsOfMany: follows group_members upwards from every id at once,
+ * carrying the id it started from; UNION (not UNION ALL) makes it terminate on membership cycles.
+ */
+function groupsQuery(
+  dialect: DialectAdapter | DialectName,
+  memberIds: RawBuilder<unknown>,
+): RawBuilder<GroupRow> {
+  const name = typeof dialect === 'string' ? dialect : dialect.name;
+  const displayExpr =
+    name === 'postgres'
+      ? sql.raw(`g.attributes->>'displayName'`)
+      : sql.raw(`json_extract(g.attributes, '$.displayName')`);
+  return sql<GroupRow>`
+      WITH RECURSIVE ancestry (root, group_id, depth) AS (
+        SELECT member_id, group_id, 0 FROM group_members WHERE member_id IN (${memberIds})
+        UNION
+        SELECT a.root, gm.group_id, 1 FROM group_members gm JOIN ancestry a ON gm.member_id = a.group_id
+      )
+      SELECT a.root, a.group_id, MIN(a.depth) AS depth, ${displayExpr} AS display
+      FROM ancestry a JOIN resources g ON g.id = a.group_id
+      GROUP BY a.root, a.group_id, ${displayExpr}
+      ORDER BY a.root, a.group_id`;
+}
+
+const groupsOfOne: Record<DialectName, QueryTemplate<[memberId: string], GroupRow>> = {
+  sqlite: new QueryTemplate((_db, memberId: string) => groupsQuery('sqlite', sql`${memberId}`)),
+  postgres: new QueryTemplate((_db, memberId: string) => groupsQuery('postgres', sql`${memberId}`)),
+};
 
 /** One user's `groups`; see loadGroupsOfMany. */
 export async function loadGroupsOf(

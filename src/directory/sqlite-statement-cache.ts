@@ -3,6 +3,8 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
 
 /** Prepared statements kept per database: the hot paths use a few dozen distinct SQL texts. */
 const STATEMENT_CACHE_SIZE = 256;
+/** From this size on, hits are moved to the young end so that eviction takes the coldest text. */
+const REORDER_FROM = STATEMENT_CACHE_SIZE / 2;
 
 /**
  * Savepoints numbered per write (`provisio_sp_<n>`, inside a caller's transaction) are unique:
@@ -32,9 +34,12 @@ export function cachingSqliteDatabase(database: Database.Database): SqliteDataba
     prepare(sql: string): SqliteStatement {
       const hit = cache.get(sql);
       if (hit) {
-        // Re-insert to mark it most recently used (Map keeps insertion order).
-        cache.delete(sql);
-        cache.set(sql, hit);
+        // Re-insert to mark it most recently used (Map keeps insertion order). Only worth its cost
+        // once eviction is near: the hot paths use far fewer texts than the cache holds.
+        if (cache.size >= REORDER_FROM) {
+          cache.delete(sql);
+          cache.set(sql, hit);
+        }
         return hit;
       }
       const statement = database.prepare(sql) as unknown as SqliteStatement;

@@ -1,6 +1,6 @@
 import { CompiledQuery, SqliteDialect, SqliteDriver } from 'kysely';
 import type { DatabaseConnection, Driver, QueryResult, SqliteDialectConfig } from 'kysely';
-import { retryWhileBusy } from './sqlite-busy.js';
+import { isSqliteBusy, retryWhileBusy } from './sqlite-busy.js';
 
 /** What the dialect needs besides kysely's SQLite config. */
 export interface WriteLockDialectOptions {
@@ -73,7 +73,11 @@ function retryingConnection(inner: DatabaseConnection, options: WriteLockDialect
   return {
     executeQuery<R>(query: CompiledQuery): Promise<QueryResult<R>> {
       if (options.inTransaction() || BEGIN.test(query.sql)) return inner.executeQuery<R>(query);
-      return retryWhileBusy(() => inner.executeQuery<R>(query), options.lockTimeoutMs);
+      // Tried once as it is: the retry loop (timers, clock reads) only for a statement that met a lock.
+      return inner.executeQuery<R>(query).catch((error: unknown) => {
+        if (!isSqliteBusy(error)) throw error;
+        return retryWhileBusy(() => inner.executeQuery<R>(query), options.lockTimeoutMs);
+      });
     },
     streamQuery<R>(query: CompiledQuery, chunkSize?: number): AsyncIterableIterator<QueryResult<R>> {
       return inner.streamQuery<R>(query, chunkSize);
