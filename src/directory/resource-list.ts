@@ -11,8 +11,8 @@ import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
 import type { ListQuery, ListResult, ResourceKind, StoredResource } from './directory-store.js';
 import { filterToSql, SQL_TRUE } from './filter-to-sql.js';
-import type { ResourceRow } from './resource-rows.js';
-import { loadGroupsOfMany, loadMembers, materialise, rowToResource } from './resource-rows.js';
+import type { ReadRow, ResourceRow } from './resource-rows.js';
+import { loadGroupsOfMany, loadMembers, materialise, READ_COLUMNS, rowToResource } from './resource-rows.js';
 import { resourceComparator } from './sort-resources.js';
 
 /** Rows fetched per keyset page when filtering or sorting in memory. */
@@ -88,14 +88,14 @@ function pageSql(
   descending: boolean,
   count: number,
   offset: number,
-): RawBuilder<ResourceRow> {
+): RawBuilder<ReadRow> {
   // NULLS LAST only where a column can be NULL: on SQLite it keeps an index from giving the order,
   // and the default sort by id then sorted every matching row to return the first page.
   const direction = sql.raw(
     `${descending ? 'desc' : 'asc'}${NEVER_NULL_SORT_COLUMNS.has(column) ? '' : ' nulls last'}`,
   );
   const tieBreak = column === 'r.id' ? sql`` : sql`, r.id`;
-  return sql<ResourceRow>`select r.* from resources as r where r.resource_type = ${type} and ${where} order by ${sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
+  return sql<ReadRow>`select ${sql.raw(READ_COLUMNS)} from resources as r where r.resource_type = ${type} and ${where} order by ${sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
 }
 
 function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: RawBuilder<SqlBool>) {
@@ -128,7 +128,7 @@ export async function listResources(
   if (plan.exact && column !== undefined) {
     const pageQuery = async () =>
       (await pageSql(type, plan.where, column, descending, count, offset).execute(db)).rows;
-    let firstPage: ResourceRow[] | undefined;
+    let firstPage: ReadRow[] | undefined;
     if (count > 0 && offset === 0) {
       // A short first page is the whole result: the lookup case (`userName eq "..."`) needs no
       // separate COUNT query.
