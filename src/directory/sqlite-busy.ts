@@ -31,7 +31,7 @@ export function isSqliteBusy(error: unknown): boolean {
  * Pauses between attempts: the first retries yield only to the event loop (setImmediate, well under
  * a millisecond, so a lock released at once is taken at once); later ones sleep 1 ms each.
  */
-export function busyRetryDelay(attempt: number): Promise<void> {
+function busyRetryDelay(attempt: number): Promise<void> {
   if (attempt < IMMEDIATE_RETRIES) return new Promise((resolve) => setImmediate(resolve));
   return new Promise((resolve) => setTimeout(resolve, RETRY_DELAY_MS));
 }

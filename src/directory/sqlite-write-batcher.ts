@@ -2,7 +2,7 @@ import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DirectoryDatabase } from './database-types.js';
 import { appendChanges } from './change-feed.js';
-import { busyRetryDelay, isSqliteBusy } from './sqlite-busy.js';
+import { retryWhileBusy } from './sqlite-busy.js';
 import type { WalSync } from './sqlite-wal-sync.js';
 import { StoreBusyError } from './store-busy-error.js';
 import type { PendingChange, StoreShared } from './store-context.js';
@@ -113,44 +113,40 @@ export class SqliteWriteBatcher {
 
   /** Runs the next batch once this connection holds the write lock; gives up after the timeout. */
   async #runBatchWhenLocked(): Promise<void> {
-    const started = performance.now();
-    for (let attempt = 0; ; attempt += 1) {
-      let outcome: CommittedBatch | 'done' | 'busy';
-      try {
-        outcome = await this.#shared.root.connection().execute((conn) => this.#tryBatch(conn));
-      } catch (error) {
-        // BEGIN itself failed (e.g. the store was closed): fail the oldest write rather than retry
-        // forever; the drain loop goes on with the rest.
-        this.#queue.shift()?.reject(error);
-        return;
-      }
-      if (outcome === 'done') return;
-      if (outcome !== 'busy') {
-        // Not awaited here: the event loop serves other requests while the disk flushes.
-        const flushing = this.#acknowledge(outcome);
-        this.#flushing = flushing;
-        void flushing.finally(() => {
-          if (this.#flushing === flushing) this.#flushing = undefined;
-        });
-        return;
-      }
-      const waited = performance.now() - started;
-      if (waited >= this.#lockTimeoutMs) {
-        const error = new StoreBusyError(waited);
+    let outcome: CommittedBatch | 'done';
+    try {
+      // While another process holds the write lock, BEGIN fails at once with SQLITE_BUSY, having
+      // started nothing: the retry releases the connection (this process's reads go on), waits on
+      // a timer while more writes queue up and join, and tries again.
+      outcome = await retryWhileBusy(
+        () => this.#shared.root.connection().execute((conn) => this.#tryBatch(conn)),
+        this.#lockTimeoutMs,
+      );
+    } catch (error) {
+      if (error instanceof StoreBusyError) {
         for (const write of this.#queue.splice(0)) write.reject(error);
         return;
       }
-      await busyRetryDelay(attempt);
+      // BEGIN itself failed (e.g. the store was closed): fail the oldest write rather than retry
+      // forever; the drain loop goes on with the rest.
+      this.#queue.shift()?.reject(error);
+      return;
     }
+    if (outcome === 'done') return;
+    // Not awaited here: the event loop serves other requests while the disk flushes.
+    const flushing = this.#acknowledge(outcome);
+    this.#flushing = flushing;
+    void flushing.finally(() => {
+      if (this.#flushing === flushing) this.#flushing = undefined;
+    });
   }
 
   /**
    * On the single connection: BEGIN IMMEDIATE (lower case, the same text as kysely's own
-   * transaction statements), or 'busy' when another process holds the write lock
-   * (nothing started, the connection is released for reads until the next attempt); then the batch
-   * and its COMMIT. Errors after BEGIN are settled here, per write.
+   * transaction statements), which throws SQLITE_BUSY when another process holds the write lock;
+   * then the batch and its COMMIT. Errors after BEGIN are settled here, per write.
    */
-  async #tryBatch(conn: Kysely<DirectoryDatabase>): Promise<CommittedBatch | 'done' | 'busy'> {
+  async #tryBatch(conn: Kysely<DirectoryDatabase>): Promise<CommittedBatch | 'done'> {
     if (this.#walSync === undefined) return this.#runBatch(conn);
     // The connection's own setting stays FULL for every other transaction (Bulk, migrations, token
     // writes); only batches, flushed by WalSync, commit without the in-line sync.
@@ -177,13 +173,8 @@ export class SqliteWriteBatcher {
     for (const { write, value } of batch.succeeded) write.resolve(value);
   }
 
-  async #runBatch(conn: Kysely<DirectoryDatabase>): Promise<CommittedBatch | 'done' | 'busy'> {
-    try {
-      await sql.raw('begin immediate').execute(conn);
-    } catch (error) {
-      if (isSqliteBusy(error)) return 'busy';
-      throw error;
-    }
+  async #runBatch(conn: Kysely<DirectoryDatabase>): Promise<CommittedBatch | 'done'> {
+    await sql.raw('begin immediate').execute(conn);
     const { dialect } = this.#shared;
     const succeeded: { write: QueuedWrite; value: unknown }[] = [];
     let lastSeq = 0;
