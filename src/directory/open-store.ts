@@ -87,11 +87,13 @@ function sharedState(
 /**
  * Opens a migrated, ready store on SQLite or PostgreSQL.
  *
- * SQLite runs in WAL mode with synchronous=FULL by default (every acknowledged commit is on disk;
- * `sqliteSynchronous: 'normal'` trades power-loss durability for speed), foreign keys on. Other processes (`serve --workers`, the CLI's token
- * commands) may write the same file: transactions begin IMMEDIATE and a write waits for another
- * process's lock on timers, never blocking the event loop (sqlite-busy.ts). `case_sensitive_like` makes LIKE match caseExact attributes
- * correctly: case-insensitive attributes are stored folded, so they never rely on LIKE's folding.
+ * SQLite runs in WAL mode with synchronous=FULL by default (every acknowledged write is on disk;
+ * the write batcher syncs the WAL off the event loop, sqlite-wal-sync.ts), `sqliteSynchronous:
+ * 'normal'` trades power-loss durability for speed, and foreign keys are on. Other processes
+ * (`serve --workers`, the CLI's token commands) may write the same file: transactions begin
+ * IMMEDIATE and a write waits for another process's lock on timers, never blocking the event loop
+ * (sqlite-busy.ts). `case_sensitive_like` makes LIKE match caseExact attributes correctly:
+ * case-insensitive attributes are stored folded, so they never rely on LIKE's folding.
  */
 export async function openStore(options: OpenStoreOptions): Promise<DirectoryStore> {
   if ((options.sqliteFile === undefined) === (options.postgresUrl === undefined)) {
