@@ -12,7 +12,7 @@ import type { DialectAdapter } from './dialect-adapter.js';
 import type { ListQuery, ListResult, ResourceKind, StoredResource } from './directory-store.js';
 import { filterToSql, SQL_TRUE } from './filter-to-sql.js';
 import type { ReadRow, ResourceRow } from './resource-rows.js';
-import { loadGroupsOfMany, loadMembers, materialise, READ_COLUMNS, rowToResource } from './resource-rows.js';
+import { loadGroupsOfMany, loadMembers, materialise, readColumns, rowToResource } from './resource-rows.js';
 import { resourceComparator } from './sort-resources.js';
 
 /** Rows fetched per keyset page when filtering or sorting in memory. */
@@ -95,7 +95,7 @@ function pageSql(
     `${descending ? 'desc' : 'asc'}${NEVER_NULL_SORT_COLUMNS.has(column) ? '' : ' nulls last'}`,
   );
   const tieBreak = column === 'r.id' ? sql`` : sql`, r.id`;
-  return sql<ReadRow>`select ${sql.raw(READ_COLUMNS)} from resources as r where r.resource_type = ${type} and ${where} order by ${sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
+  return sql<ReadRow>`select ${sql.raw(readColumns(type))} from resources as r where r.resource_type = ${type} and ${where} order by ${sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
 }
 
 function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: RawBuilder<SqlBool>) {

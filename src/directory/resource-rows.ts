@@ -10,7 +10,17 @@ import { QueryTemplate } from './query-template.js';
 /** Parameters per `IN (...)` list: far below SQLite's 32766 and PostgreSQL's 65535. */
 export const IN_LIST_CHUNK = 500;
 
-export type ResourceRow = Selectable<ResourcesTable>;
+/**
+ * Whether a user is a direct member of any group, read in the same statement as its row (1 / 0 on
+ * SQLite, a boolean on PostgreSQL). A user outside every group, the common case, then needs no
+ * `groups` query: one index probe instead of a recursive query per user read. Absent on group rows
+ * and on rows read without it, which load their groups as before.
+ */
+export interface MembershipFlag {
+  in_group?: number | boolean | null;
+}
+
+export type ResourceRow = Selectable<ResourcesTable> & MembershipFlag;
 
 /**
  * The columns a read needs to build a StoredResource. Lists select only these: the indexed copies
@@ -19,10 +29,23 @@ export type ResourceRow = Selectable<ResourcesTable>;
 export type ReadRow = Pick<
   ResourceRow,
   'id' | 'resource_type' | 'version' | 'created' | 'last_modified' | 'attributes'
->;
+> &
+  MembershipFlag;
 
-/** ReadRow's columns of `resources r`, for SQL written by hand. */
-export const READ_COLUMNS = 'r.id, r.resource_type, r.version, r.created, r.last_modified, r.attributes';
+/** The `in_group` flag of `resources r` (see MembershipFlag). */
+const IN_GROUP = 'exists (select 1 from group_members gm where gm.member_id = r.id)';
+
+const BASE_COLUMNS = 'r.id, r.resource_type, r.version, r.created, r.last_modified, r.attributes';
+
+/** ReadRow's columns of `resources r` for rows of `type`, for SQL written by hand. */
+export function readColumns(type: ResourceKind): string {
+  return type === 'User' ? `${BASE_COLUMNS}, ${IN_GROUP} as in_group` : BASE_COLUMNS;
+}
+
+/** False only for a row read with its flag that says it is in no group. */
+function mayBeInGroups(row: ReadRow): boolean {
+  return row.in_group === undefined || row.in_group === null || Boolean(row.in_group);
+}
 
 /** Splits `items` into chunks of at most `size`. */
 export function chunk<T>(items: readonly T[], size: number): T[][] {
@@ -66,17 +89,32 @@ export async function loadRow(
   id: string,
   forUpdate = false,
 ): Promise<ResourceRow | undefined> {
-  const template = forUpdate && dialect.lockRows ? rowByIdForUpdate : rowById;
-  return template.first(db, dialect.name, id, type);
+  const templates = forUpdate && dialect.lockRows ? rowByIdForUpdate : rowById;
+  return templates[type].first(db, dialect.name, id);
 }
 
-const rowById = new QueryTemplate((db, id: string, type: ResourceKind) =>
-  db.selectFrom('resources').selectAll().where('id', '=', id).where('resource_type', '=', type),
-);
+/** The statement of loadRow: users carry their MembershipFlag; `forUpdate` adds FOR UPDATE. */
+function rowByIdTemplate(type: ResourceKind, forUpdate: boolean) {
+  return new QueryTemplate((db, id: string) => {
+    const query = db
+      .selectFrom('resources as r')
+      .selectAll('r')
+      .select(sql.raw<number | boolean | null>(type === 'User' ? IN_GROUP : 'null').as('in_group'))
+      .where('r.id', '=', id)
+      .where('r.resource_type', '=', type);
+    return forUpdate ? query.forUpdate() : query;
+  });
+}
 
-const rowByIdForUpdate = new QueryTemplate((db, id: string, type: ResourceKind) =>
-  db.selectFrom('resources').selectAll().where('id', '=', id).where('resource_type', '=', type).forUpdate(),
-);
+const rowById: Record<ResourceKind, QueryTemplate<[id: string], ResourceRow>> = {
+  User: rowByIdTemplate('User', false),
+  Group: rowByIdTemplate('Group', false),
+};
+
+const rowByIdForUpdate: Record<ResourceKind, QueryTemplate<[id: string], ResourceRow>> = {
+  User: rowByIdTemplate('User', true),
+  Group: rowByIdTemplate('Group', true),
+};
 
 /**
  * `members` values per group id, as `[{ value, display, type }]` (RFC 7643 §4.2): `display` is the
@@ -202,7 +240,9 @@ export async function materialise(
   const groupIds = includeMembers ? rows.filter((r) => r.resource_type === 'Group').map((r) => r.id) : [];
   const members =
     groupIds.length > 0 ? await loadMembers(db, dialect, groupIds) : new Map<string, JsonObject[]>();
-  const userIds = includeGroups ? rows.filter((r) => r.resource_type === 'User').map((r) => r.id) : [];
+  const userIds = includeGroups
+    ? rows.filter((r) => r.resource_type === 'User' && mayBeInGroups(r)).map((r) => r.id)
+    : [];
   const groups =
     userIds.length > 0 ? await loadGroupsOfMany(db, dialect, userIds) : new Map<string, JsonObject[]>();
   const resources: StoredResource[] = [];

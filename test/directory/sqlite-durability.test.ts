@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -79,6 +79,44 @@ describe('SQLite durability and group commit', () => {
       await store.close();
     }
   });
+
+  it.skipIf(process.platform !== 'linux')(
+    'keeps the savepoint journal of a group commit in memory, never in a temporary file',
+    async () => {
+      // Each write of a batch runs under a savepoint; SQLite journals the pages it changes so the
+      // savepoint can be undone. With temp_store=MEMORY that journal never spills to a temporary
+      // file: no open, write and unlink per commit.
+      const openTempFiles = () =>
+        readdirSync('/proc/self/fd').filter((fd) => {
+          try {
+            return /etilqs_/.test(readlinkSync(`/proc/self/fd/${fd}`));
+          } catch {
+            return false;
+          }
+        }).length;
+      let mostOpen = 0;
+      let savepoints = 0;
+      const store = await openStore({
+        sqliteFile: file(),
+        onQuery: (text) => {
+          if (/^savepoint/i.test(text)) savepoints += 1;
+          mostOpen = Math.max(mostOpen, openTempFiles());
+        },
+      });
+      try {
+        const bodies = Array.from({ length: 200 }, (_, i) => ({
+          userName: `journal${i}`,
+          displayName: `Journal User ${i} ${'x'.repeat(400)}`,
+          emails: [{ value: `journal${i}@example.com`, type: 'work', primary: true }],
+        }));
+        await Promise.all(bodies.map((body) => store.create('User', body)));
+        expect(savepoints).toBeGreaterThan(100);
+        expect(mostOpen).toBe(0);
+      } finally {
+        await store.close();
+      }
+    },
+  );
 
   it('acknowledges a write only after its WAL flush, and keeps serving meanwhile', async () => {
     const disk = manualFsync();

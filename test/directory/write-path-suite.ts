@@ -90,19 +90,56 @@ export function directoryWritePathSuite(factory: StoreFactory): void {
       expect(await filterIds(s, 'User', 'emails[primary eq true]')).toEqual([]);
     });
 
-    it('answers a userName lookup with one indexed statement plus the groups statement', async () => {
+    it('answers a userName lookup with one indexed statement, plus the groups statement only for a group member', async () => {
       const statements: string[] = [];
       const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
-      const [target] = await s.createMany('User', [{ userName: 'Lookup' }, { userName: 'other' }]);
-      statements.length = 0;
-      const result = await s.list('User', {
-        filter: parseFilter('userName eq "LOOKUP"'),
-        startIndex: 1,
-        count: 100,
+      const [target, member] = await s.createMany('User', [{ userName: 'Lookup' }, { userName: 'member' }]);
+      const group = await s.create('Group', {
+        displayName: 'lookup group',
+        members: [{ value: member!.id }],
       });
+      const lookup = (userName: string) =>
+        s.list('User', { filter: parseFilter(`userName eq "${userName}"`), startIndex: 1, count: 100 });
+
+      statements.length = 0;
+      const result = await lookup('LOOKUP');
       expect(result.resources.map((r) => r.id)).toEqual([target!.id]);
-      expect(statements).toHaveLength(2);
+      expect(result.resources[0]!.attributes.groups).toBeUndefined();
+      expect(statements).toHaveLength(1);
       expect(statements.some((text) => /count\(/i.test(text))).toBe(false);
+
+      statements.length = 0;
+      const withGroups = await lookup('member');
+      expect(withGroups.resources[0]!.attributes.groups).toEqual([
+        { value: group.id, display: 'lookup group', type: 'direct' },
+      ]);
+      expect(statements).toHaveLength(2);
+    });
+
+    it('reads a user outside every group with one statement, and a member with its groups', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const [loner, member] = await s.createMany('User', [{ userName: 'loner' }, { userName: 'joiner' }]);
+      const group = await s.create('Group', { displayName: 'joined', members: [{ value: member!.id }] });
+
+      statements.length = 0;
+      expect((await s.get('User', loner!.id))?.attributes.groups).toBeUndefined();
+      expect(statements).toHaveLength(1);
+      expect((await s.get('User', member!.id))?.attributes.groups).toEqual([
+        { value: group.id, display: 'joined', type: 'direct' },
+      ]);
+
+      // A PATCH answers with the user's groups too, and leaves them out only when there are none.
+      const patched = await s.patch('User', member!.id, [{ op: 'replace', path: 'title', value: 'x' }]);
+      expect(patched.attributes.groups).toEqual([{ value: group.id, display: 'joined', type: 'direct' }]);
+      statements.length = 0;
+      const lonerPatched = await s.patch('User', loner!.id, [{ op: 'replace', path: 'title', value: 'y' }]);
+      expect(lonerPatched.attributes.groups).toBeUndefined();
+      expect(statements.some((text) => /recursive/i.test(text))).toBe(false);
+
+      // Leaving the last group: the flag follows.
+      await s.patch('Group', group.id, [{ op: 'remove', path: `members[value eq "${member!.id}"]` }]);
+      expect((await s.get('User', member!.id))?.attributes.groups).toBeUndefined();
     });
   });
 
