@@ -77,6 +77,12 @@ export interface ApiTokensTable {
   last_used: DbTime | null;
 }
 
+/** SQLite only (migration 0002): users and groups stored, kept by triggers. */
+export interface ResourceCountsTable {
+  resource_type: 'User' | 'Group';
+  n: number;
+}
+
 export interface MigrationsTable {
   id: number;
   name: string;
@@ -91,5 +97,6 @@ export interface DirectoryDatabase {
   change_feed: ChangeFeedTable;
   feed_horizon: FeedHorizonTable;
   api_tokens: ApiTokensTable;
+  resource_counts: ResourceCountsTable;
   provisio_migrations: MigrationsTable;
 }

@@ -21,6 +21,11 @@ export interface DialectAdapter {
   readInt(value: unknown): number;
   /** `FOR UPDATE` on PostgreSQL; SQLite serialises writers on its one connection instead. */
   readonly lockRows: boolean;
+  /**
+   * SQLite keeps the number of users and of groups in `resource_counts` (migration 0002), so an
+   * unfiltered list need not count the table; PostgreSQL counts (see the migration for why).
+   */
+  readonly keepsResourceCounts: boolean;
   /** Wakes other processes after commit (PostgreSQL NOTIFY is transactional). */
   notify(db: Kysely<DirectoryDatabase>, lastSeq: number): Promise<void>;
   /** The violated unique index name, when `error` is a unique violation. */
@@ -70,6 +75,7 @@ export const sqliteAdapter: DialectAdapter = {
   readJson: (value) => (typeof value === 'string' ? (JSON.parse(value) as JsonValue) : null),
   readInt: (value) => Number(value),
   lockRows: false,
+  keepsResourceCounts: true,
   notify: async () => {},
   uniqueViolation(error) {
     if (!(error instanceof Error)) return undefined;
@@ -165,6 +171,7 @@ export function postgresAdapter(channel: string): DialectAdapter {
       typeof value === 'string' ? (JSON.parse(value) as JsonValue) : (value as JsonValue),
     readInt: (value) => Number(value),
     lockRows: true,
+    keepsResourceCounts: false,
     notify: async (db, lastSeq) => {
       await sql`select pg_notify(${channel}, ${String(lastSeq)})`.execute(db);
     },

@@ -13,6 +13,7 @@ import type { ListQuery, ListResult, ResourceKind, StoredResource } from './dire
 import { filterToSql, SQL_TRUE } from './filter-to-sql.js';
 import type { ReadRow, ResourceRow } from './resource-rows.js';
 import { loadGroupsOfMany, loadMembers, materialise, readColumns, rowToResource } from './resource-rows.js';
+import { QueryTemplate } from './query-template.js';
 import { resourceComparator } from './sort-resources.js';
 
 /** Rows fetched per keyset page when filtering or sorting in memory. */
@@ -102,6 +103,32 @@ function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: Raw
   return db.selectFrom('resources as r').where('r.resource_type', '=', type).where(where);
 }
 
+const storedCount = new QueryTemplate((db, type: ResourceKind) =>
+  db.selectFrom('resource_counts').select('n').where('resource_type', '=', type),
+);
+
+/**
+ * totalResults of an exactly translated query. Without a filter, SQLite reads the count its
+ * triggers keep (one row) instead of counting every user: at a million users that COUNT took
+ * longer than the rest of the page.
+ */
+async function countMatches(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  unfiltered: boolean,
+  where: RawBuilder<SqlBool>,
+): Promise<number> {
+  if (unfiltered && dialect.keepsResourceCounts) {
+    const stored = await storedCount.first(db, dialect.name, type);
+    if (stored !== undefined) return Number(stored.n);
+  }
+  const total = await baseQuery(db, type, where)
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(total.n);
+}
+
 /**
  * Runs a SCIM list query (RFC 7644 §3.4.2). Filters and sorts that map to columns run entirely in
  * SQL. Otherwise SQL narrows to a superset and the filter is evaluated in memory over candidates
@@ -140,10 +167,7 @@ export async function listResources(
         };
       }
     }
-    const total = await baseQuery(db, type, plan.where)
-      .select((eb) => eb.fn.countAll<number | string>().as('n'))
-      .executeTakeFirstOrThrow();
-    const totalResults = Number(total.n);
+    const totalResults = await countMatches(db, dialect, type, query.filter === undefined, plan.where);
     if (count === 0 || offset >= totalResults) return { totalResults, resources: [] };
     const rows = firstPage ?? (await pageQuery());
     return { totalResults, resources: await materialise(db, dialect, rows, query) };

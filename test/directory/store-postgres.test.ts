@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openStore } from '../../src/directory/open-store.js';
+import { migrations } from '../../src/directory/migrations/index.js';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { directoryFilterSuite } from './filter-suite.js';
 import { dropSchema, postgresFactory, randomSchemaName, TEST_PG_URL } from './store-harness.js';
@@ -62,9 +63,10 @@ if (url !== undefined && url !== '') {
       try {
         const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
         await client.connect();
-        const rows = await client.query('SELECT id FROM provisio_migrations');
+        const rows = await client.query('SELECT id FROM provisio_migrations ORDER BY id');
         await client.end();
-        expect(rows.rows.map((r: { id: number }) => r.id)).toEqual([1]);
+        // Each migration once: a duplicate would have failed on the primary key or shown twice.
+        expect(rows.rows.map((r: { id: number }) => r.id)).toEqual(migrations.map((m) => m.id));
         await stores[0]!.create('User', { userName: 'after' });
       } finally {
         for (const store of stores) await store.close();

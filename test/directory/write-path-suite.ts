@@ -143,6 +143,56 @@ export function directoryWritePathSuite(factory: StoreFactory): void {
     });
   });
 
+  describe('unfiltered totals', () => {
+    it('stay exact through creates, failed writes, deletes and rolled-back transactions', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const total = async (type: 'User' | 'Group') =>
+        (await s.list(type, { startIndex: 1, count: 2 })).totalResults;
+
+      const users = await s.createMany(
+        'User',
+        Array.from({ length: 5 }, (_, i) => ({ userName: `total${i}` })),
+      );
+      await s.create('Group', { displayName: 'totals', members: [{ value: users[0]!.id }] });
+      expect(await total('User')).toBe(5);
+      expect(await total('Group')).toBe(1);
+
+      // A write that fails, alone and inside a concurrent batch, counts nothing.
+      await expectScimError(s.create('User', { userName: 'TOTAL0' }), 409);
+      const outcomes = await Promise.allSettled([
+        s.create('User', { userName: 'total5' }),
+        s.create('User', { userName: 'total1' }),
+        s.create('User', { userName: 'total6' }),
+      ]);
+      expect(outcomes.map((o) => o.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(await total('User')).toBe(7);
+
+      // A transaction that fails leaves the totals as they were.
+      await expect(
+        s.transaction(async (trx) => {
+          await trx.create('User', { userName: 'in-rolled-back' });
+          await trx.delete('User', users[1]!.id);
+          throw new Error('abort');
+        }),
+      ).rejects.toThrow('abort');
+      expect(await total('User')).toBe(7);
+
+      await s.delete('User', users[0]!.id);
+      await s.delete('User', users[2]!.id);
+      expect(await total('User')).toBe(5);
+      expect(await total('Group')).toBe(1);
+      const listed = await s.list('User', { startIndex: 1, count: 100 });
+      expect(listed.resources).toHaveLength(5);
+
+      // SQLite answers from the counts its triggers keep, without counting the table.
+      statements.length = 0;
+      expect(await total('User')).toBe(5);
+      const counted = statements.some((text) => /count\(/i.test(text));
+      expect(counted).toBe(handle.backend === 'postgres');
+    });
+  });
+
   describe('concurrent writers', () => {
     it('commits every acknowledged write and rejects only the failing one', async () => {
       const writes = Array.from({ length: 40 }, (_, i) =>

@@ -1,5 +1,6 @@
 import { migration0001 } from './0001-initial.js';
+import { migration0002 } from './0002-resource-counts.js';
 import type { Migration } from './migration.js';
 
 /** Every migration, in id order. Append new ones; never edit or renumber an applied one. */
-export const migrations: readonly Migration[] = [migration0001];
+export const migrations: readonly Migration[] = [migration0001, migration0002];

@@ -1,0 +1,49 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { migration0001 } from '../../src/directory/migrations/0001-initial.js';
+import { openStore } from '../../src/directory/open-store.js';
+
+describe('SQLite upgrade to resource counts (migration 2)', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('counts the users and groups a database already holds, then keeps counting', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-upgrade-'));
+    dirs.push(dir);
+    const file = join(dir, 'directory.db');
+    // A database as the first release left it: migration 1 applied, rows written.
+    const old = new Database(file);
+    for (const statement of migration0001.statements.sqlite) old.exec(statement);
+    old.exec(
+      'CREATE TABLE provisio_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
+    old.prepare('INSERT INTO provisio_migrations VALUES (1, ?, ?)').run('initial', new Date().toISOString());
+    const insert = old.prepare(
+      `INSERT INTO resources (id, resource_type, version, created, last_modified, user_name, display_name, attributes)
+       VALUES (?, ?, 1, ?, ?, ?, ?, ?)`,
+    );
+    const now = new Date().toISOString();
+    for (let i = 0; i < 3; i++) {
+      insert.run(`u${i}`, 'User', now, now, `old${i}`, null, JSON.stringify({ userName: `old${i}` }));
+    }
+    insert.run('g0', 'Group', now, now, null, 'old group', JSON.stringify({ displayName: 'old group' }));
+    old.close();
+
+    const store = await openStore({ sqliteFile: file });
+    try {
+      expect((await store.list('User', { startIndex: 1, count: 1 })).totalResults).toBe(3);
+      expect((await store.list('Group', { startIndex: 1, count: 1 })).totalResults).toBe(1);
+      await store.create('User', { userName: 'new' });
+      await store.delete('User', 'u0');
+      expect((await store.list('User', { startIndex: 1, count: 1 })).totalResults).toBe(3);
+      expect((await store.list('User', { startIndex: 1, count: 10 })).resources).toHaveLength(3);
+    } finally {
+      await store.close();
+    }
+  });
+});
