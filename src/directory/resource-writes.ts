@@ -104,6 +104,23 @@ const insertOneResource = new QueryTemplate(
     }),
 );
 
+/** Keeps `resource_counts` (SQLite, migration 2) in step with an insert or delete of `delta` rows. */
+const adjustCount = new QueryTemplate((db, delta: number, type: ResourceKind) =>
+  db
+    .updateTable('resource_counts')
+    .set((eb) => ({ n: eb('n', '+', delta) }))
+    .where('resource_type', '=', type),
+);
+
+async function countResources(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  delta: number,
+): Promise<void> {
+  if (dialect.keepsResourceCounts) await adjustCount.execute(trx, dialect.name, delta, type);
+}
+
 const insertOneEmail = new QueryTemplate(
   (
     db,
@@ -257,6 +274,7 @@ async function insertResources(
             : undefined;
       mapUniqueViolation(error, dialect, type, culprit);
     }
+    await countResources(trx, dialect, type, part.length);
     await insertEmails(
       trx,
       dialect,
@@ -463,5 +481,6 @@ export async function deleteResource(
     });
   }
   await trx.deleteFrom('resources').where('id', '=', id).execute();
+  await countResources(trx, dialect, type, -1);
   changes.push({ resourceType: type, resourceId: id, kind: 'deleted', attributes: [] });
 }
