@@ -26,6 +26,13 @@ export interface DialectAdapter {
    * unfiltered list need not count the table; PostgreSQL counts (see the migration for why).
    */
   readonly keepsResourceCounts: boolean;
+  /**
+   * A scalar SQL expression that changes whenever any resource changes, for a page query to read
+   * with its rows (page-continuations.ts). SQLite: the change feed's AUTOINCREMENT counter, which
+   * moves with every write's feed entry in that write's transaction. Absent on PostgreSQL, where
+   * seqs are taken before commit and a late commit would not move it.
+   */
+  readonly changeMarkSql?: string;
   /** Wakes other processes after commit (PostgreSQL NOTIFY is transactional). */
   notify(db: Kysely<DirectoryDatabase>, lastSeq: number): Promise<void>;
   /** The violated unique index name, when `error` is a unique violation. */
@@ -76,6 +83,7 @@ export const sqliteAdapter: DialectAdapter = {
   readInt: (value) => Number(value),
   lockRows: false,
   keepsResourceCounts: true,
+  changeMarkSql: `(select seq from sqlite_sequence where name = 'change_feed')`,
   notify: async () => {},
   uniqueViolation(error) {
     if (!(error instanceof Error)) return undefined;

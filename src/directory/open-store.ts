@@ -9,6 +9,7 @@ import { postgresAdapter, sqliteAdapter } from './dialect-adapter.js';
 import type { DirectoryStore } from './directory-store.js';
 import { startPgChangeListener } from './pg-change-listener.js';
 import { IN_MEMORY_SORT_CAP } from './resource-list.js';
+import { PageContinuations } from './page-continuations.js';
 import { runMigrations } from './run-migrations.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { cachingSqliteDatabase } from './sqlite-statement-cache.js';
@@ -80,6 +81,7 @@ function sharedState(
     notifiedSeq: 0,
     savepointCounter: 0,
     inMemorySortCap: options.inMemorySortCap ?? IN_MEMORY_SORT_CAP,
+    ...(dialect.changeMarkSql !== undefined ? { continuations: new PageContinuations() } : {}),
     closers: [],
   };
 }

@@ -11,6 +11,7 @@ import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
 import type { ListQuery, ListResult, ResourceKind, StoredResource } from './directory-store.js';
 import { filterToSql, SQL_TRUE } from './filter-to-sql.js';
+import type { MarkedRow, PageContinuations } from './page-continuations.js';
 import type { ReadRow, ResourceRow } from './resource-rows.js';
 import { loadGroupsOfMany, loadMembers, materialise, readColumns, rowToResource } from './resource-rows.js';
 import { QueryTemplate } from './query-template.js';
@@ -47,6 +48,9 @@ const SORT_COLUMNS: Record<ResourceKind, Record<string, string>> = {
 };
 
 /** Sort columns every row has a value in (the store always writes them). */
+/** A page row, with the change mark when read for a continuation. */
+type PageRow = ReadRow & MarkedRow;
+
 const NEVER_NULL_SORT_COLUMNS: ReadonlySet<string> = new Set(['r.id', 'r.created', 'r.last_modified']);
 
 function sortColumn(type: ResourceKind, path: AttrPath): string | undefined {
@@ -89,14 +93,23 @@ function pageSql(
   descending: boolean,
   count: number,
   offset: number,
-): RawBuilder<ReadRow> {
+  keyset?: { readonly after?: string; readonly markSql: string },
+): RawBuilder<PageRow> {
   // NULLS LAST only where a column can be NULL: on SQLite it keeps an index from giving the order,
   // and the default sort by id then sorted every matching row to return the first page.
   const direction = sql.raw(
     `${descending ? 'desc' : 'asc'}${NEVER_NULL_SORT_COLUMNS.has(column) ? '' : ' nulls last'}`,
   );
   const tieBreak = column === 'r.id' ? sql`` : sql`, r.id`;
-  return sql<ReadRow>`select ${sql.raw(readColumns(type))} from resources as r where r.resource_type = ${type} and ${where} order by ${sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
+  // Keyset pages are in id order (see page-continuations.ts): the page after `after`.
+  const mark = keyset ? sql.raw(`, ${keyset.markSql} as change_mark`) : sql``;
+  const after =
+    keyset?.after === undefined
+      ? sql``
+      : descending
+        ? sql` and r.id < ${keyset.after}`
+        : sql` and r.id > ${keyset.after}`;
+  return sql<PageRow>`select ${sql.raw(readColumns(type))}${mark} from resources as r where r.resource_type = ${type} and ${where}${after} order by ${sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
 }
 
 function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: RawBuilder<SqlBool>) {
@@ -142,6 +155,7 @@ export async function listResources(
   query: ListQuery,
   resolver: AttributeResolver | undefined,
   sortCap: number = IN_MEMORY_SORT_CAP,
+  continuations?: PageContinuations,
 ): Promise<ListResult> {
   const plan = query.filter
     ? filterToSql(query.filter, type)
@@ -153,23 +167,30 @@ export async function listResources(
   const count = pageBound(query.count);
 
   if (plan.exact && column !== undefined) {
-    const pageQuery = async () =>
-      (await pageSql(type, plan.where, column, descending, count, offset).execute(db)).rows;
-    let firstPage: ReadRow[] | undefined;
-    if (count > 0 && offset === 0) {
-      // A short first page is the whole result: the lookup case (`userName eq "..."`) needs no
-      // separate COUNT query.
-      firstPage = await pageQuery();
-      if (firstPage.length < count) {
-        return {
-          totalResults: firstPage.length,
-          resources: await materialise(db, dialect, firstPage, query),
-        };
-      }
+    // Pages in id order can continue where the previous page ended (page-continuations.ts).
+    const markSql = dialect.changeMarkSql;
+    const keyset =
+      continuations !== undefined && markSql !== undefined && column === 'r.id' && count > 0
+        ? continuations.of(type, descending, query.filter)
+        : undefined;
+    const readPage = async (after?: string): Promise<PageRow[]> => {
+      const start = after === undefined ? offset : 0;
+      const marked = keyset ? { markSql: markSql!, ...(after === undefined ? {} : { after }) } : undefined;
+      return (await pageSql(type, plan.where, column, descending, count, start, marked).execute(db)).rows;
+    };
+    let rows: PageRow[] | undefined;
+    if (keyset && offset > 0) rows = await keyset.resume(offset, readPage);
+    // A first page is read before counting: when it is short it is the whole result, and the
+    // lookup case (`userName eq "..."`) needs no separate COUNT query.
+    if (rows === undefined && count > 0 && offset === 0) rows = await readPage();
+    if (rows !== undefined && rows.length < count && (rows.length > 0 || offset === 0)) {
+      // A short page, read at its offset, is the end of the result.
+      return { totalResults: offset + rows.length, resources: await materialise(db, dialect, rows, query) };
     }
     const totalResults = await countMatches(db, dialect, type, query.filter === undefined, plan.where);
     if (count === 0 || offset >= totalResults) return { totalResults, resources: [] };
-    const rows = firstPage ?? (await pageQuery());
+    rows ??= await readPage();
+    if (keyset && rows.length === count) keyset.remember(offset, rows);
     return { totalResults, resources: await materialise(db, dialect, rows, query) };
   }
 

@@ -128,9 +128,11 @@ export class SqlDirectoryStore implements DirectoryStore {
 
   async list(type: ResourceKind, query: ListQuery): Promise<ListResult> {
     checkKind(type);
-    const { dialect, inMemorySortCap } = this.#shared;
+    const { dialect, inMemorySortCap, continuations } = this.#shared;
     const resolver = this.#optionalResolver(type);
-    return listResources(reader(this.#scope), dialect, type, query, resolver, inMemorySortCap);
+    // Inside a transaction the rows may hold its uncommitted writes: no continuation from or for them.
+    const pages = this.#scope.trx ? undefined : continuations;
+    return listResources(reader(this.#scope), dialect, type, query, resolver, inMemorySortCap, pages);
   }
 
   async transaction<T>(work: (store: DirectoryStore) => Promise<T>): Promise<T> {

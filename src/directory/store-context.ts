@@ -6,6 +6,7 @@ import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
 import type { ChangeKind, ResourceKind } from './directory-store.js';
 import { appendChanges } from './change-feed.js';
+import type { PageContinuations } from './page-continuations.js';
 
 /** Supplies attribute resolvers per resource type; a SchemaRegistry satisfies it. */
 export interface ResolverSource {
@@ -32,6 +33,8 @@ export interface StoreShared {
   savepointCounter: number;
   /** Most matches a list may sort in memory (see resource-list.ts). */
   readonly inMemorySortCap: number;
+  /** Where recent list pages ended, for the dialects that can tell nothing changed since (SQLite). */
+  readonly continuations?: PageContinuations;
   /** Called when the store closes (LISTEN connection, pools). */
   readonly closers: (() => Promise<void>)[];
   /** SQLite: group commit for writes outside `transaction(work)` (see sqlite-write-batcher.ts). */

@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/shared/json.js';
 import { parseFilter } from '../../src/scim/filter/filter-parser.js';
@@ -190,6 +191,125 @@ export function directoryWritePathSuite(factory: StoreFactory): void {
       expect(await total('User')).toBe(5);
       const counted = statements.some((text) => /count\(/i.test(text));
       expect(counted).toBe(handle.backend === 'postgres');
+    });
+  });
+
+  describe('paging through a list', () => {
+    const userNames = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ userName: `pager${String(i).padStart(3, '0')}` }));
+
+    it('continues each page after the last one in id order, without OFFSET, on SQLite', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const ids = (await s.createMany('User', userNames(250))).map((u) => u.id).sort();
+      for (const descending of [false, true]) {
+        const expected = descending ? [...ids].reverse() : ids;
+        const sortOrder = descending ? ('descending' as const) : ('ascending' as const);
+        const seen: string[] = [];
+        statements.length = 0;
+        for (const startIndex of [1, 101, 201]) {
+          const page = await s.list('User', { startIndex, count: 100, sortOrder });
+          expect(page.totalResults).toBe(250);
+          seen.push(...page.resources.map((r) => r.id));
+        }
+        expect(seen).toEqual(expected);
+        const pageReads = statements.filter((text) => /from resources as r/.test(text));
+        if (handle.backend === 'postgres') {
+          expect(pageReads.some((text) => /offset 200/.test(text))).toBe(true);
+        } else {
+          // Pages 2 and 3 start after the id the previous page ended with.
+          expect(pageReads.filter((text) => /r\.id [<>] \?/.test(text))).toHaveLength(2);
+          expect(pageReads.some((text) => /offset [12]00/.test(text))).toBe(false);
+        }
+      }
+    });
+
+    it('gives the OFFSET page when the data changed between pages, or when a page is asked cold', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const created = await s.createMany('User', userNames(30));
+      const ids = created.map((u) => u.id).sort();
+      const filter = parseFilter('userName sw "pager"');
+      const first = await s.list('User', { filter, startIndex: 1, count: 10 });
+      expect(first.resources.map((r) => r.id)).toEqual(ids.slice(0, 10));
+
+      // One of the first ten is deleted: position 11 now holds what was the twelfth.
+      await s.delete('User', ids[3]!);
+      const remaining = ids.filter((id) => id !== ids[3]);
+      statements.length = 0;
+      const second = await s.list('User', { filter, startIndex: 11, count: 10 });
+      expect(second.resources.map((r) => r.id)).toEqual(remaining.slice(10, 20));
+      expect(second.totalResults).toBe(29);
+      expect(statements.some((text) => /offset 10/.test(text))).toBe(true);
+
+      // An update that leaves the id order alone still counts as a change.
+      const third = await s.list('User', { filter, startIndex: 21, count: 10 });
+      expect(third.resources.map((r) => r.id)).toEqual(remaining.slice(20, 29));
+      expect(third.totalResults).toBe(29);
+      const again = await s.list('User', { filter, startIndex: 1, count: 10 });
+      await s.patch('User', again.resources[0]!.id, [{ op: 'replace', path: 'userName', value: 'zzz' }]);
+      const afterRename = await s.list('User', { filter, startIndex: 11, count: 10 });
+      expect(afterRename.resources.map((r) => r.id)).toEqual(remaining.slice(11, 21));
+
+      // Cold: nobody read the page before.
+      const cold = await s.list('User', { startIndex: 5, count: 3 });
+      expect(cold.resources.map((r) => r.id)).toEqual(remaining.slice(4, 7));
+    });
+
+    it('returns what OFFSET would for any sequence of pages, creates and deletes', async () => {
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(
+            fc.oneof(
+              fc.record({
+                kind: fc.constant('page' as const),
+                startIndex: fc.integer({ min: 1, max: 40 }),
+                count: fc.integer({ min: 1, max: 12 }),
+                descending: fc.boolean(),
+                continueLast: fc.boolean(),
+              }),
+              fc.record({ kind: fc.constant('delete' as const), pick: fc.nat() }),
+              fc.record({ kind: fc.constant('create' as const) }),
+            ),
+            { minLength: 1, maxLength: 25 },
+          ),
+          async (actions) => {
+            const s = await handle.reopen({});
+            const existing = (await s.list('User', { startIndex: 1, count: 1000 })).resources;
+            for (const r of existing) await s.delete('User', r.id);
+            let model = (await s.createMany('User', userNames(20))).map((u) => u.id).sort();
+            let made = 0;
+            let last = { startIndex: 1, count: 5, descending: false };
+            for (const action of actions) {
+              if (action.kind === 'create') {
+                model = [...model, (await s.create('User', { userName: `made${made++}` })).id].sort();
+              } else if (action.kind === 'delete') {
+                if (model.length === 0) continue;
+                const id = model[action.pick % model.length]!;
+                await s.delete('User', id);
+                model = model.filter((m) => m !== id);
+              } else {
+                // Half the time the next page of the previous request, as a paging client asks.
+                const ask = action.continueLast
+                  ? { ...last, startIndex: last.startIndex + last.count }
+                  : action;
+                const order = ask.descending ? [...model].reverse() : model;
+                const page = await s.list('User', {
+                  startIndex: ask.startIndex,
+                  count: ask.count,
+                  sortOrder: ask.descending ? 'descending' : 'ascending',
+                });
+                expect(page.totalResults).toBe(model.length);
+                expect(page.resources.map((r) => r.id)).toEqual(
+                  order.slice(ask.startIndex - 1, ask.startIndex - 1 + ask.count),
+                );
+                last = ask;
+              }
+            }
+          },
+        ),
+        { numRuns: handle.backend === 'postgres' ? 8 : 25 },
+      );
     });
   });
 

@@ -1,0 +1,103 @@
+import type { Filter } from '../scim/filter/filter-ast.js';
+import { printFilter } from '../scim/filter/filter-printer.js';
+import type { ResourceKind } from './directory-store.js';
+
+/** A row of a page read with its change mark (see DialectAdapter.changeMarkSql). */
+export interface MarkedRow {
+  readonly id: string;
+  readonly change_mark?: number | string | null;
+}
+
+interface Continuation {
+  readonly lastId: string;
+  readonly mark: string;
+  readonly until: number;
+}
+
+/** Distinct (query, page start) pairs remembered; a client paging through everything needs one at a time. */
+const MAX_CONTINUATIONS = 1024;
+/** A continuation older than this is forgotten even if nothing changed: it is for clients that page now. */
+const CONTINUATION_TTL_MS = 60_000;
+
+function markOf(row: MarkedRow): string {
+  return String(row.change_mark ?? 0);
+}
+
+/**
+ * Where recent list pages ended, so that the next page of a client paging through a list in id
+ * order (Okta's import: `startIndex=1, 101, 201, ...`) starts after the last id it was sent
+ * instead of skipping `startIndex - 1` rows with OFFSET, which costs in proportion to how deep
+ * the page is and makes reading a whole directory quadratic.
+ *
+ * A continuation is used only when the data has not changed since the page it continues was
+ * read: both reads carry the change mark (the change feed's last seq, read in the same statement
+ * as the page rows), and every create, update and delete appends to the feed in its own
+ * transaction. An equal mark means the same rows, so the page after the remembered id is exactly
+ * the page OFFSET would give. Otherwise the page is read again with OFFSET.
+ */
+export class PageContinuations {
+  readonly #entries = new Map<string, Continuation>();
+  readonly #now: () => number;
+
+  constructor(now: () => number = Date.now) {
+    this.#now = now;
+  }
+
+  /** The continuations of one query: resource type, direction and filter (pages are in id order). */
+  of(type: ResourceKind, descending: boolean, filter: Filter | undefined): QueryContinuations {
+    const prefix = `${type}\u0000${descending ? 'd' : 'a'}\u0000${filter ? printFilter(filter) : ''}\u0000`;
+    return new QueryContinuations(this, prefix);
+  }
+
+  get(key: string): Continuation | undefined {
+    const entry = this.#entries.get(key);
+    if (entry === undefined) return undefined;
+    if (entry.until <= this.#now()) {
+      this.#entries.delete(key);
+      return undefined;
+    }
+    return entry;
+  }
+
+  set(key: string, lastId: string, mark: string): void {
+    this.#entries.delete(key);
+    if (this.#entries.size >= MAX_CONTINUATIONS) {
+      // Map order is insertion order: the first key is the oldest.
+      const oldest = this.#entries.keys().next().value;
+      if (oldest !== undefined) this.#entries.delete(oldest);
+    }
+    this.#entries.set(key, { lastId, mark, until: this.#now() + CONTINUATION_TTL_MS });
+  }
+}
+
+/** The continuations of one query, keyed by the offset at which a page starts. */
+export class QueryContinuations {
+  readonly #all: PageContinuations;
+  readonly #prefix: string;
+
+  constructor(all: PageContinuations, prefix: string) {
+    this.#all = all;
+    this.#prefix = prefix;
+  }
+
+  /**
+   * The page starting at `offset`, read after the remembered id by `readAfter`, when a page ended
+   * there and nothing has changed since; undefined otherwise (the caller reads with OFFSET).
+   */
+  async resume<Row extends MarkedRow>(
+    offset: number,
+    readAfter: (lastId: string) => Promise<Row[]>,
+  ): Promise<Row[] | undefined> {
+    const entry = this.#all.get(this.#prefix + String(offset));
+    if (entry === undefined) return undefined;
+    const rows = await readAfter(entry.lastId);
+    // No row, no mark: the data may have changed (rows deleted); OFFSET decides.
+    return rows.length > 0 && markOf(rows[0]!) === entry.mark ? rows : undefined;
+  }
+
+  /** Remembers where the full page `rows`, starting at `offset`, ended. */
+  remember(offset: number, rows: readonly MarkedRow[]): void {
+    if (rows.length === 0) return;
+    this.#all.set(this.#prefix + String(offset + rows.length), rows[rows.length - 1]!.id, markOf(rows[0]!));
+  }
+}
