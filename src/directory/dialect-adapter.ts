@@ -27,12 +27,15 @@ export interface DialectAdapter {
    */
   readonly keepsResourceCounts: boolean;
   /**
-   * A scalar SQL expression that changes whenever any resource changes, for a page query to read
-   * with its rows (page-continuations.ts). SQLite: the change feed's AUTOINCREMENT counter, which
-   * moves with every write's feed entry in that write's transaction. Absent on PostgreSQL, where
-   * seqs are taken before commit and a late commit would not move it.
+   * A scalar SQL expression, read in the same statement as a page of rows, that is equal for two
+   * reads only if no resource changed in between (page-continuations.ts). SQLite: the change
+   * feed's AUTOINCREMENT counter, which every write moves in its own transaction. PostgreSQL: the
+   * statement's snapshot (xmin, xmax and the transactions in progress), which is unchanged only if
+   * no transaction on the server took a transaction id or ended: stricter than needed, since
+   * writes to anything count, but exact. The feed's seq would not do there: a seq is taken before
+   * commit, so a transaction committing late would not move it.
    */
-  readonly changeMarkSql?: string;
+  readonly changeMarkSql: string;
   /** Wakes other processes after commit (PostgreSQL NOTIFY is transactional). */
   notify(db: Kysely<DirectoryDatabase>, lastSeq: number): Promise<void>;
   /** The violated unique index name, when `error` is a unique violation. */
@@ -180,6 +183,8 @@ export function postgresAdapter(channel: string): DialectAdapter {
     readInt: (value) => Number(value),
     lockRows: true,
     keepsResourceCounts: false,
+    // A subquery, so that it runs once per statement (an InitPlan), not once per row.
+    changeMarkSql: '(select pg_current_snapshot()::text)',
     notify: async (db, lastSeq) => {
       await sql`select pg_notify(${channel}, ${String(lastSeq)})`.execute(db);
     },

@@ -81,7 +81,7 @@ function sharedState(
     notifiedSeq: 0,
     savepointCounter: 0,
     inMemorySortCap: options.inMemorySortCap ?? IN_MEMORY_SORT_CAP,
-    ...(dialect.changeMarkSql !== undefined ? { continuations: new PageContinuations() } : {}),
+    continuations: new PageContinuations(),
     closers: [],
   };
 }

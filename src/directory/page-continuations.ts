@@ -11,7 +11,15 @@ export interface MarkedRow {
 interface Continuation {
   readonly lastId: string;
   readonly mark: string;
+  /** The query's totalResults when the page was read: still true while the mark is unchanged. */
+  readonly totalResults: number;
   readonly until: number;
+}
+
+/** A page read by continuation, with the query's unchanged totalResults. */
+export interface ContinuedPage<Row> {
+  readonly rows: Row[];
+  readonly totalResults: number;
 }
 
 /** Distinct (query, page start) pairs remembered; a client paging through everything needs one at a time. */
@@ -33,7 +41,9 @@ function markOf(row: MarkedRow): string {
  * read: both reads carry the change mark (the change feed's last seq, read in the same statement
  * as the page rows), and every create, update and delete appends to the feed in its own
  * transaction. An equal mark means the same rows, so the page after the remembered id is exactly
- * the page OFFSET would give. Otherwise the page is read again with OFFSET.
+ * the page OFFSET would give, and the total is the one counted then: a continued page needs no
+ * COUNT either (on PostgreSQL that count cost more than the page). Otherwise the page is read
+ * again with OFFSET.
  */
 export class PageContinuations {
   readonly #entries = new Map<string, Continuation>();
@@ -59,14 +69,14 @@ export class PageContinuations {
     return entry;
   }
 
-  set(key: string, lastId: string, mark: string): void {
+  set(key: string, lastId: string, mark: string, totalResults: number): void {
     this.#entries.delete(key);
     if (this.#entries.size >= MAX_CONTINUATIONS) {
       // Map order is insertion order: the first key is the oldest.
       const oldest = this.#entries.keys().next().value;
       if (oldest !== undefined) this.#entries.delete(oldest);
     }
-    this.#entries.set(key, { lastId, mark, until: this.#now() + CONTINUATION_TTL_MS });
+    this.#entries.set(key, { lastId, mark, totalResults, until: this.#now() + CONTINUATION_TTL_MS });
   }
 }
 
@@ -87,17 +97,19 @@ export class QueryContinuations {
   async resume<Row extends MarkedRow>(
     offset: number,
     readAfter: (lastId: string) => Promise<Row[]>,
-  ): Promise<Row[] | undefined> {
+  ): Promise<ContinuedPage<Row> | undefined> {
     const entry = this.#all.get(this.#prefix + String(offset));
     if (entry === undefined) return undefined;
     const rows = await readAfter(entry.lastId);
     // No row, no mark: the data may have changed (rows deleted); OFFSET decides.
-    return rows.length > 0 && markOf(rows[0]!) === entry.mark ? rows : undefined;
+    if (rows.length === 0 || markOf(rows[0]!) !== entry.mark) return undefined;
+    return { rows, totalResults: entry.totalResults };
   }
 
-  /** Remembers where the full page `rows`, starting at `offset`, ended. */
-  remember(offset: number, rows: readonly MarkedRow[]): void {
+  /** Remembers where the full page `rows`, starting at `offset`, ended, and the query's total. */
+  remember(offset: number, rows: readonly MarkedRow[], totalResults: number): void {
     if (rows.length === 0) return;
-    this.#all.set(this.#prefix + String(offset + rows.length), rows[rows.length - 1]!.id, markOf(rows[0]!));
+    const last = rows[rows.length - 1]!;
+    this.#all.set(this.#prefix + String(offset + rows.length), last.id, markOf(rows[0]!), totalResults);
   }
 }

@@ -170,16 +170,23 @@ export async function listResources(
     // Pages in id order can continue where the previous page ended (page-continuations.ts).
     const markSql = dialect.changeMarkSql;
     const keyset =
-      continuations !== undefined && markSql !== undefined && column === 'r.id' && count > 0
+      continuations !== undefined && column === 'r.id' && count > 0
         ? continuations.of(type, descending, query.filter)
         : undefined;
     const readPage = async (after?: string): Promise<PageRow[]> => {
       const start = after === undefined ? offset : 0;
-      const marked = keyset ? { markSql: markSql!, ...(after === undefined ? {} : { after }) } : undefined;
+      const marked = keyset ? { markSql, ...(after === undefined ? {} : { after }) } : undefined;
       return (await pageSql(type, plan.where, column, descending, count, start, marked).execute(db)).rows;
     };
     let rows: PageRow[] | undefined;
-    if (keyset && offset > 0) rows = await keyset.resume(offset, readPage);
+    if (keyset && offset > 0) {
+      const continued = await keyset.resume(offset, readPage);
+      if (continued !== undefined) {
+        const { rows: page, totalResults } = continued;
+        if (page.length === count) keyset.remember(offset, page, totalResults);
+        return { totalResults, resources: await materialise(db, dialect, page, query) };
+      }
+    }
     // A first page is read before counting: when it is short it is the whole result, and the
     // lookup case (`userName eq "..."`) needs no separate COUNT query.
     if (rows === undefined && count > 0 && offset === 0) rows = await readPage();
@@ -190,7 +197,7 @@ export async function listResources(
     const totalResults = await countMatches(db, dialect, type, query.filter === undefined, plan.where);
     if (count === 0 || offset >= totalResults) return { totalResults, resources: [] };
     rows ??= await readPage();
-    if (keyset && rows.length === count) keyset.remember(offset, rows);
+    if (keyset && rows.length === count) keyset.remember(offset, rows, totalResults);
     return { totalResults, resources: await materialise(db, dialect, rows, query) };
   }
 

@@ -33,8 +33,8 @@ export interface StoreShared {
   savepointCounter: number;
   /** Most matches a list may sort in memory (see resource-list.ts). */
   readonly inMemorySortCap: number;
-  /** Where recent list pages ended, for the dialects that can tell nothing changed since (SQLite). */
-  readonly continuations?: PageContinuations;
+  /** Where recent list pages ended (page-continuations.ts). */
+  readonly continuations: PageContinuations;
   /** Called when the store closes (LISTEN connection, pools). */
   readonly closers: (() => Promise<void>)[];
   /** SQLite: group commit for writes outside `transaction(work)` (see sqlite-write-batcher.ts). */
