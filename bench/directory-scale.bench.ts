@@ -1,12 +1,13 @@
 /**
- * Directory at scale: bulk import through createMany, then `userName eq` lookups, on SQLite and on
- * PostgreSQL.
+ * Directory at scale: bulk import through createMany, then `userName eq` lookups, then paging
+ * through the directory as a client's import does, on SQLite and on PostgreSQL.
  *
  *   npm run bench:directory                       # 1,000,000 users, both backends
  *   npm run bench:directory -- --users 100000     # a quicker run
  *   npm run bench:directory -- --backends sqlite  # one backend
  *
  * Options (or environment): --users N (PROVISIO_BENCH_USERS), --lookups N (default 2000),
+ * --page-users N (how many users to page through, 200 a page; default 100000),
  * --batch N (users per createMany call, default 5000), --backends sqlite,postgres,
  * --pg URL (PROVISIO_BENCH_PG_URL, else PROVISIO_TEST_PG_URL, else postgres://postgres@127.0.0.1:5432/test).
  * PostgreSQL runs in a throw-away schema that is dropped afterwards.
@@ -31,6 +32,8 @@ function option(name: string, env: string | undefined, fallback: string): string
 const users = Number(option('users', process.env.PROVISIO_BENCH_USERS, '1000000'));
 const lookups = Number(option('lookups', undefined, '2000'));
 const batch = Number(option('batch', undefined, '5000'));
+const pageUsers = Math.min(users, Number(option('page-users', undefined, '100000')));
+const PAGE = 200;
 const backends = option('backends', undefined, 'sqlite,postgres').split(',');
 const pgUrl = option(
   'pg',
@@ -71,6 +74,36 @@ interface Result {
   p50: number;
   p99: number;
   max: number;
+  /** Paging through the first pageUsers users in order, each page right after the previous one. */
+  pagingSeconds: number;
+  /** Mean time of a page asked cold (no page before it) at the same depths: what every page cost by OFFSET. */
+  coldPageMs: number;
+}
+
+/**
+ * A client importing the directory asks `startIndex=1, 201, 401, ...` in turn. First, as the
+ * baseline, 20 pages at depths spread over the same range asked out of order and one off the page
+ * grid, so that none continues a page before it (each skips its rows by OFFSET); then the pages in
+ * turn, each continuing the previous one (src/directory/page-continuations.ts).
+ */
+async function paging(store: DirectoryStore): Promise<{ pagingSeconds: number; coldPageMs: number }> {
+  const depths = Array.from({ length: 20 }, (_, k) => Math.floor(((k * 7919) % 20) * (pageUsers / 20)));
+  const coldStarted = performance.now();
+  for (const depth of depths) {
+    const page = await store.list('User', { startIndex: depth + 2, count: PAGE });
+    if (page.totalResults !== users) throw new Error(`cold page: totalResults ${page.totalResults}`);
+  }
+  const coldPageMs = (performance.now() - coldStarted) / depths.length;
+  const started = performance.now();
+  let seen = 0;
+  for (let startIndex = 1; startIndex <= pageUsers; startIndex += PAGE) {
+    const page = await store.list('User', { startIndex, count: PAGE });
+    if (page.totalResults !== users)
+      throw new Error(`page at ${startIndex}: totalResults ${page.totalResults}`);
+    seen += page.resources.length;
+  }
+  if (seen < pageUsers) throw new Error(`paging saw ${seen} of ${pageUsers} users`);
+  return { pagingSeconds: (performance.now() - started) / 1000, coldPageMs };
 }
 
 async function run(backend: string, store: DirectoryStore, sizeOf: () => Promise<string>): Promise<Result> {
@@ -100,7 +133,10 @@ async function run(backend: string, store: DirectoryStore, sizeOf: () => Promise
     if (n >= 100) times.push(elapsed);
   }
   times.sort((a, b) => a - b);
+  const { pagingSeconds, coldPageMs } = await paging(store);
   return {
+    pagingSeconds,
+    coldPageMs,
     backend,
     importSeconds,
     usersPerSecond: users / importSeconds,
@@ -163,5 +199,17 @@ console.log('| --- | --- | --- | --- | --- | --- | --- |');
 for (const r of results) {
   console.log(
     `| ${r.backend} | ${r.importSeconds.toFixed(1)} s | ${Math.round(r.usersPerSecond).toLocaleString('en-US')} | ${r.size} | ${r.p50.toFixed(2)} ms | ${r.p99.toFixed(2)} ms | ${r.max.toFixed(2)} ms |`,
+  );
+}
+const pages = Math.ceil(pageUsers / PAGE);
+console.log(
+  `\nPaging through the first ${pageUsers.toLocaleString('en-US')} users, ${PAGE} a page (${pages} pages), each page right after the previous one; a cold page (OFFSET) at the same depths for comparison:\n`,
+);
+console.log('| Backend | Paging time | Per page | Cold page (mean) | Cold pages, extrapolated | Ratio |');
+console.log('| --- | --- | --- | --- | --- | --- |');
+for (const r of results) {
+  const extrapolated = (r.coldPageMs * pages) / 1000;
+  console.log(
+    `| ${r.backend} | ${r.pagingSeconds.toFixed(1)} s | ${((r.pagingSeconds * 1000) / pages).toFixed(2)} ms | ${r.coldPageMs.toFixed(2)} ms | ${extrapolated.toFixed(1)} s | ${(extrapolated / r.pagingSeconds).toFixed(1)}x |`,
   );
 }
