@@ -1,3 +1,4 @@
+import { ScimError } from '../scim/scim-error.js';
 import type { JsonObject, JsonValue } from '../shared/json.js';
 import { isJsonObject } from '../shared/json.js';
 import type { ResourceKind } from './directory-store.js';
@@ -43,6 +44,11 @@ function stringOrNull(value: JsonValue | undefined): string | null {
 /** Values of the extracted columns for a resource's attributes. */
 export function extractColumns(type: ResourceKind, attributes: JsonObject): ExtractedColumns {
   const userName = type === 'User' ? stringOrNull(attributeOf(attributes, 'userName')) : null;
+  if (type === 'User' && userName === null) {
+    // RFC 7643 §4.1.1: REQUIRED. The server's validation says so first; the store holds to it so
+    // that every user has a user_name and lists sort by it straight from its unique index.
+    throw ScimError.badRequest('invalidValue', 'a User needs a "userName" string');
+  }
   const displayName = stringOrNull(attributeOf(attributes, 'displayName'));
   const active = type === 'User' ? attributeOf(attributes, 'active') : undefined;
   return {

@@ -47,11 +47,23 @@ const SORT_COLUMNS: Record<ResourceKind, Record<string, string>> = {
   },
 };
 
-/** Sort columns every row has a value in (the store always writes them). */
 /** A page row, with the change mark when read for a continuation. */
 type PageRow = ReadRow & MarkedRow;
 
-const NEVER_NULL_SORT_COLUMNS: ReadonlySet<string> = new Set(['r.id', 'r.created', 'r.last_modified']);
+/**
+ * Sort columns every row of the type has a value in: the store always writes ids and times, and
+ * a user's userName (extractColumns refuses a user without one).
+ */
+const NEVER_NULL_SORT_COLUMNS: Record<ResourceKind, ReadonlySet<string>> = {
+  User: new Set(['r.id', 'r.created', 'r.last_modified', 'r.user_name']),
+  Group: new Set(['r.id', 'r.created', 'r.last_modified']),
+};
+
+/** Sort columns with a distinct value per row of the type: they need no `r.id` tie-break. */
+const UNIQUE_SORT_COLUMNS: Record<ResourceKind, ReadonlySet<string>> = {
+  User: new Set(['r.id', 'r.user_name']),
+  Group: new Set(['r.id']),
+};
 
 function sortColumn(type: ResourceKind, path: AttrPath): string | undefined {
   const core = type === 'User' ? SchemaUrn.user : SchemaUrn.group;
@@ -98,9 +110,11 @@ function pageSql(
   // NULLS LAST only where a column can be NULL: on SQLite it keeps an index from giving the order,
   // and the default sort by id then sorted every matching row to return the first page.
   const direction = sql.raw(
-    `${descending ? 'desc' : 'asc'}${NEVER_NULL_SORT_COLUMNS.has(column) ? '' : ' nulls last'}`,
+    `${descending ? 'desc' : 'asc'}${NEVER_NULL_SORT_COLUMNS[type].has(column) ? '' : ' nulls last'}`,
   );
-  const tieBreak = column === 'r.id' ? sql`` : sql`, r.id`;
+  // Without NULLS LAST and a tie-break, sortBy=userName reads users in the order of the unique
+  // index on user_name instead of sorting every user for one page.
+  const tieBreak = UNIQUE_SORT_COLUMNS[type].has(column) ? sql`` : sql`, r.id`;
   // Keyset pages are in id order (see page-continuations.ts): the page after `after`.
   const mark = keyset ? sql.raw(`, ${keyset.markSql} as change_mark`) : sql``;
   const after =

@@ -35,8 +35,9 @@ export function mapUniqueViolation(
 ): never {
   const index = dialect.uniqueViolation(error);
   if (index === undefined) throw error;
-  // PostgreSQL: 'Key (user_name)=(bjensen) already exists.' (the stored, folded value).
-  const keyDetail = /\)=\((.*)\) already exists/.exec(
+  // PostgreSQL: 'Key (resource_type, user_name)=(User, bjensen) already exists.' (the stored,
+  // folded value, after the type where the index leads with it).
+  const keyDetail = /\)=\((?:(?:User|Group), )?(.*)\) already exists/.exec(
     String((error as { detail?: unknown }).detail ?? ''),
   )?.[1];
   if (index.includes('user_name')) {
