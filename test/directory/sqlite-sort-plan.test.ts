@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/directory/open-store.js';
 import { expectScimError } from './store-suite.js';
+import { useTempDatabaseFiles } from './store-harness.js';
 
 describe('SQLite sort by userName', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const databaseFile = useTempDatabaseFiles('provisio-sort-');
 
   it('reads a page in the order of the userName index, without sorting every user', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'provisio-sort-'));
-    dirs.push(dir);
-    const file = join(dir, 'directory.db');
+    const file = databaseFile();
     const statements: string[] = [];
     const store = await openStore({ sqliteFile: file, onQuery: (text) => statements.push(text) });
     let pageSql: string | undefined;

@@ -1,21 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { migration0001 } from '../../src/directory/migrations/0001-initial.js';
 import { openStore } from '../../src/directory/open-store.js';
+import { useTempDatabaseFiles } from './store-harness.js';
 
 describe('SQLite upgrade to resource counts (migration 2)', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
+  const databaseFile = useTempDatabaseFiles('provisio-upgrade-');
 
   it('counts the users and groups a database already holds, then keeps counting', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'provisio-upgrade-'));
-    dirs.push(dir);
-    const file = join(dir, 'directory.db');
+    const file = databaseFile();
     // A database as the first release left it: migration 1 applied, rows written.
     const old = new Database(file);
     for (const statement of migration0001.statements.sqlite) old.exec(statement);

@@ -153,3 +153,19 @@ export function useFreshStore(factory: StoreFactory, use: (handle: StoreHandle) 
     await factory.finish?.();
   });
 }
+
+/**
+ * For tests that open SQLite files themselves: returns a function that makes a fresh temporary
+ * directory and gives the path of a database file in it; the directories go after each test.
+ */
+export function useTempDatabaseFiles(prefix: string): () => string {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+  });
+  return () => {
+    const dir = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(dir);
+    return join(dir, 'directory.db');
+  };
+}
