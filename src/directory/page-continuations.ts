@@ -55,8 +55,11 @@ export class PageContinuations {
 
   /** The continuations of one query: resource type, direction and filter (pages are in id order). */
   of(type: ResourceKind, descending: boolean, filter: Filter | undefined): QueryContinuations {
-    const prefix = `${type}\u0000${descending ? 'd' : 'a'}\u0000${filter ? printFilter(filter) : ''}\u0000`;
-    return new QueryContinuations(this, prefix);
+    // Keyed lazily: a lookup (`userName eq`) reads one short page and never needs the key.
+    return new QueryContinuations(
+      this,
+      () => `${type}\u0000${descending ? 'd' : 'a'}\u0000${filter ? printFilter(filter) : ''}\u0000`,
+    );
   }
 
   get(key: string): Continuation | undefined {
@@ -83,11 +86,17 @@ export class PageContinuations {
 /** The continuations of one query, keyed by the offset at which a page starts. */
 export class QueryContinuations {
   readonly #all: PageContinuations;
-  readonly #prefix: string;
+  readonly #makePrefix: () => string;
+  #prefix: string | undefined;
 
-  constructor(all: PageContinuations, prefix: string) {
+  constructor(all: PageContinuations, makePrefix: () => string) {
     this.#all = all;
-    this.#prefix = prefix;
+    this.#makePrefix = makePrefix;
+  }
+
+  #key(offset: number): string {
+    this.#prefix ??= this.#makePrefix();
+    return this.#prefix + String(offset);
   }
 
   /**
@@ -98,7 +107,7 @@ export class QueryContinuations {
     offset: number,
     readAfter: (lastId: string) => Promise<Row[]>,
   ): Promise<ContinuedPage<Row> | undefined> {
-    const entry = this.#all.get(this.#prefix + String(offset));
+    const entry = this.#all.get(this.#key(offset));
     if (entry === undefined) return undefined;
     const rows = await readAfter(entry.lastId);
     // No row, no mark: the data may have changed (rows deleted); OFFSET decides.
@@ -110,6 +119,6 @@ export class QueryContinuations {
   remember(offset: number, rows: readonly MarkedRow[], totalResults: number): void {
     if (rows.length === 0) return;
     const last = rows[rows.length - 1]!;
-    this.#all.set(this.#prefix + String(offset + rows.length), last.id, markOf(rows[0]!), totalResults);
+    this.#all.set(this.#key(offset + rows.length), last.id, markOf(rows[0]!), totalResults);
   }
 }

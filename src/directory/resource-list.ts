@@ -192,7 +192,6 @@ export async function listResources(
       const marked = keyset ? { markSql, ...(after === undefined ? {} : { after }) } : undefined;
       return (await pageSql(type, plan.where, column, descending, count, start, marked).execute(db)).rows;
     };
-    let rows: PageRow[] | undefined;
     if (keyset && offset > 0) {
       const continued = await keyset.resume(offset, readPage);
       if (continued !== undefined) {
@@ -203,10 +202,9 @@ export async function listResources(
     }
     // A first page is read before counting: when it is short it is the whole result, and the
     // lookup case (`userName eq "..."`) needs no separate COUNT query.
-    if (rows === undefined && count > 0 && offset === 0) rows = await readPage();
-    if (rows !== undefined && rows.length < count && (rows.length > 0 || offset === 0)) {
-      // A short page, read at its offset, is the end of the result.
-      return { totalResults: offset + rows.length, resources: await materialise(db, dialect, rows, query) };
+    let rows = count > 0 && offset === 0 ? await readPage() : undefined;
+    if (rows !== undefined && rows.length < count) {
+      return { totalResults: rows.length, resources: await materialise(db, dialect, rows, query) };
     }
     const totalResults = await countMatches(db, dialect, type, query.filter === undefined, plan.where);
     if (count === 0 || offset >= totalResults) return { totalResults, resources: [] };

@@ -113,7 +113,7 @@ const adjustCount = new QueryTemplate((db, delta: number, type: ResourceKind) =>
     .where('resource_type', '=', type),
 );
 
-async function countResources(
+async function adjustResourceCount(
   trx: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
   type: ResourceKind,
@@ -275,7 +275,7 @@ async function insertResources(
             : undefined;
       mapUniqueViolation(error, dialect, type, culprit);
     }
-    await countResources(trx, dialect, type, part.length);
+    await adjustResourceCount(trx, dialect, type, part.length);
     await insertEmails(
       trx,
       dialect,
@@ -482,6 +482,6 @@ export async function deleteResource(
     });
   }
   await trx.deleteFrom('resources').where('id', '=', id).execute();
-  await countResources(trx, dialect, type, -1);
+  await adjustResourceCount(trx, dialect, type, -1);
   changes.push({ resourceType: type, resourceId: id, kind: 'deleted', attributes: [] });
 }

@@ -1,10 +1,9 @@
-import { mkdtempSync, readdirSync, readlinkSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { readdirSync, readlinkSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/directory/open-store.js';
 import type { SqliteSynchronous } from '../../src/directory/open-store.js';
 import type { Fsync } from '../../src/directory/sqlite-wal-sync.js';
+import { useTempDatabaseFiles } from './store-harness.js';
 
 /** An fsync the test completes by hand; counts the flushes asked for. */
 function manualFsync() {
@@ -28,15 +27,7 @@ async function until(check: () => boolean): Promise<void> {
 }
 
 describe('SQLite durability and group commit', () => {
-  const dirs: string[] = [];
-  afterEach(() => {
-    for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-  });
-  const file = () => {
-    const dir = mkdtempSync(join(tmpdir(), 'provisio-durability-'));
-    dirs.push(dir);
-    return join(dir, 'directory.db');
-  };
+  const file = useTempDatabaseFiles('provisio-durability-');
 
   it.each(['full', 'normal'] as const)('opens with sqliteSynchronous %s and keeps writes', async (level) => {
     const path = file();
