@@ -46,7 +46,7 @@ export interface OpenStoreOptions {
    * survives a process crash but the last few may be lost on power loss, for faster writes.
    */
   readonly sqliteSynchronous?: SqliteSynchronous;
-  /** SQLite with `'full'`: replaces `fs.fsync` for the WAL flushes (tests time them by hand). */
+  /** SQLite with `'full'`: replaces `fs.fdatasync` for the WAL flushes (tests time them by hand). */
   readonly sqliteWalFsync?: Fsync;
   /**
    * SQLite: how long a write waits, without blocking the event loop, for another process's write

@@ -1,4 +1,4 @@
-import { closeSync, fsync, openSync } from 'node:fs';
+import { closeSync, fdatasync, openSync } from 'node:fs';
 
 /**
  * Flushes a SQLite WAL file to disk from libuv's thread pool, so that a commit's fsync does not
@@ -14,8 +14,13 @@ import { closeSync, fsync, openSync } from 'node:fs';
  *
  * Calls made while a flush is running share the next one: N commits during one fsync cost two
  * fsyncs, not N.
+ *
+ * The flush is an `fdatasync`: it writes the file's data and whatever metadata reading it back
+ * needs (its size, when the WAL grew), but not its timestamps. SQLite syncs the same way where it
+ * is built with fdatasync (the build better-sqlite3 ships calls fsync). A WAL that SQLite starts
+ * over from the beginning is rewritten in place, so most flushes have no metadata to write.
  */
-/** `fs.fsync`'s shape; tests pass their own to watch and time the flushes. */
+/** `fs.fsync`'s (and `fs.fdatasync`'s) shape; tests pass their own to watch and time the flushes. */
 export type Fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
 
 export class WalSync {
@@ -28,9 +33,9 @@ export class WalSync {
   #closed = false;
 
   /** `walPath` is the database file name plus `-wal`; the database must be in WAL mode. */
-  constructor(walPath: string, fsyncImpl: Fsync | undefined = fsync) {
+  constructor(walPath: string, fsyncImpl: Fsync | undefined = fdatasync) {
     this.#path = walPath;
-    this.#fsync = fsyncImpl ?? fsync;
+    this.#fsync = fsyncImpl ?? fdatasync;
   }
 
   /** Resolves once everything written to the WAL before this call is on disk. */

@@ -79,7 +79,16 @@ export async function replaceResource(
 ): Promise<StoredResource> {
   const existing = await requireResource(ctx, kind, id, { includeMembers: false, includeGroups: false });
   const attributes = validateResource(ctx.registry, kind, body, 'replace', existing.attributes);
+  // The store keeps a group's members when a replace omits them. Validation drops an empty list
+  // (RFC 7643 §2.5 counts it as unassigned), but `"members": []` or `null` in a PUT is the only way
+  // a client can say "no members": pass it on as an empty list.
+  if (kind === 'Group' && attributes.members === undefined && namesMembers(body)) attributes.members = [];
   return ctx.store.replace(kind, id, attributes, writeOptions(ifMatch, existing.version));
+}
+
+/** Whether a resource body has a `members` key (attribute names are case-insensitive). */
+function namesMembers(body: unknown): boolean {
+  return isJsonObject(body) && Object.keys(body).some((key) => key.toLowerCase() === 'members');
 }
 
 /**

@@ -254,6 +254,21 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(memberIds(patched)).toEqual([]);
     });
 
+    it('replaces a group keeping members it omits, setting those it names, clearing on []', async () => {
+      const [a, b] = await store.createMany('User', [user('put-a'), user('put-b')]);
+      const group = await store.create('Group', { displayName: 'put', members: [{ value: a!.id }] });
+      // RFC 7644 §3.5.1: an omitted readWrite attribute may be taken as not asserted.
+      let replaced = await store.replace('Group', group.id, { displayName: 'put renamed' });
+      expect(memberIds(replaced)).toEqual([a!.id]);
+      expect((await store.get('Group', group.id))!.attributes.displayName).toBe('put renamed');
+      replaced = await store.replace('Group', group.id, { displayName: 'put', members: [{ value: b!.id }] });
+      expect(memberIds(replaced)).toEqual([b!.id]);
+      expect(memberIds((await store.get('Group', group.id))!)).toEqual([b!.id]);
+      replaced = await store.replace('Group', group.id, { displayName: 'put', members: [] });
+      expect(memberIds(replaced)).toEqual([]);
+      expect(memberIds((await store.get('Group', group.id))!)).toEqual([]);
+    });
+
     it('does not bump the version when re-adding an existing member', async () => {
       const [a] = await store.createMany('User', [user('re')]);
       const group = await store.create('Group', { displayName: 'g', members: [{ value: a!.id }] });

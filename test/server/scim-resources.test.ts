@@ -247,6 +247,49 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect(memberOf.body.groups.map((x: { value: string }) => x.value)).toContain(id);
   });
 
+  it('PUT of a group keeps omitted members, sets named ones, clears on []', async () => {
+    const u1 = (await s.request('POST', '/Users', user('put-member-1@example.com'))).body.id;
+    const u2 = (await s.request('POST', '/Users', user('put-member-2@example.com'))).body.id;
+    const g = await s.request('POST', '/Groups', {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Put Members',
+      members: [{ value: u1 }],
+    });
+    const id = g.body.id;
+    const values = (body: { members?: { value: string }[] }) => (body.members ?? []).map((m) => m.value);
+    const renamed = await s.request('PUT', `/Groups/${id}`, {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Put Renamed',
+    });
+    expect(renamed.status).toBe(200);
+    expect(renamed.body.displayName).toBe('Put Renamed');
+    expect(values(renamed.body)).toEqual([u1]);
+    const swapped = await s.request('PUT', `/Groups/${id}`, {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Put Renamed',
+      members: [{ value: u2 }],
+    });
+    expect(values(swapped.body)).toEqual([u2]);
+    const cleared = await s.request('PUT', `/Groups/${id}`, {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Put Renamed',
+      members: [],
+    });
+    expect(cleared.status).toBe(200);
+    expect(values((await s.request('GET', `/Groups/${id}`)).body)).toEqual([]);
+    await s.request('PATCH', `/Groups/${id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'add', path: 'members', value: [{ value: u1 }] }],
+    });
+    const nulled = await s.request('PUT', `/Groups/${id}`, {
+      schemas: [GROUP_SCHEMA],
+      displayName: 'Put Renamed',
+      Members: null,
+    });
+    expect(nulled.status).toBe(200);
+    expect(values((await s.request('GET', `/Groups/${id}`)).body)).toEqual([]);
+  });
+
   it('members and groups carry display and $ref (RFC 7643 §4.2, §4.1.2)', async () => {
     const named = (
       await s.request('POST', '/Users', user('ref.named@example.com', { displayName: 'Babs Jensen' }))
