@@ -34,11 +34,20 @@ export function parseJsonBody(text: string): unknown {
   }
 }
 
+/** Methods whose SCIM requests carry a body (RFC 7644 §3.3, §3.4.3, §3.5, §3.7). */
+const BODY_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH']);
+
 /** Replaces fastify's parsers with the one JSON parser for both SCIM media types. */
 export function registerScimContentTypes(app: FastifyInstance): void {
   app.removeAllContentTypeParsers();
-  app.addContentTypeParser([...ACCEPTED_MEDIA_TYPES], { parseAs: 'string' }, (_request, body, done) => {
+  app.addContentTypeParser([...ACCEPTED_MEDIA_TYPES], { parseAs: 'string' }, (request, body, done) => {
     try {
+      // Clients send `Content-Type: application/scim+json` on every request, DELETE included, with
+      // no body: that is no body, not an empty JSON document. Methods that need one still refuse it.
+      if (!BODY_METHODS.has(request.method) && (body as string).trim().length === 0) {
+        done(null, undefined);
+        return;
+      }
       done(null, parseJsonBody(body as string));
     } catch (error) {
       done(error as Error, undefined);

@@ -53,6 +53,22 @@ const CASES: readonly Case[] = [
     scimType: 'invalidSyntax',
   },
   {
+    name: 'empty PATCH body with a JSON media type',
+    method: 'PATCH',
+    path: '/Users/{id}',
+    body: '',
+    status: 400,
+    scimType: 'invalidSyntax',
+  },
+  {
+    name: 'empty PUT body with a JSON media type',
+    method: 'PUT',
+    path: '/Users/{id}',
+    body: ' ',
+    status: 400,
+    scimType: 'invalidSyntax',
+  },
+  {
     name: 'body is an array',
     method: 'POST',
     path: '/Users',

@@ -153,6 +153,17 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect((await s.request('DELETE', `/Users/${id}`)).status).toBe(404);
   });
 
+  it('GET and DELETE with a SCIM Content-Type header and no body (as many clients send them)', async () => {
+    const created = await s.request('POST', '/Users', user('content-type.no-body@example.com'));
+    const headers = { 'content-type': 'application/scim+json' };
+    const got = await s.request('GET', `/Users/${created.body.id}`, undefined, headers);
+    expect(got.status).toBe(200);
+    expect(got.body.userName).toBe('content-type.no-body@example.com');
+    const deleted = await s.request('DELETE', `/Users/${created.body.id}`, undefined, headers);
+    expect(deleted.status).toBe(204);
+    expect((await s.request('GET', `/Users/${created.body.id}`)).status).toBe(404);
+  });
+
   it('lists with filter, sortBy, sortOrder, startIndex, count and attributes', async () => {
     for (const n of ['c', 'a', 'b', 'e', 'd'])
       await s.request('POST', '/Users', user(`list-${n}@example.org`));
