@@ -2,6 +2,7 @@ import { ScimError } from '../scim/scim-error.js';
 import type { JsonObject, JsonValue } from '../shared/json.js';
 import { isJsonObject } from '../shared/json.js';
 import type { ResourceKind } from './directory-store.js';
+import { sealPassword } from './user-password.js';
 
 /** The indexed columns extracted from a resource's attributes (see database-types.ts). */
 export interface ExtractedColumns {
@@ -80,7 +81,10 @@ export function extractEmails(type: ResourceKind, attributes: JsonObject): Extra
   return rows;
 }
 
-/** Attributes without `members` (kept in group_members) and other keys the store owns. */
+/**
+ * Attributes without `members` (kept in group_members) and other keys the store owns, with a
+ * cleartext password replaced by its hash (user-password.ts).
+ */
 export function storableAttributes(attributes: JsonObject): {
   stored: JsonObject;
   members: JsonValue | undefined;
@@ -93,7 +97,7 @@ export function storableAttributes(attributes: JsonObject): {
     else if (lower === 'id' || lower === 'meta' || lower === 'schemas' || lower === 'groups') continue;
     else stored[key] = value;
   }
-  return { stored, members };
+  return { stored: sealPassword(stored), members };
 }
 
 /** Deep equality of JSON values (object key order ignored). */

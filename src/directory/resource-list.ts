@@ -16,6 +16,7 @@ import type { ReadRow, ResourceRow } from './resource-rows.js';
 import { loadGroupsOfMany, loadMembers, materialise, readColumns, rowToResource } from './resource-rows.js';
 import { QueryTemplate } from './query-template.js';
 import { resourceComparator } from './sort-resources.js';
+import { refuseUnqueryableAttributes } from './unqueryable-attributes.js';
 
 /** Rows fetched per keyset page when filtering or sorting in memory. */
 export const CANDIDATE_BATCH = 500;
@@ -171,6 +172,7 @@ export async function listResources(
   sortCap: number = IN_MEMORY_SORT_CAP,
   continuations?: PageContinuations,
 ): Promise<ListResult> {
+  refuseUnqueryableAttributes(query, type, resolver);
   const plan = query.filter
     ? filterToSql(query.filter, type)
     : { where: SQL_TRUE, exact: true, needsMembers: false, needsGroups: false };

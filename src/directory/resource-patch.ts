@@ -17,6 +17,7 @@ import type { ResourceRow } from './resource-rows.js';
 import { loadRow } from './resource-rows.js';
 import { checkRow, touchRow, writeAttributes } from './resource-writes.js';
 import type { PendingChange } from './store-context.js';
+import { sealPassword } from './user-password.js';
 
 function targetsMembers(operation: PatchOperation): boolean {
   const attr = operation.path?.attr;
@@ -176,7 +177,7 @@ export async function patchResource(
         kind: 'updated',
         attributes: result.changedAttributes,
       });
-      return writeAttributes(trx, dialect, row, before, result.resource);
+      return writeAttributes(trx, dialect, row, before, sealPassword(result.resource));
     }
   }
   return memberChanges > 0 ? touchRow(trx, dialect, row) : row;

@@ -10,6 +10,7 @@ import type {
   StoredResource,
   WriteOptions,
 } from '../directory/directory-store.js';
+import { hashPassword, withHashedPassword } from '../directory/user-password.js';
 import { parsePatchRequest } from '../scim/patch/parse-patch-request.js';
 import type { PatchOperation } from '../scim/patch/patch-types.js';
 import { validateResource } from '../scim/resource/validate-resource.js';
@@ -66,7 +67,7 @@ export async function createResource(
   body: unknown,
 ): Promise<StoredResource> {
   const attributes = validateResource(ctx.registry, kind, body, 'create');
-  return ctx.store.create(kind, attributes);
+  return ctx.store.create(kind, kind === 'User' ? await withHashedPassword(attributes) : attributes);
 }
 
 /** PUT (RFC 7644 §3.5.1): immutable attributes are checked against the stored ones. */
@@ -83,7 +84,12 @@ export async function replaceResource(
   // (RFC 7643 §2.5 counts it as unassigned), but `"members": []` or `null` in a PUT is the only way
   // a client can say "no members": pass it on as an empty list.
   if (kind === 'Group' && attributes.members === undefined && namesMembers(body)) attributes.members = [];
-  return ctx.store.replace(kind, id, attributes, writeOptions(ifMatch, existing.version));
+  return ctx.store.replace(
+    kind,
+    id,
+    kind === 'User' ? await withHashedPassword(attributes) : attributes,
+    writeOptions(ifMatch, existing.version),
+  );
 }
 
 /** Whether a resource body has a `members` key (attribute names are case-insensitive). */
@@ -104,7 +110,8 @@ export async function patchResource(
   ifMatch: EtagCondition | undefined,
   read: ReadOptions,
 ): Promise<StoredResource> {
-  const operations = storeOperations(body, parsePatchRequest(body));
+  const parsed = storeOperations(body, parsePatchRequest(body));
+  const operations = kind === 'User' ? await hashPasswordValues(parsed) : parsed;
   const options = await resolveWriteOptions(ctx, kind, id, ifMatch);
   return ctx.store.patch(kind, id, operations, { ...options, ...read });
 }
@@ -129,6 +136,25 @@ function storeOperations(body: unknown, parsed: readonly PatchOperation[]): Stor
     out[i] = entry;
   }
   return out;
+}
+
+/** A PATCH path naming a user's password, with or without the core schema URN. */
+const PASSWORD_PATH = /^(urn:ietf:params:scim:schemas:core:2\.0:user:)?password$/i;
+
+/**
+ * Operations with any new password hashed here, in the thread pool, before the write is queued:
+ * the store would otherwise hash it on the event loop (user-password.ts).
+ */
+async function hashPasswordValues(operations: StoreOperation[]): Promise<StoreOperation[]> {
+  for (const operation of operations) {
+    const { path, value } = operation;
+    if (path !== undefined && PASSWORD_PATH.test(path) && typeof value === 'string') {
+      operation.value = await hashPassword(value);
+    } else if (path === undefined && isJsonObject(value)) {
+      operation.value = await withHashedPassword(value);
+    }
+  }
+  return operations;
 }
 
 /** The `Operations` array of an accepted PatchOp body (its key matched case-insensitively). */

@@ -5,6 +5,7 @@ import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import type { DirectoryStore, StoredResource } from '../../src/directory/directory-store.js';
 import type { StoreFactory, StoreHandle } from './store-harness.js';
 import { useFreshStore } from './store-harness.js';
+import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
 
 /** Asserts that `promise` rejects with a ScimError of `status` (and `scimType`), returning its detail. */
 export async function expectScimError(
@@ -252,6 +253,41 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(memberIds(patched)).toEqual([a!.id]);
       patched = await store.patch('Group', group.id, [{ op: 'remove', path: 'members' }]);
       expect(memberIds(patched)).toEqual([]);
+    });
+
+    it('keeps only a hash of a user password, on create, replace and PATCH, and never filters by it', async () => {
+      const created = await store.create('User', user('hashed', { password: 'first secret' }));
+      const stored = (await store.get('User', created.id))!.attributes.password;
+      expect(isPasswordHash(stored)).toBe(true);
+      expect(await verifyPassword('first secret', stored as string)).toBe(true);
+      await store.replace('User', created.id, user('hashed', { password: 'second secret' }));
+      const replaced = (await store.get('User', created.id))!.attributes.password as string;
+      expect(await verifyPassword('second secret', replaced)).toBe(true);
+      await store.patch('User', created.id, [{ op: 'replace', path: 'password', value: 'third secret' }]);
+      const patched = (await store.get('User', created.id))!.attributes.password as string;
+      expect(await verifyPassword('third secret', patched)).toBe(true);
+      await store.patch('User', created.id, [{ op: 'replace', value: { password: 'fourth secret' } }]);
+      const pathless = (await store.get('User', created.id))!.attributes.password as string;
+      expect(await verifyPassword('fourth secret', pathless)).toBe(true);
+      // Another attribute's PATCH leaves the stored hash as it is.
+      await store.patch('User', created.id, [{ op: 'replace', path: 'title', value: 't' }]);
+      expect((await store.get('User', created.id))!.attributes.password).toBe(pathless);
+      for (const filter of [
+        'password eq "fourth secret"',
+        'password pr',
+        'title eq "t" or not (password sw "f")',
+      ]) {
+        await expectScimError(
+          store.list('User', { filter: parseFilter(filter), startIndex: 1, count: 10 }),
+          400,
+          'invalidFilter',
+        );
+      }
+      await expectScimError(
+        store.list('User', { sortBy: 'password', startIndex: 1, count: 10 }),
+        400,
+        'invalidValue',
+      );
     });
 
     it('replaces a group keeping members it omits, setting those it names, clearing on []', async () => {

@@ -11,6 +11,7 @@ import {
   startTestServer,
   type TestServer,
 } from './server-harness.js';
+import { verifyPassword } from '../../src/directory/user-password.js';
 
 const SCIM_JSON = /^application\/scim\+json/;
 
@@ -162,6 +163,35 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     const deleted = await s.request('DELETE', `/Users/${created.body.id}`, undefined, headers);
     expect(deleted.status).toBe(204);
     expect((await s.request('GET', `/Users/${created.body.id}`)).status).toBe(404);
+  });
+
+  it('password: accepted, stored as a hash, never returned, not filterable', async () => {
+    const created = await s.request(
+      'POST',
+      '/Users',
+      user('password.user@example.com', { password: 't1meMa$heen' }),
+    );
+    expect(created.status).toBe(201);
+    expect(created.body.password).toBeUndefined();
+    const stored = (await s.store.get('User', created.body.id))!.attributes.password as string;
+    expect(stored).not.toContain('t1meMa$heen');
+    expect(await verifyPassword('t1meMa$heen', stored)).toBe(true);
+    const patched = await s.request('PATCH', `/Users/${created.body.id}`, {
+      schemas: [PATCH_SCHEMA],
+      Operations: [{ op: 'replace', path: 'password', value: 'n3wPa$$' }],
+    });
+    expect(patched.status).toBe(200);
+    expect(patched.body.password).toBeUndefined();
+    const after = (await s.store.get('User', created.body.id))!.attributes.password as string;
+    expect(await verifyPassword('n3wPa$$', after)).toBe(true);
+    const filtered = await s.request('GET', `/Users?filter=${encodeURIComponent('password eq "n3wPa$$"')}`);
+    expect(filtered.status).toBe(400);
+    expect(filtered.body.scimType).toBe('invalidFilter');
+    const listed = await s.request(
+      'GET',
+      `/Users?attributes=password&filter=${encodeURIComponent('userName eq "password.user@example.com"')}`,
+    );
+    expect(listed.body.Resources[0].password).toBeUndefined();
   });
 
   it('lists with filter, sortBy, sortOrder, startIndex, count and attributes', async () => {

@@ -1,0 +1,70 @@
+import type { AttrPath, Filter } from '../scim/filter/filter-ast.js';
+import { parseAttrPath } from '../scim/filter/filter-parser.js';
+import { ScimError } from '../scim/scim-error.js';
+import { SchemaUrn } from '../scim/schema/schema-types.js';
+import type { AttributeResolver } from '../scim/schema/schema-types.js';
+import type { ListQuery, ResourceKind } from './directory-store.js';
+
+/**
+ * Attributes a list may neither filter nor sort by: those returned "never" (RFC 7643 §7), of which
+ * the core schemas have one, a user's `password`. The store keeps only a hash of it
+ * (user-password.ts), so a filter could never match the cleartext; and a filter or a sort order
+ * over such a value would let a client learn what it may never read.
+ */
+function isNeverReturned(
+  path: AttrPath,
+  type: ResourceKind,
+  resolver: AttributeResolver | undefined,
+): boolean {
+  const resolved = resolver?.resolve(path.uri, path.name, path.subAttr);
+  if (resolved) {
+    return resolved.attribute.returned === 'never' || resolved.subAttribute?.returned === 'never';
+  }
+  const core = type === 'User' ? SchemaUrn.user : SchemaUrn.group;
+  const inCore = path.uri === undefined || path.uri.toLowerCase() === core.toLowerCase();
+  return type === 'User' && inCore && path.name.toLowerCase() === 'password';
+}
+
+function printPath(path: AttrPath): string {
+  const name = path.subAttr === undefined ? path.name : `${path.name}.${path.subAttr}`;
+  return path.uri === undefined ? name : `${path.uri}:${name}`;
+}
+
+function checkFilter(filter: Filter, type: ResourceKind, resolver: AttributeResolver | undefined): void {
+  switch (filter.kind) {
+    case 'and':
+    case 'or':
+      checkFilter(filter.left, type, resolver);
+      checkFilter(filter.right, type, resolver);
+      return;
+    case 'not':
+      checkFilter(filter.filter, type, resolver);
+      return;
+    case 'compare':
+    case 'present':
+    case 'valuePath':
+      // A value path's inner filter names sub-attributes of its attribute, which is checked here.
+      if (isNeverReturned(filter.path, type, resolver)) {
+        throw ScimError.invalidFilter(
+          `"${printPath(filter.path)}" is never returned, so it cannot be used in a filter`,
+        );
+      }
+  }
+}
+
+/** Throws 400 when `query` filters or sorts by an attribute that is never returned. */
+export function refuseUnqueryableAttributes(
+  query: ListQuery,
+  type: ResourceKind,
+  resolver: AttributeResolver | undefined,
+): void {
+  if (query.filter) checkFilter(query.filter, type, resolver);
+  if (query.sortBy !== undefined) {
+    const path = parseAttrPath(query.sortBy);
+    if (isNeverReturned(path, type, resolver)) {
+      throw ScimError.invalidValue(
+        `sortBy "${query.sortBy}": the attribute is never returned, so it cannot sort`,
+      );
+    }
+  }
+}
