@@ -169,7 +169,11 @@ export async function patchResource(
   if (rest.length > 0) {
     const parsed = dialect.readJson(row.attributes);
     const before = isJsonObject(parsed) ? parsed : {};
-    const result = applyPatch(before, rest, { resolver });
+    // `id` lives in its own column. The PATCH sees it, so that an operation echoing the current id
+    // (Okta renames a group with `{"op":"replace","value":{"id":"…","displayName":"…"}}`) finds it
+    // unchanged and skips it (tolerance T8), and one that changes it fails as read-only.
+    const result = applyPatch({ ...before, id }, rest, { resolver });
+    const { id: _id, ...after } = result.resource;
     if (result.changedAttributes.length > 0) {
       changes.push({
         resourceType: type,
@@ -177,7 +181,7 @@ export async function patchResource(
         kind: 'updated',
         attributes: result.changedAttributes,
       });
-      return writeAttributes(trx, dialect, row, before, sealPassword(result.resource));
+      return writeAttributes(trx, dialect, row, before, sealPassword(after));
     }
   }
   return memberChanges > 0 ? touchRow(trx, dialect, row) : row;

@@ -268,4 +268,52 @@ describe.each(BACKENDS)('Microsoft Entra ID request sequence (%s)', (backend) =>
     r = await s.request('GET', `/Users/${id}`);
     expect(r.body.active).toBe(false);
   });
+
+  it('Okta group push: create, membership PATCH, rename PATCH echoing the id, DELETE', async () => {
+    const alice = (await s.request('POST', '/Users', { schemas: [USER], userName: 'okta.alice@example.com' }))
+      .body.id;
+    const bob = (await s.request('POST', '/Users', { schemas: [USER], userName: 'okta.bob@example.com' }))
+      .body.id;
+    let r = await s.request('POST', '/Groups', { schemas: [GROUP], displayName: 'Okta Push', members: [] });
+    expect(r.status).toBe(201);
+    const groupId: string = r.body.id;
+    r = await s.request('PATCH', `/Groups/${groupId}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        { op: 'remove', path: `members[value eq "${bob}"]` },
+        { op: 'add', path: 'members', value: [{ value: alice, display: 'okta.alice@example.com' }] },
+      ],
+    });
+    expect(r.status).toBe(200);
+    // Okta sends the rename with every membership update, echoing the group's read-only id.
+    r = await s.request('PATCH', `/Groups/${groupId}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', value: { id: groupId, displayName: 'Okta Push Renamed' } }],
+    });
+    expect(r.status).toBe(200);
+    expect(r.body.displayName).toBe('Okta Push Renamed');
+    expect(r.body.id).toBe(groupId);
+    r = await s.request('PATCH', `/Groups/${groupId}`, {
+      schemas: [PATCH_OP],
+      Operations: [
+        {
+          op: 'replace',
+          path: 'members',
+          value: [
+            { value: alice, display: 'okta.alice@example.com' },
+            { value: bob, display: 'okta.bob@example.com' },
+          ],
+        },
+      ],
+    });
+    expect(r.body.members.map((m: { value: string }) => m.value).sort()).toEqual([alice, bob].sort());
+    r = await s.request('PATCH', `/Groups/${groupId}`, {
+      schemas: [PATCH_OP],
+      Operations: [{ op: 'replace', value: { id: 'another-id', displayName: 'x' } }],
+    });
+    expect(r.status).toBe(400);
+    expect(r.body.scimType).toBe('mutability');
+    r = await s.request('DELETE', `/Groups/${groupId}`);
+    expect(r.status).toBe(204);
+  });
 });
