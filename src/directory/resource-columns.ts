@@ -45,12 +45,17 @@ function stringOrNull(value: JsonValue | undefined): string | null {
 /** Values of the extracted columns for a resource's attributes. */
 export function extractColumns(type: ResourceKind, attributes: JsonObject): ExtractedColumns {
   const userName = type === 'User' ? stringOrNull(attributeOf(attributes, 'userName')) : null;
-  if (type === 'User' && userName === null) {
+  if (type === 'User' && (userName === null || userName.trim() === '')) {
     // RFC 7643 §4.1.1: REQUIRED. The server's validation says so first; the store holds to it so
-    // that every user has a user_name and lists sort by it straight from its unique index.
-    throw ScimError.badRequest('invalidValue', 'a User needs a "userName" string');
+    // that every user has a user_name and lists sort by it straight from its unique index. An
+    // empty or blank one is no name: `userName pr` would not see it (RFC 7644 §3.4.2.2).
+    throw ScimError.badRequest('invalidValue', 'a User needs a non-empty "userName" string');
   }
   const displayName = stringOrNull(attributeOf(attributes, 'displayName'));
+  if (type === 'Group' && (displayName === null || displayName.trim() === '')) {
+    // RFC 7643 §4.2: REQUIRED, and unique among groups (its own index).
+    throw ScimError.badRequest('invalidValue', 'a Group needs a non-empty "displayName" string');
+  }
   const active = type === 'User' ? attributeOf(attributes, 'active') : undefined;
   return {
     user_name: userName === null ? null : fold(userName),

@@ -37,16 +37,18 @@ async function allOf(store: DirectoryStore, type: 'User' | 'Group'): Promise<rea
   return (await store.list(type, { startIndex: 1, count: 100_000, includeGroups: false })).resources;
 }
 
-/** Strings built from characters that stress LIKE escaping and case folding. */
-const fragment = fc.string({
-  unit: fc.constantFrom('a', 'B', 'b', '%', '_', '\\', '.', '@', 'É', 'é'),
-  minLength: 0,
-  maxLength: 4,
-});
+/** Characters that stress LIKE escaping and case folding. */
+const fragmentUnit = fc.constantFrom('a', 'B', 'b', '%', '_', '\\', '.', '@', 'É', 'é');
+
+/** Strings built from those characters. */
+const fragment = fc.string({ unit: fragmentUnit, minLength: 0, maxLength: 4 });
+
+/** A userName: the same characters, never empty (the store refuses a blank userName). */
+const userNameArb = fc.string({ unit: fragmentUnit, minLength: 1, maxLength: 4 });
 
 const userArb: fc.Arbitrary<JsonObject> = fc.record(
   {
-    userName: fragment.map((s) => s),
+    userName: userNameArb,
     externalId: fragment,
     displayName: fragment,
     title: fragment,

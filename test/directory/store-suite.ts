@@ -255,6 +255,25 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(memberIds(patched)).toEqual([]);
     });
 
+    it('refuses a blank userName or group displayName on every write path', async () => {
+      await expectScimError(store.create('User', user('')), 400, 'invalidValue');
+      await expectScimError(store.create('Group', { displayName: ' ' }), 400, 'invalidValue');
+      const created = await store.create('User', user('not-blank'));
+      await expectScimError(
+        store.patch('User', created.id, [{ op: 'replace', path: 'userName', value: '  ' }]),
+        400,
+        'invalidValue',
+      );
+      const group = await store.create('Group', { displayName: 'named' });
+      await expectScimError(
+        store.patch('Group', group.id, [{ op: 'replace', path: 'displayName', value: '' }]),
+        400,
+        'invalidValue',
+      );
+      expect((await store.get('User', created.id))!.attributes.userName).toBe('not-blank');
+      expect((await store.get('Group', group.id))!.attributes.displayName).toBe('named');
+    });
+
     it('keeps only a hash of a user password, on create, replace and PATCH, and never filters by it', async () => {
       const created = await store.create('User', user('hashed', { password: 'first secret' }));
       const stored = (await store.get('User', created.id))!.attributes.password;

@@ -154,7 +154,7 @@ describe('validateResource: precise errors', () => {
       'emails[1].primary: expected boolean',
     ],
     ['string', { displayName: 5 }, 'displayName: expected string'],
-    ['boolean', { active: 'true' }, 'active: expected boolean'],
+    ['boolean', { active: 'yes' }, 'active: expected boolean'],
     ['array', { emails: { value: 'a' } }, 'emails: expected array'],
     ['object', { name: 'Barbara' }, 'name: expected object'],
     ['element object', { emails: ['a@example.com'] }, 'emails[0]: expected object'],
@@ -223,16 +223,44 @@ describe('validateResource: characteristics', () => {
   });
 
   it('enforces required attributes on create and replace (userName, group displayName)', () => {
+    const required = (name: string) => `${name}: required, and not empty or blank`;
     for (const mode of ['create', 'replace'] as const) {
       expect(
         errorOf(() => validateResource(registry, 'User', { schemas: [SchemaUrn.user] }, mode)).detail,
-      ).toBe('userName: required');
+      ).toBe(required('userName'));
+      for (const blank of ['', ' \t ']) {
+        expect(
+          errorOf(() =>
+            validateResource(registry, 'User', { schemas: [SchemaUrn.user], userName: blank }, mode),
+          ).detail,
+        ).toBe(required('userName'));
+        expect(
+          errorOf(() =>
+            validateResource(registry, 'Group', { schemas: [SchemaUrn.group], displayName: blank }, mode),
+          ).detail,
+        ).toBe(required('displayName'));
+      }
       expect(
         errorOf(() =>
           validateResource(registry, 'Group', { schemas: [SchemaUrn.group], displayName: null }, mode),
         ).detail,
-      ).toBe('displayName: required');
+      ).toBe(required('displayName'));
     }
+  });
+
+  it('takes "true" and "false" strings (any case) for booleans, as some clients send them', () => {
+    const out = validateResource(
+      registry,
+      'User',
+      {
+        schemas: [SchemaUrn.user],
+        userName: 'b',
+        active: 'True',
+        emails: [{ value: 'a', primary: 'FALSE' }],
+      },
+      'create',
+    );
+    expect(out).toEqual({ userName: 'b', active: true, emails: [{ value: 'a', primary: false }] });
   });
 
   it('treats null and empty values as unassigned (RFC 7643 §2.5)', () => {
@@ -386,7 +414,7 @@ describe('validateResource: properties', () => {
   );
   const validUser = fc.record(
     {
-      userName: str,
+      userName: str.filter((s) => s.trim() !== ''),
       displayName: fc.oneof(str, fc.constant(null)),
       active: fc.boolean(),
       name: fc.record({ givenName: str, familyName: str }, { requiredKeys: [] }),

@@ -21,6 +21,9 @@
  *   URN still fail as unknown attributes (before `schemas` is checked).
  * - Attributes may be sent as URN-prefixed flat keys (`urn:...:enterprise:2.0:User:employeeNumber`
  *   or `...:User:manager.value`), as Entra ID does; they are nested under their URN.
+ * - A required attribute given as an empty or blank string counts as missing (`userName: ""`).
+ * - Tolerance: boolean attributes given as the strings "true" / "false" (any case) are taken as
+ *   booleans, as PATCH does for Entra ID (patch-tolerances.ts, T2).
  * - On replace, an immutable attribute that is already set may not change (RFC 7644 §3.5.1); if the
  *   body omits it, the existing value is kept. Sub-attributes of multi-valued attributes (group
  *   members) are values identified by themselves, so adding or removing them is not a change.
@@ -37,6 +40,7 @@ import {
 } from '../schema/compiled-resource-type.js';
 import type { SchemaRegistry } from '../schema/schema-registry.js';
 import type { AttributeDefinition } from '../schema/schema-types.js';
+import { coerceBooleanString } from '../patch/patch-tolerances.js';
 import { isBase64, isReference, isXsdDateTime } from './value-checks.js';
 
 /** create: POST; replace: PUT (RFC 7644 §3.3, §3.5.1). */
@@ -168,9 +172,10 @@ function checkAttribute(attribute: CompiledAttribute, value: JsonValue, path: st
   const def = attribute.definition;
   if (!def.multiValued) {
     if (def.type === 'complex') return checkComplex(attribute, value, path, -1);
-    const problem = typeProblem(def, value);
+    const coerced = coerceBoolean(def, value);
+    const problem = typeProblem(def, coerced);
     if (problem !== undefined) throw ScimError.invalidValue(`${path}: ${problem}`);
-    return value;
+    return coerced;
   }
   if (!Array.isArray(value)) throw ScimError.invalidValue(`${path}: expected array`);
   const result: JsonValue[] = [];
@@ -184,9 +189,10 @@ function checkAttribute(attribute: CompiledAttribute, value: JsonValue, path: st
       if (checked.primary === true) primaries++;
       result.push(checked);
     } else {
-      const problem = typeProblem(def, item);
+      const coerced = coerceBoolean(def, item);
+      const problem = typeProblem(def, coerced);
       if (problem !== undefined) throw ScimError.invalidValue(`${where(path, i)}: ${problem}`);
-      result.push(item);
+      result.push(coerced);
     }
   }
   // RFC 7643 §2.4: the primary value "true" MUST appear no more than once.
@@ -219,7 +225,8 @@ function checkComplex(
     if (sub.definition.multiValued) {
       checked = checkPrimitiveOrList(sub.definition, item, where(path, index, sub.name));
     } else {
-      const problem = typeProblem(sub.definition, item);
+      checked = coerceBoolean(sub.definition, item);
+      const problem = typeProblem(sub.definition, checked);
       if (problem !== undefined) throw ScimError.invalidValue(`${where(path, index, sub.name)}: ${problem}`);
     }
     if (checked !== undefined) {
@@ -229,7 +236,7 @@ function checkComplex(
   }
   if (empty) return undefined;
   for (const sub of attribute.subAttributeList) {
-    if (sub.definition.required && sub.definition.mutability !== 'readOnly' && out[sub.name] === undefined) {
+    if (sub.definition.required && sub.definition.mutability !== 'readOnly' && isMissing(out[sub.name])) {
       throw ScimError.invalidValue(`${where(path, index, sub.name)}: required`);
     }
   }
@@ -244,18 +251,20 @@ function checkPrimitiveOrList(
 ): JsonValue | undefined {
   if (value === null) return undefined;
   if (!def.multiValued) {
-    const problem = typeProblem(def, value);
+    const coerced = coerceBoolean(def, value);
+    const problem = typeProblem(def, coerced);
     if (problem !== undefined) throw ScimError.invalidValue(`${path}: ${problem}`);
-    return value;
+    return coerced;
   }
   if (!Array.isArray(value)) throw ScimError.invalidValue(`${path}: expected array`);
   const out: JsonValue[] = [];
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as JsonValue;
     if (item === null) continue;
-    const problem = typeProblem(def, item);
+    const coerced = coerceBoolean(def, item);
+    const problem = typeProblem(def, coerced);
     if (problem !== undefined) throw ScimError.invalidValue(`${where(path, i)}: ${problem}`);
-    out.push(item);
+    out.push(coerced);
   }
   return out.length === 0 ? undefined : out;
 }
@@ -327,10 +336,27 @@ function checkRequired(type: CompiledResourceType, out: JsonObject): void {
 function checkRequiredIn(schema: CompiledSchema, data: JsonObject, prefix: string): void {
   for (const attribute of schema.attributeList) {
     const def = attribute.definition;
-    if (def.required && def.mutability !== 'readOnly' && data[attribute.name] === undefined) {
-      throw ScimError.invalidValue(`${prefix}${attribute.name}: required`);
+    if (def.required && def.mutability !== 'readOnly' && isMissing(data[attribute.name])) {
+      throw ScimError.invalidValue(`${prefix}${attribute.name}: required, and not empty or blank`);
     }
   }
+}
+
+/**
+ * A required value that is absent, or a string with nothing but white space: `userName: ""` names
+ * nobody, and `pr` filters do not count an empty string as present (RFC 7644 §3.4.2.2).
+ */
+function isMissing(value: JsonValue | undefined): boolean {
+  return value === undefined || (typeof value === 'string' && value.trim() === '');
+}
+
+/**
+ * Tolerance: a boolean attribute given as the string "true" or "false" (any case), as some
+ * clients send them in POST and PUT bodies just as Entra ID does in PATCH, is taken as the boolean.
+ */
+function coerceBoolean(def: AttributeDefinition, value: JsonValue): JsonValue {
+  if (def.type !== 'boolean' || typeof value !== 'string') return value;
+  return coerceBooleanString(value) ?? value;
 }
 
 function checkImmutable(type: CompiledResourceType, out: JsonObject, existing: JsonObject): void {
