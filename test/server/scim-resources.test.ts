@@ -187,6 +187,15 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     const filtered = await s.request('GET', `/Users?filter=${encodeURIComponent('password eq "n3wPa$$"')}`);
     expect(filtered.status).toBe(400);
     expect(filtered.body.scimType).toBe('invalidFilter');
+    // Okta's update: GET, change, PUT the whole user back, which cannot carry the password.
+    const current = (await s.request('GET', `/Users/${created.body.id}`)).body;
+    const put = await s.request('PUT', `/Users/${created.body.id}`, { ...current, title: 'Engineer' });
+    expect(put.status).toBe(200);
+    const kept = (await s.store.get('User', created.body.id))!.attributes.password as string;
+    expect(await verifyPassword('n3wPa$$', kept)).toBe(true);
+    await s.request('PUT', `/Users/${created.body.id}`, { ...current, password: 'th1rd' });
+    const replaced = (await s.store.get('User', created.body.id))!.attributes.password as string;
+    expect(await verifyPassword('th1rd', replaced)).toBe(true);
     const listed = await s.request(
       'GET',
       `/Users?attributes=password&filter=${encodeURIComponent('userName eq "password.user@example.com"')}`,

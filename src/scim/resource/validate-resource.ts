@@ -24,6 +24,8 @@
  * - A required attribute given as an empty or blank string counts as missing (`userName: ""`).
  * - Tolerance: boolean attributes given as the strings "true" / "false" (any case) are taken as
  *   booleans, as PATCH does for Entra ID (patch-tolerances.ts, T2).
+ * - On replace, an attribute that is never returned (`password`) and that the body omits is kept:
+ *   a client replacing what it has just read cannot send it back.
  * - On replace, an immutable attribute that is already set may not change (RFC 7644 §3.5.1); if the
  *   body omits it, the existing value is kept. Sub-attributes of multi-valued attributes (group
  *   members) are values identified by themselves, so adding or removing them is not a change.
@@ -387,6 +389,10 @@ function checkImmutableIn(
       else if (!jsonEqual(before, after)) {
         throw ScimError.mutability(`${prefix}${attribute.name}: immutable attribute cannot be changed`);
       }
+    } else if (def.returned === 'never') {
+      // A client cannot read it back (a password), so a PUT built from a GET never carries it:
+      // omitted, it is kept. PATCH `remove` clears it.
+      if (out[attribute.name] === undefined) out[attribute.name] = before;
     } else if (def.type === 'complex' && !def.multiValued && isJsonObject(before)) {
       for (const sub of attribute.subAttributeList) {
         if (sub.definition.mutability !== 'immutable') continue;
