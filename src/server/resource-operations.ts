@@ -17,7 +17,12 @@ import { validateResource } from '../scim/resource/validate-resource.js';
 import { ScimError } from '../scim/scim-error.js';
 import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
 import { isJsonObject } from '../shared/json.js';
-import { ifMatchVersion, type EtagCondition } from './etag-preconditions.js';
+import {
+  conditionMatches,
+  ifMatchVersion,
+  parseEtagCondition,
+  type EtagCondition,
+} from './etag-preconditions.js';
 
 /** What each operation needs. */
 export interface ResourceContext {
@@ -46,6 +51,32 @@ async function resolveWriteOptions(
     return writeOptions(ifMatch, current.version);
   }
   return writeOptions(ifMatch);
+}
+
+/**
+ * The If-Match condition a write runs under, from its If-Match and If-None-Match headers. Without
+ * If-None-Match that is If-Match as sent. With it (RFC 9110 §13.1.2: a write whose If-None-Match
+ * names the current version, or is `*` for an existing resource, fails with 412), the current
+ * version is read and checked, and the write is then made conditional on that version, so that a
+ * change in between also fails with 412 instead of slipping past the check.
+ */
+export async function writeCondition(
+  ctx: ResourceContext,
+  kind: ResourceKind,
+  id: string,
+  headers: { readonly 'if-match'?: string | string[]; readonly 'if-none-match'?: string | string[] },
+): Promise<EtagCondition | undefined> {
+  const ifMatch = parseEtagCondition(headers['if-match'], 'If-Match');
+  const ifNoneMatch = parseEtagCondition(headers['if-none-match'], 'If-None-Match');
+  if (ifNoneMatch === undefined) return ifMatch;
+  const { version } = await requireResource(ctx, kind, id, { includeMembers: false, includeGroups: false });
+  if (conditionMatches(ifNoneMatch, version)) {
+    throw ScimError.preconditionFailed('If-None-Match: the current version matches');
+  }
+  if (ifMatch !== undefined && !conditionMatches(ifMatch, version)) {
+    throw ScimError.preconditionFailed('If-Match: no listed entity tag matches the current version');
+  }
+  return { kind: 'versions', versions: [version] };
 }
 
 /** Reads a resource or throws 404. */

@@ -25,6 +25,7 @@ import {
   patchResource,
   replaceResource,
   requireResource,
+  writeCondition,
   type ResourceContext,
 } from './resource-operations.js';
 import { etagOf, representResource, resourceLocation } from './resource-representation.js';
@@ -142,14 +143,14 @@ export function registerResourceRoutes(
 
   app.put<IdParams>(`${endpoint}/:id`, async (request, reply) => {
     const projection = projectionFromQuery(request.query);
-    const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
+    const ifMatch = await writeCondition(ctx, kind, request.params.id, request.headers);
     const stored = await replaceResource(ctx, kind, request.params.id, request.body, ifMatch);
     return answer(request, reply, 200, stored, projection);
   });
 
   app.patch<IdParams>(`${endpoint}/:id`, async (request, reply) => {
     const projection = projectionFromQuery(request.query);
-    const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
+    const ifMatch = await writeCondition(ctx, kind, request.params.id, request.headers);
     const stored = await patchResource(
       ctx,
       kind,
@@ -163,7 +164,7 @@ export function registerResourceRoutes(
   });
 
   app.delete<IdParams>(`${endpoint}/:id`, async (request, reply) => {
-    const ifMatch = parseEtagCondition(request.headers['if-match'], 'If-Match');
+    const ifMatch = await writeCondition(ctx, kind, request.params.id, request.headers);
     await deleteResource(ctx, kind, request.params.id, ifMatch);
     return reply.code(204).send();
   });

@@ -154,6 +154,31 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect((await s.request('DELETE', `/Users/${id}`)).status).toBe(404);
   });
 
+  it('If-None-Match on PUT, PATCH and DELETE: 412 when it names the current version or is *', async () => {
+    const created = await s.request('POST', '/Users', user('if-none-match@example.com'));
+    const id = created.body.id;
+    const etag = created.headers.get('etag')!;
+    const patch = { schemas: [PATCH_SCHEMA], Operations: [{ op: 'replace', path: 'title', value: 't' }] };
+    for (const condition of [etag, '*', `W/"999", ${etag}`]) {
+      const headers = { 'if-none-match': condition };
+      expect((await s.request('PATCH', `/Users/${id}`, patch, headers)).status).toBe(412);
+      expect(
+        (await s.request('PUT', `/Users/${id}`, user('if-none-match@example.com'), headers)).status,
+      ).toBe(412);
+      expect((await s.request('DELETE', `/Users/${id}`, undefined, headers)).status).toBe(412);
+    }
+    expect((await s.request('GET', `/Users/${id}`)).body.title).toBeUndefined();
+    // Another version: the write goes ahead, and still honours If-Match.
+    const other = { 'if-none-match': 'W/"999"' };
+    expect(
+      (await s.request('PATCH', `/Users/${id}`, patch, { ...other, 'if-match': 'W/"998"' })).status,
+    ).toBe(412);
+    const patched = await s.request('PATCH', `/Users/${id}`, patch, other);
+    expect(patched.status).toBe(200);
+    expect(patched.body.title).toBe('t');
+    expect((await s.request('DELETE', `/Users/${id}`, undefined, other)).status).toBe(204);
+  });
+
   it('GET and DELETE with a SCIM Content-Type header and no body (as many clients send them)', async () => {
     const created = await s.request('POST', '/Users', user('content-type.no-body@example.com'));
     const headers = { 'content-type': 'application/scim+json' };
