@@ -2,9 +2,10 @@ import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { migration0001 } from '../../src/directory/migrations/0001-initial.js';
 import { openStore } from '../../src/directory/open-store.js';
+import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
 import { useTempDatabaseFiles } from './store-harness.js';
 
-describe('SQLite upgrade to resource counts (migration 2)', () => {
+describe('SQLite databases written by earlier versions', () => {
   const databaseFile = useTempDatabaseFiles('provisio-upgrade-');
 
   it('counts the users and groups a database already holds, then keeps counting', async () => {
@@ -35,6 +36,29 @@ describe('SQLite upgrade to resource counts (migration 2)', () => {
       await store.delete('User', 'u0');
       expect((await store.list('User', { startIndex: 1, count: 1 })).totalResults).toBe(3);
       expect((await store.list('User', { startIndex: 1, count: 10 })).resources).toHaveLength(3);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('seals a cleartext password stored before passwords were hashed when the user next changes', async () => {
+    const file = databaseFile();
+    const first = await openStore({ sqliteFile: file });
+    const created = await first.create('User', { userName: 'legacy' });
+    await first.close();
+    // What an earlier version wrote: the password as sent.
+    const raw = new Database(file);
+    raw
+      .prepare('UPDATE resources SET attributes = ? WHERE id = ?')
+      .run(JSON.stringify({ userName: 'legacy', password: 'old cleartext' }), created.id);
+    raw.close();
+
+    const store = await openStore({ sqliteFile: file });
+    try {
+      await store.patch('User', created.id, [{ op: 'replace', path: 'title', value: 'changed' }]);
+      const stored = (await store.get('User', created.id))!.attributes.password;
+      expect(isPasswordHash(stored)).toBe(true);
+      expect(await verifyPassword('old cleartext', stored as string)).toBe(true);
     } finally {
       await store.close();
     }
