@@ -36,6 +36,11 @@ export interface DialectAdapter {
    * commit, so a transaction committing late would not move it.
    */
   readonly changeMarkSql: string;
+  /**
+   * Where transactions run in parallel (PostgreSQL): taken, until commit, by a transaction about to
+   * nest groups, so that its check for a cycle sees every other nesting (member-writes.ts).
+   */
+  readonly lockGroupNesting?: (trx: Kysely<DirectoryDatabase>) => Promise<void>;
   /** Wakes other processes after commit (PostgreSQL NOTIFY is transactional). */
   notify(db: Kysely<DirectoryDatabase>, lastSeq: number): Promise<void>;
   /** The violated unique index name, when `error` is a unique violation. */
@@ -185,6 +190,13 @@ export function postgresAdapter(channel: string): DialectAdapter {
     keepsResourceCounts: false,
     // A subquery, so that it runs once per statement (an InitPlan), not once per row.
     changeMarkSql: '(select pg_current_snapshot()::text)',
+    // The two-key form (objsubid 2), keyed by this schema's group_members table, stays clear of the
+    // bigint keys of the feed's in-flight registrations and of other schemas' stores.
+    lockGroupNesting: async (trx) => {
+      await sql`select pg_advisory_xact_lock(('group_members'::regclass::oid::bigint % 2147483647)::int, 1)`.execute(
+        trx,
+      );
+    },
     notify: async (db, lastSeq) => {
       await sql`select pg_notify(${channel}, ${String(lastSeq)})`.execute(db);
     },

@@ -1,8 +1,10 @@
+import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { JsonValue } from '../shared/json.js';
 import { isJsonObject } from '../shared/json.js';
 import { ScimError } from '../scim/scim-error.js';
 import type { DirectoryDatabase } from './database-types.js';
+import type { DialectAdapter } from './dialect-adapter.js';
 import type { ResourceKind } from './directory-store.js';
 import { attributeOf } from './resource-columns.js';
 import { chunk, IN_LIST_CHUNK } from './resource-rows.js';
@@ -34,11 +36,14 @@ export function parseMemberIds(value: JsonValue | undefined, where: string): str
 }
 
 /**
- * Resolves member ids to stored users / groups. Unknown ids and a group naming itself are
- * invalidValue: RFC 7643 §4.2 members reference existing resources.
+ * Resolves member ids to stored users / groups. Unknown ids are invalidValue (RFC 7643 §4.2
+ * members reference existing resources), and so is a group that would end up inside itself,
+ * directly or through groups it contains: in such a cycle every group would grant the access of
+ * all the others.
  */
 export async function resolveMembers(
   trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
   groupId: string,
   ids: readonly string[],
 ): Promise<MemberRef[]> {
@@ -51,13 +56,47 @@ export async function resolveMembers(
       .execute();
     for (const row of rows) found.set(row.id, row.resource_type);
   }
-  return ids.map((id) => {
+  const members = ids.map((id): MemberRef => {
     if (id === groupId)
       throw ScimError.invalidValue(`members: a group cannot be a member of itself ("${id}")`);
     const type = found.get(id);
     if (type === undefined) throw ScimError.invalidValue(`members: no User or Group with id "${id}"`);
     return { id, type };
   });
+  const groups = members.filter((member) => member.type === 'Group').map((member) => member.id);
+  if (groups.length > 0) await refuseNestingCycle(trx, dialect, groupId, groups);
+  return members;
+}
+
+/**
+ * Fails when one of `groups` already contains `groupId`, directly or further down. Writers that
+ * nest groups take one lock first where transactions run in parallel (PostgreSQL), so that two
+ * requests nesting two groups into each other cannot both pass the check.
+ */
+async function refuseNestingCycle(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  groupId: string,
+  groups: readonly string[],
+): Promise<void> {
+  await dialect.lockGroupNesting?.(trx);
+  for (const part of chunk(groups, IN_LIST_CHUNK)) {
+    const found = await sql<{ id: string }>`
+      WITH RECURSIVE inside (id, via) AS (
+        SELECT member_id, group_id FROM group_members
+        WHERE group_id IN (${sql.join(part)}) AND member_type = 'Group'
+        UNION
+        SELECT gm.member_id, inside.via FROM group_members gm JOIN inside ON gm.group_id = inside.id
+        WHERE gm.member_type = 'Group'
+      )
+      SELECT via AS id FROM inside WHERE id = ${groupId} LIMIT 1`.execute(trx);
+    const via = found.rows[0]?.id;
+    if (via !== undefined) {
+      throw ScimError.invalidValue(
+        `members: group "${via}" already contains group "${groupId}", so adding it would make a cycle`,
+      );
+    }
+  }
 }
 
 function memberChange(
@@ -134,6 +173,7 @@ export async function currentMemberIds(trx: Kysely<DirectoryDatabase>, groupId: 
  */
 export async function setMembers(
   trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
   groupId: string,
   ids: readonly string[],
   changes: PendingChange[],
@@ -143,6 +183,7 @@ export async function setMembers(
   const toRemove = [...current].filter((id) => !wanted.has(id));
   const toAdd = await resolveMembers(
     trx,
+    dialect,
     groupId,
     [...wanted].filter((id) => !current.has(id)),
   );

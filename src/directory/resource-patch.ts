@@ -78,6 +78,7 @@ function recordRemovals(
  */
 async function applyMemberOperation(
   trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
   groupId: string,
   operation: PatchOperation,
   where: string,
@@ -104,12 +105,12 @@ async function applyMemberOperation(
       .execute();
     recordRemovals(groupId, rows, changes);
     if (operation.op === 'remove') return rows.length;
-    const members = await resolveMembers(trx, groupId, parseMemberIds(operation.value, where));
+    const members = await resolveMembers(trx, dialect, groupId, parseMemberIds(operation.value, where));
     return rows.length + (await addMembers(trx, groupId, members, changes));
   }
   switch (operation.op) {
     case 'add': {
-      const members = await resolveMembers(trx, groupId, parseMemberIds(operation.value, where));
+      const members = await resolveMembers(trx, dialect, groupId, parseMemberIds(operation.value, where));
       return addMembers(trx, groupId, members, changes);
     }
     case 'remove':
@@ -120,7 +121,7 @@ async function applyMemberOperation(
       }
       return removeAllMembers(trx, groupId, changes);
     case 'replace':
-      return setMembers(trx, groupId, parseMemberIds(operation.value, where), changes);
+      return setMembers(trx, dialect, groupId, parseMemberIds(operation.value, where), changes);
   }
 }
 
@@ -149,7 +150,7 @@ export async function patchResource(
   for (const [i, operation] of operations.entries()) {
     const where = `Operations[${i}]`;
     if (type === 'Group' && targetsMembers(operation)) {
-      memberChanges += await applyMemberOperation(trx, id, operation, where, changes);
+      memberChanges += await applyMemberOperation(trx, dialect, id, operation, where, changes);
       continue;
     }
     if (type === 'Group' && operation.path === undefined) {
@@ -158,8 +159,8 @@ export async function patchResource(
         const ids = parseMemberIds(members, `${where}.value.members`);
         memberChanges +=
           operation.op === 'replace'
-            ? await setMembers(trx, id, ids, changes)
-            : await addMembers(trx, id, await resolveMembers(trx, id, ids), changes);
+            ? await setMembers(trx, dialect, id, ids, changes)
+            : await addMembers(trx, id, await resolveMembers(trx, dialect, id, ids), changes);
         if (others && Object.keys(others).length > 0) rest.push({ op: operation.op, value: others });
         continue;
       }

@@ -286,7 +286,7 @@ async function insertResources(
   for (const p of prepared) {
     const attributes = { ...p.stored };
     if (type === 'Group' && p.members !== undefined) {
-      const members = await resolveMembers(trx, p.id, parseMemberIds(p.members, 'members'));
+      const members = await resolveMembers(trx, dialect, p.id, parseMemberIds(p.members, 'members'));
       await addMembers(trx, p.id, members, []);
       if (members.length > 0) attributes.members = (await loadMembers(trx, dialect, [p.id])).get(p.id) ?? [];
     }
@@ -429,7 +429,7 @@ export async function replaceResource(
   const changed = changedAttributeNames(before, stored);
   let memberChanges = 0;
   if (type === 'Group' && members !== undefined) {
-    memberChanges = await setMembers(trx, id, parseMemberIds(members, 'members'), changes);
+    memberChanges = await setMembers(trx, dialect, id, parseMemberIds(members, 'members'), changes);
   }
   if (changed.length > 0) {
     changes.push({ resourceType: type, resourceId: id, kind: 'updated', attributes: changed });

@@ -63,4 +63,39 @@ describe('SQLite databases written by earlier versions', () => {
       await store.close();
     }
   });
+
+  it('reads users and groups of a membership cycle an earlier version let through', async () => {
+    const file = databaseFile();
+    const first = await openStore({ sqliteFile: file });
+    const member = await first.create('User', { userName: 'in-cycle' });
+    const inner = await first.create('Group', { displayName: 'Inner', members: [{ value: member.id }] });
+    const outer = await first.create('Group', { displayName: 'Outer', members: [{ value: inner.id }] });
+    await first.close();
+    // Writes now refuse the edge that closes the cycle; an earlier version wrote it.
+    const raw = new Database(file);
+    raw
+      .prepare('INSERT INTO group_members (group_id, member_id, member_type) VALUES (?, ?, ?)')
+      .run(inner.id, outer.id, 'Group');
+    raw.close();
+
+    const store = await openStore({ sqliteFile: file });
+    try {
+      const groups = (await store.get('User', member.id))!.attributes.groups as {
+        value: string;
+        type: string;
+      }[];
+      expect(groups.map((g) => `${g.value}:${g.type}`).sort()).toEqual(
+        [`${inner.id}:direct`, `${outer.id}:indirect`].sort(),
+      );
+      const page = await store.list('User', { startIndex: 1, count: 10 });
+      expect(page.totalResults).toBe(1);
+      expect(memberCount(await store.get('Group', outer.id))).toBe(1);
+    } finally {
+      await store.close();
+    }
+  });
 });
+
+function memberCount(group: { attributes: Record<string, unknown> } | undefined): number {
+  return (group?.attributes.members as unknown[] | undefined)?.length ?? 0;
+}

@@ -324,6 +324,70 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(memberIds((await store.get('Group', group.id))!)).toEqual([]);
     });
 
+    it('refuses a nesting that would put a group inside itself, at any depth, on every path', async () => {
+      const top = await store.create('Group', { displayName: 'cycle top' });
+      const middle = await store.create('Group', {
+        displayName: 'cycle middle',
+        members: [{ value: top.id }],
+      });
+      const bottom = await store.create('Group', {
+        displayName: 'cycle bottom',
+        members: [{ value: middle.id }],
+      });
+      // bottom > middle > top: top may not take bottom or middle, by PATCH add, replace or PUT.
+      for (const member of [middle.id, bottom.id]) {
+        await expectScimError(
+          store.patch('Group', top.id, [{ op: 'add', path: 'members', value: [{ value: member }] }]),
+          400,
+          'invalidValue',
+        );
+        await expectScimError(
+          store.patch('Group', top.id, [{ op: 'replace', path: 'members', value: [{ value: member }] }]),
+          400,
+          'invalidValue',
+        );
+        await expectScimError(
+          store.replace('Group', top.id, { displayName: 'cycle top', members: [{ value: member }] }),
+          400,
+          'invalidValue',
+        );
+      }
+      expect(memberIds((await store.get('Group', top.id))!)).toEqual([]);
+      // A group that is not above it is fine, and so is a diamond.
+      const side = await store.create('Group', { displayName: 'cycle side', members: [{ value: top.id }] });
+      const patched = await store.patch('Group', bottom.id, [
+        { op: 'add', path: 'members', value: [{ value: side.id }] },
+      ]);
+      expect(memberIds(patched).sort()).toEqual([middle.id, side.id].sort());
+    });
+
+    it('lets only one of two concurrent nestings that together close a cycle through', async () => {
+      // b contains c and d contains a; a taking b and c taking d at once would close a > b > c > d > a.
+      const a = await store.create('Group', { displayName: 'race a' });
+      const c = await store.create('Group', { displayName: 'race c' });
+      const b = await store.create('Group', { displayName: 'race b', members: [{ value: c.id }] });
+      const d = await store.create('Group', { displayName: 'race d', members: [{ value: a.id }] });
+      let release!: () => void;
+      const held = new Promise<void>((resolve) => (release = resolve));
+      let nested!: () => void;
+      const firstNested = new Promise<void>((resolve) => (nested = resolve));
+      // The first nesting stays uncommitted while the second one checks for a cycle.
+      const first = store.transaction(async (trx) => {
+        await trx.patch('Group', a.id, [{ op: 'add', path: 'members', value: [{ value: b.id }] }]);
+        nested();
+        await held;
+      });
+      await firstNested;
+      const second = store.patch('Group', c.id, [{ op: 'add', path: 'members', value: [{ value: d.id }] }]);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      release();
+      const [firstResult, secondResult] = await Promise.allSettled([first, second]);
+      expect(firstResult.status).toBe('fulfilled');
+      expect(secondResult.status).toBe('rejected');
+      expect(memberIds((await store.get('Group', a.id))!)).toEqual([b.id]);
+      expect(memberIds((await store.get('Group', c.id))!)).toEqual([]);
+    });
+
     it('does not bump the version when re-adding an existing member', async () => {
       const [a] = await store.createMany('User', [user('re')]);
       const group = await store.create('Group', { displayName: 'g', members: [{ value: a!.id }] });
