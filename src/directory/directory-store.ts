@@ -138,7 +138,10 @@ export interface DirectoryStore {
    * transaction is still open), so a consumer may advance its watermark to the last entry it got.
    */
   readChanges(after: number, limit: number): Promise<ChangePage>;
-  /** Called after each commit that appended changes (in-process; PostgreSQL also via LISTEN/NOTIFY). */
+  /**
+   * Called after each commit that appended changes: this process's at once; other processes'
+   * through LISTEN/NOTIFY on PostgreSQL, and within about 50 ms on SQLite (sqlite-change-poller.ts).
+   */
   onChange(listener: (lastSeq: number) => void): () => void;
   /** Drops entries older than the retention window; returns how many were dropped. */
   pruneChanges(olderThan: Date): Promise<number>;

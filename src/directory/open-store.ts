@@ -12,6 +12,7 @@ import { IN_MEMORY_SORT_CAP } from './resource-list.js';
 import { PageContinuations } from './page-continuations.js';
 import { runMigrations } from './run-migrations.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
+import { SqliteChangePoller } from './sqlite-change-poller.js';
 import { cachingSqliteDatabase } from './sqlite-statement-cache.js';
 import { DEFAULT_SQLITE_LOCK_TIMEOUT_MS } from './sqlite-busy.js';
 import { SqliteWriteBatcher } from './sqlite-write-batcher.js';
@@ -143,6 +144,9 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
         ? new WalSync(`${database.name}-wal`, options.sqliteWalFsync)
         : undefined;
     if (walSync) shared.closers.push(async () => walSync.close());
+    const changePoller = new SqliteChangePoller(shared);
+    shared.changePoller = changePoller;
+    shared.closers.push(async () => changePoller.stop());
     shared.batcher = new SqliteWriteBatcher(shared, { lockTimeoutMs, ...(walSync ? { walSync } : {}) });
     await runMigrations(root, sqliteAdapter);
     return new SqlDirectoryStore(shared);

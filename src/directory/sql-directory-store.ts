@@ -153,10 +153,12 @@ export class SqlDirectoryStore implements DirectoryStore {
   }
 
   onChange(listener: (lastSeq: number) => void): () => void {
-    const { listeners } = this.#shared;
+    const { listeners, changePoller } = this.#shared;
     listeners.add(listener);
+    changePoller?.listenersChanged();
     return () => {
       listeners.delete(listener);
+      changePoller?.listenersChanged();
     };
   }
 

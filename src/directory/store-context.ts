@@ -37,6 +37,8 @@ export interface StoreShared {
   readonly continuations: PageContinuations;
   /** Called when the store closes (LISTEN connection, pools). */
   readonly closers: (() => Promise<void>)[];
+  /** SQLite: wakes listeners for other processes' commits while any listen (sqlite-change-poller.ts). */
+  changePoller?: { listenersChanged(): void };
   /** SQLite: group commit for writes outside `transaction(work)` (see sqlite-write-batcher.ts). */
   batcher?: {
     submit<T>(work: (trx: Kysely<DirectoryDatabase>, changes: PendingChange[]) => Promise<T>): Promise<T>;
