@@ -51,9 +51,11 @@ export class SqliteChangePoller {
     if (this.#polling) return;
     this.#polling = true;
     try {
+      // The same counter page continuations read as their change mark.
+      const { root, dialect } = this.#shared;
       const result = await sql<{
         seq: number | null;
-      }>`select seq from sqlite_sequence where name = 'change_feed'`.execute(this.#shared.root);
+      }>`select ${sql.raw(dialect.changeMarkSql)} as seq`.execute(root);
       const seq = Number(result.rows[0]?.seq ?? 0);
       const seen = this.#seen;
       this.#seen = seq;

@@ -1,5 +1,6 @@
 import type { AttrPath, Filter } from '../scim/filter/filter-ast.js';
 import { parseAttrPath } from '../scim/filter/filter-parser.js';
+import { printAttrPath } from '../scim/filter/filter-printer.js';
 import { ScimError } from '../scim/scim-error.js';
 import { SchemaUrn } from '../scim/schema/schema-types.js';
 import type { AttributeResolver } from '../scim/schema/schema-types.js';
@@ -25,11 +26,6 @@ function isNeverReturned(
   return type === 'User' && inCore && path.name.toLowerCase() === 'password';
 }
 
-function printPath(path: AttrPath): string {
-  const name = path.subAttr === undefined ? path.name : `${path.name}.${path.subAttr}`;
-  return path.uri === undefined ? name : `${path.uri}:${name}`;
-}
-
 function checkFilter(filter: Filter, type: ResourceKind, resolver: AttributeResolver | undefined): void {
   switch (filter.kind) {
     case 'and':
@@ -46,7 +42,7 @@ function checkFilter(filter: Filter, type: ResourceKind, resolver: AttributeReso
       // A value path's inner filter names sub-attributes of its attribute, which is checked here.
       if (isNeverReturned(filter.path, type, resolver)) {
         throw ScimError.invalidFilter(
-          `"${printPath(filter.path)}" is never returned, so it cannot be used in a filter`,
+          `"${printAttrPath(filter.path)}" is never returned, so it cannot be used in a filter`,
         );
       }
   }

@@ -1,5 +1,6 @@
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
+import { findKey } from '../scim/patch/patch-draft.js';
 import type { JsonObject } from '../shared/json.js';
 
 /**
@@ -66,10 +67,12 @@ export function verifyPassword(cleartext: string, stored: string): Promise<boole
   });
 }
 
-/** The top-level key holding a user's password (attribute names are case-insensitive). */
-function passwordKey(attributes: JsonObject): string | undefined {
-  if (Object.hasOwn(attributes, 'password')) return 'password';
-  return Object.keys(attributes).find((key) => key.toLowerCase() === 'password');
+/** The key of a top-level password that is still cleartext (attribute names are case-insensitive). */
+function cleartextPasswordKey(attributes: JsonObject): string | undefined {
+  const key = findKey(attributes, 'password');
+  if (key === undefined) return undefined;
+  const value = attributes[key];
+  return typeof value === 'string' && !isPasswordHash(value) ? key : undefined;
 }
 
 /**
@@ -78,18 +81,14 @@ function passwordKey(attributes: JsonObject): string | undefined {
  * way into the store, at the price of hashing on the calling thread.
  */
 export function sealPassword(attributes: JsonObject): JsonObject {
-  const key = passwordKey(attributes);
+  const key = cleartextPasswordKey(attributes);
   if (key === undefined) return attributes;
-  const value = attributes[key];
-  if (typeof value !== 'string' || isPasswordHash(value)) return attributes;
-  return { ...attributes, [key]: hashPasswordSync(value) };
+  return { ...attributes, [key]: hashPasswordSync(attributes[key] as string) };
 }
 
 /** The same as sealPassword, hashing off the event loop; used before a write is queued. */
 export async function withHashedPassword(attributes: JsonObject): Promise<JsonObject> {
-  const key = passwordKey(attributes);
+  const key = cleartextPasswordKey(attributes);
   if (key === undefined) return attributes;
-  const value = attributes[key];
-  if (typeof value !== 'string' || isPasswordHash(value)) return attributes;
-  return { ...attributes, [key]: await hashPassword(value) };
+  return { ...attributes, [key]: await hashPassword(attributes[key] as string) };
 }

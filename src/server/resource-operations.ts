@@ -12,6 +12,7 @@ import type {
 } from '../directory/directory-store.js';
 import { hashPassword, withHashedPassword } from '../directory/user-password.js';
 import { parsePatchRequest } from '../scim/patch/parse-patch-request.js';
+import { findKey } from '../scim/patch/patch-draft.js';
 import type { PatchOperation } from '../scim/patch/patch-types.js';
 import { validateResource } from '../scim/resource/validate-resource.js';
 import { ScimError } from '../scim/scim-error.js';
@@ -125,7 +126,7 @@ export async function replaceResource(
 
 /** Whether a resource body has a `members` key (attribute names are case-insensitive). */
 function namesMembers(body: unknown): boolean {
-  return isJsonObject(body) && Object.keys(body).some((key) => key.toLowerCase() === 'members');
+  return isJsonObject(body) && findKey(body, 'members') !== undefined;
 }
 
 /**
@@ -191,11 +192,8 @@ async function hashPasswordValues(operations: StoreOperation[]): Promise<StoreOp
 /** The `Operations` array of an accepted PatchOp body (its key matched case-insensitively). */
 function rawOperations(body: unknown): readonly unknown[] {
   if (!isJsonObject(body)) return [];
-  let value: unknown = body.Operations;
-  if (!Object.hasOwn(body, 'Operations')) {
-    const key = Object.keys(body).find((k) => k.toLowerCase() === 'operations');
-    value = key === undefined ? undefined : body[key];
-  }
+  const key = findKey(body, 'Operations');
+  const value = key === undefined ? undefined : body[key];
   return Array.isArray(value) ? value : [];
 }
 
@@ -203,11 +201,8 @@ function rawOperations(body: unknown): readonly unknown[] {
 function rawPath(operation: unknown): string | undefined {
   if (!isJsonObject(operation)) return undefined;
   // The same member parsePatchRequest read: `path` itself, else the first case-insensitive match.
-  let value: unknown = operation.path;
-  if (!Object.hasOwn(operation, 'path')) {
-    const key = Object.keys(operation).find((k) => k.toLowerCase() === 'path');
-    value = key === undefined ? undefined : operation[key];
-  }
+  const key = findKey(operation, 'path');
+  const value = key === undefined ? undefined : operation[key];
   return typeof value === 'string' ? value : undefined;
 }
 
