@@ -82,15 +82,21 @@ describe('WalSync', () => {
     sync.close();
   });
 
-  it('rejects the callers of a failed flush, and the next flush can succeed', async () => {
+  it('rejects the callers of a failed flush, and every flush after it', async () => {
     const disk = manualFsync();
     const sync = new WalSync(wal, disk.fsync);
     const failing = sync.sync();
+    // Arrives during the failing flush: its own flush would report success for pages the kernel
+    // may have dropped.
+    const queued = sync.sync();
     disk.finish(Object.assign(new Error('EIO: i/o error'), { code: 'EIO' }));
     await expect(failing).rejects.toThrow(/fsync of the SQLite WAL failed: EIO/);
-    const next = sync.sync();
+    await settle();
     disk.finish();
-    await expect(next).resolves.toBeUndefined();
+    await expect(queued).rejects.toThrow(/fsync of the SQLite WAL failed: EIO/);
+    const started = disk.started();
+    await expect(sync.sync()).rejects.toThrow(/fsync of the SQLite WAL failed: EIO/);
+    expect(disk.started()).toBe(started);
     sync.close();
   });
 

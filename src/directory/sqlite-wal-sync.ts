@@ -19,6 +19,11 @@ import { closeSync, fdatasync, openSync } from 'node:fs';
  * needs (its size, when the WAL grew), but not its timestamps. SQLite syncs the same way where it
  * is built with fdatasync (the build better-sqlite3 ships calls fsync). A WAL that SQLite starts
  * over from the beginning is rewritten in place, so most flushes have no metadata to write.
+ *
+ * A failed flush fails every later one too. After an fsync error Linux may have dropped the dirty
+ * pages it could not write and still report the next fsync as a success; the frames of later
+ * commits follow the lost ones in the WAL, and recovery stops at the first missing frame, so they
+ * would be lost with them. No write is acknowledged after that until the store is reopened.
  */
 /** `fs.fsync`'s (and `fs.fdatasync`'s) shape; tests pass their own to watch and time the flushes. */
 export type Fsync = (fd: number, callback: (error: NodeJS.ErrnoException | null) => void) => void;
@@ -31,6 +36,8 @@ export class WalSync {
   #running: Promise<void> | undefined;
   #next: Promise<void> | undefined;
   #closed = false;
+  /** The first flush error; every later flush fails with it. */
+  #failure: Error | undefined;
 
   /** `walPath` is the database file name plus `-wal`; the database must be in WAL mode. */
   constructor(walPath: string, fsyncImpl: Fsync | undefined = fdatasync) {
@@ -40,6 +47,7 @@ export class WalSync {
 
   /** Resolves once everything written to the WAL before this call is on disk. */
   sync(): Promise<void> {
+    if (this.#failure) return Promise.reject(this.#failure);
     // A commit that raced the store's close still gets its flush, on a descriptor of its own.
     if (this.#closed) return this.#flushOnce();
     if (this.#running === undefined) {
@@ -94,7 +102,8 @@ export class WalSync {
       }
       this.#fsync(fd, (error) => {
         if (this.#next === undefined) this.#running = undefined;
-        if (error) reject(flushError(error));
+        if (error) this.#failure ??= flushError(error);
+        if (this.#failure) reject(this.#failure);
         else resolve();
       });
     });

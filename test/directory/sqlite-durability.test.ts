@@ -146,19 +146,22 @@ describe('SQLite durability and group commit', () => {
     try {
       const countUsers = async () => (await store.list('User', { startIndex: 1, count: 0 })).totalResults;
       statements.length = 0;
-      const first = store.create('User', { userName: 'first-batch' });
+      const first = Promise.all(
+        Array.from({ length: 3 }, (_, i) => store.create('User', { userName: `first-${i}` })),
+      );
       await until(() => disk.pending() === 1);
-      const later = Array.from({ length: 5 }, (_, i) => store.create('User', { userName: `later-${i}` }));
-      // While the first commit is flushing the store keeps answering reads, and the later writes
-      // wait for their turn instead of committing one by one.
+      expect(statements.filter((text) => text === 'commit')).toHaveLength(1);
+      const later = Array.from({ length: 2 }, (_, i) => store.create('User', { userName: `later-${i}` }));
+      // Fewer writes wait than the flushing batch holds: they wait for the flush instead of
+      // committing one by one, and the store keeps answering reads meanwhile.
       await new Promise((resolve) => setTimeout(resolve, 20));
-      expect(await countUsers()).toBe(1);
+      expect(await countUsers()).toBe(3);
       disk.finish();
       await first;
       await until(() => disk.pending() === 1);
-      expect(await countUsers()).toBe(6);
+      expect(await countUsers()).toBe(5);
       disk.finish();
-      expect(await Promise.all(later)).toHaveLength(5);
+      expect(await Promise.all(later)).toHaveLength(2);
       expect(statements.filter((text) => text === 'commit')).toHaveLength(2);
       expect(disk.pending()).toBe(0);
     } finally {
@@ -166,16 +169,74 @@ describe('SQLite durability and group commit', () => {
     }
   });
 
-  it('fails the writes of a batch whose WAL flush fails', async () => {
+  it('commits the next batch during a flush once as many writes wait as it holds, and acknowledges in order', async () => {
     const disk = manualFsync();
     const store = await openStore({ sqliteFile: file(), sqliteWalFsync: disk.fsync });
+    try {
+      const countUsers = async () => (await store.list('User', { startIndex: 1, count: 0 })).totalResults;
+      const acknowledged: string[] = [];
+      const create = (userName: string) =>
+        store.create('User', { userName }).then((created) => {
+          acknowledged.push(userName);
+          return created;
+        });
+      const first = create('first');
+      await until(() => disk.pending() === 1);
+      // One write is flushing; two wait: they commit at once, while that flush still runs.
+      const second = [create('second-0'), create('second-1')];
+      await until(() => acknowledged.length === 0 && disk.pending() === 1);
+      for (let i = 0; i < 50; i++) {
+        if ((await countUsers()) === 3) break;
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
+      expect(await countUsers()).toBe(3);
+      // Committed but not on disk: nobody is acknowledged yet. A third group must wait, since one
+      // batch already waits behind the running flush.
+      const third = [create('third-0'), create('third-1'), create('third-2')];
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect(await countUsers()).toBe(3);
+      expect(acknowledged).toEqual([]);
+      // The first flush covers only the first batch; the second batch's flush starts after it.
+      disk.finish();
+      await first;
+      await until(() => disk.pending() === 1);
+      expect(acknowledged).toEqual(['first']);
+      disk.finish();
+      await Promise.all(second);
+      expect(acknowledged.slice(0, 3)).toEqual(['first', 'second-0', 'second-1']);
+      await until(() => disk.pending() === 1);
+      expect(await countUsers()).toBe(6);
+      disk.finish();
+      await Promise.all(third);
+      expect(acknowledged).toHaveLength(6);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('fails the writes of a batch whose WAL flush fails, and every write after it until reopened', async () => {
+    const disk = manualFsync();
+    const path = file();
+    const store = await openStore({ sqliteFile: path, sqliteWalFsync: disk.fsync });
     try {
       const writing = store.create('User', { userName: 'unsure' });
       await until(() => disk.pending() === 1);
       disk.finish(Object.assign(new Error('EIO: i/o error, fsync'), { code: 'EIO' }));
       await expect(writing).rejects.toThrow(/fsync of the SQLite WAL failed/);
+      // The kernel may have dropped the pages it failed to write; a later flush could not vouch
+      // for the frames behind them.
+      await expect(store.create('User', { userName: 'after' })).rejects.toThrow(
+        /fsync of the SQLite WAL failed/,
+      );
+      expect(disk.pending()).toBe(0);
     } finally {
       await store.close();
+    }
+    const reopened = await openStore({ sqliteFile: path });
+    try {
+      expect((await reopened.create('User', { userName: 'reopened' })).attributes.userName).toBe('reopened');
+    } finally {
+      await reopened.close();
     }
   });
 });
