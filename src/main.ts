@@ -7,6 +7,11 @@ import { resolve, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
 import type { DirectoryStore } from './directory/directory-store.js';
+import {
+  DEFAULT_FEED_RETENTION_MS,
+  startFeedRetention,
+  type FeedRetention,
+} from './directory/feed-retention.js';
 import { openStore, type SqliteSynchronous } from './directory/open-store.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
@@ -50,6 +55,11 @@ export interface RunServerOptions extends StorageOptions {
   readonly host?: string;
   readonly logger?: FastifyServerOptions['logger'];
   readonly server?: Omit<ServerOptionsInput, 'logger'>;
+  /**
+   * How long change-feed entries are kept, in milliseconds; older ones are pruned on a timer
+   * (feed-retention.ts). Default 7 days; 0 keeps every entry.
+   */
+  readonly feedRetentionMs?: number;
 }
 
 /** A listening server and how to stop it. */
@@ -64,6 +74,10 @@ export interface RunningServer {
 
 /** Opens the store, builds the server and listens; /healthz answers once this resolves. */
 export async function runServer(options: RunServerOptions = {}): Promise<RunningServer> {
+  const retentionMs = options.feedRetentionMs ?? DEFAULT_FEED_RETENTION_MS;
+  if (!Number.isFinite(retentionMs) || retentionMs < 0) {
+    throw new Error(`feedRetentionMs must be 0 (keep every entry) or a positive number, got ${retentionMs}`);
+  }
   const registry = options.registry ?? SchemaRegistry.withCoreSchemas();
   const store = await openDirectory({ ...options, registry });
   let app: FastifyInstance | undefined;
@@ -78,6 +92,7 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const running = app;
+  const retention = startRetention(store, running, retentionMs);
   let closing: Promise<void> | undefined;
   return {
     app: running,
@@ -88,10 +103,27 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
         try {
           await running.close();
         } finally {
+          await retention?.stop();
           await store.close();
         }
       })();
       return closing;
     },
   };
+}
+
+/** The change feed's retention policy, logged through the server's logger; none for 0. */
+function startRetention(
+  store: DirectoryStore,
+  app: FastifyInstance,
+  retentionMs: number,
+): FeedRetention | undefined {
+  if (retentionMs === 0) return undefined;
+  return startFeedRetention(store, {
+    retentionMs,
+    onPruned: (deleted, olderThan) =>
+      app.log.info({ deleted, olderThan: olderThan.toISOString() }, 'change feed pruned'),
+    onError: (error) =>
+      app.log.warn({ err: error }, 'change feed prune failed; retrying at the next interval'),
+  });
 }

@@ -16,6 +16,8 @@ export interface WorkerServerOptions extends Omit<StorageOptions, 'registry'> {
   /** fastify's logger setting: off, or pino at a level. */
   readonly logger: false | { readonly level: string };
   readonly server?: Omit<ServerOptionsInput, 'logger'>;
+  /** Change-feed retention in milliseconds, 0 for none (RunServerOptions.feedRetentionMs). */
+  readonly feedRetentionMs?: number;
 }
 
 /** Worker to supervisor. */

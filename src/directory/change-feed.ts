@@ -161,33 +161,55 @@ async function readFeedBounds(db: Kysely<DirectoryDatabase>, dialect: DialectAda
 }
 
 /**
- * Deletes entries older than `olderThan` and raises the pruned horizon; returns the count deleted.
- * Never past the settled bound: an entry still in flight below the deleted range would commit
- * under the horizon, where no consumer reads it.
+ * Entries deleted per transaction when pruning. A prune of millions of entries (the first one
+ * after a large import) would otherwise hold SQLite's one write lock, and every write of the
+ * server behind it, for as long as the whole delete takes.
+ */
+export const PRUNE_CHUNK = 5000;
+
+/**
+ * Deletes the entries older than `olderThan` from the start of the feed, in seq order, and raises
+ * the pruned horizon; returns the count deleted. It stops at the first entry that is not older
+ * (an entry written while the clock stood further back waits for the next prune): the horizon must
+ * cover every deleted entry, and a consumer above it must still find every later one. Each chunk
+ * of PRUNE_CHUNK entries is its own transaction and raises the horizon as it goes, so a reader
+ * sees a consistent feed between chunks. Never past the settled bound: an entry still in flight
+ * below the deleted range would commit under the horizon, where no consumer reads it.
  */
 export async function pruneChanges(
   db: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
   olderThan: Date,
+  chunk: number = PRUNE_CHUNK,
 ): Promise<number> {
-  return db.transaction().execute(async (trx) => {
-    const { settledThrough } = await readFeedBounds(trx, dialect);
-    let newestQuery = trx
-      .selectFrom('change_feed')
-      .select((eb) => eb.fn.max('seq').as('seq'))
-      .where('at', '<', dialect.time(olderThan));
-    if (settledThrough !== Infinity) newestQuery = newestQuery.where('seq', '<=', settledThrough);
-    const newest = await newestQuery.executeTakeFirst();
-    if (newest?.seq === null || newest?.seq === undefined) return 0;
-    const through = dialect.readInt(newest.seq);
-    // Delete by seq, not by time: the horizon must cover every deleted entry.
-    const result = await trx.deleteFrom('change_feed').where('seq', '<=', through).executeTakeFirst();
-    await trx
-      .updateTable('feed_horizon')
-      .set({ pruned_through: through })
-      .where('id', '=', 1)
-      .where('pruned_through', '<', through)
-      .execute();
-    return Number(result.numDeletedRows);
-  });
+  const cutoff = olderThan.getTime();
+  let deleted = 0;
+  for (;;) {
+    const step = await db.transaction().execute(async (trx) => {
+      const { settledThrough } = await readFeedBounds(trx, dialect);
+      let oldest = trx.selectFrom('change_feed').select(['seq', 'at']).orderBy('seq').limit(chunk);
+      if (settledThrough !== Infinity) oldest = oldest.where('seq', '<=', settledThrough);
+      const rows = await oldest.execute();
+      let through: number | undefined;
+      let ended = rows.length < chunk;
+      for (const row of rows) {
+        if (dialect.readTime(row.at).getTime() >= cutoff) {
+          ended = true;
+          break;
+        }
+        through = dialect.readInt(row.seq);
+      }
+      if (through === undefined) return { count: 0, more: false };
+      const result = await trx.deleteFrom('change_feed').where('seq', '<=', through).executeTakeFirst();
+      await trx
+        .updateTable('feed_horizon')
+        .set({ pruned_through: through })
+        .where('id', '=', 1)
+        .where('pruned_through', '<', through)
+        .execute();
+      return { count: Number(result.numDeletedRows), more: !ended };
+    });
+    deleted += step.count;
+    if (!step.more) return deleted;
+  }
 }

@@ -6,6 +6,7 @@ import type { DirectoryStore, StoredResource } from '../../src/directory/directo
 import type { StoreFactory, StoreHandle } from './store-harness.js';
 import { useFreshStore } from './store-harness.js';
 import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
+import { PRUNE_CHUNK } from '../../src/directory/change-feed.js';
 
 /** Asserts that `promise` rejects with a ScimError of `status` (and `scimType`), returning its detail. */
 export async function expectScimError(
@@ -655,6 +656,27 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       const atHorizon = await store.readChanges(2, 10);
       expect(atHorizon.status === 'ok' && atHorizon.entries.map((e) => e.resourceId)).toEqual([fresh.id]);
       expect(await store.pruneChanges(new Date(0))).toBe(0);
+    });
+
+    it('prunes a feed longer than one prune chunk, stopping at the first entry inside the window', async () => {
+      const count = PRUNE_CHUNK * 2 + 7;
+      await store.createMany(
+        'User',
+        Array.from({ length: count }, (_, i) => user(`bulk${i}`)),
+      );
+      const before = await store.readChanges(0, 1);
+      expect(before.status).toBe('ok');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const cutoff = new Date();
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      const fresh = await store.create('User', user('inside-window'));
+      expect(await store.pruneChanges(cutoff)).toBe(count);
+      if (before.status !== 'ok') return;
+      // Every bulk entry went, and none of those after them: the horizon is the last bulk seq.
+      const lastBulk = before.entries[0]!.seq + count - 1;
+      expect((await store.readChanges(lastBulk - 1, 10)).status).toBe('resyncRequired');
+      const after = await store.readChanges(lastBulk, 10);
+      expect(after.status === 'ok' && after.entries.map((e) => e.resourceId)).toEqual([fresh.id]);
     });
   });
 

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/run-cli.js';
+import { openDirectory } from '../../src/main.js';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { PG_URL, USER_SCHEMA, send } from './server-harness.js';
@@ -143,5 +144,58 @@ describe('provisio serve (end to end)', () => {
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/SIGTERM received/);
+  });
+
+  it('prunes the change feed beyond the --feed-retention window', async () => {
+    const dataDir = tempDir();
+    const store = await openDirectory({ dataDir });
+    const old = await store.create('User', { userName: 'before-start@example.com' });
+    await store.close();
+    child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        CLI,
+        'serve',
+        '--port',
+        '0',
+        '--data-dir',
+        dataDir,
+        '--feed-retention',
+        '1s',
+        '--no-request-log',
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PROVISIO_DATABASE_URL: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    const pruned = await new Promise<{ deleted: number }>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`no prune logged: ${stdout}`)), 20_000);
+      child!.stdout!.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        const line = stdout.split('\n').find((l) => l.includes('change feed pruned'));
+        if (line) {
+          clearTimeout(timer);
+          resolve(JSON.parse(line) as { deleted: number });
+        }
+      });
+      child!.on('exit', (code) => reject(new Error(`server exited with ${code}: ${stdout}`)));
+    });
+    expect(pruned.deleted).toBe(1);
+    const exited = new Promise<number | null>((resolve) => child!.on('exit', (code) => resolve(code)));
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    const reopened = await openDirectory({ dataDir });
+    try {
+      // The user stays; only its change-feed entry went.
+      expect((await reopened.get('User', old.id))?.attributes.userName).toBe('before-start@example.com');
+      expect((await reopened.readChanges(0, 10)).status).toBe('resyncRequired');
+    } finally {
+      await reopened.close();
+    }
   });
 });

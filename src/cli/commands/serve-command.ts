@@ -1,5 +1,6 @@
 /**
- * `provisio serve [--port N] [--host H] [--data-dir DIR] [--database URL] [--workers N|auto]`: runs
+ * `provisio serve [--port N] [--host H] [--data-dir DIR] [--database URL] [--workers N|auto]
+ * [--feed-retention 7d|off]`: runs
  * the SCIM server until SIGINT or SIGTERM, then closes it gracefully (in-flight requests finish,
  * the store closes). With more than one worker the process supervises N server processes sharing
  * the port (src/cluster/server-cluster.ts).
@@ -7,6 +8,7 @@
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import ms from 'ms';
 import { runServerCluster } from '../../cluster/server-cluster.js';
 import { runServer } from '../../main.js';
 import { addStorageOptions, storageOptionsFrom } from './storage-options.js';
@@ -21,10 +23,34 @@ interface ServeOptions {
   logLevel: string;
   requestLog: boolean;
   workers: number;
+  feedRetention: number;
 }
 
 /** The environment variable read when `--workers` is not given. */
 export const WORKERS_ENV = 'PROVISIO_WORKERS';
+
+/** The environment variable read when `--feed-retention` is not given. */
+export const FEED_RETENTION_ENV = 'PROVISIO_FEED_RETENTION';
+
+/** Shortest retention window accepted: the feed is what consumers resume from. */
+const MIN_FEED_RETENTION_MS = 1000;
+
+/**
+ * A retention window: a duration such as `7d`, `36h`, `90m` (vercel's `ms` syntax), or `off` / `0`
+ * to keep every change-feed entry. Returned in milliseconds, 0 for off.
+ */
+export function feedRetention(value: string): number {
+  const text = value.trim();
+  if (/^(off|0)$/i.test(text)) return 0;
+  // ms reads a bare number as milliseconds; a window given without a unit is a mistake here.
+  const parsed = /[a-z]\s*$/i.test(text) ? ms(text as ms.StringValue) : undefined;
+  if (parsed === undefined || !Number.isFinite(parsed) || parsed < MIN_FEED_RETENTION_MS) {
+    throw new InvalidArgumentError(
+      `expected a duration of at least 1s with a unit (e.g. 7d, 36h, 90m) or 'off', got "${value}"`,
+    );
+  }
+  return Math.round(parsed);
+}
 
 /** A positive integer, or `auto` for the number of CPUs this process may use. */
 export function workerCount(value: string): number {
@@ -68,6 +94,15 @@ export function register(program: Command): void {
         .env(WORKERS_ENV)
         .argParser(workerCount)
         .default(1),
+    )
+    .addOption(
+      new Option(
+        '--feed-retention <duration>',
+        "how long change-feed entries are kept (e.g. 7d, 36h); 'off' keeps them all",
+      )
+        .env(FEED_RETENTION_ENV)
+        .argParser(feedRetention)
+        .default(feedRetention('7d'), '7d'),
     );
   addStorageOptions(command).action(async (options: ServeOptions) => {
     const serverOptions = {
@@ -75,6 +110,7 @@ export function register(program: Command): void {
       port: options.port,
       host: options.host,
       logger: options.logLevel === 'silent' ? (false as const) : { level: options.logLevel },
+      feedRetentionMs: options.feedRetention,
       server: {
         ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
         ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
