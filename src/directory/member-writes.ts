@@ -39,13 +39,15 @@ export function parseMemberIds(value: JsonValue | undefined, where: string): str
  * Resolves member ids to stored users / groups. Unknown ids are invalidValue (RFC 7643 §4.2
  * members reference existing resources), and so is a group that would end up inside itself,
  * directly or through groups it contains: in such a cycle every group would grant the access of
- * all the others.
+ * all the others. A group being created (`created`) is inside no group yet, so its members cannot
+ * close a cycle, and the check (with its lock on PostgreSQL) is skipped.
  */
 export async function resolveMembers(
   trx: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
   groupId: string,
   ids: readonly string[],
+  created = false,
 ): Promise<MemberRef[]> {
   const found = new Map<string, ResourceKind>();
   for (const part of chunk(ids, IN_LIST_CHUNK)) {
@@ -64,7 +66,7 @@ export async function resolveMembers(
     return { id, type };
   });
   const groups = members.filter((member) => member.type === 'Group').map((member) => member.id);
-  if (groups.length > 0) await refuseNestingCycle(trx, dialect, groupId, groups);
+  if (groups.length > 0 && !created) await refuseNestingCycle(trx, dialect, groupId, groups);
   return members;
 }
 

@@ -286,7 +286,8 @@ async function insertResources(
   for (const p of prepared) {
     const attributes = { ...p.stored };
     if (type === 'Group' && p.members !== undefined) {
-      const members = await resolveMembers(trx, dialect, p.id, parseMemberIds(p.members, 'members'));
+      // The id is new: no group holds this one yet, so its members cannot close a cycle.
+      const members = await resolveMembers(trx, dialect, p.id, parseMemberIds(p.members, 'members'), true);
       await addMembers(trx, p.id, members, []);
       if (members.length > 0) attributes.members = (await loadMembers(trx, dialect, [p.id])).get(p.id) ?? [];
     }

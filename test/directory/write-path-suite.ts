@@ -63,6 +63,24 @@ export function directoryWritePathSuite(factory: StoreFactory): void {
       }
     });
 
+    it('checks for a nesting cycle when a group joins an existing group, not when a new group is created', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const inner = await s.create('Group', { displayName: 'Nested inner' });
+      statements.length = 0;
+      const outer = await s.create('Group', {
+        displayName: 'Nested outer',
+        members: [{ value: inner.id, type: 'Group' }],
+      });
+      expect(outer.attributes.members).toHaveLength(1);
+      const cycleChecks = () => statements.filter((text) => /with recursive inside/i.test(text)).length;
+      expect(cycleChecks()).toBe(0);
+      const third = await s.create('Group', { displayName: 'Nested third' });
+      statements.length = 0;
+      await s.patch('Group', third.id, [{ op: 'add', path: 'members', value: [{ value: outer.id }] }]);
+      expect(cycleChecks()).toBe(1);
+    });
+
     it('leaves email rows alone when a PATCH does not change emails, and rewrites them when it does', async () => {
       const statements: string[] = [];
       const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
