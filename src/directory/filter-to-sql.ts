@@ -65,6 +65,34 @@ export function memberFilterToSql(filter: Filter): RawBuilder<SqlBool> | undefin
   return part.exact ? part.where : undefined;
 }
 
+/** A filter that names one resource by a column no two resources of the type share. */
+export interface UniqueLookup {
+  readonly column: 'r.id' | 'r.user_name' | 'r.display_name';
+  /** The value as stored in the column (folded where the column is). */
+  readonly value: string;
+}
+
+/** Columns unique per resource type: the primary key, userName, and a group's displayName. */
+const UNIQUE_COLUMNS: Record<ResourceKind, ReadonlySet<string>> = {
+  User: new Set(['r.id', 'r.user_name']),
+  Group: new Set(['r.id', 'r.display_name']),
+};
+
+/**
+ * The lookup a filter amounts to when it is one `eq` on a unique column (`userName eq "..."`,
+ * `id eq "..."`, a group's `displayName eq "..."`): the lookups identity providers send before
+ * every create. It matches at most one resource, the same one filterToSql's `where` selects.
+ */
+export function uniqueLookup(filter: Filter, type: ResourceKind): UniqueLookup | undefined {
+  if (filter.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
+  const column = columnFor(filter.path, type, 'resource');
+  if (column === undefined || !UNIQUE_COLUMNS[type].has(column.ref)) return undefined;
+  return {
+    column: column.ref as UniqueLookup['column'],
+    value: column.kind === 'folded' ? fold(filter.value) : filter.value,
+  };
+}
+
 /** Escapes LIKE wildcards; the pattern is used with `ESCAPE '\'`. */
 export function escapeLike(value: string): string {
   return value.replace(/[\\%_]/g, (c) => `\\${c}`);

@@ -10,7 +10,8 @@ import type { AttributeResolver } from '../scim/schema/schema-types.js';
 import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
 import type { ListQuery, ListResult, ResourceKind, StoredResource } from './directory-store.js';
-import { filterToSql, SQL_TRUE } from './filter-to-sql.js';
+import { filterToSql, SQL_TRUE, uniqueLookup } from './filter-to-sql.js';
+import type { UniqueLookup } from './filter-to-sql.js';
 import type { MarkedRow, PageContinuations } from './page-continuations.js';
 import type { ReadRow, ResourceRow } from './resource-rows.js';
 import { loadGroupsOfMany, loadMembers, materialise, readColumns, rowToResource } from './resource-rows.js';
@@ -131,6 +132,28 @@ function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: Raw
   return db.selectFrom('resources as r').where('r.resource_type', '=', type).where(where);
 }
 
+/**
+ * One prepared statement per resource type and unique column: the row a unique lookup names.
+ * Building and compiling the general page query cost more CPU than SQLite takes to answer it.
+ */
+function lookupTemplate(type: ResourceKind, column: UniqueLookup['column']) {
+  return new QueryTemplate(
+    (_db, value: string) =>
+      sql<ReadRow>`select ${sql.raw(readColumns(type))} from resources as r where r.resource_type = ${type} and ${sql.ref(column)} = ${value}`,
+  );
+}
+
+const LOOKUPS: Record<
+  ResourceKind,
+  Partial<Record<UniqueLookup['column'], QueryTemplate<[string], ReadRow>>>
+> = {
+  User: { 'r.id': lookupTemplate('User', 'r.id'), 'r.user_name': lookupTemplate('User', 'r.user_name') },
+  Group: {
+    'r.id': lookupTemplate('Group', 'r.id'),
+    'r.display_name': lookupTemplate('Group', 'r.display_name'),
+  },
+};
+
 const storedCount = new QueryTemplate((db, type: ResourceKind) =>
   db.selectFrom('resource_counts').select('n').where('resource_type', '=', type),
 );
@@ -173,14 +196,24 @@ export async function listResources(
   continuations?: PageContinuations,
 ): Promise<ListResult> {
   refuseUnqueryableAttributes(query, type, resolver);
-  const plan = query.filter
-    ? filterToSql(query.filter, type)
-    : { where: SQL_TRUE, exact: true, needsMembers: false, needsGroups: false };
   const sortPath = query.sortBy === undefined ? undefined : parseAttrPath(query.sortBy);
   const column = sortPath ? sortColumn(type, sortPath) : 'r.id';
   const descending = query.sortOrder === 'descending';
   const offset = pageBound(query.startIndex - 1);
   const count = pageBound(query.count);
+
+  // At most one resource matches, so order and continuations do not matter (a sortBy without a
+  // column still goes the general way, which checks it).
+  const lookup = query.filter && column !== undefined ? uniqueLookup(query.filter, type) : undefined;
+  if (lookup) {
+    const rows = await LOOKUPS[type][lookup.column]!.rows(db, dialect.name, lookup.value);
+    const page = offset === 0 && count > 0 ? rows : [];
+    return { totalResults: rows.length, resources: await materialise(db, dialect, page, query) };
+  }
+
+  const plan = query.filter
+    ? filterToSql(query.filter, type)
+    : { where: SQL_TRUE, exact: true, needsMembers: false, needsGroups: false };
 
   if (plan.exact && column !== undefined) {
     // Pages in id order can continue where the previous page ended (page-continuations.ts).

@@ -130,6 +130,43 @@ export function directoryWritePathSuite(factory: StoreFactory): void {
       expect(statements).toHaveLength(2);
     });
 
+    it('answers a lookup by a unique column from one prepared statement, with the paging of any list', async () => {
+      const statements: string[] = [];
+      const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
+      const [ada] = await s.createMany('User', [{ userName: 'Ada' }, { userName: 'Grace' }]);
+      const admins = await s.create('Group', { displayName: 'Admins' });
+      await s.create('Group', { displayName: 'Auditors' });
+      const find = (type: 'User' | 'Group', filter: string, startIndex = 1, count = 100) =>
+        s.list(type, { filter: parseFilter(filter), startIndex, count });
+      const ids = async (type: 'User' | 'Group', filter: string) =>
+        (await find(type, filter)).resources.map((r) => r.id);
+
+      statements.length = 0;
+      expect(await ids('Group', 'displayName eq "ADMINS"')).toEqual([admins.id]);
+      expect(
+        await ids('Group', 'urn:ietf:params:scim:schemas:core:2.0:Group:displayName eq "admins"'),
+      ).toEqual([admins.id]);
+      expect(await ids('User', `id eq "${ada!.id}"`)).toEqual([ada!.id]);
+      expect(await ids('Group', `id eq "${ada!.id}"`)).toEqual([]);
+      expect(await ids('User', 'userName eq "nobody"')).toEqual([]);
+      // The same text each time: the statement is prepared once, not built per request.
+      const lookups = statements.filter((text) => /from resources as r where/i.test(text));
+      expect(lookups).toHaveLength(5);
+      expect(new Set(lookups.filter((text) => /display_name/.test(text))).size).toBe(1);
+      expect(lookups.every((text) => !/limit|offset|order by/i.test(text))).toBe(true);
+
+      const second = await find('User', 'userName eq "ada"', 2);
+      expect(second.totalResults).toBe(1);
+      expect(second.resources).toEqual([]);
+      const none = await find('User', 'userName eq "ada"', 1, 0);
+      expect(none.totalResults).toBe(1);
+      expect(none.resources).toEqual([]);
+      // A user's displayName is not unique: that stays a general query.
+      statements.length = 0;
+      expect(await ids('User', 'displayName eq "x"')).toEqual([]);
+      expect(statements.some((text) => /limit/i.test(text))).toBe(true);
+    });
+
     it('reads a user outside every group with one statement, and a member with its groups', async () => {
       const statements: string[] = [];
       const s = await handle.reopen({ onQuery: (text) => statements.push(text) });
