@@ -45,6 +45,11 @@ export class WalSync {
     this.#fsync = fsyncImpl ?? fdatasync;
   }
 
+  /** The error of the flush that failed, once one has: no later flush can succeed. */
+  get failure(): Error | undefined {
+    return this.#failure;
+  }
+
   /** Resolves once everything written to the WAL before this call is on disk. */
   sync(): Promise<void> {
     if (this.#failure) return Promise.reject(this.#failure);

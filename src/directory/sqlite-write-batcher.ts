@@ -107,6 +107,13 @@ export class SqliteWriteBatcher {
     try {
       while (this.#queue.length > 0) {
         await this.#awaitTurn();
+        // After a failed flush no write can be acknowledged: refuse them before they commit, so
+        // that a client retrying a failed write does not find the first attempt stored.
+        const failure = this.#walSync?.failure;
+        if (failure) {
+          for (const write of this.#queue.splice(0)) write.reject(failure);
+          return;
+        }
         await this.#runBatchWhenLocked();
       }
     } finally {

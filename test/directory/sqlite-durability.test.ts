@@ -229,6 +229,11 @@ describe('SQLite durability and group commit', () => {
         /fsync of the SQLite WAL failed/,
       );
       expect(disk.pending()).toBe(0);
+      // Refused before it committed: a client that retries will not find its first attempt stored.
+      const names = (await store.list('User', { startIndex: 1, count: 10 })).resources.map(
+        (r) => r.attributes.userName,
+      );
+      expect(names).toEqual(['unsure']);
     } finally {
       await store.close();
     }
