@@ -9,6 +9,7 @@ import { BearerAuthenticator } from './bearer-auth.js';
 import { registerBulkRoute } from './bulk-route.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
 import { registerErrorHandling, sendFrameworkError } from './error-response.js';
+import { registerMeRoute } from './me-route.js';
 import { RouteMethods } from './method-not-allowed.js';
 import { registerResourceRoutes, RESOURCE_KINDS } from './resource-routes.js';
 import { registerRootSearchRoute } from './root-search-route.js';
@@ -71,6 +72,7 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
       registerRootSearchRoute(scim, ctx, options);
       registerDiscoveryRoutes(scim, input.registry, options);
       registerBulkRoute(scim, ctx, options);
+      registerMeRoute(scim);
       routes.registerMethodNotAllowed(scim);
     },
     { prefix: SCIM_BASE_PATH },

@@ -442,6 +442,28 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect(r.status).toBe(status);
   });
 
+  it('/Me answers 501 Not Implemented for every method, after authentication (RFC 7644 §3.11)', async () => {
+    for (const [method, path, body] of [
+      ['GET', '/Me', undefined],
+      ['POST', '/Me', user('me@example.com')],
+      ['PUT', '/Me', user('me@example.com')],
+      ['PATCH', '/Me', { schemas: [PATCH_SCHEMA], Operations: [] }],
+      ['DELETE', '/Me', undefined],
+      ['GET', '/Me/anything', undefined],
+    ] as const) {
+      const r = await s.request(method, path, body);
+      expect(r.status, `${method} ${path}`).toBe(501);
+      expect(r.headers.get('content-type')).toMatch(SCIM_JSON);
+      expect(r.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+      expect(r.body.detail).toMatch(/not directory users/);
+    }
+    const anonymous = await fetch(`${s.base}/Me`);
+    expect(anonymous.status).toBe(401);
+    // A body that is not even JSON is not read: the answer is still 501.
+    const garbled = await s.request('POST', '/Me', undefined, { 'content-type': 'text/plain' });
+    expect(garbled.status).toBe(501);
+  });
+
   it('GET /healthz answers without a token', async () => {
     const r = await fetch(s.base.replace('/scim/v2', '/healthz'));
     expect(r.status).toBe(200);

@@ -1,0 +1,27 @@
+/**
+ * `/Me` (RFC 7644 §3.11): the resource of the authenticated subject. Provisio's bearer tokens
+ * authenticate provisioning clients (an identity provider, an HR tool, a script), not users of
+ * the directory, so there is no subject to alias. The RFC asks a provider without `/Me` to answer
+ * 501 Not Implemented rather than 404, which would read as a path that does not exist.
+ */
+import type { FastifyInstance, HTTPMethods } from 'fastify';
+import { HttpError } from './error-response.js';
+
+const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+
+const DETAIL =
+  '/Me is not implemented: API tokens authenticate provisioning clients, not directory users (RFC 7644 §3.11); use /Users/{id}';
+
+/** Answers every method on `/Me` and below with 501, after authentication and before the body. */
+export function registerMeRoute(app: FastifyInstance): void {
+  for (const url of ['/Me', '/Me/*']) {
+    app.route({
+      method: [...METHODS],
+      url,
+      onRequest: async () => {
+        throw new HttpError({ status: 501, detail: DETAIL });
+      },
+      handler: async () => undefined,
+    });
+  }
+}
