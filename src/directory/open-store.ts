@@ -130,6 +130,14 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
     // here on SQLite never sleeps on the main thread: a write that meets another process's lock is
     // retried on timers (sqlite-write-lock-dialect.ts, sqlite-write-batcher.ts).
     database.pragma('busy_timeout = 0');
+    // Checkpoint the WAL back into the database every 4,000 pages instead of SQLite's 1,000. A
+    // checkpoint copies each page once however often it changed since the last one, and runs on
+    // the main thread inside a COMMIT, so fewer of them leave more time for requests: with ten
+    // PATCH clients about a fifth more writes per second (four alternating pairs of runs, all four
+    // faster), at the price of longer pauses when one runs (p99 latency up by about a quarter).
+    // 4,000 frames still fit one segment of SQLite's WAL index (4,096), so reads look up a page
+    // in one hash table as before; the WAL file grows to about 16 MiB before it is reused.
+    database.pragma('wal_autocheckpoint = 4000');
     const log = logger(options.onQuery);
     const root = new Kysely<DirectoryDatabase>({
       dialect: new WriteLockSqliteDialect(
