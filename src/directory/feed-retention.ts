@@ -30,8 +30,6 @@ export interface FeedRetentionOptions {
 
 /** A running retention policy. */
 export interface FeedRetention {
-  /** Runs one prune now (waits for one already running); resolves to the count deleted. */
-  pruneNow(): Promise<number>;
   /** Stops the timer and waits for a prune in progress, so the store can be closed after it. */
   stop(): Promise<void>;
 }
@@ -53,7 +51,7 @@ export function startFeedRetention(store: DirectoryStore, options: FeedRetention
   let stopped = false;
 
   const prune = (): Promise<number> => {
-    running ??= (async () => {
+    running = (async () => {
       const olderThan = new Date(Date.now() - retentionMs);
       try {
         const deleted = await store.pruneChanges(olderThan);
@@ -82,7 +80,6 @@ export function startFeedRetention(store: DirectoryStore, options: FeedRetention
   schedule(options.firstDelayMs ?? Math.floor(Math.random() * Math.min(intervalMs, 10_000)));
 
   return {
-    pruneNow: prune,
     async stop() {
       stopped = true;
       if (timer !== undefined) clearTimeout(timer);

@@ -143,16 +143,15 @@ function lookupTemplate(type: ResourceKind, column: UniqueLookup['column']) {
   );
 }
 
-const LOOKUPS: Record<
-  ResourceKind,
-  Partial<Record<UniqueLookup['column'], QueryTemplate<[string], ReadRow>>>
-> = {
-  User: { 'r.id': lookupTemplate('User', 'r.id'), 'r.user_name': lookupTemplate('User', 'r.user_name') },
-  Group: {
-    'r.id': lookupTemplate('Group', 'r.id'),
-    'r.display_name': lookupTemplate('Group', 'r.display_name'),
-  },
-};
+/** Lookup templates by type and column, made on first use (filter-to-sql.ts says which columns). */
+const lookups = new Map<string, QueryTemplate<[string], ReadRow>>();
+
+function lookupFor(type: ResourceKind, column: UniqueLookup['column']): QueryTemplate<[string], ReadRow> {
+  const key = `${type} ${column}`;
+  let template = lookups.get(key);
+  if (template === undefined) lookups.set(key, (template = lookupTemplate(type, column)));
+  return template;
+}
 
 const storedCount = new QueryTemplate((db, type: ResourceKind) =>
   db.selectFrom('resource_counts').select('n').where('resource_type', '=', type),
@@ -206,7 +205,7 @@ export async function listResources(
   // column still goes the general way, which checks it).
   const lookup = query.filter && column !== undefined ? uniqueLookup(query.filter, type) : undefined;
   if (lookup) {
-    const rows = await LOOKUPS[type][lookup.column]!.rows(db, dialect.name, lookup.value);
+    const rows = await lookupFor(type, lookup.column).rows(db, dialect.name, lookup.value);
     const page = offset === 0 && count > 0 ? rows : [];
     return { totalResults: rows.length, resources: await materialise(db, dialect, page, query) };
   }

@@ -4,10 +4,9 @@
  * the directory, so there is no subject to alias. The RFC asks a provider without `/Me` to answer
  * 501 Not Implemented rather than 404, which would read as a path that does not exist.
  */
-import type { FastifyInstance, HTTPMethods } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import { HttpError } from './error-response.js';
-
-const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+import { METHODS } from './method-not-allowed.js';
 
 const DETAIL =
   '/Me is not implemented: API tokens authenticate provisioning clients, not directory users (RFC 7644 §3.11); use /Users/{id}';

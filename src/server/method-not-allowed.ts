@@ -8,7 +8,7 @@ import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { HttpError } from './error-response.js';
 
 /** The methods a SCIM client may try (RFC 7644 §3.2 and OPTIONS). */
-const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
+export const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
 
 /** Records the methods of each route added to `app` (paths relative to its prefix). */
 export class RouteMethods {
