@@ -43,6 +43,7 @@ export async function runMigrations(
       for (const statement of migration.statements[dialect.name]) {
         await sql.raw(statement).execute(trx);
       }
+      await migration.run?.(trx, dialect);
       await trx
         .insertInto('provisio_migrations')
         .values({ id: migration.id, name: migration.name, applied_at: dialect.time(new Date()) })

@@ -1,5 +1,10 @@
 import Database from 'better-sqlite3';
+import { Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
+import type { DirectoryDatabase } from '../../src/directory/database-types.js';
+import { sqliteAdapter } from '../../src/directory/dialect-adapter.js';
+import type { Migration } from '../../src/directory/migrations/migration.js';
+import { runMigrations } from '../../src/directory/run-migrations.js';
 import { migration0001 } from '../../src/directory/migrations/0001-initial.js';
 import { openStore } from '../../src/directory/open-store.js';
 import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
@@ -41,26 +46,73 @@ describe('SQLite databases written by earlier versions', () => {
     }
   });
 
-  it('seals a cleartext password stored before passwords were hashed when the user next changes', async () => {
+  it('hashes the cleartext passwords an earlier version stored when the store opens', async () => {
     const file = databaseFile();
     const first = await openStore({ sqliteFile: file });
-    const created = await first.create('User', { userName: 'legacy' });
+    const legacy = await first.create('User', { userName: 'legacy' });
+    const mixedCase = await first.create('User', { userName: 'mixed' });
+    const hashed = await first.create('User', { userName: 'hashed', password: 'already hashed' });
+    const mentions = await first.create('User', { userName: 'mentions', title: '"password"' });
     await first.close();
-    // What an earlier version wrote: the password as sent.
+    // What a version before password hashing left: passwords as sent, migration 4 not applied.
     const raw = new Database(file);
-    raw
-      .prepare('UPDATE resources SET attributes = ? WHERE id = ?')
-      .run(JSON.stringify({ userName: 'legacy', password: 'old cleartext' }), created.id);
+    const setAttributes = raw.prepare('UPDATE resources SET attributes = ? WHERE id = ?');
+    setAttributes.run(JSON.stringify({ userName: 'legacy', password: 'old cleartext' }), legacy.id);
+    setAttributes.run(JSON.stringify({ userName: 'mixed', PassWord: 'other cleartext' }), mixedCase.id);
+    raw.prepare('DELETE FROM provisio_migrations WHERE id = 4').run();
+    const before = raw
+      .prepare('SELECT id, attributes FROM resources WHERE id IN (?, ?)')
+      .all(hashed.id, mentions.id);
     raw.close();
 
     const store = await openStore({ sqliteFile: file });
     try {
-      await store.patch('User', created.id, [{ op: 'replace', path: 'title', value: 'changed' }]);
-      const stored = (await store.get('User', created.id))!.attributes.password;
-      expect(isPasswordHash(stored)).toBe(true);
-      expect(await verifyPassword('old cleartext', stored as string)).toBe(true);
+      const read = async (id: string) => (await store.get('User', id))!;
+      const legacyPassword = (await read(legacy.id)).attributes.password;
+      expect(isPasswordHash(legacyPassword)).toBe(true);
+      expect(await verifyPassword('old cleartext', legacyPassword as string)).toBe(true);
+      const mixedPassword = (await read(mixedCase.id)).attributes.PassWord;
+      expect(isPasswordHash(mixedPassword)).toBe(true);
+      expect(await verifyPassword('other cleartext', mixedPassword as string)).toBe(true);
+      // Nothing a client can see changed: same version, same lastModified, no feed entry.
+      expect((await read(legacy.id)).version).toBe(legacy.version);
+      expect((await read(legacy.id)).lastModified).toEqual(legacy.lastModified);
+      const feed = await store.readChanges(0, 100);
+      expect(feed.status === 'ok' && feed.entries).toHaveLength(4);
     } finally {
       await store.close();
+    }
+    // Users without a cleartext password were not rewritten.
+    const after = new Database(file, { readonly: true });
+    try {
+      expect(
+        after.prepare('SELECT id, attributes FROM resources WHERE id IN (?, ?)').all(hashed.id, mentions.id),
+      ).toEqual(before);
+    } finally {
+      after.close();
+    }
+  });
+
+  it('keeps nothing of a migration whose run step fails, and records it as not applied', async () => {
+    const db = new Kysely<DirectoryDatabase>({
+      dialect: new SqliteDialect({ database: new Database(':memory:') }),
+    });
+    const failing: Migration = {
+      id: 1,
+      name: 'fails halfway',
+      statements: { sqlite: ['CREATE TABLE scratch (x INTEGER)'], postgres: [] },
+      run: async (trx) => {
+        await sql`INSERT INTO scratch VALUES (1)`.execute(trx);
+        throw new Error('step failed');
+      },
+    };
+    try {
+      await expect(runMigrations(db, sqliteAdapter, [failing])).rejects.toThrow('step failed');
+      const scratch = await sql`SELECT name FROM sqlite_master WHERE name = 'scratch'`.execute(db);
+      expect(scratch.rows).toEqual([]);
+      expect(await db.selectFrom('provisio_migrations').selectAll().execute()).toEqual([]);
+    } finally {
+      await db.destroy();
     }
   });
 

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openStore } from '../../src/directory/open-store.js';
 import { migrations } from '../../src/directory/migrations/index.js';
+import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { directoryFilterSuite } from './filter-suite.js';
 import { dropSchema, postgresFactory, randomSchemaName, TEST_PG_URL } from './store-harness.js';
@@ -70,6 +71,35 @@ if (url !== undefined && url !== '') {
         await stores[0]!.create('User', { userName: 'after' });
       } finally {
         for (const store of stores) await store.close();
+      }
+    });
+
+    it('hashes the cleartext passwords an earlier version stored when the store opens', async () => {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const first = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, listen: false });
+      const legacy = await first.create('User', { userName: 'legacy' });
+      await first.close();
+      // What a version before password hashing left: the password as sent, migration 4 not applied.
+      const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await client.query('UPDATE resources SET attributes = $1 WHERE id = $2', [
+          JSON.stringify({ userName: 'legacy', password: 'old cleartext' }),
+          legacy.id,
+        ]);
+        await client.query('DELETE FROM provisio_migrations WHERE id = 4');
+      } finally {
+        await client.end();
+      }
+      const store = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, listen: false });
+      try {
+        const read = (await store.get('User', legacy.id))!;
+        expect(isPasswordHash(read.attributes.password)).toBe(true);
+        expect(await verifyPassword('old cleartext', read.attributes.password as string)).toBe(true);
+        expect(read.version).toBe(legacy.version);
+      } finally {
+        await store.close();
       }
     });
 

@@ -1,4 +1,6 @@
-import type { DialectName } from '../dialect-adapter.js';
+import type { Kysely } from 'kysely';
+import type { DirectoryDatabase } from '../database-types.js';
+import type { DialectAdapter, DialectName } from '../dialect-adapter.js';
 
 /**
  * A numbered schema migration: plain SQL per dialect, applied once, in its own transaction.
@@ -8,4 +10,9 @@ export interface Migration {
   readonly id: number;
   readonly name: string;
   readonly statements: Readonly<Record<DialectName, readonly string[]>>;
+  /**
+   * Work that SQL alone cannot do (hashing, say), run after the statements in the same
+   * transaction: if it throws, the migration is not recorded and nothing of it stays.
+   */
+  readonly run?: (trx: Kysely<DirectoryDatabase>, dialect: DialectAdapter) => Promise<void>;
 }
