@@ -13,7 +13,7 @@ import { PageContinuations } from './page-continuations.js';
 import { runMigrations } from './run-migrations.js';
 import { SqlDirectoryStore } from './sql-directory-store.js';
 import { SqliteChangePoller } from './sqlite-change-poller.js';
-import { cachingSqliteDatabase } from './sqlite-statement-cache.js';
+import { cachingSqliteDatabase, statementRunner } from './sqlite-statement-cache.js';
 import { DEFAULT_SQLITE_LOCK_TIMEOUT_MS } from './sqlite-busy.js';
 import { SqliteWriteBatcher } from './sqlite-write-batcher.js';
 import { WalSync } from './sqlite-wal-sync.js';
@@ -155,7 +155,11 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
     const changePoller = new SqliteChangePoller(shared);
     shared.changePoller = changePoller;
     shared.closers.push(async () => changePoller.stop());
-    shared.batcher = new SqliteWriteBatcher(shared, { lockTimeoutMs, ...(walSync ? { walSync } : {}) });
+    shared.batcher = new SqliteWriteBatcher(shared, {
+      lockTimeoutMs,
+      runStatement: statementRunner(database, options.onQuery),
+      ...(walSync ? { walSync } : {}),
+    });
     await runMigrations(root, sqliteAdapter);
     return new SqlDirectoryStore(shared);
   }

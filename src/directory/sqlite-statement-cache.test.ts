@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { cachingSqliteDatabase } from './sqlite-statement-cache.js';
+import { cachingSqliteDatabase, statementRunner } from './sqlite-statement-cache.js';
 
 /** A stand-in for better-sqlite3 that counts how often each SQL text is prepared. */
 function countingDatabase() {
@@ -46,5 +46,37 @@ describe('cachingSqliteDatabase', () => {
     // The oldest of the one-off texts were evicted: preparing one again prepares it anew.
     cached.prepare('select 0');
     expect(timesPrepared('select 0')).toBe(2);
+  });
+});
+
+describe('statementRunner', () => {
+  it('runs control statements on the database, each prepared once, and reports every run', () => {
+    const database = new Database(':memory:');
+    try {
+      database.exec('CREATE TABLE t (x INTEGER)');
+      const heard: string[] = [];
+      const run = statementRunner(database, (text) => heard.push(text));
+      const prepare = database.prepare.bind(database);
+      let prepared = 0;
+      database.prepare = ((text: string) => {
+        prepared += 1;
+        return prepare(text);
+      }) as typeof database.prepare;
+      for (const keep of [false, true]) {
+        run('begin immediate');
+        run('SAVEPOINT provisio_batch');
+        database.exec('INSERT INTO t VALUES (1)');
+        run(keep ? 'RELEASE provisio_batch' : 'ROLLBACK TO provisio_batch');
+        if (!keep) run('RELEASE provisio_batch');
+        run('commit');
+      }
+      expect(database.prepare('SELECT count(*) AS n FROM t').get()).toEqual({ n: 1 });
+      // Five distinct texts (and the SELECT above): nothing prepared twice.
+      expect(prepared).toBe(6);
+      expect(heard).toHaveLength(9);
+      expect(database.inTransaction).toBe(false);
+    } finally {
+      database.close();
+    }
   });
 });

@@ -1,4 +1,3 @@
-import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
 import type { DirectoryDatabase } from './database-types.js';
 import { appendChanges } from './change-feed.js';
@@ -20,6 +19,14 @@ export interface WriteBatcherOptions {
    * acknowledged once this has synced the WAL, off the event loop (see sqlite-wal-sync.ts).
    */
   readonly walSync?: WalSync;
+  /**
+   * Runs a statement without parameters or rows (BEGIN, COMMIT, savepoints, pragmas) on the
+   * connection, synchronously. The batch holds the store's one connection while it runs them, so
+   * they need none of kysely's connection handling, and each write of a batch runs two or three:
+   * through kysely's executor they cost several microseconds each, straight on a prepared
+   * statement under one (sqlite-statement-cache.ts, runStatement).
+   */
+  readonly runStatement: (sqlText: string) => void;
 }
 
 /** A committed batch waiting to be acknowledged. */
@@ -75,6 +82,7 @@ export class SqliteWriteBatcher {
   readonly #shared: StoreShared;
   readonly #lockTimeoutMs: number;
   readonly #walSync: WalSync | undefined;
+  readonly #run: (sqlText: string) => void;
   readonly #queue: QueuedWrite[] = [];
   #draining = false;
   /** Committed batches whose flush and acknowledgement are still running, oldest first (at most two). */
@@ -86,6 +94,7 @@ export class SqliteWriteBatcher {
     this.#shared = shared;
     this.#lockTimeoutMs = options.lockTimeoutMs;
     this.#walSync = options.walSync;
+    this.#run = options.runStatement;
   }
 
   /** Runs `work` in the next batch; resolves once the batch has committed. */
@@ -199,11 +208,11 @@ export class SqliteWriteBatcher {
     if (this.#walSync === undefined) return this.#runBatch(conn);
     // The connection's own setting stays FULL for every other transaction (Bulk, migrations, token
     // writes); only batches, flushed by WalSync, commit without the in-line sync.
-    await sql.raw('pragma synchronous = NORMAL').execute(conn);
+    this.#run('pragma synchronous = NORMAL');
     try {
       return await this.#runBatch(conn);
     } finally {
-      await sql.raw('pragma synchronous = FULL').execute(conn);
+      this.#run('pragma synchronous = FULL');
     }
   }
 
@@ -223,7 +232,7 @@ export class SqliteWriteBatcher {
   }
 
   async #runBatch(conn: Kysely<DirectoryDatabase>): Promise<CommittedBatch | 'done'> {
-    await sql.raw('begin immediate').execute(conn);
+    this.#run('begin immediate');
     const { dialect } = this.#shared;
     const succeeded: { write: QueuedWrite; value: unknown }[] = [];
     let lastSeq = 0;
@@ -241,7 +250,7 @@ export class SqliteWriteBatcher {
       await runOne(first);
     } catch (error) {
       first.reject(error);
-      await rollback(conn);
+      this.#rollback();
       return 'done';
     }
     try {
@@ -251,14 +260,14 @@ export class SqliteWriteBatcher {
         const write = this.#queue.shift()!;
         taken += 1;
         // One fixed name: writes in a batch run one after another, and the text stays cacheable.
-        await sql.raw('SAVEPOINT provisio_batch').execute(conn);
+        this.#run('SAVEPOINT provisio_batch');
         try {
           await runOne(write);
-          await sql.raw('RELEASE provisio_batch').execute(conn);
+          this.#run('RELEASE provisio_batch');
         } catch (error) {
           try {
-            await sql.raw('ROLLBACK TO provisio_batch').execute(conn);
-            await sql.raw('RELEASE provisio_batch').execute(conn);
+            this.#run('ROLLBACK TO provisio_batch');
+            this.#run('RELEASE provisio_batch');
           } catch (rollbackError) {
             // SQLite rolled the whole transaction back itself (I/O error, disk full): the batch is lost.
             write.reject(error);
@@ -267,22 +276,22 @@ export class SqliteWriteBatcher {
           write.reject(error);
         }
       }
-      await sql.raw('commit').execute(conn);
+      this.#run('commit');
     } catch (error) {
       // A lost batch or a failed COMMIT: none of its writes is acknowledged.
-      await rollback(conn);
+      this.#rollback();
       for (const { write } of succeeded) write.reject(error);
       return 'done';
     }
     return { succeeded, lastSeq };
   }
-}
 
-/** Ends the transaction if SQLite has not already rolled it back itself. */
-async function rollback(conn: Kysely<DirectoryDatabase>): Promise<void> {
-  try {
-    await sql.raw('rollback').execute(conn);
-  } catch {
-    // "no transaction is active": SQLite rolled back on the error; nothing is left to undo.
+  /** Ends the transaction if SQLite has not already rolled it back itself. */
+  #rollback(): void {
+    try {
+      this.#run('rollback');
+    } catch {
+      // "no transaction is active": SQLite rolled back on the error; nothing is left to undo.
+    }
   }
 }
