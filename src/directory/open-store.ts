@@ -205,6 +205,7 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Dir
       const listener = await startPgChangeListener(url, channel, (seq) => announce(shared, seq), {
         // Report only seqs a reader can already read (see dialect-adapter.ts, readSettledFeed).
         settledThrough: async () => (await dialect.readSettledFeed!(root)).settledThrough,
+        wanted: () => shared.listeners.size > 0,
       });
       shared.closers.push(() => listener.close());
     }

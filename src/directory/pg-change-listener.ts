@@ -18,11 +18,24 @@ export interface PgChangeListenerOptions {
    * backoff, until it catches up. Without it every NOTIFY is reported at once.
    */
   readonly settledThrough?: () => Promise<number>;
+  /**
+   * Whether anything in this process listens for changes now. While nothing does, NOTIFYs are
+   * only noted: probing the settled bound reads `pg_locks` on a pooled connection, and under a
+   * steady stream of writes it would run back to back for nobody.
+   */
+  readonly wanted?: () => boolean;
 }
 
 /** First and longest wait between two probes of the settled bound while it lags behind. */
 const FIRST_PROBE_DELAY_MS = 5;
 const LONGEST_PROBE_DELAY_MS = 1000;
+/**
+ * Least time from the start of one probe to the start of the next. Under a stream of commits every
+ * NOTIFY would otherwise start a probe as soon as the last one returned, reading `pg_locks` on a
+ * pooled connection hundreds of times a second; waking other processes up to this much later costs
+ * them nothing that matters.
+ */
+const MIN_PROBE_INTERVAL_MS = 5;
 
 /**
  * Starts listening; resolves once LISTEN is in effect.
@@ -44,7 +57,9 @@ export async function startPgChangeListener(
   let client: pg.Client | undefined;
   let retry: NodeJS.Timeout | undefined;
   const settle =
-    options.settledThrough === undefined ? undefined : settledReporter(options.settledThrough, onSeq);
+    options.settledThrough === undefined
+      ? undefined
+      : settledReporter(options.settledThrough, onSeq, options.wanted ?? (() => true));
 
   const connect = async (): Promise<void> => {
     const next = new pg.Client({ connectionString });
@@ -92,6 +107,7 @@ export async function startPgChangeListener(
 function settledReporter(
   settledThrough: () => Promise<number>,
   onSeq: (seq: number) => void,
+  wanted: () => boolean,
 ): { notified(seq: number): void; stop(): void } {
   let stopped = false;
   let highestNotified = 0;
@@ -100,9 +116,25 @@ function settledReporter(
   let probeAgain = false;
   let delay = FIRST_PROBE_DELAY_MS;
   let timer: NodeJS.Timeout | undefined;
+  let lastProbeStart = -Infinity;
+
+  /** Probes now, or once MIN_PROBE_INTERVAL_MS has passed since the last probe began. */
+  const probeSoon = (): void => {
+    if (probing) {
+      probeAgain = true;
+      return;
+    }
+    if (timer) clearTimeout(timer);
+    const wait = lastProbeStart + MIN_PROBE_INTERVAL_MS - performance.now();
+    if (wait <= 0) void probe();
+    else timer = setTimeout(() => void probe(), wait);
+  };
 
   const probe = async (): Promise<void> => {
     timer = undefined;
+    // Nobody to tell: stop here; the next NOTIFY after someone subscribes starts probing again.
+    if (stopped || !wanted()) return;
+    lastProbeStart = performance.now();
     probing = true;
     probeAgain = false;
     let settled: number | undefined;
@@ -121,7 +153,7 @@ function settledReporter(
     }
     if (reported >= highestNotified) return;
     if (probeAgain) {
-      void probe();
+      probeSoon();
       return;
     }
     timer = setTimeout(() => void probe(), delay);
@@ -132,12 +164,7 @@ function settledReporter(
     notified(seq) {
       if (seq > highestNotified) highestNotified = seq;
       // A NOTIFY may be the commit that releases the bound: look now, not after the backoff.
-      if (probing) {
-        probeAgain = true;
-        return;
-      }
-      if (timer) clearTimeout(timer);
-      void probe();
+      probeSoon();
     },
     stop() {
       stopped = true;

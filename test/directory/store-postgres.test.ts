@@ -53,6 +53,82 @@ if (url !== undefined && url !== '') {
       }
     });
 
+    it("probes the feed's settled bound only while something in the process listens", async () => {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const statements: string[] = [];
+      const writer = await openStore({
+        postgresUrl: url,
+        postgresSchema: schema,
+        poolSize: 2,
+        listen: false,
+      });
+      const follower = await openStore({
+        postgresUrl: url,
+        postgresSchema: schema,
+        poolSize: 2,
+        onQuery: (text) => statements.push(text),
+      });
+      const probes = () => statements.filter((text) => text.includes('pg_locks')).length;
+      try {
+        // Nobody listens in the follower: its NOTIFY is noted, pg_locks is never read.
+        await writer.create('User', { userName: 'unheard' });
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        expect(probes()).toBe(0);
+        const seen: number[] = [];
+        const stop = follower.onChange((seq) => seen.push(seq));
+        const heard = await writer.create('User', { userName: 'heard' });
+        await eventually(() => seen.length > 0);
+        expect(probes()).toBeGreaterThan(0);
+        const page = await follower.readChanges(seen[0]! - 1, 10);
+        expect(page.status === 'ok' && page.entries.map((e) => e.resourceId)).toEqual([heard.id]);
+        stop();
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
+    it('spaces its probes of the settled bound under a stream of commits, and reports the last', async () => {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const probeTimes: number[] = [];
+      const writer = await openStore({
+        postgresUrl: url,
+        postgresSchema: schema,
+        poolSize: 4,
+        listen: false,
+      });
+      const follower = await openStore({
+        postgresUrl: url,
+        postgresSchema: schema,
+        poolSize: 2,
+        onQuery: (text) => {
+          if (text.includes('pg_locks')) probeTimes.push(performance.now());
+        },
+      });
+      try {
+        const seen: number[] = [];
+        follower.onChange((seq) => seen.push(seq));
+        const created = await Promise.all(
+          Array.from({ length: 100 }, (_, i) => writer.create('User', { userName: `stream${i}` })),
+        );
+        const last = (await writer.readChanges(0, 100)) as { entries: { seq: number }[] };
+        const lastSeq = Math.max(...last.entries.map((e) => e.seq));
+        await eventually(() => seen.includes(lastSeq));
+        expect(created).toHaveLength(100);
+        // Probes start at least 5 ms apart. The hook hears a statement when it ends, so the span
+        // between the first and last end falls short of the starts' span by up to the first
+        // probe's duration: allow two more probes than the span strictly permits.
+        const span = probeTimes[probeTimes.length - 1]! - probeTimes[0]!;
+        expect(probeTimes.length).toBeGreaterThan(0);
+        expect(probeTimes.length).toBeLessThanOrEqual(Math.floor(span / 5) + 3);
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
     it('applies migrations once when several stores start at the same time', async () => {
       const schema = randomSchemaName();
       schemas.push(schema);
