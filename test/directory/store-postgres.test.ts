@@ -33,6 +33,20 @@ if (url !== undefined && url !== '') {
       for (const schema of schemas) await dropSchema(url!, schema);
     });
 
+    /** On a fresh schema: a writer that does not LISTEN, and a follower that does. */
+    async function writerAndFollower(onQuery: (text: string) => void) {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const writer = await openStore({
+        postgresUrl: url,
+        postgresSchema: schema,
+        poolSize: 4,
+        listen: false,
+      });
+      const follower = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, onQuery });
+      return { writer, follower };
+    }
+
     it('wakes a second store instance on the same database through LISTEN/NOTIFY', async () => {
       const schema = randomSchemaName();
       schemas.push(schema);
@@ -54,21 +68,8 @@ if (url !== undefined && url !== '') {
     });
 
     it("probes the feed's settled bound only while something in the process listens", async () => {
-      const schema = randomSchemaName();
-      schemas.push(schema);
       const statements: string[] = [];
-      const writer = await openStore({
-        postgresUrl: url,
-        postgresSchema: schema,
-        poolSize: 2,
-        listen: false,
-      });
-      const follower = await openStore({
-        postgresUrl: url,
-        postgresSchema: schema,
-        poolSize: 2,
-        onQuery: (text) => statements.push(text),
-      });
+      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
       const probes = () => statements.filter((text) => text.includes('pg_locks')).length;
       try {
         // Nobody listens in the follower: its NOTIFY is noted, pg_locks is never read.
@@ -90,22 +91,9 @@ if (url !== undefined && url !== '') {
     });
 
     it('spaces its probes of the settled bound under a stream of commits, and reports the last', async () => {
-      const schema = randomSchemaName();
-      schemas.push(schema);
       const probeTimes: number[] = [];
-      const writer = await openStore({
-        postgresUrl: url,
-        postgresSchema: schema,
-        poolSize: 4,
-        listen: false,
-      });
-      const follower = await openStore({
-        postgresUrl: url,
-        postgresSchema: schema,
-        poolSize: 2,
-        onQuery: (text) => {
-          if (text.includes('pg_locks')) probeTimes.push(performance.now());
-        },
+      const { writer, follower } = await writerAndFollower((text) => {
+        if (text.includes('pg_locks')) probeTimes.push(performance.now());
       });
       try {
         const seen: number[] = [];
