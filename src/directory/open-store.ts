@@ -139,9 +139,10 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
     // in one hash table as before; the WAL file grows to about 16 MiB before it is reused.
     database.pragma('wal_autocheckpoint = 4000');
     const log = logger(options.onQuery);
+    const statements = cachingSqliteDatabase(database);
     const root = new Kysely<DirectoryDatabase>({
       dialect: new WriteLockSqliteDialect(
-        { database: cachingSqliteDatabase(database) },
+        { database: statements },
         { inTransaction: () => database.inTransaction, lockTimeoutMs },
       ),
       ...(log ? { log } : {}),
@@ -157,7 +158,7 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
     shared.closers.push(async () => changePoller.stop());
     shared.batcher = new SqliteWriteBatcher(shared, {
       lockTimeoutMs,
-      runStatement: statementRunner(database, options.onQuery),
+      runStatement: statementRunner(statements, options.onQuery),
       ...(walSync ? { walSync } : {}),
     });
     await runMigrations(root, sqliteAdapter);

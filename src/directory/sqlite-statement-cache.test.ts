@@ -55,13 +55,13 @@ describe('statementRunner', () => {
     try {
       database.exec('CREATE TABLE t (x INTEGER)');
       const heard: string[] = [];
-      const run = statementRunner(database, (text) => heard.push(text));
       const prepare = database.prepare.bind(database);
       let prepared = 0;
       database.prepare = ((text: string) => {
         prepared += 1;
         return prepare(text);
       }) as typeof database.prepare;
+      const run = statementRunner(cachingSqliteDatabase(database), (text) => heard.push(text));
       for (const keep of [false, true]) {
         run('begin immediate');
         run('SAVEPOINT provisio_batch');

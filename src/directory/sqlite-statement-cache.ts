@@ -8,8 +8,8 @@ const REORDER_FROM = STATEMENT_CACHE_SIZE / 2;
 
 /**
  * Savepoints numbered per write (`provisio_sp_<n>`, inside a caller's transaction) are unique:
- * caching them would only evict useful statements. (The write batcher's own savepoint has one
- * fixed name and runs through statementRunner below.)
+ * caching them would only evict useful statements. The write batcher's one fixed savepoint name
+ * runs for every queued write and is worth keeping prepared.
  */
 const UNCACHED = /^\s*(savepoint|release|rollback\s+to)\b.*\d\s*$/is;
 
@@ -56,23 +56,18 @@ export function cachingSqliteDatabase(database: Database.Database): SqliteDataba
 
 /**
  * Runs statements that take no parameters and return no rows (BEGIN, COMMIT, savepoints, pragmas)
- * on `database` directly, each prepared once. For a caller that already holds the store's one
- * connection (the write batcher, inside kysely's `connection().execute`), so that nothing else can
- * run in between; errors are better-sqlite3's own (SQLITE_BUSY on BEGIN IMMEDIATE included).
- * `onQuery` hears each text, as it hears the statements run through kysely.
+ * straight on a prepared statement of `database` (the cache above, shared with kysely), past
+ * kysely's executor. For a caller that already holds the store's one connection (the write batcher,
+ * inside kysely's `connection().execute`), so that nothing else can run in between; errors are
+ * better-sqlite3's own (SQLITE_BUSY on BEGIN IMMEDIATE included). `onQuery` hears each text, as it
+ * hears the statements run through kysely.
  */
 export function statementRunner(
-  database: Database.Database,
+  database: SqliteDatabase,
   onQuery?: (sqlText: string) => void,
 ): (sqlText: string) => void {
-  const prepared = new Map<string, Database.Statement>();
   return (sqlText) => {
     onQuery?.(sqlText);
-    let statement = prepared.get(sqlText);
-    if (statement === undefined) {
-      statement = database.prepare(sqlText);
-      prepared.set(sqlText, statement);
-    }
-    statement.run();
+    database.prepare(sqlText).run([]);
   };
 }
