@@ -118,28 +118,35 @@ function settledReporter(
   let timer: NodeJS.Timeout | undefined;
   let lastProbeStart = -Infinity;
 
-  /** Probes now, or once MIN_PROBE_INTERVAL_MS has passed since the last probe began. */
+  /** Probes now, or as soon as MIN_PROBE_INTERVAL_MS allows (probe itself waits for it). */
   const probeSoon = (): void => {
     if (probing) {
       probeAgain = true;
       return;
     }
     if (timer) clearTimeout(timer);
-    const wait = lastProbeStart + MIN_PROBE_INTERVAL_MS - performance.now();
-    if (wait <= 0) void probe();
-    else timer = setTimeout(() => void probe(), wait);
+    void probe();
   };
 
   const probe = async (): Promise<void> => {
     timer = undefined;
     // Nobody to tell: stop here; the next NOTIFY after someone subscribes starts probing again.
     if (stopped || !wanted()) return;
-    lastProbeStart = performance.now();
+    // The spacing is kept here, for every way a probe starts. A timer counts from the event loop's
+    // cached clock and can fire a little early by performance.now(): then it is simply set again.
+    const early = lastProbeStart + MIN_PROBE_INTERVAL_MS - performance.now();
+    if (early > 0) {
+      timer = setTimeout(() => void probe(), early);
+      return;
+    }
     probing = true;
     probeAgain = false;
+    const pending = (async () => settledThrough())();
+    // Stamped once the probe is under way, so no probe can start sooner than the interval after it.
+    lastProbeStart = performance.now();
     let settled: number | undefined;
     try {
-      settled = await settledThrough();
+      settled = await pending;
     } catch {
       // The database is away or the store is closing: probe again later (or not, once stopped).
     }

@@ -321,6 +321,36 @@ if (url !== undefined && url !== '') {
       expect(reported).toEqual([2, 3]);
     });
 
+    it('starts probes of the settled bound at least 5 ms apart under a burst of NOTIFYs, and reports the last', async () => {
+      useSchema();
+      const channel = `provisio_changes_${schema}`;
+      // A bound that catches up 10 seqs per probe, so reaching 100 takes at least ten probes.
+      const probeStarts: number[] = [];
+      const settledThrough = async () => {
+        probeStarts.push(performance.now());
+        return probeStarts.length * 10;
+      };
+      const reported: number[] = [];
+      const listener = await startPgChangeListener(url, channel, (seq) => reported.push(seq), {
+        settledThrough,
+      });
+      cleanups.push(() => listener.close());
+      const notifier = new pg.Client({ connectionString: url });
+      await notifier.connect();
+      cleanups.push(() => notifier.end());
+
+      for (let seq = 1; seq <= 100; seq++)
+        await notifier.query('SELECT pg_notify($1, $2)', [channel, String(seq)]);
+      const deadline = Date.now() + 5000;
+      while (reported.at(-1) !== 100 && Date.now() < deadline) await sleep(10);
+
+      expect(reported.at(-1)).toBe(100);
+      for (let k = 1; k < reported.length; k++) expect(reported[k]).toBeGreaterThan(reported[k - 1]!);
+      expect(probeStarts.length).toBeGreaterThanOrEqual(10);
+      const gaps = probeStarts.slice(1).map((at, k) => at - probeStarts[k]!);
+      expect(Math.min(...gaps)).toBeGreaterThanOrEqual(5);
+    });
+
     it("wakes another store's onChange once a held-back seq settles, also after a rollback", async () => {
       useSchema();
       const writer = await open(4);

@@ -90,11 +90,8 @@ if (url !== undefined && url !== '') {
       }
     });
 
-    it('spaces its probes of the settled bound under a stream of commits, and reports the last', async () => {
-      const probeTimes: number[] = [];
-      const { writer, follower } = await writerAndFollower((text) => {
-        if (text.includes('pg_locks')) probeTimes.push(performance.now());
-      });
+    it('reports the last seq of a stream of parallel commits to a follower', async () => {
+      const { writer, follower } = await writerAndFollower(() => {});
       try {
         const seen: number[] = [];
         follower.onChange((seq) => seen.push(seq));
@@ -106,12 +103,7 @@ if (url !== undefined && url !== '') {
         expect(lastSeq).toBeGreaterThan(0);
         await eventually(() => seen.includes(lastSeq));
         expect(created).toHaveLength(100);
-        // Probes start at least 5 ms apart. The hook hears a statement when it ends, so the span
-        // between the first and last end falls short of the starts' span by up to the first
-        // probe's duration: allow two more probes than the span strictly permits.
-        const span = probeTimes[probeTimes.length - 1]! - probeTimes[0]!;
-        expect(probeTimes.length).toBeGreaterThan(0);
-        expect(probeTimes.length).toBeLessThanOrEqual(Math.floor(span / 5) + 3);
+        // The probes' spacing is checked exactly in feed-ordering-postgres.test.ts.
       } finally {
         await writer.close();
         await follower.close();
