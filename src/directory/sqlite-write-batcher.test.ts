@@ -75,10 +75,15 @@ describe('SQLite writes while another process holds the write lock', () => {
 
     const write = store.create('User', { userName: 'waited' });
     const concurrent = store.create('User', { userName: 'joined' });
-    // The batcher gives the connection back between attempts, so reads are not stuck behind it.
+    let writeSettled = false;
+    const settle = () => (writeSettled = true);
+    void write.then(settle, settle);
+    // The batcher gives the connection back between attempts, so reads are not stuck behind it:
+    // the read comes back while the lock is still held and the write still waits.
     const read = await store.get('User', existing.id);
     expect(read?.attributes.userName).toBe('existing');
-    expect(performance.now() - started).toBeLessThan(50);
+    expect(other.inTransaction).toBe(true);
+    expect(writeSettled).toBe(false);
 
     const [created, joined] = await Promise.all([write, concurrent]);
     await released;
@@ -108,7 +113,8 @@ describe('SQLite writes while another process holds the write lock', () => {
       expect((result as PromiseRejectedResult).reason).toBeInstanceOf(StoreBusyError);
     }
     expect(waited).toBeGreaterThanOrEqual(75);
-    expect(waited).toBeLessThan(240);
+    // It gave up on its own timeout, not when the lock came free.
+    expect(other.inTransaction).toBe(true);
     expect(ticks.count()).toBeGreaterThanOrEqual(8);
     await released;
 
