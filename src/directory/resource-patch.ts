@@ -19,6 +19,22 @@ import { checkRow, touchRow, writeAttributes } from './resource-writes.js';
 import type { PendingChange } from './store-context.js';
 import { sealPassword } from './user-password.js';
 
+/** The operations of a PATCH body's `Operations`, validated (400 naming the first bad one). */
+export function parsePatchOperations(input: readonly PatchOperationInput[]): PatchOperation[] {
+  return parsePatchRequest({
+    schemas: [SchemaUrn.patchOp],
+    Operations: input as unknown as JsonValue[],
+  });
+}
+
+/** Whether a group PATCH operation adds, removes or replaces members, by path or in its value. */
+export function patchTouchesMembers(operation: PatchOperation): boolean {
+  return (
+    targetsMembers(operation) ||
+    (operation.path === undefined && splitMembersKey(operation.value).members !== undefined)
+  );
+}
+
 function targetsMembers(operation: PatchOperation): boolean {
   const attr = operation.path?.attr;
   if (!attr || attr.name.toLowerCase() !== 'members') return false;
@@ -140,10 +156,7 @@ export async function patchResource(
   options: WriteOptions | undefined,
   changes: PendingChange[],
 ): Promise<ResourceRow> {
-  const operations = parsePatchRequest({
-    schemas: [SchemaUrn.patchOp],
-    Operations: input as unknown as JsonValue[],
-  });
+  const operations = parsePatchOperations(input);
   const row = checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
   const rest: PatchOperation[] = [];
   let memberChanges = 0;
@@ -167,23 +180,31 @@ export async function patchResource(
     }
     rest.push(operation);
   }
-  if (rest.length > 0) {
-    const parsed = dialect.readJson(row.attributes);
-    const before = isJsonObject(parsed) ? parsed : {};
-    // `id` lives in its own column. The PATCH sees it, so that an operation echoing the current id
-    // (Okta renames a group with `{"op":"replace","value":{"id":"…","displayName":"…"}}`) finds it
-    // unchanged and skips it (tolerance T8), and one that changes it fails as read-only.
-    const result = applyPatch({ ...before, id }, rest, { resolver });
-    const { id: _id, ...after } = result.resource;
-    if (result.changedAttributes.length > 0) {
-      changes.push({
-        resourceType: type,
-        resourceId: id,
-        kind: 'updated',
-        attributes: result.changedAttributes,
-      });
-      return writeAttributes(trx, dialect, row, before, sealPassword(after));
-    }
+  const patched = rest.length > 0 ? patchAttributes(dialect, resolver, row, rest) : undefined;
+  if (patched) {
+    changes.push({ resourceType: type, resourceId: id, kind: 'updated', attributes: patched.changed });
+    return writeAttributes(trx, dialect, row, patched.before, patched.after);
   }
   return memberChanges > 0 ? touchRow(trx, dialect, row) : row;
+}
+
+/**
+ * Applies attribute operations (none on `members`) to a row's stored attributes: the attributes
+ * before and after (a new password sealed), and the names that changed; undefined when nothing did.
+ */
+export function patchAttributes(
+  dialect: DialectAdapter,
+  resolver: AttributeResolver,
+  row: ResourceRow,
+  operations: readonly PatchOperation[],
+): { before: JsonObject; after: JsonObject; changed: readonly string[] } | undefined {
+  const parsed = dialect.readJson(row.attributes);
+  const before = isJsonObject(parsed) ? parsed : {};
+  // `id` lives in its own column. The PATCH sees it, so that an operation echoing the current id
+  // (Okta renames a group with `{"op":"replace","value":{"id":"…","displayName":"…"}}`) finds it
+  // unchanged and skips it (tolerance T8), and one that changes it fails as read-only.
+  const result = applyPatch({ ...before, id: row.id }, operations, { resolver });
+  if (result.changedAttributes.length === 0) return undefined;
+  const { id: _id, ...after } = result.resource;
+  return { before, after: sealPassword(after), changed: result.changedAttributes };
 }

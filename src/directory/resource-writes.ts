@@ -342,7 +342,7 @@ export function createResources(
  * Whether a user's email rows differ between the stored row and `attributes`. Most updates
  * (displayName, active) leave emails alone; rewriting their rows would cost two statements each.
  */
-function emailsChanged(row: ResourceRow, before: JsonObject, attributes: JsonObject): boolean {
+export function emailsChanged(row: ResourceRow, before: JsonObject, attributes: JsonObject): boolean {
   const previous = extractEmails(row.resource_type, before);
   const next = extractEmails(row.resource_type, attributes);
   if (previous.length !== next.length) return true;

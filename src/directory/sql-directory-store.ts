@@ -18,7 +18,10 @@ import type {
 import { runMigrations } from './run-migrations.js';
 import { listResources } from './resource-list.js';
 import { patchResource } from './resource-patch.js';
+import type { ResourceRow } from './resource-rows.js';
 import { loadRow, materialise } from './resource-rows.js';
+import { createInOneStatement, patchInOneStatement, replaceInOneStatement } from './one-statement-writes.js';
+import type { WrittenAlone } from './one-statement-writes.js';
 import { createResources, deleteResource, replaceResource } from './resource-writes.js';
 import type { StoreScope, StoreShared } from './store-context.js';
 import { announce, reader, runWrite } from './store-context.js';
@@ -77,6 +80,13 @@ export class SqlDirectoryStore implements DirectoryStore {
     checkKind(type);
     if (items.length === 0) return [];
     const { dialect } = this.#shared;
+    if (items.length === 1 && !this.#scope.trx) {
+      const alone = await createInOneStatement(this.#shared.root, dialect, type, items[0]!);
+      if (alone) {
+        announce(this.#shared, alone.seq);
+        return [alone.result];
+      }
+    }
     return runWrite(this.#scope, (trx, changes) => createResources(trx, dialect, type, items, changes));
   }
 
@@ -96,7 +106,11 @@ export class SqlDirectoryStore implements DirectoryStore {
     options?: WriteOptions,
   ): Promise<StoredResource> {
     checkKind(type);
-    const { dialect } = this.#shared;
+    const { dialect, root } = this.#shared;
+    if (!this.#scope.trx) {
+      const alone = await replaceInOneStatement(root, dialect, type, id, attributes, options);
+      if (alone) return this.#writtenAlone(alone, {});
+    }
     return runWrite(this.#scope, async (trx, changes) => {
       const row = await replaceResource(trx, dialect, type, id, attributes, options, changes);
       const [resource] = await materialise(trx, dialect, [row], {});
@@ -111,13 +125,27 @@ export class SqlDirectoryStore implements DirectoryStore {
     options?: WriteOptions & ReadOptions,
   ): Promise<StoredResource> {
     checkKind(type);
-    const { dialect } = this.#shared;
+    const { dialect, root } = this.#shared;
     const resolver = this.#resolver(type);
+    if (!this.#scope.trx) {
+      const alone = await patchInOneStatement(root, dialect, resolver, type, id, operations, options);
+      if (alone) return this.#writtenAlone(alone, options);
+    }
     return runWrite(this.#scope, async (trx, changes) => {
       const row = await patchResource(trx, dialect, resolver, type, id, operations, options, changes);
       const [resource] = await materialise(trx, dialect, [row], options);
       return resource!;
     });
+  }
+
+  /** The answer to a write done in one statement: listeners told, the row made a resource. */
+  async #writtenAlone(
+    alone: WrittenAlone<ResourceRow>,
+    options: ReadOptions | undefined,
+  ): Promise<StoredResource> {
+    if (alone.seq > 0) announce(this.#shared, alone.seq);
+    const [resource] = await materialise(this.#shared.root, this.#shared.dialect, [alone.result], options);
+    return resource!;
   }
 
   async delete(type: ResourceKind, id: string, options?: WriteOptions): Promise<void> {

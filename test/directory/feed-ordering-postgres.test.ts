@@ -205,6 +205,46 @@ if (url !== undefined && url !== '') {
       expect(next.status === 'ok' && next.entries.map((e) => e.resourceId)).toEqual([later.id]);
     });
 
+    it('holds back later seqs while a one-statement create has taken its seq and not committed', async () => {
+      useSchema();
+      const store = await open(4);
+      await store.create('User', { userName: 'first' });
+      // A trigger parks the create's statement after its feed insert, before its commit, until
+      // this session lets go of an advisory lock.
+      const gate = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+      await gate.connect();
+      cleanups.push(() => gate.end());
+      await gate.query(`
+        CREATE FUNCTION park() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF NEW.resource_type = 'User' AND NEW.kind = 'created' THEN
+            PERFORM pg_advisory_xact_lock_shared(4242);
+          END IF;
+          RETURN NULL;
+        END $$;
+        CREATE TRIGGER park AFTER INSERT ON change_feed FOR EACH ROW EXECUTE FUNCTION park();`);
+      await gate.query('SELECT pg_advisory_lock(4242)');
+      const parked = store.create('User', { userName: 'parked' });
+      // Wait until it holds its seq: the sequence has moved past seq 1.
+      const deadline = Date.now() + 5000;
+      for (;;) {
+        const { rows } = await gate.query<{ last: string | null }>(
+          `SELECT pg_sequence_last_value('change_feed_seq_seq'::regclass) AS last`,
+        );
+        if (Number(rows[0]?.last) === 2) break;
+        if (Date.now() > deadline) throw new Error('the parked create never took its seq');
+        await sleep(10);
+      }
+      // A group's entries commit above it (groups pass the trigger).
+      await store.create('Group', { displayName: 'later' });
+      expect(await committedSeqs()).toEqual([1, 3]);
+      expect(seqsOf(await store.readChanges(0, 10))).toEqual([1]);
+
+      await gate.query('SELECT pg_advisory_unlock(4242)');
+      await parked;
+      expect(seqsOf(await store.readChanges(0, 10))).toEqual([1, 2, 3]);
+    });
+
     it('is not held back by open transactions that append nothing to the feed', async () => {
       useSchema();
       const store = await open(4);
@@ -374,7 +414,7 @@ if (url !== undefined && url !== '') {
       expect(await readable()).toEqual([2]);
     });
 
-    it('delivers every entry exactly once, in seq order, to a reader following 200 parallel writers', async () => {
+    it('delivers every entry exactly once, in seq order, to a reader following 200 parallel writers, some creating in one statement', async () => {
       useSchema();
       const writerStore = await open(10);
       const readerStore = await open(2);
@@ -384,6 +424,7 @@ if (url !== undefined && url !== '') {
         // Some writes wait inside their transaction after appending, so commits overtake them.
         holdMs: random() < 0.3 ? Math.floor(random() * 15) : 0,
         rollBack: random() < 0.1,
+        alone: random() < 0.4,
       }));
 
       let writing = true;
@@ -408,6 +449,11 @@ if (url !== undefined && url !== '') {
       const worker = async (): Promise<void> => {
         while (next < plans.length) {
           const plan = plans[next++]!;
+          if (plan.alone) {
+            // A plain create commits in one statement of its own, between the held transactions.
+            committedIds.add((await writerStore.create('User', { userName: `u${plan.i}` })).id);
+            continue;
+          }
           try {
             const id = await writerStore.transaction(async (tx) => {
               const created = await tx.create('User', { userName: `u${plan.i}` });
@@ -429,7 +475,7 @@ if (url !== undefined && url !== '') {
       for (let k = 1; k < seqs.length; k++) expect(seqs[k]).toBeGreaterThan(seqs[k - 1]!);
       expect(seqs).toEqual(await committedSeqs());
       expect(new Set(seen.map((e) => e.resourceId))).toEqual(committedIds);
-      expect(committedIds.size).toBe(plans.filter((p) => !p.rollBack).length);
+      expect(committedIds.size).toBe(plans.filter((p) => p.alone || !p.rollBack).length);
     });
   });
 } else {

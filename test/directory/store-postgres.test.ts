@@ -4,6 +4,7 @@ import { openStore } from '../../src/directory/open-store.js';
 import { migrations } from '../../src/directory/migrations/index.js';
 import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
+import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import { directoryFilterSuite } from './filter-suite.js';
 import { dropSchema, postgresFactory, randomSchemaName, TEST_PG_URL } from './store-harness.js';
 import { directoryStoreSuite } from './store-suite.js';
@@ -84,6 +85,138 @@ if (url !== undefined && url !== '') {
         const page = await follower.readChanges(seen[0]! - 1, 10);
         expect(page.status === 'ok' && page.entries.map((e) => e.resourceId)).toEqual([heard.id]);
         stop();
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
+    it('creates a user outside a transaction in one statement: row, email rows and feed entry, or nothing', async () => {
+      const statements: string[] = [];
+      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
+      try {
+        statements.length = 0;
+        const created = await follower.create('User', {
+          userName: 'Solo@Example.com',
+          emails: [{ value: 'Solo@Example.com', type: 'work', primary: true }, { value: 'alt@example.com' }],
+        });
+        expect(statements).toHaveLength(1);
+        expect(statements[0]).not.toMatch(/^\s*(begin|commit)/i);
+        // Committed on its own: the other store sees all of it.
+        expect((await writer.get('User', created.id))?.attributes.userName).toBe('Solo@Example.com');
+        const byEmail = await writer.list('User', {
+          filter: parseFilter('emails[type eq "work" and value eq "solo@example.com"]'),
+          startIndex: 1,
+          count: 10,
+        });
+        expect(byEmail.resources.map((r) => r.id)).toEqual([created.id]);
+        const feed = await writer.readChanges(0, 10);
+        expect(feed.status === 'ok' && feed.entries.map((e) => [e.resourceId, e.kind, e.attributes])).toEqual(
+          [[created.id, 'created', ['emails', 'userName']]],
+        );
+
+        // A clash rolls the whole statement back: no second row, no email rows, no feed entry.
+        await expect(
+          follower.create('User', { userName: 'SOLO@example.com', emails: [{ value: 'clash@example.com' }] }),
+        ).rejects.toMatchObject({ status: 409, scimType: 'uniqueness' });
+        const clash = await writer.list('User', {
+          filter: parseFilter('emails.value eq "clash@example.com"'),
+          startIndex: 1,
+          count: 10,
+        });
+        expect(clash.totalResults).toBe(0);
+        const after = await writer.readChanges(0, 10);
+        expect(after.status === 'ok' && after.entries).toHaveLength(1);
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
+    it('patches and replaces a user outside a transaction in a read and one write, email rows included', async () => {
+      const statements: string[] = [];
+      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
+      const byEmail = async (value: string) =>
+        (
+          await writer.list('User', {
+            filter: parseFilter(`emails.value eq ${JSON.stringify(value)}`),
+            startIndex: 1,
+            count: 10,
+          })
+        ).resources.map((r) => r.id);
+      try {
+        const user = await follower.create('User', {
+          userName: 'mover',
+          emails: [{ value: 'a@example.com' }, { value: 'b@example.com' }, { value: 'c@example.com' }],
+        });
+        statements.length = 0;
+        const patched = await follower.patch('User', user.id, [
+          { op: 'replace', path: 'emails', value: [{ value: 'B@example.com', primary: true }] },
+        ]);
+        expect(statements).toHaveLength(2);
+        expect(statements.some((text) => /^\s*(begin|commit)/i.test(text))).toBe(false);
+        expect(patched.version).toBe(2);
+        expect(await byEmail('a@example.com')).toEqual([]);
+        expect(await byEmail('c@example.com')).toEqual([]);
+        expect(await byEmail('b@example.com')).toEqual([user.id]);
+
+        // A PATCH that changes nothing reads and writes nothing: same version, no feed entry.
+        statements.length = 0;
+        const same = await follower.patch('User', user.id, [
+          { op: 'replace', path: 'userName', value: 'mover' },
+        ]);
+        expect(statements).toHaveLength(1);
+        expect(same.version).toBe(2);
+
+        const replaced = await follower.replace('User', user.id, {
+          userName: 'mover',
+          emails: [{ value: 'd@example.com' }, { value: 'e@example.com' }],
+        });
+        expect(replaced.version).toBe(3);
+        expect(await byEmail('b@example.com')).toEqual([]);
+        expect(await byEmail('e@example.com')).toEqual([user.id]);
+        await expect(
+          follower.patch('User', user.id, [{ op: 'replace', path: 'active', value: false }], {
+            ifMatchVersion: 2,
+          }),
+        ).rejects.toMatchObject({ status: 412 });
+
+        const feed = await writer.readChanges(0, 10);
+        expect(feed.status === 'ok' && feed.entries.map((e) => [e.kind, e.attributes])).toEqual([
+          ['created', ['emails', 'userName']],
+          ['updated', ['emails']],
+          ['updated', ['emails']],
+        ]);
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
+    it('loses no update when parallel PATCHes race on one user', async () => {
+      const { writer, follower } = await writerAndFollower(() => {});
+      try {
+        const user = await writer.create('User', { userName: 'raced' });
+        const stores = [writer, follower];
+        await Promise.all(
+          Array.from({ length: 24 }, (_, i) =>
+            stores[i % 2]!.patch('User', user.id, [
+              {
+                op: 'add',
+                path: 'phoneNumbers',
+                value: [{ value: `+1-555-01${String(i).padStart(2, '0')}` }],
+              },
+            ]),
+          ),
+        );
+        const final = await writer.get('User', user.id);
+        const numbers = (final?.attributes.phoneNumbers as { value: string }[]).map((p) => p.value).sort();
+        expect(numbers).toEqual(
+          Array.from({ length: 24 }, (_, i) => `+1-555-01${String(i).padStart(2, '0')}`),
+        );
+        expect(final?.version).toBe(25);
+        const feed = await writer.readChanges(0, 100);
+        expect(feed.status === 'ok' && feed.entries.filter((e) => e.kind === 'updated')).toHaveLength(24);
       } finally {
         await writer.close();
         await follower.close();

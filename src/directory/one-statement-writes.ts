@@ -1,0 +1,155 @@
+import type { Kysely } from 'kysely';
+import type { JsonObject } from '../shared/json.js';
+import type { AttributeResolver } from '../scim/schema/schema-types.js';
+import type { DirectoryDatabase } from './database-types.js';
+import type { DialectAdapter } from './dialect-adapter.js';
+import type { PatchOperationInput, ResourceKind, StoredResource, WriteOptions } from './directory-store.js';
+import {
+  changedAttributeNames,
+  extractColumns,
+  extractEmails,
+  storableAttributes,
+} from './resource-columns.js';
+import { newResourceId } from './resource-id.js';
+import { parsePatchOperations, patchAttributes, patchTouchesMembers } from './resource-patch.js';
+import type { ResourceRow } from './resource-rows.js';
+import { loadRow, rememberAttributes } from './resource-rows.js';
+import { checkRow, emailsChanged, mapUniqueViolation } from './resource-writes.js';
+
+/*
+ * Single-resource writes outside any transaction, each as one statement that commits on its own,
+ * where the dialect has them (DialectAdapter.createInOneStatement, updateInOneStatement: PostgreSQL,
+ * where every round trip costs a network write and a wake-up of the server). A POST is one round
+ * trip instead of five; a PATCH or PUT two (read, then write if the version is unchanged) instead of
+ * five. Each function returns undefined where it does not apply, and the caller takes the
+ * transaction path: a group write that touches members (their checks and rows), or an update that
+ * lost a race with another writer (the transaction path then reads the row again under a lock).
+ */
+
+/** What a one-statement write did: the new row (or the unchanged one) and its seq (0 for none). */
+export interface WrittenAlone<T> {
+  readonly result: T;
+  readonly seq: number;
+}
+
+/** POST: the resource row, its email rows and its feed entry. */
+export async function createInOneStatement(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  item: JsonObject,
+): Promise<WrittenAlone<StoredResource> | undefined> {
+  if (!dialect.createInOneStatement) return undefined;
+  const { stored, members } = storableAttributes(item);
+  if (type === 'Group' && members !== undefined) return undefined;
+  const id = newResourceId();
+  const now = new Date();
+  const time = dialect.time(now);
+  let seq: number;
+  try {
+    seq = await dialect.createInOneStatement(
+      db,
+      {
+        id,
+        resource_type: type,
+        created: time,
+        ...extractColumns(type, stored),
+        attributes: dialect.json(stored),
+      },
+      extractEmails(type, stored),
+      {
+        resource_type: type,
+        resource_id: id,
+        kind: 'created',
+        attributes: dialect.json(Object.keys(stored).sort()),
+        at: time,
+        detail: null,
+      },
+    );
+  } catch (error) {
+    mapUniqueViolation(error, dialect, type, stored);
+  }
+  const result = { resourceType: type, id, version: 1, created: now, lastModified: now, attributes: stored };
+  return { result, seq };
+}
+
+/** PATCH of attributes only (any user; a group when no operation touches `members`). */
+export async function patchInOneStatement(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  resolver: AttributeResolver,
+  type: ResourceKind,
+  id: string,
+  input: readonly PatchOperationInput[],
+  options: WriteOptions | undefined,
+): Promise<WrittenAlone<ResourceRow> | undefined> {
+  if (!dialect.updateInOneStatement) return undefined;
+  const operations = parsePatchOperations(input);
+  if (type === 'Group' && operations.some(patchTouchesMembers)) return undefined;
+  const row = checkRow(await loadRow(db, dialect, type, id), type, id, options);
+  const patched = patchAttributes(dialect, resolver, row, operations);
+  if (!patched) return { result: row, seq: 0 };
+  return updateInOneStatement(db, dialect, row, patched.before, patched.after, patched.changed);
+}
+
+/** PUT of a user, or of a group without `members` (which keeps its members). */
+export async function replaceInOneStatement(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  type: ResourceKind,
+  id: string,
+  input: JsonObject,
+  options: WriteOptions | undefined,
+): Promise<WrittenAlone<ResourceRow> | undefined> {
+  if (!dialect.updateInOneStatement) return undefined;
+  const { stored, members } = storableAttributes(input);
+  if (type === 'Group' && members !== undefined) return undefined;
+  const row = checkRow(await loadRow(db, dialect, type, id), type, id, options);
+  const before = dialect.readJson(row.attributes) as JsonObject;
+  const changed = changedAttributeNames(before, stored);
+  if (changed.length === 0) return { result: row, seq: 0 };
+  return updateInOneStatement(db, dialect, row, before, stored, changed);
+}
+
+/** Writes `after` over `row` if nobody wrote it since it was read; undefined if somebody did. */
+async function updateInOneStatement(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  row: ResourceRow,
+  before: JsonObject,
+  after: JsonObject,
+  changed: readonly string[],
+): Promise<WrittenAlone<ResourceRow> | undefined> {
+  const type = row.resource_type;
+  const time = dialect.time(new Date());
+  const columns = extractColumns(type, after);
+  const version = Number(row.version) + 1;
+  const json = dialect.json(after);
+  let seq: number | undefined;
+  try {
+    seq = await dialect.updateInOneStatement!(
+      db,
+      {
+        row: { id: row.id, version, last_modified: time, ...columns, attributes: json },
+        expectedVersion: Number(row.version),
+        emails: type === 'User' && emailsChanged(row, before, after) ? extractEmails(type, after) : undefined,
+      },
+      {
+        resource_type: type,
+        resource_id: row.id,
+        kind: 'updated',
+        attributes: dialect.json(changed),
+        at: time,
+        detail: null,
+      },
+    );
+  } catch (error) {
+    mapUniqueViolation(error, dialect, type, after);
+  }
+  if (seq === undefined) return undefined;
+  const written = rememberAttributes(
+    { ...row, version, last_modified: time, ...columns, attributes: json },
+    after,
+  );
+  return { result: written, seq };
+}
