@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
-import type { Kysely, RawBuilder } from 'kysely';
+import type { Kysely, RawBuilder, Selectable } from 'kysely';
 import type { JsonValue } from '../shared/json.js';
-import type { DbJson, DbTime, DirectoryDatabase } from './database-types.js';
+import type { DbJson, DbTime, DirectoryDatabase, ResourcesTable } from './database-types.js';
 import type { ExtractedEmail } from './resource-columns.js';
 
 /** Which SQL engine a store runs on. */
@@ -80,6 +80,17 @@ export interface DialectAdapter {
     change: FeedRow,
   ) => Promise<number | undefined>;
   /**
+   * Set with `createInOneStatement`: adds users to and removes members from a group in one
+   * statement, with the group's new version (only when a member row changed) and one feed entry
+   * per row changed, added before removed. Writes nothing, and says why, when an id to add names
+   * no resource or a group (nesting needs its cycle check), or when the group is missing or not
+   * at `expectedVersion`. Not for use inside a transaction the caller opened.
+   */
+  readonly changeMembersInOneStatement?: (
+    db: Kysely<DirectoryDatabase>,
+    change: MemberChange,
+  ) => Promise<MemberChangeOutcome>;
+  /**
    * Set where seq order is not commit order (PostgreSQL): the pruned horizon and the settled
    * bound, read in one statement that must run before (not in) the statement reading the rows.
    * Without it (SQLite, one writer at a time) every committed seq is settled.
@@ -122,6 +133,21 @@ export interface UpdatedResourceRow {
   readonly active: number | null;
   readonly attributes: DbJson;
 }
+
+/** Members to add to and remove from one group (disjoint id lists). */
+export interface MemberChange {
+  readonly groupId: string;
+  /** Write only if the group is at this version (If-Match); any version when undefined. */
+  readonly expectedVersion: number | undefined;
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+  readonly at: DbTime;
+}
+
+/** What `changeMembersInOneStatement` did: the group's row after it, or why it wrote nothing. */
+export type MemberChangeOutcome =
+  | { readonly done: true; readonly row: Selectable<ResourcesTable>; readonly seq: number }
+  | { readonly done: false; readonly reason: 'unknownMember' | 'nestsGroup' | 'groupNotAtVersion' };
 
 /** One change_feed row as the store writes it (seq is assigned by the database). */
 export interface FeedRow {
@@ -339,6 +365,85 @@ export function postgresAdapter(channel: string): DialectAdapter {
       );
       const seq = result.rows[0]?.seq;
       return seq === undefined || seq === null ? undefined : Number(seq);
+    },
+    changeMembersInOneStatement: async (db, change) => {
+      const version =
+        change.expectedVersion === undefined ? sql`` : sql`AND g.version = ${change.expectedVersion}`;
+      // `wanted` resolves the ids to add; `checked` lets the group row be locked only when all of
+      // them are users. The writes hang off `locked`, so they happen only then. The feed insert is
+      // joined to the registration as in registeredFeedInsert; its entries follow the order the
+      // ids were given in, as the transaction path records them. Referencing `notified` in the
+      // final SELECT is what runs it.
+      const result = await sql<
+        Selectable<ResourcesTable> & {
+          found: string | number;
+          nests: boolean;
+          seq: string | number | null;
+          notified: string | number;
+        }
+      >`
+        WITH wanted AS MATERIALIZED (
+          SELECT m.id, m.resource_type, a.n
+          FROM unnest(${change.add}::text[]) WITH ORDINALITY AS a (id, n)
+          JOIN resources m ON m.id = a.id
+        ),
+        checked AS MATERIALIZED (
+          SELECT count(*) AS found, coalesce(bool_or(resource_type = 'Group'), false) AS nests FROM wanted
+        ),
+        locked AS MATERIALIZED (
+          SELECT g.* FROM resources g, checked c
+          WHERE g.id = ${change.groupId} AND g.resource_type = 'Group' ${version}
+            AND c.found = ${change.add.length} AND NOT c.nests
+          FOR UPDATE OF g
+        ),
+        added AS (
+          INSERT INTO group_members (group_id, member_id, member_type)
+          SELECT l.id, w.id, w.resource_type FROM locked l CROSS JOIN wanted w
+          ON CONFLICT (group_id, member_id) DO NOTHING
+          RETURNING member_id, member_type
+        ),
+        removed AS (
+          DELETE FROM group_members gm USING locked l
+          WHERE gm.group_id = l.id AND gm.member_id = ANY(${change.remove}::text[])
+          RETURNING gm.member_id, gm.member_type
+        ),
+        changed AS (
+          SELECT 1 AS ord, w.n, 'memberAdded' AS kind, a.member_id, a.member_type
+          FROM added a JOIN wanted w ON w.id = a.member_id
+          UNION ALL
+          SELECT 2, r.n, 'memberRemoved', d.member_id, d.member_type
+          FROM removed d JOIN unnest(${change.remove}::text[]) WITH ORDINALITY AS r (id, n) ON r.id = d.member_id
+        ),
+        touched AS (
+          UPDATE resources r SET version = l.version + 1, last_modified = ${change.at}::timestamptz
+          FROM locked l
+          WHERE r.id = l.id AND EXISTS (SELECT 1 FROM changed)
+          RETURNING r.version, r.last_modified
+        ),
+        in_flight AS MATERIALIZED (SELECT ${registerInFlight} AS registered),
+        inserted AS (
+          INSERT INTO change_feed (resource_type, resource_id, kind, attributes, at, detail)
+          SELECT 'Group', ${change.groupId}, c.kind, '["members"]'::jsonb, ${change.at}::timestamptz,
+            jsonb_build_object('memberId', c.member_id, 'memberType', c.member_type)
+          FROM in_flight CROSS JOIN (SELECT * FROM changed ORDER BY ord, n) c
+          RETURNING seq
+        ),
+        notified AS (
+          SELECT pg_notify(${channel}, max(seq)::text) AS sent FROM inserted HAVING count(*) > 0
+        )
+        SELECT l.id, l.resource_type, coalesce(t.version, l.version) AS version, l.created,
+          coalesce(t.last_modified, l.last_modified) AS last_modified, l.user_name, l.external_id,
+          l.display_name, l.active, l.attributes, c.found, c.nests,
+          (SELECT max(seq) FROM inserted) AS seq, (SELECT count(*) FROM notified) AS notified
+        FROM checked c
+        LEFT JOIN locked l ON true
+        LEFT JOIN touched t ON true`.execute(db);
+      const outcome = result.rows[0]!;
+      if (Number(outcome.found) !== change.add.length) return { done: false, reason: 'unknownMember' };
+      if (outcome.nests) return { done: false, reason: 'nestsGroup' };
+      if (outcome.id === null) return { done: false, reason: 'groupNotAtVersion' };
+      const { found: _found, nests: _nests, seq, notified: _notified, ...row } = outcome;
+      return { done: true, row, seq: seq === null ? 0 : Number(seq) };
     },
     readSettledFeed: async (db) => {
       const result = await sql<{ pruned_through: string | number; settled_through: string | number }>`

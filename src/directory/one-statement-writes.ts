@@ -11,7 +11,13 @@ import {
   storableAttributes,
 } from './resource-columns.js';
 import { newResourceId } from './resource-id.js';
-import { parsePatchOperations, patchAttributes, patchTouchesMembers } from './resource-patch.js';
+import type { PatchOperation } from '../scim/patch/patch-types.js';
+import {
+  namedMemberChanges,
+  parsePatchOperations,
+  patchAttributes,
+  patchTouchesMembers,
+} from './resource-patch.js';
 import type { ResourceRow } from './resource-rows.js';
 import { loadRow, rememberAttributes } from './resource-rows.js';
 import { checkRow, emailsChanged, mapUniqueViolation } from './resource-writes.js';
@@ -20,10 +26,11 @@ import { checkRow, emailsChanged, mapUniqueViolation } from './resource-writes.j
  * Single-resource writes outside any transaction, each as one statement that commits on its own,
  * where the dialect has them (DialectAdapter.createInOneStatement, updateInOneStatement: PostgreSQL,
  * where every round trip costs a network write and a wake-up of the server). A POST is one round
- * trip instead of five; a PATCH or PUT two (read, then write if the version is unchanged) instead of
- * five. Each function returns undefined where it does not apply, and the caller takes the
- * transaction path: a group write that touches members (their checks and rows), or an update that
- * lost a race with another writer (the transaction path then reads the row again under a lock).
+ * trip instead of five; a PATCH or PUT of attributes two (read, then write if the version is
+ * unchanged) instead of five; a PATCH adding or removing named members one instead of seven. Each
+ * function returns undefined where it does not apply, and the caller takes the transaction path:
+ * other writes to members (nesting, filters, replacing the list), or an update that lost a race
+ * with another writer (the transaction path then reads the row again under a lock).
  */
 
 /** What a one-statement write did: the new row (or the unchanged one) and its seq (0 for none). */
@@ -85,11 +92,37 @@ export async function patchInOneStatement(
 ): Promise<WrittenAlone<ResourceRow> | undefined> {
   if (!dialect.updateInOneStatement) return undefined;
   const operations = parsePatchOperations(input);
-  if (type === 'Group' && operations.some(patchTouchesMembers)) return undefined;
+  if (type === 'Group' && operations.some(patchTouchesMembers)) {
+    return changeMembersInOneStatement(db, dialect, id, operations, options);
+  }
   const row = checkRow(await loadRow(db, dialect, type, id), type, id, options);
   const patched = patchAttributes(dialect, resolver, row, operations);
   if (!patched) return { result: row, seq: 0 };
   return updateInOneStatement(db, dialect, row, patched.before, patched.after, patched.changed);
+}
+
+/**
+ * PATCH of a group that adds users and removes members by id (namedMemberChanges), as Entra ID
+ * and Okta update group membership: one statement, reading no member list. Where the statement
+ * wrote nothing (an unknown id, a nested group, a missing group or another version), the
+ * transaction path runs and gives the error, or does the nesting with its cycle check.
+ */
+async function changeMembersInOneStatement(
+  db: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  groupId: string,
+  operations: readonly PatchOperation[],
+  options: WriteOptions | undefined,
+): Promise<WrittenAlone<ResourceRow> | undefined> {
+  const named = dialect.changeMembersInOneStatement && namedMemberChanges(groupId, operations);
+  if (!named) return undefined;
+  const outcome = await dialect.changeMembersInOneStatement!(db, {
+    groupId,
+    expectedVersion: options?.ifMatchVersion,
+    ...named,
+    at: dialect.time(new Date()),
+  });
+  return outcome.done ? { result: { ...outcome.row, in_group: null }, seq: outcome.seq } : undefined;
 }
 
 /** PUT of a user, or of a group without `members` (which keeps its members). */

@@ -35,6 +35,33 @@ export function patchTouchesMembers(operation: PatchOperation): boolean {
   );
 }
 
+/**
+ * The members a group PATCH adds and removes, when that is all it does: only `add` and `remove`
+ * of `members` with listed values, every add before every remove, no id both added and removed,
+ * and the group not among them. Undefined for anything else (a filter, `replace`, attributes,
+ * a remove of all members), which takes the general path.
+ */
+export function namedMemberChanges(
+  groupId: string,
+  operations: readonly PatchOperation[],
+): { add: string[]; remove: string[] } | undefined {
+  const add: string[] = [];
+  const remove: string[] = [];
+  for (const [i, operation] of operations.entries()) {
+    const path = operation.path;
+    if (!path || !targetsMembers(operation) || path.valueFilter || path.subAttr || path.attr.subAttr)
+      return undefined;
+    if (operation.value === undefined || operation.value === null) return undefined;
+    const ids = parseMemberIds(operation.value, `Operations[${i}]`);
+    if (operation.op === 'add' && remove.length === 0) add.push(...ids);
+    else if (operation.op === 'remove') remove.push(...ids);
+    else return undefined;
+  }
+  const added = new Set(add);
+  if (added.has(groupId) || remove.some((id) => added.has(id))) return undefined;
+  return { add: [...added], remove: [...new Set(remove)] };
+}
+
 function targetsMembers(operation: PatchOperation): boolean {
   const attr = operation.path?.attr;
   if (!attr || attr.name.toLowerCase() !== 'members') return false;

@@ -223,6 +223,121 @@ if (url !== undefined && url !== '') {
       }
     });
 
+    it('adds and removes named group members in one statement, and leaves the rest to the transaction path', async () => {
+      const statements: string[] = [];
+      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
+      const memberIds = async (groupId: string) =>
+        ((await writer.get('Group', groupId))?.attributes.members as { value: string }[] | undefined)
+          ?.map((m) => m.value)
+          .sort() ?? [];
+      try {
+        const [a, b, c] = await Promise.all(
+          ['a', 'b', 'c'].map((n) => writer.create('User', { userName: n })),
+        );
+        const group = await writer.create('Group', { displayName: 'team', members: [{ value: a!.id }] });
+        const other = await writer.create('Group', { displayName: 'other' });
+        const { lastSeq: before } = (await writer.readChanges(0, 100)) as { lastSeq: number };
+
+        statements.length = 0;
+        const added = await follower.patch(
+          'Group',
+          group.id,
+          [
+            { op: 'Add', path: 'members', value: [{ value: c!.id }, { value: b!.id }, { value: a!.id }] },
+            { op: 'Remove', path: 'members', value: [{ value: 'not-a-member' }] },
+          ],
+          { includeMembers: false },
+        );
+        expect(statements).toHaveLength(1);
+        expect(added.version).toBe(2);
+        expect(await memberIds(group.id)).toEqual([a!.id, b!.id, c!.id].sort());
+        const feed = await writer.readChanges(before, 10);
+        expect(feed.status === 'ok' && feed.entries.map((e) => [e.kind, e.detail])).toEqual([
+          ['memberAdded', { memberId: c!.id, memberType: 'User' }],
+          ['memberAdded', { memberId: b!.id, memberType: 'User' }],
+        ]);
+
+        // Nothing changes: same version, no feed entry.
+        const again = await follower.patch('Group', group.id, [
+          { op: 'add', path: 'members', value: [{ value: b!.id }] },
+        ]);
+        expect(again.version).toBe(2);
+        expect((again.attributes.members as unknown[]).length).toBe(3);
+
+        const removed = await follower.patch('Group', group.id, [
+          { op: 'remove', path: 'members', value: [{ value: a!.id }] },
+        ]);
+        expect(removed.version).toBe(3);
+        expect(await memberIds(group.id)).toEqual([b!.id, c!.id].sort());
+
+        // An unknown id: 400 from the transaction path, nothing written.
+        await expect(
+          follower.patch('Group', group.id, [
+            { op: 'add', path: 'members', value: [{ value: a!.id }, { value: 'nobody' }] },
+          ]),
+        ).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
+        expect(await memberIds(group.id)).toEqual([b!.id, c!.id].sort());
+        // A stale If-Match: 412, nothing written.
+        await expect(
+          follower.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: a!.id }] }], {
+            ifMatchVersion: 2,
+          }),
+        ).rejects.toMatchObject({ status: 412 });
+        // A nested group goes through the cycle check: in one direction it is fine, back is a cycle.
+        await follower.patch('Group', group.id, [
+          { op: 'add', path: 'members', value: [{ value: other.id }] },
+        ]);
+        await expect(
+          follower.patch('Group', other.id, [{ op: 'add', path: 'members', value: [{ value: group.id }] }]),
+        ).rejects.toMatchObject({ status: 400 });
+        expect(await memberIds(group.id)).toEqual([b!.id, c!.id, other.id].sort());
+        const after = await writer.readChanges(before, 20);
+        expect(after.status === 'ok' && after.entries.map((e) => e.kind)).toEqual([
+          'memberAdded',
+          'memberAdded',
+          'memberRemoved',
+          'memberAdded',
+        ]);
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
+    it('keeps every member when 30 PATCHes from two processes add one each to one group', async () => {
+      const { writer, follower } = await writerAndFollower(() => {});
+      try {
+        const users = await writer.createMany(
+          'User',
+          Array.from({ length: 30 }, (_, i) => ({ userName: `joiner${i}` })),
+        );
+        const group = await writer.create('Group', { displayName: 'crowd' });
+        const stores = [writer, follower];
+        await Promise.all(
+          users.map((u, i) =>
+            stores[i % 2]!.patch(
+              'Group',
+              group.id,
+              [{ op: 'add', path: 'members', value: [{ value: u.id }] }],
+              {
+                includeMembers: false,
+              },
+            ),
+          ),
+        );
+        const final = await writer.get('Group', group.id);
+        expect((final?.attributes.members as { value: string }[]).map((m) => m.value).sort()).toEqual(
+          users.map((u) => u.id).sort(),
+        );
+        expect(final?.version).toBe(31);
+        const feed = await writer.readChanges(0, 100);
+        expect(feed.status === 'ok' && feed.entries.filter((e) => e.kind === 'memberAdded')).toHaveLength(30);
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
     it('reports the last seq of a stream of parallel commits to a follower', async () => {
       const { writer, follower } = await writerAndFollower(() => {});
       try {
