@@ -80,7 +80,10 @@ export async function createInOneStatement(
   return { result, seq };
 }
 
-/** PATCH of attributes only (any user; a group when no operation touches `members`). */
+/**
+ * PATCH of attributes only (any user; a group when no operation touches `members`), or of a
+ * group's named members (changeMembersInOneStatement).
+ */
 export async function patchInOneStatement(
   db: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,

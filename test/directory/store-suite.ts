@@ -136,6 +136,33 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect((await store.get('User', two.id))?.attributes.userName).toBe('two');
     });
 
+    it('rejects a PATCH that takes another userName or group displayName, and changes nothing', async () => {
+      await store.create('User', user('first'));
+      const second = await store.create(
+        'User',
+        user('second', { emails: [{ value: 'second@example.com' }] }),
+      );
+      await expectScimError(
+        store.patch('User', second.id, [
+          { op: 'replace', path: 'emails', value: [{ value: 'new@example.com' }] },
+          { op: 'replace', path: 'userName', value: 'FIRST' },
+        ]),
+        409,
+        'uniqueness',
+      );
+      const after = await store.get('User', second.id);
+      expect([after?.attributes.userName, after?.version]).toEqual(['second', 1]);
+      expect(await filterIds(store, 'User', 'emails.value eq "new@example.com"')).toEqual([]);
+      await store.create('Group', { displayName: 'Taken' });
+      const group = await store.create('Group', { displayName: 'Free' });
+      await expectScimError(
+        store.patch('Group', group.id, [{ op: 'replace', path: 'displayName', value: 'taken' }]),
+        409,
+        'uniqueness',
+      );
+      expect((await store.get('Group', group.id))?.attributes.displayName).toBe('Free');
+    });
+
     it('keeps group displayName unique but lets users share one', async () => {
       await store.create('Group', { displayName: 'Admins' });
       const detail = await expectScimError(
