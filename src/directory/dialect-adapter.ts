@@ -83,8 +83,9 @@ export interface DialectAdapter {
    * Set with `createInOneStatement`: adds users to and removes members from a group in one
    * statement, with the group's new version (only when a member row changed) and one feed entry
    * per row changed, added before removed. Writes nothing, and says why, when an id to add names
-   * no resource or a group (nesting needs its cycle check), or when the group is missing or not
-   * at `expectedVersion`. Not for use inside a transaction the caller opened.
+   * no resource or a group (nesting needs its cycle check), or when the group is missing, not at
+   * `expectedVersion`, or changed by another writer while the statement ran. Not for use inside a
+   * transaction the caller opened.
    */
   readonly changeMembersInOneStatement?: (
     db: Kysely<DirectoryDatabase>,
@@ -147,7 +148,7 @@ export interface MemberChange {
 /** What `changeMembersInOneStatement` did: the group's row after it, or why it wrote nothing. */
 export type MemberChangeOutcome =
   | { readonly done: true; readonly row: Selectable<ResourcesTable>; readonly seq: number }
-  | { readonly done: false; readonly reason: 'unknownMember' | 'nestsGroup' | 'groupNotAtVersion' };
+  | { readonly done: false; readonly reason: 'unknownMember' | 'nestsGroup' | 'groupChanged' };
 
 /** One change_feed row as the store writes it (seq is assigned by the database). */
 export interface FeedRow {
@@ -370,7 +371,11 @@ export function postgresAdapter(channel: string): DialectAdapter {
       const version =
         change.expectedVersion === undefined ? sql`` : sql`AND g.version = ${change.expectedVersion}`;
       // `wanted` resolves the ids to add; `checked` lets the group row be locked only when all of
-      // them are users. The writes hang off `locked`, so they happen only then. The feed insert is
+      // them are users, and only at the version this statement's snapshot saw: had another writer
+      // changed the group meanwhile, the lock would wait for it and then see its version, while
+      // the member rows are read in the older snapshot (a removal would miss a member just
+      // added). Then nothing is written and the transaction path, whose later statements see
+      // that commit, does the work. The writes hang off `locked`, so they happen only then. The feed insert is
       // joined to the registration as in registeredFeedInsert; its entries follow the order the
       // ids were given in, as the transaction path records them. Referencing `notified` in the
       // final SELECT is what runs it.
@@ -388,12 +393,14 @@ export function postgresAdapter(channel: string): DialectAdapter {
           JOIN resources m ON m.id = a.id
         ),
         checked AS MATERIALIZED (
-          SELECT count(*) AS found, coalesce(bool_or(resource_type = 'Group'), false) AS nests FROM wanted
+          SELECT count(*) AS found, coalesce(bool_or(resource_type = 'Group'), false) AS nests,
+            (SELECT version FROM resources WHERE id = ${change.groupId}) AS seen_version
+          FROM wanted
         ),
         locked AS MATERIALIZED (
           SELECT g.* FROM resources g, checked c
           WHERE g.id = ${change.groupId} AND g.resource_type = 'Group' ${version}
-            AND c.found = ${change.add.length} AND NOT c.nests
+            AND c.found = ${change.add.length} AND NOT c.nests AND g.version = c.seen_version
           FOR UPDATE OF g
         ),
         added AS (
@@ -441,7 +448,7 @@ export function postgresAdapter(channel: string): DialectAdapter {
       const outcome = result.rows[0]!;
       if (Number(outcome.found) !== change.add.length) return { done: false, reason: 'unknownMember' };
       if (outcome.nests) return { done: false, reason: 'nestsGroup' };
-      if (outcome.id === null) return { done: false, reason: 'groupNotAtVersion' };
+      if (outcome.id === null) return { done: false, reason: 'groupChanged' };
       const { found: _found, nests: _nests, seq, notified: _notified, ...row } = outcome;
       return { done: true, row, seq: seq === null ? 0 : Number(seq) };
     },

@@ -304,6 +304,35 @@ if (url !== undefined && url !== '') {
       }
     });
 
+    it('removes a member that another writer added while the removal waited for the group', async () => {
+      const { writer, follower } = await writerAndFollower(() => {});
+      try {
+        const member = await writer.create('User', { userName: 'late' });
+        const group = await writer.create('Group', { displayName: 'waited' });
+        let removal: Promise<unknown> | undefined;
+        await writer.transaction(async (tx) => {
+          await tx.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: member.id }] }]);
+          // Starts while the addition holds the group's row lock, so it waits for the commit.
+          removal = follower.patch('Group', group.id, [
+            { op: 'remove', path: 'members', value: [{ value: member.id }] },
+          ]);
+          await new Promise((resolve) => setTimeout(resolve, 200));
+        });
+        await removal;
+        const final = await writer.get('Group', group.id);
+        expect(final?.attributes.members ?? []).toEqual([]);
+        expect(final?.version).toBe(3);
+        const feed = await writer.readChanges(0, 20);
+        expect(feed.status === 'ok' && feed.entries.slice(-2).map((e) => e.kind)).toEqual([
+          'memberAdded',
+          'memberRemoved',
+        ]);
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
     it('keeps every member when 30 PATCHes from two processes add one each to one group', async () => {
       const { writer, follower } = await writerAndFollower(() => {});
       try {
