@@ -92,7 +92,7 @@ const appendOne = new QueryTemplate(
  *
  * On PostgreSQL writers commit in parallel, so a committed entry may sit above a seq whose
  * transaction is still open. Only entries up to the settled bound are returned (every transaction
- * that took a seq at or below it has ended; dialect-adapter.ts explains how it is read and why it
+ * that took a seq at or below it has ended; postgres-adapter.ts explains how it is read and why it
  * is safe), so a consumer that advances its watermark to the last entry it got never skips one
  * that commits later. Entries above the bound come with a later call: the transaction holding
  * the bound back sends its own NOTIFY when it commits, and a listener given `settledThrough`

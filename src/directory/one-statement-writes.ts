@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { JsonObject } from '../shared/json.js';
+import type { PatchOperation } from '../scim/patch/patch-types.js';
 import type { AttributeResolver } from '../scim/schema/schema-types.js';
 import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
@@ -11,7 +12,6 @@ import {
   storableAttributes,
 } from './resource-columns.js';
 import { newResourceId } from './resource-id.js';
-import type { PatchOperation } from '../scim/patch/patch-types.js';
 import {
   namedMemberChanges,
   parsePatchOperations,
@@ -24,8 +24,9 @@ import { checkRow, emailsChanged, mapUniqueViolation } from './resource-writes.j
 
 /*
  * Single-resource writes outside any transaction, each as one statement that commits on its own,
- * where the dialect has them (DialectAdapter.createInOneStatement, updateInOneStatement: PostgreSQL,
- * where every round trip costs a network write and a wake-up of the server). A POST is one round
+ * where the dialect has them (DialectAdapter.createInOneStatement, updateInOneStatement and
+ * changeMembersInOneStatement: PostgreSQL, where every round trip costs a network write and a
+ * wake-up of the server). A POST is one round
  * trip instead of five; a PATCH or PUT of attributes two (read, then write if the version is
  * unchanged) instead of five; a PATCH adding or removing named members one instead of seven. Each
  * function returns undefined where it does not apply, and the caller takes the transaction path:

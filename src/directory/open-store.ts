@@ -5,7 +5,8 @@ import pg from 'pg';
 import { SchemaRegistry } from '../scim/schema/schema-registry.js';
 import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
-import { postgresAdapter, sqliteAdapter } from './dialect-adapter.js';
+import { sqliteAdapter } from './dialect-adapter.js';
+import { postgresAdapter } from './postgres-adapter.js';
 import type { DirectoryStore } from './directory-store.js';
 import { startPgChangeListener } from './pg-change-listener.js';
 import { IN_MEMORY_SORT_CAP } from './resource-list.js';
@@ -204,7 +205,7 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Dir
     await runMigrations(root, dialect);
     if (options.listen ?? true) {
       const listener = await startPgChangeListener(url, channel, (seq) => announce(shared, seq), {
-        // Report only seqs a reader can already read (see dialect-adapter.ts, readSettledFeed).
+        // Report only seqs a reader can already read (see postgres-adapter.ts, readSettledFeed).
         settledThrough: async () => (await dialect.readSettledFeed!(root)).settledThrough,
         wanted: () => shared.listeners.size > 0,
       });

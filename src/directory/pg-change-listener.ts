@@ -12,7 +12,7 @@ export interface PgChangeListener {
 
 export interface PgChangeListenerOptions {
   /**
-   * Reads the feed's settled bound (`readSettledFeed` in dialect-adapter.ts). When given, the
+   * Reads the feed's settled bound (`readSettledFeed` in postgres-adapter.ts). When given, the
    * listener reports only settled seqs: a NOTIFY for a seq that a reader could not get yet (a
    * lower seq is still in flight) is reported once it can, and the bound is probed again, with
    * backoff, until it catches up. Without it every NOTIFY is reported at once.
