@@ -91,6 +91,18 @@ export interface DialectAdapter {
     change: MemberChange,
   ) => Promise<MemberChangeOutcome>;
   /**
+   * Set where every round trip costs (PostgreSQL): deletes a resource whose row the caller's
+   * transaction has locked, in one statement: bumps the version of each group that contained it,
+   * and deletes the row (memberships, assignments and email rows go by cascade). Returns the ids
+   * of those groups and of the apps it was assigned to, each sorted, for the feed. Without it the
+   * store does the same in separate statements.
+   */
+  readonly deleteLockedResource?: (
+    trx: Kysely<DirectoryDatabase>,
+    id: string,
+    at: DbTime,
+  ) => Promise<{ groups: string[]; apps: string[] }>;
+  /**
    * Set where seq order is not commit order (PostgreSQL): the pruned horizon and the settled
    * bound, read in one statement that must run before (not in) the statement reading the rows.
    * Without it (SQLite, one writer at a time) every committed seq is settled.

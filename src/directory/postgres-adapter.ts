@@ -277,6 +277,32 @@ export function postgresAdapter(channel: string): DialectAdapter {
       const { found: _found, nests: _nests, seq, notified: _notified, ...row } = outcome;
       return { done: true, row, seq: seq === null ? 0 : Number(seq) };
     },
+    deleteLockedResource: async (trx, id, at) => {
+      // The row is locked already, so this statement's snapshot sees every membership and
+      // assignment committed before: none can be added while the lock is held (their foreign key
+      // check waits for it).
+      const result = await sql<{ source: 'group' | 'app'; key: string }>`
+        WITH memberships AS MATERIALIZED (
+          SELECT group_id FROM group_members WHERE member_id = ${id}
+        ),
+        touched AS (
+          UPDATE resources r SET version = r.version + 1, last_modified = ${at}::timestamptz
+          FROM memberships m WHERE r.id = m.group_id
+          RETURNING r.id
+        ),
+        gone AS (DELETE FROM resources WHERE id = ${id} RETURNING id)
+        SELECT 'group' AS source, id AS key FROM touched
+        UNION ALL
+        SELECT 'app', app_id FROM app_assignments WHERE principal_id = ${id}
+        UNION ALL
+        SELECT 'gone', id FROM gone`.execute(trx);
+      const keys = (source: string) =>
+        result.rows
+          .filter((row) => row.source === source)
+          .map((row) => row.key)
+          .sort();
+      return { groups: keys('group'), apps: keys('app') };
+    },
     readSettledFeed: async (db) => {
       const result = await sql<{ pruned_through: string | number; settled_through: string | number }>`
         WITH allocated AS MATERIALIZED (SELECT ${lastAllocatedSeq} AS through)

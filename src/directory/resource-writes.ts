@@ -452,37 +452,53 @@ export async function deleteResource(
   changes: PendingChange[],
 ): Promise<void> {
   checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
-  const memberships = await trx
-    .selectFrom('group_members')
-    .select('group_id')
-    .where('member_id', '=', id)
-    .execute();
-  for (const { group_id } of memberships) {
-    const group = await loadRow(trx, dialect, 'Group', group_id, true);
-    if (group) await touchRow(trx, dialect, group);
+  const { groups, apps } = dialect.deleteLockedResource
+    ? await dialect.deleteLockedResource(trx, id, dialect.time(new Date()))
+    : await deleteStepByStep(trx, dialect, id);
+  for (const groupId of groups) {
     changes.push({
       resourceType: 'Group',
-      resourceId: group_id,
+      resourceId: groupId,
       kind: 'memberRemoved',
       attributes: ['members'],
       detail: { memberId: id, memberType: type },
     });
   }
-  const assignments = await trx
-    .selectFrom('app_assignments')
-    .select('app_id')
-    .where('principal_id', '=', id)
-    .execute();
-  for (const { app_id } of assignments) {
+  for (const appId of apps) {
     changes.push({
       resourceType: type,
       resourceId: id,
       kind: 'unassigned',
       attributes: [],
-      detail: { appId: app_id },
+      detail: { appId },
     });
   }
-  await trx.deleteFrom('resources').where('id', '=', id).execute();
   await adjustResourceCount(trx, dialect, type, -1);
   changes.push({ resourceType: type, resourceId: id, kind: 'deleted', attributes: [] });
+}
+
+/** deleteLockedResource (see DialectAdapter) as separate statements. */
+async function deleteStepByStep(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  id: string,
+): Promise<{ groups: string[]; apps: string[] }> {
+  const memberships = await trx
+    .selectFrom('group_members')
+    .select('group_id')
+    .where('member_id', '=', id)
+    .orderBy('group_id')
+    .execute();
+  for (const { group_id } of memberships) {
+    const group = await loadRow(trx, dialect, 'Group', group_id, true);
+    if (group) await touchRow(trx, dialect, group);
+  }
+  const assignments = await trx
+    .selectFrom('app_assignments')
+    .select('app_id')
+    .where('principal_id', '=', id)
+    .orderBy('app_id')
+    .execute();
+  await trx.deleteFrom('resources').where('id', '=', id).execute();
+  return { groups: memberships.map((m) => m.group_id), apps: assignments.map((a) => a.app_id) };
 }

@@ -367,6 +367,24 @@ if (url !== undefined && url !== '') {
       }
     });
 
+    it('deletes a user in two groups in five statements, whatever the number of groups', async () => {
+      const statements: string[] = [];
+      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
+      try {
+        const u = await writer.create('User', { userName: 'gone' });
+        for (const name of ['one', 'two'])
+          await writer.create('Group', { displayName: name, members: [{ value: u.id }] });
+        statements.length = 0;
+        await follower.delete('User', u.id);
+        // BEGIN, the row lock, the delete with the groups' versions, the feed entries, COMMIT.
+        expect(statements).toHaveLength(5);
+        expect(await writer.get('User', u.id)).toBeUndefined();
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
+    });
+
     it('reports the last seq of a stream of parallel commits to a follower', async () => {
       const { writer, follower } = await writerAndFollower(() => {});
       try {

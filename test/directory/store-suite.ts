@@ -499,6 +499,33 @@ export function directoryStoreSuite(factory: StoreFactory): void {
         'deleted',
       ]);
     });
+
+    it('records each group and app a deleted user leaves, then the deletion, and bumps each group once', async () => {
+      const u = await store.create('User', user('departing'));
+      const groups = [
+        await store.create('Group', { displayName: 'first', members: [{ value: u.id }] }),
+        await store.create('Group', { displayName: 'second', members: [{ value: u.id }] }),
+      ];
+      await store.assign('zeta', 'User', u.id);
+      await store.assign('alpha', 'User', u.id);
+      const { lastSeq } = (await store.readChanges(0, 100)) as { lastSeq: number };
+      await store.delete('User', u.id);
+      for (const group of groups) expect((await store.get('Group', group.id))?.version).toBe(2);
+      expect(await store.listAssignments('alpha')).toEqual([]);
+      const feed = await store.readChanges(lastSeq, 100);
+      expect(
+        feed.status === 'ok' &&
+          feed.entries.map((e) => [e.kind, e.resourceType, e.resourceId, e.detail ?? null]),
+      ).toEqual([
+        ...groups
+          .map((g) => g.id)
+          .sort()
+          .map((id) => ['memberRemoved', 'Group', id, { memberId: u.id, memberType: 'User' }]),
+        ['unassigned', 'User', u.id, { appId: 'alpha' }],
+        ['unassigned', 'User', u.id, { appId: 'zeta' }],
+        ['deleted', 'User', u.id, null],
+      ]);
+    });
   });
 
   describe('lists', () => {
