@@ -34,8 +34,14 @@ if (url !== undefined && url !== '') {
       for (const schema of schemas) await dropSchema(url!, schema);
     });
 
-    /** On a fresh schema: a writer that does not LISTEN, and a follower that does. */
-    async function writerAndFollower(onQuery: (text: string) => void) {
+    /**
+     * Runs `test` on a fresh schema with a writer that does not LISTEN and a follower that does
+     * (its statements go to `onQuery`), and closes both afterwards.
+     */
+    async function withWriterAndFollower(
+      onQuery: (text: string) => void,
+      test: (stores: { writer: DirectoryStore; follower: DirectoryStore }) => Promise<void>,
+    ): Promise<void> {
       const schema = randomSchemaName();
       schemas.push(schema);
       const writer = await openStore({
@@ -45,7 +51,12 @@ if (url !== undefined && url !== '') {
         listen: false,
       });
       const follower = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, onQuery });
-      return { writer, follower };
+      try {
+        await test({ writer, follower });
+      } finally {
+        await writer.close();
+        await follower.close();
+      }
     }
 
     it('wakes a second store instance on the same database through LISTEN/NOTIFY', async () => {
@@ -70,339 +81,340 @@ if (url !== undefined && url !== '') {
 
     it("probes the feed's settled bound only while something in the process listens", async () => {
       const statements: string[] = [];
-      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
-      const probes = () => statements.filter((text) => text.includes('pg_locks')).length;
-      try {
-        // Nobody listens in the follower: its NOTIFY is noted, pg_locks is never read.
-        await writer.create('User', { userName: 'unheard' });
-        await new Promise((resolve) => setTimeout(resolve, 300));
-        expect(probes()).toBe(0);
-        const seen: number[] = [];
-        const stop = follower.onChange((seq) => seen.push(seq));
-        const heard = await writer.create('User', { userName: 'heard' });
-        await eventually(() => seen.length > 0);
-        expect(probes()).toBeGreaterThan(0);
-        const page = await follower.readChanges(seen[0]! - 1, 10);
-        expect(page.status === 'ok' && page.entries.map((e) => e.resourceId)).toEqual([heard.id]);
-        stop();
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+      await withWriterAndFollower(
+        (text) => statements.push(text),
+        async ({ writer, follower }) => {
+          const probes = () => statements.filter((text) => text.includes('pg_locks')).length;
+          // Nobody listens in the follower: its NOTIFY is noted, pg_locks is never read.
+          await writer.create('User', { userName: 'unheard' });
+          await new Promise((resolve) => setTimeout(resolve, 300));
+          expect(probes()).toBe(0);
+          const seen: number[] = [];
+          const stop = follower.onChange((seq) => seen.push(seq));
+          const heard = await writer.create('User', { userName: 'heard' });
+          await eventually(() => seen.length > 0);
+          expect(probes()).toBeGreaterThan(0);
+          const page = await follower.readChanges(seen[0]! - 1, 10);
+          expect(page.status === 'ok' && page.entries.map((e) => e.resourceId)).toEqual([heard.id]);
+          stop();
+        },
+      );
     });
 
     it('creates a user outside a transaction in one statement: row, email rows and feed entry, or nothing', async () => {
       const statements: string[] = [];
-      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
-      try {
-        statements.length = 0;
-        const created = await follower.create('User', {
-          userName: 'Solo@Example.com',
-          emails: [{ value: 'Solo@Example.com', type: 'work', primary: true }, { value: 'alt@example.com' }],
-        });
-        expect(statements).toHaveLength(1);
-        expect(statements[0]).not.toMatch(/^\s*(begin|commit)/i);
-        // Committed on its own: the other store sees all of it.
-        expect((await writer.get('User', created.id))?.attributes.userName).toBe('Solo@Example.com');
-        const byEmail = await writer.list('User', {
-          filter: parseFilter('emails[type eq "work" and value eq "solo@example.com"]'),
-          startIndex: 1,
-          count: 10,
-        });
-        expect(byEmail.resources.map((r) => r.id)).toEqual([created.id]);
-        const feed = await writer.readChanges(0, 10);
-        expect(feed.status === 'ok' && feed.entries.map((e) => [e.resourceId, e.kind, e.attributes])).toEqual(
-          [[created.id, 'created', ['emails', 'userName']]],
-        );
+      await withWriterAndFollower(
+        (text) => statements.push(text),
+        async ({ writer, follower }) => {
+          statements.length = 0;
+          const created = await follower.create('User', {
+            userName: 'Solo@Example.com',
+            emails: [
+              { value: 'Solo@Example.com', type: 'work', primary: true },
+              { value: 'alt@example.com' },
+            ],
+          });
+          expect(statements).toHaveLength(1);
+          expect(statements[0]).not.toMatch(/^\s*(begin|commit)/i);
+          // Committed on its own: the other store sees all of it.
+          expect((await writer.get('User', created.id))?.attributes.userName).toBe('Solo@Example.com');
+          const byEmail = await writer.list('User', {
+            filter: parseFilter('emails[type eq "work" and value eq "solo@example.com"]'),
+            startIndex: 1,
+            count: 10,
+          });
+          expect(byEmail.resources.map((r) => r.id)).toEqual([created.id]);
+          const feed = await writer.readChanges(0, 10);
+          expect(
+            feed.status === 'ok' && feed.entries.map((e) => [e.resourceId, e.kind, e.attributes]),
+          ).toEqual([[created.id, 'created', ['emails', 'userName']]]);
 
-        // A clash rolls the whole statement back: no second row, no email rows, no feed entry.
-        await expect(
-          follower.create('User', { userName: 'SOLO@example.com', emails: [{ value: 'clash@example.com' }] }),
-        ).rejects.toMatchObject({ status: 409, scimType: 'uniqueness' });
-        const clash = await writer.list('User', {
-          filter: parseFilter('emails.value eq "clash@example.com"'),
-          startIndex: 1,
-          count: 10,
-        });
-        expect(clash.totalResults).toBe(0);
-        const after = await writer.readChanges(0, 10);
-        expect(after.status === 'ok' && after.entries).toHaveLength(1);
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+          // A clash rolls the whole statement back: no second row, no email rows, no feed entry.
+          await expect(
+            follower.create('User', {
+              userName: 'SOLO@example.com',
+              emails: [{ value: 'clash@example.com' }],
+            }),
+          ).rejects.toMatchObject({ status: 409, scimType: 'uniqueness' });
+          const clash = await writer.list('User', {
+            filter: parseFilter('emails.value eq "clash@example.com"'),
+            startIndex: 1,
+            count: 10,
+          });
+          expect(clash.totalResults).toBe(0);
+          const after = await writer.readChanges(0, 10);
+          expect(after.status === 'ok' && after.entries).toHaveLength(1);
+        },
+      );
     });
 
     it('patches and replaces a user outside a transaction in a read and one write, email rows included', async () => {
       const statements: string[] = [];
-      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
-      const byEmail = async (value: string) =>
-        (
-          await writer.list('User', {
-            filter: parseFilter(`emails.value eq ${JSON.stringify(value)}`),
-            startIndex: 1,
-            count: 10,
-          })
-        ).resources.map((r) => r.id);
-      try {
-        const user = await follower.create('User', {
-          userName: 'mover',
-          emails: [{ value: 'a@example.com' }, { value: 'b@example.com' }, { value: 'c@example.com' }],
-        });
-        statements.length = 0;
-        const patched = await follower.patch('User', user.id, [
-          { op: 'replace', path: 'emails', value: [{ value: 'B@example.com', primary: true }] },
-        ]);
-        expect(statements).toHaveLength(2);
-        expect(statements.some((text) => /^\s*(begin|commit)/i.test(text))).toBe(false);
-        expect(patched.version).toBe(2);
-        expect(await byEmail('a@example.com')).toEqual([]);
-        expect(await byEmail('c@example.com')).toEqual([]);
-        expect(await byEmail('b@example.com')).toEqual([user.id]);
+      await withWriterAndFollower(
+        (text) => statements.push(text),
+        async ({ writer, follower }) => {
+          const byEmail = async (value: string) =>
+            (
+              await writer.list('User', {
+                filter: parseFilter(`emails.value eq ${JSON.stringify(value)}`),
+                startIndex: 1,
+                count: 10,
+              })
+            ).resources.map((r) => r.id);
+          const user = await follower.create('User', {
+            userName: 'mover',
+            emails: [{ value: 'a@example.com' }, { value: 'b@example.com' }, { value: 'c@example.com' }],
+          });
+          statements.length = 0;
+          const patched = await follower.patch('User', user.id, [
+            { op: 'replace', path: 'emails', value: [{ value: 'B@example.com', primary: true }] },
+          ]);
+          expect(statements).toHaveLength(2);
+          expect(statements.some((text) => /^\s*(begin|commit)/i.test(text))).toBe(false);
+          expect(patched.version).toBe(2);
+          expect(await byEmail('a@example.com')).toEqual([]);
+          expect(await byEmail('c@example.com')).toEqual([]);
+          expect(await byEmail('b@example.com')).toEqual([user.id]);
 
-        // A PATCH that changes nothing reads and writes nothing: same version, no feed entry.
-        statements.length = 0;
-        const same = await follower.patch('User', user.id, [
-          { op: 'replace', path: 'userName', value: 'mover' },
-        ]);
-        expect(statements).toHaveLength(1);
-        expect(same.version).toBe(2);
+          // A PATCH that changes nothing reads and writes nothing: same version, no feed entry.
+          statements.length = 0;
+          const same = await follower.patch('User', user.id, [
+            { op: 'replace', path: 'userName', value: 'mover' },
+          ]);
+          expect(statements).toHaveLength(1);
+          expect(same.version).toBe(2);
 
-        const replaced = await follower.replace('User', user.id, {
-          userName: 'mover',
-          emails: [{ value: 'd@example.com' }, { value: 'e@example.com' }],
-        });
-        expect(replaced.version).toBe(3);
-        expect(await byEmail('b@example.com')).toEqual([]);
-        expect(await byEmail('e@example.com')).toEqual([user.id]);
-        await expect(
-          follower.patch('User', user.id, [{ op: 'replace', path: 'active', value: false }], {
-            ifMatchVersion: 2,
-          }),
-        ).rejects.toMatchObject({ status: 412 });
+          const replaced = await follower.replace('User', user.id, {
+            userName: 'mover',
+            emails: [{ value: 'd@example.com' }, { value: 'e@example.com' }],
+          });
+          expect(replaced.version).toBe(3);
+          expect(await byEmail('b@example.com')).toEqual([]);
+          expect(await byEmail('e@example.com')).toEqual([user.id]);
+          await expect(
+            follower.patch('User', user.id, [{ op: 'replace', path: 'active', value: false }], {
+              ifMatchVersion: 2,
+            }),
+          ).rejects.toMatchObject({ status: 412 });
 
-        const feed = await writer.readChanges(0, 10);
-        expect(feed.status === 'ok' && feed.entries.map((e) => [e.kind, e.attributes])).toEqual([
-          ['created', ['emails', 'userName']],
-          ['updated', ['emails']],
-          ['updated', ['emails']],
-        ]);
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+          const feed = await writer.readChanges(0, 10);
+          expect(feed.status === 'ok' && feed.entries.map((e) => [e.kind, e.attributes])).toEqual([
+            ['created', ['emails', 'userName']],
+            ['updated', ['emails']],
+            ['updated', ['emails']],
+          ]);
+        },
+      );
     });
 
     it('loses no update when parallel PATCHes race on one user', async () => {
-      const { writer, follower } = await writerAndFollower(() => {});
-      try {
-        const user = await writer.create('User', { userName: 'raced' });
-        const stores = [writer, follower];
-        await Promise.all(
-          Array.from({ length: 24 }, (_, i) =>
-            stores[i % 2]!.patch('User', user.id, [
-              {
-                op: 'add',
-                path: 'phoneNumbers',
-                value: [{ value: `+1-555-01${String(i).padStart(2, '0')}` }],
-              },
-            ]),
-          ),
-        );
-        const final = await writer.get('User', user.id);
-        const numbers = (final?.attributes.phoneNumbers as { value: string }[]).map((p) => p.value).sort();
-        expect(numbers).toEqual(
-          Array.from({ length: 24 }, (_, i) => `+1-555-01${String(i).padStart(2, '0')}`),
-        );
-        expect(final?.version).toBe(25);
-        const feed = await writer.readChanges(0, 100);
-        expect(feed.status === 'ok' && feed.entries.filter((e) => e.kind === 'updated')).toHaveLength(24);
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+      await withWriterAndFollower(
+        () => {},
+        async ({ writer, follower }) => {
+          const user = await writer.create('User', { userName: 'raced' });
+          const stores = [writer, follower];
+          await Promise.all(
+            Array.from({ length: 24 }, (_, i) =>
+              stores[i % 2]!.patch('User', user.id, [
+                {
+                  op: 'add',
+                  path: 'phoneNumbers',
+                  value: [{ value: `+1-555-01${String(i).padStart(2, '0')}` }],
+                },
+              ]),
+            ),
+          );
+          const final = await writer.get('User', user.id);
+          const numbers = (final?.attributes.phoneNumbers as { value: string }[]).map((p) => p.value).sort();
+          expect(numbers).toEqual(
+            Array.from({ length: 24 }, (_, i) => `+1-555-01${String(i).padStart(2, '0')}`),
+          );
+          expect(final?.version).toBe(25);
+          const feed = await writer.readChanges(0, 100);
+          expect(feed.status === 'ok' && feed.entries.filter((e) => e.kind === 'updated')).toHaveLength(24);
+        },
+      );
     });
 
     it('adds and removes named group members in one statement, and leaves the rest to the transaction path', async () => {
       const statements: string[] = [];
-      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
-      const memberIds = async (groupId: string) =>
-        ((await writer.get('Group', groupId))?.attributes.members as { value: string }[] | undefined)
-          ?.map((m) => m.value)
-          .sort() ?? [];
-      try {
-        const [a, b, c] = await Promise.all(
-          ['a', 'b', 'c'].map((n) => writer.create('User', { userName: n })),
-        );
-        const group = await writer.create('Group', { displayName: 'team', members: [{ value: a!.id }] });
-        const other = await writer.create('Group', { displayName: 'other' });
-        const { lastSeq: before } = (await writer.readChanges(0, 100)) as { lastSeq: number };
+      await withWriterAndFollower(
+        (text) => statements.push(text),
+        async ({ writer, follower }) => {
+          const memberIds = async (groupId: string) =>
+            ((await writer.get('Group', groupId))?.attributes.members as { value: string }[] | undefined)
+              ?.map((m) => m.value)
+              .sort() ?? [];
+          const [a, b, c] = await Promise.all(
+            ['a', 'b', 'c'].map((n) => writer.create('User', { userName: n })),
+          );
+          const group = await writer.create('Group', { displayName: 'team', members: [{ value: a!.id }] });
+          const other = await writer.create('Group', { displayName: 'other' });
+          const { lastSeq: before } = (await writer.readChanges(0, 100)) as { lastSeq: number };
 
-        statements.length = 0;
-        const added = await follower.patch(
-          'Group',
-          group.id,
-          [
-            { op: 'Add', path: 'members', value: [{ value: c!.id }, { value: b!.id }, { value: a!.id }] },
-            { op: 'Remove', path: 'members', value: [{ value: 'not-a-member' }] },
-          ],
-          { includeMembers: false },
-        );
-        expect(statements).toHaveLength(1);
-        expect(added.version).toBe(2);
-        expect(await memberIds(group.id)).toEqual([a!.id, b!.id, c!.id].sort());
-        const feed = await writer.readChanges(before, 10);
-        expect(feed.status === 'ok' && feed.entries.map((e) => [e.kind, e.detail])).toEqual([
-          ['memberAdded', { memberId: c!.id, memberType: 'User' }],
-          ['memberAdded', { memberId: b!.id, memberType: 'User' }],
-        ]);
+          statements.length = 0;
+          const added = await follower.patch(
+            'Group',
+            group.id,
+            [
+              { op: 'Add', path: 'members', value: [{ value: c!.id }, { value: b!.id }, { value: a!.id }] },
+              { op: 'Remove', path: 'members', value: [{ value: 'not-a-member' }] },
+            ],
+            { includeMembers: false },
+          );
+          expect(statements).toHaveLength(1);
+          expect(added.version).toBe(2);
+          expect(await memberIds(group.id)).toEqual([a!.id, b!.id, c!.id].sort());
+          const feed = await writer.readChanges(before, 10);
+          expect(feed.status === 'ok' && feed.entries.map((e) => [e.kind, e.detail])).toEqual([
+            ['memberAdded', { memberId: c!.id, memberType: 'User' }],
+            ['memberAdded', { memberId: b!.id, memberType: 'User' }],
+          ]);
 
-        // Nothing changes: same version, no feed entry.
-        const again = await follower.patch('Group', group.id, [
-          { op: 'add', path: 'members', value: [{ value: b!.id }] },
-        ]);
-        expect(again.version).toBe(2);
-        expect((again.attributes.members as unknown[]).length).toBe(3);
+          // Nothing changes: same version, no feed entry.
+          const again = await follower.patch('Group', group.id, [
+            { op: 'add', path: 'members', value: [{ value: b!.id }] },
+          ]);
+          expect(again.version).toBe(2);
+          expect((again.attributes.members as unknown[]).length).toBe(3);
 
-        const removed = await follower.patch('Group', group.id, [
-          { op: 'remove', path: 'members', value: [{ value: a!.id }] },
-        ]);
-        expect(removed.version).toBe(3);
-        expect(await memberIds(group.id)).toEqual([b!.id, c!.id].sort());
+          const removed = await follower.patch('Group', group.id, [
+            { op: 'remove', path: 'members', value: [{ value: a!.id }] },
+          ]);
+          expect(removed.version).toBe(3);
+          expect(await memberIds(group.id)).toEqual([b!.id, c!.id].sort());
 
-        // An unknown id: 400 from the transaction path, nothing written.
-        await expect(
-          follower.patch('Group', group.id, [
-            { op: 'add', path: 'members', value: [{ value: a!.id }, { value: 'nobody' }] },
-          ]),
-        ).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
-        expect(await memberIds(group.id)).toEqual([b!.id, c!.id].sort());
-        // A stale If-Match: 412, nothing written.
-        await expect(
-          follower.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: a!.id }] }], {
-            ifMatchVersion: 2,
-          }),
-        ).rejects.toMatchObject({ status: 412 });
-        // A nested group goes through the cycle check: in one direction it is fine, back is a cycle.
-        await follower.patch('Group', group.id, [
-          { op: 'add', path: 'members', value: [{ value: other.id }] },
-        ]);
-        await expect(
-          follower.patch('Group', other.id, [{ op: 'add', path: 'members', value: [{ value: group.id }] }]),
-        ).rejects.toMatchObject({ status: 400 });
-        expect(await memberIds(group.id)).toEqual([b!.id, c!.id, other.id].sort());
-        const after = await writer.readChanges(before, 20);
-        expect(after.status === 'ok' && after.entries.map((e) => e.kind)).toEqual([
-          'memberAdded',
-          'memberAdded',
-          'memberRemoved',
-          'memberAdded',
-        ]);
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+          // An unknown id: 400 from the transaction path, nothing written.
+          await expect(
+            follower.patch('Group', group.id, [
+              { op: 'add', path: 'members', value: [{ value: a!.id }, { value: 'nobody' }] },
+            ]),
+          ).rejects.toMatchObject({ status: 400, scimType: 'invalidValue' });
+          expect(await memberIds(group.id)).toEqual([b!.id, c!.id].sort());
+          // A stale If-Match: 412, nothing written.
+          await expect(
+            follower.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: a!.id }] }], {
+              ifMatchVersion: 2,
+            }),
+          ).rejects.toMatchObject({ status: 412 });
+          // A nested group goes through the cycle check: in one direction it is fine, back is a cycle.
+          await follower.patch('Group', group.id, [
+            { op: 'add', path: 'members', value: [{ value: other.id }] },
+          ]);
+          await expect(
+            follower.patch('Group', other.id, [{ op: 'add', path: 'members', value: [{ value: group.id }] }]),
+          ).rejects.toMatchObject({ status: 400 });
+          expect(await memberIds(group.id)).toEqual([b!.id, c!.id, other.id].sort());
+          const after = await writer.readChanges(before, 20);
+          expect(after.status === 'ok' && after.entries.map((e) => e.kind)).toEqual([
+            'memberAdded',
+            'memberAdded',
+            'memberRemoved',
+            'memberAdded',
+          ]);
+        },
+      );
     });
 
     it('removes a member that another writer added while the removal waited for the group', async () => {
-      const { writer, follower } = await writerAndFollower(() => {});
-      try {
-        const member = await writer.create('User', { userName: 'late' });
-        const group = await writer.create('Group', { displayName: 'waited' });
-        let removal: Promise<unknown> | undefined;
-        await writer.transaction(async (tx) => {
-          await tx.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: member.id }] }]);
-          // Starts while the addition holds the group's row lock, so it waits for the commit.
-          removal = follower.patch('Group', group.id, [
-            { op: 'remove', path: 'members', value: [{ value: member.id }] },
+      await withWriterAndFollower(
+        () => {},
+        async ({ writer, follower }) => {
+          const member = await writer.create('User', { userName: 'late' });
+          const group = await writer.create('Group', { displayName: 'waited' });
+          let removal: Promise<unknown> | undefined;
+          await writer.transaction(async (tx) => {
+            await tx.patch('Group', group.id, [
+              { op: 'add', path: 'members', value: [{ value: member.id }] },
+            ]);
+            // Starts while the addition holds the group's row lock, so it waits for the commit.
+            removal = follower.patch('Group', group.id, [
+              { op: 'remove', path: 'members', value: [{ value: member.id }] },
+            ]);
+            await new Promise((resolve) => setTimeout(resolve, 200));
+          });
+          await removal;
+          const final = await writer.get('Group', group.id);
+          expect(final?.attributes.members ?? []).toEqual([]);
+          expect(final?.version).toBe(3);
+          const feed = await writer.readChanges(0, 20);
+          expect(feed.status === 'ok' && feed.entries.slice(-2).map((e) => e.kind)).toEqual([
+            'memberAdded',
+            'memberRemoved',
           ]);
-          await new Promise((resolve) => setTimeout(resolve, 200));
-        });
-        await removal;
-        const final = await writer.get('Group', group.id);
-        expect(final?.attributes.members ?? []).toEqual([]);
-        expect(final?.version).toBe(3);
-        const feed = await writer.readChanges(0, 20);
-        expect(feed.status === 'ok' && feed.entries.slice(-2).map((e) => e.kind)).toEqual([
-          'memberAdded',
-          'memberRemoved',
-        ]);
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+        },
+      );
     });
 
     it('keeps every member when 30 PATCHes from two processes add one each to one group', async () => {
-      const { writer, follower } = await writerAndFollower(() => {});
-      try {
-        const users = await writer.createMany(
-          'User',
-          Array.from({ length: 30 }, (_, i) => ({ userName: `joiner${i}` })),
-        );
-        const group = await writer.create('Group', { displayName: 'crowd' });
-        const stores = [writer, follower];
-        await Promise.all(
-          users.map((u, i) =>
-            stores[i % 2]!.patch(
-              'Group',
-              group.id,
-              [{ op: 'add', path: 'members', value: [{ value: u.id }] }],
-              {
-                includeMembers: false,
-              },
+      await withWriterAndFollower(
+        () => {},
+        async ({ writer, follower }) => {
+          const users = await writer.createMany(
+            'User',
+            Array.from({ length: 30 }, (_, i) => ({ userName: `joiner${i}` })),
+          );
+          const group = await writer.create('Group', { displayName: 'crowd' });
+          const stores = [writer, follower];
+          await Promise.all(
+            users.map((u, i) =>
+              stores[i % 2]!.patch(
+                'Group',
+                group.id,
+                [{ op: 'add', path: 'members', value: [{ value: u.id }] }],
+                {
+                  includeMembers: false,
+                },
+              ),
             ),
-          ),
-        );
-        const final = await writer.get('Group', group.id);
-        expect((final?.attributes.members as { value: string }[]).map((m) => m.value).sort()).toEqual(
-          users.map((u) => u.id).sort(),
-        );
-        expect(final?.version).toBe(31);
-        const feed = await writer.readChanges(0, 100);
-        expect(feed.status === 'ok' && feed.entries.filter((e) => e.kind === 'memberAdded')).toHaveLength(30);
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+          );
+          const final = await writer.get('Group', group.id);
+          expect((final?.attributes.members as { value: string }[]).map((m) => m.value).sort()).toEqual(
+            users.map((u) => u.id).sort(),
+          );
+          expect(final?.version).toBe(31);
+          const feed = await writer.readChanges(0, 100);
+          expect(feed.status === 'ok' && feed.entries.filter((e) => e.kind === 'memberAdded')).toHaveLength(
+            30,
+          );
+        },
+      );
     });
 
     it('deletes a user in two groups in five statements, whatever the number of groups', async () => {
       const statements: string[] = [];
-      const { writer, follower } = await writerAndFollower((text) => statements.push(text));
-      try {
-        const u = await writer.create('User', { userName: 'gone' });
-        for (const name of ['one', 'two'])
-          await writer.create('Group', { displayName: name, members: [{ value: u.id }] });
-        statements.length = 0;
-        await follower.delete('User', u.id);
-        // BEGIN, the row lock, the delete with the groups' versions, the feed entries, COMMIT.
-        expect(statements).toHaveLength(5);
-        expect(await writer.get('User', u.id)).toBeUndefined();
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+      await withWriterAndFollower(
+        (text) => statements.push(text),
+        async ({ writer, follower }) => {
+          const u = await writer.create('User', { userName: 'gone' });
+          for (const name of ['one', 'two'])
+            await writer.create('Group', { displayName: name, members: [{ value: u.id }] });
+          statements.length = 0;
+          await follower.delete('User', u.id);
+          // BEGIN, the row lock, the delete with the groups' versions, the feed entries, COMMIT.
+          expect(statements).toHaveLength(5);
+          expect(await writer.get('User', u.id)).toBeUndefined();
+        },
+      );
     });
 
     it('reports the last seq of a stream of parallel commits to a follower', async () => {
-      const { writer, follower } = await writerAndFollower(() => {});
-      try {
-        const seen: number[] = [];
-        follower.onChange((seq) => seen.push(seq));
-        const created = await Promise.all(
-          Array.from({ length: 100 }, (_, i) => writer.create('User', { userName: `stream${i}` })),
-        );
-        const feed = await writer.readChanges(0, 100);
-        const lastSeq = feed.status === 'ok' ? feed.lastSeq : -1;
-        expect(lastSeq).toBeGreaterThan(0);
-        await eventually(() => seen.includes(lastSeq));
-        expect(created).toHaveLength(100);
-        // The probes' spacing is checked exactly in feed-ordering-postgres.test.ts.
-      } finally {
-        await writer.close();
-        await follower.close();
-      }
+      await withWriterAndFollower(
+        () => {},
+        async ({ writer, follower }) => {
+          const seen: number[] = [];
+          follower.onChange((seq) => seen.push(seq));
+          const created = await Promise.all(
+            Array.from({ length: 100 }, (_, i) => writer.create('User', { userName: `stream${i}` })),
+          );
+          const feed = await writer.readChanges(0, 100);
+          const lastSeq = feed.status === 'ok' ? feed.lastSeq : -1;
+          expect(lastSeq).toBeGreaterThan(0);
+          await eventually(() => seen.includes(lastSeq));
+          expect(created).toHaveLength(100);
+          // The probes' spacing is checked exactly in feed-ordering-postgres.test.ts.
+        },
+      );
     });
 
     it('applies migrations once when several stores start at the same time', async () => {
