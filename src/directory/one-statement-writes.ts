@@ -4,7 +4,7 @@ import type { PatchOperation } from '../scim/patch/patch-types.js';
 import type { AttributeResolver } from '../scim/schema/schema-types.js';
 import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
-import type { PatchOperationInput, ResourceKind, StoredResource, WriteOptions } from './directory-store.js';
+import type { ResourceKind, StoredResource, WriteOptions } from './directory-store.js';
 import {
   changedAttributeNames,
   extractColumns,
@@ -12,12 +12,7 @@ import {
   storableAttributes,
 } from './resource-columns.js';
 import { newResourceId } from './resource-id.js';
-import {
-  namedMemberChanges,
-  parsePatchOperations,
-  patchAttributes,
-  patchTouchesMembers,
-} from './resource-patch.js';
+import { namedMemberChanges, patchAttributes, patchTouchesMembers } from './resource-patch.js';
 import type { ResourceRow } from './resource-rows.js';
 import { loadRow, rememberAttributes } from './resource-rows.js';
 import { checkRow, emailsChanged, mapUniqueViolation } from './resource-writes.js';
@@ -26,12 +21,12 @@ import { checkRow, emailsChanged, mapUniqueViolation } from './resource-writes.j
  * Single-resource writes outside any transaction, each as one statement that commits on its own,
  * where the dialect has them (DialectAdapter.createInOneStatement, updateInOneStatement and
  * changeMembersInOneStatement: PostgreSQL, where every round trip costs a network write and a
- * wake-up of the server). A POST is one round
- * trip instead of five; a PATCH or PUT of attributes two (read, then write if the version is
- * unchanged) instead of five; a PATCH adding or removing named members one instead of seven. Each
- * function returns undefined where it does not apply, and the caller takes the transaction path:
- * other writes to members (nesting, filters, replacing the list), or an update that lost a race
- * with another writer (the transaction path then reads the row again under a lock).
+ * wake-up of the server). A POST is one round trip instead of five; a PATCH or PUT of attributes
+ * two (read, then write if the version is unchanged) instead of five; a PATCH adding or removing
+ * named members one instead of seven. Each function returns undefined where it does not apply, and
+ * the caller takes the transaction path: other writes to members (nesting, filters, replacing the
+ * list), or an update that lost a race with another writer (the transaction path then reads the
+ * row again under a lock).
  */
 
 /** What a one-statement write did: the new row (or the unchanged one) and its seq (0 for none). */
@@ -91,11 +86,10 @@ export async function patchInOneStatement(
   resolver: AttributeResolver,
   type: ResourceKind,
   id: string,
-  input: readonly PatchOperationInput[],
+  operations: readonly PatchOperation[],
   options: WriteOptions | undefined,
 ): Promise<WrittenAlone<ResourceRow> | undefined> {
   if (!dialect.updateInOneStatement) return undefined;
-  const operations = parsePatchOperations(input);
   if (type === 'Group' && operations.some(patchTouchesMembers)) {
     return changeMembersInOneStatement(db, dialect, id, operations, options);
   }

@@ -179,11 +179,10 @@ export async function patchResource(
   resolver: AttributeResolver,
   type: ResourceKind,
   id: string,
-  input: readonly PatchOperationInput[],
+  operations: readonly PatchOperation[],
   options: WriteOptions | undefined,
   changes: PendingChange[],
 ): Promise<ResourceRow> {
-  const operations = parsePatchOperations(input);
   const row = checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
   const rest: PatchOperation[] = [];
   let memberChanges = 0;

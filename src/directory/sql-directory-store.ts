@@ -17,7 +17,7 @@ import type {
 } from './directory-store.js';
 import { runMigrations } from './run-migrations.js';
 import { listResources } from './resource-list.js';
-import { patchResource } from './resource-patch.js';
+import { parsePatchOperations, patchResource } from './resource-patch.js';
 import type { ResourceRow } from './resource-rows.js';
 import { loadRow, materialise } from './resource-rows.js';
 import { createInOneStatement, patchInOneStatement, replaceInOneStatement } from './one-statement-writes.js';
@@ -127,12 +127,14 @@ export class SqlDirectoryStore implements DirectoryStore {
     checkKind(type);
     const { dialect, root } = this.#shared;
     const resolver = this.#resolver(type);
+    // Parsed once: a PATCH the one-statement path hands back runs on the transaction path.
+    const parsed = parsePatchOperations(operations);
     if (!this.#scope.trx) {
-      const alone = await patchInOneStatement(root, dialect, resolver, type, id, operations, options);
+      const alone = await patchInOneStatement(root, dialect, resolver, type, id, parsed, options);
       if (alone) return this.#writtenAlone(alone, options);
     }
     return runWrite(this.#scope, async (trx, changes) => {
-      const row = await patchResource(trx, dialect, resolver, type, id, operations, options, changes);
+      const row = await patchResource(trx, dialect, resolver, type, id, parsed, options, changes);
       const [resource] = await materialise(trx, dialect, [row], options);
       return resource!;
     });
