@@ -84,7 +84,7 @@ interface Result {
  * A client importing the directory asks `startIndex=1, 201, 401, ...` in turn. First, as the
  * baseline, 20 pages at depths spread over the same range asked out of order and one off the page
  * grid, so that none continues a page before it (each skips its rows by OFFSET); then the pages in
- * turn, each continuing the previous one (src/directory/page-continuations.ts).
+ * turn, each continuing the previous one (src/directory/resources/page-continuations.ts).
  */
 async function paging(store: DirectoryStore): Promise<{ pagingSeconds: number; coldPageMs: number }> {
   const depths = Array.from({ length: 20 }, (_, k) => Math.floor(((k * 7919) % 20) * (pageUsers / 20)));

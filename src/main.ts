@@ -11,7 +11,7 @@ import {
   DEFAULT_FEED_RETENTION_MS,
   startFeedRetention,
   type FeedRetention,
-} from './directory/feed-retention.js';
+} from './directory/change-feed/feed-retention.js';
 import { openStore, type SqliteSynchronous } from './directory/open-store.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';

@@ -1,7 +1,7 @@
 import type { JsonObject } from '../shared/json.js';
 import { ScimError } from '../scim/scim-error.js';
 import type { AttributeResolver } from '../scim/schema/schema-types.js';
-import * as feed from './change-feed.js';
+import * as feed from './change-feed/change-feed.js';
 import type {
   ApiTokenRecord,
   AppAssignment,
@@ -16,16 +16,17 @@ import type {
   WriteOptions,
 } from './directory-store.js';
 import { runMigrations } from './run-migrations.js';
-import { listResources } from './resource-list.js';
-import { parsePatchOperations, patchResource } from './resource-patch.js';
-import type { ResourceRow } from './resource-rows.js';
-import { loadRow, materialise } from './resource-rows.js';
-import { createInOneStatement, patchInOneStatement, replaceInOneStatement } from './one-statement-writes.js';
-import type { WrittenAlone } from './one-statement-writes.js';
-import { createResources, deleteResource, replaceResource } from './resource-writes.js';
+import { listResources } from './resources/resource-list.js';
+import { parsePatchOperations, patchResource } from './resources/resource-patch.js';
+import type { ResourceRow } from './resources/resource-rows.js';
+import { loadRow, materialise } from './resources/resource-rows.js';
+import { createInOneStatement, patchInOneStatement, replaceInOneStatement } from './postgres/one-statement-writes.js';
+import type { WrittenAlone } from './postgres/one-statement-writes.js';
+import { createResources, deleteResource, replaceResource } from './resources/resource-writes.js';
 import type { StoreScope, StoreShared } from './store-context.js';
 import { announce, reader, runWrite } from './store-context.js';
-import * as tokens from './tokens-and-assignments.js';
+import * as assignments from './access/app-assignments.js';
+import * as tokens from './access/api-tokens.js';
 
 const RESOURCE_KINDS: readonly string[] = ['User', 'Group'];
 
@@ -200,19 +201,19 @@ export class SqlDirectoryStore implements DirectoryStore {
     checkKind(principalType);
     const { dialect } = this.#shared;
     return runWrite(this.#scope, (trx, changes) =>
-      tokens.assign(trx, dialect, appId, principalType, principalId, changes),
+      assignments.assign(trx, dialect, appId, principalType, principalId, changes),
     );
   }
 
   async unassign(appId: string, principalType: ResourceKind, principalId: string): Promise<boolean> {
     checkKind(principalType);
     return runWrite(this.#scope, (trx, changes) =>
-      tokens.unassign(trx, appId, principalType, principalId, changes),
+      assignments.unassign(trx, appId, principalType, principalId, changes),
     );
   }
 
   async listAssignments(appId: string): Promise<readonly AppAssignment[]> {
-    return tokens.listAssignments(reader(this.#scope), this.#shared.dialect, appId);
+    return assignments.listAssignments(reader(this.#scope), this.#shared.dialect, appId);
   }
 
   async createToken(record: Omit<ApiTokenRecord, 'created' | 'lastUsed'>): Promise<ApiTokenRecord> {

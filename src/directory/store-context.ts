@@ -1,25 +1,15 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { JsonObject } from '../shared/json.js';
 import type { AttributeResolver } from '../scim/schema/schema-types.js';
 import type { DirectoryDatabase } from './database-types.js';
 import type { DialectAdapter } from './dialect-adapter.js';
-import type { ChangeKind, ResourceKind } from './directory-store.js';
-import { appendChanges } from './change-feed.js';
-import type { PageContinuations } from './page-continuations.js';
+import { appendChanges } from './change-feed/change-feed.js';
+import type { PendingChange } from './change-feed/pending-change.js';
+import type { PageContinuations } from './resources/page-continuations.js';
 
 /** Supplies attribute resolvers per resource type; a SchemaRegistry satisfies it. */
 export interface ResolverSource {
   resolver(resourceTypeName: string): AttributeResolver;
-}
-
-/** A change to append to the feed when the surrounding write commits. */
-export interface PendingChange {
-  readonly resourceType: ResourceKind;
-  readonly resourceId: string;
-  readonly kind: ChangeKind;
-  readonly attributes: readonly string[];
-  readonly detail?: JsonObject;
 }
 
 /** State shared by a store and the transaction-bound views it hands to `transaction(work)`. */

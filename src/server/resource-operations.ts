@@ -10,7 +10,7 @@ import type {
   StoredResource,
   WriteOptions,
 } from '../directory/directory-store.js';
-import { hashPassword, withHashedPassword } from '../directory/user-password.js';
+import { hashPassword, withHashedPassword } from '../directory/resources/user-password.js';
 import { parsePatchRequest } from '../scim/patch/parse-patch-request.js';
 import { findKey } from '../scim/patch/patch-draft.js';
 import type { PatchOperation } from '../scim/patch/patch-types.js';

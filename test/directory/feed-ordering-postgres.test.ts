@@ -2,10 +2,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { Kysely, PostgresDialect } from 'kysely';
 import type { DirectoryDatabase } from '../../src/directory/database-types.js';
-import { postgresAdapter } from '../../src/directory/postgres-adapter.js';
+import { postgresAdapter } from '../../src/directory/postgres/postgres-adapter.js';
 import type { ChangeEntry, DirectoryStore } from '../../src/directory/directory-store.js';
 import { openStore } from '../../src/directory/open-store.js';
-import { startPgChangeListener } from '../../src/directory/pg-change-listener.js';
+import { startPgChangeListener } from '../../src/directory/postgres/pg-change-listener.js';
 import { dropSchema, randomSchemaName, TEST_PG_URL } from './store-harness.js';
 
 /*

@@ -2,7 +2,7 @@ import { readdirSync, readlinkSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { openStore } from '../../src/directory/open-store.js';
 import type { SqliteSynchronous } from '../../src/directory/open-store.js';
-import type { Fsync } from '../../src/directory/sqlite-wal-sync.js';
+import type { Fsync } from '../../src/directory/sqlite/sqlite-wal-sync.js';
 import { useTempDatabaseFiles } from './store-harness.js';
 
 /** An fsync the test completes by hand; counts the flushes asked for. */

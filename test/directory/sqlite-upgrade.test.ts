@@ -2,12 +2,12 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect, sql } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import type { DirectoryDatabase } from '../../src/directory/database-types.js';
-import { sqliteAdapter } from '../../src/directory/dialect-adapter.js';
+import { sqliteAdapter } from '../../src/directory/sqlite/sqlite-adapter.js';
 import type { Migration } from '../../src/directory/migrations/migration.js';
 import { runMigrations } from '../../src/directory/run-migrations.js';
 import { migration0001 } from '../../src/directory/migrations/0001-initial.js';
 import { openStore } from '../../src/directory/open-store.js';
-import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
+import { isPasswordHash, verifyPassword } from '../../src/directory/resources/user-password.js';
 import { useTempDatabaseFiles } from './store-harness.js';
 
 describe('SQLite databases written by earlier versions', () => {

@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import pg from 'pg';
 import { openStore } from '../../src/directory/open-store.js';
 import { migrations } from '../../src/directory/migrations/index.js';
-import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
+import { isPasswordHash, verifyPassword } from '../../src/directory/resources/user-password.js';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import { directoryFilterSuite } from './filter-suite.js';

@@ -5,8 +5,8 @@ import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import type { DirectoryStore, StoredResource } from '../../src/directory/directory-store.js';
 import type { StoreFactory, StoreHandle } from './store-harness.js';
 import { useFreshStore } from './store-harness.js';
-import { isPasswordHash, verifyPassword } from '../../src/directory/user-password.js';
-import { PRUNE_CHUNK } from '../../src/directory/change-feed.js';
+import { isPasswordHash, verifyPassword } from '../../src/directory/resources/user-password.js';
+import { PRUNE_CHUNK } from '../../src/directory/change-feed/change-feed.js';
 
 /** Asserts that `promise` rejects with a ScimError of `status` (and `scimType`), returning its detail. */
 export async function expectScimError(

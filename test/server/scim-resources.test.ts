@@ -11,7 +11,7 @@ import {
   startTestServer,
   type TestServer,
 } from './server-harness.js';
-import { verifyPassword } from '../../src/directory/user-password.js';
+import { verifyPassword } from '../../src/directory/resources/user-password.js';
 
 const SCIM_JSON = /^application\/scim\+json/;
 

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { JsonObject } from '../../shared/json.js';
 import type { DirectoryDatabase } from '../database-types.js';
 import type { DialectAdapter } from '../dialect-adapter.js';
-import { withHashedPassword } from '../user-password.js';
+import { withHashedPassword } from '../resources/user-password.js';
 import type { Migration } from './migration.js';
 
 /** Users read and rewritten per statement: bounded memory however many need sealing. */

@@ -1,21 +1,21 @@
 import type { Kysely } from 'kysely';
-import type { JsonObject } from '../shared/json.js';
-import type { PatchOperation } from '../scim/patch/patch-types.js';
-import type { AttributeResolver } from '../scim/schema/schema-types.js';
-import type { DirectoryDatabase } from './database-types.js';
-import type { DialectAdapter } from './dialect-adapter.js';
-import type { ResourceKind, StoredResource, WriteOptions } from './directory-store.js';
+import type { JsonObject } from '../../shared/json.js';
+import type { PatchOperation } from '../../scim/patch/patch-types.js';
+import type { AttributeResolver } from '../../scim/schema/schema-types.js';
+import type { DirectoryDatabase } from '../database-types.js';
+import type { DialectAdapter } from '../dialect-adapter.js';
+import type { ResourceKind, StoredResource, WriteOptions } from '../directory-store.js';
 import {
   changedAttributeNames,
   extractColumns,
   extractEmails,
   storableAttributes,
-} from './resource-columns.js';
-import { newResourceId } from './resource-id.js';
-import { namedMemberChanges, patchAttributes, patchTouchesMembers } from './resource-patch.js';
-import type { ResourceRow } from './resource-rows.js';
-import { loadRow, rememberAttributes } from './resource-rows.js';
-import { checkRow, emailsChanged, mapUniqueViolation } from './resource-writes.js';
+} from '../resources/resource-columns.js';
+import { newResourceId } from '../resources/resource-id.js';
+import { namedMemberChanges, patchAttributes, patchTouchesMembers } from '../resources/resource-patch.js';
+import type { ResourceRow } from '../resources/resource-rows.js';
+import { loadRow, rememberAttributes } from '../resources/resource-rows.js';
+import { checkRow, emailsChanged, mapUniqueViolation } from '../resources/resource-writes.js';
 
 /*
  * Single-resource writes outside any transaction, each as one statement that commits on its own,

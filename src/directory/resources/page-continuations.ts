@@ -1,6 +1,6 @@
-import type { Filter } from '../scim/filter/filter-ast.js';
-import { printFilter } from '../scim/filter/filter-printer.js';
-import type { ResourceKind } from './directory-store.js';
+import type { Filter } from '../../scim/filter/filter-ast.js';
+import { printFilter } from '../../scim/filter/filter-printer.js';
+import type { ResourceKind } from '../directory-store.js';
 
 /** A row of a page read with its change mark (see DialectAdapter.changeMarkSql). */
 export interface MarkedRow {

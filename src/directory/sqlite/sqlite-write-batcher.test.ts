@@ -9,10 +9,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseFilter } from '../scim/filter/filter-parser.js';
-import type { DirectoryStore } from './directory-store.js';
-import { openStore } from './open-store.js';
-import { StoreBusyError } from './store-busy-error.js';
+import { parseFilter } from '../../scim/filter/filter-parser.js';
+import type { DirectoryStore } from '../directory-store.js';
+import { openStore } from '../open-store.js';
+import { StoreBusyError } from '../store-busy-error.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {

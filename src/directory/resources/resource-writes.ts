@@ -1,10 +1,10 @@
 import { newResourceId } from './resource-id.js';
 import type { Kysely } from 'kysely';
-import type { JsonObject } from '../shared/json.js';
-import { ScimError } from '../scim/scim-error.js';
-import type { DirectoryDatabase } from './database-types.js';
-import type { DialectAdapter } from './dialect-adapter.js';
-import type { ResourceKind, StoredResource, WriteOptions } from './directory-store.js';
+import type { JsonObject } from '../../shared/json.js';
+import { ScimError } from '../../scim/scim-error.js';
+import type { DirectoryDatabase } from '../database-types.js';
+import type { DialectAdapter } from '../dialect-adapter.js';
+import type { ResourceKind, StoredResource, WriteOptions } from '../directory-store.js';
 import { addMembers, parseMemberIds, resolveMembers, setMembers } from './member-writes.js';
 import {
   attributeOf,
@@ -15,9 +15,9 @@ import {
 } from './resource-columns.js';
 import type { ResourceRow } from './resource-rows.js';
 import { chunk, loadMembers, loadRow, rememberAttributes } from './resource-rows.js';
-import type { PendingChange } from './store-context.js';
-import { QueryTemplate } from './query-template.js';
-import type { DbJson, DbTime } from './database-types.js';
+import type { PendingChange } from '../change-feed/pending-change.js';
+import { QueryTemplate } from '../query-template.js';
+import type { DbJson, DbTime } from '../database-types.js';
 import type { ExtractedEmail } from './resource-columns.js';
 
 /** Resources per multi-row INSERT in createMany (11 columns each). */

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
-import type { StoreShared } from './store-context.js';
-import { announce } from './store-context.js';
+import type { StoreShared } from '../store-context.js';
+import { announce } from '../store-context.js';
 
 /** How often listeners' store looks for commits of other processes (SQLite has no NOTIFY). */
 export const CHANGE_POLL_INTERVAL_MS = 50;

@@ -1,8 +1,8 @@
 import { sql } from 'kysely';
 import type { RawBuilder, Selectable } from 'kysely';
-import type { JsonValue } from '../shared/json.js';
-import type { ResourcesTable } from './database-types.js';
-import type { DialectAdapter, FeedRow } from './dialect-adapter.js';
+import type { JsonValue } from '../../shared/json.js';
+import type { ResourcesTable } from '../database-types.js';
+import type { DialectAdapter, FeedRow } from '../dialect-adapter.js';
 
 /*
  * The PostgreSQL side of DialectAdapter: encodings, row locks, NOTIFY, the feed's settled bound

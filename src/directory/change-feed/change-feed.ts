@@ -1,12 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { JsonObject } from '../shared/json.js';
-import { isJsonObject } from '../shared/json.js';
-import type { DirectoryDatabase } from './database-types.js';
-import type { DialectAdapter, FeedBounds, FeedRow } from './dialect-adapter.js';
-import type { ChangeEntry, ChangeKind, ChangePage, ResourceKind } from './directory-store.js';
-import type { PendingChange } from './store-context.js';
-import { QueryTemplate } from './query-template.js';
-import type { DbJson, DbTime } from './database-types.js';
+import type { JsonObject } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import type { DirectoryDatabase } from '../database-types.js';
+import type { DialectAdapter, FeedBounds, FeedRow } from '../dialect-adapter.js';
+import type { ChangeEntry, ChangeKind, ChangePage, ResourceKind } from '../directory-store.js';
+import type { PendingChange } from './pending-change.js';
+import { QueryTemplate } from '../query-template.js';
+import type { DbJson, DbTime } from '../database-types.js';
 
 /** Rows per multi-row INSERT into the feed (7 columns: well under both engines' parameter limits). */
 const FEED_INSERT_BATCH = 1000;

@@ -1,7 +1,7 @@
 import { randomBytes, scrypt, scryptSync, timingSafeEqual } from 'node:crypto';
 import type { ScryptOptions } from 'node:crypto';
-import { findKey } from '../scim/patch/patch-draft.js';
-import type { JsonObject } from '../shared/json.js';
+import { findKey } from '../../scim/patch/patch-draft.js';
+import type { JsonObject } from '../../shared/json.js';
 
 /**
  * A user's `password` is kept only as a salted scrypt hash (RFC 7643 §4.1.1: "If a service

@@ -1,8 +1,8 @@
-import type { JsonObject, JsonValue } from '../shared/json.js';
-import { isJsonObject } from '../shared/json.js';
-import type { AttrPath } from '../scim/filter/filter-ast.js';
-import { getAttributeCaseInsensitive } from '../scim/filter/attribute-lookup.js';
-import type { AttributeResolver } from '../scim/schema/schema-types.js';
+import type { JsonObject, JsonValue } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import type { AttrPath } from '../../scim/filter/filter-ast.js';
+import { getAttributeCaseInsensitive } from '../../scim/filter/attribute-lookup.js';
+import type { AttributeResolver } from '../../scim/schema/schema-types.js';
 
 type SortKey = string | number | boolean | undefined;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter } from '../scim/filter/filter-parser.js';
+import { parseFilter } from '../../scim/filter/filter-parser.js';
 import { PageContinuations } from './page-continuations.js';
 
 const page = (ids: string[], mark: number) => ids.map((id) => ({ id, change_mark: mark }));

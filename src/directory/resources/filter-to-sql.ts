@@ -1,9 +1,9 @@
 import { sql } from 'kysely';
 import type { RawBuilder, SqlBool } from 'kysely';
-import type { AttrPath, CompareFilter, Filter, FilterLiteral } from '../scim/filter/filter-ast.js';
-import { parseDateTime } from '../scim/filter/filter-values.js';
-import { SchemaUrn } from '../scim/schema/schema-types.js';
-import type { ResourceKind } from './directory-store.js';
+import type { AttrPath, CompareFilter, Filter, FilterLiteral } from '../../scim/filter/filter-ast.js';
+import { parseDateTime } from '../../scim/filter/filter-values.js';
+import { SchemaUrn } from '../../scim/schema/schema-types.js';
+import type { ResourceKind } from '../directory-store.js';
 import { fold } from './resource-columns.js';
 
 /**

@@ -3,7 +3,7 @@
  * window (DirectoryStore.pruneChanges), so the feed stays bounded however long the server runs.
  * A consumer whose watermark falls behind the pruned horizon is told to resync (readChanges).
  */
-import type { DirectoryStore } from './directory-store.js';
+import type { DirectoryStore } from '../directory-store.js';
 
 /** How long change-feed entries are kept by default: a consumer may stop for a week and resume. */
 export const DEFAULT_FEED_RETENTION_MS = 7 * 24 * 60 * 60 * 1000;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseFilter } from '../scim/filter/filter-parser.js';
+import { parseFilter } from '../../scim/filter/filter-parser.js';
 import { escapeLike, filterToSql, normaliseDateLiteral } from './filter-to-sql.js';
 
 describe('escapeLike', () => {

@@ -1,11 +1,11 @@
 import { sql } from 'kysely';
 import type { Kysely, RawBuilder, Selectable } from 'kysely';
-import type { JsonObject, JsonValue } from '../shared/json.js';
-import { isJsonObject } from '../shared/json.js';
-import type { DirectoryDatabase, ResourcesTable } from './database-types.js';
-import type { DialectAdapter, DialectName } from './dialect-adapter.js';
-import type { ReadOptions, ResourceKind, StoredResource } from './directory-store.js';
-import { QueryTemplate } from './query-template.js';
+import type { JsonObject, JsonValue } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import type { DirectoryDatabase, ResourcesTable } from '../database-types.js';
+import type { DialectAdapter, DialectName } from '../dialect-adapter.js';
+import type { ReadOptions, ResourceKind, StoredResource } from '../directory-store.js';
+import { QueryTemplate } from '../query-template.js';
 
 /** Parameters per `IN (...)` list: far below SQLite's 32766 and PostgreSQL's 65535. */
 export const IN_LIST_CHUNK = 500;

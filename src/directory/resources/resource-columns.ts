@@ -1,7 +1,7 @@
-import { ScimError } from '../scim/scim-error.js';
-import type { JsonObject, JsonValue } from '../shared/json.js';
-import { isJsonObject } from '../shared/json.js';
-import type { ResourceKind } from './directory-store.js';
+import { ScimError } from '../../scim/scim-error.js';
+import type { JsonObject, JsonValue } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import type { ResourceKind } from '../directory-store.js';
 import { sealPassword } from './user-password.js';
 
 /** The indexed columns extracted from a resource's attributes (see database-types.ts). */

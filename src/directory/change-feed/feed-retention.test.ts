@@ -2,10 +2,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import type { DirectoryStore } from './directory-store.js';
+import type { DirectoryStore } from '../directory-store.js';
 import { pruneIntervalFor, startFeedRetention } from './feed-retention.js';
 import { PRUNE_CHUNK } from './change-feed.js';
-import { openStore } from './open-store.js';
+import { openStore } from '../open-store.js';
 
 const dirs: string[] = [];
 async function freshStore(): Promise<DirectoryStore> {

@@ -1,11 +1,12 @@
 import type { Kysely } from 'kysely';
-import type { DirectoryDatabase } from './database-types.js';
-import { appendChanges } from './change-feed.js';
+import type { DirectoryDatabase } from '../database-types.js';
+import { appendChanges } from '../change-feed/change-feed.js';
 import { retryWhileBusy } from './sqlite-busy.js';
 import type { WalSync } from './sqlite-wal-sync.js';
-import { StoreBusyError } from './store-busy-error.js';
-import type { PendingChange, StoreShared } from './store-context.js';
-import { announce } from './store-context.js';
+import { StoreBusyError } from '../store-busy-error.js';
+import type { PendingChange } from '../change-feed/pending-change.js';
+import type { StoreShared } from '../store-context.js';
+import { announce } from '../store-context.js';
 
 /** Most writes one commit may carry; bounds how long the connection stays in one transaction. */
 const MAX_WRITES_PER_COMMIT = 64;

@@ -1,22 +1,22 @@
 import type { Kysely } from 'kysely';
-import type { JsonObject, JsonValue } from '../shared/json.js';
-import { isJsonObject } from '../shared/json.js';
-import { printPatchPath } from '../scim/filter/filter-printer.js';
-import { applyPatch } from '../scim/patch/apply-patch.js';
-import { parsePatchRequest } from '../scim/patch/parse-patch-request.js';
-import type { PatchOperation } from '../scim/patch/patch-types.js';
-import { ScimError } from '../scim/scim-error.js';
-import type { AttributeResolver } from '../scim/schema/schema-types.js';
-import { SchemaUrn } from '../scim/schema/schema-types.js';
-import type { DirectoryDatabase } from './database-types.js';
-import type { DialectAdapter } from './dialect-adapter.js';
-import type { PatchOperationInput, ResourceKind, WriteOptions } from './directory-store.js';
+import type { JsonObject, JsonValue } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import { printPatchPath } from '../../scim/filter/filter-printer.js';
+import { applyPatch } from '../../scim/patch/apply-patch.js';
+import { parsePatchRequest } from '../../scim/patch/parse-patch-request.js';
+import type { PatchOperation } from '../../scim/patch/patch-types.js';
+import { ScimError } from '../../scim/scim-error.js';
+import type { AttributeResolver } from '../../scim/schema/schema-types.js';
+import { SchemaUrn } from '../../scim/schema/schema-types.js';
+import type { DirectoryDatabase } from '../database-types.js';
+import type { DialectAdapter } from '../dialect-adapter.js';
+import type { PatchOperationInput, ResourceKind, WriteOptions } from '../directory-store.js';
 import { memberFilterToSql } from './filter-to-sql.js';
 import { addMembers, parseMemberIds, removeMembers, resolveMembers, setMembers } from './member-writes.js';
 import type { ResourceRow } from './resource-rows.js';
 import { loadRow } from './resource-rows.js';
 import { checkRow, touchRow, writeAttributes } from './resource-writes.js';
-import type { PendingChange } from './store-context.js';
+import type { PendingChange } from '../change-feed/pending-change.js';
 import { sealPassword } from './user-password.js';
 
 /** The operations of a PATCH body's `Operations`, validated (400 naming the first bad one). */

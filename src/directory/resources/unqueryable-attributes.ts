@@ -1,10 +1,10 @@
-import type { AttrPath, Filter } from '../scim/filter/filter-ast.js';
-import { parseAttrPath } from '../scim/filter/filter-parser.js';
-import { printAttrPath } from '../scim/filter/filter-printer.js';
-import { ScimError } from '../scim/scim-error.js';
-import { SchemaUrn } from '../scim/schema/schema-types.js';
-import type { AttributeResolver } from '../scim/schema/schema-types.js';
-import type { ListQuery, ResourceKind } from './directory-store.js';
+import type { AttrPath, Filter } from '../../scim/filter/filter-ast.js';
+import { parseAttrPath } from '../../scim/filter/filter-parser.js';
+import { printAttrPath } from '../../scim/filter/filter-printer.js';
+import { ScimError } from '../../scim/scim-error.js';
+import { SchemaUrn } from '../../scim/schema/schema-types.js';
+import type { AttributeResolver } from '../../scim/schema/schema-types.js';
+import type { ListQuery, ResourceKind } from '../directory-store.js';
 
 /**
  * Attributes a list may neither filter nor sort by: those returned "never" (RFC 7643 §7), of which

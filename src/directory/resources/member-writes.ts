@@ -1,14 +1,14 @@
 import { sql } from 'kysely';
 import type { Kysely } from 'kysely';
-import type { JsonValue } from '../shared/json.js';
-import { isJsonObject } from '../shared/json.js';
-import { ScimError } from '../scim/scim-error.js';
-import type { DirectoryDatabase } from './database-types.js';
-import type { DialectAdapter } from './dialect-adapter.js';
-import type { ResourceKind } from './directory-store.js';
+import type { JsonValue } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import { ScimError } from '../../scim/scim-error.js';
+import type { DirectoryDatabase } from '../database-types.js';
+import type { DialectAdapter } from '../dialect-adapter.js';
+import type { ResourceKind } from '../directory-store.js';
 import { attributeOf } from './resource-columns.js';
 import { chunk, IN_LIST_CHUNK } from './resource-rows.js';
-import type { PendingChange } from './store-context.js';
+import type { PendingChange } from '../change-feed/pending-change.js';
 
 /** A member as stored: the id and the type of the resource it names. */
 export interface MemberRef {

@@ -5,7 +5,7 @@
  * of the process, so the store runs with `busy_timeout = 0` and retries on timers instead.
  */
 
-import { StoreBusyError } from './store-busy-error.js';
+import { StoreBusyError } from '../store-busy-error.js';
 
 /** How long a write waits for another process's write lock before it fails (SQLite's old timeout). */
 export const DEFAULT_SQLITE_LOCK_TIMEOUT_MS = 5000;
