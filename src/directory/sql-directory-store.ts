@@ -20,7 +20,11 @@ import { listResources } from './resources/resource-list.js';
 import { parsePatchOperations, patchResource } from './resources/resource-patch.js';
 import type { ResourceRow } from './resources/resource-rows.js';
 import { loadRow, materialise } from './resources/resource-rows.js';
-import { createInOneStatement, patchInOneStatement, replaceInOneStatement } from './postgres/one-statement-writes.js';
+import {
+  createInOneStatement,
+  patchInOneStatement,
+  replaceInOneStatement,
+} from './postgres/one-statement-writes.js';
 import type { WrittenAlone } from './postgres/one-statement-writes.js';
 import { createResources, deleteResource, replaceResource } from './resources/resource-writes.js';
 import type { StoreScope, StoreShared } from './store-context.js';
