@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -171,7 +171,15 @@ describe('provisio expr', () => {
     expect(noValue.stderr).toMatch(/^error: option '--attrs <json>' argument missing/);
   });
 
-  it('lists the three exit codes in its help', async () => {
+  it('lists the three exit codes in its help, as docs/expression-syntax.md does', async () => {
+    const docs = readFileSync(new URL('../../../docs/expression-syntax.md', import.meta.url), 'utf8');
+    const table = docs.slice(docs.indexOf('Exit codes, as for every `provisio` command'));
+    const codes = [...table.matchAll(/^\| (\d) \| (\w+)/gm)].map((m) => [m[1], m[2]]);
+    expect(codes).toEqual([
+      ['0', 'every'],
+      ['1', 'the'],
+      ['2', 'usage'],
+    ]);
     const help = await expr('--help');
     expect(help.code).toBe(0);
     expect(help.stdout).toMatch(/^ {2}0 {2}every result printed$/m);
