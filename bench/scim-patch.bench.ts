@@ -14,21 +14,21 @@
  *     error), shown as the cost of the patch logic alone.
  * scim-patch stores the string "False" as a string, so it is given the spec form (`false`) instead.
  *
- *   npm run bench:patch                writes bench/scim-patch.md
+ *   npm run bench:patch                writes .bench-tmp/scim-patch.md
+ *   npm run bench:patch -- --update-report   writes the tracked bench/scim-patch.md instead
  *   BENCH_TIME_MS=200 BENCH_ROUNDS=3 npm run bench:patch   shorter run
  *
  * Each of BENCH_ROUNDS rounds (default 5) runs every task for BENCH_TIME_MS (default 500 ms); the
  * report gives the median ops/s of each task over the rounds.
  */
-import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
-import { fileURLToPath } from 'node:url';
 import { patchBodyValidation, scimPatch, type ScimPatch, type ScimResource } from 'scim-patch';
 import { Bench } from 'tinybench';
 import { applyPatch } from '../src/scim/patch/apply-patch.js';
 import { parsePatchRequest } from '../src/scim/patch/parse-patch-request.js';
 import { SchemaRegistry } from '../src/scim/schema/schema-registry.js';
 import type { JsonObject, JsonValue } from '../src/shared/json.js';
+import { writeReport } from './report-file.js';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -238,4 +238,4 @@ function report(rows: Row[]): string {
 const rows = await run();
 const text = report(rows);
 process.stdout.write(text);
-writeFileSync(fileURLToPath(new URL('./scim-patch.md', import.meta.url)), text);
+process.stderr.write(`written to ${await writeReport('scim-patch.md', text)}\n`);

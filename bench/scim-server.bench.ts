@@ -4,7 +4,8 @@
  * Provisio on SQLite and on PostgreSQL. Each server runs in its own process; autocannon drives them
  * from this one over 127.0.0.1.
  *
- *   npm run bench:server                    full run (~10 s per measurement), writes bench/scim-server.md
+ *   npm run bench:server                    full run (~10 s per measurement), writes .bench-tmp/scim-server.md
+ *   npm run bench:server -- --update-report the same, replacing the tracked bench/scim-server.md
  *   BENCH_QUICK=1 npm run bench:server      smoke run (2 s, 1,000 users), prints only
  *
  * Settings: BENCH_DURATION, BENCH_WARMUP (seconds), BENCH_ROUNDS, BENCH_CONNECTIONS (e.g. "10,50"), BENCH_USERS,
@@ -14,10 +15,10 @@
  * BENCH_CPU_PROFILE=<dir> (V8 CPU profiles of the server processes).
  * PostgreSQL takes part when PROVISIO_BENCH_PG_URL or PROVISIO_TEST_PG_URL is set.
  */
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { writeReport } from './report-file.js';
 import type { BenchConfig, ServerId } from './scim-server/bench-config.js';
 import { readBenchConfig } from './scim-server/bench-config.js';
 import { countAfterCrash } from './scim-server/crash-check.js';
@@ -311,11 +312,7 @@ async function main(): Promise<void> {
     }));
     const markdown = report(config, results, unavailable, written, started, loadAtStart);
     process.stdout.write(`\n${markdown}`);
-    if (config.writeReport) {
-      const target = fileURLToPath(new URL('./scim-server.md', import.meta.url));
-      await writeFile(target, markdown);
-      log(`written to ${target}`);
-    }
+    if (config.writeReport) log(`written to ${await writeReport('scim-server.md', markdown)}`);
   } finally {
     for (const participant of participants) await participant.server.stop();
     await rm(dataDir, { recursive: true, force: true });

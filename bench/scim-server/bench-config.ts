@@ -3,6 +3,7 @@
  * full run and a quick smoke run (BENCH_QUICK=1).
  */
 
+import { updatesTrackedReport } from '../report-file.js';
 import type { ScenarioId } from './load-scenarios.js';
 import { SCENARIOS } from './load-scenarios.js';
 
@@ -35,7 +36,10 @@ export interface BenchConfig {
   /** The servers asked for, before dropping PostgreSQL for want of a URL. */
   readonly requestedServers: readonly ServerId[];
   readonly postgresUrl: string | undefined;
-  /** Write bench/scim-server.md (default: on for full runs, off for quick ones). */
+  /**
+   * Write the report file (BENCH_WRITE; default: on for full runs and with --update-report, off for
+   * quick ones); bench/report-file.ts decides where it goes.
+   */
   readonly writeReport: boolean;
   /** Server processes of `provisio-sqlite-workers` (BENCH_WORKERS, default 2). */
   readonly workers: number;
@@ -108,7 +112,7 @@ export function readBenchConfig(): BenchConfig {
     servers: servers.filter((id) => id !== 'provisio-pg' || postgresUrl !== undefined),
     requestedServers: servers,
     postgresUrl,
-    writeReport: flag('BENCH_WRITE', !quick),
+    writeReport: flag('BENCH_WRITE', !quick || updatesTrackedReport()),
     workers: benchWorkersFromEnv(),
   };
 }

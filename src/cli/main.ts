@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { register as registerExpr } from './commands/expr-command.js';
 import { register as registerServe } from './commands/serve-command.js';
 import { register as registerTokens } from './commands/tokens-command.js';
+import { ExitCode } from './exit-code.js';
 
 /** Each command lives in its own file under cli/commands and registers itself on the program. */
 const commandModules: ReadonlyArray<(program: Command) => void> = [
@@ -16,13 +17,29 @@ function packageVersion(): string {
   return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }
 
+/**
+ * Commander stops with exit code 1 for every parse error; those are usage errors here, so that a
+ * script can tell "called wrongly" (2) from "ran and failed" (1). Help and --version stay 0.
+ */
+function usageExit(error: CommanderError): never {
+  if (error.exitCode === 0) throw error;
+  throw new CommanderError(ExitCode.usage, error.code, error.message);
+}
+
 /** Builds the commander program; exported so tests can drive it without a subprocess. */
 export function buildProgram(): Command {
   const program = new Command('provisio')
-    .description('Identity provisioning: a SCIM 2.0 directory, a provisioning engine and connectors.')
+    .description(
+      'Identity provisioning: a SCIM 2.0 directory with a change feed, and the mapping-expression language.',
+    )
     .version(packageVersion())
     .showHelpAfterError()
-    .exitOverride();
+    .exitOverride(usageExit)
+    .addHelpText(
+      'after',
+      '\nExit codes: 0 done; 1 the command ran and failed; 2 usage error (unknown option, invalid value).',
+    );
+  // Subcommands copy the exit override and help settings when they are created, so set them first.
   for (const register of commandModules) register(program);
   return program;
 }
@@ -32,10 +49,10 @@ export async function run(argv: readonly string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync([...argv]);
-    return typeof process.exitCode === 'number' ? process.exitCode : 0;
+    return typeof process.exitCode === 'number' ? process.exitCode : ExitCode.ok;
   } catch (error) {
     if (error instanceof CommanderError) return error.exitCode;
     process.stderr.write(`provisio: ${error instanceof Error ? error.message : String(error)}\n`);
-    return 1;
+    return ExitCode.failed;
   }
 }

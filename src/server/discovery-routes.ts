@@ -28,7 +28,8 @@ export function registerDiscoveryRoutes(
       patch: true,
       bulk: { maxOperations: options.bulk.maxOperations, maxPayloadSize: options.bulk.maxPayloadSize },
       filter: { maxResults: options.maxCount },
-      changePassword: false,
+      // A user's password can be changed by PATCH and PUT (stored as a scrypt hash, user-password.ts).
+      changePassword: true,
       sort: true,
       etag: true,
     });

@@ -4,13 +4,14 @@
  * HTTP, then a graceful SIGTERM shutdown.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { openDirectory } from '../../src/main.js';
+import { verifyToken } from '../../src/server/api-token.js';
 import pg from 'pg';
 import { randomBytes } from 'node:crypto';
 import { PG_URL, USER_SCHEMA, send } from './server-harness.js';
@@ -31,6 +32,26 @@ afterEach(() => {
 });
 
 const cli = runCli;
+
+/** Runs the CLI from source in a process of its own, as a shell would. */
+function spawnCli(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
+      cwd: ROOT,
+      env: { ...process.env, PROVISIO_DATABASE_URL: '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
 
 describe('provisio tokens', () => {
   it('create prints one token line; list shows names and scopes, never secrets; revoke removes', async () => {
@@ -68,6 +89,58 @@ describe('provisio tokens', () => {
   it('create requires --name', async () => {
     const r = await cli('tokens', 'create', '--data-dir', tempDir());
     expect(r.code).not.toBe(0);
+  });
+
+  it('a missing, blank or multi-line --name is a usage error (2) and opens no store', async () => {
+    const dataDir = join(tempDir(), 'never-created');
+    const missing = await cli('tokens', 'create', '--data-dir', dataDir);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: required option '--name <name>' not specified/);
+    for (const name of ['', '   ', 'two\nlines']) {
+      const r = await cli('tokens', 'create', '--name', name, '--data-dir', dataDir);
+      expect(r.code, JSON.stringify(name)).toBe(2);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(
+        /^error: option '--name <name>' argument '[^]*' is invalid\. Expected a non-blank name on one line/,
+      );
+    }
+    const revoke = await cli('tokens', 'revoke', ' ', '--data-dir', dataDir);
+    expect(revoke.code).toBe(2);
+    expect(revoke.stderr).toMatch(/^error: command-argument value ' ' is invalid for argument 'name'\./);
+    const noSubcommand = await cli('tokens');
+    expect(noSubcommand.code).toBe(2);
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('a bad storage option is a usage error for every tokens command', async () => {
+    const dataDir = join(tempDir(), 'never-created');
+    for (const args of [['create', '--name', 'x'], ['list'], ['revoke', 'x']]) {
+      const badUrl = await cli('tokens', ...args, '--data-dir', dataDir, '--database', 'mysql://h/db');
+      expect(badUrl.code, args.join(' ')).toBe(2);
+      expect(badUrl.stderr).toMatch(
+        /^error: option '--database <url>' argument 'mysql:\/\/h\/db' is invalid\./,
+      );
+      const badSync = await cli('tokens', ...args, '--data-dir', dataDir, '--sqlite-sync', 'fast');
+      expect(badSync.code, args.join(' ')).toBe(2);
+      expect(badSync.stderr).toMatch(/Allowed choices are full, normal\./);
+    }
+    expect(existsSync(dataDir)).toBe(false);
+  });
+
+  it('in a real process, create prints exactly the token on stdout, so TOKEN=$(provisio tokens create ...) works', async () => {
+    const dataDir = tempDir();
+    const created = await spawnCli(['tokens', 'create', '--name', 'entra', '--data-dir', dataDir]);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toMatch(/^pvs_[0-9a-f]{16}_[A-Za-z0-9_-]{43}\n$/);
+    expect(created.stderr).toBe('');
+    // The shell's $(...) drops the trailing newline: what is left must be the whole token.
+    const token = created.stdout.replace(/\n$/, '');
+    const store = await openDirectory({ dataDir });
+    try {
+      expect((await verifyToken(store, token))?.name).toBe('entra');
+    } finally {
+      await store.close();
+    }
   });
 });
 
@@ -145,6 +218,37 @@ describe('provisio serve (end to end)', () => {
     expect(await exited).toBe(0);
     expect(stderr).toMatch(/SIGTERM received/);
   });
+
+  // The other options and variables are covered in-process (src/cli/commands/serve-command.test.ts).
+  it('refuses a bad option or environment variable with exit code 2 before opening or listening', async () => {
+    const dataDir = join(tempDir(), 'never-created');
+    const cases: [string[], Record<string, string>, RegExp][] = [
+      [
+        ['--log-level', 'loud'],
+        {},
+        /^error: option '--log-level <level>' argument 'loud' is invalid\. Allowed choices are fatal, error, warn, info, debug, trace, silent\.\n/,
+      ],
+      [
+        ['--public-url', 'notaurl'],
+        {},
+        /^error: option '--public-url <url>' argument 'notaurl' is invalid\. Expected an absolute http:\/\/ or https:\/\/ URL/,
+      ],
+      [
+        [],
+        { PROVISIO_WORKERS: 'lots' },
+        /^error: option '--workers <n\|auto>' value 'lots' from env 'PROVISIO_WORKERS' is invalid\./,
+      ],
+    ];
+    for (const [args, env, message] of cases) {
+      const r = await spawnCli(['serve', '--port', '0', '--data-dir', dataDir, ...args], env);
+      expect(r.code, `${args.join(' ')} ${JSON.stringify(env)}`).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/listening on/);
+      expect(r.stdout).toBe('');
+    }
+    expect(existsSync(dataDir)).toBe(false);
+    // Three processes of their own, each starting tsx: slow on a loaded machine.
+  }, 90_000);
 
   it('prunes the change feed beyond the --feed-retention window', async () => {
     const dataDir = tempDir();

@@ -190,6 +190,38 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect((await s.request('GET', `/Users/${created.body.id}`)).status).toBe(404);
   });
 
+  it('changePassword: /ServiceProviderConfig advertises it and a PATCH or PUT of password changes it', async () => {
+    // RFC 7643 §5: changePassword says whether the password attribute can be changed. It can: by
+    // PATCH (path, URN path or a path-less value) and by PUT, each stored as a new scrypt hash.
+    const spc = await s.request('GET', '/ServiceProviderConfig');
+    expect(spc.status).toBe(200);
+    expect(spc.body.changePassword).toEqual({ supported: true });
+    const created = await s.request('POST', '/Users', user('change.password@example.com'));
+    expect(created.status).toBe(201);
+    const id = created.body.id as string;
+    const storedPassword = async () => (await s.store.get('User', id))!.attributes.password as string;
+    expect(await storedPassword()).toBeUndefined();
+    const changes: [string, unknown][] = [
+      ['fIrst-1', { op: 'replace', path: 'password', value: 'fIrst-1' }],
+      ['s3cond-2', { op: 'add', path: `${USER_SCHEMA}:password`, value: 's3cond-2' }],
+      ['th1rd-3', { op: 'replace', value: { password: 'th1rd-3' } }],
+    ];
+    for (const [password, operation] of changes) {
+      const patched = await s.request('PATCH', `/Users/${id}`, {
+        schemas: [PATCH_SCHEMA],
+        Operations: [operation],
+      });
+      expect(patched.status, password).toBe(200);
+      expect(patched.body.password).toBeUndefined();
+      const stored = await storedPassword();
+      expect(stored.startsWith('$scrypt$'), password).toBe(true);
+      expect(await verifyPassword(password, stored), password).toBe(true);
+    }
+    const current = (await s.request('GET', `/Users/${id}`)).body;
+    expect((await s.request('PUT', `/Users/${id}`, { ...current, password: 'f0urth-4' })).status).toBe(200);
+    expect(await verifyPassword('f0urth-4', await storedPassword())).toBe(true);
+  });
+
   it('password: accepted, stored as a hash, never returned, not filterable', async () => {
     const created = await s.request(
       'POST',
@@ -414,7 +446,7 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     expect(spc.body.filter).toEqual({ supported: true, maxResults: 1000 });
     expect(spc.body.etag.supported).toBe(true);
     expect(spc.body.sort.supported).toBe(true);
-    expect(spc.body.changePassword.supported).toBe(false);
+    expect(spc.body.changePassword).toEqual({ supported: true });
     expect(spc.body.authenticationSchemes[0].type).toBe('oauthbearertoken');
     const types = await s.request('GET', '/ResourceTypes');
     expect(types.body.Resources.map((t: { name: string }) => t.name)).toEqual(['User', 'Group']);

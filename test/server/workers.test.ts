@@ -233,14 +233,20 @@ describe('provisio serve --workers: start-up errors', () => {
   it('rejects a worker count that is not a positive integer or auto, from the flag and the environment', async () => {
     for (const bad of ['0', '-1', '1.5', 'many']) {
       const result = await cli('serve', '--workers', bad, '--data-dir', tempDir());
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/--workers.*expected a positive integer or 'auto'/s);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        new RegExp(
+          `--workers <n\\|auto>' argument '${bad.replace('.', '\\.')}' is invalid\\. Expected a positive integer or 'auto'`,
+        ),
+      );
     }
     vi.stubEnv('PROVISIO_WORKERS', 'two');
     try {
       const result = await cli('serve', '--data-dir', tempDir());
-      expect(result.code).toBe(1);
-      expect(result.stderr).toMatch(/expected a positive integer or 'auto', got "two"/);
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(
+        /--workers <n\|auto>' value 'two' from env 'PROVISIO_WORKERS' is invalid\. Expected a positive integer or 'auto'/,
+      );
     } finally {
       vi.unstubAllEnvs();
     }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -65,10 +65,15 @@ describe('provisio expr', () => {
   it('rejects bad --attrs JSON with a clear message and exit 2', async () => {
     const bad = await expr('[a]', '--attrs', '{a: 1}');
     expect(bad.code).toBe(2);
-    expect(bad.stderr).toMatch(/^--attrs is not valid JSON/);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(
+      /^error: option '--attrs <json>' argument '\{a: 1\}' is invalid\. It is not valid JSON/,
+    );
     const notObject = await expr('[a]', '--attrs', '[1]');
     expect(notObject.code).toBe(2);
-    expect(notObject.stderr).toMatch(/--attrs must be a JSON object/);
+    expect(notObject.stderr).toMatch(
+      /^error: option '--attrs <json>' argument '\[1\]' is invalid\. Expected a JSON object, such as/,
+    );
   });
 
   it('fixes the clock with --now and randomness with --seed', async () => {
@@ -79,8 +84,16 @@ describe('provisio expr', () => {
     const c = await expr('Guid()', '--seed', '8');
     expect(a.stdout).toBe(b.stdout);
     expect(a.stdout).not.toBe(c.stdout);
-    expect((await expr('Now()', '--now', 'yesterday')).code).toBe(2);
-    expect((await expr('Guid()', '--seed', 'x')).code).toBe(2);
+    const badNow = await expr('Now()', '--now', 'yesterday');
+    expect(badNow.code).toBe(2);
+    expect(badNow.stderr).toMatch(
+      /^error: option '--now <time>' argument 'yesterday' is invalid\. Expected an ISO 8601 time/,
+    );
+    const badSeed = await expr('Guid()', '--seed', 'x');
+    expect(badSeed.code).toBe(2);
+    expect(badSeed.stderr).toMatch(
+      /^error: option '--seed <n>' argument 'x' is invalid\. Expected an integer/,
+    );
   });
 
   it('tries SelectUniqueValue against --taken', async () => {
@@ -91,15 +104,19 @@ describe('provisio expr', () => {
     expect((await expr(source, '--attrs', attrs, '--taken', '["john.smith@contoso.com"]')).stdout).toBe(
       '"J.Smith@contoso.com"\n',
     );
-    expect((await expr(source, '--taken', '{"x":1}')).code).toBe(2);
+    const badTaken = await expr(source, '--taken', '{"x":1}');
+    expect(badTaken.code).toBe(2);
+    expect(badTaken.stderr).toMatch(
+      /^error: option '--taken <json>' argument .* Expected a JSON array of strings/,
+    );
   });
 
-  it('evaluates each line of --input, reporting bad lines by number and exiting 2 at the end', async () => {
+  it('evaluates each line of --input, reporting bad lines by number and exiting 1 at the end', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'provisio-expr-'));
     const file = join(dir, 'users.jsonl');
     writeFileSync(file, '{"givenName":"Ada"}\n\n{not json}\n[1]\n{"givenName":"Grace"}\n');
     const result = await expr('ToUpper([givenName])', '--input', file);
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
     expect(result.stdout).toBe('"ADA"\n"GRACE"\n');
     expect(result.stderr).toMatch(/^line 3: the line is not valid JSON/m);
     expect(result.stderr).toMatch(/^line 4: the line must be a JSON object/m);
@@ -112,19 +129,62 @@ describe('provisio expr', () => {
     expect(await expr('[n]', '--input', file)).toEqual({ code: 0, stdout: '"1"\n"2"\n', stderr: '' });
     const missing = await expr('[n]', '--input', join(dir, 'nope.jsonl'));
     expect(missing.code).toBe(2);
-    expect(missing.stderr).toMatch(/cannot read --input/);
+    expect(missing.stdout).toBe('');
+    expect(missing.stderr).toMatch(
+      /^error: option '--input <file>' argument '.*nope\.jsonl' is invalid\. No such file\./,
+    );
+    const directory = await expr('[n]', '--input', dir);
+    expect(directory.code).toBe(2);
+    expect(directory.stderr).toMatch(
+      /^error: option '--input <file>' argument .* is invalid\. Expected a file/,
+    );
   });
 
-  it('reports evaluation errors and exits 2', async () => {
+  it('reports evaluation errors and exits 1, which is not a usage error', async () => {
     const result = await expr('CDate([d])', '--attrs', '{"d":"not a date"}');
-    expect(result.code).toBe(2);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^error: CDate: /);
   });
 
   it('refuses --attrs together with --input', async () => {
-    const result = await expr('[a]', '--attrs', '{}', '--input', 'users.jsonl');
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-expr-'));
+    const file = join(dir, 'users.jsonl');
+    writeFileSync(file, '{}\n');
+    const result = await expr('[a]', '--attrs', '{}', '--input', file);
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/cannot be used together/);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toMatch(
+      /^error: option '--attrs <json>' cannot be used with option '--input <file>'/,
+    );
+  });
+
+  it('exits 2 for commander usage errors: a missing expression, an unknown option, a missing value', async () => {
+    const missing = await expr();
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/^error: missing required argument 'expression'/);
+    const unknown = await expr('[a]', '--atrs', '{}');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toMatch(/^error: unknown option '--atrs'/);
+    const noValue = await expr('[a]', '--attrs');
+    expect(noValue.code).toBe(2);
+    expect(noValue.stderr).toMatch(/^error: option '--attrs <json>' argument missing/);
+  });
+
+  it('lists the three exit codes in its help, as docs/expression-syntax.md does', async () => {
+    const docs = readFileSync(new URL('../../../docs/expression-syntax.md', import.meta.url), 'utf8');
+    const table = docs.slice(docs.indexOf('Exit codes, as for every `provisio` command'));
+    const codes = [...table.matchAll(/^\| (\d) \| (\w+)/gm)].map((m) => [m[1], m[2]]);
+    expect(codes).toEqual([
+      ['0', 'every'],
+      ['1', 'the'],
+      ['2', 'usage'],
+    ]);
+    const help = await expr('--help');
+    expect(help.code).toBe(0);
+    expect(help.stdout).toMatch(/^ {2}0 {2}every result printed$/m);
+    expect(help.stdout).toMatch(/^ {2}1 {2}the evaluation failed/m);
+    expect(help.stdout).toMatch(/^ {2}2 {2}usage error/m);
   });
 });
 

@@ -1,8 +1,7 @@
 /**
  * `provisio serve [--port N] [--host H] [--data-dir DIR] [--database URL] [--workers N|auto]
- * [--feed-retention 7d|off]`: runs
- * the SCIM server until SIGINT or SIGTERM, then closes it gracefully (in-flight requests finish,
- * the store closes). With more than one worker the process supervises N server processes sharing
+ * [--feed-retention 7d|off] ...`: runs the SCIM server until SIGINT or SIGTERM, then closes it
+ * gracefully (in-flight requests finish, the store closes). With more than one worker the process supervises N server processes sharing
  * the port (src/cluster/server-cluster.ts).
  */
 import { availableParallelism } from 'node:os';
@@ -11,6 +10,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import ms from 'ms';
 import { runServerCluster } from '../../cluster/server-cluster.js';
 import { runServer } from '../../main.js';
+import { byteCount, listenHost, portNumber, publicBaseUrl } from './option-parsers.js';
 import { addStorageOptions, storageOptionsFrom } from './storage-options.js';
 
 interface ServeOptions {
@@ -46,7 +46,7 @@ export function feedRetention(value: string): number {
   const parsed = /[a-z]\s*$/i.test(text) ? ms(text as ms.StringValue) : undefined;
   if (parsed === undefined || !Number.isFinite(parsed) || parsed < MIN_FEED_RETENTION_MS) {
     throw new InvalidArgumentError(
-      `expected a duration of at least 1s with a unit (e.g. 7d, 36h, 90m) or 'off', got "${value}"`,
+      "Expected a duration of at least 1s with a unit (e.g. 7d, 36h, 90m) or 'off'.",
     );
   }
   return Math.round(parsed);
@@ -55,39 +55,40 @@ export function feedRetention(value: string): number {
 /** A positive integer, or `auto` for the number of CPUs this process may use. */
 export function workerCount(value: string): number {
   if (value.trim().toLowerCase() === 'auto') return availableParallelism();
-  const n = Number(value);
-  if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1)
-    throw new InvalidArgumentError(`expected a positive integer or 'auto', got "${value}"`);
-  return n;
-}
-
-function port(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < 0 || n > 65535)
-    throw new InvalidArgumentError('expected a port number 0-65535');
-  return n;
-}
-
-function bytes(value: string): number {
-  const n = Number(value);
+  const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n) || n < 1)
-    throw new InvalidArgumentError('expected a positive number of bytes');
+    throw new InvalidArgumentError("Expected a positive integer or 'auto' (one worker per CPU).");
   return n;
 }
+
+/** pino's levels, most to least severe, and `silent` for no log at all. */
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 /** Registers `serve`. */
 export function register(program: Command): void {
+  // Every option is checked as it is parsed (option-parsers.ts), so a bad value stops the command
+  // with a usage error before the store is opened or a port is bound.
   const command = program
     .command('serve')
     .description('Start the SCIM 2.0 server (GET /healthz answers once it is ready)')
-    .option('--port <n>', 'TCP port', port, 8080)
-    .option('--host <address>', 'address to listen on (0.0.0.0 for all interfaces)', '127.0.0.1')
+    .option('--port <n>', 'TCP port, 0-65535 (0 picks a free one)', portNumber, 8080)
+    .option(
+      '--host <address>',
+      'IP address or host name to listen on (0.0.0.0 for all interfaces)',
+      listenHost,
+      '127.0.0.1',
+    )
     .option(
       '--public-url <url>',
-      'external base URL for Location and meta.location (default: from the Host header)',
+      'external http(s) base URL for Location and meta.location (default: from the Host header)',
+      publicBaseUrl,
     )
-    .option('--body-limit <bytes>', 'largest accepted request body (default 1048576)', bytes)
-    .option('--log-level <level>', 'fatal, error, warn, info, debug or silent', 'info')
+    .option('--body-limit <bytes>', 'largest accepted request body (default 1048576)', byteCount)
+    .addOption(
+      new Option('--log-level <level>', 'log level of the JSON lines on stdout')
+        .choices(LOG_LEVELS)
+        .default('info'),
+    )
     .option('--no-request-log', 'do not log one line per request received and answered')
     .addOption(
       new Option('--workers <n|auto>', "server processes sharing the port; 'auto' = one per CPU")

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { addStorageOptions, storageOptionsFrom } from './storage-options.js';
+import { DATABASE_URL_ENV, addStorageOptions, storageOptionsFrom } from './storage-options.js';
 
 function parse(args: string[]): Record<string, unknown> {
   const command = addStorageOptions(new Command('x').exitOverride().configureOutput({ writeErr: () => {} }));
@@ -18,10 +18,32 @@ describe('storage options', () => {
   });
 
   it('rejects an unknown durability level with a clear message', () => {
-    expect(() => parse(['--sqlite-sync', 'off'])).toThrow(/expected 'full' or 'normal'/);
+    expect(() => parse(['--sqlite-sync', 'off'])).toThrow(
+      "error: option '--sqlite-sync <level>' argument 'off' is invalid. Allowed choices are full, normal.",
+    );
   });
 
   it('takes the PostgreSQL URL from --database', () => {
     expect(storageOptionsFrom(parse(['--database', 'postgres://h/db'])).databaseUrl).toBe('postgres://h/db');
+  });
+
+  it('takes the URL from PROVISIO_DATABASE_URL when --database is not given, and an empty one as SQLite', () => {
+    const saved = process.env[DATABASE_URL_ENV];
+    try {
+      process.env[DATABASE_URL_ENV] = 'postgresql://env-host/db';
+      expect(storageOptionsFrom(parse([])).databaseUrl).toBe('postgresql://env-host/db');
+      expect(storageOptionsFrom(parse(['--database', 'postgres://flag/db'])).databaseUrl).toBe(
+        'postgres://flag/db',
+      );
+      process.env[DATABASE_URL_ENV] = '';
+      expect(storageOptionsFrom(parse([])).databaseUrl).toBeUndefined();
+      process.env[DATABASE_URL_ENV] = 'not a url';
+      expect(() => parse([])).toThrow(
+        "error: option '--database <url>' value 'not a url' from env 'PROVISIO_DATABASE_URL' is invalid.",
+      );
+    } finally {
+      if (saved === undefined) delete process.env[DATABASE_URL_ENV];
+      else process.env[DATABASE_URL_ENV] = saved;
+    }
   });
 });

@@ -9,6 +9,8 @@ import type { DirectoryStore } from '../../directory/directory-store.js';
 import { isScimError } from '../../scim/scim-error.js';
 import { openDirectory } from '../../main.js';
 import { issueToken } from '../../server/api-token.js';
+import { ExitCode } from '../exit-code.js';
+import { displayName } from './option-parsers.js';
 import { addStorageOptions, storageOptionsFrom } from './storage-options.js';
 
 interface StorageFlags {
@@ -28,7 +30,7 @@ async function withStore<T>(flags: StorageFlags, work: (store: DirectoryStore) =
 /** Reports on stderr and stops with exit code 1 (run() turns CommanderError into the code). */
 function fail(message: string): never {
   process.stderr.write(`provisio: ${message}\n`);
-  throw new CommanderError(1, 'provisio.tokens.failed', message);
+  throw new CommanderError(ExitCode.failed, 'provisio.tokens.failed', message);
 }
 
 function pad(text: string, width: number): string {
@@ -43,11 +45,14 @@ export function register(program: Command): void {
     tokens
       .command('create')
       .description('Create a token and print it once on stdout (only its hash is stored)')
-      .requiredOption('--name <name>', 'a unique name for the token, e.g. the client that uses it')
+      .requiredOption(
+        '--name <name>',
+        'a unique name for the token, e.g. the client that uses it',
+        displayName,
+      )
       .option('--read-only', 'allow only reads (GET and POST .search)'),
   ).action(async (options: StorageFlags & { name: string; readOnly?: boolean }) => {
-    const name = options.name.trim();
-    if (name.length === 0) fail('--name must not be empty');
+    const name = options.name;
     await withStore(options, async (store) => {
       try {
         const issued = await issueToken(store, name, options.readOnly ? 'read-only' : 'read-write');
@@ -83,7 +88,7 @@ export function register(program: Command): void {
     tokens
       .command('revoke')
       .description('Revoke (delete) a token by name')
-      .argument('<name>', 'the token name'),
+      .argument('<name>', 'the token name', displayName),
   ).action(async (name: string, options: StorageFlags) => {
     await withStore(options, async (store) => {
       if (!(await store.revokeToken(name))) fail(`no token named "${name}"`);

@@ -23,6 +23,10 @@ export interface ServiceProviderConfigOptions {
   patch?: boolean;
   bulk?: { maxOperations: number; maxPayloadSize: number };
   filter?: { maxResults: number };
+  /**
+   * Whether a client may change a user's `password` (RFC 7643 §5). SCIM has no separate operation
+   * for it: the password is written by PATCH or PUT like any other writeOnly attribute.
+   */
   changePassword?: boolean;
   sort?: boolean;
   etag?: boolean;

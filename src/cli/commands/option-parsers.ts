@@ -1,0 +1,154 @@
+/**
+ * Parsers for command-line option values, used as commander `argParser`s. Each returns the parsed
+ * value or throws commander's InvalidArgumentError with what the option accepts; commander prefixes
+ * the message with the option's flags and the value given (or the environment variable it came
+ * from), and the CLI exits with the usage-error code before anything is opened or started.
+ */
+import { statSync } from 'node:fs';
+import { isIP } from 'node:net';
+import { InvalidArgumentError } from 'commander';
+
+/** A TCP port, 0 to 65535 (0 asks the system for a free one). */
+export function portNumber(value: string): number {
+  const n = /^\d{1,5}$/.test(value) ? Number(value) : NaN;
+  if (!(n >= 0 && n <= 65535)) {
+    throw new InvalidArgumentError('Expected a port number from 0 to 65535 (0 picks a free port).');
+  }
+  return n;
+}
+
+/** One DNS label: letters, digits and inner hyphens (RFC 1123 §2.1). */
+const HOST_LABEL = /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/i;
+
+/** An address to listen on: an IPv4 or IPv6 address, or a host name such as `localhost`. */
+export function listenHost(value: string): string {
+  const labels = value.split('.');
+  // A name whose last label is all digits is a mistyped IPv4 address, not a host name.
+  const isHostName =
+    value.length <= 253 && labels.every((label) => HOST_LABEL.test(label)) && !/^\d+$/.test(labels.at(-1)!);
+  if (isIP(value) === 0 && !isHostName) {
+    throw new InvalidArgumentError(
+      'Expected an IP address or a host name, such as 127.0.0.1, 0.0.0.0, :: or localhost.',
+    );
+  }
+  return value;
+}
+
+/**
+ * An absolute http(s) URL without query or fragment: the server puts resource paths after it in
+ * Location and meta.location, so anything after the path would end up in the middle of them.
+ */
+export function publicBaseUrl(value: string): string {
+  const example = 'such as https://scim.example.com or https://example.com/provisio';
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new InvalidArgumentError(`Expected an absolute http:// or https:// URL, ${example}.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
+    throw new InvalidArgumentError(`Expected an http:// or https:// URL, ${example}.`);
+  }
+  if (url.search !== '' || url.hash !== '') {
+    throw new InvalidArgumentError(`Expected a URL without a query or fragment, ${example}.`);
+  }
+  return value;
+}
+
+/** A positive whole number of bytes. */
+export function byteCount(value: string): number {
+  const n = /^\d+$/.test(value) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n) || n < 1) {
+    throw new InvalidArgumentError('Expected a positive whole number of bytes, such as 1048576.');
+  }
+  return n;
+}
+
+/** A directory path: not empty, and if something of that name exists it is a directory. */
+export function directoryPath(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('Expected a directory path.');
+  const stats = statSync(value, { throwIfNoEntry: false });
+  if (stats !== undefined && !stats.isDirectory()) {
+    throw new InvalidArgumentError('Expected a directory; a file of that name exists.');
+  }
+  return value;
+}
+
+/** A file that exists and is not a directory (it is read later, when the command runs). */
+export function existingFile(value: string): string {
+  if (value.trim() === '') throw new InvalidArgumentError('Expected a file path.');
+  const stats = statSync(value, { throwIfNoEntry: false });
+  if (stats === undefined) throw new InvalidArgumentError('No such file.');
+  if (stats.isDirectory()) throw new InvalidArgumentError('Expected a file; this is a directory.');
+  return value;
+}
+
+/**
+ * A PostgreSQL connection URL (`postgres://` or `postgresql://`). An empty value passes as empty,
+ * meaning "none", so `PROVISIO_DATABASE_URL=` in an environment file selects SQLite.
+ */
+export function postgresUrl(value: string): string {
+  if (value === '') return value;
+  const message =
+    'Expected a postgres:// or postgresql:// URL, such as postgres://user@localhost:5432/provisio.';
+  if (!/^postgres(?:ql)?:\/\//i.test(value)) throw new InvalidArgumentError(message);
+  try {
+    new URL(value);
+  } catch {
+    throw new InvalidArgumentError(message);
+  }
+  return value;
+}
+
+/** A name that prints on one line: not blank, no control characters. Returned trimmed. */
+export function displayName(value: string): string {
+  const name = value.trim();
+  // eslint-disable-next-line no-control-regex
+  if (name === '' || /[\u0000-\u001f\u007f]/.test(name)) {
+    throw new InvalidArgumentError('Expected a non-blank name on one line, without control characters.');
+  }
+  return name;
+}
+
+/** A JSON object, e.g. `{"givenName":"Ada"}`. */
+export function jsonObject(value: string): Record<string, unknown> {
+  const parsed = parseJson(value);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+    throw new InvalidArgumentError(`Expected a JSON object, such as '{"givenName":"Ada"}'.`);
+  }
+  return parsed as Record<string, unknown>;
+}
+
+/** A JSON array of strings, e.g. `["jdoe@contoso.com"]`. */
+export function jsonStringArray(value: string): string[] {
+  const parsed = parseJson(value);
+  if (!Array.isArray(parsed) || !parsed.every((item) => typeof item === 'string')) {
+    throw new InvalidArgumentError(`Expected a JSON array of strings, such as '["jdoe@contoso.com"]'.`);
+  }
+  return parsed as string[];
+}
+
+function parseJson(value: string): unknown {
+  try {
+    return JSON.parse(value) as unknown;
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error);
+    throw new InvalidArgumentError(`It is not valid JSON (${reason}).`);
+  }
+}
+
+/** An ISO 8601 date and time, e.g. `2024-01-31T12:00:00Z`. */
+export function isoTime(value: string): Date {
+  const time = new Date(value);
+  if (!/^\d{4}-\d{2}-\d{2}/.test(value) || Number.isNaN(time.getTime())) {
+    throw new InvalidArgumentError('Expected an ISO 8601 time, such as 2024-01-31T12:00:00Z.');
+  }
+  return time;
+}
+
+/** A whole number, possibly negative, that a double holds exactly. */
+export function safeInteger(value: string): number {
+  const n = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
+  if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('Expected an integer, such as 7.');
+  return n;
+}
