@@ -43,8 +43,15 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
     logger,
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     bodyLimit: options.bodyLimit,
-    // The resource ids we issue are UUIDs; a long path or id is a client error, not a lookup.
-    routerOptions: { maxParamLength: 200 },
+    routerOptions: {
+      // The resource ids we issue are UUIDs; a long path or id is a client error, not a lookup.
+      maxParamLength: 200,
+      // Entra ID, Okta and Microsoft's SCIM reference clients send `/Users/` and `/users`. Both
+      // apply to the path only: parameters (resource ids, schema URNs) keep the case they were
+      // sent in, and a route keeps the url it was registered with.
+      ignoreTrailingSlash: true,
+      caseSensitive: false,
+    },
     frameworkErrors: sendFrameworkError,
   });
   registerScimContentTypes(app);
