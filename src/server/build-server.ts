@@ -20,6 +20,7 @@ import { BearerAuthenticator } from './bearer-auth.js';
 import { registerBulkRoute } from './bulk-route.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
 import { registerErrorHandling, sendError, sendFrameworkError, toErrorResponse } from './error-response.js';
+import { REDACTED_LOG_PATHS, serializeRequest } from './log-redaction.js';
 import { registerMeRoute } from './me-route.js';
 import { RouteMethods } from './method-not-allowed.js';
 import { registerResourceRoutes, RESOURCE_KINDS } from './resource-routes.js';
@@ -35,9 +36,6 @@ export interface BuildServerInput {
   readonly options?: ServerOptionsInput;
 }
 
-/** Header paths pino must never write (tokens). */
-export const REDACTED_LOG_PATHS = ['req.headers.authorization', 'req.headers.cookie'] as const;
-
 const BULK_ROUTE_URL = `${SCIM_BASE_PATH}/Bulk`;
 
 /** The route that matched, not the URL text: `/bulk/` and `/Bulk#x` reach it too. */
@@ -48,12 +46,16 @@ function isBulkRoute(request: FastifyRequest): boolean {
 /** Builds the application; the caller calls `listen` (or `inject`) and `close`. */
 export function buildServer(input: BuildServerInput): FastifyInstance {
   const options = resolveServerOptions(input.options);
+  const given = options.logger && typeof options.logger === 'object' ? options.logger : undefined;
+  // The caller's pino options, with credentials kept out of headers and URLs.
   const logger =
-    options.logger && typeof options.logger === 'object'
-      ? { ...options.logger, redact: [...REDACTED_LOG_PATHS] }
-      : options.logger === true
-        ? { redact: [...REDACTED_LOG_PATHS] }
-        : false;
+    given !== undefined || options.logger === true
+      ? {
+          ...given,
+          redact: [...REDACTED_LOG_PATHS],
+          serializers: { ...given?.serializers, req: serializeRequest },
+        }
+      : false;
   const authenticator = options.authenticate
     ? new BearerAuthenticator(input.store, { cacheMs: options.tokenCacheMs })
     : undefined;
