@@ -128,6 +128,7 @@ function authenticateFrameworkError(
     (authError: unknown) => {
       const response = toErrorResponse(authError);
       if (response.status >= 500) request.log.error({ err: authError }, 'request failed');
+      else request.log.info({ status: response.status, detail: response.detail }, 'request rejected');
       void sendError(reply, response);
     },
   );
