@@ -1,12 +1,14 @@
 /**
  * Bearer-token authentication of the SCIM endpoints (RFC 6750). A missing or wrong token gets 401
  * with `WWW-Authenticate: Bearer realm="provisio"` (§3: with error="invalid_token" when a token was
- * presented); a read-only token gets 403 on anything that writes.
+ * presented); a read-only token gets 403 on any route that is not declared `read`
+ * (route-access.ts): the caller passes the access of the route the router matched.
  */
 import type { FastifyRequest } from 'fastify';
 import type { ApiTokenRecord, DirectoryStore } from '../directory/directory-store.js';
 import { parseToken, secretMatchesBytes, storedHashBytes } from './api-token.js';
 import { HttpError } from './error-response.js';
+import type { RouteAccess } from './route-access.js';
 
 export const AUTH_REALM = 'provisio';
 
@@ -18,14 +20,6 @@ function unauthorized(detail: string, presented: boolean): HttpError {
     ? `Bearer realm="${AUTH_REALM}", error="invalid_token"`
     : `Bearer realm="${AUTH_REALM}"`;
   return new HttpError({ status: 401, detail, headers: { 'www-authenticate': challenge } });
-}
-
-/** True for requests that only read: GET/HEAD and the POST searches (RFC 7644 §3.4.3). */
-export function isReadOnlyRequest(request: FastifyRequest): boolean {
-  if (request.method === 'GET' || request.method === 'HEAD') return true;
-  if (request.method !== 'POST') return false;
-  const path = request.url.split('?')[0] ?? '';
-  return path.endsWith('/.search');
 }
 
 /**
@@ -78,8 +72,11 @@ export class BearerAuthenticator {
     return secretMatchesBytes(parsed.secret, cached.hash) ? cached.record : undefined;
   }
 
-  /** Resolves to the token record, or throws HttpError 401 / 403. */
-  async authenticate(request: FastifyRequest): Promise<ApiTokenRecord> {
+  /**
+   * Resolves to the token record, or throws HttpError 401 / 403. `access` is that of the matched
+   * route; anything but `read` is refused to a read-only token.
+   */
+  async authenticate(request: FastifyRequest, access: RouteAccess): Promise<ApiTokenRecord> {
     const header = request.headers.authorization;
     if (header === undefined || header.length === 0)
       throw unauthorized('authentication required: send a bearer token', false);
@@ -87,7 +84,7 @@ export class BearerAuthenticator {
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
     const record = await this.#verify(match[1]!);
     if (!record) throw unauthorized('invalid or revoked token', true);
-    if (record.scope === 'read-only' && !isReadOnlyRequest(request)) {
+    if (record.scope === 'read-only' && access !== 'read') {
       throw new HttpError({ status: 403, detail: `token "${record.name}" is read-only` });
     }
     this.#touch(record, request);

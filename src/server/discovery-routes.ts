@@ -11,6 +11,7 @@ import {
   listSchemas,
 } from '../scim/schema/schema-representation.js';
 import type { SchemaRegistry } from '../scim/schema/schema-registry.js';
+import { READ_ROUTE } from './route-access.js';
 import { scimBaseUrl, sendScim } from './scim-reply.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -22,7 +23,8 @@ export function registerDiscoveryRoutes(
   registry: SchemaRegistry,
   options: ServerOptions,
 ): void {
-  app.get('/ServiceProviderConfig', async (request, reply) => {
+  const read = { config: READ_ROUTE };
+  app.get('/ServiceProviderConfig', read, async (request, reply) => {
     const body = buildServiceProviderConfig({
       baseUrl: scimBaseUrl(request, options),
       patch: true,
@@ -35,16 +37,16 @@ export function registerDiscoveryRoutes(
     });
     return sendScim(reply, 200, body);
   });
-  app.get('/ResourceTypes', async (request, reply) =>
+  app.get('/ResourceTypes', read, async (request, reply) =>
     sendScim(reply, 200, listResourceTypes(registry, scimBaseUrl(request, options))),
   );
-  app.get<IdParams>('/ResourceTypes/:id', async (request, reply) =>
+  app.get<IdParams>('/ResourceTypes/:id', read, async (request, reply) =>
     sendScim(reply, 200, getResourceType(registry, request.params.id, scimBaseUrl(request, options))),
   );
-  app.get('/Schemas', async (request, reply) =>
+  app.get('/Schemas', read, async (request, reply) =>
     sendScim(reply, 200, listSchemas(registry, scimBaseUrl(request, options))),
   );
-  app.get<IdParams>('/Schemas/:id', async (request, reply) =>
+  app.get<IdParams>('/Schemas/:id', read, async (request, reply) =>
     sendScim(reply, 200, getSchema(registry, request.params.id, scimBaseUrl(request, options))),
   );
 }

@@ -7,11 +7,13 @@
  * - fastify's request errors (bad JSON, unsupported media type, oversized body, schema validation)
  *   become the matching 4xx;
  * - anything else is a 500 whose detail says nothing about internals, logged as an error.
- * 4xx are logged at info: they are the client's problem, not an incident.
+ * 4xx are logged at info: they are the client's problem, not an incident. So are the statuses the
+ * server answers on purpose (HttpError, e.g. `/Me`'s 501): only a failure is logged as an error.
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { buildErrorBody, isScimError, type ScimErrorBody, type ScimType } from '../scim/scim-error.js';
 import { StoreBusyError } from '../directory/store-busy-error.js';
+import { redactUrl } from './log-redaction.js';
 import { SCIM_CONTENT_TYPE } from './scim-media.js';
 
 /** A response-ready error: status, optional scimType, detail and extra headers. */
@@ -116,7 +118,7 @@ export function registerErrorHandling(
 ): void {
   app.setErrorHandler((error, request, reply) => {
     const response = toErrorResponse(error, { bulk: isBulkRoute(request) });
-    if (response.status >= 500) {
+    if (response.status >= 500 && !(error instanceof HttpError)) {
       request.log.error({ err: error }, 'request failed');
     } else {
       request.log.info(
@@ -127,7 +129,7 @@ export function registerErrorHandling(
     return sendError(reply, response);
   });
   app.setNotFoundHandler((request, reply) => {
-    request.log.info({ method: request.method, url: request.url }, 'no such endpoint');
+    request.log.info({ method: request.method, url: redactUrl(request.url) }, 'no such endpoint');
     return sendError(reply, {
       status: 404,
       detail: `no endpoint ${request.method} ${request.url.split('?')[0] ?? ''}`,

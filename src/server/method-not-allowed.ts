@@ -6,6 +6,7 @@
  */
 import type { FastifyInstance, HTTPMethods } from 'fastify';
 import { HttpError } from './error-response.js';
+import { READ_ROUTE } from './route-access.js';
 
 /** The methods a SCIM client may try (RFC 7644 §3.2 and OPTIONS). */
 export const METHODS: readonly HTTPMethods[] = ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE', 'OPTIONS'];
@@ -29,7 +30,8 @@ export class RouteMethods {
   /**
    * Adds, for every recorded path, a route for the other methods that answers 405 with `Allow`.
    * The check runs in onRequest, after authentication and before the body is read, so a wrong
-   * method is reported as such rather than as a body error.
+   * method is reported as such rather than as a body error. The route only refuses, so it is
+   * `read`: a read-only token is told the truth (405 and Allow) rather than 403.
    */
   registerMethodNotAllowed(app: FastifyInstance): void {
     this.#sealed = true;
@@ -40,6 +42,7 @@ export class RouteMethods {
       app.route({
         method: missing,
         url: path,
+        config: READ_ROUTE,
         onRequest: async (request) => {
           throw new HttpError({
             status: 405,

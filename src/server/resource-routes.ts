@@ -29,6 +29,7 @@ import {
   type ResourceContext,
 } from './resource-operations.js';
 import { etagOf, representResource, resourceLocation } from './resource-representation.js';
+import { READ_ROUTE } from './route-access.js';
 import { scimBaseUrl, sendResource, sendScim } from './scim-reply.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -113,18 +114,19 @@ export function registerResourceRoutes(
     return sendResource(reply, status, stored, body, location);
   };
 
-  app.get(endpoint, async (request, reply) => {
+  // Reads declare READ_ROUTE; the writes declare nothing and so are closed to read-only tokens.
+  app.get(endpoint, { config: READ_ROUTE }, async (request, reply) => {
     const list = listRequestFromQuery(request.query, options);
     return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
   });
 
   // RFC 7644 §3.4.3: the same query as a POST body, keeping filters out of URLs and logs.
-  app.post(`${endpoint}/.search`, async (request, reply) => {
+  app.post(`${endpoint}/.search`, { config: READ_ROUTE }, async (request, reply) => {
     const list = listRequestFromBody(request.body, options);
     return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
   });
 
-  app.get<IdParams>(`${endpoint}/:id`, async (request, reply) => {
+  app.get<IdParams>(`${endpoint}/:id`, { config: READ_ROUTE }, async (request, reply) => {
     const projection = projectionFromQuery(request.query);
     const ifNoneMatch = parseEtagCondition(request.headers['if-none-match'], 'If-None-Match');
     const stored = await requireResource(ctx, kind, request.params.id, readOptionsFor(projection));

@@ -10,6 +10,7 @@ import { listRequestFromBody, toListQuery } from './list-request.js';
 import type { ResourceContext } from './resource-operations.js';
 import { representResource } from './resource-representation.js';
 import { projectionFor, RESOURCE_KINDS } from './resource-routes.js';
+import { READ_ROUTE } from './route-access.js';
 import { scimBaseUrl, sendScim } from './scim-reply.js';
 import type { ServerOptions } from './server-options.js';
 
@@ -19,7 +20,7 @@ export function registerRootSearchRoute(
   ctx: ResourceContext,
   options: ServerOptions,
 ): void {
-  app.post('/.search', async (request, reply) => {
+  app.post('/.search', { config: READ_ROUTE }, async (request, reply) => {
     const list = listRequestFromBody(request.body, options);
     const baseUrl = scimBaseUrl(request, options);
     const resources: JsonObject[] = [];
