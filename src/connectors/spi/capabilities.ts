@@ -5,7 +5,7 @@
  * `checkCapabilityMethods` reports every place where the two disagree.
  */
 import { z } from 'zod';
-import { OPTIONAL_OPERATIONS, type Connector, type OptionalOperation } from './connector.js';
+import { OPTIONAL_OPERATIONS, type OptionalOperation } from './connector.js';
 
 /** How a target keeps group membership. */
 export type MembershipCapability =
@@ -143,7 +143,7 @@ export interface CapabilityMismatch {
  * its flag is an error too: the engine would never call it, and it usually means a flag was forgotten.
  */
 export function checkCapabilityMethods(
-  connector: Pick<Connector, OptionalOperation>,
+  connector: object,
   capabilities: ConnectorCapabilities,
 ): CapabilityMismatch[] {
   const mismatches: CapabilityMismatch[] = [];

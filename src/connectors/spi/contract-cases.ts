@@ -161,7 +161,7 @@ function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, kit: Kit
     async (c, created) => {
       const object = await kit.create(c, kit.createRequest(caps, type), created);
       const value = (await kit.createdAttributes(object))[match]!;
-      const found = checkAnswer(
+      const found = kitAnswer(
         targetObjectSchema.array(),
         await c.find!({ objectType: type, attribute: match, value }, signal()),
         'find',
@@ -262,7 +262,7 @@ function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, kit: Kit
   } else {
     add('list without paging answers every object in one page', undefined, async (c, created) => {
       const ids = await kit.createMany(c, caps, type, created);
-      const page = checkAnswer(
+      const page = kitAnswer(
         listPageSchema,
         await c.list!({ objectType: type, pageSize: 2 }, signal()),
         'list',
@@ -297,7 +297,7 @@ function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, kit: Kit
       const first = await kit.create(c, kit.createRequest(caps, type), created);
       const second = await kit.create(c, kit.createRequest(caps, type), created);
       const newName = kit.name(type);
-      const ref = checkAnswer(
+      const ref = kitAnswer(
         targetRefSchema,
         await c.rename!({ objectType: type, ref: first, newName }, signal()),
         'rename',
@@ -336,7 +336,7 @@ function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, kit: Kit
         if (result.ok)
           created.push({
             objectType: type,
-            ref: checkAnswer(targetObjectSchema, result.object, 'createBatch'),
+            ref: kitAnswer(targetObjectSchema, result.object, 'createBatch'),
           });
         const shouldFail = index === 2;
         if (result.ok === shouldFail)
@@ -478,11 +478,7 @@ class KitData {
     return request;
   }
   async create(c: Connector, request: Parameters<Connector['create']>[0], created: CreatedObjects) {
-    const object = checkAnswer(
-      targetObjectSchema,
-      await c.create(request, signal()),
-      'create',
-    ) as TargetObject;
+    const object = kitAnswer(targetObjectSchema, await c.create(request, signal()), 'create') as TargetObject;
     created.push({ objectType: request.objectType, ref: object });
     this.#sent.set(object.id, request.attributes);
     return object;
@@ -499,7 +495,7 @@ class KitData {
   }
   async read(c: Connector, type: ObjectType, ref: TargetRef): Promise<TargetObject> {
     if (c.capabilities.read && c.get) {
-      const object = checkAnswer(
+      const object = kitAnswer(
         targetObjectSchema,
         await c.get({ objectType: type, ref }, signal()),
         'get',
@@ -525,7 +521,7 @@ async function walkList(c: Connector, type: ObjectType, pageSize: number): Promi
     if (pages > 100_000) fail('list() never answered a last page');
     const request =
       cursor === undefined ? { objectType: type, pageSize } : { objectType: type, pageSize, cursor };
-    const page = checkAnswer(listPageSchema, await c.list!(request, signal()), 'list');
+    const page = kitAnswer(listPageSchema, await c.list!(request, signal()), 'list');
     if (page.objects.length > pageSize)
       fail(`list() with pageSize ${pageSize} answered ${page.objects.length} objects`);
     seen.push(...page.objects.map((o) => o.id));
@@ -574,6 +570,15 @@ async function settle(run: () => Promise<unknown>): Promise<{ ok: true } | { ok:
 
 function signal(): AbortSignal {
   return AbortSignal.timeout(30_000);
+}
+
+/** Checks an answer's shape; a malformed answer is a contract violation, reported as the guard would word it. */
+function kitAnswer<T>(schema: Parameters<typeof checkAnswer<T>>[0], answer: unknown, operation: string): T {
+  try {
+    return checkAnswer(schema, answer, operation);
+  } catch (error) {
+    fail((error as Error).message);
+  }
 }
 
 function fail(message: string): never {
