@@ -98,6 +98,20 @@ describe('guardConnector', () => {
     expect(result).toMatchObject({ ok: false, error: { code: 'throttled' } });
   });
 
+  it('refuses a find by an attribute the capabilities do not list', async () => {
+    const guarded = guardConnector(sample());
+    const error = await failure(
+      guarded.find!({ objectType: 'User', attribute: 'mail', value: 'a@b' }, signal()),
+    );
+    expect(error.code).toBe('schema_violation');
+    expect(error.message).toMatch(
+      /find\(\) by 'mail' is not declared; capability find lists userName, displayName/,
+    );
+    expect(
+      await guarded.find!({ objectType: 'User', attribute: 'userName', value: 'nobody' }, signal()),
+    ).toEqual([]);
+  });
+
   it('refuses an already aborted signal without calling the connector', async () => {
     let called = false;
     const guarded = guardConnector({

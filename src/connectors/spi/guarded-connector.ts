@@ -84,8 +84,9 @@ const nothing = () => undefined;
 /**
  * Wraps a connector so the engine can rely on it: the same methods (and only those), each failing
  * only with `ConnectorError` and answering only well-formed values. Updates with malformed change
- * lists are refused before the connector sees them. The object type of every answer is checked
- * against the request, and batch results must match the request one for one.
+ * lists, and finds by an attribute the capabilities do not list, are refused before the connector
+ * sees them. The object type of every answer is checked against the request, and batch results
+ * must match the request one for one.
  */
 export function guardConnector(connector: Connector): Connector {
   const c = connector;
@@ -140,16 +141,24 @@ export function guardConnector(connector: Connector): Connector {
   }
   if (c.find) {
     const find = c.find.bind(c);
+    const searchable = c.capabilities.find === false ? [] : c.capabilities.find.attributes;
     guarded.find = (request, signal) =>
-      call(
-        'find',
-        signal,
-        () => find(request, signal),
-        (answer) =>
-          (checkAnswer(z.array(targetObjectSchema), answer, 'find') as TargetObject[]).map((o) =>
-            sameType(o, request.objectType, 'find'),
-          ),
-      );
+      searchable !== 'any' && !searchable.includes(request.attribute)
+        ? Promise.reject(
+            new ConnectorError(
+              'schema_violation',
+              `find() by '${request.attribute}' is not declared; capability find lists ${searchable.join(', ')}`,
+            ),
+          )
+        : call(
+            'find',
+            signal,
+            () => find(request, signal),
+            (answer) =>
+              (checkAnswer(z.array(targetObjectSchema), answer, 'find') as TargetObject[]).map((o) =>
+                sameType(o, request.objectType, 'find'),
+              ),
+          );
   }
   if (c.list) {
     const list = c.list.bind(c);
