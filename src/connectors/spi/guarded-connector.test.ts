@@ -84,6 +84,28 @@ describe('guardConnector', () => {
     ).toBe('invalid_response');
   });
 
+  it('refuses a page larger than the page size, and a page that answers the cursor it was given', async () => {
+    const base = sample();
+    const big = guardConnector({
+      ...base,
+      list: (r, s) => base.list!({ ...r, pageSize: r.pageSize + 1 }, s),
+    });
+    await base.create(user, signal());
+    await base.create({ objectType: 'User', attributes: { userName: 'bob' } }, signal());
+    const e1 = await failure(big.list!({ objectType: 'User', pageSize: 1 }, signal()));
+    expect(e1.message).toBe('list() with pageSize 1 answered 2 objects');
+    const stuck = guardConnector({
+      ...base,
+      list: async (r) => ({ objects: [], nextCursor: r.cursor ?? 'c' }),
+    });
+    expect(await stuck.list!({ objectType: 'User', pageSize: 1 }, signal())).toEqual({
+      objects: [],
+      nextCursor: 'c',
+    });
+    const e2 = await failure(stuck.list!({ objectType: 'User', pageSize: 1, cursor: 'c' }, signal()));
+    expect(e2.message).toMatch(/never end/);
+  });
+
   it('checks that a batch answers one result per item and classifies item errors', async () => {
     const base = sample();
     const short = guardConnector({ ...base, createBatch: async () => [] });

@@ -162,6 +162,7 @@ export function guardConnector(connector: Connector): Connector {
   }
   if (c.list) {
     const list = c.list.bind(c);
+    const paging = c.capabilities.list !== false && c.capabilities.list.paging;
     guarded.list = (request, signal) =>
       call(
         'list',
@@ -170,6 +171,19 @@ export function guardConnector(connector: Connector): Connector {
         (answer) => {
           const page = checkAnswer(listPageSchema, answer, 'list') as ListPage;
           page.objects.forEach((o) => sameType(o, request.objectType, 'list'));
+          // Either would make the engine's page walk wrong: too much at once, or never ending.
+          if (paging && page.objects.length > request.pageSize) {
+            throw new ConnectorError(
+              'invalid_response',
+              `list() with pageSize ${request.pageSize} answered ${page.objects.length} objects`,
+            );
+          }
+          if (page.nextCursor !== undefined && page.nextCursor === request.cursor) {
+            throw new ConnectorError(
+              'invalid_response',
+              'list() answered the cursor it was given: the walk would never end',
+            );
+          }
           return page;
         },
       );
