@@ -39,6 +39,48 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['src/connectors/**/*.ts', 'src/connectors/**/*.js'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      {
+        group: [
+          '**/directory/**',
+          '**/server/**',
+          '**/cli/**',
+          '**/cluster/**',
+          '**/engine/**',
+          '**/expressions/**',
+          '**/main.js',
+        ],
+        message: 'connectors/ import only connectors/spi, shared/, scim/ and their driver library.',
+      },
+      {
+        // A sibling folder other than spi/ is another connector: kinds never import each other.
+        regex: '^\\.\\./(?!spi/|\\.\\./)[^/]+/',
+        message: 'A connector imports no other connector, only connectors/spi.',
+      },
+    ]),
+  },
+  {
+    files: ['src/connectors/spi/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/connectors/spi/fixtures/**'],
+    rules: restrict([
+      {
+        group: [
+          '**/directory/**',
+          '**/server/**',
+          '**/cli/**',
+          '**/cluster/**',
+          '**/engine/**',
+          '**/expressions/**',
+          '**/main.js',
+        ],
+        message: 'connectors/spi imports only shared/ and scim/.',
+      },
+      { regex: '^\\.\\./(?!\\.\\./)[^/]+/', message: 'connectors/spi imports no concrete connector.' },
+    ]),
+  },
+  {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,0 +1,181 @@
+/**
+ * What a connector can do, as data. The engine plans from these flags (match by `find` or only by a
+ * stored link, page a reconciliation, send deltas or read-modify-write, disable or delete) and never
+ * asks which kind of connector it has. Each optional method of `Connector` goes with one flag, and
+ * `checkCapabilityMethods` reports every place where the two disagree.
+ */
+import { z } from 'zod';
+import { OPTIONAL_OPERATIONS, type OptionalOperation } from './connector.js';
+
+/** How a target keeps group membership. */
+export type MembershipCapability =
+  /** Groups are not provisioned, or their members are not. */
+  | { kind: 'none' }
+  /** The target has member operations (`addMembers` / `removeMembers`); read groups carry `members`. */
+  | { kind: 'native' }
+  /**
+   * Members are a multi-valued attribute of the group (LDAP `member`, a SQL join column exposed as
+   * an array), changed through `update`. `reference` says whether values are member ids or names (DNs).
+   */
+  | { kind: 'attribute'; attribute: string; reference: 'id' | 'name' };
+
+/** Everything the engine may ask a connector about what it can do. */
+export interface ConnectorCapabilities {
+  /** The object types the target holds; membership needs `Group`. */
+  objectTypes: ('User' | 'Group')[];
+  /** `get`: read one object by id. False for write-only targets (a file the target picks up). */
+  read: boolean;
+  /** `find`: look objects up by attribute value; `attributes` lists which ones, `'any'` for all. */
+  find: false | { attributes: string[] | 'any' };
+  /** `list`: read every object (import, reconciliation); `paging` when pages are real, `maxPageSize` if capped. */
+  list: false | { paging: boolean; maxPageSize?: number };
+  /**
+   * `update`: `partial` applies the changed attributes only (SCIM PATCH, LDAP modify); `replace`
+   * writes the whole object (PUT, a row rewrite), so the connector reads and merges (helpers in
+   * `attribute-change.ts`) and an update costs a read.
+   */
+  update: false | { mode: 'partial' | 'replace' };
+  /** `delete`: remove an object. */
+  delete: boolean;
+  /** `setEnabled`: disable and enable accounts (soft deprovisioning); without it the only way out is delete. */
+  disable: boolean;
+  /** `rename`: objects have hierarchical names (DNs) that can change while the id stays. */
+  rename: boolean;
+  /** `createBatch`: several creates in one round trip (SCIM /Bulk, a multi-row insert). */
+  batchCreate: false | { maxItems: number };
+  /** How group membership is written. */
+  membership: MembershipCapability;
+}
+
+const attributeName = z.string().min(1, 'must be a non-empty attribute name');
+
+/** The zod schema of capabilities; strict, so a misspelled flag is an error rather than ignored. */
+export const connectorCapabilitiesSchema = z
+  .object({
+    objectTypes: z
+      .array(z.enum(['User', 'Group']))
+      .min(1, 'must list at least one object type')
+      .refine((types) => new Set(types).size === types.length, 'must not repeat an object type'),
+    read: z.boolean(),
+    find: z.union([
+      z.literal(false),
+      z.strictObject({ attributes: z.union([z.literal('any'), z.array(attributeName).min(1)]) }),
+    ]),
+    list: z.union([
+      z.literal(false),
+      z.strictObject({ paging: z.boolean(), maxPageSize: z.number().int().positive().optional() }),
+    ]),
+    update: z.union([z.literal(false), z.strictObject({ mode: z.enum(['partial', 'replace']) })]),
+    delete: z.boolean(),
+    disable: z.boolean(),
+    rename: z.boolean(),
+    batchCreate: z.union([z.literal(false), z.strictObject({ maxItems: z.number().int().min(2) })]),
+    membership: z.discriminatedUnion('kind', [
+      z.strictObject({ kind: z.literal('none') }),
+      z.strictObject({ kind: z.literal('native') }),
+      z.strictObject({
+        kind: z.literal('attribute'),
+        attribute: attributeName,
+        reference: z.enum(['id', 'name']),
+      }),
+    ]),
+  })
+  .strict()
+  .superRefine((caps, ctx) => {
+    if (caps.membership.kind !== 'none' && !caps.objectTypes.includes('Group')) {
+      ctx.addIssue({ code: 'custom', path: ['membership'], message: 'needs Group in objectTypes' });
+    }
+    if (caps.membership.kind === 'attribute' && caps.update === false) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['membership'],
+        message: "kind 'attribute' is written through update",
+      });
+    }
+  });
+
+/** The outcome of validating capabilities: the frozen value, or issues that each name the path. */
+export type CapabilitiesResult =
+  { ok: true; capabilities: Readonly<ConnectorCapabilities> } | { ok: false; issues: string[] };
+
+/** Validates capabilities as declared by a connector (which may be a user's JavaScript). */
+export function validateCapabilities(input: unknown): CapabilitiesResult {
+  const parsed = connectorCapabilitiesSchema.safeParse(input);
+  if (!parsed.success) {
+    return {
+      ok: false,
+      issues: parsed.error.issues.map((issue) => {
+        const path = issue.path.length === 0 ? 'capabilities' : `capabilities.${issue.path.join('.')}`;
+        return `${path}: ${issue.message}`;
+      }),
+    };
+  }
+  return { ok: true, capabilities: deepFreeze(parsed.data as ConnectorCapabilities) };
+}
+
+/** Which capability each optional method needs, and whether the capabilities grant it. */
+export const OPERATION_CAPABILITY: Record<
+  OptionalOperation,
+  { capability: string; granted: (caps: ConnectorCapabilities) => boolean }
+> = {
+  createBatch: { capability: 'batchCreate', granted: (c) => c.batchCreate !== false },
+  get: { capability: 'read', granted: (c) => c.read },
+  find: { capability: 'find', granted: (c) => c.find !== false },
+  list: { capability: 'list', granted: (c) => c.list !== false },
+  update: { capability: 'update', granted: (c) => c.update !== false },
+  delete: { capability: 'delete', granted: (c) => c.delete },
+  setEnabled: { capability: 'disable', granted: (c) => c.disable },
+  rename: { capability: 'rename', granted: (c) => c.rename },
+  addMembers: { capability: "membership.kind 'native'", granted: (c) => c.membership.kind === 'native' },
+  removeMembers: { capability: "membership.kind 'native'", granted: (c) => c.membership.kind === 'native' },
+};
+
+/** A place where a connector's flags and methods disagree. */
+export interface CapabilityMismatch {
+  kind: 'declared-but-missing' | 'method-without-flag';
+  operation: OptionalOperation;
+  capability: string;
+  message: string;
+}
+
+/**
+ * Every disagreement between the declared capabilities and the methods present. A method without
+ * its flag is an error too: the engine would never call it, and it usually means a flag was forgotten.
+ */
+export function checkCapabilityMethods(
+  connector: object,
+  capabilities: ConnectorCapabilities,
+): CapabilityMismatch[] {
+  const mismatches: CapabilityMismatch[] = [];
+  for (const operation of OPERATION_CAPABILITY_ORDER) {
+    const { capability, granted } = OPERATION_CAPABILITY[operation];
+    const present = typeof (connector as Record<string, unknown>)[operation] === 'function';
+    const declared = granted(capabilities);
+    if (declared && !present) {
+      mismatches.push({
+        kind: 'declared-but-missing',
+        operation,
+        capability,
+        message: `capability ${capability} is declared but the connector has no ${operation}() method`,
+      });
+    } else if (!declared && present) {
+      mismatches.push({
+        kind: 'method-without-flag',
+        operation,
+        capability,
+        message: `the connector has a ${operation}() method but does not declare capability ${capability}`,
+      });
+    }
+  }
+  return mismatches;
+}
+
+const OPERATION_CAPABILITY_ORDER: readonly OptionalOperation[] = OPTIONAL_OPERATIONS;
+
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
+    for (const child of Object.values(value)) deepFreeze(child);
+    Object.freeze(value);
+  }
+  return value;
+}

@@ -1,0 +1,283 @@
+/**
+ * The engine's side of the contract: every call to a connector goes through this wrapper, so that
+ * whatever the connector does — throws a raw error, throws synchronously, returns something that is
+ * not a promise, answers nonsense — the engine sees either a well-formed answer or a
+ * `ConnectorError`. A user's module connector is code Provisio does not control; this is where that
+ * stops mattering.
+ */
+import { z } from 'zod';
+import { checkAttributeChanges } from './attribute-change.js';
+import type { BatchCreateResult, Connector, ListPage, TargetObject, TargetRef } from './connector.js';
+import { ConnectorError, classifyError } from './connector-error.js';
+
+const jsonValue: z.ZodType<unknown> = z.lazy(() =>
+  z.union([
+    z.string(),
+    z.number(),
+    z.boolean(),
+    z.null(),
+    z.array(jsonValue),
+    z.record(z.string(), jsonValue),
+  ]),
+);
+
+/** A target ref as a connector must answer it. */
+export const targetRefSchema = z.object({ id: z.string().min(1), name: z.string().min(1).optional() });
+
+/** A target object as a connector must answer it. */
+export const targetObjectSchema = targetRefSchema.extend({
+  objectType: z.enum(['User', 'Group']),
+  attributes: z.record(z.string(), jsonValue),
+  enabled: z.boolean().optional(),
+  members: z.array(z.string()).optional(),
+});
+
+/** A list page as a connector must answer it. */
+export const listPageSchema = z.object({
+  objects: z.array(targetObjectSchema),
+  nextCursor: z.string().min(1).optional(),
+});
+
+/** Checks an answer against a schema; a mismatch is the connector's `invalid_response`. */
+export function checkAnswer<T>(schema: z.ZodType<T>, answer: unknown, operation: string): T {
+  const parsed = schema.safeParse(answer);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
+  throw new ConnectorError(
+    'invalid_response',
+    `${operation}() answered a malformed result${where}: ${issue?.message}`,
+    {
+      detail: describeAnswer(answer),
+    },
+  );
+}
+
+function describeAnswer(answer: unknown): string {
+  try {
+    const text = JSON.stringify(answer) ?? String(answer);
+    return text.length > 500 ? `${text.slice(0, 500)}...` : text;
+  } catch {
+    return Object.prototype.toString.call(answer);
+  }
+}
+
+/** Runs one connector call: refuses an aborted signal, classifies anything thrown, checks the answer. */
+async function call<T>(
+  operation: string,
+  signal: AbortSignal,
+  run: () => unknown,
+  check: (answer: unknown) => T,
+) {
+  if (signal.aborted) throw classifyError(signal.reason ?? new DOMException('Aborted', 'AbortError'));
+  let answer: unknown;
+  try {
+    answer = await run();
+  } catch (error) {
+    throw classifyError(error);
+  }
+  return check(answer);
+}
+
+const nothing = () => undefined;
+
+/**
+ * Wraps a connector so the engine can rely on it: the same methods (and only those), each failing
+ * only with `ConnectorError` and answering only well-formed values. Updates with malformed change
+ * lists, and finds by an attribute the capabilities do not list, are refused before the connector
+ * sees them. The object type of every answer is checked against the request, and batch results
+ * must match the request one for one.
+ */
+export function guardConnector(connector: Connector): Connector {
+  const c = connector;
+  const guarded: Connector = {
+    capabilities: c.capabilities,
+    testConnection: (signal) => call('testConnection', signal, () => c.testConnection(signal), nothing),
+    create: (request, signal) =>
+      call(
+        'create',
+        signal,
+        () => c.create(request, signal),
+        (answer) =>
+          sameType(
+            checkAnswer(targetObjectSchema, answer, 'create') as TargetObject,
+            request.objectType,
+            'create',
+          ),
+      ),
+  };
+  if (c.createBatch) {
+    const createBatch = c.createBatch.bind(c);
+    guarded.createBatch = (requests, signal) =>
+      call(
+        'createBatch',
+        signal,
+        () => createBatch(requests, signal),
+        (answer) => checkBatch(answer, requests.length),
+      );
+  }
+  if (c.get) {
+    const get = c.get.bind(c);
+    guarded.get = (request, signal) =>
+      call(
+        'get',
+        signal,
+        () => get(request, signal),
+        (answer) => {
+          const object = sameType(
+            checkAnswer(targetObjectSchema, answer, 'get') as TargetObject,
+            request.objectType,
+            'get',
+          );
+          if (object.id !== request.ref.id) {
+            throw new ConnectorError(
+              'invalid_response',
+              `get() for id '${request.ref.id}' answered id '${object.id}'`,
+            );
+          }
+          return object;
+        },
+      );
+  }
+  if (c.find) {
+    const find = c.find.bind(c);
+    const searchable = c.capabilities.find === false ? [] : c.capabilities.find.attributes;
+    guarded.find = (request, signal) =>
+      searchable !== 'any' && !searchable.includes(request.attribute)
+        ? Promise.reject(
+            new ConnectorError(
+              'schema_violation',
+              `find() by '${request.attribute}' is not declared; capability find lists ${searchable.join(', ')}`,
+            ),
+          )
+        : call(
+            'find',
+            signal,
+            () => find(request, signal),
+            (answer) =>
+              (checkAnswer(z.array(targetObjectSchema), answer, 'find') as TargetObject[]).map((o) =>
+                sameType(o, request.objectType, 'find'),
+              ),
+          );
+  }
+  if (c.list) {
+    const list = c.list.bind(c);
+    const paging = c.capabilities.list !== false && c.capabilities.list.paging;
+    guarded.list = (request, signal) =>
+      call(
+        'list',
+        signal,
+        () => list(request, signal),
+        (answer) => {
+          const page = checkAnswer(listPageSchema, answer, 'list') as ListPage;
+          page.objects.forEach((o) => sameType(o, request.objectType, 'list'));
+          // Either would make the engine's page walk wrong: too much at once, or never ending.
+          if (paging && page.objects.length > request.pageSize) {
+            throw new ConnectorError(
+              'invalid_response',
+              `list() with pageSize ${request.pageSize} answered ${page.objects.length} objects`,
+            );
+          }
+          if (page.nextCursor !== undefined && page.nextCursor === request.cursor) {
+            throw new ConnectorError(
+              'invalid_response',
+              'list() answered the cursor it was given: the walk would never end',
+            );
+          }
+          return page;
+        },
+      );
+  }
+  if (c.update) {
+    const update = c.update.bind(c);
+    guarded.update = (request, signal) => {
+      const issues = checkAttributeChanges(request.changes);
+      if (issues.length > 0) return Promise.reject(new ConnectorError('schema_violation', issues.join('; ')));
+      return call('update', signal, () => update(request, signal), nothing);
+    };
+  }
+  if (c.delete) {
+    const remove = c.delete.bind(c);
+    guarded.delete = (request, signal) => call('delete', signal, () => remove(request, signal), nothing);
+  }
+  if (c.setEnabled) {
+    const setEnabled = c.setEnabled.bind(c);
+    guarded.setEnabled = (request, signal) =>
+      call('setEnabled', signal, () => setEnabled(request, signal), nothing);
+  }
+  if (c.rename) {
+    const rename = c.rename.bind(c);
+    guarded.rename = (request, signal) =>
+      call(
+        'rename',
+        signal,
+        () => rename(request, signal),
+        (answer) => {
+          const ref = checkAnswer(targetRefSchema, answer, 'rename') as TargetRef;
+          if (ref.id !== request.ref.id) {
+            throw new ConnectorError(
+              'invalid_response',
+              `rename() changed the id '${request.ref.id}' to '${ref.id}'`,
+            );
+          }
+          return ref;
+        },
+      );
+  }
+  if (c.addMembers) {
+    const addMembers = c.addMembers.bind(c);
+    guarded.addMembers = (request, signal) =>
+      call('addMembers', signal, () => addMembers(request, signal), nothing);
+  }
+  if (c.removeMembers) {
+    const removeMembers = c.removeMembers.bind(c);
+    guarded.removeMembers = (request, signal) =>
+      call('removeMembers', signal, () => removeMembers(request, signal), nothing);
+  }
+  if (c.close) {
+    const close = c.close.bind(c);
+    guarded.close = async () => {
+      try {
+        await close();
+      } catch (error) {
+        throw classifyError(error);
+      }
+    };
+  }
+  return guarded;
+}
+
+function sameType(object: TargetObject, expected: string, operation: string): TargetObject {
+  if (object.objectType !== expected) {
+    throw new ConnectorError(
+      'invalid_response',
+      `${operation}() for ${expected} answered an object of type ${object.objectType}`,
+    );
+  }
+  return object;
+}
+
+function checkBatch(answer: unknown, expected: number): BatchCreateResult[] {
+  if (!Array.isArray(answer) || answer.length !== expected) {
+    throw new ConnectorError(
+      'invalid_response',
+      `createBatch() must answer one result per request (${expected}), answered ${
+        Array.isArray(answer) ? answer.length : typeof answer
+      }`,
+    );
+  }
+  return answer.map((item: unknown, index): BatchCreateResult => {
+    const record = (typeof item === 'object' && item !== null ? item : {}) as Record<string, unknown>;
+    if (record.ok === true) {
+      return {
+        ok: true,
+        object: checkAnswer(targetObjectSchema, record.object, `createBatch[${index}]`) as TargetObject,
+      };
+    }
+    if (record.ok === false) return { ok: false, error: classifyError(record.error) };
+    throw new ConnectorError(
+      'invalid_response',
+      `createBatch() result ${index} is neither { ok: true } nor { ok: false }`,
+    );
+  });
+}
