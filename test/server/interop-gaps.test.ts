@@ -5,9 +5,20 @@
  * excludedAttributes, typos in attribute names, names of Object.prototype members, and values
  * over the size limits.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DirectoryStore } from '../../src/directory/directory-store.js';
+import { openStore } from '../../src/directory/open-store.js';
+import { defineAttribute } from '../../src/scim/schema/attribute-builders.js';
+import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
+import { buildServer } from '../../src/server/build-server.js';
 import {
   BACKENDS,
+  PG_URL,
   GROUP_SCHEMA,
   PATCH_SCHEMA,
   USER_SCHEMA,
@@ -452,5 +463,115 @@ describe.each(BACKENDS)('interop gaps (%s)', (backend) => {
       expect(ok.status).toBe(200);
       await s.request('DELETE', `/Groups/${group.body.id}`);
     });
+  });
+});
+
+const DEVICE = 'urn:example:params:scim:schemas:extension:device:2.0:User';
+
+/** A server whose Users carry an extension with integer, decimal and boolean attributes. */
+async function startDeviceServer(backend: 'sqlite' | 'postgres') {
+  const registry = SchemaRegistry.withCoreSchemas();
+  registry.registerSchema({
+    id: DEVICE,
+    name: 'Device',
+    description: 'Test extension with number attributes',
+    attributes: [
+      defineAttribute('loginCount', 'integer', ''),
+      defineAttribute('quota', 'decimal', ''),
+      defineAttribute('trusted', 'boolean', ''),
+    ],
+  });
+  registry.attachExtension('User', DEVICE);
+  let cleanup: () => Promise<void>;
+  let store: DirectoryStore;
+  if (backend === 'sqlite') {
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-interop-'));
+    store = await openStore({ sqliteFile: join(dir, 'directory.sqlite'), registry });
+    cleanup = async () => {
+      await store.close();
+      rmSync(dir, { recursive: true, force: true });
+    };
+  } else {
+    const schema = `t_interop_${randomBytes(6).toString('hex')}`;
+    store = await openStore({ postgresUrl: PG_URL!, postgresSchema: schema, registry });
+    cleanup = async () => {
+      await store.close();
+      const client = new pg.Client({ connectionString: PG_URL });
+      await client.connect();
+      try {
+        await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
+      } finally {
+        await client.end();
+      }
+    };
+  }
+  const app = buildServer({ store, registry, options: { authenticate: false } });
+  const request = async (method: string, path: string, body?: unknown) => {
+    const r = await app.inject({
+      method: method as 'GET',
+      url: `/scim/v2${path}`,
+      headers: body === undefined ? {} : { 'content-type': 'application/scim+json' },
+      ...(body === undefined ? {} : { payload: JSON.stringify(body) }),
+    });
+    return { status: r.statusCode, body: r.body ? JSON.parse(r.body) : undefined };
+  };
+  return {
+    request,
+    close: async () => {
+      await app.close();
+      await cleanup();
+    },
+  };
+}
+
+describe.each(BACKENDS)('quoted numbers in filters on an extension (%s)', (backend) => {
+  let server: Awaited<ReturnType<typeof startDeviceServer>>;
+  const ids: Record<string, string> = {};
+  beforeAll(async () => {
+    server = await startDeviceServer(backend);
+    for (const [userName, loginCount, quota, trusted] of [
+      ['low', 2, 0.5, false],
+      ['mid', 10, 2.5, true],
+      ['high', 300, 10, true],
+    ] as const) {
+      const r = await server.request('POST', '/Users', {
+        schemas: [USER_SCHEMA, DEVICE],
+        userName,
+        [DEVICE]: { loginCount, quota, trusted },
+      });
+      expect(r.status).toBe(201);
+      ids[userName] = r.body.id;
+    }
+  });
+  afterAll(async () => {
+    await server?.close();
+  });
+
+  const names = async (filter: string): Promise<string[]> => {
+    const r = await server.request('GET', `/Users?filter=${q(filter)}&sortBy=userName`);
+    expect({ filter, status: r.status }).toEqual({ filter, status: 200 });
+    return (r.body.Resources as { userName: string }[]).map((u) => u.userName);
+  };
+
+  it.each([
+    ['loginCount gt "5"', 'loginCount gt 5'],
+    ['loginCount eq "10"', 'loginCount eq 10'],
+    [`${DEVICE}:loginCount le "300"`, `${DEVICE}:loginCount le 300`],
+    ['quota ge "2.5"', 'quota ge 2.5'],
+    ['quota lt "1e1"', 'quota lt 10'],
+    ['trusted eq "True" and loginCount lt "100"', 'trusted eq true and loginCount lt 100'],
+  ])('%s matches like %s', async (quoted, typed) => {
+    const expected = await names(typed);
+    expect(expected.length).toBeGreaterThan(0);
+    expect(await names(quoted)).toEqual(expected);
+  });
+
+  it('a quoted string that is no number is 400 invalidFilter naming the attribute', async () => {
+    const r = await server.request('GET', `/Users?filter=${q('loginCount gt "many"')}`);
+    expect({ status: r.status, scimType: r.body.scimType }).toEqual({
+      status: 400,
+      scimType: 'invalidFilter',
+    });
+    expect(r.body.detail).toContain('loginCount');
   });
 });
