@@ -82,6 +82,10 @@ describe.each(BACKENDS)('interop gaps (%s)', (backend) => {
       expect(r.status).toBe(200);
       expect(manager(r)).toMatchObject({ value: ada, $ref: `../Users/${ada}` });
       expect(manager(await s.request('GET', `/Users/${grace}`))).toMatchObject({ value: ada });
+      for (const filter of [`manager.value eq "${ada}"`, `${ENTERPRISE}:manager.value eq "${ada}"`]) {
+        const found = await s.request('GET', `/Users?filter=${q(filter)}&sortBy=manager.value`);
+        expect(found.body.Resources.map((u: { id: string }) => u.id)).toEqual([grace]);
+      }
       await s.request('PATCH', `/Users/${grace}`, patchBody({ op: 'remove', path: `${ENTERPRISE}:manager` }));
     });
 
