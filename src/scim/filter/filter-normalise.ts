@@ -8,8 +8,7 @@
  *   everything, `active eq "true"`, `active eq "True"`, `loginCount gt "3"`): a string for a
  *   boolean attribute becomes the boolean and one for an integer or decimal attribute the number;
  *   a string that is neither is 400 invalidFilter naming the attribute.
- * Unchanged subtrees are returned as they are; the walk uses an explicit stack because and/or
- * chains may be long.
+ * Unchanged subtrees are returned as they are; long and/or chains are walked in a loop.
  */
 import { coerceBooleanString } from '../patch/patch-tolerances.js';
 import { unknownAttributeProblem, unknownSubAttributeProblem } from '../schema/attribute-names.js';
@@ -20,7 +19,7 @@ import {
 } from '../schema/compiled-resource-type.js';
 import type { AttributeDefinition } from '../schema/schema-types.js';
 import { ScimError } from '../scim-error.js';
-import type { AttrPath, CompareFilter, Filter, FilterLiteral } from './filter-ast.js';
+import type { AttrPath, CompareFilter, Filter, FilterLiteral, LogicalFilter } from './filter-ast.js';
 import { printAttrPath, printFilter } from './filter-printer.js';
 
 /** How to treat a name the resource type does not define. */
@@ -38,19 +37,13 @@ const NUMBER = /^-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?$/;
 /** Where a path is resolved: the resource, or one value of a multi-valued attribute. */
 type Scope = CompiledAttribute | undefined;
 
-interface Frame {
-  readonly node: Filter;
-  readonly scope: Scope;
-  visited: boolean;
-}
-
 /** `filter` checked and with its literals typed for resources of `type` (see the header). */
 export function normaliseFilter(
   filter: Filter,
   type: CompiledResourceType,
   options: NormaliseOptions = {},
 ): Filter {
-  return walk(filter, undefined, type, options.unknown ?? 'reject');
+  return new Normaliser(type, options.unknown ?? 'reject').node(filter, undefined);
 }
 
 /**
@@ -62,62 +55,61 @@ export function normaliseValueFilter(
   attribute: CompiledAttribute,
   options: NormaliseOptions = {},
 ): Filter {
-  return walk(filter, attribute, undefined, options.unknown ?? 'reject');
+  return new Normaliser(undefined, options.unknown ?? 'reject').node(filter, attribute);
 }
 
-/** `type` is needed only when `rootScope` is the resource (value filters cannot nest). */
-function walk(
-  root: Filter,
-  rootScope: Scope,
-  type: CompiledResourceType | undefined,
-  unknown: 'reject' | 'keep',
-): Filter {
-  const work: Frame[] = [{ node: root, scope: rootScope, visited: false }];
-  const done: Filter[] = [];
-  while (work.length > 0) {
-    const frame = work.pop() as Frame;
-    const { node, scope } = frame;
+class Normaliser {
+  /** `type` is needed only at the resource level (value filters cannot nest). */
+  constructor(
+    private readonly type: CompiledResourceType | undefined,
+    private readonly unknown: 'reject' | 'keep',
+  ) {}
+
+  /**
+   * Recursion follows the nesting of parentheses, `not` and brackets, which the parser caps; an
+   * and/or chain, which the parser builds left-deep and which may be long, is walked in a loop.
+   */
+  node(node: Filter, scope: Scope): Filter {
     switch (node.kind) {
       case 'and':
       case 'or':
-        if (!frame.visited) {
-          frame.visited = true;
-          work.push(
-            frame,
-            { node: node.right, scope, visited: false },
-            { node: node.left, scope, visited: false },
-          );
-        } else {
-          const right = done.pop() as Filter;
-          const left = done.pop() as Filter;
-          done.push(left === node.left && right === node.right ? node : { ...node, left, right });
-        }
-        break;
-      case 'not':
-      case 'valuePath':
-        if (!frame.visited) {
-          frame.visited = true;
-          let inner: Scope = scope;
-          if (node.kind === 'valuePath') inner = resolve(node.path, scope, type, unknown)?.attribute;
-          work.push(frame, { node: node.filter, scope: inner, visited: false });
-        } else {
-          const inner = done.pop() as Filter;
-          done.push(inner === node.filter ? node : { ...node, filter: inner });
-        }
-        break;
+        return this.chain(node, scope);
+      case 'not': {
+        const inner = this.node(node.filter, scope);
+        return inner === node.filter ? node : { ...node, filter: inner };
+      }
+      case 'valuePath': {
+        const attribute = resolve(node.path, scope, this.type, this.unknown)?.attribute;
+        const inner = this.node(node.filter, attribute);
+        return inner === node.filter ? node : { ...node, filter: inner };
+      }
       case 'present':
-        resolve(node.path, scope, type, unknown);
-        done.push(node);
-        break;
+        resolve(node.path, scope, this.type, this.unknown);
+        return node;
       case 'compare': {
-        const leaf = resolve(node.path, scope, type, unknown)?.leaf;
+        const leaf = resolve(node.path, scope, this.type, this.unknown)?.leaf;
         const value = leaf === undefined ? node.value : typedLiteral(node, leaf);
-        done.push(value === node.value ? node : { ...node, value });
-        break;
+        return value === node.value ? node : { ...node, value };
       }
     }
   }
-  return done[0] as Filter;
+
+  private chain(root: LogicalFilter, scope: Scope): Filter {
+    // The left spine of same-kind nodes, outermost first.
+    const spine: LogicalFilter[] = [];
+    let left: Filter = root;
+    while ((left.kind === 'and' || left.kind === 'or') && left.kind === root.kind) {
+      spine.push(left);
+      left = left.left;
+    }
+    let out = this.node(left, scope);
+    for (let i = spine.length - 1; i >= 0; i--) {
+      const parent = spine[i] as LogicalFilter;
+      const right = this.node(parent.right, scope);
+      out = out === parent.left && right === parent.right ? parent : { ...parent, left: out, right };
+    }
+    return out;
+  }
 }
 
 /** What a path resolved to: its top-level attribute (a value path's scope) and the compared leaf. */

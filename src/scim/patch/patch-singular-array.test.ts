@@ -32,7 +32,9 @@ function errorOf(run: () => unknown): { scimType?: string; detail: string } {
   throw new Error('expected a ScimError');
 }
 
-const managerValue = fc.record({ value: fc.string({ minLength: 1, maxLength: 8 }) });
+const managerValue: fc.Arbitrary<JsonObject> = fc.record({
+  value: fc.string({ minLength: 1, maxLength: 8 }),
+});
 const singularPaths = [
   {
     path: 'manager',
@@ -47,7 +49,7 @@ const singularPaths = [
   {
     path: 'name',
     holder: (r: JsonObject) => r.name,
-    value: fc.record({ givenName: fc.string({ minLength: 1, maxLength: 8 }) }),
+    value: fc.record({ givenName: fc.string({ minLength: 1, maxLength: 8 }) }) as fc.Arbitrary<JsonObject>,
   },
 ];
 
