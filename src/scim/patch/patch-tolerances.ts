@@ -1,7 +1,7 @@
 /**
  * Deviations from RFC 7644 §3.5.2 that real identity providers send, and how PATCH accepts them.
- * Each row is covered by a test in patch-tolerances.test.ts; strict RFC input is never read
- * differently because of them.
+ * Each row is covered by a test in patch-tolerances.test.ts (T11 and T12 in
+ * patch-singular-array.test.ts); strict RFC input is never read differently because of them.
  *
  * | #   | Sender          | What arrives                                                        | What Provisio does                                                                  |
  * | --- | --------------- | ------------------------------------------------------------------- | ----------------------------------------------------------------------------------- |
