@@ -3,7 +3,7 @@ import type { Diagnostic, DiagnosticCodeValue, SourceSpan } from './expression-d
 import { DiagnosticCode, makeDiagnostic } from './expression-diagnostic.js';
 import type { FunctionSpec, LiteralProblem, ParamKind, ParamSpec } from './functions/function-spec.js';
 import type { ExprValue } from './value.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 import { FlowKeywords, FunctionAliases, NamedConstants } from './named-constants.js';
 
 /** What the checker checks against. */

@@ -5,7 +5,7 @@ import { ExpressionLimits } from './expression-limits.js';
 import type { Token } from './expression-scanner.js';
 import { scanExpression } from './expression-scanner.js';
 import { FlowKeywords, NamedConstants } from './named-constants.js';
-import { didYouMean } from './did-you-mean.js';
+import { didYouMean } from '../shared/did-you-mean.js';
 
 /**
  * The parse of one expression. `expression` is present whenever the input had any shape at all,

@@ -116,18 +116,18 @@ export function registerResourceRoutes(
 
   // Reads declare READ_ROUTE; the writes declare nothing and so are closed to read-only tokens.
   app.get(endpoint, { config: READ_ROUTE }, async (request, reply) => {
-    const list = listRequestFromQuery(request.query, options);
+    const list = listRequestFromQuery(request.query, options, registry.compiled(kind));
     return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
   });
 
   // RFC 7644 §3.4.3: the same query as a POST body, keeping filters out of URLs and logs.
   app.post(`${endpoint}/.search`, { config: READ_ROUTE }, async (request, reply) => {
-    const list = listRequestFromBody(request.body, options);
+    const list = listRequestFromBody(request.body, options, registry.compiled(kind));
     return sendScim(reply, 200, await listResources(ctx, kind, list, scimBaseUrl(request, options)));
   });
 
   app.get<IdParams>(`${endpoint}/:id`, { config: READ_ROUTE }, async (request, reply) => {
-    const projection = projectionFromQuery(request.query);
+    const projection = projectionFromQuery(request.query, registry.compiled(kind));
     const ifNoneMatch = parseEtagCondition(request.headers['if-none-match'], 'If-None-Match');
     const stored = await requireResource(ctx, kind, request.params.id, readOptionsFor(projection));
     if (ifNoneMatch && conditionMatches(ifNoneMatch, stored.version)) {

@@ -21,14 +21,18 @@ export function registerRootSearchRoute(
   options: ServerOptions,
 ): void {
   app.post('/.search', { config: READ_ROUTE }, async (request, reply) => {
-    const list = listRequestFromBody(request.body, options);
+    const types = RESOURCE_KINDS.map((kind) => ctx.registry.compiled(kind));
+    const list = listRequestFromBody(request.body, options, types);
     const baseUrl = scimBaseUrl(request, options);
     const resources: JsonObject[] = [];
     let total = 0;
     for (const kind of RESOURCE_KINDS) {
       const remaining = list.count - resources.length;
       const startIndex = Math.max(1, list.startIndex - total);
-      const result = await ctx.store.list(kind, toListQuery({ ...list, startIndex, count: remaining }));
+      const result = await ctx.store.list(
+        kind,
+        toListQuery({ ...list, startIndex, count: remaining }, ctx.registry.compiled(kind)),
+      );
       const projection = projectionFor(ctx.registry, kind, list);
       for (const stored of result.resources)
         resources.push(representResource(ctx.registry, baseUrl, stored, projection));

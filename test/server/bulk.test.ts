@@ -230,7 +230,7 @@ describe('Bulk payload limit (sqlite)', () => {
             method: 'POST',
             path: '/Users',
             bulkId: 'big',
-            data: { schemas: [USER_SCHEMA], userName: 'big@x', displayName: 'n'.repeat(10_000) },
+            data: { schemas: [USER_SCHEMA], userName: 'big@x', title: 'n'.repeat(4000) },
           },
         ],
       });

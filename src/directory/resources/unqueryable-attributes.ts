@@ -48,6 +48,18 @@ function checkFilter(filter: Filter, type: ResourceKind, resolver: AttributeReso
   }
 }
 
+/**
+ * A sortBy the resource type does not define whose lower-cased text is a member of
+ * Object.prototype (`constructor`, `__proto__`). The server refuses unknown names before a query
+ * reaches the store (scim/query/query-names.ts); this keeps direct callers of the store from
+ * reaching a lookup of such a name in a plain object, which finds the inherited member.
+ */
+function isInheritedName(path: AttrPath, resolver: AttributeResolver | undefined): boolean {
+  const text = printAttrPath(path).toLowerCase();
+  if (!(text in Object.prototype) && !(path.name.toLowerCase() in Object.prototype)) return false;
+  return resolver?.resolve(path.uri, path.name, path.subAttr) === undefined;
+}
+
 /** Throws 400 when `query` filters or sorts by an attribute that is never returned. */
 export function refuseUnqueryableAttributes(
   query: ListQuery,
@@ -57,6 +69,9 @@ export function refuseUnqueryableAttributes(
   if (query.filter) checkFilter(query.filter, type, resolver);
   if (query.sortBy !== undefined) {
     const path = parseAttrPath(query.sortBy);
+    if (isInheritedName(path, resolver)) {
+      throw ScimError.invalidValue(`sortBy "${query.sortBy}": no such attribute`);
+    }
     if (isNeverReturned(path, type, resolver)) {
       throw ScimError.invalidValue(
         `sortBy "${query.sortBy}": the attribute is never returned, so it cannot sort`,

@@ -7,6 +7,7 @@ import { parsePatchPathCached } from './patch-path-cache.js';
 import { SchemaUrn } from '../schema/schema-types.js';
 import { ScimError } from '../scim-error.js';
 import { isJsonObject, type JsonValue } from '../../shared/json.js';
+import { MAX_MEMBERS_PER_REQUEST } from '../resource/resource-limits.js';
 import { normaliseOpName } from './patch-tolerances.js';
 import { PatchOpName, type PatchOperation } from './patch-types.js';
 
@@ -58,7 +59,35 @@ export function parsePatchRequest(body: unknown): PatchOperation[] {
   if (operations.length > MAX_PATCH_OPERATIONS) {
     throw ScimError.invalidSyntax(`PATCH body: more than ${MAX_PATCH_OPERATIONS} operations`);
   }
-  return operations.map((raw: unknown, i) => parseOperation(raw, `Operations[${i}]`));
+  const parsed = operations.map((raw: unknown, i) => parseOperation(raw, `Operations[${i}]`));
+  checkMemberCount(parsed);
+  return parsed;
+}
+
+/**
+ * At most MAX_MEMBERS_PER_REQUEST member values set, added or removed per request, counted over
+ * every operation on `members` (by path, or as a key of a path-less value). The store writes
+ * members as rows without building the group, so the bound is checked here, on the message.
+ */
+function checkMemberCount(operations: readonly PatchOperation[]): void {
+  let count = 0;
+  for (const operation of operations) {
+    const { path, value } = operation;
+    if (path !== undefined) {
+      if (path.attr.name.toLowerCase() === 'members') count += Array.isArray(value) ? value.length : 1;
+    } else if (isJsonObject(value)) {
+      for (const key of Object.keys(value)) {
+        if (key.toLowerCase() !== 'members') continue;
+        const members = value[key];
+        count += Array.isArray(members) ? members.length : 1;
+      }
+    }
+  }
+  if (count > MAX_MEMBERS_PER_REQUEST) {
+    throw ScimError.invalidValue(
+      `members: ${count} values set, added or removed in one request, more than the limit of ${MAX_MEMBERS_PER_REQUEST}`,
+    );
+  }
 }
 
 function parseOperation(raw: unknown, where: string): PatchOperation {

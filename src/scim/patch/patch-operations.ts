@@ -9,7 +9,8 @@ import { jsonEqual } from './json-equal.js';
 import { enforceSinglePrimary, newValuesOnly, withoutListedValues } from './multi-valued-merge.js';
 import { findKey, readAttribute, type PatchDraft } from './patch-draft.js';
 import type { PatchTarget } from './patch-target.js';
-import { valueFromEqualityFilter } from './patch-tolerances.js';
+import { isGroupMembers, maxValues, tooManyValuesMessage } from '../resource/resource-limits.js';
+import { unwrapSingularComplex, valueFromEqualityFilter } from './patch-tolerances.js';
 import type { PatchOpName } from './patch-types.js';
 import {
   countPrimary,
@@ -55,6 +56,17 @@ function hasPrimary(def: AttributeDefinition): boolean {
 /** True when values are identified by an immutable `value` sub-attribute (group members). */
 function identifiedByValue(def: AttributeDefinition): boolean {
   return findSubAttribute(def, 'value')?.mutability === 'immutable';
+}
+
+/**
+ * The bound on the values of one multi-valued attribute (resource-limits.ts): `total` is how many
+ * it holds afterwards, `added` how many this operation brought; group members are bounded per
+ * request, so only what is added counts for them.
+ */
+function checkValueCount(t: PatchTarget, total: number, added = total): void {
+  const count = isGroupMembers(t.attr, t.resolved.schema) ? added : total;
+  const limit = maxValues(t.attr, t.resolved.schema);
+  if (count > limit) throw ScimError.invalidValue(tooManyValuesMessage(`"${t.label}"`, count, limit));
 }
 
 /** Sets the whole attribute; false when the value is unchanged. */
@@ -146,6 +158,7 @@ function applyToAttribute(
       if (countPrimary(values) > 1) {
         throw ScimError.invalidValue(`"${t.label}": more than one value has "primary": true`);
       }
+      checkValueCount(t, values.length);
       return values.length === 0 ? eraseWhole(draft, t) : setWhole(draft, t, draft.adopt(values));
     }
     // RFC 7644 §3.5.2.1: add appends, skipping values already present.
@@ -158,6 +171,7 @@ function applyToAttribute(
     const next = Array.isArray(before) ? draft.own(before) : draft.adopt(existing.slice());
     const start = next.length;
     for (const v of fresh) next.push(v);
+    checkValueCount(t, next.length, fresh.length);
     if (hasPrimary(attr)) {
       const chosen = new Set<number>();
       for (let i = start; i < next.length; i++) chosen.add(i);
@@ -166,7 +180,8 @@ function applyToAttribute(
     draft.write(draft.container(t.resolved, true) as JsonObject, attr.name, next);
     return true;
   }
-  const normalised = normaliseSingleValue(attr, value, t.label);
+  // Tolerance T11: a singular complex value sent as a one-element array.
+  const normalised = normaliseSingleValue(attr, unwrapSingularComplex(attr, value, t.label), t.label);
   // RFC 7644 §3.5.2.1/§3.5.2.3: a complex value merges its sub-attributes into the existing ones.
   if (isJsonObject(normalised) && isJsonObject(before)) {
     return setWhole(draft, t, mergeComplex(t, before, normalised));
@@ -195,7 +210,7 @@ function applyToSubAttribute(
     delete next[key];
     return Object.keys(next).length === 0 ? eraseWhole(draft, t) : setWhole(draft, t, next);
   }
-  const normalised = normaliseAttributeValue(sub, value, t.label);
+  const normalised = normaliseAttributeValue(sub, value, t.label, t.attr);
   return setWhole(draft, t, mergeComplex(t, before, { [sub.name]: normalised }));
 }
 
@@ -227,7 +242,7 @@ function applyToValues(
   const sub = t.sub;
   const single = Array.isArray(value) && value.length === 1 ? (value[0] as JsonValue) : value;
   const patch: JsonObject | JsonValue = sub
-    ? { [sub.name]: normaliseAttributeValue(sub, value, t.label) }
+    ? { [sub.name]: normaliseAttributeValue(sub, value, t.label, t.attr) }
     : normaliseSingleValue(t.attr, single, t.label);
   if (matches.length === 0) {
     // RFC 7644 §3.5.2.3: replace through a filter that matches nothing is noTarget.
@@ -239,6 +254,7 @@ function applyToValues(
     const created = mergeComplex(t, normaliseComplex(t.attr, seed, t.label), patch);
     const next = Array.isArray(before) ? draft.own(before) : draft.adopt(values.slice());
     next.push(created);
+    checkValueCount(t, next.length, 1);
     if (hasPrimary(t.attr)) enforceSinglePrimary(next, new Set([next.length - 1]), t.label);
     draft.write(draft.container(t.resolved, true) as JsonObject, t.attr.name, next);
     return true;

@@ -4,8 +4,45 @@
  */
 import type { Filter } from '../filter/filter-ast.js';
 import type { AttributeDefinition, AttributeResolver, ResolvedAttribute } from '../schema/schema-types.js';
-import { ScimError } from '../scim-error.js';
+import { normaliseValueFilter } from '../filter/filter-normalise.js';
+import { SchemaAttributeResolver, type CompiledAttribute } from '../schema/compiled-resource-type.js';
+import { ScimError, isScimError } from '../scim-error.js';
 import { findSubAttribute } from './patch-values.js';
+
+/** Normalised value filters per attribute; parsed paths are cached, so their filters recur. */
+const normalisedFilters = new WeakMap<CompiledAttribute, WeakMap<Filter, Filter>>();
+
+/**
+ * A path's value filter checked against the attribute's sub-attributes and with its literals typed
+ * (filter-normalise.ts): `emails[tpye eq "work"]` is an invalidPath naming `tpye` rather than a
+ * filter that matches nothing, and `emails[primary eq "true"]` matches the primary email.
+ */
+function normalisedFilter(
+  resolver: AttributeResolver,
+  ref: TargetRef,
+  filter: Filter,
+  label: string,
+): Filter {
+  if (!(resolver instanceof SchemaAttributeResolver)) return filter;
+  const attribute = resolver.attribute(ref.uri, ref.name);
+  if (attribute === undefined) return filter;
+  let cache = normalisedFilters.get(attribute);
+  if (cache === undefined) {
+    cache = new WeakMap();
+    normalisedFilters.set(attribute, cache);
+  }
+  let normalised = cache.get(filter);
+  if (normalised === undefined) {
+    try {
+      normalised = normaliseValueFilter(filter, attribute);
+    } catch (error) {
+      if (isScimError(error)) throw ScimError.invalidPath(`"${label}": ${error.detail}`);
+      throw error;
+    }
+    cache.set(filter, normalised);
+  }
+  return normalised;
+}
 
 /** A resolved operation target. */
 export interface PatchTarget {
@@ -60,7 +97,8 @@ export function tryResolveTarget(
     );
   }
   const changeKey = resolved.isExtension ? `${resolved.schema}:${attr.name}` : attr.name;
-  return { resolved, attr, sub, filter: ref.filter, label, changeKey };
+  const filter = ref.filter === undefined ? undefined : normalisedFilter(resolver, ref, ref.filter, label);
+  return { resolved, attr, sub, filter, label, changeKey };
 }
 
 /** Like tryResolveTarget, with an unknown attribute reported as invalidPath. */

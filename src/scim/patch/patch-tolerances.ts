@@ -1,7 +1,7 @@
 /**
  * Deviations from RFC 7644 §3.5.2 that real identity providers send, and how PATCH accepts them.
- * Each row is covered by a test in patch-tolerances.test.ts; strict RFC input is never read
- * differently because of them.
+ * Each row is covered by a test in patch-tolerances.test.ts (T11 and T12 in
+ * patch-singular-array.test.ts); strict RFC input is never read differently because of them.
  *
  * | #   | Sender          | What arrives                                                        | What Provisio does                                                                  |
  * | --- | --------------- | ------------------------------------------------------------------- | ----------------------------------------------------------------------------------- |
@@ -15,6 +15,8 @@
  * | T8  | Okta            | path-less replace echoing read-only `id`: `{"id":"…","displayName":"x"}` | a read-only attribute whose value equals the current one is ignored             |
  * | T9  | several         | add/replace of a multi-valued attribute with one value, not an array | the value is wrapped in a one-element array                                          |
  * | T10 | Microsoft Entra | `{"path":"urn:...:User:manager","value":"id"}`: a bare value for a complex attribute | taken as `{"value": "id"}` when the attribute has a `value` sub-attribute  |
+ * | T11 | Microsoft Entra | `{"op":"Add","path":"manager","value":[{"$ref":"…","value":"id"}]}`: a singular complex attribute as a one-element array | the one element is the value; two or more elements (or none) are 400 invalidValue naming the attribute |
+ * | T12 | Microsoft Entra | the unqualified path `manager` for `urn:...:enterprise:2.0:User:manager` | an unqualified name the core schema lacks resolves to the one extension that defines it (RFC 7644 §3.10); a name several extensions define does not resolve |
  *
  * Entra documents T1–T5 in "Known issues and resolutions with SCIM 2.0 protocol compliance of the
  * Microsoft Entra user provisioning service" and its SCIM endpoint tutorial; T6 is what Entra sends
@@ -22,7 +24,9 @@
  * Okta's SCIM 2.0 reference (user deactivation, group rename).
  */
 import type { Filter } from '../filter/filter-ast.js';
-import type { JsonObject } from '../../shared/json.js';
+import type { AttributeDefinition } from '../schema/schema-types.js';
+import { ScimError } from '../scim-error.js';
+import type { JsonObject, JsonValue } from '../../shared/json.js';
 import { PatchOpName } from './patch-types.js';
 
 const opNames: ReadonlyMap<string, PatchOpName> = new Map([
@@ -42,6 +46,19 @@ export function coerceBooleanString(raw: string): boolean | undefined {
   if (lower === 'true') return true;
   if (lower === 'false') return false;
   return undefined;
+}
+
+/**
+ * T11: the value of a singular complex attribute sent as a one-element array, unwrapped; any other
+ * value is returned as it is. Also used for POST and PUT bodies (validate-resource.ts).
+ * @throws ScimError invalidValue for an array of any other length.
+ */
+export function unwrapSingularComplex(def: AttributeDefinition, value: JsonValue, where: string): JsonValue {
+  if (def.type !== 'complex' || def.multiValued || !Array.isArray(value)) return value;
+  if (value.length === 1) return value[0] as JsonValue;
+  throw ScimError.invalidValue(
+    `${where}: "${def.name}" is single-valued; expected one value, got an array of ${value.length}`,
+  );
 }
 
 /** An attribute path written as a JSON key of a path-less operation value (T3, T4). */
@@ -86,7 +103,13 @@ export function valueFromEqualityFilter(filter: Filter): JsonObject | undefined 
     if (node.kind !== 'compare' || node.op !== 'eq') return false;
     if (node.path.uri !== undefined || node.path.subAttr !== undefined || node.value === null) return false;
     if (Object.hasOwn(out, node.path.name)) return false;
-    out[node.path.name] = node.value;
+    // defineProperty: a name such as `__proto__` becomes a key, never the object's prototype.
+    Object.defineProperty(out, node.path.name, {
+      value: node.value,
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    });
     return true;
   };
   return collect(filter) ? out : undefined;

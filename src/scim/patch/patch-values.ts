@@ -6,6 +6,7 @@
 import type { AttributeDefinition } from '../schema/schema-types.js';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json.js';
 import { ScimError } from '../scim-error.js';
+import { maxStringLength, tooLongMessage } from '../resource/resource-limits.js';
 import { coerceBooleanString } from './patch-tolerances.js';
 
 // xsd:dateTime as RFC 7643 §2.3.5 requires; the Date.parse check below rejects month 13 and the like.
@@ -29,14 +30,25 @@ function describe(value: JsonValue): string {
 
 /**
  * One value of `def` (a single-valued attribute, or one element of a multi-valued one): checked
- * against the type and returned in canonical form. Throws invalidValue / invalidPath naming `where`.
+ * against the type and the length limits (resource-limits.ts) and returned in canonical form.
+ * `parent` is the complex attribute when `def` is a sub-attribute. Throws invalidValue /
+ * invalidPath naming `where`.
  */
-export function normaliseSingleValue(def: AttributeDefinition, value: JsonValue, where: string): JsonValue {
+export function normaliseSingleValue(
+  def: AttributeDefinition,
+  value: JsonValue,
+  where: string,
+  parent?: AttributeDefinition,
+): JsonValue {
   switch (def.type) {
     case 'string':
     case 'reference':
     case 'binary':
-      if (typeof value === 'string') return value;
+      if (typeof value === 'string') {
+        const limit = maxStringLength(def, parent);
+        if (value.length > limit) throw ScimError.invalidValue(tooLongMessage(where, value.length, limit));
+        return value;
+      }
       break;
     case 'boolean':
       if (typeof value === 'boolean') return value;
@@ -61,7 +73,9 @@ export function normaliseSingleValue(def: AttributeDefinition, value: JsonValue,
       // Tolerance T10: a bare value for a complex attribute with a "value" sub-attribute.
       if (value !== null && typeof value !== 'object') {
         const valueSub = findSubAttribute(def, 'value');
-        if (valueSub !== undefined) return { value: normaliseSingleValue(valueSub, value, `${where}.value`) };
+        if (valueSub !== undefined) {
+          return { value: normaliseSingleValue(valueSub, value, `${where}.value`, def) };
+        }
       }
       break;
   }
@@ -83,9 +97,9 @@ export function normaliseComplex(def: AttributeDefinition, value: JsonObject, wh
     if (raw === null || sub.mutability === 'readOnly') continue;
     const subWhere = `${where}.${sub.name}`;
     if (sub.multiValued) {
-      out[sub.name] = normaliseMultiValue(sub, raw, subWhere);
+      out[sub.name] = normaliseMultiValue(sub, raw, subWhere, def);
     } else {
-      out[sub.name] = normaliseSingleValue(sub, raw, subWhere);
+      out[sub.name] = normaliseSingleValue(sub, raw, subWhere, def);
     }
   }
   return out;
@@ -95,24 +109,35 @@ export function normaliseComplex(def: AttributeDefinition, value: JsonObject, wh
  * The values of a multi-valued attribute. A lone value is wrapped in an array (tolerance T9);
  * null elements are an invalidValue.
  */
-export function normaliseMultiValue(def: AttributeDefinition, value: JsonValue, where: string): JsonValue[] {
+export function normaliseMultiValue(
+  def: AttributeDefinition,
+  value: JsonValue,
+  where: string,
+  parent?: AttributeDefinition,
+): JsonValue[] {
   const items = Array.isArray(value) ? value : [value];
   const out: JsonValue[] = new Array<JsonValue>(items.length);
   for (let i = 0; i < items.length; i++) {
     const item = items[i] as JsonValue;
     if (item === null) throw ScimError.invalidValue(`${where}[${i}]: null is not a value`);
-    out[i] = normaliseSingleValue(def, item, `${where}[${i}]`);
+    out[i] = normaliseSingleValue(def, item, `${where}[${i}]`, parent);
   }
   return out;
 }
 
-/** A value for `def` as a whole: multi-valued attributes give an array, others a single value. */
+/**
+ * A value for `def` as a whole: multi-valued attributes give an array, others a single value.
+ * `parent` is the complex attribute when `def` is a sub-attribute.
+ */
 export function normaliseAttributeValue(
   def: AttributeDefinition,
   value: JsonValue,
   where: string,
+  parent?: AttributeDefinition,
 ): JsonValue {
-  return def.multiValued ? normaliseMultiValue(def, value, where) : normaliseSingleValue(def, value, where);
+  return def.multiValued
+    ? normaliseMultiValue(def, value, where, parent)
+    : normaliseSingleValue(def, value, where, parent);
 }
 
 /**

@@ -26,7 +26,7 @@ describe('parseAttributeList', () => {
     ]);
   });
 
-  it.each(['user name', 'emails[type eq "work"]', '.value', 'name.', '9abc'])(
+  it.each(['user name', 'emails[type eq]', 'emails[type eq "work"', '.value', 'name.', '9abc'])(
     'rejects %j with invalidPath',
     (text) => {
       expect(() => parseAttributeList(text)).toThrow(

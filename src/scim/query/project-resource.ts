@@ -6,7 +6,9 @@
  * - default: returned unless `attributes` is given and does not name it, or `excludedAttributes` does;
  * - request: returned only when `attributes` names it.
  * Naming `name.givenName` returns `name` with only that sub-attribute; naming a complex attribute
- * returns its default sub-attributes; naming a schema URN returns that whole extension.
+ * returns its default sub-attributes; naming a schema URN returns that whole extension; naming
+ * `emails[type eq "work"]` (a tolerance, attribute-list.ts) returns only the matching values, and
+ * in excludedAttributes leaves them out.
  *
  * Compile once per request with compileProjection and apply per resource: list responses project
  * many resources with the same parameters. Values that are kept whole are shared, not copied.
@@ -14,6 +16,10 @@
 import type { JsonObject, JsonValue } from '../../shared/json.js';
 import { isJsonObject } from '../../shared/json.js';
 import type { AttributeDefinition, AttributeResolver, ResolvedAttribute } from '../schema/schema-types.js';
+import type { Filter } from '../filter/filter-ast.js';
+import { compileValueFilter, type ValuePredicate } from '../filter/filter-compiler.js';
+import { normaliseValueFilter } from '../filter/filter-normalise.js';
+import { SchemaAttributeResolver } from '../schema/compiled-resource-type.js';
 import { parseAttributeList, type AttributeSelector } from './attribute-list.js';
 
 /** The two request parameters; strings are parsed with parseAttributeList. */
@@ -22,12 +28,29 @@ export interface ProjectionOptions {
   excludedAttributes?: readonly AttributeSelector[] | string | undefined;
 }
 
+/**
+ * What one parameter selects of one attribute. `all` applies to every value: the selected
+ * sub-attributes, `undefined` for the whole attribute, `null` when only value filters name it.
+ * `filtered` are the `emails[type eq "work"]` entries (attribute-list.ts tolerance): their
+ * sub-attributes apply to the values their filter matches.
+ */
+interface AttributeSelection {
+  all: Set<string> | undefined | null;
+  readonly filtered: FilteredSelection[];
+}
+
+interface FilteredSelection {
+  readonly match: ValuePredicate;
+  /** Lower-cased sub-attribute names; undefined for the whole value. */
+  readonly subs: Set<string> | undefined;
+}
+
 interface Selection {
   /**
    * Keyed by the attribute definition, which the resolver hands out as one shared object per
-   * attribute, so matching costs no string building; `undefined` subs means the whole attribute.
+   * attribute, so matching costs no string building.
    */
-  readonly attributes: Map<AttributeDefinition, Set<string> | undefined>;
+  readonly attributes: Map<AttributeDefinition, AttributeSelection>;
   /** Lower-cased schema URNs selected as a whole. */
   readonly schemas: Set<string>;
 }
@@ -46,23 +69,42 @@ function toSelectors(
   return list.length === 0 ? undefined : list;
 }
 
+/** The predicate of a selector's value filter, its literals typed by the attribute's schema. */
+function valuePredicate(resolver: AttributeResolver, s: AttributeSelector, resolved: ResolvedAttribute) {
+  let filter = s.filter as Filter;
+  if (resolver instanceof SchemaAttributeResolver) {
+    const compiled = resolver.attribute(s.uri, s.name);
+    if (compiled) filter = normaliseValueFilter(filter, compiled, { unknown: 'keep' });
+  }
+  return compileValueFilter(filter, { ...resolved, subAttribute: undefined });
+}
+
 function compileSelection(resolver: AttributeResolver, selectors: readonly AttributeSelector[]): Selection {
   const selection: Selection = { attributes: new Map(), schemas: new Set() };
   for (const s of selectors) {
     const resolved = resolver.resolve(s.uri, s.name, s.subAttr);
     if (!resolved) {
       // Not an attribute: a bare schema URN selects that schema; anything else names nothing
-      // this resource type has, and RFC 7644 does not ask for an error.
-      if (s.uri !== undefined && s.subAttr === undefined) selection.schemas.add(s.text.toLowerCase());
+      // this resource type has (the server refuses such names before it gets here).
+      if (s.uri !== undefined && s.subAttr === undefined && s.filter === undefined)
+        selection.schemas.add(s.text.toLowerCase());
       continue;
     }
     const key = resolved.attribute;
-    if (resolved.subAttribute === undefined) {
-      selection.attributes.set(key, undefined);
-    } else if (!selection.attributes.has(key) || selection.attributes.get(key) !== undefined) {
-      const subs = selection.attributes.get(key) ?? new Set<string>();
-      subs.add(resolved.subAttribute.name.toLowerCase());
-      selection.attributes.set(key, subs);
+    let entry = selection.attributes.get(key);
+    if (entry === undefined) {
+      entry = { all: null, filtered: [] };
+      selection.attributes.set(key, entry);
+    }
+    const sub = resolved.subAttribute?.name.toLowerCase();
+    if (s.filter !== undefined) {
+      const match = valuePredicate(resolver, s, resolved);
+      entry.filtered.push({ match, subs: sub === undefined ? undefined : new Set([sub]) });
+    } else if (sub === undefined) {
+      entry.all = undefined;
+    } else if (entry.all !== undefined) {
+      entry.all ??= new Set<string>();
+      entry.all.add(sub);
     }
   }
   return selection;
@@ -80,24 +122,26 @@ export function compileProjection(resolver: AttributeResolver, options: Projecti
     const def = resolved.attribute;
     if (def.returned === 'never') return undefined;
     if (def.returned === 'always') return filterSubs(def, value, undefined, undefined);
-    const key = def;
-    let includeSubs: Set<string> | undefined;
+    let included: AttributeSelection | undefined;
     if (inc) {
       const whole = inc.schemas.size > 0 && inc.schemas.has(resolved.schema.toLowerCase());
-      if (!whole && !inc.attributes.has(key)) return undefined;
-      includeSubs = whole ? undefined : inc.attributes.get(key);
+      if (!whole) {
+        included = inc.attributes.get(def);
+        if (included === undefined) return undefined;
+      }
     } else if (def.returned === 'request') {
       return undefined;
     }
-    let excludeSubs: Set<string> | undefined;
+    let excluded: AttributeSelection | undefined;
     if (exc) {
       if (exc.schemas.size > 0 && exc.schemas.has(resolved.schema.toLowerCase())) return undefined;
-      if (exc.attributes.has(key)) {
-        excludeSubs = exc.attributes.get(key);
-        if (excludeSubs === undefined) return undefined;
-      }
+      excluded = exc.attributes.get(def);
+      if (excluded !== undefined && excluded.all === undefined) return undefined;
     }
-    return filterSubs(def, value, includeSubs, excludeSubs);
+    if (included?.filtered.length || excluded?.filtered.length) {
+      return filterValues(def, value, included, excluded);
+    }
+    return filterSubs(def, value, included?.all ?? undefined, excluded?.all ?? undefined);
   }
 
   return {
@@ -177,6 +221,50 @@ function filterSubs(
     return out.length > 0 ? out : undefined;
   }
   return one(value);
+}
+
+/**
+ * Projection of an attribute some selector names with a value filter: each value is kept or
+ * dropped, and its sub-attributes chosen, by the entries whose filter it matches.
+ */
+function filterValues(
+  def: AttributeDefinition,
+  value: JsonValue,
+  included: AttributeSelection | undefined,
+  excluded: AttributeSelection | undefined,
+): JsonValue | undefined {
+  const one = (item: JsonValue): JsonValue | undefined => {
+    let include: Set<string> | undefined;
+    if (included !== undefined) {
+      let any = included.all !== null;
+      let whole = included.all === undefined;
+      include = included.all === null || included.all === undefined ? undefined : new Set(included.all);
+      for (const entry of included.filtered) {
+        if (!entry.match(item)) continue;
+        any = true;
+        if (entry.subs === undefined) whole = true;
+        else for (const sub of entry.subs) (include ??= new Set()).add(sub);
+      }
+      if (!any) return undefined;
+      if (whole) include = undefined;
+    }
+    let exclude: Set<string> | undefined = excluded?.all ?? undefined;
+    if (excluded !== undefined) {
+      for (const entry of excluded.filtered) {
+        if (!entry.match(item)) continue;
+        if (entry.subs === undefined) return undefined;
+        exclude = new Set([...(exclude ?? []), ...entry.subs]);
+      }
+    }
+    return filterSubs(def, item, include, exclude);
+  };
+  if (!Array.isArray(value)) return one(value);
+  const out: JsonValue[] = [];
+  for (const item of value) {
+    const projected = one(item);
+    if (projected !== undefined) out.push(projected);
+  }
+  return out.length > 0 ? out : undefined;
 }
 
 interface SubInfo {

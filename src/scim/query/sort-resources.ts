@@ -24,10 +24,9 @@ export function parseSortOrder(text: string | undefined): SortOrder {
 
 type SortKey = string | number | undefined;
 
-/** Case-insensitive own-property lookup, exact spelling first. */
+/** Case-insensitive own-property lookup, exact spelling first (never an inherited member). */
 function getProperty(obj: JsonObject, name: string): JsonValue | undefined {
-  const exact = obj[name];
-  if (exact !== undefined) return exact;
+  if (Object.hasOwn(obj, name)) return obj[name];
   const lower = name.toLowerCase();
   for (const k of Object.keys(obj)) if (k.toLowerCase() === lower) return obj[k];
   return undefined;

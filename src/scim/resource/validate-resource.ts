@@ -24,6 +24,14 @@
  * - A required attribute given as an empty or blank string counts as missing (`userName: ""`).
  * - Tolerance: boolean attributes given as the strings "true" / "false" (any case) are taken as
  *   booleans, as PATCH does for Entra ID (patch-tolerances.ts, T2).
+ * - Tolerance: a singular complex attribute given as a one-element array (`"manager": [{...}]`),
+ *   as Microsoft Entra ID sends the manager, is taken as that element; an array of any other
+ *   length is invalidValue (patch-tolerances.ts, T11).
+ * - Tolerance: an attribute the core schema lacks may be given without its URN at the top level
+ *   (`"manager": {...}`) when exactly one extension of the resource type defines it; it is nested
+ *   under that extension's URN (RFC 7644 §3.10 lets clients omit the URN when unambiguous;
+ *   patch-tolerances.ts, T12).
+ * - Length and count limits (resource-limits.ts) are 400 invalidValue naming the attribute.
  * - On replace, an attribute that is never returned (`password`) and that the body omits is kept:
  *   a client replacing what it has just read cannot send it back.
  * - On replace, an immutable attribute that is already set may not change (RFC 7644 §3.5.1); if the
@@ -42,7 +50,14 @@ import {
 } from '../schema/compiled-resource-type.js';
 import type { SchemaRegistry } from '../schema/schema-registry.js';
 import type { AttributeDefinition } from '../schema/schema-types.js';
-import { coerceBooleanString } from '../patch/patch-tolerances.js';
+import { coerceBooleanString, unwrapSingularComplex } from '../patch/patch-tolerances.js';
+import {
+  MAX_VALUES_PER_ATTRIBUTE,
+  maxStringLength,
+  maxValues,
+  tooLongProblem,
+  tooManyValuesMessage,
+} from './resource-limits.js';
 import { isBase64, isReference, isXsdDateTime } from './value-checks.js';
 
 /** create: POST; replace: PUT (RFC 7644 §3.3, §3.5.1). */
@@ -85,6 +100,17 @@ export function validateResource(
         continue;
       }
       if (setFlatUrnKey(out, type, key, value)) continue;
+    } else {
+      // Tolerance: an extension attribute without its URN (see the header).
+      const unqualified = type.resolver.attribute(undefined, key);
+      const ext = unqualified?.resolved.isExtension
+        ? type.resolver.schema(unqualified.resolved.schema)
+        : undefined;
+      if (unqualified && ext) {
+        setAttribute(extensionTarget(out, ext), unqualified, value, `${ext.urn}:${unqualified.name}`);
+        if (Object.keys(out[ext.urn] as JsonObject).length === 0) delete out[ext.urn];
+        continue;
+      }
     }
     throw ScimError.invalidValue(`${key}: unknown attribute of resource type ${type.definition.name}`);
   }
@@ -148,7 +174,7 @@ function setFlatUrnKey(out: JsonObject, type: CompiledResourceType, key: string,
       const current = target[attribute.name];
       const holder: JsonObject = isJsonObject(current) ? current : {};
       if (Object.hasOwn(holder, sub.name)) throw ScimError.invalidValue(`${subPath}: given more than once`);
-      const normalised = checkPrimitiveOrList(sub.definition, value, subPath);
+      const normalised = checkPrimitiveOrList(sub.definition, value, subPath, attribute.definition);
       if (normalised !== undefined) {
         holder[sub.name] = normalised;
         target[attribute.name] = holder;
@@ -173,13 +199,18 @@ function checkAttribute(attribute: CompiledAttribute, value: JsonValue, path: st
   if (value === null) return undefined;
   const def = attribute.definition;
   if (!def.multiValued) {
-    if (def.type === 'complex') return checkComplex(attribute, value, path, -1);
+    if (def.type === 'complex') {
+      const single = unwrapSingularComplex(def, value, path);
+      return single === null ? undefined : checkComplex(attribute, single, path, -1);
+    }
     const coerced = coerceBoolean(def, value);
-    const problem = typeProblem(def, coerced);
+    const problem = typeProblem(def, coerced, undefined);
     if (problem !== undefined) throw ScimError.invalidValue(`${path}: ${problem}`);
     return coerced;
   }
   if (!Array.isArray(value)) throw ScimError.invalidValue(`${path}: expected array`);
+  const limit = maxValues(def, attribute.resolved.schema);
+  if (value.length > limit) throw ScimError.invalidValue(tooManyValuesMessage(path, value.length, limit));
   const result: JsonValue[] = [];
   let primaries = 0;
   for (let i = 0; i < value.length; i++) {
@@ -192,7 +223,7 @@ function checkAttribute(attribute: CompiledAttribute, value: JsonValue, path: st
       result.push(checked);
     } else {
       const coerced = coerceBoolean(def, item);
-      const problem = typeProblem(def, coerced);
+      const problem = typeProblem(def, coerced, undefined);
       if (problem !== undefined) throw ScimError.invalidValue(`${where(path, i)}: ${problem}`);
       result.push(coerced);
     }
@@ -225,10 +256,15 @@ function checkComplex(
     if (item === null) continue;
     let checked: JsonValue | undefined = item;
     if (sub.definition.multiValued) {
-      checked = checkPrimitiveOrList(sub.definition, item, where(path, index, sub.name));
+      checked = checkPrimitiveOrList(
+        sub.definition,
+        item,
+        where(path, index, sub.name),
+        attribute.definition,
+      );
     } else {
       checked = coerceBoolean(sub.definition, item);
-      const problem = typeProblem(sub.definition, checked);
+      const problem = typeProblem(sub.definition, checked, attribute.definition);
       if (problem !== undefined) throw ScimError.invalidValue(`${where(path, index, sub.name)}: ${problem}`);
     }
     if (checked !== undefined) {
@@ -250,29 +286,44 @@ function checkPrimitiveOrList(
   def: AttributeDefinition,
   value: JsonValue,
   path: string,
+  parent: AttributeDefinition,
 ): JsonValue | undefined {
   if (value === null) return undefined;
   if (!def.multiValued) {
     const coerced = coerceBoolean(def, value);
-    const problem = typeProblem(def, coerced);
+    const problem = typeProblem(def, coerced, parent);
     if (problem !== undefined) throw ScimError.invalidValue(`${path}: ${problem}`);
     return coerced;
   }
   if (!Array.isArray(value)) throw ScimError.invalidValue(`${path}: expected array`);
+  if (value.length > MAX_VALUES_PER_ATTRIBUTE) {
+    throw ScimError.invalidValue(tooManyValuesMessage(path, value.length, MAX_VALUES_PER_ATTRIBUTE));
+  }
   const out: JsonValue[] = [];
   for (let i = 0; i < value.length; i++) {
     const item = value[i] as JsonValue;
     if (item === null) continue;
     const coerced = coerceBoolean(def, item);
-    const problem = typeProblem(def, coerced);
+    const problem = typeProblem(def, coerced, parent);
     if (problem !== undefined) throw ScimError.invalidValue(`${where(path, i)}: ${problem}`);
     out.push(coerced);
   }
   return out.length === 0 ? undefined : out;
 }
 
-/** RFC 7643 §2.3: the JSON shape of each data type; returns what is wrong, or undefined. */
-function typeProblem(def: AttributeDefinition, value: JsonValue): string | undefined {
+/**
+ * RFC 7643 §2.3: the JSON shape of each data type, and the length limits (resource-limits.ts);
+ * returns what is wrong, or undefined. `parent` is the complex attribute of a sub-attribute.
+ */
+function typeProblem(
+  def: AttributeDefinition,
+  value: JsonValue,
+  parent: AttributeDefinition | undefined,
+): string | undefined {
+  if (typeof value === 'string') {
+    const limit = maxStringLength(def, parent);
+    if (value.length > limit) return tooLongProblem(value.length, limit);
+  }
   switch (def.type) {
     case 'string':
       return typeof value === 'string' ? undefined : 'expected string';

@@ -139,11 +139,28 @@ export class SchemaAttributeResolver implements AttributeResolver {
   readonly #core: CompiledSchema;
   readonly #extensions: readonly CompiledSchema[];
   readonly #schemasByUrn: ReadonlyMap<string, CompiledSchema>;
+  /**
+   * Unqualified names of extension attributes that the core schema does not define, by lower-cased
+   * and canonical name; `null` when more than one extension defines the name.
+   */
+  readonly #extensionNames = new Map<string, CompiledAttribute | null>();
 
   constructor(type: Pick<CompiledResourceType, 'core' | 'extensions' | 'schemasByUrn'>) {
     this.#core = type.core;
     this.#extensions = type.extensions;
     this.#schemasByUrn = type.schemasByUrn;
+    const seen = new Map<string, CompiledAttribute | null>();
+    for (const ext of type.extensions) {
+      for (const attribute of ext.attributeList) {
+        const lower = attribute.name.toLowerCase();
+        if (lookupAttribute(type.core, lower)) continue;
+        seen.set(lower, seen.has(lower) ? null : attribute);
+      }
+    }
+    for (const [lower, attribute] of seen) {
+      this.#extensionNames.set(lower, attribute);
+      if (attribute) this.#extensionNames.set(attribute.name, attribute);
+    }
   }
 
   /** The schema of this resource type with the given URN (case-insensitive). */
@@ -151,7 +168,12 @@ export class SchemaAttributeResolver implements AttributeResolver {
     return this.#schemasByUrn.get(uri) ?? this.#schemasByUrn.get(uri.toLowerCase());
   }
 
-  /** The top-level attribute `name`, searching core first, then the extensions, unless `uri` is given. */
+  /**
+   * The top-level attribute `name` of the schema `uri`; without `uri`, of the core schema, else of
+   * the one extension that defines it. RFC 7644 §3.10 lets clients leave out the URN of an
+   * extension attribute when the name is unambiguous (Entra sends PATCH path `manager`); a name
+   * two extensions define resolves to nothing (see {@link ambiguousSchemas}).
+   */
   attribute(uri: string | undefined, name: string): CompiledAttribute | undefined {
     if (uri !== undefined) {
       const schema = this.schema(uri);
@@ -159,11 +181,15 @@ export class SchemaAttributeResolver implements AttributeResolver {
     }
     const found = lookupAttribute(this.#core, name);
     if (found) return found;
-    for (const ext of this.#extensions) {
-      const inExt = lookupAttribute(ext, name);
-      if (inExt) return inExt;
-    }
-    return undefined;
+    if (this.#extensionNames.size === 0) return undefined;
+    return this.#extensionNames.get(name) ?? this.#extensionNames.get(name.toLowerCase()) ?? undefined;
+  }
+
+  /** The URNs of the extensions that all define the unqualified `name`, when there are several. */
+  ambiguousSchemas(name: string): readonly string[] {
+    if (this.#extensionNames.get(name.toLowerCase()) !== null) return [];
+    const lower = name.toLowerCase();
+    return this.#extensions.filter((ext) => ext.attributes.has(lower)).map((ext) => ext.urn);
   }
 
   resolve(uri: string | undefined, name: string, subAttr?: string): ResolvedAttribute | undefined {
