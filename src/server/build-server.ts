@@ -47,7 +47,7 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
     routerOptions: { maxParamLength: 200 },
     frameworkErrors: sendFrameworkError,
   });
-  registerScimContentTypes(app);
+  registerScimContentTypes(app, options.maxJsonDepth);
   registerErrorHandling(app, isBulkRequest);
 
   app.get('/healthz', async (_request, reply) => reply.code(200).send({ status: 'ok' }));
