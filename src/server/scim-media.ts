@@ -32,12 +32,28 @@ function isEscaped(text: string, at: number): boolean {
 }
 
 /**
+ * True when `text` holds more than `limit` of `{` and `[` together (strings included): only then
+ * can it nest deeper than `limit`. Counted with indexOf, which is native and several times faster
+ * than the scan below, so the usual request body of a dozen brackets is never scanned.
+ */
+function moreOpeningBracketsThan(text: string, limit: number): boolean {
+  let count = 0;
+  for (const bracket of ['{', '[']) {
+    for (let at = text.indexOf(bracket); at !== -1; at = text.indexOf(bracket, at + 1)) {
+      if (++count > limit) return true;
+    }
+  }
+  return false;
+}
+
+/**
  * The offset of the first `{` or `[` that opens level `maxDepth + 1` of `text`, or -1 when the
  * text nests no deeper than `maxDepth`. One pass over the text, skipping strings, before anything
  * is parsed: a too-deep body is refused without building its objects. Brackets are counted as
  * JSON reads them; malformed text may be counted oddly, and JSON.parse then refuses it anyway.
  */
 export function jsonDepthOverflow(text: string, maxDepth: number): number {
+  if (!moreOpeningBracketsThan(text, maxDepth)) return -1;
   let depth = 0;
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
