@@ -140,13 +140,14 @@ function ratio(hostile: number, normal: number): string {
 
 function memoryTable(normal: PhaseResult, hostile: PhaseResult): string[] {
   const row = (p: PhaseResult): string =>
-    `| ${p.name} | ${p.mix.sent.toLocaleString('en-US')} | ${p.mix.serverErrors} | ${mib(p.before.rss)} | ${mib(p.peakRss)} | ${mib(p.afterQuiet.rss)} | ${mib(p.afterGc.rss)} | ${mib(p.afterGc.heapUsed)} | ${mib(p.afterGc.external)} |`;
+    `| ${p.name} | ${p.mix.sent.toLocaleString('en-US')} | ${p.mix.serverErrors} | ${mib(p.before.rss)} | ${mib(p.peakRss)} | ${mib(p.afterQuiet.rss)} | ${mib(p.afterQuiet.heapUsed)} | ${mib(p.afterGc.rss)} | ${mib(p.afterGc.heapUsed)} | ${mib(p.afterGc.heapTotal)} | ${mib(p.afterGc.external)} |`;
+  const r = (f: (p: PhaseResult) => number): string => ratio(f(hostile), f(normal));
   return [
-    '| mix | requests | 5xx | RSS before | peak RSS | RSS after quiet | RSS after GC | heap used after GC | external after GC |',
-    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    '| mix | requests | 5xx | RSS before | peak RSS | RSS after quiet | heap used after quiet | RSS after GC | heap used after GC | heap total after GC | external after GC |',
+    '| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
     row(normal),
     row(hostile),
-    `| hostile / normal | | | ${ratio(hostile.before.rss, normal.before.rss)} | ${ratio(hostile.peakRss, normal.peakRss)} | ${ratio(hostile.afterQuiet.rss, normal.afterQuiet.rss)} | ${ratio(hostile.afterGc.rss, normal.afterGc.rss)} | ${ratio(hostile.afterGc.heapUsed, normal.afterGc.heapUsed)} | |`,
+    `| hostile / normal | | | ${r((p) => p.before.rss)} | ${r((p) => p.peakRss)} | ${r((p) => p.afterQuiet.rss)} | ${r((p) => p.afterQuiet.heapUsed)} | ${r((p) => p.afterGc.rss)} | ${r((p) => p.afterGc.heapUsed)} | | |`,
   ];
 }
 
