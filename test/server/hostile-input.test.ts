@@ -212,3 +212,44 @@ describe.each(BACKENDS)('hostile input (%s)', (backend) => {
     expect(patchPathCache.size).toBeLessThanOrEqual(PATCH_PATH_CACHE_LIMITS.maxEntries);
   });
 });
+
+describe('the maxJsonDepth option', () => {
+  it('sets the depth a body may nest, and refuses anything but a positive integer', async () => {
+    const { store, cleanup } = await openTestStore('sqlite');
+    const app = buildServer({
+      store,
+      registry: SchemaRegistry.withCoreSchemas(),
+      options: { authenticate: false, maxJsonDepth: 3 },
+    });
+    try {
+      const post = (body: unknown) =>
+        app.inject({
+          method: 'POST',
+          url: '/scim/v2/Users',
+          headers: { 'content-type': 'application/scim+json' },
+          payload: JSON.stringify(body),
+        });
+      // Body, emails array, email object: three levels.
+      const three = await post({
+        schemas: [USER_SCHEMA],
+        userName: 'three',
+        emails: [{ value: 'a@example.com' }],
+      });
+      expect(three.statusCode).toBe(201);
+      const four = await post({
+        schemas: [USER_SCHEMA],
+        userName: 'four',
+        emails: [{ value: ['a@example.com'] }],
+      });
+      expect(four.statusCode).toBe(400);
+      expect(four.json()).toMatchObject({ scimType: 'invalidSyntax', status: '400' });
+      expect(four.json().detail).toContain('more than 3 levels deep');
+    } finally {
+      await app.close();
+      await cleanup();
+    }
+    expect(() =>
+      buildServer({ store, registry: SchemaRegistry.withCoreSchemas(), options: { maxJsonDepth: 0 } }),
+    ).toThrow(/maxJsonDepth/);
+  });
+});
