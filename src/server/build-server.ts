@@ -76,7 +76,7 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
       ? (error, request, reply) => authenticateFrameworkError(authenticator, error, request, reply)
       : sendFrameworkError,
   });
-  registerScimContentTypes(app);
+  registerScimContentTypes(app, options.maxJsonDepth);
   registerErrorHandling(app, isBulkRoute);
 
   if (authenticator) {

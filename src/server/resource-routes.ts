@@ -32,16 +32,33 @@ import { etagOf, representResource, resourceLocation } from './resource-represen
 import { READ_ROUTE } from './route-access.js';
 import { scimBaseUrl, sendResource, sendScim } from './scim-reply.js';
 import type { ServerOptions } from './server-options.js';
+import { BoundedCache, type BoundedCacheLimits } from '../shared/bounded-cache.js';
 
 type IdParams = { Params: { id: string } };
 
 /** The resource kinds the store holds, in the order root searches return them. */
 export const RESOURCE_KINDS: readonly ResourceKind[] = ['User', 'Group'];
 
-/** Distinct attribute lists kept compiled per registry; real clients send a handful. */
-const MAX_CACHED_PROJECTIONS = 256;
+/**
+ * Distinct attribute lists kept compiled per resource type; real clients send a handful of short
+ * ones. The key length bounds what a cached projection holds (it keeps the URNs it names), so
+ * hand-made lists of a thousand long entries are compiled per request instead of held.
+ */
+export const PROJECTION_CACHE_LIMITS: BoundedCacheLimits = {
+  maxEntries: 256,
+  maxKeyLength: 4096,
+  maxTotalKeyLength: 256 * 1024,
+};
 /** Keyed by the resolver, which the registry replaces when a resource type changes (attachExtension). */
-const projectionCache = new WeakMap<object, Map<string, Projection>>();
+const projectionCache = new WeakMap<object, BoundedCache<Projection>>();
+
+/** The projection cache of `registry`'s `kind` (for tests: its size stays bounded). */
+export function projectionCacheOf(
+  registry: SchemaRegistry,
+  kind: ResourceKind,
+): BoundedCache<Projection> | undefined {
+  return projectionCache.get(registry.resolver(kind));
+}
 
 function selectorKey(selectors: readonly AttributeSelector[] | undefined): string {
   if (selectors === undefined) return '';
@@ -53,7 +70,7 @@ function selectorKey(selectors: readonly AttributeSelector[] | undefined): strin
 /**
  * The response projection of a request, or undefined when it asks for the default attributes.
  * Compiled once per distinct attribute list and resource type (Entra ID sends
- * `excludedAttributes=members` on every group request), in a small bounded cache.
+ * `excludedAttributes=members` on every group request), in a cache bounded by count and key size.
  */
 export function projectionFor(
   registry: SchemaRegistry,
@@ -64,14 +81,13 @@ export function projectionFor(
   const resolver = registry.resolver(kind);
   let cache = projectionCache.get(resolver);
   if (cache === undefined) {
-    cache = new Map();
+    cache = new BoundedCache(PROJECTION_CACHE_LIMITS);
     projectionCache.set(resolver, cache);
   }
   const key = `${selectorKey(request.attributes)}\u0001${selectorKey(request.excludedAttributes)}`;
   let projection = cache.get(key);
   if (projection === undefined) {
     projection = compileProjection(resolver, request);
-    if (cache.size >= MAX_CACHED_PROJECTIONS) cache.clear();
     cache.set(key, projection);
   }
   return projection;

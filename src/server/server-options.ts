@@ -3,6 +3,7 @@
  * environment: main.ts and the CLI decide where values come from.
  */
 import type { FastifyServerOptions } from 'fastify';
+import { DEFAULT_MAX_JSON_DEPTH } from './scim-media.js';
 
 /** What a caller may set; every field has a default. */
 export interface ServerOptionsInput {
@@ -13,6 +14,11 @@ export interface ServerOptionsInput {
   readonly publicUrl?: string;
   /** Largest accepted request body in bytes (all routes but /Bulk). Default 1 MiB. */
   readonly bodyLimit?: number;
+  /**
+   * Deepest nesting of arrays and objects in a JSON request body; deeper bodies get 400
+   * invalidSyntax before they are parsed. Default 64.
+   */
+  readonly maxJsonDepth?: number;
   /** `count` when a list request gives none (RFC 7644 §3.4.2.4). Default 100. */
   readonly defaultCount?: number;
   /** Largest `count` honoured; larger requests get this many (advertised as filter.maxResults). Default 1000. */
@@ -37,6 +43,7 @@ export interface ServerOptionsInput {
 export interface ServerOptions {
   readonly publicUrl: string | undefined;
   readonly bodyLimit: number;
+  readonly maxJsonDepth: number;
   readonly defaultCount: number;
   readonly maxCount: number;
   readonly bulk: { readonly maxOperations: number; readonly maxPayloadSize: number };
@@ -51,6 +58,7 @@ export const SCIM_BASE_PATH = '/scim/v2';
 
 export const SERVER_DEFAULTS = {
   bodyLimit: 1024 * 1024,
+  maxJsonDepth: DEFAULT_MAX_JSON_DEPTH,
   defaultCount: 100,
   maxCount: 1000,
   bulkMaxOperations: 1000,
@@ -78,6 +86,7 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
   return Object.freeze({
     publicUrl,
     bodyLimit: positiveInteger('bodyLimit', input.bodyLimit, SERVER_DEFAULTS.bodyLimit),
+    maxJsonDepth: positiveInteger('maxJsonDepth', input.maxJsonDepth, SERVER_DEFAULTS.maxJsonDepth),
     defaultCount,
     maxCount,
     bulk: Object.freeze({

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseFilter } from '../../scim/filter/filter-parser.js';
-import { PageContinuations } from './page-continuations.js';
+import { CONTINUATION_LIMITS, PageContinuations } from './page-continuations.js';
 
 const page = (ids: string[], mark: number) => ids.map((id) => ({ id, change_mark: mark }));
 
@@ -64,5 +64,24 @@ describe('PageContinuations', () => {
     expect(await query.resume(1, async () => page(['b'], 1))).toBeUndefined();
     expect((await query.resume(2, async () => page(['b'], 1)))?.rows).toHaveLength(1);
     expect((await query.resume(1025, async () => page(['b'], 1)))?.rows).toHaveLength(1);
+  });
+
+  it('does not remember queries with huge filters, and bounds the total key size', async () => {
+    const all = new PageContinuations();
+    const huge = parseFilter(`userName sw "a" or displayName eq "${'x'.repeat(20_000)}"`);
+    all.of('User', false, huge).remember(0, page(['a'], 1), 2);
+    expect(all.footprint.entries).toBe(0);
+    expect(await all.of('User', false, huge).resume(1, async () => page(['b'], 1))).toBeUndefined();
+
+    // Many distinct filters just under the key limit: the oldest go, the total stays bounded.
+    for (let i = 0; i < 2000; i++) {
+      const filter = parseFilter(
+        `displayName eq "${String(i).padEnd(CONTINUATION_LIMITS.maxKeyLength - 40, 'y')}"`,
+      );
+      all.of('User', false, filter).remember(0, page([`id${i}`], 1), 2);
+    }
+    expect(all.footprint.entries).toBeGreaterThan(0);
+    expect(all.footprint.keyLength).toBeLessThanOrEqual(CONTINUATION_LIMITS.maxTotalKeyLength);
+    expect(all.footprint.entries).toBeLessThanOrEqual(CONTINUATION_LIMITS.maxEntries);
   });
 });

@@ -1,6 +1,7 @@
 import type { Filter } from '../../scim/filter/filter-ast.js';
 import { printFilter } from '../../scim/filter/filter-printer.js';
 import type { ResourceKind } from '../directory-store.js';
+import { BoundedCache, type BoundedCacheLimits } from '../../shared/bounded-cache.js';
 
 /** A row of a page read with its change mark (see DialectAdapter.changeMarkSql). */
 export interface MarkedRow {
@@ -22,8 +23,17 @@ export interface ContinuedPage<Row> {
   readonly totalResults: number;
 }
 
-/** Distinct (query, page start) pairs remembered; a client paging through everything needs one at a time. */
-const MAX_CONTINUATIONS = 1024;
+/**
+ * Distinct (query, page start) pairs remembered; a client paging through everything needs one at a
+ * time. Keys hold the printed filter: a query with a filter longer than a few KiB is paged by
+ * OFFSET (clients that page through a directory send none, or a short one), and the total is
+ * bounded, so ever-new huge filters cannot hold memory here.
+ */
+export const CONTINUATION_LIMITS: BoundedCacheLimits = {
+  maxEntries: 1024,
+  maxKeyLength: 4096,
+  maxTotalKeyLength: 1024 * 1024,
+};
 /** A continuation older than this is forgotten even if nothing changed: it is for clients that page now. */
 const CONTINUATION_TTL_MS = 60_000;
 
@@ -46,7 +56,7 @@ function markOf(row: MarkedRow): string {
  * again with OFFSET.
  */
 export class PageContinuations {
-  readonly #entries = new Map<string, Continuation>();
+  readonly #entries = new BoundedCache<Continuation>(CONTINUATION_LIMITS);
   readonly #now: () => number;
 
   constructor(now: () => number = Date.now) {
@@ -73,13 +83,13 @@ export class PageContinuations {
   }
 
   set(key: string, lastId: string, mark: string, totalResults: number): void {
-    this.#entries.delete(key);
-    if (this.#entries.size >= MAX_CONTINUATIONS) {
-      // Map order is insertion order: the first key is the oldest.
-      const oldest = this.#entries.keys().next().value;
-      if (oldest !== undefined) this.#entries.delete(oldest);
-    }
+    // The youngest entry; the oldest go first when a bound is reached.
     this.#entries.set(key, { lastId, mark, totalResults, until: this.#now() + CONTINUATION_TTL_MS });
+  }
+
+  /** Entries and key code units held now (for tests: both stay within CONTINUATION_LIMITS). */
+  get footprint(): { readonly entries: number; readonly keyLength: number } {
+    return { entries: this.#entries.size, keyLength: this.#entries.totalKeyLength };
   }
 }
 

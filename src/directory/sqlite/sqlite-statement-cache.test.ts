@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { cachingSqliteDatabase, statementRunner } from './sqlite-statement-cache.js';
+import { STATEMENT_CACHE_LIMITS, cachingSqliteDatabase, statementRunner } from './sqlite-statement-cache.js';
 
 /** A stand-in for better-sqlite3 that counts how often each SQL text is prepared. */
 function countingDatabase() {
@@ -46,6 +46,26 @@ describe('cachingSqliteDatabase', () => {
     // The oldest of the one-off texts were evicted: preparing one again prepares it anew.
     cached.prepare('select 0');
     expect(timesPrepared('select 0')).toBe(2);
+  });
+
+  it('prepares texts over the key limit every time, and many long texts do not evict a hot one', () => {
+    const { database, timesPrepared } = countingDatabase();
+    const cached = cachingSqliteDatabase(database);
+    const huge = `select ${'1 + '.repeat(STATEMENT_CACHE_LIMITS.maxKeyLength)}1`;
+    for (let i = 0; i < 3; i++) cached.prepare(huge);
+    expect(timesPrepared(huge)).toBe(3);
+    // Texts just under the limit: the total bound evicts them long before the entry count would.
+    const long = (i: number) => `select ${i} ${'x'.repeat(STATEMENT_CACHE_LIMITS.maxKeyLength - 20)}`;
+    for (let i = 0; i < 200; i++) {
+      cached.prepare('select hot');
+      cached.prepare(long(i));
+    }
+    expect(timesPrepared('select hot')).toBe(1);
+    const kept = Math.floor(STATEMENT_CACHE_LIMITS.maxTotalKeyLength / long(0).length);
+    cached.prepare(long(199 - kept));
+    expect(timesPrepared(long(199 - kept))).toBe(2);
+    cached.prepare(long(199));
+    expect(timesPrepared(long(199))).toBe(1);
   });
 });
 

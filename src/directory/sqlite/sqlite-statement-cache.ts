@@ -1,10 +1,18 @@
 import type Database from 'better-sqlite3';
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
+import { BoundedCache, type BoundedCacheLimits } from '../../shared/bounded-cache.js';
 
-/** Prepared statements kept per database: the hot paths use a few dozen distinct SQL texts. */
-const STATEMENT_CACHE_SIZE = 256;
-/** From this size on, hits are moved to the young end so that eviction takes the coldest text. */
-const REORDER_FROM = STATEMENT_CACHE_SIZE / 2;
+/**
+ * Prepared statements kept per database: the hot paths use a few dozen distinct SQL texts of a
+ * few hundred characters. A filter of thousands of clauses becomes SQL of as many, and SQLite's
+ * compiled program for it takes several times that in native memory, which no GC returns: such
+ * texts are prepared per use and freed with their statement, and the total text is bounded.
+ */
+export const STATEMENT_CACHE_LIMITS: BoundedCacheLimits = {
+  maxEntries: 256,
+  maxKeyLength: 16 * 1024,
+  maxTotalKeyLength: 1024 * 1024,
+};
 
 /**
  * Savepoints numbered per write (`provisio_sp_<n>`, inside a caller's transaction) are unique:
@@ -25,30 +33,20 @@ const UNCACHED = /^\s*(savepoint|release|rollback\s+to)\b.*\d\s*$/is;
  * Least-recently-used eviction bounds the cache when filters produce many distinct SQL texts.
  */
 export function cachingSqliteDatabase(database: Database.Database): SqliteDatabase {
-  const cache = new Map<string, SqliteStatement>();
+  const cache = new BoundedCache<SqliteStatement>(STATEMENT_CACHE_LIMITS);
   return {
     close: () => {
       cache.clear();
       database.close();
     },
     prepare(sql: string): SqliteStatement {
+      // A hit past half full is moved to the young end (BoundedCache), so eviction takes the
+      // coldest text; the hot paths use far fewer texts than that.
       const hit = cache.get(sql);
-      if (hit) {
-        // Re-insert to mark it most recently used (Map keeps insertion order). Only worth its cost
-        // once eviction is near: the hot paths use far fewer texts than the cache holds.
-        if (cache.size >= REORDER_FROM) {
-          cache.delete(sql);
-          cache.set(sql, hit);
-        }
-        return hit;
-      }
+      if (hit) return hit;
       const statement = database.prepare(sql) as unknown as SqliteStatement;
       if (UNCACHED.test(sql)) return statement;
       cache.set(sql, statement);
-      if (cache.size > STATEMENT_CACHE_SIZE) {
-        const oldest = cache.keys().next().value;
-        if (oldest !== undefined) cache.delete(oldest);
-      }
       return statement;
     },
   };

@@ -6,13 +6,22 @@
  */
 import type { PatchPath } from '../filter/filter-ast.js';
 import { parsePatchPath } from '../filter/filter-parser.js';
+import { BoundedCache, type BoundedCacheLimits } from '../../shared/bounded-cache.js';
 
-/** Enough for every path of every configured provider; beyond it the cache starts over. */
-const MAX_ENTRIES = 2_048;
-/** Longer paths are parsed every time: they are not the repeated, generated kind. */
-const MAX_CACHED_LENGTH = 512;
+/**
+ * Enough for every path of every configured provider. Longer paths are parsed every time: they are
+ * not the repeated, generated kind. The total bounds what distinct long paths can hold.
+ */
+export const PATCH_PATH_CACHE_LIMITS: BoundedCacheLimits = {
+  maxEntries: 2_048,
+  maxKeyLength: 512,
+  maxTotalKeyLength: 256 * 1024,
+};
 
-const cache = new Map<string, PatchPath>();
+const cache = new BoundedCache<PatchPath>(PATCH_PATH_CACHE_LIMITS);
+
+/** The cache itself, for tests: its size and total key length stay within the limits. */
+export const patchPathCache: Pick<BoundedCache<PatchPath>, 'size' | 'totalKeyLength'> = cache;
 
 function deepFreeze<T>(value: T): T {
   if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
@@ -30,8 +39,7 @@ export function parsePatchPathCached(text: string): PatchPath {
   const hit = cache.get(text);
   if (hit !== undefined) return hit;
   const parsed = parsePatchPath(text);
-  if (text.length > MAX_CACHED_LENGTH) return parsed;
-  if (cache.size >= MAX_ENTRIES) cache.clear();
+  if (text.length > PATCH_PATH_CACHE_LIMITS.maxKeyLength) return parsed;
   cache.set(text, deepFreeze(parsed));
   return parsed;
 }
