@@ -19,7 +19,13 @@ export type AliasSource =
 
 /** The aliases whose value is not a plain SCIM path. */
 export type SpecialAlias =
-  'manager' | 'members' | 'isSoftDeleted' | 'mailNicknameFromUserName' | 'groupMailNickname' | 'description';
+  | 'manager'
+  | 'members'
+  | 'isSoftDeleted'
+  | 'mailNicknameFromUserName'
+  | 'groupMailNickname'
+  | 'description'
+  | 'appRoleAssignments';
 
 /** One Entra attribute name and what it reads. */
 export interface EntraAlias {
@@ -185,6 +191,14 @@ export const entraAliases: readonly EntraAlias[] = Object.freeze([
     scim: null,
     reads:
       "no SCIM equivalent: the work address's country (RFC 7643 §4.1.2 makes it the ISO 3166-1 two-letter code that usageLocation also holds).",
+  },
+  {
+    name: 'appRoleAssignments',
+    kind: 'user',
+    source: special('appRoleAssignments'),
+    scim: null,
+    reads:
+      "no SCIM equivalent: the user's app role assignments for this app, as the engine supplies them (id, displayName, value); what AppRoleAssignmentsComplex and SingleAppRoleAssignment read.",
   },
   {
     name: 'displayName',

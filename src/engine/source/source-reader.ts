@@ -181,6 +181,12 @@ function specialReader(special: SpecialAlias, resolver: SchemaAttributeResolver)
           ? displayName.replace(/\s+/gu, '')
           : null;
       };
+    case 'appRoleAssignments':
+      return (source) => {
+        const roles = source.context.appRoleAssignments;
+        if (!roles) return [];
+        return roles.map((role) => ({ id: role.id, displayName: role.displayName, value: role.value }));
+      };
     case 'description':
       return (source) => {
         const value = getAttributeCaseInsensitive(source.resource, 'description');
