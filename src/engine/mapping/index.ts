@@ -15,3 +15,4 @@ export { diffTargetObjects, hashTargetObject, canonicalJson } from './diff-targe
 export type { AttributeChange, DiffOptions } from './diff-target-objects.js';
 export { compileTargetPath, writeTargetValue } from './target-path.js';
 export type { TargetPath } from './target-path.js';
+export { entraDefaultUserMapping, entraDefaultGroupMapping } from './entra-default-mapping.js';

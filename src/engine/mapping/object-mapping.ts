@@ -35,7 +35,10 @@ import { isSourceReference, plainSourceValue } from '../source/source-object.js'
 import type { SourceReader, SourceSchemaOptions } from '../source/source-reader.js';
 import { compileSourceReader, knownSourceNames } from '../source/source-reader.js';
 import type { TargetPath } from './target-path.js';
-import { compileTargetPath, writeTargetValue } from './target-path.js';
+import { coerceToTargetType, compileTargetPath, targetTypeOf, writeTargetValue } from './target-path.js';
+import type { TargetType } from './target-path.js';
+import type { AttributeResolver } from '../../scim/schema/schema-types.js';
+import { SchemaRegistry } from '../../scim/schema/schema-registry.js';
 
 /** One attribute mapping as an administrator writes it: exactly one of source, constant, expression. */
 export interface AttributeMappingConfig {
@@ -65,6 +68,11 @@ export interface CompileMappingOptions extends SourceSchemaOptions {
   readonly functions?: ReadonlyMap<string, FunctionSpec>;
   /** Prefix of issue paths; `mappings` by default. */
   readonly path?: string;
+  /**
+   * The target's schema, to send string results as the declared boolean or number type; defaults
+   * to RFC 7643's User (with EnterpriseUser) or Group. `null` sends values as they come.
+   */
+  readonly targetSchema?: AttributeResolver | null;
 }
 
 /** What the engine creates or updates. */
@@ -131,6 +139,7 @@ interface CompiledAttributeMapping {
   readonly index: number;
   readonly path: string;
   readonly target: TargetPath;
+  readonly targetType: TargetType;
   readonly onCreateOnly: boolean;
   readonly defaultValue: string | undefined;
   readonly precedence: number | undefined;
@@ -140,6 +149,13 @@ interface CompiledAttributeMapping {
 }
 
 const defaultContext = createEvaluationContext();
+
+let coreSchemas: SchemaRegistry | undefined;
+
+function defaultTargetSchema(kind: SourceKind): AttributeResolver {
+  coreSchemas ??= SchemaRegistry.withCoreSchemas();
+  return coreSchemas.resolver(kind === 'user' ? 'User' : 'Group');
+}
 
 /** Compiles an object mapping for sources of `kind`; never throws on bad configuration. */
 export function compileObjectMapping(
@@ -159,6 +175,8 @@ export function compileObjectMapping(
   const partTops = new Map<string, string>();
   const precedences = new Map<number, string>();
   let known: string[] | undefined;
+  const targetSchema =
+    options.targetSchema === undefined ? defaultTargetSchema(kind) : (options.targetSchema ?? undefined);
 
   config.mappings.forEach((mapping: AttributeMappingConfig, index: number) => {
     const path = `${base}[${index}]`;
@@ -266,6 +284,7 @@ export function compileObjectMapping(
       index,
       path,
       target,
+      targetType: targetTypeOf(target, targetSchema),
       onCreateOnly: apply === 'onCreate',
       defaultValue: typeof mapping.defaultValue === 'string' ? mapping.defaultValue : undefined,
       precedence: Number.isInteger(precedence) && (precedence as number) >= 1 ? precedence : undefined,
@@ -332,6 +351,7 @@ function buildMapping(
       }
       let value = toSourceValue(raw as ExprValue | SourceValue);
       if (value === null && create && m.defaultValue !== undefined) value = m.defaultValue;
+      if (m.targetType !== undefined) value = coerceToTargetType(value as JsonValue, m.targetType);
       if (matchingValues && m.precedence !== undefined) {
         matchingValues.set(m, {
           target: m.target.text,

@@ -11,6 +11,7 @@ import type { Filter } from '../../scim/filter/filter-ast.js';
 import { parsePatchPath } from '../../scim/filter/filter-parser.js';
 import { collectOperands } from '../../scim/filter/filter-compiler.js';
 import { ScimError } from '../../scim/scim-error.js';
+import type { AttributeResolver } from '../../scim/schema/schema-types.js';
 
 /** A compiled target path. */
 export interface TargetPath {
@@ -94,6 +95,35 @@ function entryFields(filter: Filter, text: string): [string, JsonPrimitive][] {
     fields.push([operand.path.name, operand.value]);
   }
   return fields;
+}
+
+/** The SCIM type of the attribute a path writes, when the target's schema knows it. */
+export type TargetType = 'boolean' | 'integer' | 'decimal' | undefined;
+
+/**
+ * The type of the attribute `path` writes according to `resolver` (the target's schema), so string
+ * results of expressions ("True", "42") can be sent as the JSON type the schema declares, as Entra
+ * converts them to the target attribute's type.
+ */
+export function targetTypeOf(path: TargetPath, resolver: AttributeResolver | undefined): TargetType {
+  if (!resolver) return undefined;
+  const resolved = resolver.resolve(path.urn, path.attribute, path.sub);
+  const type = (resolved?.subAttribute ?? resolved?.attribute)?.type;
+  return type === 'boolean' || type === 'integer' || type === 'decimal' ? type : undefined;
+}
+
+/** Converts a string to the target type when it spells one ("true", "False", "42"); anything else passes. */
+export function coerceToTargetType(value: JsonValue, type: TargetType): JsonValue {
+  if (typeof value !== 'string' || type === undefined) return value;
+  if (type === 'boolean') {
+    const lower = value.toLowerCase();
+    return lower === 'true' ? true : lower === 'false' ? false : value;
+  }
+  const trimmed = value.trim();
+  if (trimmed === '') return value;
+  const number = Number(trimmed);
+  if (!Number.isFinite(number)) return value;
+  return type === 'integer' && !Number.isSafeInteger(number) ? value : number;
 }
 
 /** Writes `value` at `path` into `target`, creating containers and entries as needed. */
