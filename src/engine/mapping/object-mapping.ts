@@ -143,6 +143,8 @@ interface CompiledAttributeMapping {
   readonly onCreateOnly: boolean;
   readonly defaultValue: string | undefined;
   readonly precedence: number | undefined;
+  /** Position among the matching attributes in precedence order; -1 when not one. */
+  matchingRank: number;
   readonly redacted: boolean;
   readonly evaluate: Evaluate;
   readonly expression?: CompiledExpression;
@@ -288,6 +290,7 @@ export function compileObjectMapping(
       onCreateOnly: apply === 'onCreate',
       defaultValue: typeof mapping.defaultValue === 'string' ? mapping.defaultValue : undefined,
       precedence: Number.isInteger(precedence) && (precedence as number) >= 1 ? precedence : undefined,
+      matchingRank: -1,
       redacted: expression?.redacted ?? false,
       evaluate,
       ...(expression ? { expression } : {}),
@@ -315,6 +318,9 @@ function buildMapping(
     .filter((m) => m.precedence !== undefined)
     .sort((a, b) => (a.precedence as number) - (b.precedence as number));
   const hasMatching = matchingOrder.length > 0;
+  matchingOrder.forEach((m, rank) => {
+    m.matchingRank = rank;
+  });
 
   const attributesOf = (source: SourceObject): SourceAttributes => {
     const attributes: Record<string, unknown> = {};
@@ -335,7 +341,9 @@ function buildMapping(
     const redactedPaths: string[] = [];
     const references: string[] = [];
     const errors: ConfigIssue[] = [];
-    const matchingValues = hasMatching ? new Map<CompiledAttributeMapping, MatchingValue>() : undefined;
+    const matchingValues = hasMatching
+      ? new Array<MatchingValue | undefined>(matchingOrder.length)
+      : undefined;
     const create = operation === 'create';
     for (let i = 0; i < mappings.length; i++) {
       const m = mappings[i]!;
@@ -353,12 +361,12 @@ function buildMapping(
       if (value === null && create && m.defaultValue !== undefined) value = m.defaultValue;
       if (m.targetType !== undefined) value = coerceToTargetType(value as JsonValue, m.targetType);
       if (matchingValues && m.precedence !== undefined) {
-        matchingValues.set(m, {
+        matchingValues[m.matchingRank] = {
           target: m.target.text,
           precedence: m.precedence,
           value,
           redacted: m.redacted,
-        });
+        };
       }
       if (m.onCreateOnly && !create) continue;
       // Nothing to clear on a new object.
@@ -368,11 +376,7 @@ function buildMapping(
       if (isReferenceValue(value)) references.push(m.target.text);
     }
     const matching: MatchingValue[] = [];
-    if (matchingValues)
-      for (const m of matchingOrder) {
-        const found = matchingValues.get(m);
-        if (found) matching.push(found);
-      }
+    if (matchingValues) for (const found of matchingValues) if (found) matching.push(found);
     return { skip: false, target, redactedPaths, matching, references, errors };
   };
 

@@ -36,9 +36,10 @@ export interface SourceObject {
  * into the target's id before exporting. It is plain JSON so that mapped objects stay JSON and
  * hash the same way wherever they are built.
  */
-export interface SourceReference {
+// A type alias, not an interface: it must be assignable to JsonObject.
+export type SourceReference = {
   readonly $sourceRef: { readonly resourceType: 'User' | 'Group'; readonly id: string };
-}
+};
 
 /** What a source attribute reads: JSON, one reference, or a list of references. */
 export type SourceValue = JsonValue | SourceReference | readonly SourceReference[];
