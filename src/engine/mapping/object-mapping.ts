@@ -242,8 +242,7 @@ export function compileObjectMapping(
         issues.push({ path: `${path}.source`, message: 'must be a source attribute name' });
       } else {
         try {
-          const read = compileSourceReader(kind, mapping.source, options);
-          evaluate = (source) => read(source);
+          evaluate = compileSourceReader(kind, mapping.source, options);
         } catch (error) {
           if (!(error instanceof SourceNameError)) throw error;
           issues.push({ path: `${path}.source`, message: error.message });

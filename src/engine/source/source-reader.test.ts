@@ -112,6 +112,20 @@ describe('SCIM paths', () => {
     expect(read('emails.value')).toEqual(['bjensen@example.com', 'babs@jensen.org']);
   });
 
+  it('value filters compare as SCIM filters do: type case-insensitively, booleans exactly', () => {
+    const resource = fullUser();
+    resource.emails = [
+      { value: 'x@example.com', type: 'Work', primary: false },
+      { value: 'y@example.com', TYPE: 'other', primary: true },
+    ];
+    expect(read('emails[type eq "work"].value', userSource(resource))).toBe('x@example.com');
+    expect(read('emails[type eq "OTHER"].value', userSource(resource))).toBe('y@example.com');
+    expect(read('emails[primary eq true].value', userSource(resource))).toBe('y@example.com');
+    expect(read('emails[primary eq false].value', userSource(resource))).toBe('x@example.com');
+    expect(read('emails[value co "y@"].type', userSource(resource))).toBe('other');
+    expect(read('emails[value sw "x"].type', userSource(resource))).toBe('Work');
+  });
+
   it('ignores the case of attribute names in paths and in the resource', () => {
     expect(read('NAME.GIVENNAME')).toBe('Barbara');
     expect(read('username', userSource({ USERNAME: 'upper' }))).toBe('upper');
