@@ -34,6 +34,7 @@ import type { SourceKind, SourceObject, SourceValue } from '../source/source-obj
 import { isSourceReference, plainSourceValue } from '../source/source-object.js';
 import type { SourceReader, SourceSchemaOptions } from '../source/source-reader.js';
 import { compileSourceReader, knownSourceNames } from '../source/source-reader.js';
+import { findEntraAlias } from '../source/entra-aliases.js';
 import type { TargetPath } from './target-path.js';
 import { coerceToTargetType, compileTargetPath, targetTypeOf, writeTargetValue } from './target-path.js';
 import type { TargetType } from './target-path.js';
@@ -147,6 +148,8 @@ interface CompiledAttributeMapping {
   matchingRank: number;
   readonly redacted: boolean;
   readonly evaluate: Evaluate;
+  /** Only Entra's manager and members aliases yield references; other values skip the check. */
+  readonly mayReference: boolean;
   readonly expression?: CompiledExpression;
 }
 
@@ -235,6 +238,7 @@ export function compileObjectMapping(
       } else precedences.set(precedence, path);
     }
     let evaluate: Evaluate | undefined;
+    let mayReference = false;
     let expression: CompiledExpression | undefined;
     const which = kinds[0]!;
     if (which === 'source') {
@@ -243,6 +247,7 @@ export function compileObjectMapping(
       } else {
         try {
           evaluate = compileSourceReader(kind, mapping.source, options);
+          mayReference = findEntraAlias(kind, mapping.source)?.source.kind === 'special';
         } catch (error) {
           if (!(error instanceof SourceNameError)) throw error;
           issues.push({ path: `${path}.source`, message: error.message });
@@ -292,6 +297,7 @@ export function compileObjectMapping(
       matchingRank: -1,
       redacted: expression?.redacted ?? false,
       evaluate,
+      mayReference,
       ...(expression ? { expression } : {}),
     });
   });
@@ -356,7 +362,7 @@ function buildMapping(
         if (raw === FlowSignal.ignoreObject) return skipped();
         continue;
       }
-      let value = toSourceValue(raw as ExprValue | SourceValue);
+      let value = m.expression ? toSourceValue(raw as ExprValue) : (raw as SourceValue);
       if (value === null && create && m.defaultValue !== undefined) value = m.defaultValue;
       if (m.targetType !== undefined) value = coerceToTargetType(value as JsonValue, m.targetType);
       if (matchingValues && m.precedence !== undefined) {
@@ -372,7 +378,7 @@ function buildMapping(
       if (value === null && create) continue;
       writeTargetValue(target, m.target, value as JsonValue);
       if (m.redacted) redactedPaths.push(m.target.text);
-      if (isReferenceValue(value)) references.push(m.target.text);
+      if (m.mayReference && isReferenceValue(value)) references.push(m.target.text);
     }
     const matching: MatchingValue[] = [];
     if (matchingValues) for (const found of matchingValues) if (found) matching.push(found);

@@ -128,6 +128,17 @@ export function coerceToTargetType(value: JsonValue, type: TargetType): JsonValu
 
 /** Writes `value` at `path` into `target`, creating containers and entries as needed. */
 export function writeTargetValue(target: JsonObject, path: TargetPath, value: JsonValue): void {
+  // The common shapes first: a core attribute, and a core complex attribute's sub-attribute.
+  if (path.urn === undefined && path.entry === undefined) {
+    if (path.sub === undefined) {
+      target[path.attribute] = value;
+      return;
+    }
+    const parent = target[path.attribute];
+    if (isJsonObject(parent)) parent[path.sub] = value;
+    else target[path.attribute] = { [path.sub]: value };
+    return;
+  }
   let container: JsonObject = target;
   if (path.urn !== undefined) {
     const existing = target[path.urn];
@@ -140,7 +151,7 @@ export function writeTargetValue(target: JsonObject, path: TargetPath, value: Js
     let entry = findEntry(list, path.entry);
     if (!entry) {
       entry = {};
-      for (const [field, fieldValue] of path.entry) entry[field] = fieldValue;
+      for (let f = 0; f < path.entry.length; f++) entry[path.entry[f]![0]] = path.entry[f]![1];
       list.push(entry);
     }
     entry[path.sub!] = value;
@@ -159,10 +170,19 @@ function findEntry(
   list: JsonValue[],
   fields: readonly (readonly [string, JsonPrimitive])[],
 ): JsonObject | undefined {
-  outer: for (const item of list) {
-    if (!isJsonObject(item)) continue;
-    for (const [field, value] of fields) if (item[field] !== value) continue outer;
-    return item;
+  // Index loops: this runs for every value-filter target of every object.
+  for (let i = 0; i < list.length; i++) {
+    const item = list[i];
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) continue;
+    let all = true;
+    for (let f = 0; f < fields.length; f++) {
+      const field = fields[f]!;
+      if (item[field[0]] !== field[1]) {
+        all = false;
+        break;
+      }
+    }
+    if (all) return item;
   }
   return undefined;
 }
