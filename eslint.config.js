@@ -81,6 +81,23 @@ export default tseslint.config(
     ]),
   },
   {
+    files: ['src/engine/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      {
+        group: [
+          '**/server/**',
+          '**/cli/**',
+          '**/cluster/**',
+          '**/main.js',
+          '**/connectors/*',
+          '!**/connectors/spi',
+        ],
+        message: 'engine/ imports shared, scim, expressions, directory and connectors/spi only.',
+      },
+    ]),
+  },
+  {
     files: ['bin/**/*.js'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -1,0 +1,114 @@
+/**
+ * Comparing what a mapping produced with what was exported before: per-attribute changes, and a
+ * stable hash so an unchanged object sends nothing.
+ *
+ * Both objects are flattened to leaf paths written the way mappings name targets: `userName`,
+ * `name.givenName`, `urn:...:User:department`, `emails[type eq "work"].value` (entries of a
+ * multi-valued attribute that carry a `type` are told apart by it). Only paths present in the new
+ * object are compared: a mapping that did not flow (apply on create only, IgnoreFlowIfNullOrEmpty)
+ * leaves its attribute alone. A `null` leaf means "clear"; an absent old value counts as null.
+ * Attribute names and `type` values compare case-insensitively (RFC 7643 §2.1); values compare
+ * exactly, with multi-valued lists as unordered (RFC 7643 §2.4).
+ */
+import { createHash } from 'node:crypto';
+import type { JsonObject, JsonValue } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import { isSourceReference } from '../source/source-object.js';
+
+/** One attribute whose value changes. */
+export interface AttributeChange {
+  /** The leaf path, spelled as in the new object. */
+  readonly path: string;
+  readonly old: JsonValue;
+  readonly new: JsonValue;
+  /** True when the path is among `redactedPaths`: logs show "[Redact]" for both values. */
+  readonly redacted: boolean;
+}
+
+/** Options of diffTargetObjects. */
+export interface DiffOptions {
+  /** The MappedObject's redactedPaths, to flag those changes. */
+  readonly redactedPaths?: readonly string[];
+}
+
+interface Leaf {
+  readonly path: string;
+  readonly value: JsonValue;
+}
+
+/** The per-attribute changes that turn `old` (may be undefined: nothing exported yet) into `next`. */
+export function diffTargetObjects(
+  old: JsonObject | undefined,
+  next: JsonObject,
+  options: DiffOptions = {},
+): AttributeChange[] {
+  const before = old ? flatten(old) : new Map<string, Leaf>();
+  const after = flatten(next);
+  const redacted = new Set((options.redactedPaths ?? []).map((p) => p.toLowerCase()));
+  const changes: AttributeChange[] = [];
+  for (const [key, leaf] of after) {
+    const previous = before.get(key)?.value ?? null;
+    if (canonicalJson(previous) === canonicalJson(leaf.value)) continue;
+    changes.push({ path: leaf.path, old: previous, new: leaf.value, redacted: redacted.has(key) });
+  }
+  return changes;
+}
+
+/**
+ * A SHA-256 of the object's canonical JSON (keys sorted case-insensitively, multi-valued lists
+ * sorted, null leaves dropped), hex-encoded: equal for objects that export the same.
+ */
+export function hashTargetObject(object: JsonObject): string {
+  return createHash('sha256').update(canonicalJson(object)).digest('hex');
+}
+
+/** Canonical JSON text: the basis of equality and hashing. */
+export function canonicalJson(value: JsonValue): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).sort().join(',')}]`;
+  const keys = Object.keys(value)
+    .filter((key) => value[key] !== null && value[key] !== undefined)
+    .sort((a, b) => {
+      const x = a.toLowerCase();
+      const y = b.toLowerCase();
+      return x < y ? -1 : x > y ? 1 : a < b ? -1 : a > b ? 1 : 0;
+    });
+  return `{${keys.map((key) => `${JSON.stringify(key.toLowerCase())}:${canonicalJson(value[key]!)}`).join(',')}}`;
+}
+
+function flatten(object: JsonObject): Map<string, Leaf> {
+  const leaves = new Map<string, Leaf>();
+  const add = (path: string, value: JsonValue): void => {
+    leaves.set(path.toLowerCase(), { path, value });
+  };
+  const visitAttribute = (prefix: string, name: string, value: JsonValue): void => {
+    const path = `${prefix}${name}`;
+    if (isJsonObject(value) && !isSourceReference(value)) {
+      for (const [sub, subValue] of Object.entries(value)) add(`${path}.${sub}`, subValue);
+      return;
+    }
+    if (Array.isArray(value) && value.length > 0 && value.every(isTypedEntry)) {
+      for (const entry of value as JsonObject[]) {
+        const type = entry.type as string;
+        for (const [sub, subValue] of Object.entries(entry)) {
+          if (sub.toLowerCase() === 'type') continue;
+          add(`${path}[type eq ${JSON.stringify(type.toLowerCase())}].${sub}`, subValue);
+        }
+      }
+      return;
+    }
+    add(path, value);
+  };
+  for (const [key, value] of Object.entries(object)) {
+    if (key.toLowerCase().startsWith('urn:') && isJsonObject(value)) {
+      for (const [name, inner] of Object.entries(value)) visitAttribute(`${key}:`, name, inner);
+    } else {
+      visitAttribute('', key, value);
+    }
+  }
+  return leaves;
+}
+
+function isTypedEntry(value: JsonValue): boolean {
+  return isJsonObject(value) && typeof value.type === 'string' && !isSourceReference(value);
+}
