@@ -337,19 +337,42 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       );
     });
 
-    it('replaces a group keeping members it omits, setting those it names, clearing on []', async () => {
+    it('replaces a group: members it names, none when it omits them, [] clearing too', async () => {
       const [a, b] = await store.createMany('User', [user('put-a'), user('put-b')]);
       const group = await store.create('Group', { displayName: 'put', members: [{ value: a!.id }] });
-      // RFC 7644 §3.5.1: an omitted readWrite attribute may be taken as not asserted.
-      let replaced = await store.replace('Group', group.id, { displayName: 'put renamed' });
-      expect(memberIds(replaced)).toEqual([a!.id]);
-      expect((await store.get('Group', group.id))!.attributes.displayName).toBe('put renamed');
-      replaced = await store.replace('Group', group.id, { displayName: 'put', members: [{ value: b!.id }] });
+      let replaced = await store.replace('Group', group.id, {
+        displayName: 'put',
+        members: [{ value: b!.id }],
+      });
       expect(memberIds(replaced)).toEqual([b!.id]);
       expect(memberIds((await store.get('Group', group.id))!)).toEqual([b!.id]);
       replaced = await store.replace('Group', group.id, { displayName: 'put', members: [] });
       expect(memberIds(replaced)).toEqual([]);
       expect(memberIds((await store.get('Group', group.id))!)).toEqual([]);
+      await store.patch('Group', group.id, [
+        { op: 'add', path: 'members', value: [{ value: a!.id }, { value: b!.id }] },
+      ]);
+      const before = await store.readChanges(0, 1000);
+      if (before.status !== 'ok') throw new Error('expected ok');
+      // RFC 7644 §3.5.1: PUT replaces every attribute the client may write; an omitted one is cleared.
+      replaced = await store.replace('Group', group.id, { displayName: 'put renamed' });
+      expect(memberIds(replaced)).toEqual([]);
+      expect(replaced.version).toBeGreaterThan(4);
+      const stored = (await store.get('Group', group.id))!;
+      expect(memberIds(stored)).toEqual([]);
+      expect(stored.attributes.displayName).toBe('put renamed');
+      expect((await store.get('User', a!.id))!.attributes.groups).toBeUndefined();
+      const after = await store.readChanges(before.lastSeq, 100);
+      if (after.status !== 'ok') throw new Error('expected ok');
+      const removals = after.entries.filter((e) => e.kind === 'memberRemoved');
+      expect(removals.map((e) => e.detail?.memberId).sort()).toEqual([a!.id, b!.id].sort());
+      expect(removals.every((e) => e.resourceType === 'Group' && e.resourceId === group.id)).toBe(true);
+      expect(after.entries.filter((e) => e.kind === 'updated').map((e) => e.attributes)).toEqual([
+        ['displayName'],
+      ]);
+      // A PUT without members of a group that has none changes nothing.
+      const again = await store.replace('Group', group.id, { displayName: 'put renamed' });
+      expect(again.version).toBe(replaced.version);
     });
 
     it('refuses a nesting that would put a group inside itself, at any depth, on every path', async () => {

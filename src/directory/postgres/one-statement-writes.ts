@@ -123,7 +123,10 @@ async function changeMembersInOneStatement(
   return outcome.done ? { result: { ...outcome.row, in_group: null }, seq: outcome.seq } : undefined;
 }
 
-/** PUT of a user, or of a group without `members` (which keeps its members). */
+/**
+ * PUT of a user. A group's PUT sets its member list (all of it, or none when `members` is
+ * omitted), which takes the transaction path.
+ */
 export async function replaceInOneStatement(
   db: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
@@ -133,8 +136,8 @@ export async function replaceInOneStatement(
   options: WriteOptions | undefined,
 ): Promise<WrittenAlone<ResourceRow> | undefined> {
   if (!dialect.updateInOneStatement) return undefined;
-  const { stored, members } = storableAttributes(input);
-  if (type === 'Group' && members !== undefined) return undefined;
+  if (type === 'Group') return undefined;
+  const { stored } = storableAttributes(input);
   const row = checkRow(await loadRow(db, dialect, type, id), type, id, options);
   const before = dialect.readJson(row.attributes) as JsonObject;
   const changed = changedAttributeNames(before, stored);

@@ -159,6 +159,22 @@ export async function removeMembers(
   return removed;
 }
 
+/** Deletes every member of a group in one statement, recording each removal. */
+export async function removeAllMembers(
+  trx: Kysely<DirectoryDatabase>,
+  groupId: string,
+  changes: PendingChange[],
+): Promise<number> {
+  const rows = await trx
+    .deleteFrom('group_members')
+    .where('group_id', '=', groupId)
+    .returning(['member_id', 'member_type'])
+    .execute();
+  for (const row of rows)
+    changes.push(memberChange(groupId, 'memberRemoved', { id: row.member_id, type: row.member_type }));
+  return rows.length;
+}
+
 /** Current member ids of a group: only for whole-list operations (PUT, replace of `members`). */
 export async function currentMemberIds(trx: Kysely<DirectoryDatabase>, groupId: string): Promise<string[]> {
   const rows = await trx
@@ -180,6 +196,7 @@ export async function setMembers(
   ids: readonly string[],
   changes: PendingChange[],
 ): Promise<number> {
+  if (ids.length === 0) return removeAllMembers(trx, groupId, changes);
   const wanted = new Set(ids);
   const current = new Set(await currentMemberIds(trx, groupId));
   const toRemove = [...current].filter((id) => !wanted.has(id));

@@ -411,9 +411,11 @@ export async function touchRow(
 }
 
 /**
- * PUT (RFC 7644 §3.5.1): the new attributes replace the stored ones; for a group, a `members` key
- * sets the member list (absent leaves it as it is, since clients replacing a group's profile
- * commonly omit a huge member list). Nothing changes, not even the version, when the content is equal.
+ * PUT (RFC 7644 §3.5.1): the new attributes replace the stored ones, and a group's member list
+ * becomes the `members` given. PUT replaces every attribute the client may write, so an omitted
+ * `members` leaves the group with none, as an omitted displayName would leave it without one;
+ * clients that want to keep members send them or PATCH instead. Nothing changes, not even the
+ * version, when the content is equal.
  */
 export async function replaceResource(
   trx: Kysely<DirectoryDatabase>,
@@ -429,7 +431,7 @@ export async function replaceResource(
   const before = dialect.readJson(row.attributes) as JsonObject;
   const changed = changedAttributeNames(before, stored);
   let memberChanges = 0;
-  if (type === 'Group' && members !== undefined) {
+  if (type === 'Group') {
     memberChanges = await setMembers(trx, dialect, id, parseMemberIds(members, 'members'), changes);
   }
   if (changed.length > 0) {
