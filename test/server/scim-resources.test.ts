@@ -506,9 +506,10 @@ describe.each(BACKENDS)('excludedAttributes=members does not load members (%s)',
         'GET',
         `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Lazy"')}`,
       );
+      // Not a rename: that finds the users below the group, whose `groups` show the new name.
       await s.request('PATCH', `/Groups/${g}?excludedAttributes=members`, {
         schemas: [PATCH_SCHEMA],
-        Operations: [{ op: 'replace', path: 'displayName', value: 'Lazier' }],
+        Operations: [{ op: 'replace', path: 'externalId', value: 'lazier' }],
       });
       expect(readsMembers()).toEqual([]);
       await s.request('GET', `/Groups/${g}`);

@@ -96,6 +96,9 @@ export async function patchInOneStatement(
   const row = checkRow(await loadRow(db, dialect, type, id), type, id, options);
   const patched = patchAttributes(dialect, resolver, row, operations);
   if (!patched) return { result: row, seq: 0 };
+  // A group's new displayName shows in its users' `groups`: their versions move too, on the
+  // transaction path.
+  if (type === 'Group' && renames(patched.changed)) return undefined;
   return updateInOneStatement(db, dialect, row, patched.before, patched.after, patched.changed);
 }
 
@@ -143,6 +146,10 @@ export async function replaceInOneStatement(
   const changed = changedAttributeNames(before, stored);
   if (changed.length === 0) return { result: row, seq: 0 };
   return updateInOneStatement(db, dialect, row, before, stored, changed);
+}
+
+function renames(changed: readonly string[]): boolean {
+  return changed.some((name) => name.toLowerCase() === 'displayname');
 }
 
 /** Writes `after` over `row` if nobody wrote it since it was read; undefined if somebody did. */

@@ -67,7 +67,27 @@ export async function resolveMembers(
   });
   const groups = members.filter((member) => member.type === 'Group').map((member) => member.id);
   if (groups.length > 0 && !created) await refuseNestingCycle(trx, dialect, groupId, groups);
+  await lockUsers(trx, dialect, members);
   return members;
+}
+
+/**
+ * Where transactions run in parallel (PostgreSQL): locks the users about to be added, in id order
+ * and after the group, with the lock the version bump of their `groups` takes anyway
+ * (user-group-versions.ts). Otherwise the member rows' foreign key check would take a KEY SHARE
+ * lock on each user first, and upgrading it could deadlock with a writer waiting for that user.
+ */
+async function lockUsers(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  members: readonly MemberRef[],
+): Promise<void> {
+  if (!dialect.lockRows) return;
+  const users = members.filter((member) => member.type === 'User').map((member) => member.id);
+  for (const part of chunk(users, IN_LIST_CHUNK)) {
+    await sql`SELECT id FROM resources WHERE id IN (${sql.join(part)}) AND resource_type = 'User'
+      ORDER BY id FOR NO KEY UPDATE`.execute(trx);
+  }
 }
 
 /**
