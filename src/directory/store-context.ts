@@ -6,6 +6,7 @@ import type { DialectAdapter } from './dialect-adapter.js';
 import { appendChanges } from './change-feed/change-feed.js';
 import type { PendingChange } from './change-feed/pending-change.js';
 import type { PageContinuations } from './resources/page-continuations.js';
+import { bumpUsersWhoseGroupsChanged, groupsChangedBy } from './resources/user-group-versions.js';
 
 /** Supplies attribute resolvers per resource type; a SchemaRegistry satisfies it. */
 export interface ResolverSource {
@@ -72,9 +73,18 @@ export function reader(scope: StoreScope): Kysely<DirectoryDatabase> {
  */
 export async function runWrite<T>(
   scope: StoreScope,
-  work: (trx: Kysely<DirectoryDatabase>, changes: PendingChange[]) => Promise<T>,
+  write: (trx: Kysely<DirectoryDatabase>, changes: PendingChange[]) => Promise<T>,
 ): Promise<T> {
   const { shared } = scope;
+  // Users whose `groups` the write changed get a new version in the same transaction.
+  const work = async (trx: Kysely<DirectoryDatabase>, changes: PendingChange[]): Promise<T> => {
+    const result = await write(trx, changes);
+    const changed = groupsChangedBy(changes);
+    if (changed.users.length > 0 || changed.groups.length > 0) {
+      await bumpUsersWhoseGroupsChanged(trx, shared.dialect, changed);
+    }
+    return result;
+  };
   if (scope.trx) {
     const trx = scope.trx;
     const name = `provisio_sp_${++shared.savepointCounter}`;

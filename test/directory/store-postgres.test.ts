@@ -6,6 +6,7 @@ import { isPasswordHash, verifyPassword } from '../../src/directory/resources/us
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import { directoryFilterSuite } from './filter-suite.js';
+import { directoryLargeFilterSuite } from './large-filter-suite.js';
 import { dropSchema, postgresFactory, randomSchemaName, TEST_PG_URL } from './store-harness.js';
 import { directoryStoreSuite } from './store-suite.js';
 import { directoryWritePathSuite } from './write-path-suite.js';
@@ -25,6 +26,7 @@ if (url !== undefined && url !== '') {
   describe('DirectoryStore on PostgreSQL', () => {
     directoryStoreSuite(postgresFactory(url));
     directoryFilterSuite(postgresFactory(url), 60);
+    directoryLargeFilterSuite(postgresFactory(url));
     directoryWritePathSuite(postgresFactory(url));
   });
 

@@ -1,5 +1,6 @@
 import { describe } from 'vitest';
 import { directoryFilterSuite } from './filter-suite.js';
+import { directoryLargeFilterSuite } from './large-filter-suite.js';
 import { sqliteFileFactory, sqliteMemoryFactory } from './store-harness.js';
 import { directoryStoreSuite } from './store-suite.js';
 import { directoryWritePathSuite } from './write-path-suite.js';
@@ -7,6 +8,7 @@ import { directoryWritePathSuite } from './write-path-suite.js';
 describe('DirectoryStore on SQLite (temp file)', () => {
   directoryStoreSuite(sqliteFileFactory());
   directoryFilterSuite(sqliteFileFactory(), 150);
+  directoryLargeFilterSuite(sqliteFileFactory());
   directoryWritePathSuite(sqliteFileFactory());
 });
 

@@ -337,19 +337,42 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       );
     });
 
-    it('replaces a group keeping members it omits, setting those it names, clearing on []', async () => {
+    it('replaces a group: members it names, none when it omits them, [] clearing too', async () => {
       const [a, b] = await store.createMany('User', [user('put-a'), user('put-b')]);
       const group = await store.create('Group', { displayName: 'put', members: [{ value: a!.id }] });
-      // RFC 7644 §3.5.1: an omitted readWrite attribute may be taken as not asserted.
-      let replaced = await store.replace('Group', group.id, { displayName: 'put renamed' });
-      expect(memberIds(replaced)).toEqual([a!.id]);
-      expect((await store.get('Group', group.id))!.attributes.displayName).toBe('put renamed');
-      replaced = await store.replace('Group', group.id, { displayName: 'put', members: [{ value: b!.id }] });
+      let replaced = await store.replace('Group', group.id, {
+        displayName: 'put',
+        members: [{ value: b!.id }],
+      });
       expect(memberIds(replaced)).toEqual([b!.id]);
       expect(memberIds((await store.get('Group', group.id))!)).toEqual([b!.id]);
       replaced = await store.replace('Group', group.id, { displayName: 'put', members: [] });
       expect(memberIds(replaced)).toEqual([]);
       expect(memberIds((await store.get('Group', group.id))!)).toEqual([]);
+      await store.patch('Group', group.id, [
+        { op: 'add', path: 'members', value: [{ value: a!.id }, { value: b!.id }] },
+      ]);
+      const before = await store.readChanges(0, 1000);
+      if (before.status !== 'ok') throw new Error('expected ok');
+      // RFC 7644 §3.5.1: PUT replaces every attribute the client may write; an omitted one is cleared.
+      replaced = await store.replace('Group', group.id, { displayName: 'put renamed' });
+      expect(memberIds(replaced)).toEqual([]);
+      expect(replaced.version).toBeGreaterThan(4);
+      const stored = (await store.get('Group', group.id))!;
+      expect(memberIds(stored)).toEqual([]);
+      expect(stored.attributes.displayName).toBe('put renamed');
+      expect((await store.get('User', a!.id))!.attributes.groups).toBeUndefined();
+      const after = await store.readChanges(before.lastSeq, 100);
+      if (after.status !== 'ok') throw new Error('expected ok');
+      const removals = after.entries.filter((e) => e.kind === 'memberRemoved');
+      expect(removals.map((e) => e.detail?.memberId).sort()).toEqual([a!.id, b!.id].sort());
+      expect(removals.every((e) => e.resourceType === 'Group' && e.resourceId === group.id)).toBe(true);
+      expect(after.entries.filter((e) => e.kind === 'updated').map((e) => e.attributes)).toEqual([
+        ['displayName'],
+      ]);
+      // A PUT without members of a group that has none changes nothing.
+      const again = await store.replace('Group', group.id, { displayName: 'put renamed' });
+      expect(again.version).toBe(replaced.version);
     });
 
     it('refuses a nesting that would put a group inside itself, at any depth, on every path', async () => {
@@ -525,6 +548,166 @@ export function directoryStoreSuite(factory: StoreFactory): void {
         ['unassigned', 'User', u.id, { appId: 'zeta' }],
         ['deleted', 'User', u.id, null],
       ]);
+    });
+  });
+
+  describe('user versions follow their groups', () => {
+    /** Each user's version, by userName, and checks lastModified moved exactly with it. */
+    async function snapshot(ids: Record<string, string>): Promise<Record<string, number>> {
+      const out: Record<string, number> = {};
+      for (const [name, id] of Object.entries(ids)) out[name] = (await store.get('User', id))!.version;
+      return out;
+    }
+
+    /** Runs `write` and returns which of the users got a new version (and lastModified). */
+    async function bumpedBy(ids: Record<string, string>, write: () => Promise<unknown>): Promise<string[]> {
+      const before = new Map<string, StoredResource>();
+      for (const [name, id] of Object.entries(ids)) before.set(name, (await store.get('User', id))!);
+      await new Promise((resolve) => setTimeout(resolve, 3));
+      await write();
+      const moved: string[] = [];
+      for (const [name, id] of Object.entries(ids)) {
+        const after = await store.get('User', id);
+        if (!after) continue;
+        const old = before.get(name)!;
+        if (after.version !== old.version) {
+          expect(after.version).toBeGreaterThan(old.version);
+          expect(after.lastModified.getTime()).toBeGreaterThan(old.lastModified.getTime());
+          moved.push(name);
+        } else {
+          expect(after.lastModified.getTime()).toBe(old.lastModified.getTime());
+          expect(after.attributes.groups).toEqual(old.attributes.groups);
+        }
+      }
+      return moved.sort();
+    }
+
+    it('bumps exactly the users whose groups changed, on every kind of write', async () => {
+      const [a, b, c, d] = await store.createMany('User', [user('va'), user('vb'), user('vc'), user('vd')]);
+      const ids = { a: a!.id, b: b!.id, c: c!.id, d: d!.id };
+      const top = await store.create('Group', { displayName: 'top' });
+      const inner = await store.create('Group', { displayName: 'inner', members: [{ value: b!.id }] });
+      const add = (group: string, id: string) =>
+        store.patch('Group', group, [{ op: 'add', path: 'members', value: [{ value: id }] }]);
+      const remove = (group: string, id: string) =>
+        store.patch('Group', group, [{ op: 'remove', path: 'members', value: [{ value: id }] }]);
+      const { lastSeq } = (await store.readChanges(0, 1000)) as { lastSeq: number };
+
+      expect(await bumpedBy(ids, () => add(top.id, a!.id))).toEqual(['a']);
+      expect(await bumpedBy(ids, () => add(top.id, a!.id))).toEqual([]);
+      // Nesting: the users below the nested group gain `top`.
+      expect(await bumpedBy(ids, () => add(top.id, inner.id))).toEqual(['b']);
+      // A rename shows in groups[].display of every user below, at any depth.
+      expect(
+        await bumpedBy(ids, () =>
+          store.patch('Group', top.id, [{ op: 'replace', path: 'displayName', value: 'Top' }]),
+        ),
+      ).toEqual(['a', 'b']);
+      expect(
+        await bumpedBy(ids, () =>
+          store.replace('Group', inner.id, { displayName: 'Inner', members: [{ value: b!.id }] }),
+        ),
+      ).toEqual(['b']);
+      expect(
+        await bumpedBy(ids, () =>
+          store.patch('Group', top.id, [{ op: 'replace', path: 'externalId', value: 'x' }]),
+        ),
+      ).toEqual([]);
+      expect(await bumpedBy(ids, () => remove(top.id, inner.id))).toEqual(['b']);
+      expect(await bumpedBy(ids, () => remove(top.id, a!.id))).toEqual(['a']);
+      expect(
+        await bumpedBy(ids, () =>
+          store.patch('Group', top.id, [{ op: 'replace', path: 'members', value: [{ value: c!.id }] }]),
+        ),
+      ).toEqual(['c']);
+      // PUT without members clears them.
+      expect(await bumpedBy(ids, () => store.replace('Group', top.id, { displayName: 'Top' }))).toEqual([
+        'c',
+      ]);
+      let created: StoredResource | undefined;
+      expect(
+        await bumpedBy(ids, async () => {
+          created = await store.create('Group', {
+            displayName: 'fresh',
+            members: [{ value: d!.id }, { value: inner.id }],
+          });
+        }),
+      ).toEqual(['b', 'd']);
+      await add(top.id, created!.id);
+      expect(await bumpedBy(ids, () => store.delete('Group', inner.id))).toEqual(['b']);
+      expect(await bumpedBy(ids, () => store.delete('Group', created!.id))).toEqual(['d']);
+      // Inside transaction(work) (Bulk) too.
+      expect(
+        await bumpedBy(ids, () =>
+          store.transaction(async (tx) => {
+            await tx.patch('Group', top.id, [
+              { op: 'add', path: 'members', value: [{ value: a!.id }, { value: d!.id }] },
+            ]);
+          }),
+        ),
+      ).toEqual(['a', 'd']);
+      // Deleting a member user bumps its groups, and nobody else.
+      expect(await bumpedBy(ids, () => store.delete('User', a!.id))).toEqual([]);
+      expect((await snapshot({ d: d!.id })).d).toBeGreaterThan(1);
+      // No feed entry of its own for a user: the group's entries record the change.
+      const feed = await store.readChanges(lastSeq, 1000);
+      if (feed.status !== 'ok') throw new Error('expected ok');
+      expect(feed.entries.filter((e) => e.resourceType === 'User').map((e) => e.kind)).toEqual(['deleted']);
+    });
+
+    it('lands concurrent member adds of overlapping users to several groups, each join a version', async () => {
+      const users = await store.createMany(
+        'User',
+        Array.from({ length: 12 }, (_, i) => user(`race${i}`)),
+      );
+      const groups = await Promise.all(
+        Array.from({ length: 4 }, (_, g) => store.create('Group', { displayName: `race ${g}` })),
+      );
+      // Each group gets every user, in opposite orders and in several PATCHes at once: the user
+      // rows are bumped in id order, so no two writes wait for each other in a cycle.
+      await Promise.all(
+        groups.flatMap((group, g) => {
+          const order = g % 2 === 0 ? users : [...users].reverse();
+          return [order.slice(0, 6), order.slice(6)].map((part) =>
+            store.patch('Group', group.id, [
+              { op: 'add', path: 'members', value: part.map((u) => ({ value: u.id })) },
+            ]),
+          );
+        }),
+      );
+      for (const u of users) {
+        const read = (await store.get('User', u.id))!;
+        expect((read.attributes.groups as JsonObject[]).length).toBe(groups.length);
+        expect(read.version).toBe(1 + groups.length);
+      }
+    });
+
+    it('bumps the users a named-member PATCH adds and removes, with the group, in one write', async () => {
+      const [a, b, c] = await store.createMany('User', [user('na'), user('nb'), user('nc')]);
+      const ids = { a: a!.id, b: b!.id, c: c!.id };
+      const nested = await store.create('Group', { displayName: 'nested', members: [{ value: c!.id }] });
+      const g = await store.create('Group', {
+        displayName: 'entra',
+        members: [{ value: b!.id }, { value: nested.id }],
+      });
+      // The shape Entra ID and Okta send (the one-statement path on PostgreSQL).
+      expect(
+        await bumpedBy(ids, () =>
+          store.patch('Group', g.id, [
+            { op: 'add', path: 'members', value: [{ value: a!.id }] },
+            { op: 'remove', path: 'members', value: [{ value: b!.id }, { value: nested.id }] },
+          ]),
+        ),
+      ).toEqual(['a', 'b', 'c']);
+      expect((await store.get('Group', g.id))!.version).toBe(2);
+      expect(
+        await bumpedBy(ids, () =>
+          store.patch('Group', g.id, [{ op: 'remove', path: 'members', value: [{ value: b!.id }] }]),
+        ),
+      ).toEqual([]);
+      expect(
+        await bumpedBy(ids, () => store.patch('Group', g.id, [{ op: 'remove', path: 'members' }])),
+      ).toEqual(['a']);
     });
   });
 

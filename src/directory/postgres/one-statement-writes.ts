@@ -96,6 +96,9 @@ export async function patchInOneStatement(
   const row = checkRow(await loadRow(db, dialect, type, id), type, id, options);
   const patched = patchAttributes(dialect, resolver, row, operations);
   if (!patched) return { result: row, seq: 0 };
+  // A group's new displayName shows in its users' `groups`: their versions move too, on the
+  // transaction path.
+  if (type === 'Group' && renames(patched.changed)) return undefined;
   return updateInOneStatement(db, dialect, row, patched.before, patched.after, patched.changed);
 }
 
@@ -123,7 +126,10 @@ async function changeMembersInOneStatement(
   return outcome.done ? { result: { ...outcome.row, in_group: null }, seq: outcome.seq } : undefined;
 }
 
-/** PUT of a user, or of a group without `members` (which keeps its members). */
+/**
+ * PUT of a user. A group's PUT sets its member list (all of it, or none when `members` is
+ * omitted), which takes the transaction path.
+ */
 export async function replaceInOneStatement(
   db: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
@@ -133,13 +139,17 @@ export async function replaceInOneStatement(
   options: WriteOptions | undefined,
 ): Promise<WrittenAlone<ResourceRow> | undefined> {
   if (!dialect.updateInOneStatement) return undefined;
-  const { stored, members } = storableAttributes(input);
-  if (type === 'Group' && members !== undefined) return undefined;
+  if (type === 'Group') return undefined;
+  const { stored } = storableAttributes(input);
   const row = checkRow(await loadRow(db, dialect, type, id), type, id, options);
   const before = dialect.readJson(row.attributes) as JsonObject;
   const changed = changedAttributeNames(before, stored);
   if (changed.length === 0) return { result: row, seq: 0 };
   return updateInOneStatement(db, dialect, row, before, stored, changed);
+}
+
+function renames(changed: readonly string[]): boolean {
+  return changed.some((name) => name.toLowerCase() === 'displayname');
 }
 
 /** Writes `after` over `row` if nobody wrote it since it was read; undefined if somebody did. */

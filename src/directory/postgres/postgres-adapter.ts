@@ -200,19 +200,36 @@ export function postgresAdapter(channel: string): DialectAdapter {
       // changed the group meanwhile, the lock would wait for it and then see its version, while
       // the member rows are read in the older snapshot (a removal would miss a member just
       // added). Then nothing is written and the transaction path, whose later statements see
-      // that commit, does the work. The writes hang off `locked`, so they happen only then. The feed insert is
+      // that commit, does the work. The writes hang off `locked`, so they happen only then.
+      // `users_bumped` gives the users whose `groups` changed (those added, those removed and the
+      // users below a removed group) a new version (user-group-versions.ts). The users to add are
+      // locked (`users_locked`, after the group, in id order) before their member rows are
+      // inserted: the foreign key check would otherwise take a KEY SHARE lock on each in any
+      // order, and upgrading it to the update's lock could close a cycle with another writer
+      // waiting for the same user. NO KEY UPDATE, the lock of an UPDATE that leaves the key
+      // alone, does not conflict with other writers' KEY SHARE locks. The feed insert is
       // joined to the registration as in registeredFeedInsert; its entries follow the order the
       // ids were given in, as the transaction path records them. Referencing `notified` in the
       // final SELECT is what runs it.
+      // Removals may name groups, whose users lose this group too; adds are users only. A PATCH
+      // that only adds (the usual one) plans no recursive part.
+      const removing = change.remove.length > 0;
+      const belowRemoved = sql`below (id) AS (
+          SELECT gm.member_id FROM group_members gm JOIN removed d ON gm.group_id = d.member_id
+          WHERE d.member_type = 'Group'
+          UNION
+          SELECT gm.member_id FROM group_members gm JOIN below b ON gm.group_id = b.id
+        ),`;
       const result = await sql<
         Selectable<ResourcesTable> & {
           found: string | number;
           nests: boolean;
           seq: string | number | null;
           notified: string | number;
+          users_bumped: string | number;
         }
       >`
-        WITH wanted AS MATERIALIZED (
+        WITH RECURSIVE wanted AS MATERIALIZED (
           SELECT m.id, m.resource_type, a.n
           FROM unnest(${change.add}::text[]) WITH ORDINALITY AS a (id, n)
           JOIN resources m ON m.id = a.id
@@ -228,9 +245,15 @@ export function postgresAdapter(channel: string): DialectAdapter {
             AND c.found = ${change.add.length} AND NOT c.nests AND g.version = c.seen_version
           FOR UPDATE OF g
         ),
+        users_locked AS MATERIALIZED (
+          SELECT x.id FROM resources x, locked l
+          WHERE x.id IN (SELECT id FROM wanted) AND x.resource_type = 'User'
+          ORDER BY x.id FOR NO KEY UPDATE OF x
+        ),
         added AS (
           INSERT INTO group_members (group_id, member_id, member_type)
           SELECT l.id, w.id, w.resource_type FROM locked l CROSS JOIN wanted w
+          JOIN users_locked ul ON ul.id = w.id
           ON CONFLICT (group_id, member_id) DO NOTHING
           RETURNING member_id, member_type
         ),
@@ -252,6 +275,19 @@ export function postgresAdapter(channel: string): DialectAdapter {
           WHERE r.id = l.id AND EXISTS (SELECT 1 FROM changed)
           RETURNING r.version, r.last_modified
         ),
+        ${removing ? belowRemoved : sql``}
+        users_bumped AS (
+          UPDATE resources u SET version = u.version + 1, last_modified = ${change.at}::timestamptz
+          WHERE u.id IN (
+            SELECT x.id FROM resources x
+            WHERE x.resource_type = 'User' AND x.id IN (
+              SELECT member_id FROM added
+              ${removing ? sql`UNION SELECT member_id FROM removed WHERE member_type = 'User' UNION SELECT id FROM below` : sql``}
+            )
+            ORDER BY x.id FOR NO KEY UPDATE
+          )
+          RETURNING u.id
+        ),
         in_flight AS MATERIALIZED (SELECT ${registerInFlight} AS registered),
         inserted AS (
           INSERT INTO change_feed (resource_type, resource_id, kind, attributes, at, detail)
@@ -266,7 +302,8 @@ export function postgresAdapter(channel: string): DialectAdapter {
         SELECT l.id, l.resource_type, coalesce(t.version, l.version) AS version, l.created,
           coalesce(t.last_modified, l.last_modified) AS last_modified, l.user_name, l.external_id,
           l.display_name, l.active, l.attributes, c.found, c.nests,
-          (SELECT max(seq) FROM inserted) AS seq, (SELECT count(*) FROM notified) AS notified
+          (SELECT max(seq) FROM inserted) AS seq, (SELECT count(*) FROM notified) AS notified,
+          (SELECT count(*) FROM users_bumped) AS users_bumped
         FROM checked c
         LEFT JOIN locked l ON true
         LEFT JOIN touched t ON true`.execute(db);
@@ -274,7 +311,14 @@ export function postgresAdapter(channel: string): DialectAdapter {
       if (Number(outcome.found) !== change.add.length) return { done: false, reason: 'unknownMember' };
       if (outcome.nests) return { done: false, reason: 'nestsGroup' };
       if (outcome.id === null) return { done: false, reason: 'groupChanged' };
-      const { found: _found, nests: _nests, seq, notified: _notified, ...row } = outcome;
+      const {
+        found: _found,
+        nests: _nests,
+        seq,
+        notified: _notified,
+        users_bumped: _bumped,
+        ...row
+      } = outcome;
       return { done: true, row, seq: seq === null ? 0 : Number(seq) };
     },
     deleteLockedResource: async (trx, id, at) => {

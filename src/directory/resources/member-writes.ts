@@ -67,7 +67,27 @@ export async function resolveMembers(
   });
   const groups = members.filter((member) => member.type === 'Group').map((member) => member.id);
   if (groups.length > 0 && !created) await refuseNestingCycle(trx, dialect, groupId, groups);
+  await lockUsers(trx, dialect, members);
   return members;
+}
+
+/**
+ * Where transactions run in parallel (PostgreSQL): locks the users about to be added, in id order
+ * and after the group, with the lock the version bump of their `groups` takes anyway
+ * (user-group-versions.ts). Otherwise the member rows' foreign key check would take a KEY SHARE
+ * lock on each user first, and upgrading it could deadlock with a writer waiting for that user.
+ */
+async function lockUsers(
+  trx: Kysely<DirectoryDatabase>,
+  dialect: DialectAdapter,
+  members: readonly MemberRef[],
+): Promise<void> {
+  if (!dialect.lockRows) return;
+  const users = members.filter((member) => member.type === 'User').map((member) => member.id);
+  for (const part of chunk(users, IN_LIST_CHUNK)) {
+    await sql`SELECT id FROM resources WHERE id IN (${sql.join(part)}) AND resource_type = 'User'
+      ORDER BY id FOR NO KEY UPDATE`.execute(trx);
+  }
 }
 
 /**
@@ -159,6 +179,22 @@ export async function removeMembers(
   return removed;
 }
 
+/** Deletes every member of a group in one statement, recording each removal. */
+export async function removeAllMembers(
+  trx: Kysely<DirectoryDatabase>,
+  groupId: string,
+  changes: PendingChange[],
+): Promise<number> {
+  const rows = await trx
+    .deleteFrom('group_members')
+    .where('group_id', '=', groupId)
+    .returning(['member_id', 'member_type'])
+    .execute();
+  for (const row of rows)
+    changes.push(memberChange(groupId, 'memberRemoved', { id: row.member_id, type: row.member_type }));
+  return rows.length;
+}
+
 /** Current member ids of a group: only for whole-list operations (PUT, replace of `members`). */
 export async function currentMemberIds(trx: Kysely<DirectoryDatabase>, groupId: string): Promise<string[]> {
   const rows = await trx
@@ -180,6 +216,7 @@ export async function setMembers(
   ids: readonly string[],
   changes: PendingChange[],
 ): Promise<number> {
+  if (ids.length === 0) return removeAllMembers(trx, groupId, changes);
   const wanted = new Set(ids);
   const current = new Set(await currentMemberIds(trx, groupId));
   const toRemove = [...current].filter((id) => !wanted.has(id));

@@ -10,7 +10,7 @@ import type { AttributeResolver } from '../../scim/schema/schema-types.js';
 import type { DirectoryDatabase } from '../database-types.js';
 import type { DialectAdapter } from '../dialect-adapter.js';
 import type { ListQuery, ListResult, ResourceKind, StoredResource } from '../directory-store.js';
-import { filterToSql, SQL_TRUE, uniqueLookup } from './filter-to-sql.js';
+import { balanceFilter, filterToSql, SQL_TRUE, uniqueLookup } from './filter-to-sql.js';
 import type { UniqueLookup } from './filter-to-sql.js';
 import type { MarkedRow, PageContinuations } from './page-continuations.js';
 import type { ReadRow, ResourceRow } from './resource-rows.js';
@@ -108,6 +108,7 @@ function pageSql(
   count: number,
   offset: number,
   keyset?: { readonly after?: string; readonly markSql: string },
+  sortMatches = false,
 ): RawBuilder<PageRow> {
   // NULLS LAST only where a column can be NULL: on SQLite it keeps an index from giving the order,
   // and the default sort by id then sorted every matching row to return the first page.
@@ -125,7 +126,7 @@ function pageSql(
       : descending
         ? sql` and r.id < ${keyset.after}`
         : sql` and r.id > ${keyset.after}`;
-  return sql<PageRow>`select ${sql.raw(readColumns(type))}${mark} from resources as r where r.resource_type = ${type} and ${where}${after} order by ${sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
+  return sql<PageRow>`select ${sql.raw(readColumns(type))}${mark} from resources as r where r.resource_type = ${type} and ${where}${after} order by ${sortMatches ? sql`coalesce(${sql.ref(column)}, ${sql.ref(column)})` : sql.ref(column)} ${direction}${tieBreak} limit ${sql.lit(count)} offset ${sql.lit(offset)}`;
 }
 
 function baseQuery(db: Kysely<DirectoryDatabase>, type: ResourceKind, where: RawBuilder<SqlBool>) {
@@ -194,6 +195,8 @@ export async function listResources(
   sortCap: number = IN_MEMORY_SORT_CAP,
   continuations?: PageContinuations,
 ): Promise<ListResult> {
+  // Before anything walks the filter: a long chain nests as deep as it is long.
+  if (query.filter) query = { ...query, filter: balanceFilter(query.filter) };
   refuseUnqueryableAttributes(query, type, resolver);
   const sortPath = query.sortBy === undefined ? undefined : parseAttrPath(query.sortBy);
   const column = sortPath ? sortColumn(type, sortPath) : 'r.id';
@@ -212,11 +215,18 @@ export async function listResources(
 
   const plan = query.filter
     ? filterToSql(query.filter, type)
-    : { where: SQL_TRUE, exact: true, needsMembers: false, needsGroups: false };
+    : { where: SQL_TRUE, exact: true, needsMembers: false, needsGroups: false, fewRows: false };
 
   if (plan.exact && column !== undefined) {
     // Pages in id order can continue where the previous page ended (page-continuations.ts).
     const markSql = dialect.changeMarkSql;
+    // A filter that names at most a few thousand resources by a unique column (`userName eq "a" or
+    // userName eq "b" ...`) is answered by looking each one up and sorting the matches. Both
+    // planners would rather walk the index that gives the order and test every row until the
+    // page is full (SQLite for want of statistics, PostgreSQL expecting the matches spread
+    // evenly): 42,600 rows read for 100 matches among 50,000 users. Ordering by an expression of
+    // the column, the same order, takes that index out of the choice.
+    const sortMatches = plan.fewRows;
     const keyset =
       continuations !== undefined && column === 'r.id' && count > 0
         ? continuations.of(type, descending, query.filter)
@@ -224,7 +234,9 @@ export async function listResources(
     const readPage = async (after?: string): Promise<PageRow[]> => {
       const start = after === undefined ? offset : 0;
       const marked = keyset ? { markSql, ...(after === undefined ? {} : { after }) } : undefined;
-      return (await pageSql(type, plan.where, column, descending, count, start, marked).execute(db)).rows;
+      return (
+        await pageSql(type, plan.where, column, descending, count, start, marked, sortMatches).execute(db)
+      ).rows;
     };
     if (keyset && offset > 0) {
       const continued = await keyset.resume(offset, readPage);

@@ -12,7 +12,14 @@ import type { DirectoryDatabase } from '../database-types.js';
 import type { DialectAdapter } from '../dialect-adapter.js';
 import type { PatchOperationInput, ResourceKind, WriteOptions } from '../directory-store.js';
 import { memberFilterToSql } from './filter-to-sql.js';
-import { addMembers, parseMemberIds, removeMembers, resolveMembers, setMembers } from './member-writes.js';
+import {
+  addMembers,
+  parseMemberIds,
+  removeAllMembers,
+  removeMembers,
+  resolveMembers,
+  setMembers,
+} from './member-writes.js';
 import type { ResourceRow } from './resource-rows.js';
 import { loadRow } from './resource-rows.js';
 import { checkRow, touchRow, writeAttributes } from './resource-writes.js';
@@ -81,21 +88,6 @@ function splitMembersKey(value: JsonValue | undefined): {
     else rest[key] = item;
   }
   return { members, rest };
-}
-
-/** Deletes every member, recording each removal. */
-async function removeAllMembers(
-  trx: Kysely<DirectoryDatabase>,
-  groupId: string,
-  changes: PendingChange[],
-): Promise<number> {
-  const rows = await trx
-    .deleteFrom('group_members')
-    .where('group_id', '=', groupId)
-    .returning(['member_id', 'member_type'])
-    .execute();
-  recordRemovals(groupId, rows, changes);
-  return rows.length;
 }
 
 /** One `memberRemoved` feed entry per deleted membership row. */

@@ -19,6 +19,7 @@ import type { PendingChange } from '../change-feed/pending-change.js';
 import { QueryTemplate } from '../query-template.js';
 import type { DbJson, DbTime } from '../database-types.js';
 import type { ExtractedEmail } from './resource-columns.js';
+import { bumpUsersWhoseGroupsChanged } from './user-group-versions.js';
 
 /** Resources per multi-row INSERT in createMany (11 columns each). */
 const RESOURCE_INSERT_BATCH = 400;
@@ -289,6 +290,11 @@ async function insertResources(
       // The id is new: no group holds this one yet, so its members cannot close a cycle.
       const members = await resolveMembers(trx, dialect, p.id, parseMemberIds(p.members, 'members'), true);
       await addMembers(trx, p.id, members, []);
+      // The create's feed entry names `members`; its members' `groups` changed all the same.
+      await bumpUsersWhoseGroupsChanged(trx, dialect, {
+        users: members.filter((m) => m.type === 'User').map((m) => m.id),
+        groups: members.filter((m) => m.type === 'Group').map((m) => m.id),
+      });
       if (members.length > 0) attributes.members = (await loadMembers(trx, dialect, [p.id])).get(p.id) ?? [];
     }
     changes.push({
@@ -411,9 +417,11 @@ export async function touchRow(
 }
 
 /**
- * PUT (RFC 7644 §3.5.1): the new attributes replace the stored ones; for a group, a `members` key
- * sets the member list (absent leaves it as it is, since clients replacing a group's profile
- * commonly omit a huge member list). Nothing changes, not even the version, when the content is equal.
+ * PUT (RFC 7644 §3.5.1): the new attributes replace the stored ones, and a group's member list
+ * becomes the `members` given. PUT replaces every attribute the client may write, so an omitted
+ * `members` leaves the group with none, as an omitted displayName would leave it without one;
+ * clients that want to keep members send them or PATCH instead. Nothing changes, not even the
+ * version, when the content is equal.
  */
 export async function replaceResource(
   trx: Kysely<DirectoryDatabase>,
@@ -429,7 +437,7 @@ export async function replaceResource(
   const before = dialect.readJson(row.attributes) as JsonObject;
   const changed = changedAttributeNames(before, stored);
   let memberChanges = 0;
-  if (type === 'Group' && members !== undefined) {
+  if (type === 'Group') {
     memberChanges = await setMembers(trx, dialect, id, parseMemberIds(members, 'members'), changes);
   }
   if (changed.length > 0) {
@@ -452,6 +460,8 @@ export async function deleteResource(
   changes: PendingChange[],
 ): Promise<void> {
   checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
+  // The users below a deleted group lose it from their `groups`: bumped while the rows are there.
+  if (type === 'Group') await bumpUsersWhoseGroupsChanged(trx, dialect, { users: [], groups: [id] });
   const { groups, apps } = dialect.deleteLockedResource
     ? await dialect.deleteLockedResource(trx, id, dialect.time(new Date()))
     : await deleteStepByStep(trx, dialect, id);
