@@ -112,9 +112,9 @@ export async function replaceResource(
 ): Promise<StoredResource> {
   const existing = await requireResource(ctx, kind, id, { includeMembers: false, includeGroups: false });
   const attributes = validateResource(ctx.registry, kind, body, 'replace', existing.attributes);
-  // The store keeps a group's members when a replace omits them. Validation drops an empty list
-  // (RFC 7643 §2.5 counts it as unassigned), but `"members": []` or `null` in a PUT is the only way
-  // a client can say "no members": pass it on as an empty list.
+  // A replace that omits members clears them (RFC 7644 §3.5.1). Validation drops an empty list
+  // (RFC 7643 §2.5 counts it as unassigned); `"members": []` or `null` says the same thing
+  // explicitly, and is passed on as an empty list.
   if (kind === 'Group' && attributes.members === undefined && namesMembers(body)) attributes.members = [];
   return ctx.store.replace(
     kind,

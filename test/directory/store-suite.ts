@@ -754,6 +754,19 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(filtered.resources).toHaveLength(2);
     });
 
+    it('treats Object.prototype names in sortBy as attributes, not as lookups that find a column', async () => {
+      await store.createMany('User', [user('b'), user('a')]);
+      for (const sortBy of ['constructor', '__proto__', 'toString', 'hasOwnProperty']) {
+        // Either a clean refusal (a ScimError) or a list in some order; never a TypeError.
+        try {
+          const page = await store.list('User', { sortBy, startIndex: 1, count: 10 });
+          expect(page.totalResults).toBe(2);
+        } catch (error) {
+          expect(isScimError(error), String(error)).toBe(true);
+        }
+      }
+    });
+
     it('does not read group_members when members are not asked for', async () => {
       const statements: string[] = [];
       const s = await handle.reopen({ onQuery: (sqlText) => statements.push(sqlText) });

@@ -31,22 +31,27 @@ export const CANDIDATE_BATCH = 500;
 export const IN_MEMORY_SORT_CAP = 10_000;
 
 /** Columns that sort in SQL, per lower-cased sortBy path. */
-const SORT_COLUMNS: Record<ResourceKind, Record<string, string>> = {
-  User: {
-    id: 'r.id',
-    username: 'r.user_name',
-    externalid: 'r.external_id',
-    displayname: 'r.display_name',
-    'meta.created': 'r.created',
-    'meta.lastmodified': 'r.last_modified',
-  },
-  Group: {
-    id: 'r.id',
-    externalid: 'r.external_id',
-    displayname: 'r.display_name',
-    'meta.created': 'r.created',
-    'meta.lastmodified': 'r.last_modified',
-  },
+// Maps, not object literals: the key comes from the client's sortBy, and `constructor` must find nothing.
+const SORT_COLUMNS: Record<ResourceKind, ReadonlyMap<string, string>> = {
+  User: new Map(
+    Object.entries({
+      id: 'r.id',
+      username: 'r.user_name',
+      externalid: 'r.external_id',
+      displayname: 'r.display_name',
+      'meta.created': 'r.created',
+      'meta.lastmodified': 'r.last_modified',
+    }),
+  ),
+  Group: new Map(
+    Object.entries({
+      id: 'r.id',
+      externalid: 'r.external_id',
+      displayname: 'r.display_name',
+      'meta.created': 'r.created',
+      'meta.lastmodified': 'r.last_modified',
+    }),
+  ),
 };
 
 /** A page row, with the change mark when read for a continuation. */
@@ -71,7 +76,7 @@ function sortColumn(type: ResourceKind, path: AttrPath): string | undefined {
   const core = type === 'User' ? SchemaUrn.user : SchemaUrn.group;
   if (path.uri !== undefined && path.uri.toLowerCase() !== core.toLowerCase()) return undefined;
   const key = path.subAttr === undefined ? path.name : `${path.name}.${path.subAttr}`;
-  return SORT_COLUMNS[type][key.toLowerCase()];
+  return SORT_COLUMNS[type].get(key.toLowerCase());
 }
 
 /** The resource as the evaluator sees it: attributes plus `id` and `meta` (RFC 7643 §3.1). */
