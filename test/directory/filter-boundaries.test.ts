@@ -6,7 +6,7 @@
  * timestamps are compared by SQL itself, so their boundaries are the SQL operators'.
  */
 import { describe, expect, it } from 'vitest';
-import type { DirectoryStore } from '../../src/directory/directory-store.js';
+import type { DirectoryStore, StoredResource } from '../../src/directory/directory-store.js';
 import type { JsonObject, JsonValue } from '../../src/shared/json.js';
 import {
   BOUNDARY_CASES,
@@ -190,15 +190,15 @@ function boundarySuite(label: string, factory: StoreFactory): void {
     it('meta.created and meta.lastModified at the millisecond, in any offset', async () => {
       const { store } = handle;
       // Three users created at distinct milliseconds; the middle one's instant is the literal.
-      const users = [];
+      const users: StoredResource[] = [];
       for (let i = 0; i < 3; i++) {
         users.push(await store.create('User', named(i)));
         const at = users[i]!.created.getTime();
         while (Date.now() <= at + 1) await new Promise((resolve) => setTimeout(resolve, 1));
       }
-      const [before, middle, after] = users.map((u) => u!);
+      const [before, middle, after] = users;
       const t = middle!.created.getTime();
-      const ids = (list: (typeof users)[number][]) => list.map((u) => u.id).sort();
+      const ids = (list: StoredResource[]) => list.map((u) => u.id).sort();
       for (const attribute of ['meta.created', 'meta.lastModified']) {
         for (const literal of [isoAt(t, 0), isoAt(t, 120), isoAt(t, -330)]) {
           const cases: [string, string[]][] = [
