@@ -53,7 +53,10 @@ const reportDir = `reports/mutation/${name}`;
 console.log(`mutate: ${globs.join(' ')}\nmutate: reports in ${reportDir}/`);
 
 const started = Date.now();
-const result = spawnSync('npx', ['stryker', 'run', '--mutate', globs.join(','), ...passThrough], {
+// A sandbox folder per target: Stryker deletes its whole temp folder when done, so two targets
+// may run at once without one removing the other's sandbox.
+const strykerArgs = ['run', '--mutate', globs.join(','), '--tempDirName', `.stryker-tmp/${name}`];
+const result = spawnSync('npx', ['stryker', ...strykerArgs, ...passThrough], {
   stdio: 'inherit',
   env: { ...process.env, PROVISIO_MUTATION_REPORT_DIR: reportDir },
 });
