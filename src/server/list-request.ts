@@ -12,8 +12,7 @@
 import type { ListQuery, ReadOptions } from '../directory/directory-store.js';
 import type { ParseFilterOptions } from '../scim/filter/filter-parser.js';
 import type { AttributeSelector } from '../scim/query/attribute-list.js';
-import type { PagingLimits } from '../scim/query/paging.js';
-import { compileSearchRequest, type SearchQuery } from '../scim/query/search-query.js';
+import { compileSearchRequest, type PagingLimits, type SearchQuery } from '../scim/query/search-query.js';
 import {
   parseProjectionParameters,
   parseQueryParameters,
