@@ -55,7 +55,22 @@ console.log(`mutate: ${globs.join(' ')}\nmutate: reports in ${reportDir}/`);
 const started = Date.now();
 // A sandbox folder per target: Stryker deletes its whole temp folder when done, so two targets
 // may run at once without one removing the other's sandbox.
-const strykerArgs = ['run', '--mutate', globs.join(','), '--tempDirName', `.stryker-tmp/${name}`];
+// The tests are those of the library the targets belong to (src/scim, src/expressions, ...), and
+// of those only the ones related to the mutated files: the store and server suites beside other
+// folders are slower and time-sensitive, and would only re-test the library through more layers.
+const libraries = [
+  ...new Set(targets.map((t) => relative(process.cwd(), resolve(t)).split('/').slice(0, 2).join('/'))),
+];
+const testFiles = libraries.map((library) => `${library}/**/*.test.ts`);
+const strykerArgs = [
+  'run',
+  '--mutate',
+  globs.join(','),
+  '--testFiles',
+  testFiles.join(','),
+  '--tempDirName',
+  `.stryker-tmp/${name}`,
+];
 const result = spawnSync('npx', ['stryker', ...strykerArgs, ...passThrough], {
   stdio: 'inherit',
   env: { ...process.env, PROVISIO_MUTATION_REPORT_DIR: reportDir },
