@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import type { JsonValue } from '../../shared/json.js';
 import { isPresentValue, parseDateTime } from './filter-values.js';
 
 const utc = (y: number, mo: number, d: number, h = 0, mi = 0, s = 0, ms = 0) =>
@@ -89,13 +90,26 @@ describe('parseDateTime (xsd:dateTime, RFC 7643 §2.3.5)', () => {
 
 describe('isPresentValue (RFC 7643 §2.5)', () => {
   it('is false for unassigned, null, "", [] and {} and arrays of only those', () => {
-    for (const value of [undefined, null, '', [], {}, [null, ''], [[], {}], [[null]]]) {
+    for (const value of [undefined, null, '', [], {}, [null, ''], [[], {}], [[null]]] as (
+      JsonValue | undefined
+    )[]) {
       expect({ value, present: isPresentValue(value) }).toEqual({ value, present: false });
     }
   });
 
   it('is true for any other value, including false, 0 and whitespace', () => {
-    for (const value of [false, 0, ' ', 'x', [null, 'x'], ['', 0], { a: 1 }, { a: null }, [{}, { b: '' }]]) {
+    const present: JsonValue[] = [
+      false,
+      0,
+      ' ',
+      'x',
+      [null, 'x'],
+      ['', 0],
+      { a: 1 },
+      { a: null },
+      [{}, { b: '' }],
+    ];
+    for (const value of present) {
       expect({ value, present: isPresentValue(value) }).toEqual({ value, present: true });
     }
   });

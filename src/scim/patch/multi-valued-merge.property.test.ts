@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { JsonValue } from '../../shared/json.js';
+import type { JsonObject, JsonValue } from '../../shared/json.js';
 import { isScimError } from '../scim-error.js';
 import { jsonContains } from './json-equal.js';
 import { enforceSinglePrimary, newValuesOnly, withoutListedValues } from './multi-valued-merge.js';
@@ -82,9 +82,10 @@ describe('multi-valued merge rules against their definitions (property)', () => 
         fc.array(fc.tuple(fc.constantFrom('a', 'b', 'c'), primaryArb), { minLength: 1, maxLength: 6 }),
         fc.array(fc.nat(), { maxLength: 4 }),
         (shapes, picks) => {
-          const values: JsonValue[] = shapes.map(([value, primary]) =>
-            Object.freeze(primary === undefined ? { value } : { value, primary }),
-          );
+          const values: JsonValue[] = shapes.map(([value, primary]) => {
+            const item: JsonObject = primary === undefined ? { value } : { value, primary };
+            return Object.freeze(item);
+          });
           const before = values.slice();
           const chosen = new Set(picks.map((p) => p % values.length));
           const winners = [...chosen].filter((i) => (values[i] as { primary?: unknown }).primary === true);
