@@ -21,6 +21,6 @@ export default {
   incremental: true,
   incrementalFile: `${reportDir}/stryker-incremental.json`,
   tempDirName: '.stryker-tmp',
-  ignorePatterns: ['reports', 'dist', 'data', 'coverage', 'bench', '.bench-tmp'],
+  ignorePatterns: ['reports', 'dist', 'data', 'coverage', 'bench', '.bench-tmp', '.stryker-tmp'],
   thresholds: { high: 90, low: 80, break: null },
 };
