@@ -10,6 +10,7 @@
 import { pathToFileURL } from 'node:url';
 import { Bench } from 'tinybench';
 import { compileExpression } from '../src/expressions/compile-expression.js';
+import { parseExpression } from '../src/expressions/expression-parser.js';
 import type { CompiledExpression } from '../src/expressions/compile-expression.js';
 import { createEvaluationContext } from '../src/expressions/create-context.js';
 import type { EvaluationContext, ExprValue } from '../src/expressions/value.js';
@@ -242,6 +243,40 @@ function render(value: ExprValue): string {
   return value === null ? '' : String(value);
 }
 
+/**
+ * Hostile inputs: long and deeply nested sources the parser must answer quickly with diagnostics.
+ * Each is timed (best of 20 parses) against a well-formed expression of about the same length
+ * parsed in the same run, so the ratio shows whether a shape costs more than its length.
+ */
+export function parsePathological(): void {
+  const baseline = `Join(",", ${'"x", '.repeat(1200)}"x")`;
+  const cases: [string, string][] = [
+    ['8000 open parentheses', '('.repeat(8000)],
+    ['calls nested 4000 deep', 'F('.repeat(4000)],
+    ['60 unclosed calls around 1500 arguments', `${'F('.repeat(60)}${'"x",'.repeat(1500)}`],
+    ['8000 open brackets', '['.repeat(8000)],
+    ['8000 quotes', '"'.repeat(8000)],
+    ['8000 commas', ','.repeat(8000)],
+    ['a call of 3001 omitted arguments', `F(${', '.repeat(3000)})`],
+    ['100,000 characters (over the limit)', 'x'.repeat(100_000)],
+  ];
+  const best = (source: string): number => {
+    let fastest = Number.POSITIVE_INFINITY;
+    for (let i = 0; i < 20; i++) {
+      const started = performance.now();
+      parseExpression(source);
+      fastest = Math.min(fastest, performance.now() - started);
+    }
+    return fastest;
+  };
+  const base = best(baseline);
+  console.log(`parse, well-formed ${baseline.length} characters (baseline): ${base.toFixed(3)} ms`);
+  for (const [label, source] of cases) {
+    const ms = best(source);
+    console.log(`parse, ${label}: ${ms.toFixed(3)} ms, ${(ms / base).toFixed(2)}x baseline (goal < 250 ms)`);
+  }
+}
+
 async function main(): Promise<void> {
   const count = Number(process.env.USERS ?? 10_000);
   const users = generateUsers(count);
@@ -328,6 +363,7 @@ async function main(): Promise<void> {
     }
   }
   if (sink === 0) console.log('');
+  parsePathological();
 }
 
 // Run only when executed, so the mapping and users can be imported elsewhere.

@@ -17,14 +17,13 @@
 import type { ListQuery, ReadOptions } from '../directory/directory-store.js';
 import type { ParseFilterOptions } from '../scim/filter/filter-parser.js';
 import type { AttributeSelector } from '../scim/query/attribute-list.js';
-import type { PagingLimits } from '../scim/query/paging.js';
 import {
   checkFilterNames,
   checkSelectorNames,
   checkSortByName,
   normaliseFilterFor,
 } from '../scim/query/query-names.js';
-import { compileSearchRequest, type SearchQuery } from '../scim/query/search-query.js';
+import { compileSearchRequest, type PagingLimits, type SearchQuery } from '../scim/query/search-query.js';
 import type { CompiledResourceType } from '../scim/schema/compiled-resource-type.js';
 import {
   parseProjectionParameters,

@@ -386,10 +386,12 @@ describe.each(BACKENDS)('SCIM resources (%s)', (backend) => {
     });
     expect(cleared.status).toBe(200);
     expect(values((await s.request('GET', `/Groups/${id}`)).body)).toEqual([]);
-    await s.request('PATCH', `/Groups/${id}`, {
+    const readded = await s.request('PATCH', `/Groups/${id}`, {
       schemas: [PATCH_SCHEMA],
       Operations: [{ op: 'add', path: 'members', value: [{ value: u1 }] }],
     });
+    expect(readded.status).toBe(200);
+    expect(values(readded.body)).toEqual([u1]);
     const nulled = await s.request('PUT', `/Groups/${id}`, {
       schemas: [GROUP_SCHEMA],
       displayName: 'Put Renamed',
@@ -533,18 +535,26 @@ describe.each(BACKENDS)('excludedAttributes=members does not load members (%s)',
       ).body.id;
       const readsMembers = () => statements.filter((q) => /select[\s\S]*group_members/i.test(q));
       statements.length = 0;
-      await s.request('GET', `/Groups/${g}?excludedAttributes=members`);
-      await s.request(
+      const got = await s.request('GET', `/Groups/${g}?excludedAttributes=members`);
+      expect(got.status).toBe(200);
+      const listed = await s.request(
         'GET',
         `/Groups?excludedAttributes=members&filter=${encodeURIComponent('displayName eq "Lazy"')}`,
       );
+      expect(listed.status).toBe(200);
+      expect(listed.body.totalResults).toBe(1);
       // Not a rename: that finds the users below the group, whose `groups` show the new name.
-      await s.request('PATCH', `/Groups/${g}?excludedAttributes=members`, {
+      const patched = await s.request('PATCH', `/Groups/${g}?excludedAttributes=members`, {
         schemas: [PATCH_SCHEMA],
         Operations: [{ op: 'replace', path: 'externalId', value: 'lazier' }],
       });
+      expect(patched.status).toBe(200);
+      expect(patched.body.externalId).toBe('lazier');
+      expect(patched.body.members).toBeUndefined();
       expect(readsMembers()).toEqual([]);
-      await s.request('GET', `/Groups/${g}`);
+      const full = await s.request('GET', `/Groups/${g}`);
+      expect(full.status).toBe(200);
+      expect(full.body.members.map((m: { value: string }) => m.value)).toEqual([u]);
       expect(readsMembers().length).toBeGreaterThan(0);
     } finally {
       await s.close();

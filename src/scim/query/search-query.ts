@@ -7,9 +7,8 @@
 import type { Filter } from '../filter/filter-ast.js';
 import { parseAttrPath, parseFilter, type ParseFilterOptions } from '../filter/filter-parser.js';
 import type { AttributeSelector } from './attribute-list.js';
-import { parsePaging, type PagingLimits } from './paging.js';
-import type { SearchRequest } from './search-request.js';
-import type { SortOrder } from './sort-resources.js';
+import { ScimError } from '../scim-error.js';
+import type { SearchRequest, SortOrder } from './search-request.js';
 
 type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
@@ -24,6 +23,41 @@ export interface SearchQuery {
   readonly count: number;
   readonly attributes?: readonly AttributeSelector[];
   readonly excludedAttributes?: readonly AttributeSelector[];
+}
+
+/** Server limits for index-based paging (RFC 7644 §3.4.2.4). */
+export interface PagingLimits {
+  /** Used when the request gives no count. */
+  defaultCount: number;
+  /** The advertised filter.maxResults; larger counts are reduced to it. */
+  maxCount: number;
+}
+
+/** Normalised paging parameters. */
+export interface Paging {
+  startIndex: number;
+  count: number;
+}
+
+function toInteger(value: unknown, parameter: string): number | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'number' && Number.isInteger(value)) return value;
+  if (typeof value === 'string' && /^[+-]?\d{1,15}$/.test(value.trim())) return Number(value.trim());
+  throw ScimError.invalidValue(`${parameter}: expected integer, got ${JSON.stringify(value)}`);
+}
+
+/**
+ * Parses `startIndex` / `count` (RFC 7644 §3.4.2.4): 1-based `startIndex` (values below 1 mean 1),
+ * `count` (negative means 0; 0 returns no resources, only totalResults), capped by the server
+ * maximum. Accepts query parameters (strings) or a search body (numbers).
+ */
+export function parsePaging(params: { startIndex?: unknown; count?: unknown }, limits: PagingLimits): Paging {
+  const start = toInteger(params.startIndex, 'startIndex') ?? 1;
+  const count = toInteger(params.count, 'count') ?? limits.defaultCount;
+  return {
+    startIndex: start < 1 ? 1 : start,
+    count: Math.min(count < 0 ? 0 : count, limits.maxCount),
+  };
 }
 
 /** How to compile: paging limits and the filter parser's tolerances. */

@@ -11,7 +11,19 @@ import { isJsonObject } from '../../shared/json.js';
 import { ScimError } from '../scim-error.js';
 import { SchemaUrn } from '../schema/schema-types.js';
 import { parseAttributeList, parseAttributeSelector, type AttributeSelector } from './attribute-list.js';
-import { parseSortOrder, type SortOrder } from './sort-resources.js';
+
+/** `sortOrder` of RFC 7644 §3.4.2.3. */
+export type SortOrder = 'ascending' | 'descending';
+
+/** Parses `sortOrder` (case-insensitive); absent means ascending (RFC 7644 §3.4.2.3). */
+export function parseSortOrder(text: string | undefined): SortOrder {
+  if (text === undefined) return 'ascending';
+  const lower = text.toLowerCase();
+  if (lower === 'ascending' || lower === 'descending') return lower;
+  throw ScimError.invalidValue(
+    `sortOrder: expected "ascending" or "descending", got ${JSON.stringify(text)}`,
+  );
+}
 
 /** The parsed parameters; paging is left raw here and clamped with parsePaging. */
 export interface SearchRequest {
