@@ -11,8 +11,8 @@ import { expectScimError, filterIds } from './store-suite.js';
 
 const registry = SchemaRegistry.withCoreSchemas();
 
-/** The resource as the filter evaluator sees it. */
-function view(resource: StoredResource): JsonObject {
+/** The resource as the filter evaluator sees it (the tests' oracle, written apart from the store's). */
+export function evaluatorView(resource: StoredResource): JsonObject {
   return {
     ...resource.attributes,
     id: resource.id,
@@ -28,7 +28,7 @@ function view(resource: StoredResource): JsonObject {
 function expectedIds(resources: readonly StoredResource[], type: 'User' | 'Group', filter: string): string[] {
   const predicate = compileFilter(parseFilter(filter), registry.resolver(type));
   return resources
-    .filter((r) => predicate(view(r)))
+    .filter((r) => predicate(evaluatorView(r)))
     .map((r) => r.id)
     .sort();
 }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { JsonObject } from '../../src/shared/json.js';
 import { compileFilter } from '../../src/scim/filter/filter-compiler.js';
 import { FILTER_LIMITS, parseFilter } from '../../src/scim/filter/filter-parser.js';
 import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
 import type { DirectoryStore, StoredResource } from '../../src/directory/directory-store.js';
 import type { StoreFactory } from './store-harness.js';
 import { useFreshStore } from './store-harness.js';
+import { evaluatorView } from './filter-suite.js';
 import { expectScimError } from './store-suite.js';
 import { MAX_FILTER_COMPARISONS } from '../../src/directory/resources/filter-to-sql.js';
 
@@ -27,18 +27,6 @@ export function longestFilter(term: (i: number) => string, joiner: string, tail 
     length += added;
   }
   return parts.join(joiner) + tail;
-}
-
-function view(resource: StoredResource): JsonObject {
-  return {
-    ...resource.attributes,
-    id: resource.id,
-    meta: {
-      resourceType: resource.resourceType,
-      created: resource.created.toISOString(),
-      lastModified: resource.lastModified.toISOString(),
-    },
-  };
 }
 
 /**
@@ -82,7 +70,7 @@ export function directoryLargeFilterSuite(factory: StoreFactory): void {
     const all = (await store.list(type, { startIndex: 1, count: 1000 })).resources;
     const predicate = compileFilter(filter, registry.resolver(type));
     const expected = all
-      .filter((r) => predicate(view(r)))
+      .filter((r) => predicate(evaluatorView(r)))
       .map((r) => r.id)
       .sort();
     const result = await store.list(type, { filter, startIndex: 1, count: 1000 });
