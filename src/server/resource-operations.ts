@@ -112,21 +112,14 @@ export async function replaceResource(
 ): Promise<StoredResource> {
   const existing = await requireResource(ctx, kind, id, { includeMembers: false, includeGroups: false });
   const attributes = validateResource(ctx.registry, kind, body, 'replace', existing.attributes);
-  // A replace that omits members clears them (RFC 7644 §3.5.1). Validation drops an empty list
-  // (RFC 7643 §2.5 counts it as unassigned); `"members": []` or `null` says the same thing
-  // explicitly, and is passed on as an empty list.
-  if (kind === 'Group' && attributes.members === undefined && namesMembers(body)) attributes.members = [];
+  // A replace that omits members clears them (RFC 7644 §3.5.1), so `"members": []` or `null`,
+  // which validation drops as unassigned (RFC 7643 §2.5), needs no case of its own.
   return ctx.store.replace(
     kind,
     id,
     kind === 'User' ? await withHashedPassword(attributes) : attributes,
     writeOptions(ifMatch, existing.version),
   );
-}
-
-/** Whether a resource body has a `members` key (attribute names are case-insensitive). */
-function namesMembers(body: unknown): boolean {
-  return isJsonObject(body) && findKey(body, 'members') !== undefined;
 }
 
 /**
