@@ -1,0 +1,261 @@
+/**
+ * The engine's own state, in the same database as the directory (SQLite or PostgreSQL, numbered
+ * migrations), behind one interface with one contract suite for both dialects. Everything is keyed
+ * by the app's id (`StoredApp.id`), so renaming nothing and deleting an app removes its state.
+ *
+ * Every method either completes or leaves no trace; `transaction` groups several so that, for
+ * example, a link and the log entries of the operation that made it commit together.
+ */
+import type { JsonObject, JsonValue } from '../../shared/json.js';
+import type { AppDefinition, StoredApp } from '../apps/app-definition.js';
+
+export type StateObjectType = 'User' | 'Group';
+
+// ---------------------------------------------------------------- apps and audit
+
+/** What `putApp` stores: the definition and its credentials sealed by secret-box.ts. */
+export interface PutAppInput {
+  readonly definition: AppDefinition;
+  /** The sealed credentials (ciphertext with nonce and key id); never the clear values. */
+  readonly sealedCredentials: string | null;
+  /** Set fullSyncRequired (mappings or scope changed, or a new app). */
+  readonly fullSyncRequired: boolean;
+}
+
+export interface StoredAppWithSecrets extends StoredApp {
+  readonly sealedCredentials: string | null;
+}
+
+/** One configuration change: apply, delete, assign, unassign, approve-deletes, restart, reset. */
+export interface AuditEntry {
+  readonly id: number;
+  readonly at: Date;
+  /** Who did it: the OS user for the CLI, the token name for the admin API. */
+  readonly actor: string;
+  readonly action: string;
+  /** The app's name, when the change concerns one. */
+  readonly app?: string;
+  /** Before and after, secrets already replaced by `<secret>`. */
+  readonly before?: JsonValue;
+  readonly after?: JsonValue;
+}
+
+// ---------------------------------------------------------------- links
+
+/** The link between a directory object and its account in the target. */
+export interface Link {
+  readonly appId: string;
+  readonly objectType: StateObjectType;
+  /** The directory id of the source object. */
+  readonly sourceId: string;
+  /** The target's anchor (TargetRef.id). */
+  readonly targetId: string;
+  /** The target's hierarchical name (an LDAP DN), when it has one. */
+  readonly targetName?: string;
+  /** hashTargetObject of what was last exported; equal hash means nothing to send. */
+  readonly exportedHash: string;
+  /**
+   * What was last exported, as flattened target attributes (path -> value), so an update can carry
+   * old -> new without reading the target. Redacted values are kept (they are needed to diff) but
+   * never logged. For groups, `members` holds the target ids exported as members.
+   */
+  readonly exported: JsonObject;
+  /** `active`, or `disabled` when the engine disabled the account (deprovisioned softly). */
+  readonly state: 'active' | 'disabled';
+  readonly created: Date;
+  readonly updated: Date;
+}
+
+export type LinkInput = Omit<Link, 'created' | 'updated'>;
+
+// ---------------------------------------------------------------- escrows, quarantine, holds
+
+/** An object whose export keeps failing: retried in later cycles without blocking others. */
+export interface Escrow {
+  readonly appId: string;
+  readonly objectType: StateObjectType;
+  readonly sourceId: string;
+  readonly attempts: number;
+  readonly firstFailure: Date;
+  readonly nextAttempt: Date;
+  /** The classified error: `{ code, message, retryable }`. */
+  readonly lastError: JsonObject;
+}
+
+export interface Quarantine {
+  readonly appId: string;
+  readonly since: Date;
+  /** 1, 2, 3...: the interval grows with it. */
+  readonly level: number;
+  readonly nextAttempt: Date;
+  readonly reason: string;
+}
+
+/** Deletions held by the accidental-deletion guard until `apps approve-deletes`. */
+export interface DeletionHold {
+  readonly appId: string;
+  readonly since: Date;
+  readonly cycleId: string;
+  /** How many disables + deletes the held cycle would have done, and the threshold it exceeded. */
+  readonly count: number;
+  readonly threshold: number;
+  /** Set by approve-deletes: the next cycle may perform up to `count` (plus a margin) deprovisions. */
+  readonly approved: boolean;
+}
+
+/** A reference (manager, group member) waiting for the referenced object to get a target id. */
+export interface PendingReference {
+  readonly appId: string;
+  /** The object holding the reference. */
+  readonly objectType: StateObjectType;
+  readonly sourceId: string;
+  /** The referenced directory object. */
+  readonly referencedType: StateObjectType;
+  readonly referencedId: string;
+}
+
+// ---------------------------------------------------------------- cycles, leases, logs
+
+export type CycleKind = 'initial' | 'incremental' | 'onDemand' | 'reconcile';
+export type CycleStatus = 'running' | 'completed' | 'completedWithFailures' | 'held' | 'quarantined' | 'failed';
+
+export interface CycleRecord {
+  readonly id: string;
+  readonly appId: string;
+  readonly kind: CycleKind;
+  readonly status: CycleStatus;
+  readonly started: Date;
+  readonly finished?: Date;
+  /** Counts per action and result (`{ create, update, disable, delete, skip, success, failure }`). */
+  readonly summary: JsonObject;
+  /** The change-feed seq the cycle started from and reached. */
+  readonly fromSeq?: number;
+  readonly toSeq?: number;
+}
+
+/** The outcome of trying to take an app's lease. */
+export type LeaseResult =
+  | { readonly acquired: true; readonly expires: Date }
+  | { readonly acquired: false; readonly holder: string; readonly expires: Date };
+
+export type LogAction = 'create' | 'update' | 'disable' | 'enable' | 'delete' | 'skip' | 'none';
+export type LogStatus = 'success' | 'failure' | 'skipped' | 'warning';
+
+/** One provisioning-log entry: one object's trip through one cycle, step by step. */
+export interface ProvisioningLogEntry {
+  readonly id?: number;
+  readonly appId: string;
+  readonly cycleId: string;
+  /** The change-feed seq that caused it, for incremental cycles. */
+  readonly changeSeq?: number;
+  readonly at: Date;
+  readonly durationMs: number;
+  readonly objectType: StateObjectType;
+  readonly sourceId: string;
+  /** userName or displayName, for reading and for `logs --user`. */
+  readonly sourceName?: string;
+  readonly targetId?: string;
+  readonly action: LogAction;
+  readonly status: LogStatus;
+  /** Entra's reason codes where they exist (`RedundantExport`, `DuplicateTargetEntries`, ...). */
+  readonly reason?: string;
+  /**
+   * The steps: `[{ step: 'import' | 'scope' | 'match' | 'action' | 'result', ... }]`, each with what
+   * it decided and why. Never holds secrets or Redact()ed values.
+   */
+  readonly steps: readonly JsonObject[];
+  /** The classified error for failures: `{ code, message, retryable, retryAt? }`. */
+  readonly error?: JsonObject;
+}
+
+export interface LogQuery {
+  readonly appId: string;
+  readonly status?: LogStatus;
+  readonly action?: LogAction;
+  /** Matches sourceId or sourceName. */
+  readonly object?: string;
+  readonly cycleId?: string;
+  readonly since?: Date;
+  /** Newest first; default 100. */
+  readonly limit?: number;
+  /** Entries with id < before (paging backwards). */
+  readonly before?: number;
+}
+
+// ---------------------------------------------------------------- the store
+
+export interface EngineStateStore {
+  /** Runs `work` in one transaction. */
+  transaction<T>(work: (state: EngineStateStore) => Promise<T>): Promise<T>;
+
+  // apps
+  putApp(input: PutAppInput): Promise<StoredAppWithSecrets>;
+  getApp(name: string): Promise<StoredAppWithSecrets | undefined>;
+  getAppById(id: string): Promise<StoredAppWithSecrets | undefined>;
+  listApps(): Promise<readonly StoredAppWithSecrets[]>;
+  /** Deletes the app and all its engine state (links, logs, ...); false when there was none. */
+  deleteApp(name: string): Promise<boolean>;
+  setFullSyncRequired(appId: string, required: boolean): Promise<void>;
+
+  // audit
+  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
+  listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]>;
+
+  // links
+  getLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<Link | undefined>;
+  getLinks(appId: string, objectType: StateObjectType, sourceIds: readonly string[]): Promise<ReadonlyMap<string, Link>>;
+  findLinkByTarget(appId: string, objectType: StateObjectType, targetId: string): Promise<Link | undefined>;
+  putLink(link: LinkInput): Promise<Link>;
+  deleteLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean>;
+  /** Links in sourceId order, a page at a time (`after` is the last sourceId of the previous page). */
+  listLinks(appId: string, objectType: StateObjectType, page: { after?: string; limit: number }): Promise<readonly Link[]>;
+  countLinks(appId: string, objectType?: StateObjectType): Promise<number>;
+  deleteLinks(appId: string): Promise<number>;
+
+  // watermark
+  getWatermark(appId: string): Promise<number | undefined>;
+  setWatermark(appId: string, seq: number): Promise<void>;
+  clearWatermark(appId: string): Promise<void>;
+
+  // escrows
+  putEscrow(escrow: Escrow): Promise<void>;
+  getEscrow(appId: string, objectType: StateObjectType, sourceId: string): Promise<Escrow | undefined>;
+  deleteEscrow(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean>;
+  /** Escrows whose nextAttempt <= now, oldest first. */
+  dueEscrows(appId: string, now: Date, limit: number): Promise<readonly Escrow[]>;
+  listEscrows(appId: string): Promise<readonly Escrow[]>;
+  clearEscrows(appId: string): Promise<number>;
+
+  // quarantine
+  getQuarantine(appId: string): Promise<Quarantine | undefined>;
+  setQuarantine(quarantine: Quarantine): Promise<void>;
+  clearQuarantine(appId: string): Promise<boolean>;
+
+  // accidental-deletion holds
+  getDeletionHold(appId: string): Promise<DeletionHold | undefined>;
+  setDeletionHold(hold: DeletionHold): Promise<void>;
+  clearDeletionHold(appId: string): Promise<boolean>;
+
+  // pending references
+  putPendingReference(reference: PendingReference): Promise<void>;
+  /** The objects waiting for `referencedId` (to be re-exported now that it has a target id). */
+  waitingOn(appId: string, referencedType: StateObjectType, referencedId: string): Promise<readonly PendingReference[]>;
+  deletePendingReferences(appId: string, objectType: StateObjectType, sourceId: string): Promise<void>;
+  clearPendingReferences(appId: string): Promise<number>;
+
+  // cycles
+  startCycle(record: Omit<CycleRecord, 'status' | 'finished'>): Promise<CycleRecord>;
+  finishCycle(id: string, status: CycleStatus, summary: JsonObject, toSeq?: number): Promise<void>;
+  listCycles(appId: string, limit: number): Promise<readonly CycleRecord[]>;
+
+  // leases (one worker per app)
+  /** Takes or renews the app's lease for `holder` until now + ttlMs; fails while another holds it. */
+  acquireLease(appId: string, holder: string, ttlMs: number, now?: Date): Promise<LeaseResult>;
+  releaseLease(appId: string, holder: string): Promise<void>;
+
+  // provisioning log
+  appendLog(entries: readonly ProvisioningLogEntry[]): Promise<void>;
+  queryLog(query: LogQuery): Promise<readonly ProvisioningLogEntry[]>;
+  /** Drops entries older than `olderThan`; returns how many. */
+  pruneLog(olderThan: Date): Promise<number>;
+}
