@@ -117,7 +117,8 @@ export interface PendingReference {
 // ---------------------------------------------------------------- cycles, leases, logs
 
 export type CycleKind = 'initial' | 'incremental' | 'onDemand' | 'reconcile';
-export type CycleStatus = 'running' | 'completed' | 'completedWithFailures' | 'held' | 'quarantined' | 'failed';
+export type CycleStatus =
+  'running' | 'completed' | 'completedWithFailures' | 'held' | 'quarantined' | 'failed';
 
 export interface CycleRecord {
   readonly id: string;
@@ -185,7 +186,11 @@ export interface LogQuery {
 // ---------------------------------------------------------------- the store
 
 export interface EngineStateStore {
-  /** Runs `work` in one transaction. */
+  /**
+   * Runs `work` in one transaction; nested, under a savepoint (a failure undoes only the inner
+   * work). `work` must use only the store it is given: on SQLite the root stores wait for the
+   * connection the transaction holds. Keep it short and never wait for a target inside it.
+   */
   transaction<T>(work: (state: EngineStateStore) => Promise<T>): Promise<T>;
 
   // apps
@@ -199,18 +204,39 @@ export interface EngineStateStore {
 
   // audit
   appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
+  /** Newest first; `since` inclusive; default limit 100. Entries outlive their app. */
   listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]>;
 
   // links
   getLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<Link | undefined>;
-  getLinks(appId: string, objectType: StateObjectType, sourceIds: readonly string[]): Promise<ReadonlyMap<string, Link>>;
+  getLinks(
+    appId: string,
+    objectType: StateObjectType,
+    sourceIds: readonly string[],
+  ): Promise<ReadonlyMap<string, Link>>;
   findLinkByTarget(appId: string, objectType: StateObjectType, targetId: string): Promise<Link | undefined>;
   putLink(link: LinkInput): Promise<Link>;
+  /**
+   * Writes many links at once (a cycle's batch): all or none, a few hundred rows per statement.
+   * A link given twice for one source object keeps the last.
+   */
+  putLinks(links: readonly LinkInput[]): Promise<void>;
   deleteLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean>;
   /** Links in sourceId order, a page at a time (`after` is the last sourceId of the previous page). */
-  listLinks(appId: string, objectType: StateObjectType, page: { after?: string; limit: number }): Promise<readonly Link[]>;
+  listLinks(
+    appId: string,
+    objectType: StateObjectType,
+    page: { after?: string; limit: number },
+  ): Promise<readonly Link[]>;
   countLinks(appId: string, objectType?: StateObjectType): Promise<number>;
+  /** Deletes every link of the app; returns how many. */
   deleteLinks(appId: string): Promise<number>;
+  /** Deletes the links of these source objects, all or none; returns how many existed. */
+  deleteLinksBySource(
+    appId: string,
+    objectType: StateObjectType,
+    sourceIds: readonly string[],
+  ): Promise<number>;
 
   // watermark
   getWatermark(appId: string): Promise<number | undefined>;
@@ -239,7 +265,11 @@ export interface EngineStateStore {
   // pending references
   putPendingReference(reference: PendingReference): Promise<void>;
   /** The objects waiting for `referencedId` (to be re-exported now that it has a target id). */
-  waitingOn(appId: string, referencedType: StateObjectType, referencedId: string): Promise<readonly PendingReference[]>;
+  waitingOn(
+    appId: string,
+    referencedType: StateObjectType,
+    referencedId: string,
+  ): Promise<readonly PendingReference[]>;
   deletePendingReferences(appId: string, objectType: StateObjectType, sourceId: string): Promise<void>;
   clearPendingReferences(appId: string): Promise<number>;
 
@@ -254,6 +284,7 @@ export interface EngineStateStore {
   releaseLease(appId: string, holder: string): Promise<void>;
 
   // provisioning log
+  /** Appends all entries or none (checked first); durationMs is stored in whole milliseconds. */
   appendLog(entries: readonly ProvisioningLogEntry[]): Promise<void>;
   queryLog(query: LogQuery): Promise<readonly ProvisioningLogEntry[]>;
   /** Drops entries older than `olderThan`; returns how many. */

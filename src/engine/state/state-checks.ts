@@ -1,0 +1,38 @@
+/** Checks of the arguments the engine hands the store: a wrong one fails loudly, never as SQL. */
+
+/** Most rows one read may ask for. */
+export const MAX_PAGE = 100_000;
+
+/** `limit` as a whole number from 1 to MAX_PAGE, or an error naming `method`. */
+export function checkLimit(method: string, limit: number): number {
+  if (!Number.isInteger(limit) || limit < 1 || limit > MAX_PAGE) {
+    throw new RangeError(`${method}: limit must be a whole number from 1 to ${MAX_PAGE}, got ${limit}`);
+  }
+  return limit;
+}
+
+/** The latest time stored: SQLite keeps ISO-8601 text, which sorts as time only with four-digit years. */
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A valid Date from 1970 to 9999 (an invalid one would be stored as garbage or fail deep in the
+ * driver; one outside those years would compare wrongly as SQLite text).
+ */
+export function checkDate(method: string, what: string, date: Date): Date {
+  if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
+    throw new RangeError(`${method}: ${what} must be a valid Date`);
+  }
+  if (date.getTime() < 0 || date.getTime() > LATEST) {
+    throw new RangeError(`${method}: ${what} must be between 1970 and 9999, got ${date.toISOString()}`);
+  }
+  return date;
+}
+
+const OBJECT_TYPES: readonly string[] = ['User', 'Group'];
+
+/** `User` or `Group`. */
+export function checkObjectType(method: string, type: string): void {
+  if (!OBJECT_TYPES.includes(type)) {
+    throw new RangeError(`${method}: object type must be User or Group, got ${JSON.stringify(type)}`);
+  }
+}
