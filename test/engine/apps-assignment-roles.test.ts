@@ -103,9 +103,10 @@ describe('assignment roles on SQLite', () => {
   });
 });
 
-if (TEST_PG_URL !== undefined && TEST_PG_URL !== '') {
+const pgUrl = TEST_PG_URL;
+if (pgUrl !== undefined && pgUrl !== '') {
   describe('assignment roles on PostgreSQL', () => {
-    assignmentRoleSuite(postgresFactory(TEST_PG_URL));
+    assignmentRoleSuite(postgresFactory(pgUrl));
   });
 } else {
   describe.skip('assignment roles on PostgreSQL (set PROVISIO_TEST_PG_URL to run)', () => {
