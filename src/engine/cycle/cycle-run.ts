@@ -386,6 +386,9 @@ export class CycleRun {
       let holders = this.#pendingHere.get(referenced);
       if (!holders) this.#pendingHere.set(referenced, (holders = new Set()));
       holders.add(key(type, id));
+      // Planned concurrently: the referenced object may have got its account since this one was
+      // evaluated, and its activation did not see this holder yet.
+      if (this.#lookup({ resourceType: ref.referencedType, id: ref.referencedId })) this.#follow(key(type, id));
     }
   }
 
