@@ -119,6 +119,11 @@ export class CycleRun {
     return this.app.id;
   }
 
+  /** Forgets a link this run cached (it was deleted outside the run's own writes). */
+  forgetLink(type: StateObjectType, id: string): void {
+    this.#links.set(key(type, id), null);
+  }
+
   linkKnown(type: StateObjectType, id: string): Link | null | undefined {
     return this.#links.get(key(type, id));
   }
@@ -306,7 +311,11 @@ export class CycleRun {
         return;
       }
       await this.#clearEscrow(type, item.id);
-      await this.#record(scope, item, evaluation, decision, match, { status: 'success', attempts: outcome.attempts }, started);
+      await this.#record(scope, item, evaluation, decision, match, {
+        status: 'success',
+        attempts: outcome.attempts,
+        ...(outcome.targetId !== undefined ? { targetId: outcome.targetId } : {}),
+      }, started);
       return;
     }
     await this.#escrow(type, item.id, outcome.error);
@@ -479,7 +488,8 @@ export class CycleRun {
       (decision.reason === SkipReasons.NotEffectivelyEntitled || decision.reason === SkipReasons.OutOfScope || decision.reason === SkipReasons.EntryDeleted);
     const changes = plannedChanges(evaluation, decision);
     const steps = [evaluation.importStep, evaluation.scopeStep, matchStepJson(match), actionStepJson(decision, changes), resultStepJson(result)];
-    const targetId = 'targetId' in decision ? decision.targetId : match && 'targetId' in match ? match.targetId : undefined;
+    const targetId =
+      result.targetId ?? ('targetId' in decision ? decision.targetId : match && 'targetId' in match ? match.targetId : undefined);
     if (this.options.keepItems) {
       this.items.push({
         objectType: type,
