@@ -76,6 +76,8 @@ export interface RunOptions {
 }
 
 const LOG_BATCH = 500;
+/** Links kept between batches; past it the cache starts again empty (they reload by batch). */
+const LINK_CACHE_LIMIT = 20_000;
 
 /** The state of one run. */
 export class CycleRun {
@@ -164,6 +166,8 @@ export class CycleRun {
       });
     }
     await this.flush();
+    // Everything cached is in the database now; a full pass must not keep every link in memory.
+    if (this.#links.size > LINK_CACHE_LIMIT) this.#links.clear();
   }
 
   /** Loads the links of the managers and members the batch refers to, so references resolve without a query each. */
