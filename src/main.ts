@@ -1,6 +1,7 @@
 /**
- * Composition root: options -> store -> server. The CLI (`provisio serve`, `provisio tokens`)
- * and tests call these; nothing here reads the environment or runs at import time.
+ * Composition root: options -> store -> server (and, for `serve`, the engine beside it). The CLI
+ * (`provisio serve`, `provisio tokens`, the engine's commands) and tests call these; nothing here
+ * reads the environment or runs at import time.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
@@ -13,6 +14,12 @@ import {
   type FeedRetention,
 } from './directory/change-feed/feed-retention.js';
 import { openStore, type SqliteSynchronous } from './directory/open-store.js';
+import { EngineUnavailableError } from './engine/runtime/engine-assembly.js';
+import {
+  startEngineRuntime,
+  type EngineRuntime,
+  type EngineRuntimeSettings,
+} from './engine/runtime/engine-runtime.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
 import type { ServerOptionsInput } from './server/server-options.js';
@@ -60,6 +67,11 @@ export interface RunServerOptions extends StorageOptions {
    * (feed-retention.ts). Default 7 days; 0 keeps every entry.
    */
   readonly feedRetentionMs?: number;
+  /**
+   * Run the provisioning engine for every enabled application beside the server (`serve` does
+   * unless `--no-engine`); off by default here, so a test of the SCIM server runs no engine.
+   */
+  readonly engine?: boolean | EngineRuntimeSettings;
 }
 
 /** A listening server and how to stop it. */
@@ -68,7 +80,12 @@ export interface RunningServer {
   readonly store: DirectoryStore;
   /** `http://host:port`. */
   readonly url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
+  /** The engine's runtime, when `engine` was asked for. */
+  readonly engine?: EngineRuntime;
+  /**
+   * Stops the engine (each app's current operation finishes, leases are released), stops
+   * accepting connections, lets in-flight requests finish, then closes the store.
+   */
   close(): Promise<void>;
 }
 
@@ -92,15 +109,25 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const running = app;
+  let engine: EngineRuntime | undefined;
+  try {
+    engine = await startEngine(store, running, options.engine);
+  } catch (error) {
+    await running.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
   const retention = startRetention(store, running, retentionMs);
   let closing: Promise<void> | undefined;
   return {
     app: running,
     store,
     url: `http://${host}:${address.port}`,
+    ...(engine !== undefined ? { engine } : {}),
     close: () => {
       closing ??= (async () => {
         try {
+          await engine?.stop();
           await running.close();
         } finally {
           await retention?.stop();
@@ -110,6 +137,26 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
       return closing;
     },
   };
+}
+
+/** The engine beside the server, logging through the server's logger; none when not asked for. */
+async function startEngine(
+  store: DirectoryStore,
+  app: FastifyInstance,
+  option: RunServerOptions['engine'],
+): Promise<EngineRuntime | undefined> {
+  if (option === undefined || option === false) return undefined;
+  const settings = option === true ? {} : option;
+  try {
+    return await startEngineRuntime(store, {
+      ...settings,
+      log: (level, message, fields) => app.log[level](fields, message),
+    });
+  } catch (error) {
+    if (!(error instanceof EngineUnavailableError)) throw error;
+    app.log.warn('the provisioning engine is not part of this build; serving SCIM only');
+    return undefined;
+  }
 }
 
 /** The change feed's retention policy, logged through the server's logger; none for 0. */
