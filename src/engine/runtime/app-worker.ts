@@ -256,6 +256,8 @@ export class AppWorker {
     if (quarantineNext !== undefined) {
       this.#blocked = 'quarantined';
       this.#blockedUntil = Math.max(this.#blockedUntil, quarantineNext.getTime());
+      // The quarantine's next attempt is a cycle of its own, not only a gate for wake-ups.
+      this.#nextPeriodic = Math.min(this.#nextPeriodic, this.#blockedUntil);
     } else if (held) {
       this.#blocked = 'held';
       this.#holdCheckAt = Date.now() + this.#deps.statusPollMs;
@@ -297,8 +299,7 @@ export class AppWorker {
       this.#errors = 0;
       this.#lastCycle = { id: report.cycleId, status: report.status, finished: report.finished };
       if (report.status === 'quarantined') {
-        this.#blocked = 'quarantined';
-        if (report.quarantine) this.#blockedUntil = report.quarantine.nextAttempt.getTime();
+        this.#applyBlocked(report.quarantine?.nextAttempt ?? new Date(this.#nextPeriodic), false);
       } else if (report.status === 'held') {
         this.#applyBlocked(undefined, true);
       } else {
@@ -327,6 +328,7 @@ export class AppWorker {
         1000 * 2 ** (this.#errors - 1),
       );
       this.#blockedUntil = Date.now() + backoff;
+      this.#nextPeriodic = this.#blockedUntil;
       log('error', 'cycle failed; retrying', { app: this.name, error: describe(error), retryInMs: backoff });
     } finally {
       this.#running = false;
