@@ -9,6 +9,7 @@ import { CommanderError } from 'commander';
 import type { DirectoryStore } from '../../directory/directory-store.js';
 import { openDirectory } from '../../main.js';
 import type { StoredAppWithSecrets } from '../../engine/state/engine-state.js';
+import { AppBusyError } from '../../engine/cycle/app-lease.js';
 import { assembleEngine, type AssembledEngine } from '../../engine/runtime/engine-assembly.js';
 import { leaseHolderName } from '../../engine/runtime/engine-runner.js';
 import { createWebhookNotifier } from '../../engine/runtime/webhook-notifier.js';
@@ -89,12 +90,9 @@ export async function withEngine<T>(flags: StorageFlags, work: (session: EngineS
   }
 }
 
-/** Stops with exit 1 and who holds the app when the engine says another worker runs it. */
-export function busyHolder(error: unknown): { holder: string; expires?: Date } | undefined {
-  if (!(error instanceof Error) || error.name !== 'AppBusyError') return undefined;
-  const fields = error as Error & { holder?: unknown; expires?: unknown };
-  if (typeof fields.holder !== 'string') return undefined;
-  return { holder: fields.holder, ...(fields.expires instanceof Date ? { expires: fields.expires } : {}) };
+/** Who holds the app, when the engine says another process runs it. */
+export function busyHolder(error: unknown): { holder: string; expires: Date } | undefined {
+  return error instanceof AppBusyError ? { holder: error.holder, expires: error.expires } : undefined;
 }
 
 /** Pads every column but the last to its widest cell, two spaces apart; no trailing blanks. */

@@ -63,7 +63,7 @@ export function register(program: Command): void {
         if (busy) {
           fail(
             ExitCode.failed,
-            `${name} is being provisioned by ${busy.holder}${busy.expires ? ` (lease until ${busy.expires.toISOString()})` : ''}`,
+            `${name} is being provisioned by ${busy.holder} (lease until ${busy.expires.toISOString()})`,
             `that process runs its cycles already; wait for it with \`provisio sync ${name} --wait 2m\`, or stop it first`,
           );
         }

@@ -18,6 +18,7 @@
 import type { StoredApp } from '../apps/app-definition.js';
 import type { CycleReport, EngineService } from '../cycle/engine-service.js';
 import type { EngineStateStore } from '../state/engine-state.js';
+import { AppBusyError } from '../cycle/app-lease.js';
 import type { RunnerLog } from './runner-log.js';
 
 export interface AppWorkerDeps {
@@ -321,6 +322,13 @@ export class AppWorker {
       });
     } catch (error) {
       if (abort.signal.aborted) return;
+      if (error instanceof AppBusyError) {
+        // Another process took the app between this worker's renewals (a `sync` run by hand).
+        this.#heldBy = error.holder;
+        this.#leaseExpires = error.expires.getTime();
+        this.#loseLease();
+        return;
+      }
       this.#errors++;
       const backoff = Math.min(
         MAX_ERROR_BACKOFF_MS,
@@ -334,6 +342,9 @@ export class AppWorker {
       this.#running = false;
       this.#cycleAbort = undefined;
     }
+    // The engine releases the lease when its cycle ends; take it back at once so this worker
+    // keeps the app between cycles.
+    if (this.#holding && !this.#stopping.signal.aborted) await this.#renew();
   }
 
   #sleep(ms: number): Promise<void> {
