@@ -393,7 +393,8 @@ function updateDecision(
   const wantedSet = new Set(wanted);
   const removeMembers = evaluation.members === undefined ? [] : [...held].filter((id) => !wantedSet.has(id)).sort();
   const nothing = changes.length === 0 && addMembers.length === 0 && removeMembers.length === 0 && !enable;
-  if (nothing) {
+  // A matched account with nothing to change is still adopted: the link is what is new.
+  if (nothing && !adopted) {
     return {
       kind: 'skip',
       reason: SkipReasons.RedundantExport,
