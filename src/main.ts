@@ -7,14 +7,15 @@ import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
+import { createBuiltinRegistry } from './connectors/builtin-kinds.js';
 import type { DirectoryStore } from './directory/directory-store.js';
 import {
   DEFAULT_FEED_RETENTION_MS,
   startFeedRetention,
   type FeedRetention,
 } from './directory/change-feed/feed-retention.js';
-import { openStore, type SqliteSynchronous } from './directory/open-store.js';
-import { EngineUnavailableError } from './engine/runtime/engine-assembly.js';
+import { openStore, type OpenStoreOptions, type SqliteSynchronous } from './directory/open-store.js';
+import { openProvisioDatabase, type ProvisioDatabase } from './engine/state/open-engine-state.js';
 import {
   startEngineRuntime,
   type EngineRuntime,
@@ -40,20 +41,37 @@ export interface StorageOptions {
 
 /** Opens (and migrates) the directory store the options describe. */
 export async function openDirectory(options: StorageOptions): Promise<DirectoryStore> {
+  return openStore(storeOptions(options));
+}
+
+/**
+ * Opens (and migrates) the directory and the engine's state on the same database: what `serve`
+ * with the engine and the engine's commands work on.
+ */
+export async function openProvisio(options: StorageOptions): Promise<ProvisioDatabase> {
+  return openProvisioDatabase(storeOptions(options));
+}
+
+/** The data directory the options name (the SQLite file's and the secret key file's home). */
+export function dataDirectory(options: StorageOptions): string {
+  return resolve(options.dataDir ?? 'data');
+}
+
+function storeOptions(options: StorageOptions): OpenStoreOptions {
   const registry = options.registry ?? SchemaRegistry.withCoreSchemas();
   if (options.databaseUrl !== undefined && options.databaseUrl.length > 0) {
     if (!/^postgres(?:ql)?:\/\//i.test(options.databaseUrl)) {
       throw new Error('the database URL must start with postgres:// or postgresql://');
     }
-    return openStore({ postgresUrl: options.databaseUrl, registry });
+    return { postgresUrl: options.databaseUrl, registry };
   }
-  const dataDir = resolve(options.dataDir ?? 'data');
+  const dataDir = dataDirectory(options);
   mkdirSync(dataDir, { recursive: true });
-  return openStore({
+  return {
     sqliteFile: join(dataDir, SQLITE_FILE_NAME),
     registry,
     ...(options.sqliteSynchronous !== undefined ? { sqliteSynchronous: options.sqliteSynchronous } : {}),
-  });
+  };
 }
 
 /** How to run the server. */
@@ -96,7 +114,10 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
     throw new Error(`feedRetentionMs must be 0 (keep every entry) or a positive number, got ${retentionMs}`);
   }
   const registry = options.registry ?? SchemaRegistry.withCoreSchemas();
-  const store = await openDirectory({ ...options, registry });
+  const engineOn = options.engine !== undefined && options.engine !== false;
+  // With the engine, the engine's state is opened (and migrated) on the same database.
+  const database = engineOn ? await openProvisio({ ...options, registry }) : undefined;
+  const store = database?.directory ?? (await openDirectory({ ...options, registry }));
   let app: FastifyInstance | undefined;
   try {
     app = buildServer({ store, registry, options: { ...options.server, logger: options.logger ?? false } });
@@ -111,7 +132,7 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   const running = app;
   let engine: EngineRuntime | undefined;
   try {
-    engine = await startEngine(store, running, options.engine);
+    if (database !== undefined) engine = await startEngine(database, running, options);
   } catch (error) {
     await running.close().catch(() => undefined);
     await store.close();
@@ -139,24 +160,19 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   };
 }
 
-/** The engine beside the server, logging through the server's logger; none when not asked for. */
+/** The engine beside the server, logging through the server's logger. */
 async function startEngine(
-  store: DirectoryStore,
+  database: ProvisioDatabase,
   app: FastifyInstance,
-  option: RunServerOptions['engine'],
-): Promise<EngineRuntime | undefined> {
-  if (option === undefined || option === false) return undefined;
-  const settings = option === true ? {} : option;
-  try {
-    return await startEngineRuntime(store, {
-      ...settings,
-      log: (level, message, fields) => app.log[level](fields, message),
-    });
-  } catch (error) {
-    if (!(error instanceof EngineUnavailableError)) throw error;
-    app.log.warn('the provisioning engine is not part of this build; serving SCIM only');
-    return undefined;
-  }
+  options: RunServerOptions,
+): Promise<EngineRuntime> {
+  const settings = typeof options.engine === 'object' ? options.engine : {};
+  return startEngineRuntime(database, {
+    ...settings,
+    dataDir: dataDirectory(options),
+    registry: createBuiltinRegistry(),
+    log: (level, message, fields) => app.log[level](fields, message),
+  });
 }
 
 /** The change feed's retention policy, logged through the server's logger; none for 0. */

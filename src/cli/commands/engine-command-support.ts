@@ -6,8 +6,9 @@
  */
 import { userInfo } from 'node:os';
 import { CommanderError } from 'commander';
+import { createBuiltinRegistry } from '../../connectors/builtin-kinds.js';
 import type { DirectoryStore } from '../../directory/directory-store.js';
-import { openDirectory } from '../../main.js';
+import { dataDirectory, openProvisio } from '../../main.js';
 import type { StoredAppWithSecrets } from '../../engine/state/engine-state.js';
 import { AppBusyError } from '../../engine/cycle/app-lease.js';
 import { assembleEngine, type AssembledEngine } from '../../engine/runtime/engine-assembly.js';
@@ -55,16 +56,21 @@ export function cliActor(): string {
  * caused (held deletions, quarantine) to reach the app's webhook, and closes everything.
  */
 export async function withEngine<T>(flags: StorageFlags, work: (session: EngineSession) => Promise<T>): Promise<T> {
-  const directory = await openDirectory(storageOptionsFrom(flags));
+  const storage = storageOptionsFrom(flags);
+  const database = await openProvisio(storage);
   const webhooks = new Map<string, string | undefined>();
   const notifier = createWebhookNotifier({ urlFor: (app) => webhooks.get(app), maxAttempts: 3, timeoutMs: 5_000 });
-  let assembled: AssembledEngine | undefined;
+  const assembled = assembleEngine(database, {
+    holder: `${leaseHolderName()} (cli)`,
+    onEvent: notifier.sink,
+    dataDir: dataDirectory(storage),
+    registry: createBuiltinRegistry(),
+  });
+  const state = assembled.state;
   try {
-    assembled = await assembleEngine(directory, { holder: `${leaseHolderName()} (cli)`, onEvent: notifier.sink });
-    const state = assembled.state;
     const session: EngineSession = {
       ...assembled,
-      directory,
+      directory: database.directory,
       app: async (name) => {
         const app = await state.getApp(name);
         if (app === undefined) {
@@ -85,8 +91,8 @@ export async function withEngine<T>(flags: StorageFlags, work: (session: EngineS
     return await work(session);
   } finally {
     await notifier.close(10_000);
-    await assembled?.close().catch(() => undefined);
-    await directory.close();
+    await assembled.close().catch(() => undefined);
+    await database.close();
   }
 }
 

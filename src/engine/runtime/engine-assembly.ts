@@ -1,37 +1,55 @@
 /**
- * Builds the engine over an open directory: its state store in the same database and the engine
- * service, with the lease holder name and the event sink of the process that runs it (`serve`
- * or one CLI command). The one place that knows how the engine's parts are put together.
+ * Builds the engine over an open database (the directory and the engine's state): the connector
+ * registry of the built-in kinds, the secret box that unseals app credentials, the loader of
+ * stored apps and the engine service, with the lease holder name and the event sink of the
+ * process that runs it (`serve`, or one CLI command). The one place that knows how the engine's
+ * parts are put together.
  */
+import type { ConnectorRegistry } from '../../connectors/spi/connector-registry.js';
 import type { DirectoryStore } from '../../directory/directory-store.js';
+import { SecretBox, secretKeyProvider } from '../apps/secret-box.js';
+import { createEngineService } from '../cycle/create-engine-service.js';
 import type { EngineEventSink, EngineService } from '../cycle/engine-service.js';
 import type { EngineStateStore } from '../state/engine-state.js';
+import { storedAppLoader } from './stored-app-loader.js';
 
 export interface AssembleEngineOptions {
   /** The lease holder name of this process (engine-runner.ts `leaseHolderName`). */
   readonly holder: string;
+  /** How long a lease lasts without renewal; the runner and the service must agree. */
+  readonly leaseTtlMs?: number;
   /** Receives quarantine, held-deletion and escrow events (the webhook notifier). */
   readonly onEvent?: EngineEventSink;
+  /** Where the secret key file lives when PROVISIO_SECRET_KEY is not set (the data directory). */
+  readonly dataDir: string;
+  /** The connector kinds (the composition root passes the built-in ones; engine/ cannot name them). */
+  readonly registry: ConnectorRegistry;
 }
 
 export interface AssembledEngine {
   readonly state: EngineStateStore;
   readonly engine: EngineService;
-  /** Releases what the engine holds; the directory store stays open (its owner closes it). */
+  /** Closes the connectors the engine opened; the database stays open (its owner closes it). */
   close(): Promise<void>;
 }
 
-/** Thrown while this build has no engine service to assemble. */
-export class EngineUnavailableError extends Error {
-  constructor() {
-    super('the provisioning engine is not part of this build');
-    this.name = 'EngineUnavailableError';
-  }
-}
-
-export async function assembleEngine(
-  _directory: DirectoryStore,
-  _options: AssembleEngineOptions,
-): Promise<AssembledEngine> {
-  throw new EngineUnavailableError();
+export function assembleEngine(
+  database: { readonly directory: DirectoryStore; readonly engineState: EngineStateStore },
+  options: AssembleEngineOptions,
+): AssembledEngine {
+  const state = database.engineState;
+  const loadApp = storedAppLoader({
+    state,
+    registry: options.registry,
+    secrets: new SecretBox(secretKeyProvider({ dataDir: options.dataDir })),
+  });
+  const engine = createEngineService({
+    directory: database.directory,
+    state,
+    loadApp,
+    holder: options.holder,
+    ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
+    ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
+  });
+  return { state, engine, close: () => loadApp.close() };
 }

@@ -4,10 +4,12 @@
  * `stop()` ends the apps' cycles after their current operation, releases the leases, gives the
  * webhook a few seconds to deliver what is queued, then lets go of the engine.
  */
+import type { ConnectorRegistry } from '../../connectors/spi/connector-registry.js';
 import type { DirectoryStore } from '../../directory/directory-store.js';
+import type { EngineStateStore } from '../state/engine-state.js';
 import type { EngineEvent } from '../cycle/engine-service.js';
 import { assembleEngine } from './engine-assembly.js';
-import { leaseHolderName, startEngineRunner, type EngineRunner, type EngineRunnerOptions } from './engine-runner.js';
+import { DEFAULT_LEASE_TTL_MS, leaseHolderName, startEngineRunner, type EngineRunner, type EngineRunnerOptions } from './engine-runner.js';
 import { silentLog, type RunnerLog } from './runner-log.js';
 import { createWebhookNotifier } from './webhook-notifier.js';
 
@@ -26,9 +28,14 @@ export interface EngineRuntime {
 const WEBHOOK_GRACE_MS = 5_000;
 
 export async function startEngineRuntime(
-  directory: DirectoryStore,
-  settings: EngineRuntimeSettings & { readonly log?: RunnerLog } = {},
+  database: { readonly directory: DirectoryStore; readonly engineState: EngineStateStore },
+  settings: EngineRuntimeSettings & {
+    readonly log?: RunnerLog;
+    readonly dataDir: string;
+    readonly registry: ConnectorRegistry;
+  },
 ): Promise<EngineRuntime> {
+  const { log: _log, dataDir, registry, ...runnerSettings } = settings;
   const log = settings.log ?? silentLog;
   const holder = leaseHolderName();
   let runner: EngineRunner | undefined;
@@ -40,11 +47,17 @@ export async function startEngineRuntime(
     notifier.sink(event);
     logEvent(log, event);
   };
-  const assembled = await assembleEngine(directory, { holder, onEvent });
+  const assembled = assembleEngine(database, {
+    holder,
+    onEvent,
+    dataDir,
+    registry,
+    leaseTtlMs: settings.leaseTtlMs ?? DEFAULT_LEASE_TTL_MS,
+  });
   try {
     runner = await startEngineRunner({
-      ...settings,
-      directory,
+      ...runnerSettings,
+      directory: database.directory,
       state: assembled.state,
       engine: assembled.engine,
       holder,
