@@ -66,7 +66,7 @@ describe('provisio sync', () => {
     const f = await withUsers('ada@example.com');
     const piped = await runCli('sync', 'crm', '--data-dir', f.dataDir);
     expect(piped.code).toBe(0);
-    expect(piped.stdout).toMatch(/^crm: completed \(initial cycle [0-9a-f-]+, \d+(\.\d)? m?s\)\n  create   1  success  1\n/);
+    expect(piped.stdout).toMatch(/^crm: completed \(initial cycle [0-9a-f-]+, \d+(\.\d)? m?s\)\n {2}create {3}1 {2}success {2}1\n/);
     expect(piped.stderr).not.toContain('\r');
 
     await directory(f, (d) => d.directory.create('User', { userName: 'cy@example.com', active: true }));
@@ -91,7 +91,7 @@ describe('provisio sync', () => {
     mkdirSync(`${f.targetFile}.tmp`);
     const r = await runCli('sync', 'crm', '--data-dir', f.dataDir);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/failures:\n  User  ada@example.com  create  /);
+    expect(r.stdout).toMatch(/failures:\n {2}User {2}ada@example.com {2}create {2}/);
     expect(r.stdout).toMatch(/next: `provisio logs crm --status failure --cycle [0-9a-f-]+`/);
     // The next cycle picks up a new user, which fails the same way: listed in the JSON object.
     await directory(f, (d) => d.directory.create('User', { userName: 'bob@example.com', active: true }));
@@ -133,7 +133,7 @@ describe('provisio preview', () => {
     const text = await runCli('preview', 'crm', '--data-dir', f.dataDir);
     expect(text.stdout).toContain('crm: preview of the next initial cycle (the target is not touched)\n');
     expect(text.stdout).toContain('  create User ada@example.com\n');
-    expect(text.stdout).toMatch(/      userName +\(none\) +-> +"ada@example.com"\n/);
+    expect(text.stdout).toMatch(/ {6}userName +\(none\) +-> +"ada@example.com"\n/);
     expect(f.target()).toEqual([]);
   });
 });
