@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { register as registerAccounts } from './commands/accounts-command.js';
 import { register as registerApproveDeletes } from './commands/approve-deletes-command.js';
+import { register as registerApps } from './commands/apps-command.js';
+import { register as registerAssign } from './commands/assign-command.js';
+import { register as registerAudit } from './commands/audit-command.js';
 import { register as registerExpr } from './commands/expr-command.js';
 import { register as registerLogs } from './commands/logs-command.js';
 import { register as registerPreview } from './commands/preview-command.js';
@@ -14,6 +17,9 @@ import { ExitCode } from './exit-code.js';
 
 /** Each command lives in its own file under cli/commands and registers itself on the program. */
 const commandModules: ReadonlyArray<(program: Command) => void> = [
+  registerApps,
+  registerAssign,
+  registerAudit,
   registerExpr,
   registerServe,
   registerTokens,

@@ -62,7 +62,7 @@ describe('loading an app file', () => {
     expect(definition).toMatchObject({
       name: 'demo',
       enabled: true,
-      connector: { kind: 'memory', settings: {}, credentials: {}, baseDirectory: dir },
+      connector: { kind: 'memory', settings: {}, credentials: {}, appFile: expect.stringMatching(new RegExp(`^${dir}/app\\d+\\.yaml$`)) },
       appRoles: [{ value: 'User', displayName: 'User', default: true }],
       settings: {
         scope: 'assigned',
@@ -224,7 +224,8 @@ ${USER_MAPPINGS}`);
     const fixture = fileURLToPath(new URL('../../src/connectors/spi/fixtures/minimal-connector.js', import.meta.url));
     copyFileSync(fixture, join(dir, 'minimal.js'));
     const { definition } = await load(`name: mod\nconnector:\n  module: ./minimal.js\n${USER_MAPPINGS}`);
-    expect(definition.connector).toMatchObject({ module: './minimal.js', baseDirectory: dir });
+    expect(definition.connector).toMatchObject({ module: './minimal.js' });
+    expect(definition.connector.appFile?.startsWith(`${dir}/`)).toBe(true);
     const found = await problems(`name: mod\nconnector:\n  module: ./absent.js\n${USER_MAPPINGS}`);
     expect(found).toEqual([expect.stringMatching(/^3:11 connector\.module: connector module '\.\/absent\.js' not found/)]);
   });

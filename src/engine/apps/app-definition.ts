@@ -53,10 +53,11 @@ export interface ConnectorDefinitionConfig {
    */
   readonly credentials: Readonly<Record<string, SecretSource>>;
   /**
-   * The directory of the app file it was applied from (absolute): a relative `module` path and
-   * relative paths in settings are resolved from it when the connector is opened.
+   * The app file it was applied from (absolute): a relative `module` path and relative paths in
+   * settings are resolved from its directory when the connector is opened. Not printed by export;
+   * re-applying the same content from another file of the same directory changes nothing.
    */
-  readonly baseDirectory?: string;
+  readonly appFile?: string;
 }
 
 /**

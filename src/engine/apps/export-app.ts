@@ -83,7 +83,8 @@ export function exportAppYaml(definition: AppDefinition): string {
   const document = new Document(appDocument(definition));
   visit(document, {
     Map(_key, node, path) {
-      if (isSeq(path[path.length - 1])) node.flow = true;
+      // A list item of scalars (a mapping, a clause, a role) reads best on one line.
+      if (isSeq(path[path.length - 1]) && node.items.every((pair) => isScalar(pair.value))) node.flow = true;
     },
     Seq(_key, node) {
       if (node.items.every((item) => isScalar(item))) node.flow = true;

@@ -7,7 +7,7 @@
  * substitution, the schema, roles, mappings and scope, and the connector with its own schemas.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
 import type { Document } from 'yaml';
 import type { ZodError } from 'zod';
@@ -363,7 +363,7 @@ function toDefinition(
       ...(connector.module !== undefined ? { module: connector.module } : {}),
       settings: connector.settings,
       credentials,
-      baseDirectory: dirname(resolve(file)),
+      appFile: resolve(file),
     },
     appRoles: roles,
     objects: { User: objectDefinition(content.objects.User), Group: objectDefinition(content.objects.Group) },
