@@ -119,6 +119,11 @@ export class CycleRun {
     return this.app.id;
   }
 
+  /** Forgets a link this run cached (it was deleted outside the run's own writes). */
+  forgetLink(type: StateObjectType, id: string): void {
+    this.#links.set(key(type, id), null);
+  }
+
   linkKnown(type: StateObjectType, id: string): Link | null | undefined {
     return this.#links.get(key(type, id));
   }
@@ -206,7 +211,16 @@ export class CycleRun {
     if (decision.kind === 'match') {
       try {
         const answer = await this.calls.match(type, decision.requests);
-        decision = decideAction(scope, evaluation, undefined, answer);
+        const holder = answer.found.length === 1 ? await this.#claimedBy(type, item.id, answer.found[0]!.id) : undefined;
+        decision =
+          holder === undefined
+            ? decideAction(scope, evaluation, undefined, answer)
+            : {
+                kind: 'skip',
+                reason: SkipReasons.AccountLinkedElsewhere,
+                failure: true,
+                message: `account ${answer.found[0]!.id} is linked to ${type} ${holder}`,
+              };
         const first = decision.kind === 'update' ? decision.targetId : undefined;
         const request = decision.kind === 'skip' ? undefined : evaluation.matching.find((m) => m.attribute === answer.attribute);
         match = {
@@ -219,11 +233,13 @@ export class CycleRun {
         };
       } catch (failure) {
         const error = failure instanceof CallFailure ? failure.error : undefined;
-        await this.#record(scope, item, evaluation, { kind: 'skip', reason: SkipReasons.RedundantExport, failure: true }, match, {
+        if (error) await this.#escrow(type, item.id, error);
+        await this.#record(scope, item, evaluation, { kind: 'skip', reason: SkipReasons.MatchFailed, failure: true }, match, {
           status: 'failure',
           attempts: failure instanceof CallFailure ? failure.attempts : 1,
           ...(error ? { error } : {}),
-          reason: 'MatchFailed',
+          reason: SkipReasons.MatchFailed,
+          ...this.#retryAt(type, item.id),
         }, started);
         return false;
       }
@@ -306,7 +322,11 @@ export class CycleRun {
         return;
       }
       await this.#clearEscrow(type, item.id);
-      await this.#record(scope, item, evaluation, decision, match, { status: 'success', attempts: outcome.attempts }, started);
+      await this.#record(scope, item, evaluation, decision, match, {
+        status: 'success',
+        attempts: outcome.attempts,
+        ...(outcome.targetId !== undefined ? { targetId: outcome.targetId } : {}),
+      }, started);
       return;
     }
     await this.#escrow(type, item.id, outcome.error);
@@ -319,6 +339,25 @@ export class CycleRun {
   }
 
   readonly #escrowNext = new Map<string, Date>();
+
+  /**
+   * Which other directory object holds the link to a matched account, if one still exists. A link
+   * whose source object is gone from the directory is released, so the account passes to the
+   * object that matches it now (a user deleted and created again under the same name).
+   */
+  async #claimedBy(type: StateObjectType, id: string, targetId: string): Promise<string | undefined> {
+    const link = await this.deps.state.findLinkByTarget(this.appId, type, targetId);
+    if (!link || link.sourceId === id) return undefined;
+    const cached = this.#links.get(key(type, link.sourceId));
+    if (cached === null) return undefined;
+    if (await this.deps.directory.get(type, link.sourceId, { includeGroups: false, includeMembers: false })) return link.sourceId;
+    if (!this.options.dryRun) {
+      await this.deps.state.deleteLink(this.appId, type, link.sourceId);
+      await this.deps.state.deletePendingReferences(this.appId, type, link.sourceId);
+    }
+    this.#links.set(key(type, link.sourceId), null);
+    return undefined;
+  }
 
   /** Carries out the deferred deprovisions (the guard let them through). */
   async executeDeferred(): Promise<void> {
@@ -333,6 +372,16 @@ export class CycleRun {
       const match: MatchStep = { via: 'link', targetId: entry.link.targetId };
       if (this.options.dryRun) {
         await this.#record(scope, item, entry.evaluation, entry.decision, match, { status: 'success', attempts: 0 }, entry.started);
+        return;
+      }
+      // The link may have passed to another object since (see #claimedBy): its account stays.
+      const current = this.#links.get(key(entry.objectType, item.id));
+      if (current === null || (current !== undefined && current.targetId !== entry.link.targetId)) {
+        await this.#record(scope, item, entry.evaluation, { kind: 'skip', reason: SkipReasons.AlreadyDeprovisioned, failure: false }, match, {
+          status: 'skipped',
+          attempts: 0,
+          reason: 'LinkReleased',
+        }, entry.started);
         return;
       }
       const outcome = await executeDecision(this.calls, entry.objectType, entry.decision, []);
@@ -386,6 +435,9 @@ export class CycleRun {
       let holders = this.#pendingHere.get(referenced);
       if (!holders) this.#pendingHere.set(referenced, (holders = new Set()));
       holders.add(key(type, id));
+      // Planned concurrently: the referenced object may have got its account since this one was
+      // evaluated, and its activation did not see this holder yet.
+      if (this.#lookup({ resourceType: ref.referencedType, id: ref.referencedId })) this.#follow(key(type, id));
     }
   }
 
@@ -476,7 +528,8 @@ export class CycleRun {
       (decision.reason === SkipReasons.NotEffectivelyEntitled || decision.reason === SkipReasons.OutOfScope || decision.reason === SkipReasons.EntryDeleted);
     const changes = plannedChanges(evaluation, decision);
     const steps = [evaluation.importStep, evaluation.scopeStep, matchStepJson(match), actionStepJson(decision, changes), resultStepJson(result)];
-    const targetId = 'targetId' in decision ? decision.targetId : match && 'targetId' in match ? match.targetId : undefined;
+    const targetId =
+      result.targetId ?? ('targetId' in decision ? decision.targetId : match && 'targetId' in match ? match.targetId : undefined);
     if (this.options.keepItems) {
       this.items.push({
         objectType: type,

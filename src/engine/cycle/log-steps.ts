@@ -100,6 +100,8 @@ export interface ExecutionResult {
   readonly attempts: number;
   readonly nextRetry?: Date;
   readonly message?: string;
+  /** The account the operation made or touched, when the decision did not know it (a create). */
+  readonly targetId?: string;
 }
 
 export function resultStepJson(result: ExecutionResult): JsonObject {

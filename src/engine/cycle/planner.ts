@@ -285,6 +285,10 @@ export const SkipReasons = {
   ExpressionError: 'ExpressionError',
   /** The account is already deprovisioned. */
   AlreadyDeprovisioned: 'AlreadyDeprovisioned',
+  /** The matched account is linked to another directory object that still exists. */
+  AccountLinkedElsewhere: 'AccountLinkedElsewhere',
+  /** The matching lookup itself failed (the target did not answer). */
+  MatchFailed: 'MatchFailed',
 } as const;
 export type SkipReason = (typeof SkipReasons)[keyof typeof SkipReasons];
 

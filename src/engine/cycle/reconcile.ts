@@ -103,7 +103,10 @@ export async function reconcileApp(run: CycleRun, directory: DirectoryStore, opt
           });
         }
         if (options.fix) {
-          if (link) await run.deps.state.deleteLink(run.appId, type, resource.id);
+          if (link) {
+            await run.deps.state.deleteLink(run.appId, type, resource.id);
+            run.forgetLink(type, resource.id);
+          }
           toCreate.push({ id: resource.id, resource });
         }
       }
@@ -122,7 +125,7 @@ export async function reconcileApp(run: CycleRun, directory: DirectoryStore, opt
       });
     }
     if (options.fix && toCreate.length > 0) {
-      // Forget what this run cached for them: they are planned afresh (match, then create).
+      // Planned afresh through the ordinary pipeline: match (adopt), else create.
       await run.processBatch(type, toCreate);
     }
   }

@@ -18,7 +18,6 @@ import type { ConnectorCapabilities } from '../../../src/connectors/spi/capabili
 import type { MemoryTarget } from '../../../src/connectors/memory/memory-connector.js';
 import { createMemoryDefinition } from '../../../src/connectors/memory/memory-definition.js';
 import type { SeedObject } from '../../../src/connectors/memory/memory-store.js';
-import { MemoryEngineState } from './memory-engine-state.js';
 import { openTestState } from './open-test-state.js';
 
 export const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -157,7 +156,6 @@ export async function openHarness(options: AppOptions = {}, engineOptions: Parti
   };
 }
 
-export { MemoryEngineState };
 
 /** A small seeded generator for reproducible jitter. */
 export function mulberry(seed: number): () => number {
