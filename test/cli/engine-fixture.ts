@@ -1,15 +1,13 @@
 /**
  * A data directory with one application whose connector is the JSON-file module
- * (test/fixtures/json-file-connector.js), applied the way `apps apply` stores it: the file loaded
- * and validated, the definition put into the engine's state on the directory's database.
+ * (test/fixtures/json-file-connector.js), stored by `provisio apps apply -f`.
  */
 import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { createBuiltinRegistry } from '../../src/connectors/builtin-kinds.js';
-import { formatAppFileIssue, loadAppFile } from '../../src/engine/apps/load-app-file.js';
 import { openProvisio } from '../../src/main.js';
+import { runCli } from '../support/run-cli.js';
 
 export const CONNECTOR_MODULE = fileURLToPath(new URL('../fixtures/json-file-connector.js', import.meta.url));
 
@@ -70,16 +68,11 @@ export function engineFixture(): EngineFixture {
     async apply(extra = '', name = 'crm') {
       const file = join(dataDir, `${name}.yaml`);
       writeFileSync(file, appYaml(name, targetFile, extra));
-      const loaded = await loadAppFile(file, { registry: createBuiltinRegistry() });
-      if (!loaded.ok) throw new Error(loaded.issues.map(formatAppFileIssue).join('\n'));
+      const applied = await runCli('apps', 'apply', '-f', file, '--data-dir', dataDir);
+      if (applied.code !== 0) throw new Error(`apps apply failed: ${applied.stderr}`);
       const database = await openProvisio({ dataDir });
       try {
-        const stored = await database.engineState.putApp({
-          definition: loaded.app.definition,
-          sealedCredentials: null,
-          fullSyncRequired: true,
-        });
-        return stored.id;
+        return (await database.engineState.getApp(name))!.id;
       } finally {
         await database.close();
       }

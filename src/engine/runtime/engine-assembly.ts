@@ -1,16 +1,17 @@
 /**
- * Builds the engine over an open database (the directory and the engine's state): the connector
- * registry of the built-in kinds, the secret box that unseals app credentials, the loader of
- * stored apps and the engine service, with the lease holder name and the event sink of the
+ * Builds the engine over an open database (the directory and the engine's state): the apps
+ * service (with the connector kinds and the secret box that unseals app credentials), the loader
+ * of stored apps over it and the engine service, with the lease holder name and the event sink of the
  * process that runs it (`serve`, or one CLI command). The one place that knows how the engine's
  * parts are put together.
  */
 import type { ConnectorRegistry } from '../../connectors/spi/connector-registry.js';
-import type { DirectoryStore } from '../../directory/directory-store.js';
+import { AppsService } from '../apps/apps-service.js';
 import { SecretBox, secretKeyProvider } from '../apps/secret-box.js';
 import { createEngineService } from '../cycle/create-engine-service.js';
 import type { EngineEventSink, EngineService } from '../cycle/engine-service.js';
 import type { EngineStateStore } from '../state/engine-state.js';
+import type { ProvisioDatabase } from '../state/open-engine-state.js';
 import { storedAppLoader } from './stored-app-loader.js';
 
 export interface AssembleEngineOptions {
@@ -33,16 +34,14 @@ export interface AssembledEngine {
   close(): Promise<void>;
 }
 
-export function assembleEngine(
-  database: { readonly directory: DirectoryStore; readonly engineState: EngineStateStore },
-  options: AssembleEngineOptions,
-): AssembledEngine {
+export function assembleEngine(database: ProvisioDatabase, options: AssembleEngineOptions): AssembledEngine {
   const state = database.engineState;
-  const loadApp = storedAppLoader({
-    state,
+  const apps = new AppsService({
+    database,
     registry: options.registry,
     secrets: new SecretBox(secretKeyProvider({ dataDir: options.dataDir })),
   });
+  const loadApp = storedAppLoader(apps);
   const engine = createEngineService({
     directory: database.directory,
     state,

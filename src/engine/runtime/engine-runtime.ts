@@ -5,8 +5,7 @@
  * webhook a few seconds to deliver what is queued, then lets go of the engine.
  */
 import type { ConnectorRegistry } from '../../connectors/spi/connector-registry.js';
-import type { DirectoryStore } from '../../directory/directory-store.js';
-import type { EngineStateStore } from '../state/engine-state.js';
+import type { ProvisioDatabase } from '../state/open-engine-state.js';
 import type { EngineEvent } from '../cycle/engine-service.js';
 import { assembleEngine } from './engine-assembly.js';
 import { DEFAULT_LEASE_TTL_MS, leaseHolderName, startEngineRunner, type EngineRunner, type EngineRunnerOptions } from './engine-runner.js';
@@ -28,7 +27,7 @@ export interface EngineRuntime {
 const WEBHOOK_GRACE_MS = 5_000;
 
 export async function startEngineRuntime(
-  database: { readonly directory: DirectoryStore; readonly engineState: EngineStateStore },
+  database: ProvisioDatabase,
   settings: EngineRuntimeSettings & {
     readonly log?: RunnerLog;
     readonly dataDir: string;
