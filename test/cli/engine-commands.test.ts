@@ -21,7 +21,11 @@ async function withUsers(...userNames: string[]): Promise<EngineFixture> {
   const database = await openProvisio({ dataDir: f.dataDir });
   try {
     for (const userName of userNames) {
-      await database.directory.create('User', { userName, displayName: userName.split('@')[0]!, active: true });
+      await database.directory.create('User', {
+        userName,
+        displayName: userName.split('@')[0]!,
+        active: true,
+      });
     }
   } finally {
     await database.close();
@@ -29,7 +33,10 @@ async function withUsers(...userNames: string[]): Promise<EngineFixture> {
   return f;
 }
 
-async function directory<T>(f: EngineFixture, work: (d: Awaited<ReturnType<typeof openProvisio>>) => Promise<T>) {
+async function directory<T>(
+  f: EngineFixture,
+  work: (d: Awaited<ReturnType<typeof openProvisio>>) => Promise<T>,
+) {
   const database = await openProvisio({ dataDir: f.dataDir });
   try {
     return await work(database);
@@ -49,24 +56,53 @@ describe('provisio sync', () => {
     const lines = r.stdout.trim().split('\n');
     expect(lines).toHaveLength(1);
     const report = JSON.parse(lines[0]!) as Record<string, unknown>;
-    expect(Object.keys(report)).toEqual(['app', 'cycleId', 'kind', 'status', 'started', 'finished', 'summary', 'failures']);
+    expect(Object.keys(report)).toEqual([
+      'app',
+      'cycleId',
+      'kind',
+      'status',
+      'started',
+      'finished',
+      'summary',
+      'failures',
+    ]);
     expect(report).toMatchObject({ app: 'crm', kind: 'initial', status: 'completed', failures: [] });
     expect(Object.keys(report.summary as object)).toEqual(SUMMARY_KEYS);
-    expect(report.summary).toEqual({ create: 2, update: 0, disable: 0, delete: 0, skip: 0, success: 2, failure: 0 });
-    expect(Date.parse(report.finished as string)).toBeGreaterThanOrEqual(Date.parse(report.started as string));
-    expect(f.target().map((o) => o.attributes.userName).sort()).toEqual(['ada@example.com', 'bob@example.com']);
+    expect(report.summary).toEqual({
+      create: 2,
+      update: 0,
+      disable: 0,
+      delete: 0,
+      skip: 0,
+      success: 2,
+      failure: 0,
+    });
+    expect(Date.parse(report.finished as string)).toBeGreaterThanOrEqual(
+      Date.parse(report.started as string),
+    );
+    expect(
+      f
+        .target()
+        .map((o) => o.attributes.userName)
+        .sort(),
+    ).toEqual(['ada@example.com', 'bob@example.com']);
 
     // Nothing changed: the next cycle is incremental and sends nothing.
     const again = await runCli('sync', 'crm', '--json', '--data-dir', f.dataDir);
     expect(again.code).toBe(0);
-    expect(JSON.parse(again.stdout)).toMatchObject({ kind: 'incremental', summary: { create: 0, update: 0 } });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      kind: 'incremental',
+      summary: { create: 0, update: 0 },
+    });
   });
 
   it('prints a plain summary, and draws the progress line only on a terminal', async () => {
     const f = await withUsers('ada@example.com');
     const piped = await runCli('sync', 'crm', '--data-dir', f.dataDir);
     expect(piped.code).toBe(0);
-    expect(piped.stdout).toMatch(/^crm: completed \(initial cycle [0-9a-f-]+, \d+(\.\d)? m?s\)\n {2}create {3}1 {2}success {2}1\n/);
+    expect(piped.stdout).toMatch(
+      /^crm: completed \(initial cycle [0-9a-f-]+, \d+(\.\d)? m?s\)\n {2}create {3}1 {2}success {2}1\n/,
+    );
     expect(piped.stderr).not.toContain('\r');
 
     await directory(f, (d) => d.directory.create('User', { userName: 'cy@example.com', active: true }));
@@ -97,7 +133,10 @@ describe('provisio sync', () => {
     await directory(f, (d) => d.directory.create('User', { userName: 'bob@example.com', active: true }));
     const json = await runCli('sync', 'crm', '--json', '--data-dir', f.dataDir);
     expect(json.code).toBe(1);
-    const report = JSON.parse(json.stdout) as { summary: { failure: number }; failures: Record<string, unknown>[] };
+    const report = JSON.parse(json.stdout) as {
+      summary: { failure: number };
+      failures: Record<string, unknown>[];
+    };
     expect(report.summary.failure).toBeGreaterThanOrEqual(1);
     expect(report.failures).toContainEqual(
       expect.objectContaining({ objectType: 'User', sourceName: 'bob@example.com', action: 'create' }),
@@ -109,7 +148,9 @@ describe('provisio sync', () => {
     const f = await withUsers();
     const r = await runCli('sync', 'crn', '--data-dir', f.dataDir);
     expect(r.code).toBe(1);
-    expect(r.stderr).toBe("provisio: no application named 'crn'; did you mean 'crm'?\nnext: `provisio apps list` shows the applications\n");
+    expect(r.stderr).toBe(
+      "provisio: no application named 'crn'; did you mean 'crm'?\nnext: `provisio apps list` shows the applications\n",
+    );
     expect(r.stdout).toBe('');
   });
 });
@@ -123,8 +164,20 @@ describe('provisio preview', () => {
     expect(Object.keys(preview)).toEqual(['app', 'kind', 'wouldHold', 'summary', 'items']);
     expect(preview).toMatchObject({ app: 'crm', kind: 'initial', wouldHold: false });
     // A preview counts what would be done as it would end if the target accepts it.
-    expect(preview.summary).toEqual({ create: 1, update: 0, disable: 0, delete: 0, skip: 0, success: 1, failure: 0 });
-    const items = preview.items as { action: string; sourceName?: string; changes: { attribute: string; new: unknown }[] }[];
+    expect(preview.summary).toEqual({
+      create: 1,
+      update: 0,
+      disable: 0,
+      delete: 0,
+      skip: 0,
+      success: 1,
+      failure: 0,
+    });
+    const items = preview.items as {
+      action: string;
+      sourceName?: string;
+      changes: { attribute: string; new: unknown }[];
+    }[];
     expect(items).toHaveLength(1);
     expect(items[0]).toMatchObject({ objectType: 'User', action: 'create', sourceName: 'ada@example.com' });
     expect(items[0]!.changes).toContainEqual({ attribute: 'userName', old: null, new: 'ada@example.com' });
@@ -141,9 +194,19 @@ describe('provisio preview', () => {
 describe('provisio provision, logs and accounts', () => {
   it('provisions one user with its steps, then shows it in the log and the accounts', async () => {
     const f = await withUsers('ada@example.com', 'bob@example.com');
-    const dry = await runCli('provision', 'crm', '--user', 'ada@example.com', '--dry-run', '--data-dir', f.dataDir);
+    const dry = await runCli(
+      'provision',
+      'crm',
+      '--user',
+      'ada@example.com',
+      '--dry-run',
+      '--data-dir',
+      f.dataDir,
+    );
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toMatch(/^crm: planned for User ada@example.com \(dry run: the target is not touched\)\n/);
+    expect(dry.stdout).toMatch(
+      /^crm: planned for User ada@example.com \(dry run: the target is not touched\)\n/,
+    );
     expect(dry.stdout).toMatch(/result: would create/);
     expect(f.target()).toEqual([]);
 
@@ -160,10 +223,25 @@ describe('provisio provision, logs and accounts', () => {
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(entries.length).toBeGreaterThanOrEqual(1);
-    expect(entries.at(-1)).toMatchObject({ app: 'crm', objectType: 'User', sourceName: 'ada@example.com', action: 'create', status: 'success' });
+    expect(entries.at(-1)).toMatchObject({
+      app: 'crm',
+      objectType: 'User',
+      sourceName: 'ada@example.com',
+      action: 'create',
+      status: 'success',
+    });
     const filtered = await runCli('logs', 'crm', '--status', 'failure', '--json', '--data-dir', f.dataDir);
     expect(filtered.stdout).toBe('');
-    const table = await runCli('logs', 'crm', '--user', 'ada@example.com', '--since', '1h', '--data-dir', f.dataDir);
+    const table = await runCli(
+      'logs',
+      'crm',
+      '--user',
+      'ada@example.com',
+      '--since',
+      '1h',
+      '--data-dir',
+      f.dataDir,
+    );
     expect(table.stdout).toMatch(/^TIME +CYCLE +TYPE +OBJECT +ACTION +STATUS +DETAIL\n/);
     expect(table.stdout).toMatch(/User +ada@example.com +create +success/);
 
@@ -179,7 +257,9 @@ describe('provisio provision, logs and accounts', () => {
     );
     expect(linked[0]).toMatchObject({ objectType: 'User', targetId: f.target()[0]!.id, state: 'active' });
     const human = await runCli('accounts', 'crm', '--data-dir', f.dataDir);
-    expect(human.stdout).toMatch(/^TYPE +SOURCE +TARGET +STATE +UPDATED\nUser +ada@example.com +t1 +active +\d{4}-/);
+    expect(human.stdout).toMatch(
+      /^TYPE +SOURCE +TARGET +STATE +UPDATED\nUser +ada@example.com +t1 +active +\d{4}-/,
+    );
   });
 });
 
@@ -195,7 +275,12 @@ describe('provisio reconcile', () => {
     };
     const ada = Object.values(data.objects).find((o) => o.attributes.userName === 'ada@example.com')!;
     ada.attributes.displayName = 'changed by hand';
-    data.objects.t99 = { id: 't99', objectType: 'User', attributes: { userName: 'intruder' }, enabled: true } as never;
+    data.objects.t99 = {
+      id: 't99',
+      objectType: 'User',
+      attributes: { userName: 'intruder' },
+      enabled: true,
+    } as never;
     writeFileSync(f.targetFile, JSON.stringify(data));
 
     const r = await runCli('reconcile', 'crm', '--json', '--data-dir', f.dataDir);
@@ -207,12 +292,18 @@ describe('provisio reconcile', () => {
     };
     expect(Object.keys(report)).toEqual(['app', 'fixed', 'summary', 'drift', 'orphans', 'missing']);
     expect(report.drift.map((d) => d.sourceName)).toEqual(['ada@example.com']);
-    expect(report.drift[0]!.changes).toContainEqual({ attribute: 'displayName', old: 'changed by hand', new: 'ada' });
+    expect(report.drift[0]!.changes).toContainEqual({
+      attribute: 'displayName',
+      old: 'changed by hand',
+      new: 'ada',
+    });
     expect(report.orphans.map((o) => o.targetId)).toEqual(['t99']);
 
     const fixed = await runCli('reconcile', 'crm', '--fix', '--data-dir', f.dataDir);
     expect(fixed.code).toBe(0);
-    expect(f.target().find((o) => o.attributes.userName === 'ada@example.com')!.attributes.displayName).toBe('ada');
+    expect(f.target().find((o) => o.attributes.userName === 'ada@example.com')!.attributes.displayName).toBe(
+      'ada',
+    );
     // Orphans are reported, never touched.
     expect(f.target().some((o) => o.id === 't99')).toBe(true);
   });
@@ -225,7 +316,8 @@ describe('held deletions', () => {
     await f.apply('deletionThreshold: 1');
     const ids = await directory(f, async (d) => {
       const out: string[] = [];
-      for (const n of ['a', 'b', 'c']) out.push((await d.directory.create('User', { userName: `${n}@example.com`, active: true })).id);
+      for (const n of ['a', 'b', 'c'])
+        out.push((await d.directory.create('User', { userName: `${n}@example.com`, active: true })).id);
       return out;
     });
     expect((await runCli('sync', 'crm', '--data-dir', f.dataDir)).code).toBe(0);

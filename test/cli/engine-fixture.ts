@@ -63,7 +63,10 @@ export function engineFixture(): EngineFixture {
     targetFile,
     target: () =>
       existsSync(targetFile)
-        ? Object.values((JSON.parse(readFileSync(targetFile, 'utf8')) as { objects: Record<string, TargetObject> }).objects)
+        ? Object.values(
+            (JSON.parse(readFileSync(targetFile, 'utf8')) as { objects: Record<string, TargetObject> })
+              .objects,
+          )
         : [],
     async apply(extra = '', name = 'crm') {
       const file = join(dataDir, `${name}.yaml`);

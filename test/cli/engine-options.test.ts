@@ -56,9 +56,18 @@ describe('engine option parsers', () => {
 
 describe('engine commands: usage errors', () => {
   const cases: [string[], RegExp][] = [
-    [['sync', 'Bad Name'], /^error: command-argument value 'Bad Name' is invalid for argument 'name'\. Expected an application name/],
-    [['sync', 'crm', '--restart', '--reset'], /^error: option '--restart' cannot be used with option '--reset'/],
-    [['sync', 'crm', '--wait', 'forever'], /^error: option '--wait <duration>' argument 'forever' is invalid\./],
+    [
+      ['sync', 'Bad Name'],
+      /^error: command-argument value 'Bad Name' is invalid for argument 'name'\. Expected an application name/,
+    ],
+    [
+      ['sync', 'crm', '--restart', '--reset'],
+      /^error: option '--restart' cannot be used with option '--reset'/,
+    ],
+    [
+      ['sync', 'crm', '--wait', 'forever'],
+      /^error: option '--wait <duration>' argument 'forever' is invalid\./,
+    ],
     [['sync'], /^error: missing required argument 'name'/],
     [['preview', 'crm', '--fix'], /^error: unknown option '--fix'/],
     [['provision', 'crm'], /^error: required option '--user <user>' not specified/],
@@ -71,12 +80,18 @@ describe('engine commands: usage errors', () => {
       ['logs', 'crm', '--action', 'remove'],
       /^error: option '--action <action>' argument 'remove' is invalid\. Allowed choices are create, update, disable, enable, delete, skip, none\./,
     ],
-    [['logs', 'crm', '--since', 'yesterday'], /^error: option '--since <time>' argument 'yesterday' is invalid\. Expected an ISO 8601 time/],
+    [
+      ['logs', 'crm', '--since', 'yesterday'],
+      /^error: option '--since <time>' argument 'yesterday' is invalid\. Expected an ISO 8601 time/,
+    ],
     [['logs', 'crm', '--limit', '0'], /^error: option '--limit <n>' argument '0' is invalid\./],
     [['accounts', 'crm', '--all'], /^error: unknown option '--all'/],
     [['reconcile', 'CRM!'], /is invalid for argument 'name'/],
     [['apps', 'approve-deletes'], /^error: missing required argument 'name'/],
-    [['sync', 'crm', '--database', 'mysql://h/db'], /^error: option '--database <url>' argument 'mysql:\/\/h\/db' is invalid\./],
+    [
+      ['sync', 'crm', '--database', 'mysql://h/db'],
+      /^error: option '--database <url>' argument 'mysql:\/\/h\/db' is invalid\./,
+    ],
   ];
   for (const [args, message] of cases) {
     it(`${args.join(' ')} is a usage error (2) that opens nothing`, async () => {

@@ -29,7 +29,10 @@ const failure: ProvisioningLogEntry = {
   sourceName: 'ada@example.com',
   action: 'create',
   status: 'failure',
-  steps: [{ step: 'import', userName: 'ada@example.com' }, { step: 'action', action: 'create' }],
+  steps: [
+    { step: 'import', userName: 'ada@example.com' },
+    { step: 'action', action: 'create' },
+  ],
   error: { code: 'schemaViolation', message: 'userName too long', retryable: false },
 };
 
@@ -62,11 +65,23 @@ describe('sync output', () => {
     const held = cycleJson(
       report({
         status: 'held',
-        hold: { appId: 'app-1', since: started, cycleId: 'cyc-1', count: 612, threshold: 500, approved: false },
+        hold: {
+          appId: 'app-1',
+          since: started,
+          cycleId: 'cyc-1',
+          count: 612,
+          threshold: 500,
+          approved: false,
+        },
         failures: [failure],
       }),
     );
-    expect(held.hold).toEqual({ since: '2026-01-02T03:04:05.000Z', count: 612, threshold: 500, approved: false });
+    expect(held.hold).toEqual({
+      since: '2026-01-02T03:04:05.000Z',
+      count: 612,
+      threshold: 500,
+      approved: false,
+    });
     expect(held.failures).toEqual([
       {
         objectType: 'User',
@@ -80,7 +95,13 @@ describe('sync output', () => {
     const quarantined = cycleJson(
       report({
         status: 'quarantined',
-        quarantine: { appId: 'app-1', since: started, level: 2, nextAttempt: finished, reason: 'target down' },
+        quarantine: {
+          appId: 'app-1',
+          since: started,
+          level: 2,
+          nextAttempt: finished,
+          reason: 'target down',
+        },
       }),
     );
     expect(quarantined.quarantine).toEqual({
@@ -112,12 +133,21 @@ describe('sync output', () => {
     const failed = cycleText(
       report({ status: 'completedWithFailures', summary: { ...zero, failure: 1 }, failures: [failure] }),
     );
-    expect(failed).toContain('failures:\n  User  ada@example.com  create  schemaViolation: userName too long\n');
+    expect(failed).toContain(
+      'failures:\n  User  ada@example.com  create  schemaViolation: userName too long\n',
+    );
     expect(failed).toContain('next: `provisio logs crm --status failure --cycle cyc-1`');
     const held = cycleText(
       report({
         status: 'held',
-        hold: { appId: 'app-1', since: started, cycleId: 'cyc-1', count: 612, threshold: 500, approved: false },
+        hold: {
+          appId: 'app-1',
+          since: started,
+          cycleId: 'cyc-1',
+          count: 612,
+          threshold: 500,
+          approved: false,
+        },
       }),
     );
     expect(held).toMatch(/^crm: held by the accidental-deletion guard/);
@@ -126,7 +156,13 @@ describe('sync output', () => {
     const quarantined = cycleText(
       report({
         status: 'quarantined',
-        quarantine: { appId: 'app-1', since: started, level: 2, nextAttempt: finished, reason: 'invalidCredentials' },
+        quarantine: {
+          appId: 'app-1',
+          since: started,
+          level: 2,
+          nextAttempt: finished,
+          reason: 'invalidCredentials',
+        },
       }),
     );
     expect(quarantined).toContain('(level 2): invalidCredentials');
@@ -184,7 +220,14 @@ describe('preview output', () => {
         changes: [{ attribute: 'displayName', old: 'Bob', new: 'Robert' }],
         steps: [],
       },
-      { objectType: 'Group', sourceId: 'g-1', action: 'skip', changes: [], reason: 'RedundantExport', steps: [] },
+      {
+        objectType: 'Group',
+        sourceId: 'g-1',
+        action: 'skip',
+        changes: [],
+        reason: 'RedundantExport',
+        steps: [],
+      },
     ],
   };
 
@@ -238,7 +281,10 @@ describe('logs output', () => {
       action: 'create',
       status: 'failure',
       durationMs: 12,
-      steps: [{ step: 'import', userName: 'ada@example.com' }, { step: 'action', action: 'create' }],
+      steps: [
+        { step: 'import', userName: 'ada@example.com' },
+        { step: 'action', action: 'create' },
+      ],
       error: { code: 'schemaViolation', message: 'userName too long', retryable: false },
     });
     const skipped: ProvisioningLogEntry = {
@@ -260,7 +306,12 @@ describe('logs output', () => {
   });
 
   it('aligns tables without trailing blanks', () => {
-    expect(table([['a', 'bb', ''], ['ccc', 'd', 'e']])).toBe('a    bb\nccc  d   e\n');
+    expect(
+      table([
+        ['a', 'bb', ''],
+        ['ccc', 'd', 'e'],
+      ]),
+    ).toBe('a    bb\nccc  d   e\n');
   });
 });
 
@@ -279,8 +330,19 @@ describe('reconcile output', () => {
         steps: [],
       },
     ],
-    orphans: [{ objectType: 'User', targetId: 't-9', name: 'old.admin', attributes: { userName: 'old.admin' } }],
-    missing: [{ objectType: 'User', sourceId: 'u-3', sourceName: 'cy@example.com', action: 'create', changes: [], steps: [] }],
+    orphans: [
+      { objectType: 'User', targetId: 't-9', name: 'old.admin', attributes: { userName: 'old.admin' } },
+    ],
+    missing: [
+      {
+        objectType: 'User',
+        sourceId: 'u-3',
+        sourceName: 'cy@example.com',
+        action: 'create',
+        changes: [],
+        steps: [],
+      },
+    ],
     summary: zero,
   };
 
@@ -299,8 +361,12 @@ describe('reconcile output', () => {
           changes: [{ attribute: 'title', old: 'Clerk', new: 'Manager' }],
         },
       ],
-      orphans: [{ objectType: 'User', targetId: 't-9', name: 'old.admin', attributes: { userName: 'old.admin' } }],
-      missing: [{ objectType: 'User', sourceId: 'u-3', sourceName: 'cy@example.com', action: 'create', changes: [] }],
+      orphans: [
+        { objectType: 'User', targetId: 't-9', name: 'old.admin', attributes: { userName: 'old.admin' } },
+      ],
+      missing: [
+        { objectType: 'User', sourceId: 'u-3', sourceName: 'cy@example.com', action: 'create', changes: [] },
+      ],
     });
     const text = reconcileText(reconcile);
     expect(text).toMatch(/^crm: 1 drifted, 1 orphaned, 1 missing\n/);

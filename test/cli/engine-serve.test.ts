@@ -88,11 +88,19 @@ describe('provisio serve with the engine', () => {
     const bearer = await token(f.dataDir);
     const served = await serve(f.dataDir);
     // The first cycle (an initial one with nothing to do) runs when the lease is taken.
-    await until('the first cycle', () => (/"cycle finished"/.test(served.output()) ? true : undefined), 15_000);
+    await until(
+      'the first cycle',
+      () => (/"cycle finished"/.test(served.output()) ? true : undefined),
+      15_000,
+    );
 
     const before = performance.now();
     await postUser(served.url, bearer, 'ada@example.com');
-    await until('ada in the target', () => f.target().find((o) => o.attributes.userName === 'ada@example.com'), 5_000);
+    await until(
+      'ada in the target',
+      () => f.target().find((o) => o.attributes.userName === 'ada@example.com'),
+      5_000,
+    );
     const took = performance.now() - before;
     expect(took).toBeLessThan(1_000);
 
@@ -121,7 +129,9 @@ describe('provisio serve with the engine', () => {
     // `sync` by hand while serve holds the app: it says who holds it, and changes nothing.
     const busy = await runCli('sync', 'crm', '--data-dir', f.dataDir);
     expect(busy.code).toBe(1);
-    expect(busy.stderr).toMatch(/^provisio: crm is being provisioned by \S+:\d+:[0-9a-f]+ \(lease until \d{4}-/);
+    expect(busy.stderr).toMatch(
+      /^provisio: crm is being provisioned by \S+:\d+:[0-9a-f]+ \(lease until \d{4}-/,
+    );
     expect(busy.stderr).toMatch(/next: .*`provisio sync crm --wait 2m`/);
 
     const stopped = exited(child!);
@@ -131,7 +141,10 @@ describe('provisio serve with the engine', () => {
     // The lease was released: a sync right away takes the app.
     const after = await runCli('sync', 'crm', '--json', '--data-dir', f.dataDir);
     expect(after.code).toBe(0);
-    expect(JSON.parse(after.stdout)).toMatchObject({ status: 'completed', summary: { create: 0, failure: 0 } });
+    expect(JSON.parse(after.stdout)).toMatchObject({
+      status: 'completed',
+      summary: { create: 0, failure: 0 },
+    });
   }, 60_000);
 
   it('--no-engine serves SCIM and provisions nothing', async () => {
@@ -159,16 +172,20 @@ describe('provisio serve with the engine', () => {
     await f.apply();
     const bearer = await token(f.dataDir);
     const served = await serve(f.dataDir, '--workers', '2', '--log-level', 'info');
-    await until('the first cycle', () => (/"cycle finished"/.test(served.output()) ? true : undefined), 30_000);
+    await until(
+      'the first cycle',
+      () => (/"cycle finished"/.test(served.output()) ? true : undefined),
+      30_000,
+    );
     for (const n of ['a', 'b', 'c', 'd']) await postUser(served.url, bearer, `${n}@example.com`);
     await until('four users in the target', () => (f.target().length >= 4 ? true : undefined), 10_000);
     await new Promise((resolve) => setTimeout(resolve, 500));
-    expect(f.target().map((o) => o.attributes.userName).sort()).toEqual([
-      'a@example.com',
-      'b@example.com',
-      'c@example.com',
-      'd@example.com',
-    ]);
+    expect(
+      f
+        .target()
+        .map((o) => o.attributes.userName)
+        .sort(),
+    ).toEqual(['a@example.com', 'b@example.com', 'c@example.com', 'd@example.com']);
     // Every cycle was run by one process (pino's pid field).
     const pids = new Set(
       served

@@ -77,7 +77,12 @@ class AppsAndLeases {
 
   listApps = async () => [...this.apps.values()];
 
-  acquireLease = async (appId: string, holder: string, ttlMs: number, now = new Date()): Promise<LeaseResult> => {
+  acquireLease = async (
+    appId: string,
+    holder: string,
+    ttlMs: number,
+    now = new Date(),
+  ): Promise<LeaseResult> => {
     const lease = this.leases.get(appId);
     if (lease && lease.holder !== holder && lease.expires > now.getTime()) {
       return { acquired: false, holder: lease.holder, expires: new Date(lease.expires) };
@@ -192,7 +197,9 @@ describe('engine runner', () => {
     // A burst of writes while cycles take time: far fewer cycles than writes, and the last write
     // is followed by a cycle (nothing is left unprocessed).
     engine.delayMs = 50;
-    await Promise.all(Array.from({ length: 20 }, (_, i) => dir.create('User', { userName: `u${i}@example.com` })));
+    await Promise.all(
+      Array.from({ length: 20 }, (_, i) => dir.create('User', { userName: `u${i}@example.com` })),
+    );
     const lastWrite = Date.now();
     await sleep(400);
     const afterBurst = engine.calls.slice(2);

@@ -29,7 +29,11 @@ export function register(program: Command): void {
       const app = await session.app(name);
       const status = await session.engine.status(name);
       if (status.hold === undefined) {
-        fail(ExitCode.failed, `${name} has no held deletions to approve`, `\`provisio preview ${name}\` shows what the next cycle would do`);
+        fail(
+          ExitCode.failed,
+          `${name} has no held deletions to approve`,
+          `\`provisio preview ${name}\` shows what the next cycle would do`,
+        );
       }
       const hold = await session.engine.approveDeletes(name, cliActor());
       process.stdout.write(

@@ -55,11 +55,18 @@ export function cliActor(): string {
  * Opens the directory and the engine, runs `work`, then waits for the notifications the run
  * caused (held deletions, quarantine) to reach the app's webhook, and closes everything.
  */
-export async function withEngine<T>(flags: StorageFlags, work: (session: EngineSession) => Promise<T>): Promise<T> {
+export async function withEngine<T>(
+  flags: StorageFlags,
+  work: (session: EngineSession) => Promise<T>,
+): Promise<T> {
   const storage = storageOptionsFrom(flags);
   const database = await openProvisio(storage);
   const webhooks = new Map<string, string | undefined>();
-  const notifier = createWebhookNotifier({ urlFor: (app) => webhooks.get(app), maxAttempts: 3, timeoutMs: 5_000 });
+  const notifier = createWebhookNotifier({
+    urlFor: (app) => webhooks.get(app),
+    maxAttempts: 3,
+    timeoutMs: 5_000,
+  });
   const assembled = assembleEngine(database, {
     holder: `${leaseHolderName()} (cli)`,
     onEvent: notifier.sink,

@@ -13,7 +13,15 @@ import { appName, countUpTo, displayName, pastTime } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 
 export const LOG_STATUSES: readonly LogStatus[] = ['success', 'failure', 'skipped', 'warning'];
-export const LOG_ACTIONS: readonly LogAction[] = ['create', 'update', 'disable', 'enable', 'delete', 'skip', 'none'];
+export const LOG_ACTIONS: readonly LogAction[] = [
+  'create',
+  'update',
+  'disable',
+  'enable',
+  'delete',
+  'skip',
+  'none',
+];
 
 interface LogsFlags extends StorageFlags {
   status?: LogStatus;
@@ -81,7 +89,7 @@ export function register(program: Command): void {
       .argument('<name>', 'the application', appName)
       .addOption(new Option('--status <status>', 'only entries with this result').choices(LOG_STATUSES))
       .addOption(new Option('--action <action>', 'only entries with this action').choices(LOG_ACTIONS))
-      .option('--user <user>', "only entries about this object (userName, displayName or id)", displayName)
+      .option('--user <user>', 'only entries about this object (userName, displayName or id)', displayName)
       .option('--cycle <id>', 'only entries of this cycle', displayName)
       .option('--since <time>', 'only entries at or after this time (ISO 8601, or 90m, 2h, 7d ago)', (v) =>
         pastTime(v),

@@ -52,7 +52,9 @@ export function previewText(report: PreviewReport): string {
     for (const item of acting) {
       const target = item.targetId !== undefined ? ` -> ${item.targetId}` : '';
       text += `  ${item.action} ${item.objectType} ${item.sourceName ?? item.sourceId}${target}${item.reason ? ` (${item.reason})` : ''}\n`;
-      text += table(item.changes.map((c) => ['      ' + c.attribute, showValue(c.old), '->', showValue(c.new)]));
+      text += table(
+        item.changes.map((c) => ['      ' + c.attribute, showValue(c.old), '->', showValue(c.new)]),
+      );
     }
   }
   if (skipped.length > 0) {
@@ -62,7 +64,8 @@ export function previewText(report: PreviewReport): string {
         .slice(0, LISTED_SKIPS)
         .map((i) => ['  ' + i.objectType, i.sourceName ?? i.sourceId, i.reason ?? 'nothing to do']),
     );
-    if (skipped.length > LISTED_SKIPS) text += `  ... and ${skipped.length - LISTED_SKIPS} more (--json lists all)\n`;
+    if (skipped.length > LISTED_SKIPS)
+      text += `  ... and ${skipped.length - LISTED_SKIPS} more (--json lists all)\n`;
   }
   if (report.wouldHold) {
     text +=

@@ -13,11 +13,14 @@ import { appName, displayName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 import { plannedItemJson } from './preview-command.js';
 
-/** One step as a line: its name, then its fields as `key=value` (values as JSON). */
+/**
+ * One step as a line: its name, then its fields as `key=value` (values as JSON). An action's
+ * attribute changes are left out: they follow, one per line.
+ */
 export function stepLine(step: JsonObject): string {
   const name = typeof step.step === 'string' ? step.step : 'step';
   const fields = Object.entries(step)
-    .filter(([key]) => key !== 'step')
+    .filter(([key]) => key !== 'step' && key !== 'changes')
     .map(([key, value]) => `${key}=${formatField(value)}`);
   return `  ${name.padEnd(7)} ${fields.join(' ')}`.trimEnd();
 }
@@ -29,7 +32,8 @@ function formatField(value: JsonValue): string {
 export function provisionText(report: ProvisionReport, user: string): string {
   const item = report.item;
   let text = `${report.app}: ${report.dryRun ? 'planned for' : 'provisioned'} ${item.objectType} ${item.sourceName ?? user}${report.dryRun ? ' (dry run: the target is not touched)' : ''}\n`;
-  const steps = report.dryRun || report.entries.length === 0 ? item.steps : report.entries.flatMap((e) => e.steps);
+  const steps =
+    report.dryRun || report.entries.length === 0 ? item.steps : report.entries.flatMap((e) => e.steps);
   for (const step of steps) text += `${stepLine(step)}\n`;
   if (item.changes.length > 0) {
     text += 'changes:\n';
@@ -42,7 +46,8 @@ export function provisionText(report: ProvisionReport, user: string): string {
       ? `failed: ${String(failed.error?.code ?? 'error')}${typeof failed.error?.message === 'string' ? `: ${failed.error.message}` : ''}`
       : `${item.action} done${item.targetId ? ` (target id ${item.targetId})` : ''}`;
   text += `result: ${outcome}\n`;
-  if (failed) text += `next: \`provisio logs ${report.app} --user ${user} --status failure\` keeps every attempt\n`;
+  if (failed)
+    text += `next: \`provisio logs ${report.app} --user ${user} --status failure\` keeps every attempt\n`;
   return text;
 }
 

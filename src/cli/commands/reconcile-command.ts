@@ -38,7 +38,9 @@ export function reconcileText(report: ReconcileReport): string {
     text += 'drift (linked accounts whose values differ from the mappings):\n';
     for (const item of report.drift) {
       text += `  ${item.objectType} ${item.sourceName ?? item.sourceId} -> ${item.targetId}\n`;
-      text += table(item.changes.map((c) => ['      ' + c.attribute, showValue(c.old), '->', showValue(c.new)]));
+      text += table(
+        item.changes.map((c) => ['      ' + c.attribute, showValue(c.old), '->', showValue(c.new)]),
+      );
     }
   }
   if (report.orphans.length > 0) {

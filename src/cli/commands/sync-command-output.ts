@@ -106,9 +106,15 @@ export function failureLines(failures: readonly ProvisioningLogEntry[]): string 
     const code = typeof error.code === 'string' ? error.code : 'error';
     const message = typeof error.message === 'string' ? `: ${error.message}` : '';
     const retry = typeof error.retryAt === 'string' ? ` (retried after ${error.retryAt})` : '';
-    return ['  ' + entry.objectType, entry.sourceName ?? entry.sourceId, entry.action, `${code}${message}${retry}`];
+    return [
+      '  ' + entry.objectType,
+      entry.sourceName ?? entry.sourceId,
+      entry.action,
+      `${code}${message}${retry}`,
+    ];
   });
-  const more = failures.length > LISTED_FAILURES ? `  ... and ${failures.length - LISTED_FAILURES} more\n` : '';
+  const more =
+    failures.length > LISTED_FAILURES ? `  ... and ${failures.length - LISTED_FAILURES} more\n` : '';
   return table(shown) + more;
 }
 
@@ -118,7 +124,9 @@ export function cycleText(report: CycleReport): string {
   let text = `${report.app}: ${describeStatus(report.status)} (${report.kind} cycle ${report.cycleId}, ${took})\n`;
   text += summaryTable(report.summary);
   if (report.failures.length > 0) text += `failures:\n${failureLines(report.failures)}`;
-  text += nextSteps(report).map((line) => `next: ${line}\n`).join('');
+  text += nextSteps(report)
+    .map((line) => `next: ${line}\n`)
+    .join('');
   return text;
 }
 

@@ -8,7 +8,14 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode } from '../exit-code.js';
-import { busyHolder, cliActor, exitWith, fail, withEngine, type StorageFlags } from './engine-command-support.js';
+import {
+  busyHolder,
+  cliActor,
+  exitWith,
+  fail,
+  withEngine,
+  type StorageFlags,
+} from './engine-command-support.js';
 import { appName, durationMs } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 import { cycleExitCode, cycleJson, cycleText } from './sync-command-output.js';
@@ -28,9 +35,10 @@ export function register(program: Command): void {
       .description('Run one provisioning cycle of an application now, in the foreground')
       .argument('<name>', 'the application', appName)
       .addOption(
-        new Option('--restart', 'first clear the watermark, escrows and quarantine (links are kept)').conflicts(
-          'reset',
-        ),
+        new Option(
+          '--restart',
+          'first clear the watermark, escrows and quarantine (links are kept)',
+        ).conflicts('reset'),
       )
       .addOption(new Option('--reset', 'like --restart, and also forget every link to target accounts'))
       .addOption(

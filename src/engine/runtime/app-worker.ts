@@ -42,7 +42,11 @@ export interface AppWorkerSnapshot {
   readonly heldBy?: string;
   readonly running: boolean;
   readonly cycles: number;
-  readonly lastCycle?: { readonly id: string; readonly status: CycleReport['status']; readonly finished: Date };
+  readonly lastCycle?: {
+    readonly id: string;
+    readonly status: CycleReport['status'];
+    readonly finished: Date;
+  };
   readonly blocked?: 'quarantined' | 'held';
 }
 
@@ -216,7 +220,10 @@ export class AppWorker {
       // A renewal that fails (database busy, connection lost) is retried at the next tick; only
       // once the lease has run out does this worker stop acting as its holder.
       if (Date.now() >= this.#leaseExpires) {
-        log('warn', 'app lease expired while it could not be renewed', { app: this.name, error: describe(error) });
+        log('warn', 'app lease expired while it could not be renewed', {
+          app: this.name,
+          error: describe(error),
+        });
         this.#loseLease();
       }
     }

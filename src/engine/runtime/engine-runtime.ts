@@ -8,7 +8,13 @@ import type { ConnectorRegistry } from '../../connectors/spi/connector-registry.
 import type { ProvisioDatabase } from '../state/open-engine-state.js';
 import type { EngineEvent } from '../cycle/engine-service.js';
 import { assembleEngine } from './engine-assembly.js';
-import { DEFAULT_LEASE_TTL_MS, leaseHolderName, startEngineRunner, type EngineRunner, type EngineRunnerOptions } from './engine-runner.js';
+import {
+  DEFAULT_LEASE_TTL_MS,
+  leaseHolderName,
+  startEngineRunner,
+  type EngineRunner,
+  type EngineRunnerOptions,
+} from './engine-runner.js';
 import { silentLog, type RunnerLog } from './runner-log.js';
 import { createWebhookNotifier } from './webhook-notifier.js';
 

@@ -15,7 +15,9 @@ export interface StoredAppLoader {
   close(): Promise<void>;
 }
 
-export function storedAppLoader(apps: Pick<AppsService, 'loadCompiledApp' | 'openConnector'>): StoredAppLoader {
+export function storedAppLoader(
+  apps: Pick<AppsService, 'loadCompiledApp' | 'openConnector'>,
+): StoredAppLoader {
   const cache = new Map<string, { readonly key: string; readonly loaded: Promise<LoadedApp> }>();
 
   const open = async (name: string): Promise<LoadedApp> => {

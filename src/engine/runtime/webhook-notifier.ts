@@ -178,7 +178,12 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
   }
 
   async function deliver(channel: Channel, item: Outgoing): Promise<void> {
-    const fields = { url: urlOrigin(channel.url), app: item.body.app, event: item.body.type, id: item.body.id };
+    const fields = {
+      url: urlOrigin(channel.url),
+      app: item.body.app,
+      event: item.body.type,
+      id: item.body.id,
+    };
     for (let n = 1; ; n++) {
       const outcome = await attempt(channel.url, item.body);
       if (outcome.kind === 'delivered') {
@@ -187,7 +192,10 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
       }
       if (outcome.kind === 'refused') {
         failed++;
-        safeLog('error', 'webhook refused the notification; not retried', { ...fields, reason: outcome.reason });
+        safeLog('error', 'webhook refused the notification; not retried', {
+          ...fields,
+          reason: outcome.reason,
+        });
         return;
       }
       if (n >= maxAttempts || stopping.signal.aborted) {
@@ -220,7 +228,10 @@ export function createWebhookNotifier(options: WebhookNotifierOptions): WebhookN
           await deliver(channel, item);
         } catch (error) {
           failed++;
-          safeLog('error', 'webhook notification failed', { url: urlOrigin(channel.url), error: String(error) });
+          safeLog('error', 'webhook notification failed', {
+            url: urlOrigin(channel.url),
+            error: String(error),
+          });
         }
       }
     } finally {
