@@ -274,7 +274,7 @@ export class CycleRun {
     const outcome = await executeDecision(this.calls, type, decision, evaluation.matching.filter((m) => m.value !== null));
     if (outcome.ok === 'gone') {
       this.#links.set(key(type, item.id), null);
-      await this.deps.state.deleteLink(this.appId, type, item.id);
+      await this.#deleteLink(type, item.id);
       return true;
     }
     await this.#afterExecution(scope, item, evaluation, decision, link, match, outcome, started);
@@ -352,7 +352,7 @@ export class CycleRun {
     if (cached === null) return undefined;
     if (await this.deps.directory.get(type, link.sourceId, { includeGroups: false, includeMembers: false })) return link.sourceId;
     if (!this.options.dryRun) {
-      await this.deps.state.deleteLink(this.appId, type, link.sourceId);
+      await this.#deleteLink(type, link.sourceId);
       await this.deps.state.deletePendingReferences(this.appId, type, link.sourceId);
     }
     this.#links.set(key(type, link.sourceId), null);
@@ -388,7 +388,7 @@ export class CycleRun {
       if (outcome.ok === true || outcome.ok === 'gone') {
         if (entry.decision.kind === 'delete' || outcome.ok === 'gone') {
           this.#links.set(key(entry.objectType, item.id), null);
-          await this.deps.state.deleteLink(this.appId, entry.objectType, item.id);
+          await this.#deleteLink(entry.objectType, item.id);
           await this.deps.state.deletePendingReferences(this.appId, entry.objectType, item.id);
         } else {
           await this.#writeLink({ ...entry.link, state: 'disabled' });
@@ -419,15 +419,37 @@ export class CycleRun {
     await this.flush();
   }
 
+  /**
+   * Records a link: at once in this run's cache (references resolve to it), in the database with
+   * the batch's other links when the batch is flushed. A crash before the flush loses only the
+   * link, and the next cycle finds the account again by matching.
+   */
   async #writeLink(link: LinkInput): Promise<void> {
     if (this.options.dryRun) return;
-    const stored = await this.deps.state.putLink(link);
-    this.#links.set(key(link.objectType, link.sourceId), stored);
+    const k = key(link.objectType, link.sourceId);
+    const now = this.deps.clock.now();
+    const previous = this.#links.get(k);
+    this.#links.set(k, { ...link, created: previous?.created ?? now, updated: now });
+    this.#linkBuffer.set(k, link);
   }
+
+  async #deleteLink(type: StateObjectType, id: string): Promise<void> {
+    const k = key(type, id);
+    this.#linkBuffer.delete(k);
+    this.#links.set(k, null);
+    if (!this.options.dryRun) await this.deps.state.deleteLink(this.appId, type, id);
+  }
+
+  readonly #linkBuffer = new Map<string, LinkInput>();
+  readonly #pendingHolders = new Set<string>();
 
   async #setPending(type: StateObjectType, id: string, evaluation: ObjectEvaluation): Promise<void> {
     if (this.options.dryRun) return;
-    await this.deps.state.deletePendingReferences(this.appId, type, id);
+    // Only objects that may have references stored from before need their old ones cleared.
+    if (this.checkStoredPending || this.#pendingHolders.has(key(type, id))) {
+      await this.deps.state.deletePendingReferences(this.appId, type, id);
+    }
+    if (evaluation.unresolved.length > 0) this.#pendingHolders.add(key(type, id));
     for (const ref of evaluation.unresolved) {
       const pending: PendingReference = { appId: this.appId, objectType: type, sourceId: id, ...ref };
       await this.deps.state.putPendingReference(pending);
@@ -566,8 +588,13 @@ export class CycleRun {
     if (this.#logBuffer.length >= LOG_BATCH) await this.flush();
   }
 
-  /** Writes the buffered log entries in one call. */
+  /** Writes the buffered links and log entries, a few statements for the whole batch. */
   async flush(): Promise<void> {
+    if (this.#linkBuffer.size > 0) {
+      const links = [...this.#linkBuffer.values()];
+      this.#linkBuffer.clear();
+      await this.deps.state.putLinks(links);
+    }
     if (this.#logBuffer.length === 0) return;
     const batch = this.#logBuffer.splice(0);
     await this.deps.state.appendLog(batch);

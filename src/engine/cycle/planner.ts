@@ -147,7 +147,9 @@ export async function evaluateObject(scope: PlanScope, input: EvaluateInput): Pr
   };
   const updateForm = await map('update');
   if (updateForm.skip) return { ...base, ...empty, ignored: true, provisioned: true, importStep, scopeStep };
-  const createForm = input.forCreate ? await map('create') : undefined;
+  // The create form differs only where a mapping applies on create only or has a default.
+  const createDiffers = type.definition.mappings.some((m) => m.apply === 'onCreate' || m.defaultValue !== undefined);
+  const createForm = input.forCreate && createDiffers ? await map('create') : undefined;
   const errors = [...updateForm.errors, ...(createForm?.errors ?? [])];
   const unresolved: UnresolvedReference[] = [];
   const desiredResolved = resolveMapped(scope, updateForm, input.lookup, unresolved);
