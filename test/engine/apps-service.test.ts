@@ -12,21 +12,29 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../../src/connectors/builtin-kinds.js';
 import { AppsError, AppsService } from '../../src/engine/apps/apps-service.js';
 import { AppFileError } from '../../src/engine/apps/load-app-file.js';
-import { SecretBox, SecretBoxError, keyFromText, secretKeyProvider } from '../../src/engine/apps/secret-box.js';
+import {
+  SecretBox,
+  SecretBoxError,
+  keyFromText,
+  secretKeyProvider,
+} from '../../src/engine/apps/secret-box.js';
 import { openProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
 import type { ProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
-import { vaultKind, vaultState } from './fixtures/vault-kind.js';
+import { leakyKind, vaultKind, vaultState } from './fixtures/vault-kind.js';
 
 const TOKEN = 'vault-token-7f3a9c-secret';
 const env = { VAULT_URL: 'https://vault.example.com', VAULT_TOKEN: TOKEN };
-const registry = createBuiltinRegistry([vaultKind]);
+const registry = createBuiltinRegistry([vaultKind, leakyKind]);
 
 let dir: string;
 let database: ProvisioDatabase;
 let service: AppsService;
 const opened: ProvisioDatabase[] = [];
 
-async function open(key = randomBytes(32).toString('hex'), extraEnv: Record<string, string> = {}): Promise<AppsService> {
+async function open(
+  key = randomBytes(32).toString('hex'),
+  extraEnv: Record<string, string> = {},
+): Promise<AppsService> {
   const db = await openProvisioDatabase({ sqliteFile: join(dir, 'provisio.sqlite') });
   opened.push(db);
   database = db;
@@ -99,12 +107,17 @@ describe('apply', () => {
     const settingsOnly = await service.apply(write('crm.yaml', app({ concurrency: 8 })), 'bob');
     expect(settingsOnly).toMatchObject({ status: 'updated', changed: ['settings'], fullSyncRequired: false });
     expect(settingsOnly.app.version).toBe(2);
-    const mapping = await service.apply(write('crm.yaml', app({ concurrency: 8, title: 'department' })), 'bob');
+    const mapping = await service.apply(
+      write('crm.yaml', app({ concurrency: 8, title: 'department' })),
+      'bob',
+    );
     expect(mapping).toMatchObject({ status: 'updated', changed: ['objects.User'], fullSyncRequired: true });
     const audit = await service.audit({ app: 'crm' });
     expect(audit.map((e) => e.action)).toEqual(['apply', 'apply', 'apply']);
     expect(audit[0]?.before).toMatchObject({ objects: { User: { mappings: [{}, { source: 'jobTitle' }] } } });
-    expect(audit[0]?.after).toMatchObject({ objects: { User: { mappings: [{}, { source: 'department' }] } } });
+    expect(audit[0]?.after).toMatchObject({
+      objects: { User: { mappings: [{}, { source: 'department' }] } },
+    });
   });
 
   it('stores nothing when the file has a problem, and keeps the previous definition', async () => {
@@ -173,9 +186,16 @@ describe('credentials', () => {
     await database.engineState.setFullSyncRequired(created.app.id, false);
     const rotated = await open(KEY, { VAULT_TOKEN: 'rotated-token-0042' });
     const result = await rotated.apply(write('crm.yaml', app({ credentials: true })), 'alice');
-    expect(result).toMatchObject({ status: 'updated', changed: ['connector.credentials'], fullSyncRequired: false });
+    expect(result).toMatchObject({
+      status: 'updated',
+      changed: ['connector.credentials'],
+      fullSyncRequired: false,
+    });
     await rotated.openConnector((await database.engineState.getApp('crm'))!);
-    expect(vaultState.lastCredentials).toEqual({ token: 'rotated-token-0042', clientId: 'client-literal-77' });
+    expect(vaultState.lastCredentials).toEqual({
+      token: 'rotated-token-0042',
+      clientId: 'client-literal-77',
+    });
   });
 
   it('opened with another key fail clearly; applying again seals them with the new key', async () => {
@@ -189,6 +209,17 @@ describe('credentials', () => {
     expect(reapplied.status).toBe('updated');
     await other.openConnector((await database.engineState.getApp('crm'))!);
     expect(vaultState.lastCredentials).toEqual({ token: TOKEN, clientId: 'client-literal-77' });
+  });
+
+  it('never show a credential in a connector’s error', async () => {
+    const text = `name: leaky\nconnector:\n  kind: leaky\n  credentials:\n    token: \${VAULT_TOKEN}\nobjects:\n  User:\n    mappings:\n      - { target: userName, source: userPrincipalName, matchingPrecedence: 1 }\n`;
+    await service.apply(write('leaky.yaml', text), 'alice');
+    const error = await service
+      .openConnector((await database.engineState.getApp('leaky'))!)
+      .catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(AppsError);
+    expect((error as Error).message).toContain('the target refused token <secret>');
+    expect((error as Error).message).not.toContain(TOKEN);
   });
 });
 
@@ -238,10 +269,14 @@ describe('assignments and delete', () => {
     await service.apply(write('crm.yaml', app()), 'alice');
     const u = await database.directory.create('User', { userName: 'ada@example.com' });
     const g = await database.directory.create('Group', { displayName: 'Sales' });
-    expect((await service.assign('crm', { type: 'User', ref: 'ada@example.com' }, undefined, 'alice')).role).toBe('User');
+    expect(
+      (await service.assign('crm', { type: 'User', ref: 'ada@example.com' }, undefined, 'alice')).role,
+    ).toBe('User');
     expect((await service.assign('crm', { type: 'User', ref: u.id }, 'Admin', 'alice')).role).toBe('Admin');
     await service.assign('crm', { type: 'Group', ref: 'Sales' }, undefined, 'alice');
-    const error = await service.assign('crm', { type: 'User', ref: u.id }, 'Owner', 'alice').catch((e: unknown) => e);
+    const error = await service
+      .assign('crm', { type: 'User', ref: u.id }, 'Owner', 'alice')
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppsError);
     expect((error as Error).message).toBe("app 'crm' has no role 'Owner' (roles: User, Admin)");
     await expect(service.assign('crm', { type: 'User', ref: 'nobody' }, undefined, 'alice')).rejects.toThrow(
@@ -265,7 +300,12 @@ describe('assignments and delete', () => {
       ['assign', 'alice'],
       ['apply', 'alice'],
     ]);
-    expect(audit[1]?.before).toEqual({ principalType: 'User', principalId: u.id, principalName: 'ada@example.com', role: 'Admin' });
+    expect(audit[1]?.before).toEqual({
+      principalType: 'User',
+      principalId: u.id,
+      principalName: 'ada@example.com',
+      role: 'Admin',
+    });
   });
 
   it('deletes the app with its assignments and audits it; a second delete names the missing app', async () => {
@@ -278,7 +318,9 @@ describe('assignments and delete', () => {
     expect(await service.list()).toEqual([]);
     const audit = await service.audit({ app: 'crm' });
     expect(audit[0]).toMatchObject({ action: 'delete', actor: 'carol', after: { assignmentsRemoved: 2 } });
-    await expect(service.delete('crm', 'carol')).rejects.toThrow("no app named 'crm' (there are no apps yet)");
+    await expect(service.delete('crm', 'carol')).rejects.toThrow(
+      "no app named 'crm' (there are no apps yet)",
+    );
     expect(await database.directory.get('User', u.id)).toBeDefined();
   });
 

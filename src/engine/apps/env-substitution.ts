@@ -21,7 +21,10 @@ export type SubstitutionResult =
   | { readonly ok: false; readonly message: string };
 
 /** Replaces every `${NAME}` in `text`; reports the first problem. */
-export function substituteEnv(text: string, env: Readonly<Record<string, string | undefined>>): SubstitutionResult {
+export function substituteEnv(
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+): SubstitutionResult {
   if (!text.includes('${')) return { ok: true, value: text, variables: [], templated: false };
   let value = '';
   const variables: string[] = [];

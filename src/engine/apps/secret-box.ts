@@ -82,7 +82,10 @@ export async function keyFromFile(file: string): Promise<SecretKey> {
     await writeFile(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw new SecretBoxError('key_unavailable', `cannot create the secret key file ${file}: ${reason(error)}`);
+      throw new SecretBoxError(
+        'key_unavailable',
+        `cannot create the secret key file ${file}: ${reason(error)}`,
+      );
     }
   }
   const info = await stat(file);
@@ -95,7 +98,10 @@ export async function keyFromFile(file: string): Promise<SecretKey> {
   const text = (await readFile(file, 'utf8')).trim();
   const decoded = Buffer.from(text, 'base64');
   if (!/^[A-Za-z0-9+/]{43}=$/.test(text) || decoded.length !== KEY_BYTES) {
-    throw new SecretBoxError('key_unavailable', `the secret key file ${file} does not hold a base64 32-byte key`);
+    throw new SecretBoxError(
+      'key_unavailable',
+      `the secret key file ${file} does not hold a base64 32-byte key`,
+    );
   }
   return secretKey(decoded, file);
 }
@@ -164,9 +170,10 @@ export class SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
       decipher.setAAD(associatedData(id, context));
       decipher.setAuthTag(tag);
-      clear = Buffer.concat([decipher.update(Buffer.from(ciphertextText!, 'base64url')), decipher.final()]).toString(
-        'utf8',
-      );
+      clear = Buffer.concat([
+        decipher.update(Buffer.from(ciphertextText!, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new SecretBoxError(
         'tampered',
