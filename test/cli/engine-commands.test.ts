@@ -4,6 +4,8 @@
  * terminal only), preview (target untouched), provision, logs, accounts, reconcile and
  * apps approve-deletes.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { openProvisio } from '../../src/main.js';
@@ -310,10 +312,21 @@ describe('provisio reconcile', () => {
 });
 
 describe('held deletions', () => {
-  it('sync exits 3 and says to approve; apps approve-deletes lets them through', async () => {
+  it('sync exits 3, notifies the webhook and says to approve; apps approve-deletes lets them through', async () => {
+    const received: Record<string, unknown>[] = [];
+    const receiver = createServer((req, res) => {
+      let text = '';
+      req.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      req.on('end', () => {
+        received.push(JSON.parse(text) as Record<string, unknown>);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+    const { port } = receiver.address() as AddressInfo;
     const f = engineFixture();
     fixtures.push(f);
-    await f.apply('deletionThreshold: 1');
+    await f.apply(`deletionThreshold: 1\nnotificationWebhookUrl: http://127.0.0.1:${port}/hook`);
     const ids = await directory(f, async (d) => {
       const out: string[] = [];
       for (const n of ['a', 'b', 'c'])
@@ -330,6 +343,14 @@ describe('held deletions', () => {
     expect(held.stdout).toMatch(/^crm: held by the accidental-deletion guard/);
     expect(held.stdout).toContain('run `provisio apps approve-deletes crm`');
     expect(f.target().filter((o) => o.enabled)).toHaveLength(3);
+    // The command waited for the notification before it exited.
+    expect(received).toHaveLength(1);
+    expect(received[0]).toMatchObject({
+      version: 1,
+      type: 'deletionsHeld',
+      app: 'crm',
+      details: { count: 2, threshold: 1 },
+    });
     const heldJson = await runCli('sync', 'crm', '--json', '--data-dir', f.dataDir);
     expect(heldJson.code).toBe(3);
     expect(JSON.parse(heldJson.stdout)).toMatchObject({ status: 'held', hold: { count: 2, threshold: 1 } });
@@ -345,5 +366,7 @@ describe('held deletions', () => {
     const nothing = await runCli('apps', 'approve-deletes', 'crm', '--data-dir', f.dataDir);
     expect(nothing.code).toBe(1);
     expect(nothing.stderr).toMatch(/^provisio: crm has no held deletions to approve\n/);
+    receiver.closeAllConnections();
+    await new Promise((resolve) => receiver.close(resolve));
   });
 });

@@ -134,17 +134,22 @@ describe('provisio serve with the engine', () => {
     );
     expect(busy.stderr).toMatch(/next: .*`provisio sync crm --wait 2m`/);
 
+    // `sync --wait` waits for the lease; serve releases it on SIGTERM, long before the lease
+    // would expire, and the waiting sync runs.
+    const waiting = runCli('sync', 'crm', '--wait', '20s', '--json', '--data-dir', f.dataDir);
+    await new Promise((resolve) => setTimeout(resolve, 300));
     const stopped = exited(child!);
+    const stopAt = Date.now();
     child!.kill('SIGTERM');
     expect(await stopped).toBe(0);
-    expect(f.target()).toHaveLength(1);
-    // The lease was released: a sync right away takes the app.
-    const after = await runCli('sync', 'crm', '--json', '--data-dir', f.dataDir);
+    const after = await waiting;
     expect(after.code).toBe(0);
+    expect(Date.now() - stopAt).toBeLessThan(10_000);
     expect(JSON.parse(after.stdout)).toMatchObject({
       status: 'completed',
       summary: { create: 0, failure: 0 },
     });
+    expect(f.target()).toHaveLength(1);
   }, 60_000);
 
   it('--no-engine serves SCIM and provisions nothing', async () => {
