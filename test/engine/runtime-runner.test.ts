@@ -4,18 +4,19 @@
  * cycles, one runner per app through the lease (a dead holder replaced after its expiry),
  * quarantined and held apps, definitions re-read while running, errors retried, a clean stop.
  *
- * The engine here is a recording one (each `sync` is a call the test can see and hold open), so
- * the assertions are about when the runner starts cycles, which is what it owns.
+ * The apps and leases are the engine's real state store on the same SQLite file. The engine here
+ * is a recording one (each `sync` is a call the test can see and hold open), so the assertions
+ * are about when the runner starts cycles, which is what it owns.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
-import { openStore } from '../../src/directory/open-store.js';
-import type { AppDefinition, StoredApp } from '../../src/engine/apps/app-definition.js';
+import { openProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
+import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import type { AppStatus, CycleReport, SyncOptions } from '../../src/engine/cycle/engine-service.js';
-import type { DeletionHold, LeaseResult, Quarantine } from '../../src/engine/state/engine-state.js';
+import type { DeletionHold, EngineStateStore, Quarantine } from '../../src/engine/state/engine-state.js';
 import { startEngineRunner, type EngineRunner } from '../../src/engine/runtime/engine-runner.js';
 
 const dirs: string[] = [];
@@ -25,12 +26,13 @@ afterEach(async () => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
-async function directory(): Promise<DirectoryStore> {
-  const dir = mkdtempSync(join(tmpdir(), 'provisio-runner-'));
-  dirs.push(dir);
-  const store = await openStore({ sqliteFile: join(dir, 'provisio.sqlite') });
-  cleanups.push(() => store.close());
-  return store;
+/** The directory and the engine's state on one SQLite file, as serve opens them. */
+async function open(): Promise<{ dir: DirectoryStore; state: AppsAndLeases }> {
+  const folder = mkdtempSync(join(tmpdir(), 'provisio-runner-'));
+  dirs.push(folder);
+  const database = await openProvisioDatabase({ sqliteFile: join(folder, 'provisio.sqlite') });
+  cleanups.push(() => database.close());
+  return { dir: database.directory, state: new AppsAndLeases(database.engineState) };
 }
 
 function definition(name: string, settings: Partial<AppDefinition['settings']> = {}): AppDefinition {
@@ -55,47 +57,35 @@ function definition(name: string, settings: Partial<AppDefinition['settings']> =
   };
 }
 
-/** The app table and lease table of the engine's state, as the runner uses them. */
+/** The engine's real state store on the same SQLite file, with the tests' short names for apps. */
 class AppsAndLeases {
-  readonly apps = new Map<string, StoredApp & { sealedCredentials: null }>();
-  readonly leases = new Map<string, { holder: string; expires: number }>();
-  readonly releases: string[] = [];
+  readonly #ids = new Map<string, string>();
+  constructor(readonly store: EngineStateStore) {}
 
-  put(id: string, def: AppDefinition): void {
-    const previous = this.apps.get(id);
-    const now = new Date();
-    this.apps.set(id, {
-      id,
+  async put(key: string, def: AppDefinition): Promise<void> {
+    const stored = await this.store.putApp({
       definition: def,
-      version: (previous?.version ?? 0) + 1,
-      fullSyncRequired: false,
-      created: previous?.created ?? now,
-      updated: now,
       sealedCredentials: null,
+      fullSyncRequired: false,
     });
+    this.#ids.set(key, stored.id);
   }
 
-  listApps = async () => [...this.apps.values()];
+  id(key: string): string {
+    return this.#ids.get(key)!;
+  }
 
-  acquireLease = async (
-    appId: string,
-    holder: string,
-    ttlMs: number,
-    now = new Date(),
-  ): Promise<LeaseResult> => {
-    const lease = this.leases.get(appId);
-    if (lease && lease.holder !== holder && lease.expires > now.getTime()) {
-      return { acquired: false, holder: lease.holder, expires: new Date(lease.expires) };
-    }
-    const expires = now.getTime() + ttlMs;
-    this.leases.set(appId, { holder, expires });
-    return { acquired: true, expires: new Date(expires) };
-  };
+  /** Who holds the app's lease now, or undefined when it is free (then left free). */
+  async holder(key: string): Promise<string | undefined> {
+    const probe = await this.store.acquireLease(this.id(key), 'probe', 1);
+    if (!probe.acquired) return probe.holder;
+    await this.store.releaseLease(this.id(key), 'probe');
+    return undefined;
+  }
 
-  releaseLease = async (appId: string, holder: string): Promise<void> => {
-    if (this.leases.get(appId)?.holder === holder) this.leases.delete(appId);
-    this.releases.push(`${appId}:${holder}`);
-  };
+  listApps = () => this.store.listApps();
+  acquireLease: EngineStateStore['acquireLease'] = (...args) => this.store.acquireLease(...args);
+  releaseLease: EngineStateStore['releaseLease'] = (...args) => this.store.releaseLease(...args);
 }
 
 interface SyncCall {
@@ -180,9 +170,8 @@ async function runner(
 
 describe('engine runner', () => {
   it('runs a cycle at once, then one shortly after each commit, coalescing a burst', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
     const engine = new RecordingEngine();
     await runner(dir, state, engine, 'host:1');
     await engine.cycles(1);
@@ -209,9 +198,8 @@ describe('engine runner', () => {
   });
 
   it('runs periodic cycles without changes, and none on commits when near-real-time is off', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm', { cycleIntervalMs: 150, nearRealTime: false }));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm', { cycleIntervalMs: 150, nearRealTime: false }));
     const engine = new RecordingEngine();
     await runner(dir, state, engine, 'host:1');
     await engine.cycles(3, 2_000);
@@ -225,9 +213,8 @@ describe('engine runner', () => {
   });
 
   it('lets one runner of two run the app; the other takes over when it stops', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
     const engineA = new RecordingEngine();
     const engineB = new RecordingEngine();
     const a = await runner(dir, state, engineA, 'host:A');
@@ -240,20 +227,23 @@ describe('engine runner', () => {
     expect(b.apps()).toEqual([expect.objectContaining({ app: 'crm', holding: false, heldBy: 'host:A' })]);
     // Renewals keep A's lease beyond its first ttl.
     await sleep(500);
-    expect(state.leases.get('app-1')?.holder).toBe('host:A');
+    expect(await state.holder('app-1')).toBe('host:A');
 
+    // A releases the lease as it stops, so B takes over at its next try, well before the lease
+    // would have expired.
     await a.stop();
-    expect(state.releases).toContain('app-1:host:A');
+    const stoppedAt = Date.now();
     await engineB.cycles(1, 2_000);
-    expect(state.leases.get('app-1')?.holder).toBe('host:B');
+    expect(engineB.calls[0]!.at - stoppedAt).toBeLessThan(400);
+    expect(await state.holder('app-1')).toBe('host:B');
   });
 
   it('takes over from a holder that died only once its lease has expired', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
-    const expires = Date.now() + 400;
-    state.leases.set('app-1', { holder: 'dead-host:9', expires });
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
+    const taken = await state.acquireLease(state.id('app-1'), 'dead-host:9', 400);
+    expect(taken.acquired).toBe(true);
+    const expires = taken.expires.getTime();
     const engine = new RecordingEngine();
     await runner(dir, state, engine, 'host:1');
     await engine.cycles(1, 3_000);
@@ -262,9 +252,8 @@ describe('engine runner', () => {
   });
 
   it('waits for a quarantine to end and ignores commits meanwhile', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
     const engine = new RecordingEngine();
     const nextAttempt = new Date(Date.now() + 500);
     engine.nextStatus = 'quarantined';
@@ -282,9 +271,8 @@ describe('engine runner', () => {
   });
 
   it('holds still while deletions are held and runs once they are approved', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
     const engine = new RecordingEngine();
     const hold: DeletionHold = {
       appId: 'app-1',
@@ -310,9 +298,8 @@ describe('engine runner', () => {
   });
 
   it('reads a held or quarantined state when it takes the lease, before any cycle', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
     const engine = new RecordingEngine();
     engine.status_.crm = {
       quarantine: {
@@ -330,27 +317,26 @@ describe('engine runner', () => {
   });
 
   it('follows definition changes: a new app starts, a disabled one stops and releases its lease', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
     const engine = new RecordingEngine();
     const run = await runner(dir, state, engine, 'host:1');
     await engine.cycles(1);
 
-    state.put('app-2', definition('hr'));
+    await state.put('app-2', definition('hr'));
     await engine.cycles(2, 2_000);
     expect(engine.calls[1]!.app).toBe('hr');
 
     // A changed definition runs a cycle at once.
-    state.put('app-2', definition('hr', { cycleIntervalMs: 120_000 }));
+    await state.put('app-2', definition('hr', { cycleIntervalMs: 120_000 }));
     await engine.cycles(3, 2_000);
     expect(engine.calls[2]!.app).toBe('hr');
 
-    state.put('app-1', { ...definition('crm'), enabled: false });
+    await state.put('app-1', { ...definition('crm'), enabled: false });
     await run.refresh();
     await sleep(50);
     expect(run.apps().map((a) => a.app)).toEqual(['hr']);
-    expect(state.leases.has('app-1')).toBe(false);
+    expect(await state.holder('app-1')).toBeUndefined();
     const count = engine.calls.length;
     await dir.create('User', { userName: 'ada@example.com' });
     await engine.cycles(count + 1);
@@ -358,9 +344,8 @@ describe('engine runner', () => {
   });
 
   it('logs a failing cycle and retries it with backoff, without stopping', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
     const engine = new RecordingEngine();
     engine.fail = new Error('connector module not found');
     const logs: string[] = [];
@@ -383,9 +368,8 @@ describe('engine runner', () => {
   });
 
   it('stop() lets the current cycle finish, aborts its signal and releases the lease', async () => {
-    const dir = await directory();
-    const state = new AppsAndLeases();
-    state.put('app-1', definition('crm'));
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm'));
     const engine = new RecordingEngine();
     engine.delayMs = 300;
     const run = await runner(dir, state, engine, 'host:1');
@@ -394,7 +378,7 @@ describe('engine runner', () => {
     await run.stop();
     expect(Date.now() - stopping).toBeGreaterThanOrEqual(250);
     expect(engine.calls[0]!.options?.signal?.aborted).toBe(true);
-    expect(state.leases.has('app-1')).toBe(false);
+    expect(await state.holder('app-1')).toBeUndefined();
     const count = engine.calls.length;
     await dir.create('User', { userName: 'ada@example.com' });
     await sleep(100);
