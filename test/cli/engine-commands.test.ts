@@ -4,12 +4,17 @@
  * terminal only), preview (target untouched), provision, logs, accounts, reconcile and
  * apps approve-deletes.
  */
+import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
+import { join } from 'node:path';
+import pg from 'pg';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { openProvisio } from '../../src/main.js';
-import { engineFixture, type EngineFixture } from './engine-fixture.js';
+import { appYaml, engineFixture, type EngineFixture } from './engine-fixture.js';
+import { PG_URL } from '../server/server-harness.js';
 
 const fixtures: EngineFixture[] = [];
 afterEach(() => {
@@ -368,5 +373,47 @@ describe('held deletions', () => {
     expect(nothing.stderr).toMatch(/^provisio: crm has no held deletions to approve\n/);
     receiver.closeAllConnections();
     await new Promise((resolve) => receiver.close(resolve));
+  });
+});
+
+describe.skipIf(!PG_URL)('the engine commands on PostgreSQL (--database)', () => {
+  it('applies, syncs, previews and shows the log in a PostgreSQL schema', async () => {
+    const f = engineFixture();
+    fixtures.push(f);
+    const schema = `t_engine_cli_${randomBytes(6).toString('hex')}`;
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${schema}`);
+      const url = new URL(PG_URL!);
+      url.searchParams.set('options', `-c search_path=${schema}`);
+      const database = ['--database', url.href, '--data-dir', f.dataDir];
+      writeFileSync(join(f.dataDir, 'crm.yaml'), appYaml('crm', f.targetFile));
+      expect((await runCli('apps', 'apply', '-f', join(f.dataDir, 'crm.yaml'), ...database)).code).toBe(0);
+      const opened = await openProvisio({ databaseUrl: url.href });
+      try {
+        await opened.directory.create('User', { userName: 'ada@example.com', active: true });
+      } finally {
+        await opened.close();
+      }
+      const preview = await runCli('preview', 'crm', '--json', ...database);
+      expect(JSON.parse(preview.stdout)).toMatchObject({ summary: { create: 1 } });
+      expect(f.target()).toEqual([]);
+      const sync = await runCli('sync', 'crm', '--json', ...database);
+      expect(sync.code).toBe(0);
+      expect(JSON.parse(sync.stdout)).toMatchObject({
+        kind: 'initial',
+        status: 'completed',
+        summary: { create: 1 },
+      });
+      expect(f.target().map((o) => o.attributes.userName)).toEqual(['ada@example.com']);
+      const logs = await runCli('logs', 'crm', '--json', '--action', 'create', ...database);
+      expect(logs.stdout.trim().split('\n')).toHaveLength(1);
+      const rows = await admin.query(`SELECT count(*)::int AS n FROM ${schema}.engine_apps`);
+      expect(rows.rows).toEqual([{ n: 1 }]);
+    } finally {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.end();
+    }
   });
 });

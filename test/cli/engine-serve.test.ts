@@ -152,6 +152,39 @@ describe('provisio serve with the engine', () => {
     expect(f.target()).toHaveLength(1);
   }, 60_000);
 
+  it('takes an app applied again while it serves: near-real-time off, then on', async () => {
+    const f = engineFixture();
+    fixtures.push(f);
+    await f.apply();
+    const bearer = await token(f.dataDir);
+    const served = await serve(f.dataDir);
+    await until(
+      'the first cycle',
+      () => (/"cycle finished"/.test(served.output()) ? true : undefined),
+      15_000,
+    );
+    await f.apply('nearRealTime: false');
+    // The definitions are re-read every 2 s; the changed one runs a cycle of its own.
+    await until(
+      'the new version',
+      () => (served.output().split('"cycle finished"').length >= 3 ? true : undefined),
+      10_000,
+    );
+    await postUser(served.url, bearer, 'ada@example.com');
+    await new Promise((resolve) => setTimeout(resolve, 1_500));
+    expect(f.target()).toEqual([]);
+
+    await f.apply('nearRealTime: true');
+    await until(
+      'ada in the target',
+      () => f.target().find((o) => o.attributes.userName === 'ada@example.com'),
+      10_000,
+    );
+    const stopped = exited(child!);
+    child!.kill('SIGTERM');
+    expect(await stopped).toBe(0);
+  }, 60_000);
+
   it('--no-engine serves SCIM and provisions nothing', async () => {
     const f = engineFixture();
     fixtures.push(f);
