@@ -42,7 +42,9 @@ describe('failures', () => {
     const retry = await h.engine.sync(h.app);
     expect(retry.summary.update).toBe(1);
     expect(await h.state.listEscrows(h.appId)).toEqual([]);
-    expect(h.target.objects('User').find((u) => u.attributes.userName === 'bad@example.com')!.attributes.title).toBe('y');
+    expect(
+      h.target.objects('User').find((u) => u.attributes.userName === 'bad@example.com')!.attributes.title,
+    ).toBe('y');
   });
 
   it('finds a create whose answer was lost by matching before retrying it: no duplicate', async () => {
@@ -89,7 +91,9 @@ describe('failures', () => {
     await h.engine.sync(h.app);
     const second = await h.state.getQuarantine(h.appId);
     expect(second!.level).toBe(2);
-    expect(second!.nextAttempt.getTime() - h.clock.time).toBeGreaterThan(quarantine!.nextAttempt.getTime() - quarantine!.since.getTime());
+    expect(second!.nextAttempt.getTime() - h.clock.time).toBeGreaterThan(
+      quarantine!.nextAttempt.getTime() - quarantine!.since.getTime(),
+    );
 
     h.target.faults.clear();
     h.clock.advance(second!.nextAttempt.getTime() - h.clock.time + 1);
