@@ -211,6 +211,27 @@ describe('credentials', () => {
     expect(vaultState.lastCredentials).toEqual({ token: TOKEN, clientId: 'client-literal-77' });
   });
 
+  it('that were damaged in storage are sealed anew by the next apply', async () => {
+    await service.apply(write('crm.yaml', app({ credentials: true })), 'alice');
+    const stored = (await database.engineState.getApp('crm'))!;
+    const parts = stored.sealedCredentials!.split('.');
+    parts[3] = `A${parts[3]!.slice(1)}` === parts[3] ? `B${parts[3]!.slice(1)}` : `A${parts[3]!.slice(1)}`;
+    await database.engineState.putApp({
+      definition: stored.definition,
+      sealedCredentials: parts.join('.'),
+      fullSyncRequired: false,
+    });
+    const error = await service
+      .openConnector((await database.engineState.getApp('crm'))!)
+      .catch((e: unknown) => e);
+    expect((error as SecretBoxError).code).toBe('tampered');
+    expect((await service.apply(write('crm.yaml', app({ credentials: true })), 'alice')).status).toBe(
+      'updated',
+    );
+    await service.openConnector((await database.engineState.getApp('crm'))!);
+    expect(vaultState.lastCredentials).toEqual({ token: TOKEN, clientId: 'client-literal-77' });
+  });
+
   it('never show a credential in a connector’s error', async () => {
     const text = `name: leaky\nconnector:\n  kind: leaky\n  credentials:\n    token: \${VAULT_TOKEN}\nobjects:\n  User:\n    mappings:\n      - { target: userName, source: userPrincipalName, matchingPrecedence: 1 }\n`;
     await service.apply(write('leaky.yaml', text), 'alice');

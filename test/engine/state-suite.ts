@@ -5,6 +5,8 @@ import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import type { EngineStateStore, Link, LinkInput } from '../../src/engine/state/engine-state.js';
 import type { StateFactory, StateHandle } from './state-harness.js';
 import { useFreshState } from './state-harness.js';
+import { migrations as directoryMigrations } from '../../src/directory/migrations/index.js';
+import { engineMigrations } from '../../src/engine/state/migrations/index.js';
 import { definition, ids, link, logEntry, reordered } from './state-fixtures.js';
 
 /** A link as stored, without the store's timestamps. */
@@ -835,8 +837,13 @@ export function engineStateSuite(factory: StateFactory): void {
 
   describe('migrations', () => {
     it('books the engine migrations apart from the directory ones and applies them once', async () => {
-      const again = await handle.openAnother();
+      const applied = async (table: string) =>
+        (await handle.query(`SELECT id FROM ${table} ORDER BY id`)).map((row) => Number(row.id));
+      expect(await applied('provisio_engine_migrations')).toEqual(engineMigrations.map((m) => m.id));
+      expect(await applied('provisio_migrations')).toEqual(directoryMigrations.map((m) => m.id));
       // A second open finds everything applied and works on the same tables.
+      const again = await handle.openAnother();
+      expect(await applied('provisio_engine_migrations')).toEqual(engineMigrations.map((m) => m.id));
       const appId = await app();
       await again.engineState.putLink(link(appId, 'from-second'));
       expect(await state.getLink(appId, 'User', 'from-second')).toBeDefined();

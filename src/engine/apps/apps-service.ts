@@ -323,8 +323,8 @@ export class AppsService {
     try {
       before = await this.#openCredentials(previous);
     } catch (error) {
-      // A new key: the stored credentials cannot be opened, and this apply seals them anew.
-      if (error instanceof SecretBoxError && error.code === 'wrong_key') return true;
+      // Sealed with another key, or damaged: they cannot be opened, and this apply seals them anew.
+      if (error instanceof SecretBoxError && error.code !== 'key_unavailable') return true;
       throw error;
     }
     return canonicalJson(before) !== canonicalJson(next);
