@@ -55,7 +55,9 @@ function capabilitiesOf(settings: ScimSettings, behaviour: ScimBehaviour): Conne
     list: { paging: true, maxPageSize: settings.maxPageSize },
     update: { mode: behaviour.update === 'patch' ? 'partial' : 'replace' },
     delete: true,
-    disable: settings.objectTypes.includes('User'),
+    // One flag for every type: SCIM groups have no `active`, so setEnabled on a group answers
+    // schema_violation (the engine only disables users).
+    disable: settings.objectTypes.includes('User') && !behaviour.noActive,
     rename: false,
     batchCreate: false,
     membership: settings.objectTypes.includes('Group') ? { kind: 'native' } : { kind: 'none' },

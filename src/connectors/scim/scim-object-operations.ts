@@ -41,7 +41,7 @@ function dropMembers(object: TargetObject): TargetObject {
 
 export async function createObject(context: ScimContext, request: CreateRequest, signal: AbortSignal) {
   rememberPaths(context, request.objectType, Object.keys(request.attributes));
-  const enabled = request.objectType === 'User' ? request.enabled : undefined;
+  const enabled = request.objectType === 'User' && !context.behaviour.noActive ? request.enabled : undefined;
   const body = toScimResource(request.objectType, request.attributes, context.behaviour, enabled);
   const path = context.endpoints[request.objectType];
   const answer = await context.client.send({ method: 'POST', path, body, signal });

@@ -19,6 +19,8 @@ export interface ScimBehaviour {
   readonly groupPatchReturnsMembers: boolean;
   readonly filterAttributes: { readonly User?: readonly string[]; readonly Group?: readonly string[] };
   readonly extensionUrns: readonly string[];
+  /** The target has no `active`: accounts cannot be disabled, only deleted. */
+  readonly noActive: boolean;
   /**
    * Entra's style for value paths: filters `emails[type eq "work"].value eq "x"`, a new entry added
    * through its filter path (`add emails[type eq "work"].value`), members removed by a value array.
@@ -39,6 +41,7 @@ const PROFILES: Record<ScimProfileName, ProfileFlags> = {
     membersByReplace: false,
     groupPatchReturnsMembers: false,
     extensionUrns: [],
+    noActive: false,
     entraValuePathFilters: true,
   },
   // Only what RFC 7643 / 7644 define, nothing a strict server could refuse.
@@ -49,6 +52,7 @@ const PROFILES: Record<ScimProfileName, ProfileFlags> = {
     membersByReplace: false,
     groupPatchReturnsMembers: false,
     extensionUrns: [],
+    noActive: false,
     entraValuePathFilters: false,
   },
 };
@@ -66,6 +70,7 @@ export function resolveBehaviour(profile: ScimProfileName, deviations: ScimDevia
     groupPatchReturnsMembers: pick('groupPatchReturnsMembers'),
     filterAttributes: deviations.filterAttributes ?? {},
     extensionUrns: pick('extensionUrns'),
+    noActive: pick('noActive'),
     entraStyle: pick('entraValuePathFilters'),
   });
 }

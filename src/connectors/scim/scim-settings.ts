@@ -33,6 +33,8 @@ export const scimDeviationsSchema = z.strictObject({
   filterAttributes: z.strictObject({ User: attributeList.optional(), Group: attributeList.optional() }).optional(),
   /** Extension schema URNs the target requires in `schemas` when an attribute under them is sent. */
   extensionUrns: z.array(z.string().regex(/^urn:/u, 'must be a URN')).optional(),
+  /** The target has no `active` (it only deletes): no disable capability, so the engine deletes instead. */
+  noActive: z.boolean().optional(),
   /** Filters on a value path written as Entra writes them (`emails[type eq "work"].value eq "x"`). */
   entraValuePathFilters: z.boolean().optional(),
 });
