@@ -4,3 +4,4 @@ export * from './target-faults.js';
 export * from './target-profile.js';
 export * from './token-endpoint.js';
 export type { TargetKind } from './target-store.js';
+export * from './connector-for.js';
