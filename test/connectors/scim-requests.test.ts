@@ -46,7 +46,7 @@ const lastBody = (method: string) => target.requests(method).at(-1)!.body as Rec
 
 describe('users', () => {
   const scim = scimConnectorFor(target.url, { profile: 'provisio' });
-  afterAll(() => scim.close());
+  afterAll(() => scim.close!());
 
   it('creates with POST and the nested SCIM shape of Entra’s default mapping, manager as { value: id }', async () => {
     const manager = await scim.create({ objectType: 'User', attributes: { userName: unique('boss') } }, signal());

@@ -5,3 +5,4 @@ export * from './target-profile.js';
 export * from './token-endpoint.js';
 export type { TargetKind } from './target-store.js';
 export * from './connector-for.js';
+export * from './test-certificates.js';

@@ -4,7 +4,8 @@
  * PUT, DELETE and paging. It keeps what it received and a log of every request, injects faults at
  * given rates (`faults`), and switches deviations from the RFC on and off (`profile`).
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo, Socket } from 'node:net';
 import { evaluateFilter, parseFilter } from '../../../src/scim/filter/index.js';
 import type { Filter } from '../../../src/scim/filter/filter-ast.js';
@@ -34,6 +35,8 @@ export interface ScimTargetOptions {
   profile?: Partial<TargetProfile>;
   basePath?: string;
   seed?: number;
+  /** Serve HTTPS with this key and certificate; with `ca` and `requestCert`, require a client certificate. */
+  tls?: { key: string; cert: string; ca?: string; requestCert?: boolean };
 }
 
 export class ScimTarget {
@@ -43,8 +46,13 @@ export class ScimTarget {
   profile: TargetProfile;
   readonly store: TargetStore;
   readonly basePath: string;
-  #server = createServer((req, res) => void this.#handle(req, res));
+  #server: Server;
   #sockets = new Set<Socket>();
+  /** TCP connections accepted so far. */
+  connectionsOpened = 0;
+  /** Requests being handled now, and the most at once so far. */
+  inFlight = 0;
+  maxInFlight = 0;
   #url = '';
 
   constructor(private readonly options: ScimTargetOptions = {}) {
@@ -53,8 +61,24 @@ export class ScimTarget {
     this.profile = { ...DEFAULT_TARGET_PROFILE, ...options.profile };
     this.store = new TargetStore(() => this.profile);
     this.basePath = options.basePath ?? '/scim/v2';
-    this.#server.on('connection', (socket) => {
+    const handler = (req: IncomingMessage, res: ServerResponse) => void this.#handle(req, res);
+    const tls = options.tls;
+    this.#server =
+      tls === undefined
+        ? createServer(handler)
+        : createTlsServer(
+            {
+              key: tls.key,
+              cert: tls.cert,
+              ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+              requestCert: tls.requestCert ?? false,
+              rejectUnauthorized: tls.requestCert ?? false,
+            },
+            handler,
+          );
+    this.#server.on(this.options.tls ? 'secureConnection' : 'connection', (socket: Socket) => {
       this.#sockets.add(socket);
+      this.connectionsOpened++;
       socket.on('close', () => this.#sockets.delete(socket));
     });
   }
@@ -63,7 +87,7 @@ export class ScimTarget {
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', resolve));
     const { port } = this.#server.address() as AddressInfo;
-    this.#url = `http://127.0.0.1:${port}${this.basePath}`;
+    this.#url = `${this.options.tls ? 'https' : 'http'}://127.0.0.1:${port}${this.basePath}`;
     return this.#url;
   }
 
@@ -107,8 +131,17 @@ export class ScimTarget {
       status: 0,
     };
     this.log.push(entry);
+    this.inFlight++;
+    this.maxInFlight = Math.max(this.maxInFlight, this.inFlight);
+    let counted = true;
+    const done = () => {
+      if (counted) this.inFlight--;
+      counted = false;
+    };
+    res.on('close', done);
     const send = (status: number, body?: unknown, headers: Record<string, string> = {}) => {
       entry.status = status;
+      done();
       const payload = body === undefined ? '' : typeof body === 'string' ? body : JSON.stringify(body);
       res.writeHead(status, {
         ...(payload !== '' ? { 'content-type': 'application/scim+json' } : {}),
