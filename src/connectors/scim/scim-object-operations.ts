@@ -20,8 +20,8 @@ import { isNoValue } from '../spi/index.js';
 import { listOf, resourceOf } from './scim-answers.js';
 import { rememberPaths, resourcePath, type ScimContext } from './scim-context.js';
 import { equalityFilter, holdsValue } from './scim-filters.js';
-import { patchBody, patchOperations, type PatchOperation } from './scim-patch-builder.js';
-import { compileScimPath, removePath, writePath } from './scim-paths.js';
+import { needsEntryCheck, patchBody, patchOperations, type EntryCheck, type PatchOperation } from './scim-patch-builder.js';
+import { compileScimPath, hasEntry, removePath, writePath } from './scim-paths.js';
 import { forReplace, fromScimResource, memberValues, outgoingValue, toScimResource } from './scim-resource-mapping.js';
 
 function toObject(context: ScimContext, objectType: ObjectType, resource: JsonObject): TargetObject {
@@ -147,7 +147,13 @@ export async function replaceResource(
 export async function updateObject(context: ScimContext, request: UpdateRequest, signal: AbortSignal) {
   rememberPaths(context, request.objectType, request.changes.map((c) => c.attribute));
   if (context.behaviour.update === 'patch') {
-    await sendPatch(context, request.objectType, request.ref.id, patchOperations(request.changes, context.behaviour), signal);
+    let entryExists: EntryCheck | undefined;
+    if (needsEntryCheck(request.changes, context.behaviour)) {
+      const current = await readResource(context, request.objectType, request.ref.id, signal);
+      entryExists = (path) => hasEntry(current, path);
+    }
+    const operations = patchOperations(request.changes, context.behaviour, entryExists);
+    await sendPatch(context, request.objectType, request.ref.id, operations, signal);
     return;
   }
   await replaceResource(

@@ -30,20 +30,61 @@ function attributePath(path: ScimPath): string {
   return path.urn === undefined ? path.attribute : `${path.urn}:${path.attribute}`;
 }
 
+/**
+ * Whether building the PATCH needs to know which entries the resource holds: in the RFC's form a
+ * sub-attribute of an entry that does not exist yet is added as a whole new entry, and one of an
+ * existing entry is replaced through its filter, so the connector reads the resource first.
+ */
+export function needsEntryCheck(changes: readonly AttributeChange[], behaviour: ScimBehaviour): boolean {
+  if (behaviour.entraStyle) return false;
+  return changes.some(
+    (change) =>
+      isNoValue(change.oldValue) && !isNoValue(change.newValue) && compileScimPath(change.attribute).entry !== undefined,
+  );
+}
+
+/** Answers whether the resource holds the entry a path addresses. */
+export type EntryCheck = (path: ScimPath) => boolean;
+
+/** New entries of the RFC form, one per attribute and entry, collecting every sub-attribute set. */
+class NewEntries {
+  readonly #entries = new Map<string, { operation: PatchOperation; entry: JsonObject }>();
+
+  /** The operation to place, the first time an entry is seen; undefined when it joins one placed before. */
+  add(path: ScimPath, value: JsonValue, behaviour: ScimBehaviour): PatchOperation | undefined {
+    const key = `${attributePath(path).toLowerCase()} ${JSON.stringify(path.entry)}`;
+    const known = this.#entries.get(key);
+    if (known !== undefined) {
+      known.entry[path.sub!] = outgoingValue(value, behaviour);
+      return undefined;
+    }
+    const entry = outgoingValue(Object.fromEntries(path.entry!) as JsonObject, behaviour) as JsonObject;
+    entry[path.sub!] = outgoingValue(value, behaviour);
+    const operation: PatchOperation = { op: 'add', path: attributePath(path), value: [entry] };
+    this.#entries.set(key, { operation, entry });
+    return operation;
+  }
+}
+
 /** The operations for one change. */
-function operationsFor(change: AttributeChange, behaviour: ScimBehaviour): PatchOperation[] {
+function operationsFor(
+  change: AttributeChange,
+  behaviour: ScimBehaviour,
+  entryExists: EntryCheck,
+  newEntries: NewEntries,
+): PatchOperation[] {
   const path = compileScimPath(change.attribute);
   const value = (v: JsonValue) => outgoingValue(v, behaviour);
   if (isNoValue(change.newValue)) return [{ op: 'remove', path: change.attribute }];
   const newValue = change.newValue;
   if (path.isManager) return [{ op: 'replace', path: attributePath(path), value: { value: value(newValue) } }];
   if (path.entry !== undefined && isNoValue(change.oldValue)) {
-    // The entry may not exist yet: a `replace` through a filter that matches nothing is an error
-    // in RFC 7644 (noTarget), so the RFC form adds the whole entry; Entra adds through the path.
+    // Entra adds through the filter path, creating the entry when none matches. In RFC 7644 a
+    // filter that matches nothing is an error (noTarget), so a missing entry is added whole.
     if (behaviour.entraStyle) return [{ op: 'add', path: change.attribute, value: value(newValue) }];
-    const entry = Object.fromEntries(path.entry) as JsonObject;
-    entry[path.sub!] = newValue;
-    return [{ op: 'add', path: attributePath(path), value: [value(entry)] }];
+    if (entryExists(path)) return [{ op: 'replace', path: change.attribute, value: value(newValue) }];
+    const operation = newEntries.add(path, newValue, behaviour);
+    return operation === undefined ? [] : [operation];
   }
   if (Array.isArray(newValue) && path.entry === undefined && path.sub === undefined) {
     if (path.attribute.toLowerCase() === 'members') return membersChange(change);
@@ -69,9 +110,17 @@ function membersChange(change: AttributeChange): PatchOperation[] {
   return operations;
 }
 
-/** The PATCH operations for a list of changes, in the order of the changes. */
-export function patchOperations(changes: readonly AttributeChange[], behaviour: ScimBehaviour): PatchOperation[] {
-  return changes.flatMap((change) => operationsFor(change, behaviour));
+/**
+ * The PATCH operations for a list of changes, in the order of the changes. `entryExists` is needed
+ * when `needsEntryCheck` says so; without it every entry is taken as absent.
+ */
+export function patchOperations(
+  changes: readonly AttributeChange[],
+  behaviour: ScimBehaviour,
+  entryExists: EntryCheck = () => false,
+): PatchOperation[] {
+  const newEntries = new NewEntries();
+  return changes.flatMap((change) => operationsFor(change, behaviour, entryExists, newEntries));
 }
 
 /** Adding members: one `add` of `members` with a value per member. */

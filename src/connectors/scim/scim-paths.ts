@@ -193,3 +193,11 @@ export function removePath(resource: JsonObject, path: ScimPath): void {
   }
   delete holder[key];
 }
+
+/** Whether `resource` holds the entry a value-filter path addresses (`emails[type eq "work"]`). */
+export function hasEntry(resource: JsonObject, path: ScimPath): boolean {
+  if (path.entry === undefined) return false;
+  const holder = container(resource, path, false);
+  const list = holder === undefined ? undefined : get(holder, path.attribute);
+  return Array.isArray(list) && entryIndex(list, path.entry) >= 0;
+}

@@ -13,6 +13,8 @@ import type { ScimBehaviour } from './scim-profiles.js';
 export const USER_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:User';
 export const GROUP_SCHEMA = 'urn:ietf:params:scim:schemas:core:2.0:Group';
 
+const MANAGER_KEY = `${ENTERPRISE_USER_URN}:manager`.toLowerCase();
+
 /** Attributes that are never target attributes: protocol fields, membership, write-only values. */
 const NOT_ATTRIBUTES = new Set(['schemas', 'id', 'meta', 'members', 'groups', 'password']);
 
@@ -114,7 +116,7 @@ export function flattenResource(resource: JsonObject, stringBooleans: boolean): 
         continue;
       }
       const key = `${prefix}${name}`;
-      if (`${prefix}${name.toLowerCase()}` === `${ENTERPRISE_USER_URN}:manager`.toLowerCase()) {
+      if (key.toLowerCase() === MANAGER_KEY) {
         put(key, isJsonObject(value) ? (value.value ?? null) : value);
       } else if (isJsonObject(value)) {
         for (const [sub, subValue] of Object.entries(value)) put(`${key}.${sub}`, subValue);
