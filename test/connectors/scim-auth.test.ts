@@ -4,7 +4,7 @@
  * in any error, even when the target echoes it back.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConnectorError } from '../../src/connectors/spi/index.js';
+import type { ConnectorError } from '../../src/connectors/spi/index.js';
 import {
   scimConnectorFor,
   startScimTarget,
