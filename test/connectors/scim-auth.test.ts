@@ -23,7 +23,10 @@ afterAll(async () => {
 let n = 0;
 const user = () => ({ objectType: 'User' as const, attributes: { userName: `auth-${++n}@example.com` } });
 
-async function oauthSetup(lifetimeSeconds: number, accept = true): Promise<{ target: ScimTarget; tokens: TokenEndpoint }> {
+async function oauthSetup(
+  lifetimeSeconds: number,
+  accept = true,
+): Promise<{ target: ScimTarget; tokens: TokenEndpoint }> {
   const target = await startScimTarget({ tokens: [] });
   const tokens = await startTokenEndpoint({
     clientId: 'provisio',
@@ -33,12 +36,21 @@ async function oauthSetup(lifetimeSeconds: number, accept = true): Promise<{ tar
       if (accept) target.tokens.add(token);
     },
   });
-  closers.push(() => target.close(), () => tokens.close());
+  closers.push(
+    () => target.close(),
+    () => tokens.close(),
+  );
   return { target, tokens };
 }
 
 const oauth = (tokens: TokenEndpoint, extra: Record<string, unknown> = {}) => ({
-  oauth: { tokenUrl: tokens.url, clientId: 'provisio', clientSecret: CLIENT_SECRET, scope: 'scim.write', ...extra },
+  oauth: {
+    tokenUrl: tokens.url,
+    clientId: 'provisio',
+    clientSecret: CLIENT_SECRET,
+    scope: 'scim.write',
+    ...extra,
+  },
 });
 
 describe('OAuth client credentials', () => {
@@ -49,7 +61,9 @@ describe('OAuth client credentials', () => {
     await c.create(user(), signal());
     expect(tokens.issued).toHaveLength(1);
     expect(tokens.requests[0]!.scope).toBe('scim.write');
-    expect(tokens.requests[0]!.authorization).toBe(`Basic ${Buffer.from(`provisio:${CLIENT_SECRET}`).toString('base64')}`);
+    expect(tokens.requests[0]!.authorization).toBe(
+      `Basic ${Buffer.from(`provisio:${CLIENT_SECRET}`).toString('base64')}`,
+    );
     expect(new Set(target.log.map((r) => r.authorization))).toEqual(new Set([`Bearer ${tokens.issued[0]}`]));
     await c.close!();
   });
@@ -91,7 +105,10 @@ describe('OAuth client credentials', () => {
   it('renews only once: a target that refuses every token is invalid_credentials', async () => {
     const { target, tokens } = await oauthSetup(3600, false);
     const c = scimConnectorFor(target.url, {}, oauth(tokens));
-    await expect(c.create(user(), signal())).rejects.toMatchObject({ code: 'invalid_credentials', targetCode: 401 });
+    await expect(c.create(user(), signal())).rejects.toMatchObject({
+      code: 'invalid_credentials',
+      targetCode: 401,
+    });
     expect(tokens.issued).toHaveLength(2);
     expect(target.log).toHaveLength(2);
     await c.close!();
@@ -136,7 +153,10 @@ describe('secrets never reach errors', () => {
     [error.message, error.detail ?? '', JSON.stringify(error.toJSON()), String(error.stack)].join('\n');
 
   it('a target echoing the bearer token, the basic header or an OAuth token gets them redacted', async () => {
-    const target = await startScimTarget({ tokens: ['echoed-secret-token'], basic: { username: 'svc', password: 'basic-pw-123' } });
+    const target = await startScimTarget({
+      tokens: ['echoed-secret-token'],
+      basic: { username: 'svc', password: 'basic-pw-123' },
+    });
     closers.push(() => target.close());
     const basicHeader = Buffer.from('svc:basic-pw-123').toString('base64');
     target.faults.add({

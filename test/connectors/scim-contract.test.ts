@@ -16,13 +16,20 @@ const registry = new ConnectorRegistry().register(scimConnector);
 
 const target = await startScimTarget();
 const strictTarget = await startScimTarget({ profile: { entraForms: false } });
-const putOnlyTarget = await startScimTarget({ profile: { noPatch: true, usersPath: '/people', groupsPath: '/teams' } });
+const putOnlyTarget = await startScimTarget({
+  profile: { noPatch: true, usersPath: '/people', groupsPath: '/teams' },
+});
 const provisio = await startTestServer('sqlite');
 afterAll(async () => {
   await Promise.all([target.close(), strictTarget.close(), putOnlyTarget.close(), provisio.close()]);
 });
 
-function both(name: string, settings: Record<string, unknown>, token: string, options: ContractKitOptions = {}) {
+function both(
+  name: string,
+  settings: Record<string, unknown>,
+  token: string,
+  options: ContractKitOptions = {},
+) {
   const deviations = (settings.deviations ?? {}) as Record<string, unknown>;
   const open = (extra: Record<string, unknown>) => () =>
     registry.open({ kind: 'scim', settings: { ...settings, ...extra } }, { credentials: { token } });
@@ -35,7 +42,11 @@ function both(name: string, settings: Record<string, unknown>, token: string, op
 }
 
 both('test target, provisio profile', { baseUrl: target.url, profile: 'provisio' }, 'target-token');
-both('strict RFC 7644 target, strict-rfc7644 profile', { baseUrl: strictTarget.url, profile: 'strict-rfc7644' }, 'target-token');
+both(
+  'strict RFC 7644 target, strict-rfc7644 profile',
+  { baseUrl: strictTarget.url, profile: 'strict-rfc7644' },
+  'target-token',
+);
 both(
   'PUT only, non-standard paths',
   {

@@ -19,7 +19,8 @@ afterAll(() => server.close());
 
 const env: Record<string, string> = { SCIM_TARGET_URL: server.base, SCIM_TARGET_TOKEN: server.token };
 const resolveEnv = (value: unknown): unknown => {
-  if (typeof value === 'string') return value.replace(/\$\{([A-Z_]+)\}/gu, (_, name: string) => env[name] ?? '');
+  if (typeof value === 'string')
+    return value.replace(/\$\{([A-Z_]+)\}/gu, (_, name: string) => env[name] ?? '');
   if (Array.isArray(value)) return value.map(resolveEnv);
   if (typeof value === 'object' && value !== null)
     return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, resolveEnv(v)]));
@@ -62,7 +63,8 @@ describe('examples/scim/app.yaml', () => {
   for (const profile of ['as written', 'strict-rfc7644']) {
     it(`provisions into a second Provisio server (${profile})`, async () => {
       const registry = new ConnectorRegistry().register(scimConnector);
-      const settings = profile === 'as written' ? app.connector.settings : { ...app.connector.settings, profile };
+      const settings =
+        profile === 'as written' ? app.connector.settings : { ...app.connector.settings, profile };
       const c = await registry.open(
         { kind: app.connector.kind, settings },
         { appFile, credentials: app.connector.credentials },
@@ -70,7 +72,10 @@ describe('examples/scim/app.yaml', () => {
       const signal = () => AbortSignal.timeout(10_000);
       await c.testConnection(signal());
       const tag = `${profile === 'as written' ? 'a' : 'b'}${Date.now().toString(36)}`;
-      const manager = await c.create({ objectType: 'User', attributes: { userName: `boss-${tag}@example.com` } }, signal());
+      const manager = await c.create(
+        { objectType: 'User', attributes: { userName: `boss-${tag}@example.com` } },
+        signal(),
+      );
       const attributes: TargetAttributes = {
         userName: `ada-${tag}@example.com`,
         active: true,
@@ -86,8 +91,13 @@ describe('examples/scim/app.yaml', () => {
       };
       expect(Object.keys(attributes)).toEqual(userMappings.map((m) => m.target));
       const user = await c.create({ objectType: 'User', attributes }, signal());
-      expect((await c.get!({ objectType: 'User', ref: user }, signal())).attributes).toMatchObject(attributes);
-      const found = await c.find!({ objectType: 'User', attribute: 'userName', value: attributes.userName! }, signal());
+      expect((await c.get!({ objectType: 'User', ref: user }, signal())).attributes).toMatchObject(
+        attributes,
+      );
+      const found = await c.find!(
+        { objectType: 'User', attribute: 'userName', value: attributes.userName! },
+        signal(),
+      );
       expect(found.map((o) => o.id)).toEqual([user.id]);
       await c.update!(
         {
@@ -95,7 +105,11 @@ describe('examples/scim/app.yaml', () => {
           ref: user,
           changes: [
             { attribute: 'title', oldValue: 'Engineer', newValue: 'Analyst' },
-            { attribute: 'emails[type eq "work"].value', oldValue: attributes.userName!, newValue: `ada2-${tag}@example.com` },
+            {
+              attribute: 'emails[type eq "work"].value',
+              oldValue: attributes.userName!,
+              newValue: `ada2-${tag}@example.com`,
+            },
           ],
         },
         signal(),
@@ -104,14 +118,19 @@ describe('examples/scim/app.yaml', () => {
         title: 'Analyst',
         'emails[type eq "work"].value': `ada2-${tag}@example.com`,
       });
-      const group = await c.create({ objectType: 'Group', attributes: { displayName: `Analysts ${tag}` } }, signal());
+      const group = await c.create(
+        { objectType: 'Group', attributes: { displayName: `Analysts ${tag}` } },
+        signal(),
+      );
       await c.addMembers!({ group, members: [user, manager] }, signal());
       await c.removeMembers!({ group, members: [manager] }, signal());
       expect((await c.get!({ objectType: 'Group', ref: group }, signal())).members).toEqual([user.id]);
       await c.setEnabled!({ objectType: 'User', ref: user, enabled: false }, signal());
       expect((await c.get!({ objectType: 'User', ref: user }, signal())).enabled).toBe(false);
       await c.delete!({ objectType: 'User', ref: user }, signal());
-      await expect(c.get!({ objectType: 'User', ref: user }, signal())).rejects.toMatchObject({ code: 'not_found' });
+      await expect(c.get!({ objectType: 'User', ref: user }, signal())).rejects.toMatchObject({
+        code: 'not_found',
+      });
       await c.close!();
     });
   }

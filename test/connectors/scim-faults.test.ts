@@ -39,7 +39,10 @@ describe('faults are classified', () => {
 
   it('429 without Retry-After is throttled without a delay', async () => {
     target.faults.add({ kind: 'throttle', rate: 1 });
-    expect(await failure(scim.create(user(), signal()))).toMatchObject({ code: 'throttled', retryAfterMs: undefined });
+    expect(await failure(scim.create(user(), signal()))).toMatchObject({
+      code: 'throttled',
+      retryAfterMs: undefined,
+    });
   });
 
   it('503 with Retry-After carries the delay; without it, it is unavailable', async () => {
@@ -51,12 +54,18 @@ describe('faults are classified', () => {
     });
     target.faults.clear();
     target.faults.add({ kind: 'error503', rate: 1 });
-    expect(await failure(scim.create(user(), signal()))).toMatchObject({ code: 'unavailable', targetCode: 503 });
+    expect(await failure(scim.create(user(), signal()))).toMatchObject({
+      code: 'unavailable',
+      targetCode: 503,
+    });
   });
 
   it('500 is unavailable (retryable)', async () => {
     target.faults.add({ kind: 'error500', rate: 1 });
-    expect(await failure(scim.create(user(), signal()))).toMatchObject({ code: 'unavailable', retryable: true });
+    expect(await failure(scim.create(user(), signal()))).toMatchObject({
+      code: 'unavailable',
+      retryable: true,
+    });
   });
 
   it('no answer within requestMs is timeout, and the connector does not wait longer', async () => {
@@ -68,7 +77,10 @@ describe('faults are classified', () => {
 
   it('a reset connection is unavailable', async () => {
     target.faults.add({ kind: 'reset', rate: 1 });
-    expect(await failure(scim.create(user(), signal()))).toMatchObject({ code: 'unavailable', targetCode: 'ECONNRESET' });
+    expect(await failure(scim.create(user(), signal()))).toMatchObject({
+      code: 'unavailable',
+      targetCode: 'ECONNRESET',
+    });
     // Idempotent reads are reset too (and retried once on a reused socket): still unavailable.
     expect(await failure(scim.get!({ objectType: 'User', ref: { id: 'u1' } }, signal()))).toMatchObject({
       code: 'unavailable',
@@ -100,14 +112,19 @@ describe('faults are classified', () => {
   });
 
   it('400 invalidValue is schema_violation with the target’s detail', async () => {
-    const error = await failure(scim.create({ objectType: 'User', attributes: { displayName: 'no userName' } }, signal()));
+    const error = await failure(
+      scim.create({ objectType: 'User', attributes: { displayName: 'no userName' } }, signal()),
+    );
     expect(error).toMatchObject({ code: 'schema_violation', targetCode: 400 });
     expect(error.detail).toBe('invalidValue: userName is required');
   });
 
   it('401 is invalid_credentials, 403 permission_denied, 404 not_found', async () => {
     const wrong = scimConnectorFor(target.url, {}, { token: 'wrong-token' });
-    expect(await failure(wrong.create(user(), signal()))).toMatchObject({ code: 'invalid_credentials', targetCode: 401 });
+    expect(await failure(wrong.create(user(), signal()))).toMatchObject({
+      code: 'invalid_credentials',
+      targetCode: 401,
+    });
     await wrong.close!();
     target.faults.add({ kind: 'respond', rate: 1, status: 403, body: '{"detail":"read only"}' });
     expect(await failure(scim.create(user(), signal()))).toMatchObject({
@@ -123,17 +140,32 @@ describe('faults are classified', () => {
   it('a refused connection is unavailable', async () => {
     const port = await freePort();
     const c = scimConnectorFor(`http://127.0.0.1:${port}/scim/v2`);
-    expect(await failure(c.create(user(), signal()))).toMatchObject({ code: 'unavailable', targetCode: 'ECONNREFUSED' });
+    expect(await failure(c.create(user(), signal()))).toMatchObject({
+      code: 'unavailable',
+      targetCode: 'ECONNREFUSED',
+    });
     await c.close!();
   });
 });
 
 describe('malformed answers are invalid_response, never a crash', () => {
-  const cases: [string, { status: number; body: string; contentType?: string; methods?: string[] }, RegExp][] = [
-    ['a create answered without an id', { status: 201, body: '{"userName":"x"}', methods: ['POST'] }, /without an id/u],
+  const cases: [
+    string,
+    { status: number; body: string; contentType?: string; methods?: string[] },
+    RegExp,
+  ][] = [
+    [
+      'a create answered without an id',
+      { status: 201, body: '{"userName":"x"}', methods: ['POST'] },
+      /without an id/u,
+    ],
     ['a create answered with an empty body', { status: 201, body: '', methods: ['POST'] }, /no body/u],
     ['an answer that is not JSON', { status: 201, body: '{"id": "u1"', methods: ['POST'] }, /not JSON/u],
-    ['an HTML page', { status: 200, body: '<html>login</html>', contentType: 'text/html', methods: ['POST'] }, /text\/html/u],
+    [
+      'an HTML page',
+      { status: 200, body: '<html>login</html>', contentType: 'text/html', methods: ['POST'] },
+      /text\/html/u,
+    ],
     ['a JSON array', { status: 201, body: '[1,2]', methods: ['POST'] }, /not a resource/u],
   ];
   for (const [title, answer, message] of cases) {
@@ -158,8 +190,13 @@ describe('malformed answers are invalid_response, never a crash', () => {
       body: '{"totalResults":1,"Resources":[{"userName":"x"}]}',
       methods: ['GET'],
     });
-    const error = await failure(scim.find!({ objectType: 'User', attribute: 'userName', value: 'x' }, signal()));
-    expect(error).toMatchObject({ code: 'invalid_response', message: expect.stringContaining('Resources[0]') });
+    const error = await failure(
+      scim.find!({ objectType: 'User', attribute: 'userName', value: 'x' }, signal()),
+    );
+    expect(error).toMatchObject({
+      code: 'invalid_response',
+      message: expect.stringContaining('Resources[0]'),
+    });
   });
 
   it('under random faults of every kind, each failure is a retryable ConnectorError', async () => {
@@ -168,7 +205,9 @@ describe('malformed answers are invalid_response, never a crash', () => {
       target.faults.add({ kind, rate: 0.1, retryAfterSeconds: 1 });
     }
     target.faults.add({ kind: 'latency', rate: 0.3, latencyMs: 20 });
-    const outcomes = await Promise.allSettled(Array.from({ length: 60 }, () => scim.create(user(), signal())));
+    const outcomes = await Promise.allSettled(
+      Array.from({ length: 60 }, () => scim.create(user(), signal())),
+    );
     const failures = outcomes.flatMap((o) => (o.status === 'rejected' ? [o.reason as unknown] : []));
     expect(failures.length).toBeGreaterThan(5);
     for (const error of failures) {

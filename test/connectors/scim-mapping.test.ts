@@ -8,7 +8,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseFilter, printFilter } from '../../src/scim/filter/index.js';
 import { diffAttributes, sameValue, type TargetAttributes } from '../../src/connectors/spi/index.js';
-import { resolveBehaviour, scimCredentialsSchema, scimSettingsSchema } from '../../src/connectors/scim/index.js';
+import {
+  resolveBehaviour,
+  scimCredentialsSchema,
+  scimSettingsSchema,
+} from '../../src/connectors/scim/index.js';
 import { patchBody, patchOperations } from '../../src/connectors/scim/scim-patch-builder.js';
 import { fromScimResource, toScimResource } from '../../src/connectors/scim/scim-resource-mapping.js';
 import { equalityFilter } from '../../src/connectors/scim/scim-filters.js';
@@ -47,7 +51,10 @@ const profiles = {
 
 function expectSame(actual: TargetAttributes, expected: TargetAttributes) {
   for (const path of new Set([...Object.keys(expected), ...PATHS])) {
-    expect(sameValue(actual[path], expected[path]), `${path}: ${JSON.stringify(actual[path])} vs ${JSON.stringify(expected[path])}`).toBe(true);
+    expect(
+      sameValue(actual[path], expected[path]),
+      `${path}: ${JSON.stringify(actual[path])} vs ${JSON.stringify(expected[path])}`,
+    ).toBe(true);
   }
 }
 
@@ -70,7 +77,9 @@ describe('attributes to SCIM JSON and back', () => {
       fc.assert(
         fc.property(attributes, attributes, (before, after) => {
           const old = { id: 'u1', ...toScimResource('User', before, behaviour) };
-          const operations = patchOperations(diffAttributes(before, after), behaviour, (path) => hasEntry(old, path));
+          const operations = patchOperations(diffAttributes(before, after), behaviour, (path) =>
+            hasEntry(old, path),
+          );
           if (operations.length === 0) return;
           const patched = applyTargetPatch(old, patchBody(operations), profile);
           expectSame(fromScimResource('User', patched, PATHS, behaviour).attributes, after);
@@ -133,10 +142,16 @@ describe('settings', () => {
     expect(issues({ baseUrl: 'https://user:pw@x.example.com' })).toEqual([
       'baseUrl: must not hold credentials; put them in credentials',
     ]);
-    expect(issues({ baseUrl: 'https://x.example.com', usersPath: 'Users' })[0]).toMatch(/^usersPath: must be a path/u);
-    expect(issues({ baseUrl: 'https://x.example.com', tls: { cert: 'a.pem' } })).toEqual(['tls: cert and key go together']);
+    expect(issues({ baseUrl: 'https://x.example.com', usersPath: 'Users' })[0]).toMatch(
+      /^usersPath: must be a path/u,
+    );
+    expect(issues({ baseUrl: 'https://x.example.com', tls: { cert: 'a.pem' } })).toEqual([
+      'tls: cert and key go together',
+    ]);
     expect(issues({ baseUrl: 'https://x.example.com', profile: 'okta' })[0]).toMatch(/^profile:/u);
-    expect(issues({ baseUrl: 'https://x.example.com', deviations: { patchUnsuported: true } })[0]).toMatch(/^deviations:/u);
+    expect(issues({ baseUrl: 'https://x.example.com', deviations: { patchUnsuported: true } })[0]).toMatch(
+      /^deviations:/u,
+    );
     expect(issues({ baseUrl: 'https://x.example.com', headers: { Authorization: 'x' } })).toEqual([
       'headers: must not set authorization; use credentials',
     ]);
@@ -146,10 +161,14 @@ describe('settings', () => {
   it('credentials are one of token, oauth or basic', () => {
     expect(scimCredentialsSchema.safeParse({ token: 't' }).success).toBe(true);
     expect(
-      scimCredentialsSchema.parse({ oauth: { tokenUrl: 'https://login.example.com/token', clientId: 'a', clientSecret: 'b' } }),
+      scimCredentialsSchema.parse({
+        oauth: { tokenUrl: 'https://login.example.com/token', clientId: 'a', clientSecret: 'b' },
+      }),
     ).toMatchObject({ oauth: { clientAuth: 'basic' } });
     expect(scimCredentialsSchema.safeParse({ basic: { username: 'u', password: 'p' } }).success).toBe(true);
     expect(scimCredentialsSchema.safeParse({ token: '' }).success).toBe(false);
-    expect(scimCredentialsSchema.safeParse({ token: 't', basic: { username: 'u', password: 'p' } }).success).toBe(false);
+    expect(
+      scimCredentialsSchema.safeParse({ token: 't', basic: { username: 'u', password: 'p' } }).success,
+    ).toBe(false);
   });
 });

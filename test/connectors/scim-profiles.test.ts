@@ -5,7 +5,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/connectors/spi/index.js';
-import { scimConnectorFor, startScimTarget, testSignal as signal, type ScimTarget } from '../support/scim-target/index.js';
+import {
+  scimConnectorFor,
+  startScimTarget,
+  testSignal as signal,
+  type ScimTarget,
+} from '../support/scim-target/index.js';
 import type { TargetProfile } from '../support/scim-target/index.js';
 
 const targets: ScimTarget[] = [];
@@ -33,18 +38,23 @@ describe('profile provisio and strict-rfc7644', () => {
     const strict = scimConnectorFor(target.url, { profile: 'strict-rfc7644' });
     const user = await strict.create({ objectType: 'User', attributes: { userName: name('p') } }, signal());
     const change = { attribute: 'emails[type eq "work"].value', oldValue: null, newValue: 'x@example.com' };
-    expect(await codeOf(provisio.update!({ objectType: 'User', ref: user, changes: [change] }, signal()))).toBe(
-      'schema_violation',
-    );
+    expect(
+      await codeOf(provisio.update!({ objectType: 'User', ref: user, changes: [change] }, signal())),
+    ).toBe('schema_violation');
     await strict.update!({ objectType: 'User', ref: user, changes: [change] }, signal());
     expect(target.store.get('User', user.id).emails).toEqual([{ type: 'work', value: 'x@example.com' }]);
     expect(
-      await codeOf(provisio.find!({ objectType: 'User', attribute: change.attribute, value: 'x@example.com' }, signal())),
+      await codeOf(
+        provisio.find!({ objectType: 'User', attribute: change.attribute, value: 'x@example.com' }, signal()),
+      ),
     ).toBe('schema_violation');
     expect(
-      (await strict.find!({ objectType: 'User', attribute: change.attribute, value: 'x@example.com' }, signal())).map(
-        (o) => o.id,
-      ),
+      (
+        await strict.find!(
+          { objectType: 'User', attribute: change.attribute, value: 'x@example.com' },
+          signal(),
+        )
+      ).map((o) => o.id),
     ).toEqual([user.id]);
     await provisio.close!();
     await strict.close!();
@@ -55,7 +65,10 @@ describe('deviation flags', () => {
   it('patchUnsupported: updates, disables and memberships go as a read and a PUT', async () => {
     const target = await targetWith({ noPatch: true });
     const plain = scimConnectorFor(target.url);
-    const user = await plain.create({ objectType: 'User', attributes: { userName: name('put'), title: 'A' } }, signal());
+    const user = await plain.create(
+      { objectType: 'User', attributes: { userName: name('put'), title: 'A' } },
+      signal(),
+    );
     const change = { attribute: 'title', oldValue: 'A', newValue: 'B' };
     expect(await codeOf(plain.update!({ objectType: 'User', ref: user, changes: [change] }, signal()))).toBe(
       'invalid_response',
@@ -79,10 +92,15 @@ describe('deviation flags', () => {
     const target = await targetWith({ booleansAsStrings: true });
     const plain = scimConnectorFor(target.url);
     expect(
-      await codeOf(plain.create({ objectType: 'User', attributes: { userName: name('b'), active: true } }, signal())),
+      await codeOf(
+        plain.create({ objectType: 'User', attributes: { userName: name('b'), active: true } }, signal()),
+      ),
     ).toBe('schema_violation');
     const strings = scimConnectorFor(target.url, { deviations: { booleansAsStrings: true } });
-    const user = await strings.create({ objectType: 'User', attributes: { userName: name('b'), active: true } }, signal());
+    const user = await strings.create(
+      { objectType: 'User', attributes: { userName: name('b'), active: true } },
+      signal(),
+    );
     expect(target.store.get('User', user.id).active).toBe('true');
     await strings.setEnabled!({ objectType: 'User', ref: user, enabled: false }, signal());
     expect(target.store.get('User', user.id).active).toBe('false');
@@ -101,11 +119,16 @@ describe('deviation flags', () => {
     const user = await plain.create({ objectType: 'User', attributes: { userName: name('m') } }, signal());
     await plain.addMembers!({ group, members: [user] }, signal());
     expect(
-      await codeOf(plain.find!({ objectType: 'Group', attribute: 'displayName', value: displayName }, signal())),
+      await codeOf(
+        plain.find!({ objectType: 'Group', attribute: 'displayName', value: displayName }, signal()),
+      ),
     ).toBe('schema_violation');
     const flagged = scimConnectorFor(target.url, { deviations: { noExcludedAttributes: true } });
     target.log.length = 0;
-    const found = await flagged.find!({ objectType: 'Group', attribute: 'displayName', value: displayName }, signal());
+    const found = await flagged.find!(
+      { objectType: 'Group', attribute: 'displayName', value: displayName },
+      signal(),
+    );
     expect(found.map((g) => g.id)).toEqual([group.id]);
     expect(found[0]!.members).toBeUndefined();
     expect(target.requests('GET')[0]!.query.excludedAttributes).toBeUndefined();
@@ -116,7 +139,10 @@ describe('deviation flags', () => {
   it('membersByReplace: members change by one replace of the merged list', async () => {
     const target = await targetWith({ membersByReplaceOnly: true });
     const plain = scimConnectorFor(target.url);
-    const group = await plain.create({ objectType: 'Group', attributes: { displayName: name('r') } }, signal());
+    const group = await plain.create(
+      { objectType: 'Group', attributes: { displayName: name('r') } },
+      signal(),
+    );
     const u1 = await plain.create({ objectType: 'User', attributes: { userName: name('r1') } }, signal());
     const u2 = await plain.create({ objectType: 'User', attributes: { userName: name('r2') } }, signal());
     expect(await codeOf(plain.addMembers!({ group, members: [u1] }, signal()))).toBe('schema_violation');
@@ -140,7 +166,10 @@ describe('deviation flags', () => {
 
   it('groupPatchReturnsMembers: a group PATCH answering 200 with every member is drained, not parsed', async () => {
     const target = await targetWith({ groupPatchReturnsMembers: true });
-    const c = scimConnectorFor(target.url, { deviations: { groupPatchReturnsMembers: true }, memberBatchSize: 50 });
+    const c = scimConnectorFor(target.url, {
+      deviations: { groupPatchReturnsMembers: true },
+      memberBatchSize: 50,
+    });
     const group = await c.create({ objectType: 'Group', attributes: { displayName: name('big') } }, signal());
     const users = [];
     for (let i = 0; i < 120; i++)
@@ -151,9 +180,17 @@ describe('deviation flags', () => {
     // Drained, never parsed: an answer cut short in the middle of its JSON does not fail the flagged
     // connector, and does fail one without the flag.
     const plain = scimConnectorFor(target.url);
-    target.faults.add({ kind: 'respond', rate: 1, methods: ['PATCH'], status: 200, body: '{"members":[{"value":"u' });
+    target.faults.add({
+      kind: 'respond',
+      rate: 1,
+      methods: ['PATCH'],
+      status: 200,
+      body: '{"members":[{"value":"u',
+    });
     await c.removeMembers!({ group, members: [users[0]!] }, signal());
-    expect(await codeOf(plain.removeMembers!({ group, members: [users[1]!] }, signal()))).toBe('invalid_response');
+    expect(await codeOf(plain.removeMembers!({ group, members: [users[1]!] }, signal()))).toBe(
+      'invalid_response',
+    );
     target.faults.clear();
     await plain.close!();
     await c.close!();
@@ -177,18 +214,23 @@ describe('deviation flags', () => {
     const urn = 'urn:ietf:params:scim:schemas:extension:acme:2.0:User';
     const target = await targetWith({ requiredUserExtension: urn });
     const plain = scimConnectorFor(target.url);
-    expect(await codeOf(plain.create({ objectType: 'User', attributes: { userName: name('x') } }, signal()))).toBe(
-      'schema_violation',
-    );
+    expect(
+      await codeOf(plain.create({ objectType: 'User', attributes: { userName: name('x') } }, signal())),
+    ).toBe('schema_violation');
     const flagged = scimConnectorFor(target.url, { deviations: { extensionUrns: [urn] } });
     const user = await flagged.create(
       { objectType: 'User', attributes: { userName: name('x'), [`${urn}:costCenter`]: 'CC-7' } },
       signal(),
     );
-    expect(target.store.get('User', user.id)).toMatchObject({ schemas: expect.arrayContaining([urn]), [urn]: { costCenter: 'CC-7' } });
+    expect(target.store.get('User', user.id)).toMatchObject({
+      schemas: expect.arrayContaining([urn]),
+      [urn]: { costCenter: 'CC-7' },
+    });
     const bare = await flagged.create({ objectType: 'User', attributes: { userName: name('x') } }, signal());
     expect(target.store.get('User', bare.id).schemas).toContain(urn);
-    expect((await flagged.get!({ objectType: 'User', ref: user }, signal())).attributes[`${urn}:costCenter`]).toBe('CC-7');
+    expect(
+      (await flagged.get!({ objectType: 'User', ref: user }, signal())).attributes[`${urn}:costCenter`],
+    ).toBe('CC-7');
     await plain.close!();
     await flagged.close!();
   });
@@ -199,10 +241,18 @@ describe('deviation flags', () => {
     expect(await codeOf(plain.testConnection(signal()))).toBe('not_found');
     const flagged = scimConnectorFor(target.url, { usersPath: '/api/people', groupsPath: '/api/teams' });
     await flagged.testConnection(signal());
-    const user = await flagged.create({ objectType: 'User', attributes: { userName: name('path') } }, signal());
-    const group = await flagged.create({ objectType: 'Group', attributes: { displayName: name('team') } }, signal());
+    const user = await flagged.create(
+      { objectType: 'User', attributes: { userName: name('path') } },
+      signal(),
+    );
+    const group = await flagged.create(
+      { objectType: 'Group', attributes: { displayName: name('team') } },
+      signal(),
+    );
     await flagged.addMembers!({ group, members: [user] }, signal());
-    expect(target.log.map((r) => r.path).filter((p) => p.startsWith('/api/'))).toHaveLength(target.log.length - 1);
+    expect(target.log.map((r) => r.path).filter((p) => p.startsWith('/api/'))).toHaveLength(
+      target.log.length - 1,
+    );
     expect(target.requests('PATCH')[0]!.path).toBe(`/api/teams/${group.id}`);
     await plain.close!();
     await flagged.close!();
@@ -213,7 +263,10 @@ describe('deviation flags', () => {
     const c = scimConnectorFor(target.url, { deviations: { noActive: true } });
     expect(c.capabilities.disable).toBe(false);
     expect(c.setEnabled).toBeUndefined();
-    const user = await c.create({ objectType: 'User', attributes: { userName: name('na') }, enabled: false }, signal());
+    const user = await c.create(
+      { objectType: 'User', attributes: { userName: name('na') }, enabled: false },
+      signal(),
+    );
     expect(target.store.get('User', user.id).active).toBeUndefined();
     await c.close!();
   });

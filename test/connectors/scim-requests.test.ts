@@ -49,9 +49,15 @@ describe('users', () => {
   afterAll(() => scim.close!());
 
   it('creates with POST and the nested SCIM shape of Entra’s default mapping, manager as { value: id }', async () => {
-    const manager = await scim.create({ objectType: 'User', attributes: { userName: unique('boss') } }, signal());
+    const manager = await scim.create(
+      { objectType: 'User', attributes: { userName: unique('boss') } },
+      signal(),
+    );
     const userName = unique('ada');
-    const created = await scim.create({ objectType: 'User', attributes: entraUser(userName, manager.id) }, signal());
+    const created = await scim.create(
+      { objectType: 'User', attributes: entraUser(userName, manager.id) },
+      signal(),
+    );
     expect(target.requests('POST', '/Users')).toHaveLength(2);
     expect(lastBody('POST')).toEqual({
       schemas: [USER_SCHEMA, ENTERPRISE],
@@ -115,7 +121,10 @@ describe('users', () => {
   });
 
   it('sends no request for an update without changes', async () => {
-    const user = await scim.create({ objectType: 'User', attributes: { userName: unique('idle') } }, signal());
+    const user = await scim.create(
+      { objectType: 'User', attributes: { userName: unique('idle') } },
+      signal(),
+    );
     await scim.update!({ objectType: 'User', ref: user, changes: [] }, signal());
     expect(target.requests('PATCH')).toHaveLength(0);
   });
@@ -144,7 +153,10 @@ describe('users', () => {
   });
 
   it('disables with PATCH active=false and enables again', async () => {
-    const user = await scim.create({ objectType: 'User', attributes: { userName: unique('leaver') } }, signal());
+    const user = await scim.create(
+      { objectType: 'User', attributes: { userName: unique('leaver') } },
+      signal(),
+    );
     await scim.setEnabled!({ objectType: 'User', ref: user, enabled: false }, signal());
     expect(lastBody('PATCH')).toEqual({
       schemas: [PATCH_SCHEMA],
@@ -158,23 +170,35 @@ describe('users', () => {
   });
 
   it('deletes with DELETE, and a second delete is not_found', async () => {
-    const user = await scim.create({ objectType: 'User', attributes: { userName: unique('gone') } }, signal());
+    const user = await scim.create(
+      { objectType: 'User', attributes: { userName: unique('gone') } },
+      signal(),
+    );
     await scim.delete!({ objectType: 'User', ref: user }, signal());
     expect(target.requests('DELETE').map((r) => r.path)).toEqual([`/Users/${user.id}`]);
     expect(target.store.resources.User.has(user.id)).toBe(false);
-    await expect(scim.delete!({ objectType: 'User', ref: user }, signal())).rejects.toMatchObject({ code: 'not_found' });
+    await expect(scim.delete!({ objectType: 'User', ref: user }, signal())).rejects.toMatchObject({
+      code: 'not_found',
+    });
   });
 
   it('answers already_exists for a 409 on create, and find then adopts the account the target holds', async () => {
     // Brownfield: the account was there before Provisio.
     const userName = unique('brownfield');
-    const existing = target.store.create('User', { schemas: [USER_SCHEMA], userName, displayName: 'Already here' });
+    const existing = target.store.create('User', {
+      schemas: [USER_SCHEMA],
+      userName,
+      displayName: 'Already here',
+    });
     const error = (await scim
       .create({ objectType: 'User', attributes: { userName, displayName: 'New' } }, signal())
       .catch((e: unknown) => e)) as ConnectorError;
     expect(error).toMatchObject({ code: 'already_exists', targetCode: 409 });
     expect(error.detail).toContain('uniqueness');
-    const found = await scim.find!({ objectType: 'User', attribute: 'userName', value: userName.toUpperCase() }, signal());
+    const found = await scim.find!(
+      { objectType: 'User', attribute: 'userName', value: userName.toUpperCase() },
+      signal(),
+    );
     expect(found.map((o) => o.id)).toEqual([existing.id]);
     expect(found[0]!.attributes.displayName).toBe('Already here');
   });
@@ -183,12 +207,16 @@ describe('users', () => {
     const local = await startScimTarget();
     const c = scimConnectorFor(local.url);
     try {
-      for (let i = 0; i < 5; i++) await c.create({ objectType: 'User', attributes: { userName: unique('page') } }, signal());
+      for (let i = 0; i < 5; i++)
+        await c.create({ objectType: 'User', attributes: { userName: unique('page') } }, signal());
       local.log.length = 0;
       const ids: string[] = [];
       let cursor: string | undefined;
       do {
-        const page = await c.list!({ objectType: 'User', pageSize: 2, ...(cursor ? { cursor } : {}) }, signal());
+        const page = await c.list!(
+          { objectType: 'User', pageSize: 2, ...(cursor ? { cursor } : {}) },
+          signal(),
+        );
         ids.push(...page.objects.map((o) => o.id));
         cursor = page.nextCursor;
       } while (cursor !== undefined);
@@ -226,7 +254,10 @@ describe('groups and memberships', () => {
     const [u1] = await usersOn(scim, 1);
     await scim.addMembers!({ group, members: [u1!] }, signal());
     target.log.length = 0;
-    const found = await scim.find!({ objectType: 'Group', attribute: 'displayName', value: displayName }, signal());
+    const found = await scim.find!(
+      { objectType: 'Group', attribute: 'displayName', value: displayName },
+      signal(),
+    );
     expect(found.map((g) => g.id)).toEqual([group.id]);
     expect(target.requests('GET')[0]!.query).toEqual({
       filter: `displayName eq "${displayName}"`,
@@ -236,11 +267,16 @@ describe('groups and memberships', () => {
   });
 
   it('adds members in PATCH batches of memberBatchSize, and removes them by a value array (Entra)', async () => {
-    const group = await scim.create({ objectType: 'Group', attributes: { displayName: unique('batch') } }, signal());
+    const group = await scim.create(
+      { objectType: 'Group', attributes: { displayName: unique('batch') } },
+      signal(),
+    );
     const users = await usersOn(scim, 5);
     target.log.length = 0;
     await scim.addMembers!({ group, members: users }, signal());
-    const adds = target.requests('PATCH').map((r) => (r.body as { Operations: { op: string; value: unknown[] }[] }).Operations);
+    const adds = target
+      .requests('PATCH')
+      .map((r) => (r.body as { Operations: { op: string; value: unknown[] }[] }).Operations);
     expect(adds).toHaveLength(3);
     expect(adds.map((ops) => ops[0]!.value.length)).toEqual([2, 2, 1]);
     expect(adds.every((ops) => ops.length === 1 && ops[0]!.op === 'add')).toBe(true);
@@ -250,7 +286,9 @@ describe('groups and memberships', () => {
     expect(target.requests('PATCH').map((r) => r.body)).toEqual([
       {
         schemas: [PATCH_SCHEMA],
-        Operations: [{ op: 'remove', path: 'members', value: users.slice(0, 2).map((u) => ({ value: u.id })) }],
+        Operations: [
+          { op: 'remove', path: 'members', value: users.slice(0, 2).map((u) => ({ value: u.id })) },
+        ],
       },
     ]);
     const members = (await scim.get!({ objectType: 'Group', ref: group }, signal())).members;
@@ -258,7 +296,10 @@ describe('groups and memberships', () => {
   });
 
   it('removes members one path each on a strict target, and an absent member is harmless', async () => {
-    const group = await strict.create({ objectType: 'Group', attributes: { displayName: unique('strict') } }, signal());
+    const group = await strict.create(
+      { objectType: 'Group', attributes: { displayName: unique('strict') } },
+      signal(),
+    );
     const users = await usersOn(strict, 3);
     await strict.addMembers!({ group, members: users }, signal());
     strictTarget.log.length = 0;
@@ -274,7 +315,10 @@ describe('groups and memberships', () => {
   });
 
   it('answers not_found for an unknown member, whichever way the target says so', async () => {
-    const group = await scim.create({ objectType: 'Group', attributes: { displayName: unique('unknown') } }, signal());
+    const group = await scim.create(
+      { objectType: 'Group', attributes: { displayName: unique('unknown') } },
+      signal(),
+    );
     await expect(scim.addMembers!({ group, members: [{ id: 'nobody' }] }, signal())).rejects.toMatchObject({
       code: 'not_found',
       message: expect.stringContaining("'nobody'"),
@@ -282,7 +326,10 @@ describe('groups and memberships', () => {
   });
 
   it('adds a new email entry the RFC way on a strict target', async () => {
-    const user = await strict.create({ objectType: 'User', attributes: { userName: unique('rfc') } }, signal());
+    const user = await strict.create(
+      { objectType: 'User', attributes: { userName: unique('rfc') } },
+      signal(),
+    );
     strictTarget.log.length = 0;
     await strict.update!(
       {
@@ -300,6 +347,8 @@ describe('groups and memberships', () => {
       signal(),
     );
     expect(found.map((o) => o.id)).toEqual([user.id]);
-    expect(strictTarget.requests('GET').at(-1)!.query.filter).toBe('emails[type eq "work" and value eq "w@example.com"]');
+    expect(strictTarget.requests('GET').at(-1)!.query.filter).toBe(
+      'emails[type eq "work" and value eq "w@example.com"]',
+    );
   });
 });

@@ -57,7 +57,10 @@ describe('test connection', () => {
   it('works through the registry as an app file opens it', async () => {
     const t = await target();
     const registry = new ConnectorRegistry().register(scimConnector);
-    const c = await registry.open({ kind: 'scim', settings: { baseUrl: t.url } }, { credentials: { token: 'target-token' } });
+    const c = await registry.open(
+      { kind: 'scim', settings: { baseUrl: t.url } },
+      { credentials: { token: 'target-token' } },
+    );
     await c.testConnection(signal());
     await c.close!();
   });
@@ -66,7 +69,9 @@ describe('test connection', () => {
     const port = await freePort();
     const error = await failure({}, `http://127.0.0.1:${port}/scim/v2`);
     expect(error.code).toBe('unavailable');
-    expect(error.message).toMatch(/^Cannot reach the SCIM target at http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users/u);
+    expect(error.message).toMatch(
+      /^Cannot reach the SCIM target at http:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users/u,
+    );
   });
 
   it('401: says the credentials were refused; 403: says they may not read', async () => {
@@ -83,7 +88,13 @@ describe('test connection', () => {
 
   it('not SCIM: an HTML page, a 404, or JSON that is no ListResponse', async () => {
     const t = await target();
-    t.faults.add({ kind: 'respond', rate: 1, status: 200, body: '<html>Sign in</html>', contentType: 'text/html' });
+    t.faults.add({
+      kind: 'respond',
+      rate: 1,
+      status: 200,
+      body: '<html>Sign in</html>',
+      contentType: 'text/html',
+    });
     const html = await failure({}, t.url);
     expect(html.code).toBe('invalid_response');
     expect(html.message).toMatch(/does not answer like a SCIM service/u);
@@ -121,7 +132,9 @@ describe.skipIf(certs === undefined)('TLS (skipped without the openssl command)'
     const t = await target({ tls: { key: certs!.selfSignedKey, cert: certs!.selfSignedCert } });
     const error = await failure({}, t.url);
     expect(error.code).toBe('unavailable');
-    expect(error.message).toMatch(/^The TLS handshake with https:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users failed \(DEPTH_ZERO_SELF_SIGNED_CERT\).*tls\.ca/u);
+    expect(error.message).toMatch(
+      /^The TLS handshake with https:\/\/127\.0\.0\.1:\d+\/scim\/v2\/Users failed \(DEPTH_ZERO_SELF_SIGNED_CERT\).*tls\.ca/u,
+    );
     const c = scimConnectorFor(t.url, { tls: { rejectUnauthorized: false } });
     await c.testConnection(signal());
     await c.close!();
@@ -147,7 +160,9 @@ describe.skipIf(certs === undefined)('TLS (skipped without the openssl command)'
     });
     const without = await failure({ tls: { ca: certs!.caCert } }, t.url);
     expect(without.code).toBe('unavailable');
-    const c = scimConnectorFor(t.url, { tls: { ca: certs!.caCert, cert: certs!.clientCert, key: certs!.clientKey } });
+    const c = scimConnectorFor(t.url, {
+      tls: { ca: certs!.caCert, cert: certs!.clientCert, key: certs!.clientKey },
+    });
     await c.testConnection(signal());
     await c.create({ objectType: 'User', attributes: { userName: 'mtls@example.com' } }, signal());
     expect(t.resources('User')).toHaveLength(1);

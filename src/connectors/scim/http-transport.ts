@@ -164,7 +164,11 @@ export class HttpTransport {
           size += chunk.length;
           if (size > this.#maxResponseBytes) {
             finish(
-              new TransportError('too_large', `answer larger than ${this.#maxResponseBytes} bytes`, undefined),
+              new TransportError(
+                'too_large',
+                `answer larger than ${this.#maxResponseBytes} bytes`,
+                undefined,
+              ),
             );
             return;
           }
@@ -181,7 +185,9 @@ export class HttpTransport {
           finish(new TransportError(phaseOf(error), error.message, error.code, { cause: error })),
         );
         res.on('aborted', () =>
-          finish(new TransportError('reset', 'the connection closed in the middle of the answer', 'ECONNRESET')),
+          finish(
+            new TransportError('reset', 'the connection closed in the middle of the answer', 'ECONNRESET'),
+          ),
         );
       });
       req.end(request.body);

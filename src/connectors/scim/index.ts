@@ -3,4 +3,9 @@ export { scimConnector } from './scim-definition.js';
 export { createScimConnector, type ScimConnector } from './scim-connector.js';
 export { scimSettingsSchema, scimCredentialsSchema, scimDeviationsSchema } from './scim-settings.js';
 export type { ScimSettings, ScimCredentials, ScimDeviations } from './scim-settings.js';
-export { SCIM_PROFILE_NAMES, resolveBehaviour, type ScimBehaviour, type ScimProfileName } from './scim-profiles.js';
+export {
+  SCIM_PROFILE_NAMES,
+  resolveBehaviour,
+  type ScimBehaviour,
+  type ScimProfileName,
+} from './scim-profiles.js';

@@ -100,16 +100,25 @@ export class OAuthTokenSource {
         : '';
       const detail = words === '' ? undefined : this.redact(words);
       const code = response.status >= 500 ? 'unavailable' : 'invalid_credentials';
-      throw new ConnectorError(code, `${what}: the token endpoint refused the client (HTTP ${response.status})`, {
-        targetCode: response.status,
-        ...(detail !== undefined ? { detail } : {}),
-      });
+      throw new ConnectorError(
+        code,
+        `${what}: the token endpoint refused the client (HTTP ${response.status})`,
+        {
+          targetCode: response.status,
+          ...(detail !== undefined ? { detail } : {}),
+        },
+      );
     }
     if (!isJsonObject(body) || typeof body.access_token !== 'string' || body.access_token === '') {
       throw invalidAnswer(what, 'the token endpoint answered no access_token', '', this.redact);
     }
     if (typeof body.token_type === 'string' && body.token_type.toLowerCase() !== 'bearer') {
-      throw invalidAnswer(what, `the token endpoint answered token_type '${body.token_type}', not Bearer`, '', this.redact);
+      throw invalidAnswer(
+        what,
+        `the token endpoint answered token_type '${body.token_type}', not Bearer`,
+        '',
+        this.redact,
+      );
     }
     const lifetimeS = Number(body.expires_in ?? DEFAULT_LIFETIME_S);
     const lifetimeMs = (Number.isFinite(lifetimeS) && lifetimeS > 0 ? lifetimeS : DEFAULT_LIFETIME_S) * 1000;

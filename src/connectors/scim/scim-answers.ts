@@ -11,7 +11,12 @@ import { invalidAnswer, type Redactor } from './scim-errors.js';
 export function resourceOf(what: string, answer: ScimAnswer, redact: Redactor): JsonObject & { id: string } {
   const json = answer.json;
   if (!isJsonObject(json)) {
-    throw invalidAnswer(what, `the target answered ${answer.text === '' ? 'no body' : 'a body that is not a resource'}`, answer.text, redact);
+    throw invalidAnswer(
+      what,
+      `the target answered ${answer.text === '' ? 'no body' : 'a body that is not a resource'}`,
+      answer.text,
+      redact,
+    );
   }
   if (typeof json.id !== 'string' || json.id === '') {
     throw invalidAnswer(what, 'the target answered a resource without an id', answer.text, redact);
@@ -29,13 +34,15 @@ export interface ListAnswer {
 
 export function listOf(what: string, answer: ScimAnswer, redact: Redactor): ListAnswer {
   const json = answer.json;
-  if (!isJsonObject(json)) throw invalidAnswer(what, 'the target answered no ListResponse', answer.text, redact);
+  if (!isJsonObject(json))
+    throw invalidAnswer(what, 'the target answered no ListResponse', answer.text, redact);
   const total = json.totalResults;
   if (typeof total !== 'number' || !Number.isInteger(total) || total < 0) {
     throw invalidAnswer(what, 'the ListResponse has no valid totalResults', answer.text, redact);
   }
   const list = json.Resources ?? (total === 0 ? [] : undefined);
-  if (!Array.isArray(list)) throw invalidAnswer(what, 'the ListResponse has no Resources array', answer.text, redact);
+  if (!Array.isArray(list))
+    throw invalidAnswer(what, 'the ListResponse has no Resources array', answer.text, redact);
   const resources = list.map((item, index) => {
     if (!isJsonObject(item) || typeof item.id !== 'string' || item.id === '') {
       throw invalidAnswer(what, `Resources[${index}] is not a resource with an id`, answer.text, redact);

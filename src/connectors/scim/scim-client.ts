@@ -75,12 +75,15 @@ export class ScimClient {
     try {
       release = await this.options.limiter.acquire(request.signal);
     } catch (reason) {
-      throw new ConnectorError('timeout', `${what}: aborted while waiting for a request slot`, { cause: reason });
+      throw new ConnectorError('timeout', `${what}: aborted while waiting for a request slot`, {
+        cause: reason,
+      });
     }
     try {
       let response = await this.#attempt(request, what);
       if (response.status === 401 && response.refusedHeader !== undefined) {
-        if (this.options.authorizer.refused(response.refusedHeader)) response = await this.#attempt(request, what);
+        if (this.options.authorizer.refused(response.refusedHeader))
+          response = await this.#attempt(request, what);
       }
       return this.#answer(what, response, request.discardBody === true);
     } finally {
@@ -88,7 +91,10 @@ export class ScimClient {
     }
   }
 
-  async #attempt(request: ScimRequest, what: string): Promise<TransportResponse & { refusedHeader?: string }> {
+  async #attempt(
+    request: ScimRequest,
+    what: string,
+  ): Promise<TransportResponse & { refusedHeader?: string }> {
     const authorization = await this.options.authorizer.header(request.signal);
     const headers: Record<string, string> = {
       accept: `${SCIM_JSON}, application/json`,
@@ -123,7 +129,8 @@ export class ScimClient {
     if (response.status < 200 || response.status >= 300) {
       throw errorFromResponse(what, response, this.options.redact);
     }
-    if (discarded || response.body.trim() === '') return { status: response.status, json: undefined, text: '' };
+    if (discarded || response.body.trim() === '')
+      return { status: response.status, json: undefined, text: '' };
     try {
       return { status: response.status, json: JSON.parse(response.body), text: response.body };
     } catch {

@@ -47,7 +47,9 @@ function pem(value: string | undefined, baseDirectory: string, label: string): s
 
 function capabilitiesOf(settings: ScimSettings, behaviour: ScimBehaviour): ConnectorCapabilities {
   const filterable = settings.objectTypes.flatMap((type) => behaviour.filterAttributes[type] ?? []);
-  const everyTypeListed = settings.objectTypes.every((type) => behaviour.filterAttributes[type] !== undefined);
+  const everyTypeListed = settings.objectTypes.every(
+    (type) => behaviour.filterAttributes[type] !== undefined,
+  );
   return {
     objectTypes: [...settings.objectTypes],
     read: true,
@@ -113,7 +115,10 @@ export function createScimConnector(
   const capabilities = capabilitiesOf(settings, behaviour);
   const heldType = <R extends { objectType: string }>(request: R): R => {
     if (!settings.objectTypes.includes(request.objectType as 'User' | 'Group')) {
-      throw new ConnectorError('schema_violation', `this SCIM app does not provision ${request.objectType} objects`);
+      throw new ConnectorError(
+        'schema_violation',
+        `this SCIM app does not provision ${request.objectType} objects`,
+      );
     }
     return request;
   };
@@ -134,7 +139,8 @@ export function createScimConnector(
       transport.close();
     },
   };
-  if (capabilities.disable) connector.setEnabled = async (request, signal) => setObjectEnabled(context, request, signal);
+  if (capabilities.disable)
+    connector.setEnabled = async (request, signal) => setObjectEnabled(context, request, signal);
   if (capabilities.membership.kind === 'native') {
     connector.addMembers = (request, signal) => addGroupMembers(context, request, signal);
     connector.removeMembers = (request, signal) => removeGroupMembers(context, request, signal);

@@ -16,7 +16,8 @@ export const scimConnector: ConnectorDefinition<ScimSettings, ScimCredentials> &
     kind: 'scim',
     settings: scimSettingsSchema,
     credentials: scimCredentialsSchema,
-    create: ({ settings, credentials, baseDirectory }) => createScimConnector(settings, credentials, baseDirectory),
+    create: ({ settings, credentials, baseDirectory }) =>
+      createScimConnector(settings, credentials, baseDirectory),
   }),
   kind: 'scim',
 };

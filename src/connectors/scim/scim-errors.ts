@@ -72,16 +72,24 @@ export function errorFromResponse(
   const options = { targetCode: status, ...(detail !== undefined ? { detail } : {}) };
   // RFC 7644 §3.12 names uniqueness a 409; some targets answer it with 400.
   if (status === 400 && scim?.scimType?.toLowerCase() === 'uniqueness') {
-    return new ConnectorError('already_exists', `${what}: the target already holds a conflicting object (HTTP 400 uniqueness)`, options);
+    return new ConnectorError(
+      'already_exists',
+      `${what}: the target already holds a conflicting object (HTTP 400 uniqueness)`,
+      options,
+    );
   }
   // A 503 with Retry-After says when to come back: surfaced as throttled so the engine waits that long.
   if (status === 503 && retryAfter !== undefined) {
     const retryAfterMs = parseRetryAfter(retryAfter, now);
     if (retryAfterMs !== undefined) {
-      return new ConnectorError('throttled', `${what}: the target is unavailable and asks to retry later (HTTP 503)`, {
-        ...options,
-        retryAfterMs,
-      });
+      return new ConnectorError(
+        'throttled',
+        `${what}: the target is unavailable and asks to retry later (HTTP 503)`,
+        {
+          ...options,
+          retryAfterMs,
+        },
+      );
     }
   }
   const classified = classifyHttpStatus(status, {
@@ -109,7 +117,11 @@ export function errorFromTransport(what: string, error: TransportError, redact: 
     case 'tls':
       return new ConnectorError('unavailable', `${what}: the TLS handshake failed (${reason})`, options);
     case 'reset':
-      return new ConnectorError('unavailable', `${what}: the target closed the connection (${reason})`, options);
+      return new ConnectorError(
+        'unavailable',
+        `${what}: the target closed the connection (${reason})`,
+        options,
+      );
     case 'too_large':
       return new ConnectorError('invalid_response', `${what}: the ${reason}`, options);
     case 'network':
@@ -120,5 +132,9 @@ export function errorFromTransport(what: string, error: TransportError, redact: 
 /** An answer that is not what SCIM promises (no JSON, no id, not a ListResponse). */
 export function invalidAnswer(what: string, problem: string, body: string, redact: Redactor): ConnectorError {
   const detail = body.trim() === '' ? undefined : clip(redact(body.trim()));
-  return new ConnectorError('invalid_response', `${what}: ${problem}`, detail === undefined ? {} : { detail });
+  return new ConnectorError(
+    'invalid_response',
+    `${what}: ${problem}`,
+    detail === undefined ? {} : { detail },
+  );
 }

@@ -12,7 +12,12 @@ import type { JsonObject } from '../../shared/json.js';
 
 function literal(value: JsonValue, behaviour: ScimBehaviour): string {
   if (typeof value === 'boolean' && behaviour.booleansAsStrings) return JSON.stringify(String(value));
-  if (value === null || typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') {
+  if (
+    value === null ||
+    typeof value === 'string' ||
+    typeof value === 'number' ||
+    typeof value === 'boolean'
+  ) {
     return printLiteral(value);
   }
   throw new ConnectorError('schema_violation', 'find() needs a string, number or boolean value to filter on');
@@ -40,8 +45,10 @@ export function holdsValue(resource: JsonObject, text: string, value: JsonValue)
   const held = readPath(resource, compileScimPath(text));
   const matches = (candidate: JsonValue | undefined): boolean => {
     if (Array.isArray(candidate)) return candidate.some(matches);
-    if (typeof candidate === 'string' && typeof value === 'string') return candidate.toLowerCase() === value.toLowerCase();
-    if (typeof candidate === 'string' && typeof value === 'boolean') return candidate.toLowerCase() === String(value);
+    if (typeof candidate === 'string' && typeof value === 'string')
+      return candidate.toLowerCase() === value.toLowerCase();
+    if (typeof candidate === 'string' && typeof value === 'boolean')
+      return candidate.toLowerCase() === String(value);
     return candidate === value;
   };
   return matches(held);

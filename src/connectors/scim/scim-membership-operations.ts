@@ -7,7 +7,11 @@
 import { ConnectorError, classifyError, type MembershipRequest } from '../spi/index.js';
 import type { ScimContext } from './scim-context.js';
 import { readMemberIds, replaceResource, sendPatch } from './scim-object-operations.js';
-import { addMembersOperation, removeMembersOperations, replaceMembersOperation } from './scim-patch-builder.js';
+import {
+  addMembersOperation,
+  removeMembersOperations,
+  replaceMembersOperation,
+} from './scim-patch-builder.js';
 import { memberValues } from './scim-resource-mapping.js';
 import { resourcePath } from './scim-context.js';
 
@@ -25,7 +29,12 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
  * After a target refused a membership change as invalid: if one of the members is not in the
  * target (a 400 is how many targets say so), the engine must hear `not_found`, not a schema problem.
  */
-async function explainRefusal(context: ScimContext, ids: readonly string[], refusal: unknown, signal: AbortSignal) {
+async function explainRefusal(
+  context: ScimContext,
+  ids: readonly string[],
+  refusal: unknown,
+  signal: AbortSignal,
+) {
   const error = classifyError(refusal);
   if (error.code !== 'schema_violation') throw error;
   for (const id of ids) {
@@ -102,7 +111,11 @@ function isNoTarget(error: unknown): boolean {
   return classified.code === 'schema_violation' && /notarget/iu.test(classified.detail ?? '');
 }
 
-export async function removeGroupMembers(context: ScimContext, request: MembershipRequest, signal: AbortSignal) {
+export async function removeGroupMembers(
+  context: ScimContext,
+  request: MembershipRequest,
+  signal: AbortSignal,
+) {
   const ids = uniqueIds(request);
   if (ids.length === 0) return;
   if (wholeListOnly(context)) {
@@ -120,18 +133,28 @@ export async function removeGroupMembers(context: ScimContext, request: Membersh
   }
   for (const batch of chunks(ids, context.memberBatchSize)) {
     try {
-      await sendPatch(context, 'Group', request.group.id, removeMembersOperations(batch, context.behaviour), signal);
+      await sendPatch(
+        context,
+        'Group',
+        request.group.id,
+        removeMembersOperations(batch, context.behaviour),
+        signal,
+      );
     } catch (error) {
       // A strict target refuses a whole PATCH when one member was already gone (noTarget):
       // remove the others one by one, and take an absent one as removed.
       if (!isNoTarget(error)) throw error;
       if (batch.length === 1) continue;
       for (const id of batch) {
-        await sendPatch(context, 'Group', request.group.id, removeMembersOperations([id], context.behaviour), signal).catch(
-          (single: unknown) => {
-            if (!isNoTarget(single)) throw single;
-          },
-        );
+        await sendPatch(
+          context,
+          'Group',
+          request.group.id,
+          removeMembersOperations([id], context.behaviour),
+          signal,
+        ).catch((single: unknown) => {
+          if (!isNoTarget(single)) throw single;
+        });
       }
     }
   }

@@ -20,9 +20,21 @@ import { isNoValue } from '../spi/index.js';
 import { listOf, resourceOf } from './scim-answers.js';
 import { rememberPaths, resourcePath, type ScimContext } from './scim-context.js';
 import { equalityFilter, holdsValue } from './scim-filters.js';
-import { needsEntryCheck, patchBody, patchOperations, type EntryCheck, type PatchOperation } from './scim-patch-builder.js';
+import {
+  needsEntryCheck,
+  patchBody,
+  patchOperations,
+  type EntryCheck,
+  type PatchOperation,
+} from './scim-patch-builder.js';
 import { compileScimPath, hasEntry, removePath, writePath } from './scim-paths.js';
-import { forReplace, fromScimResource, memberValues, outgoingValue, toScimResource } from './scim-resource-mapping.js';
+import {
+  forReplace,
+  fromScimResource,
+  memberValues,
+  outgoingValue,
+  toScimResource,
+} from './scim-resource-mapping.js';
 
 function toObject(context: ScimContext, objectType: ObjectType, resource: JsonObject): TargetObject {
   return fromScimResource(objectType, resource, context.paths[objectType], context.behaviour);
@@ -30,7 +42,9 @@ function toObject(context: ScimContext, objectType: ObjectType, resource: JsonOb
 
 /** Query parameters that keep members out of group reads, where the target understands them. */
 function withoutMembers(context: ScimContext, objectType: ObjectType): Record<string, string> {
-  return objectType === 'Group' && context.behaviour.excludedAttributes ? { excludedAttributes: 'members' } : {};
+  return objectType === 'Group' && context.behaviour.excludedAttributes
+    ? { excludedAttributes: 'members' }
+    : {};
 }
 
 /** Drops members a target sent although they were not wanted (it ignores excludedAttributes). */
@@ -54,13 +68,20 @@ async function readResource(context: ScimContext, objectType: ObjectType, id: st
   const answer = await context.client.send({ method: 'GET', path, signal });
   const resource = resourceOf(`GET ${path}`, answer, context.redact);
   if (resource.id !== id) {
-    throw new ConnectorError('invalid_response', `GET ${path}: the target answered another resource (id '${resource.id}')`);
+    throw new ConnectorError(
+      'invalid_response',
+      `GET ${path}: the target answered another resource (id '${resource.id}')`,
+    );
   }
   return resource;
 }
 
 export async function getObject(context: ScimContext, request: ObjectRequest, signal: AbortSignal) {
-  return toObject(context, request.objectType, await readResource(context, request.objectType, request.ref.id, signal));
+  return toObject(
+    context,
+    request.objectType,
+    await readResource(context, request.objectType, request.ref.id, signal),
+  );
 }
 
 export async function findObjects(context: ScimContext, request: FindRequest, signal: AbortSignal) {
@@ -79,17 +100,28 @@ export async function findObjects(context: ScimContext, request: FindRequest, si
     .map((resource) => dropMembers(toObject(context, request.objectType, resource)));
 }
 
-export async function listObjects(context: ScimContext, request: ListRequest, signal: AbortSignal): Promise<ListPage> {
+export async function listObjects(
+  context: ScimContext,
+  request: ListRequest,
+  signal: AbortSignal,
+): Promise<ListPage> {
   const start = request.cursor === undefined ? 1 : Number(request.cursor);
   if (!Number.isSafeInteger(start) || start < 1) {
-    throw new ConnectorError('invalid_response', `list(): '${request.cursor}' is not a cursor of this connector`);
+    throw new ConnectorError(
+      'invalid_response',
+      `list(): '${request.cursor}' is not a cursor of this connector`,
+    );
   }
   const count = Math.max(1, Math.min(request.pageSize, context.maxPageSize));
   const path = context.endpoints[request.objectType];
   const answer = await context.client.send({
     method: 'GET',
     path,
-    query: { startIndex: String(start), count: String(count), ...withoutMembers(context, request.objectType) },
+    query: {
+      startIndex: String(start),
+      count: String(count),
+      ...withoutMembers(context, request.objectType),
+    },
     signal,
   });
   const list = listOf(`GET ${path}?startIndex=${start}`, answer, context.redact);
@@ -102,7 +134,11 @@ export async function listObjects(context: ScimContext, request: ListRequest, si
 }
 
 export async function deleteObject(context: ScimContext, request: ObjectRequest, signal: AbortSignal) {
-  await context.client.send({ method: 'DELETE', path: resourcePath(context, request.objectType, request.ref.id), signal });
+  await context.client.send({
+    method: 'DELETE',
+    path: resourcePath(context, request.objectType, request.ref.id),
+    signal,
+  });
 }
 
 /** Sends PATCH operations to one resource; a group's answer is drained when it carries every member. */
@@ -145,7 +181,11 @@ export async function replaceResource(
 }
 
 export async function updateObject(context: ScimContext, request: UpdateRequest, signal: AbortSignal) {
-  rememberPaths(context, request.objectType, request.changes.map((c) => c.attribute));
+  rememberPaths(
+    context,
+    request.objectType,
+    request.changes.map((c) => c.attribute),
+  );
   if (context.behaviour.update === 'patch') {
     let entryExists: EntryCheck | undefined;
     if (needsEntryCheck(request.changes, context.behaviour)) {
@@ -163,7 +203,9 @@ export async function updateObject(context: ScimContext, request: UpdateRequest,
     (resource) => {
       for (const change of request.changes) {
         if (request.objectType === 'Group' && change.attribute.toLowerCase() === 'members') {
-          const ids = Array.isArray(change.newValue) ? change.newValue.filter((v): v is string => typeof v === 'string') : [];
+          const ids = Array.isArray(change.newValue)
+            ? change.newValue.filter((v): v is string => typeof v === 'string')
+            : [];
           resource.members = memberValues(ids);
           continue;
         }
@@ -176,7 +218,11 @@ export async function updateObject(context: ScimContext, request: UpdateRequest,
   );
 }
 
-export async function setObjectEnabled(context: ScimContext, request: SetEnabledRequest, signal: AbortSignal) {
+export async function setObjectEnabled(
+  context: ScimContext,
+  request: SetEnabledRequest,
+  signal: AbortSignal,
+) {
   if (request.objectType !== 'User') {
     throw new ConnectorError('schema_violation', 'SCIM groups have no active attribute to disable');
   }
@@ -197,7 +243,11 @@ export async function setObjectEnabled(context: ScimContext, request: SetEnabled
 }
 
 /** The ids of a group's members, read whole. */
-export async function readMemberIds(context: ScimContext, id: string, signal: AbortSignal): Promise<string[]> {
+export async function readMemberIds(
+  context: ScimContext,
+  id: string,
+  signal: AbortSignal,
+): Promise<string[]> {
   const resource = await readResource(context, 'Group', id, signal);
   const members = Array.isArray(resource.members) ? resource.members : [];
   return members.flatMap((m) => (isJsonObject(m) && typeof m.value === 'string' ? [m.value] : []));

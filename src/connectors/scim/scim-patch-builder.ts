@@ -39,7 +39,9 @@ export function needsEntryCheck(changes: readonly AttributeChange[], behaviour: 
   if (behaviour.entraStyle) return false;
   return changes.some(
     (change) =>
-      isNoValue(change.oldValue) && !isNoValue(change.newValue) && compileScimPath(change.attribute).entry !== undefined,
+      isNoValue(change.oldValue) &&
+      !isNoValue(change.newValue) &&
+      compileScimPath(change.attribute).entry !== undefined,
   );
 }
 
@@ -77,7 +79,8 @@ function operationsFor(
   const value = (v: JsonValue) => outgoingValue(v, behaviour);
   if (isNoValue(change.newValue)) return [{ op: 'remove', path: change.attribute }];
   const newValue = change.newValue;
-  if (path.isManager) return [{ op: 'replace', path: attributePath(path), value: { value: value(newValue) } }];
+  if (path.isManager)
+    return [{ op: 'replace', path: attributePath(path), value: { value: value(newValue) } }];
   if (path.entry !== undefined && isNoValue(change.oldValue)) {
     // Entra adds through the filter path, creating the entry when none matches. In RFC 7644 a
     // filter that matches nothing is an error (noTarget), so a missing entry is added whole.
@@ -103,7 +106,8 @@ function membersChange(change: AttributeChange): PatchOperation[] {
   const ids = (values: JsonValue[]) =>
     values.map((v) => (isJsonObject(v) && typeof v.value === 'string' ? v.value : String(v)));
   const operations: PatchOperation[] = [];
-  if (delta.added.length > 0) operations.push({ op: 'add', path: 'members', value: memberValues(ids(delta.added)) });
+  if (delta.added.length > 0)
+    operations.push({ op: 'add', path: 'members', value: memberValues(ids(delta.added)) });
   for (const id of ids(delta.removed)) {
     operations.push({ op: 'remove', path: `members[value eq ${JSON.stringify(id)}]` });
   }

@@ -121,7 +121,9 @@ export function flattenResource(resource: JsonObject, stringBooleans: boolean): 
       } else if (isJsonObject(value)) {
         for (const [sub, subValue] of Object.entries(value)) put(`${key}.${sub}`, subValue);
       } else if (Array.isArray(value) && value.some(isJsonObject)) {
-        const typed = value.filter((item): item is JsonObject => isJsonObject(item) && typeof item.type === 'string');
+        const typed = value.filter(
+          (item): item is JsonObject => isJsonObject(item) && typeof item.type === 'string',
+        );
         const untyped = value.filter((item) => !isJsonObject(item) || typeof item.type !== 'string');
         const seen = new Set<string>();
         for (const item of typed) {
@@ -158,7 +160,8 @@ export function fromScimResource(
   for (const text of paths) {
     if (text in attributes) continue;
     const value = readPath(resource, compileScimPath(text));
-    if (value !== undefined && !isNoValue(value)) attributes[text] = incoming(value, behaviour.booleansAsStrings);
+    if (value !== undefined && !isNoValue(value))
+      attributes[text] = incoming(value, behaviour.booleansAsStrings);
   }
   const object: TargetObject = { id: resource.id as string, objectType, attributes };
   if (objectType === 'User') {

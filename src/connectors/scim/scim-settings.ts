@@ -30,7 +30,9 @@ export const scimDeviationsSchema = z.strictObject({
   /** Group PATCH answers 200 with the whole group, members and all: the body is drained, not parsed. */
   groupPatchReturnsMembers: z.boolean().optional(),
   /** Filters work only on these attributes; `find` is declared for them alone. */
-  filterAttributes: z.strictObject({ User: attributeList.optional(), Group: attributeList.optional() }).optional(),
+  filterAttributes: z
+    .strictObject({ User: attributeList.optional(), Group: attributeList.optional() })
+    .optional(),
   /** Extension schema URNs the target requires in `schemas` when an attribute under them is sent. */
   extensionUrns: z.array(z.string().regex(/^urn:/u, 'must be a URN')).optional(),
   /** The target has no `active` (it only deletes): no disable capability, so the engine deletes instead. */

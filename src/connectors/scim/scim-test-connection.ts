@@ -29,18 +29,37 @@ function explain(error: ConnectorError, url: string, attribute: string): Connect
           `The TLS handshake with ${url} failed (${String(error.targetCode ?? 'TLS error')}): the certificate is not trusted or does not name the host. Set tls.ca to the CA that signed it, or check tls.cert / tls.key.`,
         );
       }
-      if (status !== undefined) return reword(error, `${url} answered HTTP ${status}: the target is failing or down.`);
-      return reword(error, `Cannot reach the SCIM target at ${url}: ${error.message}. Check baseUrl and that the service is up.`);
+      if (status !== undefined)
+        return reword(error, `${url} answered HTTP ${status}: the target is failing or down.`);
+      return reword(
+        error,
+        `Cannot reach the SCIM target at ${url}: ${error.message}. Check baseUrl and that the service is up.`,
+      );
     case 'timeout':
-      return reword(error, `The SCIM target at ${url} did not answer in time. Check baseUrl, the network, or raise timeouts.requestMs.`);
+      return reword(
+        error,
+        `The SCIM target at ${url} did not answer in time. Check baseUrl, the network, or raise timeouts.requestMs.`,
+      );
     case 'throttled':
-      return reword(error, `The SCIM target at ${url} asks to slow down (HTTP ${status ?? 429}); try again later.`);
+      return reword(
+        error,
+        `The SCIM target at ${url} asks to slow down (HTTP ${status ?? 429}); try again later.`,
+      );
     case 'invalid_credentials':
-      return reword(error, `The target refused the credentials (HTTP 401): check the token, the basic password or the OAuth client.`);
+      return reword(
+        error,
+        `The target refused the credentials (HTTP 401): check the token, the basic password or the OAuth client.`,
+      );
     case 'permission_denied':
-      return reword(error, `The credentials were accepted but may not read ${url} (HTTP 403): grant the client read access to users.`);
+      return reword(
+        error,
+        `The credentials were accepted but may not read ${url} (HTTP 403): grant the client read access to users.`,
+      );
     case 'not_found':
-      return reword(error, `${url} answered HTTP 404: this is not a SCIM Users endpoint. Check baseUrl and usersPath.`);
+      return reword(
+        error,
+        `${url} answered HTTP 404: this is not a SCIM Users endpoint. Check baseUrl and usersPath.`,
+      );
     case 'schema_violation':
       return reword(
         error,

@@ -1,5 +1,9 @@
 /** Builds a SCIM connector for a test target from settings as an app file would give them. */
-import { createScimConnector, scimCredentialsSchema, scimSettingsSchema } from '../../../src/connectors/scim/index.js';
+import {
+  createScimConnector,
+  scimCredentialsSchema,
+  scimSettingsSchema,
+} from '../../../src/connectors/scim/index.js';
 import type { ScimConnector } from '../../../src/connectors/scim/index.js';
 
 export function scimConnectorFor(

@@ -113,13 +113,17 @@ export class ScimTarget {
   /** Logged requests with this method (and path prefix). */
   requests(method?: string, pathPrefix?: string): LoggedRequest[] {
     return this.log.filter(
-      (r) => (method === undefined || r.method === method) && (pathPrefix === undefined || r.path.startsWith(pathPrefix)),
+      (r) =>
+        (method === undefined || r.method === method) &&
+        (pathPrefix === undefined || r.path.startsWith(pathPrefix)),
     );
   }
 
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://target');
-    const path = url.pathname.startsWith(this.basePath) ? url.pathname.slice(this.basePath.length) : url.pathname;
+    const path = url.pathname.startsWith(this.basePath)
+      ? url.pathname.slice(this.basePath.length)
+      : url.pathname;
     const method = req.method ?? 'GET';
     const text = await readBody(req);
     const entry: LoggedRequest = {
@@ -160,11 +164,19 @@ export class ScimTarget {
         req.socket.resetAndDestroy();
         return;
       case 'throttle':
-        return send(429, new TargetError(429, undefined, 'slow down').body(), retryAfter(fault.retryAfterSeconds));
+        return send(
+          429,
+          new TargetError(429, undefined, 'slow down').body(),
+          retryAfter(fault.retryAfterSeconds),
+        );
       case 'error500':
         return send(500, new TargetError(500, undefined, 'internal error').body());
       case 'error503':
-        return send(503, new TargetError(503, undefined, 'unavailable').body(), retryAfter(fault.retryAfterSeconds));
+        return send(
+          503,
+          new TargetError(503, undefined, 'unavailable').body(),
+          retryAfter(fault.retryAfterSeconds),
+        );
       case 'respond':
         entry.status = fault.status ?? 200;
         res.writeHead(entry.status, { 'content-type': fault.contentType ?? 'application/scim+json' });
@@ -178,7 +190,8 @@ export class ScimTarget {
     }
     try {
       const [status, body, headers] = this.#route(method, path, url.searchParams, entry.body, text);
-      if (fault?.kind === 'lostAnswer') return send(500, new TargetError(500, undefined, 'lost answer').body());
+      if (fault?.kind === 'lostAnswer')
+        return send(500, new TargetError(500, undefined, 'lost answer').body());
       send(status, body, headers);
     } catch (error) {
       if (error instanceof TargetError) return send(error.status, error.body());
@@ -204,7 +217,11 @@ export class ScimTarget {
     text: string,
   ): [number, unknown?, Record<string, string>?] {
     const { usersPath, groupsPath } = this.profile;
-    const kind: TargetKind | undefined = path.startsWith(usersPath) ? 'User' : path.startsWith(groupsPath) ? 'Group' : undefined;
+    const kind: TargetKind | undefined = path.startsWith(usersPath)
+      ? 'User'
+      : path.startsWith(groupsPath)
+        ? 'Group'
+        : undefined;
     if (kind === undefined) throw notFound(`no endpoint ${path}`);
     const rest = path.slice((kind === 'User' ? usersPath : groupsPath).length);
     const id = rest.startsWith('/') ? decodeURIComponent(rest.slice(1)) : undefined;
@@ -212,7 +229,10 @@ export class ScimTarget {
     if (query.has('excludedAttributes') && this.profile.noExcludedAttributes) {
       throw invalidSyntax('excludedAttributes is not supported');
     }
-    const excludeMembers = (query.get('excludedAttributes') ?? '').toLowerCase().split(',').includes('members');
+    const excludeMembers = (query.get('excludedAttributes') ?? '')
+      .toLowerCase()
+      .split(',')
+      .includes('members');
     const shape = (resource: JsonObject) => {
       if (!excludeMembers) return resource;
       const { members: _members, ...rest } = resource;
@@ -235,7 +255,8 @@ export class ScimTarget {
         if (!isJsonObject(body)) throw invalidSyntax('a resource must be a JSON object');
         return [200, this.store.replace(kind, id, body)];
       case 'PATCH': {
-        if (this.profile.noPatch) return [405, new TargetError(405, undefined, 'PATCH is not supported').body()];
+        if (this.profile.noPatch)
+          return [405, new TargetError(405, undefined, 'PATCH is not supported').body()];
         const patched = applyTargetPatch(this.store.get(kind, id), body, this.profile);
         const stored = this.store.replace(kind, id, patched);
         if (kind === 'Group') return this.profile.groupPatchReturnsMembers ? [200, stored] : [204];
@@ -262,13 +283,17 @@ export class ScimTarget {
       const allowed = this.profile.filterAttributes;
       if (allowed !== undefined) {
         for (const name of filterNames(filter)) {
-          if (!allowed.includes(name.toLowerCase())) throw invalidFilter(`filtering on ${name} is not supported`);
+          if (!allowed.includes(name.toLowerCase()))
+            throw invalidFilter(`filtering on ${name} is not supported`);
         }
       }
       resources = resources.filter((resource) => evaluateFilter(filter, resource));
     }
     const startIndex = Math.max(1, Number(query.get('startIndex') ?? '1') || 1);
-    const count = Math.min(this.profile.maxResults, Math.max(0, Number(query.get('count') ?? this.profile.maxResults)));
+    const count = Math.min(
+      this.profile.maxResults,
+      Math.max(0, Number(query.get('count') ?? this.profile.maxResults)),
+    );
     const page = resources.slice(startIndex - 1, startIndex - 1 + count).map(shape);
     return {
       schemas: ['urn:ietf:params:scim:api:messages:2.0:ListResponse'],

@@ -4,14 +4,7 @@
  * connection, a write that is applied but answered 500, and a fixed malformed answer.
  */
 export type FaultKind =
-  | 'latency'
-  | 'throttle'
-  | 'error500'
-  | 'error503'
-  | 'timeout'
-  | 'reset'
-  | 'lostAnswer'
-  | 'respond';
+  'latency' | 'throttle' | 'error500' | 'error503' | 'timeout' | 'reset' | 'lostAnswer' | 'respond';
 
 export interface FaultSpec {
   kind: FaultKind;

@@ -49,14 +49,17 @@ export function applyTargetPatch(resource: JsonObject, body: unknown, profile: T
   if (!isJsonObject(body) || !Array.isArray(body.schemas) || !body.schemas.includes(PATCH_SCHEMA)) {
     throw invalidSyntax('a PATCH body must be a PatchOp message');
   }
-  if (!Array.isArray(body.Operations) || body.Operations.length === 0) throw invalidSyntax('Operations required');
+  if (!Array.isArray(body.Operations) || body.Operations.length === 0)
+    throw invalidSyntax('Operations required');
   const draft = structuredClone(resource);
   for (const operation of body.Operations) {
-    if (!isJsonObject(operation) || typeof operation.op !== 'string') throw invalidSyntax('each operation needs op');
+    if (!isJsonObject(operation) || typeof operation.op !== 'string')
+      throw invalidSyntax('each operation needs op');
     const op = operation.op.toLowerCase();
     const value = operation.value;
     if (typeof operation.path !== 'string') {
-      if (op === 'remove' || !isJsonObject(value)) throw noTarget('a path-less operation needs an object value');
+      if (op === 'remove' || !isJsonObject(value))
+        throw noTarget('a path-less operation needs an object value');
       for (const [name, item] of Object.entries(value)) draft[keyOf(draft, name) ?? name] = item;
       continue;
     }
@@ -74,10 +77,19 @@ export function applyTargetPatch(resource: JsonObject, body: unknown, profile: T
 }
 
 function entriesMatching(list: JsonValue[], path: PatchPath): JsonObject[] {
-  return list.filter((item): item is JsonObject => isJsonObject(item) && matchesValueFilter(path.valueFilter!, item, undefined));
+  return list.filter(
+    (item): item is JsonObject =>
+      isJsonObject(item) && matchesValueFilter(path.valueFilter!, item, undefined),
+  );
 }
 
-function add(holder: JsonObject, key: string, path: PatchPath, value: JsonValue | undefined, profile: TargetProfile) {
+function add(
+  holder: JsonObject,
+  key: string,
+  path: PatchPath,
+  value: JsonValue | undefined,
+  profile: TargetProfile,
+) {
   if (value === undefined) throw invalidValue('add needs a value');
   if (path.valueFilter !== undefined) {
     const list = Array.isArray(holder[key]) ? (holder[key] as JsonValue[]) : [];
@@ -145,7 +157,8 @@ function remove(
   if (path.valueFilter !== undefined) {
     const list = Array.isArray(holder[key]) ? (holder[key] as JsonValue[]) : [];
     const matching = new Set(entriesMatching(list, path));
-    if (matching.size === 0 && !profile.entraForms) throw noTarget(`no value matches the filter of ${path.attr.name}`);
+    if (matching.size === 0 && !profile.entraForms)
+      throw noTarget(`no value matches the filter of ${path.attr.name}`);
     if (path.subAttr !== undefined) {
       for (const entry of matching) delete entry[path.subAttr];
     } else {

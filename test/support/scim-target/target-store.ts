@@ -23,6 +23,8 @@ function hasBoolean(value: JsonValue): boolean {
 
 export class TargetStore {
   readonly resources: Record<TargetKind, Map<string, JsonObject>> = { User: new Map(), Group: new Map() };
+  /** userName / displayName, lower-cased, to id: the uniqueness index (a scan made benchmarks quadratic). */
+  readonly #names: Record<TargetKind, Map<string, string>> = { User: new Map(), Group: new Map() };
   #next = 1;
 
   constructor(private readonly profile: () => TargetProfile) {}
@@ -40,19 +42,26 @@ export class TargetStore {
   create(kind: TargetKind, body: JsonObject): JsonObject {
     const id = `${kind === 'User' ? 'u' : 'g'}${(this.#next++).toString().padStart(6, '0')}`;
     const resource = this.#checked(kind, body, id);
-    this.resources[kind].set(id, resource);
+    this.#put(kind, id, resource);
     return resource;
+  }
+
+  #put(kind: TargetKind, id: string, resource: JsonObject): void {
+    const old = this.resources[kind].get(id);
+    if (old !== undefined) this.#names[kind].delete(nameOf(kind, old));
+    this.resources[kind].set(id, resource);
+    this.#names[kind].set(nameOf(kind, resource), id);
   }
 
   replace(kind: TargetKind, id: string, body: JsonObject): JsonObject {
     const old = this.get(kind, id);
     const resource = this.#checked(kind, body, id, old);
-    this.resources[kind].set(id, resource);
+    this.#put(kind, id, resource);
     return resource;
   }
 
   delete(kind: TargetKind, id: string): void {
-    this.get(kind, id);
+    this.#names[kind].delete(nameOf(kind, this.get(kind, id)));
     this.resources[kind].delete(id);
     for (const group of this.resources.Group.values()) {
       if (Array.isArray(group.members)) {
@@ -85,17 +94,15 @@ export class TargetStore {
     const key = kind === 'User' ? 'userName' : 'displayName';
     const name = body[key];
     if (typeof name !== 'string' || name === '') throw invalidValue(`${key} is required`);
-    for (const [otherId, other] of this.resources[kind]) {
-      if (otherId !== id && typeof other[key] === 'string' && (other[key] as string).toLowerCase() === name.toLowerCase()) {
-        throw uniqueness(`${key} '${name}' is already taken`);
-      }
-    }
+    const holder = this.#names[kind].get(name.toLowerCase());
+    if (holder !== undefined && holder !== id) throw uniqueness(`${key} '${name}' is already taken`);
     if (kind === 'Group' && body.members !== undefined) {
       if (!Array.isArray(body.members)) throw invalidValue('members must be an array');
       const seen = new Set<string>();
       const members: JsonObject[] = [];
       for (const member of body.members) {
-        if (!isJsonObject(member) || typeof member.value !== 'string') throw invalidValue('each member needs a value');
+        if (!isJsonObject(member) || typeof member.value !== 'string')
+          throw invalidValue('each member needs a value');
         if (!this.exists(member.value)) throw invalidValue(`members: no resource with id '${member.value}'`);
         if (!seen.has(member.value)) members.push({ value: member.value });
         seen.add(member.value);
@@ -106,4 +113,8 @@ export class TargetStore {
     const created = isJsonObject(old?.meta) && typeof old.meta.created === 'string' ? old.meta.created : now;
     return { ...body, id, meta: { resourceType: kind, created, lastModified: now } };
   }
+}
+
+function nameOf(kind: TargetKind, resource: JsonObject): string {
+  return String(resource[kind === 'User' ? 'userName' : 'displayName']).toLowerCase();
 }

@@ -32,10 +32,17 @@ export async function startTokenEndpoint(options: TokenEndpointOptions): Promise
       const form = new URLSearchParams(Buffer.concat(chunks).toString('utf8'));
       requests.push({ scope: form.get('scope'), authorization: req.headers.authorization });
       const basic = req.headers.authorization?.startsWith('Basic ')
-        ? Buffer.from(req.headers.authorization.slice(6), 'base64').toString().split(':').map(decodeURIComponent)
+        ? Buffer.from(req.headers.authorization.slice(6), 'base64')
+            .toString()
+            .split(':')
+            .map(decodeURIComponent)
         : [form.get('client_id'), form.get('client_secret')];
       res.setHeader('content-type', 'application/json');
-      if (form.get('grant_type') !== 'client_credentials' || basic[0] !== options.clientId || basic[1] !== options.clientSecret) {
+      if (
+        form.get('grant_type') !== 'client_credentials' ||
+        basic[0] !== options.clientId ||
+        basic[1] !== options.clientSecret
+      ) {
         res.statusCode = 401;
         res.end(JSON.stringify({ error: 'invalid_client', error_description: 'unknown client' }));
         return;
@@ -43,7 +50,9 @@ export async function startTokenEndpoint(options: TokenEndpointOptions): Promise
       const token = `oauth-token-${issued.length + 1}-${Math.random().toString(36).slice(2)}`;
       issued.push(token);
       options.onIssue(token);
-      res.end(JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: options.lifetimeSeconds }));
+      res.end(
+        JSON.stringify({ access_token: token, token_type: 'Bearer', expires_in: options.lifetimeSeconds }),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
