@@ -314,6 +314,22 @@ describe('groups and memberships', () => {
     expect(members).toEqual([users[2]!.id]);
   });
 
+  it('disables a group (which has no active) by deleting it; enabling it again answers not_found', async () => {
+    const group = await scim.create(
+      { objectType: 'Group', attributes: { displayName: unique('leaving') } },
+      signal(),
+    );
+    await scim.setEnabled!({ objectType: 'Group', ref: group, enabled: true }, signal());
+    expect(target.store.resources.Group.has(group.id)).toBe(true);
+    await scim.setEnabled!({ objectType: 'Group', ref: group, enabled: false }, signal());
+    expect(target.requests('DELETE').map((r) => r.path)).toEqual([`/Groups/${group.id}`]);
+    await expect(
+      scim.setEnabled!({ objectType: 'Group', ref: group, enabled: true }, signal()),
+    ).rejects.toMatchObject({
+      code: 'not_found',
+    });
+  });
+
   it('answers not_found for an unknown member, whichever way the target says so', async () => {
     const group = await scim.create(
       { objectType: 'Group', attributes: { displayName: unique('unknown') } },

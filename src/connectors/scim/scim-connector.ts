@@ -57,8 +57,7 @@ function capabilitiesOf(settings: ScimSettings, behaviour: ScimBehaviour): Conne
     list: { paging: true, maxPageSize: settings.maxPageSize },
     update: { mode: behaviour.update === 'patch' ? 'partial' : 'replace' },
     delete: true,
-    // One flag for every type: SCIM groups have no `active`, so setEnabled on a group answers
-    // schema_violation (the engine only disables users).
+    // One flag for every type; a group has no `active` and is disabled by deletion (setObjectEnabled).
     disable: settings.objectTypes.includes('User') && !behaviour.noActive,
     rename: false,
     batchCreate: false,

@@ -218,13 +218,20 @@ export async function updateObject(context: ScimContext, request: UpdateRequest,
   );
 }
 
+/**
+ * Disable and enable. SCIM groups have no `active`, and the capability is one flag for users and
+ * groups: a group is disabled as Entra deprovisions one, by deleting it, and enabled only if it
+ * still exists, so a group that comes back into scope answers not_found and is created again.
+ */
 export async function setObjectEnabled(
   context: ScimContext,
   request: SetEnabledRequest,
   signal: AbortSignal,
 ) {
-  if (request.objectType !== 'User') {
-    throw new ConnectorError('schema_violation', 'SCIM groups have no active attribute to disable');
+  if (request.objectType === 'Group') {
+    if (request.enabled) await readResource(context, 'Group', request.ref.id, signal);
+    else await deleteObject(context, request, signal);
+    return;
   }
   if (context.behaviour.update === 'patch') {
     const value = outgoingValue(request.enabled, context.behaviour);
