@@ -66,6 +66,7 @@ function percentile(sorted: number[], p: number): number {
 async function connectorRound(round: number) {
   const target = await startScimTarget();
   const connector = scimConnectorFor(target.url, { concurrency: CONCURRENCY, profile: 'provisio' });
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const latencies = await pool(USERS, CONCURRENCY, async (i) => {
     await connector.create(
@@ -74,11 +75,12 @@ async function connectorRound(round: number) {
     );
   });
   const elapsed = performance.now() - started;
+  const cpuUs = cpuOf(cpu);
   await connector.close!();
   const held = target.resources('User').length;
   await target.close();
   if (held !== USERS) throw new Error(`connector round: the target holds ${held} users, expected ${USERS}`);
-  return { elapsed, latencies };
+  return { elapsed, latencies, cpuUs };
 }
 
 async function baselineRound(round: number) {
@@ -90,6 +92,7 @@ async function baselineRound(round: number) {
   const bodies = Array.from({ length: USERS }, (_, i) =>
     JSON.stringify(toScimResource('User', attributesOf(round, 'b', i), behaviour)),
   );
+  const cpu = process.cpuUsage();
   const started = performance.now();
   const latencies = await pool(
     USERS,
@@ -121,39 +124,50 @@ async function baselineRound(round: number) {
       }),
   );
   const elapsed = performance.now() - started;
+  const cpuUs = cpuOf(cpu);
   agent.destroy();
   const held = target.resources('User').length;
   await target.close();
   if (held !== USERS) throw new Error(`baseline round: the target holds ${held} users, expected ${USERS}`);
-  return { elapsed, latencies };
+  return { elapsed, latencies, cpuUs };
 }
 
-function report(label: string, elapsed: number, latencies: number[]) {
-  const sorted = [...latencies].sort((a, b) => a - b);
-  const rate = (USERS / elapsed) * 1000;
+/** CPU time of this process (client and in-process target) since `from`, in microseconds. */
+function cpuOf(from: NodeJS.CpuUsage): number {
+  const used = process.cpuUsage(from);
+  return used.user + used.system;
+}
+
+// Wall time swings with the machine's load; CPU time per create (which includes the target's
+// share, the same on both sides) is the steadier figure on a shared machine.
+function report(label: string, run: { elapsed: number; latencies: number[]; cpuUs: number }) {
+  const sorted = [...run.latencies].sort((a, b) => a - b);
+  const rate = (USERS / run.elapsed) * 1000;
+  const cpuPerCreate = run.cpuUs / USERS;
   console.log(
-    `${label.padEnd(10)} ${rate.toFixed(0).padStart(7)} creates/s   p50 ${percentile(sorted, 50).toFixed(2)} ms   p99 ${percentile(sorted, 99).toFixed(2)} ms`,
+    `${label.padEnd(10)} ${rate.toFixed(0).padStart(7)} creates/s   p50 ${percentile(sorted, 50).toFixed(2)} ms   p99 ${percentile(sorted, 99).toFixed(2)} ms   CPU ${cpuPerCreate.toFixed(0)} µs/create`,
   );
-  return rate;
+  return { rate, cpuPerCreate };
 }
 
 console.log(
   `SCIM connector create throughput: ${USERS} users, concurrency ${CONCURRENCY}, ${ROUNDS} rounds (Node ${process.version})`,
 );
 const ratios: number[] = [];
+const cpuRatios: number[] = [];
 for (let round = 1; round <= ROUNDS; round++) {
   // Alternate which side goes first, so warm-up and GC do not favour one.
   const first = round % 2 === 1 ? 'baseline' : 'connector';
-  const runs: Record<string, { elapsed: number; latencies: number[] }> = {};
+  const runs: Record<string, { elapsed: number; latencies: number[]; cpuUs: number }> = {};
   for (const side of first === 'baseline' ? ['baseline', 'connector'] : ['connector', 'baseline']) {
     runs[side] = side === 'baseline' ? await baselineRound(round) : await connectorRound(round);
   }
   console.log(`round ${round}`);
-  const base = report('baseline', runs.baseline!.elapsed, runs.baseline!.latencies);
-  const conn = report('connector', runs.connector!.elapsed, runs.connector!.latencies);
-  ratios.push(base / conn);
+  const base = report('baseline', runs.baseline!);
+  const conn = report('connector', runs.connector!);
+  ratios.push(base.rate / conn.rate);
+  cpuRatios.push(conn.cpuPerCreate / base.cpuPerCreate);
 }
-ratios.sort((a, b) => a - b);
-console.log(
-  `connector time / baseline time, median of ${ROUNDS}: ${ratios[Math.floor(ratios.length / 2)]!.toFixed(2)}x`,
-);
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
+console.log(`connector wall time / baseline, median of ${ROUNDS}: ${median(ratios).toFixed(2)}x`);
+console.log(`connector CPU per create / baseline, median of ${ROUNDS}: ${median(cpuRatios).toFixed(2)}x`);
