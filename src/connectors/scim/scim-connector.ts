@@ -1,0 +1,148 @@
+/**
+ * The SCIM connector: a `Connector` over one SCIM 2.0 service, built from validated settings and
+ * credentials. Capabilities follow the settings (PATCH or PUT, the filterable attributes, users
+ * and groups), and every operation goes through one client with the app's limits.
+ */
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import type { ConnectorCapabilities, Connector } from '../spi/index.js';
+import { ConnectorError } from '../spi/index.js';
+import { HttpTransport, type TransportTls } from './http-transport.js';
+import { RequestLimiter } from './request-limiter.js';
+import { createAuthorizer, type Authorizer } from './scim-auth.js';
+import { ScimClient } from './scim-client.js';
+import type { ScimContext } from './scim-context.js';
+import { createRedactor } from './scim-errors.js';
+import { addGroupMembers, removeGroupMembers } from './scim-membership-operations.js';
+import {
+  createObject,
+  deleteObject,
+  findObjects,
+  getObject,
+  listObjects,
+  setObjectEnabled,
+  updateObject,
+} from './scim-object-operations.js';
+import { resolveBehaviour, type ScimBehaviour } from './scim-profiles.js';
+import { secretsOf, type ScimCredentials, type ScimSettings } from './scim-settings.js';
+import { testScimConnection } from './scim-test-connection.js';
+
+/** A SCIM connector with its parts exposed for tests and diagnostics. */
+export interface ScimConnector extends Connector {
+  readonly behaviour: ScimBehaviour;
+  readonly client: ScimClient;
+  readonly authorizer: Authorizer;
+}
+
+/** PEM text as given, or the file it names (relative to the app file's directory). */
+function pem(value: string | undefined, baseDirectory: string, label: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.includes('-----BEGIN')) return value;
+  try {
+    return readFileSync(resolve(baseDirectory, value), 'utf8');
+  } catch (error) {
+    throw new Error(`tls.${label}: cannot read '${value}': ${(error as Error).message}`);
+  }
+}
+
+function capabilitiesOf(settings: ScimSettings, behaviour: ScimBehaviour): ConnectorCapabilities {
+  const filterable = settings.objectTypes.flatMap((type) => behaviour.filterAttributes[type] ?? []);
+  const everyTypeListed = settings.objectTypes.every(
+    (type) => behaviour.filterAttributes[type] !== undefined,
+  );
+  return {
+    objectTypes: [...settings.objectTypes],
+    read: true,
+    find: { attributes: everyTypeListed ? [...new Set(filterable)] : 'any' },
+    list: { paging: true, maxPageSize: settings.maxPageSize },
+    update: { mode: behaviour.update === 'patch' ? 'partial' : 'replace' },
+    delete: true,
+    // One flag for every type; a group has no `active` and is disabled by deletion (setObjectEnabled).
+    disable: settings.objectTypes.includes('User') && !behaviour.noActive,
+    rename: false,
+    batchCreate: false,
+    membership: settings.objectTypes.includes('Group') ? { kind: 'native' } : { kind: 'none' },
+  };
+}
+
+/** Builds the connector; contacts nothing until an operation runs. */
+export function createScimConnector(
+  settings: ScimSettings,
+  credentials: ScimCredentials,
+  baseDirectory = process.cwd(),
+): ScimConnector {
+  const behaviour = resolveBehaviour(settings.profile, settings.deviations);
+  const tls: TransportTls = { rejectUnauthorized: settings.tls.rejectUnauthorized };
+  const ca = pem(settings.tls.ca, baseDirectory, 'ca');
+  const cert = pem(settings.tls.cert, baseDirectory, 'cert');
+  const key = pem(settings.tls.key, baseDirectory, 'key');
+  if (ca !== undefined) tls.ca = ca;
+  if (cert !== undefined) tls.cert = cert;
+  if (key !== undefined) tls.key = key;
+  const transport = new HttpTransport({
+    maxSockets: settings.concurrency,
+    connectTimeoutMs: settings.timeouts.connectMs,
+    tls,
+  });
+  const redact = createRedactor(secretsOf(credentials));
+  const authorizer = createAuthorizer(credentials, transport, redact, settings.timeouts.requestMs);
+  const limiter = new RequestLimiter({
+    concurrency: settings.concurrency,
+    ...(settings.rateLimitPerSecond !== undefined ? { ratePerSecond: settings.rateLimitPerSecond } : {}),
+  });
+  const client = new ScimClient({
+    baseUrl: settings.baseUrl,
+    headers: settings.headers ?? {},
+    requestTimeoutMs: settings.timeouts.requestMs,
+    transport,
+    limiter,
+    authorizer,
+    redact,
+  });
+  const context: ScimContext = {
+    client,
+    behaviour,
+    endpoints: {
+      User: settings.objectTypes.includes('User') ? settings.usersPath : '',
+      Group: settings.objectTypes.includes('Group') ? settings.groupsPath : '',
+    },
+    memberBatchSize: settings.memberBatchSize,
+    maxPageSize: settings.maxPageSize,
+    redact,
+    paths: { User: new Set(), Group: new Set() },
+  };
+  const capabilities = capabilitiesOf(settings, behaviour);
+  const heldType = <R extends { objectType: string }>(request: R): R => {
+    if (!settings.objectTypes.includes(request.objectType as 'User' | 'Group')) {
+      throw new ConnectorError(
+        'schema_violation',
+        `this SCIM app does not provision ${request.objectType} objects`,
+      );
+    }
+    return request;
+  };
+  const connector: ScimConnector = {
+    capabilities,
+    behaviour,
+    client,
+    authorizer,
+    testConnection: (signal) => testScimConnection(context, signal),
+    create: async (request, signal) => createObject(context, heldType(request), signal),
+    get: async (request, signal) => getObject(context, heldType(request), signal),
+    find: async (request, signal) => findObjects(context, heldType(request), signal),
+    list: async (request, signal) => listObjects(context, heldType(request), signal),
+    update: async (request, signal) => updateObject(context, heldType(request), signal),
+    delete: async (request, signal) => deleteObject(context, heldType(request), signal),
+    close: async () => {
+      limiter.close(new ConnectorError('unavailable', 'the connector was closed'));
+      transport.close();
+    },
+  };
+  if (capabilities.disable)
+    connector.setEnabled = async (request, signal) => setObjectEnabled(context, request, signal);
+  if (capabilities.membership.kind === 'native') {
+    connector.addMembers = (request, signal) => addGroupMembers(context, request, signal);
+    connector.removeMembers = (request, signal) => removeGroupMembers(context, request, signal);
+  }
+  return connector;
+}
