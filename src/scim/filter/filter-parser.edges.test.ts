@@ -1,0 +1,100 @@
+/** Edges of the filter and path grammar: keyword boundaries, number forms, limits and their messages. */
+import { describe, expect, it } from 'vitest';
+import { isScimError, type ScimError } from '../scim-error.js';
+import { parseAttrPath, parseFilter, parsePatchPath } from './filter-parser.js';
+
+function catchError(run: () => unknown): ScimError {
+  try {
+    run();
+  } catch (error) {
+    if (isScimError(error)) return error;
+    throw error;
+  }
+  throw new Error('expected a ScimError');
+}
+
+describe('keywords are whole words', () => {
+  it.each([
+    ['title pr orb pr', "unexpected 'orb' at position 9"],
+    ['title pr andy pr', "unexpected 'andy' at position 9"],
+    ['title pr or-x pr', "unexpected 'or-x' at position 9"],
+    ['title pr and_x pr', "unexpected 'and_x' at position 9"],
+    ['title pr or:x pr', "unexpected 'or:x' at position 9"],
+  ])('%j is not an and/or', (text, message) => {
+    const error = catchError(() => parseFilter(text));
+    expect(error.scimType).toBe('invalidFilter');
+    expect(error.detail).toContain(message);
+  });
+
+  it('takes and/or followed by whitespace or a parenthesis as the keyword', () => {
+    expect(parseFilter('title pr or(userName pr)').kind).toBe('or');
+    expect(parseFilter('title pr and\tuserName pr').kind).toBe('and');
+  });
+
+  it('reads a keyword at the very end as an incomplete expression', () => {
+    expect(catchError(() => parseFilter('title pr or')).detail).toContain(
+      "expected an attribute path, '(' or 'not' at position 11, found end of input",
+    );
+  });
+});
+
+describe('JSON number literals (RFC 8259 §6)', () => {
+  it.each(['1e', '1e+', '1E-', '-', '-x', '1.e3', '.5', '+1', '00', '1.2.3', '1e5e5'])(
+    'refuses %j as a number',
+    (token) => {
+      const error = catchError(() => parseFilter(`x eq ${token}`));
+      expect(error.scimType).toBe('invalidFilter');
+      // The message quotes a token that starts like a value whole, anything else by its first character.
+      const shown = /^[0-9]/.test(token) ? token : token.charAt(0);
+      expect(error.detail).toContain(`at position 5, found '${shown}'`);
+    },
+  );
+
+  it('keeps such tokens as strings when bare values are allowed', () => {
+    const value = (token: string) => {
+      const ast = parseFilter(`x eq ${token}`, { allowBareValues: true });
+      return ast.kind === 'compare' ? ast.value : undefined;
+    };
+    expect(value('1e')).toBe('1e');
+    expect(value('1e+')).toBe('1e+');
+    expect(value('1.e3')).toBe('1.e3');
+    expect(value('-')).toBe('-');
+    expect(value('1e+5')).toBe(100000);
+    expect(value('TRUE')).toBe(true);
+    expect(value('Null')).toBe(null);
+    expect(value('falsey')).toBe('falsey');
+    expect(value('nullable')).toBe('nullable');
+  });
+});
+
+describe('limits and messages of the path entry points', () => {
+  it('names a path, not a filter, in the length and depth messages', () => {
+    expect(catchError(() => parsePatchPath('members', { maxLength: 4 })).detail).toBe(
+      'path is 7 characters long; the maximum is 4',
+    );
+    expect(catchError(() => parseAttrPath('userName', { maxLength: 4 })).detail).toBe(
+      'path is 8 characters long; the maximum is 4',
+    );
+    expect(catchError(() => parsePatchPath('emails[(type pr)]', { maxDepth: 1 })).detail).toBe(
+      'path nesting exceeds the maximum depth of 1 at position 7',
+    );
+    expect(catchError(() => parseFilter('title pr', { maxLength: 4 })).detail).toBe(
+      'filter is 8 characters long; the maximum is 4',
+    );
+  });
+
+  it('accepts text exactly at the length limit', () => {
+    expect(parseFilter('title pr', { maxLength: 8 }).kind).toBe('present');
+    expect(parsePatchPath('members', { maxLength: 7 }).attr.name).toBe('members');
+  });
+
+  it('refuses a value that is not a string, saying so', () => {
+    const filter = catchError(() => parseFilter(42 as unknown as string));
+    expect(filter.scimType).toBe('invalidFilter');
+    expect(filter.detail).toBe('filter must be a string');
+    const path = catchError(() => parsePatchPath(null as unknown as string));
+    expect(path.scimType).toBe('invalidPath');
+    expect(path.detail).toBe('path must be a string');
+    expect(catchError(() => parseAttrPath({} as unknown as string)).detail).toBe('path must be a string');
+  });
+});
