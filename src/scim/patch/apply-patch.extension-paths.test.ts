@@ -134,3 +134,72 @@ describe('applyPatch: failures inside an operation', () => {
     );
   });
 });
+
+describe('applyPatch: the extension object and schemas', () => {
+  it('moves an extension stored under a differently-cased URN to the canonical key', () => {
+    const input: JsonObject = {
+      schemas: [CORE, ENTERPRISE.toLowerCase()],
+      id: 'u1',
+      [ENTERPRISE.toLowerCase()]: { department: 'Tours' },
+    };
+    const { resource } = patch(input, [{ op: 'add', path: `${ENTERPRISE}:costCenter`, value: '4130' }]);
+    expect(resource[ENTERPRISE]).toEqual({ department: 'Tours', costCenter: '4130' });
+    expect(resource).not.toHaveProperty(ENTERPRISE.toLowerCase());
+    // The URN is already listed, in another case: it is not listed twice.
+    expect(resource['schemas']).toEqual([CORE, ENTERPRISE.toLowerCase()]);
+    expect(input[ENTERPRISE.toLowerCase()]).toEqual({ department: 'Tours' });
+  });
+
+  it('replaces a stored extension value that is not an object', () => {
+    const input: JsonObject = { schemas: [CORE], id: 'u1', [ENTERPRISE.toLowerCase()]: 'garbage' };
+    const { resource } = patch(input, [{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Tours' }]);
+    expect(resource[ENTERPRISE]).toEqual({ department: 'Tours' });
+    expect(resource).not.toHaveProperty(ENTERPRISE.toLowerCase());
+    expect(resource['schemas']).toEqual([CORE, ENTERPRISE]);
+  });
+
+  it('reads a missing extension as absent, and a non-object one too', () => {
+    expect(patch({ schemas: [CORE], id: 'u1' }, [{ op: 'remove', path: `${ENTERPRISE}:department` }]).changedAttributes).toEqual([]);
+    const odd: JsonObject = { schemas: [CORE], id: 'u1', [ENTERPRISE]: 'garbage' };
+    expect(patch(odd, [{ op: 'remove', path: ENTERPRISE }]).resource).toEqual(odd);
+  });
+
+  it('leaves schemas alone when it is not an array', () => {
+    const input: JsonObject = { id: 'u1', schemas: 'odd' };
+    const added = patch(input, [{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Tours' }]).resource;
+    expect(added['schemas']).toBe('odd');
+    expect(added[ENTERPRISE]).toEqual({ department: 'Tours' });
+    const removed = patch(
+      { id: 'u1', schemas: 'odd', [ENTERPRISE]: { department: 'Tours' } },
+      [{ op: 'remove', path: `${ENTERPRISE}:department` }],
+    ).resource;
+    expect(removed).toEqual({ id: 'u1', schemas: 'odd' });
+  });
+
+  it('drops an emptied extension and its URN in any case, keeping schemas that do not list it', () => {
+    const listed = patch(
+      { schemas: [CORE, ENTERPRISE.toUpperCase()], id: 'u1', [ENTERPRISE]: { department: 'Tours' } },
+      [{ op: 'remove', path: `${ENTERPRISE}:department` }],
+    ).resource;
+    expect(listed).toEqual({ schemas: [CORE], id: 'u1' });
+    const input: JsonObject = { schemas: [CORE, 7], id: 'u1', [ENTERPRISE]: { department: 'Tours' } };
+    const unlisted = patch(input, [{ op: 'remove', path: `${ENTERPRISE}:department` }]).resource;
+    expect(unlisted).toEqual({ schemas: [CORE, 7], id: 'u1' });
+    expect(unlisted['schemas']).toBe(input['schemas']);
+  });
+
+  it('keeps an extension that still holds attributes', () => {
+    const { resource } = patch(user(), [{ op: 'remove', path: `${ENTERPRISE}:department` }]);
+    expect(resource[ENTERPRISE]).toEqual({ employeeNumber: '701984' });
+    expect(resource['schemas']).toEqual([CORE, ENTERPRISE]);
+  });
+
+  it('reports each changed attribute once, in first-change order', () => {
+    const { changedAttributes } = patch(user(), [
+      { op: 'replace', path: 'userName', value: 'b2' },
+      { op: 'add', path: 'title', value: 'Guide' },
+      { op: 'replace', path: 'userName', value: 'b3' },
+    ]);
+    expect(changedAttributes).toEqual(['userName', 'title']);
+  });
+});
