@@ -98,3 +98,29 @@ describe('limits and messages of the path entry points', () => {
     expect(catchError(() => parseAttrPath({} as unknown as string)).detail).toBe('path must be a string');
   });
 });
+
+describe('what error messages quote', () => {
+  it('names an invalid attribute name after a URN', () => {
+    expect(catchError(() => parseFilter('urn:x:1abc pr')).detail).toBe(
+      "in attribute path 'urn:x:1abc' at position 0, the attribute name '1abc' is not a valid name (position 6)",
+    );
+  });
+
+  it('reports a string ending in a lone backslash as unterminated', () => {
+    expect(catchError(() => parseFilter('x eq "abc\\')).detail).toBe('unterminated string starting at position 5');
+  });
+
+  it('shows control characters by code point', () => {
+    expect(catchError(() => parseFilter('x eq \u0001')).detail).toContain('at position 5, found U+0001');
+    expect(catchError(() => parseFilter('x eq \u007f')).detail).toContain('at position 5, found U+007F');
+  });
+
+  it('shortens long source excerpts to 40 characters', () => {
+    const op = 'x'.repeat(50);
+    expect(catchError(() => parseFilter(`userName ${op} "a"`)).detail).toBe(
+      `unknown operator '${'x'.repeat(40)}...' after 'userName' at position 9; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr`,
+    );
+    const exactly = 'y'.repeat(40);
+    expect(catchError(() => parseFilter(`userName ${exactly} "a"`)).detail).toContain(`unknown operator '${exactly}' after`);
+  });
+});
