@@ -124,3 +124,11 @@ describe('what error messages quote', () => {
     expect(catchError(() => parseFilter(`userName ${exactly} "a"`)).detail).toContain(`unknown operator '${exactly}' after`);
   });
 });
+
+describe('parseAttrPath messages', () => {
+  it('says the attribute path should have ended', () => {
+    expect(catchError(() => parseAttrPath('name.givenName x')).detail).toBe(
+      "unexpected 'x' at position 15: expected the end of the attribute path",
+    );
+  });
+});

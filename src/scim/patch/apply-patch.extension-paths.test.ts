@@ -203,3 +203,38 @@ describe('applyPatch: the extension object and schemas', () => {
     expect(changedAttributes).toEqual(['userName', 'title']);
   });
 });
+
+describe('applyPatch: keys of path-less values and extension objects', () => {
+  it('ignores a schemas key in a path-less value, in any case: the resource keeps its own', () => {
+    for (const key of ['schemas', 'Schemas', 'SCHEMAS']) {
+      const { resource, changedAttributes } = patch(user(), [
+        { op: 'replace', value: { [key]: ['urn:example:other'], userName: 'b2' } },
+      ]);
+      expect(resource['schemas']).toEqual([CORE, ENTERPRISE]);
+      expect(resource['userName']).toBe('b2');
+      expect(changedAttributes).toEqual(['userName']);
+    }
+  });
+
+  it('names an unknown plain key with an object value as an unknown attribute', () => {
+    expect(failure(() => patch(user(), [{ op: 'add', value: { shoeSize: { eu: 42 } } }])).detail).toBe(
+      'Operations[0]: "shoeSize": unknown attribute',
+    );
+  });
+
+  it('names an unknown attribute inside an extension object by its URN-qualified name', () => {
+    expect(failure(() => patch(user(), [{ op: 'add', path: ENTERPRISE, value: { nope: 1 } }])).detail).toBe(
+      `Operations[0]: "${ENTERPRISE}:nope": unknown attribute`,
+    );
+    expect(failure(() => patch(user(), [{ op: 'add', value: { [ENTERPRISE]: { nope: 1 } } }])).detail).toBe(
+      `Operations[0]: "${ENTERPRISE}:nope": unknown attribute`,
+    );
+  });
+
+  it('names an unknown stored attribute met while removing a whole extension', () => {
+    const input: JsonObject = { ...user(), [ENTERPRISE]: { department: 'Tours', nope: 1 } };
+    expect(failure(() => patch(input, [{ op: 'remove', path: ENTERPRISE }])).detail).toBe(
+      `Operations[0]: "${ENTERPRISE}:nope": unknown attribute`,
+    );
+  });
+});
