@@ -126,6 +126,15 @@ describe('what error messages quote', () => {
 });
 
 describe('parseAttrPath messages', () => {
+  it('says an attribute path was expected', () => {
+    expect(catchError(() => parseAttrPath(' 9a')).detail).toBe(
+      "expected an attribute path at position 1, found '9a'",
+    );
+    expect(catchError(() => parseAttrPath('')).detail).toBe(
+      'expected an attribute path at position 0, found end of input',
+    );
+  });
+
   it('says the attribute path should have ended', () => {
     expect(catchError(() => parseAttrPath('name.givenName x')).detail).toBe(
       "unexpected 'x' at position 15: expected the end of the attribute path",
