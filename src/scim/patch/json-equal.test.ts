@@ -12,6 +12,17 @@ describe('jsonEqual', () => {
     expect(jsonEqual({}, null)).toBe(false);
     expect(jsonEqual(undefined, null)).toBe(false);
     expect(jsonEqual('x', ['x'])).toBe(false);
+    expect(jsonEqual(1, 2)).toBe(false);
+    expect(jsonEqual(true, false)).toBe(false);
+    expect(jsonEqual('a', 'b')).toBe(false);
+  });
+
+  it('never takes a simple value for an object without keys, either way round', () => {
+    expect(jsonEqual(5, {})).toBe(false);
+    expect(jsonEqual('', {})).toBe(false);
+    expect(jsonEqual({}, 5)).toBe(false);
+    expect(jsonEqual({}, '')).toBe(false);
+    expect(jsonEqual(true, {})).toBe(false);
   });
 
   it('compares arrays element by element, in order', () => {
@@ -67,6 +78,9 @@ describe('jsonContains (RFC 7644 §3.5.2.1: adding a value already held adds not
 
   it('never finds an object inside a simple value, null or an array', () => {
     expect(jsonContains('a', { value: 'a' })).toBe(false);
+    expect(jsonContains('a', {})).toBe(false);
+    expect(jsonContains(5, {})).toBe(false);
+    expect(jsonContains([], {})).toBe(false);
     expect(jsonContains(null, {})).toBe(false);
     expect(jsonContains([{ value: 'a' }], { value: 'a' })).toBe(false);
     expect(jsonContains({ value: 'a' }, null)).toBe(false);

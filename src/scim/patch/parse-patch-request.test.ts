@@ -91,6 +91,16 @@ describe('parsePatchRequest: member names and values', () => {
     expect(ops[0]?.value).toBe('Rep');
   });
 
+  it('prefers the exactly spelt key when two differ only in case', () => {
+    const ops = parsePatchRequest({
+      Schemas: 'junk',
+      schemas: [PATCH_OP],
+      operations: 'junk',
+      Operations: [{ Op: 'junk', op: 'remove', path: 'title' }],
+    });
+    expect(ops).toEqual([expect.objectContaining({ op: 'remove' })]);
+  });
+
   it('finds the PatchOp schema among others', () => {
     const ops = parsePatchRequest({ schemas: [3, 'urn:x', PATCH_OP], Operations: [{ op: 'remove', path: 'x' }] });
     expect(ops).toEqual([expect.objectContaining({ op: 'remove' })]);
@@ -140,9 +150,17 @@ describe('parsePatchRequest: member names and values', () => {
     ['a function', () => 1],
     ['a Date', new Date(0)],
     ['a class instance nested in an array', [new Map()]],
+    ['an undefined member of an object', { a: undefined }],
+    ['an undefined element of an array', [1, undefined]],
     ['a value nested deeper than 64 levels', JSON.parse(`${'['.repeat(70)}1${']'.repeat(70)}`) as unknown],
   ])('rejects %s as a value that is not JSON', (_name, value) => {
     expect(scimTypeOf(body([{ op: 'add', path: 'title', value }]))).toBe('invalidValue');
+  });
+
+  it('accepts containers nested 65 deep and refuses 66', () => {
+    const nested = (n: number) => JSON.parse(`${'['.repeat(n)}1${']'.repeat(n)}`) as unknown;
+    expect(parsePatchRequest(body([{ op: 'add', path: 'title', value: nested(65) }]))).toHaveLength(1);
+    expect(scimTypeOf(body([{ op: 'add', path: 'title', value: nested(66) }]))).toBe('invalidValue');
   });
 
   it('accepts nested JSON, objects without a prototype and 64 levels of nesting', () => {
