@@ -141,3 +141,15 @@ describe('parseAttrPath messages', () => {
     );
   });
 });
+
+describe('nesting inside value filters', () => {
+  it('counts the brackets of a value filter toward the depth limit', () => {
+    expect(parseFilter('emails[((type pr))]', { maxDepth: 3 }).kind).toBe('valuePath');
+    expect(catchError(() => parseFilter('emails[((type pr))]', { maxDepth: 2 })).detail).toBe(
+      'filter nesting exceeds the maximum depth of 2 at position 8',
+    );
+    expect(catchError(() => parseFilter('(emails[type pr])', { maxDepth: 1 })).detail).toBe(
+      'filter nesting exceeds the maximum depth of 1 at position 7',
+    );
+  });
+});

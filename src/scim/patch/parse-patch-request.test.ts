@@ -214,3 +214,40 @@ describe('parsePatchRequest: bounds on the message', () => {
     expect(parsePatchRequest(body([{ op: 'add', path: 'emails', value: members(20_000) }]))).toHaveLength(1);
   });
 });
+
+describe('parsePatchRequest: what the message errors say', () => {
+  const detailOf = (input: unknown): string => {
+    try {
+      parsePatchRequest(input);
+    } catch (error) {
+      if (isScimError(error)) return error.detail;
+      throw error;
+    }
+    return 'ok';
+  };
+
+  it.each([
+    ['a body that is not an object', [1], 'PATCH body must be a JSON object'],
+    ['a body without the PatchOp schema', { schemas: [], Operations: [] }, `PATCH body: "schemas" must contain "${PATCH_OP}"`],
+    ['a body without operations', { schemas: [PATCH_OP], Operations: [] }, 'PATCH body: "Operations" must be a non-empty array'],
+    [
+      'too many operations',
+      body(Array.from({ length: 10_001 }, () => ({ op: 'remove', path: 'title' }))),
+      'PATCH body: more than 10000 operations',
+    ],
+    ['an operation that is not an object', body([null]), 'Operations[0]: an operation must be a JSON object'],
+    ['an op that is not a string', body([{ op: 1 }]), 'Operations[0]: "op" must be a string'],
+    ['an unknown op', body([{ op: 'move' }]), 'Operations[0]: unknown op "move"; expected add, remove or replace'],
+    ['a path that is not a string', body([{ op: 'remove', path: 1 }]), 'Operations[0]: "path" must be a string'],
+    ['add without a value', body([{ op: 'add', path: 'title' }]), 'Operations[0]: "add" requires a "value"'],
+    ['remove without a path', body([{ op: 'remove' }]), 'Operations[0]: "remove" requires a "path"'],
+    ['a value that is not JSON', body([{ op: 'add', path: 'title', value: Number.NaN }]), 'Operations[0]: "value" is not JSON'],
+    [
+      'too many members',
+      body([{ op: 'add', path: 'members', value: Array.from({ length: 10_001 }, (_, i) => ({ value: `m${i}` })) }]),
+      'members: 10001 values set, added or removed in one request, more than the limit of 10000',
+    ],
+  ])('%s', (_name, input, expected) => {
+    expect(detailOf(input)).toBe(expected);
+  });
+});
