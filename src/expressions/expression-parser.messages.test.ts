@@ -8,27 +8,58 @@ const report = (source: string): string[] => parseExpression(source).diagnostics
 
 describe('parseExpression: diagnostic messages', () => {
   it.each([
-    ['Join("a" "b")', ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found a string"]],
+    [
+      'Join("a" "b")',
+      ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found a string"],
+    ],
     ['Join("a" x)', ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found 'x'"]],
-    ['Join("a" 5)', ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found number 5"]],
-    ['Join("a" [b])', ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found attribute [b]"]],
-    ['Join("a" (), "b")', ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found '('"]],
-    ['F(=)', ["1:3 E_UNEXPECTED_TOKEN Expected a value but found '='", "1:4 E_UNEXPECTED_TOKEN Expected a value but found ')'"]],
+    [
+      'Join("a" 5)',
+      ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found number 5"],
+    ],
+    [
+      'Join("a" [b])',
+      ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found attribute [b]"],
+    ],
+    [
+      'Join("a" (), "b")',
+      ["1:10 E_UNEXPECTED_TOKEN Expected ',' or ')' in the arguments of Join but found '('"],
+    ],
+    [
+      'F(=)',
+      [
+        "1:3 E_UNEXPECTED_TOKEN Expected a value but found '='",
+        "1:4 E_UNEXPECTED_TOKEN Expected a value but found ')'",
+      ],
+    ],
     ['Join(" ", [a]', ["1:5 E_UNBALANCED '(' of Join is never closed with ')'"]],
     ['Left([a], 1))', ["1:13 E_UNBALANCED ')' without a matching '('"]],
     ['Left([a], 1) x', ["1:14 E_TRAILING_INPUT Unexpected 'x' after the end of the expression"]],
     ['[a] [b]', ['1:5 E_TRAILING_INPUT Unexpected attribute [b] after the end of the expression']],
     ['"a" ,', ["1:5 E_TRAILING_INPUT Unexpected ',' after the end of the expression"]],
     ['   ', ['1:1 E_EMPTY Expression is empty']],
-    ['IIF([a]=1=2, "x", "y")', ['1:10 E_CHAINED_COMPARISON A condition holds one comparison; nest IIF to combine conditions']],
-    ['Now', ["1:1 E_UNKNOWN_IDENTIFIER Unknown name 'Now': write a call as Now(...), an attribute as [Now], a string as \"Now\""]],
-    ['vbTextCompar', ["1:1 E_UNKNOWN_IDENTIFIER Unknown name 'vbTextCompar' - did you mean 'vbTextCompare'?"]],
+    [
+      'IIF([a]=1=2, "x", "y")',
+      ['1:10 E_CHAINED_COMPARISON A condition holds one comparison; nest IIF to combine conditions'],
+    ],
+    [
+      'Now',
+      [
+        '1:1 E_UNKNOWN_IDENTIFIER Unknown name \'Now\': write a call as Now(...), an attribute as [Now], a string as "Now"',
+      ],
+    ],
+    [
+      'vbTextCompar',
+      ["1:1 E_UNKNOWN_IDENTIFIER Unknown name 'vbTextCompar' - did you mean 'vbTextCompare'?"],
+    ],
   ])('%j', (source, expected) => {
     expect(report(source)).toEqual(expected);
   });
 
   it('reports the end of the expression by name', () => {
-    expect(report('[a] =')).toEqual(['1:6 E_UNEXPECTED_TOKEN Expected a value but found the end of the expression']);
+    expect(report('[a] =')).toEqual([
+      '1:6 E_UNEXPECTED_TOKEN Expected a value but found the end of the expression',
+    ]);
   });
 
   it('reports a whole comparison chain once, and still reads what follows', () => {
@@ -43,7 +74,9 @@ describe('parseExpression: diagnostic messages', () => {
     expect(result.diagnostics.map((d) => d.code)).toEqual(['E_UNEXPECTED_TOKEN']);
     const tree = result.expression;
     // The comma inside F(1, 2) is not taken for a separator of Join: "b" is still read as a string.
-    expect(tree?.kind === 'call' && tree.args.at(-1)).toEqual(expect.objectContaining({ kind: 'string', value: 'b' }));
+    expect(tree?.kind === 'call' && tree.args.at(-1)).toEqual(
+      expect.objectContaining({ kind: 'string', value: 'b' }),
+    );
     expect(tree?.span).toEqual({ start: 0, end: 27 });
   });
 

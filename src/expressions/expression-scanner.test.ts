@@ -107,7 +107,14 @@ describe('scanExpression: tokens', () => {
   });
 
   it('skips ASCII and Unicode whitespace between tokens', () => {
-    expect(kinds('\tA\u000b\u000cB\r\nC\u00a0D\u2003E')).toEqual(['id:A', 'id:B', 'id:C', 'id:D', 'id:E', 'eof']);
+    expect(kinds('\tA\u000b\u000cB\r\nC\u00a0D\u2003E')).toEqual([
+      'id:A',
+      'id:B',
+      'id:C',
+      'id:D',
+      'id:E',
+      'eof',
+    ]);
   });
 });
 
@@ -115,7 +122,9 @@ describe('scanExpression: diagnostics', () => {
   it('reports an unterminated string and keeps its text', () => {
     const { tokens, diagnostics } = scanExpression('Left("abc');
     expect(tokens.map(describeToken)).toEqual(['id:Left', '(', 'str:abc!', 'eof']);
-    expect(diagnostics.map(formatDiagnostic)).toEqual(['1:6 E_UNTERMINATED_STRING String is not closed with "']);
+    expect(diagnostics.map(formatDiagnostic)).toEqual([
+      '1:6 E_UNTERMINATED_STRING String is not closed with "',
+    ]);
     expect(diagnostics[0]?.span).toEqual({ start: 5, end: 9 });
   });
 
@@ -144,8 +153,10 @@ describe('scanExpression: diagnostics', () => {
       `E_UNEXPECTED_CHARACTER 0-1 Unexpected character '\u201c': use straight double quotes (") around strings`,
     );
     expect(messages('\u201e')[0]).toContain('use straight double quotes');
-    expect(messages("'x'")[0]).toBe(`E_UNEXPECTED_CHARACTER 0-1 Unexpected character ''': strings take double quotes (")`);
-    expect(messages('!')[0]).toContain("Unexpected character '!': write \"not equal\" as <>");
+    expect(messages("'x'")[0]).toBe(
+      `E_UNEXPECTED_CHARACTER 0-1 Unexpected character ''': strings take double quotes (")`,
+    );
+    expect(messages('!')[0]).toContain('Unexpected character \'!\': write "not equal" as <>');
     expect(messages('&')[0]).toContain("Unexpected character '&': hex numbers are written &H");
     expect(messages('&X')[0]).toContain("Unexpected character '&': hex numbers");
     expect(messages('+')[0]).toContain("Unexpected character '+': join strings with Join or Append");

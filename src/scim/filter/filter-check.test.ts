@@ -74,7 +74,10 @@ describe('checkFilter inside value filters and logic', () => {
     ['EMAILS[PRIMARY GT false]', "'gt' is not allowed on the boolean attribute 'PRIMARY'"],
     ['x509Certificates[value lt "AAAA"]', "'lt' is not allowed on the binary attribute 'value'"],
     ['not (active ge false)', "'ge' is not allowed on the boolean attribute 'active'"],
-    ['userName eq "a" or (title pr and active le false)', "'le' is not allowed on the boolean attribute 'active'"],
+    [
+      'userName eq "a" or (title pr and active le false)',
+      "'le' is not allowed on the boolean attribute 'active'",
+    ],
     ['emails[type eq "work" or primary lt true]', "'lt' is not allowed on the boolean attribute 'primary'"],
     ['emails[value pr] and name lt "a"', "'lt' cannot compare the complex attribute 'name'"],
   ])('rejects %s', (filter, message) => {

@@ -107,7 +107,9 @@ describe('what error messages quote', () => {
   });
 
   it('reports a string ending in a lone backslash as unterminated', () => {
-    expect(catchError(() => parseFilter('x eq "abc\\')).detail).toBe('unterminated string starting at position 5');
+    expect(catchError(() => parseFilter('x eq "abc\\')).detail).toBe(
+      'unterminated string starting at position 5',
+    );
   });
 
   it('shows control characters by code point', () => {
@@ -121,7 +123,9 @@ describe('what error messages quote', () => {
       `unknown operator '${'x'.repeat(40)}...' after 'userName' at position 9; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr`,
     );
     const exactly = 'y'.repeat(40);
-    expect(catchError(() => parseFilter(`userName ${exactly} "a"`)).detail).toContain(`unknown operator '${exactly}' after`);
+    expect(catchError(() => parseFilter(`userName ${exactly} "a"`)).detail).toContain(
+      `unknown operator '${exactly}' after`,
+    );
   });
 });
 

@@ -33,7 +33,12 @@ function detail(operation: unknown): [string | undefined, string] {
 
 describe('applyPatch error details', () => {
   it.each<[string, unknown, string, string]>([
-    ['an unknown attribute', { op: 'add', path: 'shoeSize', value: 42 }, 'invalidPath', '"shoeSize": unknown attribute'],
+    [
+      'an unknown attribute',
+      { op: 'add', path: 'shoeSize', value: 42 },
+      'invalidPath',
+      '"shoeSize": unknown attribute',
+    ],
     [
       'an unknown sub-attribute',
       { op: 'add', path: 'name.nick', value: 'x' },

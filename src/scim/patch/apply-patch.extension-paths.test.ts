@@ -81,7 +81,9 @@ describe('applyPatch: whole extension schemas', () => {
     const notObject = failure(() => patch(user(), [{ op: 'add', path: ENTERPRISE, value: 'x' }]));
     expect(notObject.scimType).toBe('invalidPath');
     expect(notObject.detail).toBe(`Operations[0]: "${ENTERPRISE}": unknown attribute`);
-    const pathLess = failure(() => patch(user(), [{ op: 'add', value: { 'urn:example:nothing:1.0:X': 'x' } }]));
+    const pathLess = failure(() =>
+      patch(user(), [{ op: 'add', value: { 'urn:example:nothing:1.0:X': 'x' } }]),
+    );
     expect(pathLess.detail).toBe('Operations[0]: "urn:example:nothing:1.0:X": unknown attribute');
   });
 });
@@ -103,7 +105,9 @@ describe('applyPatch: unknown attributes are invalidPath, whatever the operation
 
 describe('applyPatch: failures inside an operation', () => {
   it('refuses a remove without a path, even when handed over unparsed', () => {
-    const error = failure(() => applyPatch(user(), [{ op: 'remove' } as PatchOperation], { resolver: users }));
+    const error = failure(() =>
+      applyPatch(user(), [{ op: 'remove' } as PatchOperation], { resolver: users }),
+    );
     expect(error.scimType).toBe('noTarget');
     expect(error.detail).toBe('Operations[0]: "remove" requires a "path"');
   });
@@ -125,7 +129,6 @@ describe('applyPatch: failures inside an operation', () => {
     expect(error.detail).toBe('Operations[0]: resolver broke');
     const odd: AttributeResolver = {
       resolve: () => {
-        // eslint-disable-next-line @typescript-eslint/only-throw-error -- a defect may throw anything
         throw 'not an Error';
       },
     };
@@ -159,7 +162,10 @@ describe('applyPatch: the extension object and schemas', () => {
   });
 
   it('reads a missing extension as absent, and a non-object one too', () => {
-    expect(patch({ schemas: [CORE], id: 'u1' }, [{ op: 'remove', path: `${ENTERPRISE}:department` }]).changedAttributes).toEqual([]);
+    expect(
+      patch({ schemas: [CORE], id: 'u1' }, [{ op: 'remove', path: `${ENTERPRISE}:department` }])
+        .changedAttributes,
+    ).toEqual([]);
     const odd: JsonObject = { schemas: [CORE], id: 'u1', [ENTERPRISE]: 'garbage' };
     expect(patch(odd, [{ op: 'remove', path: ENTERPRISE }]).resource).toEqual(odd);
   });
@@ -169,10 +175,9 @@ describe('applyPatch: the extension object and schemas', () => {
     const added = patch(input, [{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Tours' }]).resource;
     expect(added['schemas']).toBe('odd');
     expect(added[ENTERPRISE]).toEqual({ department: 'Tours' });
-    const removed = patch(
-      { id: 'u1', schemas: 'odd', [ENTERPRISE]: { department: 'Tours' } },
-      [{ op: 'remove', path: `${ENTERPRISE}:department` }],
-    ).resource;
+    const removed = patch({ id: 'u1', schemas: 'odd', [ENTERPRISE]: { department: 'Tours' } }, [
+      { op: 'remove', path: `${ENTERPRISE}:department` },
+    ]).resource;
     expect(removed).toEqual({ id: 'u1', schemas: 'odd' });
   });
 

@@ -102,12 +102,17 @@ describe('parsePatchRequest: member names and values', () => {
   });
 
   it('finds the PatchOp schema among others', () => {
-    const ops = parsePatchRequest({ schemas: [3, 'urn:x', PATCH_OP], Operations: [{ op: 'remove', path: 'x' }] });
+    const ops = parsePatchRequest({
+      schemas: [3, 'urn:x', PATCH_OP],
+      Operations: [{ op: 'remove', path: 'x' }],
+    });
     expect(ops).toEqual([expect.objectContaining({ op: 'remove' })]);
   });
 
   it('rejects schemas that are not an array, even if it names PatchOp', () => {
-    expect(scimTypeOf({ schemas: PATCH_OP, Operations: [{ op: 'remove', path: 'x' }] })).toBe('invalidSyntax');
+    expect(scimTypeOf({ schemas: PATCH_OP, Operations: [{ op: 'remove', path: 'x' }] })).toBe(
+      'invalidSyntax',
+    );
   });
 
   it('reads a null or blank path as no path', () => {
@@ -122,17 +127,27 @@ describe('parsePatchRequest: member names and values', () => {
 
   it('says why a path does not parse, at which operation', () => {
     try {
-      parsePatchRequest(body([{ op: 'add', path: 'title', value: 'x' }, { op: 'add', path: 'a b', value: 1 }]));
+      parsePatchRequest(
+        body([
+          { op: 'add', path: 'title', value: 'x' },
+          { op: 'add', path: 'a b', value: 1 },
+        ]),
+      );
       expect.unreachable();
     } catch (error) {
       expect(isScimError(error) && error.scimType).toBe('invalidPath');
-      expect(isScimError(error) && error.detail).toBe("Operations[1]: unexpected 'b' at position 2: expected '[' or the end of the path");
+      expect(isScimError(error) && error.detail).toBe(
+        "Operations[1]: unexpected 'b' at position 2: expected '[' or the end of the path",
+      );
     }
   });
 
   it('rejects an explicit undefined value of add, but keeps null and false', () => {
     expect(scimTypeOf(body([{ op: 'add', path: 'title', value: undefined }]))).toBe('invalidValue');
-    expect(parsePatchRequest(body([{ op: 'replace', path: 'title', value: null }]))[0]).toHaveProperty('value', null);
+    expect(parsePatchRequest(body([{ op: 'replace', path: 'title', value: null }]))[0]).toHaveProperty(
+      'value',
+      null,
+    );
     expect(parsePatchRequest(body([{ op: 'replace', path: 'active', value: false }]))[0]?.value).toBe(false);
   });
 
@@ -204,12 +219,18 @@ describe('parsePatchRequest: bounds on the message', () => {
   });
 
   it('counts a single member value as one, and other attributes not at all', () => {
-    const singles = Array.from({ length: 10_000 }, () => ({ op: 'add', path: 'members', value: { value: 'm' } }));
+    const singles = Array.from({ length: 10_000 }, () => ({
+      op: 'add',
+      path: 'members',
+      value: { value: 'm' },
+    }));
     expect(parsePatchRequest(body(singles))).toHaveLength(10_000);
     const pathLess = { op: 'add', value: { members: { value: 'm' }, emails: members(20_000) } };
     expect(parsePatchRequest(body([...singles.slice(1), pathLess]))).toHaveLength(10_000);
     expect(
-      scimTypeOf(body([...singles.slice(1), { op: 'add', value: { members: [{ value: 'a' }, { value: 'b' }] } }])),
+      scimTypeOf(
+        body([...singles.slice(1), { op: 'add', value: { members: [{ value: 'a' }, { value: 'b' }] } }]),
+      ),
     ).toBe('invalidValue');
     expect(parsePatchRequest(body([{ op: 'add', path: 'emails', value: members(20_000) }]))).toHaveLength(1);
   });
@@ -228,8 +249,16 @@ describe('parsePatchRequest: what the message errors say', () => {
 
   it.each([
     ['a body that is not an object', [1], 'PATCH body must be a JSON object'],
-    ['a body without the PatchOp schema', { schemas: [], Operations: [] }, `PATCH body: "schemas" must contain "${PATCH_OP}"`],
-    ['a body without operations', { schemas: [PATCH_OP], Operations: [] }, 'PATCH body: "Operations" must be a non-empty array'],
+    [
+      'a body without the PatchOp schema',
+      { schemas: [], Operations: [] },
+      `PATCH body: "schemas" must contain "${PATCH_OP}"`,
+    ],
+    [
+      'a body without operations',
+      { schemas: [PATCH_OP], Operations: [] },
+      'PATCH body: "Operations" must be a non-empty array',
+    ],
     [
       'too many operations',
       body(Array.from({ length: 10_001 }, () => ({ op: 'remove', path: 'title' }))),
@@ -237,14 +266,28 @@ describe('parsePatchRequest: what the message errors say', () => {
     ],
     ['an operation that is not an object', body([null]), 'Operations[0]: an operation must be a JSON object'],
     ['an op that is not a string', body([{ op: 1 }]), 'Operations[0]: "op" must be a string'],
-    ['an unknown op', body([{ op: 'move' }]), 'Operations[0]: unknown op "move"; expected add, remove or replace'],
-    ['a path that is not a string', body([{ op: 'remove', path: 1 }]), 'Operations[0]: "path" must be a string'],
+    [
+      'an unknown op',
+      body([{ op: 'move' }]),
+      'Operations[0]: unknown op "move"; expected add, remove or replace',
+    ],
+    [
+      'a path that is not a string',
+      body([{ op: 'remove', path: 1 }]),
+      'Operations[0]: "path" must be a string',
+    ],
     ['add without a value', body([{ op: 'add', path: 'title' }]), 'Operations[0]: "add" requires a "value"'],
     ['remove without a path', body([{ op: 'remove' }]), 'Operations[0]: "remove" requires a "path"'],
-    ['a value that is not JSON', body([{ op: 'add', path: 'title', value: Number.NaN }]), 'Operations[0]: "value" is not JSON'],
+    [
+      'a value that is not JSON',
+      body([{ op: 'add', path: 'title', value: Number.NaN }]),
+      'Operations[0]: "value" is not JSON',
+    ],
     [
       'too many members',
-      body([{ op: 'add', path: 'members', value: Array.from({ length: 10_001 }, (_, i) => ({ value: `m${i}` })) }]),
+      body([
+        { op: 'add', path: 'members', value: Array.from({ length: 10_001 }, (_, i) => ({ value: `m${i}` })) },
+      ]),
       'members: 10001 values set, added or removed in one request, more than the limit of 10000',
     ],
   ])('%s', (_name, input, expected) => {

@@ -97,7 +97,9 @@ describe('unwrapSingularComplex (T11)', () => {
     ({ name: 'manager', type, multiValued }) as AttributeDefinition;
 
   it('unwraps a one-element array for a singular complex attribute', () => {
-    expect(unwrapSingularComplex(def('complex', false), [{ value: 'id' }], 'manager')).toEqual({ value: 'id' });
+    expect(unwrapSingularComplex(def('complex', false), [{ value: 'id' }], 'manager')).toEqual({
+      value: 'id',
+    });
   });
 
   it('leaves other values and other attributes as they are', () => {

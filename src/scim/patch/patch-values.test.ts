@@ -119,7 +119,9 @@ describe('value errors say what arrived', () => {
   });
 
   it('names the element of a multi-valued attribute that is null', () => {
-    expect(message(def('string', { multiValued: true }), ['a', null])).toBe('emails[0].value[1]: null is not a value');
+    expect(message(def('string', { multiValued: true }), ['a', null])).toBe(
+      'emails[0].value[1]: null is not a value',
+    );
   });
 });
 
@@ -129,7 +131,10 @@ describe('multi-valued sub-attributes of a complex attribute', () => {
   });
 
   it('take an array, and a lone value wrapped in one', () => {
-    expect(normaliseSingleValue(d, { value: 'a', tags: ['x', 'y'] }, 'x')).toEqual({ value: 'a', tags: ['x', 'y'] });
+    expect(normaliseSingleValue(d, { value: 'a', tags: ['x', 'y'] }, 'x')).toEqual({
+      value: 'a',
+      tags: ['x', 'y'],
+    });
     expect(normaliseSingleValue(d, { TAGS: 'x' }, 'x')).toEqual({ tags: ['x'] });
   });
 
