@@ -157,3 +157,17 @@ describe('nesting inside value filters', () => {
     );
   });
 });
+
+describe('parsePatchPath messages after a value filter', () => {
+  it('says what may follow the closing bracket, and that nothing may follow the sub-attribute', () => {
+    expect(catchError(() => parsePatchPath('emails[type eq "work"] x')).detail).toBe(
+      "unexpected 'x' at position 23: expected '.' and a sub-attribute or the end of the path",
+    );
+    expect(catchError(() => parsePatchPath('emails[type eq "work"].value x')).detail).toBe(
+      "unexpected 'x' at position 29: expected the end of the path",
+    );
+    expect(catchError(() => parsePatchPath('members x')).detail).toBe(
+      "unexpected 'x' at position 8: expected '[' or the end of the path",
+    );
+  });
+});

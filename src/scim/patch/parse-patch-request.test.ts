@@ -172,10 +172,13 @@ describe('parsePatchRequest: member names and values', () => {
     expect(scimTypeOf(body([{ op: 'add', path: 'title', value }]))).toBe('invalidValue');
   });
 
-  it('accepts containers nested 65 deep and refuses 66', () => {
-    const nested = (n: number) => JSON.parse(`${'['.repeat(n)}1${']'.repeat(n)}`) as unknown;
-    expect(parsePatchRequest(body([{ op: 'add', path: 'title', value: nested(65) }]))).toHaveLength(1);
-    expect(scimTypeOf(body([{ op: 'add', path: 'title', value: nested(66) }]))).toBe('invalidValue');
+  it('accepts containers nested 65 deep and refuses 66, arrays and objects alike', () => {
+    const arrays = (n: number) => JSON.parse(`${'['.repeat(n)}1${']'.repeat(n)}`) as unknown;
+    const objects = (n: number) => JSON.parse(`${'{"a":'.repeat(n)}1${'}'.repeat(n)}`) as unknown;
+    for (const nested of [arrays, objects]) {
+      expect(parsePatchRequest(body([{ op: 'add', path: 'title', value: nested(65) }]))).toHaveLength(1);
+      expect(scimTypeOf(body([{ op: 'add', path: 'title', value: nested(66) }]))).toBe('invalidValue');
+    }
   });
 
   it('accepts nested JSON, objects without a prototype and 64 levels of nesting', () => {
