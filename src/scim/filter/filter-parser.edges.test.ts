@@ -171,3 +171,24 @@ describe('parsePatchPath messages after a value filter', () => {
     );
   });
 });
+
+describe('messages about a missing or unknown operator', () => {
+  it('quotes what stands where the operator should be', () => {
+    expect(catchError(() => parseFilter('userName "x"')).detail).toBe(
+      "expected a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after 'userName' at position 9, found '\"'",
+    );
+    expect(catchError(() => parseFilter('emails[type (x)]')).detail).toContain("at position 12, found '('");
+  });
+
+  it("suggests '(' after not only for a bare attribute called not", () => {
+    expect(catchError(() => parseFilter('not xx "a"')).detail).toBe(
+      "expected '(' after 'not' at position 4, found 'xx'",
+    );
+    expect(catchError(() => parseFilter('urn:x:not xx "a"')).detail).toBe(
+      "unknown operator 'xx' after 'urn:x:not' at position 10; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr",
+    );
+    expect(catchError(() => parseFilter('not.x xx "a"')).detail).toBe(
+      "unknown operator 'xx' after 'not.x' at position 6; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr",
+    );
+  });
+});
