@@ -161,6 +161,15 @@ describe('applyPatch: the extension object and schemas', () => {
     expect(resource['schemas']).toEqual([CORE, ENTERPRISE]);
   });
 
+  it('removing an attribute of an extension the resource lacks leaves the resource as it was', () => {
+    const input: JsonObject = { schemas: [CORE], id: 'u1', userName: 'bjensen' };
+    for (const path of [`${ENTERPRISE}:department`, `${ENTERPRISE}:manager.value`]) {
+      const { resource, changedAttributes } = patch(input, [{ op: 'remove', path }]);
+      expect(resource).toEqual(input);
+      expect(changedAttributes).toEqual([]);
+    }
+  });
+
   it('reads a missing extension as absent, and a non-object one too', () => {
     expect(
       patch({ schemas: [CORE], id: 'u1' }, [{ op: 'remove', path: `${ENTERPRISE}:department` }])
