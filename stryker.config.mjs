@@ -17,6 +17,9 @@ export default {
   clearTextReporter: { allowColor: false, logTests: false, reportMutants: false },
   htmlReporter: { fileName: `${reportDir}/index.html` },
   jsonReporter: { fileName: `${reportDir}/mutation.json` },
+  // With `--reporters clear-text,progress,json,event-recorder`, each tested mutant is written here
+  // as it finishes, so survivors of a long run can be read before it ends.
+  eventReporter: { baseDir: `${reportDir}/events` },
   // Later runs of the same target re-test only mutants whose code or covering tests changed.
   incremental: true,
   incrementalFile: `${reportDir}/stryker-incremental.json`,

@@ -68,3 +68,36 @@ describe('checkFilter (RFC 7644 §3.4.2.2: gt/ge/lt/le on boolean or binary is i
     expect(checkError(text)).toContain("'lt' is not allowed on the boolean attribute 'active'");
   });
 });
+
+describe('checkFilter inside value filters and logic', () => {
+  it.each([
+    ['EMAILS[PRIMARY GT false]', "'gt' is not allowed on the boolean attribute 'PRIMARY'"],
+    ['x509Certificates[value lt "AAAA"]', "'lt' is not allowed on the binary attribute 'value'"],
+    ['not (active ge false)', "'ge' is not allowed on the boolean attribute 'active'"],
+    [
+      'userName eq "a" or (title pr and active le false)',
+      "'le' is not allowed on the boolean attribute 'active'",
+    ],
+    ['emails[type eq "work" or primary lt true]', "'lt' is not allowed on the boolean attribute 'primary'"],
+    ['emails[value pr] and name lt "a"', "'lt' cannot compare the complex attribute 'name'"],
+  ])('rejects %s', (filter, message) => {
+    expect(checkError(filter)).toContain(message);
+  });
+
+  it.each([
+    'emails[value gt "m"]',
+    'emails[primary.x gt 1]',
+    'emails[unknown gt 1]',
+    'emails gt "a" and groups lt "z"',
+    'active co "t" or active sw "t" or active ew "e"',
+    'emails[type eq "work"] and userName le "m"',
+  ])('accepts %s', (filter) => {
+    expect(checkError(filter)).toBeUndefined();
+  });
+
+  it('checks the literal inside a value filter without a resolver, but not the attribute', () => {
+    expect(checkError('emails[primary gt false]', false)).toContain("'gt' cannot order by false");
+    expect(checkError('emails[primary gt "x"]', false)).toBeUndefined();
+    expect(checkError('x509Certificates[value lt "AAAA"]', false)).toBeUndefined();
+  });
+});

@@ -95,3 +95,50 @@ describe('value type checks (RFC 7643 §2.3)', () => {
     expect(scimTypeOf(d, ['a', null])).toBe('invalidValue');
   });
 });
+
+describe('value errors say what arrived', () => {
+  const message = (d: AttributeDefinition, value: JsonValue): string => {
+    try {
+      normaliseAttributeValue(d, value, 'emails[0].value');
+    } catch (error) {
+      if (isScimError(error)) return error.detail;
+      throw error;
+    }
+    return 'ok';
+  };
+
+  it.each<[AttributeDefinition['type'], JsonValue, string]>([
+    ['string', null, 'emails[0].value: expected string, got null'],
+    ['string', [], 'emails[0].value: expected string, got an array'],
+    ['string', {}, 'emails[0].value: expected string, got an object'],
+    ['integer', 1.5, 'emails[0].value: expected integer, got number 1.5'],
+    ['boolean', 'yes', 'emails[0].value: expected boolean, got string "yes"'],
+    ['dateTime', '2015-09-15', 'emails[0].value: expected dateTime, got string "2015-09-15"'],
+  ])('%s given %j', (type, value, expected) => {
+    expect(message(def(type), value)).toBe(expected);
+  });
+
+  it('names the element of a multi-valued attribute that is null', () => {
+    expect(message(def('string', { multiValued: true }), ['a', null])).toBe(
+      'emails[0].value[1]: null is not a value',
+    );
+  });
+});
+
+describe('multi-valued sub-attributes of a complex attribute', () => {
+  const d = def('complex', {
+    subAttributes: [def('string', { name: 'value' }), def('string', { name: 'tags', multiValued: true })],
+  });
+
+  it('take an array, and a lone value wrapped in one', () => {
+    expect(normaliseSingleValue(d, { value: 'a', tags: ['x', 'y'] }, 'x')).toEqual({
+      value: 'a',
+      tags: ['x', 'y'],
+    });
+    expect(normaliseSingleValue(d, { TAGS: 'x' }, 'x')).toEqual({ tags: ['x'] });
+  });
+
+  it('check each element', () => {
+    expect(scimTypeOf(d, { tags: ['x', 3] })).toBe('invalidValue');
+  });
+});
