@@ -35,6 +35,7 @@ import {
   moveTo,
   planAdd,
   planModify,
+  preciseMemberChanges,
   stateChanges,
   touchesName,
   typeConfig,
@@ -231,9 +232,33 @@ class LdapConnector implements Connector {
       if (plan.newDn === undefined) await this.#locate(request.objectType, request.ref.id, signal);
       return;
     }
-    await this.#write(request.objectType, ref, signal, 'update', (client, dn, controls) =>
-      client.modify(dn, changes, plan.memberChanges.length > 0 ? [...controls, new PermissiveModifyControl()] : controls),
-    );
+    const send = (all: Change[]) =>
+      this.#write(request.objectType, ref, signal, 'update', (client, dn, controls) =>
+        client.modify(dn, all, plan.memberChanges.length > 0 ? [...controls, new PermissiveModifyControl()] : controls),
+      );
+    try {
+      await send(changes);
+    } catch (error) {
+      const memberChange = request.changes.find((c) => c.attribute.toLowerCase() === (type as GroupConfig).memberAttribute?.toLowerCase());
+      const refused =
+        error instanceof ConnectorError &&
+        (error.targetCode === LdapResultCode.noSuchAttribute || error.targetCode === LdapResultCode.attributeOrValueExists);
+      if (!refused || memberChange === undefined || request.objectType !== 'Group') throw error;
+      // The group does not hold what the engine thought: redo the member part from what it holds.
+      const group = type as GroupConfig;
+      const held = await this.#heldMembers(group, request.ref.id, signal);
+      const precise = preciseMemberChanges(group, memberChange, held, memberValue ?? ((dn) => dn));
+      const retry = [...plan.changes, ...precise];
+      if (retry.length > 0) await send(retry);
+    }
+  }
+
+  /** The member attribute's values as stored, read from the group's entry. */
+  async #heldMembers(group: GroupConfig, id: string, signal: AbortSignal): Promise<string[]> {
+    const entry = await this.#locate('Group', id, signal);
+    const key = Object.keys(entry).find((k) => k.toLowerCase() === group.memberAttribute.toLowerCase());
+    const raw = key === undefined ? [] : entry[key]!;
+    return (Array.isArray(raw) ? raw : [raw]).map(String);
   }
 
   async delete(request: ObjectRequest, signal: AbortSignal): Promise<void> {

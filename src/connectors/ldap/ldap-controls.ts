@@ -1,8 +1,10 @@
 /**
  * The two request controls the connector sends besides paging: the assertion control (RFC 4528),
  * which makes a write by DN apply only to the entry that still carries the expected id, and
- * permissive modify (supported by OpenLDAP and Active Directory), which makes adding a present
- * member or removing an absent one succeed instead of failing the whole modify.
+ * permissive modify (Active Directory's; OpenLDAP 2.5 does not offer it and, the control not
+ * being critical, ignores it), which makes adding a present member or removing an absent one
+ * succeed instead of failing the whole modify. Where it is ignored the connector reads the group
+ * and retries with exact changes (`preciseMemberChanges`).
  */
 import { BerWriter, Control, type Filter } from 'ldapts';
 

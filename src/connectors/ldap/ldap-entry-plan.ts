@@ -232,7 +232,7 @@ export interface ModifyPlan {
   newDn?: string;
   /** Replaces of plain attributes, in one modify. */
   changes: Change[];
-  /** Value adds and deletes of the member attribute, sent with permissive modify. */
+  /** Value adds and deletes of the member attribute. */
   memberChanges: Change[];
 }
 
@@ -301,20 +301,67 @@ export function planModify(
 
 function memberChanges(group: GroupConfig, change: AttributeChange, memberValue: (dn: string) => string): Change[] {
   const { added, removed } = valueDelta(change);
-  const values = (items: JsonValue[]) =>
-    items.map((item) => {
-      if (typeof item !== 'string') throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
-      return memberValue(item);
-    });
+  const add = memberStrings(group, added, memberValue);
+  const remove = memberStrings(group, removed, memberValue);
+  // The placeholder is there exactly while the group has no member, as far as the engine knows.
+  if (group.emptyMember !== undefined) {
+    if (isNoValue(change.newValue) && !isNoValue(change.oldValue)) add.push(group.emptyMember);
+    if (isNoValue(change.oldValue) && !isNoValue(change.newValue)) remove.push(group.emptyMember);
+  }
+  return valueChanges(group.memberAttribute, add, remove);
+}
+
+function memberStrings(group: GroupConfig, items: JsonValue[], memberValue: (dn: string) => string): string[] {
+  return items.map((item) => {
+    if (typeof item !== 'string') throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
+    return memberValue(item);
+  });
+}
+
+function valueChanges(attribute: string, add: string[], remove: string[]): Change[] {
   const out: Change[] = [];
-  const add = values(added);
-  const remove = values(removed);
-  const emptyAfter = isNoValue(change.newValue);
-  if (group.emptyMember !== undefined && emptyAfter) add.push(group.emptyMember);
-  if (group.emptyMember !== undefined && add.length > 0 && !emptyAfter) remove.push(group.emptyMember);
-  if (add.length > 0) out.push(new Change({ operation: 'add', modification: new Attribute({ type: group.memberAttribute, values: add }) }));
+  if (add.length > 0) out.push(new Change({ operation: 'add', modification: new Attribute({ type: attribute, values: add }) }));
   if (remove.length > 0) {
-    out.push(new Change({ operation: 'delete', modification: new Attribute({ type: group.memberAttribute, values: remove }) }));
+    out.push(new Change({ operation: 'delete', modification: new Attribute({ type: attribute, values: remove }) }));
   }
   return out;
+}
+
+/**
+ * The member modifications against the values the group holds now (read after the server refused
+ * the first attempt: the engine's old value was not what the server held). Adds only absent
+ * members, deletes only present ones, and puts the placeholder in or out by the resulting set.
+ */
+export function preciseMemberChanges(
+  group: GroupConfig,
+  change: AttributeChange,
+  held: string[],
+  memberValue: (dn: string) => string,
+): Change[] {
+  const { added, removed } = valueDelta(change);
+  const key = (value: string) => (group.type === 'posixGroup' ? value.toLowerCase() : dnKeyOrText(value));
+  const present = new Map(held.map((value) => [key(value), value]));
+  const add = memberStrings(group, added, memberValue).filter((value) => !present.has(key(value)));
+  const remove = memberStrings(group, removed, memberValue)
+    .filter((value) => present.has(key(value)))
+    .map((value) => present.get(key(value))!);
+  if (group.emptyMember !== undefined) {
+    const placeholder = key(group.emptyMember);
+    const after = new Set(present.keys());
+    for (const value of add) after.add(key(value));
+    for (const value of remove) after.delete(key(value));
+    const hasPlaceholder = after.has(placeholder);
+    after.delete(placeholder);
+    if (after.size === 0 && !hasPlaceholder) add.push(group.emptyMember);
+    if (after.size > 0 && hasPlaceholder) remove.push(present.get(placeholder)!);
+  }
+  return valueChanges(group.memberAttribute, add, remove);
+}
+
+function dnKeyOrText(value: string): string {
+  try {
+    return dnKey(value);
+  } catch {
+    return value;
+  }
 }
