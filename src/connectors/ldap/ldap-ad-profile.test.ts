@@ -33,8 +33,14 @@ const user = {
 };
 
 const valuesOf = (attributes: Attribute[]) =>
-  Object.fromEntries(attributes.map((a) => [a.type, a.values.map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : v))]));
-const describeChange = (change: Change) => [change.operation, change.modification.type, change.modification.values.map(String)];
+  Object.fromEntries(
+    attributes.map((a) => [a.type, a.values.map((v) => (Buffer.isBuffer(v) ? v.toString('hex') : v))]),
+  );
+const describeChange = (change: Change) => [
+  change.operation,
+  change.modification.type,
+  change.modification.values.map(String),
+];
 
 describe('Active Directory profile', () => {
   it('defaults: objectGUID anchor, cn RDN, user classes, userAccountControl disabling, unicodePwd', () => {
@@ -73,14 +79,23 @@ describe('Active Directory profile', () => {
     const attempt = () => planAdd(plain, 'User', user, { disabled: false, encrypted: false });
     expect(attempt).toThrow(ConnectorError);
     expect(attempt).toThrow(/only over TLS/);
-    expect(() => planAdd(plain, 'User', { ...user, unicodePwd: null }, { disabled: false, encrypted: false })).not.toThrow();
+    expect(() =>
+      planAdd(plain, 'User', { ...user, unicodePwd: null }, { disabled: false, encrypted: false }),
+    ).not.toThrow();
     const reset = () =>
-      planModify(plain, 'User', [{ attribute: 'unicodePwd', oldValue: null, newValue: 'New-Pa55!' }], { encrypted: false });
+      planModify(plain, 'User', [{ attribute: 'unicodePwd', oldValue: null, newValue: 'New-Pa55!' }], {
+        encrypted: false,
+      });
     expect(reset).toThrow(/only over TLS/);
   });
 
   it('a password change replaces unicodePwd with the encoded value', () => {
-    const plan = planModify(ad, 'User', [{ attribute: 'unicodePwd', oldValue: null, newValue: 'New-Pa55!' }], { encrypted: true });
+    const plan = planModify(
+      ad,
+      'User',
+      [{ attribute: 'unicodePwd', oldValue: null, newValue: 'New-Pa55!' }],
+      { encrypted: true },
+    );
     expect(plan.changes).toHaveLength(1);
     expect(plan.changes[0]!.operation).toBe('replace');
     expect(plan.changes[0]!.modification.values).toEqual([encodeUnicodePwd('New-Pa55!')]);
@@ -112,19 +127,27 @@ describe('Active Directory profile', () => {
   });
 
   it('addresses entries by <GUID=...>, so a moved entry is still found; anything else is not_found', () => {
-    expect(guidDn('00112233-4455-6677-8899-aabbccddeeff')).toBe('<GUID=00112233-4455-6677-8899-aabbccddeeff>');
+    expect(guidDn('00112233-4455-6677-8899-aabbccddeeff')).toBe(
+      '<GUID=00112233-4455-6677-8899-aabbccddeeff>',
+    );
     expect(() => guidDn('cn=x')).toThrow(expect.objectContaining({ code: 'not_found' }));
   });
 
   it('groups need no placeholder member; members change value by value', () => {
-    const plan = planAdd(ad, 'Group', { cn: 'Staff', sAMAccountName: 'staff' }, { disabled: false, encrypted: true, memberValues: [] });
-    expect(valuesOf(plan.attributes)).toEqual({ objectClass: ['top', 'group'], cn: ['Staff'], sAMAccountName: ['staff'] });
-    const update = planModify(
+    const plan = planAdd(
       ad,
       'Group',
-      [{ attribute: 'member', oldValue: ['CN=a,DC=x'], newValue: [] }],
-      { encrypted: true },
+      { cn: 'Staff', sAMAccountName: 'staff' },
+      { disabled: false, encrypted: true, memberValues: [] },
     );
+    expect(valuesOf(plan.attributes)).toEqual({
+      objectClass: ['top', 'group'],
+      cn: ['Staff'],
+      sAMAccountName: ['staff'],
+    });
+    const update = planModify(ad, 'Group', [{ attribute: 'member', oldValue: ['CN=a,DC=x'], newValue: [] }], {
+      encrypted: true,
+    });
     expect(update.memberChanges.map(describeChange)).toEqual([['delete', 'member', ['CN=a,DC=x']]]);
   });
 });

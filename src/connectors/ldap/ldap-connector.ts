@@ -113,16 +113,30 @@ class LdapConnector implements Connector {
     for (const attribute of type.unique) {
       const values = toLdapValues(attribute, attributeValue(request.attributes, attribute));
       if (values.length === 0) continue;
-      const held = await this.#search('create: uniqueness check', signal, type.searchBase, this.#typeFilter(type, equalityFilter(attribute, values[0]!)), ['1.1']);
+      const held = await this.#search(
+        'create: uniqueness check',
+        signal,
+        type.searchBase,
+        this.#typeFilter(type, equalityFilter(attribute, values[0]!)),
+        ['1.1'],
+      );
       if (held.length > 0) {
-        throw new ConnectorError('already_exists', `create: an entry with ${attribute} = ${JSON.stringify(values[0])} already exists`, {
-          detail: held[0]!.dn,
-        });
+        throw new ConnectorError(
+          'already_exists',
+          `create: an entry with ${attribute} = ${JSON.stringify(values[0])} already exists`,
+          {
+            detail: held[0]!.dn,
+          },
+        );
       }
     }
     const memberValues =
       request.objectType === 'Group'
-        ? await this.#memberValues(type as GroupConfig, attributeValue(request.attributes, (type as GroupConfig).memberAttribute), signal)
+        ? await this.#memberValues(
+            type as GroupConfig,
+            attributeValue(request.attributes, (type as GroupConfig).memberAttribute),
+            signal,
+          )
         : undefined;
     const plan = planAdd(this.#config, request.objectType, request.attributes, {
       name: request.name,
@@ -131,8 +145,16 @@ class LdapConnector implements Connector {
       ...(memberValues ? { memberValues } : {}),
     });
     await this.#pool.run(`create ${plan.dn}`, signal, (client) => client.add(plan.dn, plan.attributes));
-    const [entry] = await this.#search(`create ${plan.dn}: reading it back`, signal, plan.dn, undefined, attributesToRead(this.#config, type), 'base');
-    if (entry === undefined) throw new ConnectorError('invalid_response', `create ${plan.dn}: the new entry cannot be read back`);
+    const [entry] = await this.#search(
+      `create ${plan.dn}: reading it back`,
+      signal,
+      plan.dn,
+      undefined,
+      attributesToRead(this.#config, type),
+      'base',
+    );
+    if (entry === undefined)
+      throw new ConnectorError('invalid_response', `create ${plan.dn}: the new entry cannot be read back`);
     const object = await this.#view(request.objectType, entry, signal);
     this.#remember(object.id, object.name!);
     return object;
@@ -162,7 +184,13 @@ class LdapConnector implements Connector {
       );
     }
     const filter = this.#typeFilter(type, equalityFilter(request.attribute, values[0]!));
-    const entries = await this.#search(`find ${request.attribute}`, signal, type.searchBase, filter, attributesToRead(this.#config, type));
+    const entries = await this.#search(
+      `find ${request.attribute}`,
+      signal,
+      type.searchBase,
+      filter,
+      attributesToRead(this.#config, type),
+    );
     const objects: TargetObject[] = [];
     for (const entry of entries) objects.push(await this.#view(request.objectType, entry, signal));
     for (const object of objects) this.#remember(object.id, object.name!);
@@ -178,7 +206,10 @@ class LdapConnector implements Connector {
     if (request.cursor !== undefined) {
       const cursor = parseCursor(request.cursor);
       if (cursor === undefined || cursor.type !== request.objectType) {
-        throw new ConnectorError('schema_violation', `list: '${request.cursor}' is not a cursor of this connector`);
+        throw new ConnectorError(
+          'schema_violation',
+          `list: '${request.cursor}' is not a cursor of this connector`,
+        );
       }
       token = cursor.token;
       offset = cursor.offset;
@@ -234,15 +265,22 @@ class LdapConnector implements Connector {
     }
     const send = (all: Change[]) =>
       this.#write(request.objectType, ref, signal, 'update', (client, dn, controls) =>
-        client.modify(dn, all, plan.memberChanges.length > 0 ? [...controls, new PermissiveModifyControl()] : controls),
+        client.modify(
+          dn,
+          all,
+          plan.memberChanges.length > 0 ? [...controls, new PermissiveModifyControl()] : controls,
+        ),
       );
     try {
       await send(changes);
     } catch (error) {
-      const memberChange = request.changes.find((c) => c.attribute.toLowerCase() === (type as GroupConfig).memberAttribute?.toLowerCase());
+      const memberChange = request.changes.find(
+        (c) => c.attribute.toLowerCase() === (type as GroupConfig).memberAttribute?.toLowerCase(),
+      );
       const refused =
         error instanceof ConnectorError &&
-        (error.targetCode === LdapResultCode.noSuchAttribute || error.targetCode === LdapResultCode.attributeOrValueExists);
+        (error.targetCode === LdapResultCode.noSuchAttribute ||
+          error.targetCode === LdapResultCode.attributeOrValueExists);
       if (!refused || memberChange === undefined || request.objectType !== 'Group') throw error;
       // The group does not hold what the engine thought: redo the member part from what it holds.
       const group = type as GroupConfig;
@@ -262,7 +300,9 @@ class LdapConnector implements Connector {
   }
 
   async delete(request: ObjectRequest, signal: AbortSignal): Promise<void> {
-    await this.#write(request.objectType, request.ref, signal, 'delete', (client, dn, controls) => client.del(dn, controls));
+    await this.#write(request.objectType, request.ref, signal, 'delete', (client, dn, controls) =>
+      client.del(dn, controls),
+    );
     this.#dns.delete(request.ref.id);
   }
 
@@ -288,10 +328,15 @@ class LdapConnector implements Connector {
     const what = `setEnabled(${request.enabled})`;
     switch (strategy.strategy) {
       case 'none':
-        throw new ConnectorError('schema_violation', `${what}: ${request.objectType === 'User' ? 'users' : 'groups'} have no disable strategy`);
+        throw new ConnectorError(
+          'schema_violation',
+          `${what}: ${request.objectType === 'User' ? 'users' : 'groups'} have no disable strategy`,
+        );
       case 'attribute': {
         const changes = stateChanges(this.#config, type, !request.enabled, {});
-        await this.#write(request.objectType, request.ref, signal, what, (client, dn, controls) => client.modify(dn, changes, controls));
+        await this.#write(request.objectType, request.ref, signal, what, (client, dn, controls) =>
+          client.modify(dn, changes, controls),
+        );
         return;
       }
       case 'userAccountControl': {
@@ -304,10 +349,15 @@ class LdapConnector implements Connector {
           current === undefined || current === null
             ? [next!]
             : [
-                new Change({ operation: 'delete', modification: new Attribute({ type: 'userAccountControl', values: [String(current)] }) }),
+                new Change({
+                  operation: 'delete',
+                  modification: new Attribute({ type: 'userAccountControl', values: [String(current)] }),
+                }),
                 new Change({ operation: 'add', modification: next!.modification }),
               ];
-        await this.#write(request.objectType, entry, signal, what, (client, dn, controls) => client.modify(dn, changes, controls));
+        await this.#write(request.objectType, entry, signal, what, (client, dn, controls) =>
+          client.modify(dn, changes, controls),
+        );
         return;
       }
       case 'container': {
@@ -322,7 +372,12 @@ class LdapConnector implements Connector {
   }
 
   /** Modify DN: keeps the entry (and its anchor), changes its name; the new DN must be free. */
-  async #move(objectType: ObjectType, ref: TargetRef, newDn: string, signal: AbortSignal): Promise<TargetRef> {
+  async #move(
+    objectType: ObjectType,
+    ref: TargetRef,
+    newDn: string,
+    signal: AbortSignal,
+  ): Promise<TargetRef> {
     let moved = newDn;
     await this.#write(objectType, ref, signal, `rename to ${newDn}`, async (client, dn, controls) => {
       if (dnKey(dn) === dnKey(newDn)) return;
@@ -350,7 +405,9 @@ class LdapConnector implements Connector {
       await this.#pool.run(`${what} <GUID=${ref.id}>`, signal, (client) => write(client, dn, []));
       return;
     }
-    const controls = [new AssertionControl(new EqualityFilter({ attribute: this.#config.anchorAttribute, value: ref.id }))];
+    const controls = [
+      new AssertionControl(new EqualityFilter({ attribute: this.#config.anchorAttribute, value: ref.id })),
+    ];
     const hint = this.#dns.get(ref.id) ?? safeDn(ref.name);
     if (hint !== undefined) {
       try {
@@ -359,7 +416,8 @@ class LdapConnector implements Connector {
       } catch (error) {
         const stale =
           error instanceof ConnectorError &&
-          (error.targetCode === LdapResultCode.noSuchObject || error.targetCode === LdapResultCode.assertionFailed);
+          (error.targetCode === LdapResultCode.noSuchObject ||
+            error.targetCode === LdapResultCode.assertionFailed);
         if (!stale) throw error;
         this.#dns.delete(ref.id);
       }
@@ -376,7 +434,14 @@ class LdapConnector implements Connector {
     let entries: Entry[];
     if (this.#config.profile === 'activeDirectory') {
       if (!isGuidText(id)) throw new ConnectorError('not_found', `no ${objectType} with objectGUID '${id}'`);
-      entries = await this.#search(`get <GUID=${id}>`, signal, guidDn(id), undefined, attributes, 'base').catch((error: unknown) => {
+      entries = await this.#search(
+        `get <GUID=${id}>`,
+        signal,
+        guidDn(id),
+        undefined,
+        attributes,
+        'base',
+      ).catch((error: unknown) => {
         if (error instanceof ConnectorError && error.code === 'not_found') return [];
         throw error;
       });
@@ -385,7 +450,8 @@ class LdapConnector implements Connector {
       entries = await this.#search(`get ${id}`, signal, this.#config.baseDn, filter, attributes);
     }
     const [entry] = entries;
-    if (entry === undefined) throw new ConnectorError('not_found', `no ${objectType} with ${this.#config.anchorAttribute} '${id}'`);
+    if (entry === undefined)
+      throw new ConnectorError('not_found', `no ${objectType} with ${this.#config.anchorAttribute} '${id}'`);
     this.#remember(id, canonicalDn(entry.dn));
     return entry;
   }
@@ -422,12 +488,17 @@ class LdapConnector implements Connector {
     const type = typeConfig(this.#config, objectType);
     let memberDnOf: ((uid: string) => string | undefined) | undefined;
     if (objectType === 'Group' && (type as GroupConfig).type === 'posixGroup') {
-      const raw = entry[(type as GroupConfig).memberAttribute] ?? Object.entries(entry).find(([k]) => k.toLowerCase() === 'memberuid')?.[1];
+      const raw =
+        entry[(type as GroupConfig).memberAttribute] ??
+        Object.entries(entry).find(([k]) => k.toLowerCase() === 'memberuid')?.[1];
       const uids = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
       const dns = await this.#uidDns(type as GroupConfig, uids, signal);
       memberDnOf = (uid) => dns.get(uid.toLowerCase());
     }
-    return viewEntry({ config: this.#config, objectType, type, names: this.#names, ...(memberDnOf ? { memberDnOf } : {}) }, entry);
+    return viewEntry(
+      { config: this.#config, objectType, type, names: this.#names, ...(memberDnOf ? { memberDnOf } : {}) },
+      entry,
+    );
   }
 
   /** posixGroup: the DNs of the users whose uid the memberUid values hold. */
@@ -437,12 +508,24 @@ class LdapConnector implements Connector {
     if (users === undefined) return found;
     for (let i = 0; i < uids.length; i += 100) {
       const chunk = uids.slice(i, i + 100);
-      const any = chunk.length === 1 ? equalityFilter(group.memberUidAttribute, chunk[0]!) : `(|${chunk.map((uid) => equalityFilter(group.memberUidAttribute, uid)).join('')})`;
-      const entries = await this.#search('reading memberUid', signal, users.searchBase, this.#typeFilter(users, any), [group.memberUidAttribute]);
+      const any =
+        chunk.length === 1
+          ? equalityFilter(group.memberUidAttribute, chunk[0]!)
+          : `(|${chunk.map((uid) => equalityFilter(group.memberUidAttribute, uid)).join('')})`;
+      const entries = await this.#search(
+        'reading memberUid',
+        signal,
+        users.searchBase,
+        this.#typeFilter(users, any),
+        [group.memberUidAttribute],
+      );
       for (const entry of entries) {
-        const key = Object.keys(entry).find((k) => k.toLowerCase() === group.memberUidAttribute.toLowerCase());
+        const key = Object.keys(entry).find(
+          (k) => k.toLowerCase() === group.memberUidAttribute.toLowerCase(),
+        );
         const raw = key === undefined ? [] : entry[key]!;
-        for (const uid of Array.isArray(raw) ? raw : [raw]) found.set(String(uid).toLowerCase(), canonicalDn(entry.dn));
+        for (const uid of Array.isArray(raw) ? raw : [raw])
+          found.set(String(uid).toLowerCase(), canonicalDn(entry.dn));
       }
     }
     return found;
@@ -450,10 +533,13 @@ class LdapConnector implements Connector {
 
   /** The member attribute's stored values for member DNs (canonical DNs, or uids for posixGroup). */
   async #memberValues(group: GroupConfig, value: unknown, signal: AbortSignal): Promise<string[]> {
-    const dns = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map((item) => {
-      if (typeof item !== 'string') throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
-      return memberDn(item);
-    });
+    const dns = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map(
+      (item) => {
+        if (typeof item !== 'string')
+          throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
+        return memberDn(item);
+      },
+    );
     if (group.type !== 'posixGroup') return dns;
     const lookup = await this.#dnUids(group, dns, signal);
     return dns.map((dn) => lookup(dn));
@@ -469,9 +555,12 @@ class LdapConnector implements Connector {
     const group = type as GroupConfig;
     const change = changes.find((c) => c.attribute.toLowerCase() === group.memberAttribute.toLowerCase());
     if (change === undefined) return undefined;
-    const all = [change.oldValue, change.newValue].flatMap((v) => (Array.isArray(v) ? v : v === null ? [] : [v]));
+    const all = [change.oldValue, change.newValue].flatMap((v) =>
+      Array.isArray(v) ? v : v === null ? [] : [v],
+    );
     const dns = all.map((item) => {
-      if (typeof item !== 'string') throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
+      if (typeof item !== 'string')
+        throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
       return memberDn(item);
     });
     if (group.type !== 'posixGroup') return (dn) => memberDn(dn);
@@ -488,11 +577,20 @@ class LdapConnector implements Connector {
         uids.set(dnKey(dn), own.value);
         continue;
       }
-      const [entry] = await this.#search(`reading ${group.memberUidAttribute} of ${dn}`, signal, dn, undefined, [group.memberUidAttribute], 'base');
-      const key = entry && Object.keys(entry).find((k) => k.toLowerCase() === group.memberUidAttribute.toLowerCase());
+      const [entry] = await this.#search(
+        `reading ${group.memberUidAttribute} of ${dn}`,
+        signal,
+        dn,
+        undefined,
+        [group.memberUidAttribute],
+        'base',
+      );
+      const key =
+        entry && Object.keys(entry).find((k) => k.toLowerCase() === group.memberUidAttribute.toLowerCase());
       const raw = key === undefined ? undefined : entry![key];
       const uid = Array.isArray(raw) ? raw[0] : raw;
-      if (uid === undefined) throw new ConnectorError('not_found', `member ${dn} has no ${group.memberUidAttribute}`);
+      if (uid === undefined)
+        throw new ConnectorError('not_found', `member ${dn} has no ${group.memberUidAttribute}`);
       uids.set(dnKey(dn), String(uid));
     }
     return (dn) => uids.get(dnKey(dn)) ?? firstRdn(dn)[0]!.value;
@@ -546,7 +644,8 @@ class LdapConnector implements Connector {
   }
 
   #learnNames(names: string[]) {
-    for (const name of names) if (!this.#names.has(name.toLowerCase())) this.#names.set(name.toLowerCase(), name);
+    for (const name of names)
+      if (!this.#names.has(name.toLowerCase())) this.#names.set(name.toLowerCase(), name);
   }
 }
 
@@ -588,7 +687,8 @@ function parseCursor(text: string): Cursor | undefined {
     const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
     if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
     const [token, offset, type] = parsed as unknown[];
-    if (typeof token !== 'string' || !Number.isSafeInteger(offset) || (offset as number) < 0) return undefined;
+    if (typeof token !== 'string' || !Number.isSafeInteger(offset) || (offset as number) < 0)
+      return undefined;
     if (type !== 'User' && type !== 'Group') return undefined;
     return { token, offset: offset as number, type };
   } catch {

@@ -33,7 +33,9 @@ export class DnSyntaxError extends Error {
 const ESCAPED = new Set(['"', '+', ',', ';', '<', '>', '\\', '=', '\0']);
 
 function hexEscape(char: string): string {
-  return [...Buffer.from(char, 'utf8')].map((byte) => `\\${byte.toString(16).toUpperCase().padStart(2, '0')}`).join('');
+  return [...Buffer.from(char, 'utf8')]
+    .map((byte) => `\\${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join('');
 }
 
 /** Escapes one attribute value for a DN (RFC 4514 §2.4). Non-ASCII text is kept as UTF-8. */
@@ -151,7 +153,11 @@ export function dnKey(text: string): string {
   return formatDn(
     parseDn(text).map((rdn) =>
       rdn
-        .map(({ type, value, hex }) => ({ type: type.toLowerCase(), value: value.toLowerCase(), ...(hex ? { hex } : {}) }))
+        .map(({ type, value, hex }) => ({
+          type: type.toLowerCase(),
+          value: value.toLowerCase(),
+          ...(hex ? { hex } : {}),
+        }))
         .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)),
     ),
   );

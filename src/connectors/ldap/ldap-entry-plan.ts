@@ -22,7 +22,10 @@ import { encodeUnicodePwd, toLdapValues, UserAccountControl, withAccountDisabled
 export function typeConfig(config: LdapConfig, type: ObjectType): UserConfig | GroupConfig {
   const found = type === 'User' ? config.users : config.groups;
   if (found === undefined) {
-    throw new ConnectorError('schema_violation', `this LDAP app has no ${type === 'User' ? 'users' : 'groups'} settings`);
+    throw new ConnectorError(
+      'schema_violation',
+      `this LDAP app has no ${type === 'User' ? 'users' : 'groups'} settings`,
+    );
   }
   return found;
 }
@@ -78,7 +81,10 @@ export function dnFor(
       else {
         const rdnValue = firstText(attributes, type.rdnAttribute);
         if (rdnValue === undefined) {
-          throw new ConnectorError('schema_violation', `the entry has no ${type.rdnAttribute}, which names it (its RDN)`);
+          throw new ConnectorError(
+            'schema_violation',
+            `the entry has no ${type.rdnAttribute}, which names it (its RDN)`,
+          );
         }
         dn = childDn(type.rdnAttribute, rdnValue, containerFor(type, attributes));
       }
@@ -142,15 +148,18 @@ export function planAdd(
     if (hex) continue;
     const existing = byName.get(rdnType.toLowerCase());
     const values = (existing?.values ?? []) as string[];
-    if (!values.some((v) => v.toLowerCase() === value.toLowerCase())) put(existing?.type ?? rdnType, [...values, value]);
+    if (!values.some((v) => v.toLowerCase() === value.toLowerCase()))
+      put(existing?.type ?? rdnType, [...values, value]);
   }
   if (user) {
     const password = attributeValue(attributes, user.passwordAttribute);
-    if (!isNoValue(password)) put(user.passwordAttribute, passwordValues(config, user, password!, options.encrypted));
+    if (!isNoValue(password))
+      put(user.passwordAttribute, passwordValues(config, user, password!, options.encrypted));
   }
   if (group) {
     const members = options.memberValues ?? [];
-    const withPlaceholder = members.length === 0 && group.emptyMember !== undefined ? [group.emptyMember] : members;
+    const withPlaceholder =
+      members.length === 0 && group.emptyMember !== undefined ? [group.emptyMember] : members;
     put(group.memberAttribute, withPlaceholder);
   }
   for (const change of stateChanges(config, type, options.disabled, attributes, true)) {
@@ -160,8 +169,14 @@ export function planAdd(
 }
 
 /** A password's LDAP value: AD's quoted UTF-16LE unicodePwd (TLS only), else the text. */
-export function passwordValues(config: LdapConfig, user: UserConfig, value: JsonValue, encrypted: boolean): string[] | Buffer[] {
-  if (typeof value !== 'string') throw new ConnectorError('schema_violation', `${user.passwordAttribute} must be a string`);
+export function passwordValues(
+  config: LdapConfig,
+  user: UserConfig,
+  value: JsonValue,
+  encrypted: boolean,
+): string[] | Buffer[] {
+  if (typeof value !== 'string')
+    throw new ConnectorError('schema_violation', `${user.passwordAttribute} must be a string`);
   if (user.passwordAttribute.toLowerCase() === 'unicodepwd') {
     if (!encrypted) {
       throw new ConnectorError(
@@ -192,10 +207,14 @@ export function stateChanges(
     if (creating && strategy.enabledValue === undefined) return [];
     return [replace(strategy.attribute, strategy.enabledValue === undefined ? [] : [strategy.enabledValue])];
   }
-  if (strategy.strategy === 'userAccountControl' || (creating && config.profile === 'activeDirectory' && type === config.users)) {
+  if (
+    strategy.strategy === 'userAccountControl' ||
+    (creating && config.profile === 'activeDirectory' && type === config.users)
+  ) {
     const raw = firstText(current, 'userAccountControl');
     const base = raw === undefined ? UserAccountControl.normalAccount : Number.parseInt(raw, 10);
-    if (Number.isNaN(base)) throw new ConnectorError('schema_violation', `userAccountControl '${raw}' is not a number`);
+    if (Number.isNaN(base))
+      throw new ConnectorError('schema_violation', `userAccountControl '${raw}' is not a number`);
     const next = strategy.strategy === 'userAccountControl' ? withAccountDisabled(base, disabled) : base;
     return [replace('userAccountControl', [String(next)])];
   }
@@ -273,7 +292,9 @@ export function planModify(
       continue;
     }
     if (user && name === user.passwordAttribute.toLowerCase()) {
-      const values = isNoValue(change.newValue) ? [] : passwordValues(config, user, change.newValue!, options.encrypted);
+      const values = isNoValue(change.newValue)
+        ? []
+        : passwordValues(config, user, change.newValue!, options.encrypted);
       plan.changes.push(replace(user.passwordAttribute, values));
       continue;
     }
@@ -282,7 +303,9 @@ export function planModify(
   if (options.current !== undefined && touchesName(type, changes)) {
     const after: TargetAttributes = { ...options.current.attributes };
     for (const change of changes) {
-      const key = Object.keys(after).find((k) => k.toLowerCase() === change.attribute.toLowerCase()) ?? change.attribute;
+      const key =
+        Object.keys(after).find((k) => k.toLowerCase() === change.attribute.toLowerCase()) ??
+        change.attribute;
       if (isNoValue(change.newValue)) delete after[key];
       else after[key] = change.newValue!;
     }
@@ -293,13 +316,20 @@ export function planModify(
     // it names the entry, so that change is left to the move.
     const rdnTypes = new Set(firstRdn(newDn).map((a) => a.type.toLowerCase()));
     if (plan.newDn !== undefined) {
-      plan.changes = plan.changes.filter((c) => !rdnTypes.has(c.modification.type.toLowerCase()) || (c.modification.values as string[]).length > 1);
+      plan.changes = plan.changes.filter(
+        (c) =>
+          !rdnTypes.has(c.modification.type.toLowerCase()) || (c.modification.values as string[]).length > 1,
+      );
     }
   }
   return plan;
 }
 
-function memberChanges(group: GroupConfig, change: AttributeChange, memberValue: (dn: string) => string): Change[] {
+function memberChanges(
+  group: GroupConfig,
+  change: AttributeChange,
+  memberValue: (dn: string) => string,
+): Change[] {
   const { added, removed } = valueDelta(change);
   const add = memberStrings(group, added, memberValue);
   const remove = memberStrings(group, removed, memberValue);
@@ -311,18 +341,26 @@ function memberChanges(group: GroupConfig, change: AttributeChange, memberValue:
   return valueChanges(group.memberAttribute, add, remove);
 }
 
-function memberStrings(group: GroupConfig, items: JsonValue[], memberValue: (dn: string) => string): string[] {
+function memberStrings(
+  group: GroupConfig,
+  items: JsonValue[],
+  memberValue: (dn: string) => string,
+): string[] {
   return items.map((item) => {
-    if (typeof item !== 'string') throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
+    if (typeof item !== 'string')
+      throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
     return memberValue(item);
   });
 }
 
 function valueChanges(attribute: string, add: string[], remove: string[]): Change[] {
   const out: Change[] = [];
-  if (add.length > 0) out.push(new Change({ operation: 'add', modification: new Attribute({ type: attribute, values: add }) }));
+  if (add.length > 0)
+    out.push(new Change({ operation: 'add', modification: new Attribute({ type: attribute, values: add }) }));
   if (remove.length > 0) {
-    out.push(new Change({ operation: 'delete', modification: new Attribute({ type: attribute, values: remove }) }));
+    out.push(
+      new Change({ operation: 'delete', modification: new Attribute({ type: attribute, values: remove }) }),
+    );
   }
   return out;
 }

@@ -36,7 +36,9 @@ export function anchorOf(config: LdapConfig, entry: Entry): string {
     );
   }
   if (Buffer.isBuffer(value)) {
-    return config.anchorAttribute.toLowerCase() === 'objectguid' ? decodeObjectGuid(value) : value.toString('hex');
+    return config.anchorAttribute.toLowerCase() === 'objectguid'
+      ? decodeObjectGuid(value)
+      : value.toString('hex');
   }
   return value;
 }
@@ -73,7 +75,10 @@ export function viewEntry(context: ViewContext, entry: Entry): TargetObject {
     }
     attributes[names.get(lower) ?? key] = fromLdapValues(values, type.multiValued.has(lower)) as JsonValue;
   }
-  if (group && !Object.keys(attributes).some((k) => k.toLowerCase() === group.memberAttribute.toLowerCase())) {
+  if (
+    group &&
+    !Object.keys(attributes).some((k) => k.toLowerCase() === group.memberAttribute.toLowerCase())
+  ) {
     attributes[names.get(group.memberAttribute.toLowerCase()) ?? group.memberAttribute] = [];
   }
   const name = canonicalDn(entry.dn);

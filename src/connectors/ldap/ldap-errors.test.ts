@@ -33,13 +33,16 @@ describe('LDAP errors onto the taxonomy', () => {
   });
 
   it('keeps the server diagnostic as detail', () => {
-    expect(ldapError(new ObjectClassViolationError('object class inetOrgPerson requires attribute sn'), 'x').detail).toBe(
-      'object class inetOrgPerson requires attribute sn',
-    );
+    expect(
+      ldapError(new ObjectClassViolationError('object class inetOrgPerson requires attribute sn'), 'x')
+        .detail,
+    ).toBe('object class inetOrgPerson requires attribute sn');
   });
 
   it('a dropped connection or a refused one is unavailable, a slow answer a timeout', () => {
-    const closed = new Error('Connection closed before message response was received. Message type: SearchRequest (0x63)');
+    const closed = new Error(
+      'Connection closed before message response was received. Message type: SearchRequest (0x63)',
+    );
     expect(ldapError(closed, 'get').code).toBe('unavailable');
     expect(isConnectionFailure(closed)).toBe(true);
     const refused = Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });

@@ -103,7 +103,10 @@ export function ldapError(error: unknown, what: string): ConnectorError {
         cause: error,
       });
     }
-    if (/certificate|self.signed|TLS|SSL|alert/i.test(error.message) || /^ERR_TLS|CERT|SSL/.test(String((error as { code?: unknown }).code ?? ''))) {
+    if (
+      /certificate|self.signed|TLS|SSL|alert/i.test(error.message) ||
+      /^ERR_TLS|CERT|SSL/.test(String((error as { code?: unknown }).code ?? ''))
+    ) {
       return new ConnectorError('unavailable', `${what}: the TLS connection could not be established`, {
         detail: error.message,
         cause: error,

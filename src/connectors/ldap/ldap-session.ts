@@ -131,7 +131,10 @@ export class LdapSessionPool {
     } catch (error) {
       await client.unbind().catch(() => undefined);
       // Never name the password; the bind DN is a setting and helps find the mistake.
-      throw ldapError(error, `${what}: connecting to ${config.url}${config.bindDn ? ` as ${config.bindDn}` : ''}`);
+      throw ldapError(
+        error,
+        `${what}: connecting to ${config.url}${config.bindDn ? ` as ${config.bindDn}` : ''}`,
+      );
     }
   }
 
@@ -152,7 +155,9 @@ export class LdapSessionPool {
         const file = resolve(this.#baseDirectory, tls.caFile);
         options.ca = await readFile(file, 'utf8').catch((error: unknown) => {
           this.#tlsOptions = undefined;
-          throw new ConnectorError('unavailable', `${what}: cannot read tls.caFile ${file}`, { cause: error });
+          throw new ConnectorError('unavailable', `${what}: cannot read tls.caFile ${file}`, {
+            cause: error,
+          });
         });
       }
       return options;
@@ -171,7 +176,11 @@ function throwIfAborted(signal: AbortSignal, what: string) {
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
   return new Promise<T>((resolvePromise, reject) => {
     const onAbort = () =>
-      reject(new ConnectorError('timeout', `${what}: aborted while waiting for the server`, { cause: signal.reason }));
+      reject(
+        new ConnectorError('timeout', `${what}: aborted while waiting for the server`, {
+          cause: signal.reason,
+        }),
+      );
     signal.addEventListener('abort', onAbort, { once: true });
     promise.then(
       (value) => {

@@ -12,7 +12,10 @@ const dn = z.string().superRefine((value, ctx) => {
   try {
     canonicalDn(value);
   } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof DnSyntaxError ? error.message : 'must be a DN' });
+    ctx.addIssue({
+      code: 'custom',
+      message: error instanceof DnSyntaxError ? error.message : 'must be a DN',
+    });
   }
 });
 
@@ -205,7 +208,11 @@ export function resolveLdapConfig(settings: LdapSettings, credentials: LdapCrede
   const profile = settings.profile ?? 'openldap';
   const ad = profile === 'activeDirectory';
   const baseDn = canonicalDn(settings.baseDn);
-  const common = (s: z.infer<typeof usersSchema> | z.infer<typeof groupsSchema>, rdn: string, classes: string[]) => ({
+  const common = (
+    s: z.infer<typeof usersSchema> | z.infer<typeof groupsSchema>,
+    rdn: string,
+    classes: string[],
+  ) => ({
     container: typeof s.container === 'string' ? canonicalDn(s.container) : s.container,
     rdnAttribute: s.rdnAttribute ?? rdn,
     dnAttribute: s.dnAttribute,
@@ -215,7 +222,11 @@ export function resolveLdapConfig(settings: LdapSettings, credentials: LdapCrede
     unique: s.unique ?? [],
   });
   const users: UserConfig | undefined = settings.users && {
-    ...common(settings.users, ad ? 'cn' : 'uid', ad ? ['top', 'person', 'organizationalPerson', 'user'] : ['inetOrgPerson']),
+    ...common(
+      settings.users,
+      ad ? 'cn' : 'uid',
+      ad ? ['top', 'person', 'organizationalPerson', 'user'] : ['inetOrgPerson'],
+    ),
     disable: settings.users.disable ?? (ad ? { strategy: 'userAccountControl' } : { strategy: 'none' }),
     passwordAttribute: settings.users.passwordAttribute ?? (ad ? 'unicodePwd' : 'userPassword'),
   };

@@ -45,7 +45,8 @@ export function encodeUnicodePwd(password: string): Buffer {
  * bytes `33 22 11 00 55 44 77 66 88 99 ...` read `00112233-4455-6677-8899-...`.
  */
 export function decodeObjectGuid(bytes: Buffer): string {
-  if (bytes.length !== 16) throw new ConnectorError('invalid_response', `objectGUID has ${bytes.length} bytes, not 16`);
+  if (bytes.length !== 16)
+    throw new ConnectorError('invalid_response', `objectGUID has ${bytes.length} bytes, not 16`);
   const hex = (from: number, to: number, reverse: boolean) => {
     const part = [...bytes.subarray(from, to)];
     if (reverse) part.reverse();

@@ -22,7 +22,11 @@ export function slapdSettings(server: SlapdServer, overrides: Partial<LdapSettin
 }
 
 /** Opens a guarded `ldap` connector with these settings and the admin's password (or `password`). */
-export function openLdap(server: SlapdServer, settings: LdapSettings, password = server.adminPassword): Promise<Connector> {
+export function openLdap(
+  server: SlapdServer,
+  settings: LdapSettings,
+  password = server.adminPassword,
+): Promise<Connector> {
   return registry.open({ kind: 'ldap', settings }, { credentials: { bindPassword: password } });
 }
 

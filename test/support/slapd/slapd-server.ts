@@ -163,6 +163,8 @@ async function seed(server: SlapdServer) {
       objectClass: ['organizationalRole', 'pwdPolicy'],
       cn: 'default',
       pwdAttribute: 'userPassword',
+      // Locking (pwdAccountLockedTime) is enforced at bind only when the policy has lockout on.
+      pwdLockout: 'TRUE',
     });
     await client.add(server.readerDn, {
       objectClass: ['organizationalRole', 'simpleSecurityObject'],

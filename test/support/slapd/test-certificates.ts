@@ -19,8 +19,30 @@ export function makeTestCertificates(directory: string): TestCertificates {
   const file = (name: string) => join(directory, name);
   const openssl = (...args: string[]) => execFileSync('openssl', args, { stdio: 'pipe' });
   const ecKey = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
-  openssl('req', '-x509', ...ecKey, '-subj', '/CN=Provisio test CA', '-days', '2', '-keyout', file('ca.key'), '-out', file('ca.pem'));
-  openssl('req', '-new', ...ecKey, '-subj', '/CN=localhost', '-keyout', file('server.key'), '-out', file('server.csr'));
+  openssl(
+    'req',
+    '-x509',
+    ...ecKey,
+    '-subj',
+    '/CN=Provisio test CA',
+    '-days',
+    '2',
+    '-keyout',
+    file('ca.key'),
+    '-out',
+    file('ca.pem'),
+  );
+  openssl(
+    'req',
+    '-new',
+    ...ecKey,
+    '-subj',
+    '/CN=localhost',
+    '-keyout',
+    file('server.key'),
+    '-out',
+    file('server.csr'),
+  );
   writeFileSync(file('server.ext'), 'subjectAltName=IP:127.0.0.1,DNS:localhost\n');
   openssl(
     'x509',
