@@ -7,9 +7,9 @@
  * send the next request unencrypted or anonymously.
  */
 import { readFile } from 'node:fs/promises';
-import { isIP } from 'node:net';
+import { connect as netConnect, isIP, type Socket } from 'node:net';
 import { resolve } from 'node:path';
-import type { ConnectionOptions } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { Client } from 'ldapts';
 import { ConnectorError } from '../spi/index.js';
 import { isConnectionFailure, ldapError } from './ldap-errors.js';
@@ -27,6 +27,8 @@ export class LdapSessionPool {
   readonly #baseDirectory: string;
   readonly #slots: (Promise<Client> | undefined)[];
   readonly #dedicated = new Set<Client>();
+  /** Whether each client's socket is still open, as seen on the sockets themselves. */
+  readonly #alive = new WeakMap<Client, () => boolean>();
   #next = 0;
   #closed = false;
   #tlsOptions: Promise<ConnectionOptions> | undefined;
@@ -68,7 +70,7 @@ export class LdapSessionPool {
   /** Closes a dedicated connection. */
   async release(client: Client): Promise<void> {
     this.#dedicated.delete(client);
-    await client.unbind().catch(() => undefined);
+    await quietClose(client);
   }
 
   /** Closes every connection; later calls fail with `unavailable`. */
@@ -78,7 +80,7 @@ export class LdapSessionPool {
     this.#slots.fill(undefined);
     for (const pending of open) {
       const client = await pending?.catch(() => undefined);
-      await client?.unbind().catch(() => undefined);
+      if (client !== undefined) await quietClose(client);
     }
     for (const client of [...this.#dedicated]) await this.release(client);
   }
@@ -89,7 +91,7 @@ export class LdapSessionPool {
       const client = await pending.catch(() => undefined);
       if (client !== undefined && this.#usable(client)) return client;
       if (this.#slots[slot] === pending) this.#slots[slot] = undefined;
-      if (client !== undefined) await client.unbind().catch(() => undefined);
+      if (client !== undefined) void quietClose(client);
     }
     if (this.#slots[slot] === undefined) {
       const opening = this.#open(what);
@@ -103,33 +105,45 @@ export class LdapSessionPool {
 
   /** Connected, and still bound when the settings bind (a reconnect by ldapts would not be). */
   #usable(client: Client): boolean {
-    return client.isConnected && (this.#config.bindDn === undefined || client.isBound);
+    const alive = this.#alive.get(client)?.() ?? false;
+    return alive && client.isConnected && (this.#config.bindDn === undefined || client.isBound);
   }
 
   #drop(slot: number, client: Client) {
     void this.#slots[slot]?.then((held) => {
       if (held === client) this.#slots[slot] = undefined;
     });
-    void client.unbind().catch(() => undefined);
+    void quietClose(client);
   }
 
   async #open(what: string): Promise<Client> {
     if (this.#closed) throw new ConnectorError('unavailable', `${what}: the connector is closed`);
     const config = this.#config;
     const tlsOptions = await this.#tls(what);
+    // ldapts does not notice when the TCP socket under a StartTLS session closes (it listens on
+    // the socket it had before the upgrade), so the pool watches every socket it creates.
+    let open = true;
+    const watch = <S extends Socket>(socket: S): S => {
+      socket.once('close', () => (open = false));
+      return socket;
+    };
     const client = new Client({
       url: config.url,
       timeout: config.operationTimeoutMs,
       connectTimeout: config.connectTimeoutMs,
       ...(config.secure ? { tlsOptions } : {}),
+      createConnection: ((port: number, host: string) => watch(netConnect(port, host))) as typeof netConnect,
+      createSecureConnection: ((...args: Parameters<typeof tlsConnect>) =>
+        watch(tlsConnect(...(args as unknown as [ConnectionOptions])))) as typeof tlsConnect,
     });
+    this.#alive.set(client, () => open);
     try {
       if (config.startTls) await client.startTLS(tlsOptions);
       if (config.bindDn !== undefined) await client.bind(config.bindDn, config.bindPassword ?? '');
       else await client.search('', { scope: 'base', attributes: ['1.1'] });
       return client;
     } catch (error) {
-      await client.unbind().catch(() => undefined);
+      await quietClose(client);
       // Never name the password; the bind DN is a setting and helps find the mistake.
       throw ldapError(
         error,
@@ -164,6 +178,22 @@ export class LdapSessionPool {
     })();
     return this.#tlsOptions;
   }
+}
+
+/**
+ * Unbinds, but waits at most a moment: on a socket that died under a StartTLS session ldapts's
+ * unbind never settles.
+ */
+async function quietClose(client: Client): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    client.unbind().catch(() => undefined),
+    new Promise<void>((resolveTimer) => {
+      timer = setTimeout(resolveTimer, 1000);
+      timer.unref();
+    }),
+  ]);
+  clearTimeout(timer);
 }
 
 function throwIfAborted(signal: AbortSignal, what: string) {

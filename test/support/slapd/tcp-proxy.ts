@@ -9,6 +9,8 @@ export interface TcpProxy {
   port: number;
   /** How many client connections were accepted so far. */
   accepted(): number;
+  /** Everything clients sent so far, to check what crossed the wire in the clear. */
+  sent(): Buffer;
   /** Destroys every open connection (both sides). */
   dropAll(): void;
   close(): Promise<void>;
@@ -18,6 +20,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let accepted = 0;
+  const chunks: Buffer[] = [];
   const server: Server = createServer((client) => {
     accepted++;
     const upstream = connect(targetPort, '127.0.0.1');
@@ -29,6 +32,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         upstream.destroy();
       });
     }
+    client.on('data', (chunk: Buffer) => chunks.push(chunk));
     client.pipe(upstream);
     upstream.pipe(client);
   });
@@ -38,6 +42,7 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   return {
     port,
     accepted: () => accepted,
+    sent: () => Buffer.concat(chunks),
     dropAll() {
       for (const socket of open) socket.destroy();
     },
