@@ -26,7 +26,7 @@ import {
   type TargetRef,
   type UpdateRequest,
 } from '../spi/index.js';
-import { AssertionControl, PermissiveModifyControl } from './ldap-controls.js';
+import { AssertionControl, PermissiveModifyControl, PostReadControl } from './ldap-controls.js';
 import { canonicalDn, dnKey, firstRdn, type DnSyntaxError } from './ldap-dn.js';
 import {
   attributeValue,
@@ -144,15 +144,21 @@ class LdapConnector implements Connector {
       encrypted: isEncrypted(this.#config),
       ...(memberValues ? { memberValues } : {}),
     });
-    await this.#pool.run(`create ${plan.dn}`, signal, (client) => client.add(plan.dn, plan.attributes));
-    const [entry] = await this.#search(
-      `create ${plan.dn}: reading it back`,
-      signal,
-      plan.dn,
-      undefined,
-      attributesToRead(this.#config, type),
-      'base',
+    const postRead = new PostReadControl(attributesToRead(this.#config, type));
+    await this.#pool.run(`create ${plan.dn}`, signal, (client) =>
+      client.add(plan.dn, plan.attributes, [postRead]),
     );
+    // The add answered the new entry (post-read); a server without the control is asked again.
+    const [entry] = postRead.entry
+      ? [postRead.entry]
+      : await this.#search(
+          `create ${plan.dn}: reading it back`,
+          signal,
+          plan.dn,
+          undefined,
+          attributesToRead(this.#config, type),
+          'base',
+        );
     if (entry === undefined)
       throw new ConnectorError('invalid_response', `create ${plan.dn}: the new entry cannot be read back`);
     const object = await this.#view(request.objectType, entry, signal);
