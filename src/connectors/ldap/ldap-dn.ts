@@ -143,9 +143,21 @@ export function parseDn(text: string): Dn {
   }
 }
 
+// Containers and the base DN are canonicalised for every entry built under them: remember them.
+const canonicalCache = new Map<string, string>();
+const CANONICAL_CACHE_ENTRIES = 1024;
+
 /** The canonical text of a DN given as text; throws `DnSyntaxError` for text that is not a DN. */
 export function canonicalDn(text: string): string {
-  return formatDn(parseDn(text));
+  const cached = canonicalCache.get(text);
+  if (cached !== undefined) return cached;
+  const canonical = formatDn(parseDn(text));
+  if (text.length <= 512) {
+    if (canonicalCache.size >= CANONICAL_CACHE_ENTRIES)
+      canonicalCache.delete(canonicalCache.keys().next().value!);
+    canonicalCache.set(text, canonical);
+  }
+  return canonical;
 }
 
 /** A comparison key: canonical text with types and values lower-cased (naming attributes ignore case). */
