@@ -385,13 +385,46 @@ class LdapConnector implements Connector {
     signal: AbortSignal,
   ): Promise<TargetRef> {
     let moved = newDn;
+    let oldDn: string | undefined;
     await this.#write(objectType, ref, signal, `rename to ${newDn}`, async (client, dn, controls) => {
       if (dnKey(dn) === dnKey(newDn)) return;
       await client.modifyDN(dn, newDn, controls);
+      oldDn = dn;
     });
     if (this.#config.profile === 'activeDirectory') moved = canonicalDn(newDn);
     this.#remember(ref.id, moved);
+    if (objectType === 'User' && oldDn !== undefined && this.#config.profile !== 'activeDirectory') {
+      await this.#renameInGroups(oldDn, moved, signal);
+    }
     return { id: ref.id, name: moved };
+  }
+
+  /**
+   * Groups that list a renamed user by DN get its new DN, as OpenLDAP's refint overlay would (AD
+   * keeps member links itself). posixGroup lists uids: a changed uid is not followed.
+   */
+  async #renameInGroups(oldDn: string, newDn: string, signal: AbortSignal) {
+    const groups = this.#config.groups;
+    if (groups === undefined || groups.type === 'posixGroup') return;
+    const filter = this.#typeFilter(groups, equalityFilter(groups.memberAttribute, oldDn));
+    const holding = await this.#search(`rename ${oldDn}: its groups`, signal, groups.searchBase, filter, [
+      '1.1',
+    ]);
+    for (const group of holding) {
+      const changes = [
+        new Change({
+          operation: 'add',
+          modification: new Attribute({ type: groups.memberAttribute, values: [newDn] }),
+        }),
+        new Change({
+          operation: 'delete',
+          modification: new Attribute({ type: groups.memberAttribute, values: [oldDn] }),
+        }),
+      ];
+      await this.#pool.run(`rename ${oldDn}: group ${group.dn}`, signal, (client) =>
+        client.modify(group.dn, changes, [new PermissiveModifyControl()]),
+      );
+    }
   }
 
   /**
