@@ -1,0 +1,736 @@
+/**
+ * The LDAP connector: users and groups as entries of an LDAP directory (OpenLDAP, 389 DS, AD LDS,
+ * Active Directory), over ldapts. Objects are named by a server-assigned anchor (entryUUID, AD's
+ * objectGUID), so a rename or move (modify DN) never breaks the engine's link; the DN is the
+ * object's `name`. Writes by DN carry an assertion on the anchor, so a DN that meanwhile names
+ * another entry is never written to: the entry is then looked up by its anchor and the write
+ * retried once. Planning lives in `ldap-entry-plan.ts`, reading in `ldap-entry-view.ts`,
+ * connections in `ldap-session.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import { EqualityFilter, Change, Attribute, type Client, type Entry, type SearchResult } from 'ldapts';
+import {
+  ConnectorError,
+  type Connector,
+  type ConnectorCapabilities,
+  type CreateRequest,
+  type FindRequest,
+  type ListPage,
+  type ListRequest,
+  type ObjectRequest,
+  type ObjectType,
+  type RenameRequest,
+  type SetEnabledRequest,
+  type TargetAttributes,
+  type TargetObject,
+  type TargetRef,
+  type UpdateRequest,
+} from '../spi/index.js';
+import { AssertionControl, PermissiveModifyControl, PostReadControl } from './ldap-controls.js';
+import { canonicalDn, dnKey, firstRdn, type DnSyntaxError } from './ldap-dn.js';
+import {
+  attributeValue,
+  containerFor,
+  isEnabled,
+  moveTo,
+  planAdd,
+  planModify,
+  preciseMemberChanges,
+  stateChanges,
+  touchesName,
+  typeConfig,
+} from './ldap-entry-plan.js';
+import { attributesToRead, binaryAttributes, viewEntry } from './ldap-entry-view.js';
+import { LdapResultCode, ldapError } from './ldap-errors.js';
+import { andFilter, equalityFilter, objectClassFilter } from './ldap-filter.js';
+import { LdapSessionPool } from './ldap-session.js';
+import { isEncrypted, type GroupConfig, type LdapConfig, type UserConfig } from './ldap-settings.js';
+import { isGuidText, toLdapValues } from './ldap-values.js';
+
+const DN_CACHE_LIMIT = 50_000;
+const WALK_IDLE_MS = 10 * 60_000;
+
+interface ListWalk {
+  objectType: ObjectType;
+  client: Client;
+  pages: AsyncGenerator<SearchResult>;
+  buffer: Entry[];
+  done: boolean;
+  served: number;
+  timer: NodeJS.Timeout;
+}
+
+/** Builds the connector for resolved settings; `baseDirectory` resolves `tls.caFile`. */
+export function createLdapConnector(config: LdapConfig, baseDirectory: string): Connector {
+  return new LdapConnector(config, baseDirectory);
+}
+
+class LdapConnector implements Connector {
+  readonly capabilities: ConnectorCapabilities;
+  readonly setEnabled?: (request: SetEnabledRequest, signal: AbortSignal) => Promise<void>;
+  readonly #config: LdapConfig;
+  readonly #pool: LdapSessionPool;
+  readonly #dns = new Map<string, string>();
+  readonly #names = new Map<string, string>();
+  readonly #walks = new Map<string, ListWalk>();
+
+  constructor(config: LdapConfig, baseDirectory: string) {
+    this.#config = config;
+    this.#pool = new LdapSessionPool(config, baseDirectory);
+    const types = [config.users, config.groups].filter((t) => t !== undefined);
+    const canDisable = types.some((t) => t.disable.strategy !== 'none');
+    this.capabilities = {
+      objectTypes: [...(config.users ? ['User' as const] : []), ...(config.groups ? ['Group' as const] : [])],
+      read: true,
+      find: { attributes: 'any' },
+      list: { paging: true, maxPageSize: config.maxPageSize },
+      update: { mode: 'partial' },
+      delete: true,
+      disable: canDisable,
+      rename: true,
+      batchCreate: false,
+      membership: config.groups
+        ? { kind: 'attribute', attribute: config.groups.memberAttribute, reference: 'name' }
+        : { kind: 'none' },
+    };
+    // setEnabled exists exactly when some type can be disabled (the capability and the method agree).
+    if (canDisable) this.setEnabled = (request, signal) => this.#setEnabled(request, signal);
+  }
+
+  async testConnection(signal: AbortSignal): Promise<void> {
+    await this.#pool.run(
+      'testConnection',
+      signal,
+      (client) => client.search(this.#config.baseDn, { scope: 'base', attributes: ['1.1'] }),
+      { retryOnDrop: true },
+    );
+  }
+
+  async create(request: CreateRequest, signal: AbortSignal): Promise<TargetObject> {
+    const type = typeConfig(this.#config, request.objectType);
+    this.#learnNames(Object.keys(request.attributes));
+    if (signal.aborted) throw new ConnectorError('timeout', 'create: aborted before it was sent');
+    for (const attribute of type.unique) {
+      const values = toLdapValues(attribute, attributeValue(request.attributes, attribute));
+      if (values.length === 0) continue;
+      const held = await this.#search(
+        'create: uniqueness check',
+        signal,
+        type.searchBase,
+        this.#typeFilter(type, equalityFilter(attribute, values[0]!)),
+        ['1.1'],
+      );
+      if (held.length > 0) {
+        throw new ConnectorError(
+          'already_exists',
+          `create: an entry with ${attribute} = ${JSON.stringify(values[0])} already exists`,
+          {
+            detail: held[0]!.dn,
+          },
+        );
+      }
+    }
+    const memberValues =
+      request.objectType === 'Group'
+        ? await this.#memberValues(
+            type as GroupConfig,
+            attributeValue(request.attributes, (type as GroupConfig).memberAttribute),
+            signal,
+          )
+        : undefined;
+    const plan = planAdd(this.#config, request.objectType, request.attributes, {
+      name: request.name,
+      disabled: request.enabled === false,
+      encrypted: isEncrypted(this.#config),
+      ...(memberValues ? { memberValues } : {}),
+    });
+    const postRead = new PostReadControl(attributesToRead(this.#config, type));
+    await this.#pool.run(`create ${plan.dn}`, signal, (client) =>
+      client.add(plan.dn, plan.attributes, [postRead]),
+    );
+    // The add answered the new entry (post-read); a server without the control is asked again.
+    const [entry] = postRead.entry
+      ? [postRead.entry]
+      : await this.#search(
+          `create ${plan.dn}: reading it back`,
+          signal,
+          plan.dn,
+          undefined,
+          attributesToRead(this.#config, type),
+          'base',
+        );
+    if (entry === undefined)
+      throw new ConnectorError('invalid_response', `create ${plan.dn}: the new entry cannot be read back`);
+    const object = await this.#view(request.objectType, entry, signal);
+    this.#remember(object.id, object.name!);
+    return object;
+  }
+
+  async get(request: ObjectRequest, signal: AbortSignal): Promise<TargetObject> {
+    const entry = await this.#locate(request.objectType, request.ref.id, signal);
+    return this.#view(request.objectType, entry, signal);
+  }
+
+  async find(request: FindRequest, signal: AbortSignal): Promise<TargetObject[]> {
+    const type = typeConfig(this.#config, request.objectType);
+    let values: string[];
+    try {
+      values = toLdapValues(request.attribute, request.value);
+    } catch {
+      return [];
+    }
+    if (values.length === 0) return [];
+    if (request.attribute.toLowerCase() === this.#config.anchorAttribute.toLowerCase()) {
+      return this.get({ objectType: request.objectType, ref: { id: values[0]! } }, signal).then(
+        (object) => [object],
+        (error: unknown) => {
+          if (error instanceof ConnectorError && error.code === 'not_found') return [];
+          throw error;
+        },
+      );
+    }
+    const filter = this.#typeFilter(type, equalityFilter(request.attribute, values[0]!));
+    const entries = await this.#search(
+      `find ${request.attribute}`,
+      signal,
+      type.searchBase,
+      filter,
+      attributesToRead(this.#config, type),
+    );
+    const objects: TargetObject[] = [];
+    for (const entry of entries) objects.push(await this.#view(request.objectType, entry, signal));
+    for (const object of objects) this.#remember(object.id, object.name!);
+    return objects;
+  }
+
+  async list(request: ListRequest, signal: AbortSignal): Promise<ListPage> {
+    const type = typeConfig(this.#config, request.objectType);
+    const size = Math.max(1, Math.min(request.pageSize, this.#config.maxPageSize));
+    let token: string;
+    let walk: ListWalk | undefined;
+    let offset = 0;
+    if (request.cursor !== undefined) {
+      const cursor = parseCursor(request.cursor);
+      if (cursor === undefined || cursor.type !== request.objectType) {
+        throw new ConnectorError(
+          'schema_violation',
+          `list: '${request.cursor}' is not a cursor of this connector`,
+        );
+      }
+      token = cursor.token;
+      offset = cursor.offset;
+      walk = this.#walks.get(token);
+      if (walk !== undefined && walk.served !== offset) {
+        await this.#endWalk(token);
+        walk = undefined;
+      }
+    } else {
+      token = randomUUID();
+    }
+    if (walk === undefined) {
+      // A new walk, or one whose connection (and so the server's paging state) is gone: start
+      // the paged search again and skip what was served already.
+      walk = await this.#startWalk(token, request.objectType, type);
+      await this.#fill(walk, offset + size + 1, signal);
+      walk.buffer.splice(0, offset);
+      walk.served = offset;
+    }
+    await this.#fill(walk, size + 1, signal);
+    walk.timer.refresh();
+    const entries = walk.buffer.splice(0, size);
+    walk.served += entries.length;
+    const objects: TargetObject[] = [];
+    for (const entry of entries) objects.push(await this.#view(request.objectType, entry, signal));
+    if (walk.buffer.length === 0 && walk.done) {
+      await this.#endWalk(token);
+      return { objects };
+    }
+    return { objects, nextCursor: formatCursor({ token, offset: walk.served, type: request.objectType }) };
+  }
+
+  async update(request: UpdateRequest, signal: AbortSignal): Promise<void> {
+    const type = typeConfig(this.#config, request.objectType);
+    this.#learnNames(request.changes.map((c) => c.attribute));
+    let current: { dn: string; attributes: TargetAttributes } | undefined;
+    if (touchesName(type, request.changes)) {
+      const object = await this.get({ objectType: request.objectType, ref: request.ref }, signal);
+      current = { dn: object.name!, attributes: object.attributes };
+    }
+    const memberValue = await this.#memberValueLookup(request.objectType, type, request.changes, signal);
+    const plan = planModify(this.#config, request.objectType, request.changes, {
+      encrypted: isEncrypted(this.#config),
+      ...(current ? { current } : {}),
+      ...(memberValue ? { memberValue } : {}),
+    });
+    let ref: TargetRef = current ? { id: request.ref.id, name: current.dn } : request.ref;
+    if (plan.newDn !== undefined) ref = await this.#move(request.objectType, ref, plan.newDn, signal);
+    const changes = [...plan.changes, ...plan.memberChanges];
+    if (changes.length === 0) {
+      if (plan.newDn === undefined) await this.#locate(request.objectType, request.ref.id, signal);
+      return;
+    }
+    const send = (all: Change[]) =>
+      this.#write(request.objectType, ref, signal, 'update', (client, dn, controls) =>
+        client.modify(
+          dn,
+          all,
+          plan.memberChanges.length > 0 ? [...controls, new PermissiveModifyControl()] : controls,
+        ),
+      );
+    try {
+      await send(changes);
+    } catch (error) {
+      const memberChange = request.changes.find(
+        (c) => c.attribute.toLowerCase() === (type as GroupConfig).memberAttribute?.toLowerCase(),
+      );
+      const refused =
+        error instanceof ConnectorError &&
+        (error.targetCode === LdapResultCode.noSuchAttribute ||
+          error.targetCode === LdapResultCode.attributeOrValueExists);
+      if (!refused || memberChange === undefined || request.objectType !== 'Group') throw error;
+      // The group does not hold what the engine thought: redo the member part from what it holds.
+      const group = type as GroupConfig;
+      const held = await this.#heldMembers(group, request.ref.id, signal);
+      const precise = preciseMemberChanges(group, memberChange, held, memberValue ?? ((dn) => dn));
+      const retry = [...plan.changes, ...precise];
+      if (retry.length > 0) await send(retry);
+    }
+  }
+
+  /** The member attribute's values as stored, read from the group's entry. */
+  async #heldMembers(group: GroupConfig, id: string, signal: AbortSignal): Promise<string[]> {
+    const entry = await this.#locate('Group', id, signal);
+    const key = Object.keys(entry).find((k) => k.toLowerCase() === group.memberAttribute.toLowerCase());
+    const raw = key === undefined ? [] : entry[key]!;
+    return (Array.isArray(raw) ? raw : [raw]).map(String);
+  }
+
+  async delete(request: ObjectRequest, signal: AbortSignal): Promise<void> {
+    await this.#write(request.objectType, request.ref, signal, 'delete', (client, dn, controls) =>
+      client.del(dn, controls),
+    );
+    this.#dns.delete(request.ref.id);
+  }
+
+  async rename(request: RenameRequest, signal: AbortSignal): Promise<TargetRef> {
+    typeConfig(this.#config, request.objectType);
+    let newName: string;
+    try {
+      newName = canonicalDn(request.newName);
+    } catch (error) {
+      throw new ConnectorError('schema_violation', `rename: ${(error as DnSyntaxError).message}`);
+    }
+    return this.#move(request.objectType, request.ref, newName, signal);
+  }
+
+  async close(): Promise<void> {
+    for (const token of [...this.#walks.keys()]) await this.#endWalk(token);
+    await this.#pool.close();
+  }
+
+  async #setEnabled(request: SetEnabledRequest, signal: AbortSignal): Promise<void> {
+    const type = typeConfig(this.#config, request.objectType);
+    const strategy = type.disable;
+    const what = `setEnabled(${request.enabled})`;
+    switch (strategy.strategy) {
+      case 'none':
+        throw new ConnectorError(
+          'schema_violation',
+          `${what}: ${request.objectType === 'User' ? 'users' : 'groups'} have no disable strategy`,
+        );
+      case 'attribute': {
+        const changes = stateChanges(this.#config, type, !request.enabled, {});
+        await this.#write(request.objectType, request.ref, signal, what, (client, dn, controls) =>
+          client.modify(dn, changes, controls),
+        );
+        return;
+      }
+      case 'userAccountControl': {
+        // Delete the value read and add the new one in one modify: if someone changed the flags
+        // in between, the delete fails instead of overwriting their change.
+        const entry = await this.get({ objectType: request.objectType, ref: request.ref }, signal);
+        const current = attributeValue(entry.attributes, 'userAccountControl');
+        const [next] = stateChanges(this.#config, type, !request.enabled, entry.attributes);
+        const changes =
+          current === undefined || current === null
+            ? [next!]
+            : [
+                new Change({
+                  operation: 'delete',
+                  modification: new Attribute({ type: 'userAccountControl', values: [String(current)] }),
+                }),
+                new Change({ operation: 'add', modification: next!.modification }),
+              ];
+        await this.#write(request.objectType, entry, signal, what, (client, dn, controls) =>
+          client.modify(dn, changes, controls),
+        );
+        return;
+      }
+      case 'container': {
+        const entry = await this.get({ objectType: request.objectType, ref: request.ref }, signal);
+        const enabledNow = isEnabled(type, entry.name!, entry.attributes);
+        if (enabledNow === request.enabled) return;
+        const target = request.enabled ? containerFor(type, entry.attributes) : strategy.container;
+        await this.#move(request.objectType, entry, moveTo(entry.name!, target), signal);
+        return;
+      }
+    }
+  }
+
+  /** Modify DN: keeps the entry (and its anchor), changes its name; the new DN must be free. */
+  async #move(
+    objectType: ObjectType,
+    ref: TargetRef,
+    newDn: string,
+    signal: AbortSignal,
+  ): Promise<TargetRef> {
+    let moved = newDn;
+    let oldDn: string | undefined;
+    await this.#write(objectType, ref, signal, `rename to ${newDn}`, async (client, dn, controls) => {
+      if (dnKey(dn) === dnKey(newDn)) return;
+      await client.modifyDN(dn, newDn, controls);
+      oldDn = dn;
+    });
+    if (this.#config.profile === 'activeDirectory') moved = canonicalDn(newDn);
+    this.#remember(ref.id, moved);
+    if (objectType === 'User' && oldDn !== undefined && this.#config.profile !== 'activeDirectory') {
+      await this.#renameInGroups(oldDn, moved, signal);
+    }
+    return { id: ref.id, name: moved };
+  }
+
+  /**
+   * Groups that list a renamed user by DN get its new DN, as OpenLDAP's refint overlay would (AD
+   * keeps member links itself). posixGroup lists uids: a changed uid is not followed.
+   */
+  async #renameInGroups(oldDn: string, newDn: string, signal: AbortSignal) {
+    const groups = this.#config.groups;
+    if (groups === undefined || groups.type === 'posixGroup') return;
+    const filter = this.#typeFilter(groups, equalityFilter(groups.memberAttribute, oldDn));
+    const holding = await this.#search(`rename ${oldDn}: its groups`, signal, groups.searchBase, filter, [
+      '1.1',
+    ]);
+    for (const group of holding) {
+      const changes = [
+        new Change({
+          operation: 'add',
+          modification: new Attribute({ type: groups.memberAttribute, values: [newDn] }),
+        }),
+        new Change({
+          operation: 'delete',
+          modification: new Attribute({ type: groups.memberAttribute, values: [oldDn] }),
+        }),
+      ];
+      await this.#pool.run(`rename ${oldDn}: group ${group.dn}`, signal, (client) =>
+        client.modify(group.dn, changes, [new PermissiveModifyControl()]),
+      );
+    }
+  }
+
+  /**
+   * Runs a write on an object's entry. The DN comes from the cache or the engine's ref (fast) and
+   * the write asserts the anchor; if the entry there is gone or is another one, the entry is
+   * found by its anchor and the write runs once more.
+   */
+  async #write(
+    objectType: ObjectType,
+    ref: TargetRef,
+    signal: AbortSignal,
+    what: string,
+    write: (client: Client, dn: string, controls: AssertionControl[]) => Promise<void>,
+  ): Promise<void> {
+    if (this.#config.profile === 'activeDirectory') {
+      const dn = guidDn(ref.id);
+      await this.#pool.run(`${what} <GUID=${ref.id}>`, signal, (client) => write(client, dn, []));
+      return;
+    }
+    const controls = [
+      new AssertionControl(new EqualityFilter({ attribute: this.#config.anchorAttribute, value: ref.id })),
+    ];
+    const hint = this.#dns.get(ref.id) ?? safeDn(ref.name);
+    if (hint !== undefined) {
+      try {
+        await this.#pool.run(`${what} ${hint}`, signal, (client) => write(client, hint, controls));
+        return;
+      } catch (error) {
+        const stale =
+          error instanceof ConnectorError &&
+          (error.targetCode === LdapResultCode.noSuchObject ||
+            error.targetCode === LdapResultCode.assertionFailed);
+        if (!stale) throw error;
+        this.#dns.delete(ref.id);
+      }
+    }
+    const entry = await this.#locate(objectType, ref.id, signal);
+    const dn = canonicalDn(entry.dn);
+    await this.#pool.run(`${what} ${dn}`, signal, (client) => write(client, dn, controls));
+  }
+
+  /** The entry of an object by its anchor; `not_found` when there is none. */
+  async #locate(objectType: ObjectType, id: string, signal: AbortSignal): Promise<Entry> {
+    const type = typeConfig(this.#config, objectType);
+    const attributes = attributesToRead(this.#config, type);
+    let entries: Entry[];
+    if (this.#config.profile === 'activeDirectory') {
+      if (!isGuidText(id)) throw new ConnectorError('not_found', `no ${objectType} with objectGUID '${id}'`);
+      entries = await this.#search(
+        `get <GUID=${id}>`,
+        signal,
+        guidDn(id),
+        undefined,
+        attributes,
+        'base',
+      ).catch((error: unknown) => {
+        if (error instanceof ConnectorError && error.code === 'not_found') return [];
+        throw error;
+      });
+    } else {
+      const filter = this.#typeFilter(type, equalityFilter(this.#config.anchorAttribute, id));
+      entries = await this.#search(`get ${id}`, signal, this.#config.baseDn, filter, attributes);
+    }
+    const [entry] = entries;
+    if (entry === undefined)
+      throw new ConnectorError('not_found', `no ${objectType} with ${this.#config.anchorAttribute} '${id}'`);
+    this.#remember(id, canonicalDn(entry.dn));
+    return entry;
+  }
+
+  async #search(
+    what: string,
+    signal: AbortSignal,
+    base: string,
+    filter: string | undefined,
+    attributes: string[],
+    scope: 'base' | 'sub' = 'sub',
+  ): Promise<Entry[]> {
+    const result = await this.#pool.run(
+      what,
+      signal,
+      (client) =>
+        client.search(base, {
+          scope,
+          attributes,
+          explicitBufferAttributes: binaryAttributes(this.#config),
+          ...(filter !== undefined ? { filter } : {}),
+        }),
+      { retryOnDrop: true },
+    );
+    return result.searchEntries;
+  }
+
+  #typeFilter(type: UserConfig | GroupConfig, condition?: string): string {
+    const classes = objectClassFilter(type.objectClasses.filter((c) => c.toLowerCase() !== 'top'));
+    return condition === undefined ? classes : andFilter([classes, condition]);
+  }
+
+  async #view(objectType: ObjectType, entry: Entry, signal: AbortSignal): Promise<TargetObject> {
+    const type = typeConfig(this.#config, objectType);
+    let memberDnOf: ((uid: string) => string | undefined) | undefined;
+    if (objectType === 'Group' && (type as GroupConfig).type === 'posixGroup') {
+      const raw =
+        entry[(type as GroupConfig).memberAttribute] ??
+        Object.entries(entry).find(([k]) => k.toLowerCase() === 'memberuid')?.[1];
+      const uids = raw === undefined ? [] : (Array.isArray(raw) ? raw : [raw]).map(String);
+      const dns = await this.#uidDns(type as GroupConfig, uids, signal);
+      memberDnOf = (uid) => dns.get(uid.toLowerCase());
+    }
+    return viewEntry(
+      { config: this.#config, objectType, type, names: this.#names, ...(memberDnOf ? { memberDnOf } : {}) },
+      entry,
+    );
+  }
+
+  /** posixGroup: the DNs of the users whose uid the memberUid values hold. */
+  async #uidDns(group: GroupConfig, uids: string[], signal: AbortSignal): Promise<Map<string, string>> {
+    const found = new Map<string, string>();
+    const users = this.#config.users;
+    if (users === undefined) return found;
+    for (let i = 0; i < uids.length; i += 100) {
+      const chunk = uids.slice(i, i + 100);
+      const any =
+        chunk.length === 1
+          ? equalityFilter(group.memberUidAttribute, chunk[0]!)
+          : `(|${chunk.map((uid) => equalityFilter(group.memberUidAttribute, uid)).join('')})`;
+      const entries = await this.#search(
+        'reading memberUid',
+        signal,
+        users.searchBase,
+        this.#typeFilter(users, any),
+        [group.memberUidAttribute],
+      );
+      for (const entry of entries) {
+        const key = Object.keys(entry).find(
+          (k) => k.toLowerCase() === group.memberUidAttribute.toLowerCase(),
+        );
+        const raw = key === undefined ? [] : entry[key]!;
+        for (const uid of Array.isArray(raw) ? raw : [raw])
+          found.set(String(uid).toLowerCase(), canonicalDn(entry.dn));
+      }
+    }
+    return found;
+  }
+
+  /** The member attribute's stored values for member DNs (canonical DNs, or uids for posixGroup). */
+  async #memberValues(group: GroupConfig, value: unknown, signal: AbortSignal): Promise<string[]> {
+    const dns = (Array.isArray(value) ? value : value === undefined || value === null ? [] : [value]).map(
+      (item) => {
+        if (typeof item !== 'string')
+          throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
+        return memberDn(item);
+      },
+    );
+    if (group.type !== 'posixGroup') return dns;
+    const lookup = await this.#dnUids(group, dns, signal);
+    return dns.map((dn) => lookup(dn));
+  }
+
+  async #memberValueLookup(
+    objectType: ObjectType,
+    type: UserConfig | GroupConfig,
+    changes: UpdateRequest['changes'],
+    signal: AbortSignal,
+  ): Promise<((dn: string) => string) | undefined> {
+    if (objectType !== 'Group') return undefined;
+    const group = type as GroupConfig;
+    const change = changes.find((c) => c.attribute.toLowerCase() === group.memberAttribute.toLowerCase());
+    if (change === undefined) return undefined;
+    const all = [change.oldValue, change.newValue].flatMap((v) =>
+      Array.isArray(v) ? v : v === null ? [] : [v],
+    );
+    const dns = all.map((item) => {
+      if (typeof item !== 'string')
+        throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
+      return memberDn(item);
+    });
+    if (group.type !== 'posixGroup') return (dn) => memberDn(dn);
+    return this.#dnUids(group, dns, signal);
+  }
+
+  /** posixGroup: the uid of each member DN (from its RDN when it is the uid, else read from the entry). */
+  async #dnUids(group: GroupConfig, dns: string[], signal: AbortSignal): Promise<(dn: string) => string> {
+    const uids = new Map<string, string>();
+    for (const dn of dns) {
+      const rdn = firstRdn(dn);
+      const own = rdn.find((a) => a.type.toLowerCase() === group.memberUidAttribute.toLowerCase() && !a.hex);
+      if (own !== undefined) {
+        uids.set(dnKey(dn), own.value);
+        continue;
+      }
+      const [entry] = await this.#search(
+        `reading ${group.memberUidAttribute} of ${dn}`,
+        signal,
+        dn,
+        undefined,
+        [group.memberUidAttribute],
+        'base',
+      );
+      const key =
+        entry && Object.keys(entry).find((k) => k.toLowerCase() === group.memberUidAttribute.toLowerCase());
+      const raw = key === undefined ? undefined : entry![key];
+      const uid = Array.isArray(raw) ? raw[0] : raw;
+      if (uid === undefined)
+        throw new ConnectorError('not_found', `member ${dn} has no ${group.memberUidAttribute}`);
+      uids.set(dnKey(dn), String(uid));
+    }
+    return (dn) => uids.get(dnKey(dn)) ?? firstRdn(dn)[0]!.value;
+  }
+
+  async #startWalk(token: string, objectType: ObjectType, type: UserConfig | GroupConfig): Promise<ListWalk> {
+    const client = await this.#pool.dedicated(`list ${objectType}`);
+    const pages = client.searchPaginated(type.searchBase, {
+      scope: 'sub',
+      filter: this.#typeFilter(type),
+      attributes: attributesToRead(this.#config, type),
+      explicitBufferAttributes: binaryAttributes(this.#config),
+      paged: { pageSize: this.#config.maxPageSize },
+    });
+    const timer = setTimeout(() => void this.#endWalk(token), WALK_IDLE_MS);
+    timer.unref();
+    const walk: ListWalk = { objectType, client, pages, buffer: [], done: false, served: 0, timer };
+    this.#walks.set(token, walk);
+    return walk;
+  }
+
+  async #fill(walk: ListWalk, wanted: number, signal: AbortSignal) {
+    while (!walk.done && walk.buffer.length < wanted) {
+      if (signal.aborted) throw new ConnectorError('timeout', `list ${walk.objectType}: aborted`);
+      let next: IteratorResult<SearchResult>;
+      try {
+        next = await walk.pages.next();
+      } catch (error) {
+        const token = [...this.#walks].find(([, w]) => w === walk)?.[0];
+        if (token !== undefined) await this.#endWalk(token);
+        throw ldapError(error, `list ${walk.objectType}`);
+      }
+      if (next.done) walk.done = true;
+      else walk.buffer.push(...next.value.searchEntries);
+    }
+  }
+
+  async #endWalk(token: string) {
+    const walk = this.#walks.get(token);
+    if (walk === undefined) return;
+    this.#walks.delete(token);
+    clearTimeout(walk.timer);
+    await walk.pages.return(undefined).catch(() => undefined);
+    await this.#pool.release(walk.client);
+  }
+
+  #remember(id: string, dn: string) {
+    this.#dns.delete(id);
+    this.#dns.set(id, dn);
+    if (this.#dns.size > DN_CACHE_LIMIT) this.#dns.delete(this.#dns.keys().next().value!);
+  }
+
+  #learnNames(names: string[]) {
+    for (const name of names)
+      if (!this.#names.has(name.toLowerCase())) this.#names.set(name.toLowerCase(), name);
+  }
+}
+
+function memberDn(value: string): string {
+  try {
+    return canonicalDn(value);
+  } catch (error) {
+    throw new ConnectorError('schema_violation', `member ${(error as Error).message}`);
+  }
+}
+
+function safeDn(name: string | undefined): string | undefined {
+  if (name === undefined) return undefined;
+  try {
+    return canonicalDn(name);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Active Directory addresses an entry by its objectGUID as `<GUID=...>`, wherever it was moved. */
+export function guidDn(id: string): string {
+  if (!isGuidText(id)) throw new ConnectorError('not_found', `'${id}' is not an objectGUID`);
+  return `<GUID=${id}>`;
+}
+
+interface Cursor {
+  token: string;
+  offset: number;
+  type: ObjectType;
+}
+
+function formatCursor(cursor: Cursor): string {
+  return Buffer.from(JSON.stringify([cursor.token, cursor.offset, cursor.type])).toString('base64url');
+}
+
+function parseCursor(text: string): Cursor | undefined {
+  try {
+    const parsed: unknown = JSON.parse(Buffer.from(text, 'base64url').toString('utf8'));
+    if (!Array.isArray(parsed) || parsed.length !== 3) return undefined;
+    const [token, offset, type] = parsed as unknown[];
+    if (typeof token !== 'string' || !Number.isSafeInteger(offset) || (offset as number) < 0)
+      return undefined;
+    if (type !== 'User' && type !== 'Group') return undefined;
+    return { token, offset: offset as number, type };
+  } catch {
+    return undefined;
+  }
+}

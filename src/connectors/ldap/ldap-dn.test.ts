@@ -1,0 +1,103 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { canonicalDn, childDn, dnKey, escapeDnValue, isUnder, parentDn, parseDn } from './ldap-dn.js';
+
+// Every character RFC 4514 treats specially, plus non-ASCII text, mixed into arbitrary strings.
+const special = fc.constantFrom(
+  ',',
+  '+',
+  '"',
+  '\\',
+  '<',
+  '>',
+  ';',
+  '=',
+  '*',
+  '(',
+  ')',
+  '\0',
+  '#',
+  ' ',
+  'é',
+  '日',
+  '🙂',
+);
+const hostile = fc
+  .array(fc.oneof(special, fc.string({ unit: 'grapheme', maxLength: 3 })), { minLength: 1, maxLength: 12 })
+  .map((parts) => parts.join(''))
+  .filter((value) => value !== '');
+
+describe('DN values (RFC 4514)', () => {
+  it('round-trips any value through escape and parse', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        const dn = childDn('uid', value, 'ou=people,dc=example,dc=test');
+        const [rdn, ...rest] = parseDn(dn);
+        expect(rdn).toEqual([{ type: 'uid', value }]);
+        expect(rest).toHaveLength(3);
+        expect(canonicalDn(dn)).toBe(dn);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('leaves no separator unescaped, so a value cannot add RDNs', () => {
+    fc.assert(
+      fc.property(hostile, (value) => {
+        const escaped = escapeDnValue(value);
+        expect(escaped).not.toMatch(/(^|[^\\])[,+"<>;=\0]/u);
+        expect(parseDn(`cn=${escaped}`)).toHaveLength(1);
+      }),
+    );
+  });
+
+  it.each([
+    [',', '\\2C'],
+    ['+', '\\2B'],
+    ['"', '\\22'],
+    ['\\', '\\5C'],
+    ['<', '\\3C'],
+    ['>', '\\3E'],
+    [';', '\\3B'],
+    ['=', '\\3D'],
+    ['\0', '\\00'],
+    ['#lead', '\\23lead'],
+    ['mid#', 'mid#'],
+    [' lead', '\\20lead'],
+    ['trail ', 'trail\\20'],
+    ['a b', 'a b'],
+    ['*()', '*()'],
+    ['Zoë 日本', 'Zoë 日本'],
+  ])('escapes %j as %j', (value, escaped) => {
+    expect(escapeDnValue(value)).toBe(escaped);
+  });
+
+  it('reads the forms other writers use: backslash pairs, hex pairs, spaces around separators, multi-valued RDNs', () => {
+    expect(parseDn('CN=Smith\\, John + uid=js , OU=People,dc=x')).toEqual([
+      [
+        { type: 'CN', value: 'Smith, John' },
+        { type: 'uid', value: 'js' },
+      ],
+      [{ type: 'OU', value: 'People' }],
+      [{ type: 'dc', value: 'x' }],
+    ]);
+    expect(parseDn('cn=caf\\C3\\A9')[0]![0]!.value).toBe('café');
+    expect(parseDn('cn=#04024869')[0]![0]).toEqual({ type: 'cn', value: '#04024869', hex: true });
+    expect(parseDn('')).toEqual([]);
+  });
+
+  it('refuses text that is not a DN', () => {
+    for (const bad of ['uid', 'uid=a,', '=a', 'uid=a"b', 'uid=a\\', 'bad type=a', 'cn=#0']) {
+      expect(() => parseDn(bad), bad).toThrow(/not a valid DN/);
+    }
+  });
+
+  it('compares DNs ignoring case and spacing, and knows what is under what', () => {
+    expect(dnKey('UID=Ann, OU=People,DC=x')).toBe(dnKey('uid=ann,ou=people,dc=x'));
+    expect(isUnder('uid=a,ou=people,dc=x', 'ou=People,dc=x')).toBe(true);
+    expect(isUnder('ou=people,dc=x', 'ou=people,dc=x')).toBe(true);
+    expect(isUnder('uid=a,ou=xpeople,dc=x', 'ou=people,dc=x')).toBe(false);
+    expect(isUnder('uid=a\\2Cou=people,dc=x', 'ou=people,dc=x')).toBe(false);
+    expect(parentDn('uid=a\\2Cb,ou=people,dc=x')).toBe('ou=people,dc=x');
+  });
+});

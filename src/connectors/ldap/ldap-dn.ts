@@ -1,0 +1,195 @@
+/**
+ * Distinguished names (RFC 4514): escaping a value placed in a DN, parsing a DN a server or a
+ * mapping gives, and printing it back in one canonical form. Every DN the connector sends is built
+ * here, so a value with `,` `+` `"` `\` `<` `>` `;` `=`, NUL, a leading `#` or space cannot change
+ * the DN's structure, and names read back compare equal to the names the connector built.
+ */
+import { isAttributeDescription } from './ldap-filter.js';
+
+/** One attribute type and value of an RDN. */
+export interface AttributeTypeAndValue {
+  type: string;
+  /** The value as text; for a `#` hex-string value (BER, RFC 4514 §2.4) the text as written, with `hex`. */
+  value: string;
+  hex?: true;
+}
+
+/** A relative distinguished name: one or more type-value pairs (`cn=a+uid=b`). */
+export type Rdn = AttributeTypeAndValue[];
+
+/** A DN as its RDNs, leftmost (the entry's own) first. The root DN is `[]`. */
+export type Dn = Rdn[];
+
+/** Thrown for text that is not a DN. */
+export class DnSyntaxError extends Error {
+  constructor(text: string, reason: string) {
+    super(`'${text}' is not a valid DN: ${reason}`);
+    this.name = 'DnSyntaxError';
+  }
+}
+
+// RFC 4514 §2.4 characters that must be escaped anywhere in a value, and `=`, which may be: some
+// parsers split on it. Hex escapes, as OpenLDAP prints them, so a DN read back is the same text.
+const ESCAPED = new Set(['"', '+', ',', ';', '<', '>', '\\', '=', '\0']);
+
+function hexEscape(char: string): string {
+  return [...Buffer.from(char, 'utf8')]
+    .map((byte) => `\\${byte.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join('');
+}
+
+/** Escapes one attribute value for a DN (RFC 4514 §2.4). Non-ASCII text is kept as UTF-8. */
+export function escapeDnValue(value: string): string {
+  const chars = [...value];
+  return chars
+    .map((char, index) => {
+      if (ESCAPED.has(char)) return hexEscape(char);
+      if (index === 0 && (char === '#' || char === ' ')) return hexEscape(char);
+      if (index === chars.length - 1 && char === ' ') return hexEscape(char);
+      return char;
+    })
+    .join('');
+}
+
+/** `type=escaped value`, checking the type. */
+export function formatRdn(rdn: Rdn): string {
+  return rdn
+    .map(({ type, value, hex }) => {
+      if (!isAttributeDescription(type)) throw new TypeError(`'${type}' is not an LDAP attribute name`);
+      return `${type}=${hex ? value : escapeDnValue(value)}`;
+    })
+    .join('+');
+}
+
+/** The canonical text of a DN: values escaped as `escapeDnValue` does, no spaces around separators. */
+export function formatDn(dn: Dn): string {
+  return dn.map(formatRdn).join(',');
+}
+
+/** The DN of a child entry: `type=value` under `parent` (canonical text). */
+export function childDn(type: string, value: string, parent: string): string {
+  const rdn = formatRdn([{ type, value }]);
+  return parent === '' ? rdn : `${rdn},${canonicalDn(parent)}`;
+}
+
+/** Parses a DN (RFC 4514, tolerating spaces around `,`, `+` and `=` as RFC 2253 readers do). */
+export function parseDn(text: string): Dn {
+  const dn: Dn = [];
+  if (text.trim() === '') return dn;
+  let i = 0;
+  const n = text.length;
+  const skipSpaces = () => {
+    while (i < n && text[i] === ' ') i++;
+  };
+  let rdn: Rdn = [];
+  for (;;) {
+    skipSpaces();
+    const typeStart = i;
+    while (i < n && text[i] !== '=' && text[i] !== ',' && text[i] !== '+') i++;
+    const type = text.slice(typeStart, i).trim();
+    if (i >= n || text[i] !== '=') throw new DnSyntaxError(text, `expected '=' after '${type}'`);
+    if (!isAttributeDescription(type)) throw new DnSyntaxError(text, `'${type}' is not an attribute type`);
+    i++;
+    skipSpaces();
+    if (text[i] === '#') {
+      const start = i++;
+      while (i < n && /[0-9A-Fa-f]/.test(text[i]!)) i++;
+      if ((i - start - 1) % 2 !== 0 || i - start === 1) throw new DnSyntaxError(text, 'bad hex-string value');
+      rdn.push({ type, value: text.slice(start, i), hex: true });
+      skipSpaces();
+    } else {
+      const bytes: number[] = [];
+      let trailingSpaces = 0;
+      while (i < n && text[i] !== ',' && text[i] !== '+') {
+        const char = text[i]!;
+        if (char === '\\') {
+          const pair = text.slice(i + 1, i + 3);
+          if (/^[0-9A-Fa-f]{2}$/.test(pair)) {
+            bytes.push(Number.parseInt(pair, 16));
+            i += 3;
+          } else if (i + 1 < n) {
+            const escaped = String.fromCodePoint(text.codePointAt(i + 1)!);
+            bytes.push(...Buffer.from(escaped, 'utf8'));
+            i += 1 + escaped.length;
+          } else {
+            throw new DnSyntaxError(text, 'a value ends with a lone backslash');
+          }
+          trailingSpaces = 0;
+        } else if (char === '"' || char === ';' || char === '<' || char === '>' || char === '\0') {
+          throw new DnSyntaxError(text, `unescaped '${char === '\0' ? 'NUL' : char}' in a value`);
+        } else {
+          const literal = String.fromCodePoint(text.codePointAt(i)!);
+          bytes.push(...Buffer.from(literal, 'utf8'));
+          i += literal.length;
+          trailingSpaces = char === ' ' ? trailingSpaces + 1 : 0;
+        }
+      }
+      // Unescaped trailing spaces are not part of the value (RFC 4514 requires them escaped).
+      const value = Buffer.from(bytes.slice(0, bytes.length - trailingSpaces)).toString('utf8');
+      rdn.push({ type, value });
+    }
+    if (i >= n) {
+      dn.push(rdn);
+      return dn;
+    }
+    if (text[i] === '+') {
+      i++;
+      continue;
+    }
+    dn.push(rdn);
+    rdn = [];
+    i++;
+    if (i >= n) throw new DnSyntaxError(text, 'it ends with a separator');
+  }
+}
+
+// Containers and the base DN are canonicalised for every entry built under them: remember them.
+const canonicalCache = new Map<string, string>();
+const CANONICAL_CACHE_ENTRIES = 1024;
+
+/** The canonical text of a DN given as text; throws `DnSyntaxError` for text that is not a DN. */
+export function canonicalDn(text: string): string {
+  const cached = canonicalCache.get(text);
+  if (cached !== undefined) return cached;
+  const canonical = formatDn(parseDn(text));
+  if (text.length <= 512) {
+    if (canonicalCache.size >= CANONICAL_CACHE_ENTRIES)
+      canonicalCache.delete(canonicalCache.keys().next().value!);
+    canonicalCache.set(text, canonical);
+  }
+  return canonical;
+}
+
+/** A comparison key: canonical text with types and values lower-cased (naming attributes ignore case). */
+export function dnKey(text: string): string {
+  return formatDn(
+    parseDn(text).map((rdn) =>
+      rdn
+        .map(({ type, value, hex }) => ({
+          type: type.toLowerCase(),
+          value: value.toLowerCase(),
+          ...(hex ? { hex } : {}),
+        }))
+        .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)),
+    ),
+  );
+}
+
+/** The parent of a DN (canonical text), `''` for a one-RDN DN. */
+export function parentDn(text: string): string {
+  return formatDn(parseDn(text).slice(1));
+}
+
+/** The first RDN of a DN. */
+export function firstRdn(text: string): Rdn {
+  const [rdn] = parseDn(text);
+  if (rdn === undefined) throw new DnSyntaxError(text, 'it is empty');
+  return rdn;
+}
+
+/** True when `dn` is `base` or below it. */
+export function isUnder(dn: string, base: string): boolean {
+  const child = dnKey(dn);
+  const parent = dnKey(base);
+  return parent === '' || child === parent || child.endsWith(`,${parent}`);
+}

@@ -1,0 +1,247 @@
+/**
+ * Directory -> engine -> slapd: the engine's cycles provision a real directory's users and groups
+ * into a real OpenLDAP through the `ldap` connector, and the entries are checked on the server
+ * after creates, group membership changes, a rename, a move, disable (ppolicy) and delete.
+ */
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { ldapConnector } from '../../src/connectors/ldap/index.js';
+import { ConnectorRegistry } from '../../src/connectors/spi/index.js';
+import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
+import { compileApp } from '../../src/engine/apps/compile-app.js';
+import { createEngineService } from '../../src/engine/cycle/create-engine-service.js';
+import type { EngineService } from '../../src/engine/cycle/engine-service.js';
+import type { JsonObject } from '../../src/shared/json.js';
+import type { DirectoryStore } from '../../src/directory/directory-store.js';
+import type { EngineStateStore } from '../../src/engine/state/engine-state.js';
+import {
+  addMember,
+  createGroup,
+  createUser,
+  mulberry,
+  patchUser,
+  removeMember,
+  TestClock,
+} from '../engine/support/engine-harness.js';
+import { openTestState } from '../engine/support/open-test-state.js';
+import { rawEntry, rawSearch, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import type { SlapdServer } from '../support/slapd/slapd-server.js';
+
+const slapd = useSlapd();
+
+function definition(server: SlapdServer, deprovisionAction: 'disable' | 'delete'): AppDefinition {
+  return {
+    name: 'ldap',
+    enabled: true,
+    connector: {
+      kind: 'ldap',
+      settings: {
+        url: server.url,
+        bindDn: server.adminDn,
+        baseDn: server.baseDn,
+        users: {
+          container: {
+            attribute: 'departmentNumber',
+            containers: { Sales: `ou=sales,${server.peopleDn}` },
+            default: server.peopleDn,
+          },
+          rdnAttribute: 'uid',
+          unique: ['uid'],
+          disable: {
+            strategy: 'attribute',
+            attribute: 'pwdAccountLockedTime',
+            disabledValue: '000001010000Z',
+          },
+        },
+        groups: { container: server.groupsDn, type: 'groupOfNames', unique: ['cn'] },
+      } as unknown as JsonObject,
+      credentials: {},
+    },
+    appRoles: [{ value: 'User', displayName: 'User', default: true }],
+    objects: {
+      User: {
+        enabled: true,
+        actions: ['create', 'update', 'delete'],
+        mappings: [
+          { target: 'uid', expression: 'Word([userPrincipalName], 1, "@")', matchingPrecedence: 1 },
+          { target: 'cn', source: 'displayName' },
+          { target: 'sn', expression: 'Word([displayName], 2, " ")' },
+          { target: 'mail', source: 'mail' },
+          { target: 'title', source: 'jobTitle' },
+          { target: 'departmentNumber', source: 'department' },
+        ],
+      },
+      Group: {
+        enabled: true,
+        actions: ['create', 'update', 'delete'],
+        mappings: [
+          { target: 'cn', source: 'displayName', matchingPrecedence: 1 },
+          { target: 'member', source: 'members' },
+        ],
+      },
+    },
+    settings: {
+      scope: 'assigned',
+      nestedGroupMembers: false,
+      deprovisionAction,
+      skipOutOfScopeDeletions: false,
+      deletionThreshold: { count: 500 },
+      concurrency: 4,
+      cycleIntervalMs: 40 * 60_000,
+      nearRealTime: true,
+    },
+  };
+}
+
+interface Setup {
+  directory: DirectoryStore;
+  state: EngineStateStore;
+  engine: EngineService;
+  appId: string;
+  close(): Promise<void>;
+}
+
+let setup: Setup | undefined;
+afterEach(async () => {
+  await setup?.close();
+  setup = undefined;
+});
+
+async function open(deprovisionAction: 'disable' | 'delete'): Promise<Setup> {
+  const server = slapd.current();
+  const opened = await openTestState();
+  const app = definition(server, deprovisionAction);
+  const registry = new ConnectorRegistry().register(ldapConnector);
+  const connector = await registry.open(
+    { kind: 'ldap', settings: app.connector.settings },
+    { credentials: { bindPassword: server.adminPassword } },
+  );
+  let stored = await opened.state.putApp({
+    definition: app,
+    sealedCredentials: null,
+    fullSyncRequired: true,
+  });
+  const engine = createEngineService({
+    directory: opened.directory,
+    state: opened.state,
+    clock: new TestClock(),
+    random: mulberry(3),
+    retry: { baseDelayMs: 1, maxDelayMs: 1_000, escrowBaseMs: 1_000, escrowMaxMs: 10_000 },
+    holder: 'ldap-test',
+    loadApp: async () => {
+      stored = (await opened.state.getApp(app.name)) ?? stored;
+      const compiled = compileApp(stored.definition);
+      if (!compiled.ok) throw new Error(compiled.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+      return { stored, compiled: compiled.app, connector };
+    },
+  });
+  return {
+    directory: opened.directory,
+    state: opened.state,
+    engine,
+    appId: stored.id,
+    async close() {
+      await connector.close?.();
+      await opened.close();
+    },
+  };
+}
+
+const values = (value: unknown) =>
+  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String).sort();
+
+describe.skipIf(slapdSkip !== undefined)('directory -> engine -> slapd', () => {
+  beforeAll(async () => {
+    const admin = await slapd.current().admin();
+    await admin.add(`ou=sales,${slapd.current().peopleDn}`, {
+      objectClass: 'organizationalUnit',
+      ou: 'sales',
+    });
+    await admin.unbind();
+  });
+
+  it('provisions assigned users and groups, follows membership, renames, moves, disables with ppolicy', async () => {
+    const server = slapd.current();
+    setup = await open('disable');
+    const { directory, engine, state, appId } = setup;
+    const ann = await createUser(directory, {
+      userName: 'ann@example.com',
+      displayName: 'Ann Archer',
+      title: 'Engineer',
+      department: 'Sales',
+    });
+    const bob = await createUser(directory, { userName: 'bob@example.com', displayName: 'Bob Baker' });
+    await createUser(directory, { userName: 'carl@example.com', displayName: 'Carl Cole' });
+    const team = await createGroup(directory, 'Team', [{ id: ann }]);
+    await directory.assign(appId, 'User', ann);
+    await directory.assign(appId, 'User', bob);
+    await directory.assign(appId, 'Group', team);
+
+    const first = await engine.sync('ldap');
+    expect(first.failures).toEqual([]);
+    expect(first.summary.create).toBe(3);
+    const annDn = `uid=ann,ou=sales,${server.peopleDn}`;
+    const bobDn = `uid=bob,${server.peopleDn}`;
+    expect(await rawEntry(server, annDn)).toMatchObject({
+      uid: 'ann',
+      cn: 'Ann Archer',
+      sn: 'Archer',
+      title: 'Engineer',
+      mail: 'ann@example.com',
+      departmentNumber: 'Sales',
+    });
+    expect(await rawEntry(server, bobDn)).toMatchObject({ uid: 'bob', cn: 'Bob Baker', sn: 'Baker' });
+    // Carl is not assigned: not provisioned.
+    expect(await rawSearch(server, server.peopleDn, '(uid=carl)')).toEqual([]);
+    const teamDn = `cn=Team,${server.groupsDn}`;
+    expect(values((await rawEntry(server, teamDn))?.member)).toEqual([annDn]);
+    const annLink = await state.getLink(appId, 'User', ann);
+    expect(annLink?.targetId).toBe((await rawEntry(server, annDn))?.entryUUID);
+
+    // Membership: Bob joins, Ann leaves.
+    await addMember(directory, team, bob);
+    await removeMember(directory, team, ann);
+    const second = await engine.sync('ldap');
+    expect(second.failures).toEqual([]);
+    expect(values((await rawEntry(server, teamDn))?.member)).toEqual([bobDn]);
+
+    // Bob changes department (a move) and userName (a rename): the same entry, a new DN.
+    await patchUser(directory, bob, [
+      {
+        op: 'replace',
+        path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+        value: 'Sales',
+      },
+    ]);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const movedDn = `uid=bob,ou=sales,${server.peopleDn}`;
+    const moved = await rawEntry(server, movedDn);
+    expect(moved?.entryUUID).toBe((await state.getLink(appId, 'User', bob))?.targetId);
+    expect(await rawEntry(server, bobDn)).toBeUndefined();
+    await patchUser(directory, bob, [{ op: 'replace', path: 'userName', value: 'robert@example.com' }]);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const renamed = await rawEntry(server, `uid=robert,ou=sales,${server.peopleDn}`);
+    expect(renamed?.entryUUID).toBe(moved?.entryUUID);
+    // The group lists Bob by his new DN (the connector follows renames into groups).
+    expect(values((await rawEntry(server, teamDn))?.member)).toEqual([renamed!.dn]);
+
+    // Unassigning Ann deprovisions her: disabled with ppolicy, not deleted.
+    await directory.unassign(appId, 'User', ann);
+    const fourth = await engine.sync('ldap');
+    expect(fourth.failures).toEqual([]);
+    expect((await rawEntry(server, annDn))?.pwdAccountLockedTime).toBe('000001010000Z');
+  });
+
+  it('with deprovisionAction delete, an unassigned user is deleted from the directory', async () => {
+    const server = slapd.current();
+    setup = await open('delete');
+    const { directory, engine, appId } = setup;
+    const dee = await createUser(directory, { userName: 'dee@example.com', displayName: 'Dee Dunn' });
+    await directory.assign(appId, 'User', dee);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const dn = `uid=dee,${server.peopleDn}`;
+    expect(await rawEntry(server, dn)).toBeDefined();
+    await directory.unassign(appId, 'User', dee);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(await rawEntry(server, dn)).toBeUndefined();
+  });
+});

@@ -1,0 +1,184 @@
+/**
+ * Groups through the LDAP connector against a real slapd: groupOfNames (with its placeholder for
+ * an empty group), groupOfUniqueNames and posixGroup (memberUid), members added and removed
+ * through the member attribute, checked on the server.
+ */
+import { describe, expect, it } from 'vitest';
+import type { LdapSettings } from '../../src/connectors/ldap/index.js';
+import type { Connector, TargetObject } from '../../src/connectors/spi/index.js';
+import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
+import { rawEntry, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+
+const slapd = useSlapd();
+
+async function withConnector<T>(
+  groups: LdapSettings['groups'],
+  run: (c: Connector) => Promise<T>,
+): Promise<T> {
+  const server = slapd.current();
+  const connector = await openLdap(server, slapdSettings(server, { groups }));
+  try {
+    return await run(connector);
+  } finally {
+    await connector.close!();
+  }
+}
+
+const values = (value: unknown) =>
+  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String).sort();
+
+async function users(c: Connector, prefix: string, n: number): Promise<TargetObject[]> {
+  const made: TargetObject[] = [];
+  for (let i = 1; i <= n; i++) {
+    made.push(
+      await c.create(
+        { objectType: 'User', attributes: { uid: `${prefix}${i}`, cn: `${prefix} ${i}`, sn: prefix } },
+        signal(),
+      ),
+    );
+  }
+  return made;
+}
+
+async function setMembers(
+  c: Connector,
+  group: TargetObject,
+  attribute: string,
+  oldValue: string[],
+  newValue: string[],
+) {
+  await c.update!(
+    { objectType: 'Group', ref: group, changes: [{ attribute, oldValue, newValue }] },
+    signal(),
+  );
+}
+
+describe.skipIf(slapdSkip !== undefined)('LDAP groups end to end (real slapd)', () => {
+  it('groupOfNames: members by DN; an empty group holds only the placeholder, never reported as a member', async () => {
+    const server = slapd.current();
+    const placeholder = `cn=empty-group-placeholder,${server.baseDn}`;
+    await withConnector({ container: server.groupsDn, type: 'groupOfNames' }, async (c) => {
+      expect(c.capabilities.membership).toEqual({
+        kind: 'attribute',
+        attribute: 'member',
+        reference: 'name',
+      });
+      const [u1, u2, u3] = await users(c, 'gon', 3);
+      const empty = await c.create(
+        { objectType: 'Group', attributes: { cn: 'empty-team', member: [] } },
+        signal(),
+      );
+      expect(empty.attributes.member).toEqual([]);
+      expect(values((await rawEntry(server, empty.name!))?.member)).toEqual([placeholder]);
+
+      const team = await c.create(
+        { objectType: 'Group', attributes: { cn: 'team', member: [u1!.name!] } },
+        signal(),
+      );
+      expect(values((await rawEntry(server, team.name!))?.member)).toEqual([u1!.name]);
+      await setMembers(c, team, 'member', [u1!.name!], [u1!.name!, u2!.name!, u3!.name!]);
+      expect(values((await rawEntry(server, team.name!))?.member)).toEqual(
+        values([u1!.name, u2!.name, u3!.name]),
+      );
+      await setMembers(c, team, 'member', [u1!.name!, u2!.name!, u3!.name!], [u3!.name!]);
+      expect(values((await rawEntry(server, team.name!))?.member)).toEqual([u3!.name]);
+      // The last member leaves: the placeholder keeps the entry valid.
+      await setMembers(c, team, 'member', [u3!.name!], []);
+      expect(values((await rawEntry(server, team.name!))?.member)).toEqual([placeholder]);
+      expect((await c.get!({ objectType: 'Group', ref: team }, signal())).attributes.member).toEqual([]);
+      // The first member arrives: the placeholder goes.
+      await setMembers(c, empty, 'member', [], [u2!.name!]);
+      expect(values((await rawEntry(server, empty.name!))?.member)).toEqual([u2!.name]);
+    });
+  });
+
+  it("redoes a member change from what the group holds when the engine's old value is stale", async () => {
+    const server = slapd.current();
+    await withConnector({ container: server.groupsDn, type: 'groupOfNames' }, async (c) => {
+      const [u1, u2] = await users(c, 'stale', 2);
+      const group = await c.create(
+        { objectType: 'Group', attributes: { cn: 'stale-team', member: [u1!.name!] } },
+        signal(),
+      );
+      // The engine believes u2 is a member (it is not) and removes it while adding u1 again.
+      await setMembers(c, group, 'member', [u2!.name!], [u1!.name!]);
+      expect(values((await rawEntry(server, group.name!))?.member)).toEqual([u1!.name]);
+      // Adding a member that is already there, with a stale empty old value, is harmless too.
+      await setMembers(c, group, 'member', [], [u1!.name!, u2!.name!]);
+      expect(values((await rawEntry(server, group.name!))?.member)).toEqual(values([u1!.name, u2!.name]));
+    });
+  });
+
+  it('groupOfUniqueNames: members in uniqueMember', async () => {
+    const server = slapd.current();
+    await withConnector({ container: server.groupsDn, type: 'groupOfUniqueNames' }, async (c) => {
+      expect(c.capabilities.membership).toMatchObject({ attribute: 'uniqueMember' });
+      const [u1, u2] = await users(c, 'gun', 2);
+      const group = await c.create(
+        { objectType: 'Group', attributes: { cn: 'unique-team', uniqueMember: [u1!.name!, u2!.name!] } },
+        signal(),
+      );
+      const entry = await rawEntry(server, group.name!);
+      expect(values(entry?.objectClass)).toEqual(['groupOfUniqueNames']);
+      expect(values(entry?.uniqueMember)).toEqual(values([u1!.name, u2!.name]));
+      await setMembers(c, group, 'uniqueMember', [u1!.name!, u2!.name!], [u2!.name!]);
+      expect(
+        values((await c.get!({ objectType: 'Group', ref: group }, signal())).attributes.uniqueMember),
+      ).toEqual([u2!.name]);
+    });
+  });
+
+  it('posixGroup: the engine speaks member DNs, the server holds memberUid values; no placeholder needed', async () => {
+    const server = slapd.current();
+    await withConnector({ container: server.groupsDn, type: 'posixGroup' }, async (c) => {
+      expect(c.capabilities.membership).toEqual({
+        kind: 'attribute',
+        attribute: 'memberUid',
+        reference: 'name',
+      });
+      const [u1, u2] = await users(c, 'px', 2);
+      const group = await c.create(
+        { objectType: 'Group', attributes: { cn: 'posix-team', gidNumber: 5000, memberUid: [u1!.name!] } },
+        signal(),
+      );
+      let entry = await rawEntry(server, group.name!);
+      expect(values(entry?.memberUid)).toEqual(['px1']);
+      expect(entry?.gidNumber).toBe('5000');
+      await setMembers(c, group, 'memberUid', [u1!.name!], [u1!.name!, u2!.name!]);
+      expect(values((await rawEntry(server, group.name!))?.memberUid)).toEqual(['px1', 'px2']);
+      expect(
+        values((await c.get!({ objectType: 'Group', ref: group }, signal())).attributes.memberUid),
+      ).toEqual(values([u1!.name, u2!.name]));
+      await setMembers(c, group, 'memberUid', [u1!.name!, u2!.name!], []);
+      entry = await rawEntry(server, group.name!);
+      expect(entry).not.toHaveProperty('memberUid');
+      const empty = await c.create(
+        { objectType: 'Group', attributes: { cn: 'posix-empty', gidNumber: 5001 } },
+        signal(),
+      );
+      expect((await c.get!({ objectType: 'Group', ref: empty }, signal())).attributes.memberUid).toEqual([]);
+    });
+  });
+
+  it('a group is renamed and deleted like a user', async () => {
+    const server = slapd.current();
+    await withConnector({ container: server.groupsDn, type: 'groupOfNames' }, async (c) => {
+      const group = await c.create(
+        { objectType: 'Group', attributes: { cn: 'old-name', description: 'd' } },
+        signal(),
+      );
+      await c.update!(
+        {
+          objectType: 'Group',
+          ref: group,
+          changes: [{ attribute: 'cn', oldValue: 'old-name', newValue: 'new-name' }],
+        },
+        signal(),
+      );
+      const renamed = await c.get!({ objectType: 'Group', ref: group }, signal());
+      expect(renamed).toMatchObject({ id: group.id, name: `cn=new-name,${server.groupsDn}` });
+      await c.delete!({ objectType: 'Group', ref: group }, signal());
+      expect(await rawEntry(server, renamed.name!)).toBeUndefined();
+    });
+  });
+});
