@@ -37,6 +37,11 @@ export interface SqlEngine {
   classify(error: unknown): ConnectorError | undefined;
   /** True for a deadlock or serialisation failure: running the transaction again can succeed. */
   isTransient(error: unknown): boolean;
+  /**
+   * True when the database refused a bound id as not a value of its column's type (PostgreSQL's
+   * 22P02 for text compared with an integer): no row can have that id.
+   */
+  isImpossibleValue(error: unknown): boolean;
   /** A boolean as the driver binds it (SQLite takes only numbers and text). */
   bindBoolean(value: boolean): boolean | number;
   /** Closes the pool. */

@@ -61,16 +61,8 @@ function checkAnchor(
   }
 }
 
-const tableObject = z
-  .strictObject({
-    table: identifier,
-    anchor: anchorSettings,
-    /** The mapped attributes: each mapping's target is one of these column names. */
-    columns: z.array(identifier).min(1).refine(uniqueNames, 'must not repeat a column'),
-  })
-  .superRefine(checkAnchor);
-
-const userTable = z
+/** One table of table mode: its name, anchor, the columns mapped attributes write, and how rows are disabled. */
+const objectTable = z
   .strictObject({
     table: identifier,
     anchor: anchorSettings,
@@ -164,8 +156,8 @@ const tableMode = z
   .strictObject({
     ...common,
     mode: z.literal('table'),
-    users: userTable,
-    groups: tableObject.optional(),
+    users: objectTable,
+    groups: objectTable.optional(),
     membership: membershipTable.optional(),
     /** Rows per multi-row INSERT in batch creates; 1 turns batch creates off. */
     batchSize: z.number().int().min(1).max(5000).default(500),
@@ -206,9 +198,6 @@ const statementMode = z
         });
       }
     }
-    if (s.groups?.setEnabled !== undefined) {
-      ctx.addIssue({ code: 'custom', path: ['groups', 'setEnabled'], message: 'only users are disabled' });
-    }
   });
 
 /** The settings of the `sql` kind. */
@@ -216,8 +205,7 @@ export const sqlSettingsSchema = z.discriminatedUnion('mode', [tableMode, statem
 export type SqlSettings = z.infer<typeof sqlSettingsSchema>;
 export type TableModeSettings = z.infer<typeof tableMode>;
 export type StatementModeSettings = z.infer<typeof statementMode>;
-export type TableObjectSettings = z.infer<typeof tableObject>;
-export type UserTableSettings = z.infer<typeof userTable>;
+export type TableObjectSettings = z.infer<typeof objectTable>;
 export type StatementObjectSettings = z.infer<typeof statementObject>;
 export type ColumnValue = z.infer<typeof columnValue>;
 export type SqlCommonSettings = Pick<

@@ -193,8 +193,19 @@ export function createStatementConnector(engine: SqlEngine, settings: StatementM
     }
     return objects;
   };
+  const missing = (objectType: ObjectType, id: string) =>
+    new ConnectorError('not_found', `${objectType} '${id}' is not in the database`);
+  /** Runs a statement keyed by an id; an id the database cannot even compare names no row. */
+  const byId = async <T>(objectType: ObjectType, id: string, work: () => Promise<T>): Promise<T> => {
+    try {
+      return await work();
+    } catch (error) {
+      if (engine.isImpossibleValue(error)) throw missing(objectType, id);
+      throw error;
+    }
+  };
   const readOne = async (reader: Reader, s: ObjectStatements, id: string) => {
-    const { rows } = await run(reader, need(s, 'get'), { id });
+    const { rows } = await byId(s.objectType, id, () => run(reader, need(s, 'get'), { id }));
     if (rows.length === 0)
       throw new ConnectorError('not_found', `${s.objectType} '${id}' is not in the database`);
     return toObject(s, rows[0]!);
@@ -302,8 +313,7 @@ export function createStatementConnector(engine: SqlEngine, settings: StatementM
         for (const change of changes) if (!(change.attribute in merged)) values[change.attribute] = null;
         values.id = ref.id;
         values.enabled = enabledValue(s, current.enabled !== false);
-        if (affected(await run(trx, update, values)) === 0n)
-          throw new ConnectorError('not_found', `${objectType} '${ref.id}' is not in the database`);
+        if (affected(await run(trx, update, values)) === 0n) throw missing(objectType, ref.id);
       });
     };
   }
@@ -312,8 +322,8 @@ export function createStatementConnector(engine: SqlEngine, settings: StatementM
       const s = statementsOf(objectType);
       const statement = need(s, 'delete');
       await inTransaction(engine, retry, signal, async (trx) => {
-        if (affected(await run(trx, statement, { id: ref.id })) === 0n)
-          throw new ConnectorError('not_found', `${objectType} '${ref.id}' is not in the database`);
+        const result = await byId(objectType, ref.id, () => run(trx, statement, { id: ref.id }));
+        if (affected(result) === 0n) throw missing(objectType, ref.id);
       });
     };
   }
@@ -322,9 +332,10 @@ export function createStatementConnector(engine: SqlEngine, settings: StatementM
       const s = statementsOf(objectType);
       const statement = need(s, 'setEnabled');
       await inTransaction(engine, retry, signal, async (trx) => {
-        if (affected(await run(trx, statement, { id: ref.id, enabled: enabledValue(s, enabled) })) === 0n) {
-          throw new ConnectorError('not_found', `${objectType} '${ref.id}' is not in the database`);
-        }
+        const result = await byId(objectType, ref.id, () =>
+          run(trx, statement, { id: ref.id, enabled: enabledValue(s, enabled) }),
+        );
+        if (affected(result) === 0n) throw missing(objectType, ref.id);
       });
     };
   }
@@ -336,10 +347,9 @@ export function createStatementConnector(engine: SqlEngine, settings: StatementM
           try {
             // A savepoint per member: on PostgreSQL a refused INSERT would otherwise abort the transaction.
             const result = await inSavepoint(trx, `member_${index}`, () =>
-              run(trx, membership.add, { groupId: group.id, memberId: member }),
+              byId('User', member, () => run(trx, membership.add, { groupId: group.id, memberId: member })),
             );
-            if (affected(result) === 0n)
-              throw new ConnectorError('not_found', `User '${member}' is not in the database`);
+            if (affected(result) === 0n) throw missing('User', member);
           } catch (error) {
             const failure = toConnectorError(engine, error);
             // Already a member: adding again is not an error.

@@ -61,6 +61,7 @@ export function tableCapabilities(settings: TableModeSettings): ConnectorCapabil
     list: { paging: true, maxPageSize: MAX_PAGE_SIZE },
     update: { mode: 'partial' },
     delete: true,
+    // One flag for the connector: groups can be disabled only where users can.
     disable: typeof settings.users.disable === 'object',
     rename: false,
     batchCreate: maxItems >= 2 ? { maxItems } : false,

@@ -65,8 +65,8 @@ export async function inspectTables(engine: SqlEngine, settings: TableModeSettin
   const objectTable = async (
     objectType: ObjectType,
     config: TableObjectSettings,
-    disable: TableModeSettings['users']['disable'],
   ): Promise<ObjectTable | undefined> => {
+    const disable = config.disable;
     const columns = await read(config.table);
     if (columns === undefined) return undefined;
     const anchor = column(config.table, columns, config.anchor.column, 'the anchor');
@@ -121,9 +121,8 @@ export async function inspectTables(engine: SqlEngine, settings: TableModeSettin
     };
   };
 
-  const users = await objectTable('User', settings.users, settings.users.disable);
-  const groups =
-    settings.groups === undefined ? undefined : await objectTable('Group', settings.groups, undefined);
+  const users = await objectTable('User', settings.users);
+  const groups = settings.groups === undefined ? undefined : await objectTable('Group', settings.groups);
   let membership: MembershipTable | undefined;
   if (settings.membership !== undefined) {
     const m = settings.membership;

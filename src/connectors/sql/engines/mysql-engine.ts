@@ -110,6 +110,7 @@ export function openMysql(
     },
     classify: classifyMysqlError,
     isTransient: isMysqlTransient,
+    isImpossibleValue: () => false,
     bindBoolean: (value) => (value ? 1 : 0),
     close: () => db.destroy(),
   };

@@ -97,6 +97,8 @@ export function openPostgres(
     insertIdStep: async () => 1,
     classify: classifyPostgresError,
     isTransient: isPostgresTransient,
+    isImpossibleValue: (error) =>
+      error instanceof pg.DatabaseError && (error.code === '22P02' || error.code === '22003'),
     bindBoolean: (value) => value,
     close: () => db.destroy(),
   };

@@ -66,6 +66,7 @@ export function openSqlite(file: string, settings: SqlCommonSettings): SqlEngine
     insertIdStep: async () => 1,
     classify: classifySqliteError,
     isTransient: isSqliteTransient,
+    isImpossibleValue: () => false,
     bindBoolean: (value) => (value ? 1 : 0),
     close: () => db.destroy(),
   };
