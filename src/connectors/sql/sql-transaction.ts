@@ -69,6 +69,30 @@ export async function inTransaction<T>(
   }
 }
 
+/**
+ * Runs one writing statement on its own: a single statement is atomic without BEGIN and COMMIT
+ * around it, which would triple its round trips. Retried like a transaction.
+ */
+export async function inStatement<T>(
+  engine: SqlEngine,
+  retry: RetryPolicy,
+  signal: AbortSignal,
+  work: (db: SqlEngine['db']) => Promise<T>,
+): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    signal.throwIfAborted();
+    try {
+      return await work(engine.db);
+    } catch (error) {
+      if (attempt < retry.attempts && !signal.aborted && engine.isTransient(error)) {
+        await pause(retry.baseDelayMs * 2 ** (attempt - 1));
+        continue;
+      }
+      throw toConnectorError(engine, error);
+    }
+  }
+}
+
 /** Runs `work` inside a savepoint, so that its failure does not abort the transaction (PostgreSQL). */
 export async function inSavepoint<T>(trx: Trx, name: string, work: () => Promise<T>): Promise<T> {
   const point = await trx.savepoint(name).execute();

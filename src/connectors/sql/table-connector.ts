@@ -18,7 +18,7 @@ import type { BindValue } from './column-types.js';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
 import type { SqlEngine } from './sql-engine.js';
 import type { TableModeSettings } from './sql-settings.js';
-import { inTransaction, runQuery, toConnectorError, type Trx } from './sql-transaction.js';
+import { inStatement, inTransaction, runQuery, toConnectorError, type Trx } from './sql-transaction.js';
 import { inspectTables, type ObjectTable, type TableModel } from './table-model.js';
 import {
   anchorValue,
@@ -145,7 +145,7 @@ export function createTableConnector(engine: SqlEngine, settings: TableModeSetti
     ).rows.length > 0;
 
   /** Inserts rows of the same columns in one statement; answers their ids in order. */
-  const insert = async (trx: Trx, table: ObjectTable, rows: InsertRow[]): Promise<string[]> => {
+  const insert = async (trx: Reader, table: ObjectTable, rows: InsertRow[]): Promise<string[]> => {
     const columns = rows[0]!.columns;
     const returning =
       table.anchorGenerated && engine.generatedIds === 'returning' ? table.anchor.name : undefined;
@@ -190,7 +190,8 @@ export function createTableConnector(engine: SqlEngine, settings: TableModeSetti
   const createOne = async (request: CreateRequest, signal: AbortSignal): Promise<TargetObject> => {
     const table = await tableOf(request.objectType);
     const row = insertRow(engine, table, request);
-    const [id] = await inTransaction(engine, retry, signal, (trx) => insert(trx, table, [row]));
+    // One INSERT: atomic on its own.
+    const [id] = await inStatement(engine, retry, signal, (db) => insert(db, table, [row]));
     return created(table, id!, request);
   };
 
