@@ -43,21 +43,25 @@ interface ObjectStatements {
   setEnabled?: ParsedStatement;
 }
 
+/** Parses one statement of the settings; a statement that cannot run names its setting. */
+function parseSetting(engine: SqlEngine, text: string, setting: string): ParsedStatement {
+  try {
+    return parseNamedParameters(text, engine.name);
+  } catch (error) {
+    if (error instanceof StatementSyntaxError) {
+      throw new ConnectorError('schema_violation', `settings.${setting}: ${error.message}`);
+    }
+    throw error;
+  }
+}
+
 function parseAll(
   engine: SqlEngine,
   settings: StatementObjectSettings,
   objectType: ObjectType,
   path: string,
 ): ObjectStatements {
-  const parse = (text: string, where: string) => {
-    try {
-      return parseNamedParameters(text, engine.name);
-    } catch (error) {
-      if (error instanceof StatementSyntaxError)
-        throw new ConnectorError('schema_violation', `settings.${path}.${where}: ${error.message}`);
-      throw error;
-    }
-  };
+  const parse = (text: string, where: string) => parseSetting(engine, text, `${path}.${where}`);
   const statements: ObjectStatements = {
     objectType,
     settings,
@@ -107,12 +111,12 @@ export function createStatementConnector(engine: SqlEngine, settings: StatementM
     settings.membership === undefined
       ? undefined
       : {
-          add: parseNamedParameters(settings.membership.add, engine.name),
-          remove: parseNamedParameters(settings.membership.remove, engine.name),
+          add: parseSetting(engine, settings.membership.add, 'membership.add'),
+          remove: parseSetting(engine, settings.membership.remove, 'membership.remove'),
           members:
             settings.membership.members === undefined
               ? undefined
-              : parseNamedParameters(settings.membership.members, engine.name),
+              : parseSetting(engine, settings.membership.members, 'membership.members'),
           idColumn: settings.membership.idColumn,
         };
   const retry = settings.retry;
