@@ -52,6 +52,24 @@ export class SqlDirectoryStore implements DirectoryStore {
     this.#scope = { shared, trx, pendingSeq: 0 };
   }
 
+  /**
+   * A view bound to `trx`, a transaction another part sharing the database opened and commits
+   * (shared-database.ts); `committed()`, called after that commit, tells listeners of the feed
+   * entries the view's writes appended.
+   */
+  static bindTo(
+    shared: StoreShared,
+    trx: NonNullable<StoreScope['trx']>,
+  ): { directory: DirectoryStore; committed(): void } {
+    const view = new SqlDirectoryStore(shared, trx);
+    return {
+      directory: view,
+      committed() {
+        if (view.#scope.pendingSeq > 0) announce(shared, view.#scope.pendingSeq);
+      },
+    };
+  }
+
   get #shared(): StoreShared {
     return this.#scope.shared;
   }
