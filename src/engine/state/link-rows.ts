@@ -114,7 +114,7 @@ const upsertChunk = new CompiledInsert<Insertable<EngineLinksTable>>(
 
 /**
  * PostgreSQL: inserts or replaces links with one array parameter per column, unnested into rows.
- * The server parses nine parameters whatever the number of rows, where a VALUES list of 200 rows
+ * The server parses ten parameters whatever the number of rows, where a VALUES list of 200 rows
  * has 2,000.
  */
 function upsertUnnested(db: StateDb, rows: readonly Insertable<EngineLinksTable>[], at: unknown) {
