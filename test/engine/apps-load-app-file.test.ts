@@ -365,6 +365,30 @@ describe('export', () => {
     expect(formatDuration(61_500)).toBe('61500ms');
   });
 
+  it('escapes a literal ${ that no template explains, so loading the export gives it back', async () => {
+    const { definition } = await load(MINIMAL);
+    const literal: AppDefinition = {
+      ...definition,
+      description: 'costs $5, not ${PRICE} or $${X}',
+      objects: {
+        ...definition.objects,
+        User: {
+          ...definition.objects.User,
+          mappings: [...definition.objects.User.mappings, { target: 'title', constant: '${TITLE}' }],
+        },
+      },
+    };
+    const exported = exportAppYaml(literal);
+    expect(exported).toContain('description: costs $5, not $${PRICE} or $$${X}');
+    const back = await loadAppText(exported, definition.connector.appFile!, { registry, env: {} });
+    if (!back.ok) throw new Error(back.issues.map(formatAppFileIssue).join('\n'));
+    expect(back.app.definition.description).toBe(literal.description);
+    expect(back.app.definition.objects.User.mappings.at(-1)).toEqual({
+      target: 'title',
+      constant: '${TITLE}',
+    });
+  });
+
   /** Files as an administrator might write them: names, roles, settings, mappings, scopes, templates. */
   const word = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 _.:#'"${}-]{0,12}$/);
   const appFile = fc.record(
