@@ -15,7 +15,7 @@ import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import { exportAppYaml, formatDuration } from '../../src/engine/apps/export-app.js';
 import type { LoadAppOptions, LoadedApp } from '../../src/engine/apps/load-app-file.js';
 import { formatAppFileIssue, loadAppFile, loadAppText } from '../../src/engine/apps/load-app-file.js';
-import { vaultKind } from './fixtures/vault-kind.js';
+import { vaultKind } from './apps-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'provisio-appfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

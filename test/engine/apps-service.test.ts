@@ -20,7 +20,7 @@ import {
 } from '../../src/engine/apps/secret-box.js';
 import { openProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
 import type { ProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
-import { leakyKind, vaultKind, vaultState } from './fixtures/vault-kind.js';
+import { leakyKind, vaultKind, vaultState } from './apps-fixtures.js';
 
 const TOKEN = 'vault-token-7f3a9c-secret';
 const env = { VAULT_URL: 'https://vault.example.com', VAULT_TOKEN: TOKEN };
