@@ -147,6 +147,14 @@ objects:
     ]);
   });
 
+  it('refuses a key named __proto__ instead of letting it set a prototype', async () => {
+    const found = await problems(
+      `name: demo\nconnector:\n  kind: memory\n  __proto__: { polluted: 1 }\n${USER_MAPPINGS}`,
+    );
+    expect(found).toEqual(['4:3: a key may not be named __proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
   it('reports wrong types, missing keys and bad values at their values', async () => {
     const found = await problems(`connector:
   kind: memory
