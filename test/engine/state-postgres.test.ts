@@ -5,7 +5,7 @@ import type { ProvisioDatabase } from '../../src/engine/state/open-engine-state.
 import { engineMigrations } from '../../src/engine/state/migrations/index.js';
 import { dropSchema, randomSchemaName, TEST_PG_URL } from '../directory/store-harness.js';
 import { postgresStateFactory } from './state-harness.js';
-import { definition } from './state-fixtures.js';
+import { definition, link, logEntry } from './state-fixtures.js';
 import { engineStateSuite } from './state-suite.js';
 
 const url = TEST_PG_URL;
@@ -19,6 +19,41 @@ if (url !== undefined && url !== '') {
     const schemas: string[] = [];
     afterAll(async () => {
       for (const schema of schemas) await dropSchema(url, schema);
+    });
+
+    it('writes a link, a lease and a log batch outside a transaction in one statement each', async () => {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const statements: string[] = [];
+      const database = await openProvisioDatabase({
+        postgresUrl: url,
+        postgresSchema: schema,
+        poolSize: 2,
+        listen: false,
+        onQuery: (text) => statements.push(text),
+      });
+      try {
+        const app = await database.engineState.putApp({
+          definition: definition('one'),
+          sealedCredentials: null,
+          fullSyncRequired: false,
+        });
+        expect(app.version).toBe(1);
+        for (const write of [
+          () => database.engineState.putLink(link(app.id, 'a')),
+          () => database.engineState.putLinks(Array.from({ length: 1500 }, (_, i) => link(app.id, `b${i}`))),
+          () => database.engineState.acquireLease(app.id, 'w', 1000),
+          () => database.engineState.appendLog(Array.from({ length: 1500 }, (_, i) => logEntry(app.id, i))),
+          () => database.engineState.setWatermark(app.id, 4),
+        ]) {
+          statements.length = 0;
+          await write();
+          expect(statements).toHaveLength(1);
+          expect(statements[0]).not.toMatch(/^\s*(begin|commit)/i);
+        }
+      } finally {
+        await database.close();
+      }
     });
 
     it('applies the engine migrations once when several stores start at the same time', async () => {

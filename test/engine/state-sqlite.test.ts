@@ -46,4 +46,31 @@ describe('EngineStateStore on SQLite, opening', () => {
       for (const database of opened) await database.close();
     }
   });
+
+  it("joins the directory's group commit: concurrent engine and directory writes share commits", async () => {
+    const statements: string[] = [];
+    const database = await openProvisioDatabase({
+      sqliteFile: tempFile(),
+      onQuery: (text) => statements.push(text.trim().toLowerCase()),
+    });
+    try {
+      const app = await database.engineState.putApp({
+        definition: definition('batched'),
+        sealedCredentials: null,
+        fullSyncRequired: false,
+      });
+      statements.length = 0;
+      await Promise.all([
+        ...Array.from({ length: 30 }, (_, i) => database.engineState.putLink(link(app.id, `s${i}`))),
+        ...Array.from({ length: 10 }, (_, i) => database.directory.create('User', { userName: `u${i}` })),
+      ]);
+      const commits = statements.filter((text) => text === 'commit').length;
+      expect(commits).toBeGreaterThan(0);
+      expect(commits).toBeLessThan(10);
+      expect(statements.filter((text) => text === 'begin immediate')).toHaveLength(commits);
+      expect(await database.engineState.countLinks(app.id)).toBe(30);
+    } finally {
+      await database.close();
+    }
+  });
 });

@@ -389,6 +389,34 @@ export function engineStateSuite(factory: StateFactory): void {
     });
   });
 
+  describe('argument checks', () => {
+    it('refuses invalid dates, limits and kinds before writing anything', async () => {
+      const appId = await app();
+      await expect(state.appendAudit({ at: new Date(Number.NaN), actor: 'a', action: 'b' })).rejects.toThrow(
+        /valid Date/,
+      );
+      await expect(
+        state.setQuarantine({
+          appId,
+          since: new Date('+010000-01-01T00:00:00Z'),
+          level: 1,
+          nextAttempt: AT,
+          reason: 'r',
+        }),
+      ).rejects.toThrow(/9999/);
+      await expect(state.dueEscrows(appId, AT, 0)).rejects.toThrow(/limit/);
+      await expect(state.queryLog({ appId, status: 'odd' as 'success' })).rejects.toThrow(/status/);
+      await expect(state.getLinks(appId, 'User', ['x'])).resolves.toHaveProperty('size', 0);
+      await expect(state.putLink(link(appId, 'x', { objectType: 'Role' as 'User' }))).rejects.toThrow(
+        /object type/,
+      );
+      await expect(state.setWatermark(appId, 1.5)).rejects.toThrow(/seq/);
+      expect(await state.listAudit({})).toEqual([]);
+      expect(await state.getQuarantine(appId)).toBeUndefined();
+      expect(await state.countLinks(appId)).toBe(0);
+    });
+  });
+
   describe('escrows', () => {
     it('puts, replaces, lists due ones oldest first and clears', async () => {
       const appId = await app();
