@@ -103,8 +103,7 @@ export class AppsService {
       ...(this.#env !== undefined ? { env: this.#env } : {}),
       keptCredential: async (name, key) => {
         const app = await existing(name);
-        if (app === undefined || app.definition.connector.credentials[key]?.kind !== 'literal')
-          return undefined;
+        if (app === undefined || app.definition.connector.credentials[key] === undefined) return undefined;
         return (await this.#openCredentials(app))[key];
       },
     });

@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { ZodError } from 'zod';
 import type { ConnectorRegistry } from '../../connectors/spi/index.js';
@@ -126,6 +126,16 @@ export async function loadAppText(
     };
   }
   const issues = new IssueList(file, document, lineCounter);
+  // Read into a plain object, `__proto__` would set the prototype instead of being a key.
+  visit(document, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        const position = pair.key.range ? lineCounter.linePos(pair.key.range[0]) : undefined;
+        issues.addAt(position, 'a key may not be named __proto__');
+      }
+    },
+  });
+  if (!issues.empty) return issues.result();
   let raw: unknown;
   try {
     raw = document.toJS({ maxAliasCount: 100 });
@@ -178,6 +188,17 @@ class IssueList {
     this.#issues.push({
       file: this.file,
       path: text,
+      message,
+      ...(position ? { line: position.line, col: position.col } : {}),
+      order: this.#issues.length,
+    });
+  }
+
+  /** An issue at a position found some other way than by path. */
+  addAt(position: { line: number; col: number } | undefined, message: string): void {
+    this.#issues.push({
+      file: this.file,
+      path: '',
       message,
       ...(position ? { line: position.line, col: position.col } : {}),
       order: this.#issues.length,
