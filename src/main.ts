@@ -7,7 +7,6 @@ import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
-import { createBuiltinRegistry } from './connectors/builtin-kinds.js';
 import type { DirectoryStore } from './directory/directory-store.js';
 import {
   DEFAULT_FEED_RETENTION_MS,
@@ -16,11 +15,7 @@ import {
 } from './directory/change-feed/feed-retention.js';
 import { openStore, type OpenStoreOptions, type SqliteSynchronous } from './directory/open-store.js';
 import { openProvisioDatabase, type ProvisioDatabase } from './engine/state/open-engine-state.js';
-import {
-  startEngineRuntime,
-  type EngineRuntime,
-  type EngineRuntimeSettings,
-} from './engine/runtime/engine-runtime.js';
+import type { EngineRuntime, EngineRuntimeSettings } from './engine/runtime/engine-runtime.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
 import type { ServerOptionsInput } from './server/server-options.js';
@@ -167,6 +162,12 @@ async function startEngine(
   options: RunServerOptions,
 ): Promise<EngineRuntime> {
   const settings = typeof options.engine === 'object' ? options.engine : {};
+  // Loaded once the server listens: a worker that cannot bind its port fails before it loads the
+  // engine, the connectors and their drivers, and a SCIM-only server never loads them.
+  const [{ startEngineRuntime }, { createBuiltinRegistry }] = await Promise.all([
+    import('./engine/runtime/engine-runtime.js'),
+    import('./connectors/builtin-kinds.js'),
+  ]);
   return startEngineRuntime(database, {
     ...settings,
     dataDir: dataDirectory(options),

@@ -6,14 +6,11 @@
  */
 import { userInfo } from 'node:os';
 import { CommanderError } from 'commander';
-import { createBuiltinRegistry } from '../../connectors/builtin-kinds.js';
 import type { DirectoryStore } from '../../directory/directory-store.js';
 import { dataDirectory, openProvisio } from '../../main.js';
 import type { StoredAppWithSecrets } from '../../engine/state/engine-state.js';
 import { AppBusyError } from '../../engine/cycle/app-lease.js';
-import { assembleEngine, type AssembledEngine } from '../../engine/runtime/engine-assembly.js';
-import { leaseHolderName } from '../../engine/runtime/engine-runner.js';
-import { createWebhookNotifier } from '../../engine/runtime/webhook-notifier.js';
+import type { AssembledEngine } from '../../engine/runtime/engine-assembly.js';
 import { editDistance } from '../../shared/did-you-mean.js';
 import { ExitCode } from '../exit-code.js';
 import { storageOptionsFrom } from './storage-options.js';
@@ -60,6 +57,14 @@ export async function withEngine<T>(
   work: (session: EngineSession) => Promise<T>,
 ): Promise<T> {
   const storage = storageOptionsFrom(flags);
+  // The engine and the connectors load only when an engine command runs, not for every command.
+  const [{ assembleEngine }, { leaseHolderName }, { createWebhookNotifier }, { createBuiltinRegistry }] =
+    await Promise.all([
+      import('../../engine/runtime/engine-assembly.js'),
+      import('../../engine/runtime/engine-runner.js'),
+      import('../../engine/runtime/webhook-notifier.js'),
+      import('../../connectors/builtin-kinds.js'),
+    ]);
   const database = await openProvisio(storage);
   const webhooks = new Map<string, string | undefined>();
   const notifier = createWebhookNotifier({
