@@ -4,12 +4,14 @@
  * server build their registry from this list.
  */
 import { memoryConnectorDefinition } from './memory/index.js';
+import { sqlConnector } from './sql/index.js';
 import type { ConnectorDefinition } from './spi/index.js';
 import { ConnectorRegistry } from './spi/index.js';
 
 /** Every built-in kind, by its `kind` name. */
 export const BUILTIN_CONNECTOR_KINDS: ReadonlyArray<ConnectorDefinition & { kind: string }> = [
   memoryConnectorDefinition,
+  sqlConnector,
 ];
 
 /** A registry holding the built-in kinds (and any extra ones, such as a test's own `memory`). */
