@@ -11,7 +11,10 @@ const identifier = z
   .string()
   .min(1, 'must be a non-empty name')
   .max(64, 'must be at most 64 characters')
-  .refine((name) => !/[\u0000-\u001f\u007f]/.test(name), 'must not contain control characters');
+  .refine(
+    (name) => ![...name].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f),
+    'must not contain control characters',
+  );
 
 /** A value a disable column holds: a boolean, an integer or a string, as the app's schema stores it. */
 const columnValue = z.union([z.boolean(), z.number().int(), z.string().max(256)]);

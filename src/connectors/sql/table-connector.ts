@@ -3,6 +3,7 @@
  * attribute and an anchor column; memberships are rows of a (group, member) table. Every change of
  * one object is one transaction. The catalogue is checked before the first operation.
  */
+import { CompiledQuery } from 'kysely';
 import {
   ConnectorError,
   type BatchCreateResult,
@@ -144,19 +145,45 @@ export function createTableConnector(engine: SqlEngine, settings: TableModeSetti
       )
     ).rows.length > 0;
 
+  /**
+   * The compiled INSERT for rows of one shape. Batches repeat the same shape (table, columns, row
+   * count), and building and compiling a statement of thousands of values costs more CPU than the
+   * database takes to run it, so each shape is compiled once and then only given new values.
+   */
+  const insertShapes = new Map<string, CompiledQuery<Record<string, unknown>>>();
+  const insertStatement = (
+    name: string,
+    columns: string[],
+    rows: InsertRow[],
+    returning: string | undefined,
+  ) => {
+    const key = JSON.stringify([name, columns, rows.length, returning ?? null]);
+    let shape = insertShapes.get(key);
+    if (shape === undefined) {
+      shape = insertRows(
+        name,
+        columns,
+        rows.map((r) => r.values),
+        returning,
+        engine.name,
+      ).compile(engine.db);
+      if (insertShapes.size >= 64) insertShapes.clear();
+      insertShapes.set(key, shape);
+      return shape;
+    }
+    return CompiledQuery.raw(
+      shape.sql,
+      rows.flatMap((r) => r.values),
+    );
+  };
+
   /** Inserts rows of the same columns in one statement; answers their ids in order. */
   const insert = async (trx: Reader, table: ObjectTable, rows: InsertRow[]): Promise<string[]> => {
     const columns = rows[0]!.columns;
     const returning =
       table.anchorGenerated && engine.generatedIds === 'returning' ? table.anchor.name : undefined;
-    const query = insertRows(
-      table.table,
-      columns,
-      rows.map((r) => r.values),
-      returning,
-      engine.name,
-    );
-    const result = await trx.executeQuery(query.compile(engine.db));
+    const query = insertStatement(table.table, columns, rows, returning);
+    const result = await trx.executeQuery<Record<string, unknown>>(query);
     if (!table.anchorGenerated) return rows.map((r) => r.id!);
     if (returning !== undefined) {
       // Generated ids grow within one statement in the order of its rows, whatever order RETURNING lists them.
@@ -215,30 +242,39 @@ export function createTableConnector(engine: SqlEngine, settings: TableModeSetti
     const groups = new Map<string, typeof pending>();
     for (const item of pending) {
       const key = `${item.table.objectType}\u0000${item.row.columns.join('\u0000')}`;
-      groups.set(key, [...(groups.get(key) ?? []), item]);
+      const group = groups.get(key);
+      if (group === undefined) groups.set(key, [item]);
+      else group.push(item);
     }
     const perRow = engine.generatedIds === 'insert-id' && (await engine.insertIdStep().catch(() => 0)) === 0;
     try {
-      const ids = await inTransaction(engine, retry, signal, async (trx) => {
+      const sizeOf = (table: ObjectTable) =>
+        (perRow && table.anchorGenerated) || capabilities.batchCreate === false
+          ? 1
+          : capabilities.batchCreate.maxItems;
+      const parts = [...groups.values()].flatMap((group) => {
+        const size = sizeOf(group[0]!.table);
+        return Array.from({ length: Math.ceil(group.length / size) }, (_, k) =>
+          group.slice(k * size, (k + 1) * size),
+        );
+      });
+      const write = async (reader: Reader) => {
         const out = new Map<number, string>();
-        for (const group of groups.values()) {
-          const table = group[0]!.table;
-          const size =
-            (perRow && table.anchorGenerated) || capabilities.batchCreate === false
-              ? 1
-              : capabilities.batchCreate.maxItems;
-          for (let i = 0; i < group.length; i += size) {
-            const part = group.slice(i, i + size);
-            const partIds = await insert(
-              trx,
-              table,
-              part.map((p) => p.row),
-            );
-            part.forEach((p, k) => out.set(p.index, partIds[k]!));
-          }
+        for (const part of parts) {
+          const partIds = await insert(
+            reader,
+            part[0]!.table,
+            part.map((p) => p.row),
+          );
+          part.forEach((p, k) => out.set(p.index, partIds[k]!));
         }
         return out;
-      });
+      };
+      // One multi-row INSERT is atomic on its own; several share a transaction.
+      const ids =
+        parts.length <= 1
+          ? await inStatement(engine, retry, signal, write)
+          : await inTransaction(engine, retry, signal, write);
       for (const item of pending) {
         results[item.index] = {
           ok: true,

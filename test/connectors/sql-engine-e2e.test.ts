@@ -1,0 +1,156 @@
+/**
+ * Directory -> engine -> database tables with examples/sql/app.yaml as written: users, groups and
+ * memberships land in schema.sql's tables, an existing row is adopted by its user name instead of
+ * duplicated, and deprovisioning disables, then deletes, rows.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createBuiltinRegistry } from '../../src/connectors/builtin-kinds.js';
+import type { Connector } from '../../src/connectors/spi/index.js';
+import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
+import { compileApp } from '../../src/engine/apps/compile-app.js';
+import { loadAppFile } from '../../src/engine/apps/load-app-file.js';
+import { createEngineService } from '../../src/engine/cycle/create-engine-service.js';
+import { openTestState } from '../engine/support/open-test-state.js';
+import { TestClock, createGroup, createUser, mulberry } from '../engine/support/engine-harness.js';
+import {
+  mysqlBackend,
+  postgresBackend,
+  sqliteBackend,
+  type Backend,
+  type TestDatabase,
+} from '../support/sql/test-databases.js';
+
+const EXAMPLES = join(import.meta.dirname, '../../examples/sql');
+const schema = readFileSync(join(EXAMPLES, 'schema.sql'), 'utf8');
+
+const cleanups: (() => Promise<void>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function openEngine(backend: Backend) {
+  const db: TestDatabase = await backend.open();
+  cleanups.push(() => db.dispose());
+  for (const statement of schema
+    .replace(/--.*$/gm, '')
+    .split(';')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
+    await db.exec(statement);
+  }
+  const opened = await openTestState();
+  cleanups.push(() => opened.close());
+  const registry = createBuiltinRegistry();
+  const loaded = await loadAppFile(join(EXAMPLES, 'app.yaml'), {
+    registry,
+    env: { SQL_URL: db.connection.url },
+  });
+  if (!loaded.ok) throw new Error(loaded.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+  let definition: AppDefinition = loaded.app.definition;
+  if (db.connection.schema !== undefined) {
+    definition = {
+      ...definition,
+      connector: {
+        ...definition.connector,
+        settings: { ...definition.connector.settings, schema: db.connection.schema },
+      },
+    };
+  }
+  const connector: Connector = await registry.open({ kind: 'sql', settings: definition.connector.settings });
+  cleanups.push(async () => connector.close?.());
+  let stored = await opened.state.putApp({ definition, sealedCredentials: null, fullSyncRequired: true });
+  const engine = createEngineService({
+    directory: opened.directory,
+    state: opened.state,
+    loadApp: async () => {
+      stored = (await opened.state.getApp(definition.name)) ?? stored;
+      const compiled = compileApp(definition);
+      if (!compiled.ok) throw new Error(compiled.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+      return { stored, compiled: compiled.app, connector };
+    },
+    clock: new TestClock(),
+    random: mulberry(3),
+    retry: { baseDelayMs: 1, maxDelayMs: 100, escrowBaseMs: 100, escrowMaxMs: 1000 },
+    holder: 'worker-1',
+  });
+  const redefine = async (change: (d: AppDefinition) => AppDefinition) => {
+    definition = change(definition);
+    stored = await opened.state.putApp({
+      definition,
+      sealedCredentials: null,
+      fullSyncRequired: stored.fullSyncRequired,
+    });
+  };
+  return { db, directory: opened.directory, engine, appId: stored.id, app: definition.name, redefine };
+}
+
+for (const backend of [sqliteBackend(), postgresBackend(), mysqlBackend()]) {
+  const run = backend.skip === undefined ? describe : describe.skip;
+  run(
+    `examples/sql/app.yaml through the engine on ${backend.label}${backend.skip ? ` (${backend.skip})` : ''}`,
+    () => {
+      it('provisions users, groups and members, adopts an existing row, disables and deletes', async () => {
+        const h = await openEngine(backend);
+        const q = (text: string) => h.db.query(text);
+        // A row the application already holds for carol, under its own id.
+        await h.db.exec(
+          "insert into users (id, user_name, title, active) values ('legacy-7', 'carol@example.com', 'Old title', true)",
+        );
+        const alice = await createUser(h.directory, {
+          userName: 'alice@example.com',
+          title: 'Engineer',
+          department: 'R&D',
+        });
+        const carol = await createUser(h.directory, { userName: 'carol@example.com', title: 'Manager' });
+        await createUser(h.directory, { userName: 'bob@example.com' });
+        const dave = await createUser(h.directory, { userName: 'dave@example.com' });
+        const group = await createGroup(h.directory, 'Engineering', [{ id: alice }, { id: carol }]);
+        await h.directory.assign(h.appId, 'User', alice);
+        await h.directory.assign(h.appId, 'User', carol);
+        await h.directory.assign(h.appId, 'User', dave);
+        await h.directory.assign(h.appId, 'Group', group);
+
+        const first = await h.engine.sync(h.app);
+        expect(first.status).toBe('completed');
+        const users = await q(
+          'select id, user_name, title, department, active from users order by user_name',
+        );
+        expect(users.map((u) => [u.id, u.user_name, u.title, u.department, Boolean(u.active)])).toEqual([
+          [alice, 'alice@example.com', 'Engineer', 'R&D', true],
+          ['legacy-7', 'carol@example.com', 'Manager', null, true],
+          [dave, 'dave@example.com', null, null, true],
+        ]);
+        expect((await q('select id, display_name from groups')).map((g) => [g.id, g.display_name])).toEqual([
+          [group, 'Engineering'],
+        ]);
+        const members = async () =>
+          (await q('select group_id, user_id from group_members order by user_id')).map((m) => [
+            m.group_id,
+            m.user_id,
+          ]);
+        expect(await members()).toEqual([
+          [group, alice],
+          [group, 'legacy-7'],
+        ]);
+
+        // Unassigned (and in no assigned group): deprovisionAction disable sets the active column.
+        await h.directory.unassign(h.appId, 'User', dave);
+        await h.engine.sync(h.app);
+        const [disabled] = await q(`select active from users where id = '${dave}'`);
+        expect(Boolean(disabled!.active)).toBe(false);
+
+        // With deprovisionAction delete, a user deleted in the directory loses its row and memberships.
+        await h.redefine((d) => ({ ...d, settings: { ...d.settings, deprovisionAction: 'delete' } }));
+        await h.directory.delete('User', carol);
+        await h.engine.sync(h.app);
+        expect((await q('select user_name from users order by user_name')).map((u) => u.user_name)).toEqual([
+          'alice@example.com',
+          'dave@example.com',
+        ]);
+        expect((await members()).map(([, user]) => user)).not.toContain('legacy-7');
+      });
+    },
+  );
+}
