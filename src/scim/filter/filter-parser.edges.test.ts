@@ -192,3 +192,17 @@ describe('messages about a missing or unknown operator', () => {
     );
   });
 });
+
+describe('invalid sub-attribute names', () => {
+  it('names the sub-attribute that is not a valid name', () => {
+    expect(catchError(() => parseFilter('name.1st pr')).detail).toBe(
+      "attribute path 'name.1st' at position 0 has an invalid sub-attribute name '1st'",
+    );
+    expect(catchError(() => parseFilter('name. pr')).detail).toBe(
+      "attribute path 'name.' at position 0 has an invalid sub-attribute name ''",
+    );
+    expect(catchError(() => parseFilter('a.b.c pr')).detail).toBe(
+      "attribute path 'a.b.c' at position 0 has more than one sub-attribute level",
+    );
+  });
+});

@@ -179,6 +179,19 @@ describe('applyPatch: the extension object and schemas', () => {
     expect(patch(odd, [{ op: 'remove', path: ENTERPRISE }]).resource).toEqual(odd);
   });
 
+  it('lists the URN of a new extension object once, whatever schemas already holds', () => {
+    const add = (schemas: JsonObject['schemas']) =>
+      patch({ schemas, id: 'u1' }, [{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Tours' }])
+        .resource;
+    expect(add([CORE, ENTERPRISE])['schemas']).toEqual([CORE, ENTERPRISE]);
+    expect(add([CORE, ENTERPRISE.toUpperCase()])['schemas']).toEqual([CORE, ENTERPRISE.toUpperCase()]);
+    expect(add([CORE, 7])['schemas']).toEqual([CORE, 7, ENTERPRISE]);
+    expect(add([])['schemas']).toEqual([ENTERPRISE]);
+    const input = [CORE];
+    expect(add(input)['schemas']).toEqual([CORE, ENTERPRISE]);
+    expect(input).toEqual([CORE]);
+  });
+
   it('leaves schemas alone when it is not an array', () => {
     const input: JsonObject = { id: 'u1', schemas: 'odd' };
     const added = patch(input, [{ op: 'add', path: `${ENTERPRISE}:department`, value: 'Tours' }]).resource;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { AttributeDefinition } from '../schema/schema-types.js';
 import { isScimError } from '../scim-error.js';
 import type { JsonValue } from '../../shared/json.js';
-import { normaliseAttributeValue, normaliseSingleValue } from './patch-values.js';
+import { countPrimary, normaliseAttributeValue, normaliseSingleValue } from './patch-values.js';
 
 const def = (
   type: AttributeDefinition['type'],
@@ -140,5 +140,40 @@ describe('multi-valued sub-attributes of a complex attribute', () => {
 
   it('check each element', () => {
     expect(scimTypeOf(d, { tags: ['x', 3] })).toBe('invalidValue');
+  });
+});
+
+describe('countPrimary (RFC 7643 §2.4: at most one primary value)', () => {
+  it('counts only values that say primary true', () => {
+    expect(countPrimary([{ value: 'a' }, { value: 'b', primary: true }, 'c', { primary: 'true' }])).toBe(1);
+    expect(countPrimary([{ value: 'a' }, { value: 'b' }])).toBe(0);
+    expect(countPrimary([{ primary: true }, { primary: true }])).toBe(2);
+  });
+});
+
+describe('error texts name the sub-attribute', () => {
+  const emails = def('complex', {
+    name: 'emails',
+    subAttributes: [def('string', { name: 'value' }), def('boolean', { name: 'primary' })],
+  });
+
+  it('names a sub-attribute of the wrong type by its canonical name', () => {
+    try {
+      normaliseAttributeValue(emails, { value: 'a', PRIMARY: 'maybe' }, 'emails[0]');
+      expect.unreachable();
+    } catch (error) {
+      expect(isScimError(error) && error.detail).toBe(
+        'emails[0].primary: expected boolean, got string "maybe"',
+      );
+    }
+  });
+
+  it('names the value sub-attribute when a bare value is of the wrong type', () => {
+    try {
+      normaliseAttributeValue(emails, 5, 'manager');
+      expect.unreachable();
+    } catch (error) {
+      expect(isScimError(error) && error.detail).toBe('manager.value: expected string, got number 5');
+    }
   });
 });
