@@ -11,7 +11,7 @@ import { previewJson, previewText } from '../../src/cli/commands/preview-command
 import { logEntryJson, logsText } from '../../src/cli/commands/logs-command.js';
 import { reconcileJson, reconcileText } from '../../src/cli/commands/reconcile-command.js';
 import { progressLine, progressText } from '../../src/cli/commands/sync-command-progress.js';
-import { table } from '../../src/cli/commands/engine-command-support.js';
+import { table } from '../../src/cli/commands/command-support.js';
 
 const started = new Date('2026-01-02T03:04:05.000Z');
 const finished = new Date('2026-01-02T03:04:06.500Z');

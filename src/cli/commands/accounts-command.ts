@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import type { JsonObject } from '../../shared/json.js';
 import type { ManagedAccount } from '../../engine/cycle/engine-service.js';
-import { table, withEngine, type StorageFlags } from './engine-command-support.js';
+import { withEngine } from './engine-command-support.js';
+import { table, type StorageFlags } from './command-support.js';
 import { appName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 

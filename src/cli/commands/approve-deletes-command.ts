@@ -6,7 +6,8 @@
  */
 import type { Command } from 'commander';
 import { ExitCode } from '../exit-code.js';
-import { cliActor, fail, withEngine, type StorageFlags } from './engine-command-support.js';
+import { fail, withEngine } from './engine-command-support.js';
+import { cliActor, type StorageFlags } from './command-support.js';
 import { appName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 

@@ -8,8 +8,10 @@ import type { Command } from 'commander';
 import type { StoredApp } from '../../engine/apps/app-definition.js';
 import { existingFile } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
-import type { StorageFlags } from './apps-command-context.js';
-import { appName, cliActor, table, withAppsService } from './apps-command-context.js';
+import type { StorageFlags } from './command-support.js';
+import { withAppsService } from './apps-command-context.js';
+import { cliActor, table } from './command-support.js';
+import { appName } from './option-parsers.js';
 
 /** One app in `apps list --json` (documented in docs/engine/applications.md). */
 export function appListEntry(app: StoredApp): Record<string, unknown> {
@@ -80,7 +82,9 @@ export function register(program: Command): void {
         app.fullSyncRequired ? 'yes' : 'no',
         app.updated.toISOString(),
       ]);
-      process.stdout.write(table(['NAME', 'CONNECTOR', 'ENABLED', 'VERSION', 'FULL SYNC', 'UPDATED'], rows));
+      process.stdout.write(
+        table([['NAME', 'CONNECTOR', 'ENABLED', 'VERSION', 'FULL SYNC', 'UPDATED'], ...rows]),
+      );
     });
   });
 

@@ -10,8 +10,10 @@ import type { NamedAssignment, PrincipalRef } from '../../engine/apps/apps-servi
 import { ExitCode } from '../exit-code.js';
 import { displayName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
-import type { StorageFlags } from './apps-command-context.js';
-import { appName, cliActor, table, withAppsService } from './apps-command-context.js';
+import type { StorageFlags } from './command-support.js';
+import { withAppsService } from './apps-command-context.js';
+import { cliActor, table } from './command-support.js';
+import { appName } from './option-parsers.js';
 
 interface PrincipalFlags extends StorageFlags {
   user?: string;
@@ -118,7 +120,7 @@ export function register(program: Command): void {
         a.role,
         a.created.toISOString(),
       ]);
-      process.stdout.write(table(['TYPE', 'NAME', 'ID', 'ROLE', 'ASSIGNED'], rows));
+      process.stdout.write(table([['TYPE', 'NAME', 'ID', 'ROLE', 'ASSIGNED'], ...rows]));
     });
   });
 }

@@ -9,8 +9,10 @@ import type { AuditEntry } from '../../engine/state/engine-state.js';
 import type { JsonValue } from '../../shared/json.js';
 import { isJsonObject } from '../../shared/json.js';
 import { addStorageOptions } from './storage-options.js';
-import type { StorageFlags } from './apps-command-context.js';
-import { appName, table, withAppsService } from './apps-command-context.js';
+import type { StorageFlags } from './command-support.js';
+import { withAppsService } from './apps-command-context.js';
+import { table } from './command-support.js';
+import { appName } from './option-parsers.js';
 
 /** Most entries one listing may ask for. */
 const MAX_AUDIT_LIMIT = 10_000;
@@ -74,7 +76,7 @@ export function register(program: Command): void {
         return;
       }
       const rows = entries.map((e) => [e.at.toISOString(), e.actor, e.action, e.app ?? '', summary(e)]);
-      process.stdout.write(table(['AT', 'ACTOR', 'ACTION', 'APP', 'CHANGE'], rows));
+      process.stdout.write(table([['AT', 'ACTOR', 'ACTION', 'APP', 'CHANGE'], ...rows]));
     });
   });
 }

@@ -4,7 +4,6 @@
  * finding the app by name (with a did-you-mean), stopping with an exit code after the message is
  * on stderr, and the plain aligned tables they print.
  */
-import { userInfo } from 'node:os';
 import { CommanderError } from 'commander';
 import type { DirectoryStore } from '../../directory/directory-store.js';
 import { dataDirectory, openProvisio } from '../../main.js';
@@ -14,12 +13,7 @@ import type { AssembledEngine } from '../../engine/runtime/engine-assembly.js';
 import { editDistance } from '../../shared/did-you-mean.js';
 import { ExitCode } from '../exit-code.js';
 import { storageOptionsFrom } from './storage-options.js';
-
-export interface StorageFlags {
-  dataDir?: string;
-  database?: string;
-  sqliteSync?: 'full' | 'normal';
-}
+import type { StorageFlags } from './command-support.js';
 
 export interface EngineSession extends AssembledEngine {
   readonly directory: DirectoryStore;
@@ -37,15 +31,6 @@ export function fail(code: number, message: string, ...next: string[]): never {
 /** Ends the command with `code` once its output is written (run() returns it as the exit code). */
 export function exitWith(code: number): void {
   if (code !== ExitCode.ok) throw new CommanderError(code, 'provisio.engine.exit', `exit ${code}`);
-}
-
-/** The OS user, as the audit records who ran a command. */
-export function cliActor(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return process.env.USER ?? 'unknown';
-  }
 }
 
 /**
@@ -111,21 +96,6 @@ export async function withEngine<T>(
 /** Who holds the app, when the engine says another process runs it. */
 export function busyHolder(error: unknown): { holder: string; expires: Date } | undefined {
   return error instanceof AppBusyError ? { holder: error.holder, expires: error.expires } : undefined;
-}
-
-/** Pads every column but the last to its widest cell, two spaces apart; no trailing blanks. */
-export function table(rows: readonly (readonly string[])[]): string {
-  const widths: number[] = [];
-  for (const row of rows) row.forEach((cell, i) => (widths[i] = Math.max(widths[i] ?? 0, cell.length)));
-  return rows
-    .map((row) =>
-      row
-        .map((cell, i) => (i === row.length - 1 ? cell : cell.padEnd(widths[i] ?? 0)))
-        .join('  ')
-        .trimEnd(),
-    )
-    .map((line) => `${line}\n`)
-    .join('');
 }
 
 /** A value on one line for human output: as JSON (strings quoted, so blanks show), absent as `(none)`. */

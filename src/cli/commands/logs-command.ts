@@ -8,7 +8,8 @@ import type { Command } from 'commander';
 import { Option } from 'commander';
 import type { JsonObject } from '../../shared/json.js';
 import type { LogAction, LogStatus, ProvisioningLogEntry } from '../../engine/state/engine-state.js';
-import { table, withEngine, type StorageFlags } from './engine-command-support.js';
+import { withEngine } from './engine-command-support.js';
+import { table, type StorageFlags } from './command-support.js';
 import { appName, countUpTo, displayName, pastTime } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 

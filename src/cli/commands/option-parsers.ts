@@ -8,6 +8,7 @@ import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
 import ms from 'ms';
+import { APP_NAME_PATTERN } from '../../engine/apps/app-schema.js';
 
 /** A TCP port, 0 to 65535 (0 asks the system for a free one). */
 export function portNumber(value: string): number {
@@ -197,7 +198,7 @@ export function countUpTo(max: number): (value: string) => number {
 
 /** An application name as `apps apply` accepts it: `[a-z0-9][a-z0-9._-]*`. */
 export function appName(value: string): string {
-  if (!/^[a-z0-9][a-z0-9._-]*$/.test(value) || value.length > 128) {
+  if (!APP_NAME_PATTERN.test(value) || value.length > 128) {
     throw new InvalidArgumentError(
       'Expected an application name: lower-case letters, digits, dots, dashes and underscores, such as crm or scim-demo.',
     );

@@ -7,7 +7,8 @@
 import type { Command } from 'commander';
 import type { JsonObject, JsonValue } from '../../shared/json.js';
 import type { PlannedItem, PreviewReport } from '../../engine/cycle/engine-service.js';
-import { showValue, table, withEngine, type StorageFlags } from './engine-command-support.js';
+import { showValue, withEngine } from './engine-command-support.js';
+import { table, type StorageFlags } from './command-support.js';
 import { appName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 import { summaryJson, summaryTable } from './sync-command-output.js';

@@ -8,7 +8,8 @@ import type { JsonObject } from '../../shared/json.js';
 import type { CycleReport, CycleSummary } from '../../engine/cycle/engine-service.js';
 import type { ProvisioningLogEntry } from '../../engine/state/engine-state.js';
 import { ExitCode } from '../exit-code.js';
-import { showDuration, table } from './engine-command-support.js';
+import { showDuration } from './engine-command-support.js';
+import { table } from './command-support.js';
 
 /** The counts in the fixed key order of the JSON shape. */
 export function summaryJson(summary: CycleSummary): JsonObject {

@@ -8,14 +8,8 @@
 import type { Command } from 'commander';
 import { Option } from 'commander';
 import { ExitCode } from '../exit-code.js';
-import {
-  busyHolder,
-  cliActor,
-  exitWith,
-  fail,
-  withEngine,
-  type StorageFlags,
-} from './engine-command-support.js';
+import { busyHolder, exitWith, fail, withEngine } from './engine-command-support.js';
+import { cliActor, type StorageFlags } from './command-support.js';
 import { appName, durationMs } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 import { cycleExitCode, cycleJson, cycleText } from './sync-command-output.js';
