@@ -6,7 +6,6 @@
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createBuiltinRegistry } from '../../connectors/builtin-kinds.js';
-import type { SqliteSynchronous } from '../../directory/open-store.js';
 import { AppsService } from '../../engine/apps/apps-service.js';
 import { SecretBox, secretKeyProvider } from '../../engine/apps/secret-box.js';
 import { openProvisioDatabase } from '../../engine/state/open-engine-state.js';
