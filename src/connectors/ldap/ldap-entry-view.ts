@@ -82,6 +82,9 @@ export function viewEntry(context: ViewContext, entry: Entry): TargetObject {
     attributes[names.get(group.memberAttribute.toLowerCase()) ?? group.memberAttribute] = [];
   }
   const name = canonicalDn(entry.dn);
+  // The DN attribute of the mapping reads back as the entry's DN, so it compares equal to what was sent.
+  if (type.dnAttribute !== undefined)
+    attributes[names.get(type.dnAttribute.toLowerCase()) ?? type.dnAttribute] = name;
   const object: TargetObject = { id: anchorOf(config, entry), name, objectType, attributes };
   if (type.disable.strategy !== 'none') object.enabled = isEnabled(type, name, attributes);
   return object;
