@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
 import type { Connector, TargetObject } from '../../src/connectors/spi/index.js';
 import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
-import { rawEntry, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import { rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 
 const slapd = useSlapd();
 
@@ -53,7 +53,7 @@ async function setMembers(
   );
 }
 
-describe.skipIf(slapdSkip !== undefined)('LDAP groups end to end (real slapd)', () => {
+describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP groups end to end (real slapd)'), () => {
   it('groupOfNames: members by DN; an empty group holds only the placeholder, never reported as a member', async () => {
     const server = slapd.current();
     const placeholder = `cn=empty-group-placeholder,${server.baseDn}`;

@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
 import type { Connector } from '../../src/connectors/spi/index.js';
 import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
-import { ldapsearch, rawEntry, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import { ldapsearch, rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import type { SlapdServer } from '../support/slapd/slapd-server.js';
 
 const slapd = useSlapd();
@@ -74,7 +74,7 @@ function userAttributes(entry: Record<string, unknown> | undefined) {
   );
 }
 
-describe.skipIf(slapdSkip !== undefined)('LDAP users end to end (real slapd)', () => {
+describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP users end to end (real slapd)'), () => {
   beforeAll(async () => {
     const server = slapd.current();
     const admin = await server.admin();
