@@ -79,6 +79,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   return new Engine(options);
 }
 
+/** How long `provision` and `reconcile --fix` wait for a cycle that holds the app to finish. */
+const ON_DEMAND_LEASE_WAIT_MS = 30_000;
+
 const cryptoRandom = (): number => getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 
 class Engine implements EngineService {
@@ -451,7 +454,7 @@ class Engine implements EngineService {
       if (!item) throw new Error(`User '${user}' was not planned: the app does not provision users`);
       return { app: name, dryRun, entries: run.entries, item };
     };
-    return dryRun ? work() : this.#lease(loaded.stored.id, 0, work);
+    return dryRun ? work() : this.#lease(loaded.stored.id, ON_DEMAND_LEASE_WAIT_MS, work);
   }
 
   async reconcile(
@@ -470,7 +473,7 @@ class Engine implements EngineService {
       const run = this.#makeRun(loaded, cycleId, 'reconcile', assignments, !fix);
       return reconcileApp(run, this.#o.directory, { fix, name });
     };
-    return fix ? this.#lease(loaded.stored.id, 0, work) : work();
+    return fix ? this.#lease(loaded.stored.id, ON_DEMAND_LEASE_WAIT_MS, work) : work();
   }
 
   async approveDeletes(name: string, actor: string): Promise<DeletionHold> {

@@ -174,7 +174,8 @@ export class CycleRun {
       if (gone) again.push(item);
       const stats = this.calls.stats;
       // The target looks down: stop sending work (the cycle ends blocked, and quarantined).
-      if (stats.successes === 0 && stats.consecutiveTargetWide >= ABORT_AFTER_CONSECUTIVE) this.aborted = true;
+      if (stats.successes === 0 && stats.consecutiveTargetWide >= ABORT_AFTER_CONSECUTIVE)
+        this.aborted = true;
     });
     // Accounts that vanished from the target are planned once more, as new (match, then create).
     if (again.length > 0 && !this.aborted) {
