@@ -142,6 +142,19 @@ describe('failures', () => {
   });
 });
 
+describe('cancellation', () => {
+  it('a cycle stopped through its signal sends nothing more, fails, and leaves the watermark', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'u@example.com' });
+    const controller = new AbortController();
+    controller.abort(new Error('shutting down'));
+    await expect(h.engine.sync(h.app, { signal: controller.signal })).rejects.toThrow('shutting down');
+    expect(h.target.count('User')).toBe(0);
+    expect(await h.state.getWatermark(h.appId)).toBeUndefined();
+    expect((await h.state.listCycles(h.appId, 1))[0]!.status).toBe('failed');
+  });
+});
+
 describe('lease', () => {
   it('a second worker fails at once naming the holder, or waits for the lease', async () => {
     h = await openHarness({ settings: { scope: 'all' } });

@@ -166,7 +166,7 @@ export class CycleRun {
     await this.prefetchReferences(type, work);
     const again: WorkItem[] = [];
     await this.scheduler.all(work, async (item) => {
-      if (this.aborted) {
+      if (this.aborted || this.calls.abortSignal.aborted) {
         this.blocked = true;
         return;
       }
