@@ -5,6 +5,8 @@ import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import type { EngineStateStore, Link, LinkInput } from '../../src/engine/state/engine-state.js';
 import type { StateFactory, StateHandle } from './state-harness.js';
 import { useFreshState } from './state-harness.js';
+import { migrations as directoryMigrations } from '../../src/directory/migrations/index.js';
+import { engineMigrations } from '../../src/engine/state/migrations/index.js';
 import { definition, ids, link, logEntry, reordered } from './state-fixtures.js';
 
 /** A link as stored, without the store's timestamps. */
@@ -384,6 +386,34 @@ export function engineStateSuite(factory: StateFactory): void {
       expect(await state.getWatermark(appId)).toBeUndefined();
       expect(await state.getWatermark('other')).toBe(3);
       await expect(state.setWatermark(appId, -1)).rejects.toThrow(/seq/);
+    });
+  });
+
+  describe('argument checks', () => {
+    it('refuses invalid dates, limits and kinds before writing anything', async () => {
+      const appId = await app();
+      await expect(state.appendAudit({ at: new Date(Number.NaN), actor: 'a', action: 'b' })).rejects.toThrow(
+        /valid Date/,
+      );
+      await expect(
+        state.setQuarantine({
+          appId,
+          since: new Date('+010000-01-01T00:00:00Z'),
+          level: 1,
+          nextAttempt: AT,
+          reason: 'r',
+        }),
+      ).rejects.toThrow(/9999/);
+      await expect(state.dueEscrows(appId, AT, 0)).rejects.toThrow(/limit/);
+      await expect(state.queryLog({ appId, status: 'odd' as 'success' })).rejects.toThrow(/status/);
+      await expect(state.getLinks(appId, 'User', ['x'])).resolves.toHaveProperty('size', 0);
+      await expect(state.putLink(link(appId, 'x', { objectType: 'Role' as 'User' }))).rejects.toThrow(
+        /object type/,
+      );
+      await expect(state.setWatermark(appId, 1.5)).rejects.toThrow(/seq/);
+      expect(await state.listAudit({})).toEqual([]);
+      expect(await state.getQuarantine(appId)).toBeUndefined();
+      expect(await state.countLinks(appId)).toBe(0);
     });
   });
 
@@ -835,8 +865,13 @@ export function engineStateSuite(factory: StateFactory): void {
 
   describe('migrations', () => {
     it('books the engine migrations apart from the directory ones and applies them once', async () => {
-      const again = await handle.openAnother();
+      const applied = async (table: string) =>
+        (await handle.query(`SELECT id FROM ${table} ORDER BY id`)).map((row) => Number(row.id));
+      expect(await applied('provisio_engine_migrations')).toEqual(engineMigrations.map((m) => m.id));
+      expect(await applied('provisio_migrations')).toEqual(directoryMigrations.map((m) => m.id));
       // A second open finds everything applied and works on the same tables.
+      const again = await handle.openAnother();
+      expect(await applied('provisio_engine_migrations')).toEqual(engineMigrations.map((m) => m.id));
       const appId = await app();
       await again.engineState.putLink(link(appId, 'from-second'));
       expect(await state.getLink(appId, 'User', 'from-second')).toBeDefined();

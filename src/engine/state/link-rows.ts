@@ -6,6 +6,7 @@ import type { DialectAdapter } from '../../directory/dialect-adapter.js';
 import type { Link, LinkInput, StateObjectType } from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import { chunks } from './state-scope.js';
+import { CompiledInsert } from './compiled-insert.js';
 import type { EngineLinksTable, EngineStateTables } from './state-tables.js';
 import { checkLimit, checkObjectType } from './state-checks.js';
 
@@ -93,9 +94,27 @@ function upsert(db: StateDb, rows: readonly Insertable<EngineLinksTable>[]) {
     .onConflict(replaceOnConflict);
 }
 
+/** SQLite's upsert of a full chunk, compiled once. */
+const upsertChunk = new CompiledInsert<Insertable<EngineLinksTable>>(
+  [
+    'app_id',
+    'object_type',
+    'source_id',
+    'target_id',
+    'target_name',
+    'exported_hash',
+    'exported',
+    'state',
+    'created',
+    'updated',
+  ],
+  LINK_INSERT_CHUNK,
+  upsert,
+);
+
 /**
  * PostgreSQL: inserts or replaces links with one array parameter per column, unnested into rows.
- * The server parses nine parameters whatever the number of rows, where a VALUES list of 200 rows
+ * The server parses ten parameters whatever the number of rows, where a VALUES list of 200 rows
  * has 2,000.
  */
 function upsertUnnested(db: StateDb, rows: readonly Insertable<EngineLinksTable>[], at: unknown) {
@@ -146,7 +165,8 @@ export async function putLinks(
     unique.set(JSON.stringify([link.appId, link.objectType, link.sourceId]), toRow(link, dialect, at));
   }
   for (const part of chunks([...unique.values()], linkInsertChunk(dialect))) {
-    await (dialect.name === 'postgres' ? upsertUnnested(trx, part, at) : upsert(trx, part)).execute();
+    if (dialect.name === 'postgres') await upsertUnnested(trx, part, at).execute();
+    else await upsertChunk.execute(trx, part);
   }
 }
 

@@ -6,6 +6,7 @@ import type { DialectAdapter } from '../../directory/dialect-adapter.js';
 import type { LogAction, LogQuery, LogStatus, ProvisioningLogEntry } from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import { chunks } from './state-scope.js';
+import { CompiledInsert } from './compiled-insert.js';
 import type { EngineLogTable } from './state-tables.js';
 import { checkDate, checkLimit, checkObjectType } from './state-checks.js';
 
@@ -87,6 +88,31 @@ function toEntry(row: Selectable<EngineLogTable>, dialect: DialectAdapter): Prov
   };
 }
 
+/** The log's columns, in the order the rows are written. */
+const LOG_COLUMNS = [
+  'app_id',
+  'cycle_id',
+  'change_seq',
+  'at',
+  'duration_ms',
+  'object_type',
+  'source_id',
+  'source_name',
+  'target_id',
+  'action',
+  'status',
+  'reason',
+  'steps',
+  'error',
+] as const;
+
+/** SQLite's insert of a full chunk, compiled once. */
+const insertChunk = new CompiledInsert<Insertable<EngineLogTable>>(
+  LOG_COLUMNS,
+  LOG_INSERT_CHUNK,
+  (db, rows) => db.insertInto('engine_log').values(rows as Insertable<EngineLogTable>[]),
+);
+
 /** The rows of `entries`, checked before anything is written, a statement's worth each. */
 export function logRowChunks(
   entries: readonly ProvisioningLogEntry[],
@@ -111,31 +137,13 @@ export async function insertLogRows(
   rows: readonly Insertable<EngineLogTable>[],
 ): Promise<void> {
   if (dialect.name !== 'postgres') {
-    await db
-      .insertInto('engine_log')
-      .values(rows as Insertable<EngineLogTable>[])
-      .execute();
+    await insertChunk.execute(db, rows);
     return;
   }
   const column = (key: Exclude<keyof EngineLogTable, 'id'>) => rows.map((row) => row[key] ?? null);
   await db
     .insertInto('engine_log')
-    .columns([
-      'app_id',
-      'cycle_id',
-      'change_seq',
-      'at',
-      'duration_ms',
-      'object_type',
-      'source_id',
-      'source_name',
-      'target_id',
-      'action',
-      'status',
-      'reason',
-      'steps',
-      'error',
-    ])
+    .columns([...LOG_COLUMNS])
     .expression(
       sql`SELECT * FROM unnest(
         ${column('app_id')}::text[], ${column('cycle_id')}::text[], ${column('change_seq')}::bigint[],
