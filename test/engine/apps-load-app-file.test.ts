@@ -15,7 +15,7 @@ import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import { exportAppYaml, formatDuration } from '../../src/engine/apps/export-app.js';
 import type { LoadAppOptions, LoadedApp } from '../../src/engine/apps/load-app-file.js';
 import { formatAppFileIssue, loadAppFile, loadAppText } from '../../src/engine/apps/load-app-file.js';
-import { vaultKind } from './fixtures/vault-kind.js';
+import { vaultKind } from './apps-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'provisio-appfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -363,6 +363,30 @@ describe('export', () => {
     expect(formatDuration(90_000)).toBe('90s');
     expect(formatDuration(2 * 86_400_000)).toBe('2d');
     expect(formatDuration(61_500)).toBe('61500ms');
+  });
+
+  it('escapes a literal ${ that no template explains, so loading the export gives it back', async () => {
+    const { definition } = await load(MINIMAL);
+    const literal: AppDefinition = {
+      ...definition,
+      description: 'costs $5, not ${PRICE} or $${X}',
+      objects: {
+        ...definition.objects,
+        User: {
+          ...definition.objects.User,
+          mappings: [...definition.objects.User.mappings, { target: 'title', constant: '${TITLE}' }],
+        },
+      },
+    };
+    const exported = exportAppYaml(literal);
+    expect(exported).toContain('description: costs $5, not $${PRICE} or $$${X}');
+    const back = await loadAppText(exported, definition.connector.appFile!, { registry, env: {} });
+    if (!back.ok) throw new Error(back.issues.map(formatAppFileIssue).join('\n'));
+    expect(back.app.definition.description).toBe(literal.description);
+    expect(back.app.definition.objects.User.mappings.at(-1)).toEqual({
+      target: 'title',
+      constant: '${TITLE}',
+    });
   });
 
   /** Files as an administrator might write them: names, roles, settings, mappings, scopes, templates. */

@@ -44,7 +44,7 @@ export async function withAppsService<T>(
     const service = new AppsService({
       database,
       registry: createBuiltinRegistry(),
-      secrets: new SecretBox(secretKeyProvider({ dataDir: ensureDirectory(dataDir) })),
+      secrets: new SecretBox(secretKeyProvider({ dataDir })),
     });
     return await work(service);
   } finally {

@@ -103,8 +103,7 @@ export class AppsService {
       ...(this.#env !== undefined ? { env: this.#env } : {}),
       keptCredential: async (name, key) => {
         const app = await existing(name);
-        if (app === undefined || app.definition.connector.credentials[key]?.kind !== 'literal')
-          return undefined;
+        if (app === undefined || app.definition.connector.credentials[key] === undefined) return undefined;
         return (await this.#openCredentials(app))[key];
       },
     });
@@ -323,8 +322,8 @@ export class AppsService {
     try {
       before = await this.#openCredentials(previous);
     } catch (error) {
-      // A new key: the stored credentials cannot be opened, and this apply seals them anew.
-      if (error instanceof SecretBoxError && error.code === 'wrong_key') return true;
+      // Sealed with another key, or damaged: they cannot be opened, and this apply seals them anew.
+      if (error instanceof SecretBoxError && error.code !== 'key_unavailable') return true;
       throw error;
     }
     return canonicalJson(before) !== canonicalJson(next);

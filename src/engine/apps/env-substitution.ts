@@ -79,7 +79,10 @@ export function soleVariable(text: string): string | undefined {
   return match?.[1];
 }
 
-/** Escapes a literal so substitution gives it back: every `${` becomes `$${`. */
+/**
+ * Escapes a literal so substitution gives it back: every `${` becomes `$${`. (A `$` written right
+ * before a reference, `$${NAME}`, reads as the escape: such a `$` belongs in the variable's value.)
+ */
 export function escapeTemplate(text: string): string {
-  return text.replace(/\$\{/g, '$${');
+  return text.replace(/\$\{/g, () => '$${');
 }

@@ -13,8 +13,8 @@
  * ids instead of decrypting garbage, and a changed byte fails GCM's authentication.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { JsonValue } from '../../shared/json.js';
 
 /** The environment variable holding the key (or a passphrase). */
@@ -79,6 +79,7 @@ export async function keyFromText(text: string, source = SECRET_KEY_ENV): Promis
 /** Reads the key file, creating it (mode 0600, never overwriting) when it does not exist. */
 export async function keyFromFile(file: string): Promise<SecretKey> {
   try {
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
