@@ -98,34 +98,53 @@ export function parseDn(text: string): Dn {
       rdn.push({ type, value: text.slice(start, i), hex: true });
       skipSpaces();
     } else {
-      const bytes: number[] = [];
+      // Runs of plain characters are sliced out whole; only escapes go through bytes (a run of
+      // hex escapes may spell one multi-byte UTF-8 character).
+      let value = '';
+      let bytes: number[] | undefined;
       let trailingSpaces = 0;
-      while (i < n && text[i] !== ',' && text[i] !== '+') {
-        const char = text[i]!;
-        if (char === '\\') {
-          const pair = text.slice(i + 1, i + 3);
-          if (/^[0-9A-Fa-f]{2}$/.test(pair)) {
-            bytes.push(Number.parseInt(pair, 16));
+      const flush = () => {
+        if (bytes !== undefined) value += Buffer.from(bytes).toString('utf8');
+        bytes = undefined;
+      };
+      while (i < n) {
+        const code = text.charCodeAt(i);
+        if (code === 0x2c /* , */ || code === 0x2b /* + */) break;
+        if (code === 0x5c /* \ */) {
+          const high = hexDigit(text.charCodeAt(i + 1));
+          const low = hexDigit(text.charCodeAt(i + 2));
+          if (high >= 0 && low >= 0) {
+            (bytes ??= []).push(high * 16 + low);
             i += 3;
           } else if (i + 1 < n) {
             const escaped = String.fromCodePoint(text.codePointAt(i + 1)!);
-            bytes.push(...Buffer.from(escaped, 'utf8'));
+            flush();
+            value += escaped;
             i += 1 + escaped.length;
           } else {
             throw new DnSyntaxError(text, 'a value ends with a lone backslash');
           }
           trailingSpaces = 0;
-        } else if (char === '"' || char === ';' || char === '<' || char === '>' || char === '\0') {
-          throw new DnSyntaxError(text, `unescaped '${char === '\0' ? 'NUL' : char}' in a value`);
-        } else {
-          const literal = String.fromCodePoint(text.codePointAt(i)!);
-          bytes.push(...Buffer.from(literal, 'utf8'));
-          i += literal.length;
-          trailingSpaces = char === ' ' ? trailingSpaces + 1 : 0;
+          continue;
         }
+        if (code === 0x22 || code === 0x3b || code === 0x3c || code === 0x3e || code === 0) {
+          const char = text[i]!;
+          throw new DnSyntaxError(text, `unescaped '${char === '\0' ? 'NUL' : char}' in a value`);
+        }
+        const start = i;
+        while (i < n) {
+          const c = text.charCodeAt(i);
+          if (c === 0x2c || c === 0x2b || c === 0x5c || c === 0x22 || c === 0x3b || c === 0x3c || c === 0x3e || c === 0)
+            break;
+          trailingSpaces = c === 0x20 ? trailingSpaces + 1 : 0;
+          i++;
+        }
+        flush();
+        value += text.slice(start, i);
       }
+      flush();
       // Unescaped trailing spaces are not part of the value (RFC 4514 requires them escaped).
-      const value = Buffer.from(bytes.slice(0, bytes.length - trailingSpaces)).toString('utf8');
+      if (trailingSpaces > 0) value = value.slice(0, value.length - trailingSpaces);
       rdn.push({ type, value });
     }
     if (i >= n) {
@@ -141,6 +160,14 @@ export function parseDn(text: string): Dn {
     i++;
     if (i >= n) throw new DnSyntaxError(text, 'it ends with a separator');
   }
+}
+
+/** The value of a hex digit's character code, -1 for any other (NaN past the end included). */
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  return -1;
 }
 
 // Containers and the base DN are canonicalised for every entry built under them: remember them.

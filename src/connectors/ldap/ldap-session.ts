@@ -202,23 +202,46 @@ function throwIfAborted(signal: AbortSignal, what: string) {
   }
 }
 
+/**
+ * The reject functions of the calls waiting on each signal. A cycle hands one signal to thousands
+ * of calls: one listener per signal and a set entry per call cost far less than a listener each.
+ */
+const waiting = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
+
+function onAbortOf(signal: AbortSignal): Set<(reason: unknown) => void> {
+  let rejects = waiting.get(signal);
+  if (rejects === undefined) {
+    const set = new Set<(reason: unknown) => void>();
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const reject of [...set]) reject(signal.reason);
+        set.clear();
+      },
+      { once: true },
+    );
+    waiting.set(signal, set);
+    rejects = set;
+  }
+  return rejects;
+}
+
 /** The operation's outcome, or a `timeout` as soon as the signal aborts (the request may still run). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  const rejects = onAbortOf(signal);
   return new Promise<T>((resolvePromise, reject) => {
-    const onAbort = () =>
+    const onAbort = (reason: unknown) =>
       reject(
-        new ConnectorError('timeout', `${what}: aborted while waiting for the server`, {
-          cause: signal.reason,
-        }),
+        new ConnectorError('timeout', `${what}: aborted while waiting for the server`, { cause: reason }),
       );
-    signal.addEventListener('abort', onAbort, { once: true });
+    rejects.add(onAbort);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        rejects.delete(onAbort);
         resolvePromise(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        rejects.delete(onAbort);
         reject(error);
       },
     );
