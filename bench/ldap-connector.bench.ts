@@ -4,7 +4,8 @@
  * (inetOrgPerson) and GROUP_COUNT groups (groupOfNames, created empty and then given their members in
  * one modify, as the engine does once the members exist).
  *
- *   npm run bench:ldap            (USER_COUNT=20000 GROUP_COUNT=200 CONCURRENCY=8 ROUNDS=2 by default)
+ *   npm run bench:ldap            (USER_COUNT=20000 GROUP_COUNT=200 CONCURRENCY=8 ROUNDS=2 by default;
+ *                                  ONLY=connector or ONLY=raw runs one side, e.g. under --cpu-prof)
  *
  * Each side gets a fresh slapd (test/support/slapd, binary from PROVISIO_TEST_SLAPD or
  * /usr/sbin/slapd), and the two alternate over ROUNDS so a slow spell of the shared machine does not
@@ -26,6 +27,8 @@ const GROUPS = Number(process.env.GROUP_COUNT ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const CONNECTIONS = 2;
+/** `ONLY=connector` (or `raw`) runs one side, for a CPU profile of it. */
+const ONLY = process.env.ONLY as 'raw' | 'connector' | undefined;
 
 interface Person {
   uid: string;
@@ -194,7 +197,10 @@ for (let round = 1; round <= ROUNDS; round++) {
   // Alternate which side goes first.
   const order = round % 2 === 1 ? (['raw', 'connector'] as const) : (['connector', 'raw'] as const);
   const result = { round, raw: { ms: 0, cpuMs: 0 }, connector: { ms: 0, cpuMs: 0 } };
-  for (const side of order) result[side] = await measure(side, side === 'raw' ? rawRun : connectorRun);
+  for (const side of order) {
+    if (ONLY !== undefined && side !== ONLY) continue;
+    result[side] = await measure(side, side === 'raw' ? rawRun : connectorRun);
+  }
   rows.push(result);
   console.log(
     `round ${round}: raw ${(result.raw.ms / 1000).toFixed(2)} s (${perOp(result.raw)}), connector ${(result.connector.ms / 1000).toFixed(2)} s (${perOp(result.connector)}), ratio ${(result.connector.ms / result.raw.ms).toFixed(2)}x, CPU ratio ${(result.connector.cpuMs / result.raw.cpuMs).toFixed(2)}x`,

@@ -252,7 +252,8 @@ class LdapConnector implements Connector {
     const type = typeConfig(this.#config, request.objectType);
     this.#learnNames(request.changes.map((c) => c.attribute));
     let current: { dn: string; attributes: TargetAttributes } | undefined;
-    if (touchesName(type, request.changes)) {
+    const uidChange = this.#posixUidChange(request);
+    if (touchesName(type, request.changes) || uidChange !== undefined) {
       const object = await this.get({ objectType: request.objectType, ref: request.ref }, signal);
       current = { dn: object.name!, attributes: object.attributes };
     }
@@ -265,8 +266,18 @@ class LdapConnector implements Connector {
     let ref: TargetRef = current ? { id: request.ref.id, name: current.dn } : request.ref;
     if (plan.newDn !== undefined) ref = await this.#move(request.objectType, ref, plan.newDn, signal);
     const changes = [...plan.changes, ...plan.memberChanges];
+    // The uid the posixGroups list this user by, as the entry holds it before the update.
+    const oldUid =
+      uidChange === undefined || current === undefined
+        ? undefined
+        : firstString(attributeValue(current.attributes, uidChange.attribute));
+    const followUid = async () => {
+      const newUid = firstString(uidChange?.newValue);
+      if (oldUid !== undefined && newUid !== undefined) await this.#followUid(oldUid, newUid, signal);
+    };
     if (changes.length === 0) {
       if (plan.newDn === undefined) await this.#locate(request.objectType, request.ref.id, signal);
+      await followUid();
       return;
     }
     const send = (all: Change[]) =>
@@ -279,6 +290,7 @@ class LdapConnector implements Connector {
       );
     try {
       await send(changes);
+      await followUid();
     } catch (error) {
       const memberChange = request.changes.find(
         (c) => c.attribute.toLowerCase() === (type as GroupConfig).memberAttribute?.toLowerCase(),
@@ -294,6 +306,41 @@ class LdapConnector implements Connector {
       const precise = preciseMemberChanges(group, memberChange, held, memberValue ?? ((dn) => dn));
       const retry = [...plan.changes, ...precise];
       if (retry.length > 0) await send(retry);
+    }
+  }
+
+  /** A user's change of the attribute posixGroups list members by (`memberUid` holds its value). */
+  #posixUidChange(request: UpdateRequest): UpdateRequest['changes'][number] | undefined {
+    const groups = this.#config.groups;
+    if (request.objectType !== 'User' || groups?.type !== 'posixGroup') return undefined;
+    const attribute = groups.memberUidAttribute.toLowerCase();
+    return request.changes.find((c) => c.attribute.toLowerCase() === attribute);
+  }
+
+  /**
+   * posixGroups list members by uid, so a user whose uid changes is renamed in every group that
+   * lists the old one (as `#renameInGroups` does for DNs). The uid is compared exactly, as
+   * memberUid's matching rule (caseExactIA5Match) does.
+   */
+  async #followUid(oldUid: string, newUid: string, signal: AbortSignal) {
+    const groups = this.#config.groups;
+    if (groups === undefined || groups.type !== 'posixGroup' || oldUid === newUid) return;
+    const filter = this.#typeFilter(groups, equalityFilter(groups.memberAttribute, oldUid));
+    const holding = await this.#search(`uid ${oldUid}: its groups`, signal, groups.searchBase, filter, [
+      groups.memberAttribute,
+    ]);
+    for (const group of holding) {
+      const key = Object.keys(group).find((k) => k.toLowerCase() === groups.memberAttribute.toLowerCase());
+      const raw = key === undefined ? [] : group[key]!;
+      const held = (Array.isArray(raw) ? raw : [raw]).map(String);
+      const changes = [
+        // Adding a value the group holds already would fail the whole modify.
+        ...(held.includes(newUid) ? [] : [valueChange('add', groups.memberAttribute, newUid)]),
+        valueChange('delete', groups.memberAttribute, oldUid),
+      ];
+      await this.#pool.run(`uid ${oldUid} -> ${newUid}: group ${group.dn}`, signal, (client) =>
+        client.modify(group.dn, changes),
+      );
     }
   }
 
@@ -395,13 +442,19 @@ class LdapConnector implements Connector {
     this.#remember(ref.id, moved);
     if (objectType === 'User' && oldDn !== undefined && this.#config.profile !== 'activeDirectory') {
       await this.#renameInGroups(oldDn, moved, signal);
+      // A uid that names the entry changes with the move (the old RDN value is not kept).
+      const uidAttribute = this.#config.groups?.memberUidAttribute.toLowerCase();
+      const uidOf = (dn: string) => firstRdn(dn).find((a) => a.type.toLowerCase() === uidAttribute && !a.hex);
+      const [before, after] = [uidOf(oldDn), uidOf(moved)];
+      if (before !== undefined && after !== undefined)
+        await this.#followUid(before.value, after.value, signal);
     }
     return { id: ref.id, name: moved };
   }
 
   /**
    * Groups that list a renamed user by DN get its new DN, as OpenLDAP's refint overlay would (AD
-   * keeps member links itself). posixGroup lists uids: a changed uid is not followed.
+   * keeps member links itself). posixGroup lists uids, which `#followUid` follows instead.
    */
   async #renameInGroups(oldDn: string, newDn: string, signal: AbortSignal) {
     const groups = this.#config.groups;
@@ -686,6 +739,16 @@ class LdapConnector implements Connector {
     for (const name of names)
       if (!this.#names.has(name.toLowerCase())) this.#names.set(name.toLowerCase(), name);
   }
+}
+
+function valueChange(operation: 'add' | 'delete', type: string, value: string): Change {
+  return new Change({ operation, modification: new Attribute({ type, values: [value] }) });
+}
+
+/** The first text of a value as the engine or a read gives it. */
+function firstString(value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first !== '' ? first : undefined;
 }
 
 function memberDn(value: string): string {

@@ -89,10 +89,7 @@ export function viewEntry(context: ViewContext, entry: Entry): TargetObject {
     }
     attributes[names.get(lower) ?? key] = fromLdapValues(values, type.multiValued.has(lower)) as JsonValue;
   }
-  if (
-    group &&
-    !Object.keys(attributes).some((k) => k.toLowerCase() === memberKey)
-  ) {
+  if (group && !Object.keys(attributes).some((k) => k.toLowerCase() === memberKey)) {
     attributes[names.get(group.memberAttribute.toLowerCase()) ?? group.memberAttribute] = [];
   }
   const name = canonicalDn(entry.dn);

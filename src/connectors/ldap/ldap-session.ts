@@ -125,7 +125,7 @@ export class LdapSessionPool {
     let open = true;
     const watch = <S extends Socket>(socket: S): S => {
       socket.once('close', () => (open = false));
-      return socket;
+      return coalesceWrites(socket);
     };
     const client = new Client({
       url: config.url,
@@ -178,6 +178,31 @@ export class LdapSessionPool {
     })();
     return this.#tlsOptions;
   }
+}
+
+/**
+ * ldapts writes every request to the socket on its own, and on this kind of host each write is a
+ * system call that costs more than encoding the request. Requests issued in the same turn of the
+ * event loop (the engine's concurrent calls, woken by one batch of answers) leave as one write:
+ * the socket is corked at the first and uncorked once the turn is over. Under a StartTLS session
+ * the TLS records land on this socket, so they are gathered the same way.
+ */
+function coalesceWrites<S extends Socket>(socket: S): S {
+  const write = socket.write;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = function (this: S, ...args: unknown[]) {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(uncork);
+    }
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as S['write'];
+  return socket;
 }
 
 /**
