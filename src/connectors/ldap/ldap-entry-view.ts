@@ -84,7 +84,7 @@ export function viewEntry(context: ViewContext, entry: Entry): TargetObject {
     let values = (Array.isArray(raw) ? raw : [raw]).map((v: string | Buffer) =>
       Buffer.isBuffer(v) ? v.toString('base64') : v,
     );
-    if (lower === memberKey) {
+    if (group && lower === memberKey) {
       values = memberDns(context, group, values);
     }
     attributes[names.get(lower) ?? key] = fromLdapValues(values, type.multiValued.has(lower)) as JsonValue;
