@@ -184,8 +184,9 @@ export class LdapSessionPool {
  * ldapts writes every request to the socket on its own, and on this kind of host each write is a
  * system call that costs more than encoding the request. Requests issued in the same turn of the
  * event loop (the engine's concurrent calls, woken by one batch of answers) leave as one write:
- * the socket is corked at the first and uncorked once the turn is over. Under a StartTLS session
- * the TLS records land on this socket, so they are gathered the same way.
+ * the socket is corked at the first and uncorked once the turn is over. Over ldaps:// the TLS
+ * socket is the one wrapped; after StartTLS the TLS layer writes below the plain socket, so those
+ * writes go out one by one as before.
  */
 function coalesceWrites<S extends Socket>(socket: S): S {
   const write = socket.write;
