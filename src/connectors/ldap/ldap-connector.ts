@@ -60,6 +60,36 @@ interface ListWalk {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * A value as the loosest common equality rules compare it (case, spaces and hyphens ignored, as
+ * caseIgnoreMatch, numericStringMatch and telephoneNumberMatch do), so that an entry a shared
+ * search answered is never given to a find the server would not have matched it to.
+ */
+function looseValue(value: string): string {
+  return value
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s-]+/g, '');
+}
+
+/** At most this many finds share one search (the filter stays short, the answer small). */
+const FIND_BATCH_LIMIT = 50;
+
+interface PendingFind {
+  value: string;
+  signal: AbortSignal;
+  resolve(entries: Entry[]): void;
+  reject(error: unknown): void;
+}
+
+/** Finds of one type and attribute waiting for the end of the event loop's turn. */
+interface FindBatch {
+  objectType: ObjectType;
+  type: UserConfig | GroupConfig;
+  attribute: string;
+  pending: PendingFind[];
+}
+
 /** Builds the connector for resolved settings; `baseDirectory` resolves `tls.caFile`. */
 export function createLdapConnector(config: LdapConfig, baseDirectory: string): Connector {
   return new LdapConnector(config, baseDirectory);
@@ -73,6 +103,7 @@ class LdapConnector implements Connector {
   readonly #dns = new Map<string, string>();
   readonly #names = new Map<string, string>();
   readonly #walks = new Map<string, ListWalk>();
+  readonly #finds = new Map<string, FindBatch>();
 
   constructor(config: LdapConfig, baseDirectory: string) {
     this.#config = config;
@@ -189,18 +220,88 @@ class LdapConnector implements Connector {
         },
       );
     }
-    const filter = this.#typeFilter(type, equalityFilter(request.attribute, values[0]!));
-    const entries = await this.#search(
-      `find ${request.attribute}`,
-      signal,
-      type.searchBase,
-      filter,
-      attributesToRead(this.#config, type),
-    );
+    const entries = await this.#findEntries(request.objectType, type, request.attribute, values[0]!, signal);
     const objects: TargetObject[] = [];
     for (const entry of entries) objects.push(await this.#view(request.objectType, entry, signal));
     for (const object of objects) this.#remember(object.id, object.name!);
     return objects;
+  }
+
+  /**
+   * The entries whose `attribute` equals `value`. Finds of one type and attribute asked in the
+   * same turn of the event loop (a cycle matching its batch of new objects) share one search,
+   * `(|(a=v1)(a=v2)...)`, and each takes the entries holding exactly its value. The server may
+   * match more loosely than exact text (case, spaces): a find whose value no entry holds exactly
+   * while the shared search did answer entries is asked on its own, as is every find of a batch
+   * whose search failed. An empty answer is final for all of them: no entry matched any.
+   */
+  #findEntries(
+    objectType: ObjectType,
+    type: UserConfig | GroupConfig,
+    attribute: string,
+    value: string,
+    signal: AbortSignal,
+  ): Promise<Entry[]> {
+    const key = `${objectType}\0${attribute.toLowerCase()}`;
+    let batch = this.#finds.get(key);
+    if (batch === undefined || batch.pending.length >= FIND_BATCH_LIMIT) {
+      const opened: FindBatch = { objectType, type, attribute, pending: [] };
+      this.#finds.set(key, opened);
+      setImmediate(() => {
+        if (this.#finds.get(key) === opened) this.#finds.delete(key);
+        void this.#runFinds(opened);
+      });
+      batch = opened;
+    }
+    const pending = batch.pending;
+    return new Promise<Entry[]>((resolve, reject) => pending.push({ value, signal, resolve, reject }));
+  }
+
+  async #runFinds(batch: FindBatch) {
+    const { type, attribute, pending } = batch;
+    const alone = (find: PendingFind) =>
+      this.#search(
+        `find ${attribute}`,
+        find.signal,
+        type.searchBase,
+        this.#typeFilter(type, equalityFilter(attribute, find.value)),
+        attributesToRead(this.#config, type),
+      ).then(find.resolve, find.reject);
+    if (pending.length === 1) return alone(pending[0]!);
+    const distinct = [...new Set(pending.map((f) => f.value))];
+    let entries: Entry[];
+    try {
+      entries = await this.#search(
+        `find ${attribute} (${distinct.length} values)`,
+        pending[0]!.signal,
+        type.searchBase,
+        this.#typeFilter(type, `(|${distinct.map((v) => equalityFilter(attribute, v)).join('')})`),
+        attributesToRead(this.#config, type),
+      );
+    } catch {
+      await Promise.all(pending.map(alone));
+      return;
+    }
+    const lower = attribute.toLowerCase();
+    const held = entries.map((entry) => {
+      const own = Object.keys(entry).find((k) => k.toLowerCase() === lower);
+      const raw = own === undefined ? [] : entry[own]!;
+      return (Array.isArray(raw) ? raw : [raw]).map(String);
+    });
+    await Promise.all(
+      pending.map((find) => {
+        if (entries.length === 0) return find.resolve([]);
+        // Entries the server may have matched to this value: any holding it, loosely compared.
+        const wanted = looseValue(find.value);
+        const candidates = entries.flatMap((entry, i) =>
+          held[i]!.some((v) => looseValue(v) === wanted) ? [{ entry, values: held[i]! }] : [],
+        );
+        const exact = candidates.every((c) => c.values.includes(find.value));
+        // A DN-valued or loosely held value is left to the server's own matching rule.
+        if (!exact || find.value.includes('=')) return alone(find);
+        return find.resolve(candidates.map((c) => c.entry));
+      }),
+    );
   }
 
   async list(request: ListRequest, signal: AbortSignal): Promise<ListPage> {
