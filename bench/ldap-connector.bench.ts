@@ -4,7 +4,8 @@
  * (inetOrgPerson) and GROUP_COUNT groups (groupOfNames, created empty and then given their members in
  * one modify, as the engine does once the members exist).
  *
- *   npm run bench:ldap            (USER_COUNT=20000 GROUP_COUNT=200 CONCURRENCY=8 ROUNDS=2 by default)
+ *   npm run bench:ldap            (USER_COUNT=20000 GROUP_COUNT=200 CONCURRENCY=8 ROUNDS=2 by default;
+ *                                  ONLY=connector or ONLY=raw runs one side, e.g. under --cpu-prof)
  *
  * Each side gets a fresh slapd (test/support/slapd, binary from PROVISIO_TEST_SLAPD or
  * /usr/sbin/slapd), and the two alternate over ROUNDS so a slow spell of the shared machine does not
@@ -26,6 +27,8 @@ const GROUPS = Number(process.env.GROUP_COUNT ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.ROUNDS ?? 2);
 const CONNECTIONS = 2;
+/** `ONLY=connector` (or `raw`) runs one side, for a CPU profile of it. */
+const ONLY = process.env.ONLY as 'raw' | 'connector' | undefined;
 
 interface Person {
   uid: string;
@@ -57,14 +60,23 @@ async function pool(count: number, limit: number, work: (i: number) => Promise<v
   );
 }
 
+/** Wall time and this process's CPU time (user + system) of one run. */
+interface Timing {
+  ms: number;
+  cpuMs: number;
+}
+
+const cpuMs = (usage: NodeJS.CpuUsage) => (usage.user + usage.system) / 1000;
+
 /** Members of group g: every GROUPS-th user, so each user is in one group. */
 const membersOf = (g: number) => people.filter((_, i) => i % GROUPS === g);
 
-async function rawRun(server: SlapdServer): Promise<number> {
+async function rawRun(server: SlapdServer): Promise<Timing> {
   const clients = await Promise.all(Array.from({ length: CONNECTIONS }, () => server.admin()));
   const client = (i: number) => clients[i % CONNECTIONS]!;
   const placeholder = `cn=empty-group-placeholder,${server.baseDn}`;
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await pool(USERS, CONCURRENCY, async (i) => {
     const p = people[i]!;
     await client(i).add(`uid=${p.uid},${server.peopleDn}`, { objectClass: 'inetOrgPerson', ...p });
@@ -82,11 +94,12 @@ async function rawRun(server: SlapdServer): Promise<number> {
     ]);
   });
   const elapsed = performance.now() - started;
+  const used = cpuMs(process.cpuUsage(cpu));
   await Promise.all(clients.map((c) => c.unbind()));
-  return elapsed;
+  return { ms: elapsed, cpuMs: used };
 }
 
-async function connectorRun(server: SlapdServer): Promise<number> {
+async function connectorRun(server: SlapdServer): Promise<Timing> {
   const registry = new ConnectorRegistry().register(ldapConnector);
   const connector: Connector = await registry.open(
     {
@@ -102,9 +115,12 @@ async function connectorRun(server: SlapdServer): Promise<number> {
     },
     { credentials: { bindPassword: server.adminPassword } },
   );
-  const signal = () => AbortSignal.timeout(60_000);
+  // One signal for the whole run, as a cycle has: a timer per call would be the caller's cost.
+  const cycle = new AbortController().signal;
+  const signal = () => cycle;
   const names: string[] = new Array<string>(USERS);
   const started = performance.now();
+  const cpu = process.cpuUsage();
   await pool(USERS, CONCURRENCY, async (i) => {
     const created = await connector.create({ objectType: 'User', attributes: { ...people[i]! } }, signal());
     names[i] = created.name!;
@@ -125,8 +141,9 @@ async function connectorRun(server: SlapdServer): Promise<number> {
     );
   });
   const elapsed = performance.now() - started;
+  const used = cpuMs(process.cpuUsage(cpu));
   await connector.close!();
-  return elapsed;
+  return { ms: elapsed, cpuMs: used };
 }
 
 /** Checks that the run left USERS users and GROUPS full groups on the server. */
@@ -154,18 +171,20 @@ async function verify(server: SlapdServer, label: string) {
   }
 }
 
-async function measure(label: string, run: (server: SlapdServer) => Promise<number>): Promise<number> {
+async function measure(label: string, run: (server: SlapdServer) => Promise<Timing>): Promise<Timing> {
   const server = await startSlapd();
   try {
-    const ms = await run(server);
+    const timing = await run(server);
     await verify(server, label);
-    return ms;
+    return timing;
   } finally {
     await server.stop();
   }
 }
 
-const rows: { round: number; raw: number; connector: number }[] = [];
+const rows: { round: number; raw: Timing; connector: Timing }[] = [];
+const operations = USERS + 2 * GROUPS;
+const perOp = (t: Timing) => `${((t.cpuMs * 1000) / operations).toFixed(0)} µs CPU/op`;
 console.log(
   `LDAP initial provisioning: ${USERS} users, ${GROUPS} groups, concurrency ${CONCURRENCY}, ${CONNECTIONS} connections`,
 );
@@ -177,25 +196,30 @@ console.log(
 for (let round = 1; round <= ROUNDS; round++) {
   // Alternate which side goes first.
   const order = round % 2 === 1 ? (['raw', 'connector'] as const) : (['connector', 'raw'] as const);
-  const result = { round, raw: 0, connector: 0 };
-  for (const side of order) result[side] = await measure(side, side === 'raw' ? rawRun : connectorRun);
+  const result = { round, raw: { ms: 0, cpuMs: 0 }, connector: { ms: 0, cpuMs: 0 } };
+  for (const side of order) {
+    if (ONLY !== undefined && side !== ONLY) continue;
+    result[side] = await measure(side, side === 'raw' ? rawRun : connectorRun);
+  }
   rows.push(result);
   console.log(
-    `round ${round}: raw ${(result.raw / 1000).toFixed(2)} s, connector ${(result.connector / 1000).toFixed(2)} s, ratio ${(result.connector / result.raw).toFixed(2)}x`,
+    `round ${round}: raw ${(result.raw.ms / 1000).toFixed(2)} s (${perOp(result.raw)}), connector ${(result.connector.ms / 1000).toFixed(2)} s (${perOp(result.connector)}), ratio ${(result.connector.ms / result.raw.ms).toFixed(2)}x, CPU ratio ${(result.connector.cpuMs / result.raw.cpuMs).toFixed(2)}x`,
   );
 }
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
-const raw = mean(rows.map((r) => r.raw));
-const connector = mean(rows.map((r) => r.connector));
+const raw = mean(rows.map((r) => r.raw.ms));
+const connector = mean(rows.map((r) => r.connector.ms));
+const rawCpu = mean(rows.map((r) => r.raw.cpuMs));
+const connectorCpu = mean(rows.map((r) => r.connector.cpuMs));
 console.log('');
-console.log(`mean of ${ROUNDS} rounds:`);
-console.log('| side | time (s) | users/s | ratio |');
-console.log('| --- | ---: | ---: | ---: |');
+console.log(`mean of ${ROUNDS} rounds (client CPU: this process, user + system):`);
+console.log('| side | time (s) | users/s | ratio | client CPU (s) | CPU/op (µs) | CPU ratio |');
+console.log('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
 console.log(
-  `| raw ldapts (add, modify) | ${(raw / 1000).toFixed(2)} | ${Math.round(USERS / (raw / 1000))} | 1.00x |`,
+  `| raw ldapts (add, modify) | ${(raw / 1000).toFixed(2)} | ${Math.round(USERS / (raw / 1000))} | 1.00x | ${(rawCpu / 1000).toFixed(2)} | ${((rawCpu * 1000) / operations).toFixed(0)} | 1.00x |`,
 );
 console.log(
-  `| LDAP connector (add with post-read, modify with assertion) | ${(connector / 1000).toFixed(2)} | ${Math.round(USERS / (connector / 1000))} | ${(connector / raw).toFixed(2)}x |`,
+  `| LDAP connector (add with post-read, modify with assertion) | ${(connector / 1000).toFixed(2)} | ${Math.round(USERS / (connector / 1000))} | ${(connector / raw).toFixed(2)}x | ${(connectorCpu / 1000).toFixed(2)} | ${((connectorCpu * 1000) / operations).toFixed(0)} | ${(connectorCpu / rawCpu).toFixed(2)}x |`,
 );
 console.log(
   `load average at end: ${loadavg()

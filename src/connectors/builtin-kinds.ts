@@ -3,6 +3,7 @@
  * app file. A new built-in connector adds its definition here and nowhere else; the CLI and the
  * server build their registry from this list.
  */
+import { ldapConnector } from './ldap/index.js';
 import { memoryConnectorDefinition } from './memory/index.js';
 import { scimConnector } from './scim/index.js';
 import { sqlConnector } from './sql/index.js';
@@ -14,6 +15,7 @@ export const BUILTIN_CONNECTOR_KINDS: ReadonlyArray<ConnectorDefinition & { kind
   memoryConnectorDefinition,
   scimConnector as ConnectorDefinition & { kind: string },
   sqlConnector,
+  ldapConnector,
 ];
 
 /** A registry holding the built-in kinds (and any extra ones, such as a test's own `memory`). */

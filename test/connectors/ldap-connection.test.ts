@@ -10,7 +10,7 @@ import type { Connector } from '../../src/connectors/spi/index.js';
 import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
 import { makeTestCertificates } from '../support/slapd/test-certificates.js';
 import { startTcpProxy, type TcpProxy } from '../support/slapd/tcp-proxy.js';
-import { slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import { slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -28,7 +28,7 @@ async function withConnector<T>(settings: LdapSettings, run: (c: Connector) => P
 
 const person = (uid: string) => ({ objectType: 'User' as const, attributes: { uid, cn: uid, sn: 'Conn' } });
 
-describe.skipIf(slapdSkip !== undefined)('LDAP connections (real slapd with TLS)', () => {
+describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP connections (real slapd with TLS)'), () => {
   it('works over ldaps:// trusting the generated CA given as text', async () => {
     const server = slapd.current();
     await withConnector(

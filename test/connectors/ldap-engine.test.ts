@@ -23,7 +23,7 @@ import {
   TestClock,
 } from '../engine/support/engine-harness.js';
 import { openTestState } from '../engine/support/open-test-state.js';
-import { rawEntry, rawSearch, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import { rawEntry, rawSearch, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import type { SlapdServer } from '../support/slapd/slapd-server.js';
 
 const slapd = useSlapd();
@@ -149,7 +149,7 @@ async function open(deprovisionAction: 'disable' | 'delete'): Promise<Setup> {
 const values = (value: unknown) =>
   value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String).sort();
 
-describe.skipIf(slapdSkip !== undefined)('directory -> engine -> slapd', () => {
+describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slapd'), () => {
   beforeAll(async () => {
     const admin = await slapd.current().admin();
     await admin.add(`ou=sales,${slapd.current().peopleDn}`, {

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDn } from '../../src/connectors/ldap/index.js';
 import type { Connector, TargetObject } from '../../src/connectors/spi/index.js';
 import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
-import { rawEntry, rawSearch, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import { rawEntry, rawSearch, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 
 const slapd = useSlapd();
 
@@ -40,7 +40,7 @@ async function user(connector: Connector, uid: string, cn = uid): Promise<Target
   );
 }
 
-describe.skipIf(slapdSkip !== undefined)('hostile values in DNs and filters (real slapd)', () => {
+describe.skipIf(slapdSkip !== undefined)(slapdTitle('hostile values in DNs and filters (real slapd)'), () => {
   it.each(HOSTILE)('%j round-trips through create, the DN, get and find', async (value) => {
     const server = slapd.current();
     const connector = await openLdap(server, slapdSettings(server));

@@ -15,7 +15,7 @@ import {
   type AttributeMappingConfig,
 } from '../../src/engine/mapping/object-mapping.js';
 import { signal } from '../support/slapd/ldap-test-connector.js';
-import { rawEntry, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import { rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 
 const slapd = useSlapd();
 const file = fileURLToPath(new URL('../../examples/ldap/app.yaml', import.meta.url));
@@ -33,7 +33,7 @@ function loadExample(env: Record<string, string>) {
   };
 }
 
-describe.skipIf(slapdSkip !== undefined)('examples/ldap/app.yaml (real slapd)', () => {
+describe.skipIf(slapdSkip !== undefined)(slapdTitle('examples/ldap/app.yaml (real slapd)'), () => {
   it('reads only the four LDAP_* variables', () => {
     const names = [...readFileSync(file, 'utf8').matchAll(/\$\{([A-Z0-9_]+)\}/g)].map((m) => m[1]);
     expect(new Set(names)).toEqual(

@@ -3,11 +3,12 @@
  * an empty group), groupOfUniqueNames and posixGroup (memberUid), members added and removed
  * through the member attribute, checked on the server.
  */
+import { Attribute, Change } from 'ldapts';
 import { describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
 import type { Connector, TargetObject } from '../../src/connectors/spi/index.js';
 import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
-import { rawEntry, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import { rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 
 const slapd = useSlapd();
 
@@ -53,7 +54,7 @@ async function setMembers(
   );
 }
 
-describe.skipIf(slapdSkip !== undefined)('LDAP groups end to end (real slapd)', () => {
+describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP groups end to end (real slapd)'), () => {
   it('groupOfNames: members by DN; an empty group holds only the placeholder, never reported as a member', async () => {
     const server = slapd.current();
     const placeholder = `cn=empty-group-placeholder,${server.baseDn}`;
@@ -158,6 +159,72 @@ describe.skipIf(slapdSkip !== undefined)('LDAP groups end to end (real slapd)', 
       );
       expect((await c.get!({ objectType: 'Group', ref: empty }, signal())).attributes.memberUid).toEqual([]);
     });
+  });
+
+  it('posixGroup: a member whose uid changes is listed by the new uid in every group that listed the old one', async () => {
+    const server = slapd.current();
+    const groups = { container: server.groupsDn, type: 'posixGroup' as const };
+    const posix = (c: Connector, cn: string, gid: number, members: string[]) =>
+      c.create({ objectType: 'Group', attributes: { cn, gidNumber: gid, memberUid: members } }, signal());
+    // The uid names the entry: the update moves it, and the groups follow.
+    await withConnector(groups, async (c) => {
+      const [u1, u2] = await users(c, 'ren', 2);
+      const both = await posix(c, 'ren-both', 5100, [u1!.name!, u2!.name!]);
+      const one = await posix(c, 'ren-one', 5101, [u1!.name!]);
+      const other = await posix(c, 'ren-other', 5102, [u2!.name!]);
+      await c.update!(
+        {
+          objectType: 'User',
+          ref: u1!,
+          changes: [{ attribute: 'uid', oldValue: 'ren1', newValue: 'ren1-new' }],
+        },
+        signal(),
+      );
+      const moved = await c.get!({ objectType: 'User', ref: u1! }, signal());
+      expect(moved.name).toBe(`uid=ren1-new,${server.peopleDn}`);
+      expect(values((await rawEntry(server, both.name!))?.memberUid)).toEqual(['ren1-new', 'ren2']);
+      expect(values((await rawEntry(server, one.name!))?.memberUid)).toEqual(['ren1-new']);
+      expect(values((await rawEntry(server, other.name!))?.memberUid)).toEqual(['ren2']);
+      // Read back, the group lists the member by its new DN.
+      expect(
+        values((await c.get!({ objectType: 'Group', ref: one }, signal())).attributes.memberUid),
+      ).toEqual([moved.name]);
+    });
+    // The uid is a plain attribute (the cn names the entry): a replace, and the groups follow.
+    const c = await openLdap(
+      server,
+      slapdSettings(server, { users: { container: server.peopleDn, rdnAttribute: 'cn' }, groups }),
+    );
+    try {
+      const user = await c.create(
+        { objectType: 'User', attributes: { cn: 'Plain Uid', sn: 'Uid', uid: 'plain1' } },
+        signal(),
+      );
+      const single = await posix(c, 'plain-one', 5103, [user.name!]);
+      // A group that already lists the new uid as well only loses the old one.
+      const already = await posix(c, 'plain-already', 5104, [user.name!]);
+      const client = await server.admin();
+      await client.modify(already.name!, [
+        new Change({
+          operation: 'add',
+          modification: new Attribute({ type: 'memberUid', values: ['plain2'] }),
+        }),
+      ]);
+      await client.unbind();
+      await c.update!(
+        {
+          objectType: 'User',
+          ref: user,
+          changes: [{ attribute: 'uid', oldValue: 'plain1', newValue: 'plain2' }],
+        },
+        signal(),
+      );
+      expect((await rawEntry(server, user.name!))?.uid).toBe('plain2');
+      expect(values((await rawEntry(server, single.name!))?.memberUid)).toEqual(['plain2']);
+      expect(values((await rawEntry(server, already.name!))?.memberUid)).toEqual(['plain2']);
+    } finally {
+      await c.close!();
+    }
   });
 
   it('a group is renamed and deleted like a user', async () => {

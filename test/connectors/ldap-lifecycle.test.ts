@@ -8,7 +8,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
 import type { Connector } from '../../src/connectors/spi/index.js';
 import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
-import { ldapsearch, rawEntry, slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
+import { ldapsearch, rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import type { SlapdServer } from '../support/slapd/slapd-server.js';
 
 const slapd = useSlapd();
@@ -36,6 +36,9 @@ async function withConnector<T>(
     await connector.close!();
   }
 }
+
+const values = (value: unknown) =>
+  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String).sort();
 
 /** Binds as a user with a password: true when the server accepts it. */
 async function canBind(server: SlapdServer, dn: string, password: string): Promise<boolean> {
@@ -71,7 +74,7 @@ function userAttributes(entry: Record<string, unknown> | undefined) {
   );
 }
 
-describe.skipIf(slapdSkip !== undefined)('LDAP users end to end (real slapd)', () => {
+describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP users end to end (real slapd)'), () => {
   beforeAll(async () => {
     const server = slapd.current();
     const admin = await server.admin();
@@ -248,6 +251,47 @@ describe.skipIf(slapdSkip !== undefined)('LDAP users end to end (real slapd)', (
       );
       expect(ref).toEqual({ id: created.id, name: `uid=cara.renamed,ou=sales,${server.peopleDn}` });
       expect((await rawEntry(server, ref.name!))?.uid).toBe('cara.renamed');
+    });
+  });
+
+  it('takes the DN from a mapping attribute when dnAttribute is set, and moves the entry when it changes', async () => {
+    const server = slapd.current();
+    const users = {
+      container: server.peopleDn,
+      dnAttribute: 'dn',
+      objectClasses: ['inetOrgPerson', 'posixAccount'],
+    };
+    await withConnector(slapdSettings(server, { users }), async (c) => {
+      const dn = `uid=lee,ou=engineering,${server.peopleDn}`;
+      const created = await c.create(
+        {
+          objectType: 'User',
+          attributes: {
+            dn,
+            uid: 'lee',
+            cn: 'Lee',
+            sn: 'L',
+            uidNumber: 1001,
+            gidNumber: 1001,
+            homeDirectory: '/home/lee',
+          },
+        },
+        signal(),
+      );
+      expect(created.name).toBe(dn);
+      const entry = await rawEntry(server, dn);
+      expect(values(entry?.objectClass)).toEqual(['inetOrgPerson', 'posixAccount']);
+      // `dn` is no LDAP attribute (had it been sent, slapd would have refused the add); it reads
+      // back as the entry's DN.
+      expect((await c.get!({ objectType: 'User', ref: created }, signal())).attributes.dn).toBe(dn);
+      expect(entry?.uidNumber).toBe('1001');
+      const moved = `uid=lee,ou=sales,${server.peopleDn}`;
+      await c.update!(
+        { objectType: 'User', ref: created, changes: [{ attribute: 'dn', oldValue: dn, newValue: moved }] },
+        signal(),
+      );
+      expect((await rawEntry(server, moved))?.entryUUID).toBe(created.id);
+      expect(await rawEntry(server, dn)).toBeUndefined();
     });
   });
 

@@ -104,6 +104,17 @@ describe('failures', () => {
     expect(h.events.some((e) => e.type === 'quarantineLifted')).toBe(true);
   });
 
+  it('stops sending work when the target is down, instead of failing every object in turn', async () => {
+    h = await openHarness({ settings: { scope: 'all', concurrency: 1 } });
+    for (let i = 0; i < 30; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
+    h.target.faults.failRate(1, { code: 'unavailable' });
+    const report = await h.engine.sync(h.app);
+    expect(report.status).toBe('quarantined');
+    // Ten objects (their matching lookups), three attempts each, then the cycle stopped.
+    expect(h.target.calls()).toBe(30);
+    expect(await h.state.getWatermark(h.appId)).toBeUndefined();
+  });
+
   it('restart clears watermark, escrows and quarantine but keeps links; reset also forgets links', async () => {
     h = await openHarness({ settings: { scope: 'all' } });
     const u = await createUser(h.directory, { userName: 'u@example.com' });
@@ -128,6 +139,19 @@ describe('failures', () => {
     // The links are gone, so every account is matched again (adopted), never duplicated.
     expect(h.target.count('User')).toBe(4);
     expect(await h.state.countLinks(h.appId)).toBe(4);
+  });
+});
+
+describe('cancellation', () => {
+  it('a cycle stopped through its signal sends nothing more, fails, and leaves the watermark', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'u@example.com' });
+    const controller = new AbortController();
+    controller.abort(new Error('shutting down'));
+    await expect(h.engine.sync(h.app, { signal: controller.signal })).rejects.toThrow('shutting down');
+    expect(h.target.count('User')).toBe(0);
+    expect(await h.state.getWatermark(h.appId)).toBeUndefined();
+    expect((await h.state.listCycles(h.appId, 1))[0]!.status).toBe('failed');
   });
 });
 

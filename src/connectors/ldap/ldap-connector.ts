@@ -60,6 +60,36 @@ interface ListWalk {
   timer: NodeJS.Timeout;
 }
 
+/**
+ * A value as the loosest common equality rules compare it (case, spaces and hyphens ignored, as
+ * caseIgnoreMatch, numericStringMatch and telephoneNumberMatch do), so that an entry a shared
+ * search answered is never given to a find the server would not have matched it to.
+ */
+function looseValue(value: string): string {
+  return value
+    .normalize('NFKC')
+    .toLowerCase()
+    .replace(/[\s-]+/g, '');
+}
+
+/** At most this many finds share one search (the filter stays short, the answer small). */
+const FIND_BATCH_LIMIT = 50;
+
+interface PendingFind {
+  value: string;
+  signal: AbortSignal;
+  resolve(entries: Entry[]): void;
+  reject(error: unknown): void;
+}
+
+/** Finds of one type and attribute waiting for the end of the event loop's turn. */
+interface FindBatch {
+  objectType: ObjectType;
+  type: UserConfig | GroupConfig;
+  attribute: string;
+  pending: PendingFind[];
+}
+
 /** Builds the connector for resolved settings; `baseDirectory` resolves `tls.caFile`. */
 export function createLdapConnector(config: LdapConfig, baseDirectory: string): Connector {
   return new LdapConnector(config, baseDirectory);
@@ -73,6 +103,7 @@ class LdapConnector implements Connector {
   readonly #dns = new Map<string, string>();
   readonly #names = new Map<string, string>();
   readonly #walks = new Map<string, ListWalk>();
+  readonly #finds = new Map<string, FindBatch>();
 
   constructor(config: LdapConfig, baseDirectory: string) {
     this.#config = config;
@@ -189,18 +220,88 @@ class LdapConnector implements Connector {
         },
       );
     }
-    const filter = this.#typeFilter(type, equalityFilter(request.attribute, values[0]!));
-    const entries = await this.#search(
-      `find ${request.attribute}`,
-      signal,
-      type.searchBase,
-      filter,
-      attributesToRead(this.#config, type),
-    );
+    const entries = await this.#findEntries(request.objectType, type, request.attribute, values[0]!, signal);
     const objects: TargetObject[] = [];
     for (const entry of entries) objects.push(await this.#view(request.objectType, entry, signal));
     for (const object of objects) this.#remember(object.id, object.name!);
     return objects;
+  }
+
+  /**
+   * The entries whose `attribute` equals `value`. Finds of one type and attribute asked in the
+   * same turn of the event loop (a cycle matching its batch of new objects) share one search,
+   * `(|(a=v1)(a=v2)...)`, and each takes the entries holding exactly its value. The server may
+   * match more loosely than exact text (case, spaces): a find whose value no entry holds exactly
+   * while the shared search did answer entries is asked on its own, as is every find of a batch
+   * whose search failed. An empty answer is final for all of them: no entry matched any.
+   */
+  #findEntries(
+    objectType: ObjectType,
+    type: UserConfig | GroupConfig,
+    attribute: string,
+    value: string,
+    signal: AbortSignal,
+  ): Promise<Entry[]> {
+    const key = `${objectType}\0${attribute.toLowerCase()}`;
+    let batch = this.#finds.get(key);
+    if (batch === undefined || batch.pending.length >= FIND_BATCH_LIMIT) {
+      const opened: FindBatch = { objectType, type, attribute, pending: [] };
+      this.#finds.set(key, opened);
+      setImmediate(() => {
+        if (this.#finds.get(key) === opened) this.#finds.delete(key);
+        void this.#runFinds(opened);
+      });
+      batch = opened;
+    }
+    const pending = batch.pending;
+    return new Promise<Entry[]>((resolve, reject) => pending.push({ value, signal, resolve, reject }));
+  }
+
+  async #runFinds(batch: FindBatch) {
+    const { type, attribute, pending } = batch;
+    const alone = (find: PendingFind) =>
+      this.#search(
+        `find ${attribute}`,
+        find.signal,
+        type.searchBase,
+        this.#typeFilter(type, equalityFilter(attribute, find.value)),
+        attributesToRead(this.#config, type),
+      ).then(find.resolve, find.reject);
+    if (pending.length === 1) return alone(pending[0]!);
+    const distinct = [...new Set(pending.map((f) => f.value))];
+    let entries: Entry[];
+    try {
+      entries = await this.#search(
+        `find ${attribute} (${distinct.length} values)`,
+        pending[0]!.signal,
+        type.searchBase,
+        this.#typeFilter(type, `(|${distinct.map((v) => equalityFilter(attribute, v)).join('')})`),
+        attributesToRead(this.#config, type),
+      );
+    } catch {
+      await Promise.all(pending.map(alone));
+      return;
+    }
+    const lower = attribute.toLowerCase();
+    const held = entries.map((entry) => {
+      const own = Object.keys(entry).find((k) => k.toLowerCase() === lower);
+      const raw = own === undefined ? [] : entry[own]!;
+      return (Array.isArray(raw) ? raw : [raw]).map(String);
+    });
+    await Promise.all(
+      pending.map((find) => {
+        if (entries.length === 0) return find.resolve([]);
+        // Entries the server may have matched to this value: any holding it, loosely compared.
+        const wanted = looseValue(find.value);
+        const candidates = entries.flatMap((entry, i) =>
+          held[i]!.some((v) => looseValue(v) === wanted) ? [{ entry, values: held[i]! }] : [],
+        );
+        const exact = candidates.every((c) => c.values.includes(find.value));
+        // A DN-valued or loosely held value is left to the server's own matching rule.
+        if (!exact || find.value.includes('=')) return alone(find);
+        return find.resolve(candidates.map((c) => c.entry));
+      }),
+    );
   }
 
   async list(request: ListRequest, signal: AbortSignal): Promise<ListPage> {
@@ -252,7 +353,8 @@ class LdapConnector implements Connector {
     const type = typeConfig(this.#config, request.objectType);
     this.#learnNames(request.changes.map((c) => c.attribute));
     let current: { dn: string; attributes: TargetAttributes } | undefined;
-    if (touchesName(type, request.changes)) {
+    const uidChange = this.#posixUidChange(request);
+    if (touchesName(type, request.changes) || uidChange !== undefined) {
       const object = await this.get({ objectType: request.objectType, ref: request.ref }, signal);
       current = { dn: object.name!, attributes: object.attributes };
     }
@@ -265,8 +367,18 @@ class LdapConnector implements Connector {
     let ref: TargetRef = current ? { id: request.ref.id, name: current.dn } : request.ref;
     if (plan.newDn !== undefined) ref = await this.#move(request.objectType, ref, plan.newDn, signal);
     const changes = [...plan.changes, ...plan.memberChanges];
+    // The uid the posixGroups list this user by, as the entry holds it before the update.
+    const oldUid =
+      uidChange === undefined || current === undefined
+        ? undefined
+        : firstString(attributeValue(current.attributes, uidChange.attribute));
+    const followUid = async () => {
+      const newUid = firstString(uidChange?.newValue);
+      if (oldUid !== undefined && newUid !== undefined) await this.#followUid(oldUid, newUid, signal);
+    };
     if (changes.length === 0) {
       if (plan.newDn === undefined) await this.#locate(request.objectType, request.ref.id, signal);
+      await followUid();
       return;
     }
     const send = (all: Change[]) =>
@@ -279,6 +391,7 @@ class LdapConnector implements Connector {
       );
     try {
       await send(changes);
+      await followUid();
     } catch (error) {
       const memberChange = request.changes.find(
         (c) => c.attribute.toLowerCase() === (type as GroupConfig).memberAttribute?.toLowerCase(),
@@ -294,6 +407,41 @@ class LdapConnector implements Connector {
       const precise = preciseMemberChanges(group, memberChange, held, memberValue ?? ((dn) => dn));
       const retry = [...plan.changes, ...precise];
       if (retry.length > 0) await send(retry);
+    }
+  }
+
+  /** A user's change of the attribute posixGroups list members by (`memberUid` holds its value). */
+  #posixUidChange(request: UpdateRequest): UpdateRequest['changes'][number] | undefined {
+    const groups = this.#config.groups;
+    if (request.objectType !== 'User' || groups?.type !== 'posixGroup') return undefined;
+    const attribute = groups.memberUidAttribute.toLowerCase();
+    return request.changes.find((c) => c.attribute.toLowerCase() === attribute);
+  }
+
+  /**
+   * posixGroups list members by uid, so a user whose uid changes is renamed in every group that
+   * lists the old one (as `#renameInGroups` does for DNs). The uid is compared exactly, as
+   * memberUid's matching rule (caseExactIA5Match) does.
+   */
+  async #followUid(oldUid: string, newUid: string, signal: AbortSignal) {
+    const groups = this.#config.groups;
+    if (groups === undefined || groups.type !== 'posixGroup' || oldUid === newUid) return;
+    const filter = this.#typeFilter(groups, equalityFilter(groups.memberAttribute, oldUid));
+    const holding = await this.#search(`uid ${oldUid}: its groups`, signal, groups.searchBase, filter, [
+      groups.memberAttribute,
+    ]);
+    for (const group of holding) {
+      const key = Object.keys(group).find((k) => k.toLowerCase() === groups.memberAttribute.toLowerCase());
+      const raw = key === undefined ? [] : group[key]!;
+      const held = (Array.isArray(raw) ? raw : [raw]).map(String);
+      const changes = [
+        // Adding a value the group holds already would fail the whole modify.
+        ...(held.includes(newUid) ? [] : [valueChange('add', groups.memberAttribute, newUid)]),
+        valueChange('delete', groups.memberAttribute, oldUid),
+      ];
+      await this.#pool.run(`uid ${oldUid} -> ${newUid}: group ${group.dn}`, signal, (client) =>
+        client.modify(group.dn, changes),
+      );
     }
   }
 
@@ -395,13 +543,19 @@ class LdapConnector implements Connector {
     this.#remember(ref.id, moved);
     if (objectType === 'User' && oldDn !== undefined && this.#config.profile !== 'activeDirectory') {
       await this.#renameInGroups(oldDn, moved, signal);
+      // A uid that names the entry changes with the move (the old RDN value is not kept).
+      const uidAttribute = this.#config.groups?.memberUidAttribute.toLowerCase();
+      const uidOf = (dn: string) => firstRdn(dn).find((a) => a.type.toLowerCase() === uidAttribute && !a.hex);
+      const [before, after] = [uidOf(oldDn), uidOf(moved)];
+      if (before !== undefined && after !== undefined)
+        await this.#followUid(before.value, after.value, signal);
     }
     return { id: ref.id, name: moved };
   }
 
   /**
    * Groups that list a renamed user by DN get its new DN, as OpenLDAP's refint overlay would (AD
-   * keeps member links itself). posixGroup lists uids: a changed uid is not followed.
+   * keeps member links itself). posixGroup lists uids, which `#followUid` follows instead.
    */
   async #renameInGroups(oldDn: string, newDn: string, signal: AbortSignal) {
     const groups = this.#config.groups;
@@ -686,6 +840,16 @@ class LdapConnector implements Connector {
     for (const name of names)
       if (!this.#names.has(name.toLowerCase())) this.#names.set(name.toLowerCase(), name);
   }
+}
+
+function valueChange(operation: 'add' | 'delete', type: string, value: string): Change {
+  return new Change({ operation, modification: new Attribute({ type, values: [value] }) });
+}
+
+/** The first text of a value as the engine or a read gives it. */
+function firstString(value: unknown): string | undefined {
+  const first: unknown = Array.isArray(value) ? value[0] : value;
+  return typeof first === 'string' && first !== '' ? first : undefined;
 }
 
 function memberDn(value: string): string {

@@ -82,6 +82,12 @@ describe('DN values (RFC 4514)', () => {
       [{ type: 'dc', value: 'x' }],
     ]);
     expect(parseDn('cn=caf\\C3\\A9')[0]![0]!.value).toBe('café');
+    // Hex escapes spelling one character between plain runs, an escaped space kept at the end,
+    // unescaped trailing spaces dropped, a backslash pair next to a hex pair.
+    expect(parseDn('cn=a\\E6\\97\\A5b \\5C\\,c\\20')[0]![0]!.value).toBe('a日b \\,c ');
+    expect(parseDn('cn=x y  ,dc=z')[0]![0]!.value).toBe('x y');
+    expect(parseDn('cn=\\#1\\ ')[0]![0]!.value).toBe('#1 ');
+    expect(parseDn('cn=Zoë 日本')[0]![0]!.value).toBe('Zoë 日本');
     expect(parseDn('cn=#04024869')[0]![0]).toEqual({ type: 'cn', value: '#04024869', hex: true });
     expect(parseDn('')).toEqual([]);
   });

@@ -32,6 +32,9 @@ export class DnSyntaxError extends Error {
 // parsers split on it. Hex escapes, as OpenLDAP prints them, so a DN read back is the same text.
 const ESCAPED = new Set(['"', '+', ',', ';', '<', '>', '\\', '=', '\0']);
 
+// A value with none of those, no leading `#` or space and no trailing space is printed as it is.
+const NEEDS_ESCAPE = /["+,;<>\\=\0]|^[# ]| $/;
+
 function hexEscape(char: string): string {
   return [...Buffer.from(char, 'utf8')]
     .map((byte) => `\\${byte.toString(16).toUpperCase().padStart(2, '0')}`)
@@ -40,6 +43,7 @@ function hexEscape(char: string): string {
 
 /** Escapes one attribute value for a DN (RFC 4514 §2.4). Non-ASCII text is kept as UTF-8. */
 export function escapeDnValue(value: string): string {
+  if (!NEEDS_ESCAPE.test(value)) return value;
   const chars = [...value];
   return chars
     .map((char, index) => {
@@ -69,7 +73,10 @@ export function formatDn(dn: Dn): string {
 /** The DN of a child entry: `type=value` under `parent` (canonical text). */
 export function childDn(type: string, value: string, parent: string): string {
   const rdn = formatRdn([{ type, value }]);
-  return parent === '' ? rdn : `${rdn},${canonicalDn(parent)}`;
+  const dn = parent === '' ? rdn : `${rdn},${canonicalDn(parent)}`;
+  // The server answers the new entry under this DN: its canonical text is itself.
+  rememberCanonical(dn, dn);
+  return dn;
 }
 
 /** Parses a DN (RFC 4514, tolerating spaces around `,`, `+` and `=` as RFC 2253 readers do). */
@@ -78,54 +85,77 @@ export function parseDn(text: string): Dn {
   if (text.trim() === '') return dn;
   let i = 0;
   const n = text.length;
-  const skipSpaces = () => {
-    while (i < n && text[i] === ' ') i++;
-  };
   let rdn: Rdn = [];
   for (;;) {
-    skipSpaces();
+    while (i < n && text.charCodeAt(i) === 0x20) i++;
     const typeStart = i;
     while (i < n && text[i] !== '=' && text[i] !== ',' && text[i] !== '+') i++;
     const type = text.slice(typeStart, i).trim();
     if (i >= n || text[i] !== '=') throw new DnSyntaxError(text, `expected '=' after '${type}'`);
     if (!isAttributeDescription(type)) throw new DnSyntaxError(text, `'${type}' is not an attribute type`);
     i++;
-    skipSpaces();
+    while (i < n && text.charCodeAt(i) === 0x20) i++;
     if (text[i] === '#') {
       const start = i++;
       while (i < n && /[0-9A-Fa-f]/.test(text[i]!)) i++;
       if ((i - start - 1) % 2 !== 0 || i - start === 1) throw new DnSyntaxError(text, 'bad hex-string value');
       rdn.push({ type, value: text.slice(start, i), hex: true });
-      skipSpaces();
+      while (i < n && text.charCodeAt(i) === 0x20) i++;
     } else {
-      const bytes: number[] = [];
+      // Runs of plain characters are sliced out whole; only escapes go through bytes (a run of
+      // hex escapes may spell one multi-byte UTF-8 character).
+      let value = '';
+      let bytes: number[] | undefined;
       let trailingSpaces = 0;
-      while (i < n && text[i] !== ',' && text[i] !== '+') {
-        const char = text[i]!;
-        if (char === '\\') {
-          const pair = text.slice(i + 1, i + 3);
-          if (/^[0-9A-Fa-f]{2}$/.test(pair)) {
-            bytes.push(Number.parseInt(pair, 16));
+      while (i < n) {
+        const code = text.charCodeAt(i);
+        if (code === 0x2c /* , */ || code === 0x2b /* + */) break;
+        if (code === 0x5c /* \ */) {
+          const high = hexDigit(text.charCodeAt(i + 1));
+          const low = hexDigit(text.charCodeAt(i + 2));
+          if (high >= 0 && low >= 0) {
+            (bytes ??= []).push(high * 16 + low);
             i += 3;
           } else if (i + 1 < n) {
             const escaped = String.fromCodePoint(text.codePointAt(i + 1)!);
-            bytes.push(...Buffer.from(escaped, 'utf8'));
+            if (bytes !== undefined) value += utf8(bytes);
+            bytes = undefined;
+            value += escaped;
             i += 1 + escaped.length;
           } else {
             throw new DnSyntaxError(text, 'a value ends with a lone backslash');
           }
           trailingSpaces = 0;
-        } else if (char === '"' || char === ';' || char === '<' || char === '>' || char === '\0') {
-          throw new DnSyntaxError(text, `unescaped '${char === '\0' ? 'NUL' : char}' in a value`);
-        } else {
-          const literal = String.fromCodePoint(text.codePointAt(i)!);
-          bytes.push(...Buffer.from(literal, 'utf8'));
-          i += literal.length;
-          trailingSpaces = char === ' ' ? trailingSpaces + 1 : 0;
+          continue;
         }
+        if (code === 0x22 || code === 0x3b || code === 0x3c || code === 0x3e || code === 0) {
+          const char = text[i]!;
+          throw new DnSyntaxError(text, `unescaped '${char === '\0' ? 'NUL' : char}' in a value`);
+        }
+        const start = i;
+        while (i < n) {
+          const c = text.charCodeAt(i);
+          if (
+            c === 0x2c ||
+            c === 0x2b ||
+            c === 0x5c ||
+            c === 0x22 ||
+            c === 0x3b ||
+            c === 0x3c ||
+            c === 0x3e ||
+            c === 0
+          )
+            break;
+          trailingSpaces = c === 0x20 ? trailingSpaces + 1 : 0;
+          i++;
+        }
+        if (bytes !== undefined) value += utf8(bytes);
+        bytes = undefined;
+        value += text.slice(start, i);
       }
+      if (bytes !== undefined) value += utf8(bytes);
       // Unescaped trailing spaces are not part of the value (RFC 4514 requires them escaped).
-      const value = Buffer.from(bytes.slice(0, bytes.length - trailingSpaces)).toString('utf8');
+      if (trailingSpaces > 0) value = value.slice(0, value.length - trailingSpaces);
       rdn.push({ type, value });
     }
     if (i >= n) {
@@ -143,6 +173,18 @@ export function parseDn(text: string): Dn {
   }
 }
 
+function utf8(bytes: number[]): string {
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/** The value of a hex digit's character code, -1 for any other (NaN past the end included). */
+function hexDigit(code: number): number {
+  if (code >= 0x30 && code <= 0x39) return code - 0x30;
+  if (code >= 0x41 && code <= 0x46) return code - 0x37;
+  if (code >= 0x61 && code <= 0x66) return code - 0x57;
+  return -1;
+}
+
 // Containers and the base DN are canonicalised for every entry built under them: remember them.
 const canonicalCache = new Map<string, string>();
 const CANONICAL_CACHE_ENTRIES = 1024;
@@ -152,12 +194,16 @@ export function canonicalDn(text: string): string {
   const cached = canonicalCache.get(text);
   if (cached !== undefined) return cached;
   const canonical = formatDn(parseDn(text));
-  if (text.length <= 512) {
-    if (canonicalCache.size >= CANONICAL_CACHE_ENTRIES)
-      canonicalCache.delete(canonicalCache.keys().next().value!);
-    canonicalCache.set(text, canonical);
-  }
+  rememberCanonical(text, canonical);
+  if (canonical !== text) rememberCanonical(canonical, canonical);
   return canonical;
+}
+
+function rememberCanonical(text: string, canonical: string) {
+  if (text.length > 512) return;
+  if (canonicalCache.size >= CANONICAL_CACHE_ENTRIES)
+    canonicalCache.delete(canonicalCache.keys().next().value!);
+  canonicalCache.set(text, canonical);
 }
 
 /** A comparison key: canonical text with types and values lower-cased (naming attributes ignore case). */

@@ -32,8 +32,11 @@ export function typeConfig(config: LdapConfig, type: ObjectType): UserConfig | G
 
 /** The first value of an attribute, looked up case-insensitively (LDAP names ignore case). */
 export function attributeValue(attributes: TargetAttributes, name: string): JsonValue | undefined {
-  const key = Object.keys(attributes).find((k) => k.toLowerCase() === name.toLowerCase());
-  return key === undefined ? undefined : attributes[key];
+  // Mappings mostly spell names as the settings do: the exact key first, a scan only otherwise.
+  if (Object.hasOwn(attributes, name)) return attributes[name];
+  const lower = name.toLowerCase();
+  for (const key in attributes) if (key.toLowerCase() === lower) return attributes[key];
+  return undefined;
 }
 
 function firstText(attributes: TargetAttributes, name: string): string | undefined {

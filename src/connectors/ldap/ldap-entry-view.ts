@@ -56,13 +56,27 @@ export interface ViewContext {
   memberDnOf?: (uid: string) => string | undefined;
 }
 
+// Settings are resolved once per connector, so the names a type hides are worked out once per type.
+const hiddenByType = new WeakMap<UserConfig | GroupConfig, ReadonlySet<string>>();
+
+function hiddenNames(config: LdapConfig, type: UserConfig | GroupConfig, objectType: ObjectType) {
+  let hidden = hiddenByType.get(type);
+  if (hidden === undefined) {
+    const names = new Set(NEVER_SHOWN);
+    names.add(config.anchorAttribute.toLowerCase());
+    if (objectType === 'User') names.add((type as UserConfig).passwordAttribute.toLowerCase());
+    hiddenByType.set(type, names);
+    hidden = names;
+  }
+  return hidden;
+}
+
 /** The `TargetObject` of an entry. */
 export function viewEntry(context: ViewContext, entry: Entry): TargetObject {
   const { config, type, objectType, names } = context;
   const group = objectType === 'Group' ? (type as GroupConfig) : undefined;
-  const hidden = new Set(NEVER_SHOWN);
-  hidden.add(config.anchorAttribute.toLowerCase());
-  if (objectType === 'User') hidden.add((type as UserConfig).passwordAttribute.toLowerCase());
+  const hidden = hiddenNames(config, type, objectType);
+  const memberKey = group?.memberAttribute.toLowerCase();
   const attributes: TargetAttributes = {};
   for (const [key, raw] of Object.entries(entry)) {
     const lower = key.toLowerCase();
@@ -70,18 +84,18 @@ export function viewEntry(context: ViewContext, entry: Entry): TargetObject {
     let values = (Array.isArray(raw) ? raw : [raw]).map((v: string | Buffer) =>
       Buffer.isBuffer(v) ? v.toString('base64') : v,
     );
-    if (group && lower === group.memberAttribute.toLowerCase()) {
+    if (group && lower === memberKey) {
       values = memberDns(context, group, values);
     }
     attributes[names.get(lower) ?? key] = fromLdapValues(values, type.multiValued.has(lower)) as JsonValue;
   }
-  if (
-    group &&
-    !Object.keys(attributes).some((k) => k.toLowerCase() === group.memberAttribute.toLowerCase())
-  ) {
+  if (group && !Object.keys(attributes).some((k) => k.toLowerCase() === memberKey)) {
     attributes[names.get(group.memberAttribute.toLowerCase()) ?? group.memberAttribute] = [];
   }
   const name = canonicalDn(entry.dn);
+  // The DN attribute of the mapping reads back as the entry's DN, so it compares equal to what was sent.
+  if (type.dnAttribute !== undefined)
+    attributes[names.get(type.dnAttribute.toLowerCase()) ?? type.dnAttribute] = name;
   const object: TargetObject = { id: anchorOf(config, entry), name, objectType, attributes };
   if (type.disable.strategy !== 'none') object.enabled = isEnabled(type, name, attributes);
   return object;

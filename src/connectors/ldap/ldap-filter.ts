@@ -40,8 +40,15 @@ const ATTRIBUTE_DESCRIPTION = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)(?:;[A-Za
 
 /** True for an attribute description a filter or DN may name (RFC 4512 §2.5: a name or an OID, with options). */
 export function isAttributeDescription(name: string): boolean {
-  return ATTRIBUTE_DESCRIPTION.test(name);
+  // Every DN built or read names the same few types (uid, cn, ou, dc) over and over.
+  if (KNOWN_DESCRIPTIONS.has(name)) return true;
+  if (!ATTRIBUTE_DESCRIPTION.test(name)) return false;
+  if (KNOWN_DESCRIPTIONS.size < KNOWN_DESCRIPTIONS_LIMIT) KNOWN_DESCRIPTIONS.add(name);
+  return true;
 }
+
+const KNOWN_DESCRIPTIONS = new Set<string>();
+const KNOWN_DESCRIPTIONS_LIMIT = 256;
 
 /** `(attribute=value)` with the value escaped; the attribute must be a valid description. */
 export function equalityFilter(attribute: string, value: string): string {

@@ -125,7 +125,7 @@ export class LdapSessionPool {
     let open = true;
     const watch = <S extends Socket>(socket: S): S => {
       socket.once('close', () => (open = false));
-      return socket;
+      return coalesceWrites(socket);
     };
     const client = new Client({
       url: config.url,
@@ -181,6 +181,32 @@ export class LdapSessionPool {
 }
 
 /**
+ * ldapts writes every request to the socket on its own, and on this kind of host each write is a
+ * system call that costs more than encoding the request. Requests issued in the same turn of the
+ * event loop (the engine's concurrent calls, woken by one batch of answers) leave as one write:
+ * the socket is corked at the first and uncorked once the turn is over. Over ldaps:// the TLS
+ * socket is the one wrapped; after StartTLS the TLS layer writes below the plain socket, so those
+ * writes go out one by one as before.
+ */
+function coalesceWrites<S extends Socket>(socket: S): S {
+  const write = socket.write;
+  let corked = false;
+  const uncork = () => {
+    corked = false;
+    socket.uncork();
+  };
+  socket.write = function (this: S, ...args: unknown[]) {
+    if (!corked) {
+      corked = true;
+      socket.cork();
+      setImmediate(uncork);
+    }
+    return (write as (...a: unknown[]) => boolean).apply(this, args);
+  } as S['write'];
+  return socket;
+}
+
+/**
  * Unbinds, but waits at most a moment: on a socket that died under a StartTLS session ldapts's
  * unbind never settles.
  */
@@ -202,23 +228,46 @@ function throwIfAborted(signal: AbortSignal, what: string) {
   }
 }
 
+/**
+ * The reject functions of the calls waiting on each signal. A cycle hands one signal to thousands
+ * of calls: one listener per signal and a set entry per call cost far less than a listener each.
+ */
+const waiting = new WeakMap<AbortSignal, Set<(reason: unknown) => void>>();
+
+function onAbortOf(signal: AbortSignal): Set<(reason: unknown) => void> {
+  let rejects = waiting.get(signal);
+  if (rejects === undefined) {
+    const set = new Set<(reason: unknown) => void>();
+    signal.addEventListener(
+      'abort',
+      () => {
+        for (const reject of [...set]) reject(signal.reason);
+        set.clear();
+      },
+      { once: true },
+    );
+    waiting.set(signal, set);
+    rejects = set;
+  }
+  return rejects;
+}
+
 /** The operation's outcome, or a `timeout` as soon as the signal aborts (the request may still run). */
 function untilAborted<T>(promise: Promise<T>, signal: AbortSignal, what: string): Promise<T> {
+  const rejects = onAbortOf(signal);
   return new Promise<T>((resolvePromise, reject) => {
-    const onAbort = () =>
+    const onAbort = (reason: unknown) =>
       reject(
-        new ConnectorError('timeout', `${what}: aborted while waiting for the server`, {
-          cause: signal.reason,
-        }),
+        new ConnectorError('timeout', `${what}: aborted while waiting for the server`, { cause: reason }),
       );
-    signal.addEventListener('abort', onAbort, { once: true });
+    rejects.add(onAbort);
     promise.then(
       (value) => {
-        signal.removeEventListener('abort', onAbort);
+        rejects.delete(onAbort);
         resolvePromise(value);
       },
       (error: unknown) => {
-        signal.removeEventListener('abort', onAbort);
+        rejects.delete(onAbort);
         reject(error);
       },
     );

@@ -79,6 +79,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   return new Engine(options);
 }
 
+/** How long `provision` and `reconcile --fix` wait for a cycle that holds the app to finish. */
+const ON_DEMAND_LEASE_WAIT_MS = 30_000;
+
 const cryptoRandom = (): number => getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 
 class Engine implements EngineService {
@@ -159,6 +162,7 @@ class Engine implements EngineService {
       return this.#cycle(loaded, kind, watermark, {
         dryRun: false,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
       });
     });
   }
@@ -174,6 +178,7 @@ class Engine implements EngineService {
     const { run, report, wouldHold } = await this.#cycleRun(loaded, kind, watermark, {
       dryRun: true,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     return { app: name, kind: report.kind, summary: report.summary, items: run.items, wouldHold };
   }
@@ -182,7 +187,7 @@ class Engine implements EngineService {
     loaded: LoadedApp,
     kind: CycleKind,
     watermark: number | undefined,
-    options: { dryRun: boolean; onProgress?: CycleProgress },
+    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal },
   ): Promise<CycleReport> {
     return (await this.#cycleRun(loaded, kind, watermark, options)).report;
   }
@@ -194,6 +199,7 @@ class Engine implements EngineService {
     assignments: AssignmentIndex,
     dryRun: boolean,
     onProgress?: CycleProgress,
+    abort?: AbortSignal,
   ): CycleRunType {
     const settings = loaded.stored.definition.settings;
     const clock = this.#clock;
@@ -204,7 +210,7 @@ class Engine implements EngineService {
         : {}),
       clock,
     });
-    const signal = new AbortController().signal;
+    const signal = abort ?? new AbortController().signal;
     const calls = new TargetCalls(
       loaded.connector,
       scheduler,
@@ -270,7 +276,7 @@ class Engine implements EngineService {
     loaded: LoadedApp,
     requestedKind: CycleKind,
     watermark: number | undefined,
-    options: { dryRun: boolean; onProgress?: CycleProgress },
+    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal },
   ): Promise<{ run: CycleRunType; report: CycleReport; wouldHold: boolean }> {
     const state = this.#o.state;
     const directory = this.#o.directory;
@@ -279,7 +285,15 @@ class Engine implements EngineService {
     const started = this.#clock.now();
     const assignments = await AssignmentIndex.load(directory, appId, loaded.stored.definition);
     let kind = requestedKind;
-    const run = this.#makeRun(loaded, cycleId, kind, assignments, options.dryRun, options.onProgress);
+    const run = this.#makeRun(
+      loaded,
+      cycleId,
+      kind,
+      assignments,
+      options.dryRun,
+      options.onProgress,
+      options.signal,
+    );
     if (!options.dryRun) {
       await state.startCycle({
         id: cycleId,
@@ -358,6 +372,8 @@ class Engine implements EngineService {
       if (run.calls.stats.consecutiveTargetWide >= ABORT_AFTER_CONSECUTIVE && run.calls.stats.successes === 0)
         run.aborted = true;
 
+      // Stopped from outside (Ctrl-C, shutdown): what was done is recorded, the watermark stays.
+      options.signal?.throwIfAborted();
       let quarantine = undefined;
       if (!options.dryRun) {
         const previous = await state.getQuarantine(appId);
@@ -451,7 +467,7 @@ class Engine implements EngineService {
       if (!item) throw new Error(`User '${user}' was not planned: the app does not provision users`);
       return { app: name, dryRun, entries: run.entries, item };
     };
-    return dryRun ? work() : this.#lease(loaded.stored.id, 0, work);
+    return dryRun ? work() : this.#lease(loaded.stored.id, ON_DEMAND_LEASE_WAIT_MS, work);
   }
 
   async reconcile(
@@ -467,10 +483,10 @@ class Engine implements EngineService {
         loaded.stored.definition,
       );
       const cycleId = randomUUID();
-      const run = this.#makeRun(loaded, cycleId, 'reconcile', assignments, !fix);
+      const run = this.#makeRun(loaded, cycleId, 'reconcile', assignments, !fix, undefined, options.signal);
       return reconcileApp(run, this.#o.directory, { fix, name });
     };
-    return fix ? this.#lease(loaded.stored.id, 0, work) : work();
+    return fix ? this.#lease(loaded.stored.id, ON_DEMAND_LEASE_WAIT_MS, work) : work();
   }
 
   async approveDeletes(name: string, actor: string): Promise<DeletionHold> {

@@ -40,6 +40,7 @@ import type { Decision, ObjectEvaluation, PlanScope } from './planner.js';
 import { decideAction, evaluateObject, exportedAfter, MEMBERS_KEY, SkipReasons } from './planner.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { escrowDelay } from './retry-policy.js';
+import { ABORT_AFTER_CONSECUTIVE } from './safety-nets.js';
 import type { ResolvedReference } from './target-attributes.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -165,12 +166,16 @@ export class CycleRun {
     await this.prefetchReferences(type, work);
     const again: WorkItem[] = [];
     await this.scheduler.all(work, async (item) => {
-      if (this.aborted) {
+      if (this.aborted || this.calls.abortSignal.aborted) {
         this.blocked = true;
         return;
       }
       const gone = await this.#processOne(scope, item);
       if (gone) again.push(item);
+      const stats = this.calls.stats;
+      // The target looks down: stop sending work (the cycle ends blocked, and quarantined).
+      if (stats.successes === 0 && stats.consecutiveTargetWide >= ABORT_AFTER_CONSECUTIVE)
+        this.aborted = true;
     });
     // Accounts that vanished from the target are planned once more, as new (match, then create).
     if (again.length > 0 && !this.aborted) {

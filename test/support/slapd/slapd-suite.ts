@@ -84,3 +84,8 @@ export function ldapsearch(
     { encoding: 'utf8' },
   );
 }
+
+/** A suite title that says why it is skipped, when it is. */
+export function slapdTitle(title: string): string {
+  return slapdSkip === undefined ? title : `${title} (skipped: ${slapdSkip})`;
+}
