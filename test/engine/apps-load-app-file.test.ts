@@ -211,7 +211,8 @@ objects:
 `);
     expect(found).toEqual([
       expect.stringMatching(/^1:7 name: must start with a lower-case letter/),
-      "3:9 connector.kind: unknown connector kind 'memroy', did you mean 'memory'? (known kinds: ldap, memory, vault; use connector.module for your own)",
+      // Every registered kind is listed, the built-in ones and this file's own, in order.
+      `3:9 connector.kind: unknown connector kind 'memroy', did you mean 'memory'? (known kinds: ${registry.kinds().join(', ')}; use connector.module for your own)`,
       '5:16 settings.concurrency: must be at least 1',
       "9:41 objects.User.mappings[0].expression: unknown function 'Jion' at 1:1, did you mean 'Join'?",
     ]);
