@@ -95,7 +95,9 @@ export class TargetStore {
     const name = body[key];
     if (typeof name !== 'string' || name === '') throw invalidValue(`${key} is required`);
     const holder = this.#names[kind].get(name.toLowerCase());
-    if (holder !== undefined && holder !== id) throw uniqueness(`${key} '${name}' is already taken`);
+    const unique = kind === 'Group' || profile.uniqueUserNames;
+    if (unique && holder !== undefined && holder !== id)
+      throw uniqueness(`${key} '${name}' is already taken`);
     if (kind === 'Group' && body.members !== undefined) {
       if (!Array.isArray(body.members)) throw invalidValue('members must be an array');
       const seen = new Set<string>();
