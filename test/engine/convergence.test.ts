@@ -29,31 +29,73 @@ type Command =
   | { op: 'assignGroup'; g: number; on: boolean }
   | { op: 'cycle' }
   | { op: 'provision'; u: number }
-  | { op: 'fault'; kind: 'unavailable' | 'timeout' | 'throttled' | 'lose' | 'schema_violation'; rate: number };
+  | {
+      op: 'fault';
+      kind: 'unavailable' | 'timeout' | 'throttled' | 'lose' | 'schema_violation';
+      rate: number;
+    };
 
 const u = fc.integer({ min: 0, max: USERS - 1 });
 /** Mostly Sales, so most users are in the scoping filter's scope. */
 const dept = fc.constantFrom(0, 0, 0, 1);
 const g = fc.integer({ min: 0, max: GROUPS - 1 });
 const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('createUser' as const), u, dept, title: fc.integer({ min: 0, max: 2 }) }) },
+  {
+    weight: 4,
+    arbitrary: fc.record({
+      op: fc.constant('createUser' as const),
+      u,
+      dept,
+      title: fc.integer({ min: 0, max: 2 }),
+    }),
+  },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('deleteUser' as const), u }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('setDept' as const), u, dept }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('setTitle' as const), u, title: fc.integer({ min: 0, max: 2 }) }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('setActive' as const), u, active: fc.constantFrom(true, true, false) }) },
+  {
+    weight: 2,
+    arbitrary: fc.record({ op: fc.constant('setTitle' as const), u, title: fc.integer({ min: 0, max: 2 }) }),
+  },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      op: fc.constant('setActive' as const),
+      u,
+      active: fc.constantFrom(true, true, false),
+    }),
+  },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('createGroup' as const), g }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('deleteGroup' as const), g }) },
   { weight: 3, arbitrary: fc.record({ op: fc.constant('addMember' as const), g, u }) },
   { weight: 2, arbitrary: fc.record({ op: fc.constant('removeMember' as const), g, u }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('assignUser' as const), u, on: fc.constantFrom(true, true, false) }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('assignGroup' as const), g, on: fc.constantFrom(true, true, false) }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      op: fc.constant('assignUser' as const),
+      u,
+      on: fc.constantFrom(true, true, false),
+    }),
+  },
+  {
+    weight: 2,
+    arbitrary: fc.record({
+      op: fc.constant('assignGroup' as const),
+      g,
+      on: fc.constantFrom(true, true, false),
+    }),
+  },
   { weight: 4, arbitrary: fc.constant({ op: 'cycle' as const }) },
   { weight: 1, arbitrary: fc.record({ op: fc.constant('provision' as const), u }) },
   {
     weight: 2,
     arbitrary: fc.record({
       op: fc.constant('fault' as const),
-      kind: fc.constantFrom('unavailable' as const, 'timeout' as const, 'throttled' as const, 'lose' as const, 'schema_violation' as const),
+      kind: fc.constantFrom(
+        'unavailable' as const,
+        'timeout' as const,
+        'throttled' as const,
+        'lose' as const,
+        'schema_violation' as const,
+      ),
       rate: fc.constantFrom(0, 0.3, 0.7, 1),
     }),
   },
@@ -99,7 +141,9 @@ async function apply(h: Harness, model: Model, c: Command): Promise<void> {
       const user = model.users.get(c.u);
       if (!user) return;
       if (c.op === 'setDept') {
-        await d.patch('User', user.id, [{ op: 'replace', path: `${ENTERPRISE}:department`, value: DEPARTMENTS[c.dept] }]);
+        await d.patch('User', user.id, [
+          { op: 'replace', path: `${ENTERPRISE}:department`, value: DEPARTMENTS[c.dept] },
+        ]);
         user.dept = c.dept;
       } else if (c.op === 'setTitle') {
         await d.patch('User', user.id, [{ op: 'replace', path: 'title', value: `T${c.title}` }]);
@@ -130,7 +174,9 @@ async function apply(h: Harness, model: Model, c: Command): Promise<void> {
       const user = model.users.get(c.u);
       if (!group || !user) return;
       if (c.op === 'addMember') {
-        await d.patch('Group', group.id, [{ op: 'add', path: 'members', value: [{ value: user.id, type: 'User' }] }]);
+        await d.patch('Group', group.id, [
+          { op: 'add', path: 'members', value: [{ value: user.id, type: 'User' }] },
+        ]);
         group.members.add(c.u);
       } else {
         await d.patch('Group', group.id, [{ op: 'remove', path: `members[value eq "${user.id}"]` }]);
@@ -174,8 +220,13 @@ async function apply(h: Harness, model: Model, c: Command): Promise<void> {
     case 'fault': {
       h.target.faults.clear();
       if (c.rate === 0) return;
-      if (c.kind === 'lose') h.target.faults.loseAnswers(3, { operations: ['create', 'update', 'addMembers'] });
-      else h.target.faults.failRate(c.rate, { code: c.kind, ...(c.kind === 'throttled' ? { retryAfterMs: 50 } : {}) });
+      if (c.kind === 'lose')
+        h.target.faults.loseAnswers(3, { operations: ['create', 'update', 'addMembers'] });
+      else
+        h.target.faults.failRate(c.rate, {
+          code: c.kind,
+          ...(c.kind === 'throttled' ? { retryAfterMs: 50 } : {}),
+        });
       return;
     }
   }
@@ -220,7 +271,9 @@ function checkProjection(h: Harness, model: Model, mode: 'delete' | 'disable'): 
   const groupNames = allGroups.map((x) => String(x.attributes.displayName));
   expect(new Set(groupNames).size, 'no duplicate groups').toBe(groupNames.length);
   const groups = allGroups.filter((x) => x.enabled !== false);
-  const expectedGroups = [...model.assignedGroups].filter((gi) => model.groups.has(gi)).map((gi) => `Group ${gi}`);
+  const expectedGroups = [...model.assignedGroups]
+    .filter((gi) => model.groups.has(gi))
+    .map((gi) => `Group ${gi}`);
   expect(groups.map((x) => String(x.attributes.displayName)).sort()).toEqual(expectedGroups.sort());
   for (const group of groups) {
     const gi = Number(String(group.attributes.displayName).slice('Group '.length));
@@ -250,33 +303,57 @@ const setup: fc.Arbitrary<Command[]> = fc
   ]);
 
 describe('convergence', () => {
-  it.each(['delete', 'disable'] as const)('deprovisioning by %s: after faults stop and one cycle completes, the target is exactly the projection of the directory', async (mode) => {
-    await fc.assert(
-      fc.asyncProperty(setup, fc.array(command, { minLength: 5, maxLength: 30 }), async (start, changes) => {
-        const commands = [...start, ...changes];
-        const h = await openHarness({
-          settings: { scope: 'assigned', deprovisionAction: mode, deletionThreshold: { count: 10_000 } },
-          user: { scope: { filters: [{ clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Sales' }] }] } },
-        });
-        try {
-          const model: Model = { users: new Map(), groups: new Map(), assignedUsers: new Set(), assignedGroups: new Set() };
-          for (const c of commands) await apply(h, model, c);
-          h.target.faults.clear();
-          // Past every escrow and quarantine interval.
-          h.clock.advance(25 * 60 * 60_000);
-          const report = await h.engine.sync(h.app);
-          expect(report.status).toBe('completed');
-          checkProjection(h, model, mode);
-          // And it stays there: a further cycle sends nothing.
-          h.target.resetCounters();
-          await h.engine.sync(h.app);
-          const writes = ['create', 'update', 'delete', 'setEnabled', 'addMembers', 'removeMembers'] as const;
-          expect(writes.reduce((n, op) => n + h.target.calls(op), 0)).toBe(0);
-        } finally {
-          await h.close();
-        }
-      }),
-      { numRuns: 30, seed: Number(process.env.CONVERGENCE_SEED ?? 20261207), endOnFailure: true },
-    );
-  }, 120_000);
+  it.each(['delete', 'disable'] as const)(
+    'deprovisioning by %s: after faults stop and one cycle completes, the target is exactly the projection of the directory',
+    async (mode) => {
+      await fc.assert(
+        fc.asyncProperty(
+          setup,
+          fc.array(command, { minLength: 5, maxLength: 30 }),
+          async (start, changes) => {
+            const commands = [...start, ...changes];
+            const h = await openHarness({
+              settings: { scope: 'assigned', deprovisionAction: mode, deletionThreshold: { count: 10_000 } },
+              user: {
+                scope: {
+                  filters: [{ clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Sales' }] }],
+                },
+              },
+            });
+            try {
+              const model: Model = {
+                users: new Map(),
+                groups: new Map(),
+                assignedUsers: new Set(),
+                assignedGroups: new Set(),
+              };
+              for (const c of commands) await apply(h, model, c);
+              h.target.faults.clear();
+              // Past every escrow and quarantine interval.
+              h.clock.advance(25 * 60 * 60_000);
+              const report = await h.engine.sync(h.app);
+              expect(report.status).toBe('completed');
+              checkProjection(h, model, mode);
+              // And it stays there: a further cycle sends nothing.
+              h.target.resetCounters();
+              await h.engine.sync(h.app);
+              const writes = [
+                'create',
+                'update',
+                'delete',
+                'setEnabled',
+                'addMembers',
+                'removeMembers',
+              ] as const;
+              expect(writes.reduce((n, op) => n + h.target.calls(op), 0)).toBe(0);
+            } finally {
+              await h.close();
+            }
+          },
+        ),
+        { numRuns: 30, seed: Number(process.env.CONVERGENCE_SEED ?? 20261207), endOnFailure: true },
+      );
+    },
+    120_000,
+  );
 });

@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from './support/engine-harness.js';
-import { addMember, createGroup, createUser, openHarness, patchUser, removeMember, targetUsers } from './support/engine-harness.js';
+import {
+  addMember,
+  createGroup,
+  createUser,
+  openHarness,
+  patchUser,
+  removeMember,
+  targetUsers,
+} from './support/engine-harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -11,7 +19,8 @@ describe('incremental cycle', () => {
   it('reads only the change feed: cost follows the changes, not the directory', async () => {
     h = await openHarness({ settings: { scope: 'all' } });
     const ids: string[] = [];
-    for (let i = 0; i < 30; i++) ids.push(await createUser(h.directory, { userName: `user${i}@example.com` }));
+    for (let i = 0; i < 30; i++)
+      ids.push(await createUser(h.directory, { userName: `user${i}@example.com` }));
     await h.engine.sync(h.app);
     h.target.resetCounters();
     await patchUser(h.directory, ids[3]!, [{ op: 'replace', path: 'displayName', value: 'Three' }]);
@@ -23,7 +32,10 @@ describe('incremental cycle', () => {
     const logs = await h.state.queryLog({ appId: h.appId, cycleId: report.cycleId });
     expect(logs).toHaveLength(1);
     expect(logs[0]!.changeSeq).toBeGreaterThan(0);
-    expect(targetUsers(h.target).get('user3@example.com')!.attributes).toMatchObject({ displayName: 'Three', title: 'Boss' });
+    expect(targetUsers(h.target).get('user3@example.com')!.attributes).toMatchObject({
+      displayName: 'Three',
+      title: 'Boss',
+    });
   });
 
   it('provisions a user assigned after the initial cycle, and one who joins an assigned group', async () => {
@@ -70,7 +82,13 @@ describe('incremental cycle', () => {
     await h.redefine(
       (d) => ({
         ...d,
-        objects: { ...d.objects, User: { ...d.objects.User, mappings: [...d.objects.User.mappings, { target: 'nickName', constant: 'nick' }] } },
+        objects: {
+          ...d.objects,
+          User: {
+            ...d.objects.User,
+            mappings: [...d.objects.User.mappings, { target: 'nickName', constant: 'nick' }],
+          },
+        },
       }),
       true,
     );

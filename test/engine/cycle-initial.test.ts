@@ -1,6 +1,14 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from './support/engine-harness.js';
-import { ENTERPRISE, addMember, createGroup, createUser, openHarness, patchUser, targetUsers } from './support/engine-harness.js';
+import {
+  ENTERPRISE,
+  addMember,
+  createGroup,
+  createUser,
+  openHarness,
+  patchUser,
+  targetUsers,
+} from './support/engine-harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -10,7 +18,12 @@ afterEach(async () => {
 describe('initial cycle', () => {
   it('creates assigned users with their mapped attributes keyed by target path, and nothing else', async () => {
     h = await openHarness();
-    const alice = await createUser(h.directory, { userName: 'alice@example.com', displayName: 'Alice', title: 'Engineer', department: 'Sales' });
+    const alice = await createUser(h.directory, {
+      userName: 'alice@example.com',
+      displayName: 'Alice',
+      title: 'Engineer',
+      department: 'Sales',
+    });
     await createUser(h.directory, { userName: 'bob@example.com' });
     await h.directory.assign(h.appId, 'User', alice);
 
@@ -66,7 +79,9 @@ describe('initial cycle', () => {
   it('adopts an existing target account by the matching attribute instead of creating a duplicate', async () => {
     h = await openHarness({
       settings: { scope: 'all' },
-      seed: { User: [{ id: 'existing-1', attributes: { userName: 'ALICE@example.com', displayName: 'Old name' } }] },
+      seed: {
+        User: [{ id: 'existing-1', attributes: { userName: 'ALICE@example.com', displayName: 'Old name' } }],
+      },
     });
     const alice = await createUser(h.directory, { userName: 'alice@example.com', displayName: 'Alice' });
     const report = await h.engine.sync(h.app);
@@ -76,13 +91,23 @@ describe('initial cycle', () => {
     expect(h.target.object('User', 'existing-1')!.attributes.displayName).toBe('Alice');
     expect((await h.state.getLink(h.appId, 'User', alice))!.targetId).toBe('existing-1');
     const [entry] = await h.state.queryLog({ appId: h.appId, cycleId: report.cycleId });
-    expect(entry!.steps.find((s) => s.step === 'match')).toMatchObject({ matched: true, via: 'attribute', attribute: 'userName', targetId: 'existing-1' });
+    expect(entry!.steps.find((s) => s.step === 'match')).toMatchObject({
+      matched: true,
+      via: 'attribute',
+      attribute: 'userName',
+      targetId: 'existing-1',
+    });
   });
 
   it('fails with DuplicateTargetEntries when more than one account matches, and creates nothing', async () => {
     h = await openHarness({
       settings: { scope: 'all' },
-      user: { mappings: [{ target: 'displayName', source: 'displayName', matchingPrecedence: 1 }, { target: 'userName', source: 'userName' }] },
+      user: {
+        mappings: [
+          { target: 'displayName', source: 'displayName', matchingPrecedence: 1 },
+          { target: 'userName', source: 'userName' },
+        ],
+      },
       seed: {
         User: [
           { attributes: { userName: 'a1', displayName: 'Same' } },
@@ -128,14 +153,19 @@ describe('initial cycle', () => {
     const report = await h.engine.sync(h.app);
     expect(report.summary.create).toBe(3);
     const [tGroup] = h.target.objects('Group');
-    const ids = h.target.objects('User').map((u) => u.id).sort();
+    const ids = h.target
+      .objects('User')
+      .map((u) => u.id)
+      .sort();
     expect(tGroup!.attributes).toEqual({ displayName: 'Team' });
     expect(tGroup!.members).toEqual(ids);
     expect(targetUsers(h.target).has('out@example.com')).toBe(false);
   });
 
   it('writes members through the membership attribute when the target keeps them as one', async () => {
-    h = await openHarness({ capabilities: { membership: { kind: 'attribute', attribute: 'member', reference: 'id' } } });
+    h = await openHarness({
+      capabilities: { membership: { kind: 'attribute', attribute: 'member', reference: 'id' } },
+    });
     const u1 = await createUser(h.directory, { userName: 'u1@example.com' });
     const group = await createGroup(h.directory, 'Team', [{ id: u1 }]);
     await h.directory.assign(h.appId, 'Group', group);
@@ -149,10 +179,14 @@ describe('initial cycle', () => {
     h = await openHarness({ settings: { scope: 'all' } });
     const report = await createUser(h.directory, { userName: 'a-report@example.com' });
     const manager = await createUser(h.directory, { userName: 'z-manager@example.com' });
-    await patchUser(h.directory, report, [{ op: 'add', path: `${ENTERPRISE}:manager`, value: { value: manager } }]);
+    await patchUser(h.directory, report, [
+      { op: 'add', path: `${ENTERPRISE}:manager`, value: { value: manager } },
+    ]);
     await h.engine.sync(h.app);
     const users = targetUsers(h.target);
-    expect(users.get('a-report@example.com')!.attributes[`${ENTERPRISE}:manager`]).toBe(users.get('z-manager@example.com')!.id);
+    expect(users.get('a-report@example.com')!.attributes[`${ENTERPRISE}:manager`]).toBe(
+      users.get('z-manager@example.com')!.id,
+    );
   });
 
   it('fixes a membership as soon as the missing member arrives in a later cycle', async () => {

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from './support/engine-harness.js';
-import { addMember, createGroup, createUser, openHarness, patchUser, targetUsers } from './support/engine-harness.js';
+import {
+  addMember,
+  createGroup,
+  createUser,
+  openHarness,
+  patchUser,
+  targetUsers,
+} from './support/engine-harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -43,7 +50,10 @@ describe('deprovisioning', () => {
     expect(off.summary.disable).toBe(1);
     expect(h.target.objects('User')[0]!.enabled).toBe(false);
     const [entry] = await h.state.queryLog({ appId: h.appId, cycleId: off.cycleId });
-    expect(entry!.steps.find((s) => s.step === 'scope')).toMatchObject({ inScope: false, assignment: 'not assigned' });
+    expect(entry!.steps.find((s) => s.step === 'scope')).toMatchObject({
+      inScope: false,
+      assignment: 'not assigned',
+    });
     await h.directory.assign(h.appId, 'User', u);
     await h.engine.sync(h.app);
     expect(h.target.objects('User')[0]!.enabled).toBe(true);
@@ -64,12 +74,20 @@ describe('deprovisioning', () => {
   it('leaves the account alone with skipOutOfScopeDeletions, but still acts on directory deletes', async () => {
     h = await openHarness({
       settings: { skipOutOfScopeDeletions: true, deprovisionAction: 'delete' },
-      user: { scope: { filters: [{ clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Sales' }] }] } },
+      user: {
+        scope: { filters: [{ clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Sales' }] }] },
+      },
     });
     const u = await createUser(h.directory, { userName: 'u@example.com', department: 'Sales' });
     await h.directory.assign(h.appId, 'User', u);
     await h.engine.sync(h.app);
-    await patchUser(h.directory, u, [{ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', value: 'Marketing' }]);
+    await patchUser(h.directory, u, [
+      {
+        op: 'replace',
+        path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+        value: 'Marketing',
+      },
+    ]);
     const out = await h.engine.sync(h.app);
     expect(h.target.count('User')).toBe(1);
     const logs = await h.state.queryLog({ appId: h.appId, cycleId: out.cycleId });
@@ -82,12 +100,20 @@ describe('deprovisioning', () => {
   it('takes a user out of scope when the scoping filter stops matching, saying which clause failed', async () => {
     h = await openHarness({
       settings: { scope: 'all', deprovisionAction: 'delete' },
-      user: { scope: { filters: [{ clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Sales' }] }] } },
+      user: {
+        scope: { filters: [{ clauses: [{ attribute: 'department', operator: 'EQUALS', value: 'Sales' }] }] },
+      },
     });
     const u = await createUser(h.directory, { userName: 'u@example.com', department: 'Sales' });
     await h.engine.sync(h.app);
     expect(h.target.count('User')).toBe(1);
-    await patchUser(h.directory, u, [{ op: 'replace', path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department', value: 'Marketing' }]);
+    await patchUser(h.directory, u, [
+      {
+        op: 'replace',
+        path: 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department',
+        value: 'Marketing',
+      },
+    ]);
     const report = await h.engine.sync(h.app);
     expect(h.target.count('User')).toBe(0);
     const [entry] = await h.state.queryLog({ appId: h.appId, cycleId: report.cycleId });
@@ -105,7 +131,9 @@ describe('deprovisioning', () => {
       const outer = await createGroup(h.directory, 'Outer', [{ id: direct }, { id: inner, type: 'Group' }]);
       await h.directory.assign(h.appId, 'Group', outer);
       await h.engine.sync(h.app);
-      expect([...targetUsers(h.target).keys()].sort()).toEqual(nested ? ['deep@example.com', 'direct@example.com'] : ['direct@example.com']);
+      expect([...targetUsers(h.target).keys()].sort()).toEqual(
+        nested ? ['deep@example.com', 'direct@example.com'] : ['direct@example.com'],
+      );
       // The nested group is not provisioned as a group either way (only assigned groups are).
       expect(h.target.objects('Group').map((g) => g.attributes.displayName)).toEqual(['Outer']);
       // A user added to the inner group later follows the same rule.
@@ -157,7 +185,10 @@ describe('accidental-deletion guard', () => {
 
   it('never treats an empty directory read as deletes', async () => {
     h = await openHarness({ settings: { scope: 'all', deprovisionAction: 'delete' } });
-    const ids = [await createUser(h.directory, { userName: 'a@example.com' }), await createUser(h.directory, { userName: 'b@example.com' })];
+    const ids = [
+      await createUser(h.directory, { userName: 'a@example.com' }),
+      await createUser(h.directory, { userName: 'b@example.com' }),
+    ];
     await h.engine.sync(h.app);
     for (const id of ids) await h.directory.delete('User', id);
     await h.redefine((d) => d, true);

@@ -42,7 +42,9 @@ describe('failures', () => {
     const retry = await h.engine.sync(h.app);
     expect(retry.summary.update).toBe(1);
     expect(await h.state.listEscrows(h.appId)).toEqual([]);
-    expect(h.target.objects('User').find((u) => u.attributes.userName === 'bad@example.com')!.attributes.title).toBe('y');
+    expect(
+      h.target.objects('User').find((u) => u.attributes.userName === 'bad@example.com')!.attributes.title,
+    ).toBe('y');
   });
 
   it('finds a create whose answer was lost by matching before retrying it: no duplicate', async () => {
@@ -89,7 +91,9 @@ describe('failures', () => {
     await h.engine.sync(h.app);
     const second = await h.state.getQuarantine(h.appId);
     expect(second!.level).toBe(2);
-    expect(second!.nextAttempt.getTime() - h.clock.time).toBeGreaterThan(quarantine!.nextAttempt.getTime() - quarantine!.since.getTime());
+    expect(second!.nextAttempt.getTime() - h.clock.time).toBeGreaterThan(
+      quarantine!.nextAttempt.getTime() - quarantine!.since.getTime(),
+    );
 
     h.target.faults.clear();
     h.clock.advance(second!.nextAttempt.getTime() - h.clock.time + 1);
@@ -98,6 +102,17 @@ describe('failures', () => {
     expect(h.target.count('User')).toBe(4);
     expect(await h.state.getQuarantine(h.appId)).toBeUndefined();
     expect(h.events.some((e) => e.type === 'quarantineLifted')).toBe(true);
+  });
+
+  it('stops sending work when the target is down, instead of failing every object in turn', async () => {
+    h = await openHarness({ settings: { scope: 'all', concurrency: 1 } });
+    for (let i = 0; i < 30; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
+    h.target.faults.failRate(1, { code: 'unavailable' });
+    const report = await h.engine.sync(h.app);
+    expect(report.status).toBe('quarantined');
+    // Ten objects (their matching lookups), three attempts each, then the cycle stopped.
+    expect(h.target.calls()).toBe(30);
+    expect(await h.state.getWatermark(h.appId)).toBeUndefined();
   });
 
   it('restart clears watermark, escrows and quarantine but keeps links; reset also forgets links', async () => {
@@ -124,6 +139,31 @@ describe('failures', () => {
     // The links are gone, so every account is matched again (adopted), never duplicated.
     expect(h.target.count('User')).toBe(4);
     expect(await h.state.countLinks(h.appId)).toBe(4);
+  });
+});
+
+describe('scheduler', () => {
+  it('starts no more calls per second than the rate limit', async () => {
+    h = await openHarness({ settings: { scope: 'all', rateLimitPerSecond: 2, concurrency: 4 } });
+    for (let i = 0; i < 6; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
+    const before = h.clock.time;
+    await h.engine.sync(h.app);
+    // 12 calls (a find and a create each) at 2 per second, the first 2 from the full bucket.
+    expect(h.target.calls()).toBe(12);
+    expect(h.clock.time - before).toBeGreaterThanOrEqual(4_900);
+  });
+});
+
+describe('cancellation', () => {
+  it('a cycle stopped through its signal sends nothing more, fails, and leaves the watermark', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'u@example.com' });
+    const controller = new AbortController();
+    controller.abort(new Error('shutting down'));
+    await expect(h.engine.sync(h.app, { signal: controller.signal })).rejects.toThrow('shutting down');
+    expect(h.target.count('User')).toBe(0);
+    expect(await h.state.getWatermark(h.appId)).toBeUndefined();
+    expect((await h.state.listCycles(h.appId, 1))[0]!.status).toBe('failed');
   });
 });
 

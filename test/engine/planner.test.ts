@@ -19,32 +19,74 @@ const scope: PlanScope = {
   settings: definition.settings,
   capabilities: MEMORY_FULL_CAPABILITIES,
 };
-const resource = { ...userResource({ userName: 'u@example.com', title: 'T', department: 'Sales' }), id: 'u1' };
-const assigned = AssignmentIndex.of(definition, 'app', [{ appId: 'app', principalType: 'User', principalId: 'u1', created: new Date() }]);
+const resource = {
+  ...userResource({ userName: 'u@example.com', title: 'T', department: 'Sales' }),
+  id: 'u1',
+};
+const assigned = AssignmentIndex.of(definition, 'app', [
+  { appId: 'app', principalType: 'User', principalId: 'u1', created: new Date() },
+]);
 const none = () => undefined;
 
 describe('planner', () => {
   it('flattens nested mapped values by the mapping target paths', () => {
-    const flat = compileFlatPaths(['userName', 'name.givenName', 'emails[type eq "work"].value', `${ENTERPRISE}:department`]);
+    const flat = compileFlatPaths([
+      'userName',
+      'name.givenName',
+      'emails[type eq "work"].value',
+      `${ENTERPRISE}:department`,
+    ]);
     expect(
       flattenTarget(
-        { userName: 'u', name: { givenName: 'G' }, emails: [{ type: 'home', value: 'h' }, { type: 'work', value: 'w' }], [ENTERPRISE]: { department: 'D' } },
+        {
+          userName: 'u',
+          name: { givenName: 'G' },
+          emails: [
+            { type: 'home', value: 'h' },
+            { type: 'work', value: 'w' },
+          ],
+          [ENTERPRISE]: { department: 'D' },
+        },
         flat,
       ),
-    ).toEqual({ userName: 'u', 'name.givenName': 'G', 'emails[type eq "work"].value': 'w', [`${ENTERPRISE}:department`]: 'D' });
+    ).toEqual({
+      userName: 'u',
+      'name.givenName': 'G',
+      'emails[type eq "work"].value': 'w',
+      [`${ENTERPRISE}:department`]: 'D',
+    });
     expect(compileTargetPath('name.givenName').sub).toBe('givenName');
   });
 
   it('asks to match an unlinked in-scope object, then creates when nothing matches', async () => {
-    const evaluation = await evaluateObject(scope, { sourceId: 'u1', resource, entitlement: assigned.user(resource), lookup: none, forCreate: true });
+    const evaluation = await evaluateObject(scope, {
+      sourceId: 'u1',
+      resource,
+      entitlement: assigned.user(resource),
+      lookup: none,
+      forCreate: true,
+    });
     expect(evaluation.provisioned).toBe(true);
-    expect(decideAction(scope, evaluation, undefined)).toEqual({ kind: 'match', requests: [{ attribute: 'userName', value: 'u@example.com' }] });
-    const create = decideAction(scope, evaluation, undefined, { attribute: 'userName', value: 'u@example.com', found: [] });
+    expect(decideAction(scope, evaluation, undefined)).toEqual({
+      kind: 'match',
+      requests: [{ attribute: 'userName', value: 'u@example.com' }],
+    });
+    const create = decideAction(scope, evaluation, undefined, {
+      attribute: 'userName',
+      value: 'u@example.com',
+      found: [],
+    });
     expect(create.kind).toBe('create');
   });
 
   it('skips an unchanged linked object as RedundantExport, updates only what changed', async () => {
-    const evaluation = await evaluateObject(scope, { sourceId: 'u1', resource, entitlement: assigned.user(resource), lookup: none, forCreate: false });
+    const evaluation = await evaluateObject(scope, {
+      sourceId: 'u1',
+      resource,
+      entitlement: assigned.user(resource),
+      lookup: none,
+      forCreate: false,
+    });
     const link: Link = {
       appId: 'app',
       objectType: 'User',
@@ -59,17 +101,45 @@ describe('planner', () => {
     expect(decideAction(scope, evaluation, link)).toMatchObject({ kind: 'skip', reason: 'RedundantExport' });
     const stale: Link = { ...link, exportedHash: 'old', exported: { ...link.exported, title: 'Old' } };
     const update = decideAction(scope, evaluation, stale);
-    expect(update).toMatchObject({ kind: 'update', changes: [{ attribute: 'title', oldValue: 'Old', newValue: 'T' }] });
+    expect(update).toMatchObject({
+      kind: 'update',
+      changes: [{ attribute: 'title', oldValue: 'Old', newValue: 'T' }],
+    });
   });
 
   it('deprovisions a linked object that left scope: disable when the target can, else delete', async () => {
     const unassigned = AssignmentIndex.of(definition, 'app', []);
-    const evaluation = await evaluateObject(scope, { sourceId: 'u1', resource, entitlement: unassigned.user(resource), lookup: none, forCreate: false });
+    const evaluation = await evaluateObject(scope, {
+      sourceId: 'u1',
+      resource,
+      entitlement: unassigned.user(resource),
+      lookup: none,
+      forCreate: false,
+    });
     expect(evaluation).toMatchObject({ provisioned: false, outOfScope: 'unassigned' });
-    const link = { appId: 'app', objectType: 'User', sourceId: 'u1', targetId: 't1', exportedHash: '', exported: {}, state: 'active', created: new Date(), updated: new Date() } as Link;
+    const link = {
+      appId: 'app',
+      objectType: 'User',
+      sourceId: 'u1',
+      targetId: 't1',
+      exportedHash: '',
+      exported: {},
+      state: 'active',
+      created: new Date(),
+      updated: new Date(),
+    } as Link;
     expect(decideAction(scope, evaluation, link)).toMatchObject({ kind: 'disable', targetId: 't1' });
-    expect(decideAction({ ...scope, capabilities: { ...MEMORY_FULL_CAPABILITIES, disable: false } }, evaluation, link)).toMatchObject({ kind: 'delete' });
-    expect(decideAction(scope, evaluation, undefined)).toMatchObject({ kind: 'skip', reason: 'NotEffectivelyEntitled' });
+    expect(
+      decideAction(
+        { ...scope, capabilities: { ...MEMORY_FULL_CAPABILITIES, disable: false } },
+        evaluation,
+        link,
+      ),
+    ).toMatchObject({ kind: 'delete' });
+    expect(decideAction(scope, evaluation, undefined)).toMatchObject({
+      kind: 'skip',
+      reason: 'NotEffectivelyEntitled',
+    });
   });
 
   it('gives roles from direct and group assignments, the default where none is named', () => {

@@ -1,6 +1,13 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from './support/engine-harness.js';
-import { ENTERPRISE, createGroup, createUser, openHarness, patchUser, targetUsers } from './support/engine-harness.js';
+import {
+  ENTERPRISE,
+  createGroup,
+  createUser,
+  openHarness,
+  patchUser,
+  targetUsers,
+} from './support/engine-harness.js';
 
 let h: Harness;
 afterEach(async () => {
@@ -37,8 +44,13 @@ describe('preview', () => {
   });
 
   it('says when the guard would hold the cycle', async () => {
-    h = await openHarness({ settings: { scope: 'all', deletionThreshold: { count: 1 }, deprovisionAction: 'delete' } });
-    const ids = [await createUser(h.directory, { userName: 'a@example.com' }), await createUser(h.directory, { userName: 'b@example.com' })];
+    h = await openHarness({
+      settings: { scope: 'all', deletionThreshold: { count: 1 }, deprovisionAction: 'delete' },
+    });
+    const ids = [
+      await createUser(h.directory, { userName: 'a@example.com' }),
+      await createUser(h.directory, { userName: 'b@example.com' }),
+    ];
     await h.engine.sync(h.app);
     for (const id of ids) await h.directory.delete('User', id);
     const preview = await h.engine.preview(h.app);
@@ -65,7 +77,9 @@ describe('provision on demand', () => {
     expect(h.target.count('User')).toBe(1);
     const byId = await h.engine.provisionUser(h.app, u);
     expect(byId.item.reason).toBe('RedundantExport');
-    await expect(h.engine.provisionUser(h.app, 'nobody@example.com')).rejects.toThrow(/No user 'nobody@example.com'/);
+    await expect(h.engine.provisionUser(h.app, 'nobody@example.com')).rejects.toThrow(
+      /No user 'nobody@example.com'/,
+    );
   });
 
   it('explains an unassigned user as NotEffectivelyEntitled', async () => {
@@ -73,7 +87,11 @@ describe('provision on demand', () => {
     await createUser(h.directory, { userName: 'u@example.com' });
     const report = await h.engine.provisionUser(h.app, 'u@example.com');
     expect(report.item).toMatchObject({ action: 'skip', reason: 'NotEffectivelyEntitled' });
-    expect(report.entries[0]!.steps[1]).toMatchObject({ step: 'scope', inScope: false, assignment: 'not assigned' });
+    expect(report.entries[0]!.steps[1]).toMatchObject({
+      step: 'scope',
+      inScope: false,
+      assignment: 'not assigned',
+    });
   });
 });
 
@@ -86,13 +104,25 @@ describe('reconcile', () => {
     const tA = targetUsers(h.target).get('a@example.com')!;
     const tB = targetUsers(h.target).get('b@example.com')!;
     // Edited and deleted directly in the target, and an account nobody manages.
-    await h.target.connector().update!({ objectType: 'User', ref: { id: tA.id }, changes: [{ attribute: 'title', oldValue: 'Engineer', newValue: 'Hacker' }] }, new AbortController().signal);
-    await h.target.connector().delete!({ objectType: 'User', ref: { id: tB.id } }, new AbortController().signal);
+    await h.target.connector().update!(
+      {
+        objectType: 'User',
+        ref: { id: tA.id },
+        changes: [{ attribute: 'title', oldValue: 'Engineer', newValue: 'Hacker' }],
+      },
+      new AbortController().signal,
+    );
+    await h.target.connector().delete!(
+      { objectType: 'User', ref: { id: tB.id } },
+      new AbortController().signal,
+    );
     h.target.seed('User', [{ id: 'stray', attributes: { userName: 'stray@example.com' } }]);
 
     const report = await h.engine.reconcile(h.app);
     expect(report.fixed).toBe(false);
-    expect(report.drift.map((d) => [d.sourceId, d.changes])).toEqual([[a, [{ attribute: 'title', old: 'Hacker', new: 'Engineer' }]]]);
+    expect(report.drift.map((d) => [d.sourceId, d.changes])).toEqual([
+      [a, [{ attribute: 'title', old: 'Hacker', new: 'Engineer' }]],
+    ]);
     expect(report.missing.map((m) => m.sourceId)).toEqual([b]);
     expect(report.orphans.map((o) => o.targetId)).toEqual(['stray']);
     expect(h.target.object('User', tA.id)!.attributes.title).toBe('Hacker');
@@ -176,7 +206,9 @@ describe('accounts, status, roles and logs', () => {
     // Two objects; the report is looked at again if its manager got its account after it.
     expect(logs.length).toBeGreaterThanOrEqual(2);
     const users = targetUsers(h.target);
-    expect(users.get('u@example.com')!.attributes[`${ENTERPRISE}:manager`]).toBe(users.get('boss@example.com')!.id);
+    expect(users.get('u@example.com')!.attributes[`${ENTERPRISE}:manager`]).toBe(
+      users.get('boss@example.com')!.id,
+    );
     for (const entry of logs) {
       expect(entry.steps.map((s) => s.step)).toEqual(['import', 'scope', 'match', 'action', 'result']);
       expect(entry.durationMs).toBeGreaterThanOrEqual(0);

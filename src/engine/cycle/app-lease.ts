@@ -29,18 +29,27 @@ export interface LeaseOptions {
 }
 
 /** Runs `work` while holding the app's lease; always releases it. */
-export async function withLease<T>(state: EngineStateStore, clock: Clock, options: LeaseOptions, work: () => Promise<T>): Promise<T> {
+export async function withLease<T>(
+  state: EngineStateStore,
+  clock: Clock,
+  options: LeaseOptions,
+  work: () => Promise<T>,
+): Promise<T> {
   const deadline = clock.now().getTime() + Math.max(0, options.waitMs);
   for (;;) {
     const result = await state.acquireLease(options.appId, options.holder, options.ttlMs, clock.now());
     if (result.acquired) break;
-    if (clock.now().getTime() >= deadline) throw new AppBusyError(options.appId, result.holder, result.expires);
+    if (clock.now().getTime() >= deadline)
+      throw new AppBusyError(options.appId, result.holder, result.expires);
     await clock.sleep(Math.min(POLL_MS, Math.max(1, deadline - clock.now().getTime())));
   }
   // A failed renewal is retried at the next tick; the lease outlives two missed renewals.
-  const timer = setInterval(() => {
-    state.acquireLease(options.appId, options.holder, options.ttlMs, clock.now()).catch(() => undefined);
-  }, Math.max(10, Math.floor(options.ttlMs / 3)));
+  const timer = setInterval(
+    () => {
+      state.acquireLease(options.appId, options.holder, options.ttlMs, clock.now()).catch(() => undefined);
+    },
+    Math.max(10, Math.floor(options.ttlMs / 3)),
+  );
   timer.unref();
   try {
     return await work();

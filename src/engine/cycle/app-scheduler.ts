@@ -16,7 +16,10 @@ export class AppScheduler {
 
   constructor(options: { concurrency: number; rateLimitPerSecond?: number; clock: Clock }) {
     this.#concurrency = Math.max(1, Math.floor(options.concurrency));
-    this.#rate = options.rateLimitPerSecond !== undefined && options.rateLimitPerSecond > 0 ? options.rateLimitPerSecond : undefined;
+    this.#rate =
+      options.rateLimitPerSecond !== undefined && options.rateLimitPerSecond > 0
+        ? options.rateLimitPerSecond
+        : undefined;
     this.#clock = options.clock;
     this.#tokens = this.#rate ?? 0;
     this.#refilledAt = this.#clock.now().getTime();

@@ -39,7 +39,13 @@ import type { PlanScope } from './planner.js';
 import { reconcileApp } from './reconcile.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
-import { ABORT_AFTER_CONSECUTIVE, checkDeletionGuard, deletionLimit, nextQuarantine, shouldQuarantine } from './safety-nets.js';
+import {
+  ABORT_AFTER_CONSECUTIVE,
+  checkDeletionGuard,
+  deletionLimit,
+  nextQuarantine,
+  shouldQuarantine,
+} from './safety-nets.js';
 import { compileFlatPaths } from './target-attributes.js';
 import { AppBusyError, withLease } from './app-lease.js';
 
@@ -73,6 +79,9 @@ export function createEngineService(options: EngineServiceOptions): EngineServic
   return new Engine(options);
 }
 
+/** How long `provision` and `reconcile --fix` wait for a cycle that holds the app to finish. */
+const ON_DEMAND_LEASE_WAIT_MS = 30_000;
+
 const cryptoRandom = (): number => getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
 
 class Engine implements EngineService {
@@ -101,7 +110,12 @@ class Engine implements EngineService {
   };
 
   #lease<T>(appId: string, waitMs: number | undefined, work: () => Promise<T>): Promise<T> {
-    return withLease(this.#o.state, this.#clock, { appId, holder: this.#holder, ttlMs: this.#leaseTtlMs, waitMs: waitMs ?? 0 }, work);
+    return withLease(
+      this.#o.state,
+      this.#clock,
+      { appId, holder: this.#holder, ttlMs: this.#leaseTtlMs, waitMs: waitMs ?? 0 },
+      work,
+    );
   }
 
   async sync(name: string, options: SyncOptions = {}): Promise<CycleReport> {
@@ -119,7 +133,12 @@ class Engine implements EngineService {
           await state.clearPendingReferences(appId);
           await state.clearDeletionHold(appId);
         }
-        await state.appendAudit({ at: this.#clock.now(), actor, action: options.reset ? 'reset' : 'restart', app: name });
+        await state.appendAudit({
+          at: this.#clock.now(),
+          actor,
+          action: options.reset ? 'reset' : 'restart',
+          app: name,
+        });
       }
       const now = this.#clock.now();
       const quarantine = await state.getQuarantine(appId);
@@ -138,36 +157,69 @@ class Engine implements EngineService {
         };
       }
       const watermark = await state.getWatermark(appId);
-      const kind: CycleKind = watermark === undefined || loaded.stored.fullSyncRequired ? 'initial' : 'incremental';
-      return this.#cycle(loaded, kind, watermark, { dryRun: false, ...(options.onProgress ? { onProgress: options.onProgress } : {}) });
+      const kind: CycleKind =
+        watermark === undefined || loaded.stored.fullSyncRequired ? 'initial' : 'incremental';
+      return this.#cycle(loaded, kind, watermark, {
+        dryRun: false,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+        ...(options.signal ? { signal: options.signal } : {}),
+      });
     });
   }
 
-  async preview(name: string, options: { onProgress?: CycleProgress; signal?: AbortSignal } = {}): Promise<PreviewReport> {
+  async preview(
+    name: string,
+    options: { onProgress?: CycleProgress; signal?: AbortSignal } = {},
+  ): Promise<PreviewReport> {
     const loaded = await this.#o.loadApp(name);
     const watermark = await this.#o.state.getWatermark(loaded.stored.id);
-    const kind: CycleKind = watermark === undefined || loaded.stored.fullSyncRequired ? 'initial' : 'incremental';
+    const kind: CycleKind =
+      watermark === undefined || loaded.stored.fullSyncRequired ? 'initial' : 'incremental';
     const { run, report, wouldHold } = await this.#cycleRun(loaded, kind, watermark, {
       dryRun: true,
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      ...(options.signal ? { signal: options.signal } : {}),
     });
     return { app: name, kind: report.kind, summary: report.summary, items: run.items, wouldHold };
   }
 
-  async #cycle(loaded: LoadedApp, kind: CycleKind, watermark: number | undefined, options: { dryRun: boolean; onProgress?: CycleProgress }): Promise<CycleReport> {
+  async #cycle(
+    loaded: LoadedApp,
+    kind: CycleKind,
+    watermark: number | undefined,
+    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal },
+  ): Promise<CycleReport> {
     return (await this.#cycleRun(loaded, kind, watermark, options)).report;
   }
 
-  #makeRun(loaded: LoadedApp, cycleId: string, kind: CycleKind, assignments: AssignmentIndex, dryRun: boolean, onProgress?: CycleProgress): CycleRunType {
+  #makeRun(
+    loaded: LoadedApp,
+    cycleId: string,
+    kind: CycleKind,
+    assignments: AssignmentIndex,
+    dryRun: boolean,
+    onProgress?: CycleProgress,
+    abort?: AbortSignal,
+  ): CycleRunType {
     const settings = loaded.stored.definition.settings;
     const clock = this.#clock;
     const scheduler = new AppScheduler({
       concurrency: settings.concurrency,
-      ...(settings.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: settings.rateLimitPerSecond } : {}),
+      ...(settings.rateLimitPerSecond !== undefined
+        ? { rateLimitPerSecond: settings.rateLimitPerSecond }
+        : {}),
       clock,
     });
-    const signal = new AbortController().signal;
-    const calls = new TargetCalls(loaded.connector, scheduler, clock, this.#random, this.#retry, new CallStats(), signal);
+    const signal = abort ?? new AbortController().signal;
+    const calls = new TargetCalls(
+      loaded.connector,
+      scheduler,
+      clock,
+      this.#random,
+      this.#retry,
+      new CallStats(),
+      signal,
+    );
     const scopes: Partial<Record<StateObjectType, PlanScope>> = {};
     for (const type of ['User', 'Group'] as const) {
       const compiledType = loaded.compiled[type];
@@ -213,7 +265,8 @@ class Engine implements EngineService {
             isValueTaken: async (candidate: string, attribute: string | undefined) =>
               attribute === undefined
                 ? false
-                : (await find({ objectType, attribute, value: candidate }, new AbortController().signal)).length > 0,
+                : (await find({ objectType, attribute, value: candidate }, new AbortController().signal))
+                    .length > 0,
           }
         : {}),
     };
@@ -223,7 +276,7 @@ class Engine implements EngineService {
     loaded: LoadedApp,
     requestedKind: CycleKind,
     watermark: number | undefined,
-    options: { dryRun: boolean; onProgress?: CycleProgress },
+    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal },
   ): Promise<{ run: CycleRunType; report: CycleReport; wouldHold: boolean }> {
     const state = this.#o.state;
     const directory = this.#o.directory;
@@ -232,9 +285,24 @@ class Engine implements EngineService {
     const started = this.#clock.now();
     const assignments = await AssignmentIndex.load(directory, appId, loaded.stored.definition);
     let kind = requestedKind;
-    const run = this.#makeRun(loaded, cycleId, kind, assignments, options.dryRun, options.onProgress);
+    const run = this.#makeRun(
+      loaded,
+      cycleId,
+      kind,
+      assignments,
+      options.dryRun,
+      options.onProgress,
+      options.signal,
+    );
     if (!options.dryRun) {
-      await state.startCycle({ id: cycleId, appId, kind, started, summary: {}, ...(watermark !== undefined ? { fromSeq: watermark } : {}) });
+      await state.startCycle({
+        id: cycleId,
+        appId,
+        kind,
+        started,
+        summary: {},
+        ...(watermark !== undefined ? { fromSeq: watermark } : {}),
+      });
       run.escrowed = new Set((await state.listEscrows(appId)).map((e) => key(e.objectType, e.sourceId)));
     }
     try {
@@ -248,8 +316,12 @@ class Engine implements EngineService {
         const users = await fullPass(run, 'User', directory);
         run.comingLater.delete('Group');
         const groups = run.aborted ? { seen: 0 } : await fullPass(run, 'Group', directory);
-        for (const [type, pass] of [['User', users], ['Group', groups]] as const) {
-          if (run.scopes[type] && pass.seen === 0 && (await state.countLinks(appId, type)) > 0) emptySource = true;
+        for (const [type, pass] of [
+          ['User', users],
+          ['Group', groups],
+        ] as const) {
+          if (run.scopes[type] && pass.seen === 0 && (await state.countLinks(appId, type)) > 0)
+            emptySource = true;
         }
         toSeq = head;
       };
@@ -273,7 +345,14 @@ class Engine implements EngineService {
           await run.executeDeferred();
           return undefined;
         }
-        const verdict = await checkDeletionGuard(state, { appId, cycleId, count: run.deferred.length, threshold, emptySource, now: this.#clock.now() });
+        const verdict = await checkDeletionGuard(state, {
+          appId,
+          cycleId,
+          count: run.deferred.length,
+          threshold,
+          emptySource,
+          now: this.#clock.now(),
+        });
         if (verdict.hold) {
           await run.holdDeferred();
           run.blocked = true;
@@ -290,8 +369,11 @@ class Engine implements EngineService {
         await processFollowUps(run, directory);
         hold = (await guard()) ?? hold;
       }
-      if (run.calls.stats.consecutiveTargetWide >= ABORT_AFTER_CONSECUTIVE && run.calls.stats.successes === 0) run.aborted = true;
+      if (run.calls.stats.consecutiveTargetWide >= ABORT_AFTER_CONSECUTIVE && run.calls.stats.successes === 0)
+        run.aborted = true;
 
+      // Stopped from outside (Ctrl-C, shutdown): what was done is recorded, the watermark stays.
+      options.signal?.throwIfAborted();
       let quarantine = undefined;
       if (!options.dryRun) {
         const previous = await state.getQuarantine(appId);
@@ -319,7 +401,8 @@ class Engine implements EngineService {
             ? 'completedWithFailures'
             : 'completed';
       const summary = run.summaryJson();
-      if (!options.dryRun) await state.finishCycle(cycleId, status, { ...summary }, run.blocked ? undefined : toSeq);
+      if (!options.dryRun)
+        await state.finishCycle(cycleId, status, { ...summary }, run.blocked ? undefined : toSeq);
       const report: CycleReport = {
         cycleId,
         app: loaded.stored.definition.name,
@@ -336,12 +419,17 @@ class Engine implements EngineService {
       return { run, report, wouldHold };
     } catch (error) {
       await run.flush().catch(() => undefined);
-      if (!options.dryRun) await state.finishCycle(cycleId, 'failed', { ...run.summaryJson() }).catch(() => undefined);
+      if (!options.dryRun)
+        await state.finishCycle(cycleId, 'failed', { ...run.summaryJson() }).catch(() => undefined);
       throw error;
     }
   }
 
-  async provisionUser(name: string, user: string, options: { dryRun?: boolean } = {}): Promise<ProvisionReport> {
+  async provisionUser(
+    name: string,
+    user: string,
+    options: { dryRun?: boolean } = {},
+  ): Promise<ProvisionReport> {
     const loaded = await this.#o.loadApp(name);
     const directory = this.#o.directory;
     const resource = await findUser(directory, user);
@@ -353,8 +441,16 @@ class Engine implements EngineService {
       const run = this.#makeRun(loaded, cycleId, 'onDemand', assignments, dryRun);
       const started = this.#clock.now();
       if (!dryRun) {
-        await this.#o.state.startCycle({ id: cycleId, appId: loaded.stored.id, kind: 'onDemand', started, summary: {} });
-        run.escrowed = new Set((await this.#o.state.listEscrows(loaded.stored.id)).map((e) => key(e.objectType, e.sourceId)));
+        await this.#o.state.startCycle({
+          id: cycleId,
+          appId: loaded.stored.id,
+          kind: 'onDemand',
+          started,
+          summary: {},
+        });
+        run.escrowed = new Set(
+          (await this.#o.state.listEscrows(loaded.stored.id)).map((e) => key(e.objectType, e.sourceId)),
+        );
       }
       await processIds(run, directory, 'User', new Map([[resource.id, undefined]]));
       // On demand is one administrator's explicit request for one user: no guard.
@@ -366,23 +462,31 @@ class Engine implements EngineService {
         const status = run.summary.failure > 0 ? 'completedWithFailures' : 'completed';
         await this.#o.state.finishCycle(cycleId, status, { ...run.summaryJson() });
       }
-      const item = run.items.find((i) => i.objectType === 'User' && i.sourceId === resource.id) ?? run.items[0];
+      const item =
+        run.items.find((i) => i.objectType === 'User' && i.sourceId === resource.id) ?? run.items[0];
       if (!item) throw new Error(`User '${user}' was not planned: the app does not provision users`);
       return { app: name, dryRun, entries: run.entries, item };
     };
-    return dryRun ? work() : this.#lease(loaded.stored.id, 0, work);
+    return dryRun ? work() : this.#lease(loaded.stored.id, ON_DEMAND_LEASE_WAIT_MS, work);
   }
 
-  async reconcile(name: string, options: { fix?: boolean; signal?: AbortSignal } = {}): Promise<ReconcileReport> {
+  async reconcile(
+    name: string,
+    options: { fix?: boolean; signal?: AbortSignal } = {},
+  ): Promise<ReconcileReport> {
     const loaded = await this.#o.loadApp(name);
     const fix = options.fix === true;
     const work = async () => {
-      const assignments = await AssignmentIndex.load(this.#o.directory, loaded.stored.id, loaded.stored.definition);
+      const assignments = await AssignmentIndex.load(
+        this.#o.directory,
+        loaded.stored.id,
+        loaded.stored.definition,
+      );
       const cycleId = randomUUID();
-      const run = this.#makeRun(loaded, cycleId, 'reconcile', assignments, !fix);
+      const run = this.#makeRun(loaded, cycleId, 'reconcile', assignments, !fix, undefined, options.signal);
       return reconcileApp(run, this.#o.directory, { fix, name });
     };
-    return fix ? this.#lease(loaded.stored.id, 0, work) : work();
+    return fix ? this.#lease(loaded.stored.id, ON_DEMAND_LEASE_WAIT_MS, work) : work();
   }
 
   async approveDeletes(name: string, actor: string): Promise<DeletionHold> {
@@ -408,10 +512,14 @@ class Engine implements EngineService {
     for (const type of ['User', 'Group'] as const) {
       let after: string | undefined;
       for (;;) {
-        const links = await this.#o.state.listLinks(loaded.stored.id, type, { ...(after !== undefined ? { after } : {}), limit: 500 });
+        const links = await this.#o.state.listLinks(loaded.stored.id, type, {
+          ...(after !== undefined ? { after } : {}),
+          limit: 500,
+        });
         for (const link of links) {
           const exported = link.exported;
-          const nameValue = type === 'User' ? (exported.userName ?? exported.uid) : (exported.displayName ?? exported.cn);
+          const nameValue =
+            type === 'User' ? (exported.userName ?? exported.uid) : (exported.displayName ?? exported.cn);
           yield {
             objectType: type,
             sourceId: link.sourceId,
@@ -445,7 +553,14 @@ class Engine implements EngineService {
     return {
       app: name,
       ...(last
-        ? { lastCycle: { id: last.id, status: last.status, ...(last.finished ? { finished: last.finished } : {}), summary: last.summary } }
+        ? {
+            lastCycle: {
+              id: last.id,
+              status: last.status,
+              ...(last.finished ? { finished: last.finished } : {}),
+              summary: last.summary,
+            },
+          }
         : {}),
       ...(watermark !== undefined ? { watermark } : {}),
       ...(hold ? { hold } : {}),

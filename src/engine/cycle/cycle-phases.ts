@@ -46,7 +46,11 @@ export async function feedHead(directory: DirectoryStore): Promise<number> {
 }
 
 /** Walks every directory object of a type, then the links nobody saw. */
-export async function fullPass(run: CycleRun, type: StateObjectType, directory: DirectoryStore): Promise<{ seen: number }> {
+export async function fullPass(
+  run: CycleRun,
+  type: StateObjectType,
+  directory: DirectoryStore,
+): Promise<{ seen: number }> {
   if (!run.scopes[type]) return { seen: 0 };
   const seen = new Set<string>();
   const includeGroups = type === 'User' && run.assignments.mode === 'assigned';
@@ -70,7 +74,10 @@ export async function fullPass(run: CycleRun, type: StateObjectType, directory: 
   // Linked objects the walk did not see: deleted, unless a second look by id finds them.
   let after: string | undefined;
   for (;;) {
-    const links = await run.deps.state.listLinks(run.appId, type, { ...(after !== undefined ? { after } : {}), limit: PAGE_SIZE });
+    const links = await run.deps.state.listLinks(run.appId, type, {
+      ...(after !== undefined ? { after } : {}),
+      limit: PAGE_SIZE,
+    });
     if (links.length === 0) break;
     after = links[links.length - 1]!.sourceId;
     const unseen = links.filter((link) => !seen.has(link.sourceId));
@@ -84,7 +91,11 @@ export async function fullPass(run: CycleRun, type: StateObjectType, directory: 
   return { seen: seen.size };
 }
 
-async function readOne(directory: DirectoryStore, type: StateObjectType, id: string): Promise<StoredResource | undefined> {
+async function readOne(
+  directory: DirectoryStore,
+  type: StateObjectType,
+  id: string,
+): Promise<StoredResource | undefined> {
   return directory.get(type, id, type === 'User' ? { includeGroups: true } : { includeMembers: true });
 }
 
@@ -113,7 +124,13 @@ export async function readDirty(
     seq = page.lastSeq;
     if (page.entries.length < FEED_PAGE) break;
   }
-  const dirty: DirtySet = { users: new Map(), groups: new Map(), rescanUsers: false, lastSeq: seq, count: entries.length };
+  const dirty: DirtySet = {
+    users: new Map(),
+    groups: new Map(),
+    rescanUsers: false,
+    lastSeq: seq,
+    count: entries.length,
+  };
   const assignedMode = run.assignments.mode === 'assigned';
   const nested = run.app.definition.settings.nestedGroupMembers;
   const expand: string[] = [];
@@ -195,7 +212,11 @@ export async function processIds(
   for (let i = 0; i < list.length && !run.aborted; i += PAGE_SIZE) {
     const work: WorkItem[] = [];
     for (const [id, seq] of list.slice(i, i + PAGE_SIZE)) {
-      work.push({ id, resource: await readOne(directory, type, id), ...(seq !== undefined ? { changeSeq: seq } : {}) });
+      work.push({
+        id,
+        resource: await readOne(directory, type, id),
+        ...(seq !== undefined ? { changeSeq: seq } : {}),
+      });
     }
     await run.processBatch(type, work);
   }
@@ -206,7 +227,10 @@ export async function processFollowUps(run: CycleRun, directory: DirectoryStore)
   for (let round = 0; round < FOLLOW_UP_ROUNDS && run.followUps.size > 0 && !run.aborted; round++) {
     const keys = [...run.followUps];
     run.followUps.clear();
-    const byType: Record<StateObjectType, Map<string, number | undefined>> = { User: new Map(), Group: new Map() };
+    const byType: Record<StateObjectType, Map<string, number | undefined>> = {
+      User: new Map(),
+      Group: new Map(),
+    };
     for (const k of keys) {
       const { type, id } = parseKey(k);
       byType[type].set(id, undefined);
@@ -218,5 +242,8 @@ export async function processFollowUps(run: CycleRun, directory: DirectoryStore)
 
 /** Keys of a dirty set, for marking them scheduled. */
 export function dirtyKeys(dirty: DirtySet): string[] {
-  return [...[...dirty.users.keys()].map((id) => key('User', id)), ...[...dirty.groups.keys()].map((id) => key('Group', id))];
+  return [
+    ...[...dirty.users.keys()].map((id) => key('User', id)),
+    ...[...dirty.groups.keys()].map((id) => key('Group', id)),
+  ];
 }

@@ -28,11 +28,19 @@ import type { AssignmentIndex } from './entitlement.js';
 import type { ExecutionOutcome, TargetCalls } from './executor.js';
 import { CallFailure, executeDecision } from './executor.js';
 import type { ExecutionResult, MatchStep } from './log-steps.js';
-import { actionStepJson, errorJson, logActionOf, matchStepJson, plannedChanges, resultStepJson } from './log-steps.js';
+import {
+  actionStepJson,
+  errorJson,
+  logActionOf,
+  matchStepJson,
+  plannedChanges,
+  resultStepJson,
+} from './log-steps.js';
 import type { Decision, ObjectEvaluation, PlanScope } from './planner.js';
 import { decideAction, evaluateObject, exportedAfter, MEMBERS_KEY, SkipReasons } from './planner.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { escrowDelay } from './retry-policy.js';
+import { ABORT_AFTER_CONSECUTIVE } from './safety-nets.js';
 import type { ResolvedReference } from './target-attributes.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
@@ -76,6 +84,8 @@ export interface RunOptions {
 }
 
 const LOG_BATCH = 500;
+/** Links kept between batches; past it the cache starts again empty (they reload by batch). */
+const LINK_CACHE_LIMIT = 20_000;
 
 /** The state of one run. */
 export class CycleRun {
@@ -139,23 +149,33 @@ export class CycleRun {
   #lookup = (ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined => {
     const link = this.#links.get(key(ref.resourceType, ref.id));
     if (!link || link.state !== 'active') return undefined;
-    return { targetId: link.targetId, ...(link.targetName !== undefined ? { targetName: link.targetName } : {}) };
+    return {
+      targetId: link.targetId,
+      ...(link.targetName !== undefined ? { targetName: link.targetName } : {}),
+    };
   };
 
   /** Plans and (unless dry) executes one batch of objects of one type. */
   async processBatch(type: StateObjectType, work: readonly WorkItem[]): Promise<void> {
     const scope = this.scopes[type];
     if (!scope || work.length === 0) return;
-    await this.loadLinks(type, work.map((w) => w.id));
+    await this.loadLinks(
+      type,
+      work.map((w) => w.id),
+    );
     await this.prefetchReferences(type, work);
     const again: WorkItem[] = [];
     await this.scheduler.all(work, async (item) => {
-      if (this.aborted) {
+      if (this.aborted || this.calls.abortSignal.aborted) {
         this.blocked = true;
         return;
       }
       const gone = await this.#processOne(scope, item);
       if (gone) again.push(item);
+      const stats = this.calls.stats;
+      // The target looks down: stop sending work (the cycle ends blocked, and quarantined).
+      if (stats.successes === 0 && stats.consecutiveTargetWide >= ABORT_AFTER_CONSECUTIVE)
+        this.aborted = true;
     });
     // Accounts that vanished from the target are planned once more, as new (match, then create).
     if (again.length > 0 && !this.aborted) {
@@ -164,6 +184,8 @@ export class CycleRun {
       });
     }
     await this.flush();
+    // Everything cached is in the database now; a full pass must not keep every link in memory.
+    if (this.#links.size > LINK_CACHE_LIMIT) this.#links.clear();
   }
 
   /** Loads the links of the managers and members the batch refers to, so references resolve without a query each. */
@@ -175,12 +197,15 @@ export class CycleRun {
       if (!attributes) continue;
       if (type === 'User') {
         const manager = attributes[ENTERPRISE];
-        const value = isJsonObject(manager) && isJsonObject(manager.manager) ? manager.manager.value : undefined;
+        const value =
+          isJsonObject(manager) && isJsonObject(manager.manager) ? manager.manager.value : undefined;
         if (typeof value === 'string') users.push(value);
       } else if (Array.isArray(attributes.members)) {
         for (const member of attributes.members) {
           if (!isJsonObject(member) || typeof member.value !== 'string') continue;
-          (typeof member.type === 'string' && member.type.toLowerCase() === 'group' ? groups : users).push(member.value);
+          (typeof member.type === 'string' && member.type.toLowerCase() === 'group' ? groups : users).push(
+            member.value,
+          );
         }
       }
     }
@@ -211,7 +236,8 @@ export class CycleRun {
     if (decision.kind === 'match') {
       try {
         const answer = await this.calls.match(type, decision.requests);
-        const holder = answer.found.length === 1 ? await this.#claimedBy(type, item.id, answer.found[0]!.id) : undefined;
+        const holder =
+          answer.found.length === 1 ? await this.#claimedBy(type, item.id, answer.found[0]!.id) : undefined;
         decision =
           holder === undefined
             ? decideAction(scope, evaluation, undefined, answer)
@@ -222,25 +248,39 @@ export class CycleRun {
                 message: `account ${answer.found[0]!.id} is linked to ${type} ${holder}`,
               };
         const first = decision.kind === 'update' ? decision.targetId : undefined;
-        const request = decision.kind === 'skip' ? undefined : evaluation.matching.find((m) => m.attribute === answer.attribute);
+        const request =
+          decision.kind === 'skip'
+            ? undefined
+            : evaluation.matching.find((m) => m.attribute === answer.attribute);
         match = {
           via: 'attribute',
           attribute: answer.attribute ?? '',
           value: answer.value ?? null,
-          redacted: request?.redacted ?? evaluation.matching.find((m) => m.attribute === answer.attribute)?.redacted ?? false,
+          redacted:
+            request?.redacted ??
+            evaluation.matching.find((m) => m.attribute === answer.attribute)?.redacted ??
+            false,
           found: answer.found.length,
           ...(first !== undefined ? { targetId: first } : {}),
         };
       } catch (failure) {
         const error = failure instanceof CallFailure ? failure.error : undefined;
         if (error) await this.#escrow(type, item.id, error);
-        await this.#record(scope, item, evaluation, { kind: 'skip', reason: SkipReasons.MatchFailed, failure: true }, match, {
-          status: 'failure',
-          attempts: failure instanceof CallFailure ? failure.attempts : 1,
-          ...(error ? { error } : {}),
-          reason: SkipReasons.MatchFailed,
-          ...this.#retryAt(type, item.id),
-        }, started);
+        await this.#record(
+          scope,
+          item,
+          evaluation,
+          { kind: 'skip', reason: SkipReasons.MatchFailed, failure: true },
+          match,
+          {
+            status: 'failure',
+            attempts: failure instanceof CallFailure ? failure.attempts : 1,
+            ...(error ? { error } : {}),
+            reason: SkipReasons.MatchFailed,
+            ...this.#retryAt(type, item.id),
+          },
+          started,
+        );
         return false;
       }
     }
@@ -259,22 +299,40 @@ export class CycleRun {
     }
     if (this.options.dryRun || decision.kind === 'skip') {
       if (decision.kind === 'skip' && decision.refreshHash && link && !this.options.dryRun) {
-        await this.#writeLink({ ...link, exportedHash: evaluation.hash, exported: exportedAfter(evaluation, link.exported) });
+        await this.#writeLink({
+          ...link,
+          exportedHash: evaluation.hash,
+          exported: exportedAfter(evaluation, link.exported),
+        });
       }
       const status = decision.kind === 'skip' ? (decision.failure ? 'failure' : 'skipped') : 'success';
-      await this.#record(scope, item, evaluation, decision, match, {
-        status,
-        attempts: 0,
-        ...(decision.kind === 'skip' ? { reason: decision.reason } : {}),
-        ...(decision.kind === 'skip' && decision.message ? { message: decision.message } : {}),
-      }, started);
-      if (decision.kind === 'skip' && !decision.failure && !this.options.dryRun) await this.#clearEscrow(type, item.id);
+      await this.#record(
+        scope,
+        item,
+        evaluation,
+        decision,
+        match,
+        {
+          status,
+          attempts: 0,
+          ...(decision.kind === 'skip' ? { reason: decision.reason } : {}),
+          ...(decision.kind === 'skip' && decision.message ? { message: decision.message } : {}),
+        },
+        started,
+      );
+      if (decision.kind === 'skip' && !decision.failure && !this.options.dryRun)
+        await this.#clearEscrow(type, item.id);
       return false;
     }
-    const outcome = await executeDecision(this.calls, type, decision, evaluation.matching.filter((m) => m.value !== null));
+    const outcome = await executeDecision(
+      this.calls,
+      type,
+      decision,
+      evaluation.matching.filter((m) => m.value !== null),
+    );
     if (outcome.ok === 'gone') {
       this.#links.set(key(type, item.id), null);
-      await this.deps.state.deleteLink(this.appId, type, item.id);
+      await this.#deleteLink(type, item.id);
       return true;
     }
     await this.#afterExecution(scope, item, evaluation, decision, link, match, outcome, started);
@@ -296,14 +354,19 @@ export class CycleRun {
       const base = outcome.base ?? link?.exported;
       const exported = exportedAfter(evaluation, base as JsonObject | undefined);
       if (evaluation.members !== undefined) exported[MEMBERS_KEY] = [...(outcome.members ?? [])];
-      const membersComplete = evaluation.members === undefined || sameIds(outcome.members ?? [], evaluation.members);
+      const membersComplete =
+        evaluation.members === undefined || sameIds(outcome.members ?? [], evaluation.members);
       const wasActive = link?.state === 'active';
       await this.#writeLink({
         appId: this.appId,
         objectType: type,
         sourceId: item.id,
         targetId: outcome.targetId,
-        ...(outcome.targetName !== undefined ? { targetName: outcome.targetName } : link?.targetName !== undefined ? { targetName: link.targetName } : {}),
+        ...(outcome.targetName !== undefined
+          ? { targetName: outcome.targetName }
+          : link?.targetName !== undefined
+            ? { targetName: link.targetName }
+            : {}),
         exportedHash: membersComplete && outcome.memberError === undefined ? evaluation.hash : '',
         exported,
         state: 'active',
@@ -311,26 +374,67 @@ export class CycleRun {
       await this.#setPending(type, item.id, evaluation);
       if (!wasActive) await this.#activated(type, item.id, item.resource);
       if (outcome.adopted && decision.kind === 'create') {
-        match = { via: 'attribute', attribute: evaluation.matching[0]?.attribute ?? '', value: null, redacted: true, found: 1, targetId: outcome.targetId };
+        match = {
+          via: 'attribute',
+          attribute: evaluation.matching[0]?.attribute ?? '',
+          value: null,
+          redacted: true,
+          found: 1,
+          targetId: outcome.targetId,
+        };
       }
     }
     if (outcome.ok === true) {
       const memberError = outcome.memberError;
       if (memberError) {
         await this.#escrow(type, item.id, memberError);
-        await this.#record(scope, item, evaluation, decision, match, { status: 'failure', attempts: outcome.attempts, error: memberError, ...this.#retryAt(type, item.id) }, started);
+        await this.#record(
+          scope,
+          item,
+          evaluation,
+          decision,
+          match,
+          {
+            status: 'failure',
+            attempts: outcome.attempts,
+            error: memberError,
+            ...this.#retryAt(type, item.id),
+          },
+          started,
+        );
         return;
       }
       await this.#clearEscrow(type, item.id);
-      await this.#record(scope, item, evaluation, decision, match, {
-        status: 'success',
-        attempts: outcome.attempts,
-        ...(outcome.targetId !== undefined ? { targetId: outcome.targetId } : {}),
-      }, started);
+      await this.#record(
+        scope,
+        item,
+        evaluation,
+        decision,
+        match,
+        {
+          status: 'success',
+          attempts: outcome.attempts,
+          ...(outcome.targetId !== undefined ? { targetId: outcome.targetId } : {}),
+        },
+        started,
+      );
       return;
     }
     await this.#escrow(type, item.id, outcome.error);
-    await this.#record(scope, item, evaluation, decision, match, { status: 'failure', attempts: outcome.attempts, error: outcome.error, ...this.#retryAt(type, item.id) }, started);
+    await this.#record(
+      scope,
+      item,
+      evaluation,
+      decision,
+      match,
+      {
+        status: 'failure',
+        attempts: outcome.attempts,
+        error: outcome.error,
+        ...this.#retryAt(type, item.id),
+      },
+      started,
+    );
   }
 
   #retryAt(type: StateObjectType, id: string): { nextRetry?: Date } {
@@ -350,9 +454,10 @@ export class CycleRun {
     if (!link || link.sourceId === id) return undefined;
     const cached = this.#links.get(key(type, link.sourceId));
     if (cached === null) return undefined;
-    if (await this.deps.directory.get(type, link.sourceId, { includeGroups: false, includeMembers: false })) return link.sourceId;
+    if (await this.deps.directory.get(type, link.sourceId, { includeGroups: false, includeMembers: false }))
+      return link.sourceId;
     if (!this.options.dryRun) {
-      await this.deps.state.deleteLink(this.appId, type, link.sourceId);
+      await this.#deleteLink(type, link.sourceId);
       await this.deps.state.deletePendingReferences(this.appId, type, link.sourceId);
     }
     this.#links.set(key(type, link.sourceId), null);
@@ -368,38 +473,79 @@ export class CycleRun {
         return;
       }
       const scope = this.scopes[entry.objectType]!;
-      const item: WorkItem = { id: entry.evaluation.sourceId, resource: undefined, ...(entry.changeSeq !== undefined ? { changeSeq: entry.changeSeq } : {}) };
+      const item: WorkItem = {
+        id: entry.evaluation.sourceId,
+        resource: undefined,
+        ...(entry.changeSeq !== undefined ? { changeSeq: entry.changeSeq } : {}),
+      };
       const match: MatchStep = { via: 'link', targetId: entry.link.targetId };
       if (this.options.dryRun) {
-        await this.#record(scope, item, entry.evaluation, entry.decision, match, { status: 'success', attempts: 0 }, entry.started);
+        await this.#record(
+          scope,
+          item,
+          entry.evaluation,
+          entry.decision,
+          match,
+          { status: 'success', attempts: 0 },
+          entry.started,
+        );
         return;
       }
       // The link may have passed to another object since (see #claimedBy): its account stays.
       const current = this.#links.get(key(entry.objectType, item.id));
       if (current === null || (current !== undefined && current.targetId !== entry.link.targetId)) {
-        await this.#record(scope, item, entry.evaluation, { kind: 'skip', reason: SkipReasons.AlreadyDeprovisioned, failure: false }, match, {
-          status: 'skipped',
-          attempts: 0,
-          reason: 'LinkReleased',
-        }, entry.started);
+        await this.#record(
+          scope,
+          item,
+          entry.evaluation,
+          { kind: 'skip', reason: SkipReasons.AlreadyDeprovisioned, failure: false },
+          match,
+          {
+            status: 'skipped',
+            attempts: 0,
+            reason: 'LinkReleased',
+          },
+          entry.started,
+        );
         return;
       }
       const outcome = await executeDecision(this.calls, entry.objectType, entry.decision, []);
       if (outcome.ok === true || outcome.ok === 'gone') {
         if (entry.decision.kind === 'delete' || outcome.ok === 'gone') {
           this.#links.set(key(entry.objectType, item.id), null);
-          await this.deps.state.deleteLink(this.appId, entry.objectType, item.id);
+          await this.#deleteLink(entry.objectType, item.id);
           await this.deps.state.deletePendingReferences(this.appId, entry.objectType, item.id);
         } else {
           await this.#writeLink({ ...entry.link, state: 'disabled' });
         }
         await this.#clearEscrow(entry.objectType, item.id);
         await this.#deactivated(entry.objectType, item.id);
-        await this.#record(scope, item, entry.evaluation, entry.decision, match, { status: 'success', attempts: outcome.attempts }, entry.started);
+        await this.#record(
+          scope,
+          item,
+          entry.evaluation,
+          entry.decision,
+          match,
+          { status: 'success', attempts: outcome.attempts },
+          entry.started,
+        );
         return;
       }
       await this.#escrow(entry.objectType, item.id, outcome.error);
-      await this.#record(scope, item, entry.evaluation, entry.decision, match, { status: 'failure', attempts: outcome.attempts, error: outcome.error, ...this.#retryAt(entry.objectType, item.id) }, entry.started);
+      await this.#record(
+        scope,
+        item,
+        entry.evaluation,
+        entry.decision,
+        match,
+        {
+          status: 'failure',
+          attempts: outcome.attempts,
+          error: outcome.error,
+          ...this.#retryAt(entry.objectType, item.id),
+        },
+        entry.started,
+      );
     });
     await this.flush();
   }
@@ -409,25 +555,60 @@ export class CycleRun {
     const list = this.deferred.splice(0);
     for (const entry of list) {
       const scope = this.scopes[entry.objectType]!;
-      const item: WorkItem = { id: entry.evaluation.sourceId, resource: undefined, ...(entry.changeSeq !== undefined ? { changeSeq: entry.changeSeq } : {}) };
-      await this.#record(scope, item, entry.evaluation, entry.decision, { via: 'link', targetId: entry.link.targetId }, {
-        status: 'skipped',
-        attempts: 0,
-        reason: 'DeletionsHeld',
-      }, entry.started, false);
+      const item: WorkItem = {
+        id: entry.evaluation.sourceId,
+        resource: undefined,
+        ...(entry.changeSeq !== undefined ? { changeSeq: entry.changeSeq } : {}),
+      };
+      await this.#record(
+        scope,
+        item,
+        entry.evaluation,
+        entry.decision,
+        { via: 'link', targetId: entry.link.targetId },
+        {
+          status: 'skipped',
+          attempts: 0,
+          reason: 'DeletionsHeld',
+        },
+        entry.started,
+        false,
+      );
     }
     await this.flush();
   }
 
+  /**
+   * Records a link: at once in this run's cache (references resolve to it), in the database with
+   * the batch's other links when the batch is flushed. A crash before the flush loses only the
+   * link, and the next cycle finds the account again by matching.
+   */
   async #writeLink(link: LinkInput): Promise<void> {
     if (this.options.dryRun) return;
-    const stored = await this.deps.state.putLink(link);
-    this.#links.set(key(link.objectType, link.sourceId), stored);
+    const k = key(link.objectType, link.sourceId);
+    const now = this.deps.clock.now();
+    const previous = this.#links.get(k);
+    this.#links.set(k, { ...link, created: previous?.created ?? now, updated: now });
+    this.#linkBuffer.set(k, link);
   }
+
+  async #deleteLink(type: StateObjectType, id: string): Promise<void> {
+    const k = key(type, id);
+    this.#linkBuffer.delete(k);
+    this.#links.set(k, null);
+    if (!this.options.dryRun) await this.deps.state.deleteLink(this.appId, type, id);
+  }
+
+  readonly #linkBuffer = new Map<string, LinkInput>();
+  readonly #pendingHolders = new Set<string>();
 
   async #setPending(type: StateObjectType, id: string, evaluation: ObjectEvaluation): Promise<void> {
     if (this.options.dryRun) return;
-    await this.deps.state.deletePendingReferences(this.appId, type, id);
+    // Only objects that may have references stored from before need their old ones cleared.
+    if (this.checkStoredPending || this.#pendingHolders.has(key(type, id))) {
+      await this.deps.state.deletePendingReferences(this.appId, type, id);
+    }
+    if (evaluation.unresolved.length > 0) this.#pendingHolders.add(key(type, id));
     for (const ref of evaluation.unresolved) {
       const pending: PendingReference = { appId: this.appId, objectType: type, sourceId: id, ...ref };
       await this.deps.state.putPendingReference(pending);
@@ -437,7 +618,8 @@ export class CycleRun {
       holders.add(key(type, id));
       // Planned concurrently: the referenced object may have got its account since this one was
       // evaluated, and its activation did not see this holder yet.
-      if (this.#lookup({ resourceType: ref.referencedType, id: ref.referencedId })) this.#follow(key(type, id));
+      if (this.#lookup({ resourceType: ref.referencedType, id: ref.referencedId }))
+        this.#follow(key(type, id));
     }
   }
 
@@ -445,7 +627,8 @@ export class CycleRun {
   async #activated(type: StateObjectType, id: string, resource: StoredResource | undefined): Promise<void> {
     for (const holder of this.#pendingHere.get(key(type, id)) ?? []) this.#follow(holder);
     if (this.checkStoredPending) {
-      for (const waiting of await this.deps.state.waitingOn(this.appId, type, id)) this.#follow(key(waiting.objectType, waiting.sourceId));
+      for (const waiting of await this.deps.state.waitingOn(this.appId, type, id))
+        this.#follow(key(waiting.objectType, waiting.sourceId));
     }
     if (type === 'User') this.#followGroupsOf(resource);
   }
@@ -477,7 +660,9 @@ export class CycleRun {
   async #escrow(type: StateObjectType, id: string, error: ConnectorError): Promise<void> {
     if (this.options.dryRun) return;
     const now = this.deps.clock.now();
-    const previous = this.escrowed.has(key(type, id)) ? await this.deps.state.getEscrow(this.appId, type, id) : undefined;
+    const previous = this.escrowed.has(key(type, id))
+      ? await this.deps.state.getEscrow(this.appId, type, id)
+      : undefined;
     const attempts = (previous?.attempts ?? 0) + 1;
     const escrow: Escrow = {
       appId: this.appId,
@@ -525,11 +710,24 @@ export class CycleRun {
     }
     const unentitled =
       decision.kind === 'skip' &&
-      (decision.reason === SkipReasons.NotEffectivelyEntitled || decision.reason === SkipReasons.OutOfScope || decision.reason === SkipReasons.EntryDeleted);
+      (decision.reason === SkipReasons.NotEffectivelyEntitled ||
+        decision.reason === SkipReasons.OutOfScope ||
+        decision.reason === SkipReasons.EntryDeleted);
     const changes = plannedChanges(evaluation, decision);
-    const steps = [evaluation.importStep, evaluation.scopeStep, matchStepJson(match), actionStepJson(decision, changes), resultStepJson(result)];
+    const steps = [
+      evaluation.importStep,
+      evaluation.scopeStep,
+      matchStepJson(match),
+      actionStepJson(decision, changes),
+      resultStepJson(result),
+    ];
     const targetId =
-      result.targetId ?? ('targetId' in decision ? decision.targetId : match && 'targetId' in match ? match.targetId : undefined);
+      result.targetId ??
+      ('targetId' in decision
+        ? decision.targetId
+        : match && 'targetId' in match
+          ? match.targetId
+          : undefined);
     if (this.options.keepItems) {
       this.items.push({
         objectType: type,
@@ -555,7 +753,11 @@ export class CycleRun {
       ...(targetId !== undefined ? { targetId } : {}),
       action,
       status: result.status,
-      ...(result.reason !== undefined ? { reason: result.reason } : result.error ? { reason: result.error.code } : {}),
+      ...(result.reason !== undefined
+        ? { reason: result.reason }
+        : result.error
+          ? { reason: result.error.code }
+          : {}),
       steps,
       ...(result.error ? { error: errorJson(result.error, result.nextRetry) } : {}),
     };
@@ -566,8 +768,13 @@ export class CycleRun {
     if (this.#logBuffer.length >= LOG_BATCH) await this.flush();
   }
 
-  /** Writes the buffered log entries in one call. */
+  /** Writes the buffered links and log entries, a few statements for the whole batch. */
   async flush(): Promise<void> {
+    if (this.#linkBuffer.size > 0) {
+      const links = [...this.#linkBuffer.values()];
+      this.#linkBuffer.clear();
+      await this.deps.state.putLinks(links);
+    }
     if (this.#logBuffer.length === 0) return;
     const batch = this.#logBuffer.splice(0);
     await this.deps.state.appendLog(batch);
@@ -589,7 +796,9 @@ export function parseKey(k: string): { type: StateObjectType; id: string } {
 }
 
 function withId(resource: StoredResource): JsonObject {
-  return resource.attributes.id === resource.id ? resource.attributes : { ...resource.attributes, id: resource.id };
+  return resource.attributes.id === resource.id
+    ? resource.attributes
+    : { ...resource.attributes, id: resource.id };
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

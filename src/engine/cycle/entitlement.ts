@@ -38,20 +38,29 @@ export class AssignmentIndex {
     for (const assignment of assignments) {
       const map = assignment.principalType === 'User' ? this.#users : this.#groups;
       const roles = map.get(assignment.principalId) ?? [];
-      const role = typeof assignment.role === 'string' && assignment.role !== '' ? assignment.role : defaultRole;
+      const role =
+        typeof assignment.role === 'string' && assignment.role !== '' ? assignment.role : defaultRole;
       if (!roles.includes(role)) roles.push(role);
       map.set(assignment.principalId, roles);
     }
   }
 
   /** Reads every assignment of the app. */
-  static async load(directory: DirectoryStore, appId: string, definition: AppDefinition): Promise<AssignmentIndex> {
+  static async load(
+    directory: DirectoryStore,
+    appId: string,
+    definition: AppDefinition,
+  ): Promise<AssignmentIndex> {
     const assignments = (await directory.listAssignments(appId)) as readonly AssignmentWithRole[];
     return new AssignmentIndex(definition, appId, assignments);
   }
 
   /** For tests and previews: an index over given assignments. */
-  static of(definition: AppDefinition, appId: string, assignments: readonly AssignmentWithRole[]): AssignmentIndex {
+  static of(
+    definition: AppDefinition,
+    appId: string,
+    assignments: readonly AssignmentWithRole[],
+  ): AssignmentIndex {
     return new AssignmentIndex(definition, appId, assignments);
   }
 
@@ -95,7 +104,11 @@ export class AssignmentIndex {
     }
     if (this.mode === 'all') {
       if (roleValues.length === 0) add(roleValues, principals, defaultRoleOf(this.definition), id);
-      return { assigned: true, via: 'scope: all users and groups', roles: this.#roles(roleValues, principals) };
+      return {
+        assigned: true,
+        via: 'scope: all users and groups',
+        roles: this.#roles(roleValues, principals),
+      };
     }
     if (via === undefined) return { assigned: false, via: 'not assigned', roles: [] };
     return { assigned: true, via, roles: this.#roles(roleValues, principals) };
@@ -106,10 +119,24 @@ export class AssignmentIndex {
     const roles = this.#groups.get(id);
     if (this.mode === 'all') {
       const values = roles ?? [defaultRoleOf(this.definition)];
-      return { assigned: true, via: 'scope: all users and groups', roles: this.#roles(values, values.map(() => id)) };
+      return {
+        assigned: true,
+        via: 'scope: all users and groups',
+        roles: this.#roles(
+          values,
+          values.map(() => id),
+        ),
+      };
     }
     if (!roles) return { assigned: false, via: 'not assigned', roles: [] };
-    return { assigned: true, via: 'assigned directly', roles: this.#roles(roles, roles.map(() => id)) };
+    return {
+      assigned: true,
+      via: 'assigned directly',
+      roles: this.#roles(
+        roles,
+        roles.map(() => id),
+      ),
+    };
   }
 
   #roles(values: readonly string[], principals: readonly string[]): AppRoleAssignment[] {

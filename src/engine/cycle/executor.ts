@@ -63,7 +63,10 @@ export class TargetCalls {
   ) {}
 
   /** Runs one connector operation, retrying transient errors; throws CallFailure at the end. */
-  async call<T>(operation: () => Promise<T>, beforeRetry?: () => Promise<T | undefined>): Promise<{ value: T; attempts: number }> {
+  async call<T>(
+    operation: () => Promise<T>,
+    beforeRetry?: () => Promise<T | undefined>,
+  ): Promise<{ value: T; attempts: number }> {
     for (let attempt = 1; ; attempt++) {
       await this.scheduler.throttle();
       try {
@@ -90,7 +93,10 @@ export class TargetCalls {
   }
 
   /** Matching: tries each matching attribute in precedence order until one finds accounts. */
-  async match(objectType: StateObjectType, requests: readonly { attribute: string; value: JsonValue }[]): Promise<MatchAnswer> {
+  async match(
+    objectType: StateObjectType,
+    requests: readonly { attribute: string; value: JsonValue }[],
+  ): Promise<MatchAnswer> {
     const find = this.connector.find;
     if (find === undefined) return { found: [] };
     for (const request of requests) {
@@ -125,7 +131,12 @@ export type ExecutionOutcome =
       /** Adding the new account's members failed: the link is kept, the object escrowed. */
       readonly memberError?: ConnectorError;
     }
-  | { readonly ok: false; readonly attempts: number; readonly error: ConnectorError; readonly targetId?: string }
+  | {
+      readonly ok: false;
+      readonly attempts: number;
+      readonly error: ConnectorError;
+      readonly targetId?: string;
+    }
   /** The linked account is gone from the target: forget the link and plan the object again. */
   | { readonly ok: 'gone'; readonly attempts: number };
 
@@ -178,14 +189,23 @@ export async function executeDecision(
         };
       }
       case 'update': {
-        const ref = { id: decision.targetId, ...(decision.targetName !== undefined ? { name: decision.targetName } : {}) };
+        const ref = {
+          id: decision.targetId,
+          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
+        };
         let attempts = 1;
         if (decision.enable && c.setEnabled) {
-          attempts = Math.max(attempts, (await calls.call(() => c.setEnabled!({ objectType, ref, enabled: true }, signal))).attempts);
+          attempts = Math.max(
+            attempts,
+            (await calls.call(() => c.setEnabled!({ objectType, ref, enabled: true }, signal))).attempts,
+          );
         }
         if (decision.changes.length > 0 && c.update) {
           const changes = decision.changes.map((change) => ({ ...change }));
-          attempts = Math.max(attempts, (await calls.call(() => c.update!({ objectType, ref, changes }, signal))).attempts);
+          attempts = Math.max(
+            attempts,
+            (await calls.call(() => c.update!({ objectType, ref, changes }, signal))).attempts,
+          );
         }
         if (decision.removeMembers.length > 0 && c.removeMembers) {
           const members = decision.removeMembers.map((id) => ({ id }));
@@ -207,18 +227,27 @@ export async function executeDecision(
         };
       }
       case 'disable': {
-        const ref = { id: decision.targetId, ...(decision.targetName !== undefined ? { name: decision.targetName } : {}) };
-        const { attempts } = await calls.call(() => c.setEnabled!({ objectType, ref, enabled: false }, signal));
+        const ref = {
+          id: decision.targetId,
+          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
+        };
+        const { attempts } = await calls.call(() =>
+          c.setEnabled!({ objectType, ref, enabled: false }, signal),
+        );
         return { ok: true, attempts, targetId: decision.targetId };
       }
       case 'delete': {
-        const ref = { id: decision.targetId, ...(decision.targetName !== undefined ? { name: decision.targetName } : {}) };
+        const ref = {
+          id: decision.targetId,
+          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
+        };
         try {
           const { attempts } = await calls.call(() => c.delete!({ objectType, ref }, signal));
           return { ok: true, attempts };
         } catch (failure) {
           // Already gone is what a delete wants.
-          if (failure instanceof CallFailure && failure.error.code === 'not_found') return { ok: true, attempts: failure.attempts };
+          if (failure instanceof CallFailure && failure.error.code === 'not_found')
+            return { ok: true, attempts: failure.attempts };
           throw failure;
         }
       }
@@ -257,7 +286,9 @@ async function addMembersSafely(
     const added: string[] = [];
     for (let i = 0; i < members.length; i += 500) {
       const slice = members.slice(i, i + 500);
-      await calls.call(() => add({ group: { id: groupId }, members: slice.map((id) => ({ id })) }, calls.abortSignal));
+      await calls.call(() =>
+        add({ group: { id: groupId }, members: slice.map((id) => ({ id })) }, calls.abortSignal),
+      );
       added.push(...slice);
     }
     return { added };

@@ -14,7 +14,14 @@ export const REDACTED = '[Redact]';
 /** How the object was matched, for the match step. */
 export type MatchStep =
   | { readonly via: 'link'; readonly targetId: string }
-  | { readonly via: 'attribute'; readonly attribute: string; readonly value: JsonValue; readonly redacted: boolean; readonly found: number; readonly targetId?: string }
+  | {
+      readonly via: 'attribute';
+      readonly attribute: string;
+      readonly value: JsonValue;
+      readonly redacted: boolean;
+      readonly found: number;
+      readonly targetId?: string;
+    }
   | { readonly via: 'none' };
 
 export function matchStepJson(match: MatchStep | undefined): JsonObject {
@@ -37,7 +44,10 @@ export function logActionOf(decision: Decision): LogAction {
     case 'create':
       return 'create';
     case 'update':
-      return decision.enable && decision.changes.length === 0 && decision.addMembers.length === 0 && decision.removeMembers.length === 0
+      return decision.enable &&
+        decision.changes.length === 0 &&
+        decision.addMembers.length === 0 &&
+        decision.removeMembers.length === 0
         ? 'enable'
         : 'update';
     case 'disable':
@@ -59,7 +69,8 @@ export function plannedChanges(evaluation: ObjectEvaluation, decision: Decision)
       old: null,
       new: hide(attribute, value),
     }));
-    if (decision.members.length > 0) changes.push({ attribute: MEMBERS_KEY, old: null, new: decision.members });
+    if (decision.members.length > 0)
+      changes.push({ attribute: MEMBERS_KEY, old: null, new: decision.members });
     return changes;
   }
   if (decision.kind === 'update') {

@@ -63,7 +63,11 @@ export interface ObjectEvaluation {
   readonly members?: readonly string[];
   readonly hash: string;
   /** Matching attributes in precedence order, with their (resolved) values. */
-  readonly matching: readonly { readonly attribute: string; readonly value: JsonValue; readonly redacted: boolean }[];
+  readonly matching: readonly {
+    readonly attribute: string;
+    readonly value: JsonValue;
+    readonly redacted: boolean;
+  }[];
   readonly redacted: ReadonlySet<string>;
   readonly unresolved: readonly UnresolvedReference[];
 }
@@ -138,16 +142,23 @@ export async function evaluateObject(scope: PlanScope, input: EvaluateInput): Pr
     ...(inactive ? { reason: 'inactive in the directory' } : {}),
     ...(entitlement.roles.length > 0 ? { roles: entitlement.roles.map((r) => r.value) } : {}),
   };
-  if (outOfScope !== undefined) return { ...base, ...empty, provisioned: false, outOfScope, importStep, scopeStep };
+  if (outOfScope !== undefined)
+    return { ...base, ...empty, provisioned: false, outOfScope, importStep, scopeStep };
 
   const source: SourceObject = { ...probe, context: { ...probe.context, inScope: true } };
   const map = (operation: 'create' | 'update'): MappedObject | Promise<MappedObject> => {
     const options = { operation, ...(scope.evaluation ? { evaluation: scope.evaluation } : {}) };
-    return type.mapping.isAsync ? type.mapping.mapObjectAsync(source, options) : type.mapping.mapObject(source, options);
+    return type.mapping.isAsync
+      ? type.mapping.mapObjectAsync(source, options)
+      : type.mapping.mapObject(source, options);
   };
   const updateForm = await map('update');
   if (updateForm.skip) return { ...base, ...empty, ignored: true, provisioned: true, importStep, scopeStep };
-  const createForm = input.forCreate ? await map('create') : undefined;
+  // The create form differs only where a mapping applies on create only or has a default.
+  const createDiffers = type.definition.mappings.some(
+    (m) => m.apply === 'onCreate' || m.defaultValue !== undefined,
+  );
+  const createForm = input.forCreate && createDiffers ? await map('create') : undefined;
   const errors = [...updateForm.errors, ...(createForm?.errors ?? [])];
   const unresolved: UnresolvedReference[] = [];
   const desiredResolved = resolveMapped(scope, updateForm, input.lookup, unresolved);
@@ -156,7 +167,9 @@ export async function evaluateObject(scope: PlanScope, input: EvaluateInput): Pr
   const hash = hashTargetObject(desired as JsonObject);
   const matching = updateForm.matching.map((m) => ({
     attribute: m.target,
-    value: (desired[m.target] ?? (createResolved?.attributes[m.target] as JsonValue | undefined) ?? null) as JsonValue,
+    value: (desired[m.target] ??
+      (createResolved?.attributes[m.target] as JsonValue | undefined) ??
+      null) as JsonValue,
     redacted: m.redacted,
   }));
   return {
@@ -201,7 +214,8 @@ function resolveMapped(
 ): { attributes: TargetAttributes; members?: string[] } {
   const flat = flattenTarget(mapped.target, scope.flat);
   const membership = scope.capabilities.membership;
-  const listPaths = scope.objectType === 'Group' ? mapped.references.filter((p) => Array.isArray(flat[p])) : [];
+  const listPaths =
+    scope.objectType === 'Group' ? mapped.references.filter((p) => Array.isArray(flat[p])) : [];
   const singlePaths = mapped.references.filter((p) => !listPaths.includes(p));
   const byName = membership.kind === 'attribute' && membership.reference === 'name';
   const attributes = resolveReferences(flat, singlePaths, lookup, unresolved);
@@ -212,10 +226,13 @@ function resolveMapped(
     return { attributes };
   }
   const resolvedLists = resolveReferences(flat, listPaths, lookup, unresolved, byName);
-  const members = [...new Set(listPaths.flatMap((p) => (resolvedLists[p] as string[] | undefined) ?? []))].sort();
+  const members = [
+    ...new Set(listPaths.flatMap((p) => (resolvedLists[p] as string[] | undefined) ?? [])),
+  ].sort();
   for (const path of listPaths) delete attributes[path];
   if (membership.kind === 'native') return { attributes: { ...attributes, [MEMBERS_KEY]: members }, members };
-  if (membership.kind === 'attribute') return { attributes: { ...attributes, [membership.attribute]: members } };
+  if (membership.kind === 'attribute')
+    return { attributes: { ...attributes, [membership.attribute]: members } };
   return { attributes };
 }
 
@@ -236,7 +253,10 @@ export interface MatchAnswer {
 
 /** The action the planner chose. `match` asks the caller to look the object up first. */
 export type Decision =
-  | { readonly kind: 'match'; readonly requests: readonly { readonly attribute: string; readonly value: JsonValue }[] }
+  | {
+      readonly kind: 'match';
+      readonly requests: readonly { readonly attribute: string; readonly value: JsonValue }[];
+    }
   | { readonly kind: 'create'; readonly attributes: TargetAttributes; readonly members: readonly string[] }
   | {
       readonly kind: 'update';
@@ -252,7 +272,12 @@ export type Decision =
       /** What the target held before (the link's export, or the matched account). */
       readonly base: TargetAttributes;
     }
-  | { readonly kind: 'disable' | 'delete'; readonly targetId: string; readonly targetName?: string; readonly why: OutOfScopeKind }
+  | {
+      readonly kind: 'disable' | 'delete';
+      readonly targetId: string;
+      readonly targetName?: string;
+      readonly why: OutOfScopeKind;
+    }
   | {
       readonly kind: 'skip';
       readonly reason: SkipReason;
@@ -312,11 +337,20 @@ export function decideAction(
             : SkipReasons.OutOfScope;
       return { kind: 'skip', reason, failure: false };
     }
-    const skip = (reason: SkipReason): Decision => ({ kind: 'skip', reason, failure: false, targetId: link.targetId });
+    const skip = (reason: SkipReason): Decision => ({
+      kind: 'skip',
+      reason,
+      failure: false,
+      targetId: link.targetId,
+    });
     if ((why === 'unassigned' || why === 'filter') && scope.settings.skipOutOfScopeDeletions) {
       return skip(SkipReasons.SkipOutOfScopeDeletions);
     }
-    const ref = { targetId: link.targetId, ...(link.targetName !== undefined ? { targetName: link.targetName } : {}), why };
+    const ref = {
+      targetId: link.targetId,
+      ...(link.targetName !== undefined ? { targetName: link.targetName } : {}),
+      why,
+    };
     const canDelete = actions.includes('delete') && caps.delete;
     if (scope.settings.deprovisionAction === 'disable' && caps.disable) {
       return link.state === 'disabled' ? skip(SkipReasons.AlreadyDeprovisioned) : { kind: 'disable', ...ref };
@@ -337,7 +371,12 @@ export function decideAction(
     };
   }
   if (evaluation.ignored) {
-    return { kind: 'skip', reason: SkipReasons.IgnoreObjectFlow, failure: false, ...(link ? { targetId: link.targetId } : {}) };
+    return {
+      kind: 'skip',
+      reason: SkipReasons.IgnoreObjectFlow,
+      failure: false,
+      ...(link ? { targetId: link.targetId } : {}),
+    };
   }
   if (link === undefined) {
     if (match === undefined) {
@@ -359,9 +398,19 @@ export function decideAction(
     }
     if (found.length === 1) {
       const account = found[0]!;
-      return updateDecision(scope, evaluation, account.id, account.name, account.attributes, account.members, account.enabled === false, true);
+      return updateDecision(
+        scope,
+        evaluation,
+        account.id,
+        account.name,
+        account.attributes,
+        account.members,
+        account.enabled === false,
+        true,
+      );
     }
-    if (!actions.includes('create')) return { kind: 'skip', reason: SkipReasons.ActionNotAllowed, failure: false };
+    if (!actions.includes('create'))
+      return { kind: 'skip', reason: SkipReasons.ActionNotAllowed, failure: false };
     return { kind: 'create', attributes: evaluation.createAttributes, members: evaluation.members ?? [] };
   }
   const exported = link.exported as TargetAttributes;
@@ -370,7 +419,16 @@ export function decideAction(
     return { kind: 'skip', reason: SkipReasons.RedundantExport, failure: false, targetId: link.targetId };
   }
   const members = Array.isArray(exported[MEMBERS_KEY]) ? (exported[MEMBERS_KEY] as string[]) : undefined;
-  return updateDecision(scope, evaluation, link.targetId, link.targetName, exported, members, disabled, false);
+  return updateDecision(
+    scope,
+    evaluation,
+    link.targetId,
+    link.targetName,
+    exported,
+    members,
+    disabled,
+    false,
+  );
 }
 
 function updateDecision(
@@ -395,7 +453,8 @@ function updateDecision(
   const held = new Set(baseMembers ?? []);
   const addMembers = evaluation.members === undefined ? [] : wanted.filter((id) => !held.has(id));
   const wantedSet = new Set(wanted);
-  const removeMembers = evaluation.members === undefined ? [] : [...held].filter((id) => !wantedSet.has(id)).sort();
+  const removeMembers =
+    evaluation.members === undefined ? [] : [...held].filter((id) => !wantedSet.has(id)).sort();
   const nothing = changes.length === 0 && addMembers.length === 0 && removeMembers.length === 0 && !enable;
   // A matched account with nothing to change is still adopted: the link is what is new.
   if (nothing && !adopted) {
@@ -408,7 +467,12 @@ function updateDecision(
     };
   }
   const canUpdate = scope.type.definition.actions.includes('update') && scope.capabilities.update !== false;
-  if (!canUpdate && (changes.length > 0 || addMembers.length > 0 || removeMembers.length > 0) && !adopted && !enable) {
+  if (
+    !canUpdate &&
+    (changes.length > 0 || addMembers.length > 0 || removeMembers.length > 0) &&
+    !adopted &&
+    !enable
+  ) {
     return { kind: 'skip', reason: SkipReasons.ActionNotAllowed, failure: false, targetId };
   }
   return {
@@ -428,7 +492,8 @@ function updateDecision(
 export function exportedAfter(evaluation: ObjectEvaluation, base: TargetAttributes | undefined): JsonObject {
   const merged: TargetAttributes = { ...(base ?? {}), ...evaluation.createAttributes };
   for (const [key, value] of Object.entries(evaluation.desired)) {
-    if (value === null || (Array.isArray(value) && value.length === 0 && key !== MEMBERS_KEY)) delete merged[key];
+    if (value === null || (Array.isArray(value) && value.length === 0 && key !== MEMBERS_KEY))
+      delete merged[key];
     else merged[key] = value;
   }
   return merged as JsonObject;

@@ -17,7 +17,11 @@ import { executeDecision } from './executor.js';
 import { actionStepJson, logActionOf, plannedChanges } from './log-steps.js';
 import { decideAction, evaluateObject, exportedAfter, MEMBERS_KEY } from './planner.js';
 
-export async function reconcileApp(run: CycleRun, directory: DirectoryStore, options: { fix: boolean; name: string }): Promise<ReconcileReport> {
+export async function reconcileApp(
+  run: CycleRun,
+  directory: DirectoryStore,
+  options: { fix: boolean; name: string },
+): Promise<ReconcileReport> {
   const drift: (PlannedItem & { targetId: string })[] = [];
   const orphans: ReconcileReport['orphans'][number][] = [];
   const missing: PlannedItem[] = [];
@@ -38,24 +42,45 @@ export async function reconcileApp(run: CycleRun, directory: DirectoryStore, opt
         includeMembers: type === 'Group',
       });
       if (page.resources.length === 0) break;
-      await run.loadLinks(type, page.resources.map((r) => r.id));
-      await run.prefetchReferences(type, page.resources.map((resource) => ({ id: resource.id, resource })));
+      await run.loadLinks(
+        type,
+        page.resources.map((r) => r.id),
+      );
+      await run.prefetchReferences(
+        type,
+        page.resources.map((resource) => ({ id: resource.id, resource })),
+      );
       for (const resource of page.resources) {
         const link = run.linkKnown(type, resource.id) ?? undefined;
-        const attributes = resource.attributes.id === resource.id ? resource.attributes : { ...resource.attributes, id: resource.id };
-        const entitlement = type === 'User' ? run.assignments.user(attributes) : run.assignments.group(resource.id);
+        const attributes =
+          resource.attributes.id === resource.id
+            ? resource.attributes
+            : { ...resource.attributes, id: resource.id };
+        const entitlement =
+          type === 'User' ? run.assignments.user(attributes) : run.assignments.group(resource.id);
         const lookup = (ref: { resourceType: 'User' | 'Group'; id: string }) => {
           const found = run.linkKnown(ref.resourceType, ref.id);
-          return found && found.state === 'active' ? { targetId: found.targetId, ...(found.targetName ? { targetName: found.targetName } : {}) } : undefined;
+          return found && found.state === 'active'
+            ? { targetId: found.targetId, ...(found.targetName ? { targetName: found.targetName } : {}) }
+            : undefined;
         };
-        const evaluation = await evaluateObject(scope, { sourceId: resource.id, resource: attributes, entitlement, lookup, forCreate: true });
+        const evaluation = await evaluateObject(scope, {
+          sourceId: resource.id,
+          resource: attributes,
+          entitlement,
+          lookup,
+          forCreate: true,
+        });
         const account = link ? targets.get(link.targetId) : undefined;
         if (account) claimed.add(account.id);
         if (!evaluation.provisioned || evaluation.ignored) continue;
         if (link && account) {
           const actual: Link = {
             ...link,
-            exported: { ...account.attributes, ...(account.members ? { [MEMBERS_KEY]: account.members } : {}) } as JsonObject,
+            exported: {
+              ...account.attributes,
+              ...(account.members ? { [MEMBERS_KEY]: account.members } : {}),
+            } as JsonObject,
             exportedHash: '',
             state: account.enabled === false ? 'disabled' : 'active',
           };
@@ -77,13 +102,22 @@ export async function reconcileApp(run: CycleRun, directory: DirectoryStore, opt
             if (outcome.ok === true) {
               const exported = exportedAfter(evaluation, account.attributes);
               if (evaluation.members !== undefined) exported[MEMBERS_KEY] = [...(outcome.members ?? [])];
-              await run.deps.state.putLink({ ...link, exported, exportedHash: evaluation.hash, state: 'active' });
+              await run.deps.state.putLink({
+                ...link,
+                exported,
+                exportedHash: evaluation.hash,
+                state: 'active',
+              });
             }
           }
           continue;
         }
         const matched = evaluation.matching
-          .map((m) => (typeof m.value === 'string' ? byMatch.get(`${m.attribute}\u0000${m.value.toLowerCase()}`) : undefined))
+          .map((m) =>
+            typeof m.value === 'string'
+              ? byMatch.get(`${m.attribute}\u0000${m.value.toLowerCase()}`)
+              : undefined,
+          )
           .find((ids) => ids !== undefined && ids.length > 0);
         if (matched) {
           for (const id of matched) claimed.add(id);
@@ -152,7 +186,10 @@ async function listAll(run: CycleRun, type: StateObjectType): Promise<Map<string
   return all;
 }
 
-function matchIndex(targets: ReadonlyMap<string, TargetObject>, paths: readonly string[]): Map<string, string[]> {
+function matchIndex(
+  targets: ReadonlyMap<string, TargetObject>,
+  paths: readonly string[],
+): Map<string, string[]> {
   const index = new Map<string, string[]>();
   for (const object of targets.values()) {
     for (const path of paths) {

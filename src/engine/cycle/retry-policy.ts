@@ -45,7 +45,11 @@ export function retryDelay(
 }
 
 /** When an escrowed object is tried again after its `attempts`-th failed cycle. */
-export function escrowDelay(policy: RetryPolicy, attempts: number, error: ConnectorError | undefined): number {
+export function escrowDelay(
+  policy: RetryPolicy,
+  attempts: number,
+  error: ConnectorError | undefined,
+): number {
   const grown = Math.min(policy.escrowMaxMs, policy.escrowBaseMs * 2 ** Math.max(0, attempts - 1));
   return Math.max(grown, error?.retryAfterMs ?? 0);
 }

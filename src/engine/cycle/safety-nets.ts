@@ -16,22 +16,35 @@ import type { CallStats } from './executor.js';
 
 /** The most deprovisions one cycle may do. */
 export function deletionLimit(threshold: DeletionThreshold, linked: number): number {
-  const byPercent = threshold.percent === undefined ? Infinity : Math.floor((linked * threshold.percent) / 100);
+  const byPercent =
+    threshold.percent === undefined ? Infinity : Math.floor((linked * threshold.percent) / 100);
   return Math.min(threshold.count, byPercent);
 }
 
 /** The guard's verdict for `count` deprovisions. */
-export type GuardVerdict = { readonly hold: false; readonly approvedHold?: DeletionHold } | { readonly hold: true; readonly record: DeletionHold };
+export type GuardVerdict =
+  | { readonly hold: false; readonly approvedHold?: DeletionHold }
+  | { readonly hold: true; readonly record: DeletionHold };
 
 export async function checkDeletionGuard(
   state: EngineStateStore,
-  input: { appId: string; cycleId: string; count: number; threshold: DeletionThreshold; emptySource: boolean; now: Date },
+  input: {
+    appId: string;
+    cycleId: string;
+    count: number;
+    threshold: DeletionThreshold;
+    emptySource: boolean;
+    now: Date;
+  },
 ): Promise<GuardVerdict> {
   const existing = await state.getDeletionHold(input.appId);
-  if (input.count === 0) return existing?.approved ? { hold: false, approvedHold: existing } : { hold: false };
+  if (input.count === 0)
+    return existing?.approved ? { hold: false, approvedHold: existing } : { hold: false };
   const linked = await state.countLinks(input.appId);
   const limit = deletionLimit(input.threshold, linked);
-  const allowed = existing?.approved ? Math.max(limit, existing.count + Math.ceil(existing.count / 10)) : limit;
+  const allowed = existing?.approved
+    ? Math.max(limit, existing.count + Math.ceil(existing.count / 10))
+    : limit;
   const over = input.count > allowed || (input.emptySource && !existing?.approved);
   if (!over) return existing?.approved ? { hold: false, approvedHold: existing } : { hold: false };
   const record: DeletionHold = {
@@ -61,7 +74,12 @@ export function shouldQuarantine(stats: CallStats, aborted: boolean): boolean {
 }
 
 /** The next quarantine record after one more failing cycle. */
-export function nextQuarantine(appId: string, previous: Quarantine | undefined, reason: string, now: Date): Quarantine {
+export function nextQuarantine(
+  appId: string,
+  previous: Quarantine | undefined,
+  reason: string,
+  now: Date,
+): Quarantine {
   const level = (previous?.level ?? 0) + 1;
   const wait = Math.min(QUARANTINE_MAX_MS, QUARANTINE_BASE_MS * 2 ** (level - 1));
   return { appId, since: previous?.since ?? now, level, nextAttempt: new Date(now.getTime() + wait), reason };

@@ -70,7 +70,10 @@ export interface UnresolvedReference {
 }
 
 /** Every reference marker inside a flattened object, for loading their links in one query. */
-export function collectReferences(attributes: Record<string, JsonValue>, paths: readonly string[]): SourceReference['$sourceRef'][] {
+export function collectReferences(
+  attributes: Record<string, JsonValue>,
+  paths: readonly string[],
+): SourceReference['$sourceRef'][] {
   const refs: SourceReference['$sourceRef'][] = [];
   for (const path of paths) {
     const value = attributes[path];

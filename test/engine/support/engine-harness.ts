@@ -5,8 +5,11 @@
  */
 import type { JsonObject } from '../../../src/shared/json.js';
 import type { DirectoryStore } from '../../../src/directory/directory-store.js';
-import { openStore } from '../../../src/directory/open-store.js';
-import type { AppDefinition, AppSettings, ObjectMappingDefinition } from '../../../src/engine/apps/app-definition.js';
+import type {
+  AppDefinition,
+  AppSettings,
+  ObjectMappingDefinition,
+} from '../../../src/engine/apps/app-definition.js';
 import { compileApp } from '../../../src/engine/apps/compile-app.js';
 import type { EngineStateStore } from '../../../src/engine/state/engine-state.js';
 import type { EngineServiceOptions, LoadedApp } from '../../../src/engine/cycle/create-engine-service.js';
@@ -53,8 +56,18 @@ export function appDefinition(options: AppOptions = {}): AppDefinition {
     connector: { kind: 'memory', settings: {}, credentials: {} },
     appRoles: options.appRoles ?? [{ value: 'User', displayName: 'User', default: true }],
     objects: {
-      User: { enabled: true, actions: ['create', 'update', 'delete'], mappings: USER_MAPPINGS, ...options.user },
-      Group: { enabled: true, actions: ['create', 'update', 'delete'], mappings: GROUP_MAPPINGS, ...options.group },
+      User: {
+        enabled: true,
+        actions: ['create', 'update', 'delete'],
+        mappings: USER_MAPPINGS,
+        ...options.user,
+      },
+      Group: {
+        enabled: true,
+        actions: ['create', 'update', 'delete'],
+        mappings: GROUP_MAPPINGS,
+        ...options.group,
+      },
     },
     settings: {
       scope: 'assigned',
@@ -101,14 +114,19 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function openHarness(options: AppOptions = {}, engineOptions: Partial<EngineServiceOptions> = {}): Promise<Harness> {
+export async function openHarness(
+  options: AppOptions = {},
+  engineOptions: Partial<EngineServiceOptions> = {},
+): Promise<Harness> {
   const opened = await openTestState();
   const directory = opened.directory;
   const state = opened.state;
   const clock = new TestClock();
   const events: EngineEvent[] = [];
   let target: MemoryTarget | undefined;
-  const registry = new ConnectorRegistry().register(createMemoryDefinition({ onTarget: (t) => (target = t) }));
+  const registry = new ConnectorRegistry().register(
+    createMemoryDefinition({ onTarget: (t) => (target = t) }),
+  );
   const settings: JsonObject = {};
   if (options.capabilities) settings.capabilities = options.capabilities as unknown as JsonObject;
   if (options.seed) settings.objects = options.seed as unknown as JsonObject;
@@ -149,13 +167,16 @@ export async function openHarness(options: AppOptions = {}, engineOptions: Parti
     app: definition.name,
     async redefine(change, fullSync = false) {
       definition = change(definition);
-      stored = await state.putApp({ definition, sealedCredentials: null, fullSyncRequired: fullSync || stored.fullSyncRequired });
+      stored = await state.putApp({
+        definition,
+        sealedCredentials: null,
+        fullSyncRequired: fullSync || stored.fullSyncRequired,
+      });
     },
     otherEngine: (extra = {}) => createEngineService({ ...base, holder: 'worker-2', ...extra }),
     close: () => opened.close(),
   };
 }
-
 
 /** A small seeded generator for reproducible jitter. */
 export function mulberry(seed: number): () => number {
@@ -199,7 +220,11 @@ export async function createUser(directory: DirectoryStore, input: UserInput): P
   return (await directory.create('User', userResource(input))).id;
 }
 
-export async function createGroup(directory: DirectoryStore, displayName: string, members: readonly { id: string; type?: 'User' | 'Group' }[] = []): Promise<string> {
+export async function createGroup(
+  directory: DirectoryStore,
+  displayName: string,
+  members: readonly { id: string; type?: 'User' | 'Group' }[] = [],
+): Promise<string> {
   const created = await directory.create('Group', {
     schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
     displayName,
@@ -208,15 +233,30 @@ export async function createGroup(directory: DirectoryStore, displayName: string
   return created.id;
 }
 
-export async function addMember(directory: DirectoryStore, groupId: string, memberId: string, type: 'User' | 'Group' = 'User'): Promise<void> {
-  await directory.patch('Group', groupId, [{ op: 'add', path: 'members', value: [{ value: memberId, type }] }]);
+export async function addMember(
+  directory: DirectoryStore,
+  groupId: string,
+  memberId: string,
+  type: 'User' | 'Group' = 'User',
+): Promise<void> {
+  await directory.patch('Group', groupId, [
+    { op: 'add', path: 'members', value: [{ value: memberId, type }] },
+  ]);
 }
 
-export async function removeMember(directory: DirectoryStore, groupId: string, memberId: string): Promise<void> {
+export async function removeMember(
+  directory: DirectoryStore,
+  groupId: string,
+  memberId: string,
+): Promise<void> {
   await directory.patch('Group', groupId, [{ op: 'remove', path: `members[value eq "${memberId}"]` }]);
 }
 
-export async function patchUser(directory: DirectoryStore, id: string, operations: { op: string; path?: string; value?: unknown }[]): Promise<void> {
+export async function patchUser(
+  directory: DirectoryStore,
+  id: string,
+  operations: { op: string; path?: string; value?: unknown }[],
+): Promise<void> {
   await directory.patch('User', id, operations);
 }
 
