@@ -17,9 +17,10 @@ const BOOKKEEPING_TABLE = /^[a-z_][a-z0-9_]{0,62}$/;
 /**
  * Applies pending migrations, each in its own transaction together with its row in
  * `bookkeepingTable` (`provisio_migrations` for the directory's own; another part keeping tables
- * in the same database passes its own list and table, so the numberings stay independent). On PostgreSQL every transaction first takes an advisory transaction lock
- * and re-reads the applied set, so two processes starting at once never apply one twice; on SQLite
- * the write transaction itself excludes other writers.
+ * in the same database passes its own list and table, so the numberings stay independent). On
+ * PostgreSQL every transaction first takes an advisory transaction lock and re-reads the applied
+ * set, so two processes starting at once never apply one twice; on SQLite the write transaction
+ * itself excludes other writers.
  *
  * @returns the ids applied by this call.
  */

@@ -11,7 +11,7 @@ import type { AuditEntry, PutAppInput, StoredAppWithSecrets } from './engine-sta
 import type { StateDb } from './state-scope.js';
 import type { EngineAppsTable, EngineAuditTable } from './state-tables.js';
 import { PER_APP_TABLES } from './state-tables.js';
-import { checkLimit } from './state-checks.js';
+import { checkDate, checkLimit } from './state-checks.js';
 
 /** App names as the file format allows them (they are used on the command line). */
 const APP_NAME = /^[a-z0-9][a-z0-9._-]*$/;
@@ -164,7 +164,9 @@ export async function listAudit(
     .selectFrom('engine_audit')
     .selectAll()
     .$if(query.app !== undefined, (qb) => qb.where('app', '=', query.app!))
-    .$if(query.since !== undefined, (qb) => qb.where('at', '>=', dialect.time(query.since!)))
+    .$if(query.since !== undefined, (qb) =>
+      qb.where('at', '>=', dialect.time(checkDate('listAudit', 'since', query.since!))),
+    )
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();

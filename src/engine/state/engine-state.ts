@@ -186,7 +186,11 @@ export interface LogQuery {
 // ---------------------------------------------------------------- the store
 
 export interface EngineStateStore {
-  /** Runs `work` in one transaction. */
+  /**
+   * Runs `work` in one transaction; nested, under a savepoint (a failure undoes only the inner
+   * work). `work` must use only the store it is given: on SQLite the root stores wait for the
+   * connection the transaction holds. Keep it short and never wait for a target inside it.
+   */
   transaction<T>(work: (state: EngineStateStore) => Promise<T>): Promise<T>;
 
   // apps
@@ -200,6 +204,7 @@ export interface EngineStateStore {
 
   // audit
   appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
+  /** Newest first; `since` inclusive; default limit 100. Entries outlive their app. */
   listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]>;
 
   // links
@@ -279,6 +284,7 @@ export interface EngineStateStore {
   releaseLease(appId: string, holder: string): Promise<void>;
 
   // provisioning log
+  /** Appends all entries or none (checked first); durationMs is stored in whole milliseconds. */
   appendLog(entries: readonly ProvisioningLogEntry[]): Promise<void>;
   queryLog(query: LogQuery): Promise<readonly ProvisioningLogEntry[]>;
   /** Drops entries older than `olderThan`; returns how many. */

@@ -71,46 +71,46 @@ export class SqlEngineState implements EngineStateStore {
 
   // ---------------------------------------------------------------- apps and audit
 
-  putApp(input: PutAppInput): Promise<StoredAppWithSecrets> {
+  async putApp(input: PutAppInput): Promise<StoredAppWithSecrets> {
     return writeStatement(this.#scope, (db) => apps.putApp(db, this.#dialect, input));
   }
 
-  getApp(name: string): Promise<StoredAppWithSecrets | undefined> {
+  async getApp(name: string): Promise<StoredAppWithSecrets | undefined> {
     return apps.getApp(this.#read, this.#dialect, { name });
   }
 
-  getAppById(id: string): Promise<StoredAppWithSecrets | undefined> {
+  async getAppById(id: string): Promise<StoredAppWithSecrets | undefined> {
     return apps.getApp(this.#read, this.#dialect, { id });
   }
 
-  listApps(): Promise<readonly StoredAppWithSecrets[]> {
+  async listApps(): Promise<readonly StoredAppWithSecrets[]> {
     return apps.listApps(this.#read, this.#dialect);
   }
 
-  deleteApp(name: string): Promise<boolean> {
+  async deleteApp(name: string): Promise<boolean> {
     return writeAtomically(this.#scope, (trx) => apps.deleteApp(trx, name));
   }
 
-  setFullSyncRequired(appId: string, required: boolean): Promise<void> {
+  async setFullSyncRequired(appId: string, required: boolean): Promise<void> {
     return writeStatement(this.#scope, (db) => apps.setFullSyncRequired(db, appId, required));
   }
 
-  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
+  async appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
     checkDate('appendAudit', 'at', entry.at);
     return writeStatement(this.#scope, (db) => apps.appendAudit(db, this.#dialect, entry));
   }
 
-  listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]> {
+  async listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]> {
     return apps.listAudit(this.#read, this.#dialect, query);
   }
 
   // ---------------------------------------------------------------- links
 
-  getLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<Link | undefined> {
+  async getLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<Link | undefined> {
     return links.getLink(this.#read, this.#dialect, appId, objectType, sourceId);
   }
 
-  getLinks(
+  async getLinks(
     appId: string,
     objectType: StateObjectType,
     sourceIds: readonly string[],
@@ -118,24 +118,28 @@ export class SqlEngineState implements EngineStateStore {
     return links.getLinks(this.#read, this.#dialect, appId, objectType, sourceIds);
   }
 
-  findLinkByTarget(appId: string, objectType: StateObjectType, targetId: string): Promise<Link | undefined> {
+  async findLinkByTarget(
+    appId: string,
+    objectType: StateObjectType,
+    targetId: string,
+  ): Promise<Link | undefined> {
     return links.findLinkByTarget(this.#read, this.#dialect, appId, objectType, targetId);
   }
 
-  putLink(link: LinkInput): Promise<Link> {
+  async putLink(link: LinkInput): Promise<Link> {
     return writeStatement(this.#scope, (db) => links.putLink(db, this.#dialect, link));
   }
 
   async putLinks(batch: readonly LinkInput[]): Promise<void> {
     if (batch.length === 0) return;
-    if (batch.length <= links.LINK_INSERT_CHUNK) {
+    if (batch.length <= links.linkInsertChunk(this.#dialect)) {
       await writeStatement(this.#scope, (db) => links.putLinks(db, this.#dialect, batch));
       return;
     }
     await writeAtomically(this.#scope, (trx) => links.putLinks(trx, this.#dialect, batch));
   }
 
-  deleteLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean> {
+  async deleteLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean> {
     return writeStatement(this.#scope, (db) => links.deleteLink(db, appId, objectType, sourceId));
   }
 
@@ -147,10 +151,12 @@ export class SqlEngineState implements EngineStateStore {
     checkObjectType('deleteLinksBySource', objectType);
     if (sourceIds.length === 0) return 0;
     const write = sourceIds.length <= links.LINK_ID_CHUNK ? writeStatement : writeAtomically;
-    return write(this.#scope, (db) => links.deleteLinksBySource(db, appId, objectType, sourceIds));
+    return write(this.#scope, (db) =>
+      links.deleteLinksBySource(db, this.#dialect, appId, objectType, sourceIds),
+    );
   }
 
-  listLinks(
+  async listLinks(
     appId: string,
     objectType: StateObjectType,
     page: { after?: string; limit: number },
@@ -158,87 +164,87 @@ export class SqlEngineState implements EngineStateStore {
     return links.listLinks(this.#read, this.#dialect, appId, objectType, page);
   }
 
-  countLinks(appId: string, objectType?: StateObjectType): Promise<number> {
+  async countLinks(appId: string, objectType?: StateObjectType): Promise<number> {
     return links.countLinks(this.#read, this.#dialect, appId, objectType);
   }
 
-  deleteLinks(appId: string): Promise<number> {
+  async deleteLinks(appId: string): Promise<number> {
     return writeStatement(this.#scope, (db) => links.deleteLinks(db, appId));
   }
 
   // ---------------------------------------------------------------- watermark
 
-  getWatermark(appId: string): Promise<number | undefined> {
+  async getWatermark(appId: string): Promise<number | undefined> {
     return watermarks.getWatermark(this.#read, this.#dialect, appId);
   }
 
-  setWatermark(appId: string, seq: number): Promise<void> {
+  async setWatermark(appId: string, seq: number): Promise<void> {
     return writeStatement(this.#scope, (db) => watermarks.setWatermark(db, this.#dialect, appId, seq));
   }
 
-  clearWatermark(appId: string): Promise<void> {
+  async clearWatermark(appId: string): Promise<void> {
     return writeStatement(this.#scope, (db) => watermarks.clearWatermark(db, appId));
   }
 
   // ---------------------------------------------------------------- escrows
 
-  putEscrow(escrow: Escrow): Promise<void> {
+  async putEscrow(escrow: Escrow): Promise<void> {
     return writeStatement(this.#scope, (db) => escrows.putEscrow(db, this.#dialect, escrow));
   }
 
-  getEscrow(appId: string, objectType: StateObjectType, sourceId: string): Promise<Escrow | undefined> {
+  async getEscrow(appId: string, objectType: StateObjectType, sourceId: string): Promise<Escrow | undefined> {
     return escrows.getEscrow(this.#read, this.#dialect, appId, objectType, sourceId);
   }
 
-  deleteEscrow(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean> {
+  async deleteEscrow(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean> {
     return writeStatement(this.#scope, (db) => escrows.deleteEscrow(db, appId, objectType, sourceId));
   }
 
-  dueEscrows(appId: string, now: Date, limit: number): Promise<readonly Escrow[]> {
+  async dueEscrows(appId: string, now: Date, limit: number): Promise<readonly Escrow[]> {
     return escrows.dueEscrows(this.#read, this.#dialect, appId, now, limit);
   }
 
-  listEscrows(appId: string): Promise<readonly Escrow[]> {
+  async listEscrows(appId: string): Promise<readonly Escrow[]> {
     return escrows.listEscrows(this.#read, this.#dialect, appId);
   }
 
-  clearEscrows(appId: string): Promise<number> {
+  async clearEscrows(appId: string): Promise<number> {
     return writeStatement(this.#scope, (db) => escrows.clearEscrows(db, appId));
   }
 
   // ---------------------------------------------------------------- quarantine and holds
 
-  getQuarantine(appId: string): Promise<Quarantine | undefined> {
+  async getQuarantine(appId: string): Promise<Quarantine | undefined> {
     return guards.getQuarantine(this.#read, this.#dialect, appId);
   }
 
-  setQuarantine(quarantine: Quarantine): Promise<void> {
+  async setQuarantine(quarantine: Quarantine): Promise<void> {
     return writeStatement(this.#scope, (db) => guards.setQuarantine(db, this.#dialect, quarantine));
   }
 
-  clearQuarantine(appId: string): Promise<boolean> {
+  async clearQuarantine(appId: string): Promise<boolean> {
     return writeStatement(this.#scope, (db) => guards.clearQuarantine(db, appId));
   }
 
-  getDeletionHold(appId: string): Promise<DeletionHold | undefined> {
+  async getDeletionHold(appId: string): Promise<DeletionHold | undefined> {
     return guards.getDeletionHold(this.#read, this.#dialect, appId);
   }
 
-  setDeletionHold(hold: DeletionHold): Promise<void> {
+  async setDeletionHold(hold: DeletionHold): Promise<void> {
     return writeStatement(this.#scope, (db) => guards.setDeletionHold(db, this.#dialect, hold));
   }
 
-  clearDeletionHold(appId: string): Promise<boolean> {
+  async clearDeletionHold(appId: string): Promise<boolean> {
     return writeStatement(this.#scope, (db) => guards.clearDeletionHold(db, appId));
   }
 
   // ---------------------------------------------------------------- pending references
 
-  putPendingReference(reference: PendingReference): Promise<void> {
+  async putPendingReference(reference: PendingReference): Promise<void> {
     return writeStatement(this.#scope, (db) => references.putPendingReference(db, reference));
   }
 
-  waitingOn(
+  async waitingOn(
     appId: string,
     referencedType: StateObjectType,
     referencedId: string,
@@ -246,29 +252,29 @@ export class SqlEngineState implements EngineStateStore {
     return references.waitingOn(this.#read, appId, referencedType, referencedId);
   }
 
-  deletePendingReferences(appId: string, objectType: StateObjectType, sourceId: string): Promise<void> {
+  async deletePendingReferences(appId: string, objectType: StateObjectType, sourceId: string): Promise<void> {
     return writeStatement(this.#scope, (db) =>
       references.deletePendingReferences(db, appId, objectType, sourceId),
     );
   }
 
-  clearPendingReferences(appId: string): Promise<number> {
+  async clearPendingReferences(appId: string): Promise<number> {
     return writeStatement(this.#scope, (db) => references.clearPendingReferences(db, appId));
   }
 
   // ---------------------------------------------------------------- cycles and leases
 
-  startCycle(record: Omit<CycleRecord, 'status' | 'finished'>): Promise<CycleRecord> {
+  async startCycle(record: Omit<CycleRecord, 'status' | 'finished'>): Promise<CycleRecord> {
     return writeStatement(this.#scope, (db) => cycles.startCycle(db, this.#dialect, record));
   }
 
-  finishCycle(id: string, status: CycleStatus, summary: JsonObject, toSeq?: number): Promise<void> {
+  async finishCycle(id: string, status: CycleStatus, summary: JsonObject, toSeq?: number): Promise<void> {
     return writeStatement(this.#scope, (db) =>
       cycles.finishCycle(db, this.#dialect, id, status, summary, toSeq),
     );
   }
 
-  listCycles(appId: string, limit: number): Promise<readonly CycleRecord[]> {
+  async listCycles(appId: string, limit: number): Promise<readonly CycleRecord[]> {
     return cycles.listCycles(this.#read, this.#dialect, appId, limit);
   }
 
@@ -292,7 +298,7 @@ export class SqlEngineState implements EngineStateStore {
     }
   }
 
-  releaseLease(appId: string, holder: string): Promise<void> {
+  async releaseLease(appId: string, holder: string): Promise<void> {
     return writeStatement(this.#scope, (db) => cycles.releaseLease(db, appId, holder));
   }
 
@@ -303,15 +309,15 @@ export class SqlEngineState implements EngineStateStore {
     // Every entry is checked before the first row is written.
     const parts = log.logRowChunks(entries, this.#dialect);
     if (parts.length === 1) {
-      await writeStatement(this.#scope, (db) => log.insertLogRows(db, parts[0]!));
+      await writeStatement(this.#scope, (db) => log.insertLogRows(db, this.#dialect, parts[0]!));
       return;
     }
     await writeAtomically(this.#scope, async (trx) => {
-      for (const part of parts) await log.insertLogRows(trx, part);
+      for (const part of parts) await log.insertLogRows(trx, this.#dialect, part);
     });
   }
 
-  queryLog(query: LogQuery): Promise<readonly ProvisioningLogEntry[]> {
+  async queryLog(query: LogQuery): Promise<readonly ProvisioningLogEntry[]> {
     return log.queryLog(this.#read, this.#dialect, query);
   }
 

@@ -11,10 +11,19 @@ export function checkLimit(method: string, limit: number): number {
   return limit;
 }
 
-/** A valid Date (an invalid one would be stored as garbage or fail deep in the driver). */
+/** The latest time stored: SQLite keeps ISO-8601 text, which sorts as time only with four-digit years. */
+const LATEST = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
+
+/**
+ * A valid Date from 1970 to 9999 (an invalid one would be stored as garbage or fail deep in the
+ * driver; one outside those years would compare wrongly as SQLite text).
+ */
 export function checkDate(method: string, what: string, date: Date): Date {
   if (!(date instanceof Date) || Number.isNaN(date.getTime())) {
     throw new RangeError(`${method}: ${what} must be a valid Date`);
+  }
+  if (date.getTime() < 0 || date.getTime() > LATEST) {
+    throw new RangeError(`${method}: ${what} must be between 1970 and 9999, got ${date.toISOString()}`);
   }
   return date;
 }
