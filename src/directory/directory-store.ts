@@ -149,7 +149,12 @@ export interface DirectoryStore {
   pruneChanges(olderThan: Date): Promise<number>;
 
   /** Assigns in `role` (default `User`); a principal may hold several roles in one app. */
-  assign(appId: string, principalType: ResourceKind, principalId: string, role?: string): Promise<AppAssignment>;
+  assign(
+    appId: string,
+    principalType: ResourceKind,
+    principalId: string,
+    role?: string,
+  ): Promise<AppAssignment>;
   /** Removes the assignment in `role`, or in every role the principal holds when it is omitted. */
   unassign(appId: string, principalType: ResourceKind, principalId: string, role?: string): Promise<boolean>;
   listAssignments(appId: string): Promise<readonly AppAssignment[]>;

@@ -75,7 +75,12 @@ describe('provisio apps', () => {
     expect(created.stdout).toBe("created app 'crm' (version 1); the next cycle is a full sync\n");
     expect((await cli('apps', 'apply', '-f', file)).stdout).toBe("app 'crm' unchanged (version 1)\n");
 
-    const changed = await cli('apps', 'apply', '-f', appFile(APP.replace('concurrency: 2', 'concurrency: 3')));
+    const changed = await cli(
+      'apps',
+      'apply',
+      '-f',
+      appFile(APP.replace('concurrency: 2', 'concurrency: 3')),
+    );
     expect(changed.stdout).toBe(
       "updated app 'crm' (version 2): settings changed; the next cycle is a full sync\n",
     );
@@ -97,7 +102,9 @@ describe('provisio apps', () => {
       },
     ]);
     const table = await cli('apps', 'list');
-    expect(table.stdout.split('\n')[0]).toMatch(/^NAME\s+CONNECTOR\s+ENABLED\s+VERSION\s+FULL SYNC\s+UPDATED$/);
+    expect(table.stdout.split('\n')[0]).toMatch(
+      /^NAME\s+CONNECTOR\s+ENABLED\s+VERSION\s+FULL SYNC\s+UPDATED$/,
+    );
     expect(table.stdout.split('\n')[1]).toMatch(/^crm\s+memory\s+yes\s+2\s+yes\s+\d{4}-/);
 
     const exported = await cli('apps', 'export', 'crm');
@@ -116,13 +123,15 @@ describe('provisio apps', () => {
   it('prints every problem of a file with line and column, exits 1 and stores nothing', async () => {
     const broken = APP.replace('concurrency: 2', 'concurency: 2').replace(
       '{ target: displayName, source: displayName }',
-      "{ target: displayName, expression: 'Jion(\" \", [givenName])' }",
+      '{ target: displayName, expression: \'Jion(" ", [givenName])\' }',
     );
     const file = appFile(broken);
     const result = await cli('apps', 'apply', '-f', file);
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toContain(`${file}:9:3 settings.concurency: unknown key 'concurency', did you mean 'concurrency'?`);
+    expect(result.stderr).toContain(
+      `${file}:9:3 settings.concurency: unknown key 'concurency', did you mean 'concurrency'?`,
+    );
     expect(result.stderr).toContain(
       `${file}:14:44 objects.User.mappings[1].expression: unknown function 'Jion' at 1:1, did you mean 'Join'?`,
     );
@@ -180,9 +189,27 @@ describe('provisio assign, unassign, assignments, audit', () => {
     expect(JSON.parse(json.stdout)).toEqual({
       app: 'crm',
       assignments: [
-        { principalType: 'Group', principalId: groupId, principalName: 'Sales', role: 'User', created: expect.any(String) },
-        { principalType: 'User', principalId: userId, principalName: 'ada@example.com', role: 'Admin', created: expect.any(String) },
-        { principalType: 'User', principalId: userId, principalName: 'ada@example.com', role: 'User', created: expect.any(String) },
+        {
+          principalType: 'Group',
+          principalId: groupId,
+          principalName: 'Sales',
+          role: 'User',
+          created: expect.any(String),
+        },
+        {
+          principalType: 'User',
+          principalId: userId,
+          principalName: 'ada@example.com',
+          role: 'Admin',
+          created: expect.any(String),
+        },
+        {
+          principalType: 'User',
+          principalId: userId,
+          principalName: 'ada@example.com',
+          role: 'User',
+          created: expect.any(String),
+        },
       ],
     });
     const listed = await cli('assignments', 'crm');
@@ -193,13 +220,22 @@ describe('provisio assign, unassign, assignments, audit', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`user '${userId}' is not assigned to 'crm' in role Admin`);
     expect((await cli('unassign', 'crm', '--group', 'Sales')).code).toBe(0);
-    const remaining = JSON.parse((await cli('assignments', 'crm', '--json')).stdout) as { assignments: unknown[] };
+    const remaining = JSON.parse((await cli('assignments', 'crm', '--json')).stdout) as {
+      assignments: unknown[];
+    };
     expect(remaining.assignments).toHaveLength(1);
 
     const audit = JSON.parse((await cli('audit', '--app', 'crm', '--json')).stdout) as {
       entries: { action: string; actor: string; app: string; before?: unknown; after?: unknown }[];
     };
-    expect(audit.entries.map((e) => e.action)).toEqual(['unassign', 'unassign', 'assign', 'assign', 'assign', 'apply']);
+    expect(audit.entries.map((e) => e.action)).toEqual([
+      'unassign',
+      'unassign',
+      'assign',
+      'assign',
+      'assign',
+      'apply',
+    ]);
     expect(new Set(audit.entries.map((e) => e.actor))).toEqual(new Set([userInfo().username]));
     expect(audit.entries[1]?.before).toEqual({
       principalType: 'User',
@@ -235,7 +271,10 @@ describe('secrets through the CLI', () => {
 };\n`,
     );
     vi.stubEnv('CRM_TOKEN', 'crm-secret-token-123456');
-    const text = APP.replace('  kind: memory', '  module: ./secret-connector.mjs\n  credentials:\n    token: ${CRM_TOKEN}');
+    const text = APP.replace(
+      '  kind: memory',
+      '  module: ./secret-connector.mjs\n  credentials:\n    token: ${CRM_TOKEN}',
+    );
     const applied = await cli('apps', 'apply', '-f', appFile(text));
     expect(applied.code).toBe(0);
     expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
@@ -265,9 +304,19 @@ describe('the provisio process', () => {
         child.on('close', (code) => resolve({ code, stdout, stderr }));
       });
     const ok = await run(['apps', 'apply', '-f', appFile()]);
-    expect(ok).toMatchObject({ code: 0, stdout: "created app 'crm' (version 1); the next cycle is a full sync\n" });
-    const bad = await run(['apps', 'apply', '-f', appFile(APP.replace('kind: memory', 'kind: memroy'), 'bad.yaml')]);
+    expect(ok).toMatchObject({
+      code: 0,
+      stdout: "created app 'crm' (version 1); the next cycle is a full sync\n",
+    });
+    const bad = await run([
+      'apps',
+      'apply',
+      '-f',
+      appFile(APP.replace('kind: memory', 'kind: memroy'), 'bad.yaml'),
+    ]);
     expect(bad.code).toBe(1);
-    expect(bad.stderr).toContain("bad.yaml:4:9 connector.kind: unknown connector kind 'memroy', did you mean 'memory'?");
+    expect(bad.stderr).toContain(
+      "bad.yaml:4:9 connector.kind: unknown connector kind 'memroy', did you mean 'memory'?",
+    );
   }, 30_000);
 });

@@ -51,7 +51,9 @@ function assignmentRoleSuite(factory: StoreFactory): void {
     const page = await store().readChanges(0, 100);
     if (page.status !== 'ok') throw new Error('expected ok');
     expect(
-      page.entries.filter((e) => e.kind === 'assigned' || e.kind === 'unassigned').map((e) => [e.kind, e.detail]),
+      page.entries
+        .filter((e) => e.kind === 'assigned' || e.kind === 'unassigned')
+        .map((e) => [e.kind, e.detail]),
     ).toEqual([
       ['assigned', { appId: 'app', role: 'A' }],
       ['assigned', { appId: 'app', role: 'B' }],
@@ -76,10 +78,14 @@ describe('assignment roles on SQLite', () => {
   it('gives rows from before roles the role User', async () => {
     const file = databaseFile();
     const old = new Database(file);
-    old.exec('CREATE TABLE provisio_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)');
+    old.exec(
+      'CREATE TABLE provisio_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)',
+    );
     for (const migration of migrations.filter((m) => m.id <= 4)) {
       for (const statement of migration.statements.sqlite) old.exec(statement);
-      old.prepare('INSERT INTO provisio_migrations VALUES (?, ?, ?)').run(migration.id, migration.name, new Date().toISOString());
+      old
+        .prepare('INSERT INTO provisio_migrations VALUES (?, ?, ?)')
+        .run(migration.id, migration.name, new Date().toISOString());
     }
     const now = new Date().toISOString();
     old
@@ -92,7 +98,9 @@ describe('assignment roles on SQLite', () => {
     old.close();
     const store = await openStore({ sqliteFile: file });
     try {
-      expect((await store.listAssignments('app')).map((a) => [a.principalId, a.role])).toEqual([['u1', 'User']]);
+      expect((await store.listAssignments('app')).map((a) => [a.principalId, a.role])).toEqual([
+        ['u1', 'User'],
+      ]);
       await store.assign('app', 'User', 'u1', 'Admin');
       expect(await store.listAssignments('app')).toHaveLength(2);
       await store.delete('User', 'u1');

@@ -15,7 +15,7 @@ import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import { exportAppYaml, formatDuration } from '../../src/engine/apps/export-app.js';
 import type { LoadAppOptions, LoadedApp } from '../../src/engine/apps/load-app-file.js';
 import { formatAppFileIssue, loadAppFile, loadAppText } from '../../src/engine/apps/load-app-file.js';
-import { vaultKind } from './fixtures/vault-kind.js';
+import { vaultKind } from './apps-fixtures.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'provisio-appfile-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -62,7 +62,12 @@ describe('loading an app file', () => {
     expect(definition).toMatchObject({
       name: 'demo',
       enabled: true,
-      connector: { kind: 'memory', settings: {}, credentials: {}, appFile: expect.stringMatching(new RegExp(`^${dir}/app\\d+\\.yaml$`)) },
+      connector: {
+        kind: 'memory',
+        settings: {},
+        credentials: {},
+        appFile: expect.stringMatching(new RegExp(`^${dir}/app\\d+\\.yaml$`)),
+      },
       appRoles: [{ value: 'User', displayName: 'User', default: true }],
       settings: {
         scope: 'assigned',
@@ -77,7 +82,11 @@ describe('loading an app file', () => {
     });
     expect(definition.settings.rateLimitPerSecond).toBeUndefined();
     expect(definition.objects.User).toMatchObject({ enabled: true, actions: ['create', 'update', 'delete'] });
-    expect(definition.objects.Group).toEqual({ enabled: false, actions: ['create', 'update', 'delete'], mappings: [] });
+    expect(definition.objects.Group).toEqual({
+      enabled: false,
+      actions: ['create', 'update', 'delete'],
+      mappings: [],
+    });
     expect(definition.templates).toBeUndefined();
   });
 
@@ -136,6 +145,14 @@ objects:
       "4:1 setings: unknown key 'setings', did you mean 'settings'?",
       "10:32 objects.User.mappings[1].expresion: unknown key 'expresion', did you mean 'expression'?",
     ]);
+  });
+
+  it('refuses a key named __proto__ instead of letting it set a prototype', async () => {
+    const found = await problems(
+      `name: demo\nconnector:\n  kind: memory\n  __proto__: { polluted: 1 }\n${USER_MAPPINGS}`,
+    );
+    expect(found).toEqual(['4:3: a key may not be named __proto__']);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
   });
 
   it('reports wrong types, missing keys and bad values at their values', async () => {
@@ -221,13 +238,17 @@ ${USER_MAPPINGS}`);
   });
 
   it('resolves a module connector relative to the app file, and names a missing one at connector.module', async () => {
-    const fixture = fileURLToPath(new URL('../../src/connectors/spi/fixtures/minimal-connector.js', import.meta.url));
+    const fixture = fileURLToPath(
+      new URL('../../src/connectors/spi/fixtures/minimal-connector.js', import.meta.url),
+    );
     copyFileSync(fixture, join(dir, 'minimal.js'));
     const { definition } = await load(`name: mod\nconnector:\n  module: ./minimal.js\n${USER_MAPPINGS}`);
     expect(definition.connector).toMatchObject({ module: './minimal.js' });
     expect(definition.connector.appFile?.startsWith(`${dir}/`)).toBe(true);
     const found = await problems(`name: mod\nconnector:\n  module: ./absent.js\n${USER_MAPPINGS}`);
-    expect(found).toEqual([expect.stringMatching(/^3:11 connector\.module: connector module '\.\/absent\.js' not found/)]);
+    expect(found).toEqual([
+      expect.stringMatching(/^3:11 connector\.module: connector module '\.\/absent\.js' not found/),
+    ]);
   });
 });
 
@@ -273,8 +294,12 @@ ${USER_MAPPINGS}    scope:
   });
 
   it('refuses a reference that is not a variable name', async () => {
-    const found = await problems(`name: demo\ndescription: 'a \${1BAD} b'\nconnector:\n  kind: memory\n${USER_MAPPINGS}`);
-    expect(found).toEqual([expect.stringMatching(/^2:14 description: '\$\{1BAD\}' is not a variable reference/)]);
+    const found = await problems(
+      `name: demo\ndescription: 'a \${1BAD} b'\nconnector:\n  kind: memory\n${USER_MAPPINGS}`,
+    );
+    expect(found).toEqual([
+      expect.stringMatching(/^2:14 description: '\$\{1BAD\}' is not a variable reference/),
+    ]);
   });
 
   it('checks credentials with the kind’s schema and never shows their value', async () => {
@@ -290,7 +315,8 @@ ${USER_MAPPINGS}    scope:
   it('keeps a stored credential for <secret>, and refuses <secret> when nothing is stored', async () => {
     const text = VAULT.replace('clientId: literal-client', "clientId: '<secret>'");
     const kept = await load(text, {
-      keptCredential: async (app, key) => (app === 'vaulted' && key === 'clientId' ? 'stored-client' : undefined),
+      keptCredential: async (app, key) =>
+        app === 'vaulted' && key === 'clientId' ? 'stored-client' : undefined,
     });
     expect(kept.credentials.clientId).toBe('stored-client');
     expect(kept.definition.connector.credentials.clientId).toEqual({ kind: 'literal' });
@@ -316,7 +342,9 @@ describe('app roles', () => {
 
   it('takes declared roles, displayName defaulting to the value', async () => {
     const { definition } = await load(
-      withRoles('  - { value: Reader }\n  - { value: Admin, displayName: Administrator, description: All, default: true }\n'),
+      withRoles(
+        '  - { value: Reader }\n  - { value: Admin, displayName: Administrator, description: All, default: true }\n',
+      ),
     );
     expect(definition.appRoles).toEqual([
       { value: 'Reader', displayName: 'Reader' },
@@ -331,9 +359,9 @@ describe('app roles', () => {
     expect(await problems(withRoles('  - { value: A }\n'))).toEqual([
       '11:3 appRoles: mark exactly one role default: true (the role of an assignment made without --role)',
     ]);
-    expect(await problems(withRoles('  - { value: A, default: true }\n  - { value: B, default: true }\n'))).toEqual([
-      '12:26 appRoles[1].default: appRoles[0] is already the default; exactly one role is',
-    ]);
+    expect(
+      await problems(withRoles('  - { value: A, default: true }\n  - { value: B, default: true }\n')),
+    ).toEqual(['12:26 appRoles[1].default: appRoles[0] is already the default; exactly one role is']);
   });
 });
 
@@ -345,6 +373,30 @@ describe('export', () => {
     expect(formatDuration(61_500)).toBe('61500ms');
   });
 
+  it('escapes a literal ${ that no template explains, so loading the export gives it back', async () => {
+    const { definition } = await load(MINIMAL);
+    const literal: AppDefinition = {
+      ...definition,
+      description: 'costs $5, not ${PRICE} or $${X}',
+      objects: {
+        ...definition.objects,
+        User: {
+          ...definition.objects.User,
+          mappings: [...definition.objects.User.mappings, { target: 'title', constant: '${TITLE}' }],
+        },
+      },
+    };
+    const exported = exportAppYaml(literal);
+    expect(exported).toContain('description: costs $5, not $${PRICE} or $$${X}');
+    const back = await loadAppText(exported, definition.connector.appFile!, { registry, env: {} });
+    if (!back.ok) throw new Error(back.issues.map(formatAppFileIssue).join('\n'));
+    expect(back.app.definition.description).toBe(literal.description);
+    expect(back.app.definition.objects.User.mappings.at(-1)).toEqual({
+      target: 'title',
+      constant: '${TITLE}',
+    });
+  });
+
   /** Files as an administrator might write them: names, roles, settings, mappings, scopes, templates. */
   const word = fc.stringMatching(/^[A-Za-z][A-Za-z0-9 _.:#'"${}-]{0,12}$/);
   const appFile = fc.record(
@@ -352,15 +404,21 @@ describe('export', () => {
       name: fc.stringMatching(/^[a-z0-9][a-z0-9._-]{0,15}$/),
       description: fc.option(word, { nil: undefined }),
       enabled: fc.boolean(),
-      roles: fc.option(fc.uniqueArray(fc.stringMatching(/^[A-Z][a-z]{0,6}$/), { minLength: 1, maxLength: 4 }), {
-        nil: undefined,
-      }),
+      roles: fc.option(
+        fc.uniqueArray(fc.stringMatching(/^[A-Z][a-z]{0,6}$/), { minLength: 1, maxLength: 4 }),
+        {
+          nil: undefined,
+        },
+      ),
       settings: fc.record(
         {
           scope: fc.constantFrom('assigned', 'all'),
           deletionThreshold: fc.oneof(
             fc.integer({ min: 1, max: 10_000 }),
-            fc.record({ count: fc.integer({ min: 1, max: 10_000 }), percent: fc.integer({ min: 1, max: 100 }) }),
+            fc.record({
+              count: fc.integer({ min: 1, max: 10_000 }),
+              percent: fc.integer({ min: 1, max: 100 }),
+            }),
           ),
           concurrency: fc.integer({ min: 1, max: 256 }),
           rateLimitPerSecond: fc.double({ min: 0.5, max: 1000, noNaN: true }),
@@ -387,7 +445,12 @@ describe('export', () => {
           enabled: generated.enabled,
           connector: { kind: 'memory', settings: generated.memorySettings },
           ...(generated.roles !== undefined
-            ? { appRoles: generated.roles.map((value, i) => ({ value, ...(i === 0 ? { default: true } : {}) })) }
+            ? {
+                appRoles: generated.roles.map((value, i) => ({
+                  value,
+                  ...(i === 0 ? { default: true } : {}),
+                })),
+              }
             : {}),
           settings: generated.settings,
           objects: {
@@ -397,11 +460,26 @@ describe('export', () => {
                 ...generated.constants.map((constant, i) => ({ target: `urn:x:custom:${i}`, constant })),
               ],
               ...(generated.department !== undefined
-                ? { scope: { filters: [{ clauses: [{ attribute: 'department', operator: 'EQUALS', value: generated.department }] }] } }
+                ? {
+                    scope: {
+                      filters: [
+                        {
+                          clauses: [
+                            { attribute: 'department', operator: 'EQUALS', value: generated.department },
+                          ],
+                        },
+                      ],
+                    },
+                  }
                 : {}),
             },
             ...(generated.groups
-              ? { Group: { actions: ['create'], mappings: [{ target: 'displayName', source: 'displayName', matchingPrecedence: 1 }] } }
+              ? {
+                  Group: {
+                    actions: ['create'],
+                    mappings: [{ target: 'displayName', source: 'displayName', matchingPrecedence: 1 }],
+                  },
+                }
               : {}),
           },
         };

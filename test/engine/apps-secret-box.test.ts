@@ -40,11 +40,14 @@ describe('SecretBox', () => {
   it('opens what it sealed, for any JSON value, and the sealed text holds no clear value', async () => {
     const box = boxFor(hexKey);
     await fc.assert(
-      fc.asyncProperty(fc.dictionary(fc.string({ minLength: 1 }), fc.string({ minLength: 6 })), async (creds) => {
-        const sealed = await box.seal(creds, 'app');
-        expect(await box.open(sealed, 'app')).toEqual(creds);
-        for (const value of Object.values(creds)) expect(sealed).not.toContain(value);
-      }),
+      fc.asyncProperty(
+        fc.dictionary(fc.string({ minLength: 1 }), fc.string({ minLength: 6 })),
+        async (creds) => {
+          const sealed = await box.seal(creds, 'app');
+          expect(await box.open(sealed, 'app')).toEqual(creds);
+          for (const value of Object.values(creds)) expect(sealed).not.toContain(value);
+        },
+      ),
       { numRuns: 50 },
     );
   });

@@ -24,7 +24,10 @@ export interface StorageFlags {
 }
 
 /** Opens both stores, runs `work` with the service, and closes them whatever happens. */
-export async function withAppsService<T>(flags: StorageFlags, work: (service: AppsService) => Promise<T>): Promise<T> {
+export async function withAppsService<T>(
+  flags: StorageFlags,
+  work: (service: AppsService) => Promise<T>,
+): Promise<T> {
   const storage = storageOptionsFrom(flags);
   // The data directory also holds the secret key file when PROVISIO_SECRET_KEY is not set.
   const dataDir = resolve(storage.dataDir ?? 'data');
@@ -33,13 +36,15 @@ export async function withAppsService<T>(flags: StorageFlags, work: (service: Ap
       ? await openProvisioDatabase({ postgresUrl: storage.databaseUrl })
       : await openProvisioDatabase({
           sqliteFile: join(ensureDirectory(dataDir), SQLITE_FILE_NAME),
-          ...(storage.sqliteSynchronous !== undefined ? { sqliteSynchronous: storage.sqliteSynchronous } : {}),
+          ...(storage.sqliteSynchronous !== undefined
+            ? { sqliteSynchronous: storage.sqliteSynchronous }
+            : {}),
         });
   try {
     const service = new AppsService({
       database,
       registry: createBuiltinRegistry(),
-      secrets: new SecretBox(secretKeyProvider({ dataDir: ensureDirectory(dataDir) })),
+      secrets: new SecretBox(secretKeyProvider({ dataDir })),
     });
     return await work(service);
   } finally {
@@ -65,14 +70,18 @@ export function cliActor(): string {
 /** An app name as the file format allows it, checked as commander parses the argument. */
 export function appName(value: string): string {
   if (!APP_NAME_PATTERN.test(value)) {
-    throw new InvalidArgumentError('Expected an app name: a-z, 0-9, ., _ and -, starting with a letter or digit.');
+    throw new InvalidArgumentError(
+      'Expected an app name: a-z, 0-9, ., _ and -, starting with a letter or digit.',
+    );
   }
   return value;
 }
 
 /** Left-aligned columns with two spaces between them, for the human-readable listings. */
 export function table(header: readonly string[], rows: readonly (readonly string[])[]): string {
-  const widths = header.map((title, i) => Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)));
+  const widths = header.map((title, i) =>
+    Math.max(title.length, ...rows.map((row) => (row[i] ?? '').length)),
+  );
   const line = (cells: readonly string[]) =>
     cells
       .map((cell, i) => (i === cells.length - 1 ? cell : cell.padEnd(widths[i]!)))

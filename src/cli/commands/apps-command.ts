@@ -87,7 +87,9 @@ export function register(program: Command): void {
   addStorageOptions(
     apps
       .command('export')
-      .description('Print an app as YAML that apps apply takes back unchanged (credentials as ${VAR} or <secret>)')
+      .description(
+        'Print an app as YAML that apps apply takes back unchanged (credentials as ${VAR} or <secret>)',
+      )
       .argument('<name>', 'the app name', appName),
   ).action(async (name: string, options: StorageFlags) => {
     await withAppsService(options, async (service) => {

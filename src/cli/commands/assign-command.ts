@@ -44,7 +44,9 @@ function describe(principal: PrincipalRef): string {
 
 function principalOptions(command: Command, roleHelp: string): Command {
   return command
-    .addOption(new Option('--user <user>', 'a user, by userName or id').argParser(displayName).conflicts('group'))
+    .addOption(
+      new Option('--user <user>', 'a user, by userName or id').argParser(displayName).conflicts('group'),
+    )
     .addOption(new Option('--group <group>', 'a group, by displayName or id').argParser(displayName))
     .addOption(new Option('--role <value>', roleHelp).argParser(displayName));
 }
@@ -92,19 +94,30 @@ export function register(program: Command): void {
       .command('assignments')
       .description("List an app's assignments: users and groups with their roles")
       .argument('<name>', 'the app name', appName)
-      .option('--json', 'print JSON: { "app": NAME, "assignments": [ { principalType, principalId, ... } ] }'),
+      .option(
+        '--json',
+        'print JSON: { "app": NAME, "assignments": [ { principalType, principalId, ... } ] }',
+      ),
   ).action(async (name: string, options: StorageFlags & { json?: boolean }) => {
     await withAppsService(options, async (service) => {
       const list = await service.listAssignments(name);
       if (options.json) {
-        process.stdout.write(`${JSON.stringify({ app: name, assignments: list.map(assignmentEntry) }, null, 2)}\n`);
+        process.stdout.write(
+          `${JSON.stringify({ app: name, assignments: list.map(assignmentEntry) }, null, 2)}\n`,
+        );
         return;
       }
       if (list.length === 0) {
         process.stderr.write(`no assignments to '${name}'\n`);
         return;
       }
-      const rows = list.map((a) => [a.principalType, a.principalName ?? '', a.principalId, a.role, a.created.toISOString()]);
+      const rows = list.map((a) => [
+        a.principalType,
+        a.principalName ?? '',
+        a.principalId,
+        a.role,
+        a.created.toISOString(),
+      ]);
       process.stdout.write(table(['TYPE', 'NAME', 'ID', 'ROLE', 'ASSIGNED'], rows));
     });
   });

@@ -77,7 +77,10 @@ const roleSchema = z.strictObject({
 const duration = z.string().transform((value, ctx) => {
   const parsed = /[a-z]\s*$/i.test(value) ? ms(value as ms.StringValue) : undefined;
   if (parsed === undefined || !Number.isFinite(parsed)) {
-    ctx.addIssue({ code: 'custom', message: `'${value}' is not a duration: write a number and a unit, such as 40m or 2h` });
+    ctx.addIssue({
+      code: 'custom',
+      message: `'${value}' is not a duration: write a number and a unit, such as 40m or 2h`,
+    });
     return z.NEVER;
   }
   if (parsed < MIN_CYCLE_INTERVAL_MS) {
@@ -97,7 +100,10 @@ const webhookUrl = z.string().superRefine((value, ctx) => {
   if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     ctx.addIssue({ code: 'custom', message: 'must be an absolute http:// or https:// URL' });
   } else if (url.username !== '' || url.password !== '') {
-    ctx.addIssue({ code: 'custom', message: 'must not hold a user name or password; put a token in the path' });
+    ctx.addIssue({
+      code: 'custom',
+      message: 'must not hold a user name or password; put a token in the path',
+    });
   }
 });
 
@@ -212,7 +218,12 @@ function unwrap(node: SchemaNode | undefined): SchemaNode | undefined {
   let current = node;
   for (let depth = 0; current !== undefined && depth < 10; depth++) {
     const def = current._zod.def;
-    if (def.type === 'optional' || def.type === 'default' || def.type === 'nullable' || def.type === 'prefault') {
+    if (
+      def.type === 'optional' ||
+      def.type === 'default' ||
+      def.type === 'nullable' ||
+      def.type === 'prefault'
+    ) {
       current = def.innerType as SchemaNode;
     } else if (def.type === 'pipe') {
       const out = def.out as SchemaNode;

@@ -7,7 +7,12 @@
  * credentials are `${VAR}` or `<secret>`.
  */
 import type { Connector, ConnectorRegistry } from '../../connectors/spi/index.js';
-import type { AppAssignment, DirectoryStore, ResourceKind, StoredResource } from '../../directory/directory-store.js';
+import type {
+  AppAssignment,
+  DirectoryStore,
+  ResourceKind,
+  StoredResource,
+} from '../../directory/directory-store.js';
 import { parseFilter } from '../../scim/filter/filter-parser.js';
 import { isScimError } from '../../scim/scim-error.js';
 import type { JsonObject, JsonValue } from '../../shared/json.js';
@@ -16,6 +21,7 @@ import type { AuditEntry, EngineStateStore, StoredAppWithSecrets } from '../stat
 import type { ProvisioDatabase } from '../state/open-engine-state.js';
 import type { AppDefinition, StoredApp } from './app-definition.js';
 import type { CompiledApp } from './compile-app.js';
+import { redact, secretTexts } from './check-connector.js';
 import { compileApp } from './compile-app.js';
 import { canonicalJson, compareDefinitions } from './definition-changes.js';
 import { appDocument, exportAppYaml } from './export-app.js';
@@ -23,7 +29,8 @@ import { AppFileError, loadAppFile } from './load-app-file.js';
 import type { SecretBox } from './secret-box.js';
 import { SecretBoxError } from './secret-box.js';
 
-export type AppsErrorCode = 'app_not_found' | 'principal_not_found' | 'unknown_role' | 'not_compilable';
+export type AppsErrorCode =
+  'app_not_found' | 'principal_not_found' | 'unknown_role' | 'not_compilable' | 'connector_failed';
 
 /** A request the service refuses: the message says what and why, and holds no secret. */
 export class AppsError extends Error {
@@ -96,7 +103,7 @@ export class AppsService {
       ...(this.#env !== undefined ? { env: this.#env } : {}),
       keptCredential: async (name, key) => {
         const app = await existing(name);
-        if (app === undefined || app.definition.connector.credentials[key]?.kind !== 'literal') return undefined;
+        if (app === undefined || app.definition.connector.credentials[key] === undefined) return undefined;
         return (await this.#openCredentials(app))[key];
       },
     });
@@ -110,7 +117,12 @@ export class AppsService {
       const credentialsChanged = await this.#credentialsDiffer(previous, credentials);
       const comparison = compareDefinitions(previous.definition, definition, credentialsChanged);
       if (comparison.sections.length === 0) {
-        return { status: 'unchanged', app: withoutSecrets(previous), changed: [], fullSyncRequired: previous.fullSyncRequired };
+        return {
+          status: 'unchanged',
+          app: withoutSecrets(previous),
+          changed: [],
+          fullSyncRequired: previous.fullSyncRequired,
+        };
       }
       changed = comparison.sections;
       fullSyncRequired = comparison.fullSyncRequired || previous.fullSyncRequired;
@@ -182,14 +194,25 @@ export class AppsService {
       connector.kind !== undefined
         ? { kind: connector.kind, settings: connector.settings }
         : { module: connector.module, settings: connector.settings };
-    return this.#registry.open(config, {
-      ...(connector.appFile !== undefined ? { appFile: connector.appFile } : {}),
-      credentials,
-    });
+    try {
+      return await this.#registry.open(config, {
+        ...(connector.appFile !== undefined ? { appFile: connector.appFile } : {}),
+        credentials,
+      });
+    } catch (error) {
+      // A kind's schema or factory may quote a value it refused: never let a credential through.
+      if (!(error instanceof Error)) throw error;
+      const secrets = secretTexts(credentials);
+      const message = redact(error.message, secrets);
+      if (message === error.message) throw error;
+      throw new AppsError('connector_failed', message);
+    }
   }
 
   /** The stored app and its compiled mappings and scopes, for the engine. */
-  async loadCompiledApp(name: string): Promise<{ readonly stored: StoredAppWithSecrets; readonly compiled: CompiledApp }> {
+  async loadCompiledApp(
+    name: string,
+  ): Promise<{ readonly stored: StoredAppWithSecrets; readonly compiled: CompiledApp }> {
     const stored = await this.#require(name);
     const compiled = compileApp(stored.definition);
     if (!compiled.ok) {
@@ -203,7 +226,12 @@ export class AppsService {
   }
 
   /** Assigns a user or group in a role (the app's default role when none is given). */
-  async assign(name: string, principal: PrincipalRef, role: string | undefined, actor: string): Promise<NamedAssignment> {
+  async assign(
+    name: string,
+    principal: PrincipalRef,
+    role: string | undefined,
+    actor: string,
+  ): Promise<NamedAssignment> {
     const app = await this.#require(name);
     const roleValue = checkRole(app.definition, role);
     const resource = await this.#findPrincipal(principal);
@@ -222,7 +250,12 @@ export class AppsService {
   }
 
   /** Removes an assignment in one role, or in every role when none is given; false when there was none. */
-  async unassign(name: string, principal: PrincipalRef, role: string | undefined, actor: string): Promise<boolean> {
+  async unassign(
+    name: string,
+    principal: PrincipalRef,
+    role: string | undefined,
+    actor: string,
+  ): Promise<boolean> {
     const app = await this.#require(name);
     const resource = await this.#findPrincipal(principal);
     return this.#database.transaction(async ({ directory, engineState: state }) => {
@@ -270,7 +303,8 @@ export class AppsService {
       const known = (await this.#state.listApps()).map((a) => a.definition.name);
       throw new AppsError(
         'app_not_found',
-        `no app named '${name}'` + (known.length > 0 ? ` (apps: ${known.sort().join(', ')})` : ' (there are no apps yet)'),
+        `no app named '${name}'` +
+          (known.length > 0 ? ` (apps: ${known.sort().join(', ')})` : ' (there are no apps yet)'),
       );
     }
     return app;
@@ -288,8 +322,8 @@ export class AppsService {
     try {
       before = await this.#openCredentials(previous);
     } catch (error) {
-      // A new key: the stored credentials cannot be opened, and this apply seals them anew.
-      if (error instanceof SecretBoxError && error.code === 'wrong_key') return true;
+      // Sealed with another key, or damaged: they cannot be opened, and this apply seals them anew.
+      if (error instanceof SecretBoxError && error.code !== 'key_unavailable') return true;
       throw error;
     }
     return canonicalJson(before) !== canonicalJson(next);
@@ -303,14 +337,18 @@ export class AppsService {
     let found: readonly StoredResource[] = [];
     try {
       const filter = parseFilter(`${attribute} eq ${JSON.stringify(principal.ref)}`);
-      found = (await this.#directory.list(principal.type, { filter, startIndex: 1, count: 2, ...options })).resources;
+      found = (await this.#directory.list(principal.type, { filter, startIndex: 1, count: 2, ...options }))
+        .resources;
     } catch (error) {
       if (!isScimError(error)) throw error;
     }
     if (found.length === 1) return found[0]!;
     const what = principal.type === 'User' ? 'user' : 'group';
     if (found.length > 1) {
-      throw new AppsError('principal_not_found', `more than one ${what} has ${attribute} '${principal.ref}': give its id`);
+      throw new AppsError(
+        'principal_not_found',
+        `more than one ${what} has ${attribute} '${principal.ref}': give its id`,
+      );
     }
     throw new AppsError('principal_not_found', `no ${what} with id or ${attribute} '${principal.ref}'`);
   }
@@ -328,13 +366,19 @@ function checkRole(definition: AppDefinition, role: string | undefined): string 
 }
 
 function principalName(resource: StoredResource): string | undefined {
-  const value = resource.resourceType === 'User' ? resource.attributes.userName : resource.attributes.displayName;
+  const value =
+    resource.resourceType === 'User' ? resource.attributes.userName : resource.attributes.displayName;
   return typeof value === 'string' ? value : undefined;
 }
 
 function assignmentRecord(type: ResourceKind, resource: StoredResource, role: string | null): JsonObject {
   const name = principalName(resource);
-  return { principalType: type, principalId: resource.id, ...(name !== undefined ? { principalName: name } : {}), role };
+  return {
+    principalType: type,
+    principalId: resource.id,
+    ...(name !== undefined ? { principalName: name } : {}),
+    role,
+  };
 }
 
 function withoutSecrets(app: StoredAppWithSecrets): StoredApp {

@@ -33,9 +33,9 @@ export async function checkConnectorBlock(
   const secrets = secretTexts(block.credentials);
   return [
     ...(await schemaIssues(definition.settings, block.settings, 'connector.settings', 'settings')),
-    ...(await schemaIssues(definition.credentials, block.credentials, 'connector.credentials', 'credentials')).map(
-      (issue) => ({ ...issue, message: redact(issue.message, secrets) }),
-    ),
+    ...(
+      await schemaIssues(definition.credentials, block.credentials, 'connector.credentials', 'credentials')
+    ).map((issue) => ({ ...issue, message: redact(issue.message, secrets) })),
   ];
 }
 
@@ -51,7 +51,8 @@ function connectorLoadIssue(registry: ConnectorRegistry, block: ConnectorBlock, 
         ` (known kinds: ${known.length > 0 ? known.join(', ') : 'none'}; use connector.module for your own)`,
     };
   }
-  const message = error instanceof ConnectorLoadError || error instanceof Error ? error.message : String(error);
+  const message =
+    error instanceof ConnectorLoadError || error instanceof Error ? error.message : String(error);
   return { path: 'connector.module', message };
 }
 
@@ -68,7 +69,12 @@ async function schemaIssues(
   try {
     result = await schema['~standard'].validate(value);
   } catch (error) {
-    return [{ path, message: `the connector's ${label} schema threw: ${error instanceof Error ? error.message : String(error)}` }];
+    return [
+      {
+        path,
+        message: `the connector's ${label} schema threw: ${error instanceof Error ? error.message : String(error)}`,
+      },
+    ];
   }
   if (result.issues === undefined) return [];
   return result.issues.map((issue) => {
@@ -80,7 +86,7 @@ async function schemaIssues(
 }
 
 /** Every string inside the credentials, longest first, for redaction. */
-function secretTexts(value: JsonValue): string[] {
+export function secretTexts(value: JsonValue): string[] {
   const found: string[] = [];
   const walk = (node: JsonValue): void => {
     if (typeof node === 'string') {

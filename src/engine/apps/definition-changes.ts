@@ -65,7 +65,8 @@ export function compareDefinitions(
     if (canonicalJson(a[key]) !== canonicalJson(b[key])) sections.push(key);
   }
   for (const type of ['User', 'Group'] as const) {
-    if (canonicalJson(before.objects[type]) !== canonicalJson(after.objects[type])) sections.push(`objects.${type}`);
+    if (canonicalJson(before.objects[type]) !== canonicalJson(after.objects[type]))
+      sections.push(`objects.${type}`);
   }
   if (credentialsChanged) sections.push('connector.credentials');
   return { sections, fullSyncRequired: canonicalJson(syncShape(before)) !== canonicalJson(syncShape(after)) };

@@ -21,7 +21,10 @@ export type SubstitutionResult =
   | { readonly ok: false; readonly message: string };
 
 /** Replaces every `${NAME}` in `text`; reports the first problem. */
-export function substituteEnv(text: string, env: Readonly<Record<string, string | undefined>>): SubstitutionResult {
+export function substituteEnv(
+  text: string,
+  env: Readonly<Record<string, string | undefined>>,
+): SubstitutionResult {
   if (!text.includes('${')) return { ok: true, value: text, variables: [], templated: false };
   let value = '';
   const variables: string[] = [];
@@ -76,7 +79,10 @@ export function soleVariable(text: string): string | undefined {
   return match?.[1];
 }
 
-/** Escapes a literal so substitution gives it back: every `${` becomes `$${`. */
+/**
+ * Escapes a literal so substitution gives it back: every `${` becomes `$${`. (A `$` written right
+ * before a reference, `$${NAME}`, reads as the escape: such a `$` belongs in the variable's value.)
+ */
 export function escapeTemplate(text: string): string {
-  return text.replace(/\$\{/g, '$${');
+  return text.replace(/\$\{/g, () => '$${');
 }

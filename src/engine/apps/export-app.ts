@@ -55,7 +55,9 @@ export function appDocument(definition: AppDefinition): JsonObject {
           ? settings.deletionThreshold.count
           : { count: settings.deletionThreshold.count, percent: settings.deletionThreshold.percent },
       concurrency: settings.concurrency,
-      ...(settings.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: settings.rateLimitPerSecond } : {}),
+      ...(settings.rateLimitPerSecond !== undefined
+        ? { rateLimitPerSecond: settings.rateLimitPerSecond }
+        : {}),
       cycleInterval: formatDuration(settings.cycleIntervalMs),
       nearRealTime: settings.nearRealTime,
       ...(settings.notificationWebhookUrl !== undefined
@@ -72,7 +74,10 @@ export function appDocument(definition: AppDefinition): JsonObject {
   const credentials = Object.entries(connector.credentials);
   if (credentials.length > 0) {
     (document.connector as JsonObject).credentials = Object.fromEntries(
-      credentials.map(([key, source]) => [key, source.kind === 'env' ? `\${${source.variable}}` : KEPT_SECRET]),
+      credentials.map(([key, source]) => [
+        key,
+        source.kind === 'env' ? `\${${source.variable}}` : KEPT_SECRET,
+      ]),
     );
   }
   return document;
@@ -96,11 +101,20 @@ export function exportAppYaml(definition: AppDefinition): string {
 /** A disabled type with nothing in it is what leaving it out gives: left out. */
 function objectEntry(type: 'User' | 'Group', object: ObjectMappingDefinition): JsonObject {
   const isDefaultActions =
-    object.actions.length === DEFAULT_ACTIONS.length && DEFAULT_ACTIONS.every((a, i) => object.actions[i] === a);
-  if (!object.enabled && object.mappings.length === 0 && object.scope === undefined && isDefaultActions) return {};
+    object.actions.length === DEFAULT_ACTIONS.length &&
+    DEFAULT_ACTIONS.every((a, i) => object.actions[i] === a);
+  if (!object.enabled && object.mappings.length === 0 && object.scope === undefined && isDefaultActions)
+    return {};
   const mappings = object.mappings.map((mapping) => {
     const entry: JsonObject = { target: mapping.target };
-    for (const key of ['source', 'constant', 'expression', 'apply', 'defaultValue', 'matchingPrecedence'] as const) {
+    for (const key of [
+      'source',
+      'constant',
+      'expression',
+      'apply',
+      'defaultValue',
+      'matchingPrecedence',
+    ] as const) {
       const value = mapping[key];
       if (value !== undefined) entry[key] = value;
     }
@@ -125,7 +139,8 @@ function objectEntry(type: 'User' | 'Group', object: ObjectMappingDefinition): J
 function escapeStrings(value: JsonValue): JsonValue {
   if (typeof value === 'string') return escapeTemplate(value);
   if (Array.isArray(value)) return value.map(escapeStrings);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
+  if (isJsonObject(value))
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, escapeStrings(v)]));
   return value;
 }
 
@@ -143,6 +158,7 @@ function setAt(document: JsonObject, path: readonly (string | number)[], templat
     node = next;
   }
   const last = path[path.length - 1]!;
-  if (Array.isArray(node) && typeof last === 'number' && typeof node[last] === 'string') node[last] = template;
+  if (Array.isArray(node) && typeof last === 'number' && typeof node[last] === 'string')
+    node[last] = template;
   else if (isJsonObject(node) && typeof node[String(last)] === 'string') node[String(last)] = template;
 }

@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { ZodError } from 'zod';
 import type { ConnectorRegistry } from '../../connectors/spi/index.js';
@@ -66,7 +66,9 @@ export class AppFileError extends Error {
   readonly issues: readonly AppFileIssue[];
   constructor(issues: readonly AppFileIssue[]) {
     const count = issues.length === 1 ? '1 problem' : `${issues.length} problems`;
-    super(`${issues[0]?.file ?? 'the app file'} has ${count}:\n${issues.map((i) => `  ${formatAppFileIssue(i)}`).join('\n')}`);
+    super(
+      `${issues[0]?.file ?? 'the app file'} has ${count}:\n${issues.map((i) => `  ${formatAppFileIssue(i)}`).join('\n')}`,
+    );
     this.name = 'AppFileError';
     this.issues = issues;
   }
@@ -98,12 +100,17 @@ export async function loadAppFile(file: string, options: LoadAppOptions): Promis
   const info = await stat(file).catch(() => undefined);
   if (info === undefined) return fail('no such file');
   if (!info.isFile()) return fail('not a file');
-  if (info.size > MAX_APP_FILE_BYTES) return fail(`larger than ${MAX_APP_FILE_BYTES} bytes; an app file is YAML text`);
+  if (info.size > MAX_APP_FILE_BYTES)
+    return fail(`larger than ${MAX_APP_FILE_BYTES} bytes; an app file is YAML text`);
   return loadAppText(await readFile(file, 'utf8'), file, options);
 }
 
 /** Same as loadAppFile, for text already read; `file` names it in issues and anchors module paths. */
-export async function loadAppText(text: string, file: string, options: LoadAppOptions): Promise<LoadAppResult> {
+export async function loadAppText(
+  text: string,
+  file: string,
+  options: LoadAppOptions,
+): Promise<LoadAppResult> {
   const lineCounter = new LineCounter();
   const document = parseDocument(text, { lineCounter, prettyErrors: true, uniqueKeys: true, strict: true });
   const yamlProblems = [...document.errors, ...document.warnings];
@@ -119,6 +126,16 @@ export async function loadAppText(text: string, file: string, options: LoadAppOp
     };
   }
   const issues = new IssueList(file, document, lineCounter);
+  // Read into a plain object, `__proto__` would set the prototype instead of being a key.
+  visit(document, {
+    Pair(_key, pair) {
+      if (isScalar(pair.key) && pair.key.value === '__proto__') {
+        const position = pair.key.range ? lineCounter.linePos(pair.key.range[0]) : undefined;
+        issues.addAt(position, 'a key may not be named __proto__');
+      }
+    },
+  });
+  if (!issues.empty) return issues.result();
   let raw: unknown;
   try {
     raw = document.toJS({ maxAliasCount: 100 });
@@ -177,6 +194,17 @@ class IssueList {
     });
   }
 
+  /** An issue at a position found some other way than by path. */
+  addAt(position: { line: number; col: number } | undefined, message: string): void {
+    this.#issues.push({
+      file: this.file,
+      path: '',
+      message,
+      ...(position ? { line: position.line, col: position.col } : {}),
+      order: this.#issues.length,
+    });
+  }
+
   addConfig(issues: readonly ConfigIssue[]): void {
     for (const issue of issues) this.add(parsePath(issue.path), issue.message);
   }
@@ -191,7 +219,9 @@ class IssueList {
           this.add(
             [...path, key],
             `unknown key '${key}'` +
-              (suggestion !== undefined ? `, did you mean '${suggestion}'?` : ` (known keys: ${known.join(', ')})`),
+              (suggestion !== undefined
+                ? `, did you mean '${suggestion}'?`
+                : ` (known keys: ${known.join(', ')})`),
             true,
           );
         }
@@ -220,7 +250,11 @@ interface Substituted {
 }
 
 /** Replaces `${NAME}` in every string of the file, noting templates and credential sources. */
-function substituteAll(raw: JsonObject, env: Readonly<Record<string, string | undefined>>, issues: IssueList): Substituted {
+function substituteAll(
+  raw: JsonObject,
+  env: Readonly<Record<string, string | undefined>>,
+  issues: IssueList,
+): Substituted {
   const templates: StringTemplate[] = [];
   const credentials = new Map<string, SecretSource | 'kept'>();
   const isCredential = (path: readonly PathSegment[]) => path[0] === 'connector' && path[1] === 'credentials';
@@ -238,7 +272,10 @@ function substituteAll(raw: JsonObject, env: Readonly<Record<string, string | un
       if (isCredential(path)) {
         if (path.length === 3) {
           const variable = soleVariable(node);
-          credentials.set(String(path[2]), variable !== undefined ? { kind: 'env', variable } : { kind: 'literal' });
+          credentials.set(
+            String(path[2]),
+            variable !== undefined ? { kind: 'env', variable } : { kind: 'literal' },
+          );
         }
       } else if (result.templated) {
         templates.push({ path: [...path], template: node });
@@ -292,7 +329,12 @@ async function credentialValues(
 }
 
 /** When the whole file does not parse, still check mappings, scope and the connector on their own. */
-async function checkPartsOf(raw: JsonObject, file: string, options: LoadAppOptions, issues: IssueList): Promise<void> {
+async function checkPartsOf(
+  raw: JsonObject,
+  file: string,
+  options: LoadAppOptions,
+  issues: IssueList,
+): Promise<void> {
   const objects = objectsSchema.safeParse(raw.objects);
   if (objects.success) {
     const definition: AppDefinition = {
@@ -374,10 +416,14 @@ function toDefinition(
       skipOutOfScopeDeletions: settings.skipOutOfScopeDeletions,
       deletionThreshold: {
         count: settings.deletionThreshold.count,
-        ...(settings.deletionThreshold.percent !== undefined ? { percent: settings.deletionThreshold.percent } : {}),
+        ...(settings.deletionThreshold.percent !== undefined
+          ? { percent: settings.deletionThreshold.percent }
+          : {}),
       },
       concurrency: settings.concurrency,
-      ...(settings.rateLimitPerSecond !== undefined ? { rateLimitPerSecond: settings.rateLimitPerSecond } : {}),
+      ...(settings.rateLimitPerSecond !== undefined
+        ? { rateLimitPerSecond: settings.rateLimitPerSecond }
+        : {}),
       cycleIntervalMs: settings.cycleInterval,
       nearRealTime: settings.nearRealTime,
       ...(settings.notificationWebhookUrl !== undefined
@@ -393,21 +439,31 @@ function checkRoles(content: AppFileContent, issues: IssueList): void {
   const roles = content.appRoles;
   if (roles === undefined) return;
   if (roles.length === 0) {
-    issues.add(['appRoles'], 'declare at least one role, or leave appRoles out for the one default role User');
+    issues.add(
+      ['appRoles'],
+      'declare at least one role, or leave appRoles out for the one default role User',
+    );
     return;
   }
   const seen = new Map<string, number>();
   roles.forEach((role, index) => {
     const first = seen.get(role.value);
-    if (first !== undefined) issues.add(['appRoles', index, 'value'], `'${role.value}' is already the value of appRoles[${first}]`);
+    if (first !== undefined)
+      issues.add(['appRoles', index, 'value'], `'${role.value}' is already the value of appRoles[${first}]`);
     else seen.set(role.value, index);
   });
   const defaults = roles.flatMap((role, index) => (role.default === true ? [index] : []));
   if (defaults.length === 0) {
-    issues.add(['appRoles'], 'mark exactly one role default: true (the role of an assignment made without --role)');
+    issues.add(
+      ['appRoles'],
+      'mark exactly one role default: true (the role of an assignment made without --role)',
+    );
   }
   for (const index of defaults.slice(1)) {
-    issues.add(['appRoles', index, 'default'], `appRoles[${defaults[0]}] is already the default; exactly one role is`);
+    issues.add(
+      ['appRoles', index, 'default'],
+      `appRoles[${defaults[0]}] is already the default; exactly one role is`,
+    );
   }
 }
 
@@ -422,7 +478,10 @@ function checkObjects(definition: AppDefinition, issues: IssueList): void {
     ['Group', Group],
   ] as const) {
     if (object.enabled && object.mappings.length === 0) {
-      issues.add(['objects', type, 'mappings'], `an enabled ${type} type needs at least one attribute mapping`);
+      issues.add(
+        ['objects', type, 'mappings'],
+        `an enabled ${type} type needs at least one attribute mapping`,
+      );
     }
   }
   const compiled = compileApp(definition);

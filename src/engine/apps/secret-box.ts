@@ -13,8 +13,8 @@
  * ids instead of decrypting garbage, and a changed byte fails GCM's authentication.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes, scrypt } from 'node:crypto';
-import { readFile, stat, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { JsonValue } from '../../shared/json.js';
 
 /** The environment variable holding the key (or a passphrase). */
@@ -79,10 +79,14 @@ export async function keyFromText(text: string, source = SECRET_KEY_ENV): Promis
 /** Reads the key file, creating it (mode 0600, never overwriting) when it does not exist. */
 export async function keyFromFile(file: string): Promise<SecretKey> {
   try {
+    await mkdir(dirname(file), { recursive: true });
     await writeFile(file, `${randomBytes(KEY_BYTES).toString('base64')}\n`, { mode: 0o600, flag: 'wx' });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') {
-      throw new SecretBoxError('key_unavailable', `cannot create the secret key file ${file}: ${reason(error)}`);
+      throw new SecretBoxError(
+        'key_unavailable',
+        `cannot create the secret key file ${file}: ${reason(error)}`,
+      );
     }
   }
   const info = await stat(file);
@@ -95,7 +99,10 @@ export async function keyFromFile(file: string): Promise<SecretKey> {
   const text = (await readFile(file, 'utf8')).trim();
   const decoded = Buffer.from(text, 'base64');
   if (!/^[A-Za-z0-9+/]{43}=$/.test(text) || decoded.length !== KEY_BYTES) {
-    throw new SecretBoxError('key_unavailable', `the secret key file ${file} does not hold a base64 32-byte key`);
+    throw new SecretBoxError(
+      'key_unavailable',
+      `the secret key file ${file} does not hold a base64 32-byte key`,
+    );
   }
   return secretKey(decoded, file);
 }
@@ -164,9 +171,10 @@ export class SecretBox {
       const decipher = createDecipheriv('aes-256-gcm', key, nonce, { authTagLength: TAG_BYTES });
       decipher.setAAD(associatedData(id, context));
       decipher.setAuthTag(tag);
-      clear = Buffer.concat([decipher.update(Buffer.from(ciphertextText!, 'base64url')), decipher.final()]).toString(
-        'utf8',
-      );
+      clear = Buffer.concat([
+        decipher.update(Buffer.from(ciphertextText!, 'base64url')),
+        decipher.final(),
+      ]).toString('utf8');
     } catch {
       throw new SecretBoxError(
         'tampered',

@@ -56,7 +56,9 @@ export function locate(
     let next: unknown;
     let key: unknown;
     if (isMap(node)) {
-      const pair = node.items.find((item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment));
+      const pair = node.items.find(
+        (item) => isPair(item) && isScalar(item.key) && String(item.key.value) === String(segment),
+      );
       key = pair?.key;
       next = pair?.value;
     } else if (isSeq(node) && typeof segment === 'number') {
