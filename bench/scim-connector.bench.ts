@@ -2,8 +2,8 @@
  * SCIM connector create throughput against a raw baseline, side by side in one run: the connector
  * creating users through its client (limits, auth, request building, answer checks, mapping back)
  * and a plain loop of raw undici requests sending the same POST bodies at the same concurrency, each
- * into a fresh SCIM test target over loopback. Connector level only; the engine-level benchmark
- * (an initial cycle of 100,000 users) needs the engine.
+ * into a fresh SCIM test target over loopback. Connector level only; bench/scim-engine.bench.ts
+ * runs whole cycles through the engine.
  *
  *   npm run bench:scim                    (USERS=3000 CONCURRENCY=8 ROUNDS=3 by default)
  *
