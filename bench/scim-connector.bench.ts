@@ -1,16 +1,16 @@
 /**
  * SCIM connector create throughput against a raw baseline, side by side in one run: the connector
  * creating users through its client (limits, auth, request building, answer checks, mapping back)
- * and a plain keep-alive node:http loop sending the same POST bodies at the same concurrency, each
- * into a fresh SCIM test target over loopback. Connector level only; the engine-level benchmark
- * (an initial cycle of 100,000 users) needs the engine.
+ * and a plain loop of raw undici requests sending the same POST bodies at the same concurrency, each
+ * into a fresh SCIM test target over loopback. Connector level only; bench/scim-engine.bench.ts
+ * runs whole cycles through the engine.
  *
  *   npm run bench:scim                    (USERS=3000 CONCURRENCY=8 ROUNDS=3 by default)
  *
  * The target runs in this process (test/support/scim-target), so both sides share its cost; the
- * figure to read is the ratio. undici is not a dependency, so the baseline is node:http.
+ * figure to read is the ratio. Both sides use undici with a keep-alive pool of CONCURRENCY connections.
  */
-import http from 'node:http';
+import { Agent } from 'undici';
 import { startScimTarget } from '../test/support/scim-target/index.js';
 import { scimConnectorFor } from '../test/support/scim-target/connector-for.js';
 import { toScimResource } from '../src/connectors/scim/scim-resource-mapping.js';
@@ -85,7 +85,7 @@ async function connectorRound(round: number) {
 
 async function baselineRound(round: number) {
   const target = await startScimTarget();
-  const agent = new http.Agent({ keepAlive: true, maxSockets: CONCURRENCY });
+  const agent = new Agent({ connections: CONCURRENCY });
   const url = new URL(`${target.url}/Users`);
   const behaviour = resolveBehaviour('provisio', {});
   // The same bodies the connector sends, built before timing: the baseline does HTTP only.
@@ -94,38 +94,21 @@ async function baselineRound(round: number) {
   );
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const latencies = await pool(
-    USERS,
-    CONCURRENCY,
-    (i) =>
-      new Promise<void>((resolve, reject) => {
-        const req = http.request(url, {
-          method: 'POST',
-          agent,
-          headers: {
-            authorization: 'Bearer target-token',
-            'content-type': 'application/scim+json',
-            'content-length': Buffer.byteLength(bodies[i]!),
-          },
-        });
-        req.on('response', (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            if (res.statusCode !== 201) reject(new Error(`baseline: HTTP ${res.statusCode}`));
-            else {
-              JSON.parse(Buffer.concat(chunks).toString('utf8'));
-              resolve();
-            }
-          });
-        });
-        req.on('error', reject);
-        req.end(bodies[i]);
-      }),
-  );
+  const latencies = await pool(USERS, CONCURRENCY, async (i) => {
+    const answer = await agent.request({
+      origin: url.origin,
+      path: url.pathname,
+      method: 'POST',
+      headers: { authorization: 'Bearer target-token', 'content-type': 'application/scim+json' },
+      body: bodies[i]!,
+    });
+    const text = await answer.body.text();
+    if (answer.statusCode !== 201) throw new Error(`baseline: HTTP ${answer.statusCode}`);
+    JSON.parse(text);
+  });
   const elapsed = performance.now() - started;
   const cpuUs = cpuOf(cpu);
-  agent.destroy();
+  await agent.destroy();
   const held = target.resources('User').length;
   await target.close();
   if (held !== USERS) throw new Error(`baseline round: the target holds ${held} users, expected ${USERS}`);

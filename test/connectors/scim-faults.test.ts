@@ -229,11 +229,16 @@ describe('limits', () => {
     await local.close();
   });
 
-  it('keeps connections alive: many requests, one connection', async () => {
+  it('keeps connections alive: many requests, no new connection once the pool is warm', async () => {
     const local = await startScimTarget();
     const c = scimConnectorFor(local.url);
+    // undici's pool may open a second connection at the first hand-over (its drain notice comes
+    // a tick after the answer); from then on every request reuses one of those.
+    for (let i = 0; i < 2; i++) await c.create(user(), signal());
+    const warm = local.connectionsOpened;
+    expect(warm).toBeLessThanOrEqual(2);
     for (let i = 0; i < 20; i++) await c.create(user(), signal());
-    expect(local.connectionsOpened).toBe(1);
+    expect(local.connectionsOpened).toBe(warm);
     await c.close!();
     await local.close();
   });

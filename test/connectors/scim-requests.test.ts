@@ -152,6 +152,32 @@ describe('users', () => {
     expect(target.requests('GET')[0]!.query.filter).toBe(`emails[type eq "work"].value eq "${userName}"`);
   });
 
+  it('keeps only the resources that hold the value when a target ignores the filter', async () => {
+    target.faults.add({
+      kind: 'respond',
+      rate: 1,
+      methods: ['GET'],
+      status: 200,
+      body: JSON.stringify({
+        totalResults: 3,
+        Resources: [
+          { id: 'u-other', userName: 'someone.else@example.com' },
+          { id: 'u-it', userName: 'WANTED@example.com' },
+          { id: 'u-silent', displayName: 'answers no userName' },
+        ],
+      }),
+    });
+    try {
+      const found = await scim.find!(
+        { objectType: 'User', attribute: 'userName', value: 'wanted@example.com' },
+        signal(),
+      );
+      expect(found.map((o) => o.id)).toEqual(['u-it', 'u-silent']);
+    } finally {
+      target.faults.clear();
+    }
+  });
+
   it('disables with PATCH active=false and enables again', async () => {
     const user = await scim.create(
       { objectType: 'User', attributes: { userName: unique('leaver') } },

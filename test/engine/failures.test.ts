@@ -142,6 +142,18 @@ describe('failures', () => {
   });
 });
 
+describe('scheduler', () => {
+  it('starts no more calls per second than the rate limit', async () => {
+    h = await openHarness({ settings: { scope: 'all', rateLimitPerSecond: 2, concurrency: 4 } });
+    for (let i = 0; i < 6; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
+    const before = h.clock.time;
+    await h.engine.sync(h.app);
+    // 12 calls (a find and a create each) at 2 per second, the first 2 from the full bucket.
+    expect(h.target.calls()).toBe(12);
+    expect(h.clock.time - before).toBeGreaterThanOrEqual(4_900);
+  });
+});
+
 describe('cancellation', () => {
   it('a cycle stopped through its signal sends nothing more, fails, and leaves the watermark', async () => {
     h = await openHarness({ settings: { scope: 'all' } });

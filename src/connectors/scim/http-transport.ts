@@ -1,15 +1,14 @@
 /**
- * HTTP/1.1 over node:http / node:https with a keep-alive pool per target: the connection limit,
- * the TLS options (custom CA, client certificate, verification) and the timeouts of one app.
- * Answers are read whole, up to a size bound. Failures reject with a `TransportError` saying in
- * which phase the request failed, so the caller can put it in words and classify it.
+ * HTTP/1.1 through an undici `Agent`: a keep-alive pool per origin holding at most the app's
+ * concurrency in connections, the TLS options of one app (custom CA, client certificate,
+ * verification) on every connection it opens, and the timeouts of one app. Answers are read whole,
+ * up to a size bound. Failures reject with a `TransportError` saying in which phase the request
+ * failed, so the caller can put it in words and classify it.
  *
- * undici is not a dependency of Provisio; node:http's Agent gives the same pooling, and unlike the
- * global fetch it takes a CA and a client certificate per target.
+ * undici rather than the global fetch: fetch takes no CA or client certificate per target and hides
+ * the connection errors' codes behind a generic TypeError.
  */
-import http from 'node:http';
-import https from 'node:https';
-import type { IncomingHttpHeaders } from 'node:http';
+import { Agent, errors as undiciErrors } from 'undici';
 
 /** TLS material, already read from files. */
 export interface TransportTls {
@@ -20,7 +19,7 @@ export interface TransportTls {
 }
 
 export interface HttpTransportOptions {
-  /** Sockets per origin (the pool size). */
+  /** Connections per origin (the pool size). */
   maxSockets: number;
   connectTimeoutMs: number;
   tls: TransportTls;
@@ -39,9 +38,12 @@ export interface TransportRequest {
   discardBody?: boolean;
 }
 
+/** Header names in lower case; a repeated header holds an array. */
+export type TransportHeaders = Record<string, string | string[] | undefined>;
+
 export interface TransportResponse {
   status: number;
-  headers: IncomingHttpHeaders;
+  headers: TransportHeaders;
   body: string;
 }
 
@@ -67,142 +69,118 @@ const TLS_CODE = /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO|SELF_SIGNED|HO
 function phaseOf(error: NodeJS.ErrnoException): TransportPhase {
   const code = error.code ?? '';
   if (TLS_CODE.test(code) || /certificate|ssl|tls/iu.test(error.message)) return 'tls';
-  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED') return 'reset';
+  // undici's SocketError ("other side closed") is the peer ending the connection mid-request.
+  if (code === 'ECONNRESET' || code === 'EPIPE' || code === 'ECONNABORTED' || code === 'UND_ERR_SOCKET')
+    return 'reset';
   if (code === 'ECONNREFUSED' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EHOSTUNREACH')
     return 'connect';
-  if (code === 'ETIMEDOUT') return 'timeout';
+  if (code === 'UND_ERR_CONNECT_TIMEOUT') return 'connect';
+  if (code === 'ETIMEDOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT')
+    return 'timeout';
   return 'network';
+}
+
+function wrap(error: unknown): TransportError {
+  if (error instanceof TransportError) return error;
+  if (error instanceof undiciErrors.ConnectTimeoutError) {
+    return new TransportError('connect', error.message, 'ETIMEDOUT', { cause: error });
+  }
+  const errno: NodeJS.ErrnoException = error instanceof Error ? error : new Error(String(error));
+  // A socket error keeps the system error (ECONNRESET) as its cause; its code is the one to show.
+  const cause = (errno as { cause?: unknown }).cause as NodeJS.ErrnoException | undefined;
+  const code = errno.code === 'UND_ERR_SOCKET' && cause?.code !== undefined ? cause.code : errno.code;
+  return new TransportError(phaseOf(errno), errno.message, code, { cause: error });
 }
 
 /** One keep-alive pool and the way requests go through it. */
 export class HttpTransport {
-  readonly #http: http.Agent;
-  readonly #https: https.Agent;
-  readonly #connectTimeoutMs: number;
+  readonly #agent: Agent;
   readonly #maxResponseBytes: number;
 
   constructor(options: HttpTransportOptions) {
-    const pool = { keepAlive: true, maxSockets: options.maxSockets, maxFreeSockets: options.maxSockets };
-    this.#http = new http.Agent(pool);
-    this.#https = new https.Agent({
-      ...pool,
-      ...(options.tls.ca !== undefined ? { ca: options.tls.ca } : {}),
-      ...(options.tls.cert !== undefined ? { cert: options.tls.cert } : {}),
-      ...(options.tls.key !== undefined ? { key: options.tls.key } : {}),
-      rejectUnauthorized: options.tls.rejectUnauthorized,
+    const { tls } = options;
+    this.#agent = new Agent({
+      connections: options.maxSockets,
+      connect: {
+        timeout: options.connectTimeoutMs,
+        rejectUnauthorized: tls.rejectUnauthorized,
+        ...(tls.ca !== undefined ? { ca: tls.ca } : {}),
+        ...(tls.cert !== undefined ? { cert: tls.cert } : {}),
+        ...(tls.key !== undefined ? { key: tls.key } : {}),
+      },
     });
-    this.#connectTimeoutMs = options.connectTimeoutMs;
     this.#maxResponseBytes = options.maxResponseBytes ?? 64 * 1024 * 1024;
   }
 
-  /** Sends one request; a reset on a reused keep-alive socket is retried once for idempotent methods. */
+  /**
+   * Sends one request. undici closes an idle connection before the server's advertised keep-alive
+   * timeout, so a reset here is the target's doing and is reported, not retried.
+   */
   async send(request: TransportRequest): Promise<TransportResponse> {
+    const { url, signal } = request;
+    if (signal.aborted) throw aborted(signal);
+    // One controller for both ends of the request: the caller's signal and the whole-request
+    // timeout (headersTimeout/bodyTimeout only bound the gaps between bytes).
+    const controller = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      controller.abort();
+    }, request.timeoutMs);
+    const onAbort = () => controller.abort();
+    signal.addEventListener('abort', onAbort, { once: true });
+    const failure = (error: unknown): TransportError => {
+      if (timedOut)
+        return new TransportError('timeout', `no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT');
+      if (signal.aborted) return aborted(signal);
+      return wrap(error);
+    };
     try {
-      return await this.#once(request);
-    } catch (error) {
-      const idempotent = request.method !== 'POST';
-      if (error instanceof TransportError && error.phase === 'reset' && idempotent && isStale(error)) {
-        return this.#once(request);
+      const response = await this.#agent.request({
+        origin: url.origin,
+        path: `${url.pathname}${url.search}`,
+        method: request.method as 'GET',
+        headers: request.headers,
+        ...(request.body !== undefined ? { body: request.body } : {}),
+        headersTimeout: request.timeoutMs,
+        bodyTimeout: request.timeoutMs,
+        signal: controller.signal,
+      });
+      const chunks: Buffer[] = [];
+      let size = 0;
+      try {
+        for await (const chunk of response.body as AsyncIterable<Buffer>) {
+          size += chunk.length;
+          if (size > this.#maxResponseBytes) {
+            response.body.destroy();
+            throw new TransportError(
+              'too_large',
+              `answer larger than ${this.#maxResponseBytes} bytes`,
+              undefined,
+            );
+          }
+          if (!request.discardBody) chunks.push(chunk);
+        }
+      } catch (error) {
+        throw error instanceof TransportError ? error : failure(error);
       }
-      throw error;
+      return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+      };
+    } catch (error) {
+      throw error instanceof TransportError ? error : failure(error);
+    } finally {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', onAbort);
     }
   }
 
-  #once(request: TransportRequest): Promise<TransportResponse> {
-    const { url, signal } = request;
-    if (signal.aborted) return Promise.reject(aborted(signal));
-    const secure = url.protocol === 'https:';
-    const module = secure ? https : http;
-    return new Promise<TransportResponse>((resolve, reject) => {
-      let settled = false;
-      const finish = (error: TransportError | undefined, response?: TransportResponse) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        clearTimeout(connectTimer);
-        signal.removeEventListener('abort', onAbort);
-        if (error) {
-          req.destroy();
-          reject(error);
-        } else resolve(response!);
-      };
-      const req = module.request(url, {
-        method: request.method,
-        headers: {
-          ...request.headers,
-          ...(request.body !== undefined ? { 'content-length': Buffer.byteLength(request.body) } : {}),
-        },
-        agent: secure ? this.#https : this.#http,
-      });
-      const timer = setTimeout(
-        () => finish(new TransportError('timeout', `no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT')),
-        request.timeoutMs,
-      );
-      let connectTimer: NodeJS.Timeout | undefined;
-      const onAbort = () => finish(aborted(signal));
-      signal.addEventListener('abort', onAbort, { once: true });
-      req.on('socket', (socket) => {
-        if (!socket.connecting) return;
-        connectTimer = setTimeout(
-          () =>
-            finish(
-              new TransportError('connect', `no connection within ${this.#connectTimeoutMs} ms`, 'ETIMEDOUT'),
-            ),
-          this.#connectTimeoutMs,
-        );
-        socket.once(secure ? 'secureConnect' : 'connect', () => clearTimeout(connectTimer));
-      });
-      req.on('error', (error: NodeJS.ErrnoException) => {
-        const wrapped = new TransportError(phaseOf(error), error.message, error.code, { cause: error });
-        if (req.reusedSocket) (wrapped as { stale?: boolean }).stale = true;
-        finish(wrapped);
-      });
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        let size = 0;
-        res.on('data', (chunk: Buffer) => {
-          size += chunk.length;
-          if (size > this.#maxResponseBytes) {
-            finish(
-              new TransportError(
-                'too_large',
-                `answer larger than ${this.#maxResponseBytes} bytes`,
-                undefined,
-              ),
-            );
-            return;
-          }
-          if (!request.discardBody) chunks.push(chunk);
-        });
-        res.on('end', () =>
-          finish(undefined, {
-            status: res.statusCode ?? 0,
-            headers: res.headers,
-            body: Buffer.concat(chunks).toString('utf8'),
-          }),
-        );
-        res.on('error', (error: NodeJS.ErrnoException) =>
-          finish(new TransportError(phaseOf(error), error.message, error.code, { cause: error })),
-        );
-        res.on('aborted', () =>
-          finish(
-            new TransportError('reset', 'the connection closed in the middle of the answer', 'ECONNRESET'),
-          ),
-        );
-      });
-      req.end(request.body);
-    });
+  /** Destroys the pool: every connection closes and requests still in flight fail. */
+  close(): Promise<void> {
+    return this.#agent.destroy().catch(() => undefined);
   }
-
-  /** Closes every pooled socket. */
-  close(): void {
-    this.#http.destroy();
-    this.#https.destroy();
-  }
-}
-
-function isStale(error: TransportError): boolean {
-  return (error as { stale?: boolean }).stale === true;
 }
 
 function aborted(signal: AbortSignal): TransportError {

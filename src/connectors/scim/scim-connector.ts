@@ -135,7 +135,7 @@ export function createScimConnector(
     delete: async (request, signal) => deleteObject(context, heldType(request), signal),
     close: async () => {
       limiter.close(new ConnectorError('unavailable', 'the connector was closed'));
-      transport.close();
+      await transport.close();
     },
   };
   if (capabilities.disable)

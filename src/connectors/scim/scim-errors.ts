@@ -4,10 +4,9 @@
  * (timeouts, resets, refused connections, TLS) by phase. Every text that goes into an error passes
  * through the redactor first, so no credential reaches a log even when a target echoes it.
  */
-import type { IncomingHttpHeaders } from 'node:http';
 import { isJsonObject } from '../../shared/json.js';
 import { ConnectorError, classifyHttpStatus, parseRetryAfter } from '../spi/index.js';
-import type { TransportError, TransportResponse } from './http-transport.js';
+import type { TransportError, TransportHeaders, TransportResponse } from './http-transport.js';
 
 /** Replaces each secret in a text. */
 export type Redactor = (text: string) => string;
@@ -33,7 +32,7 @@ function clip(text: string): string {
   return text.length > MAX_DETAIL ? `${text.slice(0, MAX_DETAIL)}...` : text;
 }
 
-function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+function header(headers: TransportHeaders, name: string): string | undefined {
   const value = headers[name];
   return Array.isArray(value) ? value[0] : value;
 }

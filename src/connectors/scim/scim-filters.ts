@@ -38,11 +38,13 @@ export function equalityFilter(text: string, value: JsonValue, behaviour: ScimBe
 }
 
 /**
- * Whether a resource the target answered really has the value: some targets ignore filters they do
+ * Whether a resource the target answered may have the value: some targets ignore filters they do
  * not support and answer every resource, and adopting one of those would link the wrong account.
+ * A resource that does not return the attribute at all is given the benefit of the doubt.
  */
 export function holdsValue(resource: JsonObject, text: string, value: JsonValue): boolean {
   const held = readPath(resource, compileScimPath(text));
+  if (held === undefined || held === null) return true;
   const matches = (candidate: JsonValue | undefined): boolean => {
     if (Array.isArray(candidate)) return candidate.some(matches);
     if (typeof candidate === 'string' && typeof value === 'string')

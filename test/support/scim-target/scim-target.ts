@@ -270,8 +270,17 @@ export class ScimTarget {
     }
   }
 
+  #byNameCandidates(kind: TargetKind, filter: Filter): JsonObject[] | undefined {
+    if (filter.kind !== 'compare' || filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
+    const { path } = filter;
+    const core = path.uri === undefined || path.uri.startsWith('urn:ietf:params:scim:schemas:core:2.0:');
+    if (!core || path.subAttr !== undefined || path.name.toLowerCase() !== uniqueNameOf(kind))
+      return undefined;
+    return this.store.byName(kind, filter.value);
+  }
+
   #list(kind: TargetKind, query: URLSearchParams, shape: (r: JsonObject) => JsonObject) {
-    let resources = this.resources(kind);
+    let resources: JsonObject[] | undefined;
     const filterText = query.get('filter');
     if (filterText !== null) {
       let filter: Filter;
@@ -287,8 +296,12 @@ export class ScimTarget {
             throw invalidFilter(`filtering on ${name} is not supported`);
         }
       }
-      resources = resources.filter((resource) => evaluateFilter(filter, resource));
+      // An `eq` on the unique name (a matching lookup) reads the index instead of scanning every
+      // resource, which made cycles of many creates quadratic; the filter still decides.
+      const candidates = this.#byNameCandidates(kind, filter) ?? this.resources(kind);
+      resources = candidates.filter((resource) => evaluateFilter(filter, resource));
     }
+    resources ??= this.resources(kind);
     const startIndex = Math.max(1, Number(query.get('startIndex') ?? '1') || 1);
     const count = Math.min(
       this.profile.maxResults,
@@ -303,6 +316,10 @@ export class ScimTarget {
       Resources: page,
     };
   }
+}
+
+function uniqueNameOf(kind: TargetKind): string {
+  return kind === 'User' ? 'username' : 'displayname';
 }
 
 function filterNames(filter: Filter): string[] {

@@ -25,6 +25,8 @@ export interface TargetProfile {
   groupsPath: string;
   /** Largest page served. */
   maxResults: number;
+  /** Refuse a second user with the same userName (409). Off: accept it, as some applications do, so a test can count duplicates. */
+  uniqueUserNames: boolean;
 }
 
 export const DEFAULT_TARGET_PROFILE: TargetProfile = {
@@ -37,6 +39,7 @@ export const DEFAULT_TARGET_PROFILE: TargetProfile = {
   usersPath: '/Users',
   groupsPath: '/Groups',
   maxResults: 200,
+  uniqueUserNames: true,
 };
 
 /** A strict RFC 7644 target: Entra's forms are refused. */

@@ -35,6 +35,18 @@ export class TargetStore {
     return resource;
   }
 
+  /**
+   * The resources whose unique name (userName, displayName) may equal `name`, from the index; or
+   * undefined where names are not unique (user names on a target that allows duplicates), since the
+   * index then holds one holder only and a scan must answer.
+   */
+  byName(kind: TargetKind, name: string): JsonObject[] | undefined {
+    if (kind === 'User' && !this.profile().uniqueUserNames) return undefined;
+    const id = this.#names[kind].get(name.toLowerCase());
+    const resource = id === undefined ? undefined : this.resources[kind].get(id);
+    return resource === undefined ? [] : [resource];
+  }
+
   exists(id: string): boolean {
     return this.resources.User.has(id) || this.resources.Group.has(id);
   }
@@ -95,7 +107,9 @@ export class TargetStore {
     const name = body[key];
     if (typeof name !== 'string' || name === '') throw invalidValue(`${key} is required`);
     const holder = this.#names[kind].get(name.toLowerCase());
-    if (holder !== undefined && holder !== id) throw uniqueness(`${key} '${name}' is already taken`);
+    const unique = kind === 'Group' || profile.uniqueUserNames;
+    if (unique && holder !== undefined && holder !== id)
+      throw uniqueness(`${key} '${name}' is already taken`);
     if (kind === 'Group' && body.members !== undefined) {
       if (!Array.isArray(body.members)) throw invalidValue('members must be an array');
       const seen = new Set<string>();
