@@ -22,6 +22,7 @@ import type { Fsync } from './sqlite/sqlite-wal-sync.js';
 import { WriteLockSqliteDialect } from './sqlite/sqlite-write-lock-dialect.js';
 import type { ResolverSource, StoreShared } from './store-context.js';
 import { announce } from './store-context.js';
+import type { SharedDatabase } from './shared-database.js';
 
 /** How to open a directory store. Exactly one of `sqliteFile` and `postgresUrl`. */
 export interface OpenStoreOptions {
@@ -100,6 +101,22 @@ function sharedState(
  * case-insensitive attributes are stored folded, so they never rely on LIKE's folding.
  */
 export async function openStore(options: OpenStoreOptions): Promise<DirectoryStore> {
+  return (await openStoreWithDatabase(options)).store;
+}
+
+/** A directory store and the database it runs on, for parts that keep their tables beside it. */
+export interface OpenedStore {
+  readonly store: DirectoryStore;
+  /** The same database for other parts' tables (shared-database.ts); closed with `store`. */
+  readonly database: SharedDatabase;
+}
+
+/**
+ * `openStore`, also handing out the store's database (`SharedDatabase`), so that the engine's
+ * state lives in the same SQLite file or PostgreSQL schema, on the same connection or pool, and
+ * its SQLite writes join the directory's group commit instead of competing with it for the lock.
+ */
+export async function openStoreWithDatabase(options: OpenStoreOptions): Promise<OpenedStore> {
   if ((options.sqliteFile === undefined) === (options.postgresUrl === undefined)) {
     throw new Error('openStore: give exactly one of sqliteFile and postgresUrl');
   }
@@ -163,12 +180,35 @@ export async function openStore(options: OpenStoreOptions): Promise<DirectorySto
       ...(walSync ? { walSync } : {}),
     });
     await runMigrations(root, sqliteAdapter);
-    return new SqlDirectoryStore(shared);
+    return opened(shared);
   }
   return openPostgres(options.postgresUrl!, options);
 }
 
-async function openPostgres(url: string, options: OpenStoreOptions): Promise<DirectoryStore> {
+/** The store over `shared` and the database handle beside it. */
+function opened(shared: StoreShared): OpenedStore {
+  const write = <T>(work: (trx: Kysely<DirectoryDatabase>) => Promise<T>): Promise<T> =>
+    shared.batcher ? shared.batcher.submit((trx) => work(trx)) : shared.root.transaction().execute(work);
+  const database: SharedDatabase = {
+    dialect: shared.dialect,
+    db: shared.root,
+    write,
+    async transaction(work) {
+      let bound: ReturnType<typeof SqlDirectoryStore.bindTo> | undefined;
+      const result = await write((trx) => {
+        bound = SqlDirectoryStore.bindTo(shared, trx);
+        return work(trx, bound.directory);
+      });
+      bound?.committed();
+      return result;
+    },
+    migrate: (migrations, bookkeepingTable) =>
+      runMigrations(shared.root, shared.dialect, migrations, bookkeepingTable),
+  };
+  return { store: new SqlDirectoryStore(shared), database };
+}
+
+async function openPostgres(url: string, options: OpenStoreOptions): Promise<OpenedStore> {
   const schema = options.postgresSchema;
   if (schema !== undefined && !SCHEMA_NAME.test(schema)) {
     throw new Error(
@@ -215,5 +255,5 @@ async function openPostgres(url: string, options: OpenStoreOptions): Promise<Dir
     await root.destroy();
     throw error;
   }
-  return new SqlDirectoryStore(shared);
+  return opened(shared);
 }

@@ -52,6 +52,24 @@ export class SqlDirectoryStore implements DirectoryStore {
     this.#scope = { shared, trx, pendingSeq: 0 };
   }
 
+  /**
+   * A view bound to `trx`, a transaction another part sharing the database opened and commits
+   * (shared-database.ts); `committed()`, called after that commit, tells listeners of the feed
+   * entries the view's writes appended.
+   */
+  static bindTo(
+    shared: StoreShared,
+    trx: NonNullable<StoreScope['trx']>,
+  ): { directory: DirectoryStore; committed(): void } {
+    const view = new SqlDirectoryStore(shared, trx);
+    return {
+      directory: view,
+      committed() {
+        if (view.#scope.pendingSeq > 0) announce(shared, view.#scope.pendingSeq);
+      },
+    };
+  }
+
   get #shared(): StoreShared {
     return this.#scope.shared;
   }
@@ -201,18 +219,28 @@ export class SqlDirectoryStore implements DirectoryStore {
     return feed.pruneChanges(this.#shared.root, this.#shared.dialect, olderThan);
   }
 
-  async assign(appId: string, principalType: ResourceKind, principalId: string): Promise<AppAssignment> {
+  async assign(
+    appId: string,
+    principalType: ResourceKind,
+    principalId: string,
+    role: string = assignments.DEFAULT_ASSIGNMENT_ROLE,
+  ): Promise<AppAssignment> {
     checkKind(principalType);
     const { dialect } = this.#shared;
     return runWrite(this.#scope, (trx, changes) =>
-      assignments.assign(trx, dialect, appId, principalType, principalId, changes),
+      assignments.assign(trx, dialect, appId, principalType, principalId, role, changes),
     );
   }
 
-  async unassign(appId: string, principalType: ResourceKind, principalId: string): Promise<boolean> {
+  async unassign(
+    appId: string,
+    principalType: ResourceKind,
+    principalId: string,
+    role?: string,
+  ): Promise<boolean> {
     checkKind(principalType);
     return runWrite(this.#scope, (trx, changes) =>
-      assignments.unassign(trx, appId, principalType, principalId, changes),
+      assignments.unassign(trx, appId, principalType, principalId, role, changes),
     );
   }
 

@@ -111,7 +111,12 @@ export interface ReconcileReport {
   /** Linked accounts whose values differ from what the mapping gives. */
   readonly drift: readonly (PlannedItem & { readonly targetId: string })[];
   /** Accounts in the target that no link or match claims. */
-  readonly orphans: readonly { readonly objectType: 'User' | 'Group'; readonly targetId: string; readonly name?: string; readonly attributes: JsonObject }[];
+  readonly orphans: readonly {
+    readonly objectType: 'User' | 'Group';
+    readonly targetId: string;
+    readonly name?: string;
+    readonly attributes: JsonObject;
+  }[];
   /** In-scope objects with no account in the target. */
   readonly missing: readonly PlannedItem[];
   readonly summary: CycleSummary;
@@ -132,7 +137,12 @@ export interface ManagedAccount {
 /** The state of one app, for `apps list`, the console and alerts. */
 export interface AppStatus {
   readonly app: string;
-  readonly lastCycle?: { readonly id: string; readonly status: CycleStatus; readonly finished?: Date; readonly summary: JsonObject };
+  readonly lastCycle?: {
+    readonly id: string;
+    readonly status: CycleStatus;
+    readonly finished?: Date;
+    readonly summary: JsonObject;
+  };
   readonly watermark?: number;
   readonly hold?: DeletionHold;
   readonly quarantine?: Quarantine;
@@ -155,11 +165,17 @@ export interface EngineService {
   /** One cycle now: initial when there is no watermark (or a resync is needed), else incremental. */
   sync(app: string, options?: SyncOptions): Promise<CycleReport>;
   /** What `sync` would do, without touching the target or the state. */
-  preview(app: string, options?: { readonly onProgress?: CycleProgress; readonly signal?: AbortSignal }): Promise<PreviewReport>;
+  preview(
+    app: string,
+    options?: { readonly onProgress?: CycleProgress; readonly signal?: AbortSignal },
+  ): Promise<PreviewReport>;
   /** One user (userName or id) through the whole pipeline now; `dryRun` plans only. */
   provisionUser(app: string, user: string, options?: { readonly dryRun?: boolean }): Promise<ProvisionReport>;
   /** Lists the target and reports drift, orphans and missing accounts; `fix` converges drift and missing. */
-  reconcile(app: string, options?: { readonly fix?: boolean; readonly signal?: AbortSignal }): Promise<ReconcileReport>;
+  reconcile(
+    app: string,
+    options?: { readonly fix?: boolean; readonly signal?: AbortSignal },
+  ): Promise<ReconcileReport>;
   /** Lets the held cycle's deprovisions through on the next cycle. */
   approveDeletes(app: string, actor: string): Promise<DeletionHold>;
   accounts(app: string): AsyncIterable<ManagedAccount>;

@@ -117,7 +117,8 @@ export interface PendingReference {
 // ---------------------------------------------------------------- cycles, leases, logs
 
 export type CycleKind = 'initial' | 'incremental' | 'onDemand' | 'reconcile';
-export type CycleStatus = 'running' | 'completed' | 'completedWithFailures' | 'held' | 'quarantined' | 'failed';
+export type CycleStatus =
+  'running' | 'completed' | 'completedWithFailures' | 'held' | 'quarantined' | 'failed';
 
 export interface CycleRecord {
   readonly id: string;
@@ -203,14 +204,34 @@ export interface EngineStateStore {
 
   // links
   getLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<Link | undefined>;
-  getLinks(appId: string, objectType: StateObjectType, sourceIds: readonly string[]): Promise<ReadonlyMap<string, Link>>;
+  getLinks(
+    appId: string,
+    objectType: StateObjectType,
+    sourceIds: readonly string[],
+  ): Promise<ReadonlyMap<string, Link>>;
   findLinkByTarget(appId: string, objectType: StateObjectType, targetId: string): Promise<Link | undefined>;
   putLink(link: LinkInput): Promise<Link>;
+  /**
+   * Writes many links at once (a cycle's batch): all or none, a few hundred rows per statement.
+   * A link given twice for one source object keeps the last.
+   */
+  putLinks(links: readonly LinkInput[]): Promise<void>;
   deleteLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean>;
   /** Links in sourceId order, a page at a time (`after` is the last sourceId of the previous page). */
-  listLinks(appId: string, objectType: StateObjectType, page: { after?: string; limit: number }): Promise<readonly Link[]>;
+  listLinks(
+    appId: string,
+    objectType: StateObjectType,
+    page: { after?: string; limit: number },
+  ): Promise<readonly Link[]>;
   countLinks(appId: string, objectType?: StateObjectType): Promise<number>;
+  /** Deletes every link of the app; returns how many. */
   deleteLinks(appId: string): Promise<number>;
+  /** Deletes the links of these source objects, all or none; returns how many existed. */
+  deleteLinksBySource(
+    appId: string,
+    objectType: StateObjectType,
+    sourceIds: readonly string[],
+  ): Promise<number>;
 
   // watermark
   getWatermark(appId: string): Promise<number | undefined>;
@@ -239,7 +260,11 @@ export interface EngineStateStore {
   // pending references
   putPendingReference(reference: PendingReference): Promise<void>;
   /** The objects waiting for `referencedId` (to be re-exported now that it has a target id). */
-  waitingOn(appId: string, referencedType: StateObjectType, referencedId: string): Promise<readonly PendingReference[]>;
+  waitingOn(
+    appId: string,
+    referencedType: StateObjectType,
+    referencedId: string,
+  ): Promise<readonly PendingReference[]>;
   deletePendingReferences(appId: string, objectType: StateObjectType, sourceId: string): Promise<void>;
   clearPendingReferences(appId: string): Promise<number>;
 

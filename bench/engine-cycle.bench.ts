@@ -1,0 +1,222 @@
+/**
+ * The engine's own cost, with the in-memory connector as the target: one SQLite file holds the
+ * directory and the engine's state, as `provisio serve` runs it.
+ *
+ *   npm run bench:engine                       (USERS=100000 GROUP_COUNT=5000 MEMBERSHIPS=100000)
+ *   npm run bench:engine -- --million          (also: 100 changes at 1,000,000 users)
+ *   npm run bench:engine -- --update-report    (writes bench/engine-cycle.md)
+ *
+ * Measured: the initial cycle (objects/s, peak RSS sampled every 50 ms); an incremental cycle of
+ * 100 changes; `preview` of the initial cycle (links and watermark dropped first). Seeding the directory is not timed. The target has
+ * no `find` (see the note at the connector), so new objects are created without a matching lookup.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { JsonObject } from '../src/shared/json.js';
+import type { DirectoryStore } from '../src/directory/directory-store.js';
+import { openProvisioDatabase } from '../src/engine/state/open-engine-state.js';
+import type { AppDefinition } from '../src/engine/apps/app-definition.js';
+import { compileApp } from '../src/engine/apps/compile-app.js';
+import { createEngineService } from '../src/engine/cycle/create-engine-service.js';
+import { ConnectorRegistry } from '../src/connectors/spi/connector-registry.js';
+import type { MemoryTarget } from '../src/connectors/memory/memory-connector.js';
+import { createMemoryDefinition } from '../src/connectors/memory/memory-definition.js';
+import { writeReport } from './report-file.js';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+const definition: AppDefinition = {
+  name: 'bench',
+  enabled: true,
+  connector: { kind: 'memory', settings: {}, credentials: {} },
+  appRoles: [{ value: 'User', displayName: 'User', default: true }],
+  objects: {
+    User: {
+      enabled: true,
+      actions: ['create', 'update', 'delete'],
+      mappings: [
+        { target: 'userName', source: 'userPrincipalName', matchingPrecedence: 1 },
+        { target: 'active', expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")' },
+        { target: 'displayName', source: 'displayName' },
+        { target: 'name.givenName', source: 'givenName' },
+        { target: 'name.familyName', source: 'surname' },
+        { target: 'emails[type eq "work"].value', source: 'mail' },
+        { target: 'title', source: 'jobTitle' },
+        { target: `${ENTERPRISE}:department`, source: 'department' },
+      ],
+    },
+    Group: {
+      enabled: true,
+      actions: ['create', 'update', 'delete'],
+      mappings: [
+        { target: 'displayName', source: 'displayName', matchingPrecedence: 1 },
+        { target: 'members', source: 'members' },
+      ],
+    },
+  },
+  settings: {
+    scope: 'all',
+    nestedGroupMembers: false,
+    deprovisionAction: 'disable',
+    skipOutOfScopeDeletions: false,
+    deletionThreshold: { count: 500 },
+    concurrency: 8,
+    cycleIntervalMs: 40 * 60_000,
+    nearRealTime: true,
+  },
+};
+
+function user(i: number): JsonObject {
+  return {
+    userName: `user${i}@contoso.com`,
+    displayName: `User ${i}`,
+    name: { givenName: `Given${i % 97}`, familyName: `Family${i % 89}` },
+    title: i % 3 === 0 ? 'Engineer' : 'Analyst',
+    active: true,
+    emails: [{ type: 'work', value: `user${i}@contoso.com`, primary: true }],
+    [ENTERPRISE]: { department: i % 4 === 0 ? 'Sales' : 'Engineering' },
+  };
+}
+
+async function seed(
+  directory: DirectoryStore,
+  users: number,
+  groups: number,
+  memberships: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (let i = 0; i < users; i += 1_000) {
+    const batch = [];
+    for (let j = i; j < Math.min(users, i + 1_000); j++) batch.push(user(j));
+    for (const created of await directory.createMany('User', batch)) ids.push(created.id);
+  }
+  const perGroup = Math.ceil(memberships / groups);
+  for (let g = 0; g < groups; g += 200) {
+    const batch: JsonObject[] = [];
+    for (let k = g; k < Math.min(groups, g + 200); k++) {
+      const members = [];
+      for (let m = 0; m < perGroup && k * perGroup + m < memberships; m++) {
+        members.push({ value: ids[(k * perGroup + m * 7919) % ids.length]!, type: 'User' });
+      }
+      batch.push({ displayName: `Group ${k}`, members: dedupe(members) });
+    }
+    await directory.createMany('Group', batch);
+  }
+  return ids;
+}
+
+function dedupe(members: { value: string; type: string }[]): { value: string; type: string }[] {
+  const seen = new Map(members.map((m) => [m.value, m]));
+  return [...seen.values()];
+}
+
+async function run(users: number, groups: number, memberships: number, withInitial: boolean) {
+  const dir = mkdtempSync(join(tmpdir(), 'provisio-engine-bench-'));
+  const database = await openProvisioDatabase({ sqliteFile: join(dir, 'provisio.db') });
+  try {
+    const t0 = performance.now();
+    const ids = await seed(database.directory, users, groups, memberships);
+    const seedMs = performance.now() - t0;
+    let target: MemoryTarget | undefined;
+    const registry = new ConnectorRegistry().register(
+      createMemoryDefinition({ onTarget: (t) => (target = t) }),
+    );
+    // The memory target scans every object on find (and on create, for uniqueness): fine for tests,
+    // quadratic at 100,000. Without find and unique attributes it costs O(1) per call, so what is
+    // timed is the engine. Matching (one find per new object) is therefore not in these figures.
+    const connector = await registry.open({
+      kind: 'memory',
+      settings: {
+        capabilities: { find: false, batchCreate: false },
+        uniqueAttributes: { User: [], Group: [] },
+        requiredAttributes: { User: [], Group: [] },
+      },
+    });
+    const compiled = compileApp(definition);
+    if (!compiled.ok) throw new Error('bench app does not compile');
+    const stored = await database.engineState.putApp({
+      definition,
+      sealedCredentials: null,
+      fullSyncRequired: true,
+    });
+    const engine = createEngineService({
+      directory: database.directory,
+      state: database.engineState,
+      loadApp: async () => ({
+        stored: (await database.engineState.getApp('bench'))!,
+        compiled: compiled.app,
+        connector,
+      }),
+    });
+    const result: Record<string, number> = { users, groups, memberships, seedMs };
+    let peak = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
+    const i0 = performance.now();
+    const initial = await engine.sync('bench');
+    result.initialMs = performance.now() - i0;
+    clearInterval(sampler);
+    result.initialObjects = initial.summary.create;
+    result.peakRssMb = peak / 2 ** 20;
+    if (target!.count('User') !== users || initial.status !== 'completed') {
+      throw new Error(
+        `initial cycle incomplete: ${initial.status}, ${target!.count('User')} users in the target`,
+      );
+    }
+    // 100 changes: 100 users edited once each.
+    for (let i = 0; i < 100; i++) {
+      const id = ids[(i * 997) % ids.length]!;
+      await database.directory.patch('User', id, [{ op: 'replace', path: 'title', value: `Changed ${i}` }]);
+    }
+    const c0 = performance.now();
+    const incremental = await engine.sync('bench');
+    result.incrementalMs = performance.now() - c0;
+    result.incrementalUpdates = incremental.summary.update;
+    if (withInitial) {
+      // The initial cycle's preview: the same app with no links and no watermark (the target's
+      // accounts are not matched: this target has no find), measured last so its report's memory
+      // does not count in the cycle's RSS.
+      await database.engineState.deleteLinks(stored.id);
+      await database.engineState.clearWatermark(stored.id);
+      const p0 = performance.now();
+      const preview = await engine.preview('bench');
+      result.previewMs = performance.now() - p0;
+      result.previewItems = preview.items.length;
+      if (preview.summary.create !== users + groups)
+        throw new Error(`preview planned ${preview.summary.create} creates`);
+    }
+    return result;
+  } finally {
+    await database.close();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function main(): Promise<void> {
+  const users = Number(process.env.USERS ?? 100_000);
+  const groups = Number(process.env.GROUP_COUNT ?? 5_000);
+  const memberships = Number(process.env.MEMBERSHIPS ?? 100_000);
+  const rows: Record<string, number>[] = [await run(users, groups, memberships, true)];
+  if (process.argv.includes('--million')) rows.push(await run(1_000_000, groups, memberships, false));
+  const fmt = (n: number | undefined, digits = 0) =>
+    n === undefined ? '-' : n.toLocaleString('en-US', { maximumFractionDigits: digits });
+  const lines = [
+    '# Engine cycle benchmark',
+    '',
+    `node ${process.version}, memory connector, directory and engine state in one SQLite file (synchronous=FULL).`,
+    '',
+    '| users | groups | memberships | preview (initial) | initial cycle | objects/s | peak RSS | incremental, 100 changes |',
+    '| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |',
+    ...rows.map((r) => {
+      const objects = r.users! + r.groups!;
+      return `| ${fmt(r.users)} | ${fmt(r.groups)} | ${fmt(r.memberships)} | ${r.previewMs === undefined ? '-' : `${fmt(r.previewMs / 1000, 1)} s`} | ${fmt(r.initialMs! / 1000, 1)} s | ${fmt((objects / r.initialMs!) * 1000)} | ${fmt(r.peakRssMb)} MB | ${fmt(r.incrementalMs)} ms |`;
+    }),
+    '',
+  ];
+  const text = lines.join('\n');
+  console.log(text);
+  console.log(JSON.stringify(rows));
+  console.log(`report: ${await writeReport('engine-cycle.md', text)}`);
+}
+
+await main();

@@ -1,0 +1,568 @@
+/**
+ * The engine service: every surface (CLI, serve, admin API) runs cycles, previews, on-demand
+ * provisioning and reconciliation through this one object. It owns the order of a cycle — lease,
+ * restart/reset, quarantine check, phases, guard, follow-ups, quarantine verdict, watermark — and
+ * leaves planning to the planner and connector writes to the executor.
+ */
+import { randomUUID, getRandomValues } from 'node:crypto';
+import { hostname } from 'node:os';
+import type { EvaluationContext } from '../../expressions/index.js';
+import { createEvaluationContext } from '../../expressions/index.js';
+import type { DirectoryStore, StoredResource } from '../../directory/directory-store.js';
+import { parseFilter } from '../../scim/filter/filter-parser.js';
+import type { Connector } from '../../connectors/spi/connector.js';
+import type { StoredApp } from '../apps/app-definition.js';
+import type { CompiledApp } from '../apps/compile-app.js';
+import type { CycleKind, DeletionHold, EngineStateStore, StateObjectType } from '../state/engine-state.js';
+import { AppScheduler } from './app-scheduler.js';
+import type { CycleRun as CycleRunType } from './cycle-run.js';
+import { CycleRun, key } from './cycle-run.js';
+import { feedHead, fullPass, processDirty, processFollowUps, processIds, readDirty } from './cycle-phases.js';
+import type { Clock } from './engine-clock.js';
+import { systemClock } from './engine-clock.js';
+import type {
+  AppStatus,
+  CycleProgress,
+  CycleReport,
+  EngineEvent,
+  EngineEventSink,
+  EngineService,
+  ManagedAccount,
+  PreviewReport,
+  ProvisionReport,
+  ReconcileReport,
+  SyncOptions,
+} from './engine-service.js';
+import { AssignmentIndex } from './entitlement.js';
+import { CallStats, TargetCalls } from './executor.js';
+import type { PlanScope } from './planner.js';
+import { reconcileApp } from './reconcile.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { DEFAULT_RETRY_POLICY } from './retry-policy.js';
+import {
+  ABORT_AFTER_CONSECUTIVE,
+  checkDeletionGuard,
+  deletionLimit,
+  nextQuarantine,
+  shouldQuarantine,
+} from './safety-nets.js';
+import { compileFlatPaths } from './target-attributes.js';
+import { AppBusyError, withLease } from './app-lease.js';
+
+/** What `loadApp` gives the engine: the stored app, compiled, and its opened (guarded) connector. */
+export interface LoadedApp {
+  readonly stored: StoredApp;
+  readonly compiled: CompiledApp;
+  readonly connector: Connector;
+}
+
+export interface EngineServiceOptions {
+  readonly directory: DirectoryStore;
+  readonly state: EngineStateStore;
+  /** Loads an app by name; throws when there is none (the apps part's loader). */
+  readonly loadApp: (name: string) => Promise<LoadedApp>;
+  readonly clock?: Clock;
+  /** Randomness for backoff jitter and, when given, for expressions (tests make both reproducible). */
+  readonly random?: () => number;
+  readonly onEvent?: EngineEventSink;
+  readonly retry?: Partial<RetryPolicy>;
+  /** How long a lease lasts without renewal (default 60 s); renewed at a third of it. */
+  readonly leaseTtlMs?: number;
+  /** This worker's name in leases (default host:pid:random). */
+  readonly holder?: string;
+}
+
+export { AppBusyError };
+
+/** Builds the engine service. */
+export function createEngineService(options: EngineServiceOptions): EngineService {
+  return new Engine(options);
+}
+
+const cryptoRandom = (): number => getRandomValues(new Uint32Array(1))[0]! / 2 ** 32;
+
+class Engine implements EngineService {
+  readonly #o: EngineServiceOptions;
+  readonly #clock: Clock;
+  readonly #random: () => number;
+  readonly #retry: RetryPolicy;
+  readonly #holder: string;
+  readonly #leaseTtlMs: number;
+
+  constructor(options: EngineServiceOptions) {
+    this.#o = options;
+    this.#clock = options.clock ?? systemClock;
+    this.#random = options.random ?? Math.random;
+    this.#retry = { ...DEFAULT_RETRY_POLICY, ...options.retry };
+    this.#holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#leaseTtlMs = options.leaseTtlMs ?? 60_000;
+  }
+
+  #emit = (event: EngineEvent): void => {
+    try {
+      this.#o.onEvent?.(event);
+    } catch {
+      // A sink must not break a cycle.
+    }
+  };
+
+  #lease<T>(appId: string, waitMs: number | undefined, work: () => Promise<T>): Promise<T> {
+    return withLease(
+      this.#o.state,
+      this.#clock,
+      { appId, holder: this.#holder, ttlMs: this.#leaseTtlMs, waitMs: waitMs ?? 0 },
+      work,
+    );
+  }
+
+  async sync(name: string, options: SyncOptions = {}): Promise<CycleReport> {
+    const loaded = await this.#o.loadApp(name);
+    const appId = loaded.stored.id;
+    const state = this.#o.state;
+    return this.#lease(appId, options.leaseWaitMs, async () => {
+      const actor = options.actor ?? 'engine';
+      if (options.reset || options.restart) {
+        await state.clearWatermark(appId);
+        await state.clearEscrows(appId);
+        await state.clearQuarantine(appId);
+        if (options.reset) {
+          await state.deleteLinks(appId);
+          await state.clearPendingReferences(appId);
+          await state.clearDeletionHold(appId);
+        }
+        await state.appendAudit({
+          at: this.#clock.now(),
+          actor,
+          action: options.reset ? 'reset' : 'restart',
+          app: name,
+        });
+      }
+      const now = this.#clock.now();
+      const quarantine = await state.getQuarantine(appId);
+      if (quarantine && quarantine.nextAttempt > now) {
+        // Quarantined apps are tried on their own interval, not on every request.
+        return {
+          cycleId: '',
+          app: name,
+          kind: 'incremental',
+          status: 'quarantined',
+          started: now,
+          finished: now,
+          summary: emptySummary(),
+          quarantine,
+          failures: [],
+        };
+      }
+      const watermark = await state.getWatermark(appId);
+      const kind: CycleKind =
+        watermark === undefined || loaded.stored.fullSyncRequired ? 'initial' : 'incremental';
+      return this.#cycle(loaded, kind, watermark, {
+        dryRun: false,
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    });
+  }
+
+  async preview(
+    name: string,
+    options: { onProgress?: CycleProgress; signal?: AbortSignal } = {},
+  ): Promise<PreviewReport> {
+    const loaded = await this.#o.loadApp(name);
+    const watermark = await this.#o.state.getWatermark(loaded.stored.id);
+    const kind: CycleKind =
+      watermark === undefined || loaded.stored.fullSyncRequired ? 'initial' : 'incremental';
+    const { run, report, wouldHold } = await this.#cycleRun(loaded, kind, watermark, {
+      dryRun: true,
+      ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+    });
+    return { app: name, kind: report.kind, summary: report.summary, items: run.items, wouldHold };
+  }
+
+  async #cycle(
+    loaded: LoadedApp,
+    kind: CycleKind,
+    watermark: number | undefined,
+    options: { dryRun: boolean; onProgress?: CycleProgress },
+  ): Promise<CycleReport> {
+    return (await this.#cycleRun(loaded, kind, watermark, options)).report;
+  }
+
+  #makeRun(
+    loaded: LoadedApp,
+    cycleId: string,
+    kind: CycleKind,
+    assignments: AssignmentIndex,
+    dryRun: boolean,
+    onProgress?: CycleProgress,
+  ): CycleRunType {
+    const settings = loaded.stored.definition.settings;
+    const clock = this.#clock;
+    const scheduler = new AppScheduler({
+      concurrency: settings.concurrency,
+      ...(settings.rateLimitPerSecond !== undefined
+        ? { rateLimitPerSecond: settings.rateLimitPerSecond }
+        : {}),
+      clock,
+    });
+    const signal = new AbortController().signal;
+    const calls = new TargetCalls(
+      loaded.connector,
+      scheduler,
+      clock,
+      this.#random,
+      this.#retry,
+      new CallStats(),
+      signal,
+    );
+    const scopes: Partial<Record<StateObjectType, PlanScope>> = {};
+    for (const type of ['User', 'Group'] as const) {
+      const compiledType = loaded.compiled[type];
+      if (!compiledType || !loaded.connector.capabilities.objectTypes.includes(type)) continue;
+      scopes[type] = {
+        objectType: type,
+        type: compiledType,
+        flat: compileFlatPaths(compiledType.mapping.targets),
+        settings,
+        capabilities: loaded.connector.capabilities,
+        evaluation: this.#evaluation(loaded.connector, type, dryRun),
+      };
+    }
+    return new CycleRun(
+      { directory: this.#o.directory, state: this.#o.state, clock, retry: this.#retry, emit: this.#emit },
+      loaded.stored,
+      loaded.compiled,
+      scopes,
+      calls,
+      scheduler,
+      assignments,
+      {
+        cycleId,
+        kind,
+        dryRun,
+        logUnentitled: kind !== 'initial',
+        keepItems: dryRun || kind === 'onDemand',
+        ...(onProgress ? { onProgress } : {}),
+      },
+    );
+  }
+
+  /** Expressions' clock, randomness and SelectUniqueValue's question to the target. */
+  #evaluation(connector: Connector, objectType: StateObjectType, dryRun: boolean): EvaluationContext {
+    if (dryRun && this.#o.random === undefined) return createEvaluationContext({ now: this.#clock.now() });
+    const random = this.#o.random ?? cryptoRandom;
+    const find = connector.find;
+    return {
+      now: () => this.#clock.now(),
+      random,
+      ...(find
+        ? {
+            isValueTaken: async (candidate: string, attribute: string | undefined) =>
+              attribute === undefined
+                ? false
+                : (await find({ objectType, attribute, value: candidate }, new AbortController().signal))
+                    .length > 0,
+          }
+        : {}),
+    };
+  }
+
+  async #cycleRun(
+    loaded: LoadedApp,
+    requestedKind: CycleKind,
+    watermark: number | undefined,
+    options: { dryRun: boolean; onProgress?: CycleProgress },
+  ): Promise<{ run: CycleRunType; report: CycleReport; wouldHold: boolean }> {
+    const state = this.#o.state;
+    const directory = this.#o.directory;
+    const appId = loaded.stored.id;
+    const cycleId = randomUUID();
+    const started = this.#clock.now();
+    const assignments = await AssignmentIndex.load(directory, appId, loaded.stored.definition);
+    let kind = requestedKind;
+    const run = this.#makeRun(loaded, cycleId, kind, assignments, options.dryRun, options.onProgress);
+    if (!options.dryRun) {
+      await state.startCycle({
+        id: cycleId,
+        appId,
+        kind,
+        started,
+        summary: {},
+        ...(watermark !== undefined ? { fromSeq: watermark } : {}),
+      });
+      run.escrowed = new Set((await state.listEscrows(appId)).map((e) => key(e.objectType, e.sourceId)));
+    }
+    try {
+      let toSeq: number | undefined;
+      let emptySource = false;
+      const initial = async () => {
+        kind = 'initial';
+        const head = await feedHead(directory);
+        run.checkStoredPending = (await state.countLinks(appId)) > 0;
+        run.comingLater.add('Group');
+        const users = await fullPass(run, 'User', directory);
+        run.comingLater.delete('Group');
+        const groups = run.aborted ? { seen: 0 } : await fullPass(run, 'Group', directory);
+        for (const [type, pass] of [
+          ['User', users],
+          ['Group', groups],
+        ] as const) {
+          if (run.scopes[type] && pass.seen === 0 && (await state.countLinks(appId, type)) > 0)
+            emptySource = true;
+        }
+        toSeq = head;
+      };
+      if (kind === 'initial' || watermark === undefined) await initial();
+      else {
+        const dirty = await readDirty(run, directory, watermark);
+        if ('resync' in dirty) await initial();
+        else {
+          await processDirty(run, directory, dirty);
+          toSeq = dirty.lastSeq;
+        }
+      }
+      const guard = async (): Promise<DeletionHold | undefined> => {
+        if (run.deferred.length === 0) return undefined;
+        const threshold = loaded.stored.definition.settings.deletionThreshold;
+        if (options.dryRun) {
+          const limit = deletionLimit(threshold, await state.countLinks(appId));
+          if (run.deferred.length > limit || emptySource) {
+            wouldHold = true;
+          }
+          await run.executeDeferred();
+          return undefined;
+        }
+        const verdict = await checkDeletionGuard(state, {
+          appId,
+          cycleId,
+          count: run.deferred.length,
+          threshold,
+          emptySource,
+          now: this.#clock.now(),
+        });
+        if (verdict.hold) {
+          await run.holdDeferred();
+          run.blocked = true;
+          this.#emit({ type: 'deletionsHeld', app: loaded.stored.definition.name, hold: verdict.record });
+          return verdict.record;
+        }
+        await run.executeDeferred();
+        if (verdict.approvedHold) await state.clearDeletionHold(appId);
+        return undefined;
+      };
+      let wouldHold = false;
+      let hold = await guard();
+      if (!run.aborted) {
+        await processFollowUps(run, directory);
+        hold = (await guard()) ?? hold;
+      }
+      if (run.calls.stats.consecutiveTargetWide >= ABORT_AFTER_CONSECUTIVE && run.calls.stats.successes === 0)
+        run.aborted = true;
+
+      let quarantine = undefined;
+      if (!options.dryRun) {
+        const previous = await state.getQuarantine(appId);
+        if (shouldQuarantine(run.calls.stats, run.aborted)) {
+          const reason = run.calls.stats.lastTargetWide?.message ?? 'most operations failed';
+          quarantine = nextQuarantine(appId, previous, reason, this.#clock.now());
+          await state.setQuarantine(quarantine);
+          this.#emit({ type: 'quarantined', app: loaded.stored.definition.name, quarantine });
+          run.blocked = true;
+        } else if (previous && run.calls.stats.successes > 0) {
+          await state.clearQuarantine(appId);
+          this.#emit({ type: 'quarantineLifted', app: loaded.stored.definition.name });
+        } else if (previous) quarantine = previous;
+        if (!run.blocked && toSeq !== undefined) {
+          await state.setWatermark(appId, toSeq);
+          if (loaded.stored.fullSyncRequired) await state.setFullSyncRequired(appId, false);
+        }
+      }
+      await run.flush();
+      const status = hold
+        ? 'held'
+        : quarantine && run.calls.stats.successes === 0
+          ? 'quarantined'
+          : run.summary.failure > 0
+            ? 'completedWithFailures'
+            : 'completed';
+      const summary = run.summaryJson();
+      if (!options.dryRun)
+        await state.finishCycle(cycleId, status, { ...summary }, run.blocked ? undefined : toSeq);
+      const report: CycleReport = {
+        cycleId,
+        app: loaded.stored.definition.name,
+        kind,
+        status,
+        started,
+        finished: this.#clock.now(),
+        summary,
+        ...(hold ? { hold } : {}),
+        ...(quarantine ? { quarantine } : {}),
+        failures: run.failures,
+      };
+      if (!options.dryRun) this.#emit({ type: 'cycleFinished', app: report.app, report });
+      return { run, report, wouldHold };
+    } catch (error) {
+      await run.flush().catch(() => undefined);
+      if (!options.dryRun)
+        await state.finishCycle(cycleId, 'failed', { ...run.summaryJson() }).catch(() => undefined);
+      throw error;
+    }
+  }
+
+  async provisionUser(
+    name: string,
+    user: string,
+    options: { dryRun?: boolean } = {},
+  ): Promise<ProvisionReport> {
+    const loaded = await this.#o.loadApp(name);
+    const directory = this.#o.directory;
+    const resource = await findUser(directory, user);
+    if (!resource) throw new Error(`No user '${user}' in the directory (looked up by id and by userName)`);
+    const dryRun = options.dryRun === true;
+    const work = async (): Promise<ProvisionReport> => {
+      const assignments = await AssignmentIndex.load(directory, loaded.stored.id, loaded.stored.definition);
+      const cycleId = randomUUID();
+      const run = this.#makeRun(loaded, cycleId, 'onDemand', assignments, dryRun);
+      const started = this.#clock.now();
+      if (!dryRun) {
+        await this.#o.state.startCycle({
+          id: cycleId,
+          appId: loaded.stored.id,
+          kind: 'onDemand',
+          started,
+          summary: {},
+        });
+        run.escrowed = new Set(
+          (await this.#o.state.listEscrows(loaded.stored.id)).map((e) => key(e.objectType, e.sourceId)),
+        );
+      }
+      await processIds(run, directory, 'User', new Map([[resource.id, undefined]]));
+      // On demand is one administrator's explicit request for one user: no guard.
+      await run.executeDeferred();
+      await processFollowUps(run, directory);
+      await run.executeDeferred();
+      await run.flush();
+      if (!dryRun) {
+        const status = run.summary.failure > 0 ? 'completedWithFailures' : 'completed';
+        await this.#o.state.finishCycle(cycleId, status, { ...run.summaryJson() });
+      }
+      const item =
+        run.items.find((i) => i.objectType === 'User' && i.sourceId === resource.id) ?? run.items[0];
+      if (!item) throw new Error(`User '${user}' was not planned: the app does not provision users`);
+      return { app: name, dryRun, entries: run.entries, item };
+    };
+    return dryRun ? work() : this.#lease(loaded.stored.id, 0, work);
+  }
+
+  async reconcile(
+    name: string,
+    options: { fix?: boolean; signal?: AbortSignal } = {},
+  ): Promise<ReconcileReport> {
+    const loaded = await this.#o.loadApp(name);
+    const fix = options.fix === true;
+    const work = async () => {
+      const assignments = await AssignmentIndex.load(
+        this.#o.directory,
+        loaded.stored.id,
+        loaded.stored.definition,
+      );
+      const cycleId = randomUUID();
+      const run = this.#makeRun(loaded, cycleId, 'reconcile', assignments, !fix);
+      return reconcileApp(run, this.#o.directory, { fix, name });
+    };
+    return fix ? this.#lease(loaded.stored.id, 0, work) : work();
+  }
+
+  async approveDeletes(name: string, actor: string): Promise<DeletionHold> {
+    const loaded = await this.#o.loadApp(name);
+    const state = this.#o.state;
+    const hold = await state.getDeletionHold(loaded.stored.id);
+    if (!hold) throw new Error(`App '${name}' has no held deletions to approve`);
+    const approved: DeletionHold = { ...hold, approved: true };
+    await state.setDeletionHold(approved);
+    await state.appendAudit({
+      at: this.#clock.now(),
+      actor,
+      action: 'approve-deletes',
+      app: name,
+      before: { count: hold.count, threshold: hold.threshold, approved: hold.approved },
+      after: { count: hold.count, threshold: hold.threshold, approved: true },
+    });
+    return approved;
+  }
+
+  async *accounts(name: string): AsyncIterable<ManagedAccount> {
+    const loaded = await this.#o.loadApp(name);
+    for (const type of ['User', 'Group'] as const) {
+      let after: string | undefined;
+      for (;;) {
+        const links = await this.#o.state.listLinks(loaded.stored.id, type, {
+          ...(after !== undefined ? { after } : {}),
+          limit: 500,
+        });
+        for (const link of links) {
+          const exported = link.exported;
+          const nameValue =
+            type === 'User' ? (exported.userName ?? exported.uid) : (exported.displayName ?? exported.cn);
+          yield {
+            objectType: type,
+            sourceId: link.sourceId,
+            ...(typeof nameValue === 'string' ? { sourceName: nameValue } : {}),
+            targetId: link.targetId,
+            ...(link.targetName !== undefined ? { targetName: link.targetName } : {}),
+            state: link.state,
+            linked: link.created,
+            updated: link.updated,
+          };
+        }
+        if (links.length < 500) break;
+        after = links[links.length - 1]!.sourceId;
+      }
+    }
+  }
+
+  async status(name: string): Promise<AppStatus> {
+    const loaded = await this.#o.loadApp(name);
+    const state = this.#o.state;
+    const appId = loaded.stored.id;
+    const [cycles, watermark, hold, quarantine, escrows, linked] = await Promise.all([
+      state.listCycles(appId, 1),
+      state.getWatermark(appId),
+      state.getDeletionHold(appId),
+      state.getQuarantine(appId),
+      state.listEscrows(appId),
+      state.countLinks(appId),
+    ]);
+    const last = cycles[0];
+    return {
+      app: name,
+      ...(last
+        ? {
+            lastCycle: {
+              id: last.id,
+              status: last.status,
+              ...(last.finished ? { finished: last.finished } : {}),
+              summary: last.summary,
+            },
+          }
+        : {}),
+      ...(watermark !== undefined ? { watermark } : {}),
+      ...(hold ? { hold } : {}),
+      ...(quarantine ? { quarantine } : {}),
+      escrows: escrows.length,
+      linked,
+    };
+  }
+}
+
+function emptySummary() {
+  return { create: 0, update: 0, disable: 0, delete: 0, skip: 0, success: 0, failure: 0 };
+}
+
+async function findUser(directory: DirectoryStore, user: string): Promise<StoredResource | undefined> {
+  const byId = await directory.get('User', user, { includeGroups: true });
+  if (byId) return byId;
+  const filter = parseFilter(`userName eq ${JSON.stringify(user)}`);
+  const page = await directory.list('User', { filter, startIndex: 1, count: 1, includeGroups: true });
+  return page.resources[0];
+}

@@ -1,0 +1,803 @@
+/**
+ * One run of the engine over a set of objects: the state a cycle keeps while it works (links it has
+ * seen, references waiting, counters, log buffer, deferred deprovisions) and the processing of one
+ * batch of objects: evaluate and decide (planner), match, execute (executor), persist. Initial,
+ * incremental, on-demand and preview runs all go through `processBatch`; they differ only in which
+ * objects they feed it (`cycle-phases.ts`) and whether the executor runs.
+ */
+import type { JsonObject } from '../../shared/json.js';
+import { isJsonObject } from '../../shared/json.js';
+import type { DirectoryStore, StoredResource } from '../../directory/directory-store.js';
+import type { ConnectorError } from '../../connectors/spi/connector-error.js';
+import type { StoredApp } from '../apps/app-definition.js';
+import type { CompiledApp } from '../apps/compile-app.js';
+import type {
+  CycleKind,
+  EngineStateStore,
+  Escrow,
+  Link,
+  LinkInput,
+  PendingReference,
+  ProvisioningLogEntry,
+  StateObjectType,
+} from '../state/engine-state.js';
+import type { AppScheduler } from './app-scheduler.js';
+import type { Clock } from './engine-clock.js';
+import type { CycleSummary, EngineEvent, PlannedItem } from './engine-service.js';
+import type { AssignmentIndex } from './entitlement.js';
+import type { ExecutionOutcome, TargetCalls } from './executor.js';
+import { CallFailure, executeDecision } from './executor.js';
+import type { ExecutionResult, MatchStep } from './log-steps.js';
+import {
+  actionStepJson,
+  errorJson,
+  logActionOf,
+  matchStepJson,
+  plannedChanges,
+  resultStepJson,
+} from './log-steps.js';
+import type { Decision, ObjectEvaluation, PlanScope } from './planner.js';
+import { decideAction, evaluateObject, exportedAfter, MEMBERS_KEY, SkipReasons } from './planner.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { escrowDelay } from './retry-policy.js';
+import type { ResolvedReference } from './target-attributes.js';
+
+const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
+
+/** One object fed to a batch: its resource (undefined when deleted) and the change that caused it. */
+export interface WorkItem {
+  readonly id: string;
+  readonly resource: StoredResource | undefined;
+  readonly changeSeq?: number;
+}
+
+/** A disable or delete waiting for the accidental-deletion guard. */
+export interface DeferredDeprovision {
+  readonly objectType: StateObjectType;
+  readonly evaluation: ObjectEvaluation;
+  readonly decision: Decision & { kind: 'disable' | 'delete' };
+  readonly link: Link;
+  readonly changeSeq?: number;
+  readonly started: number;
+}
+
+/** What a run needs from the engine. */
+export interface RunDeps {
+  readonly directory: DirectoryStore;
+  readonly state: EngineStateStore;
+  readonly clock: Clock;
+  readonly retry: RetryPolicy;
+  readonly emit: (event: EngineEvent) => void;
+}
+
+export interface RunOptions {
+  readonly cycleId: string;
+  readonly kind: CycleKind;
+  /** Plan only: no connector writes, no state writes (preview, provision --dry-run). */
+  readonly dryRun: boolean;
+  /** Whether entries for never-provisioned, out-of-scope objects are logged (not in initial cycles). */
+  readonly logUnentitled: boolean;
+  /** Keep PlannedItems (preview, provision). */
+  readonly keepItems: boolean;
+  readonly onProgress?: (done: number, total: number | undefined) => void;
+}
+
+const LOG_BATCH = 500;
+/** Links kept between batches; past it the cache starts again empty (they reload by batch). */
+const LINK_CACHE_LIMIT = 20_000;
+
+/** The state of one run. */
+export class CycleRun {
+  readonly summary = { create: 0, update: 0, disable: 0, delete: 0, skip: 0, success: 0, failure: 0 };
+  readonly items: PlannedItem[] = [];
+  readonly failures: ProvisioningLogEntry[] = [];
+  readonly deferred: DeferredDeprovision[] = [];
+  /** Objects whose processing could not finish (held, aborted): the watermark must not pass them. */
+  blocked = false;
+  /** Set when the target looks down: stop feeding work. */
+  aborted = false;
+  readonly entries: ProvisioningLogEntry[] = [];
+  readonly #logBuffer: ProvisioningLogEntry[] = [];
+  /** Links seen or written in this run (null: known to have none). */
+  readonly #links = new Map<string, Link | null>();
+  /** Keys processed in this run, and keys to look at again (pending references, memberships). */
+  readonly processed = new Set<string>();
+  readonly followUps = new Set<string>();
+  /** Object types whose every object is still to come in this run (initial cycles). */
+  readonly comingLater = new Set<StateObjectType>();
+  /** References waiting, recorded in this run: referenced key -> holder keys. */
+  readonly #pendingHere = new Map<string, Set<string>>();
+  /** Whether stored pending references may exist (anything linked before the run). */
+  checkStoredPending = true;
+  escrowed = new Set<string>();
+  done = 0;
+  total: number | undefined;
+
+  constructor(
+    readonly deps: RunDeps,
+    readonly app: StoredApp,
+    readonly compiled: CompiledApp,
+    readonly scopes: Partial<Record<StateObjectType, PlanScope>>,
+    readonly calls: TargetCalls,
+    readonly scheduler: AppScheduler,
+    readonly assignments: AssignmentIndex,
+    readonly options: RunOptions,
+  ) {}
+
+  get appId(): string {
+    return this.app.id;
+  }
+
+  /** Forgets a link this run cached (it was deleted outside the run's own writes). */
+  forgetLink(type: StateObjectType, id: string): void {
+    this.#links.set(key(type, id), null);
+  }
+
+  linkKnown(type: StateObjectType, id: string): Link | null | undefined {
+    return this.#links.get(key(type, id));
+  }
+
+  /** Loads the links of `ids` not yet known in this run. */
+  async loadLinks(type: StateObjectType, ids: readonly string[]): Promise<void> {
+    const missing = [...new Set(ids.filter((id) => !this.#links.has(key(type, id))))];
+    if (missing.length === 0) return;
+    const found = await this.deps.state.getLinks(this.appId, type, missing);
+    for (const id of missing) this.#links.set(key(type, id), found.get(id) ?? null);
+  }
+
+  #lookup = (ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined => {
+    const link = this.#links.get(key(ref.resourceType, ref.id));
+    if (!link || link.state !== 'active') return undefined;
+    return {
+      targetId: link.targetId,
+      ...(link.targetName !== undefined ? { targetName: link.targetName } : {}),
+    };
+  };
+
+  /** Plans and (unless dry) executes one batch of objects of one type. */
+  async processBatch(type: StateObjectType, work: readonly WorkItem[]): Promise<void> {
+    const scope = this.scopes[type];
+    if (!scope || work.length === 0) return;
+    await this.loadLinks(
+      type,
+      work.map((w) => w.id),
+    );
+    await this.prefetchReferences(type, work);
+    const again: WorkItem[] = [];
+    await this.scheduler.all(work, async (item) => {
+      if (this.aborted) {
+        this.blocked = true;
+        return;
+      }
+      const gone = await this.#processOne(scope, item);
+      if (gone) again.push(item);
+    });
+    // Accounts that vanished from the target are planned once more, as new (match, then create).
+    if (again.length > 0 && !this.aborted) {
+      await this.scheduler.all(again, async (item) => {
+        await this.#processOne(scope, item);
+      });
+    }
+    await this.flush();
+    // Everything cached is in the database now; a full pass must not keep every link in memory.
+    if (this.#links.size > LINK_CACHE_LIMIT) this.#links.clear();
+  }
+
+  /** Loads the links of the managers and members the batch refers to, so references resolve without a query each. */
+  async prefetchReferences(type: StateObjectType, work: readonly WorkItem[]): Promise<void> {
+    const users: string[] = [];
+    const groups: string[] = [];
+    for (const item of work) {
+      const attributes = item.resource?.attributes;
+      if (!attributes) continue;
+      if (type === 'User') {
+        const manager = attributes[ENTERPRISE];
+        const value =
+          isJsonObject(manager) && isJsonObject(manager.manager) ? manager.manager.value : undefined;
+        if (typeof value === 'string') users.push(value);
+      } else if (Array.isArray(attributes.members)) {
+        for (const member of attributes.members) {
+          if (!isJsonObject(member) || typeof member.value !== 'string') continue;
+          (typeof member.type === 'string' && member.type.toLowerCase() === 'group' ? groups : users).push(
+            member.value,
+          );
+        }
+      }
+    }
+    await this.loadLinks('User', users);
+    await this.loadLinks('Group', groups);
+  }
+
+  /** Returns true when the linked account was gone and the object should be planned again. */
+  async #processOne(scope: PlanScope, item: WorkItem): Promise<boolean> {
+    const type = scope.objectType;
+    const started = performance.now();
+    const link = this.#links.get(key(type, item.id)) ?? undefined;
+    const resource = item.resource ? withId(item.resource) : undefined;
+    const entitlement = resource
+      ? type === 'User'
+        ? this.assignments.user(resource)
+        : this.assignments.group(item.id)
+      : { assigned: false, via: 'deleted', roles: [] };
+    const evaluation = await evaluateObject(scope, {
+      sourceId: item.id,
+      ...(resource ? { resource } : {}),
+      entitlement,
+      lookup: this.#lookup,
+      forCreate: link === undefined,
+    });
+    let decision = decideAction(scope, evaluation, link);
+    let match: MatchStep | undefined = link ? { via: 'link', targetId: link.targetId } : undefined;
+    if (decision.kind === 'match') {
+      try {
+        const answer = await this.calls.match(type, decision.requests);
+        const holder =
+          answer.found.length === 1 ? await this.#claimedBy(type, item.id, answer.found[0]!.id) : undefined;
+        decision =
+          holder === undefined
+            ? decideAction(scope, evaluation, undefined, answer)
+            : {
+                kind: 'skip',
+                reason: SkipReasons.AccountLinkedElsewhere,
+                failure: true,
+                message: `account ${answer.found[0]!.id} is linked to ${type} ${holder}`,
+              };
+        const first = decision.kind === 'update' ? decision.targetId : undefined;
+        const request =
+          decision.kind === 'skip'
+            ? undefined
+            : evaluation.matching.find((m) => m.attribute === answer.attribute);
+        match = {
+          via: 'attribute',
+          attribute: answer.attribute ?? '',
+          value: answer.value ?? null,
+          redacted:
+            request?.redacted ??
+            evaluation.matching.find((m) => m.attribute === answer.attribute)?.redacted ??
+            false,
+          found: answer.found.length,
+          ...(first !== undefined ? { targetId: first } : {}),
+        };
+      } catch (failure) {
+        const error = failure instanceof CallFailure ? failure.error : undefined;
+        if (error) await this.#escrow(type, item.id, error);
+        await this.#record(
+          scope,
+          item,
+          evaluation,
+          { kind: 'skip', reason: SkipReasons.MatchFailed, failure: true },
+          match,
+          {
+            status: 'failure',
+            attempts: failure instanceof CallFailure ? failure.attempts : 1,
+            ...(error ? { error } : {}),
+            reason: SkipReasons.MatchFailed,
+            ...this.#retryAt(type, item.id),
+          },
+          started,
+        );
+        return false;
+      }
+    }
+    if (decision.kind === 'disable' || decision.kind === 'delete') {
+      // Deprovisions wait for the accidental-deletion guard at the end of the run.
+      this.deferred.push({
+        objectType: type,
+        evaluation,
+        decision,
+        link: link!,
+        ...(item.changeSeq !== undefined ? { changeSeq: item.changeSeq } : {}),
+        started,
+      });
+      this.processed.add(key(type, item.id));
+      return false;
+    }
+    if (this.options.dryRun || decision.kind === 'skip') {
+      if (decision.kind === 'skip' && decision.refreshHash && link && !this.options.dryRun) {
+        await this.#writeLink({
+          ...link,
+          exportedHash: evaluation.hash,
+          exported: exportedAfter(evaluation, link.exported),
+        });
+      }
+      const status = decision.kind === 'skip' ? (decision.failure ? 'failure' : 'skipped') : 'success';
+      await this.#record(
+        scope,
+        item,
+        evaluation,
+        decision,
+        match,
+        {
+          status,
+          attempts: 0,
+          ...(decision.kind === 'skip' ? { reason: decision.reason } : {}),
+          ...(decision.kind === 'skip' && decision.message ? { message: decision.message } : {}),
+        },
+        started,
+      );
+      if (decision.kind === 'skip' && !decision.failure && !this.options.dryRun)
+        await this.#clearEscrow(type, item.id);
+      return false;
+    }
+    const outcome = await executeDecision(
+      this.calls,
+      type,
+      decision,
+      evaluation.matching.filter((m) => m.value !== null),
+    );
+    if (outcome.ok === 'gone') {
+      this.#links.set(key(type, item.id), null);
+      await this.#deleteLink(type, item.id);
+      return true;
+    }
+    await this.#afterExecution(scope, item, evaluation, decision, link, match, outcome, started);
+    return false;
+  }
+
+  async #afterExecution(
+    scope: PlanScope,
+    item: WorkItem,
+    evaluation: ObjectEvaluation,
+    decision: Decision,
+    link: Link | undefined,
+    match: MatchStep | undefined,
+    outcome: Exclude<ExecutionOutcome, { ok: 'gone' }>,
+    started: number,
+  ): Promise<void> {
+    const type = scope.objectType;
+    if (outcome.ok === true && outcome.targetId !== undefined) {
+      const base = outcome.base ?? link?.exported;
+      const exported = exportedAfter(evaluation, base as JsonObject | undefined);
+      if (evaluation.members !== undefined) exported[MEMBERS_KEY] = [...(outcome.members ?? [])];
+      const membersComplete =
+        evaluation.members === undefined || sameIds(outcome.members ?? [], evaluation.members);
+      const wasActive = link?.state === 'active';
+      await this.#writeLink({
+        appId: this.appId,
+        objectType: type,
+        sourceId: item.id,
+        targetId: outcome.targetId,
+        ...(outcome.targetName !== undefined
+          ? { targetName: outcome.targetName }
+          : link?.targetName !== undefined
+            ? { targetName: link.targetName }
+            : {}),
+        exportedHash: membersComplete && outcome.memberError === undefined ? evaluation.hash : '',
+        exported,
+        state: 'active',
+      });
+      await this.#setPending(type, item.id, evaluation);
+      if (!wasActive) await this.#activated(type, item.id, item.resource);
+      if (outcome.adopted && decision.kind === 'create') {
+        match = {
+          via: 'attribute',
+          attribute: evaluation.matching[0]?.attribute ?? '',
+          value: null,
+          redacted: true,
+          found: 1,
+          targetId: outcome.targetId,
+        };
+      }
+    }
+    if (outcome.ok === true) {
+      const memberError = outcome.memberError;
+      if (memberError) {
+        await this.#escrow(type, item.id, memberError);
+        await this.#record(
+          scope,
+          item,
+          evaluation,
+          decision,
+          match,
+          {
+            status: 'failure',
+            attempts: outcome.attempts,
+            error: memberError,
+            ...this.#retryAt(type, item.id),
+          },
+          started,
+        );
+        return;
+      }
+      await this.#clearEscrow(type, item.id);
+      await this.#record(
+        scope,
+        item,
+        evaluation,
+        decision,
+        match,
+        {
+          status: 'success',
+          attempts: outcome.attempts,
+          ...(outcome.targetId !== undefined ? { targetId: outcome.targetId } : {}),
+        },
+        started,
+      );
+      return;
+    }
+    await this.#escrow(type, item.id, outcome.error);
+    await this.#record(
+      scope,
+      item,
+      evaluation,
+      decision,
+      match,
+      {
+        status: 'failure',
+        attempts: outcome.attempts,
+        error: outcome.error,
+        ...this.#retryAt(type, item.id),
+      },
+      started,
+    );
+  }
+
+  #retryAt(type: StateObjectType, id: string): { nextRetry?: Date } {
+    const at = this.#escrowNext.get(key(type, id));
+    return at ? { nextRetry: at } : {};
+  }
+
+  readonly #escrowNext = new Map<string, Date>();
+
+  /**
+   * Which other directory object holds the link to a matched account, if one still exists. A link
+   * whose source object is gone from the directory is released, so the account passes to the
+   * object that matches it now (a user deleted and created again under the same name).
+   */
+  async #claimedBy(type: StateObjectType, id: string, targetId: string): Promise<string | undefined> {
+    const link = await this.deps.state.findLinkByTarget(this.appId, type, targetId);
+    if (!link || link.sourceId === id) return undefined;
+    const cached = this.#links.get(key(type, link.sourceId));
+    if (cached === null) return undefined;
+    if (await this.deps.directory.get(type, link.sourceId, { includeGroups: false, includeMembers: false }))
+      return link.sourceId;
+    if (!this.options.dryRun) {
+      await this.#deleteLink(type, link.sourceId);
+      await this.deps.state.deletePendingReferences(this.appId, type, link.sourceId);
+    }
+    this.#links.set(key(type, link.sourceId), null);
+    return undefined;
+  }
+
+  /** Carries out the deferred deprovisions (the guard let them through). */
+  async executeDeferred(): Promise<void> {
+    const list = this.deferred.splice(0);
+    await this.scheduler.all(list, async (entry) => {
+      if (this.aborted) {
+        this.blocked = true;
+        return;
+      }
+      const scope = this.scopes[entry.objectType]!;
+      const item: WorkItem = {
+        id: entry.evaluation.sourceId,
+        resource: undefined,
+        ...(entry.changeSeq !== undefined ? { changeSeq: entry.changeSeq } : {}),
+      };
+      const match: MatchStep = { via: 'link', targetId: entry.link.targetId };
+      if (this.options.dryRun) {
+        await this.#record(
+          scope,
+          item,
+          entry.evaluation,
+          entry.decision,
+          match,
+          { status: 'success', attempts: 0 },
+          entry.started,
+        );
+        return;
+      }
+      // The link may have passed to another object since (see #claimedBy): its account stays.
+      const current = this.#links.get(key(entry.objectType, item.id));
+      if (current === null || (current !== undefined && current.targetId !== entry.link.targetId)) {
+        await this.#record(
+          scope,
+          item,
+          entry.evaluation,
+          { kind: 'skip', reason: SkipReasons.AlreadyDeprovisioned, failure: false },
+          match,
+          {
+            status: 'skipped',
+            attempts: 0,
+            reason: 'LinkReleased',
+          },
+          entry.started,
+        );
+        return;
+      }
+      const outcome = await executeDecision(this.calls, entry.objectType, entry.decision, []);
+      if (outcome.ok === true || outcome.ok === 'gone') {
+        if (entry.decision.kind === 'delete' || outcome.ok === 'gone') {
+          this.#links.set(key(entry.objectType, item.id), null);
+          await this.#deleteLink(entry.objectType, item.id);
+          await this.deps.state.deletePendingReferences(this.appId, entry.objectType, item.id);
+        } else {
+          await this.#writeLink({ ...entry.link, state: 'disabled' });
+        }
+        await this.#clearEscrow(entry.objectType, item.id);
+        await this.#deactivated(entry.objectType, item.id);
+        await this.#record(
+          scope,
+          item,
+          entry.evaluation,
+          entry.decision,
+          match,
+          { status: 'success', attempts: outcome.attempts },
+          entry.started,
+        );
+        return;
+      }
+      await this.#escrow(entry.objectType, item.id, outcome.error);
+      await this.#record(
+        scope,
+        item,
+        entry.evaluation,
+        entry.decision,
+        match,
+        {
+          status: 'failure',
+          attempts: outcome.attempts,
+          error: outcome.error,
+          ...this.#retryAt(entry.objectType, item.id),
+        },
+        entry.started,
+      );
+    });
+    await this.flush();
+  }
+
+  /** Logs the deferred deprovisions as held by the guard, without doing them. */
+  async holdDeferred(): Promise<void> {
+    const list = this.deferred.splice(0);
+    for (const entry of list) {
+      const scope = this.scopes[entry.objectType]!;
+      const item: WorkItem = {
+        id: entry.evaluation.sourceId,
+        resource: undefined,
+        ...(entry.changeSeq !== undefined ? { changeSeq: entry.changeSeq } : {}),
+      };
+      await this.#record(
+        scope,
+        item,
+        entry.evaluation,
+        entry.decision,
+        { via: 'link', targetId: entry.link.targetId },
+        {
+          status: 'skipped',
+          attempts: 0,
+          reason: 'DeletionsHeld',
+        },
+        entry.started,
+        false,
+      );
+    }
+    await this.flush();
+  }
+
+  /**
+   * Records a link: at once in this run's cache (references resolve to it), in the database with
+   * the batch's other links when the batch is flushed. A crash before the flush loses only the
+   * link, and the next cycle finds the account again by matching.
+   */
+  async #writeLink(link: LinkInput): Promise<void> {
+    if (this.options.dryRun) return;
+    const k = key(link.objectType, link.sourceId);
+    const now = this.deps.clock.now();
+    const previous = this.#links.get(k);
+    this.#links.set(k, { ...link, created: previous?.created ?? now, updated: now });
+    this.#linkBuffer.set(k, link);
+  }
+
+  async #deleteLink(type: StateObjectType, id: string): Promise<void> {
+    const k = key(type, id);
+    this.#linkBuffer.delete(k);
+    this.#links.set(k, null);
+    if (!this.options.dryRun) await this.deps.state.deleteLink(this.appId, type, id);
+  }
+
+  readonly #linkBuffer = new Map<string, LinkInput>();
+  readonly #pendingHolders = new Set<string>();
+
+  async #setPending(type: StateObjectType, id: string, evaluation: ObjectEvaluation): Promise<void> {
+    if (this.options.dryRun) return;
+    // Only objects that may have references stored from before need their old ones cleared.
+    if (this.checkStoredPending || this.#pendingHolders.has(key(type, id))) {
+      await this.deps.state.deletePendingReferences(this.appId, type, id);
+    }
+    if (evaluation.unresolved.length > 0) this.#pendingHolders.add(key(type, id));
+    for (const ref of evaluation.unresolved) {
+      const pending: PendingReference = { appId: this.appId, objectType: type, sourceId: id, ...ref };
+      await this.deps.state.putPendingReference(pending);
+      const referenced = key(ref.referencedType, ref.referencedId);
+      let holders = this.#pendingHere.get(referenced);
+      if (!holders) this.#pendingHere.set(referenced, (holders = new Set()));
+      holders.add(key(type, id));
+      // Planned concurrently: the referenced object may have got its account since this one was
+      // evaluated, and its activation did not see this holder yet.
+      if (this.#lookup({ resourceType: ref.referencedType, id: ref.referencedId }))
+        this.#follow(key(type, id));
+    }
+  }
+
+  /** An object got an active account: whoever waited for it is looked at again. */
+  async #activated(type: StateObjectType, id: string, resource: StoredResource | undefined): Promise<void> {
+    for (const holder of this.#pendingHere.get(key(type, id)) ?? []) this.#follow(holder);
+    if (this.checkStoredPending) {
+      for (const waiting of await this.deps.state.waitingOn(this.appId, type, id))
+        this.#follow(key(waiting.objectType, waiting.sourceId));
+    }
+    if (type === 'User') this.#followGroupsOf(resource);
+  }
+
+  /** An object's account was disabled or deleted: groups holding it drop it. */
+  async #deactivated(type: StateObjectType, id: string): Promise<void> {
+    if (type !== 'User' || !this.scopes.Group) return;
+    const resource = await this.deps.directory.get('User', id, { includeGroups: true });
+    this.#followGroupsOf(resource);
+  }
+
+  #followGroupsOf(resource: StoredResource | undefined): void {
+    if (!this.scopes.Group || !resource) return;
+    const groups = resource.attributes.groups;
+    if (!Array.isArray(groups)) return;
+    for (const group of groups) {
+      if (!isJsonObject(group) || typeof group.value !== 'string') continue;
+      if (typeof group.type === 'string' && group.type.toLowerCase() === 'indirect') continue;
+      this.#follow(key('Group', group.value));
+    }
+  }
+
+  #follow(k: string): void {
+    const type = k.slice(0, k.indexOf(':')) as StateObjectType;
+    if (this.comingLater.has(type) && !this.processed.has(k)) return;
+    this.followUps.add(k);
+  }
+
+  async #escrow(type: StateObjectType, id: string, error: ConnectorError): Promise<void> {
+    if (this.options.dryRun) return;
+    const now = this.deps.clock.now();
+    const previous = this.escrowed.has(key(type, id))
+      ? await this.deps.state.getEscrow(this.appId, type, id)
+      : undefined;
+    const attempts = (previous?.attempts ?? 0) + 1;
+    const escrow: Escrow = {
+      appId: this.appId,
+      objectType: type,
+      sourceId: id,
+      attempts,
+      firstFailure: previous?.firstFailure ?? now,
+      nextAttempt: new Date(now.getTime() + escrowDelay(this.deps.retry, attempts, error)),
+      lastError: errorJson(error),
+    };
+    await this.deps.state.putEscrow(escrow);
+    this.#escrowNext.set(key(type, id), escrow.nextAttempt);
+    if (!this.escrowed.has(key(type, id))) {
+      this.escrowed.add(key(type, id));
+      this.deps.emit({ type: 'escrowed', app: this.app.definition.name, escrow });
+    }
+  }
+
+  async #clearEscrow(type: StateObjectType, id: string): Promise<void> {
+    if (this.options.dryRun || !this.escrowed.has(key(type, id))) return;
+    this.escrowed.delete(key(type, id));
+    await this.deps.state.deleteEscrow(this.appId, type, id);
+  }
+
+  async #record(
+    scope: PlanScope,
+    item: WorkItem,
+    evaluation: ObjectEvaluation,
+    decision: Decision,
+    match: MatchStep | undefined,
+    result: ExecutionResult,
+    started: number,
+    count = true,
+  ): Promise<void> {
+    const type = scope.objectType;
+    this.processed.add(key(type, item.id));
+    this.done++;
+    this.options.onProgress?.(this.done, this.total);
+    const action = logActionOf(decision);
+    if (count) {
+      const bucket = action === 'enable' ? 'update' : action === 'none' ? 'skip' : action;
+      this.summary[bucket]++;
+      if (result.status === 'success') this.summary.success++;
+      if (result.status === 'failure') this.summary.failure++;
+    }
+    const unentitled =
+      decision.kind === 'skip' &&
+      (decision.reason === SkipReasons.NotEffectivelyEntitled ||
+        decision.reason === SkipReasons.OutOfScope ||
+        decision.reason === SkipReasons.EntryDeleted);
+    const changes = plannedChanges(evaluation, decision);
+    const steps = [
+      evaluation.importStep,
+      evaluation.scopeStep,
+      matchStepJson(match),
+      actionStepJson(decision, changes),
+      resultStepJson(result),
+    ];
+    const targetId =
+      result.targetId ??
+      ('targetId' in decision
+        ? decision.targetId
+        : match && 'targetId' in match
+          ? match.targetId
+          : undefined);
+    if (this.options.keepItems) {
+      this.items.push({
+        objectType: type,
+        sourceId: item.id,
+        ...(evaluation.sourceName !== undefined ? { sourceName: evaluation.sourceName } : {}),
+        action,
+        ...(targetId !== undefined ? { targetId } : {}),
+        changes,
+        ...(result.reason !== undefined ? { reason: result.reason } : {}),
+        steps,
+      });
+    }
+    if (unentitled && !this.options.logUnentitled) return;
+    const entry: ProvisioningLogEntry = {
+      appId: this.appId,
+      cycleId: this.options.cycleId,
+      ...(item.changeSeq !== undefined ? { changeSeq: item.changeSeq } : {}),
+      at: this.deps.clock.now(),
+      durationMs: Math.max(0, Math.round(performance.now() - started)),
+      objectType: type,
+      sourceId: item.id,
+      ...(evaluation.sourceName !== undefined ? { sourceName: evaluation.sourceName } : {}),
+      ...(targetId !== undefined ? { targetId } : {}),
+      action,
+      status: result.status,
+      ...(result.reason !== undefined
+        ? { reason: result.reason }
+        : result.error
+          ? { reason: result.error.code }
+          : {}),
+      steps,
+      ...(result.error ? { error: errorJson(result.error, result.nextRetry) } : {}),
+    };
+    if (result.status === 'failure') this.failures.push(entry);
+    if (this.options.keepItems) this.entries.push(entry);
+    if (this.options.dryRun) return;
+    this.#logBuffer.push(entry);
+    if (this.#logBuffer.length >= LOG_BATCH) await this.flush();
+  }
+
+  /** Writes the buffered links and log entries, a few statements for the whole batch. */
+  async flush(): Promise<void> {
+    if (this.#linkBuffer.size > 0) {
+      const links = [...this.#linkBuffer.values()];
+      this.#linkBuffer.clear();
+      await this.deps.state.putLinks(links);
+    }
+    if (this.#logBuffer.length === 0) return;
+    const batch = this.#logBuffer.splice(0);
+    await this.deps.state.appendLog(batch);
+  }
+
+  summaryJson(): CycleSummary {
+    return { ...this.summary };
+  }
+}
+
+/** `User:<id>`: the key of one object in a run. */
+export function key(type: StateObjectType, id: string): string {
+  return `${type}:${id}`;
+}
+
+export function parseKey(k: string): { type: StateObjectType; id: string } {
+  const at = k.indexOf(':');
+  return { type: k.slice(0, at) as StateObjectType, id: k.slice(at + 1) };
+}
+
+function withId(resource: StoredResource): JsonObject {
+  return resource.attributes.id === resource.id
+    ? resource.attributes
+    : { ...resource.attributes, id: resource.id };
+}
+
+function sameIds(a: readonly string[], b: readonly string[]): boolean {
+  if (a.length !== b.length) return false;
+  const set = new Set(a);
+  return b.every((id) => set.has(id));
+}

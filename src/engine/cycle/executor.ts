@@ -1,0 +1,299 @@
+/**
+ * The executor: the only code that writes to a connector. It carries out one planner decision —
+ * with retries for transient errors, re-matching before a create is retried (a create whose answer
+ * was lost must not make a duplicate), adopting the account an `already_exists` points at — and
+ * returns what happened, for the log and the link. Reads used for planning (find, list) go through
+ * `TargetCalls` too, so every call shares the app's scheduler and retry policy.
+ */
+import type { JsonValue } from '../../shared/json.js';
+import type { Connector, TargetAttributes, TargetObject } from '../../connectors/spi/connector.js';
+import { ConnectorError, classifyError } from '../../connectors/spi/connector-error.js';
+import type { StateObjectType } from '../state/engine-state.js';
+import type { AppScheduler } from './app-scheduler.js';
+import type { Clock } from './engine-clock.js';
+import type { Decision, MatchAnswer } from './planner.js';
+import type { RetryPolicy } from './retry-policy.js';
+import { isTargetWide, retryDelay } from './retry-policy.js';
+
+/** Counts of a cycle's connector calls, for the quarantine decision. */
+export class CallStats {
+  successes = 0;
+  failures = 0;
+  targetWideFailures = 0;
+  consecutiveTargetWide = 0;
+  invalidCredentials = false;
+  lastTargetWide: ConnectorError | undefined;
+
+  record(error: ConnectorError | undefined): void {
+    if (error === undefined) {
+      this.successes++;
+      this.consecutiveTargetWide = 0;
+      return;
+    }
+    this.failures++;
+    if (isTargetWide(error)) {
+      this.targetWideFailures++;
+      this.consecutiveTargetWide++;
+      this.lastTargetWide = error;
+    } else this.consecutiveTargetWide = 0;
+    if (error.code === 'invalid_credentials') this.invalidCredentials = true;
+  }
+}
+
+/** A failed call after its retries. */
+export class CallFailure extends Error {
+  constructor(
+    readonly error: ConnectorError,
+    readonly attempts: number,
+  ) {
+    super(error.message);
+  }
+}
+
+/** Connector calls with the app's scheduler, retry policy and statistics. */
+export class TargetCalls {
+  constructor(
+    readonly connector: Connector,
+    private readonly scheduler: AppScheduler,
+    private readonly clock: Clock,
+    private readonly random: () => number,
+    private readonly policy: RetryPolicy,
+    readonly stats: CallStats,
+    private readonly signal: AbortSignal,
+  ) {}
+
+  /** Runs one connector operation, retrying transient errors; throws CallFailure at the end. */
+  async call<T>(
+    operation: () => Promise<T>,
+    beforeRetry?: () => Promise<T | undefined>,
+  ): Promise<{ value: T; attempts: number }> {
+    for (let attempt = 1; ; attempt++) {
+      await this.scheduler.throttle();
+      try {
+        const value = await operation();
+        this.stats.record(undefined);
+        return { value, attempts: attempt };
+      } catch (thrown) {
+        const error = classifyError(thrown);
+        const delay = this.signal.aborted ? undefined : retryDelay(this.policy, error, attempt, this.random);
+        if (delay === undefined) {
+          this.stats.record(error);
+          throw new CallFailure(error, attempt);
+        }
+        await this.clock.sleep(delay, this.signal).catch(() => undefined);
+        if (beforeRetry) {
+          const found = await beforeRetry();
+          if (found !== undefined) {
+            this.stats.record(undefined);
+            return { value: found, attempts: attempt + 1 };
+          }
+        }
+      }
+    }
+  }
+
+  /** Matching: tries each matching attribute in precedence order until one finds accounts. */
+  async match(
+    objectType: StateObjectType,
+    requests: readonly { attribute: string; value: JsonValue }[],
+  ): Promise<MatchAnswer> {
+    const find = this.connector.find;
+    if (find === undefined) return { found: [] };
+    for (const request of requests) {
+      const { value: found } = await this.call(() =>
+        find({ objectType, attribute: request.attribute, value: request.value }, this.signal),
+      );
+      if (found.length > 0) return { attribute: request.attribute, value: request.value, found };
+    }
+    const first = requests[0];
+    return first ? { attribute: first.attribute, value: first.value, found: [] } : { found: [] };
+  }
+
+  get abortSignal(): AbortSignal {
+    return this.signal;
+  }
+}
+
+/** What the executor did. */
+export type ExecutionOutcome =
+  | {
+      readonly ok: true;
+      readonly attempts: number;
+      /** The account's ref after the operation (created, adopted, updated); absent after delete. */
+      readonly targetId?: string;
+      readonly targetName?: string;
+      /** The target's attributes the link's export builds on (for adopted accounts). */
+      readonly base?: TargetAttributes;
+      /** Native members now held (those whose add failed are not). */
+      readonly members?: readonly string[];
+      /** Set when a create found the account already there (lost answer, already_exists). */
+      readonly adopted?: TargetObject;
+      /** Adding the new account's members failed: the link is kept, the object escrowed. */
+      readonly memberError?: ConnectorError;
+    }
+  | {
+      readonly ok: false;
+      readonly attempts: number;
+      readonly error: ConnectorError;
+      readonly targetId?: string;
+    }
+  /** The linked account is gone from the target: forget the link and plan the object again. */
+  | { readonly ok: 'gone'; readonly attempts: number };
+
+/** Carries out a create, update, disable or delete decision. */
+export async function executeDecision(
+  calls: TargetCalls,
+  objectType: StateObjectType,
+  decision: Decision,
+  matching: readonly { attribute: string; value: JsonValue }[],
+): Promise<ExecutionOutcome> {
+  const c = calls.connector;
+  const signal = calls.abortSignal;
+  try {
+    switch (decision.kind) {
+      case 'create': {
+        // Before a retry, and after already_exists: look again, the account may be there.
+        const rematch = async (): Promise<TargetObject | undefined> => {
+          if (c.find === undefined || matching.length === 0) return undefined;
+          const answer = await calls.match(objectType, matching);
+          return answer.found.length === 1 ? answer.found[0] : undefined;
+        };
+        let created: TargetObject;
+        let attempts: number;
+        let adopted: TargetObject | undefined;
+        try {
+          const result = await calls.call(
+            () => c.create({ objectType, attributes: decision.attributes }, signal),
+            rematch,
+          );
+          created = result.value;
+          attempts = result.attempts;
+          if (attempts > 1 && c.find !== undefined) adopted = created;
+        } catch (failure) {
+          if (!(failure instanceof CallFailure) || failure.error.code !== 'already_exists') throw failure;
+          const found = await rematch();
+          if (found === undefined) throw failure;
+          created = found;
+          attempts = failure.attempts;
+          adopted = found;
+        }
+        const members = await addMembersSafely(calls, created.id, decision.members);
+        return {
+          ok: true,
+          attempts,
+          targetId: created.id,
+          ...(created.name !== undefined ? { targetName: created.name } : {}),
+          ...(adopted ? { adopted, base: adopted.attributes } : {}),
+          members: members.added,
+          ...(members.error ? { memberError: members.error } : {}),
+        };
+      }
+      case 'update': {
+        const ref = {
+          id: decision.targetId,
+          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
+        };
+        let attempts = 1;
+        if (decision.enable && c.setEnabled) {
+          attempts = Math.max(
+            attempts,
+            (await calls.call(() => c.setEnabled!({ objectType, ref, enabled: true }, signal))).attempts,
+          );
+        }
+        if (decision.changes.length > 0 && c.update) {
+          const changes = decision.changes.map((change) => ({ ...change }));
+          attempts = Math.max(
+            attempts,
+            (await calls.call(() => c.update!({ objectType, ref, changes }, signal))).attempts,
+          );
+        }
+        if (decision.removeMembers.length > 0 && c.removeMembers) {
+          const members = decision.removeMembers.map((id) => ({ id }));
+          await calls.call(() => c.removeMembers!({ group: ref, members }, signal));
+        }
+        const base = (decision.base[MEMBERS] as string[] | undefined) ?? [];
+        const kept = base.filter((id) => !decision.removeMembers.includes(id));
+        const added = await addMembersSafely(calls, decision.targetId, decision.addMembers);
+        if (added.error) {
+          return { ok: false, attempts, error: added.error, targetId: decision.targetId };
+        }
+        return {
+          ok: true,
+          attempts,
+          targetId: decision.targetId,
+          ...(decision.targetName !== undefined ? { targetName: decision.targetName } : {}),
+          base: decision.base,
+          members: [...new Set([...kept, ...added.added])].sort(),
+        };
+      }
+      case 'disable': {
+        const ref = {
+          id: decision.targetId,
+          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
+        };
+        const { attempts } = await calls.call(() =>
+          c.setEnabled!({ objectType, ref, enabled: false }, signal),
+        );
+        return { ok: true, attempts, targetId: decision.targetId };
+      }
+      case 'delete': {
+        const ref = {
+          id: decision.targetId,
+          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
+        };
+        try {
+          const { attempts } = await calls.call(() => c.delete!({ objectType, ref }, signal));
+          return { ok: true, attempts };
+        } catch (failure) {
+          // Already gone is what a delete wants.
+          if (failure instanceof CallFailure && failure.error.code === 'not_found')
+            return { ok: true, attempts: failure.attempts };
+          throw failure;
+        }
+      }
+      case 'match':
+      case 'skip':
+        return { ok: true, attempts: 0 };
+    }
+  } catch (failure) {
+    if (failure instanceof CallFailure) {
+      if (failure.error.code === 'not_found' && (decision.kind === 'update' || decision.kind === 'disable')) {
+        return { ok: 'gone', attempts: failure.attempts };
+      }
+      return {
+        ok: false,
+        attempts: failure.attempts,
+        error: failure.error,
+        ...('targetId' in decision ? { targetId: decision.targetId } : {}),
+      };
+    }
+    const error = failure instanceof ConnectorError ? failure : classifyError(failure);
+    return { ok: false, attempts: 1, error };
+  }
+}
+
+const MEMBERS = 'members';
+
+async function addMembersSafely(
+  calls: TargetCalls,
+  groupId: string,
+  members: readonly string[],
+): Promise<{ added: string[]; error?: ConnectorError }> {
+  const add = calls.connector.addMembers;
+  if (members.length === 0 || add === undefined) return { added: [] };
+  try {
+    // Large groups go in slices, so one request stays a reasonable size.
+    const added: string[] = [];
+    for (let i = 0; i < members.length; i += 500) {
+      const slice = members.slice(i, i + 500);
+      await calls.call(() =>
+        add({ group: { id: groupId }, members: slice.map((id) => ({ id })) }, calls.abortSignal),
+      );
+      added.push(...slice);
+    }
+    return { added };
+  } catch (failure) {
+    if (failure instanceof CallFailure) return { added: [], error: failure.error };
+    throw failure;
+  }
+}

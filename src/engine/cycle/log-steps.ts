@@ -1,0 +1,138 @@
+/**
+ * The steps of a provisioning-log entry: import -> scope -> match -> action -> result. Values that
+ * came through Redact() are shown as `[Redact]`, on both sides of a change; matching values too.
+ */
+import type { JsonObject, JsonValue } from '../../shared/json.js';
+import type { ConnectorError } from '../../connectors/spi/connector-error.js';
+import type { LogAction, LogStatus } from '../state/engine-state.js';
+import type { PlannedChange } from './engine-service.js';
+import type { Decision, ObjectEvaluation } from './planner.js';
+import { MEMBERS_KEY } from './planner.js';
+
+export const REDACTED = '[Redact]';
+
+/** How the object was matched, for the match step. */
+export type MatchStep =
+  | { readonly via: 'link'; readonly targetId: string }
+  | {
+      readonly via: 'attribute';
+      readonly attribute: string;
+      readonly value: JsonValue;
+      readonly redacted: boolean;
+      readonly found: number;
+      readonly targetId?: string;
+    }
+  | { readonly via: 'none' };
+
+export function matchStepJson(match: MatchStep | undefined): JsonObject {
+  if (match === undefined || match.via === 'none') return { step: 'match', matched: false };
+  if (match.via === 'link') return { step: 'match', matched: true, via: 'link', targetId: match.targetId };
+  return {
+    step: 'match',
+    matched: match.targetId !== undefined,
+    via: 'attribute',
+    attribute: match.attribute,
+    value: match.redacted ? REDACTED : match.value,
+    found: match.found,
+    ...(match.targetId !== undefined ? { targetId: match.targetId } : {}),
+  };
+}
+
+/** The log action a decision records. */
+export function logActionOf(decision: Decision): LogAction {
+  switch (decision.kind) {
+    case 'create':
+      return 'create';
+    case 'update':
+      return decision.enable &&
+        decision.changes.length === 0 &&
+        decision.addMembers.length === 0 &&
+        decision.removeMembers.length === 0
+        ? 'enable'
+        : 'update';
+    case 'disable':
+      return 'disable';
+    case 'delete':
+      return 'delete';
+    case 'skip':
+    case 'match':
+      return 'skip';
+  }
+}
+
+/** The per-attribute changes a decision makes, redacted values hidden. */
+export function plannedChanges(evaluation: ObjectEvaluation, decision: Decision): PlannedChange[] {
+  const hide = (attribute: string, value: unknown) => (evaluation.redacted.has(attribute) ? REDACTED : value);
+  if (decision.kind === 'create') {
+    const changes: PlannedChange[] = Object.entries(decision.attributes).map(([attribute, value]) => ({
+      attribute,
+      old: null,
+      new: hide(attribute, value),
+    }));
+    if (decision.members.length > 0)
+      changes.push({ attribute: MEMBERS_KEY, old: null, new: decision.members });
+    return changes;
+  }
+  if (decision.kind === 'update') {
+    const changes: PlannedChange[] = decision.changes.map((c) => ({
+      attribute: c.attribute,
+      old: hide(c.attribute, c.oldValue),
+      new: hide(c.attribute, c.newValue),
+    }));
+    if (decision.addMembers.length > 0 || decision.removeMembers.length > 0) {
+      changes.push({
+        attribute: MEMBERS_KEY,
+        old: { remove: decision.removeMembers },
+        new: { add: decision.addMembers },
+      });
+    }
+    if (decision.enable) changes.push({ attribute: 'enabled', old: false, new: true });
+    return changes;
+  }
+  if (decision.kind === 'disable') return [{ attribute: 'enabled', old: true, new: false }];
+  return [];
+}
+
+/** The action step. */
+export function actionStepJson(decision: Decision, changes: readonly PlannedChange[]): JsonObject {
+  const step: JsonObject = { step: 'action', action: logActionOf(decision) };
+  if (decision.kind === 'skip') step.reason = decision.reason;
+  if (decision.kind === 'disable' || decision.kind === 'delete') step.why = decision.why;
+  if (decision.kind === 'update' && decision.adopted) step.adopted = true;
+  if (changes.length > 0) step.changes = changes as unknown as JsonValue;
+  return step;
+}
+
+/** The outcome of executing one decision, as the result step and the entry's fields record it. */
+export interface ExecutionResult {
+  readonly status: LogStatus;
+  readonly reason?: string;
+  readonly error?: ConnectorError;
+  readonly attempts: number;
+  readonly nextRetry?: Date;
+  readonly message?: string;
+  /** The account the operation made or touched, when the decision did not know it (a create). */
+  readonly targetId?: string;
+}
+
+export function resultStepJson(result: ExecutionResult): JsonObject {
+  return {
+    step: 'result',
+    status: result.status,
+    ...(result.reason !== undefined ? { reason: result.reason } : {}),
+    ...(result.message !== undefined ? { message: result.message } : {}),
+    ...(result.error ? { error: errorJson(result.error, result.nextRetry) } : {}),
+    ...(result.attempts > 1 ? { attempts: result.attempts } : {}),
+  };
+}
+
+/** A classified error for the log: code, message, whether a retry helps, when the next one is. */
+export function errorJson(error: ConnectorError, nextRetry?: Date): JsonObject {
+  return {
+    code: error.code,
+    message: error.message,
+    retryable: error.retryable,
+    ...(error.targetCode !== undefined ? { targetCode: error.targetCode } : {}),
+    ...(nextRetry ? { retryAt: nextRetry.toISOString() } : {}),
+  };
+}

@@ -1,0 +1,162 @@
+/** Cycles (one run of an app's provisioning) and the lease that lets one worker run an app. */
+import type { Selectable } from 'kysely';
+import type { JsonObject } from '../../shared/json.js';
+import type { DialectAdapter } from '../../directory/dialect-adapter.js';
+import type { CycleKind, CycleRecord, CycleStatus, LeaseResult } from './engine-state.js';
+import type { StateDb } from './state-scope.js';
+import type { EngineCyclesTable } from './state-tables.js';
+import { checkDate, checkLimit } from './state-checks.js';
+
+const CYCLE_KINDS: readonly CycleKind[] = ['initial', 'incremental', 'onDemand', 'reconcile'];
+const CYCLE_STATUSES: readonly CycleStatus[] = [
+  'running',
+  'completed',
+  'completedWithFailures',
+  'held',
+  'quarantined',
+  'failed',
+];
+
+function checkSeq(method: string, what: string, seq: number | undefined): number | null {
+  if (seq === undefined) return null;
+  if (!Number.isSafeInteger(seq) || seq < 0) {
+    throw new RangeError(`${method}: ${what} must be a non-negative whole number, got ${seq}`);
+  }
+  return seq;
+}
+
+function toCycle(row: Selectable<EngineCyclesTable>, dialect: DialectAdapter): CycleRecord {
+  return {
+    id: row.id,
+    appId: row.app_id,
+    kind: row.kind as CycleKind,
+    status: row.status as CycleStatus,
+    started: dialect.readTime(row.started),
+    ...(row.finished !== null ? { finished: dialect.readTime(row.finished) } : {}),
+    summary: dialect.readJson(row.summary) as JsonObject,
+    ...(row.from_seq !== null ? { fromSeq: dialect.readInt(row.from_seq) } : {}),
+    ...(row.to_seq !== null ? { toSeq: dialect.readInt(row.to_seq) } : {}),
+  };
+}
+
+export async function startCycle(
+  db: StateDb,
+  dialect: DialectAdapter,
+  record: Omit<CycleRecord, 'status' | 'finished'>,
+): Promise<CycleRecord> {
+  if (!CYCLE_KINDS.includes(record.kind)) {
+    throw new RangeError(`startCycle: unknown cycle kind ${JSON.stringify(record.kind)}`);
+  }
+  const row = await db
+    .insertInto('engine_cycles')
+    .values({
+      id: record.id,
+      app_id: record.appId,
+      kind: record.kind,
+      status: 'running',
+      started: dialect.time(checkDate('startCycle', 'started', record.started)),
+      finished: null,
+      summary: dialect.json(record.summary),
+      from_seq: checkSeq('startCycle', 'fromSeq', record.fromSeq),
+      to_seq: checkSeq('startCycle', 'toSeq', record.toSeq),
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  return toCycle(row, dialect);
+}
+
+/** Ends the cycle now; `toSeq` is kept as it was when not given. Fails for an unknown cycle. */
+export async function finishCycle(
+  db: StateDb,
+  dialect: DialectAdapter,
+  id: string,
+  status: CycleStatus,
+  summary: JsonObject,
+  toSeq?: number,
+): Promise<void> {
+  if (!CYCLE_STATUSES.includes(status) || status === 'running') {
+    throw new RangeError(`finishCycle: ${JSON.stringify(status)} is not a final cycle status`);
+  }
+  const seq = checkSeq('finishCycle', 'toSeq', toSeq);
+  const result = await db
+    .updateTable('engine_cycles')
+    .set({
+      status,
+      finished: dialect.time(new Date()),
+      summary: dialect.json(summary),
+      ...(seq !== null ? { to_seq: seq } : {}),
+    })
+    .where('id', '=', id)
+    .executeTakeFirst();
+  if (Number(result.numUpdatedRows) === 0) throw new Error(`finishCycle: no cycle ${JSON.stringify(id)}`);
+}
+
+/** The app's latest cycles, newest first. */
+export async function listCycles(
+  db: StateDb,
+  dialect: DialectAdapter,
+  appId: string,
+  limit: number,
+): Promise<CycleRecord[]> {
+  const rows = await db
+    .selectFrom('engine_cycles')
+    .selectAll()
+    .where('app_id', '=', appId)
+    .orderBy('started', 'desc')
+    .orderBy('id', 'desc')
+    .limit(checkLimit('listCycles', limit))
+    .execute();
+  return rows.map((row) => toCycle(row, dialect));
+}
+
+/**
+ * Takes the app's lease for `holder` until now + ttlMs, or renews it: one upsert whose update
+ * applies only when the lease has expired or is the holder's own, so of two processes racing for
+ * it exactly one wins (PostgreSQL decides in the one statement; on SQLite the caller runs this in
+ * an IMMEDIATE transaction). The refused one then reads who holds it. Time is the caller's clock,
+ * as `now` and the stored expiry are both the engine's.
+ */
+export async function acquireLease(
+  db: StateDb,
+  dialect: DialectAdapter,
+  appId: string,
+  holder: string,
+  ttlMs: number,
+  now: Date,
+): Promise<LeaseResult | undefined> {
+  if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
+    throw new RangeError(`acquireLease: ttlMs must be a positive number, got ${ttlMs}`);
+  }
+  if (holder === '') throw new RangeError('acquireLease: holder must not be empty');
+  checkDate('acquireLease', 'now', now);
+  const expires = new Date(now.getTime() + Math.ceil(ttlMs));
+  const taken = await db
+    .insertInto('engine_leases')
+    .values({ app_id: appId, holder, expires: dialect.time(expires) })
+    .onConflict((oc) =>
+      oc
+        .column('app_id')
+        .doUpdateSet((eb) => ({ holder: eb.ref('excluded.holder'), expires: eb.ref('excluded.expires') }))
+        .where((eb) =>
+          eb.or([
+            eb('engine_leases.expires', '<=', dialect.time(now)),
+            eb('engine_leases.holder', '=', eb.ref('excluded.holder')),
+          ]),
+        ),
+    )
+    .returning('expires')
+    .executeTakeFirst();
+  if (taken) return { acquired: true, expires: dialect.readTime(taken.expires) };
+  const current = await db
+    .selectFrom('engine_leases')
+    .select(['holder', 'expires'])
+    .where('app_id', '=', appId)
+    .executeTakeFirst();
+  // Released between the two statements: the caller tries again.
+  if (!current) return undefined;
+  return { acquired: false, holder: current.holder, expires: dialect.readTime(current.expires) };
+}
+
+export async function releaseLease(db: StateDb, appId: string, holder: string): Promise<void> {
+  await db.deleteFrom('engine_leases').where('app_id', '=', appId).where('holder', '=', holder).execute();
+}

@@ -1,0 +1,332 @@
+import type { JsonObject } from '../../shared/json.js';
+import type {
+  AuditEntry,
+  CycleRecord,
+  CycleStatus,
+  DeletionHold,
+  EngineStateStore,
+  Escrow,
+  Link,
+  LinkInput,
+  LeaseResult,
+  LogQuery,
+  PendingReference,
+  ProvisioningLogEntry,
+  PutAppInput,
+  Quarantine,
+  StateObjectType,
+  StoredAppWithSecrets,
+} from './engine-state.js';
+import * as apps from './app-rows.js';
+import * as cycles from './cycle-rows.js';
+import * as escrows from './escrow-rows.js';
+import * as guards from './guard-rows.js';
+import * as links from './link-rows.js';
+import * as log from './log-rows.js';
+import * as references from './reference-rows.js';
+import * as watermarks from './watermark-rows.js';
+import type { StateDb, StateScope, StateShared } from './state-scope.js';
+import { reader, stateDb, underSavepoint, writeAtomically, writeStatement } from './state-scope.js';
+import { checkDate, checkObjectType } from './state-checks.js';
+
+/** Tries of acquireLease when the lease is released between its upsert and its read. */
+const LEASE_TRIES = 5;
+
+/**
+ * EngineStateStore over kysely, on the directory's own database (SQLite or PostgreSQL; the few
+ * differences are the directory's dialect adapter). An instance is the root store or, inside
+ * `transaction(work)`, a view bound to the open transaction; calls on one view run one at a time
+ * (await each), as on the directory's.
+ *
+ * Writes outside a transaction: on PostgreSQL a one-statement write runs alone (autocommit), a
+ * write of several statements in a transaction; on SQLite every write joins the directory's
+ * group commit (shared-database.ts). Inside a transaction every write runs under a savepoint, so
+ * a failed one leaves no trace and the transaction goes on.
+ */
+export class SqlEngineState implements EngineStateStore {
+  readonly #scope: StateScope;
+
+  constructor(shared: StateShared, trx?: StateDb) {
+    this.#scope = { shared, trx };
+  }
+
+  get #dialect() {
+    return this.#scope.shared.dialect;
+  }
+
+  get #read(): StateDb {
+    return reader(this.#scope);
+  }
+
+  /**
+   * Joins an open transaction under a savepoint (a failure rolls back only `work`, then
+   * propagates); otherwise opens one. On SQLite it runs in the directory's group commit: `work`
+   * must use only the view it is given, since the root stores wait for the one connection.
+   */
+  async transaction<T>(work: (state: EngineStateStore) => Promise<T>): Promise<T> {
+    const { shared, trx } = this.#scope;
+    if (trx) return underSavepoint(shared, trx, () => work(this));
+    return shared.database.write((opened) => work(new SqlEngineState(shared, stateDb(opened))));
+  }
+
+  // ---------------------------------------------------------------- apps and audit
+
+  putApp(input: PutAppInput): Promise<StoredAppWithSecrets> {
+    return writeStatement(this.#scope, (db) => apps.putApp(db, this.#dialect, input));
+  }
+
+  getApp(name: string): Promise<StoredAppWithSecrets | undefined> {
+    return apps.getApp(this.#read, this.#dialect, { name });
+  }
+
+  getAppById(id: string): Promise<StoredAppWithSecrets | undefined> {
+    return apps.getApp(this.#read, this.#dialect, { id });
+  }
+
+  listApps(): Promise<readonly StoredAppWithSecrets[]> {
+    return apps.listApps(this.#read, this.#dialect);
+  }
+
+  deleteApp(name: string): Promise<boolean> {
+    return writeAtomically(this.#scope, (trx) => apps.deleteApp(trx, name));
+  }
+
+  setFullSyncRequired(appId: string, required: boolean): Promise<void> {
+    return writeStatement(this.#scope, (db) => apps.setFullSyncRequired(db, appId, required));
+  }
+
+  appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry> {
+    checkDate('appendAudit', 'at', entry.at);
+    return writeStatement(this.#scope, (db) => apps.appendAudit(db, this.#dialect, entry));
+  }
+
+  listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]> {
+    return apps.listAudit(this.#read, this.#dialect, query);
+  }
+
+  // ---------------------------------------------------------------- links
+
+  getLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<Link | undefined> {
+    return links.getLink(this.#read, this.#dialect, appId, objectType, sourceId);
+  }
+
+  getLinks(
+    appId: string,
+    objectType: StateObjectType,
+    sourceIds: readonly string[],
+  ): Promise<ReadonlyMap<string, Link>> {
+    return links.getLinks(this.#read, this.#dialect, appId, objectType, sourceIds);
+  }
+
+  findLinkByTarget(appId: string, objectType: StateObjectType, targetId: string): Promise<Link | undefined> {
+    return links.findLinkByTarget(this.#read, this.#dialect, appId, objectType, targetId);
+  }
+
+  putLink(link: LinkInput): Promise<Link> {
+    return writeStatement(this.#scope, (db) => links.putLink(db, this.#dialect, link));
+  }
+
+  async putLinks(batch: readonly LinkInput[]): Promise<void> {
+    if (batch.length === 0) return;
+    if (batch.length <= links.linkInsertChunk(this.#dialect)) {
+      await writeStatement(this.#scope, (db) => links.putLinks(db, this.#dialect, batch));
+      return;
+    }
+    await writeAtomically(this.#scope, (trx) => links.putLinks(trx, this.#dialect, batch));
+  }
+
+  deleteLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean> {
+    return writeStatement(this.#scope, (db) => links.deleteLink(db, appId, objectType, sourceId));
+  }
+
+  async deleteLinksBySource(
+    appId: string,
+    objectType: StateObjectType,
+    sourceIds: readonly string[],
+  ): Promise<number> {
+    checkObjectType('deleteLinksBySource', objectType);
+    if (sourceIds.length === 0) return 0;
+    const write = sourceIds.length <= links.LINK_ID_CHUNK ? writeStatement : writeAtomically;
+    return write(this.#scope, (db) =>
+      links.deleteLinksBySource(db, this.#dialect, appId, objectType, sourceIds),
+    );
+  }
+
+  listLinks(
+    appId: string,
+    objectType: StateObjectType,
+    page: { after?: string; limit: number },
+  ): Promise<readonly Link[]> {
+    return links.listLinks(this.#read, this.#dialect, appId, objectType, page);
+  }
+
+  countLinks(appId: string, objectType?: StateObjectType): Promise<number> {
+    return links.countLinks(this.#read, this.#dialect, appId, objectType);
+  }
+
+  deleteLinks(appId: string): Promise<number> {
+    return writeStatement(this.#scope, (db) => links.deleteLinks(db, appId));
+  }
+
+  // ---------------------------------------------------------------- watermark
+
+  getWatermark(appId: string): Promise<number | undefined> {
+    return watermarks.getWatermark(this.#read, this.#dialect, appId);
+  }
+
+  setWatermark(appId: string, seq: number): Promise<void> {
+    return writeStatement(this.#scope, (db) => watermarks.setWatermark(db, this.#dialect, appId, seq));
+  }
+
+  clearWatermark(appId: string): Promise<void> {
+    return writeStatement(this.#scope, (db) => watermarks.clearWatermark(db, appId));
+  }
+
+  // ---------------------------------------------------------------- escrows
+
+  putEscrow(escrow: Escrow): Promise<void> {
+    return writeStatement(this.#scope, (db) => escrows.putEscrow(db, this.#dialect, escrow));
+  }
+
+  getEscrow(appId: string, objectType: StateObjectType, sourceId: string): Promise<Escrow | undefined> {
+    return escrows.getEscrow(this.#read, this.#dialect, appId, objectType, sourceId);
+  }
+
+  deleteEscrow(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean> {
+    return writeStatement(this.#scope, (db) => escrows.deleteEscrow(db, appId, objectType, sourceId));
+  }
+
+  dueEscrows(appId: string, now: Date, limit: number): Promise<readonly Escrow[]> {
+    return escrows.dueEscrows(this.#read, this.#dialect, appId, now, limit);
+  }
+
+  listEscrows(appId: string): Promise<readonly Escrow[]> {
+    return escrows.listEscrows(this.#read, this.#dialect, appId);
+  }
+
+  clearEscrows(appId: string): Promise<number> {
+    return writeStatement(this.#scope, (db) => escrows.clearEscrows(db, appId));
+  }
+
+  // ---------------------------------------------------------------- quarantine and holds
+
+  getQuarantine(appId: string): Promise<Quarantine | undefined> {
+    return guards.getQuarantine(this.#read, this.#dialect, appId);
+  }
+
+  setQuarantine(quarantine: Quarantine): Promise<void> {
+    return writeStatement(this.#scope, (db) => guards.setQuarantine(db, this.#dialect, quarantine));
+  }
+
+  clearQuarantine(appId: string): Promise<boolean> {
+    return writeStatement(this.#scope, (db) => guards.clearQuarantine(db, appId));
+  }
+
+  getDeletionHold(appId: string): Promise<DeletionHold | undefined> {
+    return guards.getDeletionHold(this.#read, this.#dialect, appId);
+  }
+
+  setDeletionHold(hold: DeletionHold): Promise<void> {
+    return writeStatement(this.#scope, (db) => guards.setDeletionHold(db, this.#dialect, hold));
+  }
+
+  clearDeletionHold(appId: string): Promise<boolean> {
+    return writeStatement(this.#scope, (db) => guards.clearDeletionHold(db, appId));
+  }
+
+  // ---------------------------------------------------------------- pending references
+
+  putPendingReference(reference: PendingReference): Promise<void> {
+    return writeStatement(this.#scope, (db) => references.putPendingReference(db, reference));
+  }
+
+  waitingOn(
+    appId: string,
+    referencedType: StateObjectType,
+    referencedId: string,
+  ): Promise<readonly PendingReference[]> {
+    return references.waitingOn(this.#read, appId, referencedType, referencedId);
+  }
+
+  deletePendingReferences(appId: string, objectType: StateObjectType, sourceId: string): Promise<void> {
+    return writeStatement(this.#scope, (db) =>
+      references.deletePendingReferences(db, appId, objectType, sourceId),
+    );
+  }
+
+  clearPendingReferences(appId: string): Promise<number> {
+    return writeStatement(this.#scope, (db) => references.clearPendingReferences(db, appId));
+  }
+
+  // ---------------------------------------------------------------- cycles and leases
+
+  startCycle(record: Omit<CycleRecord, 'status' | 'finished'>): Promise<CycleRecord> {
+    return writeStatement(this.#scope, (db) => cycles.startCycle(db, this.#dialect, record));
+  }
+
+  finishCycle(id: string, status: CycleStatus, summary: JsonObject, toSeq?: number): Promise<void> {
+    return writeStatement(this.#scope, (db) =>
+      cycles.finishCycle(db, this.#dialect, id, status, summary, toSeq),
+    );
+  }
+
+  listCycles(appId: string, limit: number): Promise<readonly CycleRecord[]> {
+    return cycles.listCycles(this.#read, this.#dialect, appId, limit);
+  }
+
+  async acquireLease(
+    appId: string,
+    holder: string,
+    ttlMs: number,
+    now: Date = new Date(),
+  ): Promise<LeaseResult> {
+    // PostgreSQL: the upsert decides alone, so it runs on its own; SQLite: the upsert and the
+    // read of the holder in one IMMEDIATE transaction (the group commit's).
+    const attempt = (db: StateDb) => cycles.acquireLease(db, this.#dialect, appId, holder, ttlMs, now);
+    for (let tries = 1; ; tries += 1) {
+      const result =
+        this.#dialect.name === 'postgres' && !this.#scope.trx
+          ? await attempt(this.#scope.shared.root)
+          : await writeAtomically(this.#scope, attempt);
+      if (result) return result;
+      if (tries >= LEASE_TRIES)
+        throw new Error(`acquireLease: the lease of app ${appId} kept changing hands`);
+    }
+  }
+
+  releaseLease(appId: string, holder: string): Promise<void> {
+    return writeStatement(this.#scope, (db) => cycles.releaseLease(db, appId, holder));
+  }
+
+  // ---------------------------------------------------------------- provisioning log
+
+  async appendLog(entries: readonly ProvisioningLogEntry[]): Promise<void> {
+    if (entries.length === 0) return;
+    // Every entry is checked before the first row is written.
+    const parts = log.logRowChunks(entries, this.#dialect);
+    if (parts.length === 1) {
+      await writeStatement(this.#scope, (db) => log.insertLogRows(db, this.#dialect, parts[0]!));
+      return;
+    }
+    await writeAtomically(this.#scope, async (trx) => {
+      for (const part of parts) await log.insertLogRows(trx, this.#dialect, part);
+    });
+  }
+
+  queryLog(query: LogQuery): Promise<readonly ProvisioningLogEntry[]> {
+    return log.queryLog(this.#read, this.#dialect, query);
+  }
+
+  /** Deletes in chunks, each its own write, so a large prune never holds the lock for long. */
+  async pruneLog(olderThan: Date): Promise<number> {
+    checkDate('pruneLog', 'olderThan', olderThan);
+    let total = 0;
+    for (;;) {
+      const deleted = await writeStatement(this.#scope, (db) =>
+        log.pruneLogChunk(db, this.#dialect, olderThan),
+      );
+      total += deleted;
+      if (deleted < log.LOG_PRUNE_CHUNK) return total;
+    }
+  }
+}

@@ -1,0 +1,148 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Harness } from './support/engine-harness.js';
+import { createUser, openHarness, patchUser } from './support/engine-harness.js';
+import { AppBusyError } from '../../src/engine/cycle/create-engine-service.js';
+
+let h: Harness;
+afterEach(async () => {
+  await h?.close();
+});
+
+describe('failures', () => {
+  it('retries a transient error within the cycle, waiting at least the Retry-After the target asked for', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'u@example.com' });
+    h.target.faults.failNext(2, { code: 'throttled', retryAfterMs: 700, operations: ['create'] });
+    const before = h.clock.time;
+    const report = await h.engine.sync(h.app);
+    expect(report.status).toBe('completed');
+    expect(h.target.count('User')).toBe(1);
+    expect(h.target.calls('create')).toBe(3);
+    expect(h.clock.time - before).toBeGreaterThanOrEqual(1_400);
+  });
+
+  it('escrows an object that keeps failing without blocking the others, and retries it in a later cycle', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'good@example.com' });
+    const bad = await createUser(h.directory, { userName: 'bad@example.com', title: 'x' });
+    await h.engine.sync(h.app);
+    await patchUser(h.directory, bad, [{ op: 'replace', path: 'title', value: 'y' }]);
+    const good2 = await createUser(h.directory, { userName: 'good2@example.com' });
+    void good2;
+    h.target.faults.failNext(1, { code: 'schema_violation', operations: ['update'] });
+    const report = await h.engine.sync(h.app);
+    expect(report.status).toBe('completedWithFailures');
+    expect(report.summary).toMatchObject({ create: 1, failure: 1 });
+    const escrows = await h.state.listEscrows(h.appId);
+    expect(escrows.map((e) => e.sourceId)).toEqual([bad]);
+    expect(escrows[0]!.lastError).toMatchObject({ code: 'schema_violation', retryable: false });
+    expect(h.events.some((e) => e.type === 'escrowed')).toBe(true);
+    // The watermark passed the escrowed change: it is retried from the escrow once due.
+    h.clock.advance(60_000);
+    const retry = await h.engine.sync(h.app);
+    expect(retry.summary.update).toBe(1);
+    expect(await h.state.listEscrows(h.appId)).toEqual([]);
+    expect(
+      h.target.objects('User').find((u) => u.attributes.userName === 'bad@example.com')!.attributes.title,
+    ).toBe('y');
+  });
+
+  it('finds a create whose answer was lost by matching before retrying it: no duplicate', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'u@example.com' });
+    h.target.faults.loseAnswers(1, { operations: ['create'] });
+    const report = await h.engine.sync(h.app);
+    expect(report.status).toBe('completed');
+    expect(h.target.count('User')).toBe(1);
+    expect(h.target.calls('create')).toBe(1);
+  });
+
+  it('after a crash between a create and its link, the next cycle adopts the account instead of creating it again', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    const u = await createUser(h.directory, { userName: 'u@example.com' });
+    h.target.faults.loseAnswers(1, { operations: ['create'], code: 'invalid_response' });
+    const first = await h.engine.sync(h.app);
+    expect(first.status).not.toBe('completed');
+    expect(await h.state.getLink(h.appId, 'User', u)).toBeUndefined();
+    await h.engine.sync(h.app, { restart: true });
+    expect(h.target.count('User')).toBe(1);
+    expect((await h.state.getLink(h.appId, 'User', u))!.targetId).toBe(h.target.objects('User')[0]!.id);
+  });
+
+  it('quarantines the app when every operation fails with invalid credentials, and leaves quarantine on the first success', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    for (let i = 0; i < 4; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
+    h.target.faults.failRate(1, { code: 'invalid_credentials' });
+    const report = await h.engine.sync(h.app);
+    expect(report.status).toBe('quarantined');
+    const quarantine = await h.state.getQuarantine(h.appId);
+    expect(quarantine).toMatchObject({ level: 1 });
+    expect(h.events.some((e) => e.type === 'quarantined')).toBe(true);
+    // The watermark did not move: nothing is lost.
+    expect(await h.state.getWatermark(h.appId)).toBeUndefined();
+
+    // Before its interval, a quarantined app is not tried at all.
+    h.target.resetCounters();
+    expect((await h.engine.sync(h.app)).status).toBe('quarantined');
+    expect(h.target.calls()).toBe(0);
+
+    // Still failing after the interval: the interval grows.
+    h.clock.advance(quarantine!.nextAttempt.getTime() - h.clock.time + 1);
+    await h.engine.sync(h.app);
+    const second = await h.state.getQuarantine(h.appId);
+    expect(second!.level).toBe(2);
+    expect(second!.nextAttempt.getTime() - h.clock.time).toBeGreaterThan(
+      quarantine!.nextAttempt.getTime() - quarantine!.since.getTime(),
+    );
+
+    h.target.faults.clear();
+    h.clock.advance(second!.nextAttempt.getTime() - h.clock.time + 1);
+    const healed = await h.engine.sync(h.app);
+    expect(healed.status).toBe('completed');
+    expect(h.target.count('User')).toBe(4);
+    expect(await h.state.getQuarantine(h.appId)).toBeUndefined();
+    expect(h.events.some((e) => e.type === 'quarantineLifted')).toBe(true);
+  });
+
+  it('restart clears watermark, escrows and quarantine but keeps links; reset also forgets links', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    const u = await createUser(h.directory, { userName: 'u@example.com' });
+    await h.engine.sync(h.app);
+    h.target.faults.failRate(1, { code: 'unavailable' });
+    await patchUser(h.directory, u, [{ op: 'replace', path: 'title', value: 'x' }]);
+    for (let i = 0; i < 3; i++) await createUser(h.directory, { userName: `more${i}@example.com` });
+    await h.engine.sync(h.app);
+    expect(await h.state.getQuarantine(h.appId)).toBeDefined();
+    h.target.faults.clear();
+    const restarted = await h.engine.sync(h.app, { restart: true, actor: 'admin' });
+    expect(restarted.kind).toBe('initial');
+    expect(restarted.status).toBe('completed');
+    expect(await h.state.getQuarantine(h.appId)).toBeUndefined();
+    expect(await h.state.listEscrows(h.appId)).toEqual([]);
+    expect(h.target.count('User')).toBe(4);
+    const audit = await h.state.listAudit({ app: h.app });
+    expect(audit.some((a) => a.action === 'restart' && a.actor === 'admin')).toBe(true);
+
+    const reset = await h.engine.sync(h.app, { reset: true });
+    expect(reset.kind).toBe('initial');
+    // The links are gone, so every account is matched again (adopted), never duplicated.
+    expect(h.target.count('User')).toBe(4);
+    expect(await h.state.countLinks(h.appId)).toBe(4);
+  });
+});
+
+describe('lease', () => {
+  it('a second worker fails at once naming the holder, or waits for the lease', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'u@example.com' });
+    await h.state.acquireLease(h.appId, 'serve@host', 60_000, h.clock.now());
+    const other = h.otherEngine();
+    await expect(other.sync(h.app)).rejects.toThrow(AppBusyError);
+    await expect(other.sync(h.app)).rejects.toThrow(/serve@host/);
+    // Waiting: the holder's lease expires (it died) while the second worker waits.
+    const waited = await other.sync(h.app, { leaseWaitMs: 120_000 });
+    expect(waited.status).toBe('completed');
+    // The lease is released after the cycle.
+    expect((await h.state.acquireLease(h.appId, 'third', 1_000, h.clock.now())).acquired).toBe(true);
+  });
+});

@@ -1,0 +1,852 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/shared/json.js';
+import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
+import type { EngineStateStore, Link, LinkInput } from '../../src/engine/state/engine-state.js';
+import type { StateFactory, StateHandle } from './state-harness.js';
+import { useFreshState } from './state-harness.js';
+import { migrations as directoryMigrations } from '../../src/directory/migrations/index.js';
+import { engineMigrations } from '../../src/engine/state/migrations/index.js';
+import { definition, ids, link, logEntry, reordered } from './state-fixtures.js';
+
+/** A link as stored, without the store's timestamps. */
+function withoutTimes(stored: Link | undefined): Omit<Link, 'created' | 'updated'> | undefined {
+  if (!stored) return undefined;
+  const { created: _created, updated: _updated, ...rest } = stored;
+  return rest;
+}
+
+const AT = new Date('2026-03-04T05:06:07.891Z');
+
+/**
+ * The EngineStateStore contract: every method, transactions, leases across instances and the
+ * deleteApp cascade. Run once per backend with that backend's factory.
+ */
+export function engineStateSuite(factory: StateFactory): void {
+  let handle: StateHandle;
+  let state: EngineStateStore;
+  useFreshState(factory, (fresh) => {
+    handle = fresh;
+    state = fresh.database.engineState;
+  });
+
+  async function app(name = 'crm'): Promise<string> {
+    return (
+      await state.putApp({
+        definition: definition(name),
+        sealedCredentials: 'sealed',
+        fullSyncRequired: true,
+      })
+    ).id;
+  }
+
+  describe('apps', () => {
+    it('creates an app with a new id at version 1 and reads it back by name and id', async () => {
+      const stored = await state.putApp({
+        definition: definition('crm'),
+        sealedCredentials: 'v1.key.nonce.cipher',
+        fullSyncRequired: true,
+      });
+      expect(stored.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
+      expect(stored).toMatchObject({
+        version: 1,
+        fullSyncRequired: true,
+        sealedCredentials: 'v1.key.nonce.cipher',
+      });
+      expect(stored.definition).toEqual(definition('crm'));
+      expect(stored.created.getTime()).toBe(stored.updated.getTime());
+      expect(await state.getApp('crm')).toEqual(stored);
+      expect(await state.getAppById(stored.id)).toEqual(stored);
+      expect(await state.getApp('other')).toBeUndefined();
+      expect(await state.getAppById('00000000-0000-0000-0000-000000000000')).toBeUndefined();
+    });
+
+    it('bumps the version only when the definition changes, keeping id and created', async () => {
+      const first = await state.putApp({
+        definition: definition('crm'),
+        sealedCredentials: null,
+        fullSyncRequired: true,
+      });
+      const same = await state.putApp({
+        definition: reordered(definition('crm')) as AppDefinition,
+        sealedCredentials: null,
+        fullSyncRequired: false,
+      });
+      expect(same).toMatchObject({ id: first.id, version: 1 });
+      expect(same.updated.getTime()).toBe(first.updated.getTime());
+      // An apply with fullSyncRequired false never clears a pending full sync.
+      expect(same.fullSyncRequired).toBe(true);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const changed = await state.putApp({
+        definition: definition('crm', 'changed'),
+        sealedCredentials: null,
+        fullSyncRequired: false,
+      });
+      expect(changed).toMatchObject({ id: first.id, version: 2 });
+      expect(changed.definition.description).toBe('changed');
+      expect(changed.created.getTime()).toBe(first.created.getTime());
+      expect(changed.updated.getTime()).toBeGreaterThan(first.updated.getTime());
+      // New credentials alone: same version, new updated time, the new ciphertext.
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const rekeyed = await state.putApp({
+        definition: definition('crm', 'changed'),
+        sealedCredentials: 'new',
+        fullSyncRequired: false,
+      });
+      expect(rekeyed).toMatchObject({ version: 2, sealedCredentials: 'new' });
+      expect(rekeyed.updated.getTime()).toBeGreaterThan(changed.updated.getTime());
+      expect(await state.listApps()).toHaveLength(1);
+    });
+
+    it('keeps names unique and lists apps by name', async () => {
+      await app('zeta');
+      await app('alpha');
+      await app('zeta');
+      expect((await state.listApps()).map((a) => a.definition.name)).toEqual(['alpha', 'zeta']);
+    });
+
+    it('sets and clears fullSyncRequired', async () => {
+      const id = await app();
+      await state.setFullSyncRequired(id, false);
+      expect((await state.getAppById(id))?.fullSyncRequired).toBe(false);
+      await state.setFullSyncRequired(id, true);
+      expect((await state.getApp('crm'))?.fullSyncRequired).toBe(true);
+    });
+
+    it('refuses an app name the file format does not allow, writing nothing', async () => {
+      await expect(
+        state.putApp({ definition: definition('Bad Name'), sealedCredentials: null, fullSyncRequired: true }),
+      ).rejects.toThrow(/app name/);
+      expect(await state.listApps()).toEqual([]);
+    });
+  });
+
+  describe('audit', () => {
+    it('appends entries and lists them newest first, by app and since, absent and null values apart', async () => {
+      const first = await state.appendAudit({
+        at: AT,
+        actor: 'root',
+        action: 'apply',
+        app: 'crm',
+        after: { a: 1 },
+      });
+      expect(first).toEqual({
+        id: first.id,
+        at: AT,
+        actor: 'root',
+        action: 'apply',
+        app: 'crm',
+        after: { a: 1 },
+      });
+      const second = await state.appendAudit({
+        at: new Date(AT.getTime() + 1),
+        actor: 'token:ops',
+        action: 'delete',
+        app: 'crm',
+        before: { a: 1 },
+        after: null,
+      });
+      const third = await state.appendAudit({
+        at: new Date(AT.getTime() + 2),
+        actor: 'root',
+        action: 'restart',
+      });
+      expect(second.id).toBeGreaterThan(first.id);
+      const all = await state.listAudit({});
+      expect(all.map((e) => e.id)).toEqual([third.id, second.id, first.id]);
+      expect(all[1]).toEqual(second);
+      expect(all[1]).toHaveProperty('after', null);
+      expect(all[0]).not.toHaveProperty('after');
+      expect(all[0]).not.toHaveProperty('app');
+      expect((await state.listAudit({ app: 'crm' })).map((e) => e.id)).toEqual([second.id, first.id]);
+      expect((await state.listAudit({ since: new Date(AT.getTime() + 1) })).map((e) => e.id)).toEqual([
+        third.id,
+        second.id,
+      ]);
+      expect((await state.listAudit({ limit: 1 })).map((e) => e.id)).toEqual([third.id]);
+      await expect(state.listAudit({ limit: 0 })).rejects.toThrow(/limit/);
+    });
+  });
+
+  describe('links', () => {
+    it('puts, reads, replaces and deletes a link; dates and JSON round-trip', async () => {
+      const appId = await app();
+      const input = link(appId, 'u1', {
+        targetName: 'uid=u1,ou=people,dc=example,dc=com',
+        exported: { userName: 'u1', nested: { deep: [1, 2.5, 'x', null, true] }, members: ['a', 'b'] },
+      });
+      const stored = await state.putLink(input);
+      expect(withoutTimes(stored)).toEqual(input);
+      const read = await state.getLink(appId, 'User', 'u1');
+      expect(read).toEqual(stored);
+      expect(read!.created).toBeInstanceOf(Date);
+      expect(await state.getLink(appId, 'Group', 'u1')).toBeUndefined();
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const replaced = await state.putLink(link(appId, 'u1', { targetId: 'other', state: 'disabled' }));
+      expect(replaced.created.getTime()).toBe(stored.created.getTime());
+      expect(replaced.updated.getTime()).toBeGreaterThan(stored.updated.getTime());
+      expect(replaced).not.toHaveProperty('targetName');
+      expect(await state.getLink(appId, 'User', 'u1')).toEqual(replaced);
+      expect(await state.findLinkByTarget(appId, 'User', 'other')).toEqual(replaced);
+      expect(await state.findLinkByTarget(appId, 'User', 't-u1')).toBeUndefined();
+      expect(await state.findLinkByTarget(appId, 'Group', 'other')).toBeUndefined();
+      expect(await state.deleteLink(appId, 'User', 'u1')).toBe(true);
+      expect(await state.deleteLink(appId, 'User', 'u1')).toBe(false);
+      expect(await state.getLink(appId, 'User', 'u1')).toBeUndefined();
+    });
+
+    it('reads many links in one call, across chunks, ignoring unknown and repeated ids', async () => {
+      const appId = await app();
+      const all = ids(1200);
+      await state.putLinks(all.map((id) => link(appId, id)));
+      const wanted = [...all.filter((_, i) => i % 2 === 0), 'missing', all[0]!];
+      const found = await state.getLinks(appId, 'User', wanted);
+      expect(found.size).toBe(600);
+      expect(withoutTimes(found.get(all[1000]!))).toEqual(link(appId, all[1000]!));
+      expect(found.has(all[1]!)).toBe(false);
+      expect((await state.getLinks(appId, 'Group', all)).size).toBe(0);
+      expect((await state.getLinks(appId, 'User', [])).size).toBe(0);
+    });
+
+    it('writes a batch of links all or none, the last of a repeated source id winning', async () => {
+      const appId = await app();
+      const batch = ids(2500).map((id) => link(appId, id));
+      await state.putLinks([...batch, link(appId, batch[3]!.sourceId, { targetId: 'last' })]);
+      expect(await state.countLinks(appId)).toBe(2500);
+      expect((await state.getLink(appId, 'User', batch[3]!.sourceId))?.targetId).toBe('last');
+      const broken = [
+        ...ids(900, 'n').map((id) => link(appId, id)),
+        link(appId, 'bad', { state: 'gone' as 'active' }),
+      ];
+      await expect(state.putLinks(broken)).rejects.toThrow(/state/);
+      expect(await state.countLinks(appId)).toBe(2500);
+    });
+
+    it('counts, pages, deletes by source ids and deletes all links of one app', async () => {
+      const appId = await app();
+      const otherId = await app('other');
+      const users = ids(730);
+      await state.putLinks(users.map((id) => link(appId, id)));
+      await state.putLinks(ids(3, 'g').map((id) => link(appId, id, { objectType: 'Group' })));
+      await state.putLink(link(otherId, 'x'));
+      expect(await state.countLinks(appId)).toBe(733);
+      expect(await state.countLinks(appId, 'User')).toBe(730);
+      expect(await state.countLinks(appId, 'Group')).toBe(3);
+      const seen: string[] = [];
+      let after: string | undefined;
+      for (;;) {
+        const page = await state.listLinks(appId, 'User', {
+          ...(after !== undefined ? { after } : {}),
+          limit: 100,
+        });
+        if (page.length === 0) break;
+        seen.push(...page.map((l) => l.sourceId));
+        after = page[page.length - 1]!.sourceId;
+      }
+      expect(seen).toEqual(users);
+      await expect(state.listLinks(appId, 'User', { limit: 0 })).rejects.toThrow(/limit/);
+      expect(await state.deleteLinksBySource(appId, 'User', [...users.slice(0, 600), 'missing'])).toBe(600);
+      expect(await state.countLinks(appId, 'User')).toBe(130);
+      expect(await state.deleteLinksBySource(appId, 'User', [])).toBe(0);
+      expect(await state.deleteLinks(appId)).toBe(133);
+      expect(await state.countLinks(appId)).toBe(0);
+      expect(await state.countLinks(otherId)).toBe(1);
+    });
+
+    it('keeps what was put, for any set of links (property)', async () => {
+      const appId = await app();
+      const key = fc.stringMatching(/^[a-zA-Z0-9._-]{1,12}$/);
+      const text = fc.string({ maxLength: 20 });
+      const json: fc.Arbitrary<JsonObject> = fc.dictionary(
+        text,
+        fc.oneof(text, fc.integer(), fc.boolean(), fc.constant(null), fc.array(text, { maxLength: 3 })),
+        { maxKeys: 5 },
+      ) as fc.Arbitrary<JsonObject>;
+      const linkArb = fc.record({
+        objectType: fc.constantFrom('User' as const, 'Group' as const),
+        sourceId: key,
+        targetId: text,
+        targetName: fc.option(text, { nil: undefined }),
+        exportedHash: fc.stringMatching(/^[0-9a-f]{1,64}$/),
+        exported: json,
+        state: fc.constantFrom('active' as const, 'disabled' as const),
+      });
+      await fc.assert(
+        fc.asyncProperty(
+          fc.array(linkArb, { maxLength: 25 }),
+          fc.integer({ min: 1, max: 7 }),
+          async (drawn, pageSize) => {
+            await state.deleteLinks(appId);
+            const expected = new Map<string, LinkInput>();
+            for (const item of drawn) {
+              const { targetName, ...rest } = item;
+              const input: LinkInput = {
+                appId,
+                ...rest,
+                ...(targetName !== undefined ? { targetName } : {}),
+              };
+              await state.putLink(input);
+              expected.set(`${input.objectType}/${input.sourceId}`, input);
+            }
+            for (const input of expected.values()) {
+              expect(withoutTimes(await state.getLink(appId, input.objectType, input.sourceId))).toEqual(
+                input,
+              );
+            }
+            for (const type of ['User', 'Group'] as const) {
+              const listed: Link[] = [];
+              let after: string | undefined;
+              for (;;) {
+                const page = await state.listLinks(appId, type, {
+                  ...(after !== undefined ? { after } : {}),
+                  limit: pageSize,
+                });
+                if (page.length === 0) break;
+                listed.push(...page);
+                after = page[page.length - 1]!.sourceId;
+              }
+              const want = [...expected.values()]
+                .filter((l) => l.objectType === type)
+                .sort((a, b) => (a.sourceId < b.sourceId ? -1 : a.sourceId > b.sourceId ? 1 : 0));
+              expect(listed.map(withoutTimes)).toEqual(want);
+            }
+          },
+        ),
+        { numRuns: 25 },
+      );
+    });
+  });
+
+  describe('link batches', () => {
+    it('keeps what putLinks wrote, whatever characters the values hold (property)', async () => {
+      const appId = await app();
+      // Characters that array literals, JSON and SQL quoting treat specially.
+      const tricky = fc.string({
+        unit: fc.constantFrom(
+          'a',
+          'Z',
+          '"',
+          "'",
+          '\\',
+          '{',
+          '}',
+          ',',
+          ' ',
+          '\n',
+          'é',
+          '😀',
+          'NULL',
+          '[',
+          ']',
+        ),
+        maxLength: 12,
+      });
+      const linkArb = fc.record({
+        sourceId: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+        targetId: tricky,
+        targetName: fc.option(tricky, { nil: undefined }),
+        exported: fc.dictionary(
+          tricky,
+          fc.oneof(tricky, fc.integer(), fc.constant(null), fc.array(tricky, { maxLength: 2 })),
+          {
+            maxKeys: 4,
+          },
+        ) as fc.Arbitrary<JsonObject>,
+        state: fc.constantFrom('active' as const, 'disabled' as const),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(linkArb, { maxLength: 40 }), async (drawn) => {
+          await state.deleteLinks(appId);
+          const inputs = drawn.map(({ targetName, ...rest }): LinkInput => ({
+            appId,
+            objectType: 'User',
+            exportedHash: 'h',
+            ...rest,
+            ...(targetName !== undefined ? { targetName } : {}),
+          }));
+          await state.putLinks(inputs);
+          const expected = new Map(inputs.map((input) => [input.sourceId, input]));
+          const found = await state.getLinks(appId, 'User', [...expected.keys()]);
+          expect(new Map([...found].map(([id, stored]) => [id, withoutTimes(stored)]))).toEqual(expected);
+        }),
+        { numRuns: 30 },
+      );
+    });
+  });
+
+  describe('watermark', () => {
+    it('is absent, then set, moved and cleared per app', async () => {
+      const appId = await app();
+      expect(await state.getWatermark(appId)).toBeUndefined();
+      await state.setWatermark(appId, 41);
+      await state.setWatermark(appId, 9_007_199_254_740_991);
+      await state.setWatermark('other', 3);
+      expect(await state.getWatermark(appId)).toBe(9_007_199_254_740_991);
+      await state.clearWatermark(appId);
+      expect(await state.getWatermark(appId)).toBeUndefined();
+      expect(await state.getWatermark('other')).toBe(3);
+      await expect(state.setWatermark(appId, -1)).rejects.toThrow(/seq/);
+    });
+  });
+
+  describe('escrows', () => {
+    it('puts, replaces, lists due ones oldest first and clears', async () => {
+      const appId = await app();
+      const escrow = (sourceId: string, next: number, attempts = 1) => ({
+        appId,
+        objectType: 'User' as const,
+        sourceId,
+        attempts,
+        firstFailure: AT,
+        nextAttempt: new Date(AT.getTime() + next),
+        lastError: { code: 'unavailable', message: 'down', retryable: true },
+      });
+      await state.putEscrow(escrow('late', 3000));
+      await state.putEscrow(escrow('early', 1000));
+      await state.putEscrow(escrow('mid', 2000));
+      await state.putEscrow(escrow('mid', 1500, 2));
+      expect(await state.getEscrow(appId, 'User', 'mid')).toEqual(escrow('mid', 1500, 2));
+      expect(await state.getEscrow(appId, 'Group', 'mid')).toBeUndefined();
+      const due = await state.dueEscrows(appId, new Date(AT.getTime() + 2000), 10);
+      expect(due.map((e) => e.sourceId)).toEqual(['early', 'mid']);
+      expect(
+        (await state.dueEscrows(appId, new Date(AT.getTime() + 5000), 1)).map((e) => e.sourceId),
+      ).toEqual(['early']);
+      expect((await state.listEscrows(appId)).map((e) => e.sourceId)).toEqual(['early', 'mid', 'late']);
+      expect(await state.deleteEscrow(appId, 'User', 'early')).toBe(true);
+      expect(await state.deleteEscrow(appId, 'User', 'early')).toBe(false);
+      expect(await state.clearEscrows(appId)).toBe(2);
+      expect(await state.listEscrows(appId)).toEqual([]);
+    });
+  });
+
+  describe('quarantine and deletion holds', () => {
+    it('sets, replaces, reads and clears a quarantine', async () => {
+      const appId = await app();
+      expect(await state.getQuarantine(appId)).toBeUndefined();
+      const quarantine = {
+        appId,
+        since: AT,
+        level: 1,
+        nextAttempt: new Date(AT.getTime() + 60_000),
+        reason: 'auth',
+      };
+      await state.setQuarantine(quarantine);
+      await state.setQuarantine({ ...quarantine, level: 2 });
+      expect(await state.getQuarantine(appId)).toEqual({ ...quarantine, level: 2 });
+      expect(await state.clearQuarantine(appId)).toBe(true);
+      expect(await state.clearQuarantine(appId)).toBe(false);
+      expect(await state.getQuarantine(appId)).toBeUndefined();
+    });
+
+    it('sets, approves, reads and clears a deletion hold', async () => {
+      const appId = await app();
+      const hold = { appId, since: AT, cycleId: 'c9', count: 700, threshold: 500, approved: false };
+      await state.setDeletionHold(hold);
+      expect(await state.getDeletionHold(appId)).toEqual(hold);
+      await state.setDeletionHold({ ...hold, approved: true });
+      expect(await state.getDeletionHold(appId)).toEqual({ ...hold, approved: true });
+      expect(await state.clearDeletionHold(appId)).toBe(true);
+      expect(await state.clearDeletionHold(appId)).toBe(false);
+      expect(await state.getDeletionHold(appId)).toBeUndefined();
+    });
+  });
+
+  describe('pending references', () => {
+    it('records who waits on whom, once, and forgets by holder and by app', async () => {
+      const appId = await app();
+      const ref = (sourceId: string, referencedId: string, objectType: 'User' | 'Group' = 'User') => ({
+        appId,
+        objectType,
+        sourceId,
+        referencedType: 'User' as const,
+        referencedId,
+      });
+      await state.putPendingReference(ref('u2', 'boss'));
+      await state.putPendingReference(ref('u2', 'boss'));
+      await state.putPendingReference(ref('g1', 'boss', 'Group'));
+      await state.putPendingReference(ref('u3', 'boss'));
+      await state.putPendingReference(ref('u3', 'other'));
+      expect(await state.waitingOn(appId, 'User', 'boss')).toEqual([
+        ref('g1', 'boss', 'Group'),
+        ref('u2', 'boss'),
+        ref('u3', 'boss'),
+      ]);
+      expect(await state.waitingOn(appId, 'Group', 'boss')).toEqual([]);
+      await state.deletePendingReferences(appId, 'User', 'u3');
+      expect(await state.waitingOn(appId, 'User', 'other')).toEqual([]);
+      expect(await state.clearPendingReferences(appId)).toBe(2);
+      expect(await state.waitingOn(appId, 'User', 'boss')).toEqual([]);
+    });
+  });
+
+  describe('cycles', () => {
+    it('starts and finishes cycles and lists them newest first', async () => {
+      const appId = await app();
+      const first = await state.startCycle({
+        id: 'c1',
+        appId,
+        kind: 'initial',
+        started: AT,
+        summary: {},
+        fromSeq: 0,
+      });
+      expect(first).toEqual({
+        id: 'c1',
+        appId,
+        kind: 'initial',
+        status: 'running',
+        started: AT,
+        summary: {},
+        fromSeq: 0,
+      });
+      await state.finishCycle('c1', 'completed', { create: 3, success: 3 }, 17);
+      await state.startCycle({
+        id: 'c2',
+        appId,
+        kind: 'incremental',
+        started: new Date(AT.getTime() + 1000),
+        summary: {},
+        fromSeq: 17,
+      });
+      const listed = await state.listCycles(appId, 10);
+      expect(listed.map((c) => [c.id, c.status])).toEqual([
+        ['c2', 'running'],
+        ['c1', 'completed'],
+      ]);
+      expect(listed[1]).toMatchObject({ summary: { create: 3, success: 3 }, fromSeq: 0, toSeq: 17 });
+      expect(listed[1]!.finished).toBeInstanceOf(Date);
+      expect(listed[0]).not.toHaveProperty('finished');
+      expect(await state.listCycles(appId, 1)).toHaveLength(1);
+      await state.finishCycle('c2', 'failed', { failure: 1 });
+      expect((await state.listCycles(appId, 1))[0]).toMatchObject({ status: 'failed', fromSeq: 17 });
+      expect((await state.listCycles(appId, 1))[0]).not.toHaveProperty('toSeq');
+      await expect(state.finishCycle('nope', 'completed', {})).rejects.toThrow(/no cycle/);
+      await expect(
+        state.startCycle({ id: 'c3', appId, kind: 'weekly' as 'initial', started: AT, summary: {} }),
+      ).rejects.toThrow(/kind/);
+    });
+  });
+
+  describe('leases', () => {
+    it('takes, renews, refuses, lets expire and releases an app lease', async () => {
+      const appId = await app();
+      const t0 = new Date('2026-01-01T00:00:00.000Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      expect(await state.acquireLease(appId, 'worker-a', 30_000, t0)).toEqual({
+        acquired: true,
+        expires: at(30_000),
+      });
+      expect(await state.acquireLease(appId, 'worker-a', 30_000, at(10_000))).toEqual({
+        acquired: true,
+        expires: at(40_000),
+      });
+      expect(await state.acquireLease(appId, 'worker-b', 30_000, at(20_000))).toEqual({
+        acquired: false,
+        holder: 'worker-a',
+        expires: at(40_000),
+      });
+      // Expired: taken over.
+      expect(await state.acquireLease(appId, 'worker-b', 30_000, at(40_000))).toEqual({
+        acquired: true,
+        expires: at(70_000),
+      });
+      // Releasing someone else's lease does nothing.
+      await state.releaseLease(appId, 'worker-a');
+      expect(await state.acquireLease(appId, 'worker-a', 1000, at(41_000))).toMatchObject({
+        acquired: false,
+        holder: 'worker-b',
+      });
+      await state.releaseLease(appId, 'worker-b');
+      expect(await state.acquireLease(appId, 'worker-a', 1000, at(41_000))).toEqual({
+        acquired: true,
+        expires: at(42_000),
+      });
+      await expect(state.acquireLease(appId, 'worker-a', 0)).rejects.toThrow(/ttlMs/);
+    });
+
+    it('grants the lease to exactly one of two instances racing for it', async () => {
+      const appId = await app();
+      const other = await handle.openAnother();
+      const now = new Date();
+      const tries = Array.from({ length: 12 }, (_, i) =>
+        (i % 2 === 0 ? state : other.engineState).acquireLease(appId, `holder-${i}`, 60_000, now),
+      );
+      const results = await Promise.all(tries);
+      const winners = results.flatMap((r, i) => (r.acquired ? [`holder-${i}`] : []));
+      expect(winners).toHaveLength(1);
+      for (const result of results) {
+        if (!result.acquired) expect(result.holder).toBe(winners[0]);
+      }
+    });
+  });
+
+  describe('provisioning log', () => {
+    it('appends in batches and queries by status, action, object, cycle and since, newest first', async () => {
+      const appId = await app();
+      const entries = Array.from({ length: 2100 }, (_, i) =>
+        logEntry(appId, i, {
+          cycleId: i < 500 ? 'c1' : 'c2',
+          status: i % 10 === 0 ? 'failure' : 'success',
+          action: i % 3 === 0 ? 'update' : 'create',
+          ...(i % 10 === 0 ? { error: { code: 'rejected', message: 'no', retryable: false } } : {}),
+          ...(i % 5 === 0 ? { changeSeq: i, targetId: `t${i}`, reason: 'RedundantExport' } : {}),
+        }),
+      );
+      await state.appendLog(entries);
+      await state.appendLog([logEntry('other', 1)]);
+      const newest = await state.queryLog({ appId });
+      expect(newest).toHaveLength(100);
+      expect(newest[0]).toEqual({ ...entries[2099], id: newest[0]!.id });
+      expect(newest.map((e) => e.sourceId)).toEqual(
+        entries
+          .slice(2000)
+          .reverse()
+          .map((e) => e.sourceId),
+      );
+      const full = (await state.queryLog({ appId, object: 'u10' }))[0];
+      expect(full).toEqual({ ...entries[10], id: full!.id });
+      expect(full).toMatchObject({
+        changeSeq: 10,
+        targetId: 't10',
+        reason: 'RedundantExport',
+        error: { code: 'rejected' },
+      });
+      expect(newest[0]).not.toHaveProperty('error');
+      expect(await state.queryLog({ appId, status: 'failure', limit: 5000 })).toHaveLength(210);
+      expect(await state.queryLog({ appId, action: 'update', limit: 5000 })).toHaveLength(700);
+      expect(await state.queryLog({ appId, status: 'failure', action: 'update', limit: 5000 })).toHaveLength(
+        70,
+      );
+      expect(await state.queryLog({ appId, cycleId: 'c2', limit: 5000 })).toHaveLength(1600);
+      expect((await state.queryLog({ appId, object: 'USER7@example.COM' })).map((e) => e.sourceId)).toEqual([
+        'u7',
+      ]);
+      const since = await state.queryLog({ appId, since: entries[2050]!.at, limit: 5000 });
+      expect(since.map((e) => e.sourceId)).toEqual(
+        entries
+          .slice(2050)
+          .reverse()
+          .map((e) => e.sourceId),
+      );
+      // Paging backwards with `before` visits every entry once.
+      const paged: string[] = [];
+      let before: number | undefined;
+      for (;;) {
+        const page = await state.queryLog({
+          appId,
+          cycleId: 'c1',
+          limit: 128,
+          ...(before !== undefined ? { before } : {}),
+        });
+        if (page.length === 0) break;
+        paged.push(...page.map((e) => e.sourceId));
+        before = page[page.length - 1]!.id;
+      }
+      expect(paged).toEqual(
+        entries
+          .slice(0, 500)
+          .reverse()
+          .map((e) => e.sourceId),
+      );
+      expect(await state.queryLog({ appId: 'nobody' })).toEqual([]);
+    });
+
+    it('writes nothing of a batch with an invalid entry', async () => {
+      const appId = await app();
+      const batch = Array.from({ length: 450 }, (_, i) => logEntry(appId, i));
+      batch.push(logEntry(appId, 450, { status: 'odd' as 'success' }));
+      await expect(state.appendLog(batch)).rejects.toThrow(/status/);
+      expect(await state.queryLog({ appId })).toEqual([]);
+    });
+
+    it('prunes entries older than a time, of every app', async () => {
+      const appId = await app();
+      await state.appendLog(Array.from({ length: 20 }, (_, i) => logEntry(appId, i)));
+      await state.appendLog([logEntry('other', 3)]);
+      expect(await state.pruneLog(new Date(Date.UTC(2026, 0, 1, 0, 0, 0, 5)))).toBe(6);
+      const left = await state.queryLog({ appId, limit: 100 });
+      expect(left.map((e) => e.sourceId).reverse()).toEqual(
+        Array.from({ length: 15 }, (_, i) => `u${i + 5}`),
+      );
+      expect(await state.queryLog({ appId: 'other' })).toEqual([]);
+    });
+  });
+
+  describe('deleteApp', () => {
+    async function populate(appId: string): Promise<void> {
+      await state.putLink(link(appId, 'u1'));
+      await state.setWatermark(appId, 5);
+      await state.putEscrow({
+        appId,
+        objectType: 'User',
+        sourceId: 'u1',
+        attempts: 1,
+        firstFailure: AT,
+        nextAttempt: AT,
+        lastError: { code: 'x' },
+      });
+      await state.setQuarantine({ appId, since: AT, level: 1, nextAttempt: AT, reason: 'r' });
+      await state.setDeletionHold({
+        appId,
+        since: AT,
+        cycleId: 'c',
+        count: 1,
+        threshold: 1,
+        approved: false,
+      });
+      await state.putPendingReference({
+        appId,
+        objectType: 'User',
+        sourceId: 'u1',
+        referencedType: 'User',
+        referencedId: 'u2',
+      });
+      await state.startCycle({ id: `cycle-${appId}`, appId, kind: 'initial', started: AT, summary: {} });
+      await state.acquireLease(appId, 'w', 60_000);
+      await state.appendLog([logEntry(appId, 1)]);
+    }
+
+    async function stateOf(appId: string): Promise<unknown[]> {
+      return [
+        await state.countLinks(appId),
+        await state.getWatermark(appId),
+        (await state.listEscrows(appId)).length,
+        await state.getQuarantine(appId),
+        await state.getDeletionHold(appId),
+        (await state.waitingOn(appId, 'User', 'u2')).length,
+        (await state.listCycles(appId, 10)).length,
+        (await state.acquireLease(appId, 'probe', 1000)).acquired,
+        (await state.queryLog({ appId })).length,
+      ];
+    }
+
+    it('removes the app and all its state in one go, keeping other apps and the audit trail', async () => {
+      const gone = await app('gone');
+      const kept = await app('kept');
+      await populate(gone);
+      await populate(kept);
+      await state.appendAudit({ at: AT, actor: 'root', action: 'apply', app: 'gone' });
+      const keptBefore = await stateOf(kept);
+      expect(await state.deleteApp('gone')).toBe(true);
+      expect(await state.getApp('gone')).toBeUndefined();
+      expect(await stateOf(gone)).toEqual([0, undefined, 0, undefined, undefined, 0, 0, true, 0]);
+      await state.releaseLease(kept, 'probe');
+      expect(await stateOf(kept)).toEqual(keptBefore.map((v, i) => (i === 7 ? false : v)));
+      expect((await state.listAudit({ app: 'gone' })).map((e) => e.action)).toEqual(['apply']);
+      expect(await state.deleteApp('gone')).toBe(false);
+    });
+  });
+
+  describe('transactions', () => {
+    it('commits all of its work or, when it throws, none', async () => {
+      const appId = await app();
+      await state.transaction(async (tx) => {
+        await tx.putLink(link(appId, 'kept'));
+        await tx.appendLog([logEntry(appId, 1)]);
+        expect(await tx.getLink(appId, 'User', 'kept')).toBeDefined();
+      });
+      await expect(
+        state.transaction(async (tx) => {
+          await tx.putLink(link(appId, 'lost'));
+          await tx.putLinks(ids(700, 'x').map((id) => link(appId, id)));
+          await tx.setWatermark(appId, 99);
+          await tx.putApp({
+            definition: definition('lost-app'),
+            sealedCredentials: null,
+            fullSyncRequired: true,
+          });
+          throw new Error('boom');
+        }),
+      ).rejects.toThrow('boom');
+      expect(await state.getLink(appId, 'User', 'kept')).toBeDefined();
+      expect(await state.getLink(appId, 'User', 'lost')).toBeUndefined();
+      expect(await state.countLinks(appId)).toBe(1);
+      expect(await state.getWatermark(appId)).toBeUndefined();
+      expect(await state.getApp('lost-app')).toBeUndefined();
+      expect(await state.queryLog({ appId })).toHaveLength(1);
+    });
+
+    it('goes on after a failed statement, and a failed nested transaction undoes only itself', async () => {
+      const appId = await app();
+      await state.startCycle({ id: 'dup', appId, kind: 'initial', started: AT, summary: {} });
+      await state.transaction(async (tx) => {
+        await tx.putLink(link(appId, 'before'));
+        // A primary key violation: on PostgreSQL it would poison the transaction without a savepoint.
+        await expect(
+          tx.startCycle({ id: 'dup', appId, kind: 'initial', started: AT, summary: {} }),
+        ).rejects.toThrow();
+        await expect(
+          tx.transaction(async (inner) => {
+            await inner.putLink(link(appId, 'inner'));
+            throw new Error('inner');
+          }),
+        ).rejects.toThrow('inner');
+        await tx.transaction(async (inner) => {
+          await inner.putLink(link(appId, 'nested'));
+        });
+        await tx.putLink(link(appId, 'after'));
+      });
+      const stored = await state.listLinks(appId, 'User', { limit: 10 });
+      expect(stored.map((l) => l.sourceId)).toEqual(['after', 'before', 'nested']);
+    });
+
+    it('spans the directory and the engine state in one transaction', async () => {
+      const appId = await app();
+      const { database } = handle;
+      await expect(
+        database.transaction(async ({ directory, engineState }) => {
+          const user = await directory.create('User', { userName: 'lost' });
+          await engineState.putLink(link(appId, user.id));
+          throw new Error('undo');
+        }),
+      ).rejects.toThrow('undo');
+      expect(await state.countLinks(appId)).toBe(0);
+      expect((await database.directory.list('User', { startIndex: 1, count: 10 })).totalResults).toBe(0);
+      const heard: number[] = [];
+      const stop = database.directory.onChange((seq) => heard.push(seq));
+      const created = await database.transaction(async ({ directory, engineState }) => {
+        const user = await directory.create('User', { userName: 'kept' });
+        await engineState.putLink(link(appId, user.id));
+        return user;
+      });
+      stop();
+      expect(await state.getLink(appId, 'User', created.id)).toBeDefined();
+      expect((await database.directory.get('User', created.id))?.attributes.userName).toBe('kept');
+      expect(heard.length).toBeGreaterThan(0);
+    });
+
+    it('interleaves engine writes with concurrent directory writes', async () => {
+      const appId = await app();
+      const { directory } = handle.database;
+      await Promise.all([
+        ...Array.from({ length: 40 }, (_, i) => directory.create('User', { userName: `user${i}` })),
+        ...Array.from({ length: 40 }, (_, i) => state.putLink(link(appId, `s${i}`))),
+        ...Array.from({ length: 5 }, (_, i) =>
+          state.transaction(async (tx) => {
+            await tx.appendLog([logEntry(appId, i)]);
+            await tx.setWatermark(appId, i);
+          }),
+        ),
+      ]);
+      expect(await state.countLinks(appId)).toBe(40);
+      expect((await directory.list('User', { startIndex: 1, count: 1 })).totalResults).toBe(40);
+      expect(await state.queryLog({ appId })).toHaveLength(5);
+    });
+  });
+
+  describe('migrations', () => {
+    it('books the engine migrations apart from the directory ones and applies them once', async () => {
+      const applied = async (table: string) =>
+        (await handle.query(`SELECT id FROM ${table} ORDER BY id`)).map((row) => Number(row.id));
+      expect(await applied('provisio_engine_migrations')).toEqual(engineMigrations.map((m) => m.id));
+      expect(await applied('provisio_migrations')).toEqual(directoryMigrations.map((m) => m.id));
+      // A second open finds everything applied and works on the same tables.
+      const again = await handle.openAnother();
+      expect(await applied('provisio_engine_migrations')).toEqual(engineMigrations.map((m) => m.id));
+      const appId = await app();
+      await again.engineState.putLink(link(appId, 'from-second'));
+      expect(await state.getLink(appId, 'User', 'from-second')).toBeDefined();
+    });
+  });
+}
