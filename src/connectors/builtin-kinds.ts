@@ -3,6 +3,7 @@
  * app file. A new built-in connector adds its definition here and nowhere else; the CLI and the
  * server build their registry from this list.
  */
+import { fileConnectorDefinition } from './file/index.js';
 import { memoryConnectorDefinition } from './memory/index.js';
 import type { ConnectorDefinition } from './spi/index.js';
 import { ConnectorRegistry } from './spi/index.js';
@@ -10,6 +11,7 @@ import { ConnectorRegistry } from './spi/index.js';
 /** Every built-in kind, by its `kind` name. */
 export const BUILTIN_CONNECTOR_KINDS: ReadonlyArray<ConnectorDefinition & { kind: string }> = [
   memoryConnectorDefinition,
+  fileConnectorDefinition,
 ];
 
 /** A registry holding the built-in kinds (and any extra ones, such as a test's own `memory`). */
