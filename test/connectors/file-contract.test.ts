@@ -15,4 +15,7 @@ function connector(settings: Record<string, unknown>) {
 }
 
 describeConnectorContract('file (full CSV, users and groups)', connector({ objectTypes: ['User', 'Group'] }));
-describeConnectorContract('file (changes as JSON Lines, users)', connector({ mode: 'changes', format: 'jsonl' }));
+describeConnectorContract(
+  'file (changes as JSON Lines, users)',
+  connector({ mode: 'changes', format: 'jsonl' }),
+);

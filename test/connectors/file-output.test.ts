@@ -137,14 +137,11 @@ describe('file connector output', () => {
       fileName: '{type}.{ext}',
     });
     const u = await connector.create({ objectType: 'User', attributes: { userName: 'a\n"b"' } }, signal);
-    await connector.create(
-      { objectType: 'Group', attributes: { displayName: 'G', members: [u.id] } },
-      signal,
-    );
+    await connector.create({ objectType: 'Group', attributes: { displayName: 'G', member: [u.id] } }, signal);
     await connector.close();
     const lines = readFileSync(join(directory, 'groups.jsonl'), 'utf8').trimEnd().split('\n');
     expect(lines.map((l) => JSON.parse(l))).toEqual([
-      { id: expect.any(String), enabled: true, displayName: 'G', members: [u.id] },
+      { id: expect.any(String), enabled: true, displayName: 'G', member: [u.id] },
     ]);
     expect(JSON.parse(readFileSync(join(directory, 'users.jsonl'), 'utf8'))).toMatchObject({
       userName: 'a\n"b"',
@@ -156,16 +153,16 @@ describe('file connector output', () => {
     const a = await connector.create({ objectType: 'User', attributes: { userName: 'a' } }, signal);
     const b = await connector.create({ objectType: 'User', attributes: { userName: 'b' } }, signal);
     await connector.create(
-      { objectType: 'Group', attributes: { displayName: 'G', members: [a.id, b.id] } },
+      { objectType: 'Group', attributes: { displayName: 'G', member: [a.id, b.id] } },
       signal,
     );
     await connector.flush();
-    expect(parse(readFileSync(join(directory, 'groups.csv'), 'utf8'), { columns: true })[0].members).toBe(
+    expect(parse(readFileSync(join(directory, 'groups.csv'), 'utf8'), { columns: true })[0].member).toBe(
       `${a.id};${b.id}`,
     );
     await connector.delete({ objectType: 'User', ref: a }, signal);
     await connector.flush();
-    expect(parse(readFileSync(join(directory, 'groups.csv'), 'utf8'), { columns: true })[0].members).toBe(
+    expect(parse(readFileSync(join(directory, 'groups.csv'), 'utf8'), { columns: true })[0].member).toBe(
       b.id,
     );
   });

@@ -31,8 +31,11 @@ import { uniqueFileName, writeOutputFile, type OutputRow } from './file-output.j
 import { FileRecords, type FileRecord } from './file-records.js';
 import type { FileSettings } from './file-settings.js';
 
-/** The attribute that holds a group's members (user ids). */
-export const MEMBERS_ATTRIBUTE = 'members';
+/**
+ * The attribute (and column) that holds a group's members, as user ids. Not `members`: the engine
+ * keeps that name for native membership and leaves it out of a create.
+ */
+export const MEMBERS_ATTRIBUTE = 'member';
 
 /** Which attribute must be unique per type, so a second create with the same value is `already_exists`. */
 const UNIQUE_ATTRIBUTE: Record<ObjectType, string> = { User: 'userName', Group: 'displayName' };
