@@ -32,6 +32,7 @@ function make(
   return { connector, directory };
 }
 
+const csvRows = (text: string) => parse(text, { columns: true }) as Record<string, string>[];
 const outputs = (directory: string) =>
   readdirSync(directory)
     .filter((f) => !f.startsWith('.'))
@@ -157,14 +158,10 @@ describe('file connector output', () => {
       signal,
     );
     await connector.flush();
-    expect(parse(readFileSync(join(directory, 'groups.csv'), 'utf8'), { columns: true })[0].member).toBe(
-      `${a.id};${b.id}`,
-    );
+    expect(csvRows(readFileSync(join(directory, 'groups.csv'), 'utf8'))[0]!.member).toBe(`${a.id};${b.id}`);
     await connector.delete({ objectType: 'User', ref: a }, signal);
     await connector.flush();
-    expect(parse(readFileSync(join(directory, 'groups.csv'), 'utf8'), { columns: true })[0].member).toBe(
-      b.id,
-    );
+    expect(csvRows(readFileSync(join(directory, 'groups.csv'), 'utf8'))[0]!.member).toBe(b.id);
   });
 
   it('keeps its record of accounts across connectors, so the next run exports the same set plus its changes', async () => {
@@ -178,8 +175,8 @@ describe('file connector output', () => {
     const b = await second.connector.create({ objectType: 'User', attributes: { userName: 'b' } }, signal);
     expect(b.id).not.toBe(a.id);
     await second.connector.close();
-    const rows = parse(readFileSync(join(first.directory, 'users.csv'), 'utf8'), { columns: true });
-    expect(rows.map((r: Record<string, string>) => r.userName)).toEqual(['a', 'b']);
+    const rows = csvRows(readFileSync(join(first.directory, 'users.csv'), 'utf8'));
+    expect(rows.map((r) => r.userName)).toEqual(['a', 'b']);
   });
 
   it('writes the files by itself once operations stop for flushDelayMs, and a name with a timestamp never overwrites', async () => {

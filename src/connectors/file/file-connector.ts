@@ -67,6 +67,8 @@ export class FileConnector implements Connector {
   #timer: NodeJS.Timeout | undefined;
   #flushing: Promise<void> = Promise.resolve();
   #lastFlushError: unknown;
+  /** The unique attribute's values (match keys) to ids, so a create checks uniqueness in constant time. */
+  #unique: Record<ObjectType, Map<string, string>> = { User: new Map(), Group: new Map() };
   #closed = false;
 
   constructor(options: FileConnectorOptions) {
@@ -107,22 +109,19 @@ export class FileConnector implements Connector {
     checkSignal(signal);
     const records = await this.#ready();
     const type = this.#type(request.objectType);
-    const unique = UNIQUE_ATTRIBUTE[type];
-    const value = request.attributes[unique];
-    if (value !== undefined && value !== null) {
-      const key = matchKey(value);
-      for (const record of records.byType[type].values()) {
-        if (matchKey(record.attributes[unique] ?? null) === key) {
-          throw new ConnectorError(
-            'already_exists',
-            `A ${type} with ${unique} ${JSON.stringify(value)} is already in the file (id ${record.id})`,
-          );
-        }
-      }
+    const key = uniqueKey(type, request.attributes);
+    const holder = key === undefined ? undefined : this.#unique[type].get(key);
+    if (holder !== undefined) {
+      const unique = UNIQUE_ATTRIBUTE[type];
+      throw new ConnectorError(
+        'already_exists',
+        `A ${type} with ${unique} ${JSON.stringify(request.attributes[unique])} is already in the file (id ${holder})`,
+      );
     }
     const attributes = withoutNoValues(request.attributes);
     const record: FileRecord = { id: records.newId(type), enabled: request.enabled ?? true, attributes };
     records.byType[type].set(record.id, record);
+    if (key !== undefined) this.#unique[type].set(key, record.id);
     this.#changed(type, 'create', record);
     return toObject(type, record);
   }
@@ -167,7 +166,14 @@ export class FileConnector implements Connector {
     checkSignal(signal);
     const type = this.#type(request.objectType);
     const record = await this.#existing(type, request.ref.id);
+    const before = uniqueKey(type, record.attributes);
     record.attributes = applyAttributeChanges(record.attributes, request.changes);
+    const after = uniqueKey(type, record.attributes);
+    if (before !== after) {
+      if (before !== undefined && this.#unique[type].get(before) === record.id)
+        this.#unique[type].delete(before);
+      if (after !== undefined) this.#unique[type].set(after, record.id);
+    }
     this.#changed(type, 'update', record);
   }
 
@@ -177,6 +183,8 @@ export class FileConnector implements Connector {
     const record = await this.#existing(type, request.ref.id);
     const records = await this.#ready();
     records.byType[type].delete(record.id);
+    const key = uniqueKey(type, record.attributes);
+    if (key !== undefined && this.#unique[type].get(key) === record.id) this.#unique[type].delete(key);
     if (type === 'User') this.#dropMember(records, record.id);
     this.#changed(type, 'delete', record);
   }
@@ -251,6 +259,13 @@ export class FileConnector implements Connector {
         }),
       );
     }
+    for (const type of ['User', 'Group'] as const) {
+      this.#unique[type] = new Map();
+      for (const record of records.byType[type].values()) {
+        const key = uniqueKey(type, record.attributes);
+        if (key !== undefined) this.#unique[type].set(key, record.id);
+      }
+    }
     return records;
   }
 
@@ -275,8 +290,11 @@ export class FileConnector implements Connector {
 
   #changed(type: ObjectType, action: ChangeAction, record: FileRecord): void {
     this.#dirty.add(type);
-    // The row keeps the values of the moment: a later update must not rewrite an earlier row.
-    this.#changes[type].push({ action, record: { ...record, attributes: { ...record.attributes } } });
+    // The row keeps the values of the moment: a later update must not rewrite an earlier row. A full
+    // export needs no rows: it is written from the records.
+    if (this.#settings.mode === 'changes') {
+      this.#changes[type].push({ action, record: { ...record, attributes: { ...record.attributes } } });
+    }
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
@@ -291,12 +309,24 @@ export class FileConnector implements Connector {
     const records = await this.#ready();
     const stamp = timestamp(this.#now());
     for (const type of [...this.#dirty]) {
+      // What this file holds is taken now: operations during the write go to the next file.
       const changes = this.#changes[type];
-      const rows: OutputRow[] =
+      this.#changes[type] = [];
+      this.#dirty.delete(type);
+      const snapshot =
         this.#settings.mode === 'full'
-          ? [...records.byType[type].values()].map((record) => recordRow(record))
-          : changes.map(({ action, record }) => ({ action, ...recordRow(record) }));
-      const columns = this.#columns(type, rows);
+          ? [...records.byType[type].values()].map(({ id, enabled, attributes }) => ({
+              id,
+              enabled,
+              attributes,
+            }))
+          : [];
+      // Rows are made as they are written, so a full export never holds a second copy of every value.
+      const rows: () => Iterable<OutputRow> =
+        this.#settings.mode === 'full'
+          ? () => mapIterable(snapshot, recordRow)
+          : () => mapIterable(changes, ({ action, record }) => ({ action, ...recordRow(record) }));
+      const columns = this.#columns(type, rows());
       const ext = this.#settings.format === 'csv' ? 'csv' : 'jsonl';
       let fileName = this.#settings.fileName
         .replaceAll('{type}', type === 'User' ? 'users' : 'groups')
@@ -306,24 +336,29 @@ export class FileConnector implements Connector {
       // A name with a timestamp is a new file each time; a fixed name is replaced on purpose.
       if (this.#settings.fileName.includes('{timestamp}'))
         fileName = await uniqueFileName(this.directory, fileName);
-      await writeOutputFile(
-        {
-          directory: this.directory,
-          fileName,
-          format: this.#settings.format,
-          columns,
-          csv: this.#settings.csv,
-        },
-        rows,
-      );
-      this.#changes[type] = this.#changes[type].slice(changes.length);
-      this.#dirty.delete(type);
+      try {
+        await writeOutputFile(
+          {
+            directory: this.directory,
+            fileName,
+            format: this.#settings.format,
+            columns,
+            csv: this.#settings.csv,
+          },
+          rows(),
+        );
+      } catch (error) {
+        // Nothing is lost: the rows go into the next attempt, before any written since.
+        this.#changes[type] = [...changes, ...this.#changes[type]];
+        this.#dirty.add(type);
+        throw asUnavailable(error, `Cannot write ${join(this.directory, fileName)}`);
+      }
     }
     await records.save(this.stateFile);
     this.#lastFlushError = undefined;
   }
 
-  #columns(type: ObjectType, rows: readonly OutputRow[]): string[] {
+  #columns(type: ObjectType, rows: Iterable<OutputRow>): string[] {
     const configured = this.#settings.columns?.[type];
     const lead = this.#settings.mode === 'changes' ? ['action', 'id', 'enabled'] : ['id', 'enabled'];
     if (configured !== undefined) return configured;
@@ -331,6 +366,10 @@ export class FileConnector implements Connector {
     for (const row of rows) for (const name of Object.keys(row)) if (!lead.includes(name)) names.add(name);
     return [...lead, ...[...names].sort()];
   }
+}
+
+function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<U> {
+  for (const item of items) yield map(item);
 }
 
 function recordRow(record: FileRecord): OutputRow {
@@ -351,6 +390,11 @@ function withoutNoValues(attributes: Record<string, JsonValue>): Record<string, 
 /** Values compare as their canonical JSON, strings without regard to case (as identity attributes usually are). */
 function matchKey(value: JsonValue): string {
   return typeof value === 'string' ? `s:${value.toLowerCase()}` : canonicalValue(value);
+}
+
+function uniqueKey(type: ObjectType, attributes: Record<string, JsonValue>): string | undefined {
+  const value = attributes[UNIQUE_ATTRIBUTE[type]];
+  return value === undefined || value === null ? undefined : matchKey(value);
 }
 
 function checkSignal(signal: AbortSignal): void {

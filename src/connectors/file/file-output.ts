@@ -87,7 +87,8 @@ async function writeCsv(
     quoted: csv.quoteAll,
     quoted_empty: csv.quoteAll,
     header: csv.header,
-    columns: file.columns.map((key) => ({ key })),
+    // Records go in as arrays in column order: no object per row to build and collect.
+    columns: [...file.columns],
     record_delimiter: csv.recordDelimiter === 'crlf' ? '\r\n' : '\n',
     // A quote inside a quoted field is doubled (RFC 4180 §2.7).
     escape: csv.quote,
@@ -99,8 +100,7 @@ async function writeCsv(
     }
   })();
   for (const row of rows) {
-    const record: Record<string, string> = {};
-    for (const column of file.columns) record[column] = csvField(row[column], csv.multiValueSeparator);
+    const record = file.columns.map((column) => csvField(row[column], csv.multiValueSeparator));
     if (!stringifier.write(record)) await once(stringifier, 'drain');
   }
   stringifier.end();
