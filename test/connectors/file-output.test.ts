@@ -82,6 +82,10 @@ describe('file connector output', () => {
       { objectType: 'User', attributes: { userName: 'zoë', displayName: 'a;b "c"' } },
       signal,
     );
+    // A value Latin-1 cannot hold is refused for that account rather than garbled in the file.
+    await expect(
+      connector.create({ objectType: 'User', attributes: { userName: 'ωmega' } }, signal),
+    ).rejects.toMatchObject({ code: 'schema_violation', message: expect.stringContaining('Latin-1') });
     await connector.close();
 
     const bytes = readFileSync(join(directory, 'export.csv'));

@@ -118,6 +118,7 @@ export class FileConnector implements Connector {
         `A ${type} with ${unique} ${JSON.stringify(request.attributes[unique])} is already in the file (id ${holder})`,
       );
     }
+    this.#checkEncodable(type, request.attributes);
     const attributes = withoutNoValues(request.attributes);
     const record: FileRecord = { id: records.newId(type), enabled: request.enabled ?? true, attributes };
     records.byType[type].set(record.id, record);
@@ -166,6 +167,7 @@ export class FileConnector implements Connector {
     checkSignal(signal);
     const type = this.#type(request.objectType);
     const record = await this.#existing(type, request.ref.id);
+    this.#checkEncodable(type, Object.fromEntries(request.changes.map((c) => [c.attribute, c.newValue])));
     const before = uniqueKey(type, record.attributes);
     record.attributes = applyAttributeChanges(record.attributes, request.changes);
     const after = uniqueKey(type, record.attributes);
@@ -267,6 +269,19 @@ export class FileConnector implements Connector {
       }
     }
     return records;
+  }
+
+  /** Latin-1 cannot hold every character: such a value is refused for its account, not garbled in the file. */
+  #checkEncodable(type: ObjectType, attributes: Record<string, JsonValue>): void {
+    if (this.#settings.format !== 'csv' || this.#settings.csv.encoding !== 'latin1') return;
+    for (const [attribute, value] of Object.entries(attributes)) {
+      if (/[^\u0000-\u00ff]/.test(JSON.stringify(value) ?? '')) {
+        throw new ConnectorError(
+          'schema_violation',
+          `The ${type} attribute ${attribute} has characters that Latin-1 (csv.encoding) cannot hold`,
+        );
+      }
+    }
   }
 
   async #existing(type: ObjectType, id: string): Promise<FileRecord> {
