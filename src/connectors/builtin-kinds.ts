@@ -5,6 +5,7 @@
  */
 import { fileConnectorDefinition } from './file/index.js';
 import { memoryConnectorDefinition } from './memory/index.js';
+import { scriptConnectorDefinition } from './script/index.js';
 import type { ConnectorDefinition } from './spi/index.js';
 import { ConnectorRegistry } from './spi/index.js';
 
@@ -12,6 +13,7 @@ import { ConnectorRegistry } from './spi/index.js';
 export const BUILTIN_CONNECTOR_KINDS: ReadonlyArray<ConnectorDefinition & { kind: string }> = [
   memoryConnectorDefinition,
   fileConnectorDefinition,
+  scriptConnectorDefinition,
 ];
 
 /** A registry holding the built-in kinds (and any extra ones, such as a test's own `memory`). */

@@ -1,0 +1,5 @@
+// Never answers; writes its pid so a test can check it was killed. Ignores SIGTERM when asked.
+import { writeFileSync } from 'node:fs';
+if (process.argv[3] === 'ignore-term') process.on('SIGTERM', () => undefined);
+writeFileSync(process.argv[2], String(process.pid));
+setInterval(() => undefined, 1000);
