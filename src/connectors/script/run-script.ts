@@ -82,6 +82,8 @@ export async function runScript(
   const kept = stderrBytes > options.maxStderrBytes ? `${stderr}... (${stderrBytes} bytes in all)` : stderr;
   const detail = kept.trim() === '' ? undefined : redact(kept.trim());
   const withDetail = detail === undefined ? {} : { detail };
+  // The provisioning log keeps the message, so what the script said on stderr goes in it too.
+  const said = detail === undefined ? '' : `; stderr: ${detail}`;
   const what = `The script (${operation})`;
 
   if (exit.error !== undefined) {
@@ -123,7 +125,7 @@ export async function runScript(
   if (exit.code !== 0) {
     const mapped = exit.code === null ? undefined : options.exitCodes[String(exit.code)];
     const how = exit.code === null ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-    throw new ConnectorError(mapped ?? 'unavailable', `${what} ${how}`, {
+    throw new ConnectorError(mapped ?? 'unavailable', `${what} ${how}${said}`, {
       ...withDetail,
       ...(exit.code !== null ? { targetCode: exit.code } : {}),
     });
@@ -133,7 +135,7 @@ export async function runScript(
     const excerpt = redact(text.length > 200 ? `${text.slice(0, 200)}...` : text);
     throw new ConnectorError(
       'invalid_response',
-      `${what} answered something that is not a JSON object: ${excerpt}`,
+      `${what} answered something that is not a JSON object: ${excerpt}${said}`,
       withDetail,
     );
   }
