@@ -275,7 +275,7 @@ export class FileConnector implements Connector {
   #checkEncodable(type: ObjectType, attributes: Record<string, JsonValue>): void {
     if (this.#settings.format !== 'csv' || this.#settings.csv.encoding !== 'latin1') return;
     for (const [attribute, value] of Object.entries(attributes)) {
-      if (/[^\u0000-\u00ff]/.test(JSON.stringify(value) ?? '')) {
+      if ([...(JSON.stringify(value) ?? '')].some((ch) => ch.codePointAt(0)! > 0xff)) {
         throw new ConnectorError(
           'schema_violation',
           `The ${type} attribute ${attribute} has characters that Latin-1 (csv.encoding) cannot hold`,
