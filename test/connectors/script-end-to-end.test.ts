@@ -127,3 +127,27 @@ describe('script connector through the engine', () => {
     expect(logs.stdout).not.toContain('the-right-key');
   });
 });
+
+describe('script connector: a retryable failure', () => {
+  it('is retried by the engine, and the account is created', async () => {
+    const support = fileURLToPath(new URL('../support/script-targets/flaky.mjs', import.meta.url));
+    const marker = join(dataDir, 'failed-once');
+    const yaml = readFileSync(EXAMPLE, 'utf8')
+      .replace('command: node', `command: ${JSON.stringify(process.execPath)}`)
+      .replace('args: [accounts.mjs]', `args: [${JSON.stringify(support)}, ${JSON.stringify(marker)}]`);
+    writeFileSync(join(dataDir, 'flaky.yaml'), yaml);
+    const applied = await runCli('apps', 'apply', '-f', join(dataDir, 'flaky.yaml'), '--data-dir', dataDir);
+    expect(applied.code, applied.stderr).toBe(0);
+    const database = await openProvisio({ dataDir });
+    try {
+      await database.directory.create('User', { userName: 'ada@example.com', active: true });
+    } finally {
+      await database.close();
+    }
+    const first = await sync();
+    expect(readFileSync(marker, 'utf8')).toBe('failed once');
+    expect(first.code).toBe(0);
+    expect(first.report.summary).toMatchObject({ create: 1, failure: 0 });
+    expect(accounts().map((a) => a.attributes.userName)).toEqual(['ada@example.com']);
+  });
+});
