@@ -203,7 +203,7 @@ objects:
 `);
     expect(found).toEqual([
       expect.stringMatching(/^1:7 name: must start with a lower-case letter/),
-      "3:9 connector.kind: unknown connector kind 'memroy', did you mean 'memory'? (known kinds: memory, vault; use connector.module for your own)",
+      "3:9 connector.kind: unknown connector kind 'memroy', did you mean 'memory'? (known kinds: file, memory, script, vault; use connector.module for your own)",
       '5:16 settings.concurrency: must be at least 1',
       "9:41 objects.User.mappings[0].expression: unknown function 'Jion' at 1:1, did you mean 'Join'?",
     ]);
