@@ -1,4 +1,5 @@
 // Answers with what it received: its arguments, its environment and its request (as the id of a create).
+import process from 'node:process';
 let input = '';
 for await (const chunk of process.stdin) input += chunk;
 process.stdout.write(

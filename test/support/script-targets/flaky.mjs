@@ -2,7 +2,8 @@
 // `unavailable`: a retryable failure the engine must retry.
 import { spawnSync } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import process from 'node:process';
+import { URL, fileURLToPath } from 'node:url';
 
 const example = fileURLToPath(new URL('../../../examples/script/accounts.mjs', import.meta.url));
 let input = '';

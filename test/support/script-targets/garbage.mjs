@@ -1,4 +1,5 @@
 // Answers what argv[2] names: text that is not JSON, a JSON array, an error of an unknown kind, a create without an id.
+import process from 'node:process';
 const answers = {
   text: 'hello, this is not JSON',
   array: '[1,2,3]',
