@@ -3,9 +3,11 @@
  * app file. A new built-in connector adds its definition here and nowhere else; the CLI and the
  * server build their registry from this list.
  */
+import { fileConnectorDefinition } from './file/index.js';
 import { ldapConnector } from './ldap/index.js';
 import { memoryConnectorDefinition } from './memory/index.js';
 import { scimConnector } from './scim/index.js';
+import { scriptConnectorDefinition } from './script/index.js';
 import { sqlConnector } from './sql/index.js';
 import type { ConnectorDefinition } from './spi/index.js';
 import { ConnectorRegistry } from './spi/index.js';
@@ -16,6 +18,8 @@ export const BUILTIN_CONNECTOR_KINDS: ReadonlyArray<ConnectorDefinition & { kind
   scimConnector as ConnectorDefinition & { kind: string },
   sqlConnector,
   ldapConnector,
+  fileConnectorDefinition,
+  scriptConnectorDefinition,
 ];
 
 /** A registry holding the built-in kinds (and any extra ones, such as a test's own `memory`). */

@@ -1,0 +1,153 @@
+/**
+ * The script connector end to end: the shipped example (examples/script) applied as it is, users
+ * in the directory, `provisio sync`, and the accounts the Node script keeps read back; an account
+ * already in the target is matched, a change and a disable follow.
+ */
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openProvisio } from '../../src/main.js';
+import { runCli } from '../support/run-cli.js';
+
+const EXAMPLE = fileURLToPath(new URL('../../examples/script/app.yaml', import.meta.url));
+
+let dataDir: string;
+let scriptDir: string;
+beforeEach(() => {
+  dataDir = mkdtempSync(join(tmpdir(), 'provisio-script-e2e-'));
+  scriptDir = join(dataDir, 'target');
+  process.env.SCRIPT_DATA_DIR = scriptDir;
+  process.env.SCRIPT_API_KEY = 'e2e-key-123';
+});
+afterEach(() => {
+  delete process.env.SCRIPT_DATA_DIR;
+  delete process.env.SCRIPT_API_KEY;
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+interface Account {
+  id: string;
+  enabled: boolean;
+  attributes: Record<string, unknown>;
+}
+const accounts = (): Account[] =>
+  Object.values(
+    (
+      JSON.parse(readFileSync(join(scriptDir, 'accounts.json'), 'utf8')) as {
+        objects: { User: Record<string, Account> };
+      }
+    ).objects.User,
+  );
+
+async function sync() {
+  const r = await runCli('sync', 'script-demo', '--json', '--data-dir', dataDir);
+  expect(r.stderr).toBe('');
+  return { code: r.code, report: JSON.parse(r.stdout) as { summary: Record<string, number> } };
+}
+
+describe('script connector through the engine', () => {
+  it('runs the shipped example: creates, matches an existing account, updates and disables', async () => {
+    mkdirSync(scriptDir, { recursive: true });
+    writeFileSync(
+      join(scriptDir, 'accounts.json'),
+      JSON.stringify({
+        nextId: 100,
+        objects: {
+          User: { '42': { id: '42', enabled: true, attributes: { userName: 'ada@example.com' } } },
+          Group: {},
+        },
+      }),
+    );
+    const applied = await runCli('apps', 'apply', '-f', EXAMPLE, '--data-dir', dataDir);
+    expect(applied.code, applied.stderr).toBe(0);
+    const database = await openProvisio({ dataDir });
+    let bobId: string;
+    try {
+      await database.directory.create('User', {
+        userName: 'ada@example.com',
+        displayName: 'Ada; $(rm -rf /)',
+        active: true,
+      });
+      bobId = (
+        await database.directory.create('User', {
+          userName: 'bob@example.com',
+          displayName: 'Bob "B"',
+          active: true,
+        })
+      ).id;
+    } finally {
+      await database.close();
+    }
+
+    const first = await sync();
+    expect(first.code).toBe(0);
+    expect(first.report.summary).toMatchObject({ create: 1, update: 1, failure: 0 });
+    const byName = new Map(accounts().map((a) => [a.attributes.userName, a]));
+    expect(byName.get('ada@example.com')).toMatchObject({
+      id: '42',
+      attributes: { displayName: 'Ada; $(rm -rf /)' },
+    });
+    expect(byName.get('bob@example.com')).toMatchObject({
+      id: '100',
+      enabled: true,
+      attributes: { displayName: 'Bob "B"' },
+    });
+
+    const again = await openProvisio({ dataDir });
+    try {
+      await again.directory.patch('User', bobId, [{ op: 'replace', path: 'active', value: false }]);
+    } finally {
+      await again.close();
+    }
+    const second = await sync();
+    expect(second.report.summary).toMatchObject({ disable: 1, failure: 0 });
+    expect(accounts().find((a) => a.id === '100')!.enabled).toBe(false);
+  });
+
+  it('records the script error in the provisioning log without the credential', async () => {
+    process.env.SCRIPT_API_KEY = 'the-right-key';
+    const applied = await runCli('apps', 'apply', '-f', EXAMPLE, '--data-dir', dataDir);
+    expect(applied.code, applied.stderr).toBe(0);
+    // The script now expects another key than the one stored with the app.
+    process.env.SCRIPT_API_KEY = 'another-key';
+    const database = await openProvisio({ dataDir });
+    try {
+      await database.directory.create('User', { userName: 'ada@example.com', active: true });
+    } finally {
+      await database.close();
+    }
+    const r = await runCli('sync', 'script-demo', '--json', '--data-dir', dataDir);
+    // invalid_credentials quarantines the app: exit code 3.
+    expect(r.code).toBe(3);
+    const logs = await runCli('logs', 'script-demo', '--json', '--data-dir', dataDir);
+    expect(logs.stdout).toContain('invalid_credentials');
+    expect(logs.stdout).toContain('the API key is wrong');
+    expect(logs.stdout).not.toContain('the-right-key');
+  });
+});
+
+describe('script connector: a retryable failure', () => {
+  it('is retried by the engine, and the account is created', async () => {
+    const support = fileURLToPath(new URL('../support/script-targets/flaky.mjs', import.meta.url));
+    const marker = join(dataDir, 'failed-once');
+    const yaml = readFileSync(EXAMPLE, 'utf8')
+      .replace('command: node', `command: ${JSON.stringify(process.execPath)}`)
+      .replace('args: [accounts.mjs]', `args: [${JSON.stringify(support)}, ${JSON.stringify(marker)}]`);
+    writeFileSync(join(dataDir, 'flaky.yaml'), yaml);
+    const applied = await runCli('apps', 'apply', '-f', join(dataDir, 'flaky.yaml'), '--data-dir', dataDir);
+    expect(applied.code, applied.stderr).toBe(0);
+    const database = await openProvisio({ dataDir });
+    try {
+      await database.directory.create('User', { userName: 'ada@example.com', active: true });
+    } finally {
+      await database.close();
+    }
+    const first = await sync();
+    expect(readFileSync(marker, 'utf8')).toBe('failed once');
+    expect(first.code).toBe(0);
+    expect(first.report.summary).toMatchObject({ create: 1, failure: 0 });
+    expect(accounts().map((a) => a.attributes.userName)).toEqual(['ada@example.com']);
+  });
+});
