@@ -7,8 +7,9 @@
  *   npm run bench:engine -- --update-report    (writes bench/engine-cycle.md)
  *
  * Measured: the initial cycle (objects/s, peak RSS sampled every 50 ms); an incremental cycle of
- * 100 changes; `preview` of the initial cycle (links and watermark dropped first). Seeding the directory is not timed. The target has
- * no `find` (see the note at the connector), so new objects are created without a matching lookup.
+ * 100 changes; `preview` of the initial cycle (links and watermark dropped first). Seeding the
+ * directory is not timed. The target has no `find` (see the note where it is opened), so new
+ * objects are created without a matching lookup.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
