@@ -1,5 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { register as registerApps } from './commands/apps-command.js';
+import { register as registerAssign } from './commands/assign-command.js';
+import { register as registerAudit } from './commands/audit-command.js';
 import { register as registerExpr } from './commands/expr-command.js';
 import { register as registerServe } from './commands/serve-command.js';
 import { register as registerTokens } from './commands/tokens-command.js';
@@ -7,6 +10,9 @@ import { ExitCode } from './exit-code.js';
 
 /** Each command lives in its own file under cli/commands and registers itself on the program. */
 const commandModules: ReadonlyArray<(program: Command) => void> = [
+  registerApps,
+  registerAssign,
+  registerAudit,
   registerExpr,
   registerServe,
   registerTokens,

@@ -49,6 +49,8 @@ export interface AppAssignmentsTable {
   app_id: string;
   principal_type: 'User' | 'Group';
   principal_id: string;
+  /** The app role; `User` for rows from before roles (migration 0005). */
+  role: Generated<string>;
   created: DbTime;
 }
 

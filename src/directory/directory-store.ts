@@ -74,7 +74,7 @@ export interface ChangeEntry {
   /** Names of the changed top-level attributes (`members` for membership changes). */
   readonly attributes: readonly string[];
   readonly at: Date;
-  /** Extra facts: `{ memberId, memberType }` for membership changes, `{ appId }` for assignments. */
+  /** Extra facts: `{ memberId, memberType }` for membership changes, `{ appId, role }` for assignments. */
   readonly detail?: JsonObject;
 }
 
@@ -87,6 +87,8 @@ export interface AppAssignment {
   readonly appId: string;
   readonly principalType: ResourceKind;
   readonly principalId: string;
+  /** The app role (`User` unless the assignment named another; see migration 0005). */
+  readonly role: string;
   readonly created: Date;
 }
 
@@ -146,8 +148,15 @@ export interface DirectoryStore {
   /** Drops entries older than the retention window; returns how many were dropped. */
   pruneChanges(olderThan: Date): Promise<number>;
 
-  assign(appId: string, principalType: ResourceKind, principalId: string): Promise<AppAssignment>;
-  unassign(appId: string, principalType: ResourceKind, principalId: string): Promise<boolean>;
+  /** Assigns in `role` (default `User`); a principal may hold several roles in one app. */
+  assign(
+    appId: string,
+    principalType: ResourceKind,
+    principalId: string,
+    role?: string,
+  ): Promise<AppAssignment>;
+  /** Removes the assignment in `role`, or in every role the principal holds when it is omitted. */
+  unassign(appId: string, principalType: ResourceKind, principalId: string, role?: string): Promise<boolean>;
   listAssignments(appId: string): Promise<readonly AppAssignment[]>;
 
   createToken(record: Omit<ApiTokenRecord, 'created' | 'lastUsed'>): Promise<ApiTokenRecord>;

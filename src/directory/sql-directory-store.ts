@@ -219,18 +219,28 @@ export class SqlDirectoryStore implements DirectoryStore {
     return feed.pruneChanges(this.#shared.root, this.#shared.dialect, olderThan);
   }
 
-  async assign(appId: string, principalType: ResourceKind, principalId: string): Promise<AppAssignment> {
+  async assign(
+    appId: string,
+    principalType: ResourceKind,
+    principalId: string,
+    role: string = assignments.DEFAULT_ASSIGNMENT_ROLE,
+  ): Promise<AppAssignment> {
     checkKind(principalType);
     const { dialect } = this.#shared;
     return runWrite(this.#scope, (trx, changes) =>
-      assignments.assign(trx, dialect, appId, principalType, principalId, changes),
+      assignments.assign(trx, dialect, appId, principalType, principalId, role, changes),
     );
   }
 
-  async unassign(appId: string, principalType: ResourceKind, principalId: string): Promise<boolean> {
+  async unassign(
+    appId: string,
+    principalType: ResourceKind,
+    principalId: string,
+    role?: string,
+  ): Promise<boolean> {
     checkKind(principalType);
     return runWrite(this.#scope, (trx, changes) =>
-      assignments.unassign(trx, appId, principalType, principalId, changes),
+      assignments.unassign(trx, appId, principalType, principalId, role, changes),
     );
   }
 

@@ -849,7 +849,7 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       ]);
       expect(page.entries[1]?.attributes).toEqual(['title']);
       expect(page.entries[3]?.detail).toEqual({ memberId: u.id, memberType: 'User' });
-      expect(page.entries[4]?.detail).toEqual({ appId: 'app1' });
+      expect(page.entries[4]?.detail).toEqual({ appId: 'app1', role: 'User' });
       const seqs = page.entries.map((e) => e.seq);
       expect([...seqs].sort((x, y) => x - y)).toEqual(seqs);
       expect(page.lastSeq).toBe(seqs[seqs.length - 1]);

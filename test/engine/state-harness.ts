@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import pg from 'pg';
 import { afterAll, afterEach, beforeEach } from 'vitest';
 import type { OpenStoreOptions } from '../../src/directory/open-store.js';
@@ -15,6 +16,8 @@ export interface StateHandle {
   readonly backend: 'sqlite-file' | 'postgres';
   /** Opens a second, independent instance on the same database (another process, in effect). */
   openAnother(extra?: Partial<OpenStoreOptions>): Promise<ProvisioDatabase>;
+  /** Runs SQL on a connection of its own (to look at tables the stores do not expose). */
+  query(text: string): Promise<Record<string, unknown>[]>;
   dispose(): Promise<void>;
 }
 
@@ -39,6 +42,14 @@ export function sqliteStateFactory(): StateFactory {
       database,
       backend: 'sqlite-file',
       openAnother: open,
+      async query(text) {
+        const raw = new Database(file, { readonly: true });
+        try {
+          return raw.prepare(text).all() as Record<string, unknown>[];
+        } finally {
+          raw.close();
+        }
+      },
       async dispose() {
         for (const d of opened) await d.close();
         rmSync(dir, { recursive: true, force: true });
@@ -81,6 +92,15 @@ export function postgresStateFactory(url: string): StateFactory {
       database,
       backend: 'postgres',
       openAnother: open,
+      async query(text) {
+        const raw = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await raw.connect();
+        try {
+          return (await raw.query(text)).rows as Record<string, unknown>[];
+        } finally {
+          await raw.end();
+        }
+      },
       async dispose() {
         for (const d of opened) await d.close();
       },

@@ -5,6 +5,8 @@ import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import type { EngineStateStore, Link, LinkInput } from '../../src/engine/state/engine-state.js';
 import type { StateFactory, StateHandle } from './state-harness.js';
 import { useFreshState } from './state-harness.js';
+import { migrations as directoryMigrations } from '../../src/directory/migrations/index.js';
+import { engineMigrations } from '../../src/engine/state/migrations/index.js';
 import { definition, ids, link, logEntry, reordered } from './state-fixtures.js';
 
 /** A link as stored, without the store's timestamps. */
@@ -208,16 +210,16 @@ export function engineStateSuite(factory: StateFactory): void {
 
     it('writes a batch of links all or none, the last of a repeated source id winning', async () => {
       const appId = await app();
-      const batch = ids(1100).map((id) => link(appId, id));
+      const batch = ids(2500).map((id) => link(appId, id));
       await state.putLinks([...batch, link(appId, batch[3]!.sourceId, { targetId: 'last' })]);
-      expect(await state.countLinks(appId)).toBe(1100);
+      expect(await state.countLinks(appId)).toBe(2500);
       expect((await state.getLink(appId, 'User', batch[3]!.sourceId))?.targetId).toBe('last');
       const broken = [
         ...ids(900, 'n').map((id) => link(appId, id)),
         link(appId, 'bad', { state: 'gone' as 'active' }),
       ];
       await expect(state.putLinks(broken)).rejects.toThrow(/state/);
-      expect(await state.countLinks(appId)).toBe(1100);
+      expect(await state.countLinks(appId)).toBe(2500);
     });
 
     it('counts, pages, deletes by source ids and deletes all links of one app', async () => {
@@ -311,6 +313,63 @@ export function engineStateSuite(factory: StateFactory): void {
           },
         ),
         { numRuns: 25 },
+      );
+    });
+  });
+
+  describe('link batches', () => {
+    it('keeps what putLinks wrote, whatever characters the values hold (property)', async () => {
+      const appId = await app();
+      // Characters that array literals, JSON and SQL quoting treat specially.
+      const tricky = fc.string({
+        unit: fc.constantFrom(
+          'a',
+          'Z',
+          '"',
+          "'",
+          '\\',
+          '{',
+          '}',
+          ',',
+          ' ',
+          '\n',
+          'é',
+          '😀',
+          'NULL',
+          '[',
+          ']',
+        ),
+        maxLength: 12,
+      });
+      const linkArb = fc.record({
+        sourceId: fc.stringMatching(/^[a-z0-9]{1,8}$/),
+        targetId: tricky,
+        targetName: fc.option(tricky, { nil: undefined }),
+        exported: fc.dictionary(
+          tricky,
+          fc.oneof(tricky, fc.integer(), fc.constant(null), fc.array(tricky, { maxLength: 2 })),
+          {
+            maxKeys: 4,
+          },
+        ) as fc.Arbitrary<JsonObject>,
+        state: fc.constantFrom('active' as const, 'disabled' as const),
+      });
+      await fc.assert(
+        fc.asyncProperty(fc.array(linkArb, { maxLength: 40 }), async (drawn) => {
+          await state.deleteLinks(appId);
+          const inputs = drawn.map(({ targetName, ...rest }): LinkInput => ({
+            appId,
+            objectType: 'User',
+            exportedHash: 'h',
+            ...rest,
+            ...(targetName !== undefined ? { targetName } : {}),
+          }));
+          await state.putLinks(inputs);
+          const expected = new Map(inputs.map((input) => [input.sourceId, input]));
+          const found = await state.getLinks(appId, 'User', [...expected.keys()]);
+          expect(new Map([...found].map(([id, stored]) => [id, withoutTimes(stored)]))).toEqual(expected);
+        }),
+        { numRuns: 30 },
       );
     });
   });
@@ -525,7 +584,7 @@ export function engineStateSuite(factory: StateFactory): void {
   describe('provisioning log', () => {
     it('appends in batches and queries by status, action, object, cycle and since, newest first', async () => {
       const appId = await app();
-      const entries = Array.from({ length: 950 }, (_, i) =>
+      const entries = Array.from({ length: 2100 }, (_, i) =>
         logEntry(appId, i, {
           cycleId: i < 500 ? 'c1' : 'c2',
           status: i % 10 === 0 ? 'failure' : 'success',
@@ -538,10 +597,10 @@ export function engineStateSuite(factory: StateFactory): void {
       await state.appendLog([logEntry('other', 1)]);
       const newest = await state.queryLog({ appId });
       expect(newest).toHaveLength(100);
-      expect(newest[0]).toEqual({ ...entries[949], id: newest[0]!.id });
+      expect(newest[0]).toEqual({ ...entries[2099], id: newest[0]!.id });
       expect(newest.map((e) => e.sourceId)).toEqual(
         entries
-          .slice(850)
+          .slice(2000)
           .reverse()
           .map((e) => e.sourceId),
       );
@@ -554,19 +613,19 @@ export function engineStateSuite(factory: StateFactory): void {
         error: { code: 'rejected' },
       });
       expect(newest[0]).not.toHaveProperty('error');
-      expect(await state.queryLog({ appId, status: 'failure', limit: 1000 })).toHaveLength(95);
-      expect(await state.queryLog({ appId, action: 'update', limit: 1000 })).toHaveLength(317);
-      expect(await state.queryLog({ appId, status: 'failure', action: 'update', limit: 1000 })).toHaveLength(
-        32,
+      expect(await state.queryLog({ appId, status: 'failure', limit: 5000 })).toHaveLength(210);
+      expect(await state.queryLog({ appId, action: 'update', limit: 5000 })).toHaveLength(700);
+      expect(await state.queryLog({ appId, status: 'failure', action: 'update', limit: 5000 })).toHaveLength(
+        70,
       );
-      expect(await state.queryLog({ appId, cycleId: 'c2', limit: 1000 })).toHaveLength(450);
+      expect(await state.queryLog({ appId, cycleId: 'c2', limit: 5000 })).toHaveLength(1600);
       expect((await state.queryLog({ appId, object: 'USER7@example.COM' })).map((e) => e.sourceId)).toEqual([
         'u7',
       ]);
-      const since = await state.queryLog({ appId, since: entries[900]!.at, limit: 1000 });
+      const since = await state.queryLog({ appId, since: entries[2050]!.at, limit: 5000 });
       expect(since.map((e) => e.sourceId)).toEqual(
         entries
-          .slice(900)
+          .slice(2050)
           .reverse()
           .map((e) => e.sourceId),
       );
@@ -778,8 +837,13 @@ export function engineStateSuite(factory: StateFactory): void {
 
   describe('migrations', () => {
     it('books the engine migrations apart from the directory ones and applies them once', async () => {
-      const again = await handle.openAnother();
+      const applied = async (table: string) =>
+        (await handle.query(`SELECT id FROM ${table} ORDER BY id`)).map((row) => Number(row.id));
+      expect(await applied('provisio_engine_migrations')).toEqual(engineMigrations.map((m) => m.id));
+      expect(await applied('provisio_migrations')).toEqual(directoryMigrations.map((m) => m.id));
       // A second open finds everything applied and works on the same tables.
+      const again = await handle.openAnother();
+      expect(await applied('provisio_engine_migrations')).toEqual(engineMigrations.map((m) => m.id));
       const appId = await app();
       await again.engineState.putLink(link(appId, 'from-second'));
       expect(await state.getLink(appId, 'User', 'from-second')).toBeDefined();

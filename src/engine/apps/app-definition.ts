@@ -1,7 +1,8 @@
 /**
  * An application (a target system) as Provisio keeps it: what `provisio apps apply -f app.yaml`
  * validates, defaults and stores, and what `apps export` prints back. This is the validated,
- * defaulted form; `app-schema.ts` turns YAML into it and says what is wrong, with path and line.
+ * defaulted form; `load-app-file.ts` (over the schema in `app-schema.ts`) turns YAML into it and
+ * says what is wrong, with path and line, and `export-app.ts` turns it back into YAML.
  *
  * Secrets never live here in clear: a credential written as `${ENV_VAR}` is resolved when the app
  * is applied and stored encrypted (`secret-box.ts`); the definition keeps only where it came from,
@@ -51,6 +52,22 @@ export interface ConnectorDefinitionConfig {
    * encrypted beside the definition and handed to the connector only when it is opened.
    */
   readonly credentials: Readonly<Record<string, SecretSource>>;
+  /**
+   * The app file it was applied from (absolute): a relative `module` path and relative paths in
+   * settings are resolved from its directory when the connector is opened. Not printed by export;
+   * re-applying the same content from another file of the same directory changes nothing.
+   */
+  readonly appFile?: string;
+}
+
+/**
+ * A string of the file written with `${ENV_VAR}` (or `$${`): the definition holds the value it
+ * resolved to, and export prints the template back. `path` names the place in the file's keys
+ * (`['connector', 'settings', 'baseUrl']`). Credentials are not listed: they have SecretSource.
+ */
+export interface StringTemplate {
+  readonly path: readonly (string | number)[];
+  readonly template: string;
 }
 
 /** Which directory objects an app considers (Entra's "Scope" setting). */
@@ -104,6 +121,8 @@ export interface AppDefinition {
     readonly Group: ObjectMappingDefinition;
   };
   readonly settings: AppSettings;
+  /** Strings written with `${...}`, outside the credentials; absent when there are none. */
+  readonly templates?: readonly StringTemplate[];
 }
 
 /** An app as stored: the definition plus what the store adds. */

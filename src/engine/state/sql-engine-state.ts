@@ -128,7 +128,7 @@ export class SqlEngineState implements EngineStateStore {
 
   async putLinks(batch: readonly LinkInput[]): Promise<void> {
     if (batch.length === 0) return;
-    if (batch.length <= links.LINK_INSERT_CHUNK) {
+    if (batch.length <= links.linkInsertChunk(this.#dialect)) {
       await writeStatement(this.#scope, (db) => links.putLinks(db, this.#dialect, batch));
       return;
     }
@@ -147,7 +147,9 @@ export class SqlEngineState implements EngineStateStore {
     checkObjectType('deleteLinksBySource', objectType);
     if (sourceIds.length === 0) return 0;
     const write = sourceIds.length <= links.LINK_ID_CHUNK ? writeStatement : writeAtomically;
-    return write(this.#scope, (db) => links.deleteLinksBySource(db, appId, objectType, sourceIds));
+    return write(this.#scope, (db) =>
+      links.deleteLinksBySource(db, this.#dialect, appId, objectType, sourceIds),
+    );
   }
 
   listLinks(
@@ -303,11 +305,11 @@ export class SqlEngineState implements EngineStateStore {
     // Every entry is checked before the first row is written.
     const parts = log.logRowChunks(entries, this.#dialect);
     if (parts.length === 1) {
-      await writeStatement(this.#scope, (db) => log.insertLogRows(db, parts[0]!));
+      await writeStatement(this.#scope, (db) => log.insertLogRows(db, this.#dialect, parts[0]!));
       return;
     }
     await writeAtomically(this.#scope, async (trx) => {
-      for (const part of parts) await log.insertLogRows(trx, part);
+      for (const part of parts) await log.insertLogRows(trx, this.#dialect, part);
     });
   }
 
