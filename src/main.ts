@@ -1,6 +1,7 @@
 /**
- * Composition root: options -> store -> server. The CLI (`provisio serve`, `provisio tokens`)
- * and tests call these; nothing here reads the environment or runs at import time.
+ * Composition root: options -> store -> server (and, for `serve`, the engine beside it). The CLI
+ * (`provisio serve`, `provisio tokens`, the engine's commands) and tests call these; nothing here
+ * reads the environment or runs at import time.
  */
 import { mkdirSync } from 'node:fs';
 import { resolve, join } from 'node:path';
@@ -12,7 +13,9 @@ import {
   startFeedRetention,
   type FeedRetention,
 } from './directory/change-feed/feed-retention.js';
-import { openStore, type SqliteSynchronous } from './directory/open-store.js';
+import { openStore, type OpenStoreOptions, type SqliteSynchronous } from './directory/open-store.js';
+import { openProvisioDatabase, type ProvisioDatabase } from './engine/state/open-engine-state.js';
+import type { EngineRuntime, EngineRuntimeSettings } from './engine/runtime/engine-runtime.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
 import type { ServerOptionsInput } from './server/server-options.js';
@@ -33,20 +36,37 @@ export interface StorageOptions {
 
 /** Opens (and migrates) the directory store the options describe. */
 export async function openDirectory(options: StorageOptions): Promise<DirectoryStore> {
+  return openStore(storeOptions(options));
+}
+
+/**
+ * Opens (and migrates) the directory and the engine's state on the same database: what `serve`
+ * with the engine and the engine's commands work on.
+ */
+export async function openProvisio(options: StorageOptions): Promise<ProvisioDatabase> {
+  return openProvisioDatabase(storeOptions(options));
+}
+
+/** The data directory the options name (the SQLite file's and the secret key file's home). */
+export function dataDirectory(options: StorageOptions): string {
+  return resolve(options.dataDir ?? 'data');
+}
+
+function storeOptions(options: StorageOptions): OpenStoreOptions {
   const registry = options.registry ?? SchemaRegistry.withCoreSchemas();
   if (options.databaseUrl !== undefined && options.databaseUrl.length > 0) {
     if (!/^postgres(?:ql)?:\/\//i.test(options.databaseUrl)) {
       throw new Error('the database URL must start with postgres:// or postgresql://');
     }
-    return openStore({ postgresUrl: options.databaseUrl, registry });
+    return { postgresUrl: options.databaseUrl, registry };
   }
-  const dataDir = resolve(options.dataDir ?? 'data');
+  const dataDir = dataDirectory(options);
   mkdirSync(dataDir, { recursive: true });
-  return openStore({
+  return {
     sqliteFile: join(dataDir, SQLITE_FILE_NAME),
     registry,
     ...(options.sqliteSynchronous !== undefined ? { sqliteSynchronous: options.sqliteSynchronous } : {}),
-  });
+  };
 }
 
 /** How to run the server. */
@@ -60,6 +80,11 @@ export interface RunServerOptions extends StorageOptions {
    * (feed-retention.ts). Default 7 days; 0 keeps every entry.
    */
   readonly feedRetentionMs?: number;
+  /**
+   * Run the provisioning engine for every enabled application beside the server (`serve` does
+   * unless `--no-engine`); off by default here, so a test of the SCIM server runs no engine.
+   */
+  readonly engine?: boolean | EngineRuntimeSettings;
 }
 
 /** A listening server and how to stop it. */
@@ -68,7 +93,12 @@ export interface RunningServer {
   readonly store: DirectoryStore;
   /** `http://host:port`. */
   readonly url: string;
-  /** Stops accepting connections, lets in-flight requests finish, then closes the store. */
+  /** The engine's runtime, when `engine` was asked for. */
+  readonly engine?: EngineRuntime;
+  /**
+   * Stops the engine (each app's current operation finishes, leases are released), stops
+   * accepting connections, lets in-flight requests finish, then closes the store.
+   */
   close(): Promise<void>;
 }
 
@@ -79,7 +109,10 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
     throw new Error(`feedRetentionMs must be 0 (keep every entry) or a positive number, got ${retentionMs}`);
   }
   const registry = options.registry ?? SchemaRegistry.withCoreSchemas();
-  const store = await openDirectory({ ...options, registry });
+  const engineOn = options.engine !== undefined && options.engine !== false;
+  // With the engine, the engine's state is opened (and migrated) on the same database.
+  const database = engineOn ? await openProvisio({ ...options, registry }) : undefined;
+  const store = database?.directory ?? (await openDirectory({ ...options, registry }));
   let app: FastifyInstance | undefined;
   try {
     app = buildServer({ store, registry, options: { ...options.server, logger: options.logger ?? false } });
@@ -92,15 +125,25 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const running = app;
+  let engine: EngineRuntime | undefined;
+  try {
+    if (database !== undefined) engine = await startEngine(database, running, options);
+  } catch (error) {
+    await running.close().catch(() => undefined);
+    await store.close();
+    throw error;
+  }
   const retention = startRetention(store, running, retentionMs);
   let closing: Promise<void> | undefined;
   return {
     app: running,
     store,
     url: `http://${host}:${address.port}`,
+    ...(engine !== undefined ? { engine } : {}),
     close: () => {
       closing ??= (async () => {
         try {
+          await engine?.stop();
           await running.close();
         } finally {
           await retention?.stop();
@@ -110,6 +153,27 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
       return closing;
     },
   };
+}
+
+/** The engine beside the server, logging through the server's logger. */
+async function startEngine(
+  database: ProvisioDatabase,
+  app: FastifyInstance,
+  options: RunServerOptions,
+): Promise<EngineRuntime> {
+  const settings = typeof options.engine === 'object' ? options.engine : {};
+  // Loaded once the server listens: a worker that cannot bind its port fails before it loads the
+  // engine, the connectors and their drivers, and a SCIM-only server never loads them.
+  const [{ startEngineRuntime }, { createBuiltinRegistry }] = await Promise.all([
+    import('./engine/runtime/engine-runtime.js'),
+    import('./connectors/builtin-kinds.js'),
+  ]);
+  return startEngineRuntime(database, {
+    ...settings,
+    dataDir: dataDirectory(options),
+    registry: createBuiltinRegistry(),
+    log: (level, message, fields) => app.log[level](fields, message),
+  });
 }
 
 /** The change feed's retention policy, logged through the server's logger; none for 0. */

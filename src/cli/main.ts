@@ -1,10 +1,17 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
+import { register as registerAccounts } from './commands/accounts-command.js';
+import { register as registerApproveDeletes } from './commands/approve-deletes-command.js';
 import { register as registerApps } from './commands/apps-command.js';
 import { register as registerAssign } from './commands/assign-command.js';
 import { register as registerAudit } from './commands/audit-command.js';
 import { register as registerExpr } from './commands/expr-command.js';
+import { register as registerLogs } from './commands/logs-command.js';
+import { register as registerPreview } from './commands/preview-command.js';
+import { register as registerProvision } from './commands/provision-command.js';
+import { register as registerReconcile } from './commands/reconcile-command.js';
 import { register as registerServe } from './commands/serve-command.js';
+import { register as registerSync } from './commands/sync-command.js';
 import { register as registerTokens } from './commands/tokens-command.js';
 import { ExitCode } from './exit-code.js';
 
@@ -16,6 +23,14 @@ const commandModules: ReadonlyArray<(program: Command) => void> = [
   registerExpr,
   registerServe,
   registerTokens,
+  registerSync,
+  registerPreview,
+  registerProvision,
+  registerLogs,
+  registerAccounts,
+  registerReconcile,
+  // Joins the `apps` group, so it comes after the module that registers the group.
+  registerApproveDeletes,
 ];
 
 function packageVersion(): string {
@@ -43,7 +58,8 @@ export function buildProgram(): Command {
     .exitOverride(usageExit)
     .addHelpText(
       'after',
-      '\nExit codes: 0 done; 1 the command ran and failed; 2 usage error (unknown option, invalid value).',
+      '\nExit codes: 0 done; 1 the command ran and failed; 2 usage error (unknown option, invalid value);\n' +
+        '3 the application is held (accidental-deletion guard) or quarantined.',
     );
   // Subcommands copy the exit override and help settings when they are created, so set them first.
   for (const register of commandModules) register(program);

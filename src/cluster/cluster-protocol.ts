@@ -18,6 +18,8 @@ export interface WorkerServerOptions extends Omit<StorageOptions, 'registry'> {
   readonly server?: Omit<ServerOptionsInput, 'logger'>;
   /** Change-feed retention in milliseconds, 0 for none (RunServerOptions.feedRetentionMs). */
   readonly feedRetentionMs?: number;
+  /** Run the engine in each worker (RunServerOptions.engine); the app leases keep one per app. */
+  readonly engine?: boolean;
 }
 
 /** Worker to supervisor. */

@@ -24,7 +24,7 @@ const resource = {
   id: 'u1',
 };
 const assigned = AssignmentIndex.of(definition, 'app', [
-  { appId: 'app', principalType: 'User', principalId: 'u1', created: new Date() },
+  { appId: 'app', principalType: 'User', principalId: 'u1', role: 'User', created: new Date() },
 ]);
 const none = () => undefined;
 
@@ -150,8 +150,8 @@ describe('planner', () => {
       ],
     });
     const index = AssignmentIndex.of(roles, 'app', [
-      { appId: 'app', principalType: 'User', principalId: 'u1', created: new Date(), role: 'Admin' } as never,
-      { appId: 'app', principalType: 'Group', principalId: 'g1', created: new Date() },
+      { appId: 'app', principalType: 'User', principalId: 'u1', created: new Date(), role: 'Admin' },
+      { appId: 'app', principalType: 'Group', principalId: 'g1', created: new Date(), role: 'User' },
     ]);
     const entitlement = index.user({ ...resource, groups: [{ value: 'g1', display: 'G', type: 'direct' }] });
     expect(entitlement.assigned).toBe(true);

@@ -7,6 +7,7 @@
 import { statSync } from 'node:fs';
 import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
+import ms from 'ms';
 
 /** A TCP port, 0 to 65535 (0 asks the system for a free one). */
 export function portNumber(value: string): number {
@@ -151,4 +152,55 @@ export function safeInteger(value: string): number {
   const n = /^-?\d+$/.test(value.trim()) ? Number(value) : NaN;
   if (!Number.isSafeInteger(n)) throw new InvalidArgumentError('Expected an integer, such as 7.');
   return n;
+}
+
+/** A duration with its unit (`30s`, `15m`, `2h`, `7d`), in milliseconds; `0` for none. */
+export function durationMs(value: string): number {
+  const text = value.trim();
+  if (text === '0') return 0;
+  // ms reads a bare number as milliseconds; here a number without a unit is a mistake.
+  const parsed = /^\d+(?:\.\d+)?\s*[a-z]+$/i.test(text) ? ms(text as ms.StringValue) : undefined;
+  if (parsed === undefined || !Number.isFinite(parsed) || parsed < 0) {
+    throw new InvalidArgumentError('Expected a duration with a unit, such as 30s, 15m, 2h or 7d, or 0.');
+  }
+  return Math.round(parsed);
+}
+
+/**
+ * A point in time: an ISO 8601 time (`2024-01-31T12:00:00Z`, `2024-01-31`) or a duration back from
+ * now (`90m`, `2h`, `7d`).
+ */
+export function pastTime(value: string, now: () => Date = () => new Date()): Date {
+  const text = value.trim();
+  if (/^\d{4}-\d{2}-\d{2}/.test(text)) {
+    const time = new Date(text);
+    if (!Number.isNaN(time.getTime())) return time;
+  } else if (/^\d+(?:\.\d+)?\s*[a-z]+$/i.test(text)) {
+    const ago = ms(text as ms.StringValue);
+    if (ago !== undefined && Number.isFinite(ago) && ago > 0) return new Date(now().getTime() - ago);
+  }
+  throw new InvalidArgumentError(
+    'Expected an ISO 8601 time (2024-01-31T12:00:00Z) or a duration back from now (90m, 2h, 7d).',
+  );
+}
+
+/** A whole number from 1 to `max`. */
+export function countUpTo(max: number): (value: string) => number {
+  return (value) => {
+    const n = /^\s*\d+\s*$/.test(value) ? Number(value) : NaN;
+    if (!Number.isSafeInteger(n) || n < 1 || n > max) {
+      throw new InvalidArgumentError(`Expected a whole number from 1 to ${max}.`);
+    }
+    return n;
+  };
+}
+
+/** An application name as `apps apply` accepts it: `[a-z0-9][a-z0-9._-]*`. */
+export function appName(value: string): string {
+  if (!/^[a-z0-9][a-z0-9._-]*$/.test(value) || value.length > 128) {
+    throw new InvalidArgumentError(
+      'Expected an application name: lower-case letters, digits, dots, dashes and underscores, such as crm or scim-demo.',
+    );
+  }
+  return value;
 }

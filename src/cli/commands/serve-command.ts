@@ -1,8 +1,11 @@
 /**
  * `provisio serve [--port N] [--host H] [--data-dir DIR] [--database URL] [--workers N|auto]
- * [--feed-retention 7d|off] ...`: runs the SCIM server until SIGINT or SIGTERM, then closes it
- * gracefully (in-flight requests finish, the store closes). With more than one worker the process supervises N server processes sharing
- * the port (src/cluster/server-cluster.ts).
+ * [--feed-retention 7d|off] [--no-engine] ...`: runs the SCIM server and the provisioning engine
+ * (every enabled application, near-real-time; docs/engine/operations.md) until SIGINT or SIGTERM,
+ * then closes both gracefully (each app's current operation and the in-flight requests finish,
+ * leases are released, the store closes). With more than one worker the process supervises N
+ * server processes sharing the port (src/cluster/server-cluster.ts); each runs the engine, and the
+ * app leases let exactly one of them provision each application.
  */
 import { availableParallelism } from 'node:os';
 import type { Command } from 'commander';
@@ -24,6 +27,7 @@ interface ServeOptions {
   requestLog: boolean;
   workers: number;
   feedRetention: number;
+  engine: boolean;
 }
 
 /** The environment variable read when `--workers` is not given. */
@@ -104,7 +108,8 @@ export function register(program: Command): void {
         .env(FEED_RETENTION_ENV)
         .argParser(feedRetention)
         .default(feedRetention('7d'), '7d'),
-    );
+    )
+    .option('--no-engine', 'serve the SCIM API only: provision no application');
   addStorageOptions(command).action(async (options: ServeOptions) => {
     const serverOptions = {
       ...storageOptionsFrom(options),
@@ -112,6 +117,7 @@ export function register(program: Command): void {
       host: options.host,
       logger: options.logLevel === 'silent' ? (false as const) : { level: options.logLevel },
       feedRetentionMs: options.feedRetention,
+      engine: options.engine,
       server: {
         ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
         ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
@@ -123,6 +129,9 @@ export function register(program: Command): void {
         ? await runServerCluster({ ...serverOptions, workers: options.workers })
         : await runServer(serverOptions);
     process.stderr.write(`provisio: SCIM server listening on ${server.url}/scim/v2\n`);
+    if (options.engine && 'engine' in server && server.engine !== undefined) {
+      process.stderr.write('provisio: provisioning engine running\n');
+    }
     // A cluster also stops by itself when its workers keep dying; a single server only on a signal.
     const givenUp = 'done' in server ? server.done : new Promise<void>(() => undefined);
     await new Promise<void>((resolve) => {

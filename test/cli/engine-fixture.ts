@@ -1,0 +1,85 @@
+/**
+ * A data directory with one application whose connector is the JSON-file module
+ * (test/fixtures/json-file-connector.js), stored by `provisio apps apply -f`.
+ */
+import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openProvisio } from '../../src/main.js';
+import { runCli } from '../support/run-cli.js';
+
+export const CONNECTOR_MODULE = fileURLToPath(new URL('../fixtures/json-file-connector.js', import.meta.url));
+
+export interface TargetObject {
+  readonly id: string;
+  readonly objectType: 'User' | 'Group';
+  readonly attributes: Record<string, unknown>;
+  readonly enabled: boolean;
+  readonly members?: string[];
+}
+
+export interface EngineFixture {
+  readonly dataDir: string;
+  /** The JSON file the connector writes. */
+  readonly targetFile: string;
+  /** What the target holds now. */
+  target(): TargetObject[];
+  /** Writes (or rewrites) the app file and stores it. */
+  apply(extraYaml?: string, name?: string): Promise<string>;
+  dispose(): void;
+}
+
+export function appYaml(name: string, targetFile: string, extra = ''): string {
+  return [
+    `name: ${name}`,
+    'connector:',
+    `  module: ${CONNECTOR_MODULE}`,
+    '  settings:',
+    `    file: ${targetFile}`,
+    'settings:',
+    '  scope: all',
+    ...extra
+      .split('\n')
+      .filter((l) => l !== '')
+      .map((l) => `  ${l}`),
+    'objects:',
+    '  User:',
+    '    mappings:',
+    '      - { target: userName, source: userName, matchingPrecedence: 1 }',
+    '      - { target: displayName, source: displayName }',
+    '      - { target: active, source: active }',
+    '  Group:',
+    '    enabled: false',
+    '',
+  ].join('\n');
+}
+
+export function engineFixture(): EngineFixture {
+  const dataDir = mkdtempSync(join(tmpdir(), 'provisio-engine-e2e-'));
+  const targetFile = join(dataDir, 'target.json');
+  return {
+    dataDir,
+    targetFile,
+    target: () =>
+      existsSync(targetFile)
+        ? Object.values(
+            (JSON.parse(readFileSync(targetFile, 'utf8')) as { objects: Record<string, TargetObject> })
+              .objects,
+          )
+        : [],
+    async apply(extra = '', name = 'crm') {
+      const file = join(dataDir, `${name}.yaml`);
+      writeFileSync(file, appYaml(name, targetFile, extra));
+      const applied = await runCli('apps', 'apply', '-f', file, '--data-dir', dataDir);
+      if (applied.code !== 0) throw new Error(`apps apply failed: ${applied.stderr}`);
+      const database = await openProvisio({ dataDir });
+      try {
+        return (await database.engineState.getApp(name))!.id;
+      } finally {
+        await database.close();
+      }
+    },
+    dispose: () => rmSync(dataDir, { recursive: true, force: true }),
+  };
+}
