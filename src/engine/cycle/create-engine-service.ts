@@ -17,7 +17,7 @@ import type { CycleKind, DeletionHold, EngineStateStore, StateObjectType } from 
 import { AppScheduler } from './app-scheduler.js';
 import type { CycleRun as CycleRunType } from './cycle-run.js';
 import { CycleRun, key } from './cycle-run.js';
-import { feedHead, fullPass, processDirty, processFollowUps, processIds, readDirty } from './cycle-phases.js';
+import { fullPass, processDirty, processFollowUps, processIds, readDirty } from './cycle-phases.js';
 import type { Clock } from './engine-clock.js';
 import { systemClock } from './engine-clock.js';
 import type {
@@ -318,7 +318,8 @@ class Engine implements EngineService {
       let emptySource = false;
       const initial = async () => {
         kind = 'initial';
-        const head = await feedHead(directory);
+        // Where the feed stands before the pass: the watermark the pass leaves behind.
+        const head = await directory.headSeq();
         run.checkStoredPending = (await state.countLinks(appId)) > 0;
         run.comingLater.add('Group');
         const users = await fullPass(run, 'User', directory);

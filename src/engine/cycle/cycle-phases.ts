@@ -23,28 +23,6 @@ export const MAX_CHANGES_PER_CYCLE = 50_000;
 const FEED_PAGE = 5_000;
 const FOLLOW_UP_ROUNDS = 4;
 
-/** The feed's settled head: the smallest seq after which there is nothing to read. */
-export async function feedHead(directory: DirectoryStore): Promise<number> {
-  // The store has no "newest seq" read; bisection costs ~2 log2(head) indexed one-row reads.
-  const empty = async (after: number): Promise<boolean> => {
-    const page = await directory.readChanges(after, 1);
-    return page.status === 'ok' && page.entries.length === 0;
-  };
-  if (await empty(0)) return 0;
-  let lo = 0;
-  let hi = 1;
-  while (!(await empty(hi))) {
-    lo = hi;
-    hi *= 2;
-  }
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (await empty(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
 /** Walks every directory object of a type, then the links nobody saw. */
 export async function fullPass(
   run: CycleRun,
