@@ -141,6 +141,12 @@ export interface DirectoryStore {
    */
   readChanges(after: number, limit: number): Promise<ChangePage>;
   /**
+   * The feed's current settled position (one query): `readChanges(headSeq())` returns exactly the
+   * entries committed after this call. Where writers commit in parallel (PostgreSQL) it never
+   * passes a seq whose transaction is still open. 0 when the feed never had an entry.
+   */
+  headSeq(): Promise<number>;
+  /**
    * Called after each commit that appended changes: this process's at once; other processes'
    * through LISTEN/NOTIFY on PostgreSQL, and within about 50 ms on SQLite (sqlite-change-poller.ts).
    */

@@ -205,6 +205,10 @@ export class SqlDirectoryStore implements DirectoryStore {
     return feed.readChanges(reader(this.#scope), this.#shared.dialect, after, limit);
   }
 
+  async headSeq(): Promise<number> {
+    return feed.headSeq(reader(this.#scope), this.#shared.dialect);
+  }
+
   onChange(listener: (lastSeq: number) => void): () => void {
     const { listeners, changePoller } = this.#shared;
     listeners.add(listener);

@@ -160,8 +160,11 @@ if (url !== undefined && url !== '') {
       expect(await committedSeqs()).toEqual([watermark!, watermark! + 2]);
       // ...but a reader must not get it yet: it would skip a's seq for good.
       expect(seqsOf(await store.readChanges(watermark!, 10))).toEqual([]);
+      // Nor may the head pass a's seq: a full pass starting there would lose a's entry.
+      expect(await store.headSeq()).toBe(watermark);
 
       await a.commit();
+      expect(await store.headSeq()).toBe(watermark! + 2);
       const page = await store.readChanges(watermark!, 10);
       expect(seqsOf(page)).toEqual([watermark! + 1, watermark! + 2]);
       expect(page.status === 'ok' && page.entries.map((e) => e.resourceId)[1]).toBe(b.id);

@@ -857,6 +857,27 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(rest.status === 'ok' && rest.entries.map((e) => e.seq)).toEqual(seqs.slice(3, 5));
     });
 
+    it('gives the settled head of the feed: 0 when empty, then the position after the newest entry', async () => {
+      expect(await store.headSeq()).toBe(0);
+      const a = await store.create('User', user('head-a'));
+      await store.assign('app1', 'User', a.id);
+      const page = await store.readChanges(0, 100);
+      if (page.status !== 'ok') throw new Error('expected ok');
+      const head = await store.headSeq();
+      expect(head).toBe(page.lastSeq);
+      const none = await store.readChanges(head, 10);
+      expect(none.status === 'ok' && none.entries).toEqual([]);
+      const b = await store.create('User', user('head-b'));
+      const next = await store.readChanges(head, 10);
+      expect(next.status === 'ok' && next.entries.map((e) => e.resourceId)).toEqual([b.id]);
+      expect(await store.headSeq()).toBe(next.status === 'ok' ? next.lastSeq : -1);
+      // Pruning every entry keeps the head where it was, and a consumer there is not sent to resync.
+      const before = await store.headSeq();
+      expect(await store.pruneChanges(new Date(Date.now() + 1000))).toBe(3);
+      expect(await store.headSeq()).toBe(before);
+      expect((await store.readChanges(before, 10)).status).toBe('ok');
+    });
+
     it('appends nothing when a write fails, also inside transaction(work)', async () => {
       await store.create('User', user('first'));
       await expectScimError(store.create('User', user('FIRST')), 409);

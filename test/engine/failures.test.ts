@@ -167,6 +167,31 @@ describe('cancellation', () => {
   });
 });
 
+describe('cancellation during a cycle', () => {
+  it('a signal fired mid-cycle lets the current operation finish, starts no other, and the next cycle completes the rest', async () => {
+    h = await openHarness({ settings: { scope: 'all', concurrency: 1 } });
+    for (let i = 0; i < 5; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
+    const controller = new AbortController();
+    const stopped = h.engine.sync(h.app, {
+      signal: controller.signal,
+      onProgress: (done) => {
+        if (done === 1) controller.abort(new Error('SIGTERM received'));
+      },
+    });
+    await expect(stopped).rejects.toThrow('SIGTERM received');
+    // The operation in flight when the signal fired completed and was linked; nothing after it ran.
+    expect(h.target.calls('create')).toBe(1);
+    expect(h.target.count('User')).toBe(1);
+    expect(await h.state.countLinks(h.appId, 'User')).toBe(1);
+    expect(await h.state.getWatermark(h.appId)).toBeUndefined();
+    expect((await h.state.listCycles(h.appId, 1))[0]!.status).toBe('failed');
+    const next = await h.engine.sync(h.app);
+    expect(next.status).toBe('completed');
+    expect(next.summary.create).toBe(4);
+    expect(h.target.count('User')).toBe(5);
+  });
+});
+
 describe('lease', () => {
   it('a second worker fails at once naming the holder, or waits for the lease', async () => {
     h = await openHarness({ settings: { scope: 'all' } });

@@ -151,8 +151,7 @@ describe('planner', () => {
     });
     const index = AssignmentIndex.of(roles, 'app', [
       { appId: 'app', principalType: 'User', principalId: 'u1', created: new Date(), role: 'Admin' },
-      // No role named (an empty one): the app's default role.
-      { appId: 'app', principalType: 'Group', principalId: 'g1', created: new Date(), role: '' },
+      { appId: 'app', principalType: 'Group', principalId: 'g1', created: new Date(), role: 'User' },
     ]);
     const entitlement = index.user({ ...resource, groups: [{ value: 'g1', display: 'G', type: 'direct' }] });
     expect(entitlement.assigned).toBe(true);

@@ -197,15 +197,13 @@ export class MemoryTarget {
       const { paging, maxPageSize } = caps.list;
       connector.list = (r, signal) =>
         run('list', signal, () => {
-          const all = store.all(r.objectType);
-          if (!paging) return { objects: all };
+          if (!paging) return { objects: store.all(r.objectType) };
           // The cursor is the last id served: later pages continue after it, so a walk sees every
           // object that existed throughout exactly once even when others are added or removed.
           const after = r.cursor === undefined ? undefined : decodeCursor(r.cursor);
-          const rest = after === undefined ? all : all.filter((object) => object.id > after);
           const size = Math.max(1, Math.min(r.pageSize, maxPageSize ?? r.pageSize));
-          const objects = rest.slice(0, size);
-          return rest.length > size ? { objects, nextCursor: encodeCursor(objects.at(-1)!.id) } : { objects };
+          const { objects, more } = store.page(r.objectType, after, size);
+          return more ? { objects, nextCursor: encodeCursor(objects.at(-1)!.id) } : { objects };
         });
     }
     if (caps.update !== false) {

@@ -3,12 +3,17 @@
  * attributes (already_exists, schema_violation), unique hierarchical names, membership that points at
  * objects that exist, and the removal of a deleted object from every group. No faults, no counters:
  * `memory-connector.ts` adds those around it.
+ *
+ * Lookups are indexed, so a target of a million objects answers a `find` or a uniqueness check in
+ * constant time, as a real directory would: an attribute gets a value index the first time it is
+ * searched or checked for uniqueness, kept up to date by every write after that; names have one
+ * index; each type keeps its objects in a map and its id order in a cached array.
  */
 import type { JsonValue } from '../../shared/json.js';
 import {
   applyAttributeChanges,
+  canonicalValue,
   ConnectorError,
-  sameValue,
   type AttributeChange,
   type ObjectType,
   type TargetAttributes,
@@ -52,8 +57,25 @@ export interface SeedObject {
 }
 
 /** The objects of the in-memory target. */
+/**
+ * The objects holding each value of one attribute of one type. `elements` holds each value of a
+ * multi-valued attribute (what `find` matches), `whole` the value as a whole (what uniqueness
+ * compares); for a single value both hold the same key.
+ */
+interface AttributeIndex {
+  readonly attribute: string;
+  readonly elements: Map<string, Set<StoredObject>>;
+  readonly whole: Map<string, Set<StoredObject>>;
+}
+
 export class MemoryStore {
   readonly #objects = new Map<string, StoredObject>();
+  readonly #byType: Record<ObjectType, Map<string, StoredObject>> = { User: new Map(), Group: new Map() };
+  /** Objects of a type in id order; dropped when an object comes or goes. */
+  readonly #sorted: Partial<Record<ObjectType, StoredObject[]>> = {};
+  readonly #indexes: Record<ObjectType, Map<string, AttributeIndex>> = { User: new Map(), Group: new Map() };
+  /** Objects by the index key of their name (names are unique across types). */
+  readonly #names = new Map<string, StoredObject>();
   #sequence = 0;
 
   constructor(readonly rules: MemoryRules) {}
@@ -91,6 +113,10 @@ export class MemoryStore {
       members,
     };
     this.#objects.set(id, stored);
+    this.#byType[objectType].set(id, stored);
+    delete this.#sorted[objectType];
+    if (stored.name !== undefined) this.#names.set(this.#key(stored.name), stored);
+    this.#indexObject(stored);
     if (this.rules.memberAttribute !== undefined && objectType === 'Group')
       this.#syncMembersFromAttribute(stored);
     return this.#view(stored);
@@ -101,21 +127,39 @@ export class MemoryStore {
     return this.#view(this.#require(id, objectType));
   }
 
-  /** The objects of a type whose attribute holds the value (any value of a multi-valued attribute). */
+  /** The objects of a type whose attribute holds the value (any value of a multi-valued attribute), in id order. */
   find(objectType: ObjectType, attribute: string, value: JsonValue): TargetObject[] {
-    return this.all(objectType).filter((object) => {
-      const held = object.attributes[attribute];
-      const values = Array.isArray(held) ? held : [held];
-      return values.some((item) => this.#same(item, value)) || this.#same(held, value);
-    });
+    const index = this.#index(objectType, attribute);
+    const valueKey = this.#key(value);
+    const found = new Set(index.elements.get(valueKey));
+    for (const object of index.whole.get(valueKey) ?? []) found.add(object);
+    return [...found].sort(byId).map((object) => this.#view(object));
   }
 
   /** Every object of a type in id order (the order list pages follow). */
   all(objectType: ObjectType): TargetObject[] {
-    return [...this.#objects.values()]
-      .filter((object) => object.objectType === objectType)
-      .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
-      .map((object) => this.#view(object));
+    return this.#inOrder(objectType).map((object) => this.#view(object));
+  }
+
+  /** Up to `limit` objects of a type after the id `after` (or from the first), in id order. */
+  page(
+    objectType: ObjectType,
+    after: string | undefined,
+    limit: number,
+  ): { objects: TargetObject[]; more: boolean } {
+    const sorted = this.#inOrder(objectType);
+    let start = 0;
+    if (after !== undefined) {
+      // Binary search for the first id greater than `after`.
+      let hi = sorted.length;
+      while (start < hi) {
+        const mid = (start + hi) >>> 1;
+        if (sorted[mid]!.id <= after) start = mid + 1;
+        else hi = mid;
+      }
+    }
+    const slice = sorted.slice(start, start + limit);
+    return { objects: slice.map((object) => this.#view(object)), more: start + limit < sorted.length };
   }
 
   /** Applies attribute changes in place (a partial update). */
@@ -133,15 +177,21 @@ export class MemoryStore {
     if (memberAttribute !== undefined && objectType === 'Group') {
       for (const value of asArray(attributes[memberAttribute.attribute])) this.#resolveMember(value);
     }
+    this.#unindexObject(stored);
     stored.attributes = attributes;
+    this.#indexObject(stored);
     if (memberAttribute !== undefined && objectType === 'Group') this.#syncMembersFromAttribute(stored);
   }
 
   /** Removes an object and every membership that points at it. */
   delete(objectType: ObjectType, id: string): void {
-    this.#require(id, objectType);
+    const stored = this.#require(id, objectType);
+    this.#unindexObject(stored);
+    if (stored.name !== undefined) this.#names.delete(this.#key(stored.name));
     this.#objects.delete(id);
-    for (const group of this.#objects.values()) {
+    this.#byType[objectType].delete(id);
+    delete this.#sorted[objectType];
+    for (const group of this.#byType.Group.values()) {
       if (group.members.delete(id)) this.#syncAttributeFromMembers(group);
     }
   }
@@ -154,8 +204,10 @@ export class MemoryStore {
   rename(objectType: ObjectType, id: string, newName: string): TargetObject {
     const stored = this.#require(id, objectType);
     this.#checkName(newName, id);
+    if (stored.name !== undefined) this.#names.delete(this.#key(stored.name));
     stored.name = newName;
-    for (const group of this.#objects.values())
+    this.#names.set(this.#key(newName), stored);
+    for (const group of this.#byType.Group.values())
       if (group.members.has(id)) this.#syncAttributeFromMembers(group);
     return this.#view(stored);
   }
@@ -177,14 +229,74 @@ export class MemoryStore {
 
   /** The number of objects of a type. */
   count(objectType: ObjectType): number {
-    let n = 0;
-    for (const object of this.#objects.values()) if (object.objectType === objectType) n++;
-    return n;
+    return this.#byType[objectType].size;
   }
 
   /** Removes every object. */
   clear(): void {
     this.#objects.clear();
+    for (const type of ['User', 'Group'] as const) {
+      this.#byType[type].clear();
+      this.#indexes[type].clear();
+      delete this.#sorted[type];
+    }
+    this.#names.clear();
+  }
+
+  #inOrder(objectType: ObjectType): StoredObject[] {
+    let sorted = this.#sorted[objectType];
+    if (sorted === undefined) {
+      sorted = [...this.#byType[objectType].values()].sort(byId);
+      this.#sorted[objectType] = sorted;
+    }
+    return sorted;
+  }
+
+  /**
+   * The index key of a value under the store's case rule: strings compare without case unless
+   * caseExact, everything else by canonical text (sameValue), so two values match exactly when
+   * their keys are equal.
+   */
+  #key(value: JsonValue): string {
+    if (typeof value === 'string' && !this.rules.caseExact) return `s:${value.toLowerCase()}`;
+    return `c:${canonicalValue(value)}`;
+  }
+
+  /** The value index of an attribute, built on first use from every object of the type. */
+  #index(objectType: ObjectType, attribute: string): AttributeIndex {
+    let index = this.#indexes[objectType].get(attribute);
+    if (index === undefined) {
+      index = { attribute, elements: new Map(), whole: new Map() };
+      this.#indexes[objectType].set(attribute, index);
+      for (const object of this.#byType[objectType].values()) this.#indexValue(index, object, 1);
+    }
+    return index;
+  }
+
+  #indexObject(stored: StoredObject): void {
+    for (const index of this.#indexes[stored.objectType].values()) this.#indexValue(index, stored, 1);
+  }
+
+  #unindexObject(stored: StoredObject): void {
+    for (const index of this.#indexes[stored.objectType].values()) this.#indexValue(index, stored, -1);
+  }
+
+  #indexValue(index: AttributeIndex, stored: StoredObject, direction: 1 | -1): void {
+    const held = stored.attributes[index.attribute];
+    if (held === undefined) return;
+    const put = (map: Map<string, Set<StoredObject>>, valueKey: string): void => {
+      let set = map.get(valueKey);
+      if (direction === 1) {
+        if (set === undefined) map.set(valueKey, (set = new Set()));
+        set.add(stored);
+      } else if (set !== undefined) {
+        set.delete(stored);
+        if (set.size === 0) map.delete(valueKey);
+      }
+    };
+    put(index.whole, this.#key(held));
+    if (Array.isArray(held)) for (const item of held) put(index.elements, this.#key(item));
+    else put(index.elements, this.#key(held));
   }
 
   #require(id: string, objectType: ObjectType | undefined): StoredObject {
@@ -203,49 +315,38 @@ export class MemoryStore {
     for (const name of this.rules.unique[objectType]) {
       const value = attributes[name];
       if (value === undefined) continue;
-      for (const other of this.#objects.values()) {
-        if (other.id === selfId || other.objectType !== objectType) continue;
-        if (this.#same(other.attributes[name], value)) {
-          throw new ConnectorError(
-            'already_exists',
-            `A ${objectType} with ${name} ${JSON.stringify(value)} exists`,
-            {
-              detail: `conflicts with id ${other.id}`,
-            },
-          );
-        }
+      for (const other of this.#index(objectType, name).whole.get(this.#key(value)) ?? []) {
+        if (other.id === selfId) continue;
+        throw new ConnectorError(
+          'already_exists',
+          `A ${objectType} with ${name} ${JSON.stringify(value)} exists`,
+          {
+            detail: `conflicts with id ${other.id}`,
+          },
+        );
       }
     }
   }
 
   #checkName(name: string, selfId: string | undefined): void {
-    for (const other of this.#objects.values()) {
-      if (other.id !== selfId && other.name !== undefined && this.#same(other.name, name)) {
-        throw new ConnectorError('already_exists', `The name ${name} is taken`, {
-          detail: `by id ${other.id}`,
-        });
-      }
+    const other = this.#names.get(this.#key(name));
+    if (other !== undefined && other.id !== selfId) {
+      throw new ConnectorError('already_exists', `The name ${name} is taken`, {
+        detail: `by id ${other.id}`,
+      });
     }
-  }
-
-  #same(a: JsonValue | undefined, b: JsonValue | undefined): boolean {
-    if (!this.rules.caseExact && typeof a === 'string' && typeof b === 'string') {
-      return a.toLowerCase() === b.toLowerCase();
-    }
-    return a !== undefined && sameValue(a, b);
   }
 
   #resolveMember(value: JsonValue): StoredObject {
     const byName = this.rules.memberAttribute?.reference === 'name';
-    for (const object of this.#objects.values()) {
-      if (
-        byName
-          ? typeof value === 'string' && object.name !== undefined && this.#same(object.name, value)
-          : object.id === value
-      ) {
-        return object;
-      }
-    }
+    const object = byName
+      ? typeof value === 'string'
+        ? this.#names.get(this.#key(value))
+        : undefined
+      : typeof value === 'string'
+        ? this.#objects.get(value)
+        : undefined;
+    if (object !== undefined) return object;
     throw new ConnectorError('not_found', `The member ${JSON.stringify(value)} is not in the target`);
   }
 
@@ -263,8 +364,10 @@ export class MemoryStore {
       const member = this.#objects.get(id)!;
       return memberAttribute.reference === 'name' ? (member.name ?? member.id) : member.id;
     });
+    this.#unindexObject(group);
     if (values.length === 0) delete group.attributes[memberAttribute.attribute];
     else group.attributes[memberAttribute.attribute] = values;
+    this.#indexObject(group);
   }
 
   #view(stored: StoredObject): TargetObject {
@@ -280,6 +383,10 @@ export class MemoryStore {
     }
     return object;
   }
+}
+
+function byId(a: StoredObject, b: StoredObject): number {
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 
 function asArray(value: JsonValue | undefined): JsonValue[] {

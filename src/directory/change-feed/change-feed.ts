@@ -147,6 +147,34 @@ export async function readChanges(
 }
 
 /**
+ * The feed's current settled position, in one query: a watermark from which `readChanges` gives
+ * every entry committed later and none before. On PostgreSQL it is the settled bound (every
+ * transaction that took a seq at or below it has ended, see readChanges), so an entry still in
+ * flight below the newest committed one is not passed; on SQLite the newest seq, or the pruned
+ * horizon when pruning emptied the feed. 0 for a feed that never had an entry.
+ */
+export async function headSeq(db: Kysely<DirectoryDatabase>, dialect: DialectAdapter): Promise<number> {
+  if (dialect.readSettledFeed) {
+    const { prunedThrough, settledThrough } = await dialect.readSettledFeed(db);
+    return Math.max(prunedThrough, settledThrough);
+  }
+  const row = await db
+    .selectFrom('feed_horizon')
+    .select((eb) => [
+      'pruned_through',
+      eb
+        .selectFrom('change_feed')
+        .select((f) => f.fn.max('seq').as('newest'))
+        .as('newest'),
+    ])
+    .where('id', '=', 1)
+    .executeTakeFirst();
+  const pruned = row ? dialect.readInt(row.pruned_through) : 0;
+  const newest = row?.newest === null || row?.newest === undefined ? 0 : dialect.readInt(row.newest);
+  return Math.max(pruned, newest);
+}
+
+/**
  * The pruned horizon and the settled bound (see readChanges). Where seq order is commit order
  * (SQLite) everything committed is settled.
  */

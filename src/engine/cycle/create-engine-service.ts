@@ -17,7 +17,7 @@ import type { CycleKind, DeletionHold, EngineStateStore, StateObjectType } from 
 import { AppScheduler } from './app-scheduler.js';
 import type { CycleRun as CycleRunType } from './cycle-run.js';
 import { CycleRun, key } from './cycle-run.js';
-import { feedHead, fullPass, processDirty, processFollowUps, processIds, readDirty } from './cycle-phases.js';
+import { fullPass, processDirty, processFollowUps, processIds, readDirty } from './cycle-phases.js';
 import type { Clock } from './engine-clock.js';
 import { systemClock } from './engine-clock.js';
 import type {
@@ -210,7 +210,10 @@ class Engine implements EngineService {
         : {}),
       clock,
     });
-    const signal = abort ?? new AbortController().signal;
+    // Connector calls and retry waits stop on the caller's signal (serve's shutdown, Ctrl-C) and on
+    // the run's own (the run gave up on the target); no new operation starts once either fired.
+    const stop = new AbortController();
+    const signal = abort ? AbortSignal.any([abort, stop.signal]) : stop.signal;
     const calls = new TargetCalls(
       loaded.connector,
       scheduler,
@@ -230,7 +233,7 @@ class Engine implements EngineService {
         flat: compileFlatPaths(compiledType.mapping.targets),
         settings,
         capabilities: loaded.connector.capabilities,
-        evaluation: this.#evaluation(loaded.connector, type, dryRun),
+        evaluation: this.#evaluation(loaded.connector, type, dryRun, signal),
       };
     }
     return new CycleRun(
@@ -247,13 +250,19 @@ class Engine implements EngineService {
         dryRun,
         logUnentitled: kind !== 'initial',
         keepItems: dryRun || kind === 'onDemand',
+        stop,
         ...(onProgress ? { onProgress } : {}),
       },
     );
   }
 
   /** Expressions' clock, randomness and SelectUniqueValue's question to the target. */
-  #evaluation(connector: Connector, objectType: StateObjectType, dryRun: boolean): EvaluationContext {
+  #evaluation(
+    connector: Connector,
+    objectType: StateObjectType,
+    dryRun: boolean,
+    signal: AbortSignal,
+  ): EvaluationContext {
     if (dryRun && this.#o.random === undefined) return createEvaluationContext({ now: this.#clock.now() });
     const random = this.#o.random ?? cryptoRandom;
     const find = connector.find;
@@ -265,8 +274,7 @@ class Engine implements EngineService {
             isValueTaken: async (candidate: string, attribute: string | undefined) =>
               attribute === undefined
                 ? false
-                : (await find({ objectType, attribute, value: candidate }, new AbortController().signal))
-                    .length > 0,
+                : (await find({ objectType, attribute, value: candidate }, signal)).length > 0,
           }
         : {}),
     };
@@ -310,12 +318,13 @@ class Engine implements EngineService {
       let emptySource = false;
       const initial = async () => {
         kind = 'initial';
-        const head = await feedHead(directory);
+        // Where the feed stands before the pass: the watermark the pass leaves behind.
+        const head = await directory.headSeq();
         run.checkStoredPending = (await state.countLinks(appId)) > 0;
         run.comingLater.add('Group');
         const users = await fullPass(run, 'User', directory);
         run.comingLater.delete('Group');
-        const groups = run.aborted ? { seen: 0 } : await fullPass(run, 'Group', directory);
+        const groups = run.halted ? { seen: 0 } : await fullPass(run, 'Group', directory);
         for (const [type, pass] of [
           ['User', users],
           ['Group', groups],
@@ -334,6 +343,8 @@ class Engine implements EngineService {
           toSeq = dirty.lastSeq;
         }
       }
+      // Stopped from outside during the phases: no guard verdict from a partial count.
+      options.signal?.throwIfAborted();
       const guard = async (): Promise<DeletionHold | undefined> => {
         if (run.deferred.length === 0) return undefined;
         const threshold = loaded.stored.definition.settings.deletionThreshold;
@@ -365,7 +376,7 @@ class Engine implements EngineService {
       };
       let wouldHold = false;
       let hold = await guard();
-      if (!run.aborted) {
+      if (!run.halted) {
         await processFollowUps(run, directory);
         hold = (await guard()) ?? hold;
       }

@@ -23,28 +23,6 @@ export const MAX_CHANGES_PER_CYCLE = 50_000;
 const FEED_PAGE = 5_000;
 const FOLLOW_UP_ROUNDS = 4;
 
-/** The feed's settled head: the smallest seq after which there is nothing to read. */
-export async function feedHead(directory: DirectoryStore): Promise<number> {
-  // The store has no "newest seq" read; bisection costs ~2 log2(head) indexed one-row reads.
-  const empty = async (after: number): Promise<boolean> => {
-    const page = await directory.readChanges(after, 1);
-    return page.status === 'ok' && page.entries.length === 0;
-  };
-  if (await empty(0)) return 0;
-  let lo = 0;
-  let hi = 1;
-  while (!(await empty(hi))) {
-    lo = hi;
-    hi *= 2;
-  }
-  while (hi - lo > 1) {
-    const mid = Math.floor((lo + hi) / 2);
-    if (await empty(mid)) hi = mid;
-    else lo = mid;
-  }
-  return hi;
-}
-
 /** Walks every directory object of a type, then the links nobody saw. */
 export async function fullPass(
   run: CycleRun,
@@ -67,7 +45,7 @@ export async function fullPass(
     const work: WorkItem[] = page.resources.map((resource) => ({ id: resource.id, resource }));
     for (const item of work) seen.add(item.id);
     await run.processBatch(type, work);
-    if (run.aborted) return { seen: seen.size };
+    if (run.halted) return { seen: seen.size };
     startIndex += page.resources.length;
     if (page.resources.length < PAGE_SIZE) break;
   }
@@ -86,7 +64,7 @@ export async function fullPass(
       work.push({ id: link.sourceId, resource: await readOne(directory, type, link.sourceId) });
     }
     await run.processBatch(type, work);
-    if (run.aborted || links.length < PAGE_SIZE) break;
+    if (run.halted || links.length < PAGE_SIZE) break;
   }
   return { seen: seen.size };
 }
@@ -131,7 +109,6 @@ export async function readDirty(
     lastSeq: seq,
     count: entries.length,
   };
-  const assignedMode = run.assignments.mode === 'assigned';
   const nested = run.app.definition.settings.nestedGroupMembers;
   const expand: string[] = [];
   for (const entry of entries) {
@@ -143,7 +120,8 @@ export async function readDirty(
       continue;
     }
     dirty.groups.set(entry.resourceId, entry.seq);
-    if (!assignedMode) continue;
+    // With scope `all` everyone is in scope, but a group's assignment still gives its members a
+    // role: its assignments and memberships move their users' roles either way.
     if (entry.kind === 'assigned' || entry.kind === 'unassigned') expand.push(entry.resourceId);
     if (entry.kind === 'memberAdded' || entry.kind === 'memberRemoved') {
       const memberId = entry.detail?.memberId;
@@ -197,7 +175,7 @@ export async function processDirty(run: CycleRun, directory: DirectoryStore, dir
   } else {
     await processIds(run, directory, 'User', dirty.users);
   }
-  if (!run.aborted) await processIds(run, directory, 'Group', dirty.groups);
+  if (!run.halted) await processIds(run, directory, 'Group', dirty.groups);
 }
 
 /** Reads each object by id and plans it, a batch at a time. */
@@ -209,7 +187,7 @@ export async function processIds(
 ): Promise<void> {
   if (!run.scopes[type]) return;
   const list = [...ids];
-  for (let i = 0; i < list.length && !run.aborted; i += PAGE_SIZE) {
+  for (let i = 0; i < list.length && !run.halted; i += PAGE_SIZE) {
     const work: WorkItem[] = [];
     for (const [id, seq] of list.slice(i, i + PAGE_SIZE)) {
       work.push({
@@ -224,7 +202,7 @@ export async function processIds(
 
 /** Looks again at objects whose references or memberships moved during the run. */
 export async function processFollowUps(run: CycleRun, directory: DirectoryStore): Promise<void> {
-  for (let round = 0; round < FOLLOW_UP_ROUNDS && run.followUps.size > 0 && !run.aborted; round++) {
+  for (let round = 0; round < FOLLOW_UP_ROUNDS && run.followUps.size > 0 && !run.halted; round++) {
     const keys = [...run.followUps];
     run.followUps.clear();
     const byType: Record<StateObjectType, Map<string, number | undefined>> = {

@@ -81,6 +81,11 @@ export interface RunOptions {
   /** Keep PlannedItems (preview, provision). */
   readonly keepItems: boolean;
   readonly onProgress?: (done: number, total: number | undefined) => void;
+  /**
+   * The run's own controller, one of the signals its connector calls and retry waits get: aborted
+   * when the run stops itself (the target looks down), so calls waiting out a backoff stop too.
+   */
+  readonly stop?: AbortController;
 }
 
 const LOG_BATCH = 500;
@@ -95,8 +100,7 @@ export class CycleRun {
   readonly deferred: DeferredDeprovision[] = [];
   /** Objects whose processing could not finish (held, aborted): the watermark must not pass them. */
   blocked = false;
-  /** Set when the target looks down: stop feeding work. */
-  aborted = false;
+  #aborted = false;
   readonly entries: ProvisioningLogEntry[] = [];
   readonly #logBuffer: ProvisioningLogEntry[] = [];
   /** Links seen or written in this run (null: known to have none). */
@@ -124,6 +128,21 @@ export class CycleRun {
     readonly assignments: AssignmentIndex,
     readonly options: RunOptions,
   ) {}
+
+  /** Set when the target looks down: stop feeding work (and the app is quarantined). */
+  get aborted(): boolean {
+    return this.#aborted;
+  }
+
+  set aborted(value: boolean) {
+    this.#aborted = value;
+    if (value) this.options.stop?.abort(new Error('the target looks down: the cycle stopped sending work'));
+  }
+
+  /** Whether no more work may start: the target looks down, or the caller stopped the run. */
+  get halted(): boolean {
+    return this.#aborted || this.calls.abortSignal.aborted;
+  }
 
   get appId(): string {
     return this.app.id;
@@ -166,7 +185,7 @@ export class CycleRun {
     await this.prefetchReferences(type, work);
     const again: WorkItem[] = [];
     await this.scheduler.all(work, async (item) => {
-      if (this.aborted || this.calls.abortSignal.aborted) {
+      if (this.halted) {
         this.blocked = true;
         return;
       }
@@ -178,8 +197,12 @@ export class CycleRun {
         this.aborted = true;
     });
     // Accounts that vanished from the target are planned once more, as new (match, then create).
-    if (again.length > 0 && !this.aborted) {
+    if (again.length > 0 && !this.halted) {
       await this.scheduler.all(again, async (item) => {
+        if (this.halted) {
+          this.blocked = true;
+          return;
+        }
         await this.#processOne(scope, item);
       });
     }
@@ -468,7 +491,7 @@ export class CycleRun {
   async executeDeferred(): Promise<void> {
     const list = this.deferred.splice(0);
     await this.scheduler.all(list, async (entry) => {
-      if (this.aborted) {
+      if (this.halted) {
         this.blocked = true;
         return;
       }

@@ -21,9 +21,6 @@ export interface Entitlement {
   readonly roles: readonly AppRoleAssignment[];
 }
 
-/** An assignment as the directory gives it; `role` arrives with the assignments' role migration. */
-type AssignmentWithRole = AppAssignment & { readonly role?: string | null };
-
 /** The app's assignments, indexed for per-object questions. Loaded once per cycle. */
 export class AssignmentIndex {
   readonly #users = new Map<string, string[]>();
@@ -32,14 +29,14 @@ export class AssignmentIndex {
   private constructor(
     readonly definition: AppDefinition,
     readonly appId: string,
-    assignments: readonly AssignmentWithRole[],
+    assignments: readonly AppAssignment[],
   ) {
     const defaultRole = defaultRoleOf(definition);
     for (const assignment of assignments) {
       const map = assignment.principalType === 'User' ? this.#users : this.#groups;
       const roles = map.get(assignment.principalId) ?? [];
-      const role =
-        typeof assignment.role === 'string' && assignment.role !== '' ? assignment.role : defaultRole;
+      // The apps service always names a role; an empty one (a row written by hand) means the default.
+      const role = assignment.role !== '' ? assignment.role : defaultRole;
       if (!roles.includes(role)) roles.push(role);
       map.set(assignment.principalId, roles);
     }
@@ -51,15 +48,14 @@ export class AssignmentIndex {
     appId: string,
     definition: AppDefinition,
   ): Promise<AssignmentIndex> {
-    const assignments = (await directory.listAssignments(appId)) as readonly AssignmentWithRole[];
-    return new AssignmentIndex(definition, appId, assignments);
+    return new AssignmentIndex(definition, appId, await directory.listAssignments(appId));
   }
 
   /** For tests and previews: an index over given assignments. */
   static of(
     definition: AppDefinition,
     appId: string,
-    assignments: readonly AssignmentWithRole[],
+    assignments: readonly AppAssignment[],
   ): AssignmentIndex {
     return new AssignmentIndex(definition, appId, assignments);
   }
