@@ -24,7 +24,6 @@ import { openProvisioDatabase } from '../src/engine/state/open-engine-state.js';
 import type { AppDefinition } from '../src/engine/apps/app-definition.js';
 import { compileApp } from '../src/engine/apps/compile-app.js';
 import { createEngineService } from '../src/engine/cycle/create-engine-service.js';
-import { feedHead } from '../src/engine/cycle/cycle-phases.js';
 import { ConnectorRegistry } from '../src/connectors/spi/connector-registry.js';
 import { scimConnector, resolveBehaviour } from '../src/connectors/scim/index.js';
 import { toScimResource } from '../src/connectors/scim/scim-resource-mapping.js';
@@ -332,7 +331,7 @@ async function incremental(users: number) {
     const ids = await seed(opened.database.directory, users, 0);
     const seedMs = performance.now() - s0;
     await opened.database.engineState.setFullSyncRequired(opened.appId, false);
-    await opened.database.engineState.setWatermark(opened.appId, await feedHead(opened.database.directory));
+    await opened.database.engineState.setWatermark(opened.appId, await opened.database.directory.headSeq());
     for (let i = 0; i < 100; i++) {
       const id = ids[(i * 997) % ids.length]!;
       await opened.database.directory.patch('User', id, [
