@@ -13,7 +13,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonObject } from '../src/shared/json.js';
 import type { DirectoryStore } from '../src/directory/directory-store.js';
 import { openProvisioDatabase } from '../src/engine/state/open-engine-state.js';
 import type { AppDefinition } from '../src/engine/apps/app-definition.js';
@@ -23,62 +22,20 @@ import { feedHead } from '../src/engine/cycle/cycle-phases.js';
 import { ConnectorRegistry } from '../src/connectors/spi/connector-registry.js';
 import type { MemoryTarget } from '../src/connectors/memory/memory-connector.js';
 import { createMemoryDefinition } from '../src/connectors/memory/memory-definition.js';
+import {
+  provisioningApp,
+  SCIM_GROUP_MAPPINGS,
+  SCIM_USER_MAPPINGS,
+} from '../test/support/provisioning-app.js';
+import { contosoUser, seedGroups, seedUsers } from '../test/support/seed-directory.js';
 import { writeReport } from './report-file.js';
 
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-const definition: AppDefinition = {
+const definition: AppDefinition = provisioningApp({
   name: 'bench',
-  enabled: true,
   connector: { kind: 'memory', settings: {}, credentials: {} },
-  appRoles: [{ value: 'User', displayName: 'User', default: true }],
-  objects: {
-    User: {
-      enabled: true,
-      actions: ['create', 'update', 'delete'],
-      mappings: [
-        { target: 'userName', source: 'userPrincipalName', matchingPrecedence: 1 },
-        { target: 'active', expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")' },
-        { target: 'displayName', source: 'displayName' },
-        { target: 'name.givenName', source: 'givenName' },
-        { target: 'name.familyName', source: 'surname' },
-        { target: 'emails[type eq "work"].value', source: 'mail' },
-        { target: 'title', source: 'jobTitle' },
-        { target: `${ENTERPRISE}:department`, source: 'department' },
-      ],
-    },
-    Group: {
-      enabled: true,
-      actions: ['create', 'update', 'delete'],
-      mappings: [
-        { target: 'displayName', source: 'displayName', matchingPrecedence: 1 },
-        { target: 'members', source: 'members' },
-      ],
-    },
-  },
-  settings: {
-    scope: 'all',
-    nestedGroupMembers: false,
-    deprovisionAction: 'disable',
-    skipOutOfScopeDeletions: false,
-    deletionThreshold: { count: 500 },
-    concurrency: 8,
-    cycleIntervalMs: 40 * 60_000,
-    nearRealTime: true,
-  },
-};
-
-function user(i: number): JsonObject {
-  return {
-    userName: `user${i}@contoso.com`,
-    displayName: `User ${i}`,
-    name: { givenName: `Given${i % 97}`, familyName: `Family${i % 89}` },
-    title: i % 3 === 0 ? 'Engineer' : 'Analyst',
-    active: true,
-    emails: [{ type: 'work', value: `user${i}@contoso.com`, primary: true }],
-    [ENTERPRISE]: { department: i % 4 === 0 ? 'Sales' : 'Engineering' },
-  };
-}
+  user: SCIM_USER_MAPPINGS,
+  group: SCIM_GROUP_MAPPINGS,
+});
 
 async function seed(
   directory: DirectoryStore,
@@ -86,24 +43,15 @@ async function seed(
   groups: number,
   memberships: number,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < users; i += 1_000) {
-    const batch = [];
-    for (let j = i; j < Math.min(users, i + 1_000); j++) batch.push(user(j));
-    for (const created of await directory.createMany('User', batch)) ids.push(created.id);
-  }
+  const ids = await seedUsers(directory, users, contosoUser);
   const perGroup = Math.ceil(memberships / groups);
-  for (let g = 0; g < groups; g += 200) {
-    const batch: JsonObject[] = [];
-    for (let k = g; k < Math.min(groups, g + 200); k++) {
-      const members = [];
-      for (let m = 0; m < perGroup && k * perGroup + m < memberships; m++) {
-        members.push({ value: ids[(k * perGroup + m * 7919) % ids.length]!, type: 'User' });
-      }
-      batch.push({ displayName: `Group ${k}`, members: dedupe(members) });
+  await seedGroups(directory, groups, (k) => {
+    const members = [];
+    for (let m = 0; m < perGroup && k * perGroup + m < memberships; m++) {
+      members.push({ value: ids[(k * perGroup + m * 7919) % ids.length]!, type: 'User' });
     }
-    await directory.createMany('Group', batch);
-  }
+    return { displayName: `Group ${k}`, members: dedupe(members) };
+  });
   return ids;
 }
 
