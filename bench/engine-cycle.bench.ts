@@ -16,8 +16,6 @@ import { join } from 'node:path';
 import type { DirectoryStore } from '../src/directory/directory-store.js';
 import { openProvisioDatabase } from '../src/engine/state/open-engine-state.js';
 import type { AppDefinition } from '../src/engine/apps/app-definition.js';
-import { compileApp } from '../src/engine/apps/compile-app.js';
-import { createEngineService } from '../src/engine/cycle/create-engine-service.js';
 import { feedHead } from '../src/engine/cycle/cycle-phases.js';
 import { ConnectorRegistry } from '../src/connectors/spi/connector-registry.js';
 import type { MemoryTarget } from '../src/connectors/memory/memory-connector.js';
@@ -28,6 +26,7 @@ import {
   SCIM_USER_MAPPINGS,
 } from '../test/support/provisioning-app.js';
 import { contosoUser, seedGroups, seedUsers } from '../test/support/seed-directory.js';
+import { startBenchEngine } from './support/bench-engine.js';
 import { writeReport } from './report-file.js';
 
 const definition: AppDefinition = provisioningApp({
@@ -82,22 +81,7 @@ async function run(users: number, groups: number, memberships: number, withIniti
         requiredAttributes: { User: [], Group: [] },
       },
     });
-    const compiled = compileApp(definition);
-    if (!compiled.ok) throw new Error('bench app does not compile');
-    const stored = await database.engineState.putApp({
-      definition,
-      sealedCredentials: null,
-      fullSyncRequired: true,
-    });
-    const engine = createEngineService({
-      directory: database.directory,
-      state: database.engineState,
-      loadApp: async () => ({
-        stored: (await database.engineState.getApp('bench'))!,
-        compiled: compiled.app,
-        connector,
-      }),
-    });
+    const { engine, appId } = await startBenchEngine(database, definition, connector);
     const result: Record<string, number> = { users, groups, memberships, seedMs };
     if (withInitial) {
       let peak = process.memoryUsage().rss;
@@ -116,8 +100,8 @@ async function run(users: number, groups: number, memberships: number, withIniti
     } else {
       // At a million users only the incremental cycle is measured: the app starts at the feed's
       // head, so the 100 changed users are new to it (creates rather than updates).
-      await database.engineState.setFullSyncRequired(stored.id, false);
-      await database.engineState.setWatermark(stored.id, await feedHead(database.directory));
+      await database.engineState.setFullSyncRequired(appId, false);
+      await database.engineState.setWatermark(appId, await feedHead(database.directory));
     }
     // 100 changes: 100 users edited once each.
     for (let i = 0; i < 100; i++) {
@@ -136,8 +120,8 @@ async function run(users: number, groups: number, memberships: number, withIniti
       // The initial cycle's preview: the same app with no links and no watermark (the target's
       // accounts are not matched: this target has no find), measured last so its report's memory
       // does not count in the cycle's RSS.
-      await database.engineState.deleteLinks(stored.id);
-      await database.engineState.clearWatermark(stored.id);
+      await database.engineState.deleteLinks(appId);
+      await database.engineState.clearWatermark(appId);
       const p0 = performance.now();
       const preview = await engine.preview('bench');
       result.previewMs = performance.now() - p0;

@@ -21,8 +21,6 @@ import { Agent } from 'undici';
 import type { DirectoryStore } from '../src/directory/directory-store.js';
 import { openProvisioDatabase } from '../src/engine/state/open-engine-state.js';
 import type { AppDefinition } from '../src/engine/apps/app-definition.js';
-import { compileApp } from '../src/engine/apps/compile-app.js';
-import { createEngineService } from '../src/engine/cycle/create-engine-service.js';
 import { feedHead } from '../src/engine/cycle/cycle-phases.js';
 import { ConnectorRegistry } from '../src/connectors/spi/connector-registry.js';
 import { scimConnector, resolveBehaviour } from '../src/connectors/scim/index.js';
@@ -36,6 +34,7 @@ import {
   SCIM_USER_MAPPINGS,
 } from '../test/support/provisioning-app.js';
 import { contosoUser, seedGroups, seedUsers } from '../test/support/seed-directory.js';
+import { startBenchEngine } from './support/bench-engine.js';
 import { writeReport } from './report-file.js';
 
 const USERS = Number(process.env.USERS ?? 20_000);
@@ -105,26 +104,11 @@ async function openEngine(target: TargetChild, sqliteFile: string) {
     { kind: 'scim', settings: { baseUrl: target.url, profile: 'provisio', concurrency: CONCURRENCY } },
     { credentials: { token: TOKEN } },
   );
-  const compiled = compileApp(definition);
-  if (!compiled.ok) throw new Error(compiled.issues.map((i) => i.message).join('\n'));
-  const stored = await database.engineState.putApp({
-    definition,
-    sealedCredentials: null,
-    fullSyncRequired: true,
-  });
-  const engine = createEngineService({
-    directory: database.directory,
-    state: database.engineState,
-    loadApp: async () => ({
-      stored: (await database.engineState.getApp('bench'))!,
-      compiled: compiled.app,
-      connector,
-    }),
-  });
+  const { engine, appId } = await startBenchEngine(database, definition, connector);
   return {
     database,
     engine,
-    appId: stored.id,
+    appId,
     close: async () => {
       await connector.close?.();
       await database.close();
