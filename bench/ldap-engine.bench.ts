@@ -33,6 +33,7 @@ import type { JsonObject } from '../src/shared/json.js';
 import { startSlapd, type SlapdServer } from '../test/support/slapd/slapd-server.js';
 import { ENTERPRISE, provisioningApp } from '../test/support/provisioning-app.js';
 import { assignAll, memberRefs, seedGroups, seedUsers } from '../test/support/seed-directory.js';
+import { countLdapEntries } from './support/ldap-entry-count.js';
 import { writeReport } from './report-file.js';
 
 process.env.PROVISIO_TEST_SLAPD ??= '/usr/sbin/slapd';
@@ -249,25 +250,10 @@ async function rawRun(server: SlapdServer, groupsByUpdate: boolean): Promise<Mea
 
 /** Checks that a side left USER_COUNT users and GROUP_COUNT full groups on the server. */
 async function verify(server: SlapdServer, label: string) {
-  const client = await server.admin();
-  const users = await client.search(server.peopleDn, {
-    scope: 'one',
-    attributes: ['1.1'],
-    paged: { pageSize: 1000 },
-  });
-  const groups = await client.search(server.groupsDn, {
-    scope: 'one',
-    attributes: ['member'],
-    paged: { pageSize: 1000 },
-  });
-  await client.unbind();
-  const members = groups.searchEntries.reduce(
-    (sum, e) => sum + (Array.isArray(e.member) ? e.member.length : e.member ? 1 : 0),
-    0,
-  );
-  if (users.searchEntries.length !== USERS || groups.searchEntries.length !== GROUPS || members !== USERS) {
+  const found = await countLdapEntries(server);
+  if (found.users !== USERS || found.groups !== GROUPS || found.members !== USERS) {
     throw new Error(
-      `${label}: expected ${USERS} users, ${GROUPS} groups, ${USERS} memberships; found ${users.searchEntries.length}, ${groups.searchEntries.length}, ${members}`,
+      `${label}: expected ${USERS} users, ${GROUPS} groups, ${USERS} memberships; found ${found.users}, ${found.groups}, ${found.members}`,
     );
   }
 }
