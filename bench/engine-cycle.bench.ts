@@ -16,71 +16,27 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { JsonObject } from '../src/shared/json.js';
 import type { DirectoryStore } from '../src/directory/directory-store.js';
 import { openProvisioDatabase } from '../src/engine/state/open-engine-state.js';
 import type { AppDefinition } from '../src/engine/apps/app-definition.js';
-import { compileApp } from '../src/engine/apps/compile-app.js';
-import { createEngineService } from '../src/engine/cycle/create-engine-service.js';
 import { ConnectorRegistry } from '../src/connectors/spi/connector-registry.js';
 import type { MemoryTarget } from '../src/connectors/memory/memory-connector.js';
 import { createMemoryDefinition } from '../src/connectors/memory/memory-definition.js';
+import {
+  provisioningApp,
+  SCIM_GROUP_MAPPINGS,
+  SCIM_USER_MAPPINGS,
+} from '../test/support/provisioning-app.js';
+import { contosoUser, seedGroups, seedUsers } from '../test/support/seed-directory.js';
+import { startBenchEngine } from './support/bench-engine.js';
 import { writeReport } from './report-file.js';
 
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-const definition: AppDefinition = {
+const definition: AppDefinition = provisioningApp({
   name: 'bench',
-  enabled: true,
   connector: { kind: 'memory', settings: {}, credentials: {} },
-  appRoles: [{ value: 'User', displayName: 'User', default: true }],
-  objects: {
-    User: {
-      enabled: true,
-      actions: ['create', 'update', 'delete'],
-      mappings: [
-        { target: 'userName', source: 'userPrincipalName', matchingPrecedence: 1 },
-        { target: 'active', expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")' },
-        { target: 'displayName', source: 'displayName' },
-        { target: 'name.givenName', source: 'givenName' },
-        { target: 'name.familyName', source: 'surname' },
-        { target: 'emails[type eq "work"].value', source: 'mail' },
-        { target: 'title', source: 'jobTitle' },
-        { target: `${ENTERPRISE}:department`, source: 'department' },
-      ],
-    },
-    Group: {
-      enabled: true,
-      actions: ['create', 'update', 'delete'],
-      mappings: [
-        { target: 'displayName', source: 'displayName', matchingPrecedence: 1 },
-        { target: 'members', source: 'members' },
-      ],
-    },
-  },
-  settings: {
-    scope: 'all',
-    nestedGroupMembers: false,
-    deprovisionAction: 'disable',
-    skipOutOfScopeDeletions: false,
-    deletionThreshold: { count: 500 },
-    concurrency: 8,
-    cycleIntervalMs: 40 * 60_000,
-    nearRealTime: true,
-  },
-};
-
-function user(i: number): JsonObject {
-  return {
-    userName: `user${i}@contoso.com`,
-    displayName: `User ${i}`,
-    name: { givenName: `Given${i % 97}`, familyName: `Family${i % 89}` },
-    title: i % 3 === 0 ? 'Engineer' : 'Analyst',
-    active: true,
-    emails: [{ type: 'work', value: `user${i}@contoso.com`, primary: true }],
-    [ENTERPRISE]: { department: i % 4 === 0 ? 'Sales' : 'Engineering' },
-  };
-}
+  user: SCIM_USER_MAPPINGS,
+  group: SCIM_GROUP_MAPPINGS,
+});
 
 async function seed(
   directory: DirectoryStore,
@@ -88,24 +44,15 @@ async function seed(
   groups: number,
   memberships: number,
 ): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < users; i += 1_000) {
-    const batch = [];
-    for (let j = i; j < Math.min(users, i + 1_000); j++) batch.push(user(j));
-    for (const created of await directory.createMany('User', batch)) ids.push(created.id);
-  }
+  const ids = await seedUsers(directory, users, contosoUser);
   const perGroup = Math.ceil(memberships / groups);
-  for (let g = 0; g < groups; g += 200) {
-    const batch: JsonObject[] = [];
-    for (let k = g; k < Math.min(groups, g + 200); k++) {
-      const members = [];
-      for (let m = 0; m < perGroup && k * perGroup + m < memberships; m++) {
-        members.push({ value: ids[(k * perGroup + m * 7919) % ids.length]!, type: 'User' });
-      }
-      batch.push({ displayName: `Group ${k}`, members: dedupe(members) });
+  await seedGroups(directory, groups, (k) => {
+    const members = [];
+    for (let m = 0; m < perGroup && k * perGroup + m < memberships; m++) {
+      members.push({ value: ids[(k * perGroup + m * 7919) % ids.length]!, type: 'User' });
     }
-    await directory.createMany('Group', batch);
-  }
+    return { displayName: `Group ${k}`, members: dedupe(members) };
+  });
   return ids;
 }
 
@@ -138,22 +85,7 @@ async function run(users: number, groups: number, memberships: number, withIniti
             requiredAttributes: { User: [], Group: [] },
           },
     });
-    const compiled = compileApp(definition);
-    if (!compiled.ok) throw new Error('bench app does not compile');
-    const stored = await database.engineState.putApp({
-      definition,
-      sealedCredentials: null,
-      fullSyncRequired: true,
-    });
-    const engine = createEngineService({
-      directory: database.directory,
-      state: database.engineState,
-      loadApp: async () => ({
-        stored: (await database.engineState.getApp('bench'))!,
-        compiled: compiled.app,
-        connector,
-      }),
-    });
+    const { engine, appId } = await startBenchEngine(database, definition, connector);
     const result: Record<string, number> = { users, groups, memberships, seedMs };
     if (withInitial) {
       let peak = process.memoryUsage().rss;
@@ -174,8 +106,8 @@ async function run(users: number, groups: number, memberships: number, withIniti
     } else {
       // At a million users only incremental cycles run: the app starts at the feed's head, a first
       // cycle provisions the 100 users (and their groups), and the timed one updates them.
-      await database.engineState.setFullSyncRequired(stored.id, false);
-      await database.engineState.setWatermark(stored.id, await database.directory.headSeq());
+      await database.engineState.setFullSyncRequired(appId, false);
+      await database.engineState.setWatermark(appId, await database.directory.headSeq());
       for (let i = 0; i < 100; i++) {
         const id = ids[(i * 997) % ids.length]!;
         await database.directory.patch('User', id, [{ op: 'replace', path: 'title', value: 'Seen' }]);
@@ -201,8 +133,8 @@ async function run(users: number, groups: number, memberships: number, withIniti
       // (each object is looked up by its matching attribute and found missing), measured last so
       // its report's memory does not count in the cycle's RSS.
       target!.clear();
-      await database.engineState.deleteLinks(stored.id);
-      await database.engineState.clearWatermark(stored.id);
+      await database.engineState.deleteLinks(appId);
+      await database.engineState.clearWatermark(appId);
       const p0 = performance.now();
       const pcpu0 = process.cpuUsage();
       const preview = await engine.preview('bench');

@@ -20,6 +20,7 @@ import { Attribute, Change } from 'ldapts';
 import { ldapConnector } from '../src/connectors/ldap/index.js';
 import { ConnectorRegistry, type Connector } from '../src/connectors/spi/index.js';
 import { startSlapd, type SlapdServer } from '../test/support/slapd/slapd-server.js';
+import { countLdapEntries } from './support/ldap-entry-count.js';
 
 process.env.PROVISIO_TEST_SLAPD ??= '/usr/sbin/slapd';
 const USERS = Number(process.env.USER_COUNT ?? 20_000);
@@ -148,25 +149,10 @@ async function connectorRun(server: SlapdServer): Promise<Timing> {
 
 /** Checks that the run left USERS users and GROUPS full groups on the server. */
 async function verify(server: SlapdServer, label: string) {
-  const client = await server.admin();
-  const users = await client.search(server.peopleDn, {
-    scope: 'one',
-    attributes: ['1.1'],
-    paged: { pageSize: 1000 },
-  });
-  const groups = await client.search(server.groupsDn, {
-    scope: 'one',
-    attributes: ['member'],
-    paged: { pageSize: 1000 },
-  });
-  await client.unbind();
-  const members = groups.searchEntries.reduce(
-    (sum, e) => sum + (Array.isArray(e.member) ? e.member.length : 1),
-    0,
-  );
-  if (users.searchEntries.length !== USERS || groups.searchEntries.length !== GROUPS || members !== USERS) {
+  const found = await countLdapEntries(server);
+  if (found.users !== USERS || found.groups !== GROUPS || found.members !== USERS) {
     throw new Error(
-      `${label}: expected ${USERS} users, ${GROUPS} groups, ${USERS} memberships; found ${users.searchEntries.length}, ${groups.searchEntries.length}, ${members}`,
+      `${label}: expected ${USERS} users, ${GROUPS} groups, ${USERS} memberships; found ${found.users}, ${found.groups}, ${found.members}`,
     );
   }
 }

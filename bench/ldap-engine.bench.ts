@@ -31,6 +31,9 @@ import { createEngineService } from '../src/engine/cycle/create-engine-service.j
 import { openProvisioDatabase } from '../src/engine/state/open-engine-state.js';
 import type { JsonObject } from '../src/shared/json.js';
 import { startSlapd, type SlapdServer } from '../test/support/slapd/slapd-server.js';
+import { ENTERPRISE, provisioningApp } from '../test/support/provisioning-app.js';
+import { assignAll, memberRefs, seedGroups, seedUsers } from '../test/support/seed-directory.js';
+import { countLdapEntries } from './support/ldap-entry-count.js';
 import { writeReport } from './report-file.js';
 
 process.env.PROVISIO_TEST_SLAPD ??= '/usr/sbin/slapd';
@@ -39,7 +42,6 @@ const GROUPS = Number(process.env.GROUP_COUNT ?? 200);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 const MATCHING = (process.env.MATCHING ?? 'both') as 'on' | 'off' | 'both';
 const CONNECTIONS = 2;
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const TITLES = ['Engineer', 'Manager', 'Analyst', 'Designer'];
 
 /** What both sides write for user i (the engine gets it through the mappings below). */
@@ -69,9 +71,8 @@ function directoryUser(i: number): JsonObject {
 
 function definition(server: SlapdServer, matching: boolean): AppDefinition {
   const precedence = matching ? { matchingPrecedence: 1 } : {};
-  return {
+  return provisioningApp({
     name: 'ldap-bench',
-    enabled: true,
     connector: {
       kind: 'ldap',
       settings: {
@@ -84,41 +85,21 @@ function definition(server: SlapdServer, matching: boolean): AppDefinition {
       },
       credentials: {},
     },
-    appRoles: [{ value: 'User', displayName: 'User', default: true }],
-    objects: {
-      User: {
-        enabled: true,
-        actions: ['create', 'update', 'delete'],
-        mappings: [
-          { target: 'uid', expression: 'Word([userPrincipalName], 1, "@")', ...precedence },
-          { target: 'cn', source: 'displayName' },
-          { target: 'sn', source: 'surname' },
-          { target: 'givenName', source: 'givenName' },
-          { target: 'mail', source: 'mail' },
-          { target: 'title', source: 'jobTitle' },
-          { target: 'departmentNumber', source: 'department' },
-        ],
-      },
-      Group: {
-        enabled: true,
-        actions: ['create', 'update', 'delete'],
-        mappings: [
-          { target: 'cn', source: 'displayName', ...precedence },
-          { target: 'member', source: 'members' },
-        ],
-      },
-    },
-    settings: {
-      scope: 'assigned',
-      nestedGroupMembers: false,
-      deprovisionAction: 'disable',
-      skipOutOfScopeDeletions: false,
-      deletionThreshold: { count: 500 },
-      concurrency: CONCURRENCY,
-      cycleIntervalMs: 40 * 60_000,
-      nearRealTime: true,
-    },
-  };
+    user: [
+      { target: 'uid', expression: 'Word([userPrincipalName], 1, "@")', ...precedence },
+      { target: 'cn', source: 'displayName' },
+      { target: 'sn', source: 'surname' },
+      { target: 'givenName', source: 'givenName' },
+      { target: 'mail', source: 'mail' },
+      { target: 'title', source: 'jobTitle' },
+      { target: 'departmentNumber', source: 'department' },
+    ],
+    group: [
+      { target: 'cn', source: 'displayName', ...precedence },
+      { target: 'member', source: 'members' },
+    ],
+    settings: { scope: 'assigned', concurrency: CONCURRENCY },
+  });
 }
 
 interface Measured {
@@ -193,27 +174,12 @@ async function engineRun(server: SlapdServer, matching: boolean): Promise<Engine
       sealedCredentials: null,
       fullSyncRequired: true,
     });
-    const userIds: string[] = [];
-    for (let i = 0; i < USERS; i += 1_000) {
-      const batch = [];
-      for (let j = i; j < Math.min(USERS, i + 1_000); j++) batch.push(directoryUser(j));
-      for (const created of await database.directory.createMany('User', batch)) userIds.push(created.id);
-    }
-    const groupBatch: JsonObject[] = [];
-    for (let g = 0; g < GROUPS; g++) {
-      const members = userIds.flatMap((id, i) => (i % GROUPS === g ? [{ value: id, type: 'User' }] : []));
-      groupBatch.push({ displayName: `group${g}`, members });
-    }
-    const groupIds = (await database.directory.createMany('Group', groupBatch)).map((g) => g.id);
-    const principals = [
-      ...userIds.map((id) => ['User', id] as const),
-      ...groupIds.map((id) => ['Group', id] as const),
-    ];
-    for (let i = 0; i < principals.length; i += 1_000) {
-      await database.directory.transaction(async (trx) => {
-        for (const [kind, id] of principals.slice(i, i + 1_000)) await trx.assign(stored.id, kind, id);
-      });
-    }
+    const userIds = await seedUsers(database.directory, USERS, directoryUser);
+    const groupIds = await seedGroups(database.directory, GROUPS, (g) => ({
+      displayName: `group${g}`,
+      members: memberRefs(userIds.filter((_, i) => i % GROUPS === g)),
+    }));
+    await assignAll(database.directory, stored.id, userIds, groupIds);
     const seedMs = performance.now() - seedStarted;
     const compiled = compileApp(app);
     if (!compiled.ok) throw new Error(compiled.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
@@ -284,25 +250,10 @@ async function rawRun(server: SlapdServer, groupsByUpdate: boolean): Promise<Mea
 
 /** Checks that a side left USER_COUNT users and GROUP_COUNT full groups on the server. */
 async function verify(server: SlapdServer, label: string) {
-  const client = await server.admin();
-  const users = await client.search(server.peopleDn, {
-    scope: 'one',
-    attributes: ['1.1'],
-    paged: { pageSize: 1000 },
-  });
-  const groups = await client.search(server.groupsDn, {
-    scope: 'one',
-    attributes: ['member'],
-    paged: { pageSize: 1000 },
-  });
-  await client.unbind();
-  const members = groups.searchEntries.reduce(
-    (sum, e) => sum + (Array.isArray(e.member) ? e.member.length : e.member ? 1 : 0),
-    0,
-  );
-  if (users.searchEntries.length !== USERS || groups.searchEntries.length !== GROUPS || members !== USERS) {
+  const found = await countLdapEntries(server);
+  if (found.users !== USERS || found.groups !== GROUPS || found.members !== USERS) {
     throw new Error(
-      `${label}: expected ${USERS} users, ${GROUPS} groups, ${USERS} memberships; found ${users.searchEntries.length}, ${groups.searchEntries.length}, ${members}`,
+      `${label}: expected ${USERS} users, ${GROUPS} groups, ${USERS} memberships; found ${found.users}, ${found.groups}, ${found.members}`,
     );
   }
 }

@@ -18,20 +18,24 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Agent } from 'undici';
-import type { JsonObject } from '../src/shared/json.js';
 import type { DirectoryStore } from '../src/directory/directory-store.js';
 import { openProvisioDatabase } from '../src/engine/state/open-engine-state.js';
 import type { AppDefinition } from '../src/engine/apps/app-definition.js';
-import { compileApp } from '../src/engine/apps/compile-app.js';
-import { createEngineService } from '../src/engine/cycle/create-engine-service.js';
 import { ConnectorRegistry } from '../src/connectors/spi/connector-registry.js';
 import { scimConnector, resolveBehaviour } from '../src/connectors/scim/index.js';
 import { toScimResource } from '../src/connectors/scim/scim-resource-mapping.js';
 import { addMembersOperation, patchBody } from '../src/connectors/scim/scim-patch-builder.js';
 import { startTargetChild, type TargetChild } from './scim-engine/target-child.js';
+import {
+  ENTERPRISE,
+  provisioningApp,
+  SCIM_GROUP_MAPPINGS,
+  SCIM_USER_MAPPINGS,
+} from '../test/support/provisioning-app.js';
+import { contosoUser, seedGroups, seedUsers } from '../test/support/seed-directory.js';
+import { startBenchEngine } from './support/bench-engine.js';
 import { writeReport } from './report-file.js';
 
-const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 const USERS = Number(process.env.USERS ?? 20_000);
 const GROUPS = Math.max(1, Math.round(USERS / 20));
 const MEMBERSHIPS = USERS;
@@ -41,59 +45,16 @@ const MEMBER_BATCH = 100;
 const TOKEN = 'target-token';
 
 function definitionFor(baseUrl: string): AppDefinition {
-  return {
+  return provisioningApp({
     name: 'bench',
-    enabled: true,
     connector: { kind: 'scim', settings: { baseUrl }, credentials: {} },
-    appRoles: [{ value: 'User', displayName: 'User', default: true }],
-    objects: {
-      User: {
-        enabled: true,
-        actions: ['create', 'update', 'delete'],
-        mappings: [
-          { target: 'userName', source: 'userPrincipalName', matchingPrecedence: 1 },
-          { target: 'active', expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")' },
-          { target: 'displayName', source: 'displayName' },
-          { target: 'name.givenName', source: 'givenName' },
-          { target: 'name.familyName', source: 'surname' },
-          { target: 'emails[type eq "work"].value', source: 'mail' },
-          { target: 'title', source: 'jobTitle' },
-          { target: `${ENTERPRISE}:department`, source: 'department' },
-        ],
-      },
-      Group: {
-        enabled: true,
-        actions: ['create', 'update', 'delete'],
-        mappings: [
-          { target: 'displayName', source: 'displayName', matchingPrecedence: 1 },
-          { target: 'members', source: 'members' },
-        ],
-      },
-    },
-    settings: {
-      scope: 'all',
-      nestedGroupMembers: false,
-      deprovisionAction: 'disable',
-      skipOutOfScopeDeletions: false,
-      deletionThreshold: { count: 500 },
-      concurrency: CONCURRENCY,
-      cycleIntervalMs: 40 * 60_000,
-      nearRealTime: true,
-    },
-  };
+    user: SCIM_USER_MAPPINGS,
+    group: SCIM_GROUP_MAPPINGS,
+    settings: { concurrency: CONCURRENCY },
+  });
 }
 
-function user(i: number): JsonObject {
-  return {
-    userName: `user${i}@contoso.com`,
-    displayName: `User ${i}`,
-    name: { givenName: `Given${i % 97}`, familyName: `Family${i % 89}` },
-    title: i % 3 === 0 ? 'Engineer' : 'Analyst',
-    active: true,
-    emails: [{ type: 'work', value: `user${i}@contoso.com`, primary: true }],
-    [ENTERPRISE]: { department: i % 4 === 0 ? 'Sales' : 'Engineering' },
-  };
-}
+const user = contosoUser;
 
 /** The user as the app's mapping sends it, keyed by target path (what the baseline posts). */
 function mappedUser(i: number) {
@@ -120,20 +81,11 @@ function membersOf(k: number, users: number, groups: number, memberships: number
 }
 
 async function seed(directory: DirectoryStore, users: number, groups: number): Promise<string[]> {
-  const ids: string[] = [];
-  for (let i = 0; i < users; i += 1_000) {
-    const batch = [];
-    for (let j = i; j < Math.min(users, i + 1_000); j++) batch.push(user(j));
-    for (const created of await directory.createMany('User', batch)) ids.push(created.id);
-  }
-  for (let g = 0; g < groups; g += 200) {
-    const batch: JsonObject[] = [];
-    for (let k = g; k < Math.min(groups, g + 200); k++) {
-      const members = membersOf(k, users, groups, MEMBERSHIPS).map((i) => ({ value: ids[i]!, type: 'User' }));
-      batch.push({ displayName: `Group ${k}`, members });
-    }
-    await directory.createMany('Group', batch);
-  }
+  const ids = await seedUsers(directory, users, user);
+  await seedGroups(directory, groups, (k) => ({
+    displayName: `Group ${k}`,
+    members: membersOf(k, users, groups, MEMBERSHIPS).map((i) => ({ value: ids[i]!, type: 'User' })),
+  }));
   return ids;
 }
 
@@ -151,26 +103,11 @@ async function openEngine(target: TargetChild, sqliteFile: string) {
     { kind: 'scim', settings: { baseUrl: target.url, profile: 'provisio', concurrency: CONCURRENCY } },
     { credentials: { token: TOKEN } },
   );
-  const compiled = compileApp(definition);
-  if (!compiled.ok) throw new Error(compiled.issues.map((i) => i.message).join('\n'));
-  const stored = await database.engineState.putApp({
-    definition,
-    sealedCredentials: null,
-    fullSyncRequired: true,
-  });
-  const engine = createEngineService({
-    directory: database.directory,
-    state: database.engineState,
-    loadApp: async () => ({
-      stored: (await database.engineState.getApp('bench'))!,
-      compiled: compiled.app,
-      connector,
-    }),
-  });
+  const { engine, appId } = await startBenchEngine(database, definition, connector);
   return {
     database,
     engine,
-    appId: stored.id,
+    appId,
     close: async () => {
       await connector.close?.();
       await database.close();

@@ -25,13 +25,13 @@ import {
 import { openTestState } from '../engine/support/open-test-state.js';
 import { rawEntry, rawSearch, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import type { SlapdServer } from '../support/slapd/slapd-server.js';
+import { provisioningApp } from '../support/provisioning-app.js';
 
 const slapd = useSlapd();
 
 function definition(server: SlapdServer, deprovisionAction: 'disable' | 'delete'): AppDefinition {
-  return {
+  return provisioningApp({
     name: 'ldap',
-    enabled: true,
     connector: {
       kind: 'ldap',
       settings: {
@@ -56,40 +56,20 @@ function definition(server: SlapdServer, deprovisionAction: 'disable' | 'delete'
       } as unknown as JsonObject,
       credentials: {},
     },
-    appRoles: [{ value: 'User', displayName: 'User', default: true }],
-    objects: {
-      User: {
-        enabled: true,
-        actions: ['create', 'update', 'delete'],
-        mappings: [
-          { target: 'uid', expression: 'Word([userPrincipalName], 1, "@")', matchingPrecedence: 1 },
-          { target: 'cn', source: 'displayName' },
-          { target: 'sn', expression: 'Word([displayName], 2, " ")' },
-          { target: 'mail', source: 'mail' },
-          { target: 'title', source: 'jobTitle' },
-          { target: 'departmentNumber', source: 'department' },
-        ],
-      },
-      Group: {
-        enabled: true,
-        actions: ['create', 'update', 'delete'],
-        mappings: [
-          { target: 'cn', source: 'displayName', matchingPrecedence: 1 },
-          { target: 'member', source: 'members' },
-        ],
-      },
-    },
-    settings: {
-      scope: 'assigned',
-      nestedGroupMembers: false,
-      deprovisionAction,
-      skipOutOfScopeDeletions: false,
-      deletionThreshold: { count: 500 },
-      concurrency: 4,
-      cycleIntervalMs: 40 * 60_000,
-      nearRealTime: true,
-    },
-  };
+    user: [
+      { target: 'uid', expression: 'Word([userPrincipalName], 1, "@")', matchingPrecedence: 1 },
+      { target: 'cn', source: 'displayName' },
+      { target: 'sn', expression: 'Word([displayName], 2, " ")' },
+      { target: 'mail', source: 'mail' },
+      { target: 'title', source: 'jobTitle' },
+      { target: 'departmentNumber', source: 'department' },
+    ],
+    group: [
+      { target: 'cn', source: 'displayName', matchingPrecedence: 1 },
+      { target: 'member', source: 'members' },
+    ],
+    settings: { scope: 'assigned', deprovisionAction, concurrency: 4 },
+  });
 }
 
 interface Setup {

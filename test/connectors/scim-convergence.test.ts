@@ -16,60 +16,36 @@ import type { JsonObject } from '../../src/shared/json.js';
 import { appDefinition, mulberry, TestClock, ENTERPRISE } from '../engine/support/engine-harness.js';
 import { openTestState } from '../engine/support/open-test-state.js';
 import { startScimTarget, type FaultKind, type ScimTarget } from '../support/scim-target/index.js';
+import {
+  applyDirectoryCommand,
+  checkProjection,
+  directoryCommands,
+  emptyModel,
+  setupCommands,
+  type DirectoryCommand,
+  type Model,
+} from '../engine/support/convergence-model.js';
 
 const USERS = 5;
 const GROUPS = 2;
-const DEPARTMENTS = ['Sales', 'Engineering'] as const;
 
-type Command =
-  | { op: 'createUser'; u: number; dept: number; title: number }
-  | { op: 'deleteUser'; u: number }
-  | { op: 'setDept'; u: number; dept: number }
-  | { op: 'setTitle'; u: number; title: number }
-  | { op: 'setActive'; u: number; active: boolean }
-  | { op: 'createGroup'; g: number }
-  | { op: 'addMember'; g: number; u: number }
-  | { op: 'removeMember'; g: number; u: number }
-  | { op: 'assignUser'; u: number; on: boolean }
-  | { op: 'assignGroup'; g: number; on: boolean }
-  | { op: 'cycle' }
-  | { op: 'faults'; kinds: FaultKind[]; rate: number };
+type Command = DirectoryCommand | { op: 'faults'; kinds: FaultKind[]; rate: number };
 
-const u = fc.integer({ min: 0, max: USERS - 1 });
-const g = fc.integer({ min: 0, max: GROUPS - 1 });
-const dept = fc.constantFrom(0, 0, 0, 1);
-const title = fc.integer({ min: 0, max: 2 });
 const faultKinds = fc.subarray(
   ['throttle', 'error500', 'error503', 'reset', 'lostAnswer', 'timeout'] as FaultKind[],
   {
     minLength: 1,
   },
 );
-const command: fc.Arbitrary<Command> = fc.oneof(
-  { weight: 4, arbitrary: fc.record({ op: fc.constant('createUser' as const), u, dept, title }) },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('deleteUser' as const), u }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('setDept' as const), u, dept }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('setTitle' as const), u, title }) },
-  {
-    weight: 1,
-    arbitrary: fc.record({ op: fc.constant('setActive' as const), u, active: fc.constantFrom(true, false) }),
-  },
-  { weight: 1, arbitrary: fc.record({ op: fc.constant('createGroup' as const), g }) },
-  { weight: 3, arbitrary: fc.record({ op: fc.constant('addMember' as const), g, u }) },
-  { weight: 2, arbitrary: fc.record({ op: fc.constant('removeMember' as const), g, u }) },
-  {
-    weight: 3,
-    arbitrary: fc.record({
-      op: fc.constant('assignUser' as const),
-      u,
-      on: fc.constantFrom(true, true, false),
-    }),
-  },
-  {
-    weight: 2,
-    arbitrary: fc.record({ op: fc.constant('assignGroup' as const), g, on: fc.constantFrom(true, false) }),
-  },
-  { weight: 4, arbitrary: fc.constant({ op: 'cycle' as const }) },
+const command: fc.Arbitrary<Command> = fc.oneof<fc.MaybeWeightedArbitrary<Command>[]>(
+  ...directoryCommands({
+    users: USERS,
+    groups: GROUPS,
+    createGroupWeight: 1,
+    deleteGroup: false,
+    activeValues: [true, false],
+    assignGroupValues: [true, false],
+  }),
   {
     weight: 2,
     arbitrary: fc.record({
@@ -80,13 +56,6 @@ const command: fc.Arbitrary<Command> = fc.oneof(
   },
 );
 
-interface Model {
-  users: Map<number, { id: string; dept: number; title: number; active: boolean }>;
-  groups: Map<number, { id: string; members: Set<number> }>;
-  assignedUsers: Set<number>;
-  assignedGroups: Set<number>;
-}
-
 interface World {
   directory: Awaited<ReturnType<typeof openTestState>>['directory'];
   engine: ReturnType<typeof createEngineService>;
@@ -96,91 +65,8 @@ interface World {
   app: string;
 }
 
-const userName = (i: number) => `user${i}@example.com`;
-
 async function apply(w: World, model: Model, c: Command): Promise<void> {
-  const d = w.directory;
   switch (c.op) {
-    case 'createUser': {
-      if (model.users.has(c.u)) return;
-      const created = await d.create('User', {
-        userName: userName(c.u),
-        displayName: `User ${c.u}`,
-        title: `T${c.title}`,
-        active: true,
-        [ENTERPRISE]: { department: DEPARTMENTS[c.dept]! },
-      });
-      model.users.set(c.u, { id: created.id, dept: c.dept, title: c.title, active: true });
-      return;
-    }
-    case 'deleteUser': {
-      const user = model.users.get(c.u);
-      if (!user) return;
-      await d.delete('User', user.id);
-      model.users.delete(c.u);
-      model.assignedUsers.delete(c.u);
-      for (const group of model.groups.values()) group.members.delete(c.u);
-      return;
-    }
-    case 'setDept':
-    case 'setTitle':
-    case 'setActive': {
-      const user = model.users.get(c.u);
-      if (!user) return;
-      if (c.op === 'setDept') {
-        await d.patch('User', user.id, [
-          { op: 'replace', path: `${ENTERPRISE}:department`, value: DEPARTMENTS[c.dept] },
-        ]);
-        user.dept = c.dept;
-      } else if (c.op === 'setTitle') {
-        await d.patch('User', user.id, [{ op: 'replace', path: 'title', value: `T${c.title}` }]);
-        user.title = c.title;
-      } else {
-        await d.patch('User', user.id, [{ op: 'replace', path: 'active', value: c.active }]);
-        user.active = c.active;
-      }
-      return;
-    }
-    case 'createGroup': {
-      if (model.groups.has(c.g)) return;
-      const created = await d.create('Group', { displayName: `Group ${c.g}` });
-      model.groups.set(c.g, { id: created.id, members: new Set() });
-      return;
-    }
-    case 'addMember':
-    case 'removeMember': {
-      const group = model.groups.get(c.g);
-      const user = model.users.get(c.u);
-      if (!group || !user) return;
-      if (c.op === 'addMember') {
-        await d.patch('Group', group.id, [
-          { op: 'add', path: 'members', value: [{ value: user.id, type: 'User' }] },
-        ]);
-        group.members.add(c.u);
-      } else {
-        await d.patch('Group', group.id, [{ op: 'remove', path: `members[value eq "${user.id}"]` }]);
-        group.members.delete(c.u);
-      }
-      return;
-    }
-    case 'assignUser': {
-      const user = model.users.get(c.u);
-      if (!user) return;
-      if (c.on) await d.assign(w.appId, 'User', user.id);
-      else await d.unassign(w.appId, 'User', user.id);
-      if (c.on) model.assignedUsers.add(c.u);
-      else model.assignedUsers.delete(c.u);
-      return;
-    }
-    case 'assignGroup': {
-      const group = model.groups.get(c.g);
-      if (!group) return;
-      if (c.on) await d.assign(w.appId, 'Group', group.id);
-      else await d.unassign(w.appId, 'Group', group.id);
-      if (c.on) model.assignedGroups.add(c.g);
-      else model.assignedGroups.delete(c.g);
-      return;
-    }
     case 'cycle':
       w.clock.advance(30_000);
       await w.engine.sync(w.app);
@@ -189,74 +75,33 @@ async function apply(w: World, model: Model, c: Command): Promise<void> {
       w.target.faults.clear();
       for (const kind of c.kinds) w.target.faults.add({ kind, rate: c.rate, retryAfterSeconds: 1 });
       return;
+    default:
+      await applyDirectoryCommand(w.directory, w.appId, model, c);
   }
 }
 
-function expectedUsers(model: Model): Map<string, { title: string; dept: string }> {
-  const expected = new Map<string, { title: string; dept: string }>();
-  for (const [i, user] of model.users) {
-    const throughGroup = [...model.assignedGroups].some((gi) => model.groups.get(gi)?.members.has(i));
-    const assigned = model.assignedUsers.has(i) || throughGroup;
-    if (assigned && user.active && DEPARTMENTS[user.dept] === 'Sales') {
-      expected.set(userName(i), { title: `T${user.title}`, dept: DEPARTMENTS[user.dept]! });
-    }
-  }
-  return expected;
+/**
+ * The resources as the test target holds them. SCIM groups carry no `active`, so every group
+ * counts as enabled; an account counts as enabled unless `active` is false.
+ */
+function readTarget(target: ScimTarget): Parameters<typeof checkProjection>[0] {
+  return {
+    users: target.resources('User').map((x) => ({
+      id: String(x.id),
+      userName: String(x.userName),
+      enabled: x.active !== false,
+      title: x.title,
+      department: (x[ENTERPRISE] as JsonObject | undefined)?.department,
+    })),
+    groups: target.resources('Group').map((x) => ({
+      displayName: String(x.displayName),
+      enabled: true,
+      members: (Array.isArray(x.members) ? x.members : []).map((m) => String((m as JsonObject).value)).sort(),
+    })),
+  };
 }
 
-/** The target, as the test target holds it, against the projection of the model. */
-function checkProjection(target: ScimTarget, model: Model, mode: 'delete' | 'disable'): void {
-  const expected = expectedUsers(model);
-  const all = target.resources('User');
-  const allNames = all.map((x) => String(x.userName));
-  expect(new Set(allNames).size, 'no duplicate accounts').toBe(allNames.length);
-  const enabled = all.filter((x) => x.active !== false);
-  if (mode === 'delete') expect(enabled).toHaveLength(all.length);
-  for (const name of allNames) if (!expected.has(name)) expect(mode, `stale account ${name}`).toBe('disable');
-  expect(enabled.map((x) => String(x.userName)).sort()).toEqual([...expected.keys()].sort());
-  const idByName = new Map<string, string>();
-  for (const user of enabled) {
-    const name = String(user.userName);
-    idByName.set(name, String(user.id));
-    const want = expected.get(name)!;
-    expect(user.title, `${name} title`).toBe(want.title);
-    expect((user[ENTERPRISE] as JsonObject | undefined)?.department, `${name} department`).toBe(want.dept);
-  }
-  const groups = target.resources('Group');
-  const groupNames = groups.map((x) => String(x.displayName));
-  expect(new Set(groupNames).size, 'no duplicate groups').toBe(groupNames.length);
-  const expectedGroups = [...model.assignedGroups]
-    .filter((gi) => model.groups.has(gi))
-    .map((gi) => `Group ${gi}`);
-  expect(groupNames.sort()).toEqual(expectedGroups.sort());
-  for (const group of groups) {
-    const gi = Number(String(group.displayName).slice('Group '.length));
-    const want = [...model.groups.get(gi)!.members]
-      .map((i) => idByName.get(userName(i)))
-      .filter((id): id is string => id !== undefined)
-      .sort();
-    const held = (Array.isArray(group.members) ? group.members : [])
-      .map((m) => String((m as JsonObject).value))
-      .sort();
-    expect(held, `members of ${String(group.displayName)}`).toEqual(want);
-  }
-}
-
-const setup: fc.Arbitrary<Command[]> = fc
-  .tuple(
-    fc.array(dept, { minLength: USERS, maxLength: USERS }),
-    fc.array(fc.tuple(g, u), { maxLength: 6 }),
-    fc.subarray([...Array(USERS).keys()]),
-    fc.subarray([...Array(GROUPS).keys()]),
-  )
-  .map(([depts, members, users, groups]) => [
-    ...depts.map((d, i): Command => ({ op: 'createUser', u: i, dept: d, title: 0 })),
-    ...[...Array(GROUPS).keys()].map((i): Command => ({ op: 'createGroup', g: i })),
-    ...members.map(([gi, ui]): Command => ({ op: 'addMember', g: gi, u: ui })),
-    ...users.map((ui): Command => ({ op: 'assignUser', u: ui, on: true })),
-    ...groups.map((gi): Command => ({ op: 'assignGroup', g: gi, on: true })),
-    { op: 'cycle' },
-  ]);
+const setup: fc.Arbitrary<Command[]> = setupCommands({ users: USERS, groups: GROUPS, maxMembers: 6 });
 
 async function openWorld(
   mode: 'delete' | 'disable',
@@ -326,12 +171,7 @@ describe('convergence over SCIM, with HTTP faults', () => {
           async (start, changes) => {
             const w = await openWorld(mode, ++run);
             try {
-              const model: Model = {
-                users: new Map(),
-                groups: new Map(),
-                assignedUsers: new Set(),
-                assignedGroups: new Set(),
-              };
+              const model = emptyModel();
               for (const c of [...start, ...changes]) await apply(w, model, c);
               w.target.faults.clear();
               w.clock.advance(25 * 60 * 60_000); // past every escrow and quarantine interval
@@ -342,7 +182,7 @@ describe('convergence over SCIM, with HTTP faults', () => {
               expect(report.status, `${JSON.stringify(report)}\nrefused: ${refused.join(', ')}`).toBe(
                 'completed',
               );
-              checkProjection(w.target, model, mode);
+              checkProjection(readTarget(w.target), model, mode);
               const before = w.target.log.length;
               await w.engine.sync(w.app);
               const writes = w.target.log.slice(before).filter((r) => r.method !== 'GET');

@@ -410,21 +410,7 @@ export class CycleRun {
     if (outcome.ok === true) {
       const memberError = outcome.memberError;
       if (memberError) {
-        await this.#escrow(type, item.id, memberError);
-        await this.#record(
-          scope,
-          item,
-          evaluation,
-          decision,
-          match,
-          {
-            status: 'failure',
-            attempts: outcome.attempts,
-            error: memberError,
-            ...this.#retryAt(type, item.id),
-          },
-          started,
-        );
+        await this.#failed(scope, item, evaluation, decision, match, outcome.attempts, memberError, started);
         return;
       }
       await this.#clearEscrow(type, item.id);
@@ -443,21 +429,7 @@ export class CycleRun {
       );
       return;
     }
-    await this.#escrow(type, item.id, outcome.error);
-    await this.#record(
-      scope,
-      item,
-      evaluation,
-      decision,
-      match,
-      {
-        status: 'failure',
-        attempts: outcome.attempts,
-        error: outcome.error,
-        ...this.#retryAt(type, item.id),
-      },
-      started,
-    );
+    await this.#failed(scope, item, evaluation, decision, match, outcome.attempts, outcome.error, started);
   }
 
   #retryAt(type: StateObjectType, id: string): { nextRetry?: Date } {
@@ -554,19 +526,14 @@ export class CycleRun {
         );
         return;
       }
-      await this.#escrow(entry.objectType, item.id, outcome.error);
-      await this.#record(
+      await this.#failed(
         scope,
         item,
         entry.evaluation,
         entry.decision,
         match,
-        {
-          status: 'failure',
-          attempts: outcome.attempts,
-          error: outcome.error,
-          ...this.#retryAt(entry.objectType, item.id),
-        },
+        outcome.attempts,
+        outcome.error,
         entry.started,
       );
     });
@@ -708,6 +675,30 @@ export class CycleRun {
     if (this.options.dryRun || !this.escrowed.has(key(type, id))) return;
     this.escrowed.delete(key(type, id));
     await this.deps.state.deleteEscrow(this.appId, type, id);
+  }
+
+  /** A failed write: the object goes to escrow and the failure is logged with its next retry. */
+  async #failed(
+    scope: PlanScope,
+    item: WorkItem,
+    evaluation: ObjectEvaluation,
+    decision: Decision,
+    match: MatchStep | undefined,
+    attempts: number,
+    error: ConnectorError,
+    started: number,
+  ): Promise<void> {
+    const type = scope.objectType;
+    await this.#escrow(type, item.id, error);
+    await this.#record(
+      scope,
+      item,
+      evaluation,
+      decision,
+      match,
+      { status: 'failure', attempts, error, ...this.#retryAt(type, item.id) },
+      started,
+    );
   }
 
   async #record(
