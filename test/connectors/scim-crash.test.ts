@@ -7,8 +7,8 @@
  *
  * The issue's size is 20,000 users, which took 211 to 256 s here (2 shared cores, load 2 to 5): more than
  * the 3 minutes one test may take in CI. So CI (CI true or 1, as .ci/run runs) takes 12,000, which
- * fits (102 s; sizes between were not tried), and 2,000 otherwise; SCIM_CRASH_USERS=20000 runs the issue's size.
- * SCIM_CRASH_KILLS (default 3) sets the kills, CONVERGENCE_SEED the kill points.
+ * fits (102 s; sizes between were not tried), and 2,000 otherwise. SCIM_CRASH_USERS=20000 runs
+ * the issue's size; SCIM_CRASH_KILLS (default 3) sets the kills, CONVERGENCE_SEED the kill points.
  *
  * A killed `sync` leaves its lease in the database (60 s without renewal). The restart first
  * meets it and says who holds it; the test then releases that dead holder's lease, as an operator
