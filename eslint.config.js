@@ -98,7 +98,7 @@ export default tseslint.config(
     ]),
   },
   {
-    files: ['bin/**/*.js', 'scripts/**/*.mjs', 'stryker.config.mjs'],
+    files: ['bin/**/*.js', 'scripts/**/*.mjs', 'examples/**/*.mjs', 'stryker.config.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },
 );
