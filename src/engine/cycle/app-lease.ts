@@ -26,6 +26,11 @@ export interface LeaseOptions {
   readonly holder: string;
   readonly ttlMs: number;
   readonly waitMs: number;
+  /**
+   * Leave the lease held when the work ends: for a caller that holds the lease itself across
+   * cycles (serve's app worker). Releasing it would open a gap in which another worker takes the app.
+   */
+  readonly retain?: boolean;
 }
 
 /** Runs `work` while holding the app's lease; always releases it. */
@@ -55,6 +60,6 @@ export async function withLease<T>(
     return await work();
   } finally {
     clearInterval(timer);
-    await state.releaseLease(options.appId, options.holder).catch(() => undefined);
+    if (!options.retain) await state.releaseLease(options.appId, options.holder).catch(() => undefined);
   }
 }

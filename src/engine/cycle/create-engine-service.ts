@@ -70,6 +70,11 @@ export interface EngineServiceOptions {
   readonly leaseTtlMs?: number;
   /** This worker's name in leases (default host:pid:random). */
   readonly holder?: string;
+  /**
+   * The caller holds each app's lease under `holder` across cycles (serve's app workers): cycles
+   * renew it but leave it held when they end.
+   */
+  readonly retainLease?: boolean;
 }
 
 export { AppBusyError };
@@ -113,7 +118,13 @@ class Engine implements EngineService {
     return withLease(
       this.#o.state,
       this.#clock,
-      { appId, holder: this.#holder, ttlMs: this.#leaseTtlMs, waitMs: waitMs ?? 0 },
+      {
+        appId,
+        holder: this.#holder,
+        ttlMs: this.#leaseTtlMs,
+        waitMs: waitMs ?? 0,
+        retain: this.#o.retainLease === true,
+      },
       work,
     );
   }

@@ -349,8 +349,8 @@ export class AppWorker {
       this.#running = false;
       this.#cycleAbort = undefined;
     }
-    // The engine releases the lease when its cycle ends; take it back at once so this worker
-    // keeps the app between cycles.
+    // The engine leaves the lease held when its cycle ends (retainLease); renewing it here keeps
+    // its expiry counted from the end of a long cycle.
     if (this.#holding && !this.#stopping.signal.aborted) await this.#renew();
   }
 

@@ -19,6 +19,8 @@ export interface AssembleEngineOptions {
   readonly holder: string;
   /** How long a lease lasts without renewal; the runner and the service must agree. */
   readonly leaseTtlMs?: number;
+  /** The caller keeps each app's lease held across cycles (serve's app workers); see createEngineService. */
+  readonly retainLease?: boolean;
   /** Receives quarantine, held-deletion and escrow events (the webhook notifier). */
   readonly onEvent?: EngineEventSink;
   /** Where the secret key file lives when PROVISIO_SECRET_KEY is not set (the data directory). */
@@ -47,6 +49,7 @@ export function assembleEngine(database: ProvisioDatabase, options: AssembleEngi
     state,
     loadApp,
     holder: options.holder,
+    retainLease: options.retainLease === true,
     ...(options.leaseTtlMs !== undefined ? { leaseTtlMs: options.leaseTtlMs } : {}),
     ...(options.onEvent !== undefined ? { onEvent: options.onEvent } : {}),
   });

@@ -54,6 +54,8 @@ export async function startEngineRuntime(
   };
   const assembled = assembleEngine(database, {
     holder,
+    // Each app worker holds its lease across cycles; a cycle ending must not hand the app over.
+    retainLease: true,
     onEvent,
     dataDir,
     registry,
