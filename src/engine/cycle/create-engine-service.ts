@@ -261,6 +261,7 @@ class Engine implements EngineService {
         dryRun,
         logUnentitled: kind !== 'initial',
         keepItems: dryRun || kind === 'onDemand',
+        keepEntries: kind === 'onDemand',
         stop,
         ...(onProgress ? { onProgress } : {}),
       },
@@ -332,6 +333,7 @@ class Engine implements EngineService {
         // Where the feed stands before the pass: the watermark the pass leaves behind.
         const head = await directory.headSeq();
         run.checkStoredPending = (await state.countLinks(appId)) > 0;
+        run.storedLinks = run.checkStoredPending;
         run.comingLater.add('Group');
         const users = await fullPass(run, 'User', directory);
         run.comingLater.delete('Group');

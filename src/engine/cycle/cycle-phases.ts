@@ -49,7 +49,9 @@ export async function fullPass(
     startIndex += page.resources.length;
     if (page.resources.length < PAGE_SIZE) break;
   }
-  // Linked objects the walk did not see: deleted, unless a second look by id finds them.
+  // Linked objects the walk did not see: deleted, unless a second look by id finds them. Without
+  // links from before the run every link is of an object this walk saw (the pass wrote it).
+  if (!run.storedLinks) return { seen: seen.size };
   let after: string | undefined;
   for (;;) {
     const links = await run.deps.state.listLinks(run.appId, type, {

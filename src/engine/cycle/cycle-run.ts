@@ -80,6 +80,8 @@ export interface RunOptions {
   readonly logUnentitled: boolean;
   /** Keep PlannedItems (preview, provision). */
   readonly keepItems: boolean;
+  /** Keep the log entries too (provision, which returns them); a preview returns only items. */
+  readonly keepEntries?: boolean;
   readonly onProgress?: (done: number, total: number | undefined) => void;
   /**
    * The run's own controller, one of the signals its connector calls and retry waits get: aborted
@@ -114,6 +116,11 @@ export class CycleRun {
   readonly #pendingHere = new Map<string, Set<string>>();
   /** Whether stored pending references may exist (anything linked before the run). */
   checkStoredPending = true;
+  /**
+   * Whether links may exist that this run did not write (the app had links when the run began).
+   * When not, an object this run has not processed has no link, and nothing needs asking.
+   */
+  storedLinks = true;
   escrowed = new Set<string>();
   done = 0;
   total: number | undefined;
@@ -159,7 +166,15 @@ export class CycleRun {
 
   /** Loads the links of `ids` not yet known in this run. */
   async loadLinks(type: StateObjectType, ids: readonly string[]): Promise<void> {
-    const missing = [...new Set(ids.filter((id) => !this.#links.has(key(type, id))))];
+    const missing: string[] = [];
+    for (const id of new Set(ids)) {
+      const k = key(type, id);
+      if (this.#links.has(k)) continue;
+      // Every link of an app without links at the start was written by this run, for an object
+      // it processed: the others have none.
+      if (!this.storedLinks && !this.processed.has(k)) this.#links.set(k, null);
+      else missing.push(id);
+    }
     if (missing.length === 0) return;
     const found = await this.deps.state.getLinks(this.appId, type, missing);
     for (const id of missing) this.#links.set(key(type, id), found.get(id) ?? null);
@@ -776,22 +791,27 @@ export class CycleRun {
       ...(result.error ? { error: errorJson(result.error, result.nextRetry) } : {}),
     };
     if (result.status === 'failure') this.failures.push(entry);
-    if (this.options.keepItems) this.entries.push(entry);
+    if (this.options.keepEntries) this.entries.push(entry);
     if (this.options.dryRun) return;
     this.#logBuffer.push(entry);
     if (this.#logBuffer.length >= LOG_BATCH) await this.flush();
   }
 
-  /** Writes the buffered links and log entries, a few statements for the whole batch. */
+  /**
+   * Writes the buffered links and log entries, a few statements for the whole batch, in one
+   * transaction: one commit (and one WAL flush on SQLite) per batch instead of one per table.
+   */
   async flush(): Promise<void> {
-    if (this.#linkBuffer.size > 0) {
-      const links = [...this.#linkBuffer.values()];
-      this.#linkBuffer.clear();
-      await this.deps.state.putLinks(links);
-    }
-    if (this.#logBuffer.length === 0) return;
+    const links = [...this.#linkBuffer.values()];
+    this.#linkBuffer.clear();
     const batch = this.#logBuffer.splice(0);
-    await this.deps.state.appendLog(batch);
+    if (links.length === 0 && batch.length === 0) return;
+    if (links.length === 0) return this.deps.state.appendLog(batch);
+    if (batch.length === 0) return this.deps.state.putLinks(links);
+    await this.deps.state.transaction(async (state) => {
+      await state.putLinks(links);
+      await state.appendLog(batch);
+    });
   }
 
   summaryJson(): CycleSummary {
