@@ -99,16 +99,7 @@ export async function evaluateObject(scope: PlanScope, input: EvaluateInput): Pr
     ...(resource === undefined ? { deleted: true } : {}),
     ...(resource !== undefined && objectType === 'User' ? { active: resource.active !== false } : {}),
   };
-  const empty = {
-    ignored: false,
-    errors: [],
-    createAttributes: {},
-    desired: {},
-    hash: '',
-    matching: [],
-    redacted: new Set<string>(),
-    unresolved: [],
-  };
+  const empty = EMPTY_EVALUATION;
   if (resource === undefined) {
     return {
       ...base,
@@ -157,9 +148,7 @@ export async function evaluateObject(scope: PlanScope, input: EvaluateInput): Pr
   const updateForm = sync ? (map('update') as MappedObject) : await map('update');
   if (updateForm.skip) return { ...base, ...empty, ignored: true, provisioned: true, importStep, scopeStep };
   // The create form differs only where a mapping applies on create only or has a default.
-  const createDiffers = type.definition.mappings.some(
-    (m) => m.apply === 'onCreate' || m.defaultValue !== undefined,
-  );
+  const createDiffers = createFormDiffers(type);
   const createForm =
     input.forCreate && createDiffers
       ? sync
@@ -191,9 +180,39 @@ export async function evaluateObject(scope: PlanScope, input: EvaluateInput): Pr
     ...(desiredResolved.members !== undefined ? { members: desiredResolved.members } : {}),
     hash,
     matching,
-    redacted: new Set([...updateForm.redactedPaths, ...(createForm?.redactedPaths ?? [])]),
-    unresolved: dedupe(unresolved),
+    redacted:
+      updateForm.redactedPaths.length === 0 && (createForm?.redactedPaths.length ?? 0) === 0
+        ? NOTHING_REDACTED
+        : new Set([...updateForm.redactedPaths, ...(createForm?.redactedPaths ?? [])]),
+    unresolved: unresolved.length < 2 ? unresolved : dedupe(unresolved),
   };
+}
+
+/** Shared by every evaluation with nothing redacted; read-only like every `redacted` set. */
+const NOTHING_REDACTED: ReadonlySet<string> = new Set<string>();
+
+/** The fields of an evaluation that maps nothing (deleted, out of scope, ignored), shared. */
+const EMPTY_EVALUATION = {
+  ignored: false,
+  errors: [],
+  createAttributes: {},
+  desired: {},
+  hash: '',
+  matching: [],
+  redacted: NOTHING_REDACTED,
+  unresolved: [],
+} as const;
+
+const createDiffersByType = new WeakMap<CompiledObjectType, boolean>();
+
+/** Whether a mapping applies on create only or has a default: then a create is mapped apart. */
+function createFormDiffers(type: CompiledObjectType): boolean {
+  let differs = createDiffersByType.get(type);
+  if (differs === undefined) {
+    differs = type.definition.mappings.some((m) => m.apply === 'onCreate' || m.defaultValue !== undefined);
+    createDiffersByType.set(type, differs);
+  }
+  return differs;
 }
 
 function nameOf(objectType: StateObjectType, resource: JsonObject): { sourceName?: string } {
