@@ -36,7 +36,7 @@ import {
   plannedChanges,
   resultStepJson,
 } from './log-steps.js';
-import type { Decision, ObjectEvaluation, PlanScope } from './planner.js';
+import type { Decision, Mutable, ObjectEvaluation, PlanScope } from './planner.js';
 import { decideAction, evaluateObject, exportedAfter, MEMBERS_KEY, SkipReasons } from './planner.js';
 import type { RetryPolicy } from './retry-policy.js';
 import { escrowDelay } from './retry-policy.js';
@@ -91,8 +91,12 @@ export interface RunOptions {
 }
 
 const LOG_BATCH = 500;
-/** Links kept between batches; past it the cache starts again empty (they reload by batch). */
-const LINK_CACHE_LIMIT = 20_000;
+/**
+ * Links kept between batches; past it the cache starts again empty (they reload by batch). Each
+ * cached link holds its exported attributes (about 1 KB): 5,000 keep a full pass's memory about
+ * 15 MB lower than 20,000 did, and every batch loads the links it needs in one query anyway.
+ */
+const LINK_CACHE_LIMIT = 5_000;
 
 /** The state of one run. */
 export class CycleRun {
@@ -757,39 +761,33 @@ export class CycleRun {
         : match && 'targetId' in match
           ? match.targetId
           : undefined);
+    // Built field by field in the order they are shown, without spreading conditional objects:
+    // this runs for every object of every cycle.
     if (this.options.keepItems) {
-      this.items.push({
-        objectType: type,
-        sourceId: item.id,
-        ...(evaluation.sourceName !== undefined ? { sourceName: evaluation.sourceName } : {}),
-        action,
-        ...(targetId !== undefined ? { targetId } : {}),
-        changes,
-        ...(result.reason !== undefined ? { reason: result.reason } : {}),
-        steps,
-      });
+      const planned: Mutable<PlannedItem> = { objectType: type, sourceId: item.id } as Mutable<PlannedItem>;
+      if (evaluation.sourceName !== undefined) planned.sourceName = evaluation.sourceName;
+      planned.action = action;
+      if (targetId !== undefined) planned.targetId = targetId;
+      planned.changes = changes;
+      if (result.reason !== undefined) planned.reason = result.reason;
+      planned.steps = steps;
+      this.items.push(planned);
     }
     if (unentitled && !this.options.logUnentitled) return;
-    const entry: ProvisioningLogEntry = {
-      appId: this.appId,
-      cycleId: this.options.cycleId,
-      ...(item.changeSeq !== undefined ? { changeSeq: item.changeSeq } : {}),
-      at: this.deps.clock.now(),
-      durationMs: Math.max(0, Math.round(performance.now() - started)),
-      objectType: type,
-      sourceId: item.id,
-      ...(evaluation.sourceName !== undefined ? { sourceName: evaluation.sourceName } : {}),
-      ...(targetId !== undefined ? { targetId } : {}),
-      action,
-      status: result.status,
-      ...(result.reason !== undefined
-        ? { reason: result.reason }
-        : result.error
-          ? { reason: result.error.code }
-          : {}),
-      steps,
-      ...(result.error ? { error: errorJson(result.error, result.nextRetry) } : {}),
-    };
+    const entry = { appId: this.appId, cycleId: this.options.cycleId } as Mutable<ProvisioningLogEntry>;
+    if (item.changeSeq !== undefined) entry.changeSeq = item.changeSeq;
+    entry.at = this.deps.clock.now();
+    entry.durationMs = Math.max(0, Math.round(performance.now() - started));
+    entry.objectType = type;
+    entry.sourceId = item.id;
+    if (evaluation.sourceName !== undefined) entry.sourceName = evaluation.sourceName;
+    if (targetId !== undefined) entry.targetId = targetId;
+    entry.action = action;
+    entry.status = result.status;
+    const reason = result.reason ?? result.error?.code;
+    if (reason !== undefined) entry.reason = reason;
+    entry.steps = steps;
+    if (result.error) entry.error = errorJson(result.error, result.nextRetry);
     if (result.status === 'failure') this.failures.push(entry);
     if (this.options.keepEntries) this.entries.push(entry);
     if (this.options.dryRun) return;
