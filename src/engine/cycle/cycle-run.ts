@@ -187,10 +187,7 @@ export class CycleRun {
   #lookup = (ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined => {
     const link = this.#links.get(key(ref.resourceType, ref.id));
     if (!link || link.state !== 'active') return undefined;
-    return {
-      targetId: link.targetId,
-      ...(link.targetName !== undefined ? { targetName: link.targetName } : {}),
-    };
+    return { targetId: link.targetId, targetName: link.targetName };
   };
 
   /** Plans and (unless dry) executes one batch of objects of one type. */
@@ -266,9 +263,11 @@ export class CycleRun {
         ? this.assignments.user(resource)
         : this.assignments.group(item.id)
       : { assigned: false, via: 'deleted', roles: [] };
+    // The objects handed on per object carry absent fields as undefined (every reader checks
+    // `!== undefined`) rather than spreading conditional objects, which cost more than the rest.
     const evaluation = await evaluateObject(scope, {
       sourceId: item.id,
-      ...(resource ? { resource } : {}),
+      resource,
       entitlement,
       lookup: this.#lookup,
       forCreate: link === undefined,
@@ -303,7 +302,7 @@ export class CycleRun {
             evaluation.matching.find((m) => m.attribute === answer.attribute)?.redacted ??
             false,
           found: answer.found.length,
-          ...(first !== undefined ? { targetId: first } : {}),
+          targetId: first,
         };
       } catch (failure) {
         const error = failure instanceof CallFailure ? failure.error : undefined;
@@ -357,8 +356,8 @@ export class CycleRun {
         {
           status,
           attempts: 0,
-          ...(decision.kind === 'skip' ? { reason: decision.reason } : {}),
-          ...(decision.kind === 'skip' && decision.message ? { message: decision.message } : {}),
+          reason: decision.kind === 'skip' ? decision.reason : undefined,
+          message: decision.kind === 'skip' && decision.message ? decision.message : undefined,
         },
         started,
       );
@@ -404,11 +403,7 @@ export class CycleRun {
         objectType: type,
         sourceId: item.id,
         targetId: outcome.targetId,
-        ...(outcome.targetName !== undefined
-          ? { targetName: outcome.targetName }
-          : link?.targetName !== undefined
-            ? { targetName: link.targetName }
-            : {}),
+        targetName: outcome.targetName ?? link?.targetName,
         exportedHash: membersComplete && outcome.memberError === undefined ? evaluation.hash : '',
         exported,
         state: 'active',
@@ -442,7 +437,7 @@ export class CycleRun {
         {
           status: 'success',
           attempts: outcome.attempts,
-          ...(outcome.targetId !== undefined ? { targetId: outcome.targetId } : {}),
+          targetId: outcome.targetId,
         },
         started,
       );

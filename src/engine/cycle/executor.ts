@@ -140,6 +140,8 @@ export type ExecutionOutcome =
   /** The linked account is gone from the target: forget the link and plan the object again. */
   | { readonly ok: 'gone'; readonly attempts: number };
 
+type CreateOutcome = Extract<ExecutionOutcome, { ok: true }>;
+
 /** Carries out a create, update, disable or delete decision. */
 export async function executeDecision(
   calls: TargetCalls,
@@ -178,15 +180,20 @@ export async function executeDecision(
           adopted = found;
         }
         const members = await addMembersSafely(calls, created.id, decision.members);
-        return {
+        // Set field by field: every create of a cycle returns one of these.
+        const outcome: { -readonly [K in keyof CreateOutcome]: CreateOutcome[K] } = {
           ok: true,
           attempts,
           targetId: created.id,
-          ...(created.name !== undefined ? { targetName: created.name } : {}),
-          ...(adopted ? { adopted, base: adopted.attributes } : {}),
-          members: members.added,
-          ...(members.error ? { memberError: members.error } : {}),
         };
+        if (created.name !== undefined) outcome.targetName = created.name;
+        if (adopted) {
+          outcome.adopted = adopted;
+          outcome.base = adopted.attributes;
+        }
+        outcome.members = members.added;
+        if (members.error) outcome.memberError = members.error;
+        return outcome;
       }
       case 'update': {
         const ref = {

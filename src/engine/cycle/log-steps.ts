@@ -27,15 +27,16 @@ export type MatchStep =
 export function matchStepJson(match: MatchStep | undefined): JsonObject {
   if (match === undefined || match.via === 'none') return { step: 'match', matched: false };
   if (match.via === 'link') return { step: 'match', matched: true, via: 'link', targetId: match.targetId };
-  return {
+  const step: JsonObject = {
     step: 'match',
     matched: match.targetId !== undefined,
     via: 'attribute',
     attribute: match.attribute,
     value: match.redacted ? REDACTED : match.value,
     found: match.found,
-    ...(match.targetId !== undefined ? { targetId: match.targetId } : {}),
   };
+  if (match.targetId !== undefined) step.targetId = match.targetId;
+  return step;
 }
 
 /** The log action a decision records. */
@@ -116,14 +117,13 @@ export interface ExecutionResult {
 }
 
 export function resultStepJson(result: ExecutionResult): JsonObject {
-  return {
-    step: 'result',
-    status: result.status,
-    ...(result.reason !== undefined ? { reason: result.reason } : {}),
-    ...(result.message !== undefined ? { message: result.message } : {}),
-    ...(result.error ? { error: errorJson(result.error, result.nextRetry) } : {}),
-    ...(result.attempts > 1 ? { attempts: result.attempts } : {}),
-  };
+  // Field by field rather than spreads of conditional objects: one of these per object per cycle.
+  const step: JsonObject = { step: 'result', status: result.status };
+  if (result.reason !== undefined) step.reason = result.reason;
+  if (result.message !== undefined) step.message = result.message;
+  if (result.error) step.error = errorJson(result.error, result.nextRetry);
+  if (result.attempts > 1) step.attempts = result.attempts;
+  return step;
 }
 
 /** A classified error for the log: code, message, whether a retry helps, when the next one is. */
