@@ -80,6 +80,23 @@ describe('parseExpression: diagnostic messages', () => {
     expect(tree?.span).toEqual({ start: 0, end: 27 });
   });
 
+  it('keeps the arguments around a stray token: no extra omitted argument after the skipped tail', () => {
+    const kinds = (source: string): unknown => {
+      const tree = parseExpression(source).expression;
+      return tree?.kind === 'call' && tree.args.map((a) => a.kind);
+    };
+    expect(kinds('Join("a" x, "b")')).toEqual(['string', 'string']);
+    expect(kinds('Join("a" x)')).toEqual(['string']);
+    expect(kinds('Join("a", "b" 5 6, [c])')).toEqual(['string', 'string', 'attribute']);
+    // An unclosed call after a stray token: the skipped tail adds no argument either.
+    const unclosed = parseExpression('Join("a" x');
+    expect(unclosed.diagnostics.map((d) => d.code)).toEqual(['E_UNEXPECTED_TOKEN', 'E_UNBALANCED']);
+    expect(unclosed.expression?.kind === 'call' && unclosed.expression.args.map((a) => a.kind)).toEqual([
+      'string',
+    ]);
+    expect(unclosed.expression?.span).toEqual({ start: 0, end: 10 });
+  });
+
   it('reads names, constants and keywords case-insensitively', () => {
     const tree = parseExpression('F(VBTEXTCOMPARE, true, ignoreobjectflow, IgnoreAttributeFlow)').expression;
     expect(tree?.kind === 'call' && tree.args).toEqual([

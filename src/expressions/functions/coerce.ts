@@ -38,7 +38,8 @@ export function toStrOrEmpty(value: ExprValue | undefined): string {
 }
 
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const VBA_HEX = /^&H([0-9A-Fa-f]+)$/;
+// VBA reads the prefix in either case (`&hff`), as the expression scanner does for literals.
+const VBA_HEX = /^&[Hh]([0-9A-Fa-f]+)$/;
 
 /** A value as a number, null when there is no value; throws when it is not numeric. */
 export function toNum(value: ExprValue | undefined, fn: string, param: string): number | null {
