@@ -127,6 +127,17 @@ describe('checkExpression', () => {
     expect(codes('Left([x], [n])')).toEqual([]);
   });
 
+  it('passes a number string exactly when the functions read it as a number', () => {
+    // The built-ins read " 42 ", "1.5e2" and VBA hex ("&H1a", "&h1A") as numbers ...
+    for (const text of ['42', ' 42 ', '-7', '1.5e2', '.5', '&H1a', '&h1A']) {
+      expect(codes(`Left([x], "${text}")`), text).toEqual([]);
+    }
+    // ... and refuse JavaScript's other spellings, which would fail when the mapping runs.
+    for (const text of ['0x10', '0b101', '0o7', 'Infinity', '1e999', '', ' ', '&H']) {
+      expect(codes(`Left([x], "${text}")`), text).toEqual(['E_ARGUMENT_TYPE']);
+    }
+  });
+
   it("runs a function's own literal check", () => {
     const [d] = check('Replace([x], , "(?<a", , "", , )');
     expect(d).toMatchObject({ code: 'E_INVALID_LITERAL', column: 16 });
