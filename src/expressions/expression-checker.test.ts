@@ -104,11 +104,18 @@ const functions: ReadonlyMap<string, FunctionSpec> = new Map(
         return [];
       },
     }),
-    spec('Broken', [{ name: 'source', kind: 'any' }], {
-      checkLiterals: () => {
-        throw new Error('pattern table missing');
+    spec(
+      'Broken',
+      [
+        { name: 'source', kind: 'any' },
+        { name: 'extra', kind: 'any', optional: true },
+      ],
+      {
+        checkLiterals: () => {
+          throw new Error('pattern table missing');
+        },
       },
-    }),
+    ),
     spec('Thrower', [{ name: 'source', kind: 'any' }], {
       checkLiterals: () => {
         throw 'plain text';
@@ -267,6 +274,8 @@ describe('checkExpression', () => {
     expect(d).toMatchObject({ code: 'E_INVALID_LITERAL', column: 11 });
     expect(d?.message).toBe('Broken: pattern table missing');
     expect(d?.span).toEqual({ start: 10, end: 21 });
+    // Even with a second argument, the problem is placed on the call, not on an argument.
+    expect(check('Broken("a", "b")')[0]?.span).toEqual({ start: 0, end: 16 });
     expect(check('Thrower(1)')[0]?.message).toBe('Thrower: plain text');
   });
 

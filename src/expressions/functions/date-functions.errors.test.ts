@@ -125,3 +125,31 @@ describe('FormatDateTime arguments', () => {
     expect(check(['x', ' ', 'yyyy', 'yyyy', 'UTC', undefined])).toEqual([]);
   });
 });
+
+describe('DateDiff and DateFromNum at the edges', () => {
+  it('counts quarters and months by calendar, weekdays by elapsed weeks and ww by Sundays', () => {
+    expect(call('DateDiff', ['q', '2021-01-15', '2021-12-15'])).toBe(3);
+    expect(call('DateDiff', ['m', '2021-01-15', '2021-12-15'])).toBe(11);
+    expect(call('DateDiff', ['q', '2020-11-01', '2021-02-01'])).toBe(1);
+    // Wednesday to the next Monday: five days, no whole week, but one Sunday boundary.
+    expect(call('DateDiff', ['w', '2021-08-04', '2021-08-09'])).toBe(0);
+    expect(call('DateDiff', ['ww', '2021-08-04', '2021-08-09'])).toBe(1);
+    expect(call('DateDiff', ['ww', '2021-08-09', '2021-08-04'])).toBe(-1);
+  });
+
+  it('gives 0, not -0, for less than one unit backwards', () => {
+    expect(call('DateDiff', ['h', '2021-08-24T01:00:00Z', '2021-08-24T00:30:00Z'])).toBe(0);
+    expect(call('DateDiff', ['d', '2021-08-24T12:00:00Z', '2021-08-24T00:00:00Z'])).toBe(0);
+  });
+
+  it('accepts the very last millisecond of 9999 as a DateAdd result', () => {
+    expect(call('DateAdd', ['s', 0, '9999-12-31T23:59:59.999Z'])).toBe('12/31/9999 11:59:59 PM');
+    expect(() => call('DateAdd', ['s', 0, '0001-01-01T00:00:00Z'])).not.toThrow();
+  });
+
+  it('truncates a fractional number of ticks, and keeps the ticks below a millisecond', () => {
+    expect(call('DateFromNum', [10_000.5])).toBe('1/1/1601 12:00:00 AM');
+    // 64 µs = 640 ticks (a multiple of 16, so the double holds the sum exactly).
+    expect(call('NumFromDate', ['2012-01-01T23:00:00.0000640Z'])).toBe(129699324000000640);
+  });
+});
