@@ -100,6 +100,19 @@ describe('FormatDateTime arguments', () => {
     ).toBe('FormatDateTime: unknown dateTimeStyles value "xDateTimeStyles.None"');
   });
 
+  it('takes DateTimeStyles. only as a prefix', () => {
+    expect(
+      errorOf(() => call('FormatDateTime', ['2021-01-02', 'NoneDateTimeStyles.', 'yyyy-MM-dd', 'yyyy'])),
+    ).toBe('FormatDateTime: unknown dateTimeStyles value "NoneDateTimeStyles."');
+  });
+
+  it('reads a blank source as no value and blank zones as UTC', () => {
+    expect(call('FormatDateTime', ['  ', undefined, 'yyyy-MM-dd', 'yyyy'])).toBeNull();
+    expect(call('FormatDateTime', ['2021-01-02 10:00', ' ', 'yyyy-MM-dd HH:mm', 'HH:mm', ' ', ''])).toBe(
+      '10:00',
+    );
+  });
+
   it('names the zone parameter that is unknown', () => {
     expect(
       errorOf(() => call('FormatDateTime', ['2021-01-02', undefined, 'yyyy-MM-dd', 'yyyy', 'Nowhere'])),
