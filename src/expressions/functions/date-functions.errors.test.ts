@@ -100,6 +100,12 @@ describe('FormatDateTime arguments', () => {
     ).toBe('FormatDateTime: unknown dateTimeStyles value "xDateTimeStyles.None"');
   });
 
+  it('says which source does not match which format', () => {
+    expect(errorOf(() => call('FormatDateTime', ['2021/01/01', undefined, 'yyyy-MM-dd', 'yyyy']))).toBe(
+      'FormatDateTime: source "2021/01/01" does not match inputFormat "yyyy-MM-dd"',
+    );
+  });
+
   it('takes DateTimeStyles. only as a prefix', () => {
     expect(
       errorOf(() => call('FormatDateTime', ['2021-01-02', 'NoneDateTimeStyles.', 'yyyy-MM-dd', 'yyyy'])),
