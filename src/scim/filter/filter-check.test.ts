@@ -89,6 +89,7 @@ describe('checkFilter inside value filters and logic', () => {
     'emails[value gt "m"]',
     'emails[primary.x gt 1]',
     'emails[unknown gt 1]',
+    'emails[unknown.x gt 1]',
     'emails gt "a" and groups lt "z"',
     'active co "t" or active sw "t" or active ew "e"',
     'emails[type eq "work"] and userName le "m"',
