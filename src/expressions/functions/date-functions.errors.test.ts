@@ -60,6 +60,8 @@ describe('argument errors name the function and the parameter', () => {
     expect(call('DateAdd', ['d', 1, '  '])).toBeNull();
     expect(call('DateDiff', ['d', '2021-08-24', null])).toBeNull();
     expect(call('NumFromDate', [''])).toBeNull();
+    expect(call('CDate', ['  '])).toBeNull();
+    expect(call('NumFromDate', [' \t '])).toBeNull();
     expect(call('DateFromNum', ['  '])).toBeNull();
   });
 
