@@ -6,12 +6,124 @@
  * quoted glob such as 'src/expressions/*.ts': the files it matches, tests excluded; a file: that
  * file) and writes the reports to reports/mutation/<name>/ (gitignored), so runs of
  * different folders do not overwrite each other. Arguments after `--` go to Stryker unchanged.
+ *
+ * `npm run mutate -- --group <name>` runs one of the recorded groups below: the files mutated and
+ * the only test files run against them, so each score in bench/README.md is one command. A group
+ * runs at the lowest CPU priority with one test runner, and incrementally (stryker.config.mjs):
+ * a second run of the same group re-tests only mutants whose code or covering tests changed.
+ * Stryker writes the incremental file when a run ends, so a killed run starts over; groups are
+ * kept small for that reason. `npm run mutate -- --list` prints the groups.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
+import { setPriority } from 'node:os';
 import { relative, resolve } from 'node:path';
 
-const args = process.argv.slice(2);
+/**
+ * The recorded groups: `mutate` are source files, `tests` the test files (globs) that cover them.
+ * Test files that only re-test a file through more layers, or take many seconds per run (the
+ * filter fuzz test, the PATCH property tests), are left out: fewer tests can only lose kills, so
+ * a group's score is a lower bound.
+ */
+const groups = {
+  'expressions-scanner': {
+    mutate: ['src/expressions/expression-scanner.ts'],
+    tests: ['src/expressions/expression-scanner.test.ts', 'src/expressions/expression-parser*.test.ts'],
+  },
+  'expressions-parser': {
+    mutate: ['src/expressions/expression-parser.ts'],
+    tests: ['src/expressions/expression-parser*.test.ts'],
+  },
+  'expressions-checker': {
+    mutate: ['src/expressions/expression-checker.ts'],
+    tests: ['src/expressions/expression-checker*.test.ts', 'src/expressions/compile-expression.test.ts'],
+  },
+  'expressions-compiler': {
+    mutate: ['src/expressions/expression-compiler.ts'],
+    tests: ['src/expressions/compile-expression*.test.ts', 'src/expressions/create-context.test.ts'],
+  },
+  'filter-scanner': {
+    mutate: ['src/scim/filter/filter-scanner.ts'],
+    tests: ['src/scim/filter/filter-scanner.test.ts', 'src/scim/filter/filter-parser*.test.ts'],
+  },
+  'filter-printer-check': {
+    mutate: ['src/scim/filter/filter-printer.ts', 'src/scim/filter/filter-check.ts'],
+    tests: [
+      'src/scim/filter/filter-printer.test.ts',
+      'src/scim/filter/filter-check.test.ts',
+      'src/scim/filter/filter-properties.test.ts',
+    ],
+  },
+  'filter-evaluator-lookup': {
+    mutate: ['src/scim/filter/filter-evaluator.ts', 'src/scim/filter/attribute-lookup.ts'],
+    tests: ['src/scim/filter/filter-evaluator.test.ts', 'src/scim/filter/attribute-lookup.test.ts'],
+  },
+  'filter-normalise': {
+    mutate: ['src/scim/filter/filter-normalise.ts'],
+    tests: ['src/scim/filter/filter-normalise.test.ts'],
+  },
+};
+
+/** A function file's group: the file and its own test plus the shared argument conversions. */
+function functionGroup(file, ...extraTests) {
+  return {
+    mutate: [`src/expressions/functions/${file}.ts`],
+    tests: [`src/expressions/functions/${file}*.test.ts`, ...extraTests],
+  };
+}
+for (const file of [
+  'string-functions',
+  'date-functions',
+  'dotnet-regex',
+  'format-date-time',
+  'date-format-parser',
+  'date-values',
+  'logic-functions',
+  'replace-function',
+  'coerce',
+  'multi-value-functions',
+  'normalize-diacritics',
+  'random-functions',
+  'app-role-functions',
+  'flow-functions',
+]) {
+  groups[`functions-${file}`] = functionGroup(file, 'src/expressions/functions/docs-examples.test.ts');
+}
+// FormatDateTime lives in date-functions.ts but is tested beside the formatter it drives.
+groups['functions-date-functions'].tests.push('src/expressions/functions/format-date-time.test.ts');
+// The .NET regex translation is tested through the functions that take patterns.
+groups['functions-dotnet-regex'].tests.push('src/expressions/functions/replace-function.test.ts');
+
+const rawArgs = process.argv.slice(2);
+if (rawArgs[0] === '--list') {
+  for (const [name, group] of Object.entries(groups)) {
+    console.log(`${name}: ${group.mutate.join(' ')}  (tests: ${group.tests.join(' ')})`);
+  }
+  process.exit(0);
+}
+let args = rawArgs;
+let groupName;
+if (rawArgs[0] === '--group') {
+  groupName = rawArgs[1];
+  const group = groupName === undefined ? undefined : groups[groupName];
+  if (!group) {
+    console.error(`mutate: unknown group ${groupName ?? '(none)'}; --list prints them`);
+    process.exit(2);
+  }
+  args = [
+    ...group.mutate,
+    '--',
+    '--testFiles',
+    group.tests.join(','),
+    '--concurrency',
+    '1',
+    '--reporters',
+    'clear-text,progress,json,html,event-recorder',
+    ...rawArgs.slice(2).filter((arg) => arg !== '--'),
+  ];
+  // Other work shares the machine: the runs take what CPU is left (the test runners inherit it).
+  setPriority(19);
+}
 const split = args.indexOf('--');
 const targets = split === -1 ? args : args.slice(0, split);
 const passThrough = split === -1 ? [] : args.slice(split + 1);
@@ -45,10 +157,12 @@ for (const target of targets) {
 // Test helpers beside the tests are not code under test.
 globs.push('!**/*.test.ts', '!**/test-helper.ts');
 
-const name = targets
-  .map((t) => relative(process.cwd(), resolve(t)).replace(/\.ts$/, '').replaceAll('*', 'all'))
-  .join('+')
-  .replace(/[^A-Za-z0-9._+-]+/g, '-');
+const name =
+  groupName ??
+  targets
+    .map((t) => relative(process.cwd(), resolve(t)).replace(/\.ts$/, '').replaceAll('*', 'all'))
+    .join('+')
+    .replace(/[^A-Za-z0-9._+-]+/g, '-');
 const reportDir = `reports/mutation/${name}`;
 console.log(`mutate: ${globs.join(' ')}\nmutate: reports in ${reportDir}/`);
 

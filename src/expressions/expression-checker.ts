@@ -1,6 +1,7 @@
 import type { ArgumentNode, CallNode, ExpressionNode } from './expression-ast.js';
 import type { Diagnostic, DiagnosticCodeValue, SourceSpan } from './expression-diagnostic.js';
 import { DiagnosticCode, makeDiagnostic } from './expression-diagnostic.js';
+import { spellsNumber } from './functions/coerce.js';
 import type { FunctionSpec, LiteralProblem, ParamKind, ParamSpec } from './functions/function-spec.js';
 import type { ExprValue } from './value.js';
 import { didYouMean } from '../shared/did-you-mean.js';
@@ -212,7 +213,7 @@ function literalTypeProblem(node: ExpressionNode, kind: ParamKind): string | und
     case 'string':
       return undefined;
     case 'number':
-      if (node.kind === 'string' && (node.value.trim() === '' || !Number.isFinite(Number(node.value)))) {
+      if (node.kind === 'string' && !spellsNumber(node.value)) {
         return `"${node.value}" is not a number`;
       }
       if (node.kind === 'constant' && typeof node.value === 'boolean') return `${node.name} is not a number`;

@@ -38,6 +38,8 @@ describe('parseExpression: diagnostic messages', () => {
     ['[a] [b]', ['1:5 E_TRAILING_INPUT Unexpected attribute [b] after the end of the expression']],
     ['"a" ,', ["1:5 E_TRAILING_INPUT Unexpected ',' after the end of the expression"]],
     ['   ', ['1:1 E_EMPTY Expression is empty']],
+    // Nothing but a character the scanner refused: that one problem, not "empty" as well.
+    ['  $ ', ["1:3 E_UNEXPECTED_CHARACTER Unexpected character '$'"]],
     [
       'IIF([a]=1=2, "x", "y")',
       ['1:10 E_CHAINED_COMPARISON A condition holds one comparison; nest IIF to combine conditions'],
@@ -80,6 +82,23 @@ describe('parseExpression: diagnostic messages', () => {
     expect(tree?.span).toEqual({ start: 0, end: 27 });
   });
 
+  it('keeps the arguments around a stray token: no extra omitted argument after the skipped tail', () => {
+    const kinds = (source: string): unknown => {
+      const tree = parseExpression(source).expression;
+      return tree?.kind === 'call' && tree.args.map((a) => a.kind);
+    };
+    expect(kinds('Join("a" x, "b")')).toEqual(['string', 'string']);
+    expect(kinds('Join("a" x)')).toEqual(['string']);
+    expect(kinds('Join("a", "b" 5 6, [c])')).toEqual(['string', 'string', 'attribute']);
+    // An unclosed call after a stray token: the skipped tail adds no argument either.
+    const unclosed = parseExpression('Join("a" x');
+    expect(unclosed.diagnostics.map((d) => d.code)).toEqual(['E_UNEXPECTED_TOKEN', 'E_UNBALANCED']);
+    expect(unclosed.expression?.kind === 'call' && unclosed.expression.args.map((a) => a.kind)).toEqual([
+      'string',
+    ]);
+    expect(unclosed.expression?.span).toEqual({ start: 0, end: 10 });
+  });
+
   it('reads names, constants and keywords case-insensitively', () => {
     const tree = parseExpression('F(VBTEXTCOMPARE, true, ignoreobjectflow, IgnoreAttributeFlow)').expression;
     expect(tree?.kind === 'call' && tree.args).toEqual([
@@ -104,6 +123,17 @@ describe('parseExpression: diagnostic messages', () => {
     const unclosed = parseExpression('F([a], ').expression;
     expect(unclosed?.span).toEqual({ start: 0, end: 7 });
     expect(unclosed?.kind === 'call' && unclosed.args.map((a) => a.kind)).toEqual(['attribute', 'invalid']);
+  });
+
+  it('gives a comparison the span of both operands and a missing value an empty span where it is missing', () => {
+    const comparison = parseExpression('[a] <> "x" ').expression;
+    expect(comparison).toMatchObject({ kind: 'comparison', operatorSpan: { start: 4, end: 6 } });
+    expect(comparison?.span).toEqual({ start: 0, end: 10 });
+    const missing = parseExpression('[a] = )').expression;
+    expect(missing?.kind === 'comparison' && missing.right).toEqual({
+      kind: 'invalid',
+      span: { start: 6, end: 6 },
+    });
   });
 
   it('keeps at most 20 diagnostics, the first ones', () => {

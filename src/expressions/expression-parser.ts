@@ -218,7 +218,18 @@ class Parser {
       } else {
         args.push(this.parseExpression(depth + 1));
       }
-      const separator = this.peek();
+      let separator = this.peek();
+      if (separator.kind !== ',' && separator.kind !== ')' && separator.kind !== 'eof') {
+        this.report(
+          DiagnosticCode.unexpectedToken,
+          `Expected ',' or ')' in the arguments of ${name} but found ${describe(separator)}`,
+          separator.span,
+        );
+        // The skipped tail belongs to the argument just read: what ends it (',', ')' or the end)
+        // is handled below, so it does not become an omitted argument of its own.
+        this.skipToSeparator();
+        separator = this.peek();
+      }
       if (separator.kind === ',') {
         this.advance();
         continue;
@@ -227,17 +238,9 @@ class Parser {
         end = this.advance().span.end;
         break;
       }
-      if (separator.kind === 'eof') {
-        this.report(DiagnosticCode.unbalanced, `'(' of ${name} is never closed with ')'`, open.span);
-        end = separator.span.start;
-        break;
-      }
-      this.report(
-        DiagnosticCode.unexpectedToken,
-        `Expected ',' or ')' in the arguments of ${name} but found ${describe(separator)}`,
-        separator.span,
-      );
-      this.skipToSeparator();
+      this.report(DiagnosticCode.unbalanced, `'(' of ${name} is never closed with ')'`, open.span);
+      end = separator.span.start;
+      break;
     }
     return { kind: 'call', name, nameSpan, args, span: { start: nameSpan.start, end } };
   }

@@ -65,6 +65,7 @@ describe('scanExpression: tokens', () => {
     expect(kinds('[a]<=1')).toEqual(['attr:a', 'op:<=', 'num:1=1', 'eof']);
     expect(kinds('>=<')).toEqual(['op:>=', 'op:<', 'eof']);
     expect(kinds('><')).toEqual(['op:>', 'op:<', 'eof']);
+    expect(kinds('>>')).toEqual(['op:>', 'op:>', 'eof']);
   });
 
   it('reads decimal numbers, negative ones and decimals with digits after the point', () => {
@@ -94,6 +95,16 @@ describe('scanExpression: tokens', () => {
     expect(kinds('&HFG')).toEqual(['num:&HF=15', 'id:G', 'eof']);
   });
 
+  it('takes exactly 0-9, A-F and a-f as hex digits', () => {
+    expect(kinds('&HA &Ha &H9 &H0')).toEqual(['num:&HA=10', 'num:&Ha=10', 'num:&H9=9', 'num:&H0=0', 'eof']);
+    // The characters just outside each range end the number.
+    expect(kinds('&H1@')[0]).toBe('num:&H1=1');
+    expect(kinds('&H1g')).toEqual(['num:&H1=1', 'id:g', 'eof']);
+    expect(kinds('&H1`')[0]).toBe('num:&H1=1');
+    expect(kinds('&H1/')[0]).toBe('num:&H1=1');
+    expect(kinds('&H1:')[0]).toBe('num:&H1=1');
+  });
+
   it('keeps \\" and \\\\ as escapes and any other backslash as written (Entra regex text)', () => {
     expect(kinds('"a\\"b"')).toEqual(['str:a"b', 'eof']);
     expect(kinds('"a\\\\b"')).toEqual(['str:a\\b', 'eof']);
@@ -107,6 +118,9 @@ describe('scanExpression: tokens', () => {
   });
 
   it('skips ASCII and Unicode whitespace between tokens', () => {
+    for (const space of ['\t', '\n', '\u000b', '\u000c', '\r', ' ', '\u00a0', '\u2003', '\u3000']) {
+      expect(scanExpression(`A${space}B`).diagnostics, JSON.stringify(space)).toEqual([]);
+    }
     expect(kinds('\tA\u000b\u000cB\r\nC\u00a0D\u2003E')).toEqual([
       'id:A',
       'id:B',
@@ -161,6 +175,9 @@ describe('scanExpression: diagnostics', () => {
     expect(messages('&X')[0]).toContain("Unexpected character '&': hex numbers");
     expect(messages('+')[0]).toContain("Unexpected character '+': join strings with Join or Append");
     expect(messages('$')).toEqual(["E_UNEXPECTED_CHARACTER 0-1 Unexpected character '$'"]);
+    // Only '&' starts a hex number: another character before an H is refused on its own.
+    expect(messages('$H1')).toEqual(["E_UNEXPECTED_CHARACTER 0-1 Unexpected character '$'"]);
+    expect(kinds('$H1')).toEqual(['id:H1', 'eof']);
   });
 
   it('shows control characters by code point and a surrogate pair as one character', () => {
@@ -169,6 +186,9 @@ describe('scanExpression: diagnostics', () => {
     expect(messages('\u001f')).toEqual(["E_UNEXPECTED_CHARACTER 0-1 Unexpected character 'U+001f'"]);
     expect(messages('😀x')).toEqual(["E_UNEXPECTED_CHARACTER 0-2 Unexpected character '😀'"]);
     expect(kinds('😀x')).toEqual(['id:x', 'eof']);
+    // U+FFFF is one UTF-16 unit: the character after it is read.
+    expect(messages('\uffffx')).toEqual(["E_UNEXPECTED_CHARACTER 0-1 Unexpected character '\uffff'"]);
+    expect(kinds('\uffffx')).toEqual(['id:x', 'eof']);
   });
 
   it('refuses numbers a double cannot hold exactly, suggesting a string', () => {

@@ -72,6 +72,10 @@ describe('toNum and toInt', () => {
     expect(toNum('-7', 'F', 'n')).toBe(-7);
     expect(toNum('&HFF', 'F', 'n')).toBe(255);
     expect(toNum('&H1a', 'F', 'n')).toBe(26);
+    // VBA (and the expression scanner) read the &H prefix in either case.
+    expect(toNum('&h1a', 'F', 'n')).toBe(26);
+    expect(toNum(' &hFF ', 'F', 'n')).toBe(255);
+    expect(toInt('&h10', 'F', 'n')).toBe(16);
     expect(toNum(['12', '13'], 'F', 'n')).toBe(12);
   });
 

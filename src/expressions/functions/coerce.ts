@@ -38,7 +38,17 @@ export function toStrOrEmpty(value: ExprValue | undefined): string {
 }
 
 const NUMERIC = /^[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?$/;
-const VBA_HEX = /^&H([0-9A-Fa-f]+)$/;
+// VBA reads the prefix in either case (`&hff`), as the expression scanner does for literals.
+const VBA_HEX = /^&[Hh]([0-9A-Fa-f]+)$/;
+
+/**
+ * Whether `toNum` reads this text as a number, for the checker's literal check, so a string that
+ * passes at save time is one the functions accept when they run (blank text is no value).
+ */
+export function spellsNumber(text: string): boolean {
+  const trimmed = text.trim();
+  return (NUMERIC.test(trimmed) && Number.isFinite(Number(trimmed))) || VBA_HEX.test(trimmed);
+}
 
 /** A value as a number, null when there is no value; throws when it is not numeric. */
 export function toNum(value: ExprValue | undefined, fn: string, param: string): number | null {

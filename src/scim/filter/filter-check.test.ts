@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { isScimError } from '../scim-error.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
+import type { AttributeDefinition, AttributeResolver } from '../schema/schema-types.js';
 import { checkFilter } from './filter-check.js';
 import { evaluateFilter } from './filter-evaluator.js';
 import { parseFilter } from './filter-parser.js';
@@ -88,6 +89,7 @@ describe('checkFilter inside value filters and logic', () => {
     'emails[value gt "m"]',
     'emails[primary.x gt 1]',
     'emails[unknown gt 1]',
+    'emails[unknown.x gt 1]',
     'emails gt "a" and groups lt "z"',
     'active co "t" or active sw "t" or active ew "e"',
     'emails[type eq "work"] and userName le "m"',
@@ -99,5 +101,44 @@ describe('checkFilter inside value filters and logic', () => {
     expect(checkError('emails[primary gt false]', false)).toContain("'gt' cannot order by false");
     expect(checkError('emails[primary gt "x"]', false)).toBeUndefined();
     expect(checkError('x509Certificates[value lt "AAAA"]', false)).toBeUndefined();
+  });
+});
+
+describe('checkFilter on a multi-valued attribute without sub-attributes', () => {
+  // RFC 7644 §3.4.2.2 lets a value filter on a simple multi-valued attribute name each value "value".
+  const flags: AttributeDefinition = {
+    name: 'flags',
+    type: 'boolean',
+    multiValued: true,
+    description: 'simple multi-valued booleans',
+    required: false,
+    caseExact: false,
+    mutability: 'readWrite',
+    returned: 'default',
+    uniqueness: 'none',
+  };
+  // A complex attribute declared without sub-attributes: nothing to compare.
+  const opaque: AttributeDefinition = { ...flags, name: 'opaque', type: 'complex', multiValued: false };
+  const simpleResolver: AttributeResolver = {
+    resolve: (_uri, name) => {
+      const attribute = [flags, opaque].find((def) => def.name === name.toLowerCase());
+      return attribute ? { schema: 'urn:example:flags', isExtension: false, attribute } : undefined;
+    },
+  };
+  const detail = (filter: string): string | undefined => {
+    try {
+      checkFilter(parseFilter(filter), simpleResolver);
+      return undefined;
+    } catch (error) {
+      if (!isScimError(error)) throw error;
+      return error.detail;
+    }
+  };
+
+  it("reads 'value' in its value filter as the attribute itself", () => {
+    expect(detail('flags[VALUE gt false]')).toContain("'gt' is not allowed on the boolean attribute 'VALUE'");
+    expect(detail('flags[other gt 1]')).toBeUndefined();
+    expect(detail('flags[value eq true]')).toBeUndefined();
+    expect(detail('opaque gt "x"')).toContain("'gt' cannot compare the complex attribute 'opaque'");
   });
 });

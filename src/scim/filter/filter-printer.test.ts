@@ -65,6 +65,8 @@ describe('printFilter', () => {
       caught = error;
     }
     expect(isScimError(caught) && caught.scimType).toBe('invalidFilter');
+    expect(isScimError(caught) && caught.detail).toBe('number Infinity cannot appear in a filter');
+    expect(() => printLiteral(Number.NaN)).toThrow('number NaN cannot appear in a filter');
   });
 
   it('prints a long left-leaning chain without recursion', () => {
