@@ -12,7 +12,10 @@ const ABSENT = Symbol('absent');
 
 function fillString(text: string, values: TemplateValues): JsonValue | typeof ABSENT {
   const parts = templateParts(text);
-  if (parts.length === 1 && 'name' in parts[0]!) return lookup(values, parts[0].name) ?? ABSENT;
+  if (parts.length === 1 && 'name' in parts[0]!) {
+    const value = lookup(values, parts[0].name);
+    return value === undefined ? ABSENT : value;
+  }
   let out = '';
   for (const part of parts) {
     if ('text' in part) out += part.text;

@@ -118,7 +118,10 @@ export function setAtPath(target: JsonObject, path: JsonPath, value: JsonValue):
   for (let i = 0; i < path.length - 1; i++) {
     const segment = path[i]!;
     const nextIsIndex = typeof path[i + 1] === 'number';
-    const existing: JsonValue | undefined = (current as Record<PathSegment, JsonValue | undefined>)[segment];
+    // Own properties only: an inherited one (`__proto__`, `constructor`) must never be written into.
+    const existing: JsonValue | undefined = Object.hasOwn(current, segment)
+      ? (current as Record<PathSegment, JsonValue | undefined>)[segment]
+      : undefined;
     const fits: boolean = nextIsIndex ? Array.isArray(existing) : isJsonObject(existing);
     const child: JsonObject | JsonValue[] = fits
       ? (existing as JsonObject | JsonValue[])
