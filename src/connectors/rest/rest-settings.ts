@@ -183,10 +183,17 @@ export const restSettingsSchema = z
       ),
     /** Status codes this API uses its own way, onto the taxonomy: `{ "400": already_exists }`. */
     statusCodes: z
-      .record(
-        z.string().regex(STATUS, 'must be an HTTP status code (100-599)'),
-        z.enum(CONNECTOR_ERROR_CODES as [ConnectorErrorCode, ...ConnectorErrorCode[]]),
-      )
+      .record(z.string(), z.enum(CONNECTOR_ERROR_CODES as [ConnectorErrorCode, ...ConnectorErrorCode[]]))
+      // Checked here rather than by the key schema, whose error would not say what a key must be.
+      .superRefine((table, ctx) => {
+        for (const status of Object.keys(table))
+          if (!STATUS.test(status))
+            ctx.addIssue({
+              code: 'custom',
+              path: [status],
+              message: 'must be an HTTP status code (100-599)',
+            });
+      })
       .optional(),
     /** Where the API's own words are in an error body; default: message, error_description, error, detail, title. */
     errorMessagePath: jsonPathSchema.optional(),

@@ -9,11 +9,16 @@
 import type { JsonValue } from '../../shared/json.js';
 import { lookup, templateParts, type TemplatePart, type TemplateValues } from './template-values.js';
 
+/** encodeURIComponent, with a lone surrogate (which it refuses) sent as U+FFFD instead. */
+function encode(text: string): string {
+  return encodeURIComponent(text.replace(/\p{Surrogate}/gu, '\uFFFD'));
+}
+
 /** A value as URL text, encoded. */
 export function encodeValue(value: JsonValue): string {
   if (Array.isArray(value)) return value.map((item) => encodeValue(item)).join(',');
-  if (typeof value === 'object' && value !== null) return encodeURIComponent(JSON.stringify(value));
-  return encodeURIComponent(String(value));
+  if (typeof value === 'object' && value !== null) return encode(JSON.stringify(value));
+  return encode(String(value));
 }
 
 /** A compiled URL template. */
@@ -54,7 +59,7 @@ export function appendQuery(
 ): string {
   const pairs = parameters
     .filter(([, value]) => value !== undefined && value !== null)
-    .map(([name, value]) => `${encodeURIComponent(name)}=${encodeValue(value!)}`);
+    .map(([name, value]) => `${encodeValue(name)}=${encodeValue(value!)}`);
   if (pairs.length === 0) return path;
   return `${path}${path.includes('?') ? (path.endsWith('?') || path.endsWith('&') ? '' : '&') : '?'}${pairs.join('&')}`;
 }

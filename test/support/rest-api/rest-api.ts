@@ -5,7 +5,7 @@
  * PATCH is a merge patch. Lists page in one of five styles (chosen per server), and faults can be
  * queued: a status (429 with Retry-After, 500, 503), or a hang.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
   ApiStore,
@@ -34,6 +34,8 @@ export interface Fault {
 export interface RestApiOptions {
   token?: string;
   listStyle?: ListStyle;
+  /** Accepts a request's credentials; default: `Authorization: Bearer <token>`. */
+  authorize?: (headers: IncomingHttpHeaders, token: string) => boolean;
   /** Serve `GET /_stats` without credentials (the benchmark's child process). */
   statsRoute?: boolean;
 }
@@ -167,7 +169,10 @@ export async function startRestApi(options: RestApiOptions = {}): Promise<RestAp
         );
       }
     }
-    if (request.headers.authorization !== `Bearer ${token}`) {
+    const authorized = options.authorize
+      ? options.authorize(request.headers, token)
+      : request.headers.authorization === `Bearer ${token}`;
+    if (!authorized) {
       return send(response, 401, { message: 'invalid or missing token' });
     }
     const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
