@@ -53,10 +53,8 @@ export async function createObject(
 ): Promise<TargetObject> {
   const type = typeContext(context, request.objectType);
   const { model } = type;
-  const enabled =
-    request.enabled !== undefined && model.enabled !== undefined
-      ? model.enabledValue(request.enabled)
-      : undefined;
+  // Absent means enabled (the SPI's rule), said explicitly: the API's own default may differ.
+  const enabled = model.enabled !== undefined ? model.enabledValue(request.enabled ?? true) : undefined;
   const values = valuesOf(type, request.attributes, enabled === undefined ? {} : { enabled });
   const built = type.create.request(values, signal, () => model.nest(request.attributes));
   // The enabled state goes where the API keeps it, unless the template or a mapping already put it there.
