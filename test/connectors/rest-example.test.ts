@@ -3,12 +3,14 @@
  * the example says (its token sealed with the app), then `provisio sync` into the test API, and
  * the users, the group and its members read back from the API.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { createBuiltinRegistry } from '../../src/connectors/builtin-kinds.js';
+import { formatAppFileIssue, loadAppFile } from '../../src/engine/apps/load-app-file.js';
 import { openProvisio } from '../../src/main.js';
 import { runCli } from '../support/run-cli.js';
 import { startRestApi, type RestApi } from '../support/rest-api/rest-api.js';
@@ -93,5 +95,38 @@ describe('examples/rest/app.yaml', () => {
     const [group] = [...api.store.objects.groups.values()];
     expect(group!.displayName).toBe('Analysts');
     expect([...(group!.members as string[])].sort()).toEqual(users.map((u) => u.id).sort());
+  });
+
+  it('a wrong REST setting in the file is reported at its line and column', async () => {
+    const text = readFileSync(EXAMPLE, 'utf8')
+      .replace("get: { method: GET, url: '/users/{id}' }", "get: { method: GET, url: '/users/{id' }")
+      .replace('idPath: id\n        # The API', 'idPath: data..id\n        # The API');
+    const file = join(dataDir, 'broken.yaml');
+    writeFileSync(file, text);
+    const loaded = await loadAppFile(file, {
+      registry: createBuiltinRegistry(),
+      env: { REST_BASE_URL: api.url, REST_TOKEN: 't' },
+    });
+    expect(loaded.ok).toBe(false);
+    if (loaded.ok) return;
+    const lines = text.split('\n');
+    const at = (needle: string) => `${lines.findIndex((line) => line.includes(needle)) + 1}:`;
+    const found = loaded.issues.map((issue) => formatAppFileIssue(issue).slice(file.length + 1));
+    expect(found).toEqual(
+      expect.arrayContaining([
+        expect.stringMatching(
+          new RegExp(
+            `^${at('data..id')}\\d+ connector\\.settings\\.objects\\.User\\.idPath: is not a JSON path`,
+            'u',
+          ),
+        ),
+        expect.stringMatching(
+          new RegExp(
+            `^${at("/users/{id'")}\\d+ connector\\.settings\\.objects\\.User\\.operations\\.get\\.url: is not a template`,
+            'u',
+          ),
+        ),
+      ]),
+    );
   });
 });
