@@ -63,6 +63,12 @@ export class RestOperation {
     extraQuery: readonly (readonly [string, JsonValue | undefined])[] = [],
   ): string {
     const expanded = this.#url.expand(values);
+    if (!expanded.ok && expanded.dotSegment) {
+      throw new ConnectorError(
+        'schema_violation',
+        `${this.label}: a value for ${this.#url.text} would make a path segment '.' or '..', which addresses another URL`,
+      );
+    }
     if (!expanded.ok) {
       throw new ConnectorError(
         'schema_violation',

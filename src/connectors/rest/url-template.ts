@@ -33,8 +33,14 @@ export class UrlTemplate {
     return this.#parts.flatMap((part) => ('name' in part ? [part.name] : []));
   }
 
-  /** The path and query with every value encoded; `missing` names a placeholder without a value. */
-  expand(values: TemplateValues): { ok: true; text: string } | { ok: false; missing: string } {
+  /**
+   * The path and query with every value encoded; `missing` names a placeholder without a value.
+   * A value that makes a whole path segment `.` or `..` is refused too: URL parsers resolve those
+   * (even written `%2e%2e`), so `/users/{id}` with the id `..` would address `/`.
+   */
+  expand(
+    values: TemplateValues,
+  ): { ok: true; text: string } | { ok: false; missing: string; dotSegment?: true } {
     let out = '';
     for (const part of this.#parts) {
       if ('text' in part) {
@@ -45,6 +51,9 @@ export class UrlTemplate {
       if (value === undefined || value === null) return { ok: false, missing: part.name };
       out += encodeValue(value);
     }
+    const path = out.split('?')[0]!;
+    const dotted = path.split('/').find((segment) => /^(\.|%2e){1,2}$/iu.test(segment));
+    if (dotted !== undefined) return { ok: false, missing: this.names.join(', '), dotSegment: true };
     return { ok: true, text: out };
   }
 }
