@@ -6,6 +6,7 @@
 import { fileConnectorDefinition } from './file/index.js';
 import { ldapConnector } from './ldap/index.js';
 import { memoryConnectorDefinition } from './memory/index.js';
+import { restConnector } from './rest/index.js';
 import { scimConnector } from './scim/index.js';
 import { scriptConnectorDefinition } from './script/index.js';
 import { sqlConnector } from './sql/index.js';
@@ -20,6 +21,7 @@ export const BUILTIN_CONNECTOR_KINDS: ReadonlyArray<ConnectorDefinition & { kind
   ldapConnector,
   fileConnectorDefinition,
   scriptConnectorDefinition,
+  restConnector as ConnectorDefinition & { kind: string },
 ];
 
 /** A registry holding the built-in kinds (and any extra ones, such as a test's own `memory`). */

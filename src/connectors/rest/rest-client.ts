@@ -1,0 +1,177 @@
+/**
+ * One JSON request to the API: the URL under the base URL, JSON in and out, and a non-2xx answer
+ * as a `ConnectorError` by the shared status mapping with this app's own status table and the
+ * API's words as detail. Slots, rate, credentials, timeouts and OAuth renewal are the shared
+ * HTTP client's.
+ */
+import { isJsonObject, type JsonValue } from '../../shared/json.js';
+import {
+  errorFromResponse,
+  invalidAnswer,
+  type HttpClient,
+  type Redactor,
+  type ResponseErrorRules,
+  type TransportHeaders,
+} from '../http/index.js';
+import { ConnectorError, type ConnectorErrorCode } from '../spi/index.js';
+import { getAtPath, parseJsonPath, type JsonPath } from './json-path.js';
+
+export interface RestRequest {
+  method: string;
+  /** Path and query relative to the base URL, or an absolute URL on the base URL's origin (a next link). */
+  target: string;
+  headers?: Record<string, string>;
+  body?: JsonValue;
+  signal: AbortSignal;
+}
+
+export interface RestAnswer {
+  status: number;
+  headers: TransportHeaders;
+  /** The parsed body; undefined when it is empty. */
+  json: JsonValue | undefined;
+  text: string;
+  /** The URL asked, for resolving relative links in the answer. */
+  url: URL;
+}
+
+export interface RestClientOptions {
+  baseUrl: string;
+  headers: Record<string, string>;
+  contentType: string;
+  statusCodes?: Readonly<Record<string, ConnectorErrorCode>> | undefined;
+  errorMessagePath?: string | undefined;
+  http: HttpClient;
+  redact: Redactor;
+}
+
+/** Where APIs commonly put their words in an error body, tried in order. */
+const COMMON_MESSAGE_PATHS: JsonPath[] = [
+  ['message'],
+  ['error_description'],
+  ['error', 'message'],
+  ['error'],
+  ['detail'],
+  ['title'],
+  ['errors', 0, 'message'],
+  ['errors', 0],
+];
+
+function wordsAt(body: string, paths: readonly JsonPath[]): string | undefined {
+  let json: JsonValue;
+  try {
+    json = JSON.parse(body) as JsonValue;
+  } catch {
+    return undefined;
+  }
+  for (const path of paths) {
+    const value = getAtPath(json, path);
+    if (typeof value === 'string' && value.trim() !== '') return value.trim();
+  }
+  return undefined;
+}
+
+export class RestClient {
+  readonly #base: URL;
+  readonly #prefix: string;
+  readonly #rules: ResponseErrorRules;
+
+  constructor(private readonly options: RestClientOptions) {
+    this.#prefix = options.baseUrl.replace(/\/+$/u, '');
+    this.#base = new URL(`${this.#prefix}/`);
+    const paths =
+      options.errorMessagePath === undefined
+        ? COMMON_MESSAGE_PATHS
+        : [parseJsonPath(options.errorMessagePath)];
+    const statusCodes: Record<number, ConnectorErrorCode> = {};
+    for (const [status, code] of Object.entries(options.statusCodes ?? {}))
+      statusCodes[Number(status)] = code;
+    this.#rules = { detailOf: (body) => wordsAt(body, paths), statusCodes };
+  }
+
+  /** Scrubs the app's secrets from a text. */
+  get redactor(): Redactor {
+    return this.options.redact;
+  }
+
+  /** Requests sent, by method. */
+  get sent(): ReadonlyMap<string, number> {
+    return this.options.http.sent;
+  }
+
+  /**
+   * The URL of a target. A path is appended to the base URL as written (its escapes kept); an
+   * absolute URL must be on the base URL's origin, so credentials never go to a host a body named.
+   */
+  url(target: string, what: string): URL {
+    if (target.startsWith('/')) return new URL(`${this.#prefix}${target}`);
+    let url: URL;
+    try {
+      url = new URL(target, this.#base);
+    } catch {
+      throw new ConnectorError(
+        'invalid_response',
+        `${what}: the API answered a next link that is not a URL`,
+        {
+          detail: this.options.redact(target.slice(0, 200)),
+        },
+      );
+    }
+    if (url.origin !== this.#base.origin) {
+      throw new ConnectorError(
+        'invalid_response',
+        `${what}: the API answered a link to ${url.origin}, not to ${this.#base.origin}; credentials are sent only to baseUrl's origin`,
+      );
+    }
+    return url;
+  }
+
+  /** Sends a request; answers its parsed JSON, or throws a ConnectorError. */
+  async send(
+    request: RestRequest,
+    what = `${request.method} ${request.target.split('?')[0]}`,
+  ): Promise<RestAnswer> {
+    const url = this.url(request.target, what);
+    const headers: Record<string, string> = {
+      accept: 'application/json',
+      'user-agent': 'Provisio-REST-connector',
+      ...this.options.headers,
+      ...request.headers,
+    };
+    let body: string | undefined;
+    if (request.body !== undefined) {
+      headers['content-type'] = this.options.contentType;
+      body = JSON.stringify(request.body);
+    }
+    const response = await this.options.http.exchange(what, {
+      method: request.method,
+      url,
+      headers,
+      ...(body !== undefined ? { body } : {}),
+      signal: request.signal,
+    });
+    if (response.status < 200 || response.status >= 300) {
+      throw errorFromResponse(what, response, this.options.redact, this.#rules);
+    }
+    if (response.body.trim() === '')
+      return { status: response.status, headers: response.headers, json: undefined, text: '', url };
+    try {
+      const json = JSON.parse(response.body) as JsonValue;
+      return { status: response.status, headers: response.headers, json, text: response.body, url };
+    } catch {
+      const type = String(response.headers['content-type'] ?? 'no content type');
+      throw invalidAnswer(
+        what,
+        `the API answered ${type} that is not JSON`,
+        response.body,
+        this.options.redact,
+      );
+    }
+  }
+}
+
+/** The value at a path of an answer, checked to be an object. */
+export function objectAt(answer: RestAnswer, path: JsonPath): Record<string, JsonValue> | undefined {
+  const value = getAtPath(answer.json, path);
+  return isJsonObject(value) ? value : undefined;
+}

@@ -1,0 +1,103 @@
+/**
+ * The REST connector: a `Connector` over one JSON API, built from validated settings and
+ * credentials. Capabilities follow what the settings configure (an operation counts when every
+ * object type has it), and every request goes through the shared HTTP stack with the app's limits.
+ */
+import { createHttpStack, type Authorizer } from '../http/index.js';
+import type { Connector, ConnectorCapabilities } from '../spi/index.js';
+import { RestClient } from './rest-client.js';
+import { compileTypes, type RestContext, type RestTypeContext } from './rest-context.js';
+import { addGroupMembers, removeGroupMembers } from './rest-membership-operations.js';
+import {
+  createObject,
+  deleteObject,
+  findObjects,
+  getObject,
+  setObjectEnabled,
+  updateObject,
+} from './rest-object-operations.js';
+import { listPage } from './rest-pagination.js';
+import type { RestCredentials, RestSettings } from './rest-settings.js';
+import { testRestConnection } from './rest-test-connection.js';
+import { typeContext } from './rest-context.js';
+
+/** A REST connector with its parts exposed for tests and diagnostics. */
+export interface RestConnector extends Connector {
+  readonly client: RestClient;
+  readonly authorizer: Authorizer;
+}
+
+function capabilitiesOf(settings: RestSettings, types: RestTypeContext[]): ConnectorCapabilities {
+  const every = (has: (type: RestTypeContext) => boolean) => types.every(has);
+  const findLists = types.map((type) => settings.objects[type.model.type]!.operations.find?.attributes);
+  const disable =
+    types.some((type) => type.model.enabled !== undefined) &&
+    every((type) => type.model.enabled !== undefined || type.delete !== undefined);
+  return {
+    objectTypes: types.map((type) => type.model.type),
+    read: every((type) => type.get !== undefined),
+    find: every((type) => type.find !== undefined)
+      ? {
+          attributes: findLists.every((list) => list !== undefined)
+            ? [...new Set(findLists.flat() as string[])]
+            : 'any',
+        }
+      : false,
+    list: every((type) => type.list !== undefined)
+      ? { paging: every((type) => type.pagination.style !== 'none'), maxPageSize: settings.maxPageSize }
+      : false,
+    update: every((type) => type.update !== undefined)
+      ? { mode: every((type) => type.updateSends === 'changes') ? 'partial' : 'replace' }
+      : false,
+    delete: every((type) => type.delete !== undefined),
+    disable,
+    rename: false,
+    batchCreate: false,
+    membership: types.some((type) => type.model.type === 'Group' && type.addMember !== undefined)
+      ? { kind: 'native' }
+      : { kind: 'none' },
+  };
+}
+
+/** Builds the connector; contacts nothing until an operation runs. */
+export function createRestConnector(
+  settings: RestSettings,
+  credentials: RestCredentials,
+  baseDirectory = process.cwd(),
+): RestConnector {
+  const http = createHttpStack(settings, credentials, baseDirectory);
+  const client = new RestClient({
+    baseUrl: settings.baseUrl,
+    headers: settings.headers ?? {},
+    contentType: settings.contentType,
+    statusCodes: settings.statusCodes,
+    errorMessagePath: settings.errorMessagePath,
+    http: http.client,
+    redact: http.redact,
+  });
+  const types = compileTypes(settings);
+  const context: RestContext = { client, settings, types };
+  const capabilities = capabilitiesOf(settings, Object.values(types));
+  const connector: RestConnector = {
+    capabilities,
+    client,
+    authorizer: http.authorizer,
+    testConnection: (signal) => testRestConnection(context, signal),
+    create: (request, signal) => createObject(context, request, signal),
+    close: () => http.close(),
+  };
+  if (capabilities.read) connector.get = (request, signal) => getObject(context, request, signal);
+  if (capabilities.find) connector.find = (request, signal) => findObjects(context, request, signal);
+  if (capabilities.list)
+    connector.list = async (request, signal) =>
+      listPage(context, typeContext(context, request.objectType), request, signal);
+  if (capabilities.update) connector.update = (request, signal) => updateObject(context, request, signal);
+  if (capabilities.delete) connector.delete = (request, signal) => deleteObject(context, request, signal);
+  if (capabilities.disable)
+    connector.setEnabled = (request, signal) => setObjectEnabled(context, request, signal);
+  if (capabilities.membership.kind === 'native') {
+    connector.addMembers = (request, signal) => addGroupMembers(context, request, signal);
+    connector.removeMembers = (request, signal) => removeGroupMembers(context, request, signal);
+  }
+  return connector;
+}

@@ -1,0 +1,136 @@
+/**
+ * Directory -> engine -> REST API and back, over real HTTP: users, groups and memberships land in
+ * the test API; an account the API already holds is adopted by its userName instead of duplicated;
+ * a 503 and a 429 with Retry-After are retried; an unassigned user is disabled, a deleted one
+ * deleted (and gone from its groups).
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import type { JsonObject } from '../../src/shared/json.js';
+import { createBuiltinRegistry } from '../../src/connectors/builtin-kinds.js';
+import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
+import { compileApp } from '../../src/engine/apps/compile-app.js';
+import { createEngineService } from '../../src/engine/cycle/create-engine-service.js';
+import { openTestState } from '../engine/support/open-test-state.js';
+import { TestClock, createGroup, createUser, mulberry } from '../engine/support/engine-harness.js';
+import { provisioningApp } from '../support/provisioning-app.js';
+import { startRestApi, type RestApi } from '../support/rest-api/rest-api.js';
+import { restSettingsFor } from '../support/rest-api/rest-app-settings.js';
+
+const cleanups: (() => Promise<unknown>)[] = [];
+afterEach(async () => {
+  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+});
+
+async function openEngine(api: RestApi) {
+  const opened = await openTestState();
+  cleanups.push(() => opened.close());
+  const settings = restSettingsFor(api.url) as JsonObject;
+  let definition: AppDefinition = provisioningApp({
+    name: 'rest-e2e',
+    connector: { kind: 'rest', settings, credentials: {} },
+    user: [
+      { target: 'userName', source: 'userName', matchingPrecedence: 1 },
+      { target: 'displayName', source: 'displayName' },
+      { target: 'title', source: 'title' },
+      { target: 'work.email', source: 'emails[type eq "work"].value' },
+    ],
+    group: [
+      { target: 'displayName', source: 'displayName', matchingPrecedence: 1 },
+      { target: 'members', source: 'members' },
+    ],
+    settings: { scope: 'assigned' },
+  });
+  const connector = await createBuiltinRegistry().open(
+    { kind: 'rest', settings },
+    { credentials: { token: api.token } },
+  );
+  cleanups.push(async () => connector.close?.());
+  let stored = await opened.state.putApp({ definition, sealedCredentials: null, fullSyncRequired: true });
+  const engine = createEngineService({
+    directory: opened.directory,
+    state: opened.state,
+    loadApp: async () => {
+      stored = (await opened.state.getApp(definition.name)) ?? stored;
+      const compiled = compileApp(definition);
+      if (!compiled.ok) throw new Error(compiled.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
+      return { stored, compiled: compiled.app, connector };
+    },
+    clock: new TestClock(),
+    random: mulberry(5),
+    retry: { baseDelayMs: 1, maxDelayMs: 100, escrowBaseMs: 100, escrowMaxMs: 1000 },
+    holder: 'worker-1',
+  });
+  const redefine = async (change: (d: AppDefinition) => AppDefinition) => {
+    definition = change(definition);
+    stored = await opened.state.putApp({
+      definition,
+      sealedCredentials: null,
+      fullSyncRequired: stored.fullSyncRequired,
+    });
+  };
+  return { directory: opened.directory, engine, appId: stored.id, app: definition.name, redefine };
+}
+
+describe('REST connector through the engine', () => {
+  it('provisions users, groups and members, adopts an existing account, retries, disables and deletes', async () => {
+    const api = await startRestApi();
+    cleanups.push(() => api.close());
+    api.store.add('users', { userName: 'carol@example.com', title: 'Old title', active: true }, 'legacy-7');
+    const h = await openEngine(api);
+    const alice = await createUser(h.directory, { userName: 'alice@example.com', title: 'Engineer' });
+    const carol = await createUser(h.directory, { userName: 'carol@example.com', title: 'Manager' });
+    await createUser(h.directory, { userName: 'bob@example.com' });
+    const dave = await createUser(h.directory, { userName: 'dave@example.com' });
+    const group = await createGroup(h.directory, 'Engineering', [{ id: alice }, { id: carol }]);
+    for (const user of [alice, carol, dave]) await h.directory.assign(h.appId, 'User', user);
+    await h.directory.assign(h.appId, 'Group', group);
+    // Retryable failures on the way: the engine waits and sends again.
+    api.faults.push({ method: 'POST', path: /^\/users$/u, status: 503, times: 1 });
+    api.faults.push({ method: 'POST', path: /^\/users$/u, status: 429, retryAfter: '0', times: 1 });
+
+    const first = await h.engine.sync(h.app);
+    expect(first.status).toBe('completed');
+    expect(api.faults.every((f) => f.times === 0)).toBe(true);
+    const users = [...api.store.objects.users.values()].sort((a, b) =>
+      String(a.userName).localeCompare(String(b.userName)),
+    );
+    expect(
+      users.map((u) => [
+        u.userName,
+        u.title ?? null,
+        u.active,
+        (u.work as { email?: string } | undefined)?.email,
+      ]),
+    ).toEqual([
+      ['alice@example.com', 'Engineer', true, 'alice@example.com'],
+      ['carol@example.com', 'Manager', true, 'carol@example.com'],
+      ['dave@example.com', null, true, 'dave@example.com'],
+    ]);
+    expect(users.find((u) => u.userName === 'carol@example.com')!.id).toBe('legacy-7');
+    const groups = [...api.store.objects.groups.values()];
+    expect(groups.map((g) => g.displayName)).toEqual(['Engineering']);
+    const aliceId = users.find((u) => u.userName === 'alice@example.com')!.id;
+    expect([...(groups[0]!.members as string[])].sort()).toEqual([aliceId, 'legacy-7'].sort());
+
+    // A change reaches the API as a PATCH of just that attribute.
+    await h.directory.patch('User', alice, [{ op: 'replace', path: 'title', value: 'Lead' }]);
+    api.requests.clear();
+    await h.engine.sync(h.app);
+    expect(api.store.objects.users.get(aliceId)!.title).toBe('Lead');
+    expect(api.requests.get('PATCH /users')).toBe(1);
+
+    // Unassigned: deprovisionAction disable sets active to false.
+    await h.directory.unassign(h.appId, 'User', dave);
+    await h.engine.sync(h.app);
+    const daveObject = [...api.store.objects.users.values()].find((u) => u.userName === 'dave@example.com')!;
+    expect(daveObject.active).toBe(false);
+
+    // With deprovisionAction delete, a user deleted in the directory is deleted, and leaves its group.
+    await h.redefine((d) => ({ ...d, settings: { ...d.settings, deprovisionAction: 'delete' } }));
+    await h.directory.delete('User', carol);
+    const last = await h.engine.sync(h.app);
+    expect(last.status).toBe('completed');
+    expect(api.store.objects.users.has('legacy-7')).toBe(false);
+    expect(api.store.objects.groups.get(groups[0]!.id)!.members).toEqual([aliceId]);
+  });
+});
