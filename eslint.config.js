@@ -55,10 +55,31 @@ export default tseslint.config(
         message: 'connectors/ import only connectors/spi, shared/, scim/ and their driver library.',
       },
       {
-        // A sibling folder other than spi/ is another connector: kinds never import each other.
-        regex: '^\\.\\./(?!spi/|\\.\\./)[^/]+/',
-        message: 'A connector imports no other connector, only connectors/spi.',
+        // A sibling folder other than spi/ and http/ is another connector: kinds never import each other.
+        regex: '^\\.\\./(?!spi/|http/|\\.\\./)[^/]+/',
+        message: 'A connector imports no other connector, only connectors/spi and connectors/http.',
       },
+    ]),
+  },
+  {
+    // The shared HTTP layer knows no protocol and no kind: it sits on connectors/spi and shared/.
+    files: ['src/connectors/http/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      {
+        group: [
+          '**/directory/**',
+          '**/server/**',
+          '**/cli/**',
+          '**/cluster/**',
+          '**/engine/**',
+          '**/expressions/**',
+          '**/scim/**',
+          '**/main.js',
+        ],
+        message: 'connectors/http imports only connectors/spi and shared/.',
+      },
+      { regex: '^\\.\\./(?!spi/|\\.\\./)[^/]+/', message: 'connectors/http imports no concrete connector.' },
     ]),
   },
   {

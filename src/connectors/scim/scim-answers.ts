@@ -5,7 +5,8 @@
  */
 import { isJsonObject, type JsonObject } from '../../shared/json.js';
 import type { ScimAnswer } from './scim-client.js';
-import { invalidAnswer, type Redactor } from './scim-errors.js';
+import { invalidAnswer } from '../http/http-errors.js';
+import type { Redactor } from '../http/redactor.js';
 
 /** A resource answer (create, get, PUT): a JSON object with a non-empty string id. */
 export function resourceOf(what: string, answer: ScimAnswer, redact: Redactor): JsonObject & { id: string } {

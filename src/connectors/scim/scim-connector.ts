@@ -3,16 +3,12 @@
  * credentials. Capabilities follow the settings (PATCH or PUT, the filterable attributes, users
  * and groups), and every operation goes through one client with the app's limits.
  */
-import { readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import type { Authorizer } from '../http/http-auth.js';
+import { createHttpStack } from '../http/http-stack.js';
 import type { ConnectorCapabilities, Connector } from '../spi/index.js';
 import { ConnectorError } from '../spi/index.js';
-import { HttpTransport, type TransportTls } from './http-transport.js';
-import { RequestLimiter } from './request-limiter.js';
-import { createAuthorizer, type Authorizer } from './scim-auth.js';
 import { ScimClient } from './scim-client.js';
 import type { ScimContext } from './scim-context.js';
-import { createRedactor } from './scim-errors.js';
 import { addGroupMembers, removeGroupMembers } from './scim-membership-operations.js';
 import {
   createObject,
@@ -24,7 +20,7 @@ import {
   updateObject,
 } from './scim-object-operations.js';
 import { resolveBehaviour, type ScimBehaviour } from './scim-profiles.js';
-import { secretsOf, type ScimCredentials, type ScimSettings } from './scim-settings.js';
+import type { ScimCredentials, ScimSettings } from './scim-settings.js';
 import { testScimConnection } from './scim-test-connection.js';
 
 /** A SCIM connector with its parts exposed for tests and diagnostics. */
@@ -32,17 +28,6 @@ export interface ScimConnector extends Connector {
   readonly behaviour: ScimBehaviour;
   readonly client: ScimClient;
   readonly authorizer: Authorizer;
-}
-
-/** PEM text as given, or the file it names (relative to the app file's directory). */
-function pem(value: string | undefined, baseDirectory: string, label: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (value.includes('-----BEGIN')) return value;
-  try {
-    return readFileSync(resolve(baseDirectory, value), 'utf8');
-  } catch (error) {
-    throw new Error(`tls.${label}: cannot read '${value}': ${(error as Error).message}`);
-  }
 }
 
 function capabilitiesOf(settings: ScimSettings, behaviour: ScimBehaviour): ConnectorCapabilities {
@@ -72,31 +57,12 @@ export function createScimConnector(
   baseDirectory = process.cwd(),
 ): ScimConnector {
   const behaviour = resolveBehaviour(settings.profile, settings.deviations);
-  const tls: TransportTls = { rejectUnauthorized: settings.tls.rejectUnauthorized };
-  const ca = pem(settings.tls.ca, baseDirectory, 'ca');
-  const cert = pem(settings.tls.cert, baseDirectory, 'cert');
-  const key = pem(settings.tls.key, baseDirectory, 'key');
-  if (ca !== undefined) tls.ca = ca;
-  if (cert !== undefined) tls.cert = cert;
-  if (key !== undefined) tls.key = key;
-  const transport = new HttpTransport({
-    maxSockets: settings.concurrency,
-    connectTimeoutMs: settings.timeouts.connectMs,
-    tls,
-  });
-  const redact = createRedactor(secretsOf(credentials));
-  const authorizer = createAuthorizer(credentials, transport, redact, settings.timeouts.requestMs);
-  const limiter = new RequestLimiter({
-    concurrency: settings.concurrency,
-    ...(settings.rateLimitPerSecond !== undefined ? { ratePerSecond: settings.rateLimitPerSecond } : {}),
-  });
+  const http = createHttpStack(settings, credentials, baseDirectory);
+  const { authorizer, redact } = http;
   const client = new ScimClient({
     baseUrl: settings.baseUrl,
     headers: settings.headers ?? {},
-    requestTimeoutMs: settings.timeouts.requestMs,
-    transport,
-    limiter,
-    authorizer,
+    http: http.client,
     redact,
   });
   const context: ScimContext = {
@@ -133,10 +99,7 @@ export function createScimConnector(
     list: async (request, signal) => listObjects(context, heldType(request), signal),
     update: async (request, signal) => updateObject(context, heldType(request), signal),
     delete: async (request, signal) => deleteObject(context, heldType(request), signal),
-    close: async () => {
-      limiter.close(new ConnectorError('unavailable', 'the connector was closed'));
-      await transport.close();
-    },
+    close: () => http.close(),
   };
   if (capabilities.disable)
     connector.setEnabled = async (request, signal) => setObjectEnabled(context, request, signal);

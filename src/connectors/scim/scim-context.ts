@@ -5,7 +5,7 @@
  */
 import type { ObjectType } from '../spi/index.js';
 import type { ScimClient } from './scim-client.js';
-import type { Redactor } from './scim-errors.js';
+import type { Redactor } from '../http/redactor.js';
 import type { ScimBehaviour } from './scim-profiles.js';
 
 export interface ScimContext {

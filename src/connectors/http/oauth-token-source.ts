@@ -6,7 +6,8 @@
 import { isJsonObject } from '../../shared/json.js';
 import { ConnectorError } from '../spi/index.js';
 import { TransportError, type HttpTransport } from './http-transport.js';
-import { errorFromTransport, invalidAnswer, type Redactor } from './scim-errors.js';
+import { errorFromTransport, invalidAnswer } from './http-errors.js';
+import type { LearningRedactor } from './redactor.js';
 
 export interface OAuthClientCredentials {
   tokenUrl: string;
@@ -36,7 +37,7 @@ export class OAuthTokenSource {
   constructor(
     private readonly credentials: OAuthClientCredentials,
     private readonly transport: HttpTransport,
-    private readonly redact: Redactor & { add(secret: string): void },
+    private readonly redact: LearningRedactor,
     private readonly timeoutMs: number,
     private readonly now: () => number = () => performance.now(),
   ) {}
