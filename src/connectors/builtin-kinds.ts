@@ -8,6 +8,7 @@ import { ldapConnector } from './ldap/index.js';
 import { memoryConnectorDefinition } from './memory/index.js';
 import { scimConnector } from './scim/index.js';
 import { scriptConnectorDefinition } from './script/index.js';
+import { soapConnectorDefinition } from './soap/index.js';
 import { sqlConnector } from './sql/index.js';
 import type { ConnectorDefinition } from './spi/index.js';
 import { ConnectorRegistry } from './spi/index.js';
@@ -20,6 +21,7 @@ export const BUILTIN_CONNECTOR_KINDS: ReadonlyArray<ConnectorDefinition & { kind
   ldapConnector,
   fileConnectorDefinition,
   scriptConnectorDefinition,
+  soapConnectorDefinition,
 ];
 
 /** A registry holding the built-in kinds (and any extra ones, such as a test's own `memory`). */

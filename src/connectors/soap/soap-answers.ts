@@ -45,7 +45,10 @@ function asJson(value: unknown, where: string): JsonValue {
     try {
       return JSON.parse(JSON.stringify(plain)) as JsonValue;
     } catch {
-      throw new ConnectorError('invalid_response', `The answer's ${where} is not data the connector can keep`);
+      throw new ConnectorError(
+        'invalid_response',
+        `The answer's ${where} is not data the connector can keep`,
+      );
     }
   }
   throw new ConnectorError('invalid_response', `The answer's ${where} has no value`);
@@ -61,7 +64,10 @@ function asEnabled(value: unknown, where: string): boolean {
     if (text === 'true' || text === '1') return true;
     if (text === 'false' || text === '0') return false;
   }
-  throw new ConnectorError('invalid_response', `The answer's ${where} is not true or false: ${JSON.stringify(plain)}`);
+  throw new ConnectorError(
+    'invalid_response',
+    `The answer's ${where} is not true or false: ${JSON.stringify(plain)}`,
+  );
 }
 
 /** One record of an answer as a target object. */
@@ -72,7 +78,10 @@ export function readRecord(
   operation: string,
 ): TargetObject {
   if (typeof record !== 'object' || record === null) {
-    throw new ConnectorError('invalid_response', `${operation} answered a ${objectType} that is not a record`);
+    throw new ConnectorError(
+      'invalid_response',
+      `${operation} answered a ${objectType} that is not a record`,
+    );
   }
   const ids = valuesAt(record, shape.id);
   const id = ids.length === 1 ? scalar(ids[0]) : undefined;
@@ -87,7 +96,10 @@ export function readRecord(
     const found = valuesAt(record, path);
     if (found.length === 0) continue;
     const where = `${attribute} ('${path}')`;
-    attributes[attribute] = found.length === 1 && !Array.isArray(atPath(record, path)) ? asJson(found[0], where) : found.map((v) => asJson(v, where));
+    attributes[attribute] =
+      found.length === 1 && !Array.isArray(atPath(record, path))
+        ? asJson(found[0], where)
+        : found.map((v) => asJson(v, where));
   }
   const object: TargetObject = { id: String(id), objectType, attributes };
   if (shape.enabled !== undefined) {

@@ -5,21 +5,9 @@
  * Messages and details are scrubbed of the credentials, and the package's error is never kept as
  * the cause: it holds the request, WS-Security header and all.
  */
-import {
-  classifyError,
-  classifyHttpStatus,
-  ConnectorError,
-  type ConnectorErrorCode,
-} from '../spi/index.js';
+import { errorFromResponse, type Redactor } from '../http/index.js';
+import { classifyError, ConnectorError, type ConnectorErrorCode } from '../spi/index.js';
 import type { SoapFaultRule } from './soap-settings.js';
-
-/** Replaces every secret in a text. */
-export type Redactor = (text: string) => string;
-
-export function createRedactor(secrets: readonly string[]): Redactor {
-  const present = secrets.filter((secret) => secret.length > 0).sort((a, b) => b.length - a.length);
-  return (text) => present.reduce((result, secret) => result.split(secret).join('***'), text);
-}
 
 /** A fault as read from the answer: its codes (most specific first) and its text. */
 export interface SoapFault {
@@ -30,8 +18,8 @@ export interface SoapFault {
 
 /** The fault in a thrown error of the `soap` package, if it carries one. */
 export function faultOf(thrown: unknown): SoapFault | undefined {
-  const fault = (thrown as { root?: { Envelope?: { Body?: { Fault?: unknown } } } } | undefined)?.root?.Envelope
-    ?.Body?.Fault;
+  const fault = (thrown as { root?: { Envelope?: { Body?: { Fault?: unknown } } } } | undefined)?.root
+    ?.Envelope?.Body?.Fault;
   if (typeof fault !== 'object' || fault === null) return undefined;
   const f = fault as Record<string, unknown>;
   const codes: string[] = [];
@@ -49,14 +37,16 @@ export function faultOf(thrown: unknown): SoapFault | undefined {
   codes.push(...chain.reverse());
   const detailValue = f.detail ?? f.Detail;
   const result: SoapFault = { codes, message };
-  if (detailValue !== undefined) result.detail = typeof detailValue === 'string' ? detailValue : JSON.stringify(detailValue);
+  if (detailValue !== undefined)
+    result.detail = typeof detailValue === 'string' ? detailValue : JSON.stringify(detailValue);
   return result;
 }
 
 function text(value: unknown): string | undefined {
   if (typeof value === 'string') return value;
   if (typeof value === 'number') return String(value);
-  if (typeof value === 'object' && value !== null && '$value' in value) return text((value as { $value: unknown }).$value);
+  if (typeof value === 'object' && value !== null && '$value' in value)
+    return text((value as { $value: unknown }).$value);
   return undefined;
 }
 
@@ -111,10 +101,17 @@ export function classifySoapError(
   const { operation, redact } = context;
   if (thrown instanceof ConnectorError) return thrown;
   const record = (typeof thrown === 'object' && thrown !== null ? thrown : {}) as Record<string, unknown>;
-  if (record.name === 'CanceledError' || record.code === 'ERR_CANCELED' || record.name === 'AbortError' || record.name === 'TimeoutError') {
+  if (
+    record.name === 'CanceledError' ||
+    record.code === 'ERR_CANCELED' ||
+    record.name === 'AbortError' ||
+    record.name === 'TimeoutError'
+  ) {
     return new ConnectorError(
       'timeout',
-      context.timedOut ? `${operation} did not answer in time (timeouts.requestMs)` : `${operation} was aborted`,
+      context.timedOut
+        ? `${operation} did not answer in time (timeouts.requestMs)`
+        : `${operation} was aborted`,
     );
   }
   const fault = faultOf(thrown);
@@ -124,7 +121,11 @@ export function classifySoapError(
     if (fault.codes[0] !== undefined) options.targetCode = redact(fault.codes.join(' / '));
     if (fault.detail !== undefined) options.detail = redact(fault.detail).slice(0, 2_000);
     const said = fault.message === '' ? '' : `: ${redact(fault.message).slice(0, 500)}`;
-    return new ConnectorError(code, `${operation} answered the fault ${options.targetCode ?? '(no code)'}${said}`, options);
+    return new ConnectorError(
+      code,
+      `${operation} answered the fault ${options.targetCode ?? '(no code)'}${said}`,
+      options,
+    );
   }
   const response = record.response as { status?: number; headers?: Record<string, unknown> } | undefined;
   if (typeof record.Fault === 'object' && record.Fault !== null) {
@@ -136,27 +137,33 @@ export function classifySoapError(
     });
   }
   if (typeof response?.status === 'number') {
-    const body = typeof record.body === 'string' ? redact(record.body).slice(0, 500) : undefined;
+    const body = typeof record.body === 'string' ? record.body : '';
     if (response.status >= 200 && response.status < 300) {
-      return new ConnectorError('invalid_response', `${operation} answered HTTP ${response.status} without a SOAP envelope`, {
-        targetCode: response.status,
-        ...(body === undefined ? {} : { detail: body }),
-      });
+      return new ConnectorError(
+        'invalid_response',
+        `${operation} answered HTTP ${response.status} without a SOAP envelope`,
+        { targetCode: response.status, ...(body === '' ? {} : { detail: redact(body).slice(0, 500) }) },
+      );
     }
-    const retryAfter = response.headers?.['retry-after'];
-    const error = classifyHttpStatus(response.status, {
-      retryAfter: typeof retryAfter === 'string' ? retryAfter : null,
-      ...(body === undefined ? {} : { detail: body }),
-    });
-    return new ConnectorError(error.code, `${operation}: ${error.message}`, {
-      targetCode: response.status,
-      ...(error.detail === undefined ? {} : { detail: error.detail }),
-      ...(error.retryAfterMs === undefined ? {} : { retryAfterMs: error.retryAfterMs }),
-    });
+    // An HTTP error without a fault (401 from basic auth, 429 or 503 with Retry-After): the shared rules.
+    return errorFromResponse(
+      operation,
+      { status: response.status, headers: headersOf(response.headers), body },
+      redact,
+    );
   }
   const classified = classifyError(thrown);
   // Rebuilt without the cause: the package's errors carry the request (and its security header).
   return new ConnectorError(classified.code, redact(`${operation}: ${classified.message}`), {
     ...(classified.targetCode === undefined ? {} : { targetCode: classified.targetCode }),
   });
+}
+
+function headersOf(headers: Record<string, unknown> | undefined): Record<string, string | undefined> {
+  const result: Record<string, string | undefined> = {};
+  for (const [name, value] of Object.entries(headers ?? {})) {
+    if (typeof value === 'string') result[name.toLowerCase()] = value;
+    else if (typeof value === 'number') result[name.toLowerCase()] = String(value);
+  }
+  return result;
 }

@@ -6,6 +6,7 @@
  * refused when it is loaded, with the path of the template.
  */
 import { z } from 'zod';
+import { basicCredentialsSchema } from '../http/index.js';
 import { CONNECTOR_ERROR_CODES, type ConnectorErrorCode } from '../spi/index.js';
 import { placeholderIssues, type TemplateVariables } from './soap-template.js';
 
@@ -120,7 +121,10 @@ export const soapSettingsSchema = z
     /** The WSDL: an http(s) URL (read when the connection is tested and at the first operation). */
     wsdlUrl: z
       .url({ protocol: /^https?$/u, error: 'must be an http:// or https:// URL' })
-      .refine((url) => !/^https?:\/\/[^/]*@/u.test(url), 'must not hold credentials; put them in credentials'),
+      .refine(
+        (url) => !/^https?:\/\/[^/]*@/u.test(url),
+        'must not hold credentials; put them in credentials',
+      ),
     /** Where requests are sent, instead of the WSDL's own address. */
     endpoint: z.url({ protocol: /^https?$/u, error: 'must be an http:// or https:// URL' }).optional(),
     objects: z
@@ -156,17 +160,25 @@ export const soapSettingsSchema = z
       if (object === undefined) continue;
       const at = ['objects', type];
       for (const [name, variables] of Object.entries(OPERATION_VARIABLES)) {
-        const operation = (object as Record<string, { arguments?: unknown; eachMember?: boolean } | undefined>)[
-          name
-        ];
+        const operation = (
+          object as Record<string, { arguments?: unknown; eachMember?: boolean } | undefined>
+        )[name];
         if (operation === undefined) continue;
         const allowed = variablesOf(name, variables, operation.eachMember === true);
         for (const issue of placeholderIssues(operation.arguments, allowed)) {
-          ctx.addIssue({ code: 'custom', path: [...at, name, 'arguments', ...issue.path], message: issue.message });
+          ctx.addIssue({
+            code: 'custom',
+            path: [...at, name, 'arguments', ...issue.path],
+            message: issue.message,
+          });
         }
       }
       if (type === 'User' && (object.addMembers !== undefined || object.removeMembers !== undefined)) {
-        ctx.addIssue({ code: 'custom', path: [...at, 'addMembers'], message: 'member operations belong to Group' });
+        ctx.addIssue({
+          code: 'custom',
+          path: [...at, 'addMembers'],
+          message: 'member operations belong to Group',
+        });
       }
       if ((object.addMembers === undefined) !== (object.removeMembers === undefined)) {
         ctx.addIssue({
@@ -212,7 +224,11 @@ const OPERATION_VARIABLES: Record<string, TemplateVariables> = {
   removeMembers: { names: ['id', 'members'], attributes: false },
 };
 
-function variablesOf(operation: string, variables: TemplateVariables, eachMember: boolean): TemplateVariables {
+function variablesOf(
+  operation: string,
+  variables: TemplateVariables,
+  eachMember: boolean,
+): TemplateVariables {
   if (operation !== 'addMembers' && operation !== 'removeMembers') return variables;
   return { names: ['id', eachMember ? 'member' : 'members'], attributes: false };
 }
@@ -230,9 +246,12 @@ export type SoapFaultRule = z.infer<typeof faultRule>;
 export const soapCredentialsSchema = z
   .strictObject({
     wsSecurity: z
-      .strictObject({ username: z.string().min(1), password: z.string().min(1, 'must be a non-empty password') })
+      .strictObject({
+        username: z.string().min(1),
+        password: z.string().min(1, 'must be a non-empty password'),
+      })
       .optional(),
-    basic: z.strictObject({ username: z.string().min(1), password: z.string() }).optional(),
+    basic: basicCredentialsSchema.shape.basic.optional(),
   })
   .default({});
 export type SoapCredentials = z.infer<typeof soapCredentialsSchema>;
@@ -243,7 +262,9 @@ export function secretsOf(credentials: SoapCredentials): string[] {
   if (credentials.wsSecurity !== undefined) secrets.push(credentials.wsSecurity.password);
   if (credentials.basic !== undefined && credentials.basic.password !== '') {
     secrets.push(credentials.basic.password);
-    secrets.push(Buffer.from(`${credentials.basic.username}:${credentials.basic.password}`).toString('base64'));
+    secrets.push(
+      Buffer.from(`${credentials.basic.username}:${credentials.basic.password}`).toString('base64'),
+    );
   }
   return secrets;
 }

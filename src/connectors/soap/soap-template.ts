@@ -84,9 +84,10 @@ export interface PlaceholderIssue {
 export function placeholderIssues(template: unknown, variables: TemplateVariables): PlaceholderIssue[] {
   const issues: PlaceholderIssue[] = [];
   const offered = () =>
-    [...variables.names.map((n) => `{{${n}}}`), ...(variables.attributes ? ['{{attributes.<name>}}'] : [])].join(
-      ', ',
-    );
+    [
+      ...variables.names.map((n) => `{{${n}}}`),
+      ...(variables.attributes ? ['{{attributes.<name>}}'] : []),
+    ].join(', ');
   const visit = (value: unknown, path: (string | number)[]) => {
     if (typeof value === 'string') {
       for (const match of value.matchAll(ANY)) {
@@ -94,7 +95,11 @@ export function placeholderIssues(template: unknown, variables: TemplateVariable
         const ok = name.startsWith('attributes.')
           ? variables.attributes && name.length > 'attributes.'.length
           : variables.names.includes(name);
-        if (!ok) issues.push({ path, message: `has placeholder {{${name}}}, which this operation does not offer (it offers ${offered()})` });
+        if (!ok)
+          issues.push({
+            path,
+            message: `has placeholder {{${name}}}, which this operation does not offer (it offers ${offered()})`,
+          });
       }
     } else if (Array.isArray(value)) value.forEach((item, index) => visit(item, [...path, index]));
     else if (typeof value === 'object' && value !== null) {

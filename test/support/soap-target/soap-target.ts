@@ -29,6 +29,7 @@ export interface StoredGroup {
   displayName: string;
   description?: string;
   memberIds: string[];
+  active: boolean;
 }
 
 /** A failure to inject into the next call(s) of an operation. */
@@ -84,7 +85,9 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
       checkWsSecurity(options.wsSecurity, headers);
       const injected = takeFault(faults, name);
       if (injected?.kind === 'server') {
-        throw { Fault: { faultcode: 'soap:Server', faultstring: injected.message ?? 'Busy', statusCode: 500 } };
+        throw {
+          Fault: { faultcode: 'soap:Server', faultstring: injected.message ?? 'Busy', statusCode: 500 },
+        };
       }
       if (injected?.kind === 'client') throw clientFault(injected.code, injected.message ?? injected.code);
       return body(args ?? {});
@@ -97,6 +100,7 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
     displayName: group.displayName,
     ...(group.description === undefined ? {} : { description: group.description }),
     memberId: [...group.memberIds],
+    active: group.active,
   });
   const user = (id: unknown) => {
     const found = users.get(String(id));
@@ -124,11 +128,16 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
     CreateUser: ({ user: input }: Record<string, unknown>) => {
       const fields = input as Record<string, unknown>;
       const userName = text(fields.userName);
-      if (userName === undefined || userName === '') throw clientFault('InvalidValue', 'userName is required');
+      if (userName === undefined || userName === '')
+        throw clientFault('InvalidValue', 'userName is required');
       if ([...users.values()].some((u) => same(u.userName, userName))) {
         throw clientFault('UserExists', `A user named ${userName} exists`);
       }
-      const created: StoredUser = { id: `U-${nextId++}`, userName, active: fields.active !== false && fields.active !== 'false' };
+      const created: StoredUser = {
+        id: `U-${nextId++}`,
+        userName,
+        active: fields.active !== false && fields.active !== 'false',
+      };
       for (const field of userFields) {
         const value = text(fields[field]);
         if (value !== undefined && value !== '') created[field] = value;
@@ -177,11 +186,17 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
     CreateGroup: ({ group: input }: Record<string, unknown>) => {
       const fields = input as Record<string, unknown>;
       const displayName = text(fields.displayName);
-      if (displayName === undefined || displayName === '') throw clientFault('InvalidValue', 'displayName is required');
+      if (displayName === undefined || displayName === '')
+        throw clientFault('InvalidValue', 'displayName is required');
       if ([...groups.values()].some((g) => same(g.displayName, displayName))) {
         throw clientFault('GroupExists', `A group named ${displayName} exists`);
       }
-      const created: StoredGroup = { id: `G-${nextId++}`, displayName, memberIds: [] };
+      const created: StoredGroup = {
+        id: `G-${nextId++}`,
+        displayName,
+        memberIds: [],
+        active: fields.active !== false && fields.active !== 'false',
+      };
       const description = text(fields.description);
       if (description !== undefined && description !== '') created.description = description;
       groups.set(created.id, created);
@@ -213,6 +228,11 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
         if (value === undefined || value === '') delete found.description;
         else found.description = value;
       }
+      return { group: groupOut(found) };
+    },
+    SetGroupActive: ({ id, active }: Record<string, unknown>) => {
+      const found = group(id);
+      found.active = active === true || active === 'true';
       return { group: groupOut(found) };
     },
     DeleteGroup: ({ id }: Record<string, unknown>) => {
