@@ -6,7 +6,7 @@
  * limiter) with its own timeout. A failed read of the WSDL is not kept: the next call tries again.
  */
 import * as soap from 'soap';
-import { RequestLimiter, type Redactor } from '../http/index.js';
+import { errorFromResponse, RequestLimiter, type Redactor } from '../http/index.js';
 import { ConnectorError } from '../spi/index.js';
 import { classifySoapError } from './soap-faults.js';
 import type { SoapCredentials, SoapSettings } from './soap-settings.js';
@@ -106,6 +106,15 @@ export class SoapService {
         ...(authorization === undefined ? {} : { wsdl_headers: { Authorization: authorization } }),
       });
     } catch (error) {
+      // An HTTP error on the WSDL comes back as a plain Error naming the status in its text.
+      const status = /^Invalid WSDL URL: .*Code: (\d{3})/su.exec((error as Error | undefined)?.message ?? '');
+      if (status !== null) {
+        throw errorFromResponse(
+          `Reading the WSDL at ${wsdlUrl}`,
+          { status: Number(status[1]), headers: {}, body: '' },
+          this.#redact,
+        );
+      }
       const classified = classifySoapError(error, {
         operation: `Reading the WSDL at ${wsdlUrl}`,
         rules: [],

@@ -37,7 +37,9 @@ export type InjectedFault =
   | { kind: 'server'; message?: string }
   | { kind: 'client'; code: string; message?: string }
   | { kind: 'hang' }
-  | { kind: 'malformed' };
+  | { kind: 'malformed' }
+  /** Answers normally, this much later. */
+  | { kind: 'delay'; ms: number };
 
 export interface SoapTargetOptions {
   /** Require a WS-Security UsernameToken with this user and (plain text) password. */
@@ -57,6 +59,8 @@ export interface SoapTarget {
   readonly calls: Map<string, number>;
   /** The raw bodies of the last requests, newest last (for checks on what was sent). */
   readonly requests: string[];
+  /** The most calls the service was answering at once. */
+  readonly maxInFlight: () => number;
   /** Makes the next `times` calls of `operation` fail this way. */
   failNext(operation: string, fault: InjectedFault, times?: number): void;
   close(): Promise<void>;
@@ -72,6 +76,8 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
   const faults = new Map<string, InjectedFault[]>();
   const sockets = new Set<Socket>();
   let nextId = 1;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   const clientFault = (code: string, message: string) => ({
     Fault: { faultcode: `tns:${code}`, faultstring: message, statusCode: 500 },
@@ -287,8 +293,17 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
         res.writeHead(200, { 'content-type': 'text/xml' }).end('<soap:Envelope><soap:Body><unclosed>');
         return;
       }
-      // The soap package reads the body itself: hand it a request that replays what was read.
-      soapSide.emit('request', replay(req, Buffer.concat(chunks)), res);
+      const answer = () => {
+        // The soap package reads the body itself: hand it a request that replays what was read.
+        soapSide.emit('request', replay(req, Buffer.concat(chunks)), res);
+      };
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      res.on('close', () => inFlight--);
+      if (queued?.kind === 'delay') {
+        takeFault(faults, operation);
+        setTimeout(answer, queued.ms);
+      } else answer();
     });
   });
   http.on('connection', (socket) => {
@@ -311,6 +326,7 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
     groups,
     calls,
     requests,
+    maxInFlight: () => maxInFlight,
     failNext(operation, fault, times = 1) {
       const queue = faults.get(operation) ?? [];
       for (let i = 0; i < times; i++) queue.push(fault);
