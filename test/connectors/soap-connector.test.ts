@@ -80,6 +80,22 @@ describe('test connection', () => {
     expect(JSON.stringify(error.toJSON())).not.toContain('not-the-password');
   });
 
+  it('sends the WS-Security password as a digest when settings.wsSecurity says so, never as text', async () => {
+    await withConnector(
+      async (c) => {
+        await c.testConnection(signal());
+        const created = await c.create(
+          { objectType: 'User', attributes: { userName: 'digest@example.com' } },
+          signal(),
+        );
+        expect(target.users.get(created.id)?.userName).toBe('digest@example.com');
+        expect(target.requests.at(-1)).toContain('#PasswordDigest');
+        expect(target.requests.at(-1)).not.toContain(EXAMPLE_CREDENTIALS.password);
+      },
+      (s) => ({ ...s, wsSecurity: { passwordType: 'PasswordDigest', timestamp: false } }),
+    );
+  });
+
   it('reports a WSDL that cannot be reached as unavailable', async () => {
     const { connector } = exampleApp(exampleEnv('http://127.0.0.1:9/directory?wsdl'));
     const c = await open(connector.settings, connector.credentials);

@@ -5,6 +5,7 @@
  * on purpose: a Server fault, a Client fault with a code, an answer that never comes, or one that
  * is not SOAP at all.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
@@ -362,10 +363,26 @@ function checkWsSecurity(
 ): void {
   if (expected === undefined) return;
   const token = (headers?.Security as Record<string, Record<string, unknown>> | undefined)?.UsernameToken;
-  const password = token?.Password;
-  const passwordText =
-    typeof password === 'object' && password !== null ? (password as { $value?: unknown }).$value : password;
-  if (token?.Username !== expected.username || passwordText !== expected.password) {
+  const password = token?.Password as
+    { $value?: unknown; attributes?: { Type?: string } } | string | undefined;
+  const sent = typeof password === 'object' ? password.$value : password;
+  const digest =
+    typeof password === 'object' && String(password.attributes?.Type).endsWith('#PasswordDigest');
+  // PasswordDigest (UsernameToken Profile 1.0 §3.1): Base64(SHA-1(nonce bytes + created + password)).
+  const valueOf = (v: unknown) =>
+    String(typeof v === 'object' && v !== null ? (v as { $value: unknown }).$value : v);
+  const wanted = digest
+    ? createHash('sha1')
+        .update(
+          Buffer.concat([
+            Buffer.from(valueOf(token?.Nonce), 'base64'),
+            Buffer.from(valueOf(token?.Created)),
+            Buffer.from(expected.password),
+          ]),
+        )
+        .digest('base64')
+    : expected.password;
+  if (token?.Username !== expected.username || sent !== wanted) {
     throw {
       Fault: {
         faultcode: 'wsse:FailedAuthentication',
