@@ -9,6 +9,7 @@ import { memoryConnectorDefinition } from './memory/index.js';
 import { restConnector } from './rest/index.js';
 import { scimConnector } from './scim/index.js';
 import { scriptConnectorDefinition } from './script/index.js';
+import { soapConnectorDefinition } from './soap/index.js';
 import { sqlConnector } from './sql/index.js';
 import type { ConnectorDefinition } from './spi/index.js';
 import { ConnectorRegistry } from './spi/index.js';
@@ -22,6 +23,7 @@ export const BUILTIN_CONNECTOR_KINDS: ReadonlyArray<ConnectorDefinition & { kind
   fileConnectorDefinition,
   scriptConnectorDefinition,
   restConnector as ConnectorDefinition & { kind: string },
+  soapConnectorDefinition,
 ];
 
 /** A registry holding the built-in kinds (and any extra ones, such as a test's own `memory`). */

@@ -28,7 +28,15 @@ import {
 } from '../spi/index.js';
 import { readImportFile } from './file-import.js';
 import { uniqueFileName, writeOutputFile, type OutputRow } from './file-output.js';
-import { FileRecords, type FileRecord } from './file-records.js';
+import {
+  decodeRecord,
+  encodeRecord,
+  FileRecords,
+  flatString,
+  NameLists,
+  type FileRecord,
+  type StoredRecord,
+} from './file-records.js';
 import type { FileSettings } from './file-settings.js';
 
 /**
@@ -43,7 +51,7 @@ const UNIQUE_ATTRIBUTE: Record<ObjectType, string> = { User: 'userName', Group: 
 type ChangeAction = 'create' | 'update' | 'disable' | 'enable' | 'delete';
 interface ChangeRow {
   action: ChangeAction;
-  record: FileRecord;
+  record: StoredRecord;
 }
 
 export interface FileConnectorOptions {
@@ -70,6 +78,7 @@ export class FileConnector implements Connector {
   /** The unique attribute's values (match keys) to ids, so a create checks uniqueness in constant time. */
   #unique: Record<ObjectType, Map<string, string>> = { User: new Map(), Group: new Map() };
   #closed = false;
+  readonly #changeNames = new NameLists();
 
   constructor(options: FileConnectorOptions) {
     const { settings } = options;
@@ -121,7 +130,7 @@ export class FileConnector implements Connector {
     this.#checkEncodable(type, request.attributes);
     const attributes = withoutNoValues(request.attributes);
     const record: FileRecord = { id: records.newId(type), enabled: request.enabled ?? true, attributes };
-    records.byType[type].set(record.id, record);
+    records.set(type, record);
     if (key !== undefined) this.#unique[type].set(key, record.id);
     this.#changed(type, 'create', record);
     return toObject(type, record);
@@ -139,7 +148,14 @@ export class FileConnector implements Connector {
     const type = this.#type(request.objectType);
     const key = matchKey(request.value);
     const found: TargetObject[] = [];
-    for (const record of records.byType[type].values()) {
+    if (request.attribute === UNIQUE_ATTRIBUTE[type] && request.value !== null) {
+      // The unique attribute (what the engine matches users by) is indexed: a match is one lookup,
+      // not a pass over every account.
+      const id = this.#unique[type].get(key);
+      const record = id === undefined ? undefined : records.get(type, id);
+      return record === undefined ? [] : [toObject(type, record)];
+    }
+    for (const record of records.records(type)) {
       if (matchKey(record.attributes[request.attribute] ?? null) === key) found.push(toObject(type, record));
     }
     return found;
@@ -149,7 +165,6 @@ export class FileConnector implements Connector {
     checkSignal(signal);
     const records = await this.#ready();
     const type = this.#type(request.objectType);
-    const all = [...records.byType[type].values()];
     const start = request.cursor === undefined ? 0 : Number(request.cursor);
     if (!Number.isSafeInteger(start) || start < 0) {
       throw new ConnectorError(
@@ -157,9 +172,12 @@ export class FileConnector implements Connector {
         `The list cursor '${request.cursor}' is not one this connector gave`,
       );
     }
-    const end = Math.min(all.length, start + Math.max(1, request.pageSize));
-    const page: ListPage = { objects: all.slice(start, end).map((record) => toObject(type, record)) };
-    if (end < all.length) page.nextCursor = String(end);
+    const total = records.size(type);
+    const end = Math.min(total, start + Math.max(1, request.pageSize));
+    const page: ListPage = {
+      objects: records.slice(type, start, end - start).map((record) => toObject(type, record)),
+    };
+    if (end < total) page.nextCursor = String(end);
     return page;
   }
 
@@ -176,6 +194,7 @@ export class FileConnector implements Connector {
         this.#unique[type].delete(before);
       if (after !== undefined) this.#unique[type].set(after, record.id);
     }
+    (await this.#ready()).set(type, record);
     this.#changed(type, 'update', record);
   }
 
@@ -184,7 +203,7 @@ export class FileConnector implements Connector {
     const type = this.#type(request.objectType);
     const record = await this.#existing(type, request.ref.id);
     const records = await this.#ready();
-    records.byType[type].delete(record.id);
+    records.delete(type, record.id);
     const key = uniqueKey(type, record.attributes);
     if (key !== undefined && this.#unique[type].get(key) === record.id) this.#unique[type].delete(key);
     if (type === 'User') this.#dropMember(records, record.id);
@@ -197,6 +216,7 @@ export class FileConnector implements Connector {
     const record = await this.#existing(type, request.ref.id);
     if (record.enabled === request.enabled) return;
     record.enabled = request.enabled;
+    (await this.#ready()).set(type, record);
     this.#changed(type, request.enabled ? 'enable' : 'disable', record);
   }
 
@@ -263,7 +283,7 @@ export class FileConnector implements Connector {
     }
     for (const type of ['User', 'Group'] as const) {
       this.#unique[type] = new Map();
-      for (const record of records.byType[type].values()) {
+      for (const record of records.records(type)) {
         const key = uniqueKey(type, record.attributes);
         if (key !== undefined) this.#unique[type].set(key, record.id);
       }
@@ -285,19 +305,20 @@ export class FileConnector implements Connector {
   }
 
   async #existing(type: ObjectType, id: string): Promise<FileRecord> {
-    const record = (await this.#ready()).byType[type].get(id);
+    const record = (await this.#ready()).get(type, id);
     if (record === undefined) throw new ConnectorError('not_found', `No ${type} with id '${id}' in the file`);
     return record;
   }
 
   #dropMember(records: FileRecords, userId: string): void {
-    for (const group of records.byType.Group.values()) {
+    for (const group of records.records('Group')) {
       const members = group.attributes[MEMBERS_ATTRIBUTE];
       if (Array.isArray(members) && members.includes(userId)) {
         const rest = members.filter((member) => member !== userId);
         group.attributes = applyAttributeChanges(group.attributes, [
           { attribute: MEMBERS_ATTRIBUTE, oldValue: members, newValue: rest.length > 0 ? rest : null },
         ]);
+        records.set('Group', group);
         this.#changed('Group', 'update', group);
       }
     }
@@ -308,7 +329,7 @@ export class FileConnector implements Connector {
     // The row keeps the values of the moment: a later update must not rewrite an earlier row. A full
     // export needs no rows: it is written from the records.
     if (this.#settings.mode === 'changes') {
-      this.#changes[type].push({ action, record: { ...record, attributes: { ...record.attributes } } });
+      this.#changes[type].push({ action, record: encodeRecord(record, this.#changeNames) });
     }
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = setTimeout(() => {
@@ -328,20 +349,22 @@ export class FileConnector implements Connector {
       const changes = this.#changes[type];
       this.#changes[type] = [];
       this.#dirty.delete(type);
-      const snapshot =
-        this.#settings.mode === 'full'
-          ? [...records.byType[type].values()].map(({ id, enabled, attributes }) => ({
-              id,
-              enabled,
-              attributes,
-            }))
-          : [];
-      // Rows are made as they are written, so a full export never holds a second copy of every value.
+      const snapshot = this.#settings.mode === 'full' ? records.snapshot(type) : [];
+      // Rows are decoded as they are written and dropped at once, so a full export never holds a
+      // second copy of every value and its garbage dies young.
       const rows: () => Iterable<OutputRow> =
         this.#settings.mode === 'full'
-          ? () => mapIterable(snapshot, recordRow)
-          : () => mapIterable(changes, ({ action, record }) => ({ action, ...recordRow(record) }));
-      const columns = this.#columns(type, rows());
+          ? () => mapIterable(snapshot, (stored) => recordRow(decodeRecord(stored)))
+          : () =>
+              mapIterable(changes, ({ action, record }) => {
+                const row = recordRow(decodeRecord(record));
+                row.action = action;
+                return row;
+              });
+      const columns = this.#columns(
+        type,
+        this.#settings.mode === 'full' ? snapshot : changes.map((c) => c.record),
+      );
       const ext = this.#settings.format === 'csv' ? 'csv' : 'jsonl';
       let fileName = this.#settings.fileName
         .replaceAll('{type}', type === 'User' ? 'users' : 'groups')
@@ -373,12 +396,15 @@ export class FileConnector implements Connector {
     this.#lastFlushError = undefined;
   }
 
-  #columns(type: ObjectType, rows: Iterable<OutputRow>): string[] {
+  #columns(type: ObjectType, records: Iterable<StoredRecord>): string[] {
     const configured = this.#settings.columns?.[type];
     const lead = this.#settings.mode === 'changes' ? ['action', 'id', 'enabled'] : ['id', 'enabled'];
     if (configured !== undefined) return configured;
+    // Records of the same shape share one list of names: each list is read once.
+    const lists = new Set<readonly string[]>();
+    for (const record of records) lists.add(record.names);
     const names = new Set<string>();
-    for (const row of rows) for (const name of Object.keys(row)) if (!lead.includes(name)) names.add(name);
+    for (const list of lists) for (const name of list) if (!lead.includes(name)) names.add(name);
     return [...lead, ...[...names].sort()];
   }
 }
@@ -387,12 +413,22 @@ function* mapIterable<T, U>(items: Iterable<T>, map: (item: T) => U): Generator<
   for (const item of items) yield map(item);
 }
 
+/**
+ * A record as an output row. The row is the decoded attributes object itself, which is fresh and
+ * no one else's: a spread copy (`{ ...attributes, id }`) made V8 move every row of a 100,000-user
+ * export out of the young generation (about 23 MB more old space than assigning, dropped only at
+ * the next full collection).
+ */
 function recordRow(record: FileRecord): OutputRow {
-  return { ...record.attributes, id: record.id, enabled: record.enabled };
+  const row: OutputRow = record.attributes;
+  row.id = record.id;
+  row.enabled = record.enabled;
+  return row;
 }
 
+/** The record as a target object. Records are decoded afresh for each call, so the attributes are handed over, not copied. */
 function toObject(type: ObjectType, record: FileRecord): TargetObject {
-  return { id: record.id, objectType: type, enabled: record.enabled, attributes: { ...record.attributes } };
+  return { id: record.id, objectType: type, enabled: record.enabled, attributes: record.attributes };
 }
 
 function withoutNoValues(attributes: Record<string, JsonValue>): Record<string, JsonValue> {
@@ -404,7 +440,8 @@ function withoutNoValues(attributes: Record<string, JsonValue>): Record<string, 
 
 /** Values compare as their canonical JSON, strings without regard to case (as identity attributes usually are). */
 function matchKey(value: JsonValue): string {
-  return typeof value === 'string' ? `s:${value.toLowerCase()}` : canonicalValue(value);
+  // Flat: the unique index keeps one key per account.
+  return flatString(typeof value === 'string' ? `s:${value.toLowerCase()}` : canonicalValue(value));
 }
 
 function uniqueKey(type: ObjectType, attributes: Record<string, JsonValue>): string | undefined {

@@ -2,14 +2,15 @@
  * Writing one output file so that a reader never sees half of it: the rows go to a temporary file
  * in the same directory (a rename is atomic only within one file system), which is synced and then
  * renamed to its final name. CSV goes through csv-stringify (RFC 4180 quoting), JSON Lines through
- * JSON.stringify; both stream, so a full export of many accounts is never one string in memory.
+ * JSON.stringify; both are written a batch of rows at a time, so a full export of many accounts is
+ * never one string in memory.
  */
 import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { access, rename, rm, open } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
-import { stringify } from 'csv-stringify';
+import { stringify as stringifySync } from 'csv-stringify/sync';
 import type { JsonValue } from '../../shared/json.js';
 import type { CsvOptions } from './file-settings.js';
 
@@ -72,6 +73,9 @@ async function writeChunk(out: WriteStream, chunk: Buffer | string): Promise<voi
   if (!out.write(chunk)) await once(out, 'drain');
 }
 
+/** Rows per call of the CSV writer: enough to make its per-call cost nothing, few enough to stay small. */
+const CSV_BATCH_ROWS = 1_000;
+
 async function writeCsv(
   out: WriteStream,
   file: OutputFile,
@@ -81,30 +85,33 @@ async function writeCsv(
   const { csv } = file;
   // Latin-1 has no byte order mark.
   if (csv.bom && encoding !== 'latin1') await writeChunk(out, Buffer.from('\ufeff', encoding));
-  const stringifier = stringify({
+  const options = {
     delimiter: csv.delimiter,
     quote: csv.quote,
     quoted: csv.quoteAll,
     quoted_empty: csv.quoteAll,
-    header: csv.header,
     // Records go in as arrays in column order: no object per row to build and collect.
     columns: [...file.columns],
     record_delimiter: csv.recordDelimiter === 'crlf' ? '\r\n' : '\n',
     // A quote inside a quoted field is doubled (RFC 4180 §2.7).
     escape: csv.quote,
-  });
-  const pump = (async () => {
-    for await (const chunk of stringifier as AsyncIterable<string | Buffer>) {
-      const text = typeof chunk === 'string' ? chunk : chunk.toString('utf8');
-      await writeChunk(out, encoding === 'utf8' ? text : Buffer.from(text, encoding));
-    }
-  })();
+  } as const;
+  // Batches through csv-stringify's synchronous form: the stream form cost a drain (and several
+  // promises) every 16 records, which made a CSV export twice as slow as the JSON Lines one.
+  let batch: string[][] = [];
+  let header = csv.header;
+  const flush = async () => {
+    const text = stringifySync(batch, { ...options, header });
+    header = false;
+    batch = [];
+    await writeChunk(out, encoding === 'utf8' ? text : Buffer.from(text, encoding));
+  };
   for (const row of rows) {
-    const record = file.columns.map((column) => csvField(row[column], csv.multiValueSeparator));
-    if (!stringifier.write(record)) await once(stringifier, 'drain');
+    batch.push(file.columns.map((column) => csvField(row[column], csv.multiValueSeparator)));
+    if (batch.length >= CSV_BATCH_ROWS) await flush();
   }
-  stringifier.end();
-  await pump;
+  // The last batch, and the header alone when there are no rows at all.
+  if (batch.length > 0 || header) await flush();
 }
 
 /** A value as one CSV field: arrays joined, objects as JSON, no value as an empty field. */

@@ -1,0 +1,145 @@
+/**
+ * One SOAP service as the connector calls it: the WSDL read through the `soap` package (on first
+ * use and again whenever the connection is tested), the credentials attached (a WS-Security
+ * username token as the package's security header, basic auth as an HTTP header on every request
+ * and on the WSDL), and every call through the app's limits (the shared concurrency and rate
+ * limiter) with its own timeout. A failed read of the WSDL is not kept: the next call tries again.
+ */
+import * as soap from 'soap';
+import { errorFromResponse, RequestLimiter, type Redactor } from '../http/index.js';
+import { ConnectorError } from '../spi/index.js';
+import { classifySoapError } from './soap-faults.js';
+import type { SoapCredentials, SoapSettings } from './soap-settings.js';
+
+type AsyncMethod = (args: unknown, options: Record<string, unknown>) => Promise<unknown[]>;
+
+export class SoapService {
+  readonly #settings: SoapSettings;
+  readonly #credentials: SoapCredentials;
+  readonly #redact: Redactor;
+  readonly #limiter: RequestLimiter;
+  #client: Promise<soap.Client> | undefined;
+
+  constructor(settings: SoapSettings, credentials: SoapCredentials, redact: Redactor) {
+    this.#settings = settings;
+    this.#credentials = credentials;
+    this.#redact = redact;
+    this.#limiter = new RequestLimiter({
+      concurrency: settings.concurrency,
+      ...(settings.rateLimitPerSecond === undefined ? {} : { ratePerSecond: settings.rateLimitPerSecond }),
+    });
+  }
+
+  /** The operations the WSDL defines, by name; reads the WSDL again when `fresh`. */
+  async operations(signal: AbortSignal, fresh = false): Promise<Set<string>> {
+    if (fresh) this.#client = undefined;
+    const client = await this.#ready(signal);
+    const names = new Set<string>();
+    for (const service of Object.values(client.describe() as Record<string, Record<string, object>>)) {
+      for (const port of Object.values(service)) for (const name of Object.keys(port)) names.add(name);
+    }
+    return names;
+  }
+
+  /** Calls one operation and answers its result (the body's content, as the package reads it). */
+  async call(operation: string, args: unknown, signal: AbortSignal): Promise<unknown> {
+    if (signal.aborted) throw new ConnectorError('timeout', `${operation} was aborted before it was sent`);
+    const client = await this.#ready(signal);
+    const method = (client as unknown as Record<string, AsyncMethod | undefined>)[`${operation}Async`];
+    if (typeof method !== 'function') {
+      throw new ConnectorError(
+        'invalid_response',
+        `The WSDL at ${this.#settings.wsdlUrl} has no operation ${operation}`,
+      );
+    }
+    let release: () => void;
+    try {
+      release = await this.#limiter.acquire(signal);
+    } catch {
+      throw new ConnectorError('timeout', `${operation} was aborted while waiting for a free connection`);
+    }
+    const timeout = AbortSignal.timeout(this.#settings.timeouts.requestMs);
+    try {
+      const [result] = await method.call(client, args, { signal: AbortSignal.any([signal, timeout]) });
+      return result;
+    } catch (error) {
+      throw classifySoapError(error, {
+        operation,
+        rules: this.#settings.faults,
+        redact: this.#redact,
+        timedOut: timeout.aborted,
+      });
+    } finally {
+      release();
+    }
+  }
+
+  /** Stops the limiter; waiting calls fail. */
+  close(): void {
+    this.#limiter.close(new ConnectorError('unavailable', 'The connector was closed'));
+  }
+
+  #ready(signal: AbortSignal): Promise<soap.Client> {
+    this.#client ??= this.#load(signal);
+    const loading = this.#client;
+    loading.catch(() => {
+      if (this.#client === loading) this.#client = undefined;
+    });
+    return loading;
+  }
+
+  async #load(signal: AbortSignal): Promise<soap.Client> {
+    const { wsdlUrl, endpoint, timeouts, wsSecurity } = this.#settings;
+    const basic = this.#credentials.basic;
+    const authorization =
+      basic === undefined
+        ? undefined
+        : `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
+    const timeout = AbortSignal.timeout(timeouts.wsdlMs);
+    let client: soap.Client;
+    try {
+      client = await soap.createClientAsync(wsdlUrl, {
+        // Every test of the connection reads the WSDL again, never the package's process-wide cache.
+        disableCache: true,
+        ...(endpoint === undefined ? {} : { endpoint }),
+        wsdl_options: { signal: AbortSignal.any([signal, timeout]) },
+        ...(authorization === undefined ? {} : { wsdl_headers: { Authorization: authorization } }),
+      });
+    } catch (error) {
+      // An HTTP error on the WSDL comes back as a plain Error naming the status in its text.
+      const status = /^Invalid WSDL URL: .*Code: (\d{3})/su.exec((error as Error | undefined)?.message ?? '');
+      if (status !== null) {
+        throw errorFromResponse(
+          `Reading the WSDL at ${wsdlUrl}`,
+          { status: Number(status[1]), headers: {}, body: '' },
+          this.#redact,
+        );
+      }
+      const classified = classifySoapError(error, {
+        operation: `Reading the WSDL at ${wsdlUrl}`,
+        rules: [],
+        redact: this.#redact,
+        timedOut: timeout.aborted,
+      });
+      // A WSDL that is not a WSDL: the package throws a plain Error from its parser.
+      if (classified.code === 'connector_failure') {
+        throw new ConnectorError(
+          'invalid_response',
+          this.#redact(`The WSDL at ${wsdlUrl} cannot be read: ${(error as Error).message}`),
+        );
+      }
+      throw classified;
+    }
+    if (authorization !== undefined) client.addHttpHeader('Authorization', authorization);
+    const token = this.#credentials.wsSecurity;
+    if (token !== undefined) {
+      client.setSecurity(
+        new soap.WSSecurity(token.username, token.password, {
+          passwordType: wsSecurity.passwordType,
+          hasTimeStamp: wsSecurity.timestamp,
+        }),
+      );
+    }
+    return client;
+  }
+}

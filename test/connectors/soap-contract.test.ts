@@ -1,0 +1,40 @@
+/**
+ * The SOAP connector passes the contract kit against the tests' SOAP directory service, opened from
+ * examples/soap/app.yaml as it is (users and groups, paged lists, native membership, disable,
+ * WS-Security), and again with basic auth and a service that pages by two.
+ */
+import { afterAll } from 'vitest';
+import { describeConnectorContract } from '../../src/connectors/spi/contract-kit.js';
+import {
+  EXAMPLE_CREDENTIALS,
+  exampleEnv,
+  openExampleConnector,
+} from '../support/soap-target/soap-example.js';
+import { startSoapTarget } from '../support/soap-target/soap-target.js';
+
+const secured = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS });
+const basic = await startSoapTarget({
+  basic: { username: 'svc', password: 'basic-secret-1' },
+  maxPageSize: 2,
+});
+afterAll(async () => {
+  await secured.close();
+  await basic.close();
+});
+
+describeConnectorContract('soap (examples/soap/app.yaml, WS-Security)', () =>
+  openExampleConnector(exampleEnv(secured.wsdlUrl)),
+);
+
+describeConnectorContract('soap (basic auth, pages of two)', async () => {
+  const { ConnectorRegistry } = await import('../../src/connectors/spi/index.js');
+  const { soapConnectorDefinition } = await import('../../src/connectors/soap/index.js');
+  const { exampleApp, SOAP_EXAMPLE } = await import('../support/soap-target/soap-example.js');
+  const { connector } = exampleApp(exampleEnv(basic.wsdlUrl));
+  return new ConnectorRegistry()
+    .register(soapConnectorDefinition)
+    .open(
+      { kind: 'soap', settings: connector.settings },
+      { appFile: SOAP_EXAMPLE, credentials: { basic: { username: 'svc', password: 'basic-secret-1' } } },
+    );
+});

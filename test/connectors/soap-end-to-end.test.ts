@@ -1,0 +1,143 @@
+/**
+ * The SOAP connector end to end: examples/soap/app.yaml applied as it is (`apps apply`, its
+ * `${SOAP_*}` variables from the environment), users and groups in the directory, `provisio sync`
+ * into the tests' SOAP directory service, and the service's store read back: creates with every
+ * mapped field, group members as the service's user ids, an update, a disable, a delete, an
+ * account the service already held matched instead of created, and a Server fault retried.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { openProvisio } from '../../src/main.js';
+import { runCli } from '../support/run-cli.js';
+import { EXAMPLE_CREDENTIALS, exampleEnv, SOAP_EXAMPLE } from '../support/soap-target/soap-example.js';
+import { startSoapTarget, type SoapTarget } from '../support/soap-target/soap-target.js';
+
+let dataDir: string;
+let target: SoapTarget;
+beforeEach(async () => {
+  dataDir = mkdtempSync(join(tmpdir(), 'provisio-soap-e2e-'));
+  target = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS });
+  Object.assign(process.env, exampleEnv(target.wsdlUrl));
+});
+afterEach(async () => {
+  for (const name of Object.keys(exampleEnv(''))) delete process.env[name];
+  await target.close();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function withDirectory<T>(work: (d: Awaited<ReturnType<typeof openProvisio>>) => Promise<T>) {
+  const database = await openProvisio({ dataDir });
+  try {
+    return await work(database);
+  } finally {
+    await database.close();
+  }
+}
+
+async function apply(file: string) {
+  const applied = await runCli('apps', 'apply', '-f', file, '--data-dir', dataDir);
+  expect(applied.code, applied.stderr).toBe(0);
+  return applied;
+}
+
+async function sync(app: string) {
+  const r = await runCli('sync', app, '--json', '--data-dir', dataDir);
+  expect(r.stderr).toBe('');
+  return { code: r.code, report: JSON.parse(r.stdout) as { summary: Record<string, number> } };
+}
+
+function userNamed(userName: string) {
+  return [...target.users.values()].find((user) => user.userName === userName);
+}
+
+describe('soap connector through the engine', () => {
+  it('runs the shipped example: users, groups and memberships, an update, a disable, brownfield matching and a retried fault', async () => {
+    // The service already holds Ada (created by hand before Provisio): she is matched by userName.
+    target.users.set('U-LEGACY', { id: 'U-LEGACY', userName: 'ada@example.com', active: true });
+    const applied = await apply(SOAP_EXAMPLE);
+    expect(applied.stdout + applied.stderr).not.toContain(EXAMPLE_CREDENTIALS.password);
+    const ids = await withDirectory(async (d) => {
+      const ada = await d.directory.create('User', {
+        userName: 'ada@example.com',
+        displayName: 'Ada Lovelace',
+        name: { givenName: 'Ada', familyName: 'Lovelace' },
+        emails: [{ value: 'ada@example.com', type: 'work', primary: true }],
+        active: true,
+      });
+      const bob = await d.directory.create('User', {
+        userName: 'bob@example.com',
+        displayName: 'Bob <Builder> & Sons',
+        name: { givenName: 'Bob', familyName: 'Builder' },
+        active: true,
+        'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User': { department: 'R&D' },
+      });
+      const group = await d.directory.create('Group', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Engineers',
+        members: [
+          { value: ada.id, type: 'User' },
+          { value: bob.id, type: 'User' },
+        ],
+      });
+      return { ada: ada.id, bob: bob.id, group: group.id };
+    });
+    // The first CreateUser meets a Server fault: retryable, so the engine sends it again.
+    target.failNext('CreateUser', { kind: 'server', message: 'Busy, try again' });
+
+    const first = await sync('soap-directory');
+    expect(first.code).toBe(0);
+    expect(first.report.summary).toMatchObject({ create: 2, failure: 0 });
+    expect(target.calls.get('CreateUser')).toBe(2); // Bob: the faulted call and its retry
+    expect(target.users.size).toBe(2);
+    expect(userNamed('ada@example.com')!.id).toBe('U-LEGACY');
+    const bob = userNamed('bob@example.com')!;
+    expect(bob).toMatchObject({
+      displayName: 'Bob <Builder> & Sons',
+      givenName: 'Bob',
+      familyName: 'Builder',
+      department: 'R&D',
+      active: true,
+    });
+    const [group] = [...target.groups.values()];
+    expect(group).toMatchObject({ displayName: 'Engineers', active: true });
+    expect([...group!.memberIds].sort()).toEqual(['U-LEGACY', bob.id].sort());
+    // Every request carried the WS-Security token; the password only there, as the service requires.
+    expect(target.requests.every((body) => body.includes('wsse:UsernameToken'))).toBe(true);
+
+    await withDirectory(async (d) => {
+      await d.directory.patch('User', ids.ada, [{ op: 'replace', path: 'displayName', value: 'Ada L.' }]);
+      await d.directory.patch('User', ids.bob, [{ op: 'replace', path: 'active', value: false }]);
+      await d.directory.patch('Group', ids.group, [{ op: 'remove', path: `members[value eq "${ids.bob}"]` }]);
+    });
+    const second = await sync('soap-directory');
+    expect(second.code).toBe(0);
+    expect(second.report.summary).toMatchObject({ update: 2, disable: 1, failure: 0 });
+    expect(target.users.get('U-LEGACY')).toMatchObject({ displayName: 'Ada L.', active: true });
+    expect(target.users.get(bob.id)!.active).toBe(false);
+    expect(target.groups.get(group!.id)!.memberIds).toEqual(['U-LEGACY']);
+    // The credentials are sealed at rest: the password is in no file of the data directory.
+    for (const file of readdirSync(dataDir)) {
+      expect(readFileSync(join(dataDir, file)).includes(EXAMPLE_CREDENTIALS.password), file).toBe(false);
+    }
+  });
+
+  it('deletes accounts when the app deprovisions by deletion', async () => {
+    const text = readFileSync(SOAP_EXAMPLE, 'utf8')
+      .replace('name: soap-directory', 'name: soap-deleting')
+      .replace('deprovisionAction: disable', 'deprovisionAction: delete');
+    const file = join(dataDir, 'deleting.yaml');
+    writeFileSync(file, text);
+    await apply(file);
+    const zoe = await withDirectory((d) =>
+      d.directory.create('User', { userName: 'zoe@example.com', displayName: 'Zoe', active: true }),
+    );
+    expect((await sync('soap-deleting')).report.summary).toMatchObject({ create: 1, failure: 0 });
+    expect(userNamed('zoe@example.com')).toBeDefined();
+    await withDirectory((d) => d.directory.delete('User', zoe.id));
+    const after = await sync('soap-deleting');
+    expect(after.report.summary).toMatchObject({ delete: 1, failure: 0 });
+    expect(userNamed('zoe@example.com')).toBeUndefined();
+  });
+});

@@ -1,0 +1,402 @@
+/**
+ * A SOAP directory service for the SOAP connector's tests: the `soap` package's own server on a
+ * real HTTP server on 127.0.0.1, serving `directory-service.wsdl` (users and groups) from an
+ * in-memory store. It can require a WS-Security username token and / or HTTP basic auth, and fail
+ * on purpose: a Server fault, a Client fault with a code, an answer that never comes, or one that
+ * is not SOAP at all.
+ */
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { Readable } from 'node:stream';
+import * as soap from 'soap';
+
+const WSDL_TEMPLATE = readFileSync(new URL('./directory-service.wsdl', import.meta.url), 'utf8');
+
+export interface StoredUser {
+  id: string;
+  userName: string;
+  displayName?: string;
+  givenName?: string;
+  familyName?: string;
+  email?: string;
+  department?: string;
+  active: boolean;
+}
+
+export interface StoredGroup {
+  id: string;
+  displayName: string;
+  description?: string;
+  memberIds: string[];
+  active: boolean;
+}
+
+/** A failure to inject into the next call(s) of an operation. */
+export type InjectedFault =
+  | { kind: 'server'; message?: string }
+  | { kind: 'client'; code: string; message?: string }
+  | { kind: 'hang' }
+  | { kind: 'malformed' }
+  /** Answers normally, this much later. */
+  | { kind: 'delay'; ms: number };
+
+export interface SoapTargetOptions {
+  /** Require a WS-Security UsernameToken with this user and (plain text) password. */
+  wsSecurity?: { username: string; password: string };
+  /** Require HTTP basic auth with this user and password (for the WSDL too). */
+  basic?: { username: string; password: string };
+  /** Largest page a list answers, whatever pageSize asks. */
+  maxPageSize?: number;
+}
+
+export interface SoapTarget {
+  /** Where the WSDL is served: `http://127.0.0.1:<port>/directory?wsdl`. */
+  readonly wsdlUrl: string;
+  readonly users: Map<string, StoredUser>;
+  readonly groups: Map<string, StoredGroup>;
+  /** Calls received per operation (those failed on purpose included). */
+  readonly calls: Map<string, number>;
+  /** The raw bodies of the last requests, newest last (for checks on what was sent). */
+  readonly requests: string[];
+  /** The most calls the service was answering at once. */
+  readonly maxInFlight: () => number;
+  /** Makes the next `times` calls of `operation` fail this way. */
+  failNext(operation: string, fault: InjectedFault, times?: number): void;
+  close(): Promise<void>;
+}
+
+const SOAP_PATH = '/directory';
+
+export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<SoapTarget> {
+  const users = new Map<string, StoredUser>();
+  const groups = new Map<string, StoredGroup>();
+  const calls = new Map<string, number>();
+  const requests: string[] = [];
+  const faults = new Map<string, InjectedFault[]>();
+  const sockets = new Set<Socket>();
+  let nextId = 1;
+  let inFlight = 0;
+  let maxInFlight = 0;
+
+  const clientFault = (code: string, message: string) => ({
+    Fault: { faultcode: `tns:${code}`, faultstring: message, statusCode: 500 },
+  });
+  const noSuch = (kind: string, id: string) => clientFault('NoSuchObject', `No ${kind} with id ${id}`);
+
+  // Services of the soap package get (args, callback, headers, req); a thrown `{ Fault }` is sent as one.
+  const guard =
+    (name: string, body: (args: Record<string, unknown>) => unknown) =>
+    (args: Record<string, unknown>, _callback: unknown, headers: Record<string, unknown> | undefined) => {
+      checkWsSecurity(options.wsSecurity, headers);
+      const injected = takeFault(faults, name);
+      if (injected?.kind === 'server') {
+        throw {
+          Fault: { faultcode: 'soap:Server', faultstring: injected.message ?? 'Busy', statusCode: 500 },
+        };
+      }
+      if (injected?.kind === 'client') throw clientFault(injected.code, injected.message ?? injected.code);
+      return body(args ?? {});
+    };
+
+  const userFields = ['userName', 'displayName', 'givenName', 'familyName', 'email', 'department'] as const;
+  const userOut = (user: StoredUser) => ({ ...user });
+  const groupOut = (group: StoredGroup) => ({
+    id: group.id,
+    displayName: group.displayName,
+    ...(group.description === undefined ? {} : { description: group.description }),
+    memberId: [...group.memberIds],
+    active: group.active,
+  });
+  const user = (id: unknown) => {
+    const found = users.get(String(id));
+    if (found === undefined) throw noSuch('user', String(id));
+    return found;
+  };
+  const group = (id: unknown) => {
+    const found = groups.get(String(id));
+    if (found === undefined) throw noSuch('group', String(id));
+    return found;
+  };
+  const same = (a: unknown, b: unknown) =>
+    a !== undefined && b !== undefined && String(a).toLowerCase() === String(b).toLowerCase();
+  const page = <T>(items: T[], args: Record<string, unknown>) => {
+    const size = Math.min(Number(args.pageSize) || 100, options.maxPageSize ?? 1000);
+    const start = args.cursor === undefined ? 0 : Number(args.cursor);
+    const end = start + size;
+    return { items: items.slice(start, end), next: end < items.length ? String(end) : undefined };
+  };
+  const asList = (value: unknown): string[] =>
+    value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+  const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
+
+  const operations = {
+    CreateUser: ({ user: input }: Record<string, unknown>) => {
+      const fields = input as Record<string, unknown>;
+      const userName = text(fields.userName);
+      if (userName === undefined || userName === '')
+        throw clientFault('InvalidValue', 'userName is required');
+      if ([...users.values()].some((u) => same(u.userName, userName))) {
+        throw clientFault('UserExists', `A user named ${userName} exists`);
+      }
+      const created: StoredUser = {
+        id: `U-${nextId++}`,
+        userName,
+        active: fields.active !== false && fields.active !== 'false',
+      };
+      for (const field of userFields) {
+        const value = text(fields[field]);
+        if (value !== undefined && value !== '') created[field] = value;
+      }
+      users.set(created.id, created);
+      return { user: userOut(created) };
+    },
+    GetUser: ({ id }: Record<string, unknown>) => {
+      const found = users.get(String(id));
+      return found === undefined ? {} : { user: userOut(found) };
+    },
+    FindUsers: ({ attribute, value }: Record<string, unknown>) => ({
+      user: [...users.values()]
+        .filter((u) => same((u as unknown as Record<string, unknown>)[String(attribute)], value))
+        .map(userOut),
+    }),
+    ListUsers: (args: Record<string, unknown>) => {
+      const { items, next } = page([...users.values()], args);
+      return { user: items.map(userOut), ...(next === undefined ? {} : { nextCursor: next }) };
+    },
+    UpdateUser: ({ id, user: input }: Record<string, unknown>) => {
+      const found = user(id);
+      const fields = (input ?? {}) as Record<string, unknown>;
+      for (const field of userFields) {
+        if (!(field in fields)) continue;
+        const value = text(fields[field]);
+        if (field === 'userName') {
+          if (value === undefined || value === '') throw clientFault('InvalidValue', 'userName is required');
+          found.userName = value;
+        } else if (value === undefined || value === '') delete found[field];
+        else found[field] = value;
+      }
+      return { user: userOut(found) };
+    },
+    DeleteUser: ({ id }: Record<string, unknown>) => {
+      user(id);
+      users.delete(String(id));
+      for (const g of groups.values()) g.memberIds = g.memberIds.filter((member) => member !== String(id));
+      return { deleted: true };
+    },
+    SetUserActive: ({ id, active }: Record<string, unknown>) => {
+      const found = user(id);
+      found.active = active === true || active === 'true';
+      return { user: userOut(found) };
+    },
+    CreateGroup: ({ group: input }: Record<string, unknown>) => {
+      const fields = input as Record<string, unknown>;
+      const displayName = text(fields.displayName);
+      if (displayName === undefined || displayName === '')
+        throw clientFault('InvalidValue', 'displayName is required');
+      if ([...groups.values()].some((g) => same(g.displayName, displayName))) {
+        throw clientFault('GroupExists', `A group named ${displayName} exists`);
+      }
+      const created: StoredGroup = {
+        id: `G-${nextId++}`,
+        displayName,
+        memberIds: [],
+        active: fields.active !== false && fields.active !== 'false',
+      };
+      const description = text(fields.description);
+      if (description !== undefined && description !== '') created.description = description;
+      groups.set(created.id, created);
+      return { group: groupOut(created) };
+    },
+    GetGroup: ({ id }: Record<string, unknown>) => {
+      const found = groups.get(String(id));
+      return found === undefined ? {} : { group: groupOut(found) };
+    },
+    FindGroups: ({ attribute, value }: Record<string, unknown>) => ({
+      group: [...groups.values()]
+        .filter((g) => same((g as unknown as Record<string, unknown>)[String(attribute)], value))
+        .map(groupOut),
+    }),
+    ListGroups: (args: Record<string, unknown>) => {
+      const { items, next } = page([...groups.values()], args);
+      return { group: items.map(groupOut), ...(next === undefined ? {} : { nextCursor: next }) };
+    },
+    UpdateGroup: ({ id, group: input }: Record<string, unknown>) => {
+      const found = group(id);
+      const fields = (input ?? {}) as Record<string, unknown>;
+      if ('displayName' in fields) {
+        const value = text(fields.displayName);
+        if (value === undefined || value === '') throw clientFault('InvalidValue', 'displayName is required');
+        found.displayName = value;
+      }
+      if ('description' in fields) {
+        const value = text(fields.description);
+        if (value === undefined || value === '') delete found.description;
+        else found.description = value;
+      }
+      return { group: groupOut(found) };
+    },
+    SetGroupActive: ({ id, active }: Record<string, unknown>) => {
+      const found = group(id);
+      found.active = active === true || active === 'true';
+      return { group: groupOut(found) };
+    },
+    DeleteGroup: ({ id }: Record<string, unknown>) => {
+      group(id);
+      groups.delete(String(id));
+      return { deleted: true };
+    },
+    AddMembers: ({ groupId, memberId }: Record<string, unknown>) => {
+      const found = group(groupId);
+      for (const member of asList(memberId)) {
+        if (!users.has(member) && !groups.has(member)) throw noSuch('member', member);
+        if (!found.memberIds.includes(member)) found.memberIds.push(member);
+      }
+      return { group: groupOut(found) };
+    },
+    RemoveMembers: ({ groupId, memberId }: Record<string, unknown>) => {
+      const found = group(groupId);
+      const gone = new Set(asList(memberId));
+      found.memberIds = found.memberIds.filter((member) => !gone.has(member));
+      return { group: groupOut(found) };
+    },
+  };
+  const port: Record<string, unknown> = {};
+  for (const [name, body] of Object.entries(operations)) port[name] = guard(name, body);
+
+  // The soap package's server answers on this (never listening) server; the real one below decides
+  // first whether to answer at all, so hangs and broken answers are sent from outside the package.
+  const soapSide = createServer();
+  const http: Server = createServer((req, res) => {
+    if (!basicAuthorized(options.basic, req)) {
+      res.writeHead(401, { 'www-authenticate': 'Basic realm="directory"' }).end('unauthorized');
+      return;
+    }
+    if (req.method !== 'POST') {
+      soapSide.emit('request', req, res);
+      return;
+    }
+    const operation = soapActionOperation(req);
+    calls.set(operation, (calls.get(operation) ?? 0) + 1);
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      requests.push(Buffer.concat(chunks).toString('utf8'));
+      if (requests.length > 50) requests.shift();
+      const queued = faults.get(operation)?.[0];
+      if (queued?.kind === 'hang') {
+        takeFault(faults, operation);
+        return; // no answer, ever; close() destroys the socket
+      }
+      if (queued?.kind === 'malformed') {
+        takeFault(faults, operation);
+        res.writeHead(200, { 'content-type': 'text/xml' }).end('<soap:Envelope><soap:Body><unclosed>');
+        return;
+      }
+      const answer = () => {
+        // The soap package reads the body itself: hand it a request that replays what was read.
+        soapSide.emit('request', replay(req, Buffer.concat(chunks)), res);
+      };
+      inFlight++;
+      maxInFlight = Math.max(maxInFlight, inFlight);
+      res.on('close', () => inFlight--);
+      if (queued?.kind === 'delay') {
+        takeFault(faults, operation);
+        setTimeout(answer, queued.ms);
+      } else answer();
+    });
+  });
+  http.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+  const address = `http://127.0.0.1:${(http.address() as AddressInfo).port}${SOAP_PATH}`;
+  const xml = WSDL_TEMPLATE.replace('{{ADDRESS}}', address);
+  soap.listen(soapSide, {
+    path: SOAP_PATH,
+    services: { DirectoryService: { DirectoryPort: port } } as soap.IServices,
+    xml,
+    suppressStack: true,
+  });
+
+  return {
+    wsdlUrl: `${address}?wsdl`,
+    users,
+    groups,
+    calls,
+    requests,
+    maxInFlight: () => maxInFlight,
+    failNext(operation, fault, times = 1) {
+      const queue = faults.get(operation) ?? [];
+      for (let i = 0; i < times; i++) queue.push(fault);
+      faults.set(operation, queue);
+    },
+    async close() {
+      for (const socket of sockets) socket.destroy();
+      await new Promise<void>((resolve) => http.close(() => resolve()));
+    },
+  };
+}
+
+function takeFault(faults: Map<string, InjectedFault[]>, operation: string): InjectedFault | undefined {
+  return faults.get(operation)?.shift();
+}
+
+/** The operation a SOAP 1.1 request names in its SOAPAction header (`urn:...:directory/CreateUser`). */
+function soapActionOperation(req: IncomingMessage): string {
+  const action = String(req.headers.soapaction ?? '').replace(/"/g, '');
+  return action.slice(action.lastIndexOf('/') + 1);
+}
+
+function basicAuthorized(basic: SoapTargetOptions['basic'], req: IncomingMessage): boolean {
+  if (basic === undefined) return true;
+  const expected = `Basic ${Buffer.from(`${basic.username}:${basic.password}`).toString('base64')}`;
+  return req.headers.authorization === expected;
+}
+
+/** Checks the WS-Security UsernameToken the soap package parsed into the SOAP headers. */
+function checkWsSecurity(
+  expected: SoapTargetOptions['wsSecurity'],
+  headers: Record<string, unknown> | undefined,
+): void {
+  if (expected === undefined) return;
+  const token = (headers?.Security as Record<string, Record<string, unknown>> | undefined)?.UsernameToken;
+  const password = token?.Password as
+    { $value?: unknown; attributes?: { Type?: string } } | string | undefined;
+  const sent = typeof password === 'object' ? password.$value : password;
+  const digest =
+    typeof password === 'object' && String(password.attributes?.Type).endsWith('#PasswordDigest');
+  // PasswordDigest (UsernameToken Profile 1.0 §3.1): Base64(SHA-1(nonce bytes + created + password)).
+  const valueOf = (v: unknown) =>
+    String(typeof v === 'object' && v !== null ? (v as { $value: unknown }).$value : v);
+  const wanted = digest
+    ? createHash('sha1')
+        .update(
+          Buffer.concat([
+            Buffer.from(valueOf(token?.Nonce), 'base64'),
+            Buffer.from(valueOf(token?.Created)),
+            Buffer.from(expected.password),
+          ]),
+        )
+        .digest('base64')
+    : expected.password;
+  if (token?.Username !== expected.username || sent !== wanted) {
+    throw {
+      Fault: {
+        faultcode: 'wsse:FailedAuthentication',
+        faultstring: 'The security token could not be authenticated or authorized',
+        statusCode: 500,
+      },
+    };
+  }
+}
+
+/** A stand-in for a request whose body was already read: the same headers, the body again. */
+function replay(req: IncomingMessage, body: Buffer): IncomingMessage {
+  const copy = Readable.from([body]) as unknown as IncomingMessage;
+  Object.assign(copy, { headers: req.headers, method: req.method, url: req.url, socket: req.socket });
+  Object.defineProperty(copy, 'connection', { value: req.socket });
+  return copy;
+}
