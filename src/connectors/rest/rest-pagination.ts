@@ -81,6 +81,7 @@ export async function listPage(
   const cursor = request.cursor;
   let answer: RestAnswer;
   let next: string | undefined;
+  let objects: TargetObject[] | undefined;
   switch (paging.style) {
     case 'none': {
       answer = await fetch(operation.target(values));
@@ -94,7 +95,8 @@ export async function listPage(
           [paging.sizeParam, size],
         ]),
       );
-      const count = itemsOf(context, type, operation, answer, what).length;
+      objects = itemsOf(context, type, operation, answer, what);
+      const count = objects.length;
       const all = total(answer, paging.totalPath);
       const done = count < size || (all !== undefined && (page - paging.firstPage + 1) * size >= all);
       next = done ? undefined : String(page + 1);
@@ -108,7 +110,8 @@ export async function listPage(
           [paging.sizeParam, size],
         ]),
       );
-      const count = itemsOf(context, type, operation, answer, what).length;
+      objects = itemsOf(context, type, operation, answer, what);
+      const count = objects.length;
       const all = total(answer, paging.totalPath);
       const done = count < size || (all !== undefined && offset + count >= all);
       next = done ? undefined : String(offset + count);
@@ -140,7 +143,7 @@ export async function listPage(
       break;
     }
   }
-  const objects = itemsOf(context, type, operation, answer, what);
+  objects ??= itemsOf(context, type, operation, answer, what);
   if (next !== undefined && next === cursor) {
     throw new ConnectorError('invalid_response', `${what}: the API answered this same page as the next one`);
   }

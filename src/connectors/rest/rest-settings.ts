@@ -67,9 +67,9 @@ const objectOperation = z.strictObject({
   objectPath: jsonPathSchema.optional(),
 });
 
+// No objectPath: an update's answer is not read (the engine needs nothing back from it).
 const updateOperation = z.strictObject({
   ...operationShape,
-  objectPath: jsonPathSchema.optional(),
   /**
    * `changes`: only the changed attributes (a removed one as null), as a PATCH or merge patch
    * sends them; `object`: the whole object read, changed and written back, as a PUT replaces it.
