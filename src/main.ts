@@ -115,7 +115,7 @@ export async function migrateForServer(options: RunServerOptions): Promise<void>
   }
   const database = await openProvisio(options);
   try {
-    await ConsoleAccess.open(database.shared);
+    await ConsoleAccess.open(database);
   } finally {
     await database.close();
   }
@@ -232,7 +232,7 @@ async function mountAdmin(
     import('./admin/admin-services.js'),
     import('./connectors/builtin-kinds.js'),
   ]);
-  const console = await ConsoleAccess.open(database.shared, settings);
+  const console = await ConsoleAccess.open(database, settings);
   const services = createAdminServices({
     database,
     registry: createBuiltinRegistry(),

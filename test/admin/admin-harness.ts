@@ -81,8 +81,8 @@ export async function addConsoleUser(
 ): Promise<void> {
   const database = await openProvisio({ dataDir });
   try {
-    const access = await ConsoleAccess.open(database.shared);
-    await access.createUser(name, role, password);
+    const access = await ConsoleAccess.open(database);
+    await access.createUser(name, role, password, 'test');
   } finally {
     await database.close();
   }
