@@ -31,6 +31,8 @@ export interface StorageOptions {
   readonly dataDir?: string;
   /** `postgres://...`: use PostgreSQL instead of SQLite. */
   readonly databaseUrl?: string;
+  /** The PostgreSQL schema to work in (created if missing); default the connection's search_path. */
+  readonly postgresSchema?: string;
   /** SQLite durability; default `full` (see src/directory/README.md). */
   readonly sqliteSynchronous?: SqliteSynchronous;
   readonly registry?: SchemaRegistry;
@@ -60,7 +62,11 @@ function storeOptions(options: StorageOptions): OpenStoreOptions {
     if (!/^postgres(?:ql)?:\/\//i.test(options.databaseUrl)) {
       throw new Error('the database URL must start with postgres:// or postgresql://');
     }
-    return { postgresUrl: options.databaseUrl, registry };
+    return {
+      postgresUrl: options.databaseUrl,
+      registry,
+      ...(options.postgresSchema !== undefined ? { postgresSchema: options.postgresSchema } : {}),
+    };
   }
   const dataDir = dataDirectory(options);
   mkdirSync(dataDir, { recursive: true });
