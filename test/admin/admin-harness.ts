@@ -175,6 +175,16 @@ export async function signIn(url: string, username: string, password: string): P
   return { cookie: `provisio_session=${sessionCookieOf(setCookie)}`, csrf: body.csrfToken, setCookie };
 }
 
+/** What `call` answers; the body is parsed JSON, loosely typed as tests read into it. */
+export interface CallResult {
+  readonly status: number;
+  readonly headers: Headers;
+  readonly type: string | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly body: any;
+  readonly text: string;
+}
+
 /** One admin API call with fetch: status, content type, headers and parsed body. */
 export async function call(
   url: string,
@@ -182,7 +192,7 @@ export async function call(
   path: string,
   headers: Record<string, string> = {},
   body?: unknown,
-): Promise<{ status: number; headers: Headers; type: string | null; body: any; text: string }> {
+): Promise<CallResult> {
   const response = await fetch(`${url}${path}`, {
     method,
     headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
