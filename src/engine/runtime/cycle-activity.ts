@@ -15,13 +15,21 @@ export interface RunningCycle {
   readonly total: number | undefined;
 }
 
+/** How many recent cycle ids `hasStarted` remembers. */
+const REMEMBERED_STARTS = 256;
+
 export class CycleActivity {
   readonly #running = new Map<string, RunningCycle>();
+  readonly #started = new Set<string>();
 
   /** Feed it every engine event (subscribe it to the event bus). */
   readonly observe = (event: EngineEvent): void => {
     switch (event.type) {
       case 'cycleStarted':
+        this.#started.add(event.cycleId);
+        if (this.#started.size > REMEMBERED_STARTS) {
+          this.#started.delete(this.#started.values().next().value!);
+        }
         this.#running.set(event.app, {
           app: event.app,
           cycleId: event.cycleId,
@@ -52,6 +60,11 @@ export class CycleActivity {
   /** The app's running cycle in this process, if any. */
   running(app: string): RunningCycle | undefined {
     return this.#running.get(app);
+  }
+
+  /** Whether a recent cycle of this id began (and so reports its own end). */
+  hasStarted(cycleId: string): boolean {
+    return this.#started.has(cycleId);
   }
 
   /** Forgets the app's cycle (renamed or deleted app). */

@@ -4,10 +4,7 @@ import type { AppPause } from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import { checkDate } from './state-checks.js';
 
-function toPause(
-  row: { app_id: string; since: unknown; actor: string },
-  dialect: DialectAdapter,
-): AppPause {
+function toPause(row: { app_id: string; since: unknown; actor: string }, dialect: DialectAdapter): AppPause {
   return { appId: row.app_id, since: dialect.readTime(row.since), actor: row.actor };
 }
 
