@@ -2,6 +2,7 @@ import type { JsonObject } from '../../shared/json.js';
 import type {
   AppPause,
   AuditEntry,
+  AuditQuery,
   CycleRecord,
   CycleStatus,
   DeletionHold,
@@ -102,7 +103,7 @@ export class SqlEngineState implements EngineStateStore {
     return writeStatement(this.#scope, (db) => apps.appendAudit(db, this.#dialect, entry));
   }
 
-  async listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]> {
+  async listAudit(query: AuditQuery): Promise<readonly AuditEntry[]> {
     return apps.listAudit(this.#read, this.#dialect, query);
   }
 
