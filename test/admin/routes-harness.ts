@@ -41,7 +41,9 @@ export async function startRoutesServer(
     port: 0,
     feedRetentionMs: 0,
     admin: {},
-    ...(options.postgresUrl !== undefined ? { postgresUrl: options.postgresUrl, postgresSchema: schema } : {}),
+    ...(options.postgresUrl !== undefined
+      ? { postgresUrl: options.postgresUrl, postgresSchema: schema }
+      : {}),
     engine: options.engine === false ? false : { appRefreshMs: 100, debounceMs: 10, statusPollMs: 100 },
   });
   const tokens = {
@@ -66,7 +68,11 @@ export async function startRoutesServer(
         headers['content-type'] = o.type ?? 'application/json';
         body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
       }
-      const response = await fetch(`${url}/admin/v1${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const response = await fetch(`${url}/admin/v1${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
       const text = await response.text();
       let json: unknown;
       try {
@@ -88,7 +94,8 @@ export async function startRoutesServer(
           ...extra,
         }),
       });
-      if (response.status !== 201) throw new Error(`create user: ${response.status} ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`create user: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { id: string }).id;
     },
     appYaml: (name, extra = '') => `name: ${name}
@@ -115,7 +122,8 @@ ${extra}objects:
       await server.close();
       await target.close();
       rmSync(dataDir, { recursive: true, force: true });
-      if (options.postgresUrl !== undefined && schema !== undefined) await dropSchema(options.postgresUrl, schema);
+      if (options.postgresUrl !== undefined && schema !== undefined)
+        await dropSchema(options.postgresUrl, schema);
     },
   };
 }
