@@ -13,6 +13,10 @@ import { issueToken } from '../../src/server/api-token.js';
 import { dropSchema, randomSchemaName } from '../directory/store-harness.js';
 import { startScimTarget, type ScimTarget } from '../support/scim-target/index.js';
 
+/** A parsed answer body: the tests read into it freely and assert its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Body = any;
+
 export interface RoutesHarness {
   readonly server: RunningServer;
   readonly url: string;
@@ -23,7 +27,7 @@ export interface RoutesHarness {
     method: string,
     path: string,
     options?: { role?: AdminRole; body?: unknown; type?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; type: string | null; json: any; text: string }>;
+  ): Promise<{ status: number; type: string | null; json: Body; text: string }>;
   createUser(userName: string, extra?: Record<string, unknown>): Promise<string>;
   /** The app YAML provisioning users into the target. */
   appYaml(name: string, extra?: string): string;

@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PG_URL } from '../directory/store-harness.js';
-import { eventually, startRoutesServer, type RoutesHarness } from './routes-harness.js';
+import { eventually, startRoutesServer, type Body, type RoutesHarness } from './routes-harness.js';
 
 const dialects: { name: string; postgresUrl?: string }[] = [{ name: 'SQLite' }];
 if (TEST_PG_URL !== undefined && TEST_PG_URL !== '')
@@ -18,9 +18,9 @@ else describe.skip('admin run routes on PostgreSQL (set PROVISIO_TEST_PG_URL to 
 async function readEvents(
   url: string,
   token: string,
-  until: (events: { event: string; data: any }[]) => boolean,
+  until: (events: { event: string; data: Body }[]) => boolean,
   start: () => Promise<void>,
-): Promise<{ event: string; data: any; at: number }[]> {
+): Promise<{ event: string; data: Body; at: number }[]> {
   const controller = new AbortController();
   const response = await fetch(url, {
     headers: { authorization: `Bearer ${token}` },
@@ -30,7 +30,7 @@ async function readEvents(
   expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
   const reader = response.body!.getReader();
   const decoder = new TextDecoder();
-  const events: { event: string; data: any; at: number }[] = [];
+  const events: { event: string; data: Body; at: number }[] = [];
   let buffer = '';
   let started = false;
   const timeout = setTimeout(() => controller.abort(), 15_000);
@@ -65,7 +65,7 @@ async function readEvents(
 async function syncWhenFree(
   h: RoutesHarness,
   query = '',
-): Promise<{ status: number; json: any; text: string }> {
+): Promise<{ status: number; json: Body; text: string }> {
   for (let tries = 0; ; tries++) {
     const answer = await h.call('POST', `/apps/crm/sync${query}`, { role: 'operator' });
     if (answer.status !== 409 || tries > 100) return answer;
