@@ -4,7 +4,7 @@
  * roles each route needs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRoutesServer, type RoutesHarness } from './routes-harness.js';
+import { eventually, startRoutesServer, type RoutesHarness } from './routes-harness.js';
 
 let h: RoutesHarness;
 beforeAll(async () => {
@@ -131,6 +131,21 @@ describe('apps routes', () => {
       expect((await h.call('DELETE', '/apps/bad-token', { role })).status).toBe(403);
     }
     expect((await h.call('POST', '/apps/crm/test-connection', { role: 'viewer' })).status).toBe(403);
+  });
+
+  it("runs a sync in the background without serve's engine, one at a time", async () => {
+    const id = await h.createUser('background@example.com');
+    const sync = await h.call('POST', '/apps/crm/sync', { role: 'operator' });
+    expect(sync.status).toBe(202);
+    const again = await h.call('POST', '/apps/crm/sync', { role: 'operator' });
+    expect(again.status).toBe(409);
+    await eventually(async () => {
+      const status = (await h.call('GET', '/apps/crm/status')).json;
+      return status.lastCycle?.id === sync.json.cycleId && status.state === 'idle' ? status : undefined;
+    });
+    expect(h.target.resources('User').map((u) => u.userName)).toContain('background@example.com');
+    const logs = await h.call('GET', `/apps/crm/logs?cycle=${sync.json.cycleId}`);
+    expect(logs.json.entries.map((e: { sourceId: string }) => e.sourceId)).toContain(id);
   });
 
   it('deletes an app', async () => {
