@@ -53,7 +53,7 @@ async function seed(database: ProvisioDatabase): Promise<string> {
   const random = mulberry32(7);
   const started = Date.now() - ENTRIES * 1000;
   const actions = ['create', 'update', 'update', 'update', 'disable', 'skip'] as const;
-  for (let done = 0; done < ENTRIES; ) {
+  for (let done = 0; done < ENTRIES;) {
     const batch: ProvisioningLogEntry[] = [];
     for (let i = 0; i < 10_000 && done < ENTRIES; i++, done++) {
       const user = Math.floor(random() * USERS);
@@ -69,7 +69,9 @@ async function seed(database: ProvisioDatabase): Promise<string> {
         action: actions[Math.floor(random() * actions.length)]!,
         status: failed ? 'failure' : 'success',
         steps: [{ step: 'import' }, { step: 'action', decided: 'update' }],
-        ...(failed ? { error: { code: 'unavailable', message: 'target answered 503', retryable: true } } : {}),
+        ...(failed
+          ? { error: { code: 'unavailable', message: 'target answered 503', retryable: true } }
+          : {}),
       });
     }
     await database.engineState.appendLog(batch);
@@ -129,7 +131,12 @@ async function measure(database: ProvisioDatabase, appId: string): Promise<Row[]
   // The cursor of the deep page, found once (a client arrives there page by page).
   let cursor: number | undefined;
   for (let page = 0; page < DEEP_PAGE; page++) {
-    const rows = await state.queryLog({ appId, status: 'failure', limit: PAGE, ...(cursor ? { before: cursor } : {}) });
+    const rows = await state.queryLog({
+      appId,
+      status: 'failure',
+      limit: PAGE,
+      ...(cursor ? { before: cursor } : {}),
+    });
     cursor = rows.at(-1)?.id;
   }
   const deep = await time(() => state.queryLog({ appId, status: 'failure', limit: PAGE, before: cursor! }));
@@ -159,7 +166,10 @@ function report(engine: string, seedMs: number, rows: readonly Row[]): string {
   return lines.join('\n');
 }
 
-async function run(engine: string, open: () => Promise<{ database: ProvisioDatabase; cleanup: () => Promise<void> }>) {
+async function run(
+  engine: string,
+  open: () => Promise<{ database: ProvisioDatabase; cleanup: () => Promise<void> }>,
+) {
   const { database, cleanup } = await open();
   try {
     const started = Date.now();
