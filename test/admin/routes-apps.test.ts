@@ -4,7 +4,7 @@
  * roles each route needs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startRoutesServer, type RoutesHarness } from './routes-harness.js';
+import { eventually, startRoutesServer, type RoutesHarness } from './routes-harness.js';
 
 let h: RoutesHarness;
 beforeAll(async () => {
@@ -22,7 +22,10 @@ describe('apps routes', () => {
 
     const got = await h.call('GET', '/apps/crm', { role: 'viewer' });
     expect(got.status).toBe(200);
-    expect(got.json.definition.connector).toMatchObject({ kind: 'scim', credentials: { token: { set: true } } });
+    expect(got.json.definition.connector).toMatchObject({
+      kind: 'scim',
+      credentials: { token: { set: true } },
+    });
     expect(got.text).not.toContain('target-token');
 
     const list = await h.call('GET', '/apps', { role: 'viewer' });
@@ -52,12 +55,16 @@ describe('apps routes', () => {
     const put = await h.call('PUT', '/apps/crm', { body: definition });
     expect(put.status).toBe(200);
     expect(put.json.app.definition.description).toBe('from JSON');
-    expect((await h.call('POST', '/apps/crm/test-connection', { role: 'operator' })).json).toEqual({ ok: true });
+    expect((await h.call('POST', '/apps/crm/test-connection', { role: 'operator' })).json).toEqual({
+      ok: true,
+    });
   });
 
   it("answers a failed test connection in the connector's words", async () => {
     const bad = h.appYaml('bad-token').replace('token: target-token', 'token: wrong-token');
-    expect((await h.call('PUT', '/apps/bad-token', { body: bad, type: 'application/yaml' })).status).toBe(201);
+    expect((await h.call('PUT', '/apps/bad-token', { body: bad, type: 'application/yaml' })).status).toBe(
+      201,
+    );
     const test = await h.call('POST', '/apps/bad-token/test-connection', { role: 'operator' });
     expect(test.status).toBe(200);
     expect(test.json.ok).toBe(false);
@@ -84,10 +91,14 @@ describe('apps routes', () => {
   });
 
   it('names the mapping whose expression is wrong, with did-you-mean', async () => {
-    const yaml = h.appYaml('crm').replace('source: displayName }', 'expression: \'Jion(" ", [displayName])\' }');
+    const yaml = h
+      .appYaml('crm')
+      .replace('source: displayName }', 'expression: \'Jion(" ", [displayName])\' }');
     const put = await h.call('PUT', '/apps/crm', { body: yaml, type: 'application/yaml' });
     expect(put.status).toBe(400);
-    const issue = put.json.errors.find((e: { path: string }) => e.path.startsWith('objects.User.mappings[1]'));
+    const issue = put.json.errors.find((e: { path: string }) =>
+      e.path.startsWith('objects.User.mappings[1]'),
+    );
     expect(issue.message).toMatch(/did you mean 'Join'/);
     expect(issue.line).toBe(yaml.split('\n').findIndex((l) => l.includes('Jion')) + 1);
   });
@@ -114,10 +125,27 @@ describe('apps routes', () => {
 
   it('lets only admins change apps, and operators test connections', async () => {
     for (const role of ['viewer', 'operator'] as const) {
-      expect((await h.call('PUT', '/apps/crm', { role, body: h.appYaml('crm'), type: 'application/yaml' })).status).toBe(403);
+      expect(
+        (await h.call('PUT', '/apps/crm', { role, body: h.appYaml('crm'), type: 'application/yaml' })).status,
+      ).toBe(403);
       expect((await h.call('DELETE', '/apps/bad-token', { role })).status).toBe(403);
     }
     expect((await h.call('POST', '/apps/crm/test-connection', { role: 'viewer' })).status).toBe(403);
+  });
+
+  it("runs a sync in the background without serve's engine, one at a time", async () => {
+    const id = await h.createUser('background@example.com');
+    const sync = await h.call('POST', '/apps/crm/sync', { role: 'operator' });
+    expect(sync.status).toBe(202);
+    const again = await h.call('POST', '/apps/crm/sync', { role: 'operator' });
+    expect(again.status).toBe(409);
+    await eventually(async () => {
+      const status = (await h.call('GET', '/apps/crm/status')).json;
+      return status.lastCycle?.id === sync.json.cycleId && status.state === 'idle' ? status : undefined;
+    });
+    expect(h.target.resources('User').map((u) => u.userName)).toContain('background@example.com');
+    const logs = await h.call('GET', `/apps/crm/logs?cycle=${sync.json.cycleId}`);
+    expect(logs.json.entries.map((e: { sourceId: string }) => e.sourceId)).toContain(id);
   });
 
   it('deletes an app', async () => {

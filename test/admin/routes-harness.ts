@@ -13,6 +13,10 @@ import { issueToken } from '../../src/server/api-token.js';
 import { dropSchema, randomSchemaName } from '../directory/store-harness.js';
 import { startScimTarget, type ScimTarget } from '../support/scim-target/index.js';
 
+/** A parsed answer body: the tests read into it freely and assert its shape. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type Body = any;
+
 export interface RoutesHarness {
   readonly server: RunningServer;
   readonly url: string;
@@ -23,7 +27,7 @@ export interface RoutesHarness {
     method: string,
     path: string,
     options?: { role?: AdminRole; body?: unknown; type?: string; headers?: Record<string, string> },
-  ): Promise<{ status: number; type: string | null; json: any; text: string }>;
+  ): Promise<{ status: number; type: string | null; json: Body; text: string }>;
   createUser(userName: string, extra?: Record<string, unknown>): Promise<string>;
   /** The app YAML provisioning users into the target. */
   appYaml(name: string, extra?: string): string;
@@ -41,7 +45,9 @@ export async function startRoutesServer(
     port: 0,
     feedRetentionMs: 0,
     admin: {},
-    ...(options.postgresUrl !== undefined ? { postgresUrl: options.postgresUrl, postgresSchema: schema } : {}),
+    ...(options.postgresUrl !== undefined
+      ? { postgresUrl: options.postgresUrl, postgresSchema: schema }
+      : {}),
     engine: options.engine === false ? false : { appRefreshMs: 100, debounceMs: 10, statusPollMs: 100 },
   });
   const tokens = {
@@ -66,7 +72,11 @@ export async function startRoutesServer(
         headers['content-type'] = o.type ?? 'application/json';
         body = typeof o.body === 'string' ? o.body : JSON.stringify(o.body);
       }
-      const response = await fetch(`${url}/admin/v1${path}`, { method, headers, ...(body !== undefined ? { body } : {}) });
+      const response = await fetch(`${url}/admin/v1${path}`, {
+        method,
+        headers,
+        ...(body !== undefined ? { body } : {}),
+      });
       const text = await response.text();
       let json: unknown;
       try {
@@ -88,7 +98,8 @@ export async function startRoutesServer(
           ...extra,
         }),
       });
-      if (response.status !== 201) throw new Error(`create user: ${response.status} ${await response.text()}`);
+      if (response.status !== 201)
+        throw new Error(`create user: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { id: string }).id;
     },
     appYaml: (name, extra = '') => `name: ${name}
@@ -115,7 +126,8 @@ ${extra}objects:
       await server.close();
       await target.close();
       rmSync(dataDir, { recursive: true, force: true });
-      if (options.postgresUrl !== undefined && schema !== undefined) await dropSchema(options.postgresUrl, schema);
+      if (options.postgresUrl !== undefined && schema !== undefined)
+        await dropSchema(options.postgresUrl, schema);
     },
   };
 }

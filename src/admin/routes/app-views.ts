@@ -83,6 +83,7 @@ export const appSummarySchema = z.object({
   quarantined: z.boolean(),
   held: z.boolean(),
   paused: z.boolean(),
+  problem: z.string().optional().describe('why the status could not be read (the app does not load)'),
 });
 
 export const appDetailSchema = z.object({
@@ -202,13 +203,8 @@ export function statusJson(live: AppLiveStatus): z.infer<typeof appStatusSchema>
 
 export function summaryJson(app: StoredApp, live: AppLiveStatus): z.infer<typeof appSummarySchema> {
   const status = statusJson(live);
-  const { definition } = app;
   return {
-    name: definition.name,
-    ...(definition.description !== undefined ? { description: definition.description } : {}),
-    enabled: definition.enabled,
-    version: app.version,
-    connector: definition.connector.kind ?? 'module',
+    ...brokenSummary(app),
     state: live.state,
     ...(status.lastCycle !== undefined ? { lastCycle: status.lastCycle } : {}),
     linked: status.linked,
@@ -216,6 +212,23 @@ export function summaryJson(app: StoredApp, live: AppLiveStatus): z.infer<typeof
     quarantined: status.quarantine !== undefined,
     held: status.hold !== undefined && !status.hold.approved,
     paused: live.pause !== undefined,
+  };
+}
+
+/** The list row of an app without its live state: what a row shows when its status cannot be read. */
+export function brokenSummary(app: StoredApp): z.infer<typeof appSummarySchema> {
+  return {
+    name: app.definition.name,
+    ...(app.definition.description !== undefined ? { description: app.definition.description } : {}),
+    enabled: app.definition.enabled,
+    version: app.version,
+    connector: app.definition.connector.kind ?? 'module',
+    state: 'idle',
+    linked: 0,
+    escrows: 0,
+    quarantined: false,
+    held: false,
+    paused: false,
   };
 }
 

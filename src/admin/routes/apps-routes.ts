@@ -8,7 +8,7 @@ import { z } from 'zod';
 import { AppFileError, MAX_APP_FILE_BYTES } from '../../engine/apps/load-app-file.js';
 import type { AdminApi } from '../admin-route.js';
 import type { AdminServices } from '../admin-services.js';
-import { appDetailJson, appDetailSchema, appSummarySchema, summaryJson } from './app-views.js';
+import { appDetailJson, appDetailSchema, appSummarySchema, brokenSummary, summaryJson } from './app-views.js';
 import { problemSchema } from '../problem-schema.js';
 import { appFileProblem } from './route-problems.js';
 import { actorOf, appParams } from './route-support.js';
@@ -43,7 +43,14 @@ export function registerAppsRoutes(api: AdminApi, services: AdminServices): void
     async () => {
       const apps = await services.apps.list();
       const rows = await Promise.all(
-        apps.map(async (app) => summaryJson(app, await services.control.status(app))),
+        apps.map(async (app) => {
+          try {
+            return summaryJson(app, await services.control.status(app));
+          } catch (error) {
+            // One app that no longer loads (a module gone, a key lost) must not hide the others.
+            return { ...brokenSummary(app), problem: error instanceof Error ? error.message : String(error) };
+          }
+        }),
       );
       return { apps: rows };
     },
