@@ -33,6 +33,7 @@ import type {
   ReconcileReport,
   SyncOptions,
 } from './engine-service.js';
+import { EngineRequestError } from './engine-service.js';
 import { AssignmentIndex } from './entitlement.js';
 import { CallStats, TargetCalls } from './executor.js';
 import type { PlanScope } from './planner.js';
@@ -174,6 +175,7 @@ class Engine implements EngineService {
         dryRun: false,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.cycleId !== undefined ? { cycleId: options.cycleId } : {}),
       });
     });
   }
@@ -198,7 +200,7 @@ class Engine implements EngineService {
     loaded: LoadedApp,
     kind: CycleKind,
     watermark: number | undefined,
-    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal },
+    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal; cycleId?: string },
   ): Promise<CycleReport> {
     return (await this.#cycleRun(loaded, kind, watermark, options)).report;
   }
@@ -296,24 +298,24 @@ class Engine implements EngineService {
     loaded: LoadedApp,
     requestedKind: CycleKind,
     watermark: number | undefined,
-    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal },
+    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal; cycleId?: string },
   ): Promise<{ run: CycleRunType; report: CycleReport; wouldHold: boolean }> {
     const state = this.#o.state;
     const directory = this.#o.directory;
     const appId = loaded.stored.id;
-    const cycleId = randomUUID();
+    const cycleId = options.cycleId ?? randomUUID();
     const started = this.#clock.now();
     const assignments = await AssignmentIndex.load(directory, appId, loaded.stored.definition);
     let kind = requestedKind;
-    const run = this.#makeRun(
-      loaded,
-      cycleId,
-      kind,
-      assignments,
-      options.dryRun,
-      options.onProgress,
-      options.signal,
-    );
+    const app = loaded.stored.definition.name;
+    // A real cycle tells the event sink how far it got (the console's progress); a preview does not.
+    const onProgress: CycleProgress | undefined = options.dryRun
+      ? options.onProgress
+      : (done, total) => {
+          options.onProgress?.(done, total);
+          this.#emit({ type: 'cycleProgress', app, cycleId, done, total });
+        };
+    const run = this.#makeRun(loaded, cycleId, kind, assignments, options.dryRun, onProgress, options.signal);
     if (!options.dryRun) {
       await state.startCycle({
         id: cycleId,
@@ -324,6 +326,7 @@ class Engine implements EngineService {
         ...(watermark !== undefined ? { fromSeq: watermark } : {}),
       });
       run.escrowed = new Set((await state.listEscrows(appId)).map((e) => key(e.objectType, e.sourceId)));
+      this.#emit({ type: 'cycleStarted', app, cycleId, kind, started });
     }
     try {
       let toSeq: number | undefined;
@@ -443,8 +446,11 @@ class Engine implements EngineService {
       return { run, report, wouldHold };
     } catch (error) {
       await run.flush().catch(() => undefined);
-      if (!options.dryRun)
+      if (!options.dryRun) {
         await state.finishCycle(cycleId, 'failed', { ...run.summaryJson() }).catch(() => undefined);
+        const message = error instanceof Error ? error.message : String(error);
+        this.#emit({ type: 'cycleFailed', app, cycleId, error: message });
+      }
       throw error;
     }
   }
@@ -457,7 +463,12 @@ class Engine implements EngineService {
     const loaded = await this.#o.loadApp(name);
     const directory = this.#o.directory;
     const resource = await findUser(directory, user);
-    if (!resource) throw new Error(`No user '${user}' in the directory (looked up by id and by userName)`);
+    if (!resource) {
+      throw new EngineRequestError(
+        'user_not_found',
+        `No user '${user}' in the directory (looked up by id and by userName)`,
+      );
+    }
     const dryRun = options.dryRun === true;
     const work = async (): Promise<ProvisionReport> => {
       const assignments = await AssignmentIndex.load(directory, loaded.stored.id, loaded.stored.definition);
@@ -488,7 +499,12 @@ class Engine implements EngineService {
       }
       const item =
         run.items.find((i) => i.objectType === 'User' && i.sourceId === resource.id) ?? run.items[0];
-      if (!item) throw new Error(`User '${user}' was not planned: the app does not provision users`);
+      if (!item) {
+        throw new EngineRequestError(
+          'not_provisioned',
+          `User '${user}' was not planned: the app does not provision users`,
+        );
+      }
       return { app: name, dryRun, entries: run.entries, item };
     };
     return dryRun ? work() : this.#lease(loaded.stored.id, ON_DEMAND_LEASE_WAIT_MS, work);
@@ -517,7 +533,7 @@ class Engine implements EngineService {
     const loaded = await this.#o.loadApp(name);
     const state = this.#o.state;
     const hold = await state.getDeletionHold(loaded.stored.id);
-    if (!hold) throw new Error(`App '${name}' has no held deletions to approve`);
+    if (!hold) throw new EngineRequestError('nothing_held', `App '${name}' has no held deletions to approve`);
     const approved: DeletionHold = { ...hold, approved: true };
     await state.setDeletionHold(approved);
     await state.appendAudit({
@@ -531,10 +547,14 @@ class Engine implements EngineService {
     return approved;
   }
 
-  async *accounts(name: string): AsyncIterable<ManagedAccount> {
+  async *accounts(
+    name: string,
+    options: { after?: { objectType: 'User' | 'Group'; sourceId: string } } = {},
+  ): AsyncIterable<ManagedAccount> {
     const loaded = await this.#o.loadApp(name);
-    for (const type of ['User', 'Group'] as const) {
-      let after: string | undefined;
+    const start = options.after;
+    for (const type of start?.objectType === 'Group' ? (['Group'] as const) : (['User', 'Group'] as const)) {
+      let after: string | undefined = start?.objectType === type ? start.sourceId : undefined;
       for (;;) {
         const links = await this.#o.state.listLinks(loaded.stored.id, type, {
           ...(after !== undefined ? { after } : {}),

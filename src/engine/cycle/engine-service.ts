@@ -46,6 +46,11 @@ export interface SyncOptions {
    * `AppBusyError` naming the holder.
    */
   readonly leaseWaitMs?: number;
+  /**
+   * The id the cycle is recorded under, chosen by the caller so it can answer with it before the
+   * cycle ends (the admin API's 202); a fresh UUID when absent.
+   */
+  readonly cycleId?: string;
 }
 
 /** One attribute's change, as previews and logs show it; redacted values read `[Redact]`. */
@@ -156,7 +161,39 @@ export type EngineEvent =
   | { readonly type: 'quarantineLifted'; readonly app: string }
   | { readonly type: 'deletionsHeld'; readonly app: string; readonly hold: DeletionHold }
   | { readonly type: 'escrowed'; readonly app: string; readonly escrow: Escrow }
-  | { readonly type: 'cycleFinished'; readonly app: string; readonly report: CycleReport };
+  | { readonly type: 'cycleFinished'; readonly app: string; readonly report: CycleReport }
+  /** A cycle (not a preview) began; the console shows it running. */
+  | {
+      readonly type: 'cycleStarted';
+      readonly app: string;
+      readonly cycleId: string;
+      readonly kind: CycleKind;
+      readonly started: Date;
+    }
+  /** Objects processed so far in a running cycle, on every step (listeners throttle). */
+  | {
+      readonly type: 'cycleProgress';
+      readonly app: string;
+      readonly cycleId: string;
+      readonly done: number;
+      readonly total: number | undefined;
+    }
+  /** A cycle stopped by an error (or by a stop) before it had a report; its row says `failed`. */
+  | { readonly type: 'cycleFailed'; readonly app: string; readonly cycleId: string; readonly error: string };
+
+/**
+ * A request the engine refuses before doing anything: no such user, an app that does not
+ * provision users, no held deletions to approve. Its message is the one the CLI prints.
+ */
+export class EngineRequestError extends Error {
+  constructor(
+    readonly code: 'user_not_found' | 'not_provisioned' | 'nothing_held',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+}
 
 /** Receives engine events; the webhook notifier is one. Must not throw. */
 export type EngineEventSink = (event: EngineEvent) => void;
@@ -178,6 +215,10 @@ export interface EngineService {
   ): Promise<ReconcileReport>;
   /** Lets the held cycle's deprovisions through on the next cycle. */
   approveDeletes(app: string, actor: string): Promise<DeletionHold>;
-  accounts(app: string): AsyncIterable<ManagedAccount>;
+  /** Users then groups, each in sourceId order; `after` resumes behind an account (paging). */
+  accounts(
+    app: string,
+    options?: { readonly after?: { readonly objectType: 'User' | 'Group'; readonly sourceId: string } },
+  ): AsyncIterable<ManagedAccount>;
   status(app: string): Promise<AppStatus>;
 }
