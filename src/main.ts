@@ -18,6 +18,7 @@ import { openProvisioDatabase, type ProvisioDatabase } from './engine/state/open
 import type { EngineRuntime, EngineRuntimeSettings } from './engine/runtime/engine-runtime.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
+import { registerConsole } from './admin/console-static.js';
 import type { ServerOptionsInput } from './server/server-options.js';
 
 /** The SQLite file inside the data directory. */
@@ -85,6 +86,8 @@ export interface RunServerOptions extends StorageOptions {
    * unless `--no-engine`); off by default here, so a test of the SCIM server runs no engine.
    */
   readonly engine?: boolean | EngineRuntimeSettings;
+  /** The built web console served at `/` (default dist/console); false serves none. */
+  readonly consoleDir?: string | false;
 }
 
 /** A listening server and how to stop it. */
@@ -116,6 +119,8 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   let app: FastifyInstance | undefined;
   try {
     app = buildServer({ store, registry, options: { ...options.server, logger: options.logger ?? false } });
+    // The web console (src/admin/console-static.ts).
+    if (options.consoleDir !== false) registerConsole(app, options.consoleDir);
     await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   } catch (error) {
     await app?.close().catch(() => undefined);

@@ -1,0 +1,5 @@
+import type { AppPageProps } from '../app/pages.js';
+
+export default function Settings(_props: Partial<AppPageProps>) {
+  return <p>TODO</p>;
+}
