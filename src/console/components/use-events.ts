@@ -24,6 +24,7 @@ const EVENT_TYPES = [
   'cycleStarted',
   'cycle.started',
   'cycleFinished',
+  'cycleFailed',
   'cycle.finished',
   'quarantined',
   'quarantineLifted',
