@@ -15,10 +15,13 @@ export function StateBadges({ status }: { status: AppStatus }) {
   );
 }
 
+/** One formatter for every time shown: toLocaleString builds a new one per call, which a scrolling log table cannot afford. */
+const TIME_FORMAT = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
+
 export function formatTime(iso: string | undefined | null): string {
   if (!iso) return '—';
   const date = new Date(iso);
-  return Number.isNaN(date.getTime()) ? iso : date.toLocaleString();
+  return Number.isNaN(date.getTime()) ? iso : TIME_FORMAT.format(date);
 }
 
 export function SummaryText({ summary }: { summary: Record<string, number | undefined> | undefined }) {

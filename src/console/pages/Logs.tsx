@@ -4,7 +4,7 @@
  * a row opens its steps, and the filtered log exports as CSV or JSON.
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
-import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, seg } from '../api/client.js';
 import { listOf } from '../api/shapes.js';
 import type { LogEntry } from '../api/types.js';
@@ -50,7 +50,6 @@ export default function Logs({ app }: AppPageProps) {
   const [exporting, setExporting] = useState(false);
   const loading = useRef(false);
   const generation = useRef(0);
-  const scroller = useRef<HTMLDivElement>(null);
 
   const loadPage = useCallback(
     async (after: string | undefined, gen: number) => {
@@ -83,17 +82,9 @@ export default function Logs({ app }: AppPageProps) {
     void loadPage(undefined, generation.current);
   }, [loadPage]);
 
-  const virtual = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 12,
-  });
-  const items = virtual.getVirtualItems();
-  const last = items[items.length - 1];
-  useEffect(() => {
-    if (last && cursor && last.index >= rows.length - 50) void loadPage(cursor, generation.current);
-  }, [last?.index, cursor, rows.length, loadPage]);
+  const onNearEnd = useCallback(() => {
+    if (cursor) void loadPage(cursor, generation.current);
+  }, [cursor, loadPage]);
 
   const exportAs = async (format: 'csv' | 'json') => {
     setExporting(true);
@@ -114,13 +105,6 @@ export default function Logs({ app }: AppPageProps) {
       setError(caught);
     } finally {
       setExporting(false);
-    }
-  };
-
-  const onRowKey = (event: KeyboardEvent<HTMLDivElement>, entry: LogEntry) => {
-    if (event.key === 'Enter' || event.key === ' ') {
-      event.preventDefault();
-      setOpen(entry);
     }
   };
 
@@ -192,48 +176,7 @@ export default function Logs({ app }: AppPageProps) {
       <p className="muted" aria-live="polite">
         {rows.length} entries loaded{cursor ? ', more below' : ''}.
       </p>
-      <div className="vtable" role="table" aria-label="Provisioning log" aria-rowcount={rows.length + 1}>
-        <div className="vrow vhead" role="row" aria-rowindex={1}>
-          {['Time', 'Type', 'Name', 'Action', 'Status', 'Reason'].map((h) => (
-            <span role="columnheader" key={h}>
-              {h}
-            </span>
-          ))}
-        </div>
-        <div
-          className="vscroll"
-          ref={scroller}
-          data-testid="logs-scroller"
-          tabIndex={0}
-          aria-label="Log entries (scroll)"
-        >
-          <div role="rowgroup" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-            {items.map((item) => {
-              const entry = rows[item.index]!;
-              return (
-                <div
-                  key={item.key}
-                  role="row"
-                  aria-rowindex={item.index + 2}
-                  className={`vrow status-${entry.status}`}
-                  tabIndex={0}
-                  style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
-                  onClick={() => setOpen(entry)}
-                  onKeyDown={(e) => onRowKey(e, entry)}
-                  aria-label={`${entry.action} ${entry.sourceName ?? entry.sourceId}: ${entry.status}. Open steps`}
-                >
-                  <span role="cell">{formatTime(entry.at)}</span>
-                  <span role="cell">{entry.objectType}</span>
-                  <span role="cell">{entry.sourceName ?? entry.sourceId}</span>
-                  <span role="cell">{entry.action}</span>
-                  <span role="cell">{entry.status}</span>
-                  <span role="cell">{entry.reason ?? ''}</span>
-                </div>
-              );
-            })}
-          </div>
-        </div>
-      </div>
+      <LogTable rows={rows} onOpen={setOpen} onNearEnd={onNearEnd} />
       {open && (
         <section className="panel" aria-labelledby="entry-steps">
           <h2 id="entry-steps">
@@ -259,3 +202,86 @@ export default function Logs({ app }: AppPageProps) {
     </>
   );
 }
+
+/**
+ * The virtualised table, its own component so that scrolling re-renders only the rows in view,
+ * never the filters; each row is memoised on its entry and position.
+ */
+const LogTable = memo(function LogTable({
+  rows,
+  onOpen,
+  onNearEnd,
+}: {
+  rows: readonly LogEntry[];
+  onOpen: (entry: LogEntry) => void;
+  onNearEnd: () => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtual.getVirtualItems();
+  const lastIndex = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 50) onNearEnd();
+  }, [lastIndex, rows.length, onNearEnd]);
+  return (
+    <div className="vtable" role="table" aria-label="Provisioning log" aria-rowcount={rows.length + 1}>
+      <div className="vrow vhead" role="row" aria-rowindex={1}>
+        {['Time', 'Type', 'Name', 'Action', 'Status', 'Reason'].map((h) => (
+          <span role="columnheader" key={h}>
+            {h}
+          </span>
+        ))}
+      </div>
+      <div className="vscroll" ref={scroller} data-testid="logs-scroller" tabIndex={0} aria-label="Log entries (scroll)">
+        <div role="rowgroup" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => (
+            <LogRow key={item.key} entry={rows[item.index]!} index={item.index} start={item.start} onOpen={onOpen} />
+          ))}
+        </div>
+      </div>
+    </div>
+  );
+});
+
+const LogRow = memo(function LogRow({
+  entry,
+  index,
+  start,
+  onOpen,
+}: {
+  entry: LogEntry;
+  index: number;
+  start: number;
+  onOpen: (entry: LogEntry) => void;
+}) {
+  const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      onOpen(entry);
+    }
+  };
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className={`vrow status-${entry.status}`}
+      tabIndex={0}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+      onClick={() => onOpen(entry)}
+      onKeyDown={onKey}
+      aria-label={`${entry.action} ${entry.sourceName ?? entry.sourceId}: ${entry.status}. Open steps`}
+    >
+      <span role="cell">{formatTime(entry.at)}</span>
+      <span role="cell">{entry.objectType}</span>
+      <span role="cell">{entry.sourceName ?? entry.sourceId}</span>
+      <span role="cell">{entry.action}</span>
+      <span role="cell">{entry.status}</span>
+      <span role="cell">{entry.reason ?? ''}</span>
+    </div>
+  );
+});
