@@ -46,7 +46,11 @@ await build({
 const assets = join(outDir, 'assets');
 const fixture = await startLogsFixture(outDir, ROWS);
 const browser = await launchChromium(chromiumPath);
-console.log(`load average at start: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+console.log(
+  `load average at start: ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}`,
+);
 
 const percentile = (values: number[], p: number) => {
   const sorted = [...values].sort((a, b) => a - b);
@@ -58,10 +62,12 @@ try {
   const sizes = async (path: string) => {
     const page = await browser.newPage();
     // The first page a visitor sees is Sign in: no session yet.
-    if (path === '/sign-in') await page.route('**/admin/v1/session', (route) => route.fulfill({ status: 401, body: '{}' }));
+    if (path === '/sign-in')
+      await page.route('**/admin/v1/session', (route) => route.fulfill({ status: 401, body: '{}' }));
     const scripts = new Set<string>();
     page.on('response', (response) => {
-      if (new URL(response.url()).pathname.endsWith('.js')) scripts.add(basename(new URL(response.url()).pathname));
+      if (new URL(response.url()).pathname.endsWith('.js'))
+        scripts.add(basename(new URL(response.url()).pathname));
     });
     await page.goto(`${fixture.url}${path}`, { waitUntil: 'networkidle' });
     await page.locator('h1').first().waitFor();
@@ -155,5 +161,9 @@ try {
 } finally {
   await browser.close();
   await fixture.app.close();
-  console.log(`load average at end: ${loadavg().map((n) => n.toFixed(1)).join(' ')}`);
+  console.log(
+    `load average at end: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
+  );
 }

@@ -26,7 +26,10 @@ function entry(i: number) {
   };
 }
 
-export async function startLogsFixture(consoleDir: string, total: number): Promise<{ url: string; app: FastifyInstance }> {
+export async function startLogsFixture(
+  consoleDir: string,
+  total: number,
+): Promise<{ url: string; app: FastifyInstance }> {
   const app = fastify({ logger: false });
   registerConsole(app, consoleDir);
   app.get('/admin/v1/session', async () => ({
@@ -34,14 +37,17 @@ export async function startLogsFixture(consoleDir: string, total: number): Promi
     csrfToken: 'bench',
     idleTimeoutSeconds: 1800,
   }));
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>('/admin/v1/apps/:name/logs', async (request) => {
-    const from = Number(request.query.cursor ?? 0);
-    const limit = Math.min(Number(request.query.limit ?? 500), 5000);
-    const to = Math.min(total, from + limit);
-    const entries = [];
-    for (let i = from; i < to; i++) entries.push(entry(i));
-    return { entries, nextCursor: to < total ? String(to) : null };
-  });
+  app.get<{ Querystring: { cursor?: string; limit?: string } }>(
+    '/admin/v1/apps/:name/logs',
+    async (request) => {
+      const from = Number(request.query.cursor ?? 0);
+      const limit = Math.min(Number(request.query.limit ?? 500), 5000);
+      const to = Math.min(total, from + limit);
+      const entries = [];
+      for (let i = from; i < to; i++) entries.push(entry(i));
+      return { entries, nextCursor: to < total ? String(to) : null };
+    },
+  );
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -60,9 +60,15 @@ export interface RunningCycle {
 }
 
 export interface AppStatus {
-  readonly app: string;
+  readonly app?: string;
+  /** running, idle, paused, quarantined or held. */
+  readonly state?: string;
   readonly enabled?: boolean;
   readonly paused?: boolean;
+  readonly pause?: { readonly since: string; readonly actor: string } | null;
+  readonly quarantined?: boolean;
+  readonly held?: boolean;
+  readonly nextCycle?: string;
   readonly running?: RunningCycle | null;
   readonly lastCycle?: CycleInfo | null;
   readonly cycles?: readonly CycleInfo[];
@@ -75,7 +81,8 @@ export interface AppStatus {
 export interface AppListItem extends AppStatus {
   readonly name: string;
   readonly description?: string;
-  readonly kind?: string;
+  /** The connector kind. */
+  readonly connector?: string;
 }
 
 export interface LogEntry {

@@ -1,16 +1,26 @@
 import type { AppStatus } from '../api/types.js';
 
+/** What the badges read, from a status or a list entry (which carry it in slightly different fields). */
+export function stateOf(status: AppStatus) {
+  return {
+    running: Boolean(status.running) || status.state === 'running',
+    paused: Boolean(status.paused) || Boolean(status.pause) || status.state === 'paused',
+    quarantined: Boolean(status.quarantine) || status.quarantined === true || status.state === 'quarantined',
+    held: (status.hold ? !status.hold.approved : false) || status.held === true || status.state === 'held',
+  };
+}
+
 /** The app's state as a word and its warnings as badges (quarantined, deletions held, paused). */
 export function StateBadges({ status }: { status: AppStatus }) {
+  const s = stateOf(status);
+  const quiet = !s.running && !s.paused && !s.quarantined && !s.held;
   return (
     <span className="badges">
-      {status.running ? <span className="badge running">Running</span> : null}
-      {status.paused ? <span className="badge paused">Paused</span> : null}
-      {status.quarantine ? <span className="badge quarantine">Quarantined</span> : null}
-      {status.hold && !status.hold.approved ? <span className="badge held">Deletions held</span> : null}
-      {!status.running && !status.paused && !status.quarantine && !(status.hold && !status.hold.approved) ? (
-        <span className="badge ok">{status.enabled === false ? 'Disabled' : 'Idle'}</span>
-      ) : null}
+      {s.running ? <span className="badge running">Running</span> : null}
+      {s.paused ? <span className="badge paused">Paused</span> : null}
+      {s.quarantined ? <span className="badge quarantine">Quarantined</span> : null}
+      {s.held ? <span className="badge held">Deletions held</span> : null}
+      {quiet ? <span className="badge ok">{status.enabled === false ? 'Disabled' : 'Idle'}</span> : null}
     </span>
   );
 }

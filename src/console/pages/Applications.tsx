@@ -45,6 +45,7 @@ export default function Applications() {
                 <th scope="row">
                   <Link href={appPath(app.name)}>{app.name}</Link>
                   {app.description ? <div className="muted">{app.description}</div> : null}
+                  {app.connector ? <div className="muted">{app.connector}</div> : null}
                 </th>
                 <td>
                   <StateBadges status={app} />

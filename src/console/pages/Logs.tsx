@@ -237,10 +237,22 @@ const LogTable = memo(function LogTable({
           </span>
         ))}
       </div>
-      <div className="vscroll" ref={scroller} data-testid="logs-scroller" tabIndex={0} aria-label="Log entries (scroll)">
+      <div
+        className="vscroll"
+        ref={scroller}
+        data-testid="logs-scroller"
+        tabIndex={0}
+        aria-label="Log entries (scroll)"
+      >
         <div role="rowgroup" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
           {items.map((item) => (
-            <LogRow key={item.key} entry={rows[item.index]!} index={item.index} start={item.start} onOpen={onOpen} />
+            <LogRow
+              key={item.key}
+              entry={rows[item.index]!}
+              index={item.index}
+              start={item.start}
+              onOpen={onOpen}
+            />
           ))}
         </div>
       </div>

@@ -7,7 +7,7 @@ import { api, seg } from '../api/client.js';
 import type { AppStatus, CycleInfo, RunningCycle } from '../api/types.js';
 import type { AppPageProps } from '../app/pages.js';
 import { useSession } from '../app/session.js';
-import { StateBadges, SummaryText, formatTime } from '../components/badges.js';
+import { StateBadges, SummaryText, formatTime, stateOf } from '../components/badges.js';
 import { ProblemAlert } from '../components/forms.js';
 import { useApi } from '../components/use-api.js';
 import { useAppEvents } from '../components/use-events.js';
@@ -75,7 +75,7 @@ export default function Overview({ app }: AppPageProps) {
           <button type="button" disabled={busy || Boolean(running)} onClick={() => void act('sync')}>
             Start
           </button>
-          {s?.paused ? (
+          {s && stateOf(s).paused ? (
             <button type="button" disabled={busy} onClick={() => void act('resume')}>
               Resume
             </button>
