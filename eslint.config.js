@@ -33,8 +33,8 @@ export default tseslint.config(
     ignores: ['**/*.test.ts'],
     rules: restrict([
       {
-        group: ['**/server/**', '**/cli/**', '**/engine/**', '**/connectors/**'],
-        message: 'directory/ sits below server, cli and engine.',
+        group: ['**/server/**', '**/cli/**', '**/engine/**', '**/connectors/**', '**/admin/**'],
+        message: 'directory/ sits below server, cli, engine and admin.',
       },
     ]),
   },
@@ -90,10 +90,30 @@ export default tseslint.config(
           '**/cli/**',
           '**/cluster/**',
           '**/main.js',
+          '**/admin/**',
           '**/connectors/*',
           '!**/connectors/spi',
         ],
         message: 'engine/ imports shared, scim, expressions, directory and connectors/spi only.',
+      },
+    ]),
+  },
+  {
+    files: ['src/admin/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([
+      {
+        group: [
+          '**/server/**',
+          '!**/server/api-token.js',
+          '**/cli/**',
+          '**/cluster/**',
+          '**/main.js',
+          '**/connectors/*',
+          '!**/connectors/spi',
+        ],
+        message:
+          'admin/ imports shared, scim, expressions, directory, engine, connectors/spi and the token format (server/api-token.ts) only.',
       },
     ]),
   },
@@ -109,6 +129,11 @@ export default tseslint.config(
         message: 'The console talks to the admin API over HTTP; it imports no server code.',
       },
     ]),
+  },
+  {
+    files: ['src/server/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: restrict([{ group: ['**/admin/**'], message: 'only main, cli and cluster import admin/.' }]),
   },
   {
     files: ['bin/**/*.js', 'scripts/**/*.mjs', 'examples/**/*.mjs', 'stryker.config.mjs'],

@@ -3,7 +3,7 @@
  * (`provisio serve`, `provisio tokens`, the engine's commands) and tests call these; nothing here
  * reads the environment or runs at import time.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { resolve, join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance, FastifyServerOptions } from 'fastify';
@@ -18,6 +18,8 @@ import { openProvisioDatabase, type ProvisioDatabase } from './engine/state/open
 import type { EngineRuntime, EngineRuntimeSettings } from './engine/runtime/engine-runtime.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
+import { ConsoleAccess, type ConsoleAccessSettings } from './admin/access/console-access.js';
+import type { AdminApi } from './admin/admin-route.js';
 import { registerConsole } from './admin/console-static.js';
 import type { ServerOptionsInput } from './server/server-options.js';
 
@@ -88,6 +90,38 @@ export interface RunServerOptions extends StorageOptions {
   readonly engine?: boolean | EngineRuntimeSettings;
   /** The built web console served at `/` (default dist/console); false serves none. */
   readonly consoleDir?: string | false;
+  /**
+   * Mount the admin API under /admin/v1 (`serve` does): it needs the engine's state, so the
+   * database is opened with it even without the engine. Off by default here, so a test of the
+   * SCIM server builds nothing else.
+   */
+  readonly admin?: boolean | AdminApiSettings;
+}
+
+/** How the admin API's console sessions and sign-in throttle behave (defaults in console-access.ts). */
+export interface AdminApiSettings extends ConsoleAccessSettings {
+  /** More admin routes, under the same rules as the built-in ones (tests register samples). */
+  readonly moreRoutes?: (api: AdminApi) => void;
+}
+
+/**
+ * Opens what `runServer` with these options opens, runs every migration it would (the
+ * directory's, and with the engine or the admin API the engine's and the admin API's), and closes:
+ * what the cluster's supervisor does once before it forks workers, so they never race to migrate.
+ */
+export async function migrateForServer(options: RunServerOptions): Promise<void> {
+  const adminOn = options.admin !== undefined && options.admin !== false;
+  if (!adminOn) {
+    const engineOn = options.engine !== undefined && options.engine !== false;
+    await (await (engineOn ? openProvisio : openDirectory)(options)).close();
+    return;
+  }
+  const database = await openProvisio(options);
+  try {
+    await ConsoleAccess.open(database.shared);
+  } finally {
+    await database.close();
+  }
 }
 
 /** A listening server and how to stop it. */
@@ -113,16 +147,25 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   }
   const registry = options.registry ?? SchemaRegistry.withCoreSchemas();
   const engineOn = options.engine !== undefined && options.engine !== false;
-  // With the engine, the engine's state is opened (and migrated) on the same database.
-  const database = engineOn ? await openProvisio({ ...options, registry }) : undefined;
+  const adminOn = options.admin !== undefined && options.admin !== false;
+  // With the engine or the admin API, the engine's state is opened (and migrated) on the same database.
+  const database = engineOn || adminOn ? await openProvisio({ ...options, registry }) : undefined;
   const store = database?.directory ?? (await openDirectory({ ...options, registry }));
   let app: FastifyInstance | undefined;
+  let engine: EngineRuntime | undefined;
   try {
     app = buildServer({ store, registry, options: { ...options.server, logger: options.logger ?? false } });
     // The web console (src/admin/console-static.ts).
     if (options.consoleDir !== false) registerConsole(app, options.consoleDir);
+    if (database !== undefined && adminOn) {
+      // The admin routes control the running engine, so with the admin API it starts before the
+      // server listens; without it, only once the port is bound (startEngine's comment).
+      if (engineOn) engine = await startEngine(database, app, options);
+      await mountAdmin(app, database, options, engine);
+    }
     await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   } catch (error) {
+    await engine?.stop().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await store.close();
     throw error;
@@ -130,9 +173,9 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   const address = app.server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   const running = app;
-  let engine: EngineRuntime | undefined;
   try {
-    if (database !== undefined) engine = await startEngine(database, running, options);
+    if (database !== undefined && engineOn && engine === undefined)
+      engine = await startEngine(database, running, options);
   } catch (error) {
     await running.close().catch(() => undefined);
     await store.close();
@@ -179,6 +222,40 @@ async function startEngine(
     registry: createBuiltinRegistry(),
     log: (level, message, fields) => app.log[level](fields, message),
   });
+}
+
+/** The admin API on the server: its access tables migrated, its services built over the database. */
+async function mountAdmin(
+  app: FastifyInstance,
+  database: ProvisioDatabase,
+  options: RunServerOptions,
+  engine: EngineRuntime | undefined,
+): Promise<void> {
+  const settings = typeof options.admin === 'object' ? options.admin : {};
+  const [{ mountAdminApi }, { createAdminServices }, { createBuiltinRegistry }] = await Promise.all([
+    import('./admin/admin-plugin.js'),
+    import('./admin/admin-services.js'),
+    import('./connectors/builtin-kinds.js'),
+  ]);
+  const console = await ConsoleAccess.open(database.shared, settings);
+  const services = createAdminServices({
+    database,
+    registry: createBuiltinRegistry(),
+    dataDir: dataDirectory(options),
+    ...(engine !== undefined ? { engine } : {}),
+  });
+  mountAdminApi(app, {
+    services,
+    console,
+    version: packageVersion(),
+    ...(settings.moreRoutes !== undefined ? { moreRoutes: settings.moreRoutes } : {}),
+  });
+}
+
+/** package.json's version, for the admin API's OpenAPI document. */
+function packageVersion(): string {
+  const url = new URL('../package.json', import.meta.url);
+  return (JSON.parse(readFileSync(url, 'utf8')) as { version: string }).version;
 }
 
 /** The change feed's retention policy, logged through the server's logger; none for 0. */

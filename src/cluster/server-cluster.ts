@@ -13,7 +13,7 @@
 import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openDirectory, openProvisio } from '../main.js';
+import { migrateForServer } from '../main.js';
 import { isWorkerMessage, WORKER_OPTIONS_ENV, type WorkerServerOptions } from './cluster-protocol.js';
 
 /** Deaths within CRASH_WINDOW_MS after which the supervisor gives up instead of replacing. */
@@ -101,8 +101,9 @@ export async function runServerCluster(options: ServerClusterOptions): Promise<S
   const log = options.log ?? ((line: string) => void process.stderr.write(`provisio: ${line}\n`));
   const { workers: count, log: _log, ...serverOptions } = options;
 
-  // Migrations run once, here, rather than racing in every worker (the engine's too when it runs).
-  await (await (serverOptions.engine ? openProvisio : openDirectory)(serverOptions)).close();
+  // Migrations run once, here, rather than racing in every worker (the engine's and the admin
+  // API's too when they run).
+  await migrateForServer(serverOptions);
 
   cluster.setupPrimary({ exec: workerScript(), args: [] });
   const env = { [WORKER_OPTIONS_ENV]: JSON.stringify(serverOptions) };

@@ -1,4 +1,4 @@
-import type { Generated } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 /**
  * Row shapes of the directory tables as kysely sees them. Column types are unions where the two
@@ -73,6 +73,8 @@ export interface FeedHorizonTable {
 export interface ApiTokensTable {
   id: string;
   name: string;
+  /** `scim` or `admin` (migration 0006); the database defaults it to `scim`. */
+  audience: ColumnType<string, string | undefined, string>;
   scope: string;
   secret_hash: string;
   created: DbTime;

@@ -92,17 +92,36 @@ export interface AppAssignment {
   readonly created: Date;
 }
 
-export type TokenScope = 'read-write' | 'read-only';
+/**
+ * Which API a token opens (migration 0006): `scim` for /scim/v2, `admin` for /admin/v1. A token
+ * of one kind is refused by the other API, so a SCIM client's token never administers Provisio.
+ */
+export type TokenAudience = 'scim' | 'admin';
+
+/**
+ * What the token may do there: a SCIM token is `read-write` or `read-only`; an admin token holds
+ * one of the admin API's roles, `viewer` < `operator` < `admin`.
+ */
+export type TokenScope = 'read-write' | 'read-only' | AdminTokenRole;
+
+/** The admin API's roles as the directory stores them (src/admin/admin-route.ts names them). */
+export type AdminTokenRole = 'viewer' | 'operator' | 'admin';
 
 export interface ApiTokenRecord {
   readonly id: string;
   readonly name: string;
+  readonly audience: TokenAudience;
   readonly scope: TokenScope;
   /** Hash of the secret part; the secret itself is never stored. */
   readonly secretHash: string;
   readonly created: Date;
   readonly lastUsed: Date | null;
 }
+
+/** A token to store: its audience defaults to `scim`. */
+export type NewApiToken = Omit<ApiTokenRecord, 'created' | 'lastUsed' | 'audience'> & {
+  readonly audience?: TokenAudience;
+};
 
 export interface DirectoryStore {
   /** Applies pending numbered migrations, each in its own transaction. */
@@ -165,7 +184,7 @@ export interface DirectoryStore {
   unassign(appId: string, principalType: ResourceKind, principalId: string, role?: string): Promise<boolean>;
   listAssignments(appId: string): Promise<readonly AppAssignment[]>;
 
-  createToken(record: Omit<ApiTokenRecord, 'created' | 'lastUsed'>): Promise<ApiTokenRecord>;
+  createToken(record: NewApiToken): Promise<ApiTokenRecord>;
   findToken(id: string): Promise<ApiTokenRecord | undefined>;
   listTokens(): Promise<readonly ApiTokenRecord[]>;
   revokeToken(name: string): Promise<boolean>;

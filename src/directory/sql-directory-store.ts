@@ -4,6 +4,7 @@ import type { AttributeResolver } from '../scim/schema/schema-types.js';
 import * as feed from './change-feed/change-feed.js';
 import type {
   ApiTokenRecord,
+  NewApiToken,
   AppAssignment,
   ChangePage,
   DirectoryStore,
@@ -252,7 +253,7 @@ export class SqlDirectoryStore implements DirectoryStore {
     return assignments.listAssignments(reader(this.#scope), this.#shared.dialect, appId);
   }
 
-  async createToken(record: Omit<ApiTokenRecord, 'created' | 'lastUsed'>): Promise<ApiTokenRecord> {
+  async createToken(record: NewApiToken): Promise<ApiTokenRecord> {
     return tokens.createToken(reader(this.#scope), this.#shared.dialect, record);
   }
 

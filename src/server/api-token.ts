@@ -9,7 +9,12 @@
  * many leading bytes of a guessed hash matched.
  */
 import { createHash, hash, randomBytes, timingSafeEqual } from 'node:crypto';
-import type { ApiTokenRecord, DirectoryStore, TokenScope } from '../directory/directory-store.js';
+import type {
+  ApiTokenRecord,
+  DirectoryStore,
+  TokenAudience,
+  TokenScope,
+} from '../directory/directory-store.js';
 
 /** Recognisable prefix, so secret scanners and humans can tell a Provisio token. */
 export const TOKEN_PREFIX = 'pvs_';
@@ -63,15 +68,19 @@ export interface IssuedToken {
   readonly record: ApiTokenRecord;
 }
 
-/** Creates a token named `name` with `scope` and stores only its hash. */
+/**
+ * Creates a token named `name` with `scope` for the API `audience` names (SCIM unless told) and
+ * stores only its hash.
+ */
 export async function issueToken(
   store: DirectoryStore,
   name: string,
   scope: TokenScope,
+  audience: TokenAudience = 'scim',
 ): Promise<IssuedToken> {
   const id = randomBytes(8).toString('hex');
   const secret = randomBytes(32).toString('base64url');
-  const record = await store.createToken({ id, name, scope, secretHash: hashSecret(secret) });
+  const record = await store.createToken({ id, name, scope, audience, secretHash: hashSecret(secret) });
   return { token: `${TOKEN_PREFIX}${id}_${secret}`, record };
 }
 

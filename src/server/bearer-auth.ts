@@ -2,7 +2,8 @@
  * Bearer-token authentication of the SCIM endpoints (RFC 6750). A missing or wrong token gets 401
  * with `WWW-Authenticate: Bearer realm="provisio"` (§3: with error="invalid_token" when a token was
  * presented); a read-only token gets 403 on any route that is not declared `read`
- * (route-access.ts): the caller passes the access of the route the router matched.
+ * (route-access.ts): the caller passes the access of the route the router matched. A token made
+ * for the admin API (`tokens create --admin`) gets 403 here: it is valid, but not for SCIM.
  */
 import type { FastifyRequest } from 'fastify';
 import type { ApiTokenRecord, DirectoryStore } from '../directory/directory-store.js';
@@ -84,6 +85,13 @@ export class BearerAuthenticator {
     if (!match) throw unauthorized('the Authorization header must be "Bearer <token>"', true);
     const record = await this.#verify(match[1]!);
     if (!record) throw unauthorized('invalid or revoked token', true);
+    // An admin API token is a valid credential, just not for this API: 403, not 401.
+    if (record.audience !== 'scim') {
+      throw new HttpError({
+        status: 403,
+        detail: `token "${record.name}" is an admin API token, not a SCIM token`,
+      });
+    }
     if (record.scope === 'read-only' && access !== 'read') {
       throw new HttpError({ status: 403, detail: `token "${record.name}" is read-only` });
     }

@@ -11,9 +11,12 @@ import type { FastifyRequest } from 'fastify';
  * - `public`: no token needed (`/healthz`);
  * - `read`: a read-only token may call it: it never writes (GET, HEAD, the POST searches of
  *   RFC 7644 §3.4.3, and routes that only refuse, such as 405 and `/Me`'s 501);
- * - `write`: everything else. A route that declares nothing is a write route.
+ * - `write`: everything else. A route that declares nothing is a write route;
+ * - `admin-api`: a route of the admin API (/admin/v1), which authenticates its own callers (admin
+ *   tokens, console sessions); SCIM's bearer check does not run for it. The admin API sets it on
+ *   each of its routes when they are registered.
  */
-export type RouteAccess = 'public' | 'read' | 'write';
+export type RouteAccess = 'public' | 'read' | 'write' | 'admin-api';
 
 declare module 'fastify' {
   interface FastifyContextConfig {

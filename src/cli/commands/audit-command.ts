@@ -5,6 +5,7 @@
  */
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
+import { auditEntryJson } from '../../engine/state/audit-entry-json.js';
 import type { AuditEntry } from '../../engine/state/engine-state.js';
 import type { JsonValue } from '../../shared/json.js';
 import { isJsonObject } from '../../shared/json.js';
@@ -24,19 +25,6 @@ export function auditLimit(value: string): number {
     throw new InvalidArgumentError(`Expected a whole number from 1 to ${MAX_AUDIT_LIMIT}.`);
   }
   return n;
-}
-
-/** One entry in `audit --json` (documented in docs/engine/applications.md). */
-export function auditEntryJson(entry: AuditEntry): Record<string, unknown> {
-  return {
-    id: entry.id,
-    at: entry.at.toISOString(),
-    actor: entry.actor,
-    action: entry.action,
-    ...(entry.app !== undefined ? { app: entry.app } : {}),
-    ...(entry.before !== undefined ? { before: entry.before } : {}),
-    ...(entry.after !== undefined ? { after: entry.after } : {}),
-  };
 }
 
 /** A few words on what an entry changed, for the table. */

@@ -1,6 +1,7 @@
 /**
  * `provisio serve [--port N] [--host H] [--data-dir DIR] [--database URL] [--workers N|auto]
- * [--feed-retention 7d|off] [--no-engine] ...`: runs the SCIM server and the provisioning engine
+ * [--feed-retention 7d|off] [--no-engine] [--session-idle-timeout 30m] ...`: runs the SCIM server,
+ * the admin API (/admin/v1, docs/admin-api.md) and the provisioning engine
  * (every enabled application, near-real-time; docs/engine/operations.md) until SIGINT or SIGTERM,
  * then closes both gracefully (each app's current operation and the in-flight requests finish,
  * leases are released, the store closes). With more than one worker the process supervises N
@@ -28,6 +29,29 @@ interface ServeOptions {
   workers: number;
   feedRetention: number;
   engine: boolean;
+  sessionIdleTimeout: number;
+}
+
+/** Shortest and longest idle timeouts a console session may have. */
+const MIN_SESSION_IDLE_MS = 60_000;
+const MAX_SESSION_IDLE_MS = 24 * 60 * 60_000;
+
+/**
+ * The console sessions' idle timeout: a duration with a unit (`30m`, `2h`), from 1 minute to
+ * 24 hours. Returned in milliseconds.
+ */
+export function sessionIdleTimeout(value: string): number {
+  const text = value.trim();
+  const parsed = /[a-z]\s*$/i.test(text) ? ms(text as ms.StringValue) : undefined;
+  if (
+    parsed === undefined ||
+    !Number.isFinite(parsed) ||
+    parsed < MIN_SESSION_IDLE_MS ||
+    parsed > MAX_SESSION_IDLE_MS
+  ) {
+    throw new InvalidArgumentError('Expected a duration from 1m to 24h with a unit (e.g. 30m, 2h).');
+  }
+  return Math.round(parsed);
 }
 
 /** The environment variable read when `--workers` is not given. */
@@ -109,7 +133,13 @@ export function register(program: Command): void {
         .argParser(feedRetention)
         .default(feedRetention('7d'), '7d'),
     )
-    .option('--no-engine', 'serve the SCIM API only: provision no application');
+    .option('--no-engine', 'serve the APIs only: provision no application')
+    .option(
+      '--session-idle-timeout <duration>',
+      'console sessions end after this long without a request (1m to 24h)',
+      sessionIdleTimeout,
+      sessionIdleTimeout('30m'),
+    );
   addStorageOptions(command).action(async (options: ServeOptions) => {
     const serverOptions = {
       ...storageOptionsFrom(options),
@@ -118,6 +148,7 @@ export function register(program: Command): void {
       logger: options.logLevel === 'silent' ? (false as const) : { level: options.logLevel },
       feedRetentionMs: options.feedRetention,
       engine: options.engine,
+      admin: { idleTimeoutMs: options.sessionIdleTimeout },
       server: {
         ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
         ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
@@ -129,6 +160,7 @@ export function register(program: Command): void {
         ? await runServerCluster({ ...serverOptions, workers: options.workers })
         : await runServer(serverOptions);
     process.stderr.write(`provisio: SCIM server listening on ${server.url}/scim/v2\n`);
+    process.stderr.write(`provisio: admin API listening on ${server.url}/admin/v1\n`);
     if (options.engine && 'engine' in server && server.engine !== undefined) {
       process.stderr.write('provisio: provisioning engine running\n');
     }

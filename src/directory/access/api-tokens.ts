@@ -3,12 +3,13 @@ import type { Kysely, Selectable } from 'kysely';
 import { ScimError } from '../../scim/scim-error.js';
 import type { ApiTokensTable, DirectoryDatabase } from '../database-types.js';
 import type { DialectAdapter } from '../dialect-adapter.js';
-import type { ApiTokenRecord, TokenScope } from '../directory-store.js';
+import type { ApiTokenRecord, NewApiToken, TokenAudience, TokenScope } from '../directory-store.js';
 
 function tokenFromRow(row: Selectable<ApiTokensTable>, dialect: DialectAdapter): ApiTokenRecord {
   return {
     id: row.id,
     name: row.name,
+    audience: row.audience as TokenAudience,
     scope: row.scope as TokenScope,
     secretHash: row.secret_hash,
     created: dialect.readTime(row.created),
@@ -20,15 +21,17 @@ function tokenFromRow(row: Selectable<ApiTokensTable>, dialect: DialectAdapter):
 export async function createToken(
   db: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
-  record: Omit<ApiTokenRecord, 'created' | 'lastUsed'>,
+  input: NewApiToken,
 ): Promise<ApiTokenRecord> {
   const created = new Date();
+  const record = { ...input, audience: input.audience ?? 'scim' };
   try {
     await db
       .insertInto('api_tokens')
       .values({
         id: record.id,
         name: record.name,
+        audience: record.audience,
         scope: record.scope,
         secret_hash: record.secretHash,
         created: dialect.time(created),

@@ -7,7 +7,7 @@ import { isJsonObject } from '../../shared/json.js';
 import type { DialectAdapter } from '../../directory/dialect-adapter.js';
 import type { AppDefinition } from '../apps/app-definition.js';
 import { definitionHash } from './canonical-definition.js';
-import type { AuditEntry, PutAppInput, StoredAppWithSecrets } from './engine-state.js';
+import type { AuditEntry, AuditQuery, PutAppInput, StoredAppWithSecrets } from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import type { EngineAppsTable, EngineAuditTable } from './state-tables.js';
 import { PER_APP_TABLES } from './state-tables.js';
@@ -153,20 +153,25 @@ export async function appendAudit(
   return toAudit(row, dialect);
 }
 
-/** Newest first; `since` is inclusive. */
+/** Newest first (by id: the order they were written in); see AuditQuery. */
 export async function listAudit(
   db: StateDb,
   dialect: DialectAdapter,
-  query: { app?: string; since?: Date; limit?: number },
+  query: AuditQuery,
 ): Promise<AuditEntry[]> {
   const limit = checkLimit('listAudit', query.limit ?? DEFAULT_AUDIT_LIMIT);
   const rows = await db
     .selectFrom('engine_audit')
     .selectAll()
     .$if(query.app !== undefined, (qb) => qb.where('app', '=', query.app!))
+    .$if(query.actor !== undefined, (qb) => qb.where('actor', '=', query.actor!))
     .$if(query.since !== undefined, (qb) =>
       qb.where('at', '>=', dialect.time(checkDate('listAudit', 'since', query.since!))),
     )
+    .$if(query.until !== undefined, (qb) =>
+      qb.where('at', '<=', dialect.time(checkDate('listAudit', 'until', query.until!))),
+    )
+    .$if(query.beforeId !== undefined, (qb) => qb.where('id', '<', query.beforeId!))
     .orderBy('id', 'desc')
     .limit(limit)
     .execute();

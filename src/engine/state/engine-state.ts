@@ -40,6 +40,20 @@ export interface AuditEntry {
   readonly after?: JsonValue;
 }
 
+/**
+ * Which audit entries a listing returns, newest first. `since` and `until` are inclusive;
+ * `beforeId` continues a listing after its last entry (a keyset cursor: entries written meanwhile
+ * do not shift the pages).
+ */
+export interface AuditQuery {
+  readonly app?: string;
+  readonly actor?: string;
+  readonly since?: Date;
+  readonly until?: Date;
+  readonly beforeId?: number;
+  readonly limit?: number;
+}
+
 // ---------------------------------------------------------------- links
 
 /** The link between a directory object and its account in the target. */
@@ -205,7 +219,7 @@ export interface EngineStateStore {
   // audit
   appendAudit(entry: Omit<AuditEntry, 'id'>): Promise<AuditEntry>;
   /** Newest first; `since` inclusive; default limit 100. Entries outlive their app. */
-  listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]>;
+  listAudit(query: AuditQuery): Promise<readonly AuditEntry[]>;
 
   // links
   getLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<Link | undefined>;

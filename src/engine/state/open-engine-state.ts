@@ -30,6 +30,8 @@ async function migratedState(database: SharedDatabase): Promise<StateShared> {
 export interface ProvisioDatabase {
   readonly directory: DirectoryStore;
   readonly engineState: EngineStateStore;
+  /** The database itself, for other parts that keep tables in it (the admin API's access tables). */
+  readonly shared: SharedDatabase;
   /**
    * One transaction over both (an app deleted with its assignments, say): `work` gets views of
    * both bound to it and must use only those (on SQLite the root stores wait for the
@@ -59,6 +61,7 @@ export async function openProvisioDatabase(options: OpenStoreOptions): Promise<P
   return {
     directory,
     engineState: new SqlEngineState(shared),
+    shared: database,
     transaction: (work) =>
       database.transaction((trx, boundDirectory) =>
         work({ directory: boundDirectory, engineState: new SqlEngineState(shared, stateDb(trx)) }),

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../../shared/json.js';
 import type {
   AuditEntry,
+  AuditQuery,
   CycleRecord,
   CycleStatus,
   DeletionHold,
@@ -100,7 +101,7 @@ export class SqlEngineState implements EngineStateStore {
     return writeStatement(this.#scope, (db) => apps.appendAudit(db, this.#dialect, entry));
   }
 
-  async listAudit(query: { app?: string; since?: Date; limit?: number }): Promise<readonly AuditEntry[]> {
+  async listAudit(query: AuditQuery): Promise<readonly AuditEntry[]> {
     return apps.listAudit(this.#read, this.#dialect, query);
   }
 

@@ -1,0 +1,107 @@
+/**
+ * Everything about console users the server and the CLI do: opening (and migrating) the access
+ * tables, managing users, and sign-in with its throttle and sessions. One object per process, over
+ * the directory's database.
+ */
+import type { SharedDatabase } from '../../directory/shared-database.js';
+import { hashPassword, verifyPassword } from '../../directory/resources/user-password.js';
+import type { AdminRole } from '../admin-route.js';
+import { ACCESS_MIGRATIONS_TABLE, accessMigrations } from './access-migrations.js';
+import { ConsoleSessions, type ConsoleSession } from './console-sessions.js';
+import { ConsoleUsers } from './console-users.js';
+import {
+  DEFAULT_THROTTLE_LIMITS,
+  LoginThrottle,
+  throttleKeys,
+  type ThrottleLimits,
+} from './login-throttle.js';
+
+/** Default idle timeout of a console session (`serve --session-idle-timeout`). */
+export const DEFAULT_IDLE_TIMEOUT_MS = 30 * 60_000;
+
+/** A session ends this long after sign-in whatever its activity. */
+export const DEFAULT_ABSOLUTE_TIMEOUT_MS = 12 * 60 * 60_000;
+
+export interface ConsoleAccessSettings {
+  readonly idleTimeoutMs?: number;
+  readonly absoluteTimeoutMs?: number;
+  readonly throttle?: ThrottleLimits;
+  /** The clock; tests move it to expire sessions and locks. */
+  readonly now?: () => Date;
+}
+
+export type SignInResult =
+  | { readonly outcome: 'signed-in'; readonly sessionId: string; readonly session: ConsoleSession }
+  | { readonly outcome: 'denied' }
+  | { readonly outcome: 'locked'; readonly retryAfterSeconds: number };
+
+export class ConsoleAccess {
+  readonly users: ConsoleUsers;
+  readonly sessions: ConsoleSessions;
+  readonly #throttle: LoginThrottle;
+  readonly now: () => Date;
+  /** A hash to verify against when the user does not exist, so both cases cost one scrypt. */
+  #decoy: Promise<string> | undefined;
+
+  private constructor(database: SharedDatabase, settings: ConsoleAccessSettings) {
+    this.users = new ConsoleUsers(database);
+    this.sessions = new ConsoleSessions(database, {
+      idleTimeoutMs: settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
+      absoluteTimeoutMs: settings.absoluteTimeoutMs ?? DEFAULT_ABSOLUTE_TIMEOUT_MS,
+    });
+    this.#throttle = new LoginThrottle(database, settings.throttle ?? DEFAULT_THROTTLE_LIMITS);
+    this.now = settings.now ?? (() => new Date());
+  }
+
+  /** Migrates the access tables (booked in provisio_admin_migrations) and opens them. */
+  static async open(database: SharedDatabase, settings: ConsoleAccessSettings = {}): Promise<ConsoleAccess> {
+    await database.migrate(accessMigrations, ACCESS_MIGRATIONS_TABLE);
+    return new ConsoleAccess(database, settings);
+  }
+
+  /**
+   * Checks a user name and password from `address`. The same `denied` for an unknown user and a
+   * wrong password, after the same work (one scrypt, compared in constant time); `locked` while
+   * the name or the address is locked out, before any password is looked at.
+   */
+  async signIn(userName: string, password: string, address: string): Promise<SignInResult> {
+    const keys = throttleKeys(userName, address);
+    const now = this.now();
+    const retryAfterSeconds = await this.#throttle.lockedFor([keys.user, keys.address], now);
+    if (retryAfterSeconds > 0) return { outcome: 'locked', retryAfterSeconds };
+    const user = await this.users.find(userName);
+    this.#decoy ??= hashPassword('decoy password for unknown console users');
+    const matches = await verifyPassword(password, user?.passwordHash ?? (await this.#decoy));
+    if (user === undefined || !matches) {
+      await this.#throttle.recordFailure(keys, now);
+      return { outcome: 'denied' };
+    }
+    await this.#throttle.recordSuccess(keys.user);
+    await this.sessions.prune(now);
+    const sessionId = await this.sessions.start(user.name, now);
+    const session = await this.sessions.resume(sessionId, now);
+    if (session === undefined) return { outcome: 'denied' };
+    return { outcome: 'signed-in', sessionId, session };
+  }
+
+  /** The live session a cookie names (see ConsoleSessions.resume). */
+  resume(cookie: string, options: { fresh?: boolean } = {}): Promise<ConsoleSession | undefined> {
+    return this.sessions.resume(cookie, this.now(), options);
+  }
+
+  signOut(cookie: string): Promise<void> {
+    return this.sessions.end(cookie);
+  }
+
+  get idleTimeoutSeconds(): number {
+    return Math.round(this.sessions.idleTimeoutMs / 1000);
+  }
+
+  createUser(name: string, role: AdminRole, password: string): Promise<boolean> {
+    return this.users.create(name, role, password, this.now());
+  }
+
+  resetPassword(name: string, password: string): Promise<boolean> {
+    return this.users.resetPassword(name, password, this.now());
+  }
+}

@@ -1,0 +1,150 @@
+/**
+ * Console users: a name, a role and a password kept only as a salted scrypt hash (the format and
+ * parameters of directory/resources/user-password.ts, stored with each hash so that stronger
+ * parameters can come later). Nothing ever reads a password back.
+ */
+import type { SharedDatabase } from '../../directory/shared-database.js';
+import { hashPassword } from '../../directory/resources/user-password.js';
+import type { AdminRole } from '../admin-route.js';
+import { ADMIN_ROLES } from '../admin-route.js';
+import { accessDb } from './access-tables.js';
+
+/** Shortest console password accepted: long enough that the sign-in lockout makes guessing hopeless. */
+export const MIN_PASSWORD_LENGTH = 12;
+
+/** Longest accepted: scrypt hashes any length, but a megabyte password is a denial of service. */
+export const MAX_PASSWORD_LENGTH = 1024;
+
+/** Letters, digits and `.`, `_`, `@`, `-`; 1 to 64 characters, starting with a letter or digit. */
+const USER_NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
+export interface ConsoleUser {
+  readonly name: string;
+  readonly role: AdminRole;
+  readonly created: Date;
+  readonly passwordChanged: Date;
+}
+
+/** What is wrong with a console user name, or undefined when it is fine. */
+export function userNameProblem(name: string): string | undefined {
+  return USER_NAME.test(name)
+    ? undefined
+    : 'a console user name is 1-64 letters, digits, ".", "_", "@" or "-", starting with a letter or digit';
+}
+
+/** What is wrong with a new password, or undefined when it is acceptable. */
+export function passwordProblem(password: string): string | undefined {
+  const length = [...password].length;
+  if (length < MIN_PASSWORD_LENGTH) {
+    return `the password is too short: it needs at least ${MIN_PASSWORD_LENGTH} characters, got ${length}`;
+  }
+  if (length > MAX_PASSWORD_LENGTH) return `the password is longer than ${MAX_PASSWORD_LENGTH} characters`;
+  return undefined;
+}
+
+export function isAdminRole(value: string): value is AdminRole {
+  return (ADMIN_ROLES as readonly string[]).includes(value);
+}
+
+/** A console user's row and its hash, for sign-in only. */
+export interface ConsoleUserWithHash extends ConsoleUser {
+  readonly passwordHash: string;
+}
+
+export class ConsoleUsers {
+  readonly #database: SharedDatabase;
+
+  constructor(database: SharedDatabase) {
+    this.#database = database;
+  }
+
+  private get dialect() {
+    return this.#database.dialect;
+  }
+
+  private get db() {
+    return accessDb(this.#database.db);
+  }
+
+  /** Adds a user; false when the name is taken. The password must have passed passwordProblem. */
+  async create(name: string, role: AdminRole, password: string, at: Date): Promise<boolean> {
+    const hash = await hashPassword(password);
+    const result = await this.#database.write((trx) =>
+      accessDb(trx)
+        .insertInto('console_users')
+        .values({
+          name,
+          role,
+          password_hash: hash,
+          created: this.dialect.time(at),
+          password_changed: this.dialect.time(at),
+        })
+        .onConflict((oc) => oc.column('name').doNothing())
+        .executeTakeFirst(),
+    );
+    return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
+  }
+
+  async find(name: string): Promise<ConsoleUserWithHash | undefined> {
+    const row = await this.db
+      .selectFrom('console_users')
+      .selectAll()
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (row === undefined || !isAdminRole(row.role)) return undefined;
+    return {
+      name: row.name,
+      role: row.role,
+      created: this.dialect.readTime(row.created),
+      passwordChanged: this.dialect.readTime(row.password_changed),
+      passwordHash: row.password_hash,
+    };
+  }
+
+  async list(): Promise<ConsoleUser[]> {
+    const rows = await this.db
+      .selectFrom('console_users')
+      .select(['name', 'role', 'created', 'password_changed'])
+      .orderBy('name')
+      .execute();
+    return rows.flatMap((row) =>
+      isAdminRole(row.role)
+        ? [
+            {
+              name: row.name,
+              role: row.role,
+              created: this.dialect.readTime(row.created),
+              passwordChanged: this.dialect.readTime(row.password_changed),
+            },
+          ]
+        : [],
+    );
+  }
+
+  /** Removes a user and every session of theirs, in one transaction; false when there was none. */
+  async delete(name: string): Promise<boolean> {
+    return this.#database.write(async (trx) => {
+      await accessDb(trx).deleteFrom('console_sessions').where('user_name', '=', name).execute();
+      const result = await accessDb(trx)
+        .deleteFrom('console_users')
+        .where('name', '=', name)
+        .executeTakeFirst();
+      return Number(result.numDeletedRows) > 0;
+    });
+  }
+
+  /** Sets a new password and ends every session of the user; false when there is no such user. */
+  async resetPassword(name: string, password: string, at: Date): Promise<boolean> {
+    const hash = await hashPassword(password);
+    return this.#database.write(async (trx) => {
+      const result = await accessDb(trx)
+        .updateTable('console_users')
+        .set({ password_hash: hash, password_changed: this.dialect.time(at) })
+        .where('name', '=', name)
+        .executeTakeFirst();
+      if (Number(result.numUpdatedRows) === 0) return false;
+      await accessDb(trx).deleteFrom('console_sessions').where('user_name', '=', name).execute();
+      return true;
+    });
+  }
+}
