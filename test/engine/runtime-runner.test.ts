@@ -84,6 +84,7 @@ class AppsAndLeases {
   }
 
   listApps = () => this.store.listApps();
+  listPauses = () => this.store.listPauses();
   acquireLease: EngineStateStore['acquireLease'] = (...args) => this.store.acquireLease(...args);
   releaseLease: EngineStateStore['releaseLease'] = (...args) => this.store.releaseLease(...args);
 }

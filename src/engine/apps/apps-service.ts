@@ -25,7 +25,8 @@ import { redact, secretTexts } from './check-connector.js';
 import { compileApp } from './compile-app.js';
 import { canonicalJson, compareDefinitions } from './definition-changes.js';
 import { appDocument, exportAppYaml } from './export-app.js';
-import { AppFileError, loadAppFile } from './load-app-file.js';
+import { AppFileError, loadAppFile, loadAppText } from './load-app-file.js';
+import type { LoadAppOptions, LoadAppResult } from './load-app-file.js';
 import type { SecretBox } from './secret-box.js';
 import { SecretBoxError } from './secret-box.js';
 
@@ -93,12 +94,33 @@ export class AppsService {
 
   /** Validates the file and stores it; throws AppFileError with every problem, storing nothing. */
   async apply(file: string, actor: string): Promise<ApplyResult> {
+    return this.#apply(actor, (options) => loadAppFile(file, options));
+  }
+
+  /**
+   * The same for app text sent over the admin API (YAML, or JSON, which is YAML too): `source`
+   * names it in issues; `expectedName` must be the app's name; credentials it leaves out keep
+   * their stored values (they are write-only there).
+   */
+  async applyText(
+    text: string,
+    source: { readonly name: string; readonly expectedName?: string },
+    actor: string,
+  ): Promise<ApplyResult> {
+    return this.#apply(actor, (options) => loadAppText(text, source.name, options), source.expectedName);
+  }
+
+  async #apply(
+    actor: string,
+    load: (options: LoadAppOptions) => Promise<LoadAppResult>,
+    expectedName?: string,
+  ): Promise<ApplyResult> {
     const existingByName = new Map<string, StoredAppWithSecrets | undefined>();
     const existing = async (name: string) => {
       if (!existingByName.has(name)) existingByName.set(name, await this.#state.getApp(name));
       return existingByName.get(name);
     };
-    const loaded = await loadAppFile(file, {
+    const loaded = await load({
       registry: this.#registry,
       ...(this.#env !== undefined ? { env: this.#env } : {}),
       keptCredential: async (name, key) => {
@@ -106,8 +128,25 @@ export class AppsService {
         if (app === undefined || app.definition.connector.credentials[key] === undefined) return undefined;
         return (await this.#openCredentials(app))[key];
       },
+      ...(expectedName !== undefined
+        ? {
+            keepOmittedCredentials: async (name: string) =>
+              name === expectedName
+                ? Object.keys((await existing(name))?.definition.connector.credentials ?? {})
+                : [],
+          }
+        : {}),
     });
     if (!loaded.ok) throw new AppFileError(loaded.issues);
+    if (expectedName !== undefined && loaded.app.definition.name !== expectedName) {
+      throw new AppFileError([
+        {
+          file: loaded.app.file,
+          path: 'name',
+          message: `the app's name is '${loaded.app.definition.name}', but the request is for '${expectedName}'`,
+        },
+      ]);
+    }
     const { definition, credentials } = loaded.app;
     const previous = await existing(definition.name);
 
@@ -206,6 +245,33 @@ export class AppsService {
       const message = redact(error.message, secrets);
       if (message === error.message) throw error;
       throw new AppsError('connector_failed', message);
+    }
+  }
+
+  /**
+   * Opens the app's connector and asks it to test its connection: `ok`, or the connector's own
+   * error (code and message, credentials redacted by the guard). The connector is closed after.
+   */
+  async testConnection(
+    name: string,
+    timeoutMs = 30_000,
+  ): Promise<
+    { readonly ok: true } | { readonly ok: false; readonly code: string; readonly message: string }
+  > {
+    const app = await this.#require(name);
+    let connector: Connector;
+    try {
+      connector = await this.openConnector(app);
+    } catch (error) {
+      return { ok: false, code: errorCode(error) ?? 'connector_failed', message: errorMessage(error) };
+    }
+    try {
+      await connector.testConnection(AbortSignal.timeout(timeoutMs));
+      return { ok: true };
+    } catch (error) {
+      return { ok: false, code: errorCode(error) ?? 'unknown', message: errorMessage(error) };
+    } finally {
+      await connector.close?.().catch(() => undefined);
     }
   }
 
@@ -379,6 +445,15 @@ function assignmentRecord(type: ResourceKind, resource: StoredResource, role: st
     ...(name !== undefined ? { principalName: name } : {}),
     role,
   };
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error !== 'object' || error === null || !('code' in error)) return undefined;
+  return typeof error.code === 'string' ? error.code : undefined;
+}
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }
 
 function withoutSecrets(app: StoredAppWithSecrets): StoredApp {

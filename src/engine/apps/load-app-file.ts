@@ -8,7 +8,7 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
-import { LineCounter, isScalar, parseDocument, visit } from 'yaml';
+import { LineCounter, isMap, isScalar, parseDocument, visit } from 'yaml';
 import type { Document } from 'yaml';
 import type { ZodError } from 'zod';
 import type { ConnectorRegistry } from '../../connectors/spi/index.js';
@@ -81,6 +81,12 @@ export interface LoadAppOptions {
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** The stored clear value of an app's credential, for a credential written as `<secret>`. */
   readonly keptCredential?: (appName: string, key: string) => Promise<JsonValue | undefined>;
+  /**
+   * The stored credentials of an app that a file leaving them out keeps (the admin API's PUT, where
+   * credentials are write-only): each is read as if written `<secret>`. Without it, a credential
+   * left out is gone.
+   */
+  readonly keepOmittedCredentials?: (appName: string) => Promise<readonly string[]>;
 }
 
 /** A valid app file: the definition to store and the credentials to seal beside it. */
@@ -136,6 +142,7 @@ export async function loadAppText(
     },
   });
   if (!issues.empty) return issues.result();
+  await keepOmitted(document, options);
   let raw: unknown;
   try {
     raw = document.toJS({ maxAliasCount: 100 });
@@ -163,6 +170,20 @@ export async function loadAppText(
   issues.addConfig(await checkConnectorBlock(options.registry, { ...content.connector, credentials }, file));
   if (!issues.empty) return issues.result();
   return { ok: true, app: { file, definition, credentials } };
+}
+
+/** Adds `<secret>` for each stored credential the document leaves out; the nodes added have no position. */
+async function keepOmitted(document: Document, options: LoadAppOptions): Promise<void> {
+  const name = document.get('name');
+  const connector = document.get('connector');
+  if (options.keepOmittedCredentials === undefined || typeof name !== 'string' || !isMap(connector)) return;
+  const credentials = connector.get('credentials');
+  if (credentials !== undefined && !isMap(credentials)) return;
+  for (const key of await options.keepOmittedCredentials(name)) {
+    if (!document.hasIn(['connector', 'credentials', key])) {
+      document.setIn(['connector', 'credentials', key], KEPT_SECRET);
+    }
+  }
 }
 
 /** Collects issues with their positions. */

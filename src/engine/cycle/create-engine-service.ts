@@ -174,6 +174,7 @@ class Engine implements EngineService {
         dryRun: false,
         ...(options.onProgress ? { onProgress: options.onProgress } : {}),
         ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.cycleId !== undefined ? { cycleId: options.cycleId } : {}),
       });
     });
   }
@@ -198,7 +199,7 @@ class Engine implements EngineService {
     loaded: LoadedApp,
     kind: CycleKind,
     watermark: number | undefined,
-    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal },
+    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal; cycleId?: string },
   ): Promise<CycleReport> {
     return (await this.#cycleRun(loaded, kind, watermark, options)).report;
   }
@@ -295,24 +296,24 @@ class Engine implements EngineService {
     loaded: LoadedApp,
     requestedKind: CycleKind,
     watermark: number | undefined,
-    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal },
+    options: { dryRun: boolean; onProgress?: CycleProgress; signal?: AbortSignal; cycleId?: string },
   ): Promise<{ run: CycleRunType; report: CycleReport; wouldHold: boolean }> {
     const state = this.#o.state;
     const directory = this.#o.directory;
     const appId = loaded.stored.id;
-    const cycleId = randomUUID();
+    const cycleId = options.cycleId ?? randomUUID();
     const started = this.#clock.now();
     const assignments = await AssignmentIndex.load(directory, appId, loaded.stored.definition);
     let kind = requestedKind;
-    const run = this.#makeRun(
-      loaded,
-      cycleId,
-      kind,
-      assignments,
-      options.dryRun,
-      options.onProgress,
-      options.signal,
-    );
+    const app = loaded.stored.definition.name;
+    // A real cycle tells the event sink how far it got (the console's progress); a preview does not.
+    const onProgress: CycleProgress | undefined = options.dryRun
+      ? options.onProgress
+      : (done, total) => {
+          options.onProgress?.(done, total);
+          this.#emit({ type: 'cycleProgress', app, cycleId, done, total });
+        };
+    const run = this.#makeRun(loaded, cycleId, kind, assignments, options.dryRun, onProgress, options.signal);
     if (!options.dryRun) {
       await state.startCycle({
         id: cycleId,
@@ -323,6 +324,7 @@ class Engine implements EngineService {
         ...(watermark !== undefined ? { fromSeq: watermark } : {}),
       });
       run.escrowed = new Set((await state.listEscrows(appId)).map((e) => key(e.objectType, e.sourceId)));
+      this.#emit({ type: 'cycleStarted', app, cycleId, kind, started });
     }
     try {
       let toSeq: number | undefined;
@@ -441,8 +443,11 @@ class Engine implements EngineService {
       return { run, report, wouldHold };
     } catch (error) {
       await run.flush().catch(() => undefined);
-      if (!options.dryRun)
+      if (!options.dryRun) {
         await state.finishCycle(cycleId, 'failed', { ...run.summaryJson() }).catch(() => undefined);
+        const message = error instanceof Error ? error.message : String(error);
+        this.#emit({ type: 'cycleFailed', app, cycleId, error: message });
+      }
       throw error;
     }
   }

@@ -46,6 +46,11 @@ export interface SyncOptions {
    * `AppBusyError` naming the holder.
    */
   readonly leaseWaitMs?: number;
+  /**
+   * The id the cycle is recorded under, chosen by the caller so it can answer with it before the
+   * cycle ends (the admin API's 202); a fresh UUID when absent.
+   */
+  readonly cycleId?: string;
 }
 
 /** One attribute's change, as previews and logs show it; redacted values read `[Redact]`. */
@@ -156,7 +161,25 @@ export type EngineEvent =
   | { readonly type: 'quarantineLifted'; readonly app: string }
   | { readonly type: 'deletionsHeld'; readonly app: string; readonly hold: DeletionHold }
   | { readonly type: 'escrowed'; readonly app: string; readonly escrow: Escrow }
-  | { readonly type: 'cycleFinished'; readonly app: string; readonly report: CycleReport };
+  | { readonly type: 'cycleFinished'; readonly app: string; readonly report: CycleReport }
+  /** A cycle (not a preview) began; the console shows it running. */
+  | {
+      readonly type: 'cycleStarted';
+      readonly app: string;
+      readonly cycleId: string;
+      readonly kind: CycleKind;
+      readonly started: Date;
+    }
+  /** Objects processed so far in a running cycle, on every step (listeners throttle). */
+  | {
+      readonly type: 'cycleProgress';
+      readonly app: string;
+      readonly cycleId: string;
+      readonly done: number;
+      readonly total: number | undefined;
+    }
+  /** A cycle stopped by an error (or by a stop) before it had a report; its row says `failed`. */
+  | { readonly type: 'cycleFailed'; readonly app: string; readonly cycleId: string; readonly error: string };
 
 /** Receives engine events; the webhook notifier is one. Must not throw. */
 export type EngineEventSink = (event: EngineEvent) => void;

@@ -48,6 +48,28 @@ export interface AppWorkerSnapshot {
     readonly finished: Date;
   };
   readonly blocked?: 'quarantined' | 'held';
+  /** When the next periodic (or quarantine's) cycle is due; changes can start one sooner. */
+  readonly nextCycle?: Date;
+}
+
+/** A cycle asked for from outside (the admin API's sync): run next, under the id given. */
+export interface RequestedCycle {
+  readonly cycleId: string;
+  readonly restart?: boolean;
+  readonly reset?: boolean;
+  readonly actor: string;
+}
+
+/** Why a requested cycle cannot be queued: one runs already, or another process runs the app. */
+export class CycleRequestRefused extends Error {
+  readonly reason: 'running' | 'elsewhere';
+  readonly holder: string | undefined;
+  constructor(reason: 'running' | 'elsewhere', message: string, holder?: string) {
+    super(message);
+    this.name = 'CycleRequestRefused';
+    this.reason = reason;
+    this.holder = holder;
+  }
 }
 
 /** Longest wait after a failed cycle or lease query. */
@@ -79,6 +101,7 @@ export class AppWorker {
   #cycles = 0;
   #running = false;
   #lastCycle: AppWorkerSnapshot['lastCycle'];
+  #requested: RequestedCycle | undefined;
 
   constructor(app: StoredApp, deps: AppWorkerDeps) {
     this.#app = app;
@@ -114,6 +137,26 @@ export class AppWorker {
     this.#wakeUp();
   }
 
+  /**
+   * Queues a cycle to start at once (before any wait, quarantine's or a hold's included: someone
+   * asked for it). Refused while a cycle runs or is already requested, and while another process
+   * holds the app's lease (that process runs its cycles).
+   */
+  requestCycle(request: RequestedCycle): void {
+    if (this.#running || this.#requested !== undefined) {
+      throw new CycleRequestRefused('running', `a cycle of '${this.name}' is running`);
+    }
+    if (!this.#holding) {
+      throw new CycleRequestRefused(
+        'elsewhere',
+        `'${this.name}' is run by another worker${this.#heldBy !== undefined ? ` (${this.#heldBy})` : ''}`,
+        this.#heldBy,
+      );
+    }
+    this.#requested = request;
+    this.#wakeUp();
+  }
+
   snapshot(): AppWorkerSnapshot {
     return {
       app: this.name,
@@ -123,6 +166,9 @@ export class AppWorker {
       cycles: this.#cycles,
       ...(this.#lastCycle !== undefined ? { lastCycle: this.#lastCycle } : {}),
       ...(this.#blocked !== undefined ? { blocked: this.#blocked } : {}),
+      ...(this.#holding && this.#nextPeriodic > 0
+        ? { nextCycle: new Date(Math.max(this.#nextPeriodic, this.#blockedUntil)) }
+        : {}),
     };
   }
 
@@ -275,6 +321,7 @@ export class AppWorker {
   }
 
   async #msUntilNextCycle(): Promise<number> {
+    if (this.#requested !== undefined) return 0;
     const now = Date.now();
     if (now < this.#blockedUntil) return this.#blockedUntil - now;
     const periodic = this.#nextPeriodic - now;
@@ -301,8 +348,17 @@ export class AppWorker {
     const abort = new AbortController();
     this.#cycleAbort = abort;
     this.#running = true;
+    const requested = this.#requested;
+    this.#requested = undefined;
     try {
-      const report = await engine.sync(this.name, { signal: abort.signal, leaseWaitMs: 0, actor: 'serve' });
+      const report = await engine.sync(this.name, {
+        signal: abort.signal,
+        leaseWaitMs: 0,
+        actor: requested?.actor ?? 'serve',
+        ...(requested !== undefined ? { cycleId: requested.cycleId } : {}),
+        ...(requested?.restart === true ? { restart: true } : {}),
+        ...(requested?.reset === true ? { reset: true } : {}),
+      });
       this.#cycles++;
       this.#errors = 0;
       this.#lastCycle = { id: report.cycleId, status: report.status, finished: report.finished };

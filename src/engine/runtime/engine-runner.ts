@@ -14,12 +14,12 @@ import type { DirectoryStore } from '../../directory/directory-store.js';
 import type { StoredApp } from '../apps/app-definition.js';
 import type { EngineService } from '../cycle/engine-service.js';
 import type { EngineStateStore } from '../state/engine-state.js';
-import { AppWorker, describe, type AppWorkerSnapshot } from './app-worker.js';
+import { AppWorker, describe, type AppWorkerSnapshot, type RequestedCycle } from './app-worker.js';
 import { silentLog, type RunnerLog } from './runner-log.js';
 
 export interface EngineRunnerOptions {
   readonly directory: Pick<DirectoryStore, 'onChange'>;
-  readonly state: Pick<EngineStateStore, 'listApps' | 'acquireLease' | 'releaseLease'>;
+  readonly state: Pick<EngineStateStore, 'listApps' | 'listPauses' | 'acquireLease' | 'releaseLease'>;
   readonly engine: Pick<EngineService, 'sync' | 'status'>;
   /** The lease holder name; the engine service must use the same one. Default `leaseHolderName()`. */
   readonly holder?: string;
@@ -40,6 +40,12 @@ export interface EngineRunner {
   apps(): readonly AppWorkerSnapshot[];
   /** The definition of a running app (for the webhook's URL). */
   definition(app: string): StoredApp['definition'] | undefined;
+  /**
+   * Has the app's worker start a cycle now under `request.cycleId`; throws CycleRequestRefused
+   * while one runs or another process holds the app, and answers false when this runner has no
+   * worker for the app (disabled, paused, or not yet seen).
+   */
+  requestCycle(app: string, request: RequestedCycle): boolean;
   /** Re-reads the definitions now (also done on a timer). */
   refresh(): Promise<void>;
   /** Stops every app after its current operation and releases the leases. */
@@ -71,14 +77,18 @@ export async function startEngineRunner(options: EngineRunnerOptions): Promise<E
   let refreshing: Promise<void> | undefined;
 
   const refreshNow = async (): Promise<void> => {
-    const apps = await options.state.listApps();
+    const [apps, pauses] = await Promise.all([options.state.listApps(), options.state.listPauses()]);
     if (stopped) return;
-    const wanted = new Map(apps.filter((a) => a.definition.enabled).map((a) => [a.id, a]));
+    // A paused app is stopped like a disabled one, in every process, until it is resumed.
+    const paused = new Set(pauses.map((p) => p.appId));
+    const wanted = new Map(
+      apps.filter((a) => a.definition.enabled && !paused.has(a.id)).map((a) => [a.id, a]),
+    );
     const stopping: Promise<void>[] = [];
     for (const [id, worker] of workers) {
       if (wanted.has(id)) continue;
       workers.delete(id);
-      log('info', 'app removed or disabled; stopping it', { app: worker.name });
+      log('info', 'app removed, disabled or paused; stopping it', { app: worker.name });
       stopping.push(worker.stop());
     }
     for (const [id, app] of wanted) {
@@ -115,6 +125,12 @@ export async function startEngineRunner(options: EngineRunnerOptions): Promise<E
     holder,
     apps: () => [...workers.values()].map((w) => w.snapshot()),
     definition: (name) => [...workers.values()].find((w) => w.name === name)?.app.definition,
+    requestCycle: (name, request) => {
+      const worker = [...workers.values()].find((w) => w.name === name);
+      if (worker === undefined) return false;
+      worker.requestCycle(request);
+      return true;
+    },
     refresh,
     stop: () => {
       stopping ??= (async () => {

@@ -6,7 +6,9 @@
  */
 import type { ConnectorRegistry } from '../../connectors/spi/connector-registry.js';
 import type { ProvisioDatabase } from '../state/open-engine-state.js';
-import type { EngineEvent } from '../cycle/engine-service.js';
+import type { EngineEvent, EngineService } from '../cycle/engine-service.js';
+import { CycleActivity } from './cycle-activity.js';
+import { createEngineEventBus, type EngineEventBus } from './engine-event-bus.js';
 import { assembleEngine } from './engine-assembly.js';
 import {
   DEFAULT_LEASE_TTL_MS,
@@ -26,6 +28,12 @@ export type EngineRuntimeSettings = Pick<
 
 export interface EngineRuntime {
   readonly runner: EngineRunner;
+  /** The engine service the runner's cycles run through (same lease holder as the runner). */
+  readonly engine: EngineService;
+  /** Every event of this process's engine: subscribe to follow cycles (the admin API's events). */
+  readonly events: EngineEventBus;
+  /** The cycles running in this process, with their progress. */
+  readonly activity: CycleActivity;
   stop(): Promise<void>;
 }
 
@@ -48,10 +56,12 @@ export async function startEngineRuntime(
     urlFor: (app) => runner?.definition(app)?.settings.notificationWebhookUrl,
     log,
   });
-  const onEvent = (event: EngineEvent): void => {
-    notifier.sink(event);
-    logEvent(log, event);
-  };
+  const events = createEngineEventBus();
+  const activity = new CycleActivity();
+  events.subscribe(notifier.sink);
+  events.subscribe((event) => logEvent(log, event));
+  events.subscribe(activity.observe);
+  const onEvent = events.emit;
   const assembled = assembleEngine(database, {
     holder,
     // Each app worker holds its lease across cycles; a cycle ending must not hand the app over.
@@ -79,6 +89,9 @@ export async function startEngineRuntime(
   let stopping: Promise<void> | undefined;
   return {
     runner: running,
+    engine: assembled.engine,
+    events,
+    activity,
     stop: () => {
       stopping ??= (async () => {
         try {
@@ -124,6 +137,9 @@ function logEvent(log: RunnerLog, event: EngineEvent): void {
       });
       return;
     case 'cycleFinished':
+    case 'cycleStarted':
+    case 'cycleProgress':
+    case 'cycleFailed':
       return; // the runner logs each cycle itself
   }
 }

@@ -86,6 +86,9 @@ export function webhookBody(event: EngineEvent, id: string, at: Date): WebhookBo
       };
     }
     case 'cycleFinished':
+    case 'cycleStarted':
+    case 'cycleProgress':
+    case 'cycleFailed':
       return undefined;
   }
 }

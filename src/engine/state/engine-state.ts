@@ -191,10 +191,20 @@ export interface LogQuery {
   readonly object?: string;
   readonly cycleId?: string;
   readonly since?: Date;
+  /** Entries before this time (exclusive). */
+  readonly until?: Date;
   /** Newest first; default 100. */
   readonly limit?: number;
   /** Entries with id < before (paging backwards). */
   readonly before?: number;
+}
+
+/** An app an operator paused: no worker runs a cycle of it until it is resumed. */
+export interface AppPause {
+  readonly appId: string;
+  readonly since: Date;
+  /** Who paused it (the audit log's actor text). */
+  readonly actor: string;
 }
 
 // ---------------------------------------------------------------- the store
@@ -275,6 +285,14 @@ export interface EngineStateStore {
   getDeletionHold(appId: string): Promise<DeletionHold | undefined>;
   setDeletionHold(hold: DeletionHold): Promise<void>;
   clearDeletionHold(appId: string): Promise<boolean>;
+
+  // pauses (set and cleared by operators; the runner reads them)
+  /** Pauses the app; pausing a paused app keeps the first pause. */
+  setPause(pause: AppPause): Promise<AppPause>;
+  getPause(appId: string): Promise<AppPause | undefined>;
+  listPauses(): Promise<readonly AppPause[]>;
+  /** False when the app was not paused. */
+  clearPause(appId: string): Promise<boolean>;
 
   // pending references
   putPendingReference(reference: PendingReference): Promise<void>;

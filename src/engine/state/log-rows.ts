@@ -177,10 +177,13 @@ export async function queryLog(
     .$if(query.since !== undefined, (qb) =>
       qb.where('at', '>=', dialect.time(checkDate('queryLog', 'since', query.since!))),
     )
+    .$if(query.until !== undefined, (qb) =>
+      qb.where('at', '<', dialect.time(checkDate('queryLog', 'until', query.until!))),
+    )
     .$if(query.before !== undefined, (qb) => qb.where('id', '<', query.before!))
     // A source id exactly, or a userName / displayName without regard to case (both are
     // case-insensitive in SCIM), folded by the database on both sides (SQLite folds ASCII only);
-    // the expression is the one indexed by engine_log_app_name.
+    // the expression is the one indexed by engine_log_app_name_id.
     .$if(query.object !== undefined, (qb) =>
       qb.where((eb) =>
         eb.or([

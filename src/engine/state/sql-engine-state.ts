@@ -1,5 +1,6 @@
 import type { JsonObject } from '../../shared/json.js';
 import type {
+  AppPause,
   AuditEntry,
   AuditQuery,
   CycleRecord,
@@ -24,6 +25,7 @@ import * as escrows from './escrow-rows.js';
 import * as guards from './guard-rows.js';
 import * as links from './link-rows.js';
 import * as log from './log-rows.js';
+import * as pauses from './pause-rows.js';
 import * as references from './reference-rows.js';
 import * as watermarks from './watermark-rows.js';
 import type { StateDb, StateScope, StateShared } from './state-scope.js';
@@ -237,6 +239,24 @@ export class SqlEngineState implements EngineStateStore {
 
   async clearDeletionHold(appId: string): Promise<boolean> {
     return writeStatement(this.#scope, (db) => guards.clearDeletionHold(db, appId));
+  }
+
+  // ---------------------------------------------------------------- pauses
+
+  async setPause(pause: AppPause): Promise<AppPause> {
+    return writeAtomically(this.#scope, (db) => pauses.setPause(db, this.#dialect, pause));
+  }
+
+  async getPause(appId: string): Promise<AppPause | undefined> {
+    return pauses.getPause(this.#read, this.#dialect, appId);
+  }
+
+  async listPauses(): Promise<readonly AppPause[]> {
+    return pauses.listPauses(this.#read, this.#dialect);
+  }
+
+  async clearPause(appId: string): Promise<boolean> {
+    return writeStatement(this.#scope, (db) => pauses.clearPause(db, appId));
   }
 
   // ---------------------------------------------------------------- pending references

@@ -122,6 +122,13 @@ export interface EngineLogTable {
   error: DbJson | null;
 }
 
+/** A paused app: the runner runs no cycle of it until resumed. */
+export interface EnginePausesTable {
+  app_id: string;
+  since: DbTime;
+  actor: string;
+}
+
 export interface EngineStateTables {
   engine_apps: EngineAppsTable;
   engine_audit: EngineAuditTable;
@@ -134,6 +141,7 @@ export interface EngineStateTables {
   engine_cycles: EngineCyclesTable;
   engine_leases: EngineLeasesTable;
   engine_log: EngineLogTable;
+  engine_pauses: EnginePausesTable;
 }
 
 /** The tables that hold one app's state, keyed by `app_id`: what deleteApp empties. */
@@ -147,4 +155,5 @@ export const PER_APP_TABLES = [
   'engine_cycles',
   'engine_leases',
   'engine_log',
+  'engine_pauses',
 ] as const satisfies readonly (keyof EngineStateTables)[];
