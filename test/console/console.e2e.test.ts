@@ -24,13 +24,20 @@ const user = (userName: string, givenName: string, familyName: string) => ({
 
 const passwordOf = (name: string) => CONSOLE_USERS.find((u) => u.name === name)!.password;
 
-describe.skipIf(CHROMIUM === undefined)('web console in Chromium', () => {
+describe.skipIf(CHROMIUM === undefined).sequential('web console in Chromium', () => {
   let stack: ConsoleStack;
   let browser: Browser;
   let context: BrowserContext;
   let page: Page;
   const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
   const nav = (name: string) => page.getByRole('link', { name, exact: true });
+
+  /** Waits for a page heading; when a problem is shown instead, fails with its text. */
+  async function arriveAt(name: string) {
+    const problem = page.locator('.problem, [role="alert"]').first();
+    await Promise.race([heading(name).waitFor(), problem.waitFor().then(() => undefined)]);
+    if (!(await heading(name).isVisible())) throw new Error(`${name} not shown; the page says: ${await problem.textContent()}`);
+  }
 
   async function signIn(as: string) {
     await page.goto(`${stack.url}/`);
@@ -85,7 +92,7 @@ describe.skipIf(CHROMIUM === undefined)('web console in Chromium', () => {
     await page.getByLabel('Base URL').fill(stack.target.url);
     await page.getByLabel('Token').fill('target-token');
     await page.getByRole('button', { name: 'Create application' }).click();
-    await heading('Overview').waitFor();
+    await arriveAt('Overview');
     await nav('Applications').click();
     await page.getByRole('link', { name: APP, exact: true }).waitFor();
   });

@@ -16,7 +16,7 @@ mkdirSync(OUT, { recursive: true });
 const stack = await startConsoleStack();
 const browser = await launchChromium(chromiumPath);
 try {
-  const people = [
+  const people: [string, string, string][] = [
     ['ada@example.com', 'Ada', 'Lovelace'],
     ['grace@example.com', 'Grace', 'Hopper'],
     ['alan@example.com', 'Alan', 'Turing'],
