@@ -229,32 +229,36 @@ const LogTable = memo(function LogTable({
     if (lastIndex >= rows.length - 50) onNearEnd();
   }, [lastIndex, rows.length, onNearEnd]);
   return (
-    <div className="vtable" role="table" aria-label="Provisioning log" aria-rowcount={rows.length + 1}>
-      <div className="vrow vhead" role="row" aria-rowindex={1}>
-        {['Time', 'Type', 'Name', 'Action', 'Status', 'Reason'].map((h) => (
-          <span role="columnheader" key={h}>
-            {h}
-          </span>
-        ))}
-      </div>
-      <div
-        className="vscroll"
-        ref={scroller}
-        data-testid="logs-scroller"
-        tabIndex={0}
-        aria-label="Log entries (scroll)"
-      >
-        <div role="rowgroup" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-          {items.map((item) => (
-            <LogRow
-              key={item.key}
-              entry={rows[item.index]!}
-              index={item.index}
-              start={item.start}
-              onOpen={onOpen}
-            />
+    // One element is both the table and its scroll container, so every row is the table's own
+    // descendant through row groups only (no unlabelled wrapper between them).
+    <div
+      className="vtable vscroll"
+      ref={scroller}
+      role="table"
+      aria-label="Provisioning log"
+      aria-rowcount={rows.length + 1}
+      data-testid="logs-scroller"
+      tabIndex={0}
+    >
+      <div role="rowgroup" className="vhead-group">
+        <div className="vrow vhead" role="row" aria-rowindex={1}>
+          {['Time', 'Type', 'Name', 'Action', 'Status', 'Reason'].map((h) => (
+            <span role="columnheader" key={h}>
+              {h}
+            </span>
           ))}
         </div>
+      </div>
+      <div role="rowgroup" className="vbody" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => (
+          <LogRow
+            key={item.key}
+            entry={rows[item.index]!}
+            index={item.index}
+            start={item.start}
+            onOpen={onOpen}
+          />
+        ))}
       </div>
     </div>
   );
