@@ -19,7 +19,7 @@ interface Account {
 }
 
 export default function Accounts({ app }: AppPageProps) {
-  const loaded = useApi<unknown>(`/apps/${seg(app)}/accounts`);
+  const loaded = useApi<unknown>(`/apps/${seg(app)}/accounts`, { count: 1000 });
   const [text, setText] = useState('');
   const all = listOf<Account>(loaded.data, 'accounts');
   const needle = text.trim().toLowerCase();

@@ -5,7 +5,7 @@
  */
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { api, seg } from '../api/client.js';
+import { api, apiUrl, seg } from '../api/client.js';
 import { listOf } from '../api/shapes.js';
 import type { LogEntry } from '../api/types.js';
 import type { AppPageProps } from '../app/pages.js';
@@ -82,6 +82,12 @@ export default function Logs({ app }: AppPageProps) {
     void loadPage(undefined, generation.current);
   }, [loadPage]);
 
+  // The steps open below the table: move focus there, so the keyboard and the eye follow.
+  const stepsHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (open) stepsHeading.current?.focus();
+  }, [open]);
+
   const onNearEnd = useCallback(() => {
     if (cursor) void loadPage(cursor, generation.current);
   }, [cursor, loadPage]);
@@ -89,15 +95,16 @@ export default function Logs({ app }: AppPageProps) {
   const exportAs = async (format: 'csv' | 'json') => {
     setExporting(true);
     try {
-      const all: LogEntry[] = [];
-      let after: string | undefined;
-      do {
-        const page = await api.get<LogPage>(`/apps/${seg(app)}/logs`, {
-          query: { ...queryOf(filters), limit: 5000, ...(after ? { cursor: after } : {}) },
-        });
-        all.push(...listOf<LogEntry>(page, 'entries'));
-        after = page.nextCursor ?? page.cursor ?? undefined;
-      } while (after);
+      // One streamed request for every entry the filters select (NDJSON, one entry a line).
+      const response = await fetch(apiUrl(`/apps/${seg(app)}/logs`, queryOf(filters)), {
+        headers: { Accept: 'application/x-ndjson' },
+        credentials: 'same-origin',
+      });
+      if (!response.ok) throw new Error(`the log export answered ${response.status}`);
+      const all = (await response.text())
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as LogEntry);
       const name = `${app}-provisioning-log.${format}`;
       if (format === 'json') download(name, 'application/json', JSON.stringify(all, null, 2));
       else download(name, 'text/csv', entriesToCsv(all));
@@ -179,7 +186,7 @@ export default function Logs({ app }: AppPageProps) {
       <LogTable rows={rows} onOpen={setOpen} onNearEnd={onNearEnd} />
       {open && (
         <section className="panel" aria-labelledby="entry-steps">
-          <h2 id="entry-steps">
+          <h2 id="entry-steps" ref={stepsHeading} tabIndex={-1}>
             Steps: {open.action} {open.sourceName ?? open.sourceId} ({open.status})
           </h2>
           <p className="muted">
