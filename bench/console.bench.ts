@@ -92,7 +92,7 @@ try {
   }
 
   // 2. Scrolling the logs table.
-  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  let page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(`${fixture.url}/apps/bench/logs`);
   const scroller = page.getByTestId('logs-scroller');
   await scroller.waitFor();
@@ -145,6 +145,27 @@ try {
     `scrolling ${ROWS} rows in ${SCROLL_MS / 1000} s (${Math.round(ROWS / (SCROLL_MS / 1000))} rows/s): ${busy.deltas.length} frames, median ${percentile(busy.deltas, 50).toFixed(1)} ms, p99 ${percentile(busy.deltas, 99).toFixed(1)} ms (${(percentile(busy.deltas, 99) / percentile(idle.deltas, 99)).toFixed(2)}x idle p99), max ${Math.max(...busy.deltas).toFixed(1)} ms, dropped ${dropped} (${((100 * dropped) / busy.deltas.length).toFixed(2)}%), at most ${busy.rowsInDom} rows in the DOM, reached the end: ${busy.endTop > 0}`,
   );
   const wheel = await frames(5_000, true, WHEEL_PX_PER_S);
+  // The same scroll over static HTML (no script, no virtualisation), in another page of this
+  // browser: what this machine's Chromium manages for scrolling alone.
+  const plain = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const rowsHtml = Array.from(
+    { length: 4000 },
+    (_, i) =>
+      `<div class="r"><span>Dec 1, 2026, 12:00:00 AM</span><span>User</span><span>user${i}@example.com</span><span>update</span><span>success</span><span></span></div>`,
+  ).join('');
+  await plain.setContent(
+    `<style>.s{height:60vh;overflow:auto}.r{display:grid;grid-template-columns:14rem 4.5rem 1fr 5.5rem 5.5rem 1fr;height:34px;border-bottom:1px solid #ccc;font:15px system-ui}</style><div class="s" data-testid="logs-scroller">${rowsHtml}</div>`,
+  );
+  const staticPage = page;
+  page = plain;
+  const plainWheel = await frames(5_000, true, WHEEL_PX_PER_S);
+  const plainSweep = await frames(5_000, true);
+  page = staticPage;
+  await plain.close();
+  const over = (d: number[]) => d.filter((x) => x > idleMedian * 1.5).length;
+  console.log(
+    `baseline, static HTML list of 4,000 rows: at ${WHEEL_PX_PER_S} px/s median ${percentile(plainWheel.deltas, 50).toFixed(1)} ms, p99 ${percentile(plainWheel.deltas, 99).toFixed(1)} ms, dropped ${over(plainWheel.deltas)} of ${plainWheel.deltas.length}; whole list in 5 s median ${percentile(plainSweep.deltas, 50).toFixed(1)} ms, p99 ${percentile(plainSweep.deltas, 99).toFixed(1)} ms, dropped ${over(plainSweep.deltas)} of ${plainSweep.deltas.length}`,
+  );
   const wheelDropped = wheel.deltas.filter((d) => d > idleMedian * 1.5).length;
   console.log(
     `scrolling at ${WHEEL_PX_PER_S} px/s (${Math.round(WHEEL_PX_PER_S / 34)} rows/s, a fast mouse wheel) from row ${ROWS / 2}: ${wheel.deltas.length} frames, median ${percentile(wheel.deltas, 50).toFixed(1)} ms, p99 ${percentile(wheel.deltas, 99).toFixed(1)} ms, dropped ${wheelDropped} (${((100 * wheelDropped) / wheel.deltas.length).toFixed(2)}%)`,
