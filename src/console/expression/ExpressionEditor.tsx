@@ -14,7 +14,9 @@ export interface ExpressionDiagnostic {
   readonly message: string;
   readonly line?: number;
   readonly column?: number;
-  readonly span?: { readonly start: number; readonly end: number };
+  /** Offsets into the expression: `expression.slice(start, end)`. */
+  readonly start?: number;
+  readonly end?: number;
   readonly suggestion?: string;
 }
 
@@ -72,7 +74,7 @@ export function ExpressionEditor({
       api
         .post<EvaluateAnswer>(
           '/expressions/evaluate',
-          { expression: value, app, objectType, ...(user ? { user } : {}) },
+          { expression: value, ...(user ? { user } : {}) },
           { signal: controller.signal },
         )
         .then((a) => {
@@ -93,7 +95,13 @@ export function ExpressionEditor({
   }, [value, user, app, objectType]);
 
   const diagnostics = diagnosticsOf(answer, error);
-  const bad = useMemo(() => diagnostics.flatMap((d) => (d.span ? [d.span] : [])), [diagnostics]);
+  const bad = useMemo(
+    () =>
+      diagnostics.flatMap((d) =>
+        d.start !== undefined ? [{ start: d.start, end: Math.max(d.end ?? d.start, d.start + 1) }] : [],
+      ),
+    [diagnostics],
+  );
   const runs = useMemo(() => highlightRuns(value), [value]);
   const result = answer && diagnostics.length === 0 ? (answer.value ?? answer.result ?? null) : undefined;
   const errorText = typeof answer?.error === 'string' ? answer.error : answer?.error?.message;
@@ -136,7 +144,7 @@ export function ExpressionEditor({
               <li key={i} className="field-error">
                 {d.line !== undefined ? `Line ${d.line}, column ${d.column ?? 1}: ` : ''}
                 {d.message}
-                {d.suggestion ? ` Did you mean ${d.suggestion}?` : ''}
+                {d.suggestion && !/did you mean/i.test(d.message) ? ` Did you mean ${d.suggestion}?` : ''}
               </li>
             ))}
           </ul>
