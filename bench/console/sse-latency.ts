@@ -47,7 +47,7 @@ export async function measureSseLatency(browser: Browser, consoleDir: string): P
       const session = await (await fetch('/admin/v1/session')).json();
       const headers = { 'x-csrf-token': session.csrfToken };
       const put = await fetch('/admin/v1/apps/scim-demo', { method: 'PUT', headers: { ...headers, 'content-type': 'application/yaml' }, body: ${JSON.stringify(yaml)} });
-      const assign = await fetch('/admin/v1/apps/scim-demo/assignments', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'Group', id: ${JSON.stringify(group)}, role: 'User' }) });
+      const assign = await fetch('/admin/v1/apps/scim-demo/assignments', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ principalType: 'Group', principal: ${JSON.stringify(group)}, role: 'User' }) });
       return [put.status, assign.status];
     })()`)) as number[];
     if (setup.some((s) => s >= 300)) return { samples: [], note: `set-up failed: ${setup.join(', ')}` };

@@ -53,7 +53,7 @@ try {
     const session = await (await fetch('/admin/v1/session')).json();
     const headers = { 'x-csrf-token': session.csrfToken };
     const put = await fetch('/admin/v1/apps/scim-demo', { method: 'PUT', headers: { ...headers, 'content-type': 'application/yaml' }, body: ${JSON.stringify(yaml)} });
-    const assign = await fetch('/admin/v1/apps/scim-demo/assignments', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ type: 'Group', id: ${JSON.stringify(group)}, role: 'User' }) });
+    const assign = await fetch('/admin/v1/apps/scim-demo/assignments', { method: 'POST', headers: { ...headers, 'content-type': 'application/json' }, body: JSON.stringify({ principalType: 'Group', principal: ${JSON.stringify(group)}, role: 'User' }) });
     const sync = await fetch('/admin/v1/apps/scim-demo/sync', { method: 'POST', headers });
     return [put.status, assign.status, sync.status];
   })()`);

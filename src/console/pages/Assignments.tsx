@@ -12,17 +12,13 @@ import type { DirectoryResource } from '../components/use-directory.js';
 import { DirectoryPicker } from '../components/UserPicker.js';
 
 interface Assignment {
-  readonly type?: string;
-  readonly kind?: string;
-  readonly id?: string;
-  readonly principalId?: string;
-  readonly name?: string;
-  readonly displayName?: string;
-  readonly role?: string;
+  readonly principalType: 'User' | 'Group';
+  readonly principalId: string;
+  readonly principalName?: string;
+  readonly role: string;
 }
 
-const typeOf = (a: Assignment) => String(a.type ?? a.kind ?? '');
-const idOf = (a: Assignment) => String(a.id ?? a.principalId ?? '');
+const nameOf = (a: Assignment) => a.principalName ?? a.principalId;
 
 export default function Assignments({ app }: AppPageProps) {
   const { can } = useSession();
@@ -38,8 +34,8 @@ export default function Assignments({ app }: AppPageProps) {
     setError(undefined);
     try {
       await api.post(`/apps/${seg(app)}/assignments`, {
-        type,
-        id: resource.id,
+        principalType: type,
+        principal: resource.id,
         ...(role || roles[0] ? { role: role || roles[0] } : {}),
       });
       assignments.reload();
@@ -51,7 +47,7 @@ export default function Assignments({ app }: AppPageProps) {
     setError(undefined);
     try {
       await api.delete(`/apps/${seg(app)}/assignments`, undefined, {
-        query: { type: typeOf(a), id: idOf(a) },
+        query: { principalType: a.principalType, principal: a.principalId, role: a.role },
       });
       assignments.reload();
     } catch (caught) {
@@ -79,16 +75,16 @@ export default function Assignments({ app }: AppPageProps) {
             </tr>
           ) : null}
           {list.map((a) => (
-            <tr key={`${typeOf(a)}-${idOf(a)}`}>
-              <th scope="row">{a.displayName ?? a.name ?? idOf(a)}</th>
-              <td>{typeOf(a)}</td>
-              <td>{a.role ?? '—'}</td>
+            <tr key={`${a.principalType}-${a.principalId}-${a.role}`}>
+              <th scope="row">{nameOf(a)}</th>
+              <td>{a.principalType}</td>
+              <td>{a.role}</td>
               {operator ? (
                 <td>
                   <button
                     type="button"
                     className="secondary"
-                    aria-label={`Unassign ${a.displayName ?? a.name ?? idOf(a)}`}
+                    aria-label={`Unassign ${nameOf(a)}`}
                     onClick={() => void unassign(a)}
                   >
                     Unassign
