@@ -32,6 +32,8 @@ export interface StorageOptions {
   readonly dataDir?: string;
   /** `postgres://...`: use PostgreSQL instead of SQLite. */
   readonly databaseUrl?: string;
+  /** The PostgreSQL schema to work in (created if missing); default the connection's search_path. */
+  readonly postgresSchema?: string;
   /** SQLite durability; default `full` (see src/directory/README.md). */
   readonly sqliteSynchronous?: SqliteSynchronous;
   readonly registry?: SchemaRegistry;
@@ -61,7 +63,11 @@ function storeOptions(options: StorageOptions): OpenStoreOptions {
     if (!/^postgres(?:ql)?:\/\//i.test(options.databaseUrl)) {
       throw new Error('the database URL must start with postgres:// or postgresql://');
     }
-    return { postgresUrl: options.databaseUrl, registry };
+    return {
+      postgresUrl: options.databaseUrl,
+      registry,
+      ...(options.postgresSchema !== undefined ? { postgresSchema: options.postgresSchema } : {}),
+    };
   }
   const dataDir = dataDirectory(options);
   mkdirSync(dataDir, { recursive: true });
@@ -118,7 +124,7 @@ export async function migrateForServer(options: RunServerOptions): Promise<void>
   }
   const database = await openProvisio(options);
   try {
-    await ConsoleAccess.open(database.shared);
+    await ConsoleAccess.open(database);
   } finally {
     await database.close();
   }
@@ -153,6 +159,7 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   const store = database?.directory ?? (await openDirectory({ ...options, registry }));
   let app: FastifyInstance | undefined;
   let engine: EngineRuntime | undefined;
+  let admin: { close(): Promise<void> } | undefined;
   try {
     app = buildServer({ store, registry, options: { ...options.server, logger: options.logger ?? false } });
     // The web console (src/admin/console-static.ts).
@@ -161,11 +168,12 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
       // The admin routes control the running engine, so with the admin API it starts before the
       // server listens; without it, only once the port is bound (startEngine's comment).
       if (engineOn) engine = await startEngine(database, app, options);
-      await mountAdmin(app, database, options, engine);
+      admin = await mountAdmin(app, database, options, engine);
     }
     await app.listen({ port: options.port ?? 8080, host: options.host ?? '127.0.0.1' });
   } catch (error) {
     await engine?.stop().catch(() => undefined);
+    await admin?.close().catch(() => undefined);
     await app?.close().catch(() => undefined);
     await store.close();
     throw error;
@@ -178,6 +186,7 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
       engine = await startEngine(database, running, options);
   } catch (error) {
     await running.close().catch(() => undefined);
+    await admin?.close().catch(() => undefined);
     await store.close();
     throw error;
   }
@@ -193,6 +202,7 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
         try {
           await engine?.stop();
           await running.close();
+          await admin?.close();
         } finally {
           await retention?.stop();
           await store.close();
@@ -230,14 +240,14 @@ async function mountAdmin(
   database: ProvisioDatabase,
   options: RunServerOptions,
   engine: EngineRuntime | undefined,
-): Promise<void> {
+): Promise<{ close(): Promise<void> }> {
   const settings = typeof options.admin === 'object' ? options.admin : {};
   const [{ mountAdminApi }, { createAdminServices }, { createBuiltinRegistry }] = await Promise.all([
     import('./admin/admin-plugin.js'),
     import('./admin/admin-services.js'),
     import('./connectors/builtin-kinds.js'),
   ]);
-  const console = await ConsoleAccess.open(database.shared, settings);
+  const console = await ConsoleAccess.open(database, settings);
   const services = createAdminServices({
     database,
     registry: createBuiltinRegistry(),
@@ -250,6 +260,7 @@ async function mountAdmin(
     version: packageVersion(),
     ...(settings.moreRoutes !== undefined ? { moreRoutes: settings.moreRoutes } : {}),
   });
+  return services;
 }
 
 /** package.json's version, for the admin API's OpenAPI document. */

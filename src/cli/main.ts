@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import { register as registerAccounts } from './commands/accounts-command.js';
+import { register as registerAdmins } from './commands/admins-command.js';
 import { register as registerApproveDeletes } from './commands/approve-deletes-command.js';
 import { register as registerApps } from './commands/apps-command.js';
 import { register as registerAssign } from './commands/assign-command.js';
@@ -23,6 +24,7 @@ const commandModules: ReadonlyArray<(program: Command) => void> = [
   registerExpr,
   registerServe,
   registerTokens,
+  registerAdmins,
   registerSync,
   registerPreview,
   registerProvision,

@@ -1,12 +1,12 @@
 /** The admin API's skeleton end to end: a token of each role, a session with its CSRF token. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addConsoleUser, signIn, startAdminServer, type AdminHarness } from './admin-harness.js';
+import { signIn, startAdminServer, type AdminHarness } from './admin-harness.js';
 
 let h: AdminHarness;
 
 beforeAll(async () => {
   h = await startAdminServer();
-  await addConsoleUser(h.dataDir, 'olga', 'operator', 'correct horse battery');
+  await h.addUser('olga', 'operator', 'correct horse battery');
 });
 afterAll(async () => h?.close());
 

@@ -70,10 +70,10 @@ describe('provisio tokens', () => {
     const list = await cli('tokens', 'list', '--data-dir', dataDir);
     expect(list.code).toBe(0);
     const lines = list.stdout.trim().split('\n');
-    expect(lines[0]).toMatch(/^NAME\s+SCOPE\s+CREATED\s+LAST USED$/);
-    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([
-      ['auditor', 'read-only'],
-      ['entra', 'read-write'],
+    expect(lines[0]).toMatch(/^NAME\s+KIND\s+SCOPE\s+CREATED\s+LAST USED$/);
+    expect(lines.slice(1).map((l) => l.split(/\s+/).slice(0, 3))).toEqual([
+      ['auditor', 'scim', 'read-only'],
+      ['entra', 'scim', 'read-write'],
     ]);
     const secret = created.stdout.trim().split('_').slice(2).join('_');
     expect(list.stdout).not.toContain(secret);

@@ -1,14 +1,15 @@
 /**
  * Everything about console users the server and the CLI do: opening (and migrating) the access
  * tables, managing users, and sign-in with its throttle and sessions. One object per process, over
- * the directory's database.
+ * the directory's database. Every change to a user commits together with its audit entry.
  */
-import type { SharedDatabase } from '../../directory/shared-database.js';
 import { hashPassword, verifyPassword } from '../../directory/resources/user-password.js';
+import type { ProvisioDatabase } from '../../engine/state/open-engine-state.js';
 import type { AdminRole } from '../admin-route.js';
 import { ACCESS_MIGRATIONS_TABLE, accessMigrations } from './access-migrations.js';
+import { accessDb } from './access-tables.js';
 import { ConsoleSessions, type ConsoleSession } from './console-sessions.js';
-import { ConsoleUsers } from './console-users.js';
+import { ConsoleUsers, type ConsoleUser } from './console-users.js';
 import {
   DEFAULT_THROTTLE_LIMITS,
   LoginThrottle,
@@ -35,7 +36,15 @@ export type SignInResult =
   | { readonly outcome: 'denied' }
   | { readonly outcome: 'locked'; readonly retryAfterSeconds: number };
 
+/** The audit log's action for each change to console users. */
+export const CONSOLE_USER_ACTIONS = {
+  create: 'admin.create',
+  delete: 'admin.delete',
+  resetPassword: 'admin.reset-password',
+} as const;
+
 export class ConsoleAccess {
+  readonly #database: ProvisioDatabase;
   readonly users: ConsoleUsers;
   readonly sessions: ConsoleSessions;
   readonly #throttle: LoginThrottle;
@@ -43,8 +52,10 @@ export class ConsoleAccess {
   /** A hash to verify against when the user does not exist, so both cases cost one scrypt. */
   #decoy: Promise<string> | undefined;
 
-  private constructor(database: SharedDatabase, settings: ConsoleAccessSettings) {
-    this.users = new ConsoleUsers(database);
+  private constructor(provisio: ProvisioDatabase, settings: ConsoleAccessSettings) {
+    const database = provisio.shared;
+    this.#database = provisio;
+    this.users = new ConsoleUsers(accessDb(database.db), database.dialect);
     this.sessions = new ConsoleSessions(database, {
       idleTimeoutMs: settings.idleTimeoutMs ?? DEFAULT_IDLE_TIMEOUT_MS,
       absoluteTimeoutMs: settings.absoluteTimeoutMs ?? DEFAULT_ABSOLUTE_TIMEOUT_MS,
@@ -54,8 +65,11 @@ export class ConsoleAccess {
   }
 
   /** Migrates the access tables (booked in provisio_admin_migrations) and opens them. */
-  static async open(database: SharedDatabase, settings: ConsoleAccessSettings = {}): Promise<ConsoleAccess> {
-    await database.migrate(accessMigrations, ACCESS_MIGRATIONS_TABLE);
+  static async open(
+    database: ProvisioDatabase,
+    settings: ConsoleAccessSettings = {},
+  ): Promise<ConsoleAccess> {
+    await database.shared.migrate(accessMigrations, ACCESS_MIGRATIONS_TABLE);
     return new ConsoleAccess(database, settings);
   }
 
@@ -97,11 +111,53 @@ export class ConsoleAccess {
     return Math.round(this.sessions.idleTimeoutMs / 1000);
   }
 
-  createUser(name: string, role: AdminRole, password: string): Promise<boolean> {
-    return this.users.create(name, role, password, this.now());
+  listUsers(): Promise<ConsoleUser[]> {
+    return this.users.list();
   }
 
-  resetPassword(name: string, password: string): Promise<boolean> {
-    return this.users.resetPassword(name, password, this.now());
+  /**
+   * Adds a console user (the password must have passed passwordProblem); false when the name is
+   * taken. `actor` is who did it, for the audit log.
+   */
+  async createUser(name: string, role: AdminRole, password: string, actor: string): Promise<boolean> {
+    const hash = await hashPassword(password);
+    const at = this.now();
+    return this.#audited(actor, CONSOLE_USER_ACTIONS.create, { name, role }, (users) =>
+      users.insert(name, role, hash, at),
+    );
+  }
+
+  /** Removes a user and ends their sessions; false when there is none. */
+  async deleteUser(name: string, actor: string): Promise<boolean> {
+    const user = await this.users.find(name);
+    return this.#audited(actor, CONSOLE_USER_ACTIONS.delete, { name, role: user?.role ?? null }, (users) =>
+      users.delete(name),
+    );
+  }
+
+  /** Sets a new password and ends every session of the user; false when there is no such user. */
+  async resetPassword(name: string, password: string, actor: string): Promise<boolean> {
+    const hash = await hashPassword(password);
+    const at = this.now();
+    return this.#audited(actor, CONSOLE_USER_ACTIONS.resetPassword, { name }, (users) =>
+      users.setPassword(name, hash, at),
+    );
+  }
+
+  /** Runs a change and, when it changed something, its audit entry, in one transaction. */
+  #audited(
+    actor: string,
+    action: string,
+    subject: Record<string, string | null>,
+    change: (users: ConsoleUsers) => Promise<boolean>,
+  ): Promise<boolean> {
+    const dialect = this.#database.shared.dialect;
+    return this.#database.transaction(async ({ engineState, trx }) => {
+      if (!(await change(new ConsoleUsers(accessDb(trx), dialect)))) return false;
+      // Never the password or its hash: the name and role say what changed.
+      const entry = action === CONSOLE_USER_ACTIONS.delete ? { before: subject } : { after: subject };
+      await engineState.appendAudit({ at: this.now(), actor, action, ...entry });
+      return true;
+    });
   }
 }

@@ -3,11 +3,10 @@
  * parameters of directory/resources/user-password.ts, stored with each hash so that stronger
  * parameters can come later). Nothing ever reads a password back.
  */
-import type { SharedDatabase } from '../../directory/shared-database.js';
-import { hashPassword } from '../../directory/resources/user-password.js';
+import type { DialectAdapter } from '../../directory/dialect-adapter.js';
 import type { AdminRole } from '../admin-route.js';
 import { ADMIN_ROLES } from '../admin-route.js';
-import { accessDb } from './access-tables.js';
+import type { AccessDb } from './access-tables.js';
 
 /** Shortest console password accepted: long enough that the sign-in lockout makes guessing hopeless. */
 export const MIN_PASSWORD_LENGTH = 12;
@@ -51,37 +50,29 @@ export interface ConsoleUserWithHash extends ConsoleUser {
   readonly passwordHash: string;
 }
 
+/**
+ * The rows of console users over one executor: the root connection for reads, or the transaction
+ * a change runs in together with its audit entry (console-access.ts).
+ */
 export class ConsoleUsers {
-  readonly #database: SharedDatabase;
+  constructor(
+    private readonly db: AccessDb,
+    private readonly dialect: DialectAdapter,
+  ) {}
 
-  constructor(database: SharedDatabase) {
-    this.#database = database;
-  }
-
-  private get dialect() {
-    return this.#database.dialect;
-  }
-
-  private get db() {
-    return accessDb(this.#database.db);
-  }
-
-  /** Adds a user; false when the name is taken. The password must have passed passwordProblem. */
-  async create(name: string, role: AdminRole, password: string, at: Date): Promise<boolean> {
-    const hash = await hashPassword(password);
-    const result = await this.#database.write((trx) =>
-      accessDb(trx)
-        .insertInto('console_users')
-        .values({
-          name,
-          role,
-          password_hash: hash,
-          created: this.dialect.time(at),
-          password_changed: this.dialect.time(at),
-        })
-        .onConflict((oc) => oc.column('name').doNothing())
-        .executeTakeFirst(),
-    );
+  /** Adds a user with an already computed hash; false when the name is taken. */
+  async insert(name: string, role: AdminRole, passwordHash: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .insertInto('console_users')
+      .values({
+        name,
+        role,
+        password_hash: passwordHash,
+        created: this.dialect.time(at),
+        password_changed: this.dialect.time(at),
+      })
+      .onConflict((oc) => oc.column('name').doNothing())
+      .executeTakeFirst();
     return Number(result.numInsertedOrUpdatedRows ?? 0n) > 0;
   }
 
@@ -121,30 +112,22 @@ export class ConsoleUsers {
     );
   }
 
-  /** Removes a user and every session of theirs, in one transaction; false when there was none. */
+  /** Removes a user and every session of theirs; false when there was none. */
   async delete(name: string): Promise<boolean> {
-    return this.#database.write(async (trx) => {
-      await accessDb(trx).deleteFrom('console_sessions').where('user_name', '=', name).execute();
-      const result = await accessDb(trx)
-        .deleteFrom('console_users')
-        .where('name', '=', name)
-        .executeTakeFirst();
-      return Number(result.numDeletedRows) > 0;
-    });
+    await this.db.deleteFrom('console_sessions').where('user_name', '=', name).execute();
+    const result = await this.db.deleteFrom('console_users').where('name', '=', name).executeTakeFirst();
+    return Number(result.numDeletedRows) > 0;
   }
 
-  /** Sets a new password and ends every session of the user; false when there is no such user. */
-  async resetPassword(name: string, password: string, at: Date): Promise<boolean> {
-    const hash = await hashPassword(password);
-    return this.#database.write(async (trx) => {
-      const result = await accessDb(trx)
-        .updateTable('console_users')
-        .set({ password_hash: hash, password_changed: this.dialect.time(at) })
-        .where('name', '=', name)
-        .executeTakeFirst();
-      if (Number(result.numUpdatedRows) === 0) return false;
-      await accessDb(trx).deleteFrom('console_sessions').where('user_name', '=', name).execute();
-      return true;
-    });
+  /** Sets a new hash and ends every session of the user; false when there is no such user. */
+  async setPassword(name: string, passwordHash: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable('console_users')
+      .set({ password_hash: passwordHash, password_changed: this.dialect.time(at) })
+      .where('name', '=', name)
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) === 0) return false;
+    await this.db.deleteFrom('console_sessions').where('user_name', '=', name).execute();
+    return true;
   }
 }

@@ -9,7 +9,8 @@ import { AppFileError, MAX_APP_FILE_BYTES } from '../../engine/apps/load-app-fil
 import type { AdminApi } from '../admin-route.js';
 import type { AdminServices } from '../admin-services.js';
 import { appDetailJson, appDetailSchema, appSummarySchema, summaryJson } from './app-views.js';
-import { invalid, problemOf, problemSchema } from './route-problems.js';
+import { problemSchema } from '../problem-schema.js';
+import { appFileProblem } from './route-problems.js';
 import { actorOf, appParams } from './route-support.js';
 
 /** The media types a PUT of YAML may be sent as. */
@@ -24,8 +25,10 @@ const applyResultSchema = z.object({
 
 export function registerAppsRoutes(api: AdminApi, services: AdminServices): void {
   // YAML arrives as text; the apps service parses it with positions, so issues name line and column.
-  api.addContentTypeParser(YAML_TYPES, { parseAs: 'string', bodyLimit: MAX_APP_FILE_BYTES }, (_req, body, done) =>
-    done(null, body),
+  api.addContentTypeParser(
+    YAML_TYPES,
+    { parseAs: 'string', bodyLimit: MAX_APP_FILE_BYTES },
+    (_req, body, done) => done(null, body),
   );
 
   api.get(
@@ -91,13 +94,8 @@ export function registerAppsRoutes(api: AdminApi, services: AdminServices): void
         };
       } catch (error) {
         // Positions in JSON we re-serialised would point into our text, not the caller's.
-        const problem = !yaml && error instanceof AppFileError ? problemOf(error) : undefined;
-        if (problem?.errors !== undefined) {
-          throw invalid(
-            problem.message,
-            problem.errors.map((e) => ({ path: e.path, message: e.message })),
-          );
-        }
+        // Positions in JSON the server re-serialised would point into its text, not the caller's.
+        if (error instanceof AppFileError) throw appFileProblem(error, yaml);
         throw error;
       }
     },
@@ -110,7 +108,10 @@ export function registerAppsRoutes(api: AdminApi, services: AdminServices): void
       schema: {
         summary: 'Delete an app, its engine state and its assignments',
         params: appParams,
-        response: { 200: z.object({ deleted: z.literal(true), assignmentsRemoved: z.number() }), 404: problemSchema },
+        response: {
+          200: z.object({ deleted: z.literal(true), assignmentsRemoved: z.number() }),
+          404: problemSchema,
+        },
       },
     },
     async (request) => {

@@ -1,83 +1,45 @@
 /**
- * Errors of the application routes as RFC 9457 problem details (docs/admin-api.md): the services'
- * typed errors (no such app, a file that does not validate, a cycle already running) mapped to a
- * status and a problem type, and request validation (the zod schemas) to 400 with `errors[].path`.
+ * The services' typed errors as the problems the application routes answer (docs/admin-api.md):
+ * no such app or principal → 404, an app definition that does not validate → 400 with each issue's
+ * path, line and column, a cycle already running or the app held by another process → 409. The
+ * admin API's own error handling (admin-errors.ts) does the rest, request validation included.
  */
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { z } from 'zod';
 import { AppsError } from '../../engine/apps/apps-service.js';
 import { AppFileError } from '../../engine/apps/load-app-file.js';
 import { AppBusyError } from '../../engine/cycle/app-lease.js';
+import { EngineRequestError } from '../../engine/cycle/engine-service.js';
 import { CycleConflictError } from '../../engine/runtime/app-control.js';
-import { isScimError } from '../../scim/scim-error.js';
+import { toProblem } from '../admin-errors.js';
+import type { AdminProblem} from '../admin-problem.js';
+import { adminProblem, sendProblem, type ProblemFieldError } from '../admin-problem.js';
 
-export const PROBLEM_BASE = 'https://provisio.dev/problems/';
-
-export interface ProblemFieldError {
-  readonly path: string;
-  readonly message: string;
-  readonly line?: number;
-  readonly column?: number;
-}
-
-/** A problem a route answers on purpose. */
-export class RouteProblem extends Error {
-  constructor(
-    readonly status: number,
-    readonly kind: string,
-    readonly title: string,
-    detail: string,
-    readonly errors?: readonly ProblemFieldError[],
-  ) {
-    super(detail);
-    this.name = 'RouteProblem';
-  }
-}
-
-export const notFound = (detail: string) => new RouteProblem(404, 'not-found', 'Not found', detail);
-export const conflict = (detail: string) => new RouteProblem(409, 'conflict', 'Conflict', detail);
+export const notFound = (detail: string) => adminProblem(404, 'not-found', detail);
+export const conflict = (detail: string) => adminProblem(409, 'conflict', detail);
 export const invalid = (detail: string, errors: readonly ProblemFieldError[]) =>
-  new RouteProblem(400, 'validation', 'Invalid request', detail, errors);
+  adminProblem(400, 'validation', detail, { errors });
 
-/** The problem body's schema, for the routes' documented error responses. */
-export const problemSchema = z.object({
-  type: z.string(),
-  title: z.string(),
-  status: z.number().int(),
-  detail: z.string().optional(),
-  errors: z
-    .array(
-      z.object({
-        path: z.string(),
-        message: z.string(),
-        line: z.number().int().optional(),
-        column: z.number().int().optional(),
-      }),
-    )
-    .optional(),
-});
+/** An app file's issues as field errors; `withPositions` false for text the server wrote itself. */
+export function appFileProblem(error: AppFileError, withPositions: boolean): AdminProblem {
+  const count = error.issues.length;
+  return invalid(
+    count === 1
+      ? `the app definition has 1 problem: ${error.issues[0]!.path || '(file)'}: ${error.issues[0]!.message}`
+      : `the app definition has ${count} problems`,
+    error.issues.map((issue) => ({
+      path: issue.path,
+      message: issue.message,
+      ...(withPositions && issue.line !== undefined ? { line: issue.line, column: issue.col ?? 1 } : {}),
+    })),
+  );
+}
 
-/** A service error as the problem it means, or undefined when it is not one of theirs. */
-export function problemOf(error: unknown): RouteProblem | undefined {
-  if (error instanceof RouteProblem) return error;
-  if (error instanceof AppFileError) {
-    return invalid(
-      error.issues.length === 1
-        ? '1 problem in the app definition'
-        : `${error.issues.length} problems in the app definition`,
-      error.issues.map((issue) => ({
-        path: issue.path,
-        message: issue.message,
-        ...(issue.line !== undefined ? { line: issue.line } : {}),
-        ...(issue.line !== undefined ? { column: issue.col ?? 1 } : {}),
-      })),
-    );
-  }
+/** A service error as the problem it means, or the error itself when it is not one of theirs. */
+export function serviceProblem(error: unknown): unknown {
+  if (error instanceof AppFileError) return appFileProblem(error, true);
   if (error instanceof AppsError) {
     switch (error.code) {
       case 'app_not_found':
-        return notFound(error.message);
       case 'principal_not_found':
         return notFound(error.message);
       case 'unknown_role':
@@ -85,60 +47,24 @@ export function problemOf(error: unknown): RouteProblem | undefined {
       case 'not_compilable':
         return conflict(error.message);
       case 'connector_failed':
-        return new RouteProblem(502, 'connector', 'Connector failed', error.message);
+        return adminProblem(502, 'internal', error.message, { title: 'The connector failed' });
     }
   }
-  if (error instanceof CycleConflictError) return conflict(error.message);
-  if (error instanceof AppBusyError) return conflict(error.message);
-  if (isScimError(error)) {
-    return invalid(error.message, [{ path: 'filter', message: error.message }]);
+  if (error instanceof EngineRequestError) {
+    return error.code === 'user_not_found' ? notFound(error.message) : conflict(error.message);
   }
-  return undefined;
+  if (error instanceof CycleConflictError || error instanceof AppBusyError) return conflict(error.message);
+  return error;
 }
 
-/** `/body/settings/0` as `settings.0`; the part (`body`, `query`, `params`) is the route's context. */
-function dottedPath(instancePath: string): string {
-  return instancePath
-    .split('/')
-    .filter((part) => part !== '')
-    .join('.');
-}
-
-function send(reply: FastifyReply, problem: RouteProblem): FastifyReply {
-  return reply
-    .code(problem.status)
-    .type('application/problem+json')
-    .send({
-      type: `${PROBLEM_BASE}${problem.kind}`,
-      title: problem.title,
-      status: problem.status,
-      detail: problem.message,
-      ...(problem.errors !== undefined ? { errors: problem.errors } : {}),
-    });
-}
-
-/** The error handler of the application routes' scope. */
+/** The error handler of the application routes' scope: services' errors mapped, then the API's own. */
 export function routeErrorHandler(
   error: FastifyError,
   request: FastifyRequest,
   reply: FastifyReply,
 ): FastifyReply {
-  if (hasZodFastifySchemaValidationErrors(error)) {
-    const errors = error.validation.map((issue) => ({
-      path: dottedPath(issue.instancePath),
-      message: issue.message ?? 'is invalid',
-    }));
-    return send(reply, invalid(`the request ${error.validationContext ?? 'input'} is invalid`, errors));
-  }
-  const problem = problemOf(error);
-  if (problem !== undefined) return send(reply, problem);
-  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
-    // fastify's own refusals: a body that is not JSON, an unsupported media type, too large.
-    return send(reply, new RouteProblem(error.statusCode, 'bad-request', 'Bad request', error.message));
-  }
-  request.log.error({ err: error }, 'admin route failed');
-  return send(
-    reply,
-    new RouteProblem(500, 'internal', 'Internal error', 'the request failed; see the server log'),
-  );
+  const problem = toProblem(serviceProblem(error));
+  if (problem.status >= 500) request.log.error({ err: error }, 'admin request failed');
+  else request.log.info({ status: problem.status, detail: problem.detail }, 'admin request rejected');
+  return sendProblem(reply, problem);
 }

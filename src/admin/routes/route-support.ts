@@ -3,12 +3,12 @@ import type { FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { APP_NAME_PATTERN } from '../../engine/apps/app-schema.js';
 import { auditActor } from '../admin-route.js';
-import { RouteProblem } from './route-problems.js';
+import { adminProblem } from '../admin-problem.js';
 
 /** The audit log's actor of the request; the access hook has set it on every non-public route. */
 export function actorOf(request: FastifyRequest): string {
   const actor = request.adminActor;
-  if (actor === undefined) throw new RouteProblem(401, 'unauthorized', 'Not signed in', 'sign in or send an admin token');
+  if (actor === undefined) throw adminProblem(401, 'unauthorized', 'sign in or send an admin token');
   return auditActor(actor);
 }
 
@@ -17,7 +17,10 @@ export const appParams = z.object({
   name: z
     .string()
     .max(100, 'must be at most 100 characters')
-    .regex(APP_NAME_PATTERN, 'must start with a lower-case letter or digit and hold only a-z, 0-9, ., _ and -'),
+    .regex(
+      APP_NAME_PATTERN,
+      'must start with a lower-case letter or digit and hold only a-z, 0-9, ., _ and -',
+    ),
 });
 
 /** A query flag written `true` or `false` (also `1` / `0`). */

@@ -33,6 +33,7 @@ import type {
   ReconcileReport,
   SyncOptions,
 } from './engine-service.js';
+import { EngineRequestError } from './engine-service.js';
 import { AssignmentIndex } from './entitlement.js';
 import { CallStats, TargetCalls } from './executor.js';
 import type { PlanScope } from './planner.js';
@@ -460,7 +461,12 @@ class Engine implements EngineService {
     const loaded = await this.#o.loadApp(name);
     const directory = this.#o.directory;
     const resource = await findUser(directory, user);
-    if (!resource) throw new Error(`No user '${user}' in the directory (looked up by id and by userName)`);
+    if (!resource) {
+      throw new EngineRequestError(
+        'user_not_found',
+        `No user '${user}' in the directory (looked up by id and by userName)`,
+      );
+    }
     const dryRun = options.dryRun === true;
     const work = async (): Promise<ProvisionReport> => {
       const assignments = await AssignmentIndex.load(directory, loaded.stored.id, loaded.stored.definition);
@@ -491,7 +497,12 @@ class Engine implements EngineService {
       }
       const item =
         run.items.find((i) => i.objectType === 'User' && i.sourceId === resource.id) ?? run.items[0];
-      if (!item) throw new Error(`User '${user}' was not planned: the app does not provision users`);
+      if (!item) {
+        throw new EngineRequestError(
+          'not_provisioned',
+          `User '${user}' was not planned: the app does not provision users`,
+        );
+      }
       return { app: name, dryRun, entries: run.entries, item };
     };
     return dryRun ? work() : this.#lease(loaded.stored.id, ON_DEMAND_LEASE_WAIT_MS, work);
@@ -520,7 +531,7 @@ class Engine implements EngineService {
     const loaded = await this.#o.loadApp(name);
     const state = this.#o.state;
     const hold = await state.getDeletionHold(loaded.stored.id);
-    if (!hold) throw new Error(`App '${name}' has no held deletions to approve`);
+    if (!hold) throw new EngineRequestError('nothing_held', `App '${name}' has no held deletions to approve`);
     const approved: DeletionHold = { ...hold, approved: true };
     await state.setDeletionHold(approved);
     await state.appendAudit({
@@ -534,10 +545,14 @@ class Engine implements EngineService {
     return approved;
   }
 
-  async *accounts(name: string): AsyncIterable<ManagedAccount> {
+  async *accounts(
+    name: string,
+    options: { after?: { objectType: 'User' | 'Group'; sourceId: string } } = {},
+  ): AsyncIterable<ManagedAccount> {
     const loaded = await this.#o.loadApp(name);
-    for (const type of ['User', 'Group'] as const) {
-      let after: string | undefined;
+    const start = options.after;
+    for (const type of start?.objectType === 'Group' ? (['Group'] as const) : (['User', 'Group'] as const)) {
+      let after: string | undefined = start?.objectType === type ? start.sourceId : undefined;
       for (;;) {
         const links = await this.#o.state.listLinks(loaded.stored.id, type, {
           ...(after !== undefined ? { after } : {}),

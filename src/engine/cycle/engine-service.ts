@@ -181,6 +181,20 @@ export type EngineEvent =
   /** A cycle stopped by an error (or by a stop) before it had a report; its row says `failed`. */
   | { readonly type: 'cycleFailed'; readonly app: string; readonly cycleId: string; readonly error: string };
 
+/**
+ * A request the engine refuses before doing anything: no such user, an app that does not
+ * provision users, no held deletions to approve. Its message is the one the CLI prints.
+ */
+export class EngineRequestError extends Error {
+  constructor(
+    readonly code: 'user_not_found' | 'not_provisioned' | 'nothing_held',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineRequestError';
+  }
+}
+
 /** Receives engine events; the webhook notifier is one. Must not throw. */
 export type EngineEventSink = (event: EngineEvent) => void;
 
@@ -201,6 +215,10 @@ export interface EngineService {
   ): Promise<ReconcileReport>;
   /** Lets the held cycle's deprovisions through on the next cycle. */
   approveDeletes(app: string, actor: string): Promise<DeletionHold>;
-  accounts(app: string): AsyncIterable<ManagedAccount>;
+  /** Users then groups, each in sourceId order; `after` resumes behind an account (paging). */
+  accounts(
+    app: string,
+    options?: { readonly after?: { readonly objectType: 'User' | 'Group'; readonly sourceId: string } },
+  ): AsyncIterable<ManagedAccount>;
   status(app: string): Promise<AppStatus>;
 }

@@ -66,13 +66,38 @@ export interface AppControlOptions {
   readonly now?: () => Date;
 }
 
+/** A pause or resume, for listeners such as the admin API's event stream. */
+export interface PauseChange {
+  readonly type: 'paused' | 'resumed';
+  readonly app: string;
+  readonly actor: string;
+  readonly at: Date;
+}
+
 export class AppControl {
   readonly #o: AppControlOptions;
+  readonly #listeners = new Set<(change: PauseChange) => void>();
   /** Background cycles started here and not yet ended, by app id. */
   readonly #background = new Map<string, string>();
 
   constructor(options: AppControlOptions) {
     this.#o = options;
+  }
+
+  /** Follows pauses and resumes made through this object; answers the unsubscribe. */
+  onPauseChange(listener: (change: PauseChange) => void): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  #changed(change: PauseChange): void {
+    for (const listener of this.#listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A listener must not undo an operator's action.
+      }
+    }
   }
 
   #now(): Date {
@@ -136,6 +161,8 @@ export class AppControl {
       return made;
     });
     await this.#o.runner?.refresh();
+    if (pause.actor === actor)
+      this.#changed({ type: 'paused', app: app.definition.name, actor, at: pause.since });
     return pause;
   }
 
@@ -156,6 +183,7 @@ export class AppControl {
       return true;
     });
     await this.#o.runner?.refresh();
+    if (resumed) this.#changed({ type: 'resumed', app: app.definition.name, actor, at: this.#now() });
     return resumed;
   }
 

@@ -2,6 +2,8 @@
  * Opening the database every command of Provisio works on: the directory and the engine's state,
  * in one SQLite file or one PostgreSQL database / schema, both migrated.
  */
+import type { Kysely } from 'kysely';
+import type { DirectoryDatabase } from '../../directory/database-types.js';
 import type { DirectoryStore } from '../../directory/directory-store.js';
 import { openStoreWithDatabase } from '../../directory/open-store.js';
 import type { OpenStoreOptions } from '../../directory/open-store.js';
@@ -38,7 +40,12 @@ export interface ProvisioDatabase {
    * transaction's connection). The directory's listeners hear of its writes after commit.
    */
   transaction<T>(
-    work: (stores: { directory: DirectoryStore; engineState: EngineStateStore }) => Promise<T>,
+    work: (stores: {
+      directory: DirectoryStore;
+      engineState: EngineStateStore;
+      /** The transaction itself, for another part's tables in the same database (the admin API's). */
+      trx: Kysely<DirectoryDatabase>;
+    }) => Promise<T>,
   ): Promise<T>;
   /** Closes the connection or pool (and the directory's listeners and timers). */
   close(): Promise<void>;
@@ -64,7 +71,7 @@ export async function openProvisioDatabase(options: OpenStoreOptions): Promise<P
     shared: database,
     transaction: (work) =>
       database.transaction((trx, boundDirectory) =>
-        work({ directory: boundDirectory, engineState: new SqlEngineState(shared, stateDb(trx)) }),
+        work({ directory: boundDirectory, engineState: new SqlEngineState(shared, stateDb(trx)), trx }),
       ),
     close: () => directory.close(),
   };

@@ -1,0 +1,86 @@
+/**
+ * The engine's events as Server-Sent Events messages (`event:` the type, `data:` one JSON line),
+ * the shapes docs/admin-api.md lists. A finished cycle's failures are counted, not listed: the log
+ * route has them, and one event must stay small.
+ */
+import type { EngineEvent } from '../../engine/cycle/engine-service.js';
+
+/** A change of an app's state made by an operator, not the engine (pause, resume). */
+export interface ControlEvent {
+  readonly type: 'paused' | 'resumed';
+  readonly app: string;
+  readonly actor: string;
+  readonly at: Date;
+}
+
+export type StreamEvent = EngineEvent | ControlEvent;
+
+/** The JSON `data` of an event. */
+export function eventData(event: StreamEvent): Record<string, unknown> {
+  switch (event.type) {
+    case 'cycleStarted':
+      return {
+        app: event.app,
+        cycleId: event.cycleId,
+        kind: event.kind,
+        started: event.started.toISOString(),
+      };
+    case 'cycleProgress':
+      return {
+        app: event.app,
+        cycleId: event.cycleId,
+        done: event.done,
+        ...(event.total !== undefined ? { total: event.total } : {}),
+      };
+    case 'cycleFinished': {
+      const r = event.report;
+      return {
+        app: event.app,
+        cycleId: r.cycleId,
+        kind: r.kind,
+        status: r.status,
+        started: r.started.toISOString(),
+        finished: r.finished.toISOString(),
+        summary: r.summary,
+        failures: r.failures.length,
+        ...(r.hold !== undefined ? { held: { count: r.hold.count, threshold: r.hold.threshold } } : {}),
+        ...(r.quarantine !== undefined
+          ? { quarantine: { level: r.quarantine.level, nextAttempt: r.quarantine.nextAttempt.toISOString() } }
+          : {}),
+      };
+    }
+    case 'cycleFailed':
+      return { app: event.app, cycleId: event.cycleId, error: event.error };
+    case 'quarantined':
+      return {
+        app: event.app,
+        level: event.quarantine.level,
+        reason: event.quarantine.reason,
+        nextAttempt: event.quarantine.nextAttempt.toISOString(),
+      };
+    case 'quarantineLifted':
+      return { app: event.app };
+    case 'deletionsHeld':
+      return {
+        app: event.app,
+        cycleId: event.hold.cycleId,
+        count: event.hold.count,
+        threshold: event.hold.threshold,
+      };
+    case 'escrowed':
+      return {
+        app: event.app,
+        objectType: event.escrow.objectType,
+        sourceId: event.escrow.sourceId,
+        attempts: event.escrow.attempts,
+      };
+    case 'paused':
+    case 'resumed':
+      return { app: event.app, actor: event.actor, at: event.at.toISOString() };
+  }
+}
+
+/** One SSE message. JSON has no raw newlines, so `data` is one line. */
+export function sseMessage(event: StreamEvent, id: number): string {
+  return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(eventData(event))}\n\n`;
+}

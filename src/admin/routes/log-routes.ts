@@ -1,0 +1,177 @@
+/**
+ * `/apps/{name}/logs` and `/apps/{name}/accounts`: the provisioning log (as `provisio logs`) and
+ * the managed accounts (as `provisio accounts`), a page at a time after a keyset cursor, never by
+ * OFFSET, so page 1,000 costs what page 1 does. `Accept: application/x-ndjson` streams every
+ * matching log entry, one JSON object a line, newest first, in pages read as the client reads.
+ */
+import { Readable } from 'node:stream';
+import { z } from 'zod';
+import type { FastifyRequest } from 'fastify';
+import type { LogQuery } from '../../engine/state/engine-state.js';
+import type { AdminApi } from '../admin-route.js';
+import type { AdminServices } from '../admin-services.js';
+import { problemResponses } from '../problem-schema.js';
+import { logEntryJson, logEntrySchema } from './app-views.js';
+import { appParams } from './route-support.js';
+
+export const LOG_STATUSES = ['success', 'failure', 'skipped', 'warning'] as const;
+export const LOG_ACTIONS = ['create', 'update', 'disable', 'enable', 'delete', 'skip', 'none'] as const;
+
+/** Entries per page read when streaming. */
+const STREAM_PAGE = 1000;
+
+const time = z.iso.datetime({ offset: true }).transform((v) => new Date(v));
+
+const logQuery = z.object({
+  status: z.enum(LOG_STATUSES).optional(),
+  action: z.enum(LOG_ACTIONS).optional(),
+  user: z.string().min(1).max(1000).optional().describe('a source id, userName or displayName'),
+  cycle: z.string().min(1).max(200).optional(),
+  since: time.optional().describe('entries at or after this time (ISO 8601)'),
+  until: time.optional().describe('entries before this time (ISO 8601)'),
+  limit: z.coerce.number().int().min(1).max(1000).default(100),
+  cursor: z
+    .string()
+    .regex(/^[1-9][0-9]{0,15}$/, 'a cursor from an earlier page (nextCursor)')
+    .optional(),
+});
+
+const accountSchema = z.object({
+  objectType: z.enum(['User', 'Group']),
+  sourceId: z.string(),
+  sourceName: z.string().optional(),
+  targetId: z.string(),
+  targetName: z.string().optional(),
+  state: z.enum(['active', 'disabled']),
+  linked: z.string(),
+  updated: z.string(),
+});
+
+/** An accounts cursor: the last account's type and source id, base64url so it is one opaque token. */
+function accountCursor(objectType: 'User' | 'Group', sourceId: string): string {
+  return Buffer.from(`${objectType}:${sourceId}`, 'utf8').toString('base64url');
+}
+
+const accountCursorSchema = z
+  .string()
+  .max(2000)
+  .transform((value, ctx) => {
+    const text = Buffer.from(value, 'base64url').toString('utf8');
+    const match = /^(User|Group):(.+)$/s.exec(text);
+    if (match === null) {
+      ctx.addIssue({ code: 'custom', message: 'a cursor from an earlier page (nextCursor)' });
+      return z.NEVER;
+    }
+    return { objectType: match[1] as 'User' | 'Group', sourceId: match[2]! };
+  });
+
+function wantsNdjson(request: FastifyRequest): boolean {
+  return (request.headers.accept ?? '').toLowerCase().includes('application/x-ndjson');
+}
+
+export function registerLogRoutes(api: AdminApi, services: AdminServices): void {
+  const { apps, engineState, engine } = services;
+
+  api.get(
+    '/apps/:name/logs',
+    {
+      config: { adminRole: 'viewer' },
+      schema: {
+        summary: 'The provisioning log, newest first, a page after `cursor`; NDJSON streams every match',
+        params: appParams,
+        querystring: logQuery,
+        response: {
+          200: z.object({
+            entries: z.array(logEntrySchema),
+            nextCursor: z.string().optional().describe('absent on the last page'),
+          }),
+          ...problemResponses(400, 404),
+        },
+      },
+    },
+    async (request, reply) => {
+      const app = await apps.get(request.params.name);
+      const q = request.query;
+      const base: LogQuery = {
+        appId: app.id,
+        ...(q.status !== undefined ? { status: q.status } : {}),
+        ...(q.action !== undefined ? { action: q.action } : {}),
+        ...(q.user !== undefined ? { object: q.user } : {}),
+        ...(q.cycle !== undefined ? { cycleId: q.cycle } : {}),
+        ...(q.since !== undefined ? { since: q.since } : {}),
+        ...(q.until !== undefined ? { until: q.until } : {}),
+        ...(q.cursor !== undefined ? { before: Number(q.cursor) } : {}),
+      };
+      if (wantsNdjson(request)) {
+        async function* lines(): AsyncGenerator<string> {
+          let before = base.before;
+          for (;;) {
+            const page = await engineState.queryLog({
+              ...base,
+              ...(before !== undefined ? { before } : {}),
+              limit: STREAM_PAGE,
+            });
+            for (const entry of page) yield `${JSON.stringify(logEntryJson(entry))}\n`;
+            if (page.length < STREAM_PAGE) return;
+            before = page[page.length - 1]!.id;
+          }
+        }
+        return reply.type('application/x-ndjson').send(Readable.from(lines()) as never);
+      }
+      // One more than the page: whether there is a next page, without counting.
+      const rows = await engineState.queryLog({ ...base, limit: q.limit + 1 });
+      const page = rows.slice(0, q.limit);
+      const last = page[page.length - 1];
+      return {
+        entries: page.map(logEntryJson),
+        ...(rows.length > q.limit && last?.id !== undefined ? { nextCursor: String(last.id) } : {}),
+      };
+    },
+  );
+
+  api.get(
+    '/apps/:name/accounts',
+    {
+      config: { adminRole: 'viewer' },
+      schema: {
+        summary: 'The accounts Provisio manages in the app (users, then groups), a page after `cursor`',
+        params: appParams,
+        querystring: z.object({
+          count: z.coerce.number().int().min(1).max(1000).default(100),
+          cursor: accountCursorSchema.optional(),
+        }),
+        response: {
+          200: z.object({ accounts: z.array(accountSchema), nextCursor: z.string().optional() }),
+          ...problemResponses(400, 404),
+        },
+      },
+    },
+    async (request) => {
+      const app = await apps.get(request.params.name);
+      const { count, cursor } = request.query;
+      const accounts: z.infer<typeof accountSchema>[] = [];
+      let more = false;
+      for await (const account of engine.accounts(app.definition.name, cursor ? { after: cursor } : {})) {
+        if (accounts.length === count) {
+          more = true;
+          break;
+        }
+        accounts.push({
+          objectType: account.objectType,
+          sourceId: account.sourceId,
+          ...(account.sourceName !== undefined ? { sourceName: account.sourceName } : {}),
+          targetId: account.targetId,
+          ...(account.targetName !== undefined ? { targetName: account.targetName } : {}),
+          state: account.state,
+          linked: account.linked.toISOString(),
+          updated: account.updated.toISOString(),
+        });
+      }
+      const last = accounts[accounts.length - 1];
+      return {
+        accounts,
+        ...(more && last !== undefined ? { nextCursor: accountCursor(last.objectType, last.sourceId) } : {}),
+      };
+    },
+  );
+}
