@@ -49,8 +49,8 @@ export const CONSOLE_USERS: readonly { name: string; role: AdminRole; password: 
 async function addConsoleUsers(dataDir: string): Promise<void> {
   const database = await openProvisio({ dataDir });
   try {
-    const access = await ConsoleAccess.open(database.shared);
-    for (const user of CONSOLE_USERS) await access.createUser(user.name, user.role, user.password);
+    const access = await ConsoleAccess.open(database);
+    for (const user of CONSOLE_USERS) await access.createUser(user.name, user.role, user.password, 'cli');
   } finally {
     await database.close();
   }
