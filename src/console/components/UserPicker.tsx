@@ -31,7 +31,7 @@ export function DirectoryPicker({
         />
       </div>
       <ProblemAlert error={found.error} />
-      <ul className="pick-list" aria-label={`${label}: results`}>
+      <ul className="pick-list" aria-label={kind === 'users' ? 'Users found' : 'Groups found'}>
         {found.resources.map((r) => (
           <li key={r.id}>
             <span>{resourceLabel(r)}</span>{' '}
