@@ -13,7 +13,10 @@ import { CONSOLE_USERS, startConsoleStack } from '../../test/console/support/con
 const USERS = Number(process.env.SSE_USERS ?? 2_000);
 const now = () => performance.timeOrigin + performance.now();
 
-export async function measureSseLatency(browser: Browser, consoleDir: string): Promise<{ samples: number[]; note: string }> {
+export async function measureSseLatency(
+  browser: Browser,
+  consoleDir: string,
+): Promise<{ samples: number[]; note: string }> {
   const stack = await startConsoleStack({ consoleDir });
   try {
     const ids = await stack.users(
@@ -74,7 +77,10 @@ export async function measureSseLatency(browser: Browser, consoleDir: string): P
       samples.push(at - sent);
     }
     await page.close();
-    return { samples, note: `${USERS} users; ${emitted.size} progress events emitted, ${samples.length} shown` };
+    return {
+      samples,
+      note: `${USERS} users; ${emitted.size} progress events emitted, ${samples.length} shown`,
+    };
   } finally {
     await stack.close();
   }

@@ -36,7 +36,8 @@ describe.skipIf(CHROMIUM === undefined).sequential('web console in Chromium', ()
   async function arriveAt(name: string) {
     const problem = page.locator('.problem, [role="alert"]').first();
     await Promise.race([heading(name).waitFor(), problem.waitFor().then(() => undefined)]);
-    if (!(await heading(name).isVisible())) throw new Error(`${name} not shown; the page says: ${await problem.textContent()}`);
+    if (!(await heading(name).isVisible()))
+      throw new Error(`${name} not shown; the page says: ${await problem.textContent()}`);
   }
 
   async function signIn(as: string) {

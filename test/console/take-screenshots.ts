@@ -10,7 +10,8 @@ import { CONSOLE_USERS, startConsoleStack } from './support/console-stack.js';
 
 const OUT = fileURLToPath(new URL('../../docs/console/', import.meta.url));
 const chromiumPath = findChromium();
-if (chromiumPath === undefined) throw new Error('No Chromium: set PROVISIO_TEST_CHROMIUM or install /usr/bin/chromium');
+if (chromiumPath === undefined)
+  throw new Error('No Chromium: set PROVISIO_TEST_CHROMIUM or install /usr/bin/chromium');
 mkdirSync(OUT, { recursive: true });
 
 const stack = await startConsoleStack();
@@ -75,10 +76,14 @@ try {
       },
     ],
     ['users-and-groups', '/apps/scim-demo/assignments'],
-    ['provisioning-logs', '/apps/scim-demo/logs', async () => {
-      await page.getByRole('row').nth(1).click();
-      await page.waitForTimeout(500);
-    }],
+    [
+      'provisioning-logs',
+      '/apps/scim-demo/logs',
+      async () => {
+        await page.getByRole('row').nth(1).click();
+        await page.waitForTimeout(500);
+      },
+    ],
     ['directory', '/directory'],
   ];
   for (const [name, path, then] of shots) {
