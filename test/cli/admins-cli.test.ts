@@ -346,4 +346,69 @@ describe('provisio admins', () => {
       await server.close();
     }
   });
+
+  it('is served by provisio serve --workers 2, with the idle timeout it was given', async () => {
+    const dataDir = tempDir();
+    expect(
+      (
+        await withStdin(
+          PASSWORD,
+          'admins',
+          'create',
+          'erin',
+          '--role',
+          'viewer',
+          '--password-stdin',
+          '--data-dir',
+          dataDir,
+        )
+      ).code,
+    ).toBe(0);
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        CLI,
+        'serve',
+        '--port',
+        '0',
+        '--workers',
+        '2',
+        '--no-engine',
+        '--log-level',
+        'silent',
+        '--session-idle-timeout',
+        '5m',
+        '--data-dir',
+        dataDir,
+      ],
+      {
+        cwd: ROOT,
+        env: { ...process.env, PROVISIO_DATABASE_URL: '', PROVISIO_WORKERS: '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let err = '';
+        child.stderr.on('data', (chunk: Buffer) => {
+          err += chunk.toString();
+          const match = /admin API listening on (http:\/\/[^\s]+)\/admin\/v1/.exec(err);
+          if (match) resolve(match[1]!);
+        });
+        child.on('close', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+      });
+      const session = await signIn(url, 'erin', PASSWORD);
+      // Several requests: the two workers take turns, and each knows the session.
+      for (let i = 0; i < 6; i++) {
+        const got = await call(url, 'GET', '/admin/v1/session', { cookie: session.cookie });
+        expect(got.status).toBe(200);
+        expect(got.body.idleTimeoutSeconds).toBe(300);
+      }
+    } finally {
+      child.kill('SIGTERM');
+      await new Promise((resolve) => child.once('close', resolve));
+    }
+  }, 120_000);
 });

@@ -480,6 +480,27 @@ export function engineStateSuite(factory: StateFactory): void {
     });
   });
 
+  describe('pauses', () => {
+    it('pauses once, lists, reads and resumes an app; deleteApp removes its pause', async () => {
+      const appId = await app();
+      expect(await state.getPause(appId)).toBeUndefined();
+      const pause = { appId, since: AT, actor: 'console:alice' };
+      expect(await state.setPause(pause)).toEqual(pause);
+      // A second pause keeps the first: who paused it and since when.
+      expect(await state.setPause({ appId, since: new Date(AT.getTime() + 1000), actor: 'b' })).toEqual(
+        pause,
+      );
+      expect(await state.listPauses()).toEqual([pause]);
+      expect(await state.clearPause(appId)).toBe(true);
+      expect(await state.clearPause(appId)).toBe(false);
+      expect(await state.listPauses()).toEqual([]);
+      await state.setPause(pause);
+      const stored = await state.getAppById(appId);
+      await state.deleteApp(stored!.definition.name);
+      expect(await state.getPause(appId)).toBeUndefined();
+    });
+  });
+
   describe('pending references', () => {
     it('records who waits on whom, once, and forgets by holder and by app', async () => {
       const appId = await app();
@@ -678,6 +699,34 @@ export function engineStateSuite(factory: StateFactory): void {
           .map((e) => e.sourceId),
       );
       expect(await state.queryLog({ appId: 'nobody' })).toEqual([]);
+    });
+
+    it('queries before a time (until) and pages by keyset with every filter', async () => {
+      const appId = await app();
+      const entries = Array.from({ length: 300 }, (_, i) =>
+        logEntry(appId, i, {
+          status: i % 2 === 0 ? 'failure' : 'success',
+          at: new Date(AT.getTime() + i * 1000),
+        }),
+      );
+      await state.appendLog(entries);
+      const until = await state.queryLog({ appId, until: new Date(AT.getTime() + 10_000), limit: 1000 });
+      expect(until).toHaveLength(10);
+      const seen: number[] = [];
+      let before: number | undefined;
+      for (;;) {
+        const page = await state.queryLog({
+          appId,
+          status: 'failure',
+          limit: 40,
+          ...(before ? { before } : {}),
+        });
+        seen.push(...page.map((e) => e.id!));
+        if (page.length < 40) break;
+        before = page.at(-1)!.id;
+      }
+      expect(seen).toHaveLength(150);
+      expect([...seen].sort((a, b) => b - a)).toEqual(seen);
     });
 
     it('writes nothing of a batch with an invalid entry', async () => {

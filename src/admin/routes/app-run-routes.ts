@@ -58,7 +58,7 @@ export function registerAppRunRoutes(api: AdminApi, services: AdminServices): vo
       const { restart, reset } = request.query;
       if (restart && reset) {
         throw invalid('restart and reset cannot be combined (reset includes restart)', [
-          { path: 'query.reset', message: 'cannot be combined with restart' },
+          { path: 'querystring.reset', message: 'cannot be combined with restart' },
         ]);
       }
       const app = await apps.get(request.params.name);

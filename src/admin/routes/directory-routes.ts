@@ -71,7 +71,7 @@ export function registerDirectoryRoutes(api: AdminApi, services: AdminServices):
         } catch (error) {
           if (!isScimError(error)) throw error;
           throw invalid(`the filter is invalid: ${error.detail}`, [
-            { path: 'query.filter', message: error.detail },
+            { path: 'querystring.filter', message: error.detail },
           ]);
         }
         const result = await services.directory.list(kind, {

@@ -26,5 +26,4 @@ export function registerAdminRoutes(api: AdminApi, services: AdminServices): voi
     registerDirectoryRoutes(scope, services);
     registerEventsRoute(scope, services);
   });
-  api.addHook('onClose', async () => services.close());
 }

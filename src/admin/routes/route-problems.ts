@@ -11,7 +11,7 @@ import { AppBusyError } from '../../engine/cycle/app-lease.js';
 import { EngineRequestError } from '../../engine/cycle/engine-service.js';
 import { CycleConflictError } from '../../engine/runtime/app-control.js';
 import { toProblem } from '../admin-errors.js';
-import type { AdminProblem} from '../admin-problem.js';
+import type { AdminProblem } from '../admin-problem.js';
 import { adminProblem, sendProblem, type ProblemFieldError } from '../admin-problem.js';
 
 export const notFound = (detail: string) => adminProblem(404, 'not-found', detail);

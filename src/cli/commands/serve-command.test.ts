@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runServer } from '../../main.js';
 import { runCli } from '../../../test/support/run-cli.js';
-import { feedRetention, workerCount } from './serve-command.js';
+import { feedRetention, sessionIdleTimeout, workerCount } from './serve-command.js';
 
 describe('serve options', () => {
   it('reads a change-feed retention window with its unit, or off', () => {
@@ -22,6 +22,16 @@ describe('serve options', () => {
     for (const value of ['10', '7', 'abc', '-1d', '500ms', '', 'd']) {
       expect(() => feedRetention(value), value).toThrow(InvalidArgumentError);
       expect(() => feedRetention(value), value).toThrow(/at least 1s with a unit/);
+    }
+  });
+
+  it('reads a session idle timeout from 1m to 24h with its unit', () => {
+    expect(sessionIdleTimeout('30m')).toBe(30 * 60 * 1000);
+    expect(sessionIdleTimeout(' 2h ')).toBe(2 * 3600 * 1000);
+    expect(sessionIdleTimeout('1m')).toBe(60 * 1000);
+    expect(sessionIdleTimeout('24h')).toBe(24 * 3600 * 1000);
+    for (const value of ['30', '59s', '25h', 'off', '', '-5m']) {
+      expect(() => sessionIdleTimeout(value), value).toThrow(/from 1m to 24h with a unit/);
     }
   });
 

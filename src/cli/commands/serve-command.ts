@@ -134,11 +134,13 @@ export function register(program: Command): void {
         .default(feedRetention('7d'), '7d'),
     )
     .option('--no-engine', 'serve the APIs only: provision no application')
-    .option(
-      '--session-idle-timeout <duration>',
-      'console sessions end after this long without a request (1m to 24h)',
-      sessionIdleTimeout,
-      sessionIdleTimeout('30m'),
+    .addOption(
+      new Option(
+        '--session-idle-timeout <duration>',
+        'console sessions end after this long without a request (1m to 24h)',
+      )
+        .argParser(sessionIdleTimeout)
+        .default(sessionIdleTimeout('30m'), '30m'),
     );
   addStorageOptions(command).action(async (options: ServeOptions) => {
     const serverOptions = {

@@ -209,8 +209,10 @@ export class AppControl {
           ? { cycleId: row.id, kind: row.kind, started: row.started }
           : undefined;
     const worker = this.#o.runner?.apps().find((w) => w.app === name);
+    // Asked for and about to start (no event, no row yet) is running too.
+    const starting = worker?.running === true || this.#background.has(app.id);
     const state: AppRunState =
-      running !== undefined
+      running !== undefined || starting
         ? 'running'
         : pause !== undefined
           ? 'paused'

@@ -162,7 +162,8 @@ export class AppWorker {
       app: this.name,
       holding: this.#holding,
       ...(this.#heldBy !== undefined && !this.#holding ? { heldBy: this.#heldBy } : {}),
-      running: this.#running,
+      // A requested cycle counts as running from the request on: a second request is refused.
+      running: this.#running || this.#requested !== undefined,
       cycles: this.#cycles,
       ...(this.#lastCycle !== undefined ? { lastCycle: this.#lastCycle } : {}),
       ...(this.#blocked !== undefined ? { blocked: this.#blocked } : {}),
