@@ -16,7 +16,7 @@ import { AdminTokens } from './access/admin-tokens.js';
 import { registerAccessHook } from './admin-access-hook.js';
 import { registerAdminErrorHandling } from './admin-errors.js';
 import { registerOpenApi, registerOpenApiRoute } from './admin-openapi.js';
-import type { AdminApi } from './admin-route.js';
+import { ADMIN_ROLES, type AdminApi } from './admin-route.js';
 import type { AdminServices } from './admin-services.js';
 import { registerAuditRoute } from './audit-route.js';
 import { registerSessionRoutes } from './session-routes.js';
@@ -46,7 +46,7 @@ function checkRoute(route: {
     throw new Error(`admin route ${name} has no schema: every admin route declares a zod schema`);
   }
   const config = (route.config ?? {}) as { adminRole?: unknown };
-  if (!['public', 'viewer', 'operator', 'admin'].includes(config.adminRole as string)) {
+  if (config.adminRole !== 'public' && !(ADMIN_ROLES as readonly unknown[]).includes(config.adminRole)) {
     throw new Error(`admin route ${name} declares no config.adminRole (public, viewer, operator or admin)`);
   }
   // The SCIM side's bearer check leaves it alone (server/route-access.ts).

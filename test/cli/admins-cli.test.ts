@@ -41,6 +41,21 @@ async function withStdin(input: string, ...args: string[]) {
   }
 }
 
+/** `provisio admins create NAME --role ROLE --password-stdin` with `password` piped in. */
+function createUser(dataDir: string, name: string, role: string, password: string) {
+  return withStdin(
+    password,
+    'admins',
+    'create',
+    name,
+    '--role',
+    role,
+    '--password-stdin',
+    '--data-dir',
+    dataDir,
+  );
+}
+
 async function auditActions(dataDir: string): Promise<{ actor: string; action: string; text: string }[]> {
   const database = await openProvisio({ dataDir });
   try {
@@ -153,47 +168,13 @@ describe('provisio tokens --admin', () => {
 describe('provisio admins', () => {
   it('creates, lists, resets and deletes console users, each change audited, no password echoed', async () => {
     const dataDir = tempDir();
-    const created = await withStdin(
-      `${PASSWORD}\n`,
-      'admins',
-      'create',
-      'alice',
-      '--role',
-      'admin',
-      '--password-stdin',
-      '--data-dir',
-      dataDir,
-    );
+    const created = await createUser(dataDir, 'alice', 'admin', `${PASSWORD}\n`);
     expect(created.code, created.stderr).toBe(0);
     expect(created.stderr).toMatch(/created console user "alice" \(admin\)/);
-    const again = await withStdin(
-      PASSWORD,
-      'admins',
-      'create',
-      'alice',
-      '--role',
-      'viewer',
-      '--password-stdin',
-      '--data-dir',
-      dataDir,
-    );
+    const again = await createUser(dataDir, 'alice', 'viewer', PASSWORD);
     expect(again.code).toBe(1);
     expect(again.stderr).toMatch(/already exists/);
-    expect(
-      (
-        await withStdin(
-          PASSWORD,
-          'admins',
-          'create',
-          'bob',
-          '--role',
-          'viewer',
-          '--password-stdin',
-          '--data-dir',
-          dataDir,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await createUser(dataDir, 'bob', 'viewer', PASSWORD)).code).toBe(0);
 
     const list = await runCli('admins', 'list', '--data-dir', dataDir);
     expect(list.code).toBe(0);
@@ -253,30 +234,10 @@ describe('provisio admins', () => {
 
   it('refuses a short password, a bad name, a missing role or a missing --password-stdin as usage errors', async () => {
     const dataDir = join(tempDir(), 'never');
-    const short = await withStdin(
-      'only eleven',
-      'admins',
-      'create',
-      'carol',
-      '--role',
-      'viewer',
-      '--password-stdin',
-      '--data-dir',
-      dataDir,
-    );
+    const short = await createUser(dataDir, 'carol', 'viewer', 'only eleven');
     expect(short.code).toBe(2);
     expect(short.stderr).toMatch(/the password is too short: it needs at least 12 characters, got 11/);
-    const badName = await withStdin(
-      PASSWORD,
-      'admins',
-      'create',
-      'no spaces',
-      '--role',
-      'viewer',
-      '--password-stdin',
-      '--data-dir',
-      dataDir,
-    );
+    const badName = await createUser(dataDir, 'no spaces', 'viewer', PASSWORD);
     expect(badName.code).toBe(2);
     expect(
       (await withStdin(PASSWORD, 'admins', 'create', 'carol', '--password-stdin', '--data-dir', dataDir))
@@ -349,21 +310,7 @@ describe('provisio admins', () => {
 
   it('is served by provisio serve --workers 2, with the idle timeout it was given', async () => {
     const dataDir = tempDir();
-    expect(
-      (
-        await withStdin(
-          PASSWORD,
-          'admins',
-          'create',
-          'erin',
-          '--role',
-          'viewer',
-          '--password-stdin',
-          '--data-dir',
-          dataDir,
-        )
-      ).code,
-    ).toBe(0);
+    expect((await createUser(dataDir, 'erin', 'viewer', PASSWORD)).code).toBe(0);
     const child = spawn(
       process.execPath,
       [
