@@ -61,6 +61,9 @@ export default function Overview({ app }: AppPageProps) {
   const s = status.data;
   const running = progress && !progress.finished ? progress : (s?.running ?? undefined);
   const cycles: readonly CycleInfo[] = s?.cycles ?? (s?.lastCycle ? [s.lastCycle] : []);
+  // The status names the last cycle's end only; columns nothing fills are left out.
+  const hasKind = cycles.some((c) => c.kind !== undefined);
+  const hasStarted = cycles.some((c) => c.started !== undefined);
   return (
     <>
       <ProblemAlert error={status.error} />
@@ -111,9 +114,9 @@ export default function Overview({ app }: AppPageProps) {
             <thead>
               <tr>
                 <th scope="col">Cycle</th>
-                <th scope="col">Kind</th>
+                {hasKind ? <th scope="col">Kind</th> : null}
                 <th scope="col">Status</th>
-                <th scope="col">Started</th>
+                {hasStarted ? <th scope="col">Started</th> : null}
                 <th scope="col">Finished</th>
                 <th scope="col">Summary</th>
               </tr>
@@ -124,9 +127,9 @@ export default function Overview({ app }: AppPageProps) {
                   <td>
                     <code>{c.id}</code>
                   </td>
-                  <td>{c.kind ?? '—'}</td>
+                  {hasKind ? <td>{c.kind ?? '—'}</td> : null}
                   <td>{c.status}</td>
-                  <td>{formatTime(c.started)}</td>
+                  {hasStarted ? <td>{formatTime(c.started)}</td> : null}
                   <td>{formatTime(c.finished)}</td>
                   <td>
                     <SummaryText summary={c.summary as Record<string, number>} />
