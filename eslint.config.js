@@ -139,6 +139,19 @@ export default tseslint.config(
     ]),
   },
   {
+    // The web console runs in the browser and reaches the server over HTTP only (src/console).
+    files: ['src/console/**/*.ts', 'src/console/**/*.tsx'],
+    ignores: ['src/console/vite.config.ts'],
+    rules: restrict([
+      {
+        // A climb out of src/console into a server-side part (examples/ YAML is data, allowed).
+        regex:
+          '^(\\.\\./)+(admin|server|engine|directory|connectors|cli|cluster|scim|expressions|shared|main\\.js)(/|$)',
+        message: 'The console talks to the admin API over HTTP; it imports no server code.',
+      },
+    ]),
+  },
+  {
     files: ['src/server/**/*.ts'],
     ignores: ['**/*.test.ts'],
     rules: restrict([{ group: ['**/admin/**'], message: 'only main, cli and cluster import admin/.' }]),

@@ -20,6 +20,7 @@ import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
 import { ConsoleAccess, type ConsoleAccessSettings } from './admin/access/console-access.js';
 import type { AdminApi } from './admin/admin-route.js';
+import { registerConsole } from './admin/console-static.js';
 import type { ServerOptionsInput } from './server/server-options.js';
 
 /** The SQLite file inside the data directory. */
@@ -93,6 +94,8 @@ export interface RunServerOptions extends StorageOptions {
    * unless `--no-engine`); off by default here, so a test of the SCIM server runs no engine.
    */
   readonly engine?: boolean | EngineRuntimeSettings;
+  /** The built web console served at `/` (default dist/console); false serves none. */
+  readonly consoleDir?: string | false;
   /**
    * Mount the admin API under /admin/v1 (`serve` does): it needs the engine's state, so the
    * database is opened with it even without the engine. Off by default here, so a test of the
@@ -159,6 +162,8 @@ export async function runServer(options: RunServerOptions = {}): Promise<Running
   let admin: { close(): Promise<void> } | undefined;
   try {
     app = buildServer({ store, registry, options: { ...options.server, logger: options.logger ?? false } });
+    // The web console (src/admin/console-static.ts).
+    if (options.consoleDir !== false) registerConsole(app, options.consoleDir);
     if (database !== undefined && adminOn) {
       // The admin routes control the running engine, so with the admin API it starts before the
       // server listens; without it, only once the port is bound (startEngine's comment).

@@ -1,0 +1,190 @@
+/**
+ * The web console in Chromium (issue 18's console goals):
+ *
+ *   npm run bench:console                  (ROWS=100000)
+ *
+ * 1. First-page JavaScript: the gzipped size (zlib level 9) of every script the browser loads for
+ *    the Sign in page, and for the Applications page after signing in, against the 250 KB budget.
+ * 2. Scrolling the Provisioning logs table over ROWS entries (a fixture API, bench/console/): frame
+ *    times from requestAnimationFrame while the table scrolls from top to bottom at a constant
+ *    speed, against an idle baseline of the same page measured in the same run. A frame is dropped
+ *    when it takes longer than 1.5 times the idle median (a missed vsync).
+ * 3. Cycle progress latency (bench/console/sse-latency.ts): from the engine's progress event in the
+ *    server to the progress text changing in the page, over Server-Sent Events, on the real `serve`.
+ *
+ * Chromium: PROVISIO_TEST_CHROMIUM or /usr/bin/chromium.
+ */
+import { mkdtempSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import { build } from 'vite';
+import { findChromium, launchChromium } from '../test/console/support/chromium.js';
+import { startLogsFixture } from './console/logs-fixture.js';
+import { measureSseLatency } from './console/sse-latency.js';
+
+const ROWS = Number(process.env.ROWS ?? 100_000);
+const BUDGET_BYTES = 250 * 1024;
+const SCROLL_MS = Number(process.env.SCROLL_MS ?? 10_000);
+const IDLE_MS = 3_000;
+const WHEEL_PX_PER_S = Number(process.env.WHEEL_PX_PER_S ?? 3_000);
+
+const chromiumPath = findChromium();
+if (chromiumPath === undefined) {
+  console.error('No Chromium: set PROVISIO_TEST_CHROMIUM or install /usr/bin/chromium');
+  process.exit(1);
+}
+
+const outDir = mkdtempSync(join(tmpdir(), 'provisio-console-bench-'));
+await build({
+  configFile: fileURLToPath(new URL('../src/console/vite.config.ts', import.meta.url)),
+  logLevel: 'warn',
+  build: { outDir, emptyOutDir: true },
+});
+const assets = join(outDir, 'assets');
+const fixture = await startLogsFixture(outDir, ROWS);
+const browser = await launchChromium(chromiumPath);
+console.log(
+  `load average at start: ${loadavg()
+    .map((n) => n.toFixed(1))
+    .join(' ')}`,
+);
+
+const percentile = (values: number[], p: number) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? 0;
+};
+
+try {
+  // 1. What the first page loads.
+  const sizes = async (path: string) => {
+    const page = await browser.newPage();
+    // The first page a visitor sees is Sign in: no session yet.
+    if (path === '/sign-in')
+      await page.route('**/admin/v1/session', (route) => route.fulfill({ status: 401, body: '{}' }));
+    const scripts = new Set<string>();
+    page.on('response', (response) => {
+      if (new URL(response.url()).pathname.endsWith('.js'))
+        scripts.add(basename(new URL(response.url()).pathname));
+    });
+    await page.goto(`${fixture.url}${path}`, { waitUntil: 'networkidle' });
+    await page.locator('h1').first().waitFor();
+    let raw = 0;
+    let gzipped = 0;
+    for (const file of scripts) {
+      const bytes = await readFile(join(assets, file));
+      raw += bytes.length;
+      gzipped += gzipSync(bytes, { level: 9 }).length;
+    }
+    await page.close();
+    return { files: scripts.size, raw, gzipped };
+  };
+  for (const [label, path] of [
+    ['Sign in (first page)', '/sign-in'],
+    ['Applications', '/apps'],
+  ] as const) {
+    const s = await sizes(path);
+    console.log(
+      `${label}: ${s.files} scripts, ${(s.raw / 1024).toFixed(1)} KiB raw, ${(s.gzipped / 1024).toFixed(1)} KiB gzipped = ${((100 * s.gzipped) / BUDGET_BYTES).toFixed(1)}% of the 250 KB budget`,
+    );
+  }
+
+  // 2. Scrolling the logs table.
+  let page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  await page.goto(`${fixture.url}/apps/bench/logs`);
+  const scroller = page.getByTestId('logs-scroller');
+  await scroller.waitFor();
+  const started = Date.now();
+  // Load every page first: scroll to the end until the last page has arrived.
+  for (;;) {
+    const loaded = (await page.evaluate(`(() => {
+      const el = document.querySelector('[data-testid="logs-scroller"]');
+      el.scrollTop = el.scrollHeight;
+      return Math.round(el.scrollHeight / 34);
+    })()`)) as number;
+    if (loaded >= ROWS) break;
+    await page.waitForTimeout(50);
+  }
+  console.log(`logs: ${ROWS} rows loaded in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+  // Passed as text: tsx's compiled functions call a helper (__name) that the page does not have.
+  // pxPerSecond 0: the whole table from top to bottom in `ms`; otherwise that speed from the middle.
+  const frames = (ms: number, scroll: boolean, pxPerSecond = 0) =>
+    page.evaluate(`new Promise((resolve) => {
+      const el = document.querySelector('[data-testid="logs-scroller"]');
+      const ms = ${ms};
+      const scroll = ${scroll};
+      const from = ${pxPerSecond} > 0 ? Math.floor(el.scrollHeight / 2) : 0;
+      el.scrollTop = from;
+      const distance = ${pxPerSecond} > 0 ? (${pxPerSecond} * ms) / 1000 : el.scrollHeight - el.clientHeight;
+      const deltas = [];
+      let rowsInDom = 0;
+      let first;
+      let last;
+      const frame = (t) => {
+        if (first === undefined) first = t;
+        if (last !== undefined) deltas.push(t - last);
+        last = t;
+        if (scroll) el.scrollTop = from + Math.min(distance, ((t - first) / ms) * distance);
+        rowsInDom = Math.max(rowsInDom, el.querySelectorAll('[role="row"]').length);
+        if (t - first < ms) requestAnimationFrame(frame);
+        else resolve({ deltas, rowsInDom, endTop: el.scrollTop });
+      };
+      requestAnimationFrame(frame);
+    })`) as Promise<{ deltas: number[]; rowsInDom: number; endTop: number }>;
+  const idle = await frames(IDLE_MS, false);
+  const busy = await frames(SCROLL_MS, true);
+  const idleMedian = percentile(idle.deltas, 50);
+  const dropped = busy.deltas.filter((d) => d > idleMedian * 1.5).length;
+  const idleDropped = idle.deltas.filter((d) => d > idleMedian * 1.5).length;
+  console.log(
+    `idle: ${idle.deltas.length} frames, median ${idleMedian.toFixed(1)} ms, p99 ${percentile(idle.deltas, 99).toFixed(1)} ms, ${idleDropped} over 1.5x median`,
+  );
+  console.log(
+    `scrolling ${ROWS} rows in ${SCROLL_MS / 1000} s (${Math.round(ROWS / (SCROLL_MS / 1000))} rows/s): ${busy.deltas.length} frames, median ${percentile(busy.deltas, 50).toFixed(1)} ms, p99 ${percentile(busy.deltas, 99).toFixed(1)} ms (${(percentile(busy.deltas, 99) / percentile(idle.deltas, 99)).toFixed(2)}x idle p99), max ${Math.max(...busy.deltas).toFixed(1)} ms, dropped ${dropped} (${((100 * dropped) / busy.deltas.length).toFixed(2)}%), at most ${busy.rowsInDom} rows in the DOM, reached the end: ${busy.endTop > 0}`,
+  );
+  const wheel = await frames(5_000, true, WHEEL_PX_PER_S);
+  // The same scroll over static HTML (no script, no virtualisation), in another page of this
+  // browser: what this machine's Chromium manages for scrolling alone.
+  const plain = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  const rowsHtml = Array.from(
+    { length: 4000 },
+    (_, i) =>
+      `<div class="r"><span>Dec 1, 2026, 12:00:00 AM</span><span>User</span><span>user${i}@example.com</span><span>update</span><span>success</span><span></span></div>`,
+  ).join('');
+  await plain.setContent(
+    `<style>.s{height:60vh;overflow:auto}.r{display:grid;grid-template-columns:14rem 4.5rem 1fr 5.5rem 5.5rem 1fr;height:34px;border-bottom:1px solid #ccc;font:15px system-ui}</style><div class="s" data-testid="logs-scroller">${rowsHtml}</div>`,
+  );
+  const staticPage = page;
+  page = plain;
+  const plainWheel = await frames(5_000, true, WHEEL_PX_PER_S);
+  const plainSweep = await frames(5_000, true);
+  page = staticPage;
+  await plain.close();
+  const over = (d: number[]) => d.filter((x) => x > idleMedian * 1.5).length;
+  console.log(
+    `baseline, static HTML list of 4,000 rows: at ${WHEEL_PX_PER_S} px/s median ${percentile(plainWheel.deltas, 50).toFixed(1)} ms, p99 ${percentile(plainWheel.deltas, 99).toFixed(1)} ms, dropped ${over(plainWheel.deltas)} of ${plainWheel.deltas.length}; whole list in 5 s median ${percentile(plainSweep.deltas, 50).toFixed(1)} ms, p99 ${percentile(plainSweep.deltas, 99).toFixed(1)} ms, dropped ${over(plainSweep.deltas)} of ${plainSweep.deltas.length}`,
+  );
+  const wheelDropped = wheel.deltas.filter((d) => d > idleMedian * 1.5).length;
+  console.log(
+    `scrolling at ${WHEEL_PX_PER_S} px/s (${Math.round(WHEEL_PX_PER_S / 34)} rows/s, a fast mouse wheel) from row ${ROWS / 2}: ${wheel.deltas.length} frames, median ${percentile(wheel.deltas, 50).toFixed(1)} ms, p99 ${percentile(wheel.deltas, 99).toFixed(1)} ms, dropped ${wheelDropped} (${((100 * wheelDropped) / wheel.deltas.length).toFixed(2)}%)`,
+  );
+  await page.close();
+
+  // 3. Engine step -> DOM over SSE, on the real serve.
+  const sse = await measureSseLatency(browser, outDir);
+  if (sse.samples.length === 0) console.log(`SSE latency: ${sse.note}`);
+  else
+    console.log(
+      `SSE progress latency (engine event -> DOM text), ${sse.samples.length} updates: median ${percentile(sse.samples, 50).toFixed(1)} ms, p95 ${percentile(sse.samples, 95).toFixed(1)} ms, max ${Math.max(...sse.samples).toFixed(1)} ms (goal 500 ms)${sse.note ? `; ${sse.note}` : ''}`,
+    );
+} finally {
+  await browser.close();
+  await fixture.app.close();
+  console.log(
+    `load average at end: ${loadavg()
+      .map((n) => n.toFixed(1))
+      .join(' ')}`,
+  );
+}

@@ -1,0 +1,310 @@
+/**
+ * The provisioning log: filters above a virtualised table (only the rows in view are in the DOM,
+ * so 100,000 entries scroll as smoothly as ten), keyset pages loaded as the end comes into view,
+ * a row opens its steps, and the filtered log exports as CSV or JSON.
+ */
+import { useVirtualizer } from '@tanstack/react-virtual';
+import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
+import { api, apiUrl, seg } from '../api/client.js';
+import { listOf } from '../api/shapes.js';
+import type { LogEntry } from '../api/types.js';
+import type { AppPageProps } from '../app/pages.js';
+import { formatTime } from '../components/badges.js';
+import { ProblemAlert, SelectField, TextField } from '../components/forms.js';
+import { StepsView } from '../components/StepsView.js';
+import { entriesToCsv, download } from '../components/export-file.js';
+
+interface Filters {
+  status: string;
+  action: string;
+  user: string;
+  cycle: string;
+  since: string;
+  until: string;
+}
+const NO_FILTERS: Filters = { status: '', action: '', user: '', cycle: '', since: '', until: '' };
+const PAGE = 500;
+const ROW_HEIGHT = 34;
+
+interface LogPage {
+  readonly nextCursor?: string | null;
+  readonly cursor?: string | null;
+}
+
+function queryOf(filters: Filters): Record<string, string> {
+  const query: Record<string, string> = {};
+  for (const [key, value] of Object.entries(filters)) {
+    if (value === '') continue;
+    query[key] = key === 'since' || key === 'until' ? new Date(value).toISOString() : value;
+  }
+  return query;
+}
+
+export default function Logs({ app }: AppPageProps) {
+  const [draft, setDraft] = useState<Filters>(NO_FILTERS);
+  const [filters, setFilters] = useState<Filters>(NO_FILTERS);
+  const [rows, setRows] = useState<LogEntry[]>([]);
+  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
+  const [error, setError] = useState<unknown>();
+  const [open, setOpen] = useState<LogEntry>();
+  const [exporting, setExporting] = useState(false);
+  const loading = useRef(false);
+  const generation = useRef(0);
+
+  const loadPage = useCallback(
+    async (after: string | undefined, gen: number) => {
+      if (loading.current) return;
+      loading.current = true;
+      try {
+        const page = await api.get<LogPage>(`/apps/${seg(app)}/logs`, {
+          query: { ...queryOf(filters), limit: PAGE, ...(after ? { cursor: after } : {}) },
+        });
+        if (gen !== generation.current) return;
+        setRows((r) =>
+          after ? [...r, ...listOf<LogEntry>(page, 'entries')] : listOf<LogEntry>(page, 'entries'),
+        );
+        setCursor(page.nextCursor ?? page.cursor ?? null);
+      } catch (caught) {
+        setError(caught);
+      } finally {
+        loading.current = false;
+      }
+    },
+    [app, filters],
+  );
+
+  useEffect(() => {
+    generation.current++;
+    setRows([]);
+    setCursor(undefined);
+    setError(undefined);
+    loading.current = false;
+    void loadPage(undefined, generation.current);
+  }, [loadPage]);
+
+  // The steps open below the table: move focus there, so the keyboard and the eye follow.
+  const stepsHeading = useRef<HTMLHeadingElement>(null);
+  useEffect(() => {
+    if (open) stepsHeading.current?.focus();
+  }, [open]);
+
+  const onNearEnd = useCallback(() => {
+    if (cursor) void loadPage(cursor, generation.current);
+  }, [cursor, loadPage]);
+
+  const exportAs = async (format: 'csv' | 'json') => {
+    setExporting(true);
+    try {
+      // One streamed request for every entry the filters select (NDJSON, one entry a line).
+      const response = await fetch(apiUrl(`/apps/${seg(app)}/logs`, queryOf(filters)), {
+        headers: { Accept: 'application/x-ndjson' },
+        credentials: 'same-origin',
+      });
+      if (!response.ok) throw new Error(`the log export answered ${response.status}`);
+      const all = (await response.text())
+        .split('\n')
+        .filter((line) => line.trim() !== '')
+        .map((line) => JSON.parse(line) as LogEntry);
+      const name = `${app}-provisioning-log.${format}`;
+      if (format === 'json') download(name, 'application/json', JSON.stringify(all, null, 2));
+      else download(name, 'text/csv', entriesToCsv(all));
+    } catch (caught) {
+      setError(caught);
+    } finally {
+      setExporting(false);
+    }
+  };
+
+  return (
+    <>
+      <form
+        className="filters"
+        aria-label="Filters"
+        onSubmit={(e) => {
+          e.preventDefault();
+          setFilters(draft);
+        }}
+      >
+        <SelectField
+          label="Status"
+          value={draft.status}
+          onChange={(e) => setDraft({ ...draft, status: e.target.value })}
+          options={[{ value: '', label: 'Any' }, 'success', 'failure', 'skipped', 'warning']}
+        />
+        <SelectField
+          label="Action"
+          value={draft.action}
+          onChange={(e) => setDraft({ ...draft, action: e.target.value })}
+          options={[{ value: '', label: 'Any' }, 'create', 'update', 'disable', 'enable', 'delete', 'skip']}
+        />
+        <TextField
+          label="User"
+          value={draft.user}
+          onChange={(e) => setDraft({ ...draft, user: e.target.value })}
+        />
+        <TextField
+          label="Cycle"
+          value={draft.cycle}
+          onChange={(e) => setDraft({ ...draft, cycle: e.target.value })}
+        />
+        <TextField
+          label="Since"
+          type="datetime-local"
+          value={draft.since}
+          onChange={(e) => setDraft({ ...draft, since: e.target.value })}
+        />
+        <TextField
+          label="Until"
+          type="datetime-local"
+          value={draft.until}
+          onChange={(e) => setDraft({ ...draft, until: e.target.value })}
+        />
+        <div className="actions">
+          <button type="submit">Apply filters</button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={exporting}
+            onClick={() => void exportAs('csv')}
+          >
+            Export CSV
+          </button>
+          <button
+            type="button"
+            className="secondary"
+            disabled={exporting}
+            onClick={() => void exportAs('json')}
+          >
+            Export JSON
+          </button>
+        </div>
+      </form>
+      <ProblemAlert error={error} />
+      <p className="muted" aria-live="polite">
+        {rows.length} entries loaded{cursor ? ', more below' : ''}.
+      </p>
+      <LogTable rows={rows} onOpen={setOpen} onNearEnd={onNearEnd} />
+      {open && (
+        <section className="panel" aria-labelledby="entry-steps">
+          <h2 id="entry-steps" ref={stepsHeading} tabIndex={-1}>
+            Steps: {open.action} {open.sourceName ?? open.sourceId} ({open.status})
+          </h2>
+          <p className="muted">
+            Cycle <code>{open.cycleId}</code>, {formatTime(open.at)}
+            {open.targetId ? (
+              <>
+                , target <code>{open.targetId}</code>
+              </>
+            ) : null}
+          </p>
+          {open.error ? (
+            <p className="problem">{String(open.error.message ?? JSON.stringify(open.error))}</p>
+          ) : null}
+          <StepsView steps={open.steps} />
+          <button type="button" className="secondary" onClick={() => setOpen(undefined)}>
+            Close steps
+          </button>
+        </section>
+      )}
+    </>
+  );
+}
+
+/**
+ * The virtualised table, its own component so that scrolling re-renders only the rows in view,
+ * never the filters; each row is memoised on its entry and position.
+ */
+const LogTable = memo(function LogTable({
+  rows,
+  onOpen,
+  onNearEnd,
+}: {
+  rows: readonly LogEntry[];
+  onOpen: (entry: LogEntry) => void;
+  onNearEnd: () => void;
+}) {
+  const scroller = useRef<HTMLDivElement>(null);
+  const virtual = useVirtualizer({
+    count: rows.length,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 8,
+  });
+  const items = virtual.getVirtualItems();
+  const lastIndex = items[items.length - 1]?.index ?? -1;
+  useEffect(() => {
+    if (lastIndex >= rows.length - 50) onNearEnd();
+  }, [lastIndex, rows.length, onNearEnd]);
+  return (
+    // One element is both the table and its scroll container, so every row is the table's own
+    // descendant through row groups only (no unlabelled wrapper between them).
+    <div
+      className="vtable vscroll"
+      ref={scroller}
+      role="table"
+      aria-label="Provisioning log"
+      aria-rowcount={rows.length + 1}
+      data-testid="logs-scroller"
+      tabIndex={0}
+    >
+      <div role="rowgroup" className="vhead-group">
+        <div className="vrow vhead" role="row" aria-rowindex={1}>
+          {['Time', 'Type', 'Name', 'Action', 'Status', 'Reason'].map((h) => (
+            <span role="columnheader" key={h}>
+              {h}
+            </span>
+          ))}
+        </div>
+      </div>
+      <div role="rowgroup" className="vbody" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
+        {items.map((item) => (
+          <LogRow
+            key={item.key}
+            entry={rows[item.index]!}
+            index={item.index}
+            start={item.start}
+            onOpen={onOpen}
+          />
+        ))}
+      </div>
+    </div>
+  );
+});
+
+const LogRow = memo(function LogRow({
+  entry,
+  index,
+  start,
+  onOpen,
+}: {
+  entry: LogEntry;
+  index: number;
+  start: number;
+  onOpen: (entry: LogEntry) => void;
+}) {
+  const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      onOpen(entry);
+    }
+  };
+  return (
+    <div
+      role="row"
+      aria-rowindex={index + 2}
+      className={`vrow status-${entry.status}`}
+      tabIndex={0}
+      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+      onClick={() => onOpen(entry)}
+      onKeyDown={onKey}
+      aria-label={`${entry.action} ${entry.sourceName ?? entry.sourceId}: ${entry.status}. Open steps`}
+    >
+      <span role="cell">{formatTime(entry.at)}</span>
+      <span role="cell">{entry.objectType}</span>
+      <span role="cell">{entry.sourceName ?? entry.sourceId}</span>
+      <span role="cell">{entry.action}</span>
+      <span role="cell">{entry.status}</span>
+      <span role="cell">{entry.reason ?? ''}</span>
+    </div>
+  );
+});

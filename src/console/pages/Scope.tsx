@@ -1,0 +1,203 @@
+/**
+ * Who is in scope: only assigned users and groups, or everyone; and per object type, scoping
+ * filter groups (clauses in a group all hold; any group may), with the engine's operators.
+ */
+import { useEffect, useState } from 'react';
+import type { JsonObject } from '../api/types.js';
+import type { AppPageProps } from '../app/pages.js';
+import { useSession } from '../app/session.js';
+import { ProblemAlert, SelectField, TextField } from '../components/forms.js';
+import { copyOf, objectAt, useAppDefinition } from '../components/use-app-definition.js';
+
+/** The scoping operators the engine accepts (src/engine/scoping/scoping-operators.ts). */
+export const SCOPE_OPERATORS = [
+  'EQUALS',
+  'NOT EQUALS',
+  'IS TRUE',
+  'IS FALSE',
+  'IS NULL',
+  'IS NOT NULL',
+  'REGEX MATCH',
+  'NOT REGEX MATCH',
+  'Greater_Than',
+  'Greater_Than_OR_EQUALS',
+  'Less_Than',
+  'Less_Than_OR_EQUALS',
+  'Includes',
+];
+const UNARY = new Set(['IS TRUE', 'IS FALSE', 'IS NULL', 'IS NOT NULL']);
+
+interface Clause {
+  attribute: string;
+  operator: string;
+  value?: string;
+}
+type Groups = Record<string, { clauses: Clause[] }[]>;
+
+export default function Scope({ app }: AppPageProps) {
+  const { can } = useSession();
+  const def = useAppDefinition(app);
+  const [scope, setScope] = useState('assigned');
+  const [groups, setGroups] = useState<Groups>({});
+  const definition = def.definition;
+
+  useEffect(() => {
+    if (!definition) return;
+    setScope(String(((definition.settings ?? {}) as JsonObject).scope ?? 'assigned'));
+    const objects = (definition.objects ?? {}) as JsonObject;
+    setGroups(
+      Object.fromEntries(
+        Object.entries(objects).map(([type, o]) => [
+          type,
+          ((((o as JsonObject).scope ?? {}) as JsonObject).filters ?? []) as unknown as {
+            clauses: Clause[];
+          }[],
+        ]),
+      ),
+    );
+  }, [definition]);
+
+  if (!definition) return <ProblemAlert error={def.error} />;
+  const admin = can('admin');
+  const save = () => {
+    const next = copyOf(definition);
+    objectAt(next, ['settings']).scope = scope;
+    for (const [type, filters] of Object.entries(groups)) {
+      const object = objectAt(next, ['objects', type]);
+      if (filters.length === 0) delete object.scope;
+      else
+        object.scope = {
+          filters: filters.map((g) => ({
+            clauses: g.clauses.map((c) =>
+              UNARY.has(c.operator)
+                ? { attribute: c.attribute, operator: c.operator }
+                : { ...c, value: c.value ?? '' },
+            ),
+          })),
+        };
+    }
+    void def.save(next);
+  };
+  const update = (type: string, fn: (filters: { clauses: Clause[] }[]) => void) => {
+    const copy = structuredClone(groups);
+    fn((copy[type] ??= []));
+    setGroups(copy);
+  };
+
+  return (
+    <form
+      onSubmit={(e) => {
+        e.preventDefault();
+        save();
+      }}
+    >
+      <ProblemAlert error={def.saveError} />
+      {def.saved ? (
+        <p className="notice" role="status">
+          Scope saved.
+        </p>
+      ) : null}
+      <fieldset disabled={!admin}>
+        <legend>Users and groups in scope</legend>
+        <label className="radio">
+          <input
+            type="radio"
+            name="scope"
+            value="assigned"
+            checked={scope === 'assigned'}
+            onChange={() => setScope('assigned')}
+          />{' '}
+          Sync only assigned users and groups
+        </label>
+        <label className="radio">
+          <input
+            type="radio"
+            name="scope"
+            value="all"
+            checked={scope === 'all'}
+            onChange={() => setScope('all')}
+          />{' '}
+          Sync all users and groups
+        </label>
+      </fieldset>
+      {Object.entries(groups).map(([type, filters]) => (
+        <fieldset key={type} disabled={!admin}>
+          <legend>{type} scoping filters</legend>
+          {filters.length === 0 ? (
+            <p className="hint">No filter: every {type.toLowerCase()} passes.</p>
+          ) : null}
+          {filters.map((group, g) => (
+            <div key={g} className="panel" role="group" aria-label={`${type} clause group ${g + 1}`}>
+              <p>
+                <strong>Group {g + 1}</strong> (every clause must hold{g > 0 ? '; any group may' : ''})
+              </p>
+              {group.clauses.map((clause, c) => (
+                <div key={c} className="clause">
+                  <TextField
+                    label={`Attribute (group ${g + 1}, clause ${c + 1})`}
+                    value={clause.attribute}
+                    onChange={(e) => update(type, (f) => (f[g]!.clauses[c]!.attribute = e.target.value))}
+                  />
+                  <SelectField
+                    label={`Operator (group ${g + 1}, clause ${c + 1})`}
+                    value={clause.operator}
+                    options={SCOPE_OPERATORS}
+                    onChange={(e) => update(type, (f) => (f[g]!.clauses[c]!.operator = e.target.value))}
+                  />
+                  {!UNARY.has(clause.operator) ? (
+                    <TextField
+                      label={`Value (group ${g + 1}, clause ${c + 1})`}
+                      value={clause.value ?? ''}
+                      onChange={(e) => update(type, (f) => (f[g]!.clauses[c]!.value = e.target.value))}
+                    />
+                  ) : null}
+                  <button
+                    type="button"
+                    className="secondary"
+                    onClick={() => update(type, (f) => f[g]!.clauses.splice(c, 1))}
+                  >
+                    Remove clause {c + 1}
+                  </button>
+                </div>
+              ))}
+              <div className="actions">
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() =>
+                    update(type, (f) => f[g]!.clauses.push({ attribute: '', operator: 'EQUALS', value: '' }))
+                  }
+                >
+                  Add clause
+                </button>
+                <button
+                  type="button"
+                  className="secondary"
+                  onClick={() => update(type, (f) => f.splice(g, 1))}
+                >
+                  Remove group {g + 1}
+                </button>
+              </div>
+            </div>
+          ))}
+          <button
+            type="button"
+            className="secondary"
+            onClick={() =>
+              update(type, (f) => f.push({ clauses: [{ attribute: '', operator: 'EQUALS', value: '' }] }))
+            }
+          >
+            Add {type} clause group
+          </button>
+        </fieldset>
+      ))}
+      {admin ? (
+        <div className="actions">
+          <button type="submit" disabled={def.saving}>
+            Save scope
+          </button>
+        </div>
+      ) : null}
+    </form>
+  );
+}

@@ -1,0 +1,48 @@
+/**
+ * Finds and launches the Chromium the console tests drive through playwright-core: the one named
+ * by PROVISIO_TEST_CHROMIUM, else Debian's /usr/bin/chromium. Without one the tests skip with a
+ * message; under CI (.ci/run installs it) a missing Chromium fails instead.
+ */
+import { existsSync } from 'node:fs';
+import { chromium, type Browser } from 'playwright-core';
+
+export function findChromium(): string | undefined {
+  const named = process.env.PROVISIO_TEST_CHROMIUM;
+  if (named !== undefined && named !== '') {
+    if (!existsSync(named)) throw new Error(`PROVISIO_TEST_CHROMIUM names ${named}, which does not exist`);
+    return named;
+  }
+  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
+  if (process.env.CI === 'true' || process.env.CI === '1') {
+    throw new Error(
+      'CI requires Chromium for the console tests: set PROVISIO_TEST_CHROMIUM or install chromium',
+    );
+  }
+  return undefined;
+}
+
+export const CHROMIUM = findChromium();
+export const NO_CHROMIUM_MESSAGE =
+  'console end-to-end tests skipped: no Chromium (set PROVISIO_TEST_CHROMIUM or install /usr/bin/chromium)';
+
+/**
+ * Launches headless Chromium with a fresh profile (playwright-core makes a temporary
+ * --user-data-dir per launch). The background-networking flags keep Chromium from opening
+ * connections of its own, which the machines this runs on refuse.
+ */
+export function launchChromium(executablePath: string): Promise<Browser> {
+  return chromium.launch({
+    executablePath,
+    headless: true,
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
+  });
+}
