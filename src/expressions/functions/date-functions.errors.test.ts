@@ -59,6 +59,7 @@ describe('argument errors name the function and the parameter', () => {
     expect(call('DateAdd', ['d', null, '2021-08-24'])).toBeNull();
     expect(call('DateAdd', ['d', 1, '  '])).toBeNull();
     expect(call('DateDiff', ['d', '2021-08-24', null])).toBeNull();
+    expect(call('DateDiff', ['d', null, '2021-08-24'])).toBeNull();
     expect(call('NumFromDate', [''])).toBeNull();
     expect(call('CDate', ['  '])).toBeNull();
     expect(call('NumFromDate', [' \t '])).toBeNull();
@@ -94,6 +95,8 @@ describe('FormatDateTime arguments', () => {
   it('reads dateTimeStyles as a list of names, with or without the DateTimeStyles. prefix', () => {
     const styles = 'DateTimeStyles.AllowLeadingWhite | AdjustToUniversal, none';
     expect(call('FormatDateTime', ['2021-01-02', styles, 'yyyy-MM-dd', 'dd.MM.yyyy'])).toBe('02.01.2021');
+    // Empty entries of the list (a trailing separator) are skipped.
+    expect(call('FormatDateTime', ['2021-01-02', 'None, |', 'yyyy-MM-dd', 'yyyy'])).toBe('2021');
     expect(
       errorOf(() => call('FormatDateTime', ['2021-01-02', 'None, Sideways ', 'yyyy-MM-dd', 'yyyy'])),
     ).toBe('FormatDateTime: unknown dateTimeStyles value "Sideways"');

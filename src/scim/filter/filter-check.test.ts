@@ -90,6 +90,8 @@ describe('checkFilter inside value filters and logic', () => {
     'emails[primary.x gt 1]',
     'emails[unknown gt 1]',
     'emails[unknown.x gt 1]',
+    // name has sub-attributes but no "value": like any unknown sub-attribute, nothing to check.
+    'name[value gt "x"]',
     'emails gt "a" and groups lt "z"',
     'active co "t" or active sw "t" or active ew "e"',
     'emails[type eq "work"] and userName le "m"',
