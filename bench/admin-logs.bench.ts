@@ -6,7 +6,7 @@
  * migration 0001, read with LIMIT / OFFSET.
  *
  *   npm run bench:admin-logs                      (SQLite; PostgreSQL too when PROVISIO_TEST_PG_URL is set)
- *   ENTRIES=200000 npm run bench:admin-logs       (a smaller log)
+ *   ENTRIES=200000 npm run bench:admin-logs       (a smaller log; ENGINES=sqlite or postgres for one)
  *
  * Seeding goes through `appendLog` in batches of 10,000 (the cycle's own bulk insert), untimed.
  * 10,000 users, 100 entries each on average, 5% failures. Each query runs 200 times over
@@ -183,14 +183,20 @@ async function run(
   }
 }
 
-await run('SQLite', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'provisio-bench-logs-'));
-  const database = await openProvisioDatabase({ sqliteFile: join(dir, 'bench.sqlite') });
-  return { database, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
-});
+/** `ENGINES=postgres` (or `sqlite`) runs one engine only. */
+const engines = (process.env.ENGINES ?? 'sqlite,postgres').split(',');
+
+if (engines.includes('sqlite'))
+  await run('SQLite', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'provisio-bench-logs-'));
+    const database = await openProvisioDatabase({ sqliteFile: join(dir, 'bench.sqlite') });
+    return { database, cleanup: async () => rmSync(dir, { recursive: true, force: true }) };
+  });
 
 const pgUrl = process.env.PROVISIO_TEST_PG_URL;
-if (pgUrl !== undefined && pgUrl !== '') {
+if (!engines.includes('postgres')) {
+  // only SQLite asked for
+} else if (pgUrl !== undefined && pgUrl !== '') {
   const schema = `bench_admin_logs_${process.pid}`;
   await run('PostgreSQL', async () => {
     const database = await openProvisioDatabase({ postgresUrl: pgUrl, postgresSchema: schema });

@@ -114,6 +114,6 @@ describe('engine commands: usage errors', () => {
     const apps = await runCli('apps', '--help');
     expect(apps.stdout).toMatch(/approve-deletes \[options\] <name>/);
     const serve = await runCli('serve', '--help');
-    expect(serve.stdout).toMatch(/--no-engine\s+serve the SCIM API only/);
+    expect(serve.stdout).toMatch(/--no-engine\s+serve the APIs only/);
   });
 });
