@@ -158,7 +158,9 @@ describe.skipIf(!PG_URL)('provisio tokens --database (postgres)', () => {
       expect(created.stdout).toMatch(/^pvs_/);
       const rows = await admin.query(`SELECT name, scope FROM ${schema}.api_tokens`);
       expect(rows.rows).toEqual([{ name: 'pg-token', scope: 'read-write' }]);
-      expect((await cli('tokens', 'list', '--database', url.href)).stdout).toMatch(/pg-token\s+scim\s+read-write/);
+      expect((await cli('tokens', 'list', '--database', url.href)).stdout).toMatch(
+        /pg-token\s+scim\s+read-write/,
+      );
       expect((await cli('tokens', 'revoke', 'pg-token', '--database', url.href)).code).toBe(0);
     } finally {
       await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
