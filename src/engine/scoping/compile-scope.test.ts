@@ -104,6 +104,27 @@ describe('operators', () => {
     expect(passes(clause('costCenter', 'Includes', ''))).toBe(false);
   });
 
+  it('ENDS_WITH is a case-sensitive suffix test that fails on an empty attribute', () => {
+    expect(passes(clause('department', 'ENDS_WITH', 'Operations'))).toBe(true);
+    expect(passes(clause('department', 'ENDS_WITH', 'operations'))).toBe(false);
+    expect(passes(clause('department', 'ENDS_WITH', 'Tour'))).toBe(false);
+    expect(passes(clause('costCenter', 'ENDS_WITH', ''))).toBe(false);
+    expect(passes(clause('department', 'ends with', 'Operations'))).toBe(true);
+  });
+
+  it('& holds when the attribute occurs in the value, !& when it does not; both fail on empty', () => {
+    expect(passes(clause('department', '&', 'Sales,Tour Operations,HR'))).toBe(true);
+    expect(passes(clause('department', '&', 'Sales,tour operations'))).toBe(false);
+    expect(passes(clause('department', '&', 'Tour'))).toBe(false);
+    expect(passes(clause('department', '!&', 'Sales,HR'))).toBe(true);
+    expect(passes(clause('department', '!&', 'Sales,Tour Operations'))).toBe(false);
+    expect(passes(clause('costCenter', '&', 'anything'))).toBe(false);
+    expect(passes(clause('costCenter', '!&', 'anything'))).toBe(false);
+    // A multi-valued attribute: & when one value occurs, !& when none does.
+    expect(passes(clause('emails.value', '&', 'babs@jensen.org bjensen@example.com'))).toBe(true);
+    expect(passes(clause('emails.value', '!&', 'babs@jensen.org'))).toBe(false);
+  });
+
   it('a multi-valued attribute passes when one value does', () => {
     expect(passes(clause('emails.value', 'EQUALS', 'babs@jensen.org'))).toBe(true);
     expect(passes(clause('emails.value', 'NOT EQUALS', 'babs@jensen.org'))).toBe(false);
@@ -222,7 +243,7 @@ describe('validation', () => {
       'scope.filters[0].clauses: must be a list of clauses',
       'scope.filters[1].clauses[0]: must be an object with attribute, operator and value',
       'scope.filters[1].clauses[1].attribute: a source attribute name is required',
-      'scope.filters[1].clauses[1].operator: an operator is required (one of EQUALS, NOT EQUALS, IS TRUE, IS FALSE, IS NULL, IS NOT NULL, REGEX MATCH, NOT REGEX MATCH, Greater_Than, Greater_Than_OR_EQUALS, Less_Than, Less_Than_OR_EQUALS, Includes)',
+      'scope.filters[1].clauses[1].operator: an operator is required (one of EQUALS, NOT EQUALS, IS TRUE, IS FALSE, IS NULL, IS NOT NULL, REGEX MATCH, NOT REGEX MATCH, Greater_Than, Greater_Than_OR_EQUALS, Less_Than, Less_Than_OR_EQUALS, Includes, ENDS_WITH, &, !&)',
     ]);
   });
 });
@@ -253,8 +274,11 @@ describe('properties', () => {
       'IS NOT NULL',
       'REGEX MATCH',
       'NOT REGEX MATCH',
+      'ENDS_WITH',
+      '&',
+      '!&',
     ),
-    value: fc.constantFrom('Sales', 'sales', 'HR', 'S', '^Sales$'),
+    value: fc.constantFrom('Sales', 'sales', 'HR', 'S', '^Sales$', 'Sales EMEA,HR', 'EMEA'),
   });
   const arbConfig = fc.array(fc.record({ clauses: fc.array(arbClause, { minLength: 1, maxLength: 3 }) }), {
     minLength: 1,
@@ -281,6 +305,12 @@ describe('properties', () => {
         return !empty && new RegExp(v, 'u').test(actual);
       case 'NOT REGEX MATCH':
         return !empty && !new RegExp(v, 'u').test(actual);
+      case 'ENDS_WITH':
+        return !empty && actual.endsWith(v);
+      case '&':
+        return !empty && v.includes(actual);
+      case '!&':
+        return !empty && !v.includes(actual);
       default:
         throw new Error(c.operator);
     }

@@ -1,8 +1,13 @@
 /**
- * The clause operators of Entra's scoping filters, with the case rules Entra documents: EQUALS,
+ * The clause operators of Entra's scoping filters, with the rules Entra documents: EQUALS,
  * NOT EQUALS, REGEX MATCH and Includes are case-sensitive; the Greater/Less operators compare
  * integers only (the clause value must be one, and an attribute that is not one fails the clause);
- * NOT REGEX MATCH is false on an empty attribute. Each operator compiles its clause value once.
+ * NOT REGEX MATCH is false on an empty attribute. `&` holds when the attribute occurs in the clause
+ * value (the reverse of Includes, e.g. `Sales` in `Sales,Marketing`), `!&` when it does not, and
+ * ENDS_WITH when the attribute ends with the value; Entra states no case rule for these three, so
+ * they compare exactly, as Includes does, and, as Entra says of every filter, fail on an empty
+ * attribute. Less_Than and Less_Than_OR_EQUALS are not on Entra's list; they are kept as the
+ * mirror of the Greater operators. Each operator compiles its clause value once.
  */
 import type { JsonValue } from '../../shared/json.js';
 import { compileDotNetRegex, RegexTranslationError } from '../../expressions/functions/dotnet-regex.js';
@@ -22,6 +27,9 @@ export const SCOPE_OPERATORS = [
   'Less_Than',
   'Less_Than_OR_EQUALS',
   'Includes',
+  'ENDS_WITH',
+  '&',
+  '!&',
 ] as const;
 
 export type ScopeOperator = (typeof SCOPE_OPERATORS)[number];
@@ -161,6 +169,14 @@ export function compileOperator(operator: ScopeOperator, value: string): Compile
     }
     case 'Includes':
       return { ok: true, test: (values) => values.some((v) => asText(v).includes(value)) };
+    case 'ENDS_WITH':
+      return { ok: true, test: (values) => values.some((v) => asText(v).endsWith(value)) };
+    case '&':
+    case '!&': {
+      const occurs: ClauseTest = (values) => values.some((v) => value.includes(asText(v)));
+      if (operator === '&') return { ok: true, test: occurs };
+      return { ok: true, test: (values) => values.length > 0 && !occurs(values) };
+    }
   }
 }
 
