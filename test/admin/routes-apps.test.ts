@@ -4,6 +4,7 @@
  * roles each route needs.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SCOPE_OPERATORS } from '../../src/engine/scoping/index.js';
 import { eventually, startRoutesServer, type RoutesHarness } from './routes-harness.js';
 
 let h: RoutesHarness;
@@ -160,5 +161,21 @@ describe('apps routes', () => {
     const audit = await h.call('GET', '/audit?app=crm');
     expect(audit.status).toBe(200);
     expect(JSON.stringify(audit.json)).toContain('admin-token:a');
+  });
+
+  it("serves the engine's scoping operators, each with whether it takes a value, to a viewer", async () => {
+    const answer = await h.call('GET', '/scope-operators', { role: 'viewer' });
+    expect(answer.status).toBe(200);
+    const names = SCOPE_OPERATORS as readonly string[];
+    expect(answer.json.operators.map((o: { name: string }) => o.name)).toEqual(names);
+    expect(answer.json.operators).toHaveLength(16);
+    const unary = answer.json.operators
+      .filter((o: { takesValue: boolean }) => !o.takesValue)
+      .map((o: { name: string }) => o.name);
+    expect(unary).toEqual(['IS TRUE', 'IS FALSE', 'IS NULL', 'IS NOT NULL']);
+    // Entra's fourteen are all there.
+    for (const name of ['&', '!&', 'ENDS_WITH', 'Includes', 'REGEX MATCH', 'Greater_Than_OR_EQUALS'])
+      expect(names).toContain(name);
+    expect((await fetch(`${h.url}/admin/v1/scope-operators`)).status).toBe(401);
   });
 });

@@ -1,5 +1,5 @@
 /**
- * Registers the application, log, assignment, expression, directory and event routes on the
+ * Registers the application, log, assignment, expression, directory, scope-operator and event routes on the
  * admin API. The access routes (session, tokens) and the audit route are registered by the admin
  * plugin itself. They share one scope whose error handler maps the services' errors (no such app,
  * an invalid app file, a cycle already running) onto problems before the API's own handling.
@@ -14,6 +14,7 @@ import { registerDirectoryRoutes } from './directory-routes.js';
 import { registerExpressionRoutes } from './expression-routes.js';
 import { registerLogRoutes } from './log-routes.js';
 import { routeErrorHandler } from './route-problems.js';
+import { registerScopeOperatorRoutes } from './scope-operator-routes.js';
 
 export function registerAdminRoutes(api: AdminApi, services: AdminServices): void {
   void api.register(async (scope: AdminApi) => {
@@ -24,6 +25,7 @@ export function registerAdminRoutes(api: AdminApi, services: AdminServices): voi
     registerAssignmentRoutes(scope, services);
     registerExpressionRoutes(scope, services);
     registerDirectoryRoutes(scope, services);
+    registerScopeOperatorRoutes(scope);
     registerEventsRoute(scope, services);
   });
 }

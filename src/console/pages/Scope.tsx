@@ -7,25 +7,14 @@ import type { JsonObject } from '../api/types.js';
 import type { AppPageProps } from '../app/pages.js';
 import { useSession } from '../app/session.js';
 import { ProblemAlert, SelectField, TextField } from '../components/forms.js';
+import { useApi } from '../components/use-api.js';
 import { copyOf, objectAt, useAppDefinition } from '../components/use-app-definition.js';
 
-/** The scoping operators the engine accepts (src/engine/scoping/scoping-operators.ts). */
-export const SCOPE_OPERATORS = [
-  'EQUALS',
-  'NOT EQUALS',
-  'IS TRUE',
-  'IS FALSE',
-  'IS NULL',
-  'IS NOT NULL',
-  'REGEX MATCH',
-  'NOT REGEX MATCH',
-  'Greater_Than',
-  'Greater_Than_OR_EQUALS',
-  'Less_Than',
-  'Less_Than_OR_EQUALS',
-  'Includes',
-];
-const UNARY = new Set(['IS TRUE', 'IS FALSE', 'IS NULL', 'IS NOT NULL']);
+/** One operator as `GET /scope-operators` answers it: the engine's list is the only one. */
+interface ScopeOperator {
+  readonly name: string;
+  readonly takesValue: boolean;
+}
 
 interface Clause {
   attribute: string;
@@ -37,6 +26,7 @@ type Groups = Record<string, { clauses: Clause[] }[]>;
 export default function Scope({ app }: AppPageProps) {
   const { can } = useSession();
   const def = useAppDefinition(app);
+  const operatorList = useApi<{ operators: ScopeOperator[] }>('/scope-operators');
   const [scope, setScope] = useState('assigned');
   const [groups, setGroups] = useState<Groups>({});
   const definition = def.definition;
@@ -58,6 +48,11 @@ export default function Scope({ app }: AppPageProps) {
   }, [definition]);
 
   if (!definition) return <ProblemAlert error={def.error} />;
+  if (!operatorList.data) return <ProblemAlert error={operatorList.error} />;
+  const operators = operatorList.data.operators;
+  const operatorNames = operators.map((o) => o.name);
+  // An operator the list does not name (a spelling such as not_equals) is treated as taking a value.
+  const takesValue = (name: string) => operators.find((o) => o.name === name)?.takesValue ?? true;
   const admin = can('admin');
   const save = () => {
     const next = copyOf(definition);
@@ -69,7 +64,7 @@ export default function Scope({ app }: AppPageProps) {
         object.scope = {
           filters: filters.map((g) => ({
             clauses: g.clauses.map((c) =>
-              UNARY.has(c.operator)
+              !takesValue(c.operator)
                 ? { attribute: c.attribute, operator: c.operator }
                 : { ...c, value: c.value ?? '' },
             ),
@@ -141,10 +136,10 @@ export default function Scope({ app }: AppPageProps) {
                   <SelectField
                     label={`Operator (group ${g + 1}, clause ${c + 1})`}
                     value={clause.operator}
-                    options={SCOPE_OPERATORS}
+                    options={operatorNames}
                     onChange={(e) => update(type, (f) => (f[g]!.clauses[c]!.operator = e.target.value))}
                   />
-                  {!UNARY.has(clause.operator) ? (
+                  {takesValue(clause.operator) ? (
                     <TextField
                       label={`Value (group ${g + 1}, clause ${c + 1})`}
                       value={clause.value ?? ''}

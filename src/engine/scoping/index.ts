@@ -10,5 +10,5 @@ export type {
   ScopeReason,
   ClauseFailure,
 } from './compile-scope.js';
-export { SCOPE_OPERATORS, findScopeOperator } from './scoping-operators.js';
+export { SCOPE_OPERATORS, findScopeOperator, takesValue } from './scoping-operators.js';
 export type { ScopeOperator } from './scoping-operators.js';
