@@ -23,6 +23,10 @@ interface Clause {
 }
 type Groups = Record<string, { clauses: Clause[] }[]>;
 
+/** Where the API reports a problem with one clause (the paths of the app file). */
+const clausePath = (type: string, group: number, clause: number) =>
+  `objects.${type}.scope.filters[${group}].clauses[${clause}]`;
+
 export default function Scope({ app }: AppPageProps) {
   const { can } = useSession();
   const def = useAppDefinition(app);
@@ -53,6 +57,16 @@ export default function Scope({ app }: AppPageProps) {
   const operatorNames = operators.map((o) => o.name);
   // An operator the list does not name (a spelling such as not_equals) is treated as taking a value.
   const takesValue = (name: string) => operators.find((o) => o.name === name)?.takesValue ?? true;
+  // The fields shown claim the API's problems about them; the rest are shown above the form.
+  const claimedPaths = Object.entries(groups).flatMap(([type, filters]) =>
+    filters.flatMap((group, g) =>
+      group.clauses.flatMap((clause, c) =>
+        ['attribute', 'operator', ...(takesValue(clause.operator) ? ['value'] : [])].map(
+          (field) => `${clausePath(type, g, c)}.${field}`,
+        ),
+      ),
+    ),
+  );
   const admin = can('admin');
   const save = () => {
     const next = copyOf(definition);
@@ -86,7 +100,7 @@ export default function Scope({ app }: AppPageProps) {
         save();
       }}
     >
-      <ProblemAlert error={def.saveError} />
+      <ProblemAlert error={def.saveError} claimed={claimedPaths} />
       {def.saved ? (
         <p className="notice" role="status">
           Scope saved.
@@ -130,11 +144,15 @@ export default function Scope({ app }: AppPageProps) {
                 <div key={c} className="clause">
                   <TextField
                     label={`Attribute (group ${g + 1}, clause ${c + 1})`}
+                    path={`${clausePath(type, g, c)}.attribute`}
+                    error={def.saveError}
                     value={clause.attribute}
                     onChange={(e) => update(type, (f) => (f[g]!.clauses[c]!.attribute = e.target.value))}
                   />
                   <SelectField
                     label={`Operator (group ${g + 1}, clause ${c + 1})`}
+                    path={`${clausePath(type, g, c)}.operator`}
+                    error={def.saveError}
                     value={clause.operator}
                     options={operatorNames}
                     onChange={(e) => update(type, (f) => (f[g]!.clauses[c]!.operator = e.target.value))}
@@ -142,6 +160,8 @@ export default function Scope({ app }: AppPageProps) {
                   {takesValue(clause.operator) ? (
                     <TextField
                       label={`Value (group ${g + 1}, clause ${c + 1})`}
+                      path={`${clausePath(type, g, c)}.value`}
+                      error={def.saveError}
                       value={clause.value ?? ''}
                       onChange={(e) => update(type, (f) => (f[g]!.clauses[c]!.value = e.target.value))}
                     />

@@ -2,7 +2,7 @@
  * What the console's end-to-end tests run against: a fresh console build, a real `serve` (runServer
  * with the engine) on its own data directory, and the SCIM test target as the application.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +14,29 @@ import type { JsonObject } from '../../../src/shared/json.js';
 import { startScimTarget, type ScimTarget } from '../../support/scim-target/index.js';
 
 const VITE_CONFIG = fileURLToPath(new URL('../../../src/console/vite.config.ts', import.meta.url));
+const SCIM_EXAMPLE = fileURLToPath(new URL('../../../examples/scim/app.yaml', import.meta.url));
+
+/**
+ * examples/scim/app.yaml (the console's SCIM template) for the test target, named `name`, with
+ * top-level settings lines replaced by `settings` (e.g. `{ nearRealTime: 'false' }`).
+ */
+export function scimAppYaml(
+  target: ScimTarget,
+  name: string,
+  settings: Readonly<Record<string, string>> = {},
+): string {
+  let yaml = readFileSync(SCIM_EXAMPLE, 'utf8')
+    .replace(/^name: .*$/m, `name: ${name}`)
+    .replace('${SCIM_TARGET_URL}', target.url)
+    .replace('${SCIM_TARGET_TOKEN}', 'target-token');
+  for (const [key, value] of Object.entries(settings)) {
+    const line = new RegExp(`^  ${key}: .*$`, 'm');
+    yaml = line.test(yaml)
+      ? yaml.replace(line, `  ${key}: ${value}`)
+      : yaml.replace(/^settings:$/m, `settings:\n  ${key}: ${value}`);
+  }
+  return yaml;
+}
 
 let built: Promise<string> | undefined;
 
