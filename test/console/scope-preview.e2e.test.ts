@@ -6,6 +6,7 @@
  * users the filter lets through, filterable by name and action; the target is left untouched.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Body } from '../admin/routes-harness.js';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
 import { openConsolePage, type ConsolePage } from './support/console-page.js';
 import { scimAppYaml, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
@@ -88,7 +89,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('Scope and Preview in Chromiu
     expect(said.join(' ')).toContain("did you mean 'department'?");
     await c.checkAccessibility('Scope with a mistake');
     // Nothing was stored.
-    const unchanged = (await c.api('GET', `/apps/${APP}`)).json as { definition: Record<string, any> };
+    const unchanged = (await c.api('GET', `/apps/${APP}`)).json as { definition: Body };
     expect(unchanged.definition.objects.User.scope).toBeUndefined();
 
     await attribute.fill('department');
@@ -98,7 +99,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('Scope and Preview in Chromiu
   });
 
   it('stores the filter as written and shows it again after a reload', async () => {
-    const stored = (await c.api('GET', `/apps/${APP}`)).json as { definition: Record<string, any> };
+    const stored = (await c.api('GET', `/apps/${APP}`)).json as { definition: Body };
     expect(stored.definition.settings.scope).toBe('all');
     expect(stored.definition.objects.User.scope).toEqual({
       filters: [
