@@ -21,6 +21,20 @@ interface ReconcileAnswer {
   readonly summary?: CycleSummary;
 }
 
+/**
+ * What a person recognises an orphan by: the connector's name for it (an LDAP DN), else the
+ * target's own naming attribute (SCIM's userName or displayName, a SQL row's user_name).
+ */
+function orphanName(orphan: ReconcileAnswer['orphans'][number]): string {
+  if (orphan.name !== undefined) return orphan.name;
+  const attributes = orphan.attributes ?? {};
+  for (const key of ['userName', 'displayName', 'user_name', 'display_name', 'name']) {
+    const value = attributes[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return '';
+}
+
 export default function Reconcile({ app }: AppPageProps) {
   const { can } = useSession();
   const [answer, setAnswer] = useState<ReconcileAnswer>();
@@ -88,7 +102,7 @@ export default function Reconcile({ app }: AppPageProps) {
                 {answer.orphans.map((o) => (
                   <tr key={`${o.objectType}-${o.targetId}`}>
                     <td>{o.objectType}</td>
-                    <td>{o.name ?? ''}</td>
+                    <td>{orphanName(o)}</td>
                     <td>
                       <code>{o.targetId}</code>
                     </td>
