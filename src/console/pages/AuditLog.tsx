@@ -1,6 +1,7 @@
 /** Who changed what, when (GET /admin/v1/audit). */
 import { listOf } from '../api/shapes.js';
 import type { Json } from '../api/types.js';
+import { describeAuditChange } from '../components/audit-change.js';
 import { formatTime } from '../components/badges.js';
 import { ProblemAlert } from '../components/forms.js';
 import { useApi } from '../components/use-api.js';
@@ -11,8 +12,8 @@ interface AuditEntry {
   readonly actor: string;
   readonly action: string;
   readonly app?: string;
-  readonly target?: string;
-  readonly details?: Json;
+  readonly before?: Json;
+  readonly after?: Json;
 }
 
 export default function AuditLog() {
@@ -38,9 +39,11 @@ export default function AuditLog() {
               <td>{formatTime(e.at)}</td>
               <td>{e.actor}</td>
               <td>{e.action}</td>
-              <td>{e.app ?? e.target ?? ''}</td>
+              <td>{e.app ?? ''}</td>
               <td>
-                <code>{e.details === undefined ? '' : JSON.stringify(e.details)}</code>
+                {describeAuditChange(e.before, e.after).map((line) => (
+                  <div key={line}>{line}</div>
+                ))}
               </td>
             </tr>
           ))}
