@@ -121,7 +121,10 @@ function CreateApplication() {
               path="name"
               error={error}
               required
-              pattern="[A-Za-z0-9][A-Za-z0-9._-]*"
+              // The API's rule (APP_NAME_PATTERN). Chromium compiles a pattern with the v flag, where
+              // an unescaped - in a class is an error that silently switches the check off.
+              pattern="[a-z0-9][a-z0-9._\-]*"
+              hint="Lower-case letters, digits, dots, underscores and hyphens; first a letter or digit."
               value={name}
               onChange={(e) => setName(e.target.value)}
             />
