@@ -1,0 +1,110 @@
+/**
+ * Restart on the Overview page in Chromium against a real `serve` and the SCIM test target: after
+ * an ordinary Start finds nothing to do, an operator's Restart runs a cycle that walks every object
+ * again (the watermark cleared), the progress reaches done, the cycle is listed with what it did,
+ * and the audit log records the restart under the operator's name. A viewer has no Restart.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, type Body } from '../admin/routes-harness.js';
+import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
+import { openConsolePage, type ConsolePage } from './support/console-page.js';
+import { scimAppYaml, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+
+if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
+
+const APP = 'crm';
+const PEOPLE = ['ada@example.com', 'grace@example.com', 'alan@example.com'];
+
+describe.skipIf(CHROMIUM === undefined).sequential('Restart on the Overview in Chromium', () => {
+  let stack: ConsoleStack;
+  let c: ConsolePage;
+
+  const idle = () =>
+    eventually(async () => {
+      const status = (await c.api('GET', `/apps/${APP}/status`)).json as Body;
+      return status.state === 'idle' && status.running === undefined ? status : undefined;
+    }, 30_000);
+
+  /** Clicks a cycle button and waits for the cycle it started to be done; answers its id. */
+  async function runFromButton(name: string): Promise<string> {
+    const { page } = c;
+    const button = page.getByRole('button', { name, exact: true });
+    await expect.poll(() => button.isEnabled(), { timeout: 20_000 }).toBe(true);
+    const started = page.waitForResponse(
+      (r) => r.url().includes(`/admin/v1/apps/${APP}/sync`) && r.request().method() === 'POST',
+    );
+    await button.click();
+    const answer = await started;
+    expect(answer.status()).toBe(202);
+    const { cycleId } = (await answer.json()) as { cycleId: string };
+    await page.locator('.progress[data-state="done"]').waitFor({ timeout: 30_000 });
+    expect(await page.locator('.progress-text').textContent()).toContain(`Cycle ${cycleId}: done`);
+    return cycleId;
+  }
+
+  /** The Last cycles row of a cycle, once the page lists it. */
+  async function summaryOf(cycleId: string): Promise<string> {
+    const row = c.page.getByRole('row').filter({ has: c.page.locator('code', { hasText: cycleId }) });
+    await row.waitFor({ timeout: 20_000 });
+    return (await row.locator('td').last().textContent()) ?? '';
+  }
+
+  beforeAll(async () => {
+    stack = await startConsoleStack();
+    await stack.users(
+      PEOPLE.map((userName) => ({
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+        userName,
+        displayName: userName.split('@')[0],
+        active: true,
+      })),
+    );
+    c = await openConsolePage(stack, CHROMIUM!);
+    await c.signIn('alice');
+    const yaml = scimAppYaml(stack.target, APP, { scope: 'all', nearRealTime: 'false' });
+    expect((await c.api('PUT', `/apps/${APP}`, yaml)).status).toBe(201);
+    await eventually(async () => {
+      const status = (await c.api('GET', `/apps/${APP}/status`)).json as Body;
+      return status.linked === PEOPLE.length && status.running === undefined ? true : undefined;
+    }, 30_000);
+    await c.signOut();
+  }, 120_000);
+
+  afterAll(async () => {
+    await c?.close();
+    await stack?.close();
+  });
+
+  it('shows no Restart to a viewer', async () => {
+    await c.signIn('vera');
+    await c.page.goto(`${stack.url}/apps/${APP}`);
+    await c.arriveAt('Overview');
+    expect(await c.page.getByRole('button', { name: 'Restart', exact: true }).count()).toBe(0);
+    await c.signOut();
+  });
+
+  it('restarts: the cycle walks every object again, and the audit log names the operator', async () => {
+    await c.signIn('oscar');
+    await c.page.goto(`${stack.url}/apps/${APP}`);
+    await c.arriveAt('Overview');
+    await c.checkAccessibility('Overview');
+    await idle();
+
+    // An ordinary cycle after the first one has nothing to do.
+    const ordinary = await runFromButton('Start');
+    expect(await summaryOf(ordinary)).toBe('nothing to do');
+    await idle();
+
+    const restarted = await runFromButton('Restart');
+    const summary = await summaryOf(restarted);
+    // Every user is looked at again; none needs a change, so each is skipped.
+    expect(summary).toBe(`skip ${PEOPLE.length}`);
+    await c.checkAccessibility('Overview after a restart');
+    expect(stack.target.resources('User')).toHaveLength(PEOPLE.length);
+
+    const audit = (await c.api('GET', `/audit?app=${APP}`)).json as Body;
+    expect(audit.entries[0]).toMatchObject({ actor: 'console:oscar', action: 'restart', app: APP });
+    expect(audit.entries.filter((e: Body) => e.action === 'restart')).toHaveLength(1);
+    expect(c.violations).toEqual([]);
+  });
+});
