@@ -4,9 +4,9 @@
  * order, each starting where the previous one left the console, as a person would use it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { seriousViolations } from './support/axe.js';
-import { CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium } from './support/chromium.js';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
+import { openConsolePage, type ConsolePage } from './support/console-page.js';
 import { CONSOLE_USERS, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
@@ -26,35 +26,14 @@ const passwordOf = (name: string) => CONSOLE_USERS.find((u) => u.name === name)!
 
 describe.skipIf(CHROMIUM === undefined).sequential('web console in Chromium', () => {
   let stack: ConsoleStack;
-  let browser: Browser;
-  let context: BrowserContext;
+  let c: ConsolePage;
   let page: Page;
   let graceId: string;
-  const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
-  const nav = (name: string) => page.getByRole('link', { name, exact: true });
-
-  /** Waits for a page heading; when a problem is shown instead, fails with its text. */
-  async function arriveAt(name: string) {
-    const problem = page.locator('.problem, [role="alert"]').first();
-    await Promise.race([heading(name).waitFor(), problem.waitFor().then(() => undefined)]);
-    if (!(await heading(name).isVisible()))
-      throw new Error(`${name} not shown; the page says: ${await problem.textContent()}`);
-  }
-
-  async function signIn(as: string) {
-    await page.goto(`${stack.url}/`);
-    await expect.poll(() => page.url()).toContain('/sign-in');
-    await heading('Sign in').waitFor();
-    await page.getByLabel('Username').fill(as);
-    await page.getByLabel('Password').fill(passwordOf(as));
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await heading('Applications').waitFor();
-  }
-
-  async function signOut() {
-    await page.getByRole('button', { name: 'Sign out' }).click();
-    await heading('Sign in').waitFor();
-  }
+  const heading = (name: string) => c.heading(name);
+  const nav = (name: string) => c.nav(name);
+  const arriveAt = (name: string) => c.arriveAt(name);
+  const signIn = (as: string) => c.signIn(as);
+  const signOut = () => c.signOut();
 
   beforeAll(async () => {
     stack = await startConsoleStack();
@@ -65,14 +44,12 @@ describe.skipIf(CHROMIUM === undefined).sequential('web console in Chromium', ()
     ]);
     graceId = grace!;
     await stack.group('Engineering', [ada!, grace!, ...more]);
-    browser = await launchChromium(CHROMIUM!);
-    context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    c = await openConsolePage(stack, CHROMIUM!);
+    page = c.page;
   }, 120_000);
 
   afterAll(async () => {
-    await browser?.close();
+    await c?.close();
     await stack?.close();
   });
 
@@ -276,17 +253,13 @@ describe.skipIf(CHROMIUM === undefined).sequential('web console in Chromium', ()
         'held',
       ].map((slug) => `/apps/${APP}${slug ? `/${slug}` : ''}`),
     ];
-    const found: string[] = [];
     for (const path of paths) {
       await page.goto(`${stack.url}${path}`);
       await page.locator('main h1').waitFor();
-      await page.waitForLoadState('networkidle');
-      for (const v of await seriousViolations(page))
-        found.push(`${path}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
+      await c.checkAccessibility(path);
     }
     await signOut();
-    for (const v of await seriousViolations(page))
-      found.push(`/sign-in: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
-    expect(found).toEqual([]);
+    await c.checkAccessibility('/sign-in');
+    expect(c.violations).toEqual([]);
   }, 120_000);
 });
