@@ -21,6 +21,11 @@ if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 if (CHROMIUM !== undefined && slapdSkip !== undefined)
   console.warn(`creating an LDAP application is not tried: ${slapdSkip}`);
 
+/** The part of an input element the browser's own validation shows through. */
+interface FormInput {
+  readonly validity: { readonly valueMissing: boolean; readonly patternMismatch: boolean };
+}
+
 const SQL_SCHEMA = fileURLToPath(new URL('../../examples/sql/schema.sql', import.meta.url));
 
 describe.skipIf(CHROMIUM === undefined).sequential('creating applications from templates in Chromium', () => {
@@ -106,7 +111,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('creating applications from t
     expect(
       await page
         .getByLabel('Name', { exact: true })
-        .evaluate((e: HTMLInputElement) => e.validity.valueMissing),
+        .evaluate((e) => (e as unknown as FormInput).validity.valueMissing),
     ).toBe(true);
     await page.getByLabel('Name', { exact: true }).fill('Sales DB');
     await page.getByLabel('Database URL').fill(file);
@@ -114,7 +119,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('creating applications from t
     expect(
       await page
         .getByLabel('Name', { exact: true })
-        .evaluate((e: HTMLInputElement) => e.validity.patternMismatch),
+        .evaluate((e) => (e as unknown as FormInput).validity.patternMismatch),
     ).toBe(true);
     expect((await c.api('GET', '/apps')).json).toEqual({
       apps: [expect.objectContaining({ name: 'from-yaml' })],

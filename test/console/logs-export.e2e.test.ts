@@ -54,7 +54,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('provisioning log export in C
       ['ada@example.com', 'grace@example.com', AWKWARD].map((userName) => ({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
         userName,
-        displayName: userName.split('@')[0],
+        displayName: userName.split('@')[0]!,
         active: true,
       })),
     );

@@ -55,7 +55,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('Restart on the Overview in C
       PEOPLE.map((userName) => ({
         schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
         userName,
-        displayName: userName.split('@')[0],
+        displayName: userName.split('@')[0]!,
         active: true,
       })),
     );
