@@ -40,7 +40,13 @@ describe.skipIf(CHROMIUM === undefined).sequential('Scope and Preview in Chromiu
     c = await openConsolePage(stack, CHROMIUM!);
     await c.signIn('alice');
     // Paused before anything is in scope, so the preview is the only thing that plans.
-    const put = await c.api('PUT', `/apps/${APP}`, scimAppYaml(stack.target, APP, { nearRealTime: 'false' }));
+    // The group filter is written with another accepted spelling of an operator.
+    const yaml = scimAppYaml(stack.target, APP, { nearRealTime: 'false' }).replace(
+      '  Group:\n    enabled: true\n',
+      '  Group:\n    enabled: true\n    scope:\n      filters:\n        - clauses: [{ attribute: displayName, operator: not_equals, value: Contractors }]\n',
+    );
+    expect(yaml).toContain('operator: not_equals');
+    const put = await c.api('PUT', `/apps/${APP}`, yaml);
     expect(put.status).toBe(201);
     expect((await c.api('POST', `/apps/${APP}/pause`)).status).toBe(200);
   }, 120_000);
@@ -57,6 +63,10 @@ describe.skipIf(CHROMIUM === undefined).sequential('Scope and Preview in Chromiu
     await c.open('Scope');
     expect(await page.getByText('No filter: every user passes.').isVisible()).toBe(true);
     await page.getByLabel('Sync all users and groups').check();
+    // A spelling the list does not name is shown as it is stored, not as the first operator.
+    const groupFilter = page.getByRole('group', { name: 'Group clause group 1' });
+    expect(await groupFilter.getByLabel('Operator (group 1, clause 1)').inputValue()).toBe('not_equals');
+    expect(await groupFilter.getByLabel('Value (group 1, clause 1)').inputValue()).toBe('Contractors');
 
     await page.getByRole('button', { name: 'Add User clause group' }).click();
     const first = page.getByRole('group', { name: 'User clause group 1' });
@@ -115,6 +125,9 @@ describe.skipIf(CHROMIUM === undefined).sequential('Scope and Preview in Chromiu
           ],
         },
       ],
+    });
+    expect(stored.definition.objects.Group.scope).toEqual({
+      filters: [{ clauses: [{ attribute: 'displayName', operator: 'not_equals', value: 'Contractors' }] }],
     });
     const { page } = c;
     await page.reload();

@@ -154,7 +154,13 @@ export default function Scope({ app }: AppPageProps) {
                     path={`${clausePath(type, g, c)}.operator`}
                     error={def.saveError}
                     value={clause.operator}
-                    options={operatorNames}
+                    // A spelling the file holds (not_equals) stays offered as it is, so the page
+                    // shows the truth and a save changes nothing the person did not change.
+                    options={
+                      operatorNames.includes(clause.operator)
+                        ? operatorNames
+                        : [...operatorNames, clause.operator]
+                    }
                     onChange={(e) => update(type, (f) => (f[g]!.clauses[c]!.operator = e.target.value))}
                   />
                   {takesValue(clause.operator) ? (
