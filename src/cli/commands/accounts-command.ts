@@ -5,25 +5,12 @@
  * streams rather than building one document.
  */
 import type { Command } from 'commander';
-import type { JsonObject } from '../../shared/json.js';
+import { accountView } from '../../engine/cycle/report-views.js';
 import type { ManagedAccount } from '../../engine/cycle/engine-service.js';
 import { withEngine } from './engine-command-support.js';
 import { table, type StorageFlags } from './command-support.js';
 import { appName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
-
-export function accountJson(account: ManagedAccount): JsonObject {
-  return {
-    objectType: account.objectType,
-    sourceId: account.sourceId,
-    ...(account.sourceName !== undefined ? { sourceName: account.sourceName } : {}),
-    targetId: account.targetId,
-    ...(account.targetName !== undefined ? { targetName: account.targetName } : {}),
-    state: account.state,
-    linked: account.linked.toISOString(),
-    updated: account.updated.toISOString(),
-  };
-}
 
 export function accountRow(account: ManagedAccount): string[] {
   return [
@@ -49,7 +36,7 @@ export function register(program: Command): void {
       await session.app(name);
       const rows: string[][] = [ACCOUNT_HEADER];
       for await (const account of session.engine.accounts(name)) {
-        if (flags.json) process.stdout.write(`${JSON.stringify(accountJson(account))}\n`);
+        if (flags.json) process.stdout.write(`${JSON.stringify(accountView(account))}\n`);
         else rows.push(accountRow(account));
       }
       if (flags.json) return;
