@@ -1,6 +1,8 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
 /**
  * The parts of ARCHITECTURE.md ("Who may import whom") as one table: where each part's files are,
  * how an import path names it (gitignore-style patterns), and which parts it may import. Every
@@ -8,8 +10,6 @@ import tseslint from 'typescript-eslint';
  * `cli`, `main` and `cluster` are the composition level and may import anything; the console
  * (`console` below) imports nothing of ours.
  */
-const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
-
 const PARTS = {
   shared: { files: ['src/shared'], named: ['**/shared/**'], imports: [] },
   scim: { files: ['src/scim'], named: ['**/scim/**'], imports: ['shared'] },
