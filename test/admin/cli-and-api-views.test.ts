@@ -5,12 +5,11 @@
  * lines naming the app, as documented). And every managed account is listed past the first
  * 1,000: the API a keyset page at a time, the CLI all of them.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
 import { openProvisio, runServer, type RunningServer } from '../../src/main.js';
 import { issueToken } from '../../src/server/api-token.js';
 import type { LinkInput } from '../../src/engine/state/engine-state.js';
-import { engineFixture, type EngineFixture } from '../cli/engine-fixture.js';
+import { driftAndOrphan, engineFixture, type EngineFixture } from '../cli/engine-fixture.js';
 import { runCli } from '../support/run-cli.js';
 import type { Body } from './routes-harness.js';
 
@@ -96,19 +95,7 @@ describe('the CLI and the admin API show one view of each report', () => {
     const f = await fixtureWithUsers('ada@example.com', 'bob@example.com');
     expect((await runCli('sync', 'crm', '--data-dir', f.dataDir)).code).toBe(0);
     // Drift on ada, an orphan, and a new user missing in the target.
-    const data = JSON.parse(readFileSync(f.targetFile, 'utf8')) as {
-      objects: Record<string, { attributes: Record<string, unknown> }>;
-    };
-    Object.values(data.objects).find(
-      (o) => o.attributes.userName === 'ada@example.com',
-    )!.attributes.displayName = 'changed by hand';
-    data.objects.t99 = {
-      id: 't99',
-      objectType: 'User',
-      attributes: { userName: 'intruder' },
-      enabled: true,
-    } as never;
-    writeFileSync(f.targetFile, JSON.stringify(data));
+    driftAndOrphan(f);
     await withDatabase(f, (database) =>
       database.directory.create('User', { userName: 'cy@example.com', displayName: 'cy', active: true }),
     );

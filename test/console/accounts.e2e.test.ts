@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { openProvisio } from '../../src/main.js';
 import type { LinkInput } from '../../src/engine/state/engine-state.js';
+import { appYaml } from '../cli/engine-fixture.js';
 import { runCli } from '../support/run-cli.js';
 import { seriousViolations } from './support/axe.js';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium } from './support/chromium.js';
@@ -24,28 +25,7 @@ const pad = (n: number) => String(n).padStart(5, '0');
 /** Stores the app (disabled, so serve's runner leaves its links alone) and links its accounts. */
 async function appWithAccounts(stack: ConsoleStack): Promise<void> {
   const file = join(stack.dataDir, 'crm.yaml');
-  writeFileSync(
-    file,
-    [
-      'name: crm',
-      'enabled: false',
-      'connector:',
-      '  kind: scim',
-      '  settings:',
-      `    baseUrl: ${stack.target.url}`,
-      '  credentials:',
-      '    token: target-token',
-      'settings:',
-      '  scope: all',
-      'objects:',
-      '  User:',
-      '    mappings:',
-      '      - { target: userName, source: userName, matchingPrecedence: 1 }',
-      '  Group:',
-      '    enabled: false',
-      '',
-    ].join('\n'),
-  );
+  writeFileSync(file, appYaml('crm', join(stack.dataDir, 'target.json'), '', { enabled: false }));
   const applied = await runCli('apps', 'apply', '-f', file, '--data-dir', stack.dataDir);
   expect(applied.code, applied.stderr).toBe(0);
   const database = await openProvisio({ dataDir: stack.dataDir });
