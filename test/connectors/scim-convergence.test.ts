@@ -11,8 +11,8 @@ import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import { ConnectorRegistry, type Connector } from '../../src/connectors/spi/index.js';
 import { scimConnector } from '../../src/connectors/scim/index.js';
 import type { JsonObject } from '../../src/shared/json.js';
-import { appDefinition, ENTERPRISE, type TestClock } from '../engine/support/engine-harness.js';
-import { connectorEngine } from '../support/connector-engine.js';
+import { appDefinition, ENTERPRISE } from '../engine/support/engine-harness.js';
+import { connectorEngine, type ConnectorEngine } from '../support/connector-engine.js';
 import { startScimTarget, type FaultKind, type ScimTarget } from '../support/scim-target/index.js';
 import {
   applyDirectoryCommand,
@@ -54,14 +54,9 @@ const command: fc.Arbitrary<Command> = fc.oneof<fc.MaybeWeightedArbitrary<Comman
   },
 );
 
-interface World {
-  directory: Awaited<ReturnType<typeof openTestState>>['directory'];
-  engine: ReturnType<typeof createEngineService>;
-  clock: TestClock;
+type World = Pick<ConnectorEngine, 'directory' | 'engine' | 'clock' | 'appId' | 'app'> & {
   target: ScimTarget;
-  appId: string;
-  app: string;
-}
+};
 
 async function apply(w: World, model: Model, c: Command): Promise<void> {
   switch (c.op) {
