@@ -131,11 +131,14 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
         summary: 'The accounts Provisio manages in the app (users, then groups), a page after `cursor`',
         params: appParams,
         querystring: z.object({
-          count: z.coerce.number().int().min(1).max(1000).default(100),
-          cursor: accountCursorSchema.optional(),
+          count: z.coerce.number().int().min(1).max(1000).default(100).describe('accounts per page'),
+          cursor: accountCursorSchema.optional().describe("the previous page's nextCursor"),
         }),
         response: {
-          200: z.object({ accounts: z.array(accountSchema), nextCursor: z.string().optional() }),
+          200: z.object({
+            accounts: z.array(accountSchema),
+            nextCursor: z.string().optional().describe('absent on the last page'),
+          }),
           ...problemResponses(400, 404),
         },
       },
