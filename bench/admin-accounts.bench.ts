@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { openProvisio, runServer } from '../src/main.js';
 import type { LinkInput } from '../src/engine/state/engine-state.js';
 import { issueToken } from '../src/server/api-token.js';
-import { provisioningApp } from '../test/support/provisioning-app.js';
+import { putBenchApp, timeRuns } from './support/state-bench.js';
 
 const ACCOUNTS = Number(process.env.ACCOUNTS ?? 100_000);
 const PAGE = 1000;
@@ -26,16 +26,7 @@ const RUNS = 50;
 async function seed(dataDir: string): Promise<void> {
   const database = await openProvisio({ dataDir });
   try {
-    const app = await database.engineState.putApp({
-      definition: provisioningApp({
-        name: 'bench',
-        connector: { kind: 'memory', settings: {}, credentials: {} },
-        user: [],
-        group: [],
-      }),
-      sealedCredentials: null,
-      fullSyncRequired: false,
-    });
+    const app = await putBenchApp(database.engineState);
     for (let done = 0; done < ACCOUNTS;) {
       const batch: LinkInput[] = [];
       for (; batch.length < 10_000 && done < ACCOUNTS; done++) {
@@ -54,10 +45,6 @@ async function seed(dataDir: string): Promise<void> {
   } finally {
     await database.close();
   }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)]!;
 }
 
 async function main(): Promise<void> {
@@ -94,17 +81,8 @@ async function main(): Promise<void> {
       const walkMs = performance.now() - walkStart;
       if (seen !== ACCOUNTS) throw new Error(`the walk saw ${seen} accounts, not ${ACCOUNTS}`);
 
-      const time = async (cursorOf: string | undefined) => {
-        for (let i = 0; i < 5; i++) await page(cursorOf);
-        const times: number[] = [];
-        for (let i = 0; i < RUNS; i++) {
-          const started = performance.now();
-          await page(cursorOf);
-          times.push(performance.now() - started);
-        }
-        times.sort((a, b) => a - b);
-        return { p50: percentile(times, 50), p99: percentile(times, 99) };
-      };
+      const time = (cursorOf: string | undefined) =>
+        timeRuns(() => page(cursorOf), { warmups: 5, runs: RUNS });
       const first = await time(undefined);
       const last = await time(lastCursor);
       console.log(`| page | p50 / p99 |`);
