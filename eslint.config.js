@@ -1,8 +1,129 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
-/** Layer boundaries from ARCHITECTURE.md, enforced so the shape holds as the code grows. */
 const restrict = (patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+
+/**
+ * The parts of ARCHITECTURE.md ("Who may import whom") as one table: where each part's files are,
+ * how an import path names it (gitignore-style patterns), and which parts it may import. Every
+ * import-boundary rule below is built from it, so the rules and that page change together.
+ * `cli`, `main` and `cluster` are the composition level and may import anything; the console
+ * (`console` below) imports nothing of ours.
+ */
+const PARTS = {
+  shared: { files: ['src/shared'], named: ['**/shared/**'], imports: [] },
+  scim: { files: ['src/scim'], named: ['**/scim/**'], imports: ['shared'] },
+  expressions: { files: ['src/expressions'], named: ['**/expressions/**'], imports: ['shared'] },
+  engine: {
+    files: ['src/engine'],
+    named: ['**/engine/**'],
+    imports: ['shared', 'scim', 'expressions', 'directory', 'connectors/spi'],
+  },
+  directory: { files: ['src/directory'], named: ['**/directory/**'], imports: ['shared', 'scim'] },
+  // Inside connectors/, spi and http are folders of the kinds' folder pattern, carved out of it
+  // where they are allowed.
+  'connectors/spi': {
+    files: ['src/connectors/spi'],
+    ignores: ['src/connectors/spi/fixtures/**'],
+    named: ['**/connectors/spi/**'],
+    carveOut: '!**/connectors/spi',
+    sibling: 'spi',
+    imports: ['shared', 'scim'],
+  },
+  'connectors/http': {
+    files: ['src/connectors/http'],
+    named: ['**/connectors/http/**'],
+    carveOut: '!**/connectors/http',
+    sibling: 'http',
+    imports: ['connectors/spi', 'shared'],
+  },
+  'connectors/<kind>': {
+    files: ['src/connectors/*/'],
+    ignores: ['src/connectors/spi/**', 'src/connectors/http/**'],
+    named: ['**/connectors/*'],
+    // From builtin-kinds.ts a kind is `./<kind>/...`, which `**/scim/**` would name too.
+    carveOut: '!./*/**',
+    imports: ['connectors/spi', 'connectors/http', 'shared', 'scim'],
+  },
+  'connectors/builtin-kinds.ts': {
+    files: ['src/connectors/builtin-kinds.ts'],
+    named: ['**/builtin-kinds.js'],
+    imports: ['connectors/<kind>', 'connectors/spi'],
+  },
+  server: { files: ['src/server'], named: ['**/server/**'], imports: ['shared', 'scim', 'directory'] },
+  'server/api-token.ts': { named: [], carveOut: '!**/server/api-token.js', imports: [] },
+  admin: {
+    files: ['src/admin'],
+    named: ['**/admin/**'],
+    imports: [
+      'shared',
+      'scim',
+      'expressions',
+      'directory',
+      'engine',
+      'connectors/spi',
+      'server/api-token.ts',
+    ],
+  },
+  cli: { named: ['**/cli/**'] },
+  cluster: { named: ['**/cluster/**'] },
+  main: { named: ['**/main.js'] },
+};
+
+/** Where a part's files are: a folder's TypeScript (and, for connectors, plain JavaScript), or one file. */
+function filesOf(part, name) {
+  return part.files.flatMap((where) => {
+    if (where.endsWith('.ts')) return [where];
+    const folder = where.replace(/\/$/, '');
+    return name.startsWith('connectors/')
+      ? [`${folder}/**/*.ts`, `${folder}/**/*.js`]
+      : [`${folder}/**/*.ts`];
+  });
+}
+
+/** The no-restricted-imports rule of one part: every part it may not import, by name and as a sibling. */
+function boundaryRule(name, part) {
+  const allowed = new Set(part.imports);
+  const forbidden = Object.entries(PARTS).filter(([other]) => other !== name && !allowed.has(other));
+  // Patterns first, then the carve-outs of allowed parts that live inside a forbidden one's folder.
+  const group = [
+    ...forbidden.flatMap(([, other]) => other.named),
+    ...[...allowed].map((other) => PARTS[other].carveOut).filter((carveOut) => carveOut !== undefined),
+  ];
+  const patterns = [
+    {
+      group,
+      message: `${name} imports ${part.imports.length > 0 ? `only ${part.imports.join(', ')}` : 'nothing of ours'} (ARCHITECTURE.md).`,
+    },
+  ];
+  if (name.startsWith('connectors/') && !name.endsWith('.ts')) {
+    // A relative climb to a sibling folder of connectors/ names another connector part.
+    const siblings = [...allowed].map((other) => PARTS[other].sibling).filter((s) => s !== undefined);
+    patterns.push({
+      regex: `^\\.\\./(?!${[...siblings.map((s) => `${s}/`), '\\.\\./'].join('|')})[^/]+/`,
+      message: `${name} imports no other connector${siblings.length > 0 ? `, only connectors/${siblings.join(' and connectors/')}` : ''}.`,
+    });
+  }
+  return restrict(patterns);
+}
+
+const boundaries = Object.entries(PARTS)
+  .filter(([, part]) => part.files !== undefined)
+  .map(([name, part]) => ({
+    files: filesOf(part, name),
+    ignores: ['**/*.test.ts', ...(part.ignores ?? [])],
+    rules: boundaryRule(name, part),
+  }));
+
+/** The folders of the server-side code, none of which the console may climb into. */
+const serverSide = [
+  ...new Set(
+    Object.values(PARTS)
+      .flatMap((part) => part.named)
+      .map((pattern) => /^\*\*\/([^/*]+)/.exec(pattern)?.[1])
+      .filter((folder) => folder !== undefined),
+  ),
+].map((folder) => folder.replaceAll('.', '\\.'));
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**'] },
@@ -14,130 +135,7 @@ export default tseslint.config(
       '@typescript-eslint/consistent-type-imports': 'error',
     },
   },
-  {
-    files: ['src/shared/**/*.ts'],
-    rules: restrict([{ group: ['../*', '!../shared/*'], message: 'shared/ imports nothing of ours.' }]),
-  },
-  {
-    files: ['src/scim/**/*.ts', 'src/expressions/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([
-      {
-        group: ['**/directory/**', '**/server/**', '**/cli/**', '**/engine/**', '**/connectors/**'],
-        message: 'scim/ and expressions/ are pure libraries: they import only shared/.',
-      },
-    ]),
-  },
-  {
-    files: ['src/directory/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([
-      {
-        group: ['**/server/**', '**/cli/**', '**/engine/**', '**/connectors/**', '**/admin/**'],
-        message: 'directory/ sits below server, cli, engine and admin.',
-      },
-    ]),
-  },
-  {
-    files: ['src/connectors/**/*.ts', 'src/connectors/**/*.js'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([
-      {
-        group: [
-          '**/directory/**',
-          '**/server/**',
-          '**/cli/**',
-          '**/cluster/**',
-          '**/engine/**',
-          '**/expressions/**',
-          '**/main.js',
-        ],
-        message: 'connectors/ import only connectors/spi, shared/, scim/ and their driver library.',
-      },
-      {
-        // A sibling folder other than spi/ and http/ is another connector: kinds never import each other.
-        regex: '^\\.\\./(?!spi/|http/|\\.\\./)[^/]+/',
-        message: 'A connector imports no other connector, only connectors/spi and connectors/http.',
-      },
-    ]),
-  },
-  {
-    // The shared HTTP layer knows no protocol and no kind: it sits on connectors/spi and shared/.
-    files: ['src/connectors/http/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([
-      {
-        group: [
-          '**/directory/**',
-          '**/server/**',
-          '**/cli/**',
-          '**/cluster/**',
-          '**/engine/**',
-          '**/expressions/**',
-          '**/scim/**',
-          '**/main.js',
-        ],
-        message: 'connectors/http imports only connectors/spi and shared/.',
-      },
-      { regex: '^\\.\\./(?!spi/|\\.\\./)[^/]+/', message: 'connectors/http imports no concrete connector.' },
-    ]),
-  },
-  {
-    files: ['src/connectors/spi/**/*.ts'],
-    ignores: ['**/*.test.ts', 'src/connectors/spi/fixtures/**'],
-    rules: restrict([
-      {
-        group: [
-          '**/directory/**',
-          '**/server/**',
-          '**/cli/**',
-          '**/cluster/**',
-          '**/engine/**',
-          '**/expressions/**',
-          '**/main.js',
-        ],
-        message: 'connectors/spi imports only shared/ and scim/.',
-      },
-      { regex: '^\\.\\./(?!\\.\\./)[^/]+/', message: 'connectors/spi imports no concrete connector.' },
-    ]),
-  },
-  {
-    files: ['src/engine/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([
-      {
-        group: [
-          '**/server/**',
-          '**/cli/**',
-          '**/cluster/**',
-          '**/main.js',
-          '**/admin/**',
-          '**/connectors/*',
-          '!**/connectors/spi',
-        ],
-        message: 'engine/ imports shared, scim, expressions, directory and connectors/spi only.',
-      },
-    ]),
-  },
-  {
-    files: ['src/admin/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([
-      {
-        group: [
-          '**/server/**',
-          '!**/server/api-token.js',
-          '**/cli/**',
-          '**/cluster/**',
-          '**/main.js',
-          '**/connectors/*',
-          '!**/connectors/spi',
-        ],
-        message:
-          'admin/ imports shared, scim, expressions, directory, engine, connectors/spi and the token format (server/api-token.ts) only.',
-      },
-    ]),
-  },
+  ...boundaries,
   {
     // The web console runs in the browser and reaches the server over HTTP only (src/console).
     files: ['src/console/**/*.ts', 'src/console/**/*.tsx'],
@@ -145,16 +143,10 @@ export default tseslint.config(
     rules: restrict([
       {
         // A climb out of src/console into a server-side part (examples/ YAML is data, allowed).
-        regex:
-          '^(\\.\\./)+(admin|server|engine|directory|connectors|cli|cluster|scim|expressions|shared|main\\.js)(/|$)',
+        regex: `^(\\.\\./)+(${serverSide.join('|')})(/|$)`,
         message: 'The console talks to the admin API over HTTP; it imports no server code.',
       },
     ]),
-  },
-  {
-    files: ['src/server/**/*.ts'],
-    ignores: ['**/*.test.ts'],
-    rules: restrict([{ group: ['**/admin/**'], message: 'only main, cli and cluster import admin/.' }]),
   },
   {
     files: ['bin/**/*.js', 'scripts/**/*.mjs', 'examples/**/*.mjs', 'stryker.config.mjs'],

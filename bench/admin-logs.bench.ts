@@ -20,7 +20,7 @@ import { sql } from 'kysely';
 import pg from 'pg';
 import { openProvisioDatabase, type ProvisioDatabase } from '../src/engine/state/open-engine-state.js';
 import type { ProvisioningLogEntry } from '../src/engine/state/engine-state.js';
-import { provisioningApp } from '../test/support/provisioning-app.js';
+import { putBenchApp, timeRuns } from './support/state-bench.js';
 
 const ENTRIES = Number(process.env.ENTRIES ?? 1_000_000);
 const USERS = 10_000;
@@ -40,16 +40,7 @@ function mulberry32(seed: number): () => number {
 }
 
 async function seed(database: ProvisioDatabase): Promise<string> {
-  const app = await database.engineState.putApp({
-    definition: provisioningApp({
-      name: 'bench',
-      connector: { kind: 'memory', settings: {}, credentials: {} },
-      user: [],
-      group: [],
-    }),
-    sealedCredentials: null,
-    fullSyncRequired: false,
-  });
+  const app = await putBenchApp(database.engineState);
   const random = mulberry32(7);
   const started = Date.now() - ENTRIES * 1000;
   const actions = ['create', 'update', 'update', 'update', 'disable', 'skip'] as const;
@@ -96,17 +87,8 @@ async function copyBaseline(database: ProvisioDatabase): Promise<void> {
   await sql.raw('ANALYZE').execute(db);
 }
 
-async function time(run: (i: number) => Promise<unknown>): Promise<{ p50: number; p99: number }> {
-  for (let i = 0; i < 10; i++) await run(i); // warm the caches and statement cache
-  const times: number[] = [];
-  for (let i = 0; i < RUNS; i++) {
-    const start = performance.now();
-    await run(i);
-    times.push(performance.now() - start);
-  }
-  times.sort((a, b) => a - b);
-  return { p50: times[Math.floor(RUNS * 0.5)]!, p99: times[Math.floor(RUNS * 0.99)]! };
-}
+/** Ten untimed runs warm the caches and the statement cache. */
+const time = (run: (i: number) => Promise<unknown>) => timeRuns(run, { warmups: 10, runs: RUNS });
 
 interface Row {
   readonly query: string;

@@ -13,7 +13,7 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { openProvisio } from '../../src/main.js';
-import { appYaml, engineFixture, type EngineFixture } from './engine-fixture.js';
+import { appYaml, driftAndOrphan, engineFixture, type EngineFixture } from './engine-fixture.js';
 import { PG_URL } from '../server/server-harness.js';
 
 const fixtures: EngineFixture[] = [];
@@ -275,20 +275,7 @@ describe('provisio reconcile', () => {
     const f = await withUsers('ada@example.com', 'bob@example.com');
     expect((await runCli('sync', 'crm', '--data-dir', f.dataDir)).code).toBe(0);
     // Someone changes ada directly in the target and adds an account of their own.
-    const { readFileSync, writeFileSync } = await import('node:fs');
-    const data = JSON.parse(readFileSync(f.targetFile, 'utf8')) as {
-      next: number;
-      objects: Record<string, { attributes: Record<string, unknown> }>;
-    };
-    const ada = Object.values(data.objects).find((o) => o.attributes.userName === 'ada@example.com')!;
-    ada.attributes.displayName = 'changed by hand';
-    data.objects.t99 = {
-      id: 't99',
-      objectType: 'User',
-      attributes: { userName: 'intruder' },
-      enabled: true,
-    } as never;
-    writeFileSync(f.targetFile, JSON.stringify(data));
+    driftAndOrphan(f);
 
     const r = await runCli('reconcile', 'crm', '--json', '--data-dir', f.dataDir);
     expect(r.code).toBe(0);

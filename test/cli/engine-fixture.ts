@@ -30,9 +30,16 @@ export interface EngineFixture {
   dispose(): void;
 }
 
-export function appYaml(name: string, targetFile: string, extra = ''): string {
+/** The app file; `extra` lines go under `settings:`; `enabled: false` keeps serve's runner off it. */
+export function appYaml(
+  name: string,
+  targetFile: string,
+  extra = '',
+  options: { enabled?: boolean } = {},
+): string {
   return [
     `name: ${name}`,
+    ...(options.enabled === false ? ['enabled: false'] : []),
     'connector:',
     `  module: ${CONNECTOR_MODULE}`,
     '  settings:',
@@ -53,6 +60,28 @@ export function appYaml(name: string, targetFile: string, extra = ''): string {
     '    enabled: false',
     '',
   ].join('\n');
+}
+
+/** What the JSON-file connector keeps in its file. */
+export interface TargetFile {
+  next: number;
+  objects: Record<string, TargetObject>;
+}
+
+/** Changes the target file as someone working in the application directly would. */
+export function editTarget(f: EngineFixture, change: (data: TargetFile) => void): void {
+  const data = JSON.parse(readFileSync(f.targetFile, 'utf8')) as TargetFile;
+  change(data);
+  writeFileSync(f.targetFile, JSON.stringify(data));
+}
+
+/** Someone changes ada's displayName in the target by hand and adds an account of their own (t99). */
+export function driftAndOrphan(f: EngineFixture): void {
+  editTarget(f, (data) => {
+    const ada = Object.values(data.objects).find((o) => o.attributes.userName === 'ada@example.com')!;
+    ada.attributes.displayName = 'changed by hand';
+    data.objects.t99 = { id: 't99', objectType: 'User', attributes: { userName: 'intruder' }, enabled: true };
+  });
 }
 
 export function engineFixture(): EngineFixture {

@@ -7,22 +7,15 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ldapConnector } from '../../src/connectors/ldap/index.js';
 import { ConnectorRegistry } from '../../src/connectors/spi/index.js';
 import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
-import { compileApp } from '../../src/engine/apps/compile-app.js';
-import { createEngineService } from '../../src/engine/cycle/create-engine-service.js';
-import type { EngineService } from '../../src/engine/cycle/engine-service.js';
 import type { JsonObject } from '../../src/shared/json.js';
-import type { DirectoryStore } from '../../src/directory/directory-store.js';
-import type { EngineStateStore } from '../../src/engine/state/engine-state.js';
 import {
   addMember,
   createGroup,
   createUser,
-  mulberry,
   patchUser,
   removeMember,
-  TestClock,
 } from '../engine/support/engine-harness.js';
-import { openTestState } from '../engine/support/open-test-state.js';
+import { connectorEngine, type ConnectorEngine } from '../support/connector-engine.js';
 import { rawEntry, rawSearch, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import type { SlapdServer } from '../support/slapd/slapd-server.js';
 import { provisioningApp } from '../support/provisioning-app.js';
@@ -72,58 +65,27 @@ function definition(server: SlapdServer, deprovisionAction: 'disable' | 'delete'
   });
 }
 
-interface Setup {
-  directory: DirectoryStore;
-  state: EngineStateStore;
-  engine: EngineService;
-  appId: string;
-  close(): Promise<void>;
-}
-
-let setup: Setup | undefined;
+let setup: ConnectorEngine | undefined;
 afterEach(async () => {
   await setup?.close();
   setup = undefined;
 });
 
-async function open(deprovisionAction: 'disable' | 'delete'): Promise<Setup> {
+async function open(deprovisionAction: 'disable' | 'delete'): Promise<ConnectorEngine> {
   const server = slapd.current();
-  const opened = await openTestState();
   const app = definition(server, deprovisionAction);
   const registry = new ConnectorRegistry().register(ldapConnector);
   const connector = await registry.open(
     { kind: 'ldap', settings: app.connector.settings },
     { credentials: { bindPassword: server.adminPassword } },
   );
-  let stored = await opened.state.putApp({
+  return connectorEngine({
     definition: app,
-    sealedCredentials: null,
-    fullSyncRequired: true,
-  });
-  const engine = createEngineService({
-    directory: opened.directory,
-    state: opened.state,
-    clock: new TestClock(),
-    random: mulberry(3),
-    retry: { baseDelayMs: 1, maxDelayMs: 1_000, escrowBaseMs: 1_000, escrowMaxMs: 10_000 },
+    connector,
+    seed: 3,
     holder: 'ldap-test',
-    loadApp: async () => {
-      stored = (await opened.state.getApp(app.name)) ?? stored;
-      const compiled = compileApp(stored.definition);
-      if (!compiled.ok) throw new Error(compiled.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-      return { stored, compiled: compiled.app, connector };
-    },
+    retry: { baseDelayMs: 1, maxDelayMs: 1_000, escrowBaseMs: 1_000, escrowMaxMs: 10_000 },
   });
-  return {
-    directory: opened.directory,
-    state: opened.state,
-    engine,
-    appId: stored.id,
-    async close() {
-      await connector.close?.();
-      await opened.close();
-    },
-  };
 }
 
 const values = (value: unknown) =>

@@ -8,10 +8,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/shared/json.js';
 import { createBuiltinRegistry } from '../../src/connectors/builtin-kinds.js';
 import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
-import { compileApp } from '../../src/engine/apps/compile-app.js';
-import { createEngineService } from '../../src/engine/cycle/create-engine-service.js';
-import { openTestState } from '../engine/support/open-test-state.js';
-import { TestClock, createGroup, createUser, mulberry } from '../engine/support/engine-harness.js';
+import { createGroup, createUser } from '../engine/support/engine-harness.js';
+import { connectorEngine } from '../support/connector-engine.js';
 import { provisioningApp } from '../support/provisioning-app.js';
 import { startRestApi, type RestApi } from '../support/rest-api/rest-api.js';
 import { restSettingsFor } from '../support/rest-api/rest-app-settings.js';
@@ -22,10 +20,8 @@ afterEach(async () => {
 });
 
 async function openEngine(api: RestApi) {
-  const opened = await openTestState();
-  cleanups.push(() => opened.close());
   const settings = restSettingsFor(api.url) as JsonObject;
-  let definition: AppDefinition = provisioningApp({
+  const definition: AppDefinition = provisioningApp({
     name: 'rest-e2e',
     connector: { kind: 'rest', settings, credentials: {} },
     user: [
@@ -44,31 +40,9 @@ async function openEngine(api: RestApi) {
     { kind: 'rest', settings },
     { credentials: { token: api.token } },
   );
-  cleanups.push(async () => connector.close?.());
-  let stored = await opened.state.putApp({ definition, sealedCredentials: null, fullSyncRequired: true });
-  const engine = createEngineService({
-    directory: opened.directory,
-    state: opened.state,
-    loadApp: async () => {
-      stored = (await opened.state.getApp(definition.name)) ?? stored;
-      const compiled = compileApp(definition);
-      if (!compiled.ok) throw new Error(compiled.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-      return { stored, compiled: compiled.app, connector };
-    },
-    clock: new TestClock(),
-    random: mulberry(5),
-    retry: { baseDelayMs: 1, maxDelayMs: 100, escrowBaseMs: 100, escrowMaxMs: 1000 },
-    holder: 'worker-1',
-  });
-  const redefine = async (change: (d: AppDefinition) => AppDefinition) => {
-    definition = change(definition);
-    stored = await opened.state.putApp({
-      definition,
-      sealedCredentials: null,
-      fullSyncRequired: stored.fullSyncRequired,
-    });
-  };
-  return { directory: opened.directory, engine, appId: stored.id, app: definition.name, redefine };
+  const h = await connectorEngine({ definition, connector, seed: 5 });
+  cleanups.push(() => h.close());
+  return h;
 }
 
 describe('REST connector through the engine', () => {

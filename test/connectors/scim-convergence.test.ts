@@ -7,14 +7,12 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { compileApp } from '../../src/engine/apps/compile-app.js';
 import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
-import { createEngineService } from '../../src/engine/cycle/create-engine-service.js';
 import { ConnectorRegistry, type Connector } from '../../src/connectors/spi/index.js';
 import { scimConnector } from '../../src/connectors/scim/index.js';
 import type { JsonObject } from '../../src/shared/json.js';
-import { appDefinition, mulberry, TestClock, ENTERPRISE } from '../engine/support/engine-harness.js';
-import { openTestState } from '../engine/support/open-test-state.js';
+import { appDefinition, ENTERPRISE } from '../engine/support/engine-harness.js';
+import { connectorEngine, type ConnectorEngine } from '../support/connector-engine.js';
 import { startScimTarget, type FaultKind, type ScimTarget } from '../support/scim-target/index.js';
 import {
   applyDirectoryCommand,
@@ -56,14 +54,9 @@ const command: fc.Arbitrary<Command> = fc.oneof<fc.MaybeWeightedArbitrary<Comman
   },
 );
 
-interface World {
-  directory: Awaited<ReturnType<typeof openTestState>>['directory'];
-  engine: ReturnType<typeof createEngineService>;
-  clock: TestClock;
+type World = Pick<ConnectorEngine, 'directory' | 'engine' | 'clock' | 'appId' | 'app'> & {
   target: ScimTarget;
-  appId: string;
-  app: string;
-}
+};
 
 async function apply(w: World, model: Model, c: Command): Promise<void> {
   switch (c.op) {
@@ -108,7 +101,6 @@ async function openWorld(
   seed: number,
 ): Promise<World & { close(): Promise<void> }> {
   const target = await startScimTarget({ seed });
-  const opened = await openTestState();
   const registry = new ConnectorRegistry().register(scimConnector);
   const connector: Connector = await registry.open(
     {
@@ -117,7 +109,6 @@ async function openWorld(
     },
     { credentials: { token: 'target-token' } },
   );
-  const clock = new TestClock();
   const base = appDefinition({
     settings: { scope: 'assigned', deprovisionAction: mode, deletionThreshold: { count: 10_000 } },
     user: {
@@ -128,32 +119,22 @@ async function openWorld(
     ...base,
     connector: { kind: 'scim', settings: { baseUrl: target.url }, credentials: {} },
   };
-  let stored = await opened.state.putApp({ definition, sealedCredentials: null, fullSyncRequired: true });
-  const compiled = compileApp(definition);
-  if (!compiled.ok) throw new Error(compiled.issues.map((i) => i.message).join('\n'));
-  const engine = createEngineService({
-    directory: opened.directory,
-    state: opened.state,
-    loadApp: async () => {
-      stored = (await opened.state.getApp(definition.name)) ?? stored;
-      return { stored, compiled: compiled.app, connector };
-    },
-    clock,
-    random: mulberry(seed),
+  const h = await connectorEngine({
+    definition,
+    connector,
+    seed,
     retry: { baseDelayMs: 1, maxDelayMs: 1_000, escrowBaseMs: 1_000, escrowMaxMs: 10_000 },
-    holder: 'worker-1',
   });
   return {
-    directory: opened.directory,
-    engine,
-    clock,
+    directory: h.directory,
+    engine: h.engine,
+    clock: h.clock,
     target,
-    appId: stored.id,
-    app: definition.name,
+    appId: h.appId,
+    app: h.app,
     close: async () => {
-      await connector.close?.();
+      await h.close();
       await target.close();
-      await opened.close();
     },
   };
 }

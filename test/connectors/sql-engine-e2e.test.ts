@@ -3,17 +3,15 @@
  * memberships land in schema.sql's tables, an existing row is adopted by its user name instead of
  * duplicated, and deprovisioning disables, then deletes, rows.
  */
-import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createBuiltinRegistry } from '../../src/connectors/builtin-kinds.js';
 import type { Connector } from '../../src/connectors/spi/index.js';
 import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
-import { compileApp } from '../../src/engine/apps/compile-app.js';
 import { loadAppFile } from '../../src/engine/apps/load-app-file.js';
-import { createEngineService } from '../../src/engine/cycle/create-engine-service.js';
-import { openTestState } from '../engine/support/open-test-state.js';
-import { TestClock, createGroup, createUser, mulberry } from '../engine/support/engine-harness.js';
+import { createGroup, createUser } from '../engine/support/engine-harness.js';
+import { connectorEngine } from '../support/connector-engine.js';
+import { SQL_EXAMPLES, createExampleTables } from '../support/sql/sql-examples.js';
 import {
   mysqlBackend,
   postgresBackend,
@@ -21,9 +19,6 @@ import {
   type Backend,
   type TestDatabase,
 } from '../support/sql/test-databases.js';
-
-const EXAMPLES = join(import.meta.dirname, '../../examples/sql');
-const schema = readFileSync(join(EXAMPLES, 'schema.sql'), 'utf8');
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -33,17 +28,9 @@ afterEach(async () => {
 async function openEngine(backend: Backend) {
   const db: TestDatabase = await backend.open();
   cleanups.push(() => db.dispose());
-  for (const statement of schema
-    .replace(/--.*$/gm, '')
-    .split(';')
-    .map((s) => s.trim())
-    .filter(Boolean)) {
-    await db.exec(statement);
-  }
-  const opened = await openTestState();
-  cleanups.push(() => opened.close());
+  await createExampleTables(db);
   const registry = createBuiltinRegistry();
-  const loaded = await loadAppFile(join(EXAMPLES, 'app.yaml'), {
+  const loaded = await loadAppFile(join(SQL_EXAMPLES, 'app.yaml'), {
     registry,
     env: { SQL_URL: db.connection.url },
   });
@@ -59,31 +46,9 @@ async function openEngine(backend: Backend) {
     };
   }
   const connector: Connector = await registry.open({ kind: 'sql', settings: definition.connector.settings });
-  cleanups.push(async () => connector.close?.());
-  let stored = await opened.state.putApp({ definition, sealedCredentials: null, fullSyncRequired: true });
-  const engine = createEngineService({
-    directory: opened.directory,
-    state: opened.state,
-    loadApp: async () => {
-      stored = (await opened.state.getApp(definition.name)) ?? stored;
-      const compiled = compileApp(definition);
-      if (!compiled.ok) throw new Error(compiled.issues.map((i) => `${i.path}: ${i.message}`).join('\n'));
-      return { stored, compiled: compiled.app, connector };
-    },
-    clock: new TestClock(),
-    random: mulberry(3),
-    retry: { baseDelayMs: 1, maxDelayMs: 100, escrowBaseMs: 100, escrowMaxMs: 1000 },
-    holder: 'worker-1',
-  });
-  const redefine = async (change: (d: AppDefinition) => AppDefinition) => {
-    definition = change(definition);
-    stored = await opened.state.putApp({
-      definition,
-      sealedCredentials: null,
-      fullSyncRequired: stored.fullSyncRequired,
-    });
-  };
-  return { db, directory: opened.directory, engine, appId: stored.id, app: definition.name, redefine };
+  const h = await connectorEngine({ definition, connector, seed: 3 });
+  cleanups.push(() => h.close());
+  return { ...h, db };
 }
 
 for (const backend of [sqliteBackend(), postgresBackend(), mysqlBackend()]) {

@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { Connector } from '../../src/connectors/spi/index.js';
 import { openSql } from '../support/sql/contract-suite.js';
+import { SQL_EXAMPLES, createExampleTables } from '../support/sql/sql-examples.js';
 import {
   mysqlBackend,
   postgresBackend,
@@ -16,13 +17,11 @@ import {
   type TestDatabase,
 } from '../support/sql/test-databases.js';
 
-const EXAMPLES = join(import.meta.dirname, '../../examples/sql');
-const schema = readFileSync(join(EXAMPLES, 'schema.sql'), 'utf8');
 const signal = () => AbortSignal.timeout(30_000);
 
 /** The app file's connector settings with `${SQL_URL}` resolved (and the test's PostgreSQL schema). */
 function exampleSettings(file: string, connection: { url: string; schema?: string }) {
-  const text = readFileSync(join(EXAMPLES, file), 'utf8').replaceAll(
+  const text = readFileSync(join(SQL_EXAMPLES, file), 'utf8').replaceAll(
     '${SQL_URL}',
     JSON.stringify(connection.url).slice(1, -1),
   );
@@ -51,13 +50,7 @@ for (const backend of [postgresBackend(), mysqlBackend(), sqliteBackend()] as Ba
         await db.exec('drop table if exists group_members');
         await db.exec('drop table if exists groups');
         await db.exec('drop table if exists users');
-        for (const statement of schema
-          .replace(/--.*$/gm, '')
-          .split(';')
-          .map((s) => s.trim())
-          .filter(Boolean)) {
-          await db.exec(statement);
-        }
+        await createExampleTables(db);
         const c: Connector = await openSql(exampleSettings(file, db.connection));
         try {
           await c.testConnection(signal());

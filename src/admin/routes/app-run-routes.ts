@@ -8,19 +8,18 @@ import type { AdminApi } from '../admin-route.js';
 import type { AdminServices } from '../admin-services.js';
 import { problemResponses } from '../problem-schema.js';
 import {
-  appStatusSchema,
-  cycleSummaryJson,
-  holdJson,
   holdSchema,
-  logEntryJson,
+  holdView,
   logEntrySchema,
-  plannedItemJson,
+  logEntryView,
   plannedItemSchema,
-  reconcileJson,
+  plannedItemView,
+  previewSchema,
+  previewView,
   reconcileSchema,
-  statusJson,
-  summarySchema,
-} from './app-views.js';
+  reconcileView,
+} from '../../engine/cycle/report-views.js';
+import { appStatusSchema, statusJson } from './app-views.js';
 import { invalid } from './route-problems.js';
 import { actorOf, appParams, queryFlag } from './route-support.js';
 
@@ -112,29 +111,14 @@ export function registerAppRunRoutes(api: AdminApi, services: AdminServices): vo
       schema: {
         summary: 'What a cycle would do now, the target untouched',
         params: appParams,
-        response: {
-          200: z.object({
-            app: z.string(),
-            kind: z.string(),
-            summary: summarySchema,
-            wouldHold: z.boolean(),
-            items: z.array(plannedItemSchema),
-          }),
-          ...problemResponses(404, 409),
-        },
+        response: { 200: previewSchema, ...problemResponses(404, 409) },
       },
     },
     async (request) => {
       const report = await engine.preview((await apps.get(request.params.name)).definition.name, {
         signal: AbortSignal.timeout(10 * 60_000),
       });
-      return {
-        app: report.app,
-        kind: report.kind,
-        summary: cycleSummaryJson(report.summary),
-        wouldHold: report.wouldHold,
-        items: report.items.map(plannedItemJson),
-      };
+      return previewView(report, plannedItemView);
     },
   );
 
@@ -168,11 +152,8 @@ export function registerAppRunRoutes(api: AdminApi, services: AdminServices): vo
       return {
         app: report.app,
         dryRun: report.dryRun,
-        item: plannedItemJson(report.item),
-        entries: report.entries.map((entry) => {
-          const { id, ...rest } = logEntryJson(entry);
-          return entry.id !== undefined ? { id, ...rest } : rest;
-        }),
+        item: plannedItemView(report.item),
+        entries: report.entries.map((entry) => logEntryView(entry)),
       };
     },
   );
@@ -194,7 +175,7 @@ export function registerAppRunRoutes(api: AdminApi, services: AdminServices): vo
         fix: request.query.fix,
         signal: AbortSignal.timeout(30 * 60_000),
       });
-      return reconcileJson(report);
+      return reconcileView(report, plannedItemView);
     },
   );
 
@@ -211,7 +192,7 @@ export function registerAppRunRoutes(api: AdminApi, services: AdminServices): vo
     async (request) => {
       const app = await apps.get(request.params.name);
       const hold = await engine.approveDeletes(app.definition.name, actorOf(request));
-      return { hold: holdJson(hold) };
+      return { hold: holdView(hold) };
     },
   );
 }

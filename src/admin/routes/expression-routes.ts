@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import type { AdminApi } from '../admin-route.js';
 import type { AdminServices } from '../admin-services.js';
-import { evaluateExpression } from '../expression-evaluation.js';
+import { evaluateExpression } from '../../engine/cycle/expression-evaluation.js';
 import { problemResponses } from '../problem-schema.js';
 import { notFound } from './route-problems.js';
 

@@ -7,11 +7,16 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
 import type { FastifyRequest } from 'fastify';
+import {
+  accountSchema,
+  accountView,
+  logEntrySchema,
+  storedLogEntryView,
+} from '../../engine/cycle/report-views.js';
 import type { LogQuery } from '../../engine/state/engine-state.js';
 import type { AdminApi } from '../admin-route.js';
 import type { AdminServices } from '../admin-services.js';
 import { problemResponses } from '../problem-schema.js';
-import { logEntryJson, logEntrySchema } from './app-views.js';
 import { appParams } from './route-support.js';
 
 export const LOG_STATUSES = ['success', 'failure', 'skipped', 'warning'] as const;
@@ -34,17 +39,6 @@ const logQuery = z.object({
     .string()
     .regex(/^[1-9][0-9]{0,15}$/, 'a cursor from an earlier page (nextCursor)')
     .optional(),
-});
-
-const accountSchema = z.object({
-  objectType: z.enum(['User', 'Group']),
-  sourceId: z.string(),
-  sourceName: z.string().optional(),
-  targetId: z.string(),
-  targetName: z.string().optional(),
-  state: z.enum(['active', 'disabled']),
-  linked: z.string(),
-  updated: z.string(),
 });
 
 /** An accounts cursor: the last account's type and source id, base64url so it is one opaque token. */
@@ -111,7 +105,7 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
               ...(before !== undefined ? { before } : {}),
               limit: STREAM_PAGE,
             });
-            for (const entry of page) yield `${JSON.stringify(logEntryJson(entry))}\n`;
+            for (const entry of page) yield `${JSON.stringify(storedLogEntryView(entry))}\n`;
             if (page.length < STREAM_PAGE) return;
             before = page[page.length - 1]!.id;
           }
@@ -123,7 +117,7 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
       return {
-        entries: page.map(logEntryJson),
+        entries: page.map(storedLogEntryView),
         ...(rows.length > q.limit && last?.id !== undefined ? { nextCursor: String(last.id) } : {}),
       };
     },
@@ -137,11 +131,14 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
         summary: 'The accounts Provisio manages in the app (users, then groups), a page after `cursor`',
         params: appParams,
         querystring: z.object({
-          count: z.coerce.number().int().min(1).max(1000).default(100),
-          cursor: accountCursorSchema.optional(),
+          count: z.coerce.number().int().min(1).max(1000).default(100).describe('accounts per page'),
+          cursor: accountCursorSchema.optional().describe("the previous page's nextCursor"),
         }),
         response: {
-          200: z.object({ accounts: z.array(accountSchema), nextCursor: z.string().optional() }),
+          200: z.object({
+            accounts: z.array(accountSchema),
+            nextCursor: z.string().optional().describe('absent on the last page'),
+          }),
           ...problemResponses(400, 404),
         },
       },
@@ -156,16 +153,7 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
           more = true;
           break;
         }
-        accounts.push({
-          objectType: account.objectType,
-          sourceId: account.sourceId,
-          ...(account.sourceName !== undefined ? { sourceName: account.sourceName } : {}),
-          targetId: account.targetId,
-          ...(account.targetName !== undefined ? { targetName: account.targetName } : {}),
-          state: account.state,
-          linked: account.linked.toISOString(),
-          updated: account.updated.toISOString(),
-        });
+        accounts.push(accountView(account));
       }
       const last = accounts[accounts.length - 1];
       return {

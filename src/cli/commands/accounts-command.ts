@@ -1,29 +1,16 @@
 /**
  * `provisio accounts NAME [--json]`: the accounts Provisio manages in an application, from its
  * links (for access reviews): which directory object each belongs to, its id in the target and
- * whether the engine disabled it. `--json` prints one JSON object per line, so a large target
- * streams rather than building one document.
+ * whether the engine disabled it. Every account is listed, read a page at a time and printed as it
+ * comes: `--json` as one JSON object per line, the table a chunk of rows at a time.
  */
 import type { Command } from 'commander';
-import type { JsonObject } from '../../shared/json.js';
+import { accountView } from '../../engine/cycle/report-views.js';
 import type { ManagedAccount } from '../../engine/cycle/engine-service.js';
 import { withEngine } from './engine-command-support.js';
-import { table, type StorageFlags } from './command-support.js';
+import { StreamedTable, type StorageFlags } from './command-support.js';
 import { appName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
-
-export function accountJson(account: ManagedAccount): JsonObject {
-  return {
-    objectType: account.objectType,
-    sourceId: account.sourceId,
-    ...(account.sourceName !== undefined ? { sourceName: account.sourceName } : {}),
-    targetId: account.targetId,
-    ...(account.targetName !== undefined ? { targetName: account.targetName } : {}),
-    state: account.state,
-    linked: account.linked.toISOString(),
-    updated: account.updated.toISOString(),
-  };
-}
 
 export function accountRow(account: ManagedAccount): string[] {
   return [
@@ -47,14 +34,20 @@ export function register(program: Command): void {
   ).action(async (name: string, flags: StorageFlags & { json?: boolean }) => {
     await withEngine(flags, async (session) => {
       await session.app(name);
-      const rows: string[][] = [ACCOUNT_HEADER];
+      // The engine reads the links a page at a time; each account is written as it comes.
+      const out = new StreamedTable((text) => process.stdout.write(text));
+      let accounts = 0;
       for await (const account of session.engine.accounts(name)) {
-        if (flags.json) process.stdout.write(`${JSON.stringify(accountJson(account))}\n`);
-        else rows.push(accountRow(account));
+        accounts++;
+        if (flags.json) {
+          process.stdout.write(`${JSON.stringify(accountView(account))}\n`);
+          continue;
+        }
+        if (out.count === 0) out.push(ACCOUNT_HEADER);
+        out.push(accountRow(account));
       }
-      if (flags.json) return;
-      if (rows.length === 1) process.stderr.write(`no accounts managed in ${name} yet\n`);
-      else process.stdout.write(table(rows));
+      out.flush();
+      if (accounts === 0) process.stderr.write(`no accounts managed in ${name} yet\n`);
     });
   });
 }

@@ -3,10 +3,10 @@ import type { Command } from 'commander';
 import { CommanderError, Option } from 'commander';
 import { compileExpression } from '../../expressions/compile-expression.js';
 import type { CompiledExpression } from '../../expressions/compile-expression.js';
-import { createEvaluationContext } from '../../expressions/create-context.js';
 import { formatDiagnostic } from '../../expressions/expression-diagnostic.js';
-import type { EvaluationContext, ExprValue } from '../../expressions/value.js';
-import { FlowSignal } from '../../expressions/value.js';
+import type { EvaluationContext } from '../../expressions/value.js';
+import { evaluateCompiled, evaluationContext } from '../../engine/cycle/expression-evaluation.js';
+import type { JsonValue } from '../../shared/json.js';
 import { ExitCode } from '../exit-code.js';
 import { existingFile, isoTime, jsonObject, jsonStringArray, safeInteger } from './option-parsers.js';
 
@@ -78,10 +78,10 @@ async function runExpr(source: string, options: ExprOptions): Promise<void> {
     for (const diagnostic of compiled.diagnostics) writeErr(formatDiagnostic(diagnostic));
     throw new ExprFailure(ExitCode.usage, 'expression has diagnostics');
   }
-  const context = createEvaluationContext({
-    now: options.now ?? new Date(),
-    seed: options.seed ?? Math.floor(Math.random() * 2 ** 32),
-    taken: options.taken ?? [],
+  const context = evaluationContext({
+    ...(options.now !== undefined ? { now: options.now } : {}),
+    ...(options.seed !== undefined ? { seed: options.seed } : {}),
+    ...(options.taken !== undefined ? { taken: options.taken } : {}),
   });
   if (options.input !== undefined) {
     await evaluateLines(compiled.expression, options.input, context);
@@ -126,24 +126,26 @@ async function evaluateLines(
   if (failures > 0) throw new ExprFailure(ExitCode.failed, `${failures} line(s) failed`);
 }
 
-/** The result as JSON, or undefined after reporting an evaluation error on stderr. */
+/** What a flow signal means for the target, said on stderr beside the null printed. */
+const FLOW_MEANING = {
+  IgnoreAttributeFlow: 'the target attribute would not be written',
+  IgnoreObjectFlow: 'the object would not be provisioned',
+} as const;
+
+/** The result to print, or undefined after reporting an evaluation error on stderr. */
 async function evaluate(
   expression: CompiledExpression,
   attributes: Record<string, unknown>,
   context: EvaluationContext,
   where: string,
-): Promise<ExprValue | undefined> {
-  try {
-    const value = await expression.evaluateAsync(attributes, context);
-    if (value === FlowSignal.ignoreAttribute)
-      writeErr(`${where}IgnoreAttributeFlow: the target attribute would not be written`);
-    if (value === FlowSignal.ignoreObject)
-      writeErr(`${where}IgnoreObjectFlow: the object would not be provisioned`);
-    return value;
-  } catch (error) {
-    writeErr(`${where}error: ${error instanceof Error ? error.message : String(error)}`);
+): Promise<JsonValue | undefined> {
+  const result = await evaluateCompiled(expression, attributes, context);
+  if (!result.ok) {
+    writeErr(`${where}error: ${result.error}`);
     return undefined;
   }
+  if (result.flow !== undefined) writeErr(`${where}${result.flow}: ${FLOW_MEANING[result.flow]}`);
+  return result.value;
 }
 
 /** One JSON Lines record, or what is wrong with it. */
@@ -160,8 +162,8 @@ function parseLine(line: string): Record<string, unknown> | string {
   return value as Record<string, unknown>;
 }
 
-function writeOut(value: ExprValue): void {
-  process.stdout.write(`${JSON.stringify(value instanceof FlowSignal ? null : value)}\n`);
+function writeOut(value: JsonValue): void {
+  process.stdout.write(`${JSON.stringify(value)}\n`);
 }
 
 function writeErr(message: string): void {

@@ -6,7 +6,7 @@
  */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import type { JsonObject } from '../../shared/json.js';
+import { logEntryView, type LogEntryView } from '../../engine/cycle/report-views.js';
 import type { LogAction, LogStatus, ProvisioningLogEntry } from '../../engine/state/engine-state.js';
 import { withEngine } from './engine-command-support.js';
 import { table, type StorageFlags } from './command-support.js';
@@ -34,24 +34,9 @@ interface LogsFlags extends StorageFlags {
   json?: boolean;
 }
 
-export function logEntryJson(entry: ProvisioningLogEntry, app: string): JsonObject {
-  return {
-    ...(entry.id !== undefined ? { id: entry.id } : {}),
-    at: entry.at.toISOString(),
-    app,
-    cycleId: entry.cycleId,
-    ...(entry.changeSeq !== undefined ? { changeSeq: entry.changeSeq } : {}),
-    objectType: entry.objectType,
-    sourceId: entry.sourceId,
-    ...(entry.sourceName !== undefined ? { sourceName: entry.sourceName } : {}),
-    ...(entry.targetId !== undefined ? { targetId: entry.targetId } : {}),
-    action: entry.action,
-    status: entry.status,
-    ...(entry.reason !== undefined ? { reason: entry.reason } : {}),
-    durationMs: entry.durationMs,
-    steps: [...entry.steps],
-    ...(entry.error !== undefined ? { error: entry.error } : {}),
-  };
+/** One line of `logs --json`: the log entry's view, naming the app. */
+export function logEntryJson(entry: ProvisioningLogEntry, app: string): LogEntryView {
+  return logEntryView(entry, app);
 }
 
 /** What went wrong or why nothing was done, on one line. */

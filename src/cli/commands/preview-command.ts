@@ -5,39 +5,17 @@
  * Exit 0 (a preview of failures or of a held cycle is still a preview).
  */
 import type { Command } from 'commander';
-import type { JsonObject, JsonValue } from '../../shared/json.js';
-import type { PlannedItem, PreviewReport } from '../../engine/cycle/engine-service.js';
+import type { PreviewReport } from '../../engine/cycle/engine-service.js';
+import { briefItemView, previewView } from '../../engine/cycle/report-views.js';
 import { showValue, withEngine } from './engine-command-support.js';
 import { table, type StorageFlags } from './command-support.js';
 import { appName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
-import { summaryJson, summaryTable } from './sync-command-output.js';
+import { summaryTable } from './sync-command-output.js';
 import { progressLine } from './sync-command-progress.js';
 
-export function plannedItemJson(item: PlannedItem): JsonObject {
-  return {
-    objectType: item.objectType,
-    sourceId: item.sourceId,
-    ...(item.sourceName !== undefined ? { sourceName: item.sourceName } : {}),
-    action: item.action,
-    ...(item.targetId !== undefined ? { targetId: item.targetId } : {}),
-    changes: item.changes.map((c) => ({
-      attribute: c.attribute,
-      old: (c.old ?? null) as JsonValue,
-      new: (c.new ?? null) as JsonValue,
-    })),
-    ...(item.reason !== undefined ? { reason: item.reason } : {}),
-  };
-}
-
-export function previewJson(report: PreviewReport): JsonObject {
-  return {
-    app: report.app,
-    kind: report.kind,
-    wouldHold: report.wouldHold,
-    summary: summaryJson(report.summary),
-    items: report.items.map(plannedItemJson),
-  };
+export function previewJson(report: PreviewReport) {
+  return previewView(report, briefItemView);
 }
 
 /** Most skipped objects listed one by one; a large initial preview is mostly skips. */

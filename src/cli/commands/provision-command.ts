@@ -7,12 +7,12 @@
 import type { Command } from 'commander';
 import type { JsonObject, JsonValue } from '../../shared/json.js';
 import type { ProvisionReport } from '../../engine/cycle/engine-service.js';
+import { plannedItemView } from '../../engine/cycle/report-views.js';
 import { ExitCode } from '../exit-code.js';
 import { exitWith, showValue, withEngine } from './engine-command-support.js';
 import { type StorageFlags } from './command-support.js';
 import { appName, displayName } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
-import { plannedItemJson } from './preview-command.js';
 
 /**
  * One step as a line: its name, then its fields as `key=value` (values as JSON). An action's
@@ -52,11 +52,11 @@ export function provisionText(report: ProvisionReport, user: string): string {
   return text;
 }
 
-export function provisionJson(report: ProvisionReport): JsonObject {
+export function provisionJson(report: ProvisionReport) {
   return {
     app: report.app,
     dryRun: report.dryRun,
-    item: { ...plannedItemJson(report.item), steps: [...report.item.steps] },
+    item: plannedItemView(report.item),
     entries: report.entries.map((e) => ({
       action: e.action,
       status: e.status,

@@ -6,30 +6,17 @@
  * it for scripts), 1 when `--fix` had failures.
  */
 import type { Command } from 'commander';
-import type { JsonObject } from '../../shared/json.js';
 import type { ReconcileReport } from '../../engine/cycle/engine-service.js';
+import { briefItemView, reconcileView } from '../../engine/cycle/report-views.js';
 import { ExitCode } from '../exit-code.js';
 import { exitWith, showValue, withEngine } from './engine-command-support.js';
 import { table, type StorageFlags } from './command-support.js';
 import { appName } from './option-parsers.js';
-import { plannedItemJson } from './preview-command.js';
 import { addStorageOptions } from './storage-options.js';
-import { summaryJson, summaryTable } from './sync-command-output.js';
+import { summaryTable } from './sync-command-output.js';
 
-export function reconcileJson(report: ReconcileReport): JsonObject {
-  return {
-    app: report.app,
-    fixed: report.fixed,
-    summary: summaryJson(report.summary),
-    drift: report.drift.map(plannedItemJson),
-    orphans: report.orphans.map((o) => ({
-      objectType: o.objectType,
-      targetId: o.targetId,
-      ...(o.name !== undefined ? { name: o.name } : {}),
-      attributes: o.attributes,
-    })),
-    missing: report.missing.map(plannedItemJson),
-  };
+export function reconcileJson(report: ReconcileReport) {
+  return reconcileView(report, briefItemView);
 }
 
 export function reconcileText(report: ReconcileReport): string {

@@ -6,23 +6,11 @@
  */
 import type { JsonObject } from '../../shared/json.js';
 import type { CycleReport, CycleSummary } from '../../engine/cycle/engine-service.js';
-import type { ProvisioningLogEntry } from '../../engine/state/engine-state.js';
+import type { DeletionHold, ProvisioningLogEntry } from '../../engine/state/engine-state.js';
+import { holdView, quarantineView, summaryView } from '../../engine/cycle/report-views.js';
 import { ExitCode } from '../exit-code.js';
 import { showDuration } from './engine-command-support.js';
 import { table } from './command-support.js';
-
-/** The counts in the fixed key order of the JSON shape. */
-export function summaryJson(summary: CycleSummary): JsonObject {
-  return {
-    create: summary.create,
-    update: summary.update,
-    disable: summary.disable,
-    delete: summary.delete,
-    skip: summary.skip,
-    success: summary.success,
-    failure: summary.failure,
-  };
-}
 
 /** One failed object, as `sync --json` lists it. */
 export function failureJson(entry: ProvisioningLogEntry): JsonObject {
@@ -46,29 +34,17 @@ export function cycleJson(report: CycleReport): JsonObject {
     status: report.status,
     started: report.started.toISOString(),
     finished: report.finished.toISOString(),
-    summary: summaryJson(report.summary),
+    summary: summaryView(report.summary),
     failures: report.failures.map(failureJson),
-    ...(report.hold !== undefined
-      ? {
-          hold: {
-            since: report.hold.since.toISOString(),
-            count: report.hold.count,
-            threshold: report.hold.threshold,
-            approved: report.hold.approved,
-          },
-        }
-      : {}),
-    ...(report.quarantine !== undefined
-      ? {
-          quarantine: {
-            since: report.quarantine.since.toISOString(),
-            level: report.quarantine.level,
-            nextAttempt: report.quarantine.nextAttempt.toISOString(),
-            reason: report.quarantine.reason,
-          },
-        }
-      : {}),
+    ...(report.hold !== undefined ? { hold: cycleHold(report.hold) } : {}),
+    ...(report.quarantine !== undefined ? { quarantine: quarantineView(report.quarantine) } : {}),
   };
+}
+
+/** The hold as `sync --json` shows it: the hold's view without the cycle id (the report's own). */
+function cycleHold(hold: DeletionHold): JsonObject {
+  const { cycleId: _cycleId, ...rest } = holdView(hold);
+  return rest;
 }
 
 export function cycleExitCode(report: CycleReport): number {

@@ -3,16 +3,16 @@
  * so 100,000 entries scroll as smoothly as ten), keyset pages loaded as the end comes into view,
  * a row opens its steps, and the filtered log exports as CSV or JSON.
  */
-import { useVirtualizer } from '@tanstack/react-virtual';
-import { memo, useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
-import { api, apiUrl, seg } from '../api/client.js';
-import { listOf } from '../api/shapes.js';
+import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import { apiUrl, seg } from '../api/client.js';
 import type { LogEntry } from '../api/types.js';
 import type { AppPageProps } from '../app/pages.js';
 import { formatTime } from '../components/badges.js';
 import { ProblemAlert, SelectField, TextField } from '../components/forms.js';
 import { StepsView } from '../components/StepsView.js';
 import { entriesToCsv, download } from '../components/export-file.js';
+import { useKeysetPages } from '../components/use-keyset-pages.js';
+import { VirtualTable, rowStyle, type RowPlace } from '../components/VirtualTable.js';
 
 interface Filters {
   status: string;
@@ -26,11 +26,6 @@ const NO_FILTERS: Filters = { status: '', action: '', user: '', cycle: '', since
 const PAGE = 500;
 const ROW_HEIGHT = 34;
 
-interface LogPage {
-  readonly nextCursor?: string | null;
-  readonly cursor?: string | null;
-}
-
 function queryOf(filters: Filters): Record<string, string> {
   const query: Record<string, string> = {};
   for (const [key, value] of Object.entries(filters)) {
@@ -43,54 +38,24 @@ function queryOf(filters: Filters): Record<string, string> {
 export default function Logs({ app }: AppPageProps) {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [rows, setRows] = useState<LogEntry[]>([]);
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
   const [error, setError] = useState<unknown>();
   const [open, setOpen] = useState<LogEntry>();
   const [exporting, setExporting] = useState(false);
-  const loading = useRef(false);
-  const generation = useRef(0);
-
-  const loadPage = useCallback(
-    async (after: string | undefined, gen: number) => {
-      if (loading.current) return;
-      loading.current = true;
-      try {
-        const page = await api.get<LogPage>(`/apps/${seg(app)}/logs`, {
-          query: { ...queryOf(filters), limit: PAGE, ...(after ? { cursor: after } : {}) },
-        });
-        if (gen !== generation.current) return;
-        setRows((r) =>
-          after ? [...r, ...listOf<LogEntry>(page, 'entries')] : listOf<LogEntry>(page, 'entries'),
-        );
-        setCursor(page.nextCursor ?? page.cursor ?? null);
-      } catch (caught) {
-        setError(caught);
-      } finally {
-        loading.current = false;
-      }
-    },
-    [app, filters],
-  );
-
-  useEffect(() => {
-    generation.current++;
-    setRows([]);
-    setCursor(undefined);
-    setError(undefined);
-    loading.current = false;
-    void loadPage(undefined, generation.current);
-  }, [loadPage]);
+  const query = useMemo(() => queryOf(filters), [filters]);
+  const log = useKeysetPages<LogEntry>({
+    path: `/apps/${seg(app)}/logs`,
+    query,
+    listKey: 'entries',
+    sizeParam: 'limit',
+    size: PAGE,
+  });
+  const rows = log.rows;
 
   // The steps open below the table: move focus there, so the keyboard and the eye follow.
   const stepsHeading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
     if (open) stepsHeading.current?.focus();
   }, [open]);
-
-  const onNearEnd = useCallback(() => {
-    if (cursor) void loadPage(cursor, generation.current);
-  }, [cursor, loadPage]);
 
   const exportAs = async (format: 'csv' | 'json') => {
     setExporting(true);
@@ -179,11 +144,11 @@ export default function Logs({ app }: AppPageProps) {
           </button>
         </div>
       </form>
-      <ProblemAlert error={error} />
+      <ProblemAlert error={error ?? log.error} />
       <p className="muted" aria-live="polite">
-        {rows.length} entries loaded{cursor ? ', more below' : ''}.
+        {rows.length} entries loaded{log.more ? ', more below' : ''}.
       </p>
-      <LogTable rows={rows} onOpen={setOpen} onNearEnd={onNearEnd} />
+      <LogTable rows={rows} onOpen={setOpen} onNearEnd={log.loadNext} />
       {open && (
         <section className="panel" aria-labelledby="entry-steps">
           <h2 id="entry-steps" ref={stepsHeading} tabIndex={-1}>
@@ -210,10 +175,9 @@ export default function Logs({ app }: AppPageProps) {
   );
 }
 
-/**
- * The virtualised table, its own component so that scrolling re-renders only the rows in view,
- * never the filters; each row is memoised on its entry and position.
- */
+const COLUMNS = ['Time', 'Type', 'Name', 'Action', 'Status', 'Reason'];
+
+/** The log's virtualised table; each row is memoised on its entry and position. */
 const LogTable = memo(function LogTable({
   rows,
   onOpen,
@@ -223,62 +187,34 @@ const LogTable = memo(function LogTable({
   onOpen: (entry: LogEntry) => void;
   onNearEnd: () => void;
 }) {
-  const scroller = useRef<HTMLDivElement>(null);
-  const virtual = useVirtualizer({
-    count: rows.length,
-    getScrollElement: () => scroller.current,
-    estimateSize: () => ROW_HEIGHT,
-    overscan: 8,
-  });
-  const items = virtual.getVirtualItems();
-  const lastIndex = items[items.length - 1]?.index ?? -1;
-  useEffect(() => {
-    if (lastIndex >= rows.length - 50) onNearEnd();
-  }, [lastIndex, rows.length, onNearEnd]);
+  const renderRow = useCallback(
+    (entry: LogEntry, place: RowPlace) => (
+      <LogRow entry={entry} rowIndex={place.rowIndex} start={place.start} onOpen={onOpen} />
+    ),
+    [onOpen],
+  );
   return (
-    // One element is both the table and its scroll container, so every row is the table's own
-    // descendant through row groups only (no unlabelled wrapper between them).
-    <div
-      className="vtable vscroll"
-      ref={scroller}
-      role="table"
-      aria-label="Provisioning log"
-      aria-rowcount={rows.length + 1}
-      data-testid="logs-scroller"
-      tabIndex={0}
-    >
-      <div role="rowgroup" className="vhead-group">
-        <div className="vrow vhead" role="row" aria-rowindex={1}>
-          {['Time', 'Type', 'Name', 'Action', 'Status', 'Reason'].map((h) => (
-            <span role="columnheader" key={h}>
-              {h}
-            </span>
-          ))}
-        </div>
-      </div>
-      <div role="rowgroup" className="vbody" style={{ height: virtual.getTotalSize(), position: 'relative' }}>
-        {items.map((item) => (
-          <LogRow
-            key={item.key}
-            entry={rows[item.index]!}
-            index={item.index}
-            start={item.start}
-            onOpen={onOpen}
-          />
-        ))}
-      </div>
-    </div>
+    <VirtualTable
+      rows={rows}
+      columns={COLUMNS}
+      label="Provisioning log"
+      testId="logs-scroller"
+      rowHeight={ROW_HEIGHT}
+      onNearEnd={onNearEnd}
+      rowKey={(entry) => entry.id}
+      renderRow={renderRow}
+    />
   );
 });
 
 const LogRow = memo(function LogRow({
   entry,
-  index,
+  rowIndex,
   start,
   onOpen,
 }: {
   entry: LogEntry;
-  index: number;
+  rowIndex: number;
   start: number;
   onOpen: (entry: LogEntry) => void;
 }) {
@@ -291,10 +227,10 @@ const LogRow = memo(function LogRow({
   return (
     <div
       role="row"
-      aria-rowindex={index + 2}
+      aria-rowindex={rowIndex}
       className={`vrow status-${entry.status}`}
       tabIndex={0}
-      style={{ transform: `translateY(${start}px)`, height: ROW_HEIGHT }}
+      style={rowStyle(start, ROW_HEIGHT)}
       onClick={() => onOpen(entry)}
       onKeyDown={onKey}
       aria-label={`${entry.action} ${entry.sourceName ?? entry.sourceId}: ${entry.status}. Open steps`}

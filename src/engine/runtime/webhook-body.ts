@@ -5,6 +5,7 @@
  */
 import type { JsonObject, JsonValue } from '../../shared/json.js';
 import type { EngineEvent } from '../cycle/engine-service.js';
+import { quarantineView } from '../cycle/report-views.js';
 
 /** The events that are notified; `cycleFinished` is not (one per cycle would drown the others). */
 export const NOTIFIED_EVENT_TYPES = ['quarantined', 'quarantineLifted', 'deletionsHeld', 'escrowed'] as const;
@@ -40,12 +41,7 @@ export function webhookBody(event: EngineEvent, id: string, at: Date): WebhookBo
         ...base,
         type: event.type,
         text: `Provisioning of ${event.app} is quarantined (level ${q.level}): ${q.reason}. Next attempt ${q.nextAttempt.toISOString()}.`,
-        details: {
-          since: q.since.toISOString(),
-          level: q.level,
-          nextAttempt: q.nextAttempt.toISOString(),
-          reason: q.reason,
-        },
+        details: quarantineView(q),
       };
     }
     case 'quarantineLifted':
