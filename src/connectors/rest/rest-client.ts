@@ -154,12 +154,16 @@ export class RestClient {
     if (response.status < 200 || response.status >= 300) {
       throw errorFromResponse(what, response, this.options.redact, this.#rules);
     }
-    if (response.body.trim() === '')
+    // Parsed first, and only a body that fails to parse is looked at for being blank: trimming
+    // every answer would copy it.
+    if (response.body.length === 0)
       return { status: response.status, headers: response.headers, json: undefined, text: '', url };
     try {
       const json = JSON.parse(response.body) as JsonValue;
       return { status: response.status, headers: response.headers, json, text: response.body, url };
     } catch {
+      if (response.body.trim() === '')
+        return { status: response.status, headers: response.headers, json: undefined, text: '', url };
       const type = String(response.headers['content-type'] ?? 'no content type');
       throw invalidAnswer(
         what,

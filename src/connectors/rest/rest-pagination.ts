@@ -101,14 +101,19 @@ export async function fetchPage(
   size: number,
   signal: AbortSignal,
 ): Promise<Page> {
-  // A next link is a whole URL; errors still name the operation's path.
-  const fetch = (target: string | undefined, extraQuery: ExtraQuery) =>
-    context.client.send(
-      target === undefined
-        ? operation.request(values, signal, undefined, extraQuery)
-        : { ...operation.requestTo(target, values, signal), what: operation.whatFor(values) },
-    );
-  const what = operation.whatFor(values);
+  // Errors name the operation's path, also when the request goes to a next link's whole URL.
+  let what = '';
+  const fetch = (target: string | undefined, extraQuery: ExtraQuery) => {
+    let built;
+    if (target === undefined) {
+      built = operation.request(values, signal, undefined, extraQuery);
+      what = built.what!;
+    } else {
+      what = operation.whatFor(values);
+      built = { ...operation.requestTo(target, values, signal), what };
+    }
+    return context.client.send(built);
+  };
   let answer: RestAnswer;
   let next: string | undefined;
   let objects: TargetObject[] | undefined;
@@ -118,7 +123,7 @@ export async function fetchPage(
       break;
     }
     case 'page': {
-      const page = numberCursor(cursor, paging.firstPage, what);
+      const page = numberCursor(cursor, paging.firstPage, operation.label);
       answer = await fetch(undefined, [
         [paging.pageParam, page],
         [paging.sizeParam, size],
@@ -131,7 +136,7 @@ export async function fetchPage(
       break;
     }
     case 'offset': {
-      const offset = numberCursor(cursor, 0, what);
+      const offset = numberCursor(cursor, 0, operation.label);
       answer = await fetch(undefined, [
         [paging.offsetParam, offset],
         [paging.sizeParam, size],
