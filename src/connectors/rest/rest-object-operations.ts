@@ -146,7 +146,7 @@ async function sendUpdate(
   for (const [attribute, value] of Object.entries(changed)) {
     const path = type.model.pathOf(attribute);
     if (value === null) deleteAtPath(json, path);
-    else setAtPath(json, path, value);
+    else setAtPath(json, path, type.model.apiValue(attribute, value));
   }
   const merged = type.model.toTargetObject(json, id).attributes;
   const values = valuesOf(type, merged, { ...extra, id });

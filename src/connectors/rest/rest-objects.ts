@@ -89,13 +89,14 @@ export class RestObjectModel {
       if (!Object.hasOwn(attributes, attribute)) continue;
       const value = attributes[attribute]!;
       if (value === null && !keepNull) continue;
-      setAtPath(
-        out,
-        this.pathOf(attribute),
-        attribute === this.membersAttribute ? this.memberItems(value) : value,
-      );
+      setAtPath(out, this.pathOf(attribute), this.apiValue(attribute, value));
     }
     return out;
+  }
+
+  /** An attribute's value as the API keeps it (the member list's ids wrapped as its items). */
+  apiValue(attribute: string, value: JsonValue): JsonValue {
+    return attribute === this.membersAttribute ? this.memberItems(value) : value;
   }
 
   /** Member ids as the API's member list: the ids, or objects holding each at memberIdPath. */
