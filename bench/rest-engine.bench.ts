@@ -1,15 +1,20 @@
 /**
  * The engine over the REST connector into the REST test API over loopback, against a raw
  * baseline in the same run: a plain script sending the same requests (for each user the lookup
- * `GET /users?userName=<value>` answered empty, then `POST /users` with the same JSON body) at the
- * same concurrency through the same client library (undici, one keep-alive pool) into a fresh API.
+ * `GET /users?userName=<value>&_page=1&_limit=100` answered empty, then `POST /users` with the
+ * same JSON body) at the same concurrency through the same client library (undici, one keep-alive
+ * pool) into a fresh API.
  *
  *   npm run bench:rest-engine                 (USERS=20000, CONCURRENCY=8)
  *   USERS=5000 npm run bench:rest-engine
  *
- * Measured for each side: wall time of the initial cycle (or the baseline's loop) and this
- * process's CPU time (user + system) over it. The API runs in a child process, so neither side's
- * CPU includes the API's. Seeding the directory is not timed.
+ * A third side splits the engine's cost from the connector's: the connector alone (opened through
+ * the registry, so with the guard every engine call goes through) sending, for each user, the
+ * find and the create the engine sends, at the same concurrency, without the engine.
+ *
+ * Measured for each side: wall time of the initial cycle (or the loop) and this process's CPU
+ * time (user + system) over it. The API runs in a child process, so no side's CPU includes the
+ * API's. Seeding the directory is not timed.
  */
 import { fork } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -134,6 +139,57 @@ async function engineRun() {
   }
 }
 
+/** The connector alone: the engine's find and create for each user, without the engine. */
+async function connectorRun() {
+  const api = await startApi();
+  const settings = { ...restSettingsFor(api.url), concurrency: CONCURRENCY } as JsonObject;
+  const connector = await new ConnectorRegistry()
+    .register(restConnector)
+    .open({ kind: 'rest', settings }, { credentials: { token: TOKEN } });
+  try {
+    await api.stats();
+    const stop = measure();
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: CONCURRENCY }, async () => {
+        while (next < USERS) {
+          const i = next++;
+          const sent = body(i) as { name: { givenName: string; familyName: string } } & JsonObject;
+          const signal = AbortSignal.timeout(60_000);
+          const found = await connector.find!(
+            { objectType: 'User', attribute: 'userName', value: sent.userName! },
+            signal,
+          );
+          if (found.length !== 0) throw new Error('connector: lookup found a user');
+          await connector.create(
+            {
+              objectType: 'User',
+              attributes: {
+                userName: sent.userName!,
+                displayName: sent.displayName!,
+                'name.givenName': sent.name.givenName,
+                'name.familyName': sent.name.familyName,
+                email: sent.email!,
+                title: sent.title!,
+              },
+              enabled: true,
+            },
+            signal,
+          );
+        }
+      }),
+    );
+    const timing = stop();
+    const stats = await api.stats();
+    if (stats.users !== USERS)
+      throw new Error(`connector: the API holds ${stats.users} users, expected ${USERS}`);
+    return { ...timing, requests: stats.byMethod };
+  } finally {
+    await connector.close?.();
+    await api.close();
+  }
+}
+
 async function baselineRun() {
   const api = await startApi();
   const agent = new Agent({ connections: CONCURRENCY });
@@ -150,7 +206,8 @@ async function baselineRun() {
           const i = next++;
           const lookup = await agent.request({
             origin: base.origin,
-            path: `/users?userName=${encodeURIComponent(`user${i}@contoso.com`)}`,
+            // As the connector's find sends it: the list's paging parameters, first page.
+            path: `/users?userName=${encodeURIComponent(`user${i}@contoso.com`)}&_page=1&_limit=100`,
             method: 'GET',
             headers,
           });
@@ -190,6 +247,10 @@ console.log(`REST engine benchmark: ${USERS} users, concurrency ${CONCURRENCY} (
 const baseline = await baselineRun();
 console.log(
   `baseline  wall ${(baseline.wallMs / 1000).toFixed(2)} s  cpu ${(baseline.cpuMs / 1000).toFixed(2)} s  (${text(baseline.requests)})`,
+);
+const alone = await connectorRun();
+console.log(
+  `connector wall ${(alone.wallMs / 1000).toFixed(2)} s  cpu ${(alone.cpuMs / 1000).toFixed(2)} s  (${text(alone.requests)}; ratio wall ${(alone.wallMs / baseline.wallMs).toFixed(2)}x cpu ${(alone.cpuMs / baseline.cpuMs).toFixed(2)}x)`,
 );
 const engine = await engineRun();
 console.log(

@@ -2,7 +2,8 @@
  * The REST connector passes the connector contract kit over real HTTP against the test JSON API,
  * in each of the five paging styles. Groups have no enabled flag (a disabled group is deleted), so
  * each style is checked twice, as the SCIM connector is: users alone with disable, and users and
- * groups (memberships) without it.
+ * groups (memberships) without it. Members are written through the member endpoints, and (in two
+ * styles) as the group's members array through update (membership: array).
  */
 import { afterAll } from 'vitest';
 import { describeConnectorContract } from '../../src/connectors/spi/contract-kit.js';
@@ -27,6 +28,11 @@ styles.forEach((style, index) => {
     );
   describeConnectorContract(`rest (${style} paging, users)`, open({ groups: false }));
   describeConnectorContract(`rest (${style} paging, users and groups)`, open({ disable: false }));
+  if (style === 'page' || style === 'nextLink')
+    describeConnectorContract(
+      `rest (${style} paging, users and groups, members as an array)`,
+      open({ disable: false, membership: 'array' }),
+    );
 });
 
 // A PUT-only API: update reads the object, changes it and writes it whole.

@@ -2,7 +2,8 @@
  * Directory -> engine -> REST API and back, over real HTTP: users, groups and memberships land in
  * the test API; an account the API already holds is adopted by its userName instead of duplicated;
  * a 503 and a 429 with Retry-After are retried; an unassigned user is disabled, a deleted one
- * deleted (and gone from its groups).
+ * deleted (and gone from its groups). Members go through the member endpoints, or (membership:
+ * array) as the group's members array in its create and PATCH.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/shared/json.js';
@@ -19,8 +20,8 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function openEngine(api: RestApi) {
-  const settings = restSettingsFor(api.url) as JsonObject;
+async function openEngine(api: RestApi, membership: 'operations' | 'array' = 'operations') {
+  const settings = restSettingsFor(api.url, { membership }) as JsonObject;
   const definition: AppDefinition = provisioningApp({
     name: 'rest-e2e',
     connector: { kind: 'rest', settings, credentials: {} },
@@ -106,5 +107,36 @@ describe('REST connector through the engine', () => {
     expect(last.status).toBe('completed');
     expect(api.store.objects.users.has('legacy-7')).toBe(false);
     expect(api.store.objects.groups.get(groups[0]!.id)!.members).toEqual([aliceId]);
+  });
+
+  it('writes members as the group array: create with members, PATCH of the whole list on a change', async () => {
+    const api = await startRestApi();
+    cleanups.push(() => api.close());
+    const h = await openEngine(api, 'array');
+    const alice = await createUser(h.directory, { userName: 'alice@example.com' });
+    const bob = await createUser(h.directory, { userName: 'bob@example.com' });
+    const group = await createGroup(h.directory, 'Sales', [{ id: alice }]);
+    for (const user of [alice, bob]) await h.directory.assign(h.appId, 'User', user);
+    await h.directory.assign(h.appId, 'Group', group);
+    api.log = [];
+    expect((await h.engine.sync(h.app)).status).toBe('completed');
+    const idOf = (userName: string) =>
+      [...api.store.objects.users.values()].find((u) => u.userName === userName)!.id;
+    const [sales] = [...api.store.objects.groups.values()];
+    expect(sales!.members).toEqual([idOf('alice@example.com')]);
+    expect(api.log.some((line) => line.includes('/members'))).toBe(false);
+
+    await h.directory.patch('Group', group, [{ op: 'add', path: 'members', value: [{ value: bob }] }]);
+    api.requests.clear();
+    expect((await h.engine.sync(h.app)).status).toBe('completed');
+    expect(api.requests.get('PATCH /groups')).toBe(1);
+    expect([...(api.store.objects.groups.get(sales!.id)!.members as string[])].sort()).toEqual(
+      [idOf('alice@example.com'), idOf('bob@example.com')].sort(),
+    );
+
+    await h.directory.patch('Group', group, [{ op: 'remove', path: `members[value eq "${alice}"]` }]);
+    expect((await h.engine.sync(h.app)).status).toBe('completed');
+    expect(api.store.objects.groups.get(sales!.id)!.members).toEqual([idOf('bob@example.com')]);
+    api.log = undefined;
   });
 });

@@ -1,7 +1,9 @@
 /**
  * The SOAP connector passes the contract kit against the tests' SOAP directory service, opened from
  * examples/soap/app.yaml as it is (users and groups, paged lists, native membership, disable,
- * WS-Security), and again with basic auth and a service that pages by two.
+ * WS-Security), again with basic auth and a service that pages by two, and against the same
+ * service speaking SOAP 1.2 (the example unchanged: the version is read from the WSDL) and
+ * rpc/encoded (the example with the answer paths and member arguments of rpc's array accessors).
  */
 import { afterAll } from 'vitest';
 import { describeConnectorContract } from '../../src/connectors/spi/contract-kit.js';
@@ -9,6 +11,7 @@ import {
   EXAMPLE_CREDENTIALS,
   exampleEnv,
   openExampleConnector,
+  rpcSettings,
 } from '../support/soap-target/soap-example.js';
 import { startSoapTarget } from '../support/soap-target/soap-target.js';
 
@@ -17,10 +20,22 @@ const basic = await startSoapTarget({
   basic: { username: 'svc', password: 'basic-secret-1' },
   maxPageSize: 2,
 });
+const soap12 = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'soap12' });
+const rpc = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'rpc' });
 afterAll(async () => {
   await secured.close();
   await basic.close();
+  await soap12.close();
+  await rpc.close();
 });
+
+describeConnectorContract('soap (SOAP 1.2 document/literal, WS-Security)', () =>
+  openExampleConnector(exampleEnv(soap12.wsdlUrl)),
+);
+
+describeConnectorContract('soap (rpc/encoded, WS-Security)', () =>
+  openExampleConnector(exampleEnv(rpc.wsdlUrl), rpcSettings),
+);
 
 describeConnectorContract('soap (examples/soap/app.yaml, WS-Security)', () =>
   openExampleConnector(exampleEnv(secured.wsdlUrl)),

@@ -8,6 +8,7 @@
  * undici rather than the global fetch: fetch takes no CA or client certificate per target and hides
  * the connection errors' codes behind a generic TypeError.
  */
+import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors } from 'undici';
 
 /** TLS material, already read from files. */
@@ -146,29 +147,13 @@ export class HttpTransport {
         bodyTimeout: request.timeoutMs,
         signal: controller.signal,
       });
-      const chunks: Buffer[] = [];
-      let size = 0;
+      let body: string;
       try {
-        for await (const chunk of response.body as AsyncIterable<Buffer>) {
-          size += chunk.length;
-          if (size > this.#maxResponseBytes) {
-            response.body.destroy();
-            throw new TransportError(
-              'too_large',
-              `answer larger than ${this.#maxResponseBytes} bytes`,
-              undefined,
-            );
-          }
-          if (!request.discardBody) chunks.push(chunk);
-        }
+        body = await readBody(response.body, this.#maxResponseBytes, request.discardBody === true);
       } catch (error) {
         throw error instanceof TransportError ? error : failure(error);
       }
-      return {
-        status: response.statusCode,
-        headers: response.headers,
-        body: Buffer.concat(chunks).toString('utf8'),
-      };
+      return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
       throw error instanceof TransportError ? error : failure(error);
     } finally {
@@ -181,6 +166,37 @@ export class HttpTransport {
   close(): Promise<void> {
     return this.#agent.destroy().catch(() => undefined);
   }
+}
+
+/**
+ * An answer's bytes as UTF-8 text, or a `too_large` failure past `limit` bytes (the stream is then
+ * destroyed). Plain stream events rather than an async iterator: this runs once per request, and
+ * the iterator's promise per chunk is most of the cost of a small answer.
+ */
+function readBody(stream: Readable, limit: number, discard: boolean): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        stream.destroy();
+        reject(new TransportError('too_large', `answer larger than ${limit} bytes`, undefined));
+        return;
+      }
+      if (!discard) chunks.push(chunk);
+    });
+    stream.once('error', reject);
+    stream.once('end', () =>
+      resolve(
+        chunks.length === 0
+          ? ''
+          : chunks.length === 1
+            ? chunks[0]!.toString('utf8')
+            : Buffer.concat(chunks).toString('utf8'),
+      ),
+    );
+  });
 }
 
 function aborted(signal: AbortSignal): TransportError {

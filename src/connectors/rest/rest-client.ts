@@ -20,6 +20,8 @@ export interface RestRequest {
   method: string;
   /** Path and query relative to the base URL, or an absolute URL on the base URL's origin (a next link). */
   target: string;
+  /** How errors name the request (`GET /users/42`); default the method and the target's path. */
+  what?: string;
   headers?: Record<string, string>;
   body?: JsonValue;
   signal: AbortSignal;
@@ -37,7 +39,6 @@ export interface RestAnswer {
 
 export interface RestClientOptions {
   baseUrl: string;
-  headers: Record<string, string>;
   contentType: string;
   statusCodes?: Readonly<Record<string, ConnectorErrorCode>> | undefined;
   errorMessagePath?: string | undefined;
@@ -75,6 +76,11 @@ export class RestClient {
   readonly #base: URL;
   readonly #prefix: string;
   readonly #rules: ResponseErrorRules;
+  /** The headers every request starts from (the app's and the operation's come with the request). */
+  readonly #baseHeaders: Record<string, string> = {
+    accept: 'application/json',
+    'user-agent': 'Provisio-REST-connector',
+  };
 
   constructor(private readonly options: RestClientOptions) {
     this.#prefix = options.baseUrl.replace(/\/+$/u, '');
@@ -129,15 +135,10 @@ export class RestClient {
   /** Sends a request; answers its parsed JSON, or throws a ConnectorError. */
   async send(
     request: RestRequest,
-    what = `${request.method} ${request.target.split('?')[0]}`,
+    what = request.what ?? `${request.method} ${request.target.split('?')[0]}`,
   ): Promise<RestAnswer> {
     const url = this.url(request.target, what);
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'user-agent': 'Provisio-REST-connector',
-      ...this.options.headers,
-      ...request.headers,
-    };
+    const headers: Record<string, string> = { ...this.#baseHeaders, ...request.headers };
     let body: string | undefined;
     if (request.body !== undefined) {
       headers['content-type'] = this.options.contentType;
@@ -153,12 +154,16 @@ export class RestClient {
     if (response.status < 200 || response.status >= 300) {
       throw errorFromResponse(what, response, this.options.redact, this.#rules);
     }
-    if (response.body.trim() === '')
+    // Parsed first, and only a body that fails to parse is looked at for being blank: trimming
+    // every answer would copy it.
+    if (response.body.length === 0)
       return { status: response.status, headers: response.headers, json: undefined, text: '', url };
     try {
       const json = JSON.parse(response.body) as JsonValue;
       return { status: response.status, headers: response.headers, json, text: response.body, url };
     } catch {
+      if (response.body.trim() === '')
+        return { status: response.status, headers: response.headers, json: undefined, text: '', url };
       const type = String(response.headers['content-type'] ?? 'no content type');
       throw invalidAnswer(
         what,

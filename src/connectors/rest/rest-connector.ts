@@ -6,7 +6,7 @@
 import { createHttpStack, type Authorizer } from '../http/index.js';
 import type { Connector, ConnectorCapabilities } from '../spi/index.js';
 import { RestClient } from './rest-client.js';
-import { compileTypes, type RestContext, type RestTypeContext } from './rest-context.js';
+import { compileProbe, compileTypes, type RestContext, type RestTypeContext } from './rest-context.js';
 import { addGroupMembers, removeGroupMembers } from './rest-membership-operations.js';
 import {
   createObject,
@@ -53,10 +53,16 @@ function capabilitiesOf(settings: RestSettings, types: RestTypeContext[]): Conne
     disable,
     rename: false,
     batchCreate: false,
-    membership: types.some((type) => type.model.type === 'Group' && type.addMember !== undefined)
-      ? { kind: 'native' }
-      : { kind: 'none' },
+    membership: membershipOf(types),
   };
+}
+
+function membershipOf(types: RestTypeContext[]): ConnectorCapabilities['membership'] {
+  const group = types.find((type) => type.model.type === 'Group');
+  if (group?.membership === 'operations') return { kind: 'native' };
+  if (group?.membership === 'array')
+    return { kind: 'attribute', attribute: group.model.membersAttribute!, reference: 'id' };
+  return { kind: 'none' };
 }
 
 /** Builds the connector; contacts nothing until an operation runs. */
@@ -68,7 +74,6 @@ export function createRestConnector(
   const http = createHttpStack(settings, credentials, baseDirectory);
   const client = new RestClient({
     baseUrl: settings.baseUrl,
-    headers: settings.headers ?? {},
     contentType: settings.contentType,
     statusCodes: settings.statusCodes,
     errorMessagePath: settings.errorMessagePath,
@@ -76,7 +81,8 @@ export function createRestConnector(
     redact: http.redact,
   });
   const types = compileTypes(settings);
-  const context: RestContext = { client, settings, types };
+  const probe = compileProbe(settings);
+  const context: RestContext = { client, settings, types, ...(probe !== undefined ? { probe } : {}) };
   const capabilities = capabilitiesOf(settings, Object.values(types));
   const connector: RestConnector = {
     capabilities,

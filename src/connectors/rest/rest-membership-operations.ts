@@ -1,17 +1,18 @@
 /**
  * Group members through the API's member operations: one request per member (`{memberId}`), or
- * one per batch of `memberBatchSize` when the templates name `{memberIds}`. Adding a member the
- * group has (the API answers 409) and removing one it has not (404) are not errors, as the
- * contract asks; an unknown member on add stays `not_found`.
+ * one per batch of `batchSize` members when the templates name `{memberIds}` (the ids) or
+ * `{memberItems}` (each member as the operation's `memberItem` JSON). Adding a member the group
+ * has (the API answers 409) and removing one it has not (404) are not errors, as the contract
+ * asks; an unknown member on add stays `not_found`.
  */
+import type { JsonValue } from '../../shared/json.js';
 import type { MembershipRequest } from '../spi/index.js';
 import { ConnectorError } from '../spi/index.js';
-import { typeContext, type RestContext } from './rest-context.js';
-import type { RestOperation } from './rest-operation.js';
+import { typeContext, type MemberOperation, type RestContext } from './rest-context.js';
 
 async function sendEach(
   context: RestContext,
-  operation: RestOperation,
+  member: MemberOperation,
   request: MembershipRequest,
   harmless: ConnectorError['code'],
   signal: AbortSignal,
@@ -20,14 +21,25 @@ async function sendEach(
     if (error instanceof ConnectorError && error.code === harmless) return;
     throw error;
   };
+  const { operation } = member;
   const groupId = request.group.id;
-  const ids = [...new Set(request.members.map((member) => member.id))];
-  if (operation.names.has('memberIds')) {
-    const size = context.settings.memberBatchSize;
-    for (let start = 0; start < ids.length; start += size) {
-      const memberIds = ids.slice(start, start + size);
+  const ids = [...new Set(request.members.map((m) => m.id))];
+  if (member.batched) {
+    const item = (memberId: string): JsonValue =>
+      member.memberItem === undefined
+        ? memberId
+        : member.memberItem.fill({ context: { groupId, memberId }, attributes: {} });
+    // One batch after the other: a batch is already as much as the API takes in one request.
+    for (let start = 0; start < ids.length; start += member.batchSize) {
+      const memberIds = ids.slice(start, start + member.batchSize);
+      const memberItems = memberIds.map(item);
       await context.client
-        .send(operation.request({ context: { groupId, id: groupId, memberIds }, attributes: {} }, signal))
+        .send(
+          operation.request(
+            { context: { groupId, id: groupId, memberIds, memberItems }, attributes: {} },
+            signal,
+          ),
+        )
         .catch(tolerate);
     }
     return;

@@ -19,7 +19,7 @@ import type { RestAnswer } from './rest-client.js';
 import { typeContext, type RestContext, type RestTypeContext } from './rest-context.js';
 import { holdsValue } from './rest-objects.js';
 import type { RestOperation } from './rest-operation.js';
-import { itemsOf } from './rest-pagination.js';
+import { findPages } from './rest-pagination.js';
 import type { TemplateValues } from './template-values.js';
 
 function valuesOf(
@@ -64,7 +64,7 @@ export async function createObject(
     getAtPath(built.body, model.enabled!.path) === undefined
   )
     setAtPath(built.body, model.enabled!.path, enabled);
-  const what = `${built.method} ${built.target.split('?')[0]}`;
+  const what = built.what!;
   const answer = await context.client.send(built, what);
   const object = answeredObject(type.create, answer);
   const id = object === undefined ? undefined : model.idOf(object);
@@ -91,7 +91,7 @@ export async function createObject(
 async function readJson(context: RestContext, type: RestTypeContext, id: string, signal: AbortSignal) {
   const operation = type.get!;
   const built = operation.request({ context: { id }, attributes: {} }, signal);
-  const what = `${built.method} ${built.target.split('?')[0]}`;
+  const what = built.what!;
   const answer = await context.client.send(built, what);
   const object = answeredObject(operation, answer);
   if (object === undefined)
@@ -115,7 +115,6 @@ export async function findObjects(
   signal: AbortSignal,
 ): Promise<TargetObject[]> {
   const type = typeContext(context, request.objectType);
-  const operation = type.find!;
   const values = valuesOf(
     type,
     { [request.attribute]: request.value },
@@ -124,12 +123,8 @@ export async function findObjects(
       value: request.value,
     },
   );
-  const built = operation.request(values, signal);
-  const what = `${built.method} ${built.target.split('?')[0]}`;
-  const answer = await context.client.send(built, what);
-  return itemsOf(context, type, operation, answer, what).filter((object) =>
-    holdsValue(object, request.attribute, request.value),
-  );
+  const found = await findPages(context, type, values, signal);
+  return found.filter((object) => holdsValue(object, request.attribute, request.value));
 }
 
 /** Sends one update: the changed values only, or the object read, changed and written back. */
@@ -151,7 +146,7 @@ async function sendUpdate(
   for (const [attribute, value] of Object.entries(changed)) {
     const path = type.model.pathOf(attribute);
     if (value === null) deleteAtPath(json, path);
-    else setAtPath(json, path, value);
+    else setAtPath(json, path, type.model.apiValue(attribute, value));
   }
   const merged = type.model.toTargetObject(json, id).attributes;
   const values = valuesOf(type, merged, { ...extra, id });

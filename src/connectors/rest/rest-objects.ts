@@ -15,12 +15,26 @@ export interface EnabledRule {
   disabledValue: JsonValue;
 }
 
+/** The attribute of a group's member ids with `membership: array`. */
+export const MEMBER_LIST_ATTRIBUTE = 'memberIds';
+
 /** One object type's settings, with every path parsed once. */
 export class RestObjectModel {
   readonly idPath: JsonPath;
   readonly enabled: EnabledRule | undefined;
   readonly membersPath: JsonPath | undefined;
   readonly memberIdPath: JsonPath | undefined;
+  /**
+   * With `membership: array`, the target attribute holding the member ids: read into it from
+   * membersPath, and written from it at membersPath, each id wrapped at memberIdPath. One fixed
+   * name, whatever the API's path: the engine keeps the name `members` for member operations and
+   * leaves an attribute of that name out of a create, so the list must not be called that.
+   */
+  readonly membersAttribute: string | undefined;
+  /** The texts of the paths a read leaves out of the attributes (the id, the member list). */
+  readonly #skipped = new Set<string>();
+  /** The mapped paths as text, for leaving their leaves out of the plain attributes. */
+  readonly #mappedTexts: string[] = [];
   /** Attribute -> path, for the attributes whose path is not their own name. */
   readonly #mapped = new Map<string, JsonPath>();
   readonly #paths = new Map<string, JsonPath>();
@@ -43,10 +57,16 @@ export class RestObjectModel {
     this.membersPath = settings.membersPath === undefined ? undefined : parseJsonPath(settings.membersPath);
     this.memberIdPath =
       settings.memberIdPath === undefined ? undefined : parseJsonPath(settings.memberIdPath);
+    this.membersAttribute =
+      settings.membership === 'array' && this.membersPath !== undefined ? MEMBER_LIST_ATTRIBUTE : undefined;
+    this.#skipped.add(printJsonPath(this.idPath));
+    if (this.membersPath !== undefined) this.#skipped.add(printJsonPath(this.membersPath));
+    this.#mappedTexts = [...this.#mapped.values()].map((path) => printJsonPath(path));
   }
 
   /** Where an attribute goes in the API's object. */
   pathOf(attribute: string): JsonPath {
+    if (attribute === this.membersAttribute) return this.membersPath!;
     const mapped = this.#mapped.get(attribute);
     if (mapped !== undefined) return mapped;
     let path = this.#paths.get(attribute);
@@ -65,11 +85,29 @@ export class RestObjectModel {
   /** The attributes nested at their paths (values that mean "no value" left out unless `keepNull`). */
   nest(attributes: TargetAttributes, keepNull = false): JsonObject {
     const out: JsonObject = {};
-    for (const [attribute, value] of Object.entries(attributes)) {
+    for (const attribute in attributes) {
+      if (!Object.hasOwn(attributes, attribute)) continue;
+      const value = attributes[attribute]!;
       if (value === null && !keepNull) continue;
-      setAtPath(out, this.pathOf(attribute), value);
+      setAtPath(out, this.pathOf(attribute), this.apiValue(attribute, value));
     }
     return out;
+  }
+
+  /** An attribute's value as the API keeps it (the member list's ids wrapped as its items). */
+  apiValue(attribute: string, value: JsonValue): JsonValue {
+    return attribute === this.membersAttribute ? this.memberItems(value) : value;
+  }
+
+  /** Member ids as the API's member list: the ids, or objects holding each at memberIdPath. */
+  memberItems(ids: JsonValue): JsonValue {
+    const idPath = this.memberIdPath;
+    if (idPath === undefined || idPath.length === 0 || !Array.isArray(ids)) return ids;
+    return ids.map((id) => {
+      const item: JsonObject = {};
+      setAtPath(item, idPath, id);
+      return item;
+    });
   }
 
   /** The id of an API object, or undefined when it has none. */
@@ -87,15 +125,14 @@ export class RestObjectModel {
 
   /** An API object (with an id) as a target object. */
   toTargetObject(json: JsonObject, id: string): TargetObject {
-    const skip = new Set<string>([printJsonPath(this.idPath)]);
-    if (this.membersPath !== undefined) skip.add(printJsonPath(this.membersPath));
-    const mappedPaths = [...this.#mapped.values()].map((path) => printJsonPath(path));
+    const skip = this.#skipped;
+    const mappedPaths = this.#mappedTexts;
     const attributes: TargetAttributes = {};
-    flatten(json, [], (path, value) => {
-      const text = printJsonPath(path);
+    flatten(json, '', (text, value) => {
       if (
         skip.has(text) ||
-        mappedPaths.some((m) => text === m || text.startsWith(`${m}.`) || text.startsWith(`${m}[`))
+        (mappedPaths.length > 0 &&
+          mappedPaths.some((m) => text === m || text.startsWith(`${m}.`) || text.startsWith(`${m}[`)))
       )
         return;
       attributes[text] = value;
@@ -108,7 +145,8 @@ export class RestObjectModel {
     if (this.enabled !== undefined) {
       object.enabled = !sameValue(getAtPath(json, this.enabled.path), this.enabled.disabledValue);
     }
-    if (this.membersPath !== undefined) object.members = this.membersOf(json);
+    if (this.membersAttribute !== undefined) attributes[this.membersAttribute] = this.membersOf(json);
+    else if (this.membersPath !== undefined) object.members = this.membersOf(json);
     return object;
   }
 
@@ -125,17 +163,24 @@ export class RestObjectModel {
   }
 }
 
-/** Calls `visit` for each leaf of a JSON object: scalars, and arrays (kept whole: multi-valued). */
-function flatten(
-  value: JsonValue,
-  path: (string | number)[],
-  visit: (path: JsonPath, value: JsonValue) => void,
-): void {
+const PLAIN_KEY = /^[A-Za-z_$@][\w$@:-]*$/u;
+
+/** A key appended to a path's text, as printJsonPath writes it. */
+function childPath(parent: string, key: string): string {
+  if (PLAIN_KEY.test(key) && !(parent === '' && key === '$')) return parent === '' ? key : `${parent}.${key}`;
+  return printJsonPath([...(parent === '' ? [] : parseJsonPath(parent)), key]);
+}
+
+/**
+ * Calls `visit` for each leaf of a JSON object with its path as printJsonPath writes it: scalars,
+ * and arrays (kept whole: multi-valued). The text is built on the way down, not printed per leaf.
+ */
+function flatten(value: JsonValue, path: string, visit: (path: string, value: JsonValue) => void): void {
   if (isJsonObject(value)) {
-    for (const [key, child] of Object.entries(value)) flatten(child, [...path, key], visit);
+    for (const key in value) if (Object.hasOwn(value, key)) flatten(value[key]!, childPath(path, key), visit);
     return;
   }
-  if (path.length > 0) visit(path, value);
+  if (path !== '') visit(path, value);
 }
 
 /**

@@ -15,6 +15,7 @@ import {
 import { baseUrlSchema, extraHeadersSchema, httpSettingsShape } from '../http/http-settings.js';
 import { CONNECTOR_ERROR_CODES, type ConnectorErrorCode } from '../spi/index.js';
 import { bodyTemplateTexts } from './body-template.js';
+import { headerValueProblem } from './header-template.js';
 import { parseJsonPath } from './json-path.js';
 import { templateParts } from './template-values.js';
 
@@ -43,6 +44,30 @@ const urlTemplate = z
   )
   .superRefine(checkTemplate);
 
+/**
+ * Header values are templates too; the text around placeholders is checked here, once, so that a
+ * constant header can never carry a line break into the request.
+ */
+const headerTemplates = extraHeadersSchema.superRefine((headers, ctx) => {
+  for (const [name, text] of Object.entries(headers)) {
+    let parts;
+    try {
+      parts = templateParts(text);
+    } catch (error) {
+      ctx.addIssue({
+        code: 'custom',
+        path: [name],
+        message: `is not a template: ${(error as Error).message}`,
+      });
+      continue;
+    }
+    for (const part of parts) {
+      const problem = 'text' in part ? headerValueProblem(part.text) : undefined;
+      if (problem !== undefined) ctx.addIssue({ code: 'custom', path: [name], message: problem });
+    }
+  }
+});
+
 const bodyTemplate = z.json().superRefine((template, ctx) => {
   for (const text of bodyTemplateTexts(template)) checkTemplate(text, ctx as z.core.$RefinementCtx<string>);
 });
@@ -54,8 +79,8 @@ const operationShape = {
   url: urlTemplate,
   /** Query parameters (templates); one whose value is absent is left out. */
   query: z.record(z.string().min(1), z.string().superRefine(checkTemplate)).optional(),
-  /** Headers of this operation only (templates are not expanded in headers). */
-  headers: extraHeadersSchema.optional(),
+  /** Headers of this operation only, as templates; one whose value is absent is left out. */
+  headers: headerTemplates.optional(),
   /** The JSON body; without it, the mapped attributes nested at their JSON paths. */
   body: bodyTemplate.optional(),
 };
@@ -79,6 +104,15 @@ const updateOperation = z.strictObject({
 });
 
 const plainOperation = z.strictObject(operationShape);
+
+/** addMember / removeMember: per member, or per batch when a template names `{memberIds}` / `{memberItems}`. */
+const memberOperation = z.strictObject({
+  ...operationShape,
+  /** Members per request in a batch; default the app's memberBatchSize. */
+  batchSize: z.number().int().min(1).max(10_000).optional(),
+  /** The JSON of one member in `{memberItems}` (a template naming `{memberId}`); default the id itself. */
+  memberItem: bodyTemplate.optional(),
+});
 
 const pageSizeParam = z.string().min(1);
 
@@ -127,6 +161,8 @@ const listOperation = z.strictObject({
 const findOperation = z.strictObject({
   ...operationShape,
   itemsPath: jsonPathSchema.default('$'),
+  /** How find's answer pages; absent: as the list operation of the same type pages. */
+  pagination: paginationSchema.optional(),
   /** The attributes find may look up; absent means any. */
   attributes: z.array(z.string().min(1)).min(1).optional(),
 });
@@ -138,9 +174,9 @@ const operationsSchema = z.strictObject({
   delete: plainOperation.optional(),
   find: findOperation.optional(),
   list: listOperation.optional(),
-  /** Add one member (`{memberId}`), or several at once when the template names `{memberIds}`. */
-  addMember: plainOperation.optional(),
-  removeMember: plainOperation.optional(),
+  /** Add one member (`{memberId}`), or several at once when the templates name `{memberIds}` or `{memberItems}`. */
+  addMember: memberOperation.optional(),
+  removeMember: memberOperation.optional(),
 });
 
 const objectTypeSchema = z.strictObject({
@@ -159,6 +195,12 @@ const objectTypeSchema = z.strictObject({
   /** For groups: where the member list is in a group, and the id within each item (absent: the item is the id). */
   membersPath: jsonPathSchema.optional(),
   memberIdPath: jsonPathSchema.optional(),
+  /**
+   * For groups, how members are written: `operations` (addMember / removeMember; the default when
+   * they are configured) or `array` (the member list at membersPath, written through create and
+   * update like any attribute).
+   */
+  membership: z.enum(['operations', 'array']).optional(),
   operations: operationsSchema,
 });
 export type RestObjectSettings = z.infer<typeof objectTypeSchema>;
@@ -199,6 +241,8 @@ export const restSettingsSchema = z
     errorMessagePath: jsonPathSchema.optional(),
     /** The request test connection sends; default the first page (one object) of the list operation. */
     probe: z.strictObject({ method, url: urlTemplate }).optional(),
+    /** Headers sent with every request, as templates (an operation's own headers win by name). */
+    headers: headerTemplates.optional(),
     /** Largest page asked for. */
     maxPageSize: z.number().int().min(1).max(10_000).default(100),
     /** Members per request when addMember/removeMember take `{memberIds}`. */
@@ -249,6 +293,7 @@ function checkOperations(settings: z.infer<typeof restSettingsSchema>, ctx: z.co
         message: 'sends the whole object, which is read first: configure operations.get',
       });
     }
+    checkMembership(type, object, ctx);
     if (ops.addMember !== undefined && ops.get !== undefined && object.membersPath === undefined) {
       ctx.addIssue({
         code: 'custom',
@@ -273,6 +318,43 @@ function checkOperations(settings: z.infer<typeof restSettingsSchema>, ctx: z.co
       path: ['probe'],
       message: 'is needed when no object type has a list operation (test connection sends it)',
     });
+  }
+}
+
+/** `membership` against what it needs: array needs membersPath and update, operations needs addMember. */
+function checkMembership(
+  type: 'User' | 'Group',
+  object: RestObjectSettings,
+  ctx: z.core.$RefinementCtx,
+): void {
+  const path = ['objects', type, 'membership'];
+  const ops = object.operations;
+  if (object.membership !== undefined && type === 'User') {
+    ctx.addIssue({ code: 'custom', path, message: 'members belong to groups: set membership under Group' });
+    return;
+  }
+  if (object.membership === 'operations' && ops.addMember === undefined) {
+    ctx.addIssue({
+      code: 'custom',
+      path,
+      message: 'is operations: configure operations.addMember and operations.removeMember',
+    });
+  }
+  if (object.membership === 'array') {
+    if (object.membersPath === undefined)
+      ctx.addIssue({ code: 'custom', path, message: 'is array: membersPath says where the member list is' });
+    if (ops.update === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path,
+        message: 'is array: the list is written through operations.update',
+      });
+    if (ops.addMember !== undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['objects', type, 'operations', 'addMember'],
+        message: 'is not used when membership is array: remove it, or set membership: operations',
+      });
   }
 }
 

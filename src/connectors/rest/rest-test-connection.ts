@@ -6,19 +6,12 @@
 import { ConnectorError, classifyError } from '../spi/index.js';
 import type { RestContext } from './rest-context.js';
 import { listPage } from './rest-pagination.js';
-import { UrlTemplate } from './url-template.js';
 
 export async function testRestConnection(context: RestContext, signal: AbortSignal): Promise<void> {
-  const probe = context.settings.probe;
+  const { probe } = context;
   try {
     if (probe !== undefined) {
-      const expanded = new UrlTemplate(probe.url).expand({ context: {}, attributes: {} });
-      if (!expanded.ok)
-        throw new ConnectorError(
-          'schema_violation',
-          `probe.url needs {${expanded.missing}}, which test connection has no value for`,
-        );
-      await context.client.send({ method: probe.method, target: expanded.text, signal });
+      await context.client.send(probe.request({ context: {}, attributes: {} }, signal));
       return;
     }
     const [typeName, type] = Object.entries(context.types).find(([, t]) => t.list !== undefined)!;

@@ -1,6 +1,6 @@
 /**
  * What a `{name}` in a URL or body template stands for: the operation's own values first (`id`,
- * `value`, `attribute`, `groupId`, `memberId`, `memberIds`, `enabled`), then the mapped attributes
+ * `value`, `attribute`, `groupId`, `memberId`, `memberIds`, `memberItems`, `enabled`), then the mapped attributes
  * by their target name (`userName`, `name.givenName`). `{*}` in a body is every mapped attribute
  * as one nested object.
  */
@@ -13,6 +13,7 @@ export const CONTEXT_NAMES = [
   'groupId',
   'memberId',
   'memberIds',
+  'memberItems',
   'enabled',
 ] as const;
 export type ContextName = (typeof CONTEXT_NAMES)[number];

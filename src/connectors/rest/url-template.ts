@@ -11,7 +11,12 @@ import { lookup, templateParts, type TemplatePart, type TemplateValues } from '.
 
 /** encodeURIComponent, with a lone surrogate (which it refuses) sent as U+FFFD instead. */
 function encode(text: string): string {
-  return encodeURIComponent(text.replace(/\p{Surrogate}/gu, '\uFFFD'));
+  try {
+    return encodeURIComponent(text);
+  } catch {
+    // Only a lone surrogate makes it throw; the text is scanned for one only then.
+    return encodeURIComponent(text.replace(/\p{Surrogate}/gu, '\uFFFD'));
+  }
 }
 
 /** A value as URL text, encoded. */
@@ -51,9 +56,13 @@ export class UrlTemplate {
       if (value === undefined || value === null) return { ok: false, missing: part.name };
       out += encodeValue(value);
     }
-    const path = out.split('?')[0]!;
-    const dotted = path.split('/').find((segment) => /^(\.|%2e){1,2}$/iu.test(segment));
-    if (dotted !== undefined) return { ok: false, missing: this.names.join(', '), dotSegment: true };
+    // Segments are looked at only when the text holds a dot at all (most URLs hold none).
+    if (out.includes('.') || out.includes('%2e') || out.includes('%2E')) {
+      const query = out.indexOf('?');
+      const path = query < 0 ? out : out.slice(0, query);
+      const dotted = path.split('/').find((segment) => /^(\.|%2e){1,2}$/iu.test(segment));
+      if (dotted !== undefined) return { ok: false, missing: this.names.join(', '), dotSegment: true };
+    }
     return { ok: true, text: out };
   }
 }

@@ -11,6 +11,26 @@ import { ConnectorError } from '../spi/index.js';
 import { classifySoapError } from './soap-faults.js';
 import type { SoapCredentials, SoapSettings } from './soap-settings.js';
 
+const WSDL_SOAP11 = 'http://schemas.xmlsoap.org/wsdl/soap/';
+const WSDL_SOAP12 = 'http://schemas.xmlsoap.org/wsdl/soap12/';
+
+/**
+ * The SOAP version to speak: the setting's, or with `auto` the WSDL's: 1.2 when it binds only the
+ * SOAP 1.2 binding namespace, 1.1 otherwise (a WSDL offering both is answered in 1.1, which every
+ * such service takes).
+ */
+export function soapVersionOf(setting: SoapSettings['soapVersion'], wsdl: string): '1.1' | '1.2' {
+  if (setting !== 'auto') return setting;
+  return wsdl.includes(WSDL_SOAP12) && !wsdl.includes(WSDL_SOAP11) ? '1.2' : '1.1';
+}
+
+const SOAP_ENCODING = 'http://schemas.xmlsoap.org/soap/encoding/';
+
+/** Whether the WSDL's bodies are all SOAP-encoded (`use="encoded"`, none literal). */
+export function encodedBodies(wsdl: string): boolean {
+  return /\buse\s*=\s*["']encoded["']/u.test(wsdl) && !/\buse\s*=\s*["']literal["']/u.test(wsdl);
+}
+
 type AsyncMethod = (args: unknown, options: Record<string, unknown>) => Promise<unknown[]>;
 
 export class SoapService {
@@ -129,6 +149,18 @@ export class SoapService {
         );
       }
       throw classified;
+    }
+    if (soapVersionOf(this.#settings.soapVersion, client.wsdl.toXML()) === '1.2') {
+      // What the package's own forceSoap12Headers option sets: the SOAP 1.2 envelope, and the
+      // action in the content type instead of a SOAPAction header.
+      client.wsdl.options.forceSoap12Headers = true;
+    }
+    if (encodedBodies(client.wsdl.toXML())) {
+      // The package sees an rpc/encoded binding but never says so in the message (it compares the
+      // body element with the text 'encoded'); SOAP 1.1 §4.1.1 lets the Body carry encodingStyle
+      // for all it holds.
+      const prefix = client.wsdl.options.envelopeKey;
+      client.addBodyAttribute({ [`${prefix}:encodingStyle`]: SOAP_ENCODING });
     }
     if (authorization !== undefined) client.addHttpHeader('Authorization', authorization);
     const token = this.#credentials.wsSecurity;

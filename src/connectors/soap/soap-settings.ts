@@ -125,6 +125,11 @@ export const soapSettingsSchema = z
         (url) => !/^https?:\/\/[^/]*@/u.test(url),
         'must not hold credentials; put them in credentials',
       ),
+    /**
+     * The SOAP version of the envelope: `auto` reads it from the WSDL (SOAP 1.2 when its bindings
+     * are all SOAP 1.2 ones, else 1.1); `1.1` or `1.2` to choose for a WSDL that offers both.
+     */
+    soapVersion: z.enum(['auto', '1.1', '1.2']).default('auto'),
     /** Where requests are sent, instead of the WSDL's own address. */
     endpoint: z.url({ protocol: /^https?$/u, error: 'must be an http:// or https:// URL' }).optional(),
     objects: z

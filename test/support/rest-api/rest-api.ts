@@ -1,8 +1,10 @@
 /**
  * A JSON API of the common shape, over real HTTP on 127.0.0.1, for the REST connector's tests and
  * benchmark: `GET /users?<attr>=<value>`, `POST /users`, `GET|PATCH|PUT|DELETE /users/{id}`, the
- * same under `/groups`, and `POST /groups/{id}/members` / `DELETE /groups/{id}/members/{userId}`.
- * PATCH is a merge patch. Lists page in one of five styles (chosen per server), and faults can be
+ * same under `/groups`, and the member endpoints: `POST /groups/{id}/members` with `{ userId }`,
+ * `{ userIds: [...] }` or `{ members: [{ value }] }`, `DELETE /groups/{id}/members/{userId}`, and
+ * `DELETE /groups/{id}/members?userIds=a,b` for a batch. PATCH is a merge patch (a group's
+ * `members` array is replaced whole, the array style of membership). Lists page in one of five styles (chosen per server), and faults can be
  * queued: a status (429 with Retry-After, 500, 503), or a hang.
  */
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -38,6 +40,11 @@ export interface RestApiOptions {
   authorize?: (headers: IncomingHttpHeaders, token: string) => boolean;
   /** Serve `GET /_stats` without credentials (the benchmark's child process). */
   statsRoute?: boolean;
+  /**
+   * Paging that never ends: every page answers the first objects again and says there is more
+   * (the page, offset and cursor asked are ignored), as a broken API does.
+   */
+  brokenPaging?: boolean;
 }
 
 export interface RestApi {
@@ -49,6 +56,8 @@ export interface RestApi {
   requests: Map<string, number>;
   /** Each request's method and path with query, in order (kept only while `log` is an array). */
   log: string[] | undefined;
+  /** Each request's headers, in order (kept only while `headerLog` is an array). */
+  headerLog: IncomingHttpHeaders[] | undefined;
   close(): Promise<void>;
 }
 
@@ -87,7 +96,19 @@ export async function startRestApi(options: RestApiOptions = {}): Promise<RestAp
   const store = new ApiStore();
   const faults: Fault[] = [];
   const requests = new Map<string, number>();
-  const api: RestApi = { url: '', token, store, faults, requests, log: undefined, close: async () => {} };
+  const api: RestApi = {
+    url: '',
+    token,
+    store,
+    faults,
+    requests,
+    log: undefined,
+    headerLog: undefined,
+    close: async () => {},
+  };
+  // With brokenPaging, the position a request asks for is read as the start.
+  const position = (text: string | null, fallback: number) =>
+    options.brokenPaging || text === null ? fallback : Number(text);
   const count = (key: string) => requests.set(key, (requests.get(key) ?? 0) + 1);
 
   const list = (url: URL, collection: Collection, response: ServerResponse) => {
@@ -113,27 +134,38 @@ export async function startRestApi(options: RestApiOptions = {}): Promise<RestAp
       return `${api.url}${next.pathname}${next.search}`;
     };
     if (style === 'page' || style === 'linkHeader') {
-      const page = Number(url.searchParams.get('_page') ?? 1);
+      const page = position(url.searchParams.get('_page'), 1);
       const slice = limit === undefined ? items : items.slice((page - 1) * limit, page * limit);
       const headers: Record<string, string> = { 'x-total-count': String(total) };
-      if (style === 'linkHeader' && limit !== undefined && page * limit < total) {
+      if (style === 'linkHeader' && limit !== undefined && (options.brokenPaging || page * limit < total)) {
         headers.link = `<${with_({ _page: 1 })}>; rel="first", <${with_({ _page: page + 1 })}>; rel="next"`;
       }
       return send(response, 200, slice, headers);
     }
     if (style === 'offset') {
-      const offset = Number(url.searchParams.get('offset') ?? 0);
+      const offset = position(url.searchParams.get('offset'), 0);
       const slice = limit === undefined ? items.slice(offset) : items.slice(offset, offset + limit);
-      return send(response, 200, { data: slice, total });
+      return send(response, 200, { data: slice, total: options.brokenPaging ? total + 1 : total });
     }
     const startParam = url.searchParams.get(style === 'cursor' ? 'cursor' : 'after');
-    const start = startParam === null ? 0 : Number(Buffer.from(startParam, 'base64url').toString());
+    const start =
+      startParam === null || options.brokenPaging
+        ? 0
+        : Number(Buffer.from(startParam, 'base64url').toString());
     const slice = limit === undefined ? items.slice(start) : items.slice(start, start + limit);
-    const more = start + slice.length < total;
+    const more = options.brokenPaging || start + slice.length < total;
     const nextToken = Buffer.from(String(start + slice.length)).toString('base64url');
     if (style === 'cursor')
       return send(response, 200, { items: slice, next_cursor: more ? nextToken : null });
     return send(response, 200, { items: slice, links: { next: more ? with_({ after: nextToken }) : null } });
+  };
+
+  /** A group's members array as written: every item an id of a user the API holds. */
+  const badMembers = (collection: Collection, body: { [key: string]: Json }): string | undefined => {
+    if (collection !== 'groups' || body.members === undefined || body.members === null) return undefined;
+    if (!Array.isArray(body.members)) return 'members must be an array of user ids';
+    const unknown = body.members.find((id) => typeof id !== 'string' || !store.objects.users.has(id));
+    return unknown === undefined ? undefined : `members: no user ${JSON.stringify(unknown)}`;
   };
 
   const handle = async (request: IncomingMessage, response: ServerResponse) => {
@@ -151,6 +183,7 @@ export async function startRestApi(options: RestApiOptions = {}): Promise<RestAp
     }
     count(method);
     api.log?.push(`${method} ${url.pathname}${url.search}`);
+    api.headerLog?.push(request.headers);
     const fault = faults.find(
       (f) =>
         f.times > 0 &&
@@ -193,6 +226,8 @@ export async function startRestApi(options: RestApiOptions = {}): Promise<RestAp
         if (!isObject(body)) return send(response, 400, { message: 'expected a JSON object' });
         const key = collection === 'users' ? 'userName' : 'displayName';
         if (typeof body[key] !== 'string') return send(response, 400, { message: `${key} is required` });
+        const members = badMembers(collection, body);
+        if (members !== undefined) return send(response, 400, { message: members });
         const { id: _ignored, ...rest } = body;
         const added = store.add(collection, rest);
         if (added === 'duplicate')
@@ -212,6 +247,8 @@ export async function startRestApi(options: RestApiOptions = {}): Promise<RestAp
       }
       if (method === 'PATCH' || method === 'PUT') {
         if (!isObject(body)) return send(response, 400, { message: 'expected a JSON object' });
+        const members = badMembers(collection, body);
+        if (members !== undefined) return send(response, 400, { message: members });
         const { id: _ignored, ...rest } = body;
         const next =
           method === 'PATCH'
@@ -229,12 +266,27 @@ export async function startRestApi(options: RestApiOptions = {}): Promise<RestAp
     if (collection === 'groups' && parts[2] === 'members') {
       const members = object.members as string[];
       if (parts.length === 3 && method === 'POST') {
-        const ids = isObject(body) ? (Array.isArray(body.userIds) ? body.userIds : [body.userId]) : [];
+        const ids = !isObject(body)
+          ? []
+          : Array.isArray(body.userIds)
+            ? body.userIds
+            : Array.isArray(body.members)
+              ? body.members.map((item) => (isObject(item) ? item.value : undefined))
+              : [body.userId];
+        if (ids.length === 0) return send(response, 400, { message: 'no member in the body' });
         for (const id of ids) {
           if (typeof id !== 'string' || !store.objects.users.has(id))
             return send(response, 404, { message: `no user ${String(id)}` });
         }
         for (const id of ids as string[]) if (!members.includes(id)) members.push(id);
+        return send(response, 204);
+      }
+      if (parts.length === 3 && method === 'DELETE') {
+        const ids = (url.searchParams.get('userIds') ?? '').split(',').filter(Boolean);
+        if (ids.length === 0) return send(response, 400, { message: 'userIds is required' });
+        if (ids.some((id) => !members.includes(id)))
+          return send(response, 404, { message: 'a user named in userIds is not a member' });
+        object.members = members.filter((m) => !ids.includes(m));
         return send(response, 204);
       }
       if (parts.length === 4 && method === 'DELETE') {

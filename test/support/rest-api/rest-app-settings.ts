@@ -1,6 +1,6 @@
 /**
- * `rest` connector settings for the test API: users (and groups with their member operations) in
- * the API's common shape, paged in the style the API was started with.
+ * `rest` connector settings for the test API: users (and groups with their member operations, or
+ * their members array) in the API's common shape, paged in the style the API was started with.
  */
 import type { ListStyle } from './rest-api.js';
 
@@ -38,6 +38,8 @@ export function restSettingsFor(
     users?: boolean;
     groups?: boolean;
     disable?: boolean;
+    /** How group members are written: the member endpoints (default) or the group's members array. */
+    membership?: 'operations' | 'array';
     extra?: Record<string, unknown>;
   } = {},
 ): Record<string, unknown> {
@@ -50,14 +52,17 @@ export function restSettingsFor(
     };
   }
   if (o.groups !== false) {
-    objects.Group = {
-      membersPath: 'members',
-      operations: {
-        ...crud('groups', style),
-        addMember: { method: 'POST', url: '/groups/{groupId}/members', body: { userId: '{memberId}' } },
-        removeMember: { method: 'DELETE', url: '/groups/{groupId}/members/{memberId}' },
-      },
-    };
+    objects.Group =
+      o.membership === 'array'
+        ? { membersPath: 'members', membership: 'array', operations: crud('groups', style) }
+        : {
+            membersPath: 'members',
+            operations: {
+              ...crud('groups', style),
+              addMember: { method: 'POST', url: '/groups/{groupId}/members', body: { userId: '{memberId}' } },
+              removeMember: { method: 'DELETE', url: '/groups/{groupId}/members/{memberId}' },
+            },
+          };
   }
   return { baseUrl, objects, ...o.extra };
 }

@@ -52,3 +52,23 @@ export async function openExampleConnector(
       { appFile: SOAP_EXAMPLE, credentials: connector.credentials },
     );
 }
+
+/**
+ * The example's settings for the same service spoken rpc/encoded: a list travels as an array
+ * accessor holding its items, so the lists answered are one step deeper (`user.user`) and the
+ * member ids go inside one (`memberId: { memberId: [...] }`).
+ */
+export function rpcSettings(settings: Record<string, unknown>): Record<string, unknown> {
+  const objects = settings.objects as Record<string, Record<string, Record<string, unknown>>>;
+  for (const [type, item] of [
+    ['User', 'user'],
+    ['Group', 'group'],
+  ] as const) {
+    objects[type]!.find!.result = `${item}.${item}`;
+    objects[type]!.list!.result = `${item}.${item}`;
+  }
+  for (const operation of ['addMembers', 'removeMembers']) {
+    objects.Group![operation]!.arguments = { groupId: '{{id}}', memberId: { memberId: '{{members}}' } };
+  }
+  return settings;
+}

@@ -3,7 +3,8 @@
  * real HTTP server on 127.0.0.1, serving `directory-service.wsdl` (users and groups) from an
  * in-memory store. It can require a WS-Security username token and / or HTTP basic auth, and fail
  * on purpose: a Server fault, a Client fault with a code, an answer that never comes, or one that
- * is not SOAP at all.
+ * is not SOAP at all. It speaks document/literal over SOAP 1.1 (the default) or SOAP 1.2, or
+ * rpc/encoded over SOAP 1.1, the WSDL and the faults following.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -49,7 +50,16 @@ export interface SoapTargetOptions {
   basic?: { username: string; password: string };
   /** Largest page a list answers, whatever pageSize asks. */
   maxPageSize?: number;
+  /**
+   * The binding the service speaks: `soap11` (document/literal over SOAP 1.1, the default),
+   * `soap12` (document/literal over SOAP 1.2: its envelope, the action in the content type, faults
+   * as Code / Subcode / Reason) or `rpc` (rpc/encoded over SOAP 1.1: each argument a part of the
+   * message, SOAP encoding).
+   */
+  protocol?: SoapProtocol;
 }
+
+export type SoapProtocol = 'soap11' | 'soap12' | 'rpc';
 
 export interface SoapTarget {
   /** Where the WSDL is served: `http://127.0.0.1:<port>/directory?wsdl`. */
@@ -80,22 +90,38 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
   let inFlight = 0;
   let maxInFlight = 0;
 
-  const clientFault = (code: string, message: string) => ({
-    Fault: { faultcode: `tns:${code}`, faultstring: message, statusCode: 500 },
-  });
+  const protocol = options.protocol ?? 'soap11';
+  // A fault in the binding's own form: SOAP 1.1 faultcode / faultstring, or SOAP 1.2's Code with
+  // the service's code as its Subcode (SOAP 1.2 part 1 §5.4) and Reason.
+  const fault = (standard: 'Client' | 'Server', code: string | undefined, message: string) =>
+    protocol === 'soap12'
+      ? {
+          Fault: {
+            Code: {
+              Value: standard === 'Client' ? 'soap:Sender' : 'soap:Receiver',
+              ...(code === undefined ? {} : { Subcode: { Value: code } }),
+            },
+            Reason: { Text: message },
+            statusCode: 500,
+          },
+        }
+      : { Fault: { faultcode: code ?? `soap:${standard}`, faultstring: message, statusCode: 500 } };
+  const clientFault = (code: string, message: string) => fault('Client', `tns:${code}`, message);
   const noSuch = (kind: string, id: string) => clientFault('NoSuchObject', `No ${kind} with id ${id}`);
 
   // Services of the soap package get (args, callback, headers, req); a thrown `{ Fault }` is sent as one.
   const guard =
     (name: string, body: (args: Record<string, unknown>) => unknown) =>
     (args: Record<string, unknown>, _callback: unknown, headers: Record<string, unknown> | undefined) => {
-      checkWsSecurity(options.wsSecurity, headers);
-      const injected = takeFault(faults, name);
-      if (injected?.kind === 'server') {
-        throw {
-          Fault: { faultcode: 'soap:Server', faultstring: injected.message ?? 'Busy', statusCode: 500 },
-        };
+      if (!wsSecurityHolds(options.wsSecurity, headers)) {
+        throw fault(
+          'Client',
+          'wsse:FailedAuthentication',
+          'The security token could not be authenticated or authorized',
+        );
       }
+      const injected = takeFault(faults, name);
+      if (injected?.kind === 'server') throw fault('Server', undefined, injected.message ?? 'Busy');
       if (injected?.kind === 'client') throw clientFault(injected.code, injected.message ?? injected.code);
       return body(args ?? {});
     };
@@ -127,8 +153,16 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
     const end = start + size;
     return { items: items.slice(start, end), next: end < items.length ? String(end) : undefined };
   };
-  const asList = (value: unknown): string[] =>
-    value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String);
+  // rpc/encoded sends a list argument as an array accessor holding its items (`<memberId><memberId>
+  // a</memberId>...</memberId>`), read here as the items.
+  const asList = (value: unknown): string[] => {
+    if (value === undefined) return [];
+    if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+      const items = Object.values(value as Record<string, unknown>);
+      return items.length === 1 ? asList(items[0]) : [];
+    }
+    return (Array.isArray(value) ? value : [value]).map(String);
+  };
   const text = (value: unknown) => (value === undefined || value === null ? undefined : String(value));
 
   const operations = {
@@ -313,12 +347,13 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
   });
   await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
   const address = `http://127.0.0.1:${(http.address() as AddressInfo).port}${SOAP_PATH}`;
-  const xml = WSDL_TEMPLATE.replace('{{ADDRESS}}', address);
+  const xml = directoryWsdl(protocol).replace('{{ADDRESS}}', address);
   soap.listen(soapSide, {
     path: SOAP_PATH,
     services: { DirectoryService: { DirectoryPort: port } } as soap.IServices,
     xml,
     suppressStack: true,
+    ...(protocol === 'soap12' ? { forceSoap12Headers: true } : {}),
   });
 
   return {
@@ -344,10 +379,47 @@ function takeFault(faults: Map<string, InjectedFault[]>, operation: string): Inj
   return faults.get(operation)?.shift();
 }
 
-/** The operation a SOAP 1.1 request names in its SOAPAction header (`urn:...:directory/CreateUser`). */
+/**
+ * The operation a request names: in its SOAPAction header (SOAP 1.1) or the content type's
+ * `action` parameter (SOAP 1.2), `urn:...:directory/CreateUser`.
+ */
 function soapActionOperation(req: IncomingMessage): string {
-  const action = String(req.headers.soapaction ?? '').replace(/"/g, '');
+  const fromType = /;\s*action="?([^";]+)"?/u.exec(String(req.headers['content-type'] ?? ''))?.[1];
+  const action = (fromType ?? String(req.headers.soapaction ?? '')).replace(/"/g, '');
   return action.slice(action.lastIndexOf('/') + 1);
+}
+
+const SOAP11_BINDING_NS = 'xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"';
+const SOAP12_BINDING_NS = 'xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap12/"';
+const SOAP_ENCODING = 'http://schemas.xmlsoap.org/soap/encoding/';
+
+/**
+ * The service's WSDL for a binding. SOAP 1.2 is the same WSDL with the `soap` prefix bound to the
+ * SOAP 1.2 binding namespace. rpc/encoded is worked out from the document/literal one: each
+ * message's parts are the children of its wrapper element (the part typed as the child is), the
+ * binding's style is rpc and every body is encoded in the target namespace.
+ */
+function directoryWsdl(protocol: SoapProtocol): string {
+  if (protocol === 'soap11') return WSDL_TEMPLATE;
+  if (protocol === 'soap12') return WSDL_TEMPLATE.replace(SOAP11_BINDING_NS, SOAP12_BINDING_NS);
+  const children = new Map<string, string[]>();
+  const wrapper =
+    /<xsd:element name="(\w+)">\s*<xsd:complexType>\s*<xsd:sequence>([\s\S]*?)<\/xsd:sequence>/gu;
+  for (const [, name, sequence] of WSDL_TEMPLATE.matchAll(wrapper)) {
+    const parts = [...sequence!.matchAll(/<xsd:element name="(\w+)" type="([\w:]+)"/gu)].map(
+      ([, part, type]) => `<wsdl:part name="${part}" type="${type}"/>`,
+    );
+    children.set(name!, parts);
+  }
+  return WSDL_TEMPLATE.replace(
+    /<wsdl:part name="parameters" element="tns:(\w+)"\/>/gu,
+    (_, element: string) => (children.get(element) ?? []).join(''),
+  )
+    .replace('<soap:binding style="document"', '<soap:binding style="rpc"')
+    .replaceAll(
+      '<soap:body use="literal"/>',
+      `<soap:body use="encoded" namespace="urn:provisio:test:directory" encodingStyle="${SOAP_ENCODING}"/>`,
+    );
 }
 
 function basicAuthorized(basic: SoapTargetOptions['basic'], req: IncomingMessage): boolean {
@@ -356,12 +428,12 @@ function basicAuthorized(basic: SoapTargetOptions['basic'], req: IncomingMessage
   return req.headers.authorization === expected;
 }
 
-/** Checks the WS-Security UsernameToken the soap package parsed into the SOAP headers. */
-function checkWsSecurity(
+/** Whether the WS-Security UsernameToken the soap package parsed into the SOAP headers is the one required. */
+function wsSecurityHolds(
   expected: SoapTargetOptions['wsSecurity'],
   headers: Record<string, unknown> | undefined,
-): void {
-  if (expected === undefined) return;
+): boolean {
+  if (expected === undefined) return true;
   const token = (headers?.Security as Record<string, Record<string, unknown>> | undefined)?.UsernameToken;
   const password = token?.Password as
     { $value?: unknown; attributes?: { Type?: string } } | string | undefined;
@@ -382,15 +454,7 @@ function checkWsSecurity(
         )
         .digest('base64')
     : expected.password;
-  if (token?.Username !== expected.username || sent !== wanted) {
-    throw {
-      Fault: {
-        faultcode: 'wsse:FailedAuthentication',
-        faultstring: 'The security token could not be authenticated or authorized',
-        statusCode: 500,
-      },
-    };
-  }
+  return token?.Username === expected.username && sent === wanted;
 }
 
 /** A stand-in for a request whose body was already read: the same headers, the body again. */
