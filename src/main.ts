@@ -18,6 +18,7 @@ import { openProvisioDatabase, type ProvisioDatabase } from './engine/state/open
 import type { EngineRuntime, EngineRuntimeSettings } from './engine/runtime/engine-runtime.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
+import { delegateFrameworkErrors } from './server/framework-errors.js';
 import { ConsoleAccess, type ConsoleAccessSettings } from './admin/access/console-access.js';
 import type { AdminApi } from './admin/admin-route.js';
 import { registerConsole } from './admin/console-static.js';
@@ -242,7 +243,7 @@ async function mountAdmin(
   engine: EngineRuntime | undefined,
 ): Promise<{ close(): Promise<void> }> {
   const settings = typeof options.admin === 'object' ? options.admin : {};
-  const [{ mountAdminApi }, { createAdminServices }, { createBuiltinRegistry }] = await Promise.all([
+  const [{ ADMIN_BASE_PATH, mountAdminApi }, { createAdminServices }, { createBuiltinRegistry }] = await Promise.all([
     import('./admin/admin-plugin.js'),
     import('./admin/admin-services.js'),
     import('./connectors/builtin-kinds.js'),
@@ -254,12 +255,13 @@ async function mountAdmin(
     dataDir: dataDirectory(options),
     ...(engine !== undefined ? { engine } : {}),
   });
-  mountAdminApi(app, {
+  const frameworkErrors = mountAdminApi(app, {
     services,
     console,
     version: packageVersion(),
     ...(settings.moreRoutes !== undefined ? { moreRoutes: settings.moreRoutes } : {}),
   });
+  delegateFrameworkErrors(app, ADMIN_BASE_PATH, frameworkErrors);
   return services;
 }
 
