@@ -1,0 +1,76 @@
+/**
+ * The cycle history as the admin API answers it (`GET /apps/{name}/cycles`, and `recentCycles` in
+ * the status): one row per cycle from the engine's state, with its kind, start, end, duration,
+ * counts per action and result, and outcome. The page cursor is the last cycle's start and id,
+ * opaque to clients.
+ */
+import { z } from 'zod';
+import type { CycleKey, CycleRecord } from '../../engine/state/engine-state.js';
+
+const isoTime = z.string().describe('ISO 8601 time');
+
+export const cycleSchema = z.object({
+  id: z.string(),
+  kind: z.enum(['initial', 'incremental', 'onDemand', 'reconcile']),
+  status: z
+    .enum(['running', 'completed', 'completedWithFailures', 'held', 'quarantined', 'failed'])
+    .describe('the outcome; `running` while it runs'),
+  started: isoTime,
+  finished: isoTime.optional(),
+  durationMs: z.number().int().optional().describe('finished - started; absent while it runs'),
+  summary: z
+    .record(z.string(), z.number())
+    .describe('counts per action and result: create, update, disable, delete, skip, success, failure'),
+  fromSeq: z.number().int().optional().describe('the change-feed position it started from'),
+  toSeq: z.number().int().optional().describe('the change-feed position it reached'),
+});
+
+export type CycleJson = z.infer<typeof cycleSchema>;
+
+/** How many cycles the status carries as `recentCycles`. */
+export const RECENT_CYCLES = 10;
+
+export function cycleJson(cycle: CycleRecord): CycleJson {
+  const counts: Record<string, number> = {};
+  for (const [key, value] of Object.entries(cycle.summary)) {
+    // The engine writes only counts here; anything else would not be a count to show.
+    if (typeof value === 'number' && Number.isFinite(value)) counts[key] = value;
+  }
+  return {
+    id: cycle.id,
+    kind: cycle.kind,
+    status: cycle.status,
+    started: cycle.started.toISOString(),
+    ...(cycle.finished !== undefined
+      ? {
+          finished: cycle.finished.toISOString(),
+          durationMs: Math.max(0, cycle.finished.getTime() - cycle.started.getTime()),
+        }
+      : {}),
+    summary: counts,
+    ...(cycle.fromSeq !== undefined ? { fromSeq: cycle.fromSeq } : {}),
+    ...(cycle.toSeq !== undefined ? { toSeq: cycle.toSeq } : {}),
+  };
+}
+
+/** The cursor that continues a listing after `cycle`. */
+export function cycleCursor(cycle: CycleRecord): string {
+  return Buffer.from(JSON.stringify([cycle.started.toISOString(), cycle.id]), 'utf8').toString('base64url');
+}
+
+/** A cursor back into the key it was made from; undefined when it is not one of ours. */
+export function readCycleCursor(cursor: string): CycleKey | undefined {
+  if (!/^[A-Za-z0-9_-]{1,400}$/.test(cursor)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    return undefined;
+  }
+  if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
+  const [started, id] = parsed as unknown[];
+  if (typeof started !== 'string' || typeof id !== 'string' || id.length === 0 || id.length > 200) return undefined;
+  const at = new Date(started);
+  if (Number.isNaN(at.getTime()) || at.toISOString() !== started) return undefined;
+  return { started: at, id };
+}
