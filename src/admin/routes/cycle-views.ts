@@ -5,6 +5,7 @@
  * opaque to clients.
  */
 import { z } from 'zod';
+import { cycleRecordJson } from '../../engine/state/cycle-record-json.js';
 import type { CycleKey, CycleRecord } from '../../engine/state/engine-state.js';
 
 const isoTime = z.string().describe('ISO 8601 time');
@@ -30,27 +31,9 @@ export type CycleJson = z.infer<typeof cycleSchema>;
 /** How many cycles the status carries as `recentCycles`. */
 export const RECENT_CYCLES = 10;
 
+/** One cycle as the API answers it: the same JSON as `provisio cycles --json`. */
 export function cycleJson(cycle: CycleRecord): CycleJson {
-  const counts: Record<string, number> = {};
-  for (const [key, value] of Object.entries(cycle.summary)) {
-    // The engine writes only counts here; anything else would not be a count to show.
-    if (typeof value === 'number' && Number.isFinite(value)) counts[key] = value;
-  }
-  return {
-    id: cycle.id,
-    kind: cycle.kind,
-    status: cycle.status,
-    started: cycle.started.toISOString(),
-    ...(cycle.finished !== undefined
-      ? {
-          finished: cycle.finished.toISOString(),
-          durationMs: Math.max(0, cycle.finished.getTime() - cycle.started.getTime()),
-        }
-      : {}),
-    summary: counts,
-    ...(cycle.fromSeq !== undefined ? { fromSeq: cycle.fromSeq } : {}),
-    ...(cycle.toSeq !== undefined ? { toSeq: cycle.toSeq } : {}),
-  };
+  return cycleRecordJson(cycle);
 }
 
 /** The cursor that continues a listing after `cycle`. */
