@@ -1,4 +1,4 @@
-/** Who changed what, when (GET /admin/v1/audit). */
+/** Who changed what, when, and who signed in and out (GET /admin/v1/audit). */
 import { listOf } from '../api/shapes.js';
 import type { Json } from '../api/types.js';
 import { formatTime } from '../components/badges.js';
@@ -11,8 +11,42 @@ interface AuditEntry {
   readonly actor: string;
   readonly action: string;
   readonly app?: string;
-  readonly target?: string;
-  readonly details?: Json;
+  readonly before?: Json;
+  readonly after?: Json;
+}
+
+/** The sign-in actions in words; other actions are shown as the API names them. */
+const SESSION_ACTIONS: Record<string, string> = {
+  'session.sign-in': 'Signed in',
+  'session.sign-in-denied': 'Sign-in refused',
+  'session.lockout': 'Locked out',
+  'session.sign-out': 'Signed out',
+};
+
+function field(value: Json | undefined, name: string): Json | undefined {
+  return value !== null && typeof value === 'object' && !Array.isArray(value) ? value[name] : undefined;
+}
+
+/** What an entry changed, in a line: sign-ins by address and lock, changes as before → after. */
+function details(entry: AuditEntry): string {
+  if (entry.action in SESSION_ACTIONS) {
+    const parts: string[] = [];
+    const address = field(entry.after, 'address');
+    if (typeof address === 'string') parts.push(`from ${address}`);
+    const role = field(entry.after, 'role');
+    if (typeof role === 'string') parts.push(`as ${role}`);
+    const locked = field(entry.after, 'locked');
+    const until = field(entry.after, 'until');
+    if (Array.isArray(locked)) {
+      parts.push(
+        `${locked.map((which) => (which === 'user' ? 'user name' : 'address')).join(' and ')} locked${typeof until === 'string' ? ` until ${formatTime(until)}` : ''}`,
+      );
+    }
+    return parts.join(', ');
+  }
+  const show = (value: Json | undefined) => (value === undefined ? '' : JSON.stringify(value));
+  if (entry.before !== undefined && entry.after !== undefined) return `${show(entry.before)} → ${show(entry.after)}`;
+  return show(entry.after ?? entry.before);
 }
 
 export default function AuditLog() {
@@ -21,7 +55,7 @@ export default function AuditLog() {
   return (
     <>
       <ProblemAlert error={loaded.error} />
-      <table className="grid">
+      <table className="grid" data-testid="audit-entries">
         <caption className="sr-only">Audit log</caption>
         <thead>
           <tr>
@@ -34,13 +68,13 @@ export default function AuditLog() {
         </thead>
         <tbody>
           {entries.map((e, i) => (
-            <tr key={e.id ?? i}>
+            <tr key={e.id ?? i} data-action={e.action}>
               <td>{formatTime(e.at)}</td>
               <td>{e.actor}</td>
-              <td>{e.action}</td>
-              <td>{e.app ?? e.target ?? ''}</td>
+              <td>{SESSION_ACTIONS[e.action] ?? e.action}</td>
+              <td>{e.app ?? ''}</td>
               <td>
-                <code>{e.details === undefined ? '' : JSON.stringify(e.details)}</code>
+                <code>{details(e)}</code>
               </td>
             </tr>
           ))}
