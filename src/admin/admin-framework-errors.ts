@@ -5,7 +5,7 @@
  * (anyone else learns only that they must sign in). The composition root registers this with the
  * server; SCIM's own answer stays for /scim/v2.
  */
-import fastifyCookie from '@fastify/cookie';
+import { fastifyCookie } from '@fastify/cookie';
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { adminActorFor, SESSION_COOKIE, type AccessDeps } from './admin-access-hook.js';
 import { sendProblem } from './admin-problem.js';

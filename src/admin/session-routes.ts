@@ -66,7 +66,10 @@ export function registerSessionRoutes(api: AdminApi, access: ConsoleAccess): voi
     async (request, reply) => {
       const result = await access.signIn(request.body.username, request.body.password, request.ip);
       if (result.outcome === 'locked') {
-        request.log.info({ retryAfterSeconds: result.retryAfterSeconds }, 'console sign-in refused: locked out');
+        request.log.info(
+          { retryAfterSeconds: result.retryAfterSeconds },
+          'console sign-in refused: locked out',
+        );
         throw adminProblem(429, 'rate-limited', 'too many failed sign-ins; try again later', {
           headers: { 'retry-after': String(result.retryAfterSeconds) },
         });

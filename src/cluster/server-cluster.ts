@@ -99,7 +99,12 @@ export async function runServerCluster(options: ServerClusterOptions): Promise<S
     throw new Error(`workers must be a positive integer, got ${options.workers}`);
   }
   const log = options.log ?? ((line: string) => void process.stderr.write(`provisio: ${line}\n`));
-  const { workers: count, log: _log, ...serverOptions } = options;
+  const { workers: count, log: _log, ...given } = options;
+  // Each worker's event streams hear the cycles the others run (admin/events/event-relay.ts).
+  const serverOptions: WorkerServerOptions =
+    given.admin === undefined || given.admin === false
+      ? given
+      : { ...given, admin: { ...(given.admin === true ? {} : given.admin), shareEvents: true } };
 
   // Migrations run once, here, rather than racing in every worker (the engine's and the admin
   // API's too when they run).

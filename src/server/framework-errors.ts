@@ -6,7 +6,11 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 
-export type FrameworkErrorHandler = (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => void;
+export type FrameworkErrorHandler = (
+  error: FastifyError,
+  request: FastifyRequest,
+  reply: FastifyReply,
+) => void;
 
 interface Delegate {
   /** Lower-cased, without a trailing slash. */
@@ -39,6 +43,7 @@ export function delegateFrameworkErrors(
   handler: FrameworkErrorHandler,
 ): void {
   const delegates = delegatesOf.get(app);
-  if (delegates === undefined) throw new Error('delegateFrameworkErrors: the app was not made by buildServer');
+  if (delegates === undefined)
+    throw new Error('delegateFrameworkErrors: the app was not made by buildServer');
   delegates.push({ prefix: prefix.toLowerCase().replace(/\/+$/, ''), handler });
 }

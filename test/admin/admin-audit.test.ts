@@ -118,7 +118,11 @@ describe.each(BACKENDS)('sign-in, sign-out and lockouts in the audit log (%s)', 
         action: 'session.sign-in',
         after: { address: '127.0.0.1', role: 'operator' },
       }),
-      expect.objectContaining({ actor: 'console:sally', action: 'session.sign-out', after: { address: '127.0.0.1' } }),
+      expect.objectContaining({
+        actor: 'console:sally',
+        action: 'session.sign-out',
+        after: { address: '127.0.0.1' },
+      }),
     ]);
   });
 

@@ -48,7 +48,8 @@ describe.each([
   });
 
   it('never sets Secure for a client on plain http', async () => {
-    for (const headers of [{}, { 'x-forwarded-proto': 'http' }]) {
+    const plain: Record<string, string>[] = [{}, { 'x-forwarded-proto': 'http' }];
+    for (const headers of plain) {
       const response = await signInVia(h.url, headers);
       expect(response.status).toBe(200);
       expect(attributes(response.headers.get('set-cookie'))).not.toContain('secure');

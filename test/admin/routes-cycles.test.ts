@@ -104,7 +104,10 @@ for (const dialect of dialects) {
         const answer = await h.call('GET', `/apps/crm/cycles${query}`, { role: 'viewer' });
         expect(answer.status, query).toBe(400);
         expect(answer.type, query).toMatch(/^application\/problem\+json/);
-        expect(answer.json.errors.map((e: Body) => e.path), query).toContain(path);
+        expect(
+          answer.json.errors.map((e: Body) => e.path),
+          query,
+        ).toContain(path);
       }
       expect((await h.call('GET', '/apps/crm/cycles?colour=red', { role: 'viewer' })).status).toBe(400);
       const missing = await h.call('GET', '/apps/nope/cycles', { role: 'viewer' });

@@ -52,7 +52,9 @@ describe('provisio cycles', () => {
       expect(c.durationMs).toBe(Date.parse(String(c.finished)) - Date.parse(String(c.started)));
     }
 
-    const limited = JSON.parse((await runCli('cycles', 'crm', '--json', '--limit', '1', '--data-dir', f.dataDir)).stdout);
+    const limited = JSON.parse(
+      (await runCli('cycles', 'crm', '--json', '--limit', '1', '--data-dir', f.dataDir)).stdout,
+    );
     expect(limited.cycles.map((c: { id: string }) => c.id)).toEqual([second.cycleId]);
 
     const text = await runCli('cycles', 'crm', '--data-dir', f.dataDir);
@@ -75,7 +77,9 @@ describe('provisio cycles', () => {
     for (const bad of ['0', '1001', 'ten']) {
       const refused = await runCli('cycles', 'crm', '--limit', bad, '--data-dir', f.dataDir);
       expect(refused.code, bad).toBe(2);
-      expect(refused.stderr, bad).toMatch(/--limit <n>' argument '.*' is invalid\. Expected a whole number from 1 to 1000/);
+      expect(refused.stderr, bad).toMatch(
+        /--limit <n>' argument '.*' is invalid\. Expected a whole number from 1 to 1000/,
+      );
     }
   });
 });

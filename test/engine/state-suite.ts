@@ -535,11 +535,23 @@ export function engineStateSuite(factory: StateFactory): void {
       // Two cycles share a start time: the id orders them, and no page repeats or skips one.
       const starts = [0, 1000, 2000, 2000, 3000, 4000];
       for (const [i, offset] of starts.entries()) {
-        await state.startCycle({ id: `k${i}`, appId, kind: 'incremental', started: new Date(AT.getTime() + offset), summary: {} });
+        await state.startCycle({
+          id: `k${i}`,
+          appId,
+          kind: 'incremental',
+          started: new Date(AT.getTime() + offset),
+          summary: {},
+        });
       }
       const first = await state.listCycles(appId, 2);
       expect(first.map((c) => c.id)).toEqual(['k5', 'k4']);
-      await state.startCycle({ id: 'k6', appId, kind: 'incremental', started: new Date(AT.getTime() + 9000), summary: {} });
+      await state.startCycle({
+        id: 'k6',
+        appId,
+        kind: 'incremental',
+        started: new Date(AT.getTime() + 9000),
+        summary: {},
+      });
       const last = first.at(-1)!;
       const second = await state.listCycles(appId, 2, { started: last.started, id: last.id });
       expect(second.map((c) => c.id)).toEqual(['k3', 'k2']);

@@ -5,6 +5,7 @@
  */
 import { hashPassword, verifyPassword } from '../../directory/resources/user-password.js';
 import type { ProvisioDatabase } from '../../engine/state/open-engine-state.js';
+import type { JsonObject } from '../../shared/json.js';
 import type { AdminRole } from '../admin-route.js';
 import { ACCESS_MIGRATIONS_TABLE, accessMigrations } from './access-migrations.js';
 import { accessDb } from './access-tables.js';
@@ -139,8 +140,8 @@ export class ConsoleAccess {
     return true;
   }
 
-  #audit(actor: string, action: string, after: Record<string, string | readonly string[]>): Promise<unknown> {
-    return this.#database.engineState.appendAudit({ at: this.now(), actor, action, after: { ...after } });
+  #audit(actor: string, action: string, after: JsonObject): Promise<unknown> {
+    return this.#database.engineState.appendAudit({ at: this.now(), actor, action, after });
   }
 
   get idleTimeoutSeconds(): number {

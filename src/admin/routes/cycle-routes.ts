@@ -20,7 +20,8 @@ export function registerCycleRoutes(api: AdminApi, services: AdminServices): voi
     {
       config: { adminRole: 'viewer' },
       schema: {
-        summary: "The app's cycles, newest first: kind, start, duration, counts per action and result, outcome",
+        summary:
+          "The app's cycles, newest first: kind, start, duration, counts per action and result, outcome",
         params: appParams,
         querystring: z
           .object({

@@ -52,7 +52,8 @@ export function readCycleCursor(cursor: string): CycleKey | undefined {
   }
   if (!Array.isArray(parsed) || parsed.length !== 2) return undefined;
   const [started, id] = parsed as unknown[];
-  if (typeof started !== 'string' || typeof id !== 'string' || id.length === 0 || id.length > 200) return undefined;
+  if (typeof started !== 'string' || typeof id !== 'string' || id.length === 0 || id.length > 200)
+    return undefined;
   const at = new Date(started);
   if (Number.isNaN(at.getTime()) || at.toISOString() !== started) return undefined;
   return { started: at, id };

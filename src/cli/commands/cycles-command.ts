@@ -29,7 +29,11 @@ export function register(program: Command): void {
       .command('cycles')
       .description("Show an app's last cycles, newest first: start, duration, kind, counts and outcome")
       .argument('<name>', 'the application', appName)
-      .option(`--limit <n>`, `at most this many (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})`, countUpTo(MAX_LIMIT))
+      .option(
+        `--limit <n>`,
+        `at most this many (1-${MAX_LIMIT}, default ${DEFAULT_LIMIT})`,
+        countUpTo(MAX_LIMIT),
+      )
       .option(
         '--json',
         'print JSON: { "app", "cycles": [ { id, kind, status, started, finished?, durationMs?, summary } ] }',

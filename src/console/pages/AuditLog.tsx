@@ -45,7 +45,8 @@ function details(entry: AuditEntry): string {
     return parts.join(', ');
   }
   const show = (value: Json | undefined) => (value === undefined ? '' : JSON.stringify(value));
-  if (entry.before !== undefined && entry.after !== undefined) return `${show(entry.before)} → ${show(entry.after)}`;
+  if (entry.before !== undefined && entry.after !== undefined)
+    return `${show(entry.before)} → ${show(entry.after)}`;
   return show(entry.after ?? entry.before);
 }
 

@@ -122,7 +122,13 @@ export default function Overview({ app }: AppPageProps) {
               {cycles.map((c) => (
                 <tr key={c.id} data-cycle-id={c.id}>
                   <td title={c.id}>{formatTime(c.started)}</td>
-                  <td>{c.durationMs !== undefined ? formatDuration(c.durationMs) : c.status === 'running' ? 'running' : '—'}</td>
+                  <td>
+                    {c.durationMs !== undefined
+                      ? formatDuration(c.durationMs)
+                      : c.status === 'running'
+                        ? 'running'
+                        : '—'}
+                  </td>
                   <td>{c.kind ?? '—'}</td>
                   <td>
                     <SummaryText summary={c.summary as Record<string, number>} />

@@ -106,10 +106,7 @@ export async function listCycles(
   if (before !== undefined) {
     const started = dialect.time(checkDate('listCycles', 'before.started', before.started));
     query = query.where((eb) =>
-      eb.or([
-        eb('started', '<', started),
-        eb.and([eb('started', '=', started), eb('id', '<', before.id)]),
-      ]),
+      eb.or([eb('started', '<', started), eb.and([eb('started', '=', started), eb('id', '<', before.id)])]),
     );
   }
   const rows = await query
