@@ -131,7 +131,12 @@ export default function Overview({ app }: AppPageProps) {
                   </td>
                   <td>{c.kind ?? '—'}</td>
                   <td>
-                    <SummaryText summary={c.summary as Record<string, number>} />
+                    {/* A running cycle's counts are written when it ends. */}
+                    {c.status === 'running' ? (
+                      '—'
+                    ) : (
+                      <SummaryText summary={c.summary as Record<string, number>} />
+                    )}
                   </td>
                   <td>
                     <span className={`outcome ${c.status}`}>{OUTCOMES[c.status] ?? c.status}</span>
