@@ -18,6 +18,7 @@ import { openProvisioDatabase, type ProvisioDatabase } from './engine/state/open
 import type { EngineRuntime, EngineRuntimeSettings } from './engine/runtime/engine-runtime.js';
 import { SchemaRegistry } from './scim/schema/schema-registry.js';
 import { buildServer } from './server/build-server.js';
+import { delegateFrameworkErrors } from './server/framework-errors.js';
 import { ConsoleAccess, type ConsoleAccessSettings } from './admin/access/console-access.js';
 import type { AdminApi } from './admin/admin-route.js';
 import { registerConsole } from './admin/console-static.js';
@@ -106,6 +107,13 @@ export interface RunServerOptions extends StorageOptions {
 
 /** How the admin API's console sessions and sign-in throttle behave (defaults in console-access.ts). */
 export interface AdminApiSettings extends ConsoleAccessSettings {
+  /**
+   * Share engine events with the other serve processes on the database, so an event stream of
+   * one hears the cycles another runs (admin/events/event-relay.ts). Default: on with PostgreSQL
+   * (NOTIFY; other hosts may serve the same database), off with SQLite unless in a cluster worker
+   * (`serve --workers N` sets it), as SQLite shares them through a table.
+   */
+  readonly shareEvents?: boolean;
   /** More admin routes, under the same rules as the built-in ones (tests register samples). */
   readonly moreRoutes?: (api: AdminApi) => void;
 }
@@ -242,24 +250,44 @@ async function mountAdmin(
   engine: EngineRuntime | undefined,
 ): Promise<{ close(): Promise<void> }> {
   const settings = typeof options.admin === 'object' ? options.admin : {};
-  const [{ mountAdminApi }, { createAdminServices }, { createBuiltinRegistry }] = await Promise.all([
+  const [
+    { ADMIN_BASE_PATH, mountAdminApi },
+    { createAdminServices },
+    { createBuiltinRegistry },
+    { openEventRelay },
+  ] = await Promise.all([
     import('./admin/admin-plugin.js'),
     import('./admin/admin-services.js'),
     import('./connectors/builtin-kinds.js'),
+    import('./admin/events/event-relay.js'),
   ]);
   const console = await ConsoleAccess.open(database, settings);
+  const share = settings.shareEvents ?? database.shared.dialect.name === 'postgres';
+  const relay = share
+    ? await openEventRelay(database, {
+        ...(options.databaseUrl !== undefined ? { postgresUrl: options.databaseUrl } : {}),
+        ...(options.postgresSchema !== undefined ? { postgresSchema: options.postgresSchema } : {}),
+      })
+    : undefined;
   const services = createAdminServices({
     database,
     registry: createBuiltinRegistry(),
     dataDir: dataDirectory(options),
     ...(engine !== undefined ? { engine } : {}),
+    ...(relay !== undefined
+      ? {
+          relay,
+          onRelayError: (error: unknown) => app.log.warn({ err: error }, 'could not share an engine event'),
+        }
+      : {}),
   });
-  mountAdminApi(app, {
+  const frameworkErrors = mountAdminApi(app, {
     services,
     console,
     version: packageVersion(),
     ...(settings.moreRoutes !== undefined ? { moreRoutes: settings.moreRoutes } : {}),
   });
+  delegateFrameworkErrors(app, ADMIN_BASE_PATH, frameworkErrors);
   return services;
 }
 

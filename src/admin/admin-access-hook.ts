@@ -78,24 +78,36 @@ function neededRole(request: FastifyRequest): AdminRole | 'public' {
   return request.routeOptions.config.adminRole ?? 'admin';
 }
 
+/**
+ * Who is calling, judged against `needed`: the bearer token first, else the session cookie (its
+ * CSRF token checked for a state-changing method). Throws the 401 / 403 problem otherwise.
+ */
+export async function adminActorFor(
+  deps: AccessDeps,
+  request: FastifyRequest,
+  cookie: string | undefined,
+  needed: AdminRole,
+): Promise<AdminActor> {
+  const header = request.headers.authorization;
+  let actor: AdminActor;
+  if (header !== undefined && header.length > 0) actor = await tokenActor(deps, header, request);
+  else if (cookie !== undefined && cookie.length > 0) actor = await sessionActor(deps, cookie, request);
+  else throw unauthorized('sign in to the console or send an admin bearer token', false);
+  if (!roleAllows(actor.role, needed)) {
+    throw adminProblem(
+      403,
+      'forbidden',
+      `this needs the ${needed} role; ${actor.kind === 'token' ? 'token' : 'user'} "${actor.name}" is ${actor.role}`,
+    );
+  }
+  return actor;
+}
+
 /** Adds the access hook to the admin API instance (it runs for its not-found handler too). */
 export function registerAccessHook(api: AdminApi, deps: AccessDeps): void {
   api.addHook('onRequest', async (request) => {
     const needed = neededRole(request);
     if (needed === 'public') return;
-    const header = request.headers.authorization;
-    const cookie = request.cookies[SESSION_COOKIE];
-    let actor: AdminActor;
-    if (header !== undefined && header.length > 0) actor = await tokenActor(deps, header, request);
-    else if (cookie !== undefined && cookie.length > 0) actor = await sessionActor(deps, cookie, request);
-    else throw unauthorized('sign in to the console or send an admin bearer token', false);
-    if (!roleAllows(actor.role, needed)) {
-      throw adminProblem(
-        403,
-        'forbidden',
-        `this needs the ${needed} role; ${actor.kind === 'token' ? 'token' : 'user'} "${actor.name}" is ${actor.role}`,
-      );
-    }
-    request.adminActor = actor;
+    request.adminActor = await adminActorFor(deps, request, request.cookies[SESSION_COOKIE], needed);
   });
 }

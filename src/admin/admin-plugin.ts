@@ -13,7 +13,8 @@ import type { FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ConsoleAccess } from './access/console-access.js';
 import { AdminTokens } from './access/admin-tokens.js';
-import { registerAccessHook } from './admin-access-hook.js';
+import { registerAccessHook, type AccessDeps } from './admin-access-hook.js';
+import { adminFrameworkErrorHandler, type AdminFrameworkErrorHandler } from './admin-framework-errors.js';
 import { registerAdminErrorHandling } from './admin-errors.js';
 import { registerOpenApi, registerOpenApiRoute } from './admin-openapi.js';
 import { ADMIN_ROLES, type AdminApi } from './admin-route.js';
@@ -65,7 +66,7 @@ async function adminApi(api: AdminApi, options: AdminApiOptions): Promise<void> 
     void reply.header('cache-control', 'no-store');
     void reply.header('x-content-type-options', 'nosniff');
   });
-  registerAccessHook(api, { tokens: new AdminTokens(options.services.directory), console: options.console });
+  registerAccessHook(api, accessDeps(options));
   registerAdminErrorHandling(api);
 
   registerOpenApiRoute(api);
@@ -75,9 +76,18 @@ async function adminApi(api: AdminApi, options: AdminApiOptions): Promise<void> 
   options.moreRoutes?.(api);
 }
 
-/** Mounts the admin API on the server under `/admin/v1`. Call before `listen` or `ready`. */
-export function mountAdminApi(app: FastifyInstance, options: AdminApiOptions): void {
+function accessDeps(options: AdminApiOptions): AccessDeps {
+  return { tokens: new AdminTokens(options.services.directory), console: options.console };
+}
+
+/**
+ * Mounts the admin API on the server under `/admin/v1`. Call before `listen` or `ready`. Answers
+ * the handler for the router's errors under the prefix (admin-framework-errors.ts), which the
+ * server's owner installs, as fastify takes those only when the server is made.
+ */
+export function mountAdminApi(app: FastifyInstance, options: AdminApiOptions): AdminFrameworkErrorHandler {
   void app.register(async (instance) => adminApi(instance.withTypeProvider<ZodTypeProvider>(), options), {
     prefix: ADMIN_BASE_PATH,
   });
+  return adminFrameworkErrorHandler(accessDeps(options));
 }

@@ -20,6 +20,8 @@ import { DEFAULT_LEASE_TTL_MS, leaseHolderName } from '../engine/runtime/engine-
 import type { EngineRuntime } from '../engine/runtime/engine-runtime.js';
 import type { EngineStateStore } from '../engine/state/engine-state.js';
 import type { ProvisioDatabase } from '../engine/state/open-engine-state.js';
+import { AdminEventHub } from './events/event-hub.js';
+import type { EventRelay } from './events/event-relay.js';
 
 export interface AdminServices {
   readonly directory: DirectoryStore;
@@ -32,6 +34,8 @@ export interface AdminServices {
   readonly control: AppControl;
   /** The engine's events in this process (cycles started over the API and by the runner). */
   readonly events: EngineEventBus;
+  /** What event streams send: this process's events and pauses, and the other processes' (relay). */
+  readonly eventHub: AdminEventHub;
   /** Closes what the services opened themselves (the API's own engine); the database stays open. */
   close(): Promise<void>;
 }
@@ -44,6 +48,10 @@ export interface AdminServicesOptions {
   readonly engine?: EngineRuntime;
   /** Where `${NAME}` in app files sent over the API is read from; the process environment by default. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** Shares events with the other serve processes on the database; absent: this process's only. */
+  readonly relay?: EventRelay;
+  /** Where a failure to share an event is reported. */
+  readonly onRelayError?: (error: unknown) => void;
 }
 
 export function createAdminServices(options: AdminServicesOptions): AdminServices {
@@ -77,6 +85,12 @@ export function createAdminServices(options: AdminServicesOptions): AdminService
     emit: events.emit,
     ...(runtime !== undefined ? { runner: runtime.runner } : {}),
   });
+  const eventHub = new AdminEventHub({
+    events,
+    control,
+    ...(options.relay !== undefined ? { relay: options.relay } : {}),
+    ...(options.onRelayError !== undefined ? { onRelayError: options.onRelayError } : {}),
+  });
   return {
     directory: database.directory,
     engineState: database.engineState,
@@ -85,7 +99,9 @@ export function createAdminServices(options: AdminServicesOptions): AdminService
     engine: runtime?.engine ?? background,
     control,
     events,
+    eventHub,
     close: async () => {
+      await eventHub.close();
       await own.close();
     },
   };

@@ -66,6 +66,10 @@ export function registerSessionRoutes(api: AdminApi, access: ConsoleAccess): voi
     async (request, reply) => {
       const result = await access.signIn(request.body.username, request.body.password, request.ip);
       if (result.outcome === 'locked') {
+        request.log.info(
+          { retryAfterSeconds: result.retryAfterSeconds },
+          'console sign-in refused: locked out',
+        );
         throw adminProblem(429, 'rate-limited', 'too many failed sign-ins; try again later', {
           headers: { 'retry-after': String(result.retryAfterSeconds) },
         });
@@ -111,9 +115,9 @@ export function registerSessionRoutes(api: AdminApi, access: ConsoleAccess): voi
     },
     async (request, reply) => {
       const cookie = request.cookies[SESSION_COOKIE];
-      if (cookie !== undefined) await access.signOut(cookie);
+      const ended = cookie !== undefined && (await access.signOut(cookie, request.ip));
       clearCookie(request, reply);
-      if (request.adminActor?.kind === 'session') {
+      if (ended && request.adminActor?.kind === 'session') {
         request.log.info({ user: request.adminActor.name }, 'console user signed out');
       }
       return reply.code(204).send(null);

@@ -6,6 +6,7 @@ import { register as registerApproveDeletes } from './commands/approve-deletes-c
 import { register as registerApps } from './commands/apps-command.js';
 import { register as registerAssign } from './commands/assign-command.js';
 import { register as registerAudit } from './commands/audit-command.js';
+import { register as registerCycles } from './commands/cycles-command.js';
 import { register as registerExpr } from './commands/expr-command.js';
 import { register as registerLogs } from './commands/logs-command.js';
 import { register as registerPreview } from './commands/preview-command.js';
@@ -26,6 +27,7 @@ const commandModules: ReadonlyArray<(program: Command) => void> = [
   registerTokens,
   registerAdmins,
   registerSync,
+  registerCycles,
   registerPreview,
   registerProvision,
   registerLogs,

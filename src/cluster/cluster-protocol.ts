@@ -21,7 +21,7 @@ export interface WorkerServerOptions extends Omit<StorageOptions, 'registry'> {
   /** Run the engine in each worker (RunServerOptions.engine); the app leases keep one per app. */
   readonly engine?: boolean;
   /** Mount the admin API in each worker (RunServerOptions.admin); sessions live in the database. */
-  readonly admin?: boolean | { readonly idleTimeoutMs?: number };
+  readonly admin?: boolean | { readonly idleTimeoutMs?: number; readonly shareEvents?: boolean };
 }
 
 /** Worker to supervisor. */

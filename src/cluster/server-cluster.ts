@@ -3,14 +3,15 @@
  * host and port through node:cluster, so one directory uses every core. Workers share nothing but
  * the listening socket (owned by this process) and the database: each opens its own store.
  *
- * - Start: the supervisor opens the store once, which runs the migrations, closes it, then forks
- *   the workers; it resolves once every worker listens. If one fails to start, the others are
+ * - Start: the supervisor checks that the address can be bound, opens the store once, which runs
+ *   the migrations, closes it, then forks the workers; it resolves once every worker listens. If one fails to start, the others are
  *   stopped and the start rejects with that worker's error.
  * - A worker that dies later is replaced; when workers keep dying (5 deaths within 10 s) the
  *   supervisor stops the rest and `done` rejects.
  * - `close()`: every worker stops accepting, finishes its in-flight requests, closes its store.
  */
 import cluster, { type Worker } from 'node:cluster';
+import { createServer } from 'node:net';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { migrateForServer } from '../main.js';
@@ -92,6 +93,21 @@ function stopWorker(worker: Worker): Promise<void> {
   });
 }
 
+/**
+ * Binds `host:port` for a moment and lets it go; rejects with the system's reason (EADDRINUSE,
+ * EACCES, EADDRNOTAVAIL) naming the address. Port 0 always binds: each start picks a free one.
+ */
+function checkAddress(host: string, port: number): Promise<void> {
+  if (port === 0) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(new Error(`cannot listen on ${host}:${port}: ${error.code ?? error.message}`)),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 /** Starts the supervisor in this process (which must be the cluster primary) and its workers. */
 export async function runServerCluster(options: ServerClusterOptions): Promise<ServerCluster> {
   if (!cluster.isPrimary) throw new Error('runServerCluster must run in the cluster primary');
@@ -99,7 +115,16 @@ export async function runServerCluster(options: ServerClusterOptions): Promise<S
     throw new Error(`workers must be a positive integer, got ${options.workers}`);
   }
   const log = options.log ?? ((line: string) => void process.stderr.write(`provisio: ${line}\n`));
-  const { workers: count, log: _log, ...serverOptions } = options;
+  const { workers: count, log: _log, ...given } = options;
+  // Each worker's event streams hear the cycles the others run (admin/events/event-relay.ts).
+  const serverOptions: WorkerServerOptions =
+    given.admin === undefined || given.admin === false
+      ? given
+      : { ...given, admin: { ...(given.admin === true ? {} : given.admin), shareEvents: true } };
+
+  // An address that cannot be bound fails here, in a moment, rather than in every worker after
+  // each has loaded and opened everything (the workers still report a later failure themselves).
+  await checkAddress(serverOptions.host, serverOptions.port);
 
   // Migrations run once, here, rather than racing in every worker (the engine's and the admin
   // API's too when they run).

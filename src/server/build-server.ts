@@ -20,6 +20,7 @@ import { BearerAuthenticator } from './bearer-auth.js';
 import { registerBulkRoute } from './bulk-route.js';
 import { registerDiscoveryRoutes } from './discovery-routes.js';
 import { registerErrorHandling, sendError, sendFrameworkError, toErrorResponse } from './error-response.js';
+import { frameworkErrorDelegates } from './framework-errors.js';
 import { REDACTED_LOG_PATHS, serializeRequest } from './log-redaction.js';
 import { registerMeRoute } from './me-route.js';
 import { RouteMethods } from './method-not-allowed.js';
@@ -59,8 +60,10 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
   const authenticator = options.authenticate
     ? new BearerAuthenticator(input.store, { cacheMs: options.tokenCacheMs })
     : undefined;
+  const delegates = frameworkErrorDelegates();
   const app = fastify({
     logger,
+    trustProxy: options.trustProxy === undefined ? false : [...options.trustProxy],
     logController: new LogController({ disableRequestLogging: !options.requestLogging }),
     bodyLimit: options.bodyLimit,
     routerOptions: {
@@ -72,10 +75,14 @@ export function buildServer(input: BuildServerInput): FastifyInstance {
       ignoreTrailingSlash: true,
       caseSensitive: false,
     },
-    frameworkErrors: authenticator
-      ? (error, request, reply) => authenticateFrameworkError(authenticator, error, request, reply)
-      : sendFrameworkError,
+    frameworkErrors: (error, request, reply) => {
+      const delegate = delegates.find(request.url);
+      if (delegate !== undefined) delegate(error, request, reply);
+      else if (authenticator) authenticateFrameworkError(authenticator, error, request, reply);
+      else sendFrameworkError(error, request, reply);
+    },
   });
+  delegates.bind(app);
   registerScimContentTypes(app, options.maxJsonDepth);
   registerErrorHandling(app, isBulkRoute);
 

@@ -2,6 +2,7 @@
  * Options of the SCIM server, parsed once into a frozen, defaulted form. Nothing here reads the
  * environment: main.ts and the CLI decide where values come from.
  */
+import { isIP } from 'node:net';
 import type { FastifyServerOptions } from 'fastify';
 import { DEFAULT_MAX_JSON_DEPTH } from './scim-media.js';
 
@@ -37,6 +38,13 @@ export interface ServerOptionsInput {
    * few microseconds; false keeps only warnings, errors and rejected requests.
    */
   readonly requestLogging?: boolean;
+  /**
+   * The reverse proxies whose X-Forwarded-Proto, -Host and -For are believed (fastify's
+   * `trustProxy`): addresses, CIDR ranges or proxy-addr's names (`loopback`, `linklocal`,
+   * `uniquelocal`). A request from anywhere else is taken as it arrived. Default: none, so a
+   * client cannot claim https or another address by sending the headers itself.
+   */
+  readonly trustProxy?: readonly string[];
 }
 
 /** The defaulted, frozen options the server runs with. */
@@ -51,6 +59,8 @@ export interface ServerOptions {
   readonly tokenCacheMs: number;
   readonly logger: FastifyServerOptions['logger'];
   readonly requestLogging: boolean;
+  /** undefined when no proxy is trusted. */
+  readonly trustProxy: readonly string[] | undefined;
 }
 
 /** The SCIM base path (RFC 7644 §3.13 versioned root). */
@@ -105,5 +115,33 @@ export function resolveServerOptions(input: ServerOptionsInput = {}): ServerOpti
     tokenCacheMs: input.tokenCacheMs === undefined ? 1000 : Math.max(0, Math.floor(input.tokenCacheMs)),
     logger: input.logger ?? false,
     requestLogging: input.requestLogging ?? true,
+    trustProxy: trustedProxies(input.trustProxy),
   });
+}
+
+/** proxy-addr's names for address ranges. */
+const PROXY_RANGE_NAMES = new Set(['loopback', 'linklocal', 'uniquelocal']);
+
+/** Whether `entry` is an address, a CIDR range of one, or a range name proxy-addr knows. */
+export function isProxyEntry(entry: string): boolean {
+  if (PROXY_RANGE_NAMES.has(entry)) return true;
+  const [address, bits, extra] = entry.split('/');
+  if (extra !== undefined || address === undefined) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (bits === undefined) return true;
+  if (!/^\d{1,3}$/.test(bits)) return false;
+  return Number(bits) <= (family === 4 ? 32 : 128);
+}
+
+function trustedProxies(entries: readonly string[] | undefined): readonly string[] | undefined {
+  if (entries === undefined || entries.length === 0) return undefined;
+  for (const entry of entries) {
+    if (!isProxyEntry(entry)) {
+      throw new RangeError(
+        `server option trustProxy: ${JSON.stringify(entry)} is not an IP address, a CIDR range or one of loopback, linklocal, uniquelocal`,
+      );
+    }
+  }
+  return Object.freeze([...entries]);
 }

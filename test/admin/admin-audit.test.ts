@@ -4,7 +4,7 @@
  * written between pages.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BACKENDS, call, startAdminServer, type AdminHarness } from './admin-harness.js';
+import { BACKENDS, call, postSession, signIn, startAdminServer, type AdminHarness } from './admin-harness.js';
 
 describe.each(BACKENDS)('GET /admin/v1/audit (%s)', (backend) => {
   let h: AdminHarness;
@@ -74,5 +74,83 @@ describe.each(BACKENDS)('GET /admin/v1/audit (%s)', (backend) => {
       expect(answer.body.errors.length, query).toBeGreaterThan(0);
     }
     expect((await call(h.url, 'GET', '/admin/v1/audit')).status).toBe(401);
+  });
+});
+
+describe.each(BACKENDS)('sign-in, sign-out and lockouts in the audit log (%s)', (backend) => {
+  const PASSWORD = 'correct horse battery';
+  let h: AdminHarness;
+  let auth: Record<string, string>;
+
+  beforeAll(async () => {
+    h = await startAdminServer({
+      backend,
+      settings: { throttle: { userFailures: 2, addressFailures: 50, windowMs: 60_000, lockMs: 60_000 } },
+    });
+    auth = { authorization: `Bearer ${await h.token('auditor', 'viewer')}` };
+    await h.addUser('sally', 'operator', PASSWORD);
+  });
+  afterAll(async () => h?.close());
+
+  type Entry = { actor: string; action: string; after?: Record<string, unknown>; before?: unknown };
+  const sessionEntries = async (): Promise<Entry[]> => {
+    const answer = await call(h.url, 'GET', '/admin/v1/audit?limit=1000', auth);
+    expect(answer.status, answer.text).toBe(200);
+    return (answer.body.entries as Entry[]).filter((e) => e.action.startsWith('session.')).reverse();
+  };
+
+  it('records a sign-in and a sign-out with the actor, the address and the outcome, never the password', async () => {
+    const session = await signIn(h.url, 'sally', PASSWORD);
+    const out = await call(h.url, 'DELETE', '/admin/v1/session', {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrf,
+    });
+    expect(out.status).toBe(204);
+    // Signing out again with the ended cookie ends nothing and records nothing.
+    const again = await call(h.url, 'DELETE', '/admin/v1/session', {
+      cookie: session.cookie,
+      'x-csrf-token': session.csrf,
+    });
+    expect(again.status).toBe(401);
+    expect(await sessionEntries()).toEqual([
+      expect.objectContaining({
+        actor: 'console:sally',
+        action: 'session.sign-in',
+        after: { address: '127.0.0.1', role: 'operator' },
+      }),
+      expect.objectContaining({
+        actor: 'console:sally',
+        action: 'session.sign-out',
+        after: { address: '127.0.0.1' },
+      }),
+    ]);
+  });
+
+  it('records each refused sign-in and the lockout it causes, not the attempts refused while locked', async () => {
+    const before = (await sessionEntries()).length;
+    for (const password of ['wrong one', 'wrong two']) {
+      expect((await postSession(h.url, 'sally', password)).status).toBe(401);
+    }
+    expect((await postSession(h.url, 'sally', PASSWORD)).status).toBe(429);
+    expect((await postSession(h.url, 'sally', 'wrong three')).status).toBe(429);
+    expect((await postSession(h.url, 'nobody', 'a guess')).status).toBe(401);
+    const entries = (await sessionEntries()).slice(before);
+    expect(entries.map((e) => `${e.actor} ${e.action}`)).toEqual([
+      'console:sally session.sign-in-denied',
+      'console:sally session.sign-in-denied',
+      'console:sally session.lockout',
+      'console:nobody session.sign-in-denied',
+    ]);
+    expect(entries[2]!.after).toMatchObject({ address: '127.0.0.1', locked: ['user'] });
+    expect(Date.parse(String(entries[2]!.after!.until))).toBeGreaterThan(Date.now());
+    const text = JSON.stringify(await call(h.url, 'GET', '/admin/v1/audit?limit=1000', auth));
+    for (const secret of [PASSWORD, 'wrong one', 'wrong two', 'wrong three', 'a guess']) {
+      expect(text).not.toContain(secret);
+    }
+  });
+
+  it('lists them by actor like any other entry', async () => {
+    const answer = await call(h.url, 'GET', '/admin/v1/audit?actor=console:nobody', auth);
+    expect(answer.body.entries.map((e: Entry) => e.action)).toEqual(['session.sign-in-denied']);
   });
 });

@@ -84,8 +84,22 @@ describe('GET /admin/v1/openapi.json', () => {
     components: {
       securitySchemes: Record<string, { type: string; in?: string; name?: string; scheme?: string }>;
     };
-    paths: Record<string, Record<string, { security?: unknown[]; 'x-provisio-role'?: string }>>;
+    paths: Record<
+      string,
+      Record<
+        string,
+        {
+          security?: unknown[];
+          'x-provisio-role'?: string;
+          parameters?: { name: string; in: string }[];
+          responses?: Record<string, { content?: Record<string, { schema?: Schema }> }>;
+        }
+      >
+    >;
   };
+  type Schema = { type?: string; properties?: Record<string, Schema>; items?: Schema; required?: string[] };
+  const answer200 = (path: string): Schema =>
+    doc.paths[path]!.get!.responses!['200']!.content!['application/json']!.schema!;
 
   beforeAll(async () => {
     ({ app, routes } = server(registerSampleRoutes));
@@ -119,10 +133,29 @@ describe('GET /admin/v1/openapi.json', () => {
     expect(doc.paths['/admin/v1/session']!.post!.security).toEqual([]);
     expect(doc.paths['/admin/v1/audit']!.get!['x-provisio-role']).toBe('viewer');
     expect(doc.paths['/admin/v1/audit']!.get!.security).toEqual([{ adminToken: [] }, { consoleSession: [] }]);
+    expect(doc.paths['/admin/v1/apps/{name}/cycles']!.get!['x-provisio-role']).toBe('viewer');
     expect(doc.paths['/admin/v1/sample/admin']!.put!['x-provisio-role']).toBe('admin');
     expect(doc.paths['/admin/v1/sample/admin']!.put!.security).toEqual([
       { adminToken: [] },
       { consoleSession: [], csrfToken: [] },
     ]);
+  });
+
+  it('documents the cycle history: its page, its query and each cycle, and the recent cycles in the status', () => {
+    const cycles = doc.paths['/admin/v1/apps/{name}/cycles']!.get!;
+    expect(cycles.parameters!.map((p) => `${p.in} ${p.name}`).sort()).toEqual([
+      'path name',
+      'query cursor',
+      'query limit',
+    ]);
+    const page = answer200('/admin/v1/apps/{name}/cycles');
+    expect(Object.keys(page.properties!).sort()).toEqual(['app', 'cycles', 'nextCursor']);
+    const cycle = page.properties!.cycles!.items!;
+    expect(Object.keys(cycle.properties!)).toEqual(
+      expect.arrayContaining(['id', 'kind', 'status', 'started', 'finished', 'durationMs', 'summary']),
+    );
+    expect(cycle.required).toEqual(expect.arrayContaining(['id', 'kind', 'status', 'started', 'summary']));
+    const status = answer200('/admin/v1/apps/{name}/status');
+    expect(status.properties!.recentCycles!.items).toEqual(cycle);
   });
 });

@@ -122,3 +122,47 @@ describe('admin routes judged by the matched route', () => {
     expect(sampleCalls.length).toBe(before + 5);
   });
 });
+
+describe('a path the router cannot decode', () => {
+  const MALFORMED = ['/admin/v1/apps/%zz/status', '/admin/v1/apps/a%E0%A4%A/status', '/ADMIN/V1/apps/%/logs'];
+
+  it('answers problem details under /admin/v1, to an admin credential only', async () => {
+    const token = await h.token('framework-reader', 'viewer');
+    const session = await signIn(h.url, 'vera', PASSWORD);
+    for (const target of MALFORMED) {
+      const credentials: Record<string, string>[] = [
+        { authorization: `Bearer ${token}` },
+        { cookie: session.cookie },
+      ];
+      for (const headers of credentials) {
+        const answer = await rawRequest(h.port, 'GET', target, headers);
+        expect(answer.status, target).toBe(400);
+        expect(answer.headers['content-type'], target).toMatch(/^application\/problem\+json/);
+        expect(answer.body).toMatchObject({
+          type: 'https://provisio.dev/problems/bad-request',
+          title: 'Bad request',
+          status: 400,
+        });
+        expect(answer.body.schemas, target).toBeUndefined();
+      }
+      const anonymous = await rawRequest(h.port, 'GET', target);
+      expect(anonymous.status, target).toBe(401);
+      expect(anonymous.headers['content-type'], target).toMatch(/^application\/problem\+json/);
+      expect(anonymous.headers['www-authenticate'], target).toMatch(/^Bearer realm="provisio-admin"/);
+      const scimToken = await h.token(`framework-scim-${MALFORMED.indexOf(target)}`, 'read-only', 'scim');
+      const wrong = await rawRequest(h.port, 'GET', target, { authorization: `Bearer ${scimToken}` });
+      expect(wrong.status, target).toBe(403);
+      expect(wrong.body.type, target).toBe('https://provisio.dev/problems/wrong-credential');
+    }
+  });
+
+  it('keeps the SCIM error under /scim/v2', async () => {
+    const scimToken = await h.token('framework-scim-client', 'read-only', 'scim');
+    const answer = await rawRequest(h.port, 'GET', '/scim/v2/Users/%zz', {
+      authorization: `Bearer ${scimToken}`,
+    });
+    expect(answer.status).toBe(400);
+    expect(answer.headers['content-type']).toMatch(/^application\/scim\+json/);
+    expect(answer.body.schemas).toEqual(['urn:ietf:params:scim:api:messages:2.0:Error']);
+  });
+});

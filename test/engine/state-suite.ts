@@ -530,6 +530,36 @@ export function engineStateSuite(factory: StateFactory): void {
   });
 
   describe('cycles', () => {
+    it('pages cycles newest first with a keyset that holds while new cycles start', async () => {
+      const appId = await app();
+      // Two cycles share a start time: the id orders them, and no page repeats or skips one.
+      const starts = [0, 1000, 2000, 2000, 3000, 4000];
+      for (const [i, offset] of starts.entries()) {
+        await state.startCycle({
+          id: `k${i}`,
+          appId,
+          kind: 'incremental',
+          started: new Date(AT.getTime() + offset),
+          summary: {},
+        });
+      }
+      const first = await state.listCycles(appId, 2);
+      expect(first.map((c) => c.id)).toEqual(['k5', 'k4']);
+      await state.startCycle({
+        id: 'k6',
+        appId,
+        kind: 'incremental',
+        started: new Date(AT.getTime() + 9000),
+        summary: {},
+      });
+      const last = first.at(-1)!;
+      const second = await state.listCycles(appId, 2, { started: last.started, id: last.id });
+      expect(second.map((c) => c.id)).toEqual(['k3', 'k2']);
+      const third = await state.listCycles(appId, 5, { started: second[1]!.started, id: second[1]!.id });
+      expect(third.map((c) => c.id)).toEqual(['k1', 'k0']);
+      expect(await state.listCycles(appId, 5, { started: third[1]!.started, id: third[1]!.id })).toEqual([]);
+    });
+
     it('starts and finishes cycles and lists them newest first', async () => {
       const appId = await app();
       const first = await state.startCycle({

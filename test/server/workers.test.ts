@@ -4,134 +4,35 @@
  * while the other keeps answering; SIGTERM stops the supervisor with exit code 0 and no worker
  * left behind. Runs on SQLite, and on PostgreSQL when PROVISIO_TEST_PG_URL is set.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/run-cli.js';
-import { BACKENDS, GROUP_SCHEMA, PATCH_SCHEMA, PG_URL, USER_SCHEMA, send } from './server-harness.js';
+import {
+  afterThisTest,
+  childPids,
+  CLI,
+  isAlive,
+  procStat,
+  ROOT,
+  runCleanups,
+  serve,
+  storage,
+  tempDir,
+  waitFor,
+  withoutWorkersEnv,
+} from './serve-process.js';
+import { BACKENDS, GROUP_SCHEMA, PATCH_SCHEMA, USER_SCHEMA, send } from './server-harness.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('./fixtures/provisio-cli.ts', import.meta.url));
 const USERS = 120;
 
-const cleanups: (() => Promise<void> | void)[] = [];
 afterEach(async () => {
   vi.restoreAllMocks();
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
+  await runCleanups();
 });
 
-function tempDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'provisio-workers-'));
-  cleanups.push(() => rmSync(dir, { recursive: true, force: true }));
-  return dir;
-}
-
 const cli = runCli;
-
-/**
- * Ids of the live server workers of supervisor `pid` (Linux /proc): its children running the worker
- * entry, not helper processes such as the TypeScript loader's compiler service.
- */
-function childPids(pid: number): number[] {
-  const children: number[] = [];
-  for (const entry of readdirSync('/proc')) {
-    if (!/^\d+$/.test(entry)) continue;
-    const stat = procStat(Number(entry));
-    if (stat === undefined || stat.ppid !== pid || stat.state === 'Z') continue;
-    let commandLine = '';
-    try {
-      commandLine = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
-    } catch {
-      continue;
-    }
-    if (commandLine.includes('server-worker')) children.push(Number(entry));
-  }
-  return children.sort((a, b) => a - b);
-}
-
-/** State, parent and CPU ticks (user + system) of a process, from /proc/<pid>/stat. */
-function procStat(pid: number): { state: string; ppid: number; cpuTicks: number } | undefined {
-  let text: string;
-  try {
-    text = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  } catch {
-    return undefined;
-  }
-  // The command name may hold spaces and parentheses: fields start after the last ')'.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  return { state: fields[0]!, ppid: Number(fields[1]), cpuTicks: Number(fields[11]) + Number(fields[12]) };
-}
-
-function isAlive(pid: number): boolean {
-  const stat = procStat(pid);
-  return stat !== undefined && stat.state !== 'Z';
-}
-
-async function waitFor(what: string, condition: () => boolean, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
-
-/** This process's environment without a database URL or worker count that would override the flags. */
-function withoutWorkersEnv(): NodeJS.ProcessEnv {
-  const { PROVISIO_WORKERS: _workers, ...env } = process.env;
-  return { ...env, PROVISIO_DATABASE_URL: '' };
-}
-
-interface Supervisor {
-  readonly child: ChildProcess;
-  readonly url: string;
-  stderr(): string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `provisio serve` from source with `args`; resolves once it prints its listening line. */
-async function serve(args: readonly string[]): Promise<Supervisor> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--log-level', 'silent', ...args], {
-    cwd: ROOT,
-    env: withoutWorkersEnv(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  cleanups.push(() => {
-    if (child.exitCode !== null || child.signalCode !== null) return;
-    const workers = childPids(child.pid!);
-    child.kill('SIGKILL');
-    for (const pid of workers) process.kill(pid, 'SIGKILL');
-  });
-  let stderr = '';
-  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-  const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start: ${stderr}`)), 60_000);
-    child.stderr!.on('data', () => {
-      const match = /listening on (http:\/\/\S+)\/scim\/v2/.exec(stderr);
-      if (match) {
-        clearTimeout(timer);
-        resolve(match[1]!);
-      }
-    });
-    void exited.then((code) => {
-      clearTimeout(timer);
-      reject(new Error(`server exited with ${code}: ${stderr}`));
-    });
-  });
-  return { child, url, stderr: () => stderr, exited };
-}
-
-/** Where each backend keeps its data, and a userName prefix no earlier run used. */
-function storage(backend: 'sqlite' | 'postgres'): { args: string[]; prefix: string } {
-  const prefix = `w${randomBytes(4).toString('hex')}-`;
-  if (backend === 'postgres') return { args: ['--database', PG_URL!], prefix };
-  return { args: ['--data-dir', tempDir()], prefix };
-}
 
 describe.each(BACKENDS)('provisio serve --workers 2 (%s)', (backend) => {
   it('spreads concurrent writes over both workers, replaces a killed worker, stops on SIGTERM', async () => {
@@ -145,7 +46,7 @@ describe.each(BACKENDS)('provisio serve --workers 2 (%s)', (backend) => {
     const created = await cli('tokens', 'create', '--name', tokenName, ...args);
     expect(created.code).toBe(0);
     if (backend === 'postgres')
-      cleanups.push(async () => void (await cli('tokens', 'revoke', tokenName, ...args)));
+      afterThisTest(async () => void (await cli('tokens', 'revoke', tokenName, ...args)));
     const token = created.stdout.trim();
     const request = (method: string, path: string, body?: unknown) =>
       send(`${server.url}/scim/v2${path}`, {
@@ -267,14 +168,15 @@ describe('provisio serve --workers: start-up errors', () => {
     expect(server.stderr()).toMatch(/workers kept dying/);
   }, 60_000);
 
-  it('exits non-zero with the worker error when the workers cannot listen, leaving no worker behind', async () => {
+  it('exits non-zero naming the address when it cannot be bound, before any worker is forked', async () => {
     const blocker = createServer();
     await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve));
-    cleanups.push(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+    afterThisTest(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
     const port = (blocker.address() as AddressInfo).port;
+    const dataDir = tempDir();
     const child = spawn(
       process.execPath,
-      ['--import', 'tsx', CLI, 'serve', '--workers', '2', '--port', String(port), '--data-dir', tempDir()],
+      ['--import', 'tsx', CLI, 'serve', '--workers', '2', '--port', String(port), '--data-dir', dataDir],
       { cwd: ROOT, env: withoutWorkersEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
@@ -284,8 +186,10 @@ describe('provisio serve --workers: start-up errors', () => {
     const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
     clearInterval(watch);
     expect(code).toBe(1);
-    expect(stderr).toMatch(/worker \d+ failed to start: .*EADDRINUSE/);
+    expect(stderr).toMatch(new RegExp(`cannot listen on 127\\.0\\.0\\.1:${port}: EADDRINUSE`));
     expect(stderr).not.toMatch(/listening on/);
-    expect([...workers].filter(isAlive)).toEqual([]);
+    // Found before anything was started: no worker forked, no database created.
+    expect([...workers]).toEqual([]);
+    expect(readdirSync(dataDir)).toEqual([]);
   });
 });

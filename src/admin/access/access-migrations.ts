@@ -56,5 +56,24 @@ const accessMigration0001: Migration = {
   },
 };
 
+const accessMigration0002: Migration = {
+  id: 2,
+  name: 'engine events shared between serve processes on SQLite',
+  statements: {
+    // SQLite has no NOTIFY: each process appends its events here and polls for the others'
+    // (events/sqlite-event-relay.ts). AUTOINCREMENT, so a pruned id is never handed out again and
+    // a poller reading `id > last` misses nothing. PostgreSQL relays them with NOTIFY instead.
+    sqlite: [
+      `CREATE TABLE admin_events (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        at TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        payload TEXT NOT NULL
+      )`,
+    ],
+    postgres: [],
+  },
+};
+
 /** In id order; append new ones, never edit or renumber an applied one. */
-export const accessMigrations: readonly Migration[] = [accessMigration0001];
+export const accessMigrations: readonly Migration[] = [accessMigration0001, accessMigration0002];

@@ -1,10 +1,10 @@
 /**
  * The admin API's own tables, in the directory's database beside the engine's: console users,
- * their sessions and the sign-in throttle. Kept here, not in the directory, because the directory
+ * their sessions, the sign-in throttle, and on SQLite the events shared between processes. Kept here, not in the directory, because the directory
  * knows nothing of the admin API; they are migrated by the directory's runner from this part's own
  * list (access-migrations.ts), booked in their own table.
  */
-import type { Kysely } from 'kysely';
+import type { Generated, Kysely } from 'kysely';
 import type { DbTime, DirectoryDatabase } from '../../directory/database-types.js';
 
 export interface ConsoleUsersTable {
@@ -34,10 +34,21 @@ export interface LoginThrottleTable {
   locked_until: DbTime | null;
 }
 
+/** SQLite only: engine events one serve process shares with the others (events/sqlite-event-relay.ts). */
+export interface AdminEventsTable {
+  id: Generated<number>;
+  at: DbTime;
+  /** The process that wrote it, which skips its own rows. */
+  origin: string;
+  /** A JSON array of wire events (events/event-messages.ts). */
+  payload: string;
+}
+
 export interface AccessTables {
   console_users: ConsoleUsersTable;
   console_sessions: ConsoleSessionsTable;
   login_throttle: LoginThrottleTable;
+  admin_events: AdminEventsTable;
 }
 
 export type AccessDb = Kysely<AccessTables>;

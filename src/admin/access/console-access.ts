@@ -5,6 +5,7 @@
  */
 import { hashPassword, verifyPassword } from '../../directory/resources/user-password.js';
 import type { ProvisioDatabase } from '../../engine/state/open-engine-state.js';
+import type { JsonObject } from '../../shared/json.js';
 import type { AdminRole } from '../admin-route.js';
 import { ACCESS_MIGRATIONS_TABLE, accessMigrations } from './access-migrations.js';
 import { accessDb } from './access-tables.js';
@@ -42,6 +43,24 @@ export const CONSOLE_USER_ACTIONS = {
   delete: 'admin.delete',
   resetPassword: 'admin.reset-password',
 } as const;
+
+/**
+ * The audit log's actions for sign-in and sign-out. A refused sign-in is one entry (`denied`,
+ * the same for an unknown name and a wrong password, as the answer is); a failure that locks the
+ * name or the address is one `lockout` entry more. Attempts refused while a lock holds are not
+ * each written: they cost nothing and would let anyone fill the log.
+ */
+export const SESSION_ACTIONS = {
+  signIn: 'session.sign-in',
+  signInDenied: 'session.sign-in-denied',
+  lockout: 'session.lockout',
+  signOut: 'session.sign-out',
+} as const;
+
+/** The audit actor of a console user (admin-route.ts's auditActor for a session). */
+function consoleActor(userName: string): string {
+  return `console:${userName}`;
+}
 
 export class ConsoleAccess {
   readonly #database: ProvisioDatabase;
@@ -87,7 +106,16 @@ export class ConsoleAccess {
     this.#decoy ??= hashPassword('decoy password for unknown console users');
     const matches = await verifyPassword(password, user?.passwordHash ?? (await this.#decoy));
     if (user === undefined || !matches) {
-      await this.#throttle.recordFailure(keys, now);
+      const failure = await this.#throttle.recordFailure(keys, now);
+      // Never the password: who tried, from where, and what it cost them.
+      await this.#audit(consoleActor(userName), SESSION_ACTIONS.signInDenied, { address });
+      if (failure.lockedUntil !== undefined) {
+        await this.#audit(consoleActor(userName), SESSION_ACTIONS.lockout, {
+          address,
+          locked: [...failure.locked],
+          until: failure.lockedUntil.toISOString(),
+        });
+      }
       return { outcome: 'denied' };
     }
     await this.#throttle.recordSuccess(keys.user);
@@ -95,6 +123,7 @@ export class ConsoleAccess {
     const sessionId = await this.sessions.start(user.name, now);
     const session = await this.sessions.resume(sessionId, now);
     if (session === undefined) return { outcome: 'denied' };
+    await this.#audit(consoleActor(user.name), SESSION_ACTIONS.signIn, { address, role: user.role });
     return { outcome: 'signed-in', sessionId, session };
   }
 
@@ -103,8 +132,16 @@ export class ConsoleAccess {
     return this.sessions.resume(cookie, this.now(), options);
   }
 
-  signOut(cookie: string): Promise<void> {
-    return this.sessions.end(cookie);
+  /** Ends the cookie's session; `address` is the client's, for the audit log. False when none was live. */
+  async signOut(cookie: string, address: string): Promise<boolean> {
+    const userName = await this.sessions.end(cookie);
+    if (userName === undefined) return false;
+    await this.#audit(consoleActor(userName), SESSION_ACTIONS.signOut, { address });
+    return true;
+  }
+
+  #audit(actor: string, action: string, after: JsonObject): Promise<unknown> {
+    return this.#database.engineState.appendAudit({ at: this.now(), actor, action, after });
   }
 
   get idleTimeoutSeconds(): number {

@@ -130,12 +130,17 @@ export class ConsoleSessions {
     return { userName: row.name, role: row.role, csrfToken: csrfTokenFor(cookie) };
   }
 
-  /** Ends the session the cookie names (sign-out); nothing when there is none. */
-  async end(cookie: string): Promise<void> {
-    if (!SESSION_ID.test(cookie)) return;
-    await this.#database.write((trx) =>
-      accessDb(trx).deleteFrom('console_sessions').where('id_hash', '=', hashId(cookie)).execute(),
+  /** Ends the session the cookie names (sign-out); answers its user's name, undefined when there was none. */
+  async end(cookie: string): Promise<string | undefined> {
+    if (!SESSION_ID.test(cookie)) return undefined;
+    const ended = await this.#database.write((trx) =>
+      accessDb(trx)
+        .deleteFrom('console_sessions')
+        .where('id_hash', '=', hashId(cookie))
+        .returning('user_name')
+        .executeTakeFirst(),
     );
+    return ended?.user_name;
   }
 
   /** Deletes sessions past their expiry or idle timeout (run on sign-in, so the table stays small). */

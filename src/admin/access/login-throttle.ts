@@ -25,6 +25,12 @@ export const DEFAULT_THROTTLE_LIMITS: ThrottleLimits = {
   lockMs: 15 * 60_000,
 };
 
+/** What one failure did: which keys it locked, and until when. */
+export interface FailureOutcome {
+  readonly locked: readonly ('user' | 'address')[];
+  readonly lockedUntil?: Date;
+}
+
 /** The throttle's keys for one sign-in attempt. */
 export function throttleKeys(userName: string, address: string): { user: string; address: string } {
   return { user: `user:${userName}`, address: `address:${address}` };
@@ -55,16 +61,22 @@ export class LoginThrottle {
     return until > now.getTime() ? Math.ceil((until - now.getTime()) / 1000) : 0;
   }
 
-  /** Counts one failure against the user name and the address, locking either at its limit. */
-  async recordFailure(keys: { user: string; address: string }, now: Date): Promise<void> {
+  /**
+   * Counts one failure against the user name and the address, locking either at its limit.
+   * Answers which of the two this failure locked (none, usually), for the audit log.
+   */
+  async recordFailure(keys: { user: string; address: string }, now: Date): Promise<FailureOutcome> {
     const dialect = this.#database.dialect;
     const windowStart = dialect.time(new Date(now.getTime() - this.#limits.windowMs));
-    const lockedUntil = dialect.time(new Date(now.getTime() + this.#limits.lockMs));
+    const until = new Date(now.getTime() + this.#limits.lockMs);
+    const lockedUntil = dialect.time(until);
+    const locked: ('user' | 'address')[] = [];
     await this.#database.write(async (trx) => {
+      locked.length = 0;
       const db = accessDb(trx);
-      for (const [key, limit] of [
-        [keys.user, this.#limits.userFailures],
-        [keys.address, this.#limits.addressFailures],
+      for (const [which, key, limit] of [
+        ['user', keys.user, this.#limits.userFailures],
+        ['address', keys.address, this.#limits.addressFailures],
       ] as const) {
         // One statement per key: a count that started before the window starts again at 1. The
         // upsert takes the row lock on PostgreSQL, so concurrent failures are all counted.
@@ -78,14 +90,16 @@ export class LoginThrottle {
             }),
           )
           .execute();
-        await db
+        const lock = await db
           .updateTable('login_throttle')
           .set({ locked_until: lockedUntil, failures: 0, window_start: dialect.time(now) })
           .where('key', '=', key)
           .where('failures', '>=', limit)
-          .execute();
+          .executeTakeFirst();
+        if (Number(lock.numUpdatedRows) > 0) locked.push(which);
       }
     });
+    return { locked, ...(locked.length > 0 ? { lockedUntil: until } : {}) };
   }
 
   /** A successful sign-in clears the user name's count (the address keeps its own). */

@@ -80,7 +80,63 @@ export function eventData(event: StreamEvent): Record<string, unknown> {
   }
 }
 
+/**
+ * An event as it travels: its type, app and cycle (what streams filter and throttle on) and the
+ * `data` it is sent with. Local events become one once (toWireEvent); events of other processes
+ * arrive as one (event-relay.ts), so a stream treats both alike.
+ */
+export interface WireEvent {
+  readonly type: StreamEvent['type'];
+  readonly app: string;
+  /** The cycle it belongs to, for the cycle events. */
+  readonly cycleId?: string;
+  readonly data: Record<string, unknown>;
+}
+
+export function toWireEvent(event: StreamEvent): WireEvent {
+  const cycleId =
+    event.type === 'cycleFinished'
+      ? event.report.cycleId
+      : event.type === 'cycleStarted' || event.type === 'cycleProgress' || event.type === 'cycleFailed'
+        ? event.cycleId
+        : undefined;
+  return {
+    type: event.type,
+    app: event.app,
+    ...(cycleId !== undefined ? { cycleId } : {}),
+    data: eventData(event),
+  };
+}
+
+const WIRE_TYPES: ReadonlySet<string> = new Set<StreamEvent['type']>([
+  'cycleStarted',
+  'cycleProgress',
+  'cycleFinished',
+  'cycleFailed',
+  'quarantined',
+  'quarantineLifted',
+  'deletionsHeld',
+  'escrowed',
+  'paused',
+  'resumed',
+]);
+
+/** A wire event read back from another process, or undefined when `value` is not one. */
+export function readWireEvent(value: unknown): WireEvent | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return undefined;
+  const { type, app, cycleId, data } = value as Record<string, unknown>;
+  if (typeof type !== 'string' || !WIRE_TYPES.has(type) || typeof app !== 'string') return undefined;
+  if (cycleId !== undefined && typeof cycleId !== 'string') return undefined;
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return undefined;
+  return {
+    type: type as WireEvent['type'],
+    app,
+    ...(cycleId !== undefined ? { cycleId } : {}),
+    data: data as Record<string, unknown>,
+  };
+}
+
 /** One SSE message. JSON has no raw newlines, so `data` is one line. */
-export function sseMessage(event: StreamEvent, id: number): string {
-  return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(eventData(event))}\n\n`;
+export function sseMessage(event: WireEvent, id: number): string {
+  return `id: ${id}\nevent: ${event.type}\ndata: ${JSON.stringify(event.data)}\n\n`;
 }

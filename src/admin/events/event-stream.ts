@@ -6,7 +6,7 @@
  * line every `heartbeatMs` keeps proxies from closing an idle stream and notices a gone client.
  */
 import type { ServerResponse } from 'node:http';
-import type { StreamEvent } from './event-messages.js';
+import type { WireEvent } from './event-messages.js';
 import { sseMessage } from './event-messages.js';
 
 /** Unsent bytes a client may leave before its stream is dropped. */
@@ -26,7 +26,7 @@ export class EventStream {
   #closed = false;
   readonly #heartbeat: NodeJS.Timeout;
   /** Per cycle: when its last progress went out, and the latest one waiting for its turn. */
-  readonly #progress = new Map<string, { sentAt: number; pending?: StreamEvent; timer?: NodeJS.Timeout }>();
+  readonly #progress = new Map<string, { sentAt: number; pending?: WireEvent; timer?: NodeJS.Timeout }>();
 
   constructor(out: ServerResponse, options: EventStreamOptions) {
     this.#out = out;
@@ -46,20 +46,15 @@ export class EventStream {
   }
 
   /** Feed it every event; it keeps what the client asked for. */
-  readonly push = (event: StreamEvent): void => {
+  readonly push = (event: WireEvent): void => {
     if (this.#closed) return;
     if (this.#o.app !== undefined && event.app !== this.#o.app) return;
-    if (event.type === 'cycleProgress') {
+    if (event.type === 'cycleProgress' && event.cycleId !== undefined) {
       this.#throttle(event.cycleId, event);
       return;
     }
-    const cycleId =
-      event.type === 'cycleFinished'
-        ? event.report.cycleId
-        : event.type === 'cycleFailed'
-          ? event.cycleId
-          : undefined;
-    if (cycleId !== undefined) this.#flushProgress(cycleId, true);
+    const ends = event.type === 'cycleFinished' || event.type === 'cycleFailed';
+    if (ends && event.cycleId !== undefined) this.#flushProgress(event.cycleId, true);
     this.#send(event);
   };
 
@@ -71,7 +66,7 @@ export class EventStream {
     this.#progress.clear();
   }
 
-  #throttle(cycleId: string, event: StreamEvent): void {
+  #throttle(cycleId: string, event: WireEvent): void {
     const now = Date.now();
     const entry = this.#progress.get(cycleId) ?? { sentAt: 0 };
     this.#progress.set(cycleId, entry);
@@ -106,7 +101,7 @@ export class EventStream {
     if (ended) this.#progress.delete(cycleId);
   }
 
-  #send(event: StreamEvent): void {
+  #send(event: WireEvent): void {
     this.#write(sseMessage(event, ++this.#id));
   }
 

@@ -1,6 +1,7 @@
 /**
- * `GET /events`: Server-Sent Events of this process's engine (cycles started over the API and by
- * serve's runner alike) and of pauses and resumes, optionally of one app (`?app=`).
+ * `GET /events`: Server-Sent Events of the engine (cycles started over the API and by serve's
+ * runner alike, in this process and, through the relay, in the other serve processes) and of
+ * pauses and resumes, optionally of one app (`?app=`).
  */
 import { z } from 'zod';
 import type { AdminApi } from '../admin-route.js';
@@ -45,11 +46,9 @@ export function registerEventsRoute(
         progressIntervalMs: options.progressIntervalMs ?? 200,
         heartbeatMs: options.heartbeatMs ?? 15_000,
       });
-      const unsubscribe = services.events.subscribe(stream.push);
-      const unfollow = services.control.onPauseChange(stream.push);
+      const unsubscribe = services.eventHub.subscribe(stream.push);
       const end = (): void => {
         unsubscribe();
-        unfollow();
         stream.close();
       };
       request.raw.on('close', end);

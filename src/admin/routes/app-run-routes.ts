@@ -20,6 +20,7 @@ import {
   reconcileView,
 } from '../../engine/cycle/report-views.js';
 import { appStatusSchema, statusJson } from './app-views.js';
+import { cycleJson, cycleSchema, RECENT_CYCLES } from './cycle-views.js';
 import { invalid } from './route-problems.js';
 import { actorOf, appParams, queryFlag } from './route-support.js';
 
@@ -31,12 +32,27 @@ export function registerAppRunRoutes(api: AdminApi, services: AdminServices): vo
     {
       config: { adminRole: 'viewer' },
       schema: {
-        summary: 'The app now: running, idle, paused, quarantined or held; progress, last and next cycle',
+        summary:
+          'The app now: running, idle, paused, quarantined or held; progress, last and next cycle, the last cycles',
         params: appParams,
-        response: { 200: appStatusSchema, ...problemResponses(404) },
+        response: {
+          200: appStatusSchema.extend({
+            recentCycles: z
+              .array(cycleSchema)
+              .describe(`the last ${RECENT_CYCLES} cycles, newest first (more on /apps/{name}/cycles)`),
+          }),
+          ...problemResponses(404),
+        },
       },
     },
-    async (request) => statusJson(await control.status(await apps.get(request.params.name))),
+    async (request) => {
+      const app = await apps.get(request.params.name);
+      const [live, recent] = await Promise.all([
+        control.status(app),
+        services.engineState.listCycles(app.id, RECENT_CYCLES),
+      ]);
+      return { ...statusJson(live), recentCycles: recent.map(cycleJson) };
+    },
   );
 
   api.post(

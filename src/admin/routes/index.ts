@@ -1,5 +1,5 @@
 /**
- * Registers the application, log, assignment, expression, directory, scope-operator and event routes on the
+ * Registers the application, log, assignment, expression, cycle, directory, scope-operator and event routes on the
  * admin API. The access routes (session, tokens) and the audit route are registered by the admin
  * plugin itself. They share one scope whose error handler maps the services' errors (no such app,
  * an invalid app file, a cycle already running) onto problems before the API's own handling.
@@ -10,6 +10,7 @@ import { registerEventsRoute } from '../events/events-route.js';
 import { registerAppRunRoutes } from './app-run-routes.js';
 import { registerAppsRoutes } from './apps-routes.js';
 import { registerAssignmentRoutes } from './assignment-routes.js';
+import { registerCycleRoutes } from './cycle-routes.js';
 import { registerDirectoryRoutes } from './directory-routes.js';
 import { registerExpressionRoutes } from './expression-routes.js';
 import { registerLogRoutes } from './log-routes.js';
@@ -21,6 +22,7 @@ export function registerAdminRoutes(api: AdminApi, services: AdminServices): voi
     scope.setErrorHandler(routeErrorHandler);
     registerAppsRoutes(scope, services);
     registerAppRunRoutes(scope, services);
+    registerCycleRoutes(scope, services);
     registerLogRoutes(scope, services);
     registerAssignmentRoutes(scope, services);
     registerExpressionRoutes(scope, services);

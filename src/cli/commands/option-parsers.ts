@@ -9,6 +9,7 @@ import { isIP } from 'node:net';
 import { InvalidArgumentError } from 'commander';
 import ms from 'ms';
 import { APP_NAME_PATTERN } from '../../engine/apps/app-schema.js';
+import { isProxyEntry } from '../../server/server-options.js';
 
 /** A TCP port, 0 to 65535 (0 asks the system for a free one). */
 export function portNumber(value: string): number {
@@ -34,6 +35,22 @@ export function listenHost(value: string): string {
     );
   }
   return value;
+}
+
+/**
+ * The reverse proxies to believe: a comma-separated list of IP addresses, CIDR ranges and the names
+ * loopback, linklocal and uniquelocal (e.g. `10.0.0.0/8,loopback`). Spaces around entries are
+ * ignored; an empty entry or anything else is refused.
+ */
+export function proxyList(value: string): string[] {
+  const entries = value.split(',').map((entry) => entry.trim());
+  const bad = entries.find((entry) => !isProxyEntry(entry));
+  if (bad !== undefined) {
+    throw new InvalidArgumentError(
+      `${bad === '' ? 'An empty entry' : JSON.stringify(bad)} is not a proxy: expected a comma-separated list of IP addresses, CIDR ranges (10.0.0.0/8) or loopback, linklocal, uniquelocal.`,
+    );
+  }
+  return entries;
 }
 
 /**

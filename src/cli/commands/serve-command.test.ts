@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runServer } from '../../main.js';
 import { runCli } from '../../../test/support/run-cli.js';
+import { proxyList } from './option-parsers.js';
 import { feedRetention, sessionIdleTimeout, workerCount } from './serve-command.js';
 
 describe('serve options', () => {
@@ -35,6 +36,19 @@ describe('serve options', () => {
     }
   });
 
+  it('reads a list of trusted proxies', () => {
+    expect(proxyList('10.0.0.0/8, loopback,::1,fd00::/8,192.168.1.7')).toEqual([
+      '10.0.0.0/8',
+      'loopback',
+      '::1',
+      'fd00::/8',
+      '192.168.1.7',
+    ]);
+    for (const value of ['', ' , ', 'localhost', '10.0.0.0/', '10.0.0.0/x', '300.1.1.1']) {
+      expect(() => proxyList(value), value).toThrow(/is not a proxy/);
+    }
+  });
+
   it('reads a worker count or auto', () => {
     expect(workerCount('3')).toBe(3);
     expect(workerCount('auto')).toBeGreaterThanOrEqual(1);
@@ -57,7 +71,12 @@ describe('serve options', () => {
 describe('serve refuses a bad option before starting anything', () => {
   let root: string;
   let dataDir: string;
-  const ENV_NAMES = ['PROVISIO_WORKERS', 'PROVISIO_FEED_RETENTION', 'PROVISIO_DATABASE_URL'];
+  const ENV_NAMES = [
+    'PROVISIO_WORKERS',
+    'PROVISIO_FEED_RETENTION',
+    'PROVISIO_DATABASE_URL',
+    'PROVISIO_TRUST_PROXY',
+  ];
   const saved = new Map(ENV_NAMES.map((name) => [name, process.env[name]]));
   beforeEach(() => {
     root = mkdtempSync(join(tmpdir(), 'provisio-serve-options-'));
@@ -152,6 +171,17 @@ describe('serve refuses a bad option before starting anything', () => {
     );
     expect(await refused([], { PROVISIO_DATABASE_URL: 'localhost:5432' })).toMatch(
       /^error: option '--database <url>' value 'localhost:5432' from env 'PROVISIO_DATABASE_URL' is invalid\. /,
+    );
+  });
+
+  it('--trust-proxy and PROVISIO_TRUST_PROXY take addresses, CIDR ranges and range names', async () => {
+    for (const value of ['everyone', '10.0.0.0/33', '10.0.0.1,', 'fe80::/129', '1.2.3.4/8/1', 'true']) {
+      expect(await refused(['--trust-proxy', value]), value).toMatch(
+        /^error: option '--trust-proxy <addresses>' argument '.*' is invalid\. .* is not a proxy: expected a comma-separated list of IP addresses, CIDR ranges/,
+      );
+    }
+    expect(await refused([], { PROVISIO_TRUST_PROXY: 'proxy.example.com' })).toMatch(
+      /^error: option '--trust-proxy <addresses>' value 'proxy.example.com' from env 'PROVISIO_TRUST_PROXY' is invalid\. "proxy.example.com" is not a proxy/,
     );
   });
 

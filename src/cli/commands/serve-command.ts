@@ -1,6 +1,6 @@
 /**
  * `provisio serve [--port N] [--host H] [--data-dir DIR] [--database URL] [--workers N|auto]
- * [--feed-retention 7d|off] [--no-engine] [--session-idle-timeout 30m] ...`: runs the SCIM server,
+ * [--feed-retention 7d|off] [--no-engine] [--session-idle-timeout 30m] [--trust-proxy LIST] ...`: runs the SCIM server,
  * the admin API (/admin/v1, docs/admin-api.md) and the provisioning engine
  * (every enabled application, near-real-time; docs/engine/operations.md) until SIGINT or SIGTERM,
  * then closes both gracefully (each app's current operation and the in-flight requests finish,
@@ -14,7 +14,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import ms from 'ms';
 import { runServerCluster } from '../../cluster/server-cluster.js';
 import { runServer } from '../../main.js';
-import { byteCount, listenHost, portNumber, publicBaseUrl } from './option-parsers.js';
+import { byteCount, listenHost, portNumber, proxyList, publicBaseUrl } from './option-parsers.js';
 import { addStorageOptions, storageOptionsFrom } from './storage-options.js';
 
 interface ServeOptions {
@@ -30,6 +30,7 @@ interface ServeOptions {
   feedRetention: number;
   engine: boolean;
   sessionIdleTimeout: number;
+  trustProxy?: string[];
 }
 
 /** Shortest and longest idle timeouts a console session may have. */
@@ -56,6 +57,9 @@ export function sessionIdleTimeout(value: string): number {
 
 /** The environment variable read when `--workers` is not given. */
 export const WORKERS_ENV = 'PROVISIO_WORKERS';
+
+/** The environment variable read when `--trust-proxy` is not given. */
+export const TRUST_PROXY_ENV = 'PROVISIO_TRUST_PROXY';
 
 /** The environment variable read when `--feed-retention` is not given. */
 export const FEED_RETENTION_ENV = 'PROVISIO_FEED_RETENTION';
@@ -141,6 +145,14 @@ export function register(program: Command): void {
       )
         .argParser(sessionIdleTimeout)
         .default(sessionIdleTimeout('30m'), '30m'),
+    )
+    .addOption(
+      new Option(
+        '--trust-proxy <addresses>',
+        'reverse proxies (IPs, CIDR ranges, loopback) whose X-Forwarded-Proto/-For/-Host are believed, so cookies are Secure behind a TLS-terminating proxy',
+      )
+        .env(TRUST_PROXY_ENV)
+        .argParser(proxyList),
     );
   addStorageOptions(command).action(async (options: ServeOptions) => {
     const serverOptions = {
@@ -155,6 +167,7 @@ export function register(program: Command): void {
         ...(options.publicUrl !== undefined ? { publicUrl: options.publicUrl } : {}),
         ...(options.bodyLimit !== undefined ? { bodyLimit: options.bodyLimit } : {}),
         requestLogging: options.requestLog,
+        ...(options.trustProxy !== undefined ? { trustProxy: options.trustProxy } : {}),
       },
     };
     const server =

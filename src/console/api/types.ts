@@ -48,6 +48,7 @@ export interface CycleInfo {
   readonly status: string;
   readonly started?: string;
   readonly finished?: string;
+  readonly durationMs?: number;
   readonly summary?: CycleSummary;
 }
 
@@ -71,7 +72,8 @@ export interface AppStatus {
   readonly nextCycle?: string;
   readonly running?: RunningCycle | null;
   readonly lastCycle?: CycleInfo | null;
-  readonly cycles?: readonly CycleInfo[];
+  /** The last cycles, newest first (GET /apps/{name}/status). */
+  readonly recentCycles?: readonly CycleInfo[];
   readonly hold?: HoldInfo | null;
   readonly quarantine?: QuarantineInfo | null;
   readonly escrows?: number;

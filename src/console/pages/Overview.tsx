@@ -60,10 +60,7 @@ export default function Overview({ app }: AppPageProps) {
 
   const s = status.data;
   const running = progress && !progress.finished ? progress : (s?.running ?? undefined);
-  const cycles: readonly CycleInfo[] = s?.cycles ?? (s?.lastCycle ? [s.lastCycle] : []);
-  // The status names the last cycle's end only; columns nothing fills are left out.
-  const hasKind = cycles.some((c) => c.kind !== undefined);
-  const hasStarted = cycles.some((c) => c.started !== undefined);
+  const cycles: readonly CycleInfo[] = s?.recentCycles ?? (s?.lastCycle ? [s.lastCycle] : []);
   return (
     <>
       <ProblemAlert error={status.error} />
@@ -110,29 +107,39 @@ export default function Overview({ app }: AppPageProps) {
         {cycles.length === 0 ? (
           <p>No cycle has run yet.</p>
         ) : (
-          <table className="grid">
+          <table className="grid" data-testid="recent-cycles">
+            <caption className="sr-only">The last cycles, newest first</caption>
             <thead>
               <tr>
-                <th scope="col">Cycle</th>
-                {hasKind ? <th scope="col">Kind</th> : null}
-                <th scope="col">Status</th>
-                {hasStarted ? <th scope="col">Started</th> : null}
-                <th scope="col">Finished</th>
-                <th scope="col">Summary</th>
+                <th scope="col">Started</th>
+                <th scope="col">Duration</th>
+                <th scope="col">Kind</th>
+                <th scope="col">Changes</th>
+                <th scope="col">Outcome</th>
               </tr>
             </thead>
             <tbody>
               {cycles.map((c) => (
-                <tr key={c.id}>
+                <tr key={c.id} data-cycle-id={c.id}>
+                  <td title={c.id}>{formatTime(c.started)}</td>
                   <td>
-                    <code>{c.id}</code>
+                    {c.durationMs !== undefined
+                      ? formatDuration(c.durationMs)
+                      : c.status === 'running'
+                        ? 'running'
+                        : '—'}
                   </td>
-                  {hasKind ? <td>{c.kind ?? '—'}</td> : null}
-                  <td>{c.status}</td>
-                  {hasStarted ? <td>{formatTime(c.started)}</td> : null}
-                  <td>{formatTime(c.finished)}</td>
+                  <td>{c.kind ?? '—'}</td>
                   <td>
-                    <SummaryText summary={c.summary as Record<string, number>} />
+                    {/* A running cycle's counts are written when it ends. */}
+                    {c.status === 'running' ? (
+                      '—'
+                    ) : (
+                      <SummaryText summary={c.summary as Record<string, number>} />
+                    )}
+                  </td>
+                  <td>
+                    <span className={`outcome ${c.status}`}>{OUTCOMES[c.status] ?? c.status}</span>
                   </td>
                 </tr>
               ))}
@@ -142,6 +149,24 @@ export default function Overview({ app }: AppPageProps) {
       </section>
     </>
   );
+}
+
+/** The engine's cycle statuses in words. */
+const OUTCOMES: Record<string, string> = {
+  running: 'Running',
+  completed: 'Completed',
+  completedWithFailures: 'Completed with failures',
+  held: 'Deletions held',
+  quarantined: 'Quarantined',
+  failed: 'Failed',
+};
+
+/** `850 ms`, `12.3 s`, `4 min 5 s`. */
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${Math.round(ms)} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  const minutes = Math.floor(ms / 60_000);
+  return `${minutes} min ${Math.round((ms - minutes * 60_000) / 1000)} s`;
 }
 
 function CycleProgressBar({ progress }: { progress: RunningCycle & { finished?: string } }) {

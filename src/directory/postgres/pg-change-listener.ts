@@ -1,4 +1,4 @@
-import pg from 'pg';
+import { listenForNotifications } from './pg-notification-listener.js';
 
 /**
  * A dedicated PostgreSQL connection that LISTENs on the change channel and reports each NOTIFY's
@@ -53,52 +53,20 @@ export async function startPgChangeListener(
   onSeq: (seq: number) => void,
   options: PgChangeListenerOptions = {},
 ): Promise<PgChangeListener> {
-  let closed = false;
-  let client: pg.Client | undefined;
-  let retry: NodeJS.Timeout | undefined;
   const settle =
     options.settledThrough === undefined
       ? undefined
       : settledReporter(options.settledThrough, onSeq, options.wanted ?? (() => true));
-
-  const connect = async (): Promise<void> => {
-    const next = new pg.Client({ connectionString });
-    next.on('notification', (message) => {
-      const seq = Number(message.payload);
-      if (message.channel !== channel || !Number.isFinite(seq)) return;
-      if (settle) settle.notified(seq);
-      else onSeq(seq);
-    });
-    next.on('error', () => {
-      // The 'end' handler reconnects; an unhandled 'error' event would crash the process.
-    });
-    next.on('end', () => {
-      if (closed || client !== next) return;
-      client = undefined;
-      scheduleReconnect();
-    });
-    await next.connect();
-    await next.query(`LISTEN ${pg.escapeIdentifier(channel)}`);
-    client = next;
-  };
-
-  const scheduleReconnect = (): void => {
-    retry = setTimeout(() => {
-      if (closed) return;
-      // Keep trying while the server is away; the feed catches consumers up once it is back.
-      connect().catch(scheduleReconnect);
-    }, 1000);
-  };
-
-  await connect();
+  const listener = await listenForNotifications(connectionString, channel, (payload) => {
+    const seq = Number(payload);
+    if (!Number.isFinite(seq)) return;
+    if (settle) settle.notified(seq);
+    else onSeq(seq);
+  });
   return {
     async close() {
-      closed = true;
-      if (retry) clearTimeout(retry);
       settle?.stop();
-      const current = client;
-      client = undefined;
-      await current?.end();
+      await listener.close();
     },
   };
 }

@@ -2,7 +2,7 @@
 import type { Selectable } from 'kysely';
 import type { JsonObject } from '../../shared/json.js';
 import type { DialectAdapter } from '../../directory/dialect-adapter.js';
-import type { CycleKind, CycleRecord, CycleStatus, LeaseResult } from './engine-state.js';
+import type { CycleKey, CycleKind, CycleRecord, CycleStatus, LeaseResult } from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import type { EngineCyclesTable } from './state-tables.js';
 import { checkDate, checkLimit } from './state-checks.js';
@@ -91,17 +91,25 @@ export async function finishCycle(
   if (Number(result.numUpdatedRows) === 0) throw new Error(`finishCycle: no cycle ${JSON.stringify(id)}`);
 }
 
-/** The app's latest cycles, newest first. */
+/**
+ * The app's latest cycles, newest first (by start, then id); with `before`, those after that one
+ * in this order (a keyset: cycles started meanwhile do not shift the pages).
+ */
 export async function listCycles(
   db: StateDb,
   dialect: DialectAdapter,
   appId: string,
   limit: number,
+  before?: CycleKey,
 ): Promise<CycleRecord[]> {
-  const rows = await db
-    .selectFrom('engine_cycles')
-    .selectAll()
-    .where('app_id', '=', appId)
+  let query = db.selectFrom('engine_cycles').selectAll().where('app_id', '=', appId);
+  if (before !== undefined) {
+    const started = dialect.time(checkDate('listCycles', 'before.started', before.started));
+    query = query.where((eb) =>
+      eb.or([eb('started', '<', started), eb.and([eb('started', '=', started), eb('id', '<', before.id)])]),
+    );
+  }
+  const rows = await query
     .orderBy('started', 'desc')
     .orderBy('id', 'desc')
     .limit(checkLimit('listCycles', limit))

@@ -148,6 +148,12 @@ export interface CycleRecord {
   readonly toSeq?: number;
 }
 
+/** Where a listing of cycles continues: the last cycle of the previous page. */
+export interface CycleKey {
+  readonly started: Date;
+  readonly id: string;
+}
+
 /** The outcome of trying to take an app's lease. */
 export type LeaseResult =
   | { readonly acquired: true; readonly expires: Date }
@@ -308,7 +314,8 @@ export interface EngineStateStore {
   // cycles
   startCycle(record: Omit<CycleRecord, 'status' | 'finished'>): Promise<CycleRecord>;
   finishCycle(id: string, status: CycleStatus, summary: JsonObject, toSeq?: number): Promise<void>;
-  listCycles(appId: string, limit: number): Promise<readonly CycleRecord[]>;
+  /** Newest first; `before` continues after that cycle (keyset paging). */
+  listCycles(appId: string, limit: number, before?: CycleKey): Promise<readonly CycleRecord[]>;
 
   // leases (one worker per app)
   /** Takes or renews the app's lease for `holder` until now + ttlMs; fails while another holds it. */

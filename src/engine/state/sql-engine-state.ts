@@ -3,6 +3,7 @@ import type {
   AppPause,
   AuditEntry,
   AuditQuery,
+  CycleKey,
   CycleRecord,
   CycleStatus,
   DeletionHold,
@@ -295,8 +296,8 @@ export class SqlEngineState implements EngineStateStore {
     );
   }
 
-  async listCycles(appId: string, limit: number): Promise<readonly CycleRecord[]> {
-    return cycles.listCycles(this.#read, this.#dialect, appId, limit);
+  async listCycles(appId: string, limit: number, before?: CycleKey): Promise<readonly CycleRecord[]> {
+    return cycles.listCycles(this.#read, this.#dialect, appId, limit, before);
   }
 
   async acquireLease(

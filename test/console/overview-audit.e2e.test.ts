@@ -1,0 +1,154 @@
+/**
+ * The console's Overview lists the last cycles with their summaries, and the Audit log shows who
+ * signed in, who was refused and who signed out: Chromium (playwright-core) against a real
+ * `serve` with the engine and the admin API, provisioning into the SCIM test target. The steps run
+ * in order on one server; each page passes the axe check.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { seriousViolations } from './support/axe.js';
+import { CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium } from './support/chromium.js';
+import { CONSOLE_USERS, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+
+if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
+
+const APP = 'hr';
+const passwordOf = (name: string) => CONSOLE_USERS.find((u) => u.name === name)!.password;
+
+describe
+  .skipIf(CHROMIUM === undefined)
+  .sequential('Overview cycles and the audit of sign-ins in Chromium', () => {
+    let stack: ConsoleStack;
+    let browser: Browser;
+    let page: Page;
+    const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
+    const nav = (name: string) => page.getByRole('link', { name, exact: true });
+
+    async function signIn(as: string, password = passwordOf(as)) {
+      await page.goto(`${stack.url}/sign-in`);
+      await heading('Sign in').waitFor();
+      await page.getByLabel('Username').fill(as);
+      await page.getByLabel('Password').fill(password);
+      await page.getByRole('button', { name: 'Sign in' }).click();
+    }
+
+    async function axe(where: string): Promise<string[]> {
+      await page.waitForLoadState('networkidle');
+      return (await seriousViolations(page)).map(
+        (v) => `${where}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`,
+      );
+    }
+
+    beforeAll(async () => {
+      stack = await startConsoleStack();
+      await stack.users(
+        ['ann', 'ben', 'cal'].map((name) => ({
+          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
+          userName: `${name}@example.com`,
+          displayName: name,
+          active: true,
+        })),
+      );
+      browser = await launchChromium(CHROMIUM!);
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      context.setDefaultTimeout(15_000);
+      page = await context.newPage();
+    }, 120_000);
+
+    afterAll(async () => {
+      await browser?.close();
+      await stack?.close();
+    });
+
+    it('records a refused sign-in and a sign-in', async () => {
+      await signIn('alice', 'not the password');
+      await expect.poll(() => page.getByRole('alert').textContent()).toContain('Wrong username or password');
+      await signIn('alice');
+      await heading('Applications').waitFor();
+    });
+
+    it('lists the last cycles on Overview with start, duration, kind, changes and outcome', async () => {
+      // The app through the API with alice's session, as a script would; the engine runs its first cycle.
+      const status = await page.evaluate(`(async () => {
+      const session = await (await fetch('/admin/v1/session')).json();
+      const answer = await fetch('/admin/v1/apps/${APP}', {
+        method: 'PUT',
+        headers: { 'content-type': 'application/yaml', 'x-csrf-token': session.csrfToken },
+        body: ${JSON.stringify(`name: ${APP}
+enabled: true
+connector:
+  kind: scim
+  settings:
+    baseUrl: ${stack.target.url}
+  credentials:
+    token: target-token
+settings:
+  scope: all
+  nearRealTime: false
+objects:
+  User:
+    mappings:
+      - { target: userName, source: userName, matchingPrecedence: 1 }
+      - { target: displayName, source: displayName }
+  Group:
+    enabled: false
+`)},
+      });
+      return answer.status;
+    })()`);
+      expect(status).toBe(201);
+      await page.goto(`${stack.url}/apps/${APP}`);
+      await heading('Overview').waitFor();
+      const rows = page.getByTestId('recent-cycles').locator('tbody tr');
+      await expect.poll(() => rows.count(), { timeout: 30_000 }).toBeGreaterThanOrEqual(1);
+      await expect.poll(() => rows.last().textContent(), { timeout: 30_000 }).toContain('Completed');
+      const initial = await rows.last().locator('td').allTextContents();
+      expect(initial[2]).toBe('initial');
+      expect(initial[3]).toBe('create 3, success 3');
+      expect(initial[1]).toMatch(/^\d+(\.\d)? (ms|s)$/);
+
+      // One more cycle from the Start button: it is listed first, and nothing was left to do.
+      const start = page.getByRole('button', { name: 'Start', exact: true });
+      await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);
+      await start.click();
+      await page.locator('.progress[data-state="done"]').waitFor({ timeout: 30_000 });
+      const cycleId = /Cycle ([0-9a-f-]{36}): done/.exec(
+        (await page.locator('.progress-text').textContent()) ?? '',
+      )?.[1];
+      expect(cycleId).toBeDefined();
+      await expect.poll(() => rows.first().getAttribute('data-cycle-id'), { timeout: 10_000 }).toBe(cycleId);
+      const newest = await rows.first().locator('td').allTextContents();
+      expect(newest[2]).toBe('incremental');
+      expect(newest[3]).toBe('nothing to do');
+      expect(newest[4]).toBe('Completed');
+      expect(await rows.count()).toBeGreaterThanOrEqual(2);
+      expect(await axe('/apps/hr')).toEqual([]);
+    });
+
+    it('shows the sign-ins, the refusal and the sign-out in the Audit log', async () => {
+      await page.getByRole('button', { name: 'Sign out' }).click();
+      await heading('Sign in').waitFor();
+      await signIn('vera');
+      await heading('Applications').waitFor();
+      await nav('Audit log').click();
+      await heading('Audit log').waitFor();
+      const table = page.getByTestId('audit-entries');
+      const row = (action: string, actor: string) =>
+        table.locator(`tbody tr[data-action="${action}"]`).filter({ hasText: actor });
+      await row('session.sign-in', 'console:vera').first().waitFor();
+      const alice = {
+        refused: await row('session.sign-in-denied', 'console:alice').allTextContents(),
+        signedIn: await row('session.sign-in', 'console:alice').allTextContents(),
+        signedOut: await row('session.sign-out', 'console:alice').allTextContents(),
+      };
+      expect(alice.refused).toHaveLength(1);
+      expect(alice.refused[0]).toContain('Sign-in refused');
+      expect(alice.refused[0]).toContain('from 127.0.0.1');
+      expect(alice.signedIn).toHaveLength(1);
+      expect(alice.signedIn[0]).toContain('as admin');
+      expect(alice.signedOut).toHaveLength(1);
+      expect(alice.signedOut[0]).toContain('Signed out');
+      expect(await table.textContent()).not.toContain('not the password');
+      expect(await axe('/audit')).toEqual([]);
+    });
+  });

@@ -1,0 +1,186 @@
+/**
+ * `provisio serve --workers 2`: a cycle runs in the one worker holding its app's lease, yet every
+ * event stream, on either worker, gets its start, progress and end, and a pause made through
+ * either. Real processes on one real port, the SCIM test target as the application; on SQLite (a
+ * polled table carries the events) and on PostgreSQL (NOTIFY) when PROVISIO_TEST_PG_URL is set.
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runCli } from '../support/run-cli.js';
+import { startScimTarget } from '../support/scim-target/index.js';
+import { afterThisTest, childPids, runCleanups, serve, storage, waitFor } from './serve-process.js';
+import { BACKENDS, USER_SCHEMA, send } from './server-harness.js';
+
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await runCleanups();
+});
+
+/** Streams connected at once: the cluster deals connections to the workers in turn, so both get some. */
+const STREAMS = 4;
+const USERS = 12;
+
+interface SeenEvent {
+  readonly event: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  readonly data: any;
+}
+
+/** Opens an SSE stream and collects its events until aborted; resolves once it is open. */
+async function openStream(url: string, token: string): Promise<{ events: SeenEvent[]; close(): void }> {
+  const controller = new AbortController();
+  const response = await fetch(url, {
+    headers: { authorization: `Bearer ${token}` },
+    signal: controller.signal,
+  });
+  expect(response.status).toBe(200);
+  const events: SeenEvent[] = [];
+  const reader = response.body!.getReader();
+  const decoder = new TextDecoder();
+  void (async () => {
+    let buffer = '';
+    try {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        buffer += decoder.decode(value, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event = /^event: (.*)$/m.exec(block)?.[1];
+          const data = /^data: (.*)$/m.exec(block)?.[1];
+          if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) });
+        }
+      }
+    } catch {
+      // Aborted at the end of the test.
+    }
+  })();
+  return { events, close: () => controller.abort() };
+}
+
+describe.each(BACKENDS)('serve --workers 2: events of one worker reach streams on both (%s)', (backend) => {
+  it('streams the start, progress and end of a cycle run in one worker, and a pause, to every stream', async () => {
+    const { args, prefix } = storage(backend);
+    const target = await startScimTarget();
+    afterThisTest(() => target.close());
+    const server = await serve(['--workers', '2', '--port', '0', ...args]);
+    await waitFor('two workers', () => childPids(server.child.pid!).length === 2);
+
+    const token = async (name: string, ...flags: string[]) => {
+      const created = await runCli('tokens', 'create', '--name', `${prefix}${name}`, ...flags, ...args);
+      expect(created.code, created.stderr).toBe(0);
+      afterThisTest(async () => void (await runCli('tokens', 'revoke', `${prefix}${name}`, ...args)));
+      return created.stdout.trim();
+    };
+    const admin = await token('admin', '--admin');
+    const scim = await token('scim');
+    const userIds: string[] = [];
+    for (let i = 0; i < USERS; i++) {
+      const created = await send(`${server.url}/scim/v2/Users`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${scim}`, 'content-type': 'application/scim+json' },
+        body: JSON.stringify({
+          schemas: [USER_SCHEMA],
+          userName: `${prefix}user${i}@example.com`,
+          active: true,
+        }),
+      });
+      expect(created.status).toBe(201);
+      userIds.push(String(created.body.id));
+    }
+    afterThisTest(async () => {
+      for (const id of userIds) {
+        await send(`${server.url}/scim/v2/Users/${id}`, {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${scim}` },
+        });
+      }
+    });
+
+    const app = `${prefix}crm`;
+    const streams: { events: SeenEvent[]; close(): void }[] = [];
+    for (let i = 0; i < STREAMS; i++) streams.push(await openStream(`${server.url}/admin/v1/events`, admin));
+    afterThisTest(() => streams.forEach((s) => s.close()));
+    const adminCall = (method: string, path: string, body?: string) =>
+      fetch(`${server.url}/admin/v1${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${admin}`,
+          ...(body !== undefined ? { 'content-type': 'application/yaml' } : {}),
+        },
+        ...(body !== undefined ? { body } : {}),
+      });
+    // Applying the app makes the worker that takes its lease run a first, initial cycle.
+    const put = await adminCall(
+      'PUT',
+      `/apps/${app}`,
+      `name: ${app}
+enabled: true
+connector:
+  kind: scim
+  settings:
+    baseUrl: ${target.url}
+  credentials:
+    token: target-token
+settings:
+  scope: all
+  nearRealTime: false
+objects:
+  User:
+    mappings:
+      - { target: userName, source: userName, matchingPrecedence: 1 }
+  Group:
+    enabled: false
+`,
+    );
+    expect(put.status, await put.text()).toBe(201);
+    afterThisTest(async () => void (await adminCall('DELETE', `/apps/${app}`)));
+
+    // The streams follow every app (this one does not exist yet when they open).
+    const finished = (s: { events: SeenEvent[] }) =>
+      s.events.find((e) => e.event === 'cycleFinished' && e.data.app === app);
+    await waitFor(
+      'every stream to see the cycle end',
+      () => streams.every((s) => finished(s) !== undefined),
+      90_000,
+    );
+    const cycleId = finished(streams[0]!)!.data.cycleId as string;
+    for (const [i, stream] of streams.entries()) {
+      const mine = stream.events.filter((e) => e.data.cycleId === cycleId);
+      expect(mine[0], `stream ${i}`).toMatchObject({ event: 'cycleStarted', data: { app, kind: 'initial' } });
+      expect(
+        mine.some((e) => e.event === 'cycleProgress' && e.data.done > 0),
+        `stream ${i}`,
+      ).toBe(true);
+      expect(mine.at(-1), `stream ${i}`).toMatchObject({
+        event: 'cycleFinished',
+        data: { app, status: 'completed', summary: { create: USERS, success: USERS } },
+      });
+      // Nothing twice: a worker's own events are not echoed back to it by the relay.
+      expect(
+        mine.filter((e) => e.event === 'cycleStarted'),
+        `stream ${i}`,
+      ).toHaveLength(1);
+      expect(
+        mine.filter((e) => e.event === 'cycleFinished'),
+        `stream ${i}`,
+      ).toHaveLength(1);
+    }
+    expect(target.resources('User')).toHaveLength(USERS);
+
+    // A pause made through whichever worker answers reaches the streams on both.
+    const pause = await adminCall('POST', `/apps/${app}/pause`);
+    expect(pause.status).toBe(200);
+    await waitFor(
+      'every stream to see the pause',
+      () => streams.every((s) => s.events.some((e) => e.event === 'paused' && e.data.app === app)),
+      30_000,
+    );
+    for (const stream of streams) {
+      expect(stream.events.filter((e) => e.event === 'paused' && e.data.app === app)).toEqual([
+        { event: 'paused', data: expect.objectContaining({ app, actor: `admin-token:${prefix}admin` }) },
+      ]);
+    }
+  }, 180_000);
+});
