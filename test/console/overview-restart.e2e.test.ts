@@ -26,7 +26,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('Restart on the Overview in C
     }, 30_000);
 
   /** Clicks a cycle button and waits for the cycle it started to be done; answers its id. */
-  async function runFromButton(name: string): Promise<string> {
+  async function runFromButton(name: string, confirm?: string): Promise<string> {
     const { page } = c;
     const button = page.getByRole('button', { name, exact: true });
     await expect.poll(() => button.isEnabled(), { timeout: 20_000 }).toBe(true);
@@ -34,6 +34,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('Restart on the Overview in C
       (r) => r.url().includes(`/admin/v1/apps/${APP}/sync`) && r.request().method() === 'POST',
     );
     await button.click();
+    if (confirm !== undefined) await page.getByRole('button', { name: confirm, exact: true }).click();
     const answer = await started;
     expect(answer.status()).toBe(202);
     const { cycleId } = (await answer.json()) as { cycleId: string };
@@ -44,9 +45,10 @@ describe.skipIf(CHROMIUM === undefined).sequential('Restart on the Overview in C
 
   /** The Last cycles row of a cycle, once the page lists it. */
   async function summaryOf(cycleId: string): Promise<string> {
-    const row = c.page.getByRole('row').filter({ has: c.page.locator('code', { hasText: cycleId }) });
+    const row = c.page.locator(`[data-testid="recent-cycles"] tr[data-cycle-id="${cycleId}"]`);
     await row.waitFor({ timeout: 20_000 });
-    return (await row.locator('td').last().textContent()) ?? '';
+    // Started, Duration, Kind, Changes, Outcome: the fourth cell is the cycle's summary.
+    return (await row.locator('td').nth(3).textContent()) ?? '';
   }
 
   beforeAll(async () => {
@@ -95,7 +97,11 @@ describe.skipIf(CHROMIUM === undefined).sequential('Restart on the Overview in C
     expect(await summaryOf(ordinary)).toBe('nothing to do');
     await idle();
 
-    const restarted = await runFromButton('Restart');
+    // Restart asks first; Cancel starts nothing.
+    await c.page.getByRole('button', { name: 'Restart', exact: true }).click();
+    await c.page.getByRole('button', { name: 'Cancel', exact: true }).click();
+    expect(await c.page.getByRole('button', { name: 'Restart now', exact: true }).count()).toBe(0);
+    const restarted = await runFromButton('Restart', 'Restart now');
     const summary = await summaryOf(restarted);
     // Every user is looked at again; none needs a change, so each is skipped.
     expect(summary).toBe(`skip ${PEOPLE.length}`);

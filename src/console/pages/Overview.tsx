@@ -18,6 +18,8 @@ export default function Overview({ app }: AppPageProps) {
   const [progress, setProgress] = useState<RunningCycle & { finished?: string }>();
   const [actionError, setActionError] = useState<unknown>();
   const [busy, setBusy] = useState(false);
+  // Restart walks every object in scope again: it is asked for twice, never started by one stray click.
+  const [confirmingRestart, setConfirmingRestart] = useState(false);
 
   useAppEvents(app, (event) => {
     if (event.kind === 'progress') {
@@ -86,11 +88,34 @@ export default function Overview({ app }: AppPageProps) {
           )}
           <button
             type="button"
-            disabled={busy || Boolean(running)}
-            onClick={() => void act('sync', { restart: 'true' })}
+            disabled={busy || Boolean(running) || confirmingRestart}
+            onClick={() => setConfirmingRestart(true)}
           >
             Restart
           </button>
+        </div>
+      )}
+      {can('operator') && confirmingRestart && (
+        <div className="notice" role="group" aria-labelledby="restart-question">
+          <p id="restart-question">
+            Restart clears the watermark, the escrowed objects and any quarantine, and the next cycle
+            evaluates every object in scope again (links to accounts are kept). Restart now?
+          </p>
+          <div className="actions">
+            <button
+              type="button"
+              disabled={busy || Boolean(running)}
+              onClick={() => {
+                setConfirmingRestart(false);
+                void act('sync', { restart: 'true' });
+              }}
+            >
+              Restart now
+            </button>
+            <button type="button" onClick={() => setConfirmingRestart(false)}>
+              Cancel
+            </button>
+          </div>
         </div>
       )}
       <ProblemAlert error={actionError} />
