@@ -8,7 +8,7 @@ import { CommanderError } from 'commander';
 import type { DirectoryStore } from '../../directory/directory-store.js';
 import { dataDirectory, openProvisio } from '../../main.js';
 import type { StoredAppWithSecrets } from '../../engine/state/engine-state.js';
-import { AppBusyError } from '../../engine/cycle/app-lease.js';
+import { AppBusyError, describeLeaseHolder } from '../../engine/cycle/app-lease.js';
 import type { AssembledEngine } from '../../engine/runtime/engine-assembly.js';
 import { editDistance } from '../../shared/did-you-mean.js';
 import { ExitCode } from '../exit-code.js';
@@ -93,9 +93,11 @@ export async function withEngine<T>(
   }
 }
 
-/** Who holds the app, when the engine says another process runs it. */
+/** Who holds the app (name, and pid and host when it recorded them), when another process runs it. */
 export function busyHolder(error: unknown): { holder: string; expires: Date } | undefined {
-  return error instanceof AppBusyError ? { holder: error.holder, expires: error.expires } : undefined;
+  return error instanceof AppBusyError
+    ? { holder: describeLeaseHolder(error.holder, error.process), expires: error.expires }
+    : undefined;
 }
 
 /** A value on one line for human output: as JSON (strings quoted, so blanks show), absent as `(none)`. */
