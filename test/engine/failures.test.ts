@@ -109,11 +109,14 @@ describe('failures', () => {
   it('stops sending work when the target is down, instead of failing every object in turn', async () => {
     h = await openHarness({ settings: { scope: 'all', concurrency: 1 } });
     for (let i = 0; i < 30; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
-    h.target.faults.failRate(1, { code: 'unavailable' });
+    // Down after the connection test passed (connection-check.test.ts covers a failed test).
+    h.target.faults.failRate(1, { code: 'unavailable', operations: ['find', 'create'] });
     const report = await h.engine.sync(h.app);
     expect(report.status).toBe('quarantined');
-    // Ten objects (their matching lookups), three attempts each, then the cycle stopped.
-    expect(h.target.calls()).toBe(30);
+    expect(report.connectionError).toBeUndefined();
+    // The test, then ten objects (their matching lookups), three attempts each; then the cycle stopped.
+    expect(h.target.calls('testConnection')).toBe(1);
+    expect(h.target.calls()).toBe(31);
     expect(await h.state.getWatermark(h.appId)).toBeUndefined();
   });
 
@@ -150,9 +153,11 @@ describe('scheduler', () => {
     for (let i = 0; i < 6; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
     const before = h.clock.time;
     await h.engine.sync(h.app);
-    // 12 calls (a find and a create each) at 2 per second, the first 2 from the full bucket.
-    expect(h.target.calls()).toBe(12);
-    expect(h.clock.time - before).toBeGreaterThanOrEqual(4_900);
+    // 13 calls (the connection test, then a find and a create each) at 2 per second, the first 2
+    // from the full bucket.
+    expect(h.target.calls()).toBe(13);
+    expect(h.target.calls('testConnection')).toBe(1);
+    expect(h.clock.time - before).toBeGreaterThanOrEqual(5_400);
   });
 });
 

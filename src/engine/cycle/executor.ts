@@ -62,6 +62,11 @@ export class TargetCalls {
     private readonly signal: AbortSignal,
   ) {}
 
+  /** The same calls (scheduler, retries, signal) counted in other statistics. */
+  withStats(stats: CallStats): TargetCalls {
+    return new TargetCalls(this.connector, this.scheduler, this.clock, this.random, this.policy, stats, this.signal);
+  }
+
   /** Runs one connector operation, retrying transient errors; throws CallFailure at the end. */
   async call<T>(
     operation: () => Promise<T>,
