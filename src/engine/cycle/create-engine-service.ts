@@ -548,9 +548,14 @@ class Engine implements EngineService {
         );
       }
       await processIds(run, directory, 'User', new Map([[resource.id, undefined]]));
-      // On demand is one administrator's explicit request for one user: no guard.
+      // On demand acts on one user, as Entra's provision on demand does: the one disable or delete
+      // it may do is never a mass deletion, so the accidental-deletion guard neither counts nor
+      // holds it, and a hold the app is under stays as it is (its other deprovisions still wait
+      // for approval). Follow-ups bring the user's groups up to date; they never deprovision.
+      onlyThisUser(run, resource.id);
       await run.executeDeferred();
       await processFollowUps(run, directory);
+      onlyThisUser(run, resource.id);
       await run.executeDeferred();
       await run.flush();
       if (!dryRun) {
@@ -685,4 +690,14 @@ async function findUser(directory: DirectoryStore, user: string): Promise<Stored
   const filter = parseFilter(`userName eq ${JSON.stringify(user)}`);
   const page = await directory.list('User', { filter, startIndex: 1, count: 1, includeGroups: true });
   return page.resources[0];
+}
+
+/** On demand deprovisions nothing but the requested user; anything else would bypass the guard. */
+function onlyThisUser(run: CycleRunType, userId: string): void {
+  const other = run.deferred.find((d) => d.objectType !== 'User' || d.evaluation.sourceId !== userId);
+  if (other !== undefined) {
+    throw new Error(
+      `provision on demand planned to deprovision ${other.objectType} ${other.evaluation.sourceId}, not only user ${userId}`,
+    );
+  }
 }
