@@ -56,6 +56,7 @@ describe('app roles reach the target', () => {
     const head = await h.directory.headSeq();
     await h.directory.delete('Group', admins);
     const page = await h.directory.readChanges(head, 100);
+    if (page.status !== 'ok') throw new Error('expected the feed to be readable');
     const unassigned = page.entries.filter((e) => e.kind === 'unassigned');
     expect(unassigned.map((e) => e.detail)).toEqual([{ appId: h.appId, role: 'Admin' }]);
 
@@ -72,6 +73,7 @@ describe('app roles reach the target', () => {
     const head = await h.directory.headSeq();
     await h.directory.delete('User', u);
     const page = await h.directory.readChanges(head, 100);
+    if (page.status !== 'ok') throw new Error('expected the feed to be readable');
     expect(page.entries.filter((e) => e.kind === 'unassigned').map((e) => e.detail)).toEqual([
       { appId: h.appId, role: 'Admin' },
       { appId: h.appId, role: 'User' },
