@@ -7,8 +7,8 @@
  *
  * The issue's size is 20,000 users, which took 211 to 256 s here (2 shared cores, load 2 to 5),
  * and 878 s in a run on 2026-12-07 at load 15-16 (3 kills, each restart taking the dead holder's
- * lease at once; 20,000 accounts, no duplicate; bench/README.md, "SCIM engine cycle"; a second
- * run at load 19-21 ran into the 900 s timeout before the last sync ended): more than
+ * lease at once; 20,000 accounts, no duplicate; bench/README.md, "SCIM engine cycle"), 703 s in
+ * a later run at load 14-18, and ran into the 900 s timeout at load 19-21: more than
  * the 3 minutes one test may take in CI. So CI (CI true or 1, as .ci/run runs) takes 12,000, which
  * fits (102 s; sizes between were not tried), and 2,000 otherwise. SCIM_CRASH_USERS=20000 runs
  * the issue's size; SCIM_CRASH_KILLS (default 3) sets the kills, CONVERGENCE_SEED the kill points.
