@@ -149,6 +149,23 @@ export default tseslint.config(
     ]),
   },
   {
+    // One way for a command to open the database (docs/engine/commands.md): with-database.ts.
+    files: ['src/cli/**/*.ts'],
+    ignores: ['**/*.test.ts', 'src/cli/commands/with-database.ts'],
+    rules: restrict([
+      {
+        group: ['**/main.js'],
+        importNames: ['openProvisio', 'openDirectory'],
+        message: 'Commands open the database through withDatabase (cli/commands/with-database.ts).',
+      },
+      {
+        group: ['**/engine/state/open-engine-state.js', '**/directory/open-store.js'],
+        importNames: ['openProvisioDatabase', 'openStore'],
+        message: 'Commands open the database through withDatabase (cli/commands/with-database.ts).',
+      },
+    ]),
+  },
+  {
     files: ['bin/**/*.js', 'scripts/**/*.mjs', 'examples/**/*.mjs', 'stryker.config.mjs'],
     languageOptions: { globals: { process: 'readonly', console: 'readonly' } },
   },

@@ -94,14 +94,14 @@ export interface DialectAdapter {
    * Set where every round trip costs (PostgreSQL): deletes a resource whose row the caller's
    * transaction has locked, in one statement: bumps the version of each group that contained it,
    * and deletes the row (memberships, assignments and email rows go by cascade). Returns the ids
-   * of those groups and of the apps it was assigned to, each sorted, for the feed. Without it the
-   * store does the same in separate statements.
+   * of those groups (sorted) and the assignments it held (app and role, sorted by both), for the
+   * feed. Without it the store does the same in separate statements.
    */
   readonly deleteLockedResource?: (
     trx: Kysely<DirectoryDatabase>,
     id: string,
     at: DbTime,
-  ) => Promise<{ groups: string[]; apps: string[] }>;
+  ) => Promise<DeletedResourceLinks>;
   /**
    * Set where seq order is not commit order (PostgreSQL): the pruned horizon and the settled
    * bound, read in one statement that must run before (not in) the statement reading the rows.
@@ -169,4 +169,10 @@ export interface FeedRow {
   readonly attributes: DbJson;
   readonly at: DbTime;
   readonly detail: DbJson | null;
+}
+
+/** What a deleted resource took with it, for the feed: its groups, and each assignment it held. */
+export interface DeletedResourceLinks {
+  readonly groups: readonly string[];
+  readonly assignments: readonly { readonly appId: string; readonly role: string }[];
 }

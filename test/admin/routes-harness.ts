@@ -19,6 +19,8 @@ export type Body = any;
 
 export interface RoutesHarness {
   readonly server: RunningServer;
+  /** The server's data directory, for CLI runs against the same database. */
+  readonly dataDir: string;
   readonly url: string;
   readonly target: ScimTarget;
   /** Bearer tokens of each admin role, and a SCIM token. */
@@ -59,6 +61,7 @@ export async function startRoutesServer(
   const url = server.url;
   return {
     server,
+    dataDir,
     url,
     target,
     tokens,

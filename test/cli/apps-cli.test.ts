@@ -120,6 +120,91 @@ describe('provisio apps', () => {
     expect(JSON.parse(empty.stdout)).toEqual({ apps: [] });
   });
 
+  it('apply --json prints one object: the app, created / updated / unchanged, and the full sync it marked', async () => {
+    const file = appFile();
+    const created = await cli('apps', 'apply', '-f', file, '--json');
+    expect(created).toMatchObject({ code: 0, stderr: '' });
+    const first = JSON.parse(created.stdout) as Record<string, unknown>;
+    expect(first).toEqual({
+      app: 'crm',
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      status: 'created',
+      version: 1,
+      changed: ['new'],
+      fullSyncMarked: true,
+      fullSyncRequired: true,
+    });
+    expect(created.stdout.trim().split('\n')).toHaveLength(1);
+    // A settings change does not mark a full sync; the one from the create is still pending.
+    const settings = await cli(
+      'apps',
+      'apply',
+      '-f',
+      appFile(APP.replace('concurrency: 2', 'concurrency: 3')),
+      '--json',
+    );
+    expect(JSON.parse(settings.stdout)).toEqual({
+      ...first,
+      status: 'updated',
+      version: 2,
+      changed: ['settings'],
+      fullSyncMarked: false,
+      fullSyncRequired: true,
+    });
+    const unchanged = await cli(
+      'apps',
+      'apply',
+      '-f',
+      appFile(APP.replace('concurrency: 2', 'concurrency: 3')),
+      '--json',
+    );
+    expect(JSON.parse(unchanged.stdout)).toMatchObject({
+      status: 'unchanged',
+      version: 2,
+      changed: [],
+      fullSyncMarked: false,
+    });
+    // A mapping change marks it.
+    const mapping = await cli(
+      'apps',
+      'apply',
+      '-f',
+      appFile(
+        APP.replace('concurrency: 2', 'concurrency: 3').replace('source: displayName', 'source: givenName'),
+      ),
+      '--json',
+    );
+    expect(JSON.parse(mapping.stdout)).toMatchObject({
+      status: 'updated',
+      version: 3,
+      changed: ['objects.User'],
+      fullSyncMarked: true,
+    });
+
+    // A file with problems: exit 1, the problems as data on stdout and as text on stderr.
+    const bad = await cli(
+      'apps',
+      'apply',
+      '-f',
+      appFile(APP.replace('kind: memory', 'kind: memroy'), 'bad.yaml'),
+      '--json',
+    );
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toEqual({
+      status: 'invalid',
+      issues: [
+        {
+          file: join(dir, 'bad.yaml'),
+          path: 'connector.kind',
+          line: 4,
+          column: 9,
+          message: expect.stringMatching(/^unknown connector kind 'memroy', did you mean 'memory'\?/),
+        },
+      ],
+    });
+    expect(bad.stderr).toContain("bad.yaml:4:9 connector.kind: unknown connector kind 'memroy'");
+  });
+
   it('prints every problem of a file with line and column, exits 1 and stores nothing', async () => {
     const broken = APP.replace('concurrency: 2', 'concurency: 2').replace(
       '{ target: displayName, source: displayName }',

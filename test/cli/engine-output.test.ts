@@ -112,6 +112,37 @@ describe('sync output', () => {
     });
   });
 
+  it('names a failed connection test in JSON and in the text, with the connector words', () => {
+    const refused = report({
+      status: 'quarantined',
+      summary: { ...zero },
+      quarantine: {
+        appId: 'app-1',
+        since: started,
+        level: 1,
+        nextAttempt: finished,
+        reason: 'test connection failed: invalid_credentials: The target refused the credentials (HTTP 401)',
+      },
+      connectionError: {
+        code: 'invalid_credentials',
+        message: 'The target refused the credentials (HTTP 401)',
+        retryable: false,
+        targetCode: 401,
+      },
+    });
+    expect(cycleJson(refused).connectionError).toEqual({
+      code: 'invalid_credentials',
+      message: 'The target refused the credentials (HTTP 401)',
+      retryable: false,
+      targetCode: 401,
+    });
+    expect(cycleJson(report())).not.toHaveProperty('connectionError');
+    const text = cycleText(refused);
+    expect(text).toContain('test connection failed: invalid_credentials: The target refused the credentials');
+    expect(text).toContain('the connection test failed before any object was read');
+    expect(cycleExitCode(refused)).toBe(3);
+  });
+
   it('exits 0 only when completed without failures, 3 when held or quarantined, else 1', () => {
     expect(cycleExitCode(report())).toBe(0);
     expect(cycleExitCode(report({ summary: { ...zero, failure: 1 } }))).toBe(1);

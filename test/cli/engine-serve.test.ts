@@ -130,7 +130,7 @@ describe('provisio serve with the engine', () => {
     const busy = await runCli('sync', 'crm', '--data-dir', f.dataDir);
     expect(busy.code).toBe(1);
     expect(busy.stderr).toMatch(
-      /^provisio: crm is being provisioned by \S+:\d+:[0-9a-f]+ \(lease until \d{4}-/,
+      /^provisio: crm is being provisioned by \S+:\d+:[0-9a-f]+ \(pid \d+ on [^)]+\) \(lease until \d{4}-/,
     );
     expect(busy.stderr).toMatch(/next: .*`provisio sync crm --wait 2m`/);
 

@@ -165,6 +165,17 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slap
     expect(renamed?.entryUUID).toBe(moved?.entryUUID);
     // The group lists Bob by his new DN (the connector follows renames into groups).
     expect(values((await rawEntry(server, teamDn))?.member)).toEqual([renamed!.dn]);
+    // The link follows the entry's DN (the update answered the new one), so what the engine later
+    // writes into groups names Bob as he is now: leaving the group takes him out of it.
+    expect((await state.getLink(appId, 'User', bob))?.targetName).toBe(renamed!.dn);
+    await addMember(directory, team, ann);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(values((await rawEntry(server, teamDn))?.member)).toEqual([annDn, renamed!.dn].sort());
+    await removeMember(directory, team, bob);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(values((await rawEntry(server, teamDn))?.member)).toEqual([annDn]);
+    // Ann leaves Team again: only her own assignment is left, for the deprovisioning below.
+    await removeMember(directory, team, ann);
 
     // Unassigning Ann deprovisions her: disabled with ppolicy, not deleted.
     await directory.unassign(appId, 'User', ann);

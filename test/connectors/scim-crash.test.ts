@@ -5,16 +5,19 @@
  * do), so any account created twice would show: the restarted command must match what the killed
  * one created, never create it again.
  *
- * The issue's size is 20,000 users, which took 211 to 256 s here (2 shared cores, load 2 to 5): more than
+ * The issue's size is 20,000 users, which took 211 to 256 s here (2 shared cores, load 2 to 5),
+ * and 878 s in a run on 2026-12-07 at load 15-16 (3 kills, each restart taking the dead holder's
+ * lease at once; 20,000 accounts, no duplicate; bench/README.md, "SCIM engine cycle"), 703 s in
+ * a later run at load 14-18, and ran into the 900 s timeout at load 19-21: more than
  * the 3 minutes one test may take in CI. So CI (CI true or 1, as .ci/run runs) takes 12,000, which
  * fits (102 s; sizes between were not tried), and 2,000 otherwise. SCIM_CRASH_USERS=20000 runs
  * the issue's size; SCIM_CRASH_KILLS (default 3) sets the kills, CONVERGENCE_SEED the kill points.
  *
- * A killed `sync` leaves its lease in the database (60 s without renewal). The restart first
- * meets it and says who holds it; the test then releases that dead holder's lease, as an operator
- * who knows the process is gone would by waiting, so three kills do not cost three minutes idle.
+ * A killed `sync` leaves its lease in the database (60 s without renewal). The lease records the
+ * holder's host and pid, and the restart, on the same host, finds that pid gone and takes the lease
+ * over at once: each restarted `sync` below runs straight away, with nothing released by hand.
  */
-import { spawn } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -30,7 +33,12 @@ const KILLS = Number(process.env.SCIM_CRASH_KILLS ?? 3);
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const CLI = fileURLToPath(new URL('../server/fixtures/provisio-cli.ts', import.meta.url));
 const dataDir = mkdtempSync(join(tmpdir(), 'provisio-crash-'));
-afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
+/** The `provisio` processes still running: a test that times out must not leave one behind. */
+const running = new Set<ChildProcess>();
+afterAll(() => {
+  for (const child of running) child.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
 
 const APP_YAML = [
   'name: crash',
@@ -71,6 +79,7 @@ function provisio(args: string[], env: NodeJS.ProcessEnv, killWhen?: () => boole
       env: { ...process.env, PROVISIO_DATABASE_URL: '', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
+    running.add(child);
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
@@ -83,6 +92,7 @@ function provisio(args: string[], env: NodeJS.ProcessEnv, killWhen?: () => boole
           }, 5);
     child.on('error', reject);
     child.on('close', (code, signal) => {
+      running.delete(child);
       if (poll) clearInterval(poll);
       resolve({ code, signal, stdout, stderr });
     });
@@ -114,19 +124,6 @@ async function seedDirectory(): Promise<void> {
   }
 }
 
-/** Releases the lease a killed run left, naming the holder the restart reported. */
-async function releaseDeadLease(stderr: string): Promise<void> {
-  const holder = / is being provisioned by (.+) \(lease until /.exec(stderr)?.[1];
-  expect(holder, `the restart says who holds the app: ${stderr}`).toBeDefined();
-  const database = await openProvisio({ dataDir });
-  try {
-    const app = await database.engineState.getApp('crash');
-    await database.engineState.releaseLease(app!.id, holder!);
-  } finally {
-    await database.close();
-  }
-}
-
 describe('crash test over SCIM', () => {
   it(`an initial cycle of ${USERS} users killed ${KILLS} times converges with no duplicate account`, async () => {
     const target = await startScimTarget({ profile: { uniqueUserNames: false } });
@@ -142,12 +139,13 @@ describe('crash test over SCIM', () => {
 
       const random = mulberry(Number(process.env.CONVERGENCE_SEED ?? 20261207));
       const held = () => target.resources('User').length;
-      /** Runs `sync` (killed when `killWhen` turns true), first releasing a dead run's lease. */
+      /** Runs `sync`, killed when `killWhen` turns true; the killed run's lease never stops it. */
       const sync = async (killWhen?: () => boolean): Promise<CliRun> => {
         const run = await provisio(['sync', 'crash', '--json'], env, killWhen);
-        if (run.code !== 1 || !run.stderr.includes('is being provisioned by')) return run;
-        await releaseDeadLease(run.stderr);
-        return provisio(['sync', 'crash', '--json'], env, killWhen);
+        expect(run.stderr, 'a dead holder does not block the restart').not.toContain(
+          'is being provisioned by',
+        );
+        return run;
       };
 
       const kills: number[] = [];

@@ -106,7 +106,7 @@ describe('script connector through the engine', () => {
     expect(accounts().find((a) => a.id === '100')!.enabled).toBe(false);
   });
 
-  it('records the script error in the provisioning log without the credential', async () => {
+  it('fails the cycle at the connection test with the script error, without the credential', async () => {
     process.env.SCRIPT_API_KEY = 'the-right-key';
     const applied = await runCli('apps', 'apply', '-f', EXAMPLE, '--data-dir', dataDir);
     expect(applied.code, applied.stderr).toBe(0);
@@ -119,11 +119,21 @@ describe('script connector through the engine', () => {
       await database.close();
     }
     const r = await runCli('sync', 'script-demo', '--json', '--data-dir', dataDir);
-    // invalid_credentials quarantines the app: exit code 3.
+    // The connection test before the cycle meets invalid_credentials: the app is quarantined
+    // (exit code 3) in the script's own words, and no object was tried.
     expect(r.code).toBe(3);
+    const report = JSON.parse(r.stdout) as {
+      status: string;
+      connectionError?: { code: string };
+      quarantine?: { reason: string };
+    };
+    expect(report.status).toBe('quarantined');
+    expect(report.connectionError?.code).toBe('invalid_credentials');
+    expect(report.quarantine?.reason).toContain('invalid_credentials');
+    expect(r.stdout).toContain('the API key is wrong');
+    expect(r.stdout + r.stderr).not.toContain('the-right-key');
     const logs = await runCli('logs', 'script-demo', '--json', '--data-dir', dataDir);
-    expect(logs.stdout).toContain('invalid_credentials');
-    expect(logs.stdout).toContain('the API key is wrong');
+    expect(logs.stdout).toBe('');
     expect(logs.stdout).not.toContain('the-right-key');
   });
 });

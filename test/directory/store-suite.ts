@@ -523,14 +523,15 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       ]);
     });
 
-    it('records each group and app a deleted user leaves, then the deletion, and bumps each group once', async () => {
+    it('records each group and app role a deleted user leaves, then the deletion, and bumps each group once', async () => {
       const u = await store.create('User', user('departing'));
       const groups = [
         await store.create('Group', { displayName: 'first', members: [{ value: u.id }] }),
         await store.create('Group', { displayName: 'second', members: [{ value: u.id }] }),
       ];
       await store.assign('zeta', 'User', u.id);
-      await store.assign('alpha', 'User', u.id);
+      await store.assign('alpha', 'User', u.id, 'Writer');
+      await store.assign('alpha', 'User', u.id, 'Admin');
       const { lastSeq } = (await store.readChanges(0, 100)) as { lastSeq: number };
       await store.delete('User', u.id);
       for (const group of groups) expect((await store.get('Group', group.id))?.version).toBe(2);
@@ -544,8 +545,10 @@ export function directoryStoreSuite(factory: StoreFactory): void {
           .map((g) => g.id)
           .sort()
           .map((id) => ['memberRemoved', 'Group', id, { memberId: u.id, memberType: 'User' }]),
-        ['unassigned', 'User', u.id, { appId: 'alpha' }],
-        ['unassigned', 'User', u.id, { appId: 'zeta' }],
+        // One entry per role taken away, in app then role order, as unassign writes them.
+        ['unassigned', 'User', u.id, { appId: 'alpha', role: 'Admin' }],
+        ['unassigned', 'User', u.id, { appId: 'alpha', role: 'Writer' }],
+        ['unassigned', 'User', u.id, { appId: 'zeta', role: 'User' }],
         ['deleted', 'User', u.id, null],
       ]);
     });

@@ -42,6 +42,44 @@ function scimRole(value: string, display: string) {
 }
 
 describe('app roles reach the target', () => {
+  it('deleting an assigned group takes its role away from its members in the next incremental cycle', async () => {
+    h = await rolesHarness('AppRoleAssignmentsComplex');
+    const u = await createUser(h.directory, { userName: 'u@example.com' });
+    const admins = await createGroup(h.directory, 'Admins', [{ id: u }]);
+    await h.directory.assign(h.appId, 'User', u, 'User');
+    await h.directory.assign(h.appId, 'Group', admins, 'Admin');
+    await h.engine.sync(h.app);
+    const values = () => targetRoles(h).map((r) => r.value);
+    expect(values()).toEqual(['Admin', 'User']);
+
+    // The feed's unassigned entries of the deletion name each role taken away.
+    const head = await h.directory.headSeq();
+    await h.directory.delete('Group', admins);
+    const page = await h.directory.readChanges(head, 100);
+    if (page.status !== 'ok') throw new Error('expected the feed to be readable');
+    const unassigned = page.entries.filter((e) => e.kind === 'unassigned');
+    expect(unassigned.map((e) => e.detail)).toEqual([{ appId: h.appId, role: 'Admin' }]);
+
+    const next = await h.engine.sync(h.app);
+    expect(next.kind).toBe('incremental');
+    expect(values()).toEqual(['User']);
+  });
+
+  it('deleting a user with several roles records each role taken away', async () => {
+    h = await rolesHarness('AppRoleAssignmentsComplex');
+    const u = await createUser(h.directory, { userName: 'u@example.com' });
+    await h.directory.assign(h.appId, 'User', u, 'User');
+    await h.directory.assign(h.appId, 'User', u, 'Admin');
+    const head = await h.directory.headSeq();
+    await h.directory.delete('User', u);
+    const page = await h.directory.readChanges(head, 100);
+    if (page.status !== 'ok') throw new Error('expected the feed to be readable');
+    expect(page.entries.filter((e) => e.kind === 'unassigned').map((e) => e.detail)).toEqual([
+      { appId: h.appId, role: 'Admin' },
+      { appId: h.appId, role: 'User' },
+    ]);
+  });
+
   it('a role granted and taken away directly is exported by the incremental cycle, in SCIM role form', async () => {
     h = await rolesHarness('AssertiveAppRoleAssignmentsComplex');
     const u = await createUser(h.directory, { userName: 'u@example.com' });

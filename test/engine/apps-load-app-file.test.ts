@@ -198,6 +198,42 @@ objects:
     ]);
   });
 
+  it('refuses a Group mapping into members from anything but the members reference, at its line', async () => {
+    const why =
+      "is the group's membership, which is provisioned from the directory's members (references resolved to the members' accounts); map it only as { target: members, source: members }";
+    for (const [mapping, target] of [
+      [`{ target: members, expression: 'Split([description], ",")' }`, 'members'],
+      ['{ target: members, source: displayName }', 'members'],
+      [`{ target: 'members[type eq "User"].value', source: members }`, 'members[type eq "User"].value'],
+      [
+        '{ target: "urn:ietf:params:scim:schemas:core:2.0:Group:members", constant: nobody }',
+        'urn:ietf:params:scim:schemas:core:2.0:Group:members',
+      ],
+    ]) {
+      const found = await problems(`name: demo
+connector:
+  kind: memory
+${USER_MAPPINGS.trim()}
+  Group:
+    mappings:
+      - { target: displayName, source: displayName, matchingPrecedence: 1 }
+      - ${mapping}
+`);
+      expect(found).toEqual([`12:19 objects.Group.mappings[1].target: '${target}' ${why}`]);
+    }
+    // The one way that is honoured: the directory's members, resolved to the target's ids.
+    const ok = await load(`name: demo
+connector:
+  kind: memory
+${USER_MAPPINGS.trim()}
+  Group:
+    mappings:
+      - { target: displayName, source: displayName, matchingPrecedence: 1 }
+      - { target: members, source: members }
+`);
+    expect(ok.definition.objects.Group.mappings).toHaveLength(2);
+  });
+
   it('collects the problems of every section before failing, mappings included when settings are wrong', async () => {
     const found = await problems(`name: Demo
 connector:

@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from './support/engine-harness.js';
 import { createUser, openHarness, patchUser } from './support/engine-harness.js';
 import { AppBusyError } from '../../src/engine/cycle/create-engine-service.js';
+import { currentLeaseProcess } from '../../src/engine/cycle/lease-process.js';
+import { spawnSync } from 'node:child_process';
 
 let h: Harness;
 afterEach(async () => {
@@ -107,11 +109,14 @@ describe('failures', () => {
   it('stops sending work when the target is down, instead of failing every object in turn', async () => {
     h = await openHarness({ settings: { scope: 'all', concurrency: 1 } });
     for (let i = 0; i < 30; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
-    h.target.faults.failRate(1, { code: 'unavailable' });
+    // Down after the connection test passed (connection-check.test.ts covers a failed test).
+    h.target.faults.failRate(1, { code: 'unavailable', operations: ['find', 'create'] });
     const report = await h.engine.sync(h.app);
     expect(report.status).toBe('quarantined');
-    // Ten objects (their matching lookups), three attempts each, then the cycle stopped.
-    expect(h.target.calls()).toBe(30);
+    expect(report.connectionError).toBeUndefined();
+    // The test, then ten objects (their matching lookups), three attempts each; then the cycle stopped.
+    expect(h.target.calls('testConnection')).toBe(1);
+    expect(h.target.calls()).toBe(31);
     expect(await h.state.getWatermark(h.appId)).toBeUndefined();
   });
 
@@ -148,9 +153,11 @@ describe('scheduler', () => {
     for (let i = 0; i < 6; i++) await createUser(h.directory, { userName: `u${i}@example.com` });
     const before = h.clock.time;
     await h.engine.sync(h.app);
-    // 12 calls (a find and a create each) at 2 per second, the first 2 from the full bucket.
-    expect(h.target.calls()).toBe(12);
-    expect(h.clock.time - before).toBeGreaterThanOrEqual(4_900);
+    // 13 calls (the connection test, then a find and a create each) at 2 per second, the first 2
+    // from the full bucket.
+    expect(h.target.calls()).toBe(13);
+    expect(h.target.calls('testConnection')).toBe(1);
+    expect(h.clock.time - before).toBeGreaterThanOrEqual(5_400);
   });
 });
 
@@ -205,5 +212,60 @@ describe('lease', () => {
     expect(waited.status).toBe('completed');
     // The lease is released after the cycle.
     expect((await h.state.acquireLease(h.appId, 'third', 1_000, h.clock.now())).acquired).toBe(true);
+  });
+  it('takes over at once from a holder on this host whose process is gone', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'u@example.com' });
+    // A process that has exited: its pid no longer exists.
+    const child = spawnSync(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    const deadPid = Number(child.stdout.toString());
+    expect(deadPid).toBeGreaterThan(0);
+    const here = currentLeaseProcess();
+    await h.state.acquireLease(h.appId, 'killed-sync', 3_600_000, h.clock.now(), {
+      process: { host: here.host, pid: deadPid },
+    });
+    const report = await h.otherEngine().sync(h.app);
+    expect(report.status).toBe('completed');
+    expect(h.target.count('User')).toBe(1);
+  });
+
+  it('waits for the lease of a live holder on this host and of any holder on another host', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    const here = currentLeaseProcess();
+    // This very test process under another holder name: alive.
+    await h.state.acquireLease(h.appId, 'live-here', 60_000, h.clock.now(), { process: here });
+    const busy = await h
+      .otherEngine()
+      .sync(h.app)
+      .catch((error: unknown) => error);
+    expect(busy).toBeInstanceOf(AppBusyError);
+    expect((busy as AppBusyError).process).toEqual(here);
+    expect((busy as AppBusyError).message).toContain(`live-here (pid ${here.pid} on ${here.host})`);
+    await h.state.releaseLease(h.appId, 'live-here');
+    // Another host: its pids mean nothing here, so even a pid that does not exist here is waited for.
+    await h.state.acquireLease(h.appId, 'elsewhere', 60_000, h.clock.now(), {
+      process: { host: `not-${here.host}`, pid: 999_999 },
+    });
+    await expect(h.otherEngine().sync(h.app)).rejects.toThrow(/elsewhere \(pid 999999 on not-/);
+  });
+
+  it('keeps the lease held after a cycle with retainLease, and releases it without', async () => {
+    h = await openHarness({ settings: { scope: 'all' } });
+    await createUser(h.directory, { userName: 'u@example.com' });
+    const retaining = h.otherEngine({ holder: 'serve-worker', retainLease: true });
+    expect((await retaining.sync(h.app)).status).toBe('completed');
+    expect(await h.state.acquireLease(h.appId, 'probe', 1_000, h.clock.now())).toMatchObject({
+      acquired: false,
+      holder: 'serve-worker',
+      process: currentLeaseProcess(),
+    });
+    // The holder's next cycle renews its own lease; another engine is refused meanwhile.
+    expect((await retaining.sync(h.app)).status).toBe('completed');
+    await expect(h.engine.sync(h.app)).rejects.toThrow(/serve-worker/);
+    await h.state.releaseLease(h.appId, 'serve-worker');
+    expect((await h.engine.sync(h.app)).status).toBe('completed');
+    expect(await h.state.acquireLease(h.appId, 'probe', 1_000, h.clock.now())).toMatchObject({
+      acquired: true,
+    });
   });
 });

@@ -82,6 +82,39 @@ describe('provision on demand', () => {
     );
   });
 
+  it('deprovisions the one user whatever the deletion threshold, and leaves a hold as it was', async () => {
+    // count 1 and 10% of three linked users: the limit is 0, so any cycle's disable would be held.
+    h = await openHarness({ settings: { scope: 'assigned', deletionThreshold: { count: 1, percent: 10 } } });
+    const ids: string[] = [];
+    for (const name of ['a', 'b', 'c']) {
+      const id = await createUser(h.directory, { userName: `${name}@example.com` });
+      await h.directory.assign(h.appId, 'User', id);
+      ids.push(id);
+    }
+    await h.engine.sync(h.app);
+    await h.directory.unassign(h.appId, 'User', ids[0]!);
+    await h.directory.unassign(h.appId, 'User', ids[1]!);
+    const held = await h.engine.sync(h.app);
+    expect(held.status).toBe('held');
+    expect(h.target.objects('User').every((o) => o.enabled)).toBe(true);
+    const hold = await h.state.getDeletionHold(h.appId);
+    expect(hold).toMatchObject({ count: 2, approved: false });
+
+    // On demand acts on one user (Entra's provision on demand does): its disable is done now.
+    const report = await h.engine.provisionUser(h.app, 'a@example.com');
+    expect(report.item).toMatchObject({ action: 'disable' });
+    expect(report.entries).toHaveLength(1);
+    expect(report.entries[0]).toMatchObject({ action: 'disable', status: 'success' });
+    const enabled = (userName: string) =>
+      h.target.objects('User').find((o) => o.attributes.userName === userName)!.enabled;
+    expect(enabled('a@example.com')).toBe(false);
+    // Only that one: the other held disable waits for approval, and the hold is untouched.
+    expect(enabled('b@example.com')).toBe(true);
+    expect(await h.state.getDeletionHold(h.appId)).toEqual(hold);
+    expect((await h.engine.sync(h.app)).status).toBe('held');
+    expect(enabled('b@example.com')).toBe(true);
+  });
+
   it('explains an unassigned user as NotEffectivelyEntitled', async () => {
     h = await openHarness();
     await createUser(h.directory, { userName: 'u@example.com' });

@@ -644,6 +644,79 @@ export function engineStateSuite(factory: StateFactory): void {
       await expect(state.acquireLease(appId, 'worker-a', 0)).rejects.toThrow(/ttlMs/);
     });
 
+    it('records where the holder runs and names it when refusing; renewals keep it current', async () => {
+      const appId = await app();
+      const t0 = new Date('2026-01-01T00:00:00.000Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      const a = { host: 'host-a', pid: 4242 };
+      expect(await state.acquireLease(appId, 'worker-a', 30_000, t0, { process: a })).toEqual({
+        acquired: true,
+        expires: at(30_000),
+      });
+      expect(await state.acquireLease(appId, 'worker-b', 30_000, at(1_000))).toEqual({
+        acquired: false,
+        holder: 'worker-a',
+        expires: at(30_000),
+        process: a,
+      });
+      // A renewal from a restarted process of the same holder name records the new pid.
+      await state.acquireLease(appId, 'worker-a', 30_000, at(2_000), { process: { host: 'host-a', pid: 7 } });
+      expect(await state.acquireLease(appId, 'worker-b', 30_000, at(3_000))).toMatchObject({
+        process: { host: 'host-a', pid: 7 },
+      });
+      // A holder that records nothing is refused and named without a process.
+      await state.releaseLease(appId, 'worker-a');
+      await state.acquireLease(appId, 'worker-c', 30_000, at(4_000));
+      const refused = await state.acquireLease(appId, 'worker-b', 30_000, at(5_000));
+      expect(refused).toEqual({ acquired: false, holder: 'worker-c', expires: at(34_000) });
+      await expect(
+        state.acquireLease(appId, 'worker-b', 1_000, t0, { process: { host: '', pid: 1 } }),
+      ).rejects.toThrow(/host/);
+      await expect(
+        state.acquireLease(appId, 'worker-b', 1_000, t0, { process: { host: 'h', pid: 0 } }),
+      ).rejects.toThrow(/pid/);
+    });
+
+    it('takes over an unexpired lease only from the holder named as replaced', async () => {
+      const appId = await app();
+      const t0 = new Date('2026-01-01T00:00:00.000Z');
+      const at = (ms: number) => new Date(t0.getTime() + ms);
+      const dead = { host: 'host-a', pid: 999_999 };
+      await state.acquireLease(appId, 'killed', 60_000, t0, { process: dead });
+      // Naming another holder as replaced does not take the lease.
+      expect(
+        await state.acquireLease(appId, 'next', 60_000, at(1_000), { replacing: 'someone-else' }),
+      ).toMatchObject({ acquired: false, holder: 'killed', process: dead });
+      const next = { host: 'host-a', pid: 1234 };
+      expect(
+        await state.acquireLease(appId, 'next', 60_000, at(1_000), { process: next, replacing: 'killed' }),
+      ).toEqual({ acquired: true, expires: at(61_000) });
+      // The replaced holder's own renewal no longer succeeds; the new holder is named with its process.
+      expect(await state.acquireLease(appId, 'third', 60_000, at(2_000), { replacing: 'killed' })).toEqual({
+        acquired: false,
+        holder: 'next',
+        expires: at(61_000),
+        process: next,
+      });
+    });
+
+    it('lets exactly one of two instances replace the same dead holder', async () => {
+      const appId = await app();
+      const other = await handle.openAnother();
+      const now = new Date();
+      await state.acquireLease(appId, 'killed', 600_000, now, { process: { host: 'h', pid: 999_999 } });
+      const tries = Array.from({ length: 8 }, (_, i) =>
+        (i % 2 === 0 ? state : other.engineState).acquireLease(appId, `heir-${i}`, 60_000, now, {
+          process: { host: 'h', pid: 100 + i },
+          replacing: 'killed',
+        }),
+      );
+      const results = await Promise.all(tries);
+      const winners = results.flatMap((r, i) => (r.acquired ? [`heir-${i}`] : []));
+      expect(winners).toHaveLength(1);
+      for (const result of results) if (!result.acquired) expect(result.holder).toBe(winners[0]);
+    });
+
     it('grants the lease to exactly one of two instances racing for it', async () => {
       const appId = await app();
       const other = await handle.openAnother();

@@ -13,7 +13,7 @@ import { ADMIN_ROLES, type AdminRole } from '../../admin/admin-route.js';
 import { ExitCode } from '../exit-code.js';
 import { cliActor, table, type StorageFlags } from './command-support.js';
 import { addStorageOptions } from './storage-options.js';
-import { withDatabase } from './tokens-command.js';
+import { withDatabase } from './with-database.js';
 
 /** A console user name, checked as commander parses it. */
 export function consoleUserName(value: string): string {

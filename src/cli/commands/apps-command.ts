@@ -6,6 +6,8 @@
  */
 import type { Command } from 'commander';
 import type { StoredApp } from '../../engine/apps/app-definition.js';
+import type { ApplyResult } from '../../engine/apps/apps-service.js';
+import { AppFileError } from '../../engine/apps/load-app-file.js';
 import { existingFile } from './option-parsers.js';
 import { addStorageOptions } from './storage-options.js';
 import type { StorageFlags } from './command-support.js';
@@ -32,6 +34,32 @@ export function appListEntry(app: StoredApp): Record<string, unknown> {
   };
 }
 
+/** `apps apply --json` (a stable interface, docs/engine/commands.md). */
+export function applyResultJson(result: ApplyResult): Record<string, unknown> {
+  return {
+    app: result.app.definition.name,
+    id: result.app.id,
+    status: result.status,
+    version: result.app.version,
+    changed: [...result.changed],
+    fullSyncMarked: result.fullSyncMarked,
+    fullSyncRequired: result.fullSyncRequired,
+  };
+}
+
+/** `apps apply --json` for a file with problems: every one, with its place. */
+export function applyIssuesJson(error: AppFileError): Record<string, unknown> {
+  return {
+    status: 'invalid',
+    issues: error.issues.map((issue) => ({
+      file: issue.file,
+      path: issue.path,
+      ...(issue.line !== undefined ? { line: issue.line, column: issue.col ?? 1 } : {}),
+      message: issue.message,
+    })),
+  };
+}
+
 /** Registers `apps` and its subcommands. */
 export function register(program: Command): void {
   const apps = program.command('apps').description('Manage applications (targets) as YAML files');
@@ -40,10 +68,27 @@ export function register(program: Command): void {
     apps
       .command('apply')
       .description('Validate an app file and store it (created, updated or unchanged)')
-      .requiredOption('-f, --file <file>', 'the app file (YAML)', existingFile),
-  ).action(async (options: StorageFlags & { file: string }) => {
+      .requiredOption('-f, --file <file>', 'the app file (YAML)', existingFile)
+      .option(
+        '--json',
+        'print one JSON object: { app, id, status, version, changed, fullSyncMarked, fullSyncRequired }, or { status: "invalid", issues }',
+      ),
+  ).action(async (options: StorageFlags & { file: string; json?: boolean }) => {
     await withAppsService(options, async (service) => {
-      const result = await service.apply(options.file, cliActor());
+      let result: ApplyResult;
+      try {
+        result = await service.apply(options.file, cliActor());
+      } catch (error) {
+        // Scripts read the problems from stdout as data; the message still goes to stderr.
+        if (options.json && error instanceof AppFileError) {
+          process.stdout.write(`${JSON.stringify(applyIssuesJson(error))}\n`);
+        }
+        throw error;
+      }
+      if (options.json) {
+        process.stdout.write(`${JSON.stringify(applyResultJson(result))}\n`);
+        return;
+      }
       const { name } = result.app.definition;
       const fullSync = result.fullSyncRequired ? '; the next cycle is a full sync' : '';
       if (result.status === 'unchanged') {

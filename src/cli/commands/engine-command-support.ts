@@ -6,13 +6,12 @@
  */
 import { CommanderError } from 'commander';
 import type { DirectoryStore } from '../../directory/directory-store.js';
-import { dataDirectory, openProvisio } from '../../main.js';
 import type { StoredAppWithSecrets } from '../../engine/state/engine-state.js';
-import { AppBusyError } from '../../engine/cycle/app-lease.js';
+import { AppBusyError, describeLeaseHolder } from '../../engine/cycle/app-lease.js';
 import type { AssembledEngine } from '../../engine/runtime/engine-assembly.js';
 import { editDistance } from '../../shared/did-you-mean.js';
 import { ExitCode } from '../exit-code.js';
-import { storageOptionsFrom } from './storage-options.js';
+import { withDatabase } from './with-database.js';
 import type { StorageFlags } from './command-support.js';
 
 export interface EngineSession extends AssembledEngine {
@@ -41,7 +40,6 @@ export async function withEngine<T>(
   flags: StorageFlags,
   work: (session: EngineSession) => Promise<T>,
 ): Promise<T> {
-  const storage = storageOptionsFrom(flags);
   // The engine and the connectors load only when an engine command runs, not for every command.
   const [{ assembleEngine }, { leaseHolderName }, { createWebhookNotifier }, { createBuiltinRegistry }] =
     await Promise.all([
@@ -50,52 +48,54 @@ export async function withEngine<T>(
       import('../../engine/runtime/webhook-notifier.js'),
       import('../../connectors/builtin-kinds.js'),
     ]);
-  const database = await openProvisio(storage);
-  const webhooks = new Map<string, string | undefined>();
-  const notifier = createWebhookNotifier({
-    urlFor: (app) => webhooks.get(app),
-    maxAttempts: 3,
-    timeoutMs: 5_000,
+  return withDatabase(flags, async (database, { dataDir }) => {
+    const webhooks = new Map<string, string | undefined>();
+    const notifier = createWebhookNotifier({
+      urlFor: (app) => webhooks.get(app),
+      maxAttempts: 3,
+      timeoutMs: 5_000,
+    });
+    const assembled = assembleEngine(database, {
+      holder: `${leaseHolderName()} (cli)`,
+      onEvent: notifier.sink,
+      dataDir,
+      registry: createBuiltinRegistry(),
+    });
+    const state = assembled.state;
+    try {
+      const session: EngineSession = {
+        ...assembled,
+        directory: database.directory,
+        app: async (name) => {
+          const app = await state.getApp(name);
+          if (app === undefined) {
+            const names = (await state.listApps()).map((a) => a.definition.name);
+            const near = names.filter((n) => editDistance(n, name, 2) <= 2);
+            fail(
+              ExitCode.failed,
+              `no application named '${name}'${near.length > 0 ? `; did you mean '${near[0]}'?` : ''}`,
+              names.length === 0
+                ? 'create one with `provisio apps apply -f app.yaml`'
+                : '`provisio apps list` shows the applications',
+            );
+          }
+          webhooks.set(app.definition.name, app.definition.settings.notificationWebhookUrl);
+          return app;
+        },
+      };
+      return await work(session);
+    } finally {
+      await notifier.close(10_000);
+      await assembled.close().catch(() => undefined);
+    }
   });
-  const assembled = assembleEngine(database, {
-    holder: `${leaseHolderName()} (cli)`,
-    onEvent: notifier.sink,
-    dataDir: dataDirectory(storage),
-    registry: createBuiltinRegistry(),
-  });
-  const state = assembled.state;
-  try {
-    const session: EngineSession = {
-      ...assembled,
-      directory: database.directory,
-      app: async (name) => {
-        const app = await state.getApp(name);
-        if (app === undefined) {
-          const names = (await state.listApps()).map((a) => a.definition.name);
-          const near = names.filter((n) => editDistance(n, name, 2) <= 2);
-          fail(
-            ExitCode.failed,
-            `no application named '${name}'${near.length > 0 ? `; did you mean '${near[0]}'?` : ''}`,
-            names.length === 0
-              ? 'create one with `provisio apps apply -f app.yaml`'
-              : '`provisio apps list` shows the applications',
-          );
-        }
-        webhooks.set(app.definition.name, app.definition.settings.notificationWebhookUrl);
-        return app;
-      },
-    };
-    return await work(session);
-  } finally {
-    await notifier.close(10_000);
-    await assembled.close().catch(() => undefined);
-    await database.close();
-  }
 }
 
-/** Who holds the app, when the engine says another process runs it. */
+/** Who holds the app (name, and pid and host when it recorded them), when another process runs it. */
 export function busyHolder(error: unknown): { holder: string; expires: Date } | undefined {
-  return error instanceof AppBusyError ? { holder: error.holder, expires: error.expires } : undefined;
+  return error instanceof AppBusyError
+    ? { holder: describeLeaseHolder(error.holder, error.process), expires: error.expires }
+    : undefined;
 }
 
 /** A value on one line for human output: as JSON (strings quoted, so blanks show), absent as `(none)`. */

@@ -45,8 +45,10 @@ function detail(entry: ProvisioningLogEntry): string {
   if (error !== undefined) {
     const code = typeof error.code === 'string' ? error.code : 'error';
     const message = typeof error.message === 'string' ? `: ${error.message}` : '';
+    // The target's own words, on the same line: newlines would break the table.
+    const said = typeof error.detail === 'string' ? ` (target: ${error.detail.replace(/\s+/g, ' ')})` : '';
     const retry = typeof error.retryAt === 'string' ? ` (retry after ${error.retryAt})` : '';
-    return `${code}${message}${retry}`;
+    return `${code}${message}${said}${retry}`;
   }
   return entry.reason ?? '';
 }

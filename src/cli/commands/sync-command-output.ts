@@ -38,6 +38,9 @@ export function cycleJson(report: CycleReport): JsonObject {
     failures: report.failures.map(failureJson),
     ...(report.hold !== undefined ? { hold: cycleHold(report.hold) } : {}),
     ...(report.quarantine !== undefined ? { quarantine: quarantineView(report.quarantine) } : {}),
+    ...(report.connectionError !== undefined
+      ? { connectionError: report.connectionError as unknown as JsonObject }
+      : {}),
   };
 }
 
@@ -142,7 +145,9 @@ export function nextSteps(report: CycleReport): string[] {
       q
         ? `quarantined since ${q.since.toISOString()} (level ${q.level}): ${q.reason}; the next attempt is at ${q.nextAttempt.toISOString()}`
         : 'most operations failed, so the app is quarantined',
-      `\`provisio logs ${app} --status failure --cycle ${report.cycleId}\` shows why; once fixed, \`provisio sync ${app} --restart\` leaves quarantine now`,
+      report.connectionError !== undefined
+        ? `the connection test failed before any object was read; check the connector's settings, credentials and the target, then \`provisio sync ${app} --restart\` leaves quarantine now`
+        : `\`provisio logs ${app} --status failure --cycle ${report.cycleId}\` shows why; once fixed, \`provisio sync ${app} --restart\` leaves quarantine now`,
     ];
   }
   if (report.summary.failure > 0 || report.status === 'failed') {

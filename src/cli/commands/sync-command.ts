@@ -67,6 +67,7 @@ export function register(program: Command): void {
             ExitCode.failed,
             `${name} is being provisioned by ${busy.holder} (lease until ${busy.expires.toISOString()})`,
             `that process runs its cycles already; wait for it with \`provisio sync ${name} --wait 2m\`, or stop it first`,
+            `a holder on another host that died loses the lease when it expires; one on this host is replaced at once`,
           );
         }
         throw error;

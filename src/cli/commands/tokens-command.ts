@@ -8,26 +8,12 @@ import type { Command } from 'commander';
 import { CommanderError, InvalidArgumentError, Option } from 'commander';
 import { createAuditedToken, revokeAuditedToken } from '../../admin/access/token-changes.js';
 import { ADMIN_ROLES, type AdminRole } from '../../admin/admin-route.js';
-import type { ProvisioDatabase } from '../../engine/state/open-engine-state.js';
 import { isScimError } from '../../scim/scim-error.js';
-import { openProvisio } from '../../main.js';
 import { ExitCode } from '../exit-code.js';
 import { cliActor, table, type StorageFlags } from './command-support.js';
 import { displayName } from './option-parsers.js';
-import { addStorageOptions, storageOptionsFrom } from './storage-options.js';
-
-/** Opens the directory and the engine's state (for the audit log) for one command. */
-export async function withDatabase<T>(
-  flags: StorageFlags,
-  work: (database: ProvisioDatabase) => Promise<T>,
-): Promise<T> {
-  const database = await openProvisio(storageOptionsFrom(flags));
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
+import { addStorageOptions } from './storage-options.js';
+import { withDatabase } from './with-database.js';
 
 /** Reports on stderr and stops with exit code 1 (run() turns CommanderError into the code). */
 function fail(message: string): never {

@@ -349,7 +349,8 @@ class LdapConnector implements Connector {
     return { objects, nextCursor: formatCursor({ token, offset: walk.served, type: request.objectType }) };
   }
 
-  async update(request: UpdateRequest, signal: AbortSignal): Promise<void> {
+  /** Returns the entry's new ref when the update moved it (a new DN); nothing otherwise. */
+  async update(request: UpdateRequest, signal: AbortSignal): Promise<TargetRef | undefined> {
     const type = typeConfig(this.#config, request.objectType);
     this.#learnNames(request.changes.map((c) => c.attribute));
     let current: { dn: string; attributes: TargetAttributes } | undefined;
@@ -376,10 +377,12 @@ class LdapConnector implements Connector {
       const newUid = firstString(uidChange?.newValue);
       if (oldUid !== undefined && newUid !== undefined) await this.#followUid(oldUid, newUid, signal);
     };
+    // The DN the engine is to keep: the entry's name changed with the move.
+    const renamed = plan.newDn === undefined ? undefined : ref;
     if (changes.length === 0) {
       if (plan.newDn === undefined) await this.#locate(request.objectType, request.ref.id, signal);
       await followUid();
-      return;
+      return renamed;
     }
     const send = (all: Change[]) =>
       this.#write(request.objectType, ref, signal, 'update', (client, dn, controls) =>
@@ -408,6 +411,7 @@ class LdapConnector implements Connector {
       const retry = [...plan.changes, ...precise];
       if (retry.length > 0) await send(retry);
     }
+    return renamed;
   }
 
   /** A user's change of the attribute posixGroups list members by (`memberUid` holds its value). */

@@ -138,8 +138,14 @@ export interface Connector {
   /** One page of every object of a type, for import and reconciliation. */
   list?(request: ListRequest, signal: AbortSignal): Promise<ListPage>;
 
-  /** Apply attribute changes; throws `not_found` when the object is gone. */
-  update?(request: UpdateRequest, signal: AbortSignal): Promise<void>;
+  /**
+   * Apply attribute changes; throws `not_found` when the object is gone. When the changes gave
+   * the object a new ref (a changed naming attribute moved an LDAP entry to a new DN; an API
+   * keyed by userName gave it a new id), return the new ref: the engine keeps it in the link and
+   * names the object by it from then on (group members by name, later updates). Return nothing
+   * when the ref is unchanged.
+   */
+  update?(request: UpdateRequest, signal: AbortSignal): Promise<TargetRef | void>;
 
   /** Delete one object; throws `not_found` when it is already gone. */
   delete?(request: ObjectRequest, signal: AbortSignal): Promise<void>;

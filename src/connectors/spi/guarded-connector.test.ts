@@ -164,4 +164,18 @@ describe('guardConnector', () => {
     expect(error.message).toMatch(/changed twice/);
     expect(called).toBe(false);
   });
+
+  it('passes the new ref an update answers after a rename, and refuses one out of shape', async () => {
+    const change = { attribute: 'cn', oldValue: 'a', newValue: 'b' };
+    const request = { objectType: 'User' as const, ref: { id: 'a', name: 'cn=a' }, changes: [change] };
+    const renaming = guardConnector({ ...sample(), update: async () => ({ id: 'a', name: 'cn=b' }) });
+    expect(await renaming.update!(request, signal())).toEqual({ id: 'a', name: 'cn=b' });
+    const quiet = guardConnector({ ...sample(), update: async () => undefined });
+    expect(await quiet.update!(request, signal())).toBeUndefined();
+    const broken = guardConnector({
+      ...sample(),
+      update: async () => ({ id: '' }) as unknown as { id: string },
+    });
+    expect((await failure(broken.update!(request, signal()))).code).toBe('invalid_response');
+  });
 });

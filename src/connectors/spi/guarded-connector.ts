@@ -193,7 +193,16 @@ export function guardConnector(connector: Connector): Connector {
     guarded.update = (request, signal) => {
       const issues = checkAttributeChanges(request.changes);
       if (issues.length > 0) return Promise.reject(new ConnectorError('schema_violation', issues.join('; ')));
-      return call('update', signal, () => update(request, signal), nothing);
+      // Nothing, or the object's new ref after a rename.
+      return call(
+        'update',
+        signal,
+        () => update(request, signal),
+        (answer) =>
+          answer === undefined || answer === null
+            ? undefined
+            : (checkAnswer(targetRefSchema, answer, 'update') as TargetRef),
+      );
     };
   }
   if (c.delete) {

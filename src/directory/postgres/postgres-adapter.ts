@@ -325,7 +325,7 @@ export function postgresAdapter(channel: string): DialectAdapter {
       // The row is locked already, so this statement's snapshot sees every membership and
       // assignment committed before: none can be added while the lock is held (their foreign key
       // check waits for it).
-      const result = await sql<{ source: 'group' | 'app'; key: string }>`
+      const result = await sql<{ source: 'group' | 'app' | 'gone'; key: string; role: string | null }>`
         WITH memberships AS MATERIALIZED (
           SELECT group_id FROM group_members WHERE member_id = ${id}
         ),
@@ -335,17 +335,23 @@ export function postgresAdapter(channel: string): DialectAdapter {
           RETURNING r.id
         ),
         gone AS (DELETE FROM resources WHERE id = ${id} RETURNING id)
-        SELECT 'group' AS source, id AS key FROM touched
+        SELECT 'group' AS source, id AS key, NULL AS role FROM touched
         UNION ALL
-        SELECT 'app', app_id FROM app_assignments WHERE principal_id = ${id}
+        SELECT 'app', app_id, role FROM app_assignments WHERE principal_id = ${id}
         UNION ALL
-        SELECT 'gone', id FROM gone`.execute(trx);
-      const keys = (source: string) =>
-        result.rows
-          .filter((row) => row.source === source)
-          .map((row) => row.key)
-          .sort();
-      return { groups: keys('group'), apps: keys('app') };
+        SELECT 'gone', id, NULL FROM gone`.execute(trx);
+      const groups = result.rows
+        .filter((row) => row.source === 'group')
+        .map((row) => row.key)
+        .sort();
+      // Sorted by app, then role, in code: the same order as the SQLite path's ORDER BY under "C".
+      const assignments = result.rows
+        .filter((row) => row.source === 'app')
+        .map((row) => ({ appId: row.key, role: row.role ?? '' }))
+        .sort((a, b) =>
+          a.appId !== b.appId ? (a.appId < b.appId ? -1 : 1) : a.role < b.role ? -1 : a.role > b.role ? 1 : 0,
+        );
+      return { groups, assignments };
     },
     readSettledFeed: async (db) => {
       const result = await sql<{ pruned_through: string | number; settled_through: string | number }>`

@@ -3,7 +3,7 @@ import type { Kysely } from 'kysely';
 import type { JsonObject } from '../../shared/json.js';
 import { ScimError } from '../../scim/scim-error.js';
 import type { DirectoryDatabase } from '../database-types.js';
-import type { DialectAdapter } from '../dialect-adapter.js';
+import type { DeletedResourceLinks, DialectAdapter } from '../dialect-adapter.js';
 import type { ResourceKind, StoredResource, WriteOptions } from '../directory-store.js';
 import { addMembers, parseMemberIds, resolveMembers, setMembers } from './member-writes.js';
 import {
@@ -462,7 +462,7 @@ export async function deleteResource(
   checkRow(await loadRow(trx, dialect, type, id, true), type, id, options);
   // The users below a deleted group lose it from their `groups`: bumped while the rows are there.
   if (type === 'Group') await bumpUsersWhoseGroupsChanged(trx, dialect, { users: [], groups: [id] });
-  const { groups, apps } = dialect.deleteLockedResource
+  const { groups, assignments } = dialect.deleteLockedResource
     ? await dialect.deleteLockedResource(trx, id, dialect.time(new Date()))
     : await deleteStepByStep(trx, dialect, id);
   for (const groupId of groups) {
@@ -474,13 +474,14 @@ export async function deleteResource(
       detail: { memberId: id, memberType: type },
     });
   }
-  for (const appId of apps) {
+  // One entry per role taken away, as `unassign` writes them: an engine reads the role from it.
+  for (const { appId, role } of assignments) {
     changes.push({
       resourceType: type,
       resourceId: id,
       kind: 'unassigned',
       attributes: [],
-      detail: { appId },
+      detail: { appId, role },
     });
   }
   await adjustResourceCount(trx, dialect, type, -1);
@@ -492,7 +493,7 @@ async function deleteStepByStep(
   trx: Kysely<DirectoryDatabase>,
   dialect: DialectAdapter,
   id: string,
-): Promise<{ groups: string[]; apps: string[] }> {
+): Promise<DeletedResourceLinks> {
   const memberships = await trx
     .selectFrom('group_members')
     .select('group_id')
@@ -505,10 +506,14 @@ async function deleteStepByStep(
   }
   const assignments = await trx
     .selectFrom('app_assignments')
-    .select('app_id')
+    .select(['app_id', 'role'])
     .where('principal_id', '=', id)
     .orderBy('app_id')
+    .orderBy('role')
     .execute();
   await trx.deleteFrom('resources').where('id', '=', id).execute();
-  return { groups: memberships.map((m) => m.group_id), apps: assignments.map((a) => a.app_id) };
+  return {
+    groups: memberships.map((m) => m.group_id),
+    assignments: assignments.map((a) => ({ appId: a.app_id, role: a.role })),
+  };
 }

@@ -61,6 +61,11 @@ export interface ApplyResult {
   readonly changed: readonly string[];
   /** Whether the next cycle re-evaluates every object (set by this apply or still pending). */
   readonly fullSyncRequired: boolean;
+  /**
+   * Whether this apply marked the full re-evaluation: a new app, or a change of mappings, scope
+   * or the object types provisioned (`fullSyncRequired` may also be true from an earlier apply).
+   */
+  readonly fullSyncMarked: boolean;
 }
 
 /** A user or group named on the command line: by id, or by userName / displayName. */
@@ -152,6 +157,7 @@ export class AppsService {
 
     let changed: readonly string[] = ['new'];
     let fullSyncRequired = true;
+    let fullSyncMarked = true;
     if (previous !== undefined) {
       const credentialsChanged = await this.#credentialsDiffer(previous, credentials);
       const comparison = compareDefinitions(previous.definition, definition, credentialsChanged);
@@ -161,10 +167,12 @@ export class AppsService {
           app: withoutSecrets(previous),
           changed: [],
           fullSyncRequired: previous.fullSyncRequired,
+          fullSyncMarked: false,
         };
       }
       changed = comparison.sections;
       fullSyncRequired = comparison.fullSyncRequired || previous.fullSyncRequired;
+      fullSyncMarked = comparison.fullSyncRequired;
     }
     const sealedCredentials =
       Object.keys(credentials).length === 0 ? null : await this.#secrets.seal(credentials, definition.name);
@@ -185,6 +193,7 @@ export class AppsService {
       app: withoutSecrets(stored),
       changed,
       fullSyncRequired: stored.fullSyncRequired,
+      fullSyncMarked,
     };
   }
 

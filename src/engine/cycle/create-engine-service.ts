@@ -49,6 +49,7 @@ import {
 } from './safety-nets.js';
 import { compileFlatPaths } from './target-attributes.js';
 import { AppBusyError, withLease } from './app-lease.js';
+import { ConnectionChecks, connectionFailureReason, testTargetConnection } from './connection-check.js';
 
 /** What `loadApp` gives the engine: the stored app, compiled, and its opened (guarded) connector. */
 export interface LoadedApp {
@@ -97,6 +98,7 @@ class Engine implements EngineService {
   readonly #retry: RetryPolicy;
   readonly #holder: string;
   readonly #leaseTtlMs: number;
+  readonly #connections = new ConnectionChecks();
 
   constructor(options: EngineServiceOptions) {
     this.#o = options;
@@ -328,7 +330,13 @@ class Engine implements EngineService {
       run.escrowed = new Set((await state.listEscrows(appId)).map((e) => key(e.objectType, e.sourceId)));
       this.#emit({ type: 'cycleStarted', app, cycleId, kind, started });
     }
+    let connectionPassed = false;
     try {
+      if (!options.dryRun) {
+        const checked = await this.#checkConnection(loaded, run, cycleId, kind, started, options.signal);
+        if (checked === 'passed') connectionPassed = true;
+        else if (checked !== undefined) return { run, report: checked, wouldHold: false };
+      }
       let toSeq: number | undefined;
       let emptySource = false;
       const initial = async () => {
@@ -408,9 +416,14 @@ class Engine implements EngineService {
           const reason = run.calls.stats.lastTargetWide?.message ?? 'most operations failed';
           quarantine = nextQuarantine(appId, previous, reason, this.#clock.now());
           await state.setQuarantine(quarantine);
+          this.#connections.forget(loaded.connector);
           this.#emit({ type: 'quarantined', app: loaded.stored.definition.name, quarantine });
           run.blocked = true;
-        } else if (previous && run.calls.stats.successes > 0) {
+        } else if (
+          previous &&
+          (run.calls.stats.successes > 0 || (connectionPassed && run.calls.stats.failures === 0))
+        ) {
+          // Lifted by a success, or by a passed connection test in a cycle that had nothing to send.
           await state.clearQuarantine(appId);
           this.#emit({ type: 'quarantineLifted', app: loaded.stored.definition.name });
         } else if (previous) quarantine = previous;
@@ -455,6 +468,53 @@ class Engine implements EngineService {
     }
   }
 
+  /**
+   * Tests the connection when it is due (connection-check.ts). A failed test ends the cycle
+   * before any object is read: the app is quarantined with the connector's words as the reason
+   * and the cycle recorded as quarantined; the report is returned. `passed` when it was tested and
+   * passed, undefined when no test was due.
+   */
+  async #checkConnection(
+    loaded: LoadedApp,
+    run: CycleRunType,
+    cycleId: string,
+    kind: CycleKind,
+    started: Date,
+    signal: AbortSignal | undefined,
+  ): Promise<CycleReport | 'passed' | undefined> {
+    const state = this.#o.state;
+    const appId = loaded.stored.id;
+    const previous = await state.getQuarantine(appId);
+    if (!this.#connections.due(loaded.connector, previous !== undefined)) return undefined;
+    const error = await testTargetConnection(run.calls);
+    // Ctrl-C or shutdown during the test is not the target's failure.
+    signal?.throwIfAborted();
+    if (error === undefined) {
+      this.#connections.passed(loaded.connector);
+      return 'passed';
+    }
+    const app = loaded.stored.definition.name;
+    const quarantine = nextQuarantine(appId, previous, connectionFailureReason(error), this.#clock.now());
+    await state.setQuarantine(quarantine);
+    this.#emit({ type: 'quarantined', app, quarantine });
+    const summary = run.summaryJson();
+    await state.finishCycle(cycleId, 'quarantined', { ...summary });
+    const report: CycleReport = {
+      cycleId,
+      app,
+      kind,
+      status: 'quarantined',
+      started,
+      finished: this.#clock.now(),
+      summary,
+      quarantine,
+      connectionError: error.toJSON(),
+      failures: [],
+    };
+    this.#emit({ type: 'cycleFinished', app, report });
+    return report;
+  }
+
   async provisionUser(
     name: string,
     user: string,
@@ -488,9 +548,14 @@ class Engine implements EngineService {
         );
       }
       await processIds(run, directory, 'User', new Map([[resource.id, undefined]]));
-      // On demand is one administrator's explicit request for one user: no guard.
+      // On demand acts on one user, as Entra's provision on demand does: the one disable or delete
+      // it may do is never a mass deletion, so the accidental-deletion guard neither counts nor
+      // holds it, and a hold the app is under stays as it is (its other deprovisions still wait
+      // for approval). Follow-ups bring the user's groups up to date; they never deprovision.
+      onlyThisUser(run, resource.id);
       await run.executeDeferred();
       await processFollowUps(run, directory);
+      onlyThisUser(run, resource.id);
       await run.executeDeferred();
       await run.flush();
       if (!dryRun) {
@@ -625,4 +690,14 @@ async function findUser(directory: DirectoryStore, user: string): Promise<Stored
   const filter = parseFilter(`userName eq ${JSON.stringify(user)}`);
   const page = await directory.list('User', { filter, startIndex: 1, count: 1, includeGroups: true });
   return page.resources[0];
+}
+
+/** On demand deprovisions nothing but the requested user; anything else would bypass the guard. */
+function onlyThisUser(run: CycleRunType, userId: string): void {
+  const other = run.deferred.find((d) => d.objectType !== 'User' || d.evaluation.sourceId !== userId);
+  if (other !== undefined) {
+    throw new Error(
+      `provision on demand planned to deprovision ${other.objectType} ${other.evaluation.sourceId}, not only user ${userId}`,
+    );
+  }
 }

@@ -35,6 +35,7 @@ import {
   matchStepJson,
   plannedChanges,
   resultStepJson,
+  scrubRedacted,
 } from './log-steps.js';
 import type { Decision, Mutable, ObjectEvaluation, PlanScope } from './planner.js';
 import { decideAction, evaluateObject, exportedAfter, MEMBERS_KEY, SkipReasons } from './planner.js';
@@ -305,7 +306,7 @@ export class CycleRun {
           targetId: first,
         };
       } catch (failure) {
-        const error = failure instanceof CallFailure ? failure.error : undefined;
+        const error = failure instanceof CallFailure ? scrubRedacted(failure.error, evaluation) : undefined;
         if (error) await this.#escrow(type, item.id, error);
         await this.#record(
           scope,
@@ -699,10 +700,11 @@ export class CycleRun {
     decision: Decision,
     match: MatchStep | undefined,
     attempts: number,
-    error: ConnectorError,
+    failure: ConnectorError,
     started: number,
   ): Promise<void> {
     const type = scope.objectType;
+    const error = scrubRedacted(failure, evaluation);
     await this.#escrow(type, item.id, error);
     await this.#record(
       scope,

@@ -4,6 +4,7 @@
  * without the executor, so a preview can never disagree with a cycle.
  */
 import type { JsonObject } from '../../shared/json.js';
+import type { ConnectorErrorJson } from '../../connectors/spi/connector-error.js';
 import type {
   CycleKind,
   CycleStatus,
@@ -87,6 +88,11 @@ export interface CycleReport {
   readonly hold?: DeletionHold;
   /** Set when the app is (now) quarantined. */
   readonly quarantine?: Quarantine;
+  /**
+   * Set when the connection test before the cycle failed (connection-check.ts): the classified
+   * error, the target's detail included. No object was read or written.
+   */
+  readonly connectionError?: ConnectorErrorJson;
   /** Objects that failed in this cycle (and are escrowed), for the summary's last lines. */
   readonly failures: readonly ProvisioningLogEntry[];
 }

@@ -6,7 +6,7 @@
  * `TargetCalls` too, so every call shares the app's scheduler and retry policy.
  */
 import type { JsonValue } from '../../shared/json.js';
-import type { Connector, TargetAttributes, TargetObject } from '../../connectors/spi/connector.js';
+import type { Connector, TargetAttributes, TargetObject, TargetRef } from '../../connectors/spi/connector.js';
 import { ConnectorError, classifyError } from '../../connectors/spi/connector-error.js';
 import type { StateObjectType } from '../state/engine-state.js';
 import type { AppScheduler } from './app-scheduler.js';
@@ -61,6 +61,19 @@ export class TargetCalls {
     readonly stats: CallStats,
     private readonly signal: AbortSignal,
   ) {}
+
+  /** The same calls (scheduler, retries, signal) counted in other statistics. */
+  withStats(stats: CallStats): TargetCalls {
+    return new TargetCalls(
+      this.connector,
+      this.scheduler,
+      this.clock,
+      this.random,
+      this.policy,
+      stats,
+      this.signal,
+    );
+  }
 
   /** Runs one connector operation, retrying transient errors; throws CallFailure at the end. */
   async call<T>(
@@ -196,7 +209,7 @@ export async function executeDecision(
         return outcome;
       }
       case 'update': {
-        const ref = {
+        let ref: TargetRef = {
           id: decision.targetId,
           ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
         };
@@ -209,10 +222,10 @@ export async function executeDecision(
         }
         if (decision.changes.length > 0 && c.update) {
           const changes = decision.changes.map((change) => ({ ...change }));
-          attempts = Math.max(
-            attempts,
-            (await calls.call(() => c.update!({ objectType, ref, changes }, signal))).attempts,
-          );
+          const updated = await calls.call(() => c.update!({ objectType, ref, changes }, signal));
+          attempts = Math.max(attempts, updated.attempts);
+          // Renamed by the update (a new DN): the link and every later call use the new ref.
+          if (updated.value) ref = updated.value;
         }
         if (decision.removeMembers.length > 0 && c.removeMembers) {
           const members = decision.removeMembers.map((id) => ({ id }));
@@ -220,15 +233,15 @@ export async function executeDecision(
         }
         const base = (decision.base[MEMBERS] as string[] | undefined) ?? [];
         const kept = base.filter((id) => !decision.removeMembers.includes(id));
-        const added = await addMembersSafely(calls, decision.targetId, decision.addMembers);
+        const added = await addMembersSafely(calls, ref.id, decision.addMembers);
         if (added.error) {
-          return { ok: false, attempts, error: added.error, targetId: decision.targetId };
+          return { ok: false, attempts, error: added.error, targetId: ref.id };
         }
         return {
           ok: true,
           attempts,
-          targetId: decision.targetId,
-          ...(decision.targetName !== undefined ? { targetName: decision.targetName } : {}),
+          targetId: ref.id,
+          ...(ref.name !== undefined ? { targetName: ref.name } : {}),
           base: decision.base,
           members: [...new Set([...kept, ...added.added])].sort(),
         };

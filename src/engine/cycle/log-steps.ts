@@ -3,7 +3,7 @@
  * came through Redact() are shown as `[Redact]`, on both sides of a change; matching values too.
  */
 import type { JsonObject, JsonValue } from '../../shared/json.js';
-import type { ConnectorError } from '../../connectors/spi/connector-error.js';
+import { ConnectorError } from '../../connectors/spi/connector-error.js';
 import type { LogAction, LogStatus } from '../state/engine-state.js';
 import type { PlannedChange } from './engine-service.js';
 import type { Decision, ObjectEvaluation } from './planner.js';
@@ -126,13 +126,65 @@ export function resultStepJson(result: ExecutionResult): JsonObject {
   return step;
 }
 
-/** A classified error for the log: code, message, whether a retry helps, when the next one is. */
+/**
+ * A classified error for the log: code, message, the target's own words (`detail`: a SCIM 400's
+ * `scimType: detail`, an LDAP diagnostic, a SQL message; connectors scrub their credentials from
+ * it, `scrubRedacted` the object's Redact()ed values) and its code, whether a retry helps, when
+ * the next one is.
+ */
 export function errorJson(error: ConnectorError, nextRetry?: Date): JsonObject {
-  return {
-    code: error.code,
-    message: error.message,
-    retryable: error.retryable,
-    ...(error.targetCode !== undefined ? { targetCode: error.targetCode } : {}),
-    ...(nextRetry ? { retryAt: nextRetry.toISOString() } : {}),
+  const json: JsonObject = { code: error.code, message: error.message, retryable: error.retryable };
+  if (error.detail !== undefined && error.detail !== '') json.detail = clipDetail(error.detail);
+  if (error.targetCode !== undefined) json.targetCode = error.targetCode;
+  if (nextRetry) json.retryAt = nextRetry.toISOString();
+  return json;
+}
+
+/** The longest detail a log entry keeps: enough for any target's message, not a whole page. */
+export const MAX_ERROR_DETAIL = 2_000;
+
+function clipDetail(detail: string): string {
+  return detail.length <= MAX_ERROR_DETAIL ? detail : `${detail.slice(0, MAX_ERROR_DETAIL)}…`;
+}
+
+/** Values shorter than this are not scrubbed: replacing `a` or `42` everywhere would destroy the text. */
+const MIN_SCRUBBED_LENGTH = 4;
+
+/**
+ * The error with every Redact()ed value of the object (a password, a generated secret) replaced
+ * by `[Redact]` in its message and detail: a target that echoes what it was sent ("password
+ * 'hunter22' is too weak") must not put the secret into the log, the escrow or an alert.
+ */
+export function scrubRedacted(error: ConnectorError, evaluation: ObjectEvaluation): ConnectorError {
+  if (evaluation.redacted.size === 0) return error;
+  const secrets = new Set<string>();
+  const collect = (value: unknown): void => {
+    if (typeof value === 'string') {
+      if (value.length >= MIN_SCRUBBED_LENGTH) secrets.add(value);
+    } else if (typeof value === 'number' || typeof value === 'boolean') {
+      if (String(value).length >= MIN_SCRUBBED_LENGTH) secrets.add(String(value));
+    } else if (Array.isArray(value)) value.forEach(collect);
+    else if (value !== null && typeof value === 'object') Object.values(value).forEach(collect);
   };
+  for (const attribute of evaluation.redacted) {
+    collect(evaluation.desired[attribute]);
+    collect(evaluation.createAttributes[attribute]);
+  }
+  for (const m of evaluation.matching) if (m.redacted) collect(m.value);
+  if (secrets.size === 0) return error;
+  // Longest first, so a secret that contains another is replaced whole.
+  const ordered = [...secrets].sort((a, b) => b.length - a.length);
+  const scrub = (text: string): string => {
+    let out = text;
+    for (const secret of ordered) if (out.includes(secret)) out = out.split(secret).join(REDACTED);
+    return out;
+  };
+  const message = scrub(error.message);
+  const detail = error.detail === undefined ? undefined : scrub(error.detail);
+  if (message === error.message && detail === error.detail) return error;
+  return new ConnectorError(error.code, message, {
+    ...(error.retryAfterMs !== undefined ? { retryAfterMs: error.retryAfterMs } : {}),
+    ...(detail !== undefined ? { detail } : {}),
+    ...(error.targetCode !== undefined ? { targetCode: error.targetCode } : {}),
+  });
 }

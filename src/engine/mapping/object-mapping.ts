@@ -285,6 +285,26 @@ export function compileObjectMapping(
         if (attributesOk) evaluate = (_source, attributes, ctx) => evaluateExpression(attributes, ctx);
       }
     }
+    if (kind === 'group' && target && writesMembership(target)) {
+      const fromMembers =
+        which === 'source' &&
+        mayReference &&
+        typeof mapping.source === 'string' &&
+        mapping.source.toLowerCase() === 'members' &&
+        target.sub === undefined &&
+        target.entry === undefined;
+      if (!fromMembers) {
+        // Anything else would be replaced by the members the engine works out, without a word.
+        issues.push({
+          path: `${path}.target`,
+          message:
+            `'${target.text}' is the group's membership, which is provisioned from the directory's ` +
+            `members (references resolved to the members' accounts); map it only as ` +
+            `{ target: members, source: members }`,
+        });
+        return;
+      }
+    }
     if (!target || !evaluate) return;
     compiled.push({
       index,
@@ -306,6 +326,14 @@ export function compileObjectMapping(
 }
 
 /** `Unknown function 'Jion' - did you mean 'Join'?` at 1:1 -> `unknown function 'Jion' at 1:1, did you mean 'Join'?`. */
+/** The core Group `members` attribute (or a part of it), by name or with the Group URN. */
+function writesMembership(target: TargetPath): boolean {
+  return (
+    target.attribute.toLowerCase() === 'members' &&
+    (target.urn === undefined || target.urn.toLowerCase() === 'urn:ietf:params:scim:schemas:core:2.0:group')
+  );
+}
+
 function diagnosticText(message: string, line: number, column: number): string {
   const split = / - (did you mean .*)$/u.exec(message);
   const head = split ? message.slice(0, split.index) : message;

@@ -12,6 +12,7 @@ import type { AppPause, CycleRecord, EngineStateStore } from '../state/engine-st
 import type { EngineRunner } from './engine-runner.js';
 import type { CycleActivity, RunningCycle } from './cycle-activity.js';
 import { CycleRequestRefused } from './app-worker.js';
+import { claimLease, describeLeaseHolder } from '../cycle/app-lease.js';
 
 export type AppRunState = 'running' | 'idle' | 'paused' | 'quarantined' | 'held';
 
@@ -127,10 +128,10 @@ export class AppControl {
       throw new CycleConflictError(`a cycle of '${name}' is running`);
     }
     // Claim the app now, so a cycle held elsewhere is a 409 here and not a failure after the 202.
-    const lease = await this.#o.state.acquireLease(app.id, this.#o.holder, this.#o.leaseTtlMs);
+    const lease = await claimLease(this.#o.state, app.id, this.#o.holder, this.#o.leaseTtlMs);
     if (!lease.acquired) {
       throw new CycleConflictError(
-        `'${name}' is being provisioned by ${lease.holder} (lease until ${lease.expires.toISOString()})`,
+        `'${name}' is being provisioned by ${describeLeaseHolder(lease.holder, lease.process)} (lease until ${lease.expires.toISOString()})`,
       );
     }
     this.#background.set(app.id, cycleId);

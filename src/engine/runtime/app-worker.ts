@@ -18,7 +18,7 @@
 import type { StoredApp } from '../apps/app-definition.js';
 import type { CycleReport, EngineService } from '../cycle/engine-service.js';
 import type { EngineStateStore } from '../state/engine-state.js';
-import { AppBusyError } from '../cycle/app-lease.js';
+import { AppBusyError, claimLease } from '../cycle/app-lease.js';
 import type { RunnerLog } from './runner-log.js';
 
 export interface AppWorkerDeps {
@@ -203,7 +203,7 @@ export class AppWorker {
   async #takeLease(): Promise<boolean> {
     const { state, holder, leaseTtlMs, log } = this.#deps;
     try {
-      const result = await state.acquireLease(this.#app.id, holder, leaseTtlMs);
+      const result = await claimLease(state, this.#app.id, holder, leaseTtlMs);
       if (!result.acquired) {
         if (this.#heldBy !== result.holder) {
           log('info', 'app is run by another worker; waiting for its lease', {
@@ -251,7 +251,7 @@ export class AppWorker {
     if (!this.#holding || this.#stopping.signal.aborted) return;
     const { state, holder, leaseTtlMs, log } = this.#deps;
     try {
-      const result = await state.acquireLease(this.#app.id, holder, leaseTtlMs);
+      const result = await claimLease(state, this.#app.id, holder, leaseTtlMs);
       if (result.acquired) {
         this.#leaseExpires = result.expires.getTime();
         return;

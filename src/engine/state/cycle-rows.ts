@@ -2,7 +2,15 @@
 import type { Selectable } from 'kysely';
 import type { JsonObject } from '../../shared/json.js';
 import type { DialectAdapter } from '../../directory/dialect-adapter.js';
-import type { CycleKey, CycleKind, CycleRecord, CycleStatus, LeaseResult } from './engine-state.js';
+import type {
+  CycleKey,
+  CycleKind,
+  CycleRecord,
+  CycleStatus,
+  LeaseClaim,
+  LeaseProcess,
+  LeaseResult,
+} from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import type { EngineCyclesTable } from './state-tables.js';
 import { checkDate, checkLimit } from './state-checks.js';
@@ -119,10 +127,11 @@ export async function listCycles(
 
 /**
  * Takes the app's lease for `holder` until now + ttlMs, or renews it: one upsert whose update
- * applies only when the lease has expired or is the holder's own, so of two processes racing for
- * it exactly one wins (PostgreSQL decides in the one statement; on SQLite the caller runs this in
- * an IMMEDIATE transaction). The refused one then reads who holds it. Time is the caller's clock,
- * as `now` and the stored expiry are both the engine's.
+ * applies only when the lease has expired, is the holder's own, or belongs to the holder the
+ * caller proved dead (`claim.replacing`), so of two processes racing for it exactly one wins
+ * (PostgreSQL decides in the one statement; on SQLite the caller runs this in an IMMEDIATE
+ * transaction). The refused one then reads who holds it and where that holder runs. Time is the
+ * caller's clock, as `now` and the stored expiry are both the engine's.
  */
 export async function acquireLease(
   db: StateDb,
@@ -131,24 +140,42 @@ export async function acquireLease(
   holder: string,
   ttlMs: number,
   now: Date,
+  claim: LeaseClaim = {},
 ): Promise<LeaseResult | undefined> {
   if (!Number.isFinite(ttlMs) || ttlMs <= 0) {
     throw new RangeError(`acquireLease: ttlMs must be a positive number, got ${ttlMs}`);
   }
   if (holder === '') throw new RangeError('acquireLease: holder must not be empty');
   checkDate('acquireLease', 'now', now);
+  const process = claim.process;
+  if (process !== undefined) checkLeaseProcess(process);
   const expires = new Date(now.getTime() + Math.ceil(ttlMs));
+  const replacing = claim.replacing;
   const taken = await db
     .insertInto('engine_leases')
-    .values({ app_id: appId, holder, expires: dialect.time(expires) })
+    .values({
+      app_id: appId,
+      holder,
+      expires: dialect.time(expires),
+      holder_host: process?.host ?? null,
+      holder_pid: process?.pid ?? null,
+    })
     .onConflict((oc) =>
       oc
         .column('app_id')
-        .doUpdateSet((eb) => ({ holder: eb.ref('excluded.holder'), expires: eb.ref('excluded.expires') }))
+        .doUpdateSet((eb) => ({
+          holder: eb.ref('excluded.holder'),
+          expires: eb.ref('excluded.expires'),
+          holder_host: eb.ref('excluded.holder_host'),
+          holder_pid: eb.ref('excluded.holder_pid'),
+        }))
         .where((eb) =>
           eb.or([
             eb('engine_leases.expires', '<=', dialect.time(now)),
             eb('engine_leases.holder', '=', eb.ref('excluded.holder')),
+            ...(replacing === undefined || replacing === ''
+              ? []
+              : [eb('engine_leases.holder', '=', replacing)]),
           ]),
         ),
     )
@@ -157,12 +184,27 @@ export async function acquireLease(
   if (taken) return { acquired: true, expires: dialect.readTime(taken.expires) };
   const current = await db
     .selectFrom('engine_leases')
-    .select(['holder', 'expires'])
+    .select(['holder', 'expires', 'holder_host', 'holder_pid'])
     .where('app_id', '=', appId)
     .executeTakeFirst();
   // Released between the two statements: the caller tries again.
   if (!current) return undefined;
-  return { acquired: false, holder: current.holder, expires: dialect.readTime(current.expires) };
+  const refused = {
+    acquired: false as const,
+    holder: current.holder,
+    expires: dialect.readTime(current.expires),
+  };
+  if (current.holder_host === null || current.holder_pid === null) return refused;
+  return { ...refused, process: { host: current.holder_host, pid: Number(current.holder_pid) } };
+}
+
+function checkLeaseProcess(process: LeaseProcess): void {
+  if (typeof process.host !== 'string' || process.host === '') {
+    throw new RangeError('acquireLease: claim.process.host must be a non-empty string');
+  }
+  if (!Number.isSafeInteger(process.pid) || process.pid <= 0) {
+    throw new RangeError(`acquireLease: claim.process.pid must be a positive integer, got ${process.pid}`);
+  }
 }
 
 export async function releaseLease(db: StateDb, appId: string, holder: string): Promise<void> {

@@ -154,10 +154,35 @@ export interface CycleKey {
   readonly id: string;
 }
 
+/**
+ * The process that holds a lease: its host (the host name and, where the system tells it, the
+ * process-id namespace, so two containers that share a name and a database are told apart) and
+ * its pid. Recorded so that a holder on the same host whose process is gone can be replaced at
+ * once instead of after the lease's timeout.
+ */
+export interface LeaseProcess {
+  readonly host: string;
+  readonly pid: number;
+}
+
+/** How a worker asks for a lease beyond its holder name. */
+export interface LeaseClaim {
+  /** The process asking, recorded with the lease. */
+  readonly process?: LeaseProcess;
+  /** A holder the caller has proved dead: its lease is taken over even before it expires. */
+  readonly replacing?: string;
+}
+
 /** The outcome of trying to take an app's lease. */
 export type LeaseResult =
   | { readonly acquired: true; readonly expires: Date }
-  | { readonly acquired: false; readonly holder: string; readonly expires: Date };
+  | {
+      readonly acquired: false;
+      readonly holder: string;
+      readonly expires: Date;
+      /** Where the holder runs, when it recorded it. */
+      readonly process?: LeaseProcess;
+    };
 
 export type LogAction = 'create' | 'update' | 'disable' | 'enable' | 'delete' | 'skip' | 'none';
 export type LogStatus = 'success' | 'failure' | 'skipped' | 'warning';
@@ -318,8 +343,17 @@ export interface EngineStateStore {
   listCycles(appId: string, limit: number, before?: CycleKey): Promise<readonly CycleRecord[]>;
 
   // leases (one worker per app)
-  /** Takes or renews the app's lease for `holder` until now + ttlMs; fails while another holds it. */
-  acquireLease(appId: string, holder: string, ttlMs: number, now?: Date): Promise<LeaseResult>;
+  /**
+   * Takes or renews the app's lease for `holder` until now + ttlMs; fails while another holds it,
+   * unless that other is `claim.replacing`. `claim.process` is stored with the lease.
+   */
+  acquireLease(
+    appId: string,
+    holder: string,
+    ttlMs: number,
+    now?: Date,
+    claim?: LeaseClaim,
+  ): Promise<LeaseResult>;
   releaseLease(appId: string, holder: string): Promise<void>;
 
   // provisioning log

@@ -11,6 +11,7 @@ import type {
   Escrow,
   Link,
   LinkInput,
+  LeaseClaim,
   LeaseResult,
   LogQuery,
   PendingReference,
@@ -305,10 +306,11 @@ export class SqlEngineState implements EngineStateStore {
     holder: string,
     ttlMs: number,
     now: Date = new Date(),
+    claim?: LeaseClaim,
   ): Promise<LeaseResult> {
     // PostgreSQL: the upsert decides alone, so it runs on its own; SQLite: the upsert and the
     // read of the holder in one IMMEDIATE transaction (the group commit's).
-    const attempt = (db: StateDb) => cycles.acquireLease(db, this.#dialect, appId, holder, ttlMs, now);
+    const attempt = (db: StateDb) => cycles.acquireLease(db, this.#dialect, appId, holder, ttlMs, now, claim);
     for (let tries = 1; ; tries += 1) {
       const result =
         this.#dialect.name === 'postgres' && !this.#scope.trx

@@ -102,6 +102,9 @@ export interface EngineLeasesTable {
   app_id: string;
   holder: string;
   expires: DbTime;
+  /** Where the holder runs (LeaseProcess); null for a holder that did not say. */
+  holder_host: string | null;
+  holder_pid: number | string | null;
 }
 
 export interface EngineLogTable {
