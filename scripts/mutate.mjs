@@ -56,11 +56,11 @@ const groups = {
   },
   'filter-evaluator-lookup': {
     mutate: ['src/scim/filter/filter-evaluator.ts', 'src/scim/filter/attribute-lookup.ts'],
-    tests: ['src/scim/filter/filter-evaluator.test.ts', 'src/scim/filter/attribute-lookup.test.ts'],
+    tests: ['src/scim/filter/filter-evaluator*.test.ts', 'src/scim/filter/attribute-lookup*.test.ts'],
   },
   'filter-normalise': {
     mutate: ['src/scim/filter/filter-normalise.ts'],
-    tests: ['src/scim/filter/filter-normalise.test.ts'],
+    tests: ['src/scim/filter/filter-normalise*.test.ts'],
   },
 };
 
