@@ -26,6 +26,7 @@ registry.registerSchema({
     }),
     defineAttribute('bare', 'complex', '', { subAttributes: [defineAttribute('count', 'integer', '')] }),
     defineAttribute('flags', 'boolean', '', { multiValued: true }),
+    defineAttribute('loginCount', 'integer', ''),
   ],
 });
 registry.attachExtension('User', SEATS);
@@ -71,6 +72,17 @@ describe('normaliseFilter: rebuilt only where a literal changes', () => {
     }
     const inner = parseFilter('emails[type eq "work" or primary eq true]') as ValuePathFilter;
     expect((normaliseFilter(inner, users) as ValuePathFilter).filter).toBe(inner.filter);
+  });
+});
+
+describe('normaliseFilter: numbers in quotes', () => {
+  it('a quoted number may be padded with whitespace', () => {
+    expect((normalise('loginCount gt " 3 "') as CompareFilter).value).toBe(3);
+    expect((normalise('loginCount gt "\\t-1.5e2\\n"') as CompareFilter).value).toBe(-150);
+  });
+
+  it('a quoted number too large for a double is refused, not compared as Infinity', () => {
+    expect(detailOf(() => normalise('loginCount gt "1e999"'))).toContain('"1e999" is not a number');
   });
 });
 
