@@ -40,7 +40,11 @@ const groups = {
   },
   'expressions-compiler': {
     mutate: ['src/expressions/expression-compiler.ts'],
-    tests: ['src/expressions/compile-expression*.test.ts', 'src/expressions/create-context.test.ts'],
+    tests: [
+      'src/expressions/expression-compiler*.test.ts',
+      'src/expressions/compile-expression*.test.ts',
+      'src/expressions/create-context.test.ts',
+    ],
   },
   'filter-scanner': {
     mutate: ['src/scim/filter/filter-scanner.ts'],

@@ -1,0 +1,201 @@
+/**
+ * compileTree beyond what compileExpression reaches: each shape of eager call (one to four computed
+ * arguments beside constant and omitted ones) passes the right values and names the function when
+ * it throws; folding stops at every part of the context; and the guards for trees the checker would
+ * have refused say what is wrong.
+ */
+import { describe, expect, it } from 'vitest';
+import { compileExpression } from './compile-expression.js';
+import { createEvaluationContext } from './create-context.js';
+import { compileTree } from './expression-compiler.js';
+import { parseExpression } from './expression-parser.js';
+import type { FunctionSpec } from './functions/function-spec.js';
+import { ExpressionRuntimeError } from './functions/function-spec.js';
+import type { EvaluationContext, ExprValue } from './value.js';
+
+const show = (args: readonly (ExprValue | undefined)[]): string =>
+  JSON.stringify(args.map((a) => (a === undefined ? '<omitted>' : a)));
+
+/** Functions whose results show their arguments, or fail naming them, or read the context. */
+const specs: FunctionSpec[] = [
+  {
+    name: 'Args',
+    summary: 'shows its arguments',
+    params: [{ name: 'x', kind: 'any', variadic: true, optional: true }],
+    call: show,
+  },
+  {
+    name: 'Fail',
+    summary: 'fails, showing its arguments',
+    params: [{ name: 'x', kind: 'any', variadic: true, optional: true }],
+    call: (args) => {
+      throw new RangeError(show(args));
+    },
+  },
+  {
+    name: 'Throws',
+    summary: 'throws something that is not an Error',
+    params: [{ name: 'x', kind: 'any', optional: true }],
+    call: (args) => {
+      throw `raw ${String(args[0])}`;
+    },
+  },
+  {
+    name: 'Rand',
+    summary: 'not volatile, yet reads the randomness',
+    params: [{ name: 'x', kind: 'any', optional: true }],
+    call: (_args, ctx) => ctx.random(),
+  },
+  {
+    name: 'Taken',
+    summary: 'not volatile, yet asks the target',
+    params: [{ name: 'x', kind: 'string' }],
+    call: ([x], ctx) => String(ctx.isValueTaken?.(String(x), undefined)),
+  },
+  {
+    name: 'Roles',
+    summary: 'not volatile, yet reads the app roles',
+    params: [],
+    call: (_args, ctx) => (ctx.appRoleAssignments ?? []).map((role) => role.value).join(','),
+  },
+  {
+    name: 'Later',
+    summary: 'asynchronous, declared without an implementation',
+    params: [{ name: 'x', kind: 'any', optional: true }],
+    async: true,
+  },
+  {
+    name: 'Soon',
+    summary: 'asynchronous',
+    params: [{ name: 'x', kind: 'any', optional: true }],
+    async: true,
+    callAsync: async ([x]) => `soon ${String(x?.())}`,
+  },
+];
+const functions = new Map(specs.map((spec) => [spec.name.toLowerCase(), spec] as const));
+const ctx = createEvaluationContext({ seed: 7, taken: ['jdoe'] });
+const attributes = { a: 'A', b: 'B', c: 'C', d: 'D' };
+
+function tree(source: string) {
+  const parsed = parseExpression(source);
+  if (!parsed.expression || parsed.diagnostics.length > 0) throw new Error(`does not parse: ${source}`);
+  return compileTree(parsed.expression, functions);
+}
+const run = (source: string, context: EvaluationContext = ctx): ExprValue =>
+  tree(source).evaluate(attributes, context);
+
+function failure(source: string): ExpressionRuntimeError {
+  try {
+    run(source);
+  } catch (error) {
+    if (error instanceof ExpressionRuntimeError) return error;
+    throw error;
+  }
+  throw new Error(`expected ${source} to fail`);
+}
+
+describe('compileTree: eager calls of every shape', () => {
+  it.each([
+    ['Args()', []],
+    ['Args([a])', ['A']],
+    ['Args([a], [b])', ['A', 'B']],
+    ['Args([a], [b], [c])', ['A', 'B', 'C']],
+    ['Args([a], [b], [c], [d])', ['A', 'B', 'C', 'D']],
+    ['Args([a], "k")', ['A', 'k']],
+    ['Args("k", , [a])', ['k', '<omitted>', 'A']],
+    ['Args([a], "k", [b])', ['A', 'k', 'B']],
+    ['Args(, [a], [b], )', ['<omitted>', 'A', 'B', '<omitted>']],
+    ['Args([a], [b], [c], "k")', ['A', 'B', 'C', 'k']],
+    ['Args([a], )', ['A', '<omitted>']],
+    ['Args(, , )', ['<omitted>', '<omitted>', '<omitted>']],
+  ])('%s receives %j', (source, expected) => {
+    expect(run(source)).toBe(JSON.stringify(expected));
+    // A second evaluation starts from the same template, not from the first one's values.
+    expect(tree(source).evaluate({ a: 1, b: 2, c: 3, d: 4 }, ctx)).toBe(
+      JSON.stringify(expected.map((v) => ({ A: 1, B: 2, C: 3, D: 4 })[v as string] ?? v)),
+    );
+  });
+
+  it.each([
+    ['Fail([a])', ['A']],
+    ['Fail([a], [b])', ['A', 'B']],
+    ['Fail([a], [b], [c])', ['A', 'B', 'C']],
+    ['Fail([a], [b], [c], [d])', ['A', 'B', 'C', 'D']],
+    ['Fail([a], "k")', ['A', 'k']],
+    ['Fail([a], "k", [b])', ['A', 'k', 'B']],
+    ['Fail([a], )', ['A', '<omitted>']],
+    ['Fail()', []],
+  ])('%s fails as an ExpressionRuntimeError naming the function, the cause kept', (source, args) => {
+    const error = failure(source);
+    expect(error.functionName).toBe('Fail');
+    expect(error.message).toBe(`Fail: ${JSON.stringify(args)}`);
+    expect(error.cause).toBeInstanceOf(RangeError);
+  });
+
+  it('a thrown value that is not an Error becomes the message, with no cause', () => {
+    const error = failure('Throws([a])');
+    expect(error.message).toBe('Throws: raw A');
+    expect(error.cause).toBeUndefined();
+  });
+});
+
+describe('compileTree: folding', () => {
+  it('a call that reads the randomness, the target or the app roles is not folded', () => {
+    const first = createEvaluationContext({ seed: 1 });
+    const second = createEvaluationContext({ seed: 2 });
+    const rand = tree('Rand("x")');
+    expect(rand.evaluate({}, first)).toBe(createEvaluationContext({ seed: 1 }).random());
+    expect(rand.evaluate({}, second)).toBe(createEvaluationContext({ seed: 2 }).random());
+
+    const taken = tree('Taken("jdoe")');
+    expect(taken.evaluate({}, ctx)).toBe('true');
+    expect(taken.evaluate({}, createEvaluationContext())).toBe('false');
+
+    const roles = tree('Roles()');
+    const withRoles = createEvaluationContext({
+      appRoleAssignments: [{ id: '1', displayName: 'Admin', value: 'admin' }],
+    });
+    expect(roles.evaluate({}, withRoles)).toBe('admin');
+    expect(roles.evaluate({}, ctx)).toBe('');
+  });
+});
+
+describe('compileTree: asynchronous functions', () => {
+  it('one declared without an implementation rejects naming itself', async () => {
+    const compiled = tree('Later("x")');
+    await expect(compiled.evaluateAsync?.({}, ctx)).rejects.toThrow(
+      new ExpressionRuntimeError('Later', 'has no implementation'),
+    );
+  });
+
+  it('one below the top cannot run, and says where it is', () => {
+    const error = failure('Args("a", Soon("x"))');
+    expect(error.functionName).toBe('Soon');
+    expect(error.message).toBe('Soon: cannot run here (at offset 10)');
+  });
+
+  it('the checker keeps them at the top', () => {
+    const result = compileExpression('Args("a", Soon("x"))', { functions });
+    expect(result.ok).toBe(false);
+  });
+});
+
+describe('compileTree: trees the checker would refuse', () => {
+  it('a tree with syntax errors is refused with the offset of the invalid node', () => {
+    // The parser keeps `Args(=)` as a comparison of two invalid nodes, the first at offset 5.
+    const parsed = parseExpression('Args(=)');
+    expect(() => compileTree(parsed.expression!, functions)).toThrow(
+      new Error('Cannot compile an expression with syntax errors (at offset 5)'),
+    );
+  });
+
+  it('a call to a function the library does not have is refused by name', () => {
+    const parsed = parseExpression('Args(Nope([a]))');
+    expect(() => compileTree(parsed.expression!, functions)).toThrow(
+      "Cannot compile a call to unknown function 'Nope'",
+    );
+    expect(() => compileTree(parseExpression('Nope()').expression!, functions)).toThrow(
+      "Cannot compile a call to unknown function 'Nope'",
+    );
+  });
+});
