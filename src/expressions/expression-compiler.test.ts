@@ -140,6 +140,46 @@ describe('compileTree: eager calls of every shape', () => {
 });
 
 describe('compileTree: folding', () => {
+  /** A function that counts its calls and needs nothing from the context. */
+  function counting(volatile: boolean) {
+    let calls = 0;
+    const spec: FunctionSpec = {
+      name: 'Count',
+      summary: 'counts its calls',
+      params: [{ name: 'x', kind: 'any', variadic: true, optional: true }],
+      ...(volatile ? { volatile: true } : {}),
+      call: () => ++calls,
+    };
+    return { library: new Map([['count', spec]]), calls: () => calls };
+  }
+  const compiledWith = (source: string, library: ReadonlyMap<string, FunctionSpec>) =>
+    compileTree(parseExpression(source).expression!, library);
+
+  it('a pure call on constant and omitted arguments runs once, at compile time', () => {
+    const { library, calls } = counting(false);
+    const compiled = compiledWith('Count("a", , "b")', library);
+    expect(calls()).toBe(1);
+    expect(compiled.evaluate({}, ctx)).toBe(1);
+    expect(compiled.evaluate({}, ctx)).toBe(1);
+    expect(calls()).toBe(1);
+  });
+
+  it('a volatile call runs at every evaluation, even when it needs nothing from the context', () => {
+    const { library, calls } = counting(true);
+    const compiled = compiledWith('Count("a")', library);
+    expect(calls()).toBe(0);
+    expect(compiled.evaluate({}, ctx)).toBe(1);
+    expect(compiled.evaluate({}, ctx)).toBe(2);
+  });
+
+  it('a call on an attribute runs at every evaluation', () => {
+    const { library, calls } = counting(false);
+    const compiled = compiledWith('Count([a], "b")', library);
+    expect(calls()).toBe(0);
+    compiled.evaluate(attributes, ctx);
+    expect(calls()).toBe(1);
+  });
+
   it('a call that reads the randomness, the target or the app roles is not folded', () => {
     const first = createEvaluationContext({ seed: 1 });
     const second = createEvaluationContext({ seed: 2 });
