@@ -59,6 +59,18 @@ const specs: FunctionSpec[] = [
     call: (_args, ctx) => (ctx.appRoleAssignments ?? []).map((role) => role.value).join(','),
   },
   {
+    name: 'List',
+    summary: 'returns the argument array it was given, as a multi-valued result',
+    params: [{ name: 'x', kind: 'any', variadic: true, optional: true }],
+    call: (args) => args as readonly ExprValue[],
+  },
+  {
+    name: 'Lazy',
+    summary: 'lazy: shows which arguments were given, evaluating them in order',
+    params: [{ name: 'x', kind: 'any', variadic: true, optional: true }],
+    callLazy: (thunks) => show(thunks.map((thunk) => thunk?.())),
+  },
+  {
     name: 'Later',
     summary: 'asynchronous, declared without an implementation',
     params: [{ name: 'x', kind: 'any', optional: true }],
@@ -130,6 +142,21 @@ describe('compileTree: eager calls of every shape', () => {
     expect(error.functionName).toBe('Fail');
     expect(error.message).toBe(`Fail: ${JSON.stringify(args)}`);
     expect(error.cause).toBeInstanceOf(RangeError);
+  });
+
+  it('each evaluation gets an argument array of its own', () => {
+    for (const source of ['List([a], "k")', 'List([a], [b], "k")', 'List([a])', 'List([a], [b])']) {
+      const compiled = tree(source);
+      const first = compiled.evaluate({ a: 1, b: 2 }, ctx);
+      const snapshot = JSON.stringify(first);
+      compiled.evaluate({ a: 3, b: 4 }, ctx);
+      expect(JSON.stringify(first)).toBe(snapshot);
+    }
+  });
+
+  it('a lazy call gets no thunk for an omitted argument and one for each other', () => {
+    expect(run('Lazy([a], , "k", [b])')).toBe(JSON.stringify(['A', '<omitted>', 'k', 'B']));
+    expect(run('Lazy(, [a])')).toBe(JSON.stringify(['<omitted>', 'A']));
   });
 
   it('a thrown value that is not an Error becomes the message, with no cause', () => {
