@@ -53,6 +53,12 @@ const specs: FunctionSpec[] = [
     call: ([x], ctx) => String(ctx.isValueTaken?.(String(x), undefined)),
   },
   {
+    name: 'Clock',
+    summary: 'not volatile, yet reads the clock (without calling a method on it)',
+    params: [],
+    call: (_args, ctx) => JSON.stringify(ctx.now()),
+  },
+  {
     name: 'Roles',
     summary: 'not volatile, yet reads the app roles',
     params: [],
@@ -207,7 +213,7 @@ describe('compileTree: folding', () => {
     expect(calls()).toBe(1);
   });
 
-  it('a call that reads the randomness, the target or the app roles is not folded', () => {
+  it('a call that reads the randomness, the target, the clock or the app roles is not folded', () => {
     const first = createEvaluationContext({ seed: 1 });
     const second = createEvaluationContext({ seed: 2 });
     const rand = tree('Rand("x")');
@@ -217,6 +223,14 @@ describe('compileTree: folding', () => {
     const taken = tree('Taken("jdoe")');
     expect(taken.evaluate({}, ctx)).toBe('true');
     expect(taken.evaluate({}, createEvaluationContext())).toBe('false');
+
+    const clock = tree('Clock()');
+    expect(clock.evaluate({}, createEvaluationContext({ now: new Date(5) }))).toBe(
+      '"1970-01-01T00:00:00.005Z"',
+    );
+    expect(clock.evaluate({}, createEvaluationContext({ now: new Date(6) }))).toBe(
+      '"1970-01-01T00:00:00.006Z"',
+    );
 
     const roles = tree('Roles()');
     const withRoles = createEvaluationContext({
