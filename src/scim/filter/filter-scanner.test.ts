@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { isScimError } from '../scim-error.js';
 import { parseFilter } from './filter-parser.js';
-import { describeAt, isAttrName, isJsonNumber, scanString, truncate } from './filter-scanner.js';
+import {
+  describeAt,
+  isAttrName,
+  isBareValueChar,
+  isJsonNumber,
+  scanString,
+  truncate,
+} from './filter-scanner.js';
 
 const fail = (message: string) => new Error(message);
 
@@ -22,7 +29,7 @@ function detailOf(text: string): string {
 }
 
 describe('attribute names (ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA)', () => {
-  it.each(['a', 'Z', 'a1', 'a-b', 'a_b', 'userName', '$ref', 'x9-_Y'])('accepts %j', (name) => {
+  it.each(['a', 'z', 'A', 'Z', 'a1', 'a-b', 'a_b', 'userName', '$ref', 'x9-_Y'])('accepts %j', (name) => {
     expect(isAttrName(name)).toBe(true);
   });
 
@@ -104,6 +111,14 @@ describe('JSON strings (RFC 8259 §7)', () => {
   it('names an unknown escape', () => {
     expect(detailOf('x eq "\\a"')).toBe("invalid escape '\\a' in a string at position 6");
     expect(detailOf('x eq "\\U0041"')).toBe("invalid escape '\\U' in a string at position 6");
+  });
+});
+
+describe('bare values', () => {
+  it('end at whitespace, parentheses, brackets and double quotes, and nothing else', () => {
+    for (const end of ' \t\r\n()[]"') expect(isBareValueChar(end.charCodeAt(0))).toBe(false);
+    for (const part of "aZ09-_.:$@/\\,;'{}<>=!?*+~#%&|^`")
+      expect(isBareValueChar(part.charCodeAt(0))).toBe(true);
   });
 });
 
