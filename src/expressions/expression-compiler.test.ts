@@ -12,6 +12,7 @@ import { parseExpression } from './expression-parser.js';
 import type { FunctionSpec } from './functions/function-spec.js';
 import { ExpressionRuntimeError } from './functions/function-spec.js';
 import type { EvaluationContext, ExprValue } from './value.js';
+import { FlowSignal, isFlowSignal } from './value.js';
 
 const show = (args: readonly (ExprValue | undefined)[]): string =>
   JSON.stringify(args.map((a) => (a === undefined ? '<omitted>' : a)));
@@ -75,6 +76,19 @@ const specs: FunctionSpec[] = [
     summary: 'lazy: shows which arguments were given, evaluating them in order',
     params: [{ name: 'x', kind: 'any', variadic: true, optional: true }],
     callLazy: (thunks) => show(thunks.map((thunk) => thunk?.())),
+  },
+  {
+    name: 'Stop',
+    summary: 'lazy, and yields a flow signal of its own, not one of its arguments',
+    params: [{ name: 'x', kind: 'any', optional: true }],
+    callLazy: () => FlowSignal.ignoreAttribute,
+  },
+  {
+    name: 'Wrap',
+    summary: 'eager, with a plain form that skips the scan for a signal',
+    params: [{ name: 'x', kind: 'any', optional: true }],
+    call: ([x]) => (isFlowSignal(x) ? x : `wrapped ${String(x)}`),
+    callPlain: ([x]) => `wrapped ${String(x)}`,
   },
   {
     name: 'Later',
@@ -163,6 +177,17 @@ describe('compileTree: eager calls of every shape', () => {
   it('a lazy call gets no thunk for an omitted argument and one for each other', () => {
     expect(run('Lazy([a], , "k", [b])')).toBe(JSON.stringify(['A', '<omitted>', 'k', 'B']));
     expect(run('Lazy(, [a])')).toBe(JSON.stringify(['<omitted>', 'A']));
+  });
+
+  it('an ExpressionRuntimeError from inside a lazy argument keeps the name of the function that threw', () => {
+    const error = failure('Lazy(Fail([a]))');
+    expect(error.functionName).toBe('Fail');
+    expect(error.message).toBe('Fail: ["A"]');
+  });
+
+  it('a signal a lazy function yields by itself reaches the eager call around it', () => {
+    expect(run('Wrap(Stop([a]))')).toBe(FlowSignal.ignoreAttribute);
+    expect(run('Wrap([a])')).toBe('wrapped A');
   });
 
   it('a thrown value that is not an Error becomes the message, with no cause', () => {
