@@ -135,6 +135,8 @@ describe('describeAt', () => {
     expect(describeAt('a eq ~x', 5)).toBe("'~'");
     expect(describeAt('a eq \u0000', 5)).toBe('U+0000');
     expect(describeAt('a eq \u001f', 5)).toBe('U+001F');
+    expect(describeAt('a eq \u007f', 5)).toBe('U+007F');
+    expect(describeAt('a eq  ', 5)).toBe("' '");
     expect(describeAt('a eq ', 5)).toBe('end of input');
     expect(describeAt('a eq ', 9)).toBe('end of input');
   });
