@@ -58,6 +58,8 @@ describe('InStr at its edges', () => {
     expect(call('InStr', ['😀a😀b', '😀', 2])).toBe(3);
     expect(call('InStr', ['😀a', 'z', 1])).toBe(0);
     expect(call('InStr', ['😀😀', '', 3])).toBe(3);
+    expect(call('InStr', ['😀a', '😀'])).toBe(1);
+    expect(call('InStr', ['a😀', 'a'])).toBe(1);
   });
 
   it('gives null when either string is missing', () => {
@@ -80,6 +82,7 @@ describe('Left and Mid at their edges', () => {
   });
 
   it('names the function and the argument in errors', () => {
+    expect(message('Left', ['abc', 'x'])).toMatch(/^Left: numChars /);
     expect(message('Mid', ['abc', 'x', 1])).toMatch(/^Mid: start /);
     expect(message('Mid', ['abc', 1, 'x'])).toMatch(/^Mid: length /);
     expect(message('InStr', ['abc', 'a', 'x'])).toMatch(/^InStr: start /);
