@@ -157,6 +157,11 @@ describe('compileReplacement', () => {
     expect(replace('a', '(a)|(?<n>b)', '[$1|${n}|$2|$+]')).toBe('[a|||]');
   });
 
+  it('an unclosed ${ is literal text, even when a group name starts it', () => {
+    expect(replace('xay', '(?<a>a)', '${ab')).toBe('x${aby');
+    expect(replace('xay', '(a)', '[${12')).toBe('x[${12y');
+  });
+
   it('$+ without groups is the whole match', () => {
     expect(replace('xay', 'a', '[$+]')).toBe('x[a]y');
   });
@@ -166,6 +171,8 @@ describe('compileReplacement', () => {
     expect(replace('a'.repeat(12), groups, '$12')).toBe('a');
     expect(replace('a'.repeat(12), groups, '$123')).toBe('a3');
     expect(replace('a'.repeat(12), groups, '$13')).toBe('a3');
+    expect(replace('a'.repeat(12), groups, '${12}')).toBe('a');
+    expect(replace('a'.repeat(12), groups, '${13}')).toBe('${13}');
   });
 
   it('returns the same replacer for the same pattern and replacement', () => {
