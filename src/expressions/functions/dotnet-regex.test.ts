@@ -162,6 +162,16 @@ describe('compileReplacement', () => {
     expect(replace('xay', '(a)', '[${12')).toBe('x[${12y');
   });
 
+  it('the text after the match is all of it, through the function replacer too', () => {
+    expect(replace('xabyz', '(a)(?<n>b)', "[$_|$']")).toBe('x[xabyz|yz]yz');
+  });
+
+  it('group numbers above 99, which JavaScript cannot write, are replaced all the same', () => {
+    const hundred = '(a)'.repeat(100);
+    expect(replace('a'.repeat(100), hundred, '[$100]')).toBe('[a]');
+    expect(replace('a'.repeat(100), hundred, '[${100}]')).toBe('[a]');
+  });
+
   it('$+ without groups is the whole match', () => {
     expect(replace('xay', 'a', '[$+]')).toBe('x[a]y');
   });
