@@ -40,7 +40,11 @@ const groups = {
   },
   'expressions-compiler': {
     mutate: ['src/expressions/expression-compiler.ts'],
-    tests: ['src/expressions/compile-expression*.test.ts', 'src/expressions/create-context.test.ts'],
+    tests: [
+      'src/expressions/expression-compiler*.test.ts',
+      'src/expressions/compile-expression*.test.ts',
+      'src/expressions/create-context.test.ts',
+    ],
   },
   'filter-scanner': {
     mutate: ['src/scim/filter/filter-scanner.ts'],
@@ -56,11 +60,11 @@ const groups = {
   },
   'filter-evaluator-lookup': {
     mutate: ['src/scim/filter/filter-evaluator.ts', 'src/scim/filter/attribute-lookup.ts'],
-    tests: ['src/scim/filter/filter-evaluator.test.ts', 'src/scim/filter/attribute-lookup.test.ts'],
+    tests: ['src/scim/filter/filter-evaluator*.test.ts', 'src/scim/filter/attribute-lookup*.test.ts'],
   },
   'filter-normalise': {
     mutate: ['src/scim/filter/filter-normalise.ts'],
-    tests: ['src/scim/filter/filter-normalise.test.ts'],
+    tests: ['src/scim/filter/filter-normalise*.test.ts'],
   },
 };
 

@@ -80,6 +80,10 @@ class Normaliser {
       }
       case 'valuePath': {
         const attribute = resolve(node.path, scope, this.type, this.unknown)?.attribute;
+        // An attribute the type does not define (kept as written) has no sub-attributes to check
+        // the inner names against; resolving them at the resource level would type or refuse
+        // literals by unrelated top-level attributes.
+        if (attribute === undefined) return node;
         const inner = this.node(node.filter, attribute);
         return inner === node.filter ? node : { ...node, filter: inner };
       }

@@ -2,7 +2,14 @@
 import { describe, expect, it } from 'vitest';
 import { isScimError } from '../scim-error.js';
 import { parseFilter } from './filter-parser.js';
-import { describeAt, isAttrName, isJsonNumber, scanString, truncate } from './filter-scanner.js';
+import {
+  describeAt,
+  isAttrName,
+  isBareValueChar,
+  isJsonNumber,
+  scanString,
+  truncate,
+} from './filter-scanner.js';
 
 const fail = (message: string) => new Error(message);
 
@@ -22,7 +29,7 @@ function detailOf(text: string): string {
 }
 
 describe('attribute names (ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA)', () => {
-  it.each(['a', 'Z', 'a1', 'a-b', 'a_b', 'userName', '$ref', 'x9-_Y'])('accepts %j', (name) => {
+  it.each(['a', 'z', 'A', 'Z', 'a1', 'a-b', 'a_b', 'userName', '$ref', 'x9-_Y'])('accepts %j', (name) => {
     expect(isAttrName(name)).toBe(true);
   });
 
@@ -107,6 +114,14 @@ describe('JSON strings (RFC 8259 §7)', () => {
   });
 });
 
+describe('bare values', () => {
+  it('end at whitespace, parentheses, brackets and double quotes, and nothing else', () => {
+    for (const end of ' \t\r\n()[]"') expect(isBareValueChar(end.charCodeAt(0))).toBe(false);
+    for (const part of "aZ09-_.:$@/\\,;'{}<>=!?*+~#%&|^`")
+      expect(isBareValueChar(part.charCodeAt(0))).toBe(true);
+  });
+});
+
 describe('describeAt', () => {
   it('quotes a token that starts like a name or number up to the next delimiter', () => {
     expect(describeAt('a eq foo(bar)', 5)).toBe("'foo'");
@@ -120,6 +135,8 @@ describe('describeAt', () => {
     expect(describeAt('a eq ~x', 5)).toBe("'~'");
     expect(describeAt('a eq \u0000', 5)).toBe('U+0000');
     expect(describeAt('a eq \u001f', 5)).toBe('U+001F');
+    expect(describeAt('a eq \u007f', 5)).toBe('U+007F');
+    expect(describeAt('a eq  ', 5)).toBe("' '");
     expect(describeAt('a eq ', 5)).toBe('end of input');
     expect(describeAt('a eq ', 9)).toBe('end of input');
   });
