@@ -5,6 +5,7 @@
  *   npm run bench:engine                       (USERS=100000 GROUP_COUNT=5000 MEMBERSHIPS=100000)
  *   npm run bench:engine -- --million          (also: 100 changes at 1,000,000 users; MILLION_USERS)
  *   npm run bench:engine -- --update-report    (writes bench/engine-cycle.md)
+ *   CPU_PROFILE=initial.cpuprofile npm run bench:engine   (a CPU profile of the initial cycle alone)
  *
  * Measured: the initial cycle (objects/s, peak RSS sampled every 50 ms); an incremental cycle of
  * 100 changes; `preview` of the initial cycle (links and watermark dropped first). Seeding the
@@ -29,6 +30,7 @@ import {
 } from '../test/support/provisioning-app.js';
 import { contosoUser, seedGroups, seedUsers } from '../test/support/seed-directory.js';
 import { startBenchEngine } from './support/bench-engine.js';
+import { profiled } from './support/cpu-profile.js';
 import { writeReport } from './report-file.js';
 
 const definition: AppDefinition = provisioningApp({
@@ -92,7 +94,7 @@ async function run(users: number, groups: number, memberships: number, withIniti
       const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 50);
       const i0 = performance.now();
       const cpu0 = process.cpuUsage();
-      const initial = await engine.sync('bench');
+      const initial = await profiled(() => engine.sync('bench'));
       result.initialMs = performance.now() - i0;
       result.initialCpuMs = cpuMs(process.cpuUsage(cpu0));
       clearInterval(sampler);
