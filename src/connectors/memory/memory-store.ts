@@ -9,7 +9,7 @@
  * searched or checked for uniqueness, kept up to date by every write after that; names have one
  * index; each type keeps its objects in a map and its id order in a cached array.
  */
-import type { JsonValue } from '../../shared/json.js';
+import { cloneJson, type JsonValue } from '../../shared/json.js';
 import {
   applyAttributeChanges,
   canonicalValue,
@@ -374,7 +374,7 @@ export class MemoryStore {
     const object: TargetObject = {
       id: stored.id,
       objectType: stored.objectType,
-      attributes: structuredClone(stored.attributes),
+      attributes: cloneJson(stored.attributes),
     };
     if (stored.name !== undefined) object.name = stored.name;
     if (this.rules.tracksEnabled) object.enabled = stored.enabled;
@@ -398,7 +398,7 @@ function withoutNoValues(attributes: TargetAttributes): TargetAttributes {
   const result: TargetAttributes = {};
   for (const [name, value] of Object.entries(attributes)) {
     if (value === null || (Array.isArray(value) && value.length === 0)) continue;
-    result[name] = structuredClone(value);
+    result[name] = cloneJson(value);
   }
   return result;
 }
