@@ -1,13 +1,18 @@
 import type { Migration } from '../../../directory/migrations/migration.js';
 import { engineMigration0001 } from './0001-engine-state.js';
 import { engineMigration0002 } from './0002-pauses-and-log-keysets.js';
+import { engineMigration0003 } from './0003-log-object-buckets.js';
 
 /**
  * The engine's migrations, in id order: numbered on their own and booked in
  * `ENGINE_MIGRATIONS_TABLE`, run by the directory's runner. Append new ones; never edit or
  * renumber an applied one.
  */
-export const engineMigrations: readonly Migration[] = [engineMigration0001, engineMigration0002];
+export const engineMigrations: readonly Migration[] = [
+  engineMigration0001,
+  engineMigration0002,
+  engineMigration0003,
+];
 
 /** Where applied engine migrations are booked (the directory's are in `provisio_migrations`). */
 export const ENGINE_MIGRATIONS_TABLE = 'provisio_engine_migrations';
