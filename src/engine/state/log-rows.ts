@@ -216,9 +216,13 @@ async function queryObjectLog(
   before: number | undefined,
   filtered: (pageLimit: number) => SelectQueryBuilder<EngineStateTables, 'engine_log', Selectable<EngineLogTable>>,
 ): Promise<ProvisioningLogEntry[]> {
+  // Two subqueries, not min() and max() in one select: SQLite reads one end of the primary key
+  // only for a lone min() or max(), and scans the whole table for the pair.
   const bounds = await db
-    .selectFrom('engine_log')
-    .select((eb) => [eb.fn.min('id').as('low'), eb.fn.max('id').as('high')])
+    .selectNoFrom((eb) => [
+      eb.selectFrom('engine_log').select((e) => e.fn.min('id').as('low')).as('low'),
+      eb.selectFrom('engine_log').select((e) => e.fn.max('id').as('high')).as('high'),
+    ])
     .executeTakeFirstOrThrow();
   if (bounds.low === null || bounds.high === null) return [];
   // Division, not `>>`: JavaScript shifts work on 32 bits, ids may grow past them.
