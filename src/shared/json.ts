@@ -27,7 +27,8 @@ export function cloneJson<T extends JsonValue>(value: T): T {
     if (!Object.prototype.hasOwnProperty.call(value, key)) continue;
     const item = cloneJson((value as JsonObject)[key]!);
     // An own "__proto__" key (JSON.parse makes one) stays a key instead of setting the prototype.
-    if (key === '__proto__') Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
+    if (key === '__proto__')
+      Object.defineProperty(copy, key, { value: item, enumerable: true, writable: true, configurable: true });
     else copy[key] = item;
   }
   return copy as T;

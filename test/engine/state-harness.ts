@@ -55,9 +55,7 @@ export function sqliteStateFactory(): StateFactory {
       async skipLogIds(next) {
         const raw = new Database(file);
         try {
-          raw
-            .prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'engine_log'`)
-            .run(next - 1);
+          raw.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'engine_log'`).run(next - 1);
         } finally {
           raw.close();
         }

@@ -751,10 +751,9 @@ export function engineStateSuite(factory: StateFactory): void {
       expect(byId[0]!.id).toBeGreaterThanOrEqual(3_000_000);
       const byName = await state.queryLog({ appId, object: 'user1@EXAMPLE.com' });
       expect(byName.map((e) => e.id)).toEqual(byId.map((e) => e.id));
-      expect((await state.queryLog({ appId, object: 'u1', status: 'failure' })).map((e) => e.cycleId)).toEqual([
-        'r3',
-        'r1',
-      ]);
+      expect(
+        (await state.queryLog({ appId, object: 'u1', status: 'failure' })).map((e) => e.cycleId),
+      ).toEqual(['r3', 'r1']);
       const paged: string[] = [];
       let before: number | undefined;
       for (;;) {

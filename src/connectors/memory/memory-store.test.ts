@@ -12,7 +12,10 @@ const rules: MemoryRules = {
 };
 
 /** A few values, so that objects share them; arrays hold several (and repeats). */
-const value = fc.oneof(fc.constantFrom('a', 'A', 'b', 'c'), fc.array(fc.constantFrom('a', 'b', 'B', 'd'), { maxLength: 3 }));
+const value = fc.oneof(
+  fc.constantFrom('a', 'A', 'b', 'c'),
+  fc.array(fc.constantFrom('a', 'b', 'B', 'd'), { maxLength: 3 }),
+);
 const step = fc.oneof(
   fc.record({ op: fc.constant('create' as const), title: value }),
   fc.record({ op: fc.constant('replace' as const), pick: fc.nat(), title: value }),

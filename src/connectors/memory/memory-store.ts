@@ -319,7 +319,8 @@ export class MemoryStore {
     if (held === undefined) return;
     const wholeKey = this.#key(held);
     putHolder(index.whole, wholeKey, stored, direction);
-    if (Array.isArray(held)) for (const item of held) putHolder(index.elements, this.#key(item), stored, direction);
+    if (Array.isArray(held))
+      for (const item of held) putHolder(index.elements, this.#key(item), stored, direction);
     else putHolder(index.elements, wholeKey, stored, direction);
   }
 

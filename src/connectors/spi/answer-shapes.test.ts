@@ -1,6 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { listPageShape, ShapeMismatch, targetObjectShape, targetObjectsShape, targetRefShape } from './answer-shapes.js';
+import {
+  listPageShape,
+  ShapeMismatch,
+  targetObjectShape,
+  targetObjectsShape,
+  targetRefShape,
+} from './answer-shapes.js';
 
 const json = fc.jsonValue({ maxDepth: 4 }).map((value) => JSON.parse(JSON.stringify(value)) as unknown);
 const targetObject = fc.record(
@@ -31,13 +37,25 @@ describe('answer shapes', () => {
       fc.property(targetObject, (object) => {
         expect(targetObjectShape({ ...object, extra: 1 })).toEqual(object);
         expect(targetObjectsShape([object, object])).toEqual([object, object]);
-        expect(listPageShape({ objects: [object], nextCursor: 'c' })).toEqual({ objects: [object], nextCursor: 'c' });
+        expect(listPageShape({ objects: [object], nextCursor: 'c' })).toEqual({
+          objects: [object],
+          nextCursor: 'c',
+        });
       }),
     );
   });
 
   it('reject any attribute value that is not JSON, naming its place', () => {
-    const bad = fc.constantFrom<unknown>(undefined, Number.NaN, Infinity, () => 1, Symbol('s'), 1n, new Date(0), new Map());
+    const bad = fc.constantFrom<unknown>(
+      undefined,
+      Number.NaN,
+      Infinity,
+      () => 1,
+      Symbol('s'),
+      1n,
+      new Date(0),
+      new Map(),
+    );
     fc.assert(
       fc.property(fc.string({ minLength: 1 }), bad, fc.boolean(), (key, value, nested) => {
         const attributes = nested ? { [key]: [{ v: value }] } : { [key]: value };
@@ -49,7 +67,9 @@ describe('answer shapes', () => {
 
   it('reject missing or wrong fields with the field named', () => {
     expect(mismatch(() => targetObjectShape({ attributes: {} })).path).toEqual(['id']);
-    expect(mismatch(() => targetObjectShape({ id: '', objectType: 'User', attributes: {} })).path).toEqual(['id']);
+    expect(mismatch(() => targetObjectShape({ id: '', objectType: 'User', attributes: {} })).path).toEqual([
+      'id',
+    ]);
     expect(mismatch(() => targetObjectShape({ id: 'a', objectType: 'Role', attributes: {} })).path).toEqual([
       'objectType',
     ]);
@@ -61,16 +81,16 @@ describe('answer shapes', () => {
       mismatch(() => targetObjectShape({ id: 'a', objectType: 'User', attributes: {}, enabled: 'yes' })).path,
     ).toEqual(['enabled']);
     expect(
-      mismatch(() => targetObjectShape({ id: 'a', objectType: 'Group', attributes: {}, members: ['x', 2] })).path,
+      mismatch(() => targetObjectShape({ id: 'a', objectType: 'Group', attributes: {}, members: ['x', 2] }))
+        .path,
     ).toEqual(['members', 1]);
-    expect(mismatch(() => targetObjectShape({ id: 'a', name: null, objectType: 'User', attributes: {} })).path).toEqual([
-      'name',
-    ]);
+    expect(
+      mismatch(() => targetObjectShape({ id: 'a', name: null, objectType: 'User', attributes: {} })).path,
+    ).toEqual(['name']);
     expect(mismatch(() => targetObjectShape('a page')).path).toEqual([]);
-    expect(mismatch(() => targetObjectsShape([{ id: 'a', objectType: 'User', attributes: {} }, {}])).path).toEqual([
-      1,
-      'id',
-    ]);
+    expect(
+      mismatch(() => targetObjectsShape([{ id: 'a', objectType: 'User', attributes: {} }, {}])).path,
+    ).toEqual([1, 'id']);
     expect(mismatch(() => listPageShape({ objects: {} })).path).toEqual(['objects']);
     expect(mismatch(() => listPageShape({ objects: [], nextCursor: '' })).path).toEqual(['nextCursor']);
     expect(mismatch(() => targetRefShape({ id: 'a', name: 3 })).path).toEqual(['name']);

@@ -88,7 +88,10 @@ function fail(path: (string | number)[], message: string): never {
 
 function requiredName(value: unknown, field: string): string {
   if (typeof value !== 'string' || value.length === 0) {
-    fail([field], `expected a non-empty string, got ${typeof value === 'string' ? 'an empty one' : describe(value)}`);
+    fail(
+      [field],
+      `expected a non-empty string, got ${typeof value === 'string' ? 'an empty one' : describe(value)}`,
+    );
   }
   return value;
 }
@@ -120,13 +123,20 @@ export const targetObjectShape: AnswerShape<TargetObject> = (answer) => {
   const name = optionalName(record.name, 'name');
   const objectType = record.objectType;
   if (objectType !== 'User' && objectType !== 'Group') {
-    fail(['objectType'], `expected 'User' or 'Group', got ${JSON.stringify(objectType) ?? describe(objectType)}`);
+    fail(
+      ['objectType'],
+      `expected 'User' or 'Group', got ${JSON.stringify(objectType) ?? describe(objectType)}`,
+    );
   }
   const attributes = record.attributes;
   if (!isPlainObject(attributes)) fail(['attributes'], `expected an object, got ${describe(attributes)}`);
   const found = recordIssue(attributes, 1);
   if (found !== undefined) fail(['attributes', ...found.path], found.message);
-  const object: TargetObject = { id, objectType: objectType as ObjectType, attributes: attributes as TargetAttributes };
+  const object: TargetObject = {
+    id,
+    objectType: objectType as ObjectType,
+    attributes: attributes as TargetAttributes,
+  };
   if (name !== undefined) object.name = name;
   const enabled = record.enabled;
   if (enabled !== undefined) {
@@ -137,7 +147,8 @@ export const targetObjectShape: AnswerShape<TargetObject> = (answer) => {
   if (members !== undefined) {
     if (!Array.isArray(members)) fail(['members'], `expected an array, got ${describe(members)}`);
     for (let i = 0; i < members.length; i++) {
-      if (typeof members[i] !== 'string') fail(['members', i], `expected a string, got ${describe(members[i])}`);
+      if (typeof members[i] !== 'string')
+        fail(['members', i], `expected a string, got ${describe(members[i])}`);
     }
     object.members = members as string[];
   }

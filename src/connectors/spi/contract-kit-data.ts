@@ -94,11 +94,7 @@ export class KitData {
   }
   async read(c: Connector, type: ObjectType, ref: TargetRef): Promise<TargetObject> {
     if (c.capabilities.read && c.get) {
-      const object = kitAnswer(
-        targetObjectShape,
-        await c.get({ objectType: type, ref }, signal()),
-        'get',
-      );
+      const object = kitAnswer(targetObjectShape, await c.get({ objectType: type, ref }, signal()), 'get');
       if (object.id !== ref.id) fail(`get() of id '${ref.id}' answered id '${object.id}'`);
       return object;
     }

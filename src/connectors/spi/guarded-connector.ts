@@ -25,9 +25,13 @@ export function checkAnswer<T>(shape: AnswerShape<T>, answer: unknown, operation
     if (!(error instanceof ShapeMismatch)) throw error;
     const { path, message } = error.issue;
     const where = path.length > 0 ? ` at ${path.join('.')}` : '';
-    throw new ConnectorError('invalid_response', `${operation}() answered a malformed result${where}: ${message}`, {
-      detail: describeAnswer(answer),
-    });
+    throw new ConnectorError(
+      'invalid_response',
+      `${operation}() answered a malformed result${where}: ${message}`,
+      {
+        detail: describeAnswer(answer),
+      },
+    );
   }
 }
 
@@ -76,12 +80,7 @@ export function guardConnector(connector: Connector): Connector {
         'create',
         signal,
         () => c.create(request, signal),
-        (answer) =>
-          sameType(
-            checkAnswer(targetObjectShape, answer, 'create'),
-            request.objectType,
-            'create',
-          ),
+        (answer) => sameType(checkAnswer(targetObjectShape, answer, 'create'), request.objectType, 'create'),
       ),
   };
   if (c.createBatch) {
@@ -102,11 +101,7 @@ export function guardConnector(connector: Connector): Connector {
         signal,
         () => get(request, signal),
         (answer) => {
-          const object = sameType(
-            checkAnswer(targetObjectShape, answer, 'get'),
-            request.objectType,
-            'get',
-          );
+          const object = sameType(checkAnswer(targetObjectShape, answer, 'get'), request.objectType, 'get');
           if (object.id !== request.ref.id) {
             throw new ConnectorError(
               'invalid_response',
@@ -133,7 +128,9 @@ export function guardConnector(connector: Connector): Connector {
             signal,
             () => find(request, signal),
             (answer) =>
-              checkAnswer(targetObjectsShape, answer, 'find').map((o) => sameType(o, request.objectType, 'find')),
+              checkAnswer(targetObjectsShape, answer, 'find').map((o) =>
+                sameType(o, request.objectType, 'find'),
+              ),
           );
   }
   if (c.list) {

@@ -171,8 +171,10 @@ export async function queryLog(
   if (query.before !== undefined && !Number.isSafeInteger(query.before)) {
     throw new RangeError(`queryLog: before must be a whole number, got ${query.before}`);
   }
-  const since = query.since !== undefined ? dialect.time(checkDate('queryLog', 'since', query.since)) : undefined;
-  const until = query.until !== undefined ? dialect.time(checkDate('queryLog', 'until', query.until)) : undefined;
+  const since =
+    query.since !== undefined ? dialect.time(checkDate('queryLog', 'since', query.since)) : undefined;
+  const until =
+    query.until !== undefined ? dialect.time(checkDate('queryLog', 'until', query.until)) : undefined;
   // `column` names the columns of the filters other than app_id. The per-object query below wraps
   // them for SQLite in a unary plus, which keeps their value but not their indexes: SQLite has no
   // statistics here, and left to itself it walks the (app_id, id) or status index of the whole app
@@ -195,7 +197,10 @@ export async function queryLog(
     return (await filtered(limit, (name) => sql.ref(name)).execute()).map((row) => toEntry(row, dialect));
   }
   return queryObjectLog(db, dialect, object, limit, query.before, (pageLimit) =>
-    filtered(pageLimit, dialect.name === 'sqlite' ? (name) => sql`+${sql.ref(name)}` : (name) => sql.ref(name)),
+    filtered(
+      pageLimit,
+      dialect.name === 'sqlite' ? (name) => sql`+${sql.ref(name)}` : (name) => sql.ref(name),
+    ),
   );
 }
 
@@ -214,21 +219,30 @@ async function queryObjectLog(
   object: string,
   limit: number,
   before: number | undefined,
-  filtered: (pageLimit: number) => SelectQueryBuilder<EngineStateTables, 'engine_log', Selectable<EngineLogTable>>,
+  filtered: (
+    pageLimit: number,
+  ) => SelectQueryBuilder<EngineStateTables, 'engine_log', Selectable<EngineLogTable>>,
 ): Promise<ProvisioningLogEntry[]> {
   // Two subqueries, not min() and max() in one select: SQLite reads one end of the primary key
   // only for a lone min() or max(), and scans the whole table for the pair.
   const bounds = await db
     .selectNoFrom((eb) => [
-      eb.selectFrom('engine_log').select((e) => e.fn.min('id').as('low')).as('low'),
-      eb.selectFrom('engine_log').select((e) => e.fn.max('id').as('high')).as('high'),
+      eb
+        .selectFrom('engine_log')
+        .select((e) => e.fn.min('id').as('low'))
+        .as('low'),
+      eb
+        .selectFrom('engine_log')
+        .select((e) => e.fn.max('id').as('high'))
+        .as('high'),
     ])
     .executeTakeFirstOrThrow();
   if (bounds.low === null || bounds.high === null) return [];
   // Division, not `>>`: JavaScript shifts work on 32 bits, ids may grow past them.
   const bucketOf = (id: number) => Math.floor(id / 2 ** LOG_BUCKET_BITS);
   const low = bucketOf(dialect.readInt(bounds.low));
-  const high = before !== undefined ? Math.min(dialect.readInt(bounds.high), before - 1) : dialect.readInt(bounds.high);
+  const high =
+    before !== undefined ? Math.min(dialect.readInt(bounds.high), before - 1) : dialect.readInt(bounds.high);
   const bucket = sql<number>`(id >> ${sql.lit(LOG_BUCKET_BITS)})`;
   const entries: ProvisioningLogEntry[] = [];
   for (let top = bucketOf(high); top >= low && entries.length < limit; top -= BUCKETS_PER_QUERY) {
@@ -242,7 +256,8 @@ async function queryObjectLog(
         .where((eb) => eb(eb.fn('lower', ['source_name']), '=', eb.fn('lower', [eb.val(object)])))
         .execute(),
     ]);
-    for (const row of mergeNewestFirst(byId, byName, dialect).slice(0, wanted)) entries.push(toEntry(row, dialect));
+    for (const row of mergeNewestFirst(byId, byName, dialect).slice(0, wanted))
+      entries.push(toEntry(row, dialect));
   }
   return entries;
 }
