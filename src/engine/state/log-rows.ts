@@ -196,18 +196,28 @@ export async function queryLog(
   if (object === undefined) {
     return (await filtered(limit, (name) => sql.ref(name)).execute()).map((row) => toEntry(row, dialect));
   }
-  return queryObjectLog(db, dialect, object, limit, query.before, (pageLimit) =>
-    filtered(
-      pageLimit,
-      dialect.name === 'sqlite' ? (name) => sql`+${sql.ref(name)}` : (name) => sql.ref(name),
-    ),
-  );
+  if (dialect.name === 'sqlite') {
+    return queryObjectLog(db, dialect, object, limit, query.before, (pageLimit) =>
+      filtered(pageLimit, (name) => sql`+${sql.ref(name)}`),
+    );
+  }
+  // PostgreSQL keeps migration 0002's (app_id, source_id, id) and (app_id, lower(source_name), id)
+  // (see migration 0003) and combines the two for the OR.
+  const rows = await filtered(limit, (name) => sql.ref(name))
+    .where((eb) =>
+      eb.or([
+        eb('source_id', '=', object),
+        eb(eb.fn('lower', ['source_name']), '=', eb.fn('lower', [eb.val(object)])),
+      ]),
+    )
+    .execute();
+  return rows.map((row) => toEntry(row, dialect));
 }
 
 /**
- * One object's entries: those of its source id exactly, and those of its userName / displayName
- * without regard to case (both are case-insensitive in SCIM), folded by the database on both sides
- * (SQLite folds ASCII only). Both keys are indexed after the id's bucket (migration 0003), so the
+ * One object's entries on SQLite: those of its source id exactly, and those of its userName /
+ * displayName without regard to case (both are case-insensitive in SCIM), folded by the database
+ * on both sides (SQLite folds ASCII only). Both keys are indexed after the id's bucket (migration 0003), so the
  * query names the buckets it reads, newest first, a batch at a time, until the page is full: each
  * named bucket is one index seek, where a range of buckets would read every entry of the range.
  * The two keys are two queries (SQLite does not combine the two indexes for an OR with the bucket

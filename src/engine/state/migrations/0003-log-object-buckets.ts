@@ -1,8 +1,7 @@
 import type { Migration } from '../../../directory/migrations/migration.js';
 
 /**
- * The log's per-object indexes keyed by id bucket first, so that writing the log appends. The
- * same statements on both engines.
+ * SQLite: the log's per-object indexes keyed by id bucket first, so that writing the log appends.
  *
  * Migration 0002 indexed one object's entries as (app_id, source_id, id) and (app_id,
  * lower(source_name), id). Source ids are random UUIDs (and names come in no useful order), so
@@ -17,6 +16,11 @@ import type { Migration } from '../../../directory/migrations/migration.js';
  * (log-rows.ts, queryLog): 245 seeks for a million entries.
  *
  * The bucket width is fixed here and in LOG_BUCKET_BITS; queries must use the same expression.
+ *
+ * PostgreSQL keeps migration 0002's indexes: there the bucket seeks (an `IN` list on the middle
+ * column of a B-tree) made the first page of one object's failures several times slower than the
+ * two indexes combined (bench/README.md, "Engine cycle", 2026-12-07 afternoon), and its write cost
+ * was not what the engine benchmark measures (SQLite's WAL rewriting every dirtied page at commit).
  */
 const STATEMENTS: readonly string[] = [
   `CREATE INDEX engine_log_app_bucket_source ON engine_log (app_id, (id >> 12), source_id)`,
@@ -31,5 +35,5 @@ export const LOG_BUCKET_BITS = 12;
 export const engineMigration0003: Migration = {
   id: 3,
   name: 'log per-object indexes by id bucket',
-  statements: { sqlite: STATEMENTS, postgres: STATEMENTS },
+  statements: { sqlite: STATEMENTS, postgres: [] },
 };
