@@ -731,9 +731,9 @@ export function engineStateSuite(factory: StateFactory): void {
 
     it('finds one object by id or name across id buckets far apart, newest first, and pages through them', async () => {
       const appId = await app();
-      // Entries of u1 (and others) at ids spread over buckets of 4,096 ids far apart: the query
+      // Entries of u1 (and others) at ids spread over buckets of 16,384 ids far apart: the query
       // must seek the buckets between in more than one batch, and never return an entry twice.
-      const rounds = [1, 5_000, 1_300_000, 1_304_100, 3_000_000];
+      const rounds = [1, 20_000, 5_000_000, 5_016_400, 12_000_000];
       const written: { cycleId: string; status: string }[] = [];
       for (const [round, next] of rounds.entries()) {
         await handle.skipLogIds(next);
@@ -748,7 +748,7 @@ export function engineStateSuite(factory: StateFactory): void {
       const byId = await state.queryLog({ appId, object: 'u1' });
       expect(byId.map((e) => ({ cycleId: e.cycleId, status: e.status }))).toEqual(newestFirst);
       expect(byId.map((e) => e.id!)).toEqual([...byId.map((e) => e.id!)].sort((a, b) => b - a));
-      expect(byId[0]!.id).toBeGreaterThanOrEqual(3_000_000);
+      expect(byId[0]!.id).toBeGreaterThanOrEqual(12_000_000);
       const byName = await state.queryLog({ appId, object: 'user1@EXAMPLE.com' });
       expect(byName.map((e) => e.id)).toEqual(byId.map((e) => e.id));
       expect(
@@ -763,7 +763,7 @@ export function engineStateSuite(factory: StateFactory): void {
         before = page.at(-1)!.id;
       }
       expect(paged).toEqual(newestFirst.map((e) => e.cycleId));
-      expect(await state.queryLog({ appId, object: 'u1', before: 1_299_999 })).toHaveLength(2);
+      expect(await state.queryLog({ appId, object: 'u1', before: 4_999_999 })).toHaveLength(2);
       expect(await state.queryLog({ appId, object: 'nobody' })).toEqual([]);
       expect(await state.queryLog({ appId: 'other', object: 'u2' })).toEqual([]);
     });
