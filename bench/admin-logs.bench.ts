@@ -1,9 +1,9 @@
 /**
  * The admin API's log page at 1,000,000 provisioning-log entries: the first page of a filtered
  * query (status=failure for one user) and a deep page (the 200th page of status=failure), as the
- * route reads them (`queryLog` with the keyset cursor and the indexes of engine migration 0002),
- * against a baseline in the same run and database: a copy of the log with only the indexes of
- * migration 0001, read with LIMIT / OFFSET.
+ * route reads them (`queryLog` with the keyset cursor and the indexes of engine migrations 0002
+ * and 0004), against a baseline in the same run and database: a copy of the log with only the
+ * indexes of migration 0001, read with LIMIT / OFFSET.
  *
  *   npm run bench:admin-logs                      (SQLite; PostgreSQL too when PROVISIO_TEST_PG_URL is set)
  *   ENTRIES=200000 npm run bench:admin-logs       (a smaller log; ENGINES=sqlite or postgres for one)
@@ -135,7 +135,7 @@ async function measure(database: ProvisioDatabase, appId: string): Promise<Row[]
 function report(engine: string, seedMs: number, rows: readonly Row[]): string {
   const lines = [
     `${engine}: ${ENTRIES.toLocaleString('en')} entries (seeded in ${(seedMs / 1000).toFixed(1)} s)`,
-    '| query | keyset + 0002 indexes p50 / p99 | baseline (0001 indexes, OFFSET) p50 / p99 | p99 ratio |',
+    '| query | keyset + 0002 and 0004 indexes p50 / p99 | baseline (0001 indexes, OFFSET) p50 / p99 | p99 ratio |',
     '| --- | --- | --- | --- |',
   ];
   for (const row of rows) {

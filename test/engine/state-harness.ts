@@ -18,6 +18,8 @@ export interface StateHandle {
   openAnother(extra?: Partial<OpenStoreOptions>): Promise<ProvisioDatabase>;
   /** Runs SQL on a connection of its own (to look at tables the stores do not expose). */
   query(text: string): Promise<Record<string, unknown>[]>;
+  /** Moves the log's id sequence on so the next entry's id is at least `next` (as after years of cycles). */
+  skipLogIds(next: number): Promise<void>;
   dispose(): Promise<void>;
 }
 
@@ -46,6 +48,14 @@ export function sqliteStateFactory(): StateFactory {
         const raw = new Database(file, { readonly: true });
         try {
           return raw.prepare(text).all() as Record<string, unknown>[];
+        } finally {
+          raw.close();
+        }
+      },
+      async skipLogIds(next) {
+        const raw = new Database(file);
+        try {
+          raw.prepare(`UPDATE sqlite_sequence SET seq = max(seq, ?) WHERE name = 'engine_log'`).run(next - 1);
         } finally {
           raw.close();
         }
@@ -97,6 +107,18 @@ export function postgresStateFactory(url: string): StateFactory {
         await raw.connect();
         try {
           return (await raw.query(text)).rows as Record<string, unknown>[];
+        } finally {
+          await raw.end();
+        }
+      },
+      async skipLogIds(next) {
+        const raw = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+        await raw.connect();
+        try {
+          await raw.query(
+            `SELECT setval('engine_log_id_seq', GREATEST($1::bigint, (SELECT last_value FROM engine_log_id_seq)))`,
+            [next - 1],
+          );
         } finally {
           await raw.end();
         }

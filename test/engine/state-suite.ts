@@ -832,6 +832,45 @@ export function engineStateSuite(factory: StateFactory): void {
       expect([...seen].sort((a, b) => b - a)).toEqual(seen);
     });
 
+    it('finds one object by id or name across id buckets far apart, newest first, and pages through them', async () => {
+      const appId = await app();
+      // Entries of u1 (and others) at ids spread over buckets of 16,384 ids far apart: the query
+      // must seek the buckets between in more than one batch, and never return an entry twice.
+      const rounds = [1, 20_000, 5_000_000, 5_016_400, 12_000_000];
+      const written: { cycleId: string; status: string }[] = [];
+      for (const [round, next] of rounds.entries()) {
+        await handle.skipLogIds(next);
+        const batch = [0, 1, 2].map((i) =>
+          logEntry(appId, i, { cycleId: `r${round}`, status: round % 2 === 0 ? 'success' : 'failure' }),
+        );
+        await state.appendLog(batch);
+        written.push({ cycleId: `r${round}`, status: batch[1]!.status });
+      }
+      await state.appendLog([logEntry('other', 1)]);
+      const newestFirst = [...written].reverse();
+      const byId = await state.queryLog({ appId, object: 'u1' });
+      expect(byId.map((e) => ({ cycleId: e.cycleId, status: e.status }))).toEqual(newestFirst);
+      expect(byId.map((e) => e.id!)).toEqual([...byId.map((e) => e.id!)].sort((a, b) => b - a));
+      expect(byId[0]!.id).toBeGreaterThanOrEqual(12_000_000);
+      const byName = await state.queryLog({ appId, object: 'user1@EXAMPLE.com' });
+      expect(byName.map((e) => e.id)).toEqual(byId.map((e) => e.id));
+      expect(
+        (await state.queryLog({ appId, object: 'u1', status: 'failure' })).map((e) => e.cycleId),
+      ).toEqual(['r3', 'r1']);
+      const paged: string[] = [];
+      let before: number | undefined;
+      for (;;) {
+        const page = await state.queryLog({ appId, object: 'u1', limit: 2, ...(before ? { before } : {}) });
+        if (page.length === 0) break;
+        paged.push(...page.map((e) => e.cycleId));
+        before = page.at(-1)!.id;
+      }
+      expect(paged).toEqual(newestFirst.map((e) => e.cycleId));
+      expect(await state.queryLog({ appId, object: 'u1', before: 4_999_999 })).toHaveLength(2);
+      expect(await state.queryLog({ appId, object: 'nobody' })).toEqual([]);
+      expect(await state.queryLog({ appId: 'other', object: 'u2' })).toEqual([]);
+    });
+
     it('writes nothing of a batch with an invalid entry', async () => {
       const appId = await app();
       const batch = Array.from({ length: 450 }, (_, i) => logEntry(appId, i));

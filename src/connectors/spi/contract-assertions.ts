@@ -5,7 +5,8 @@
 import { sameValue } from './attribute-change.js';
 import type { Connector, ObjectType, TargetAttributes, TargetObject } from './connector.js';
 import { classifyError, type ConnectorErrorCode } from './connector-error.js';
-import { checkAnswer, listPageSchema } from './guarded-connector.js';
+import { checkAnswer } from './guarded-connector.js';
+import { listPageShape } from './answer-shapes.js';
 
 /** A broken promise of the contract, with a message that says what the connector did. */
 export class ContractViolation extends Error {
@@ -23,7 +24,7 @@ export async function walkList(c: Connector, type: ObjectType, pageSize: number)
     if (pages > 100_000) fail('list() never answered a last page');
     const request =
       cursor === undefined ? { objectType: type, pageSize } : { objectType: type, pageSize, cursor };
-    const page = kitAnswer(listPageSchema, await c.list!(request, signal()), 'list');
+    const page = kitAnswer(listPageShape, await c.list!(request, signal()), 'list');
     if (page.objects.length > pageSize)
       fail(`list() with pageSize ${pageSize} answered ${page.objects.length} objects`);
     seen.push(...page.objects.map((o) => o.id));

@@ -5,7 +5,7 @@
 import type { ConnectorCapabilities } from './capabilities.js';
 import type { Connector, ObjectType, TargetAttributes, TargetObject, TargetRef } from './connector.js';
 import { fail, kitAnswer, signal } from './contract-assertions.js';
-import { targetObjectSchema } from './guarded-connector.js';
+import { targetObjectShape } from './answer-shapes.js';
 
 /** How the kit builds test objects for a target, and what it may assume about it. */
 export interface ContractKitOptions {
@@ -77,7 +77,7 @@ export class KitData {
     return request;
   }
   async create(c: Connector, request: Parameters<Connector['create']>[0], created: CreatedObjects) {
-    const object = kitAnswer(targetObjectSchema, await c.create(request, signal()), 'create') as TargetObject;
+    const object = kitAnswer(targetObjectShape, await c.create(request, signal()), 'create');
     created.push({ objectType: request.objectType, ref: object });
     this.#sent.set(object.id, request.attributes);
     return object;
@@ -94,11 +94,7 @@ export class KitData {
   }
   async read(c: Connector, type: ObjectType, ref: TargetRef): Promise<TargetObject> {
     if (c.capabilities.read && c.get) {
-      const object = kitAnswer(
-        targetObjectSchema,
-        await c.get({ objectType: type, ref }, signal()),
-        'get',
-      ) as TargetObject;
+      const object = kitAnswer(targetObjectShape, await c.get({ objectType: type, ref }, signal()), 'get');
       if (object.id !== ref.id) fail(`get() of id '${ref.id}' answered id '${object.id}'`);
       return object;
     }

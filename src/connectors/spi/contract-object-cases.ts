@@ -14,7 +14,7 @@ import {
 } from './contract-assertions.js';
 import type { ContractCase } from './contract-cases.js';
 import { hasNames, type KitData } from './contract-kit-data.js';
-import { listPageSchema, targetObjectSchema, targetRefSchema } from './guarded-connector.js';
+import { listPageShape, targetObjectShape, targetObjectsShape, targetRefShape } from './answer-shapes.js';
 
 /** The cases for one object type: create, read, find, update, delete, list, disable, rename, batch. */
 export function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, kit: KitData): ContractCase[] {
@@ -77,7 +77,7 @@ export function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, k
       const object = await kit.create(c, kit.createRequest(caps, type), created);
       const value = (await kit.createdAttributes(object))[match]!;
       const found = kitAnswer(
-        targetObjectSchema.array(),
+        targetObjectsShape,
         await c.find!({ objectType: type, attribute: match, value }, signal()),
         'find',
       );
@@ -178,7 +178,7 @@ export function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, k
     add('list without paging answers every object in one page', undefined, async (c, created) => {
       const ids = await kit.createMany(c, caps, type, created);
       const page = kitAnswer(
-        listPageSchema,
+        listPageShape,
         await c.list!({ objectType: type, pageSize: 2 }, signal()),
         'list',
       );
@@ -213,7 +213,7 @@ export function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, k
       const second = await kit.create(c, kit.createRequest(caps, type), created);
       const newName = kit.name(type);
       const ref = kitAnswer(
-        targetRefSchema,
+        targetRefShape,
         await c.rename!({ objectType: type, ref: first, newName }, signal()),
         'rename',
       );
@@ -251,7 +251,7 @@ export function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, k
         if (result.ok)
           created.push({
             objectType: type,
-            ref: kitAnswer(targetObjectSchema, result.object, 'createBatch'),
+            ref: kitAnswer(targetObjectShape, result.object, 'createBatch'),
           });
         const shouldFail = index === 2;
         if (result.ok === shouldFail)

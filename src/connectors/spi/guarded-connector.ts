@@ -5,52 +5,34 @@
  * `ConnectorError`. A user's module connector is code Provisio does not control; this is where that
  * stops mattering.
  */
-import { z } from 'zod';
 import { checkAttributeChanges } from './attribute-change.js';
-import type { BatchCreateResult, Connector, ListPage, TargetObject, TargetRef } from './connector.js';
+import type { BatchCreateResult, Connector, TargetObject } from './connector.js';
 import { ConnectorError, classifyError } from './connector-error.js';
+import {
+  listPageShape,
+  ShapeMismatch,
+  targetObjectShape,
+  targetObjectsShape,
+  targetRefShape,
+  type AnswerShape,
+} from './answer-shapes.js';
 
-const jsonValue: z.ZodType<unknown> = z.lazy(() =>
-  z.union([
-    z.string(),
-    z.number(),
-    z.boolean(),
-    z.null(),
-    z.array(jsonValue),
-    z.record(z.string(), jsonValue),
-  ]),
-);
-
-/** A target ref as a connector must answer it. */
-export const targetRefSchema = z.object({ id: z.string().min(1), name: z.string().min(1).optional() });
-
-/** A target object as a connector must answer it. */
-export const targetObjectSchema = targetRefSchema.extend({
-  objectType: z.enum(['User', 'Group']),
-  attributes: z.record(z.string(), jsonValue),
-  enabled: z.boolean().optional(),
-  members: z.array(z.string()).optional(),
-});
-
-/** A list page as a connector must answer it. */
-export const listPageSchema = z.object({
-  objects: z.array(targetObjectSchema),
-  nextCursor: z.string().min(1).optional(),
-});
-
-/** Checks an answer against a schema; a mismatch is the connector's `invalid_response`. */
-export function checkAnswer<T>(schema: z.ZodType<T>, answer: unknown, operation: string): T {
-  const parsed = schema.safeParse(answer);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const where = issue && issue.path.length > 0 ? ` at ${issue.path.join('.')}` : '';
-  throw new ConnectorError(
-    'invalid_response',
-    `${operation}() answered a malformed result${where}: ${issue?.message}`,
-    {
-      detail: describeAnswer(answer),
-    },
-  );
+/** Checks an answer against a shape; a mismatch is the connector's `invalid_response`. */
+export function checkAnswer<T>(shape: AnswerShape<T>, answer: unknown, operation: string): T {
+  try {
+    return shape(answer);
+  } catch (error) {
+    if (!(error instanceof ShapeMismatch)) throw error;
+    const { path, message } = error.issue;
+    const where = path.length > 0 ? ` at ${path.join('.')}` : '';
+    throw new ConnectorError(
+      'invalid_response',
+      `${operation}() answered a malformed result${where}: ${message}`,
+      {
+        detail: describeAnswer(answer),
+      },
+    );
+  }
 }
 
 function describeAnswer(answer: unknown): string {
@@ -98,12 +80,7 @@ export function guardConnector(connector: Connector): Connector {
         'create',
         signal,
         () => c.create(request, signal),
-        (answer) =>
-          sameType(
-            checkAnswer(targetObjectSchema, answer, 'create') as TargetObject,
-            request.objectType,
-            'create',
-          ),
+        (answer) => sameType(checkAnswer(targetObjectShape, answer, 'create'), request.objectType, 'create'),
       ),
   };
   if (c.createBatch) {
@@ -124,11 +101,7 @@ export function guardConnector(connector: Connector): Connector {
         signal,
         () => get(request, signal),
         (answer) => {
-          const object = sameType(
-            checkAnswer(targetObjectSchema, answer, 'get') as TargetObject,
-            request.objectType,
-            'get',
-          );
+          const object = sameType(checkAnswer(targetObjectShape, answer, 'get'), request.objectType, 'get');
           if (object.id !== request.ref.id) {
             throw new ConnectorError(
               'invalid_response',
@@ -155,7 +128,7 @@ export function guardConnector(connector: Connector): Connector {
             signal,
             () => find(request, signal),
             (answer) =>
-              (checkAnswer(z.array(targetObjectSchema), answer, 'find') as TargetObject[]).map((o) =>
+              checkAnswer(targetObjectsShape, answer, 'find').map((o) =>
                 sameType(o, request.objectType, 'find'),
               ),
           );
@@ -169,7 +142,7 @@ export function guardConnector(connector: Connector): Connector {
         signal,
         () => list(request, signal),
         (answer) => {
-          const page = checkAnswer(listPageSchema, answer, 'list') as ListPage;
+          const page = checkAnswer(listPageShape, answer, 'list');
           page.objects.forEach((o) => sameType(o, request.objectType, 'list'));
           // Either would make the engine's page walk wrong: too much at once, or never ending.
           if (paging && page.objects.length > request.pageSize) {
@@ -222,7 +195,7 @@ export function guardConnector(connector: Connector): Connector {
         signal,
         () => rename(request, signal),
         (answer) => {
-          const ref = checkAnswer(targetRefSchema, answer, 'rename') as TargetRef;
+          const ref = checkAnswer(targetRefShape, answer, 'rename');
           if (ref.id !== request.ref.id) {
             throw new ConnectorError(
               'invalid_response',
@@ -280,7 +253,7 @@ function checkBatch(answer: unknown, expected: number): BatchCreateResult[] {
     if (record.ok === true) {
       return {
         ok: true,
-        object: checkAnswer(targetObjectSchema, record.object, `createBatch[${index}]`) as TargetObject,
+        object: checkAnswer(targetObjectShape, record.object, `createBatch[${index}]`),
       };
     }
     if (record.ok === false) return { ok: false, error: classifyError(record.error) };

@@ -12,4 +12,5 @@ export * from './connector-load-error.js';
 export * from './connector-module-loader.js';
 export * from './connector-registry.js';
 export * from './guarded-connector.js';
+export * from './answer-shapes.js';
 export * from './contract-cases.js';

@@ -40,19 +40,30 @@ function sourceIdIn(dialect: DialectAdapter, ids: readonly string[]) {
       : eb('source_id', 'in', ids);
 }
 
+/**
+ * A stored link. `exported` is parsed when first read: most links a cycle loads are those of the
+ * members and managers its objects refer to, read for their target id only, and parsing every
+ * one's exported attributes was most of the cost of loading them.
+ */
 function toLink(row: Selectable<EngineLinksTable>, dialect: DialectAdapter): Link {
-  return {
+  const link = {
     appId: row.app_id,
     objectType: row.object_type,
     sourceId: row.source_id,
     targetId: row.target_id,
-    ...(row.target_name !== null ? { targetName: row.target_name } : {}),
-    exportedHash: row.exported_hash,
-    exported: dialect.readJson(row.exported) as JsonObject,
-    state: row.state,
-    created: dialect.readTime(row.created),
-    updated: dialect.readTime(row.updated),
-  };
+  } as { -readonly [K in keyof Link]: Link[K] };
+  if (row.target_name !== null) link.targetName = row.target_name;
+  link.exportedHash = row.exported_hash;
+  let exported: JsonObject | undefined;
+  Object.defineProperty(link, 'exported', {
+    enumerable: true,
+    configurable: true,
+    get: () => (exported ??= dialect.readJson(row.exported) as JsonObject),
+  });
+  link.state = row.state;
+  link.created = dialect.readTime(row.created);
+  link.updated = dialect.readTime(row.updated);
+  return link;
 }
 
 function toRow(link: LinkInput, dialect: DialectAdapter, at: ReturnType<DialectAdapter['time']>) {

@@ -1,14 +1,15 @@
 /** The provisioning log: one entry per object per cycle, with the steps that decided it. */
 import { sql } from 'kysely';
-import type { Insertable, Selectable } from 'kysely';
+import type { Expression, Insertable, Selectable, SelectQueryBuilder } from 'kysely';
 import type { JsonObject } from '../../shared/json.js';
 import type { DialectAdapter } from '../../directory/dialect-adapter.js';
 import type { LogAction, LogQuery, LogStatus, ProvisioningLogEntry } from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import { chunks } from './state-scope.js';
 import { CompiledInsert } from './compiled-insert.js';
-import type { EngineLogTable } from './state-tables.js';
+import type { EngineLogTable, EngineStateTables } from './state-tables.js';
 import { checkDate, checkLimit, checkObjectType } from './state-checks.js';
+import { LOG_BUCKET_BITS } from './migrations/0004-log-object-buckets.js';
 
 /**
  * Rows per INSERT: 15 parameters each, 3,000 per statement, well under both engines' limits, and
@@ -155,6 +156,9 @@ export async function insertLogRows(
     .execute();
 }
 
+/** Buckets of the per-object indexes one query seeks (a million entries are 245 buckets). */
+const BUCKETS_PER_QUERY = 256;
+
 /** Newest first (by id), filtered; `before` pages backwards from an earlier answer's last id. */
 export async function queryLog(
   db: StateDb,
@@ -167,35 +171,126 @@ export async function queryLog(
   if (query.before !== undefined && !Number.isSafeInteger(query.before)) {
     throw new RangeError(`queryLog: before must be a whole number, got ${query.before}`);
   }
-  const rows = await db
-    .selectFrom('engine_log')
-    .selectAll()
-    .where('app_id', '=', query.appId)
-    .$if(query.status !== undefined, (qb) => qb.where('status', '=', query.status!))
-    .$if(query.action !== undefined, (qb) => qb.where('action', '=', query.action!))
-    .$if(query.cycleId !== undefined, (qb) => qb.where('cycle_id', '=', query.cycleId!))
-    .$if(query.since !== undefined, (qb) =>
-      qb.where('at', '>=', dialect.time(checkDate('queryLog', 'since', query.since!))),
+  const since =
+    query.since !== undefined ? dialect.time(checkDate('queryLog', 'since', query.since)) : undefined;
+  const until =
+    query.until !== undefined ? dialect.time(checkDate('queryLog', 'until', query.until)) : undefined;
+  // `column` names the columns of the filters other than app_id. The per-object query below wraps
+  // them for SQLite in a unary plus, which keeps their value but not their indexes: SQLite has no
+  // statistics here, and left to itself it walks the (app_id, id) or status index of the whole app
+  // rather than seeking the buckets of one object.
+  const filtered = (pageLimit: number, column: (name: keyof EngineLogTable) => Expression<unknown>) =>
+    db
+      .selectFrom('engine_log')
+      .selectAll()
+      .where('app_id', '=', query.appId)
+      .$if(query.status !== undefined, (qb) => qb.where(column('status'), '=', query.status!))
+      .$if(query.action !== undefined, (qb) => qb.where(column('action'), '=', query.action!))
+      .$if(query.cycleId !== undefined, (qb) => qb.where(column('cycle_id'), '=', query.cycleId!))
+      .$if(since !== undefined, (qb) => qb.where(column('at'), '>=', since!))
+      .$if(until !== undefined, (qb) => qb.where(column('at'), '<', until!))
+      .$if(query.before !== undefined, (qb) => qb.where(column('id'), '<', query.before!))
+      .orderBy(column('id'), 'desc')
+      .limit(pageLimit);
+  const object = query.object;
+  if (object === undefined) {
+    return (await filtered(limit, (name) => sql.ref(name)).execute()).map((row) => toEntry(row, dialect));
+  }
+  if (dialect.name === 'sqlite') {
+    return queryObjectLog(db, dialect, object, limit, query.before, (pageLimit) =>
+      filtered(pageLimit, (name) => sql`+${sql.ref(name)}`),
+    );
+  }
+  // PostgreSQL keeps migration 0002's (app_id, source_id, id) and (app_id, lower(source_name), id)
+  // (see migration 0004) and combines the two for the OR.
+  const rows = await filtered(limit, (name) => sql.ref(name))
+    .where((eb) =>
+      eb.or([
+        eb('source_id', '=', object),
+        eb(eb.fn('lower', ['source_name']), '=', eb.fn('lower', [eb.val(object)])),
+      ]),
     )
-    .$if(query.until !== undefined, (qb) =>
-      qb.where('at', '<', dialect.time(checkDate('queryLog', 'until', query.until!))),
-    )
-    .$if(query.before !== undefined, (qb) => qb.where('id', '<', query.before!))
-    // A source id exactly, or a userName / displayName without regard to case (both are
-    // case-insensitive in SCIM), folded by the database on both sides (SQLite folds ASCII only);
-    // the expression is the one indexed by engine_log_app_name_id.
-    .$if(query.object !== undefined, (qb) =>
-      qb.where((eb) =>
-        eb.or([
-          eb('source_id', '=', query.object!),
-          eb(eb.fn('lower', ['source_name']), '=', eb.fn('lower', [eb.val(query.object!)])),
-        ]),
-      ),
-    )
-    .orderBy('id', 'desc')
-    .limit(limit)
     .execute();
   return rows.map((row) => toEntry(row, dialect));
+}
+
+/**
+ * One object's entries on SQLite: those of its source id exactly, and those of its userName /
+ * displayName without regard to case (both are case-insensitive in SCIM), folded by the database
+ * on both sides (SQLite folds ASCII only). Both keys are indexed after the id's bucket (migration 0004), so the
+ * query names the buckets it reads, newest first, a batch at a time, until the page is full: each
+ * named bucket is one index seek, where a range of buckets would read every entry of the range.
+ * The two keys are two queries (SQLite does not combine the two indexes for an OR with the bucket
+ * list), merged by id; an entry matching both is returned once.
+ */
+async function queryObjectLog(
+  db: StateDb,
+  dialect: DialectAdapter,
+  object: string,
+  limit: number,
+  before: number | undefined,
+  filtered: (
+    pageLimit: number,
+  ) => SelectQueryBuilder<EngineStateTables, 'engine_log', Selectable<EngineLogTable>>,
+): Promise<ProvisioningLogEntry[]> {
+  // Two subqueries, not min() and max() in one select: SQLite reads one end of the primary key
+  // only for a lone min() or max(), and scans the whole table for the pair.
+  const bounds = await db
+    .selectNoFrom((eb) => [
+      eb
+        .selectFrom('engine_log')
+        .select((e) => e.fn.min('id').as('low'))
+        .as('low'),
+      eb
+        .selectFrom('engine_log')
+        .select((e) => e.fn.max('id').as('high'))
+        .as('high'),
+    ])
+    .executeTakeFirstOrThrow();
+  if (bounds.low === null || bounds.high === null) return [];
+  // Division, not `>>`: JavaScript shifts work on 32 bits, ids may grow past them.
+  const bucketOf = (id: number) => Math.floor(id / 2 ** LOG_BUCKET_BITS);
+  const low = bucketOf(dialect.readInt(bounds.low));
+  const high =
+    before !== undefined ? Math.min(dialect.readInt(bounds.high), before - 1) : dialect.readInt(bounds.high);
+  const bucket = sql<number>`(id >> ${sql.lit(LOG_BUCKET_BITS)})`;
+  const entries: ProvisioningLogEntry[] = [];
+  for (let top = bucketOf(high); top >= low && entries.length < limit; top -= BUCKETS_PER_QUERY) {
+    const buckets: number[] = [];
+    for (let b = top; b > top - BUCKETS_PER_QUERY && b >= low; b--) buckets.push(b);
+    const wanted = limit - entries.length;
+    const [byId, byName] = await Promise.all([
+      filtered(wanted).where(bucket, 'in', buckets).where('source_id', '=', object).execute(),
+      filtered(wanted)
+        .where(bucket, 'in', buckets)
+        .where((eb) => eb(eb.fn('lower', ['source_name']), '=', eb.fn('lower', [eb.val(object)])))
+        .execute(),
+    ]);
+    for (const row of mergeNewestFirst(byId, byName, dialect).slice(0, wanted))
+      entries.push(toEntry(row, dialect));
+  }
+  return entries;
+}
+
+/** Two lists of rows, each newest first, as one list newest first without repeats. */
+function mergeNewestFirst(
+  a: readonly Selectable<EngineLogTable>[],
+  b: readonly Selectable<EngineLogTable>[],
+  dialect: DialectAdapter,
+): Selectable<EngineLogTable>[] {
+  const merged: Selectable<EngineLogTable>[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length || j < b.length) {
+    const idA = i < a.length ? dialect.readInt(a[i]!.id) : -Infinity;
+    const idB = j < b.length ? dialect.readInt(b[j]!.id) : -Infinity;
+    if (idA === idB) {
+      merged.push(a[i++]!);
+      j++;
+    } else if (idA > idB) merged.push(a[i++]!);
+    else merged.push(b[j++]!);
+  }
+  return merged;
 }
 
 /** Deletes up to LOG_PRUNE_CHUNK of the oldest entries before `olderThan`; returns how many. */
