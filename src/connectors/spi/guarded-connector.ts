@@ -172,9 +172,7 @@ export function guardConnector(connector: Connector): Connector {
         signal,
         () => update(request, signal),
         (answer) =>
-          answer === undefined || answer === null
-            ? undefined
-            : (checkAnswer(targetRefSchema, answer, 'update') as TargetRef),
+          answer === undefined || answer === null ? undefined : checkAnswer(targetRefShape, answer, 'update'),
       );
     };
   }

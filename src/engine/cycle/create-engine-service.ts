@@ -8,8 +8,8 @@ import { randomUUID, getRandomValues } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { EvaluationContext } from '../../expressions/index.js';
 import { createEvaluationContext } from '../../expressions/index.js';
-import type { DirectoryStore, StoredResource } from '../../directory/directory-store.js';
-import { parseFilter } from '../../scim/filter/filter-parser.js';
+import type { DirectoryStore } from '../../directory/directory-store.js';
+import { findUser } from './find-user.js';
 import type { Connector } from '../../connectors/spi/connector.js';
 import type { StoredApp } from '../apps/app-definition.js';
 import type { CompiledApp } from '../apps/compile-app.js';
@@ -682,14 +682,6 @@ class Engine implements EngineService {
 
 function emptySummary() {
   return { create: 0, update: 0, disable: 0, delete: 0, skip: 0, success: 0, failure: 0 };
-}
-
-async function findUser(directory: DirectoryStore, user: string): Promise<StoredResource | undefined> {
-  const byId = await directory.get('User', user, { includeGroups: true });
-  if (byId) return byId;
-  const filter = parseFilter(`userName eq ${JSON.stringify(user)}`);
-  const page = await directory.list('User', { filter, startIndex: 1, count: 1, includeGroups: true });
-  return page.resources[0];
 }
 
 /** On demand deprovisions nothing but the requested user; anything else would bypass the guard. */

@@ -5,13 +5,13 @@
  * and SCIM paths through the engine's source readers). Diagnostics keep their span and the
  * did-you-mean the checker offers, so the editor can underline and suggest.
  */
-import type { DirectoryStore, StoredResource } from '../../directory/directory-store.js';
+import type { DirectoryStore } from '../../directory/directory-store.js';
+import { findUser } from './find-user.js';
 import { compileSourceReader, knownSourceNames } from '../source/source-reader.js';
 import { plainSourceValue } from '../source/source-object.js';
 import { compileExpression, type CompiledExpression } from '../../expressions/compile-expression.js';
 import { createEvaluationContext } from '../../expressions/create-context.js';
 import { FlowSignal, type EvaluationContext } from '../../expressions/value.js';
-import { parseFilter } from '../../scim/filter/filter-parser.js';
 import type { JsonObject, JsonValue } from '../../shared/json.js';
 
 export interface ExpressionDiagnosticView {
@@ -122,16 +122,4 @@ export async function evaluateExpression(
     attributes = { ...read, ...request.attributes };
   }
   return evaluateCompiled(compiled.expression, attributes, evaluationContext(settings));
-}
-
-/** A user by directory id, else by userName (case-insensitive, as SCIM compares it). */
-export async function findUser(
-  directory: Pick<DirectoryStore, 'get' | 'list'>,
-  ref: string,
-): Promise<StoredResource | undefined> {
-  const options = { includeMembers: false, includeGroups: true };
-  const byId = await directory.get('User', ref, options);
-  if (byId !== undefined) return byId;
-  const filter = parseFilter(`userName eq ${JSON.stringify(ref)}`);
-  return (await directory.list('User', { filter, startIndex: 1, count: 1, ...options })).resources[0];
 }
