@@ -93,9 +93,13 @@ describe('Replace of a named group, at the edges', () => {
   it('steps over a surrogate pair after an empty match', () => {
     expect(call('Replace', ['😀', U, '(?<x>a?)', 'x', '-', U, U])).toBe('-😀-');
     expect(call('Replace', ['😀😀', U, '(?<x>a?)', 'x', '-', U, U])).toBe('-😀-😀-');
+    // U+FFFF is a single UTF-16 unit, not a pair: one step.
+    expect(call('Replace', ['\uffffb', U, '(?<x>a?)', 'x', '-', U, U])).toBe('-\uffff-b-');
   });
 
   it('gives null when the attribute to take the group from has no value', () => {
     expect(call('Replace', ['', U, '(?<n>\\d+)', 'n', U, null, U])).toBeNull();
+    // Not the group of the text "null".
+    expect(call('Replace', ['', U, '(?<n>.+)', 'n', U, null, U])).toBeNull();
   });
 });
