@@ -128,6 +128,7 @@ groups['expressions-values-diagnostics'] = {
 groups['functions-definitions'] = {
   mutate: ['src/expressions/functions/define-function.ts', 'src/expressions/functions/function-spec.ts'],
   tests: [
+    'src/expressions/functions/define-function.test.ts',
     'src/expressions/functions/builtin-robustness.test.ts',
     'src/expressions/functions/coerce.test.ts',
     'src/expressions/functions/string-functions*.test.ts',
