@@ -93,6 +93,65 @@ for (const file of [
 ]) {
   groups[`functions-${file}`] = functionGroup(file, 'src/expressions/functions/docs-examples.test.ts');
 }
+// The files no function group covers, each run against every test file that reaches it.
+groups['expressions-compile-context'] = {
+  mutate: ['src/expressions/compile-expression.ts', 'src/expressions/create-context.ts'],
+  tests: [
+    'src/expressions/compile-expression*.test.ts',
+    'src/expressions/create-context.test.ts',
+    'src/expressions/expression-compiler*.test.ts',
+    'src/expressions/expression-syntax-docs.test.ts',
+    'src/expressions/functions/docs-examples.test.ts',
+  ],
+};
+groups['expressions-values-diagnostics'] = {
+  mutate: [
+    'src/expressions/value.ts',
+    'src/expressions/named-constants.ts',
+    'src/expressions/expression-diagnostic.ts',
+    'src/expressions/expression-limits.ts',
+    'src/expressions/default-functions.ts',
+  ],
+  tests: [
+    'src/expressions/compare-values*.test.ts',
+    'src/expressions/expression-scanner.test.ts',
+    'src/expressions/expression-parser*.test.ts',
+    'src/expressions/expression-checker*.test.ts',
+    'src/expressions/compile-expression*.test.ts',
+    'src/expressions/expression-syntax-docs.test.ts',
+    'src/expressions/functions/coerce.test.ts',
+    'src/expressions/functions/logic-functions.test.ts',
+    'src/expressions/functions/flow-functions.test.ts',
+    'src/expressions/functions/docs-examples.test.ts',
+  ],
+};
+groups['functions-definitions'] = {
+  mutate: ['src/expressions/functions/define-function.ts', 'src/expressions/functions/function-spec.ts'],
+  tests: [
+    'src/expressions/functions/define-function.test.ts',
+    'src/expressions/functions/builtin-robustness.test.ts',
+    'src/expressions/functions/coerce.test.ts',
+    'src/expressions/functions/string-functions*.test.ts',
+    'src/expressions/expression-checker*.test.ts',
+    'src/expressions/compile-expression*.test.ts',
+    'src/expressions/functions/docs-examples.test.ts',
+  ],
+};
+groups['functions-helpers'] = {
+  mutate: [
+    'src/expressions/functions/pcase.ts',
+    'src/expressions/functions/select-unique-value.ts',
+    'src/expressions/functions/time-zones.ts',
+  ],
+  tests: [
+    'src/expressions/functions/string-functions*.test.ts',
+    'src/expressions/functions/flow-functions.test.ts',
+    'src/expressions/functions/date-functions*.test.ts',
+    'src/expressions/functions/format-date-time.test.ts',
+    'src/expressions/expression-checker.test.ts',
+    'src/expressions/functions/docs-examples.test.ts',
+  ],
+};
 // FormatDateTime lives in date-functions.ts but is tested beside the formatter it drives.
 groups['functions-date-functions'].tests.push('src/expressions/functions/format-date-time.test.ts');
 // The .NET regex translation is tested through the functions that take patterns.
