@@ -2,7 +2,12 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/shared/json.js';
 import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
-import type { EngineStateStore, Link, LinkInput } from '../../src/engine/state/engine-state.js';
+import type {
+  EngineStateStore,
+  Link,
+  LinkInput,
+  ProvisioningLogEntry,
+} from '../../src/engine/state/engine-state.js';
 import type { StateFactory, StateHandle } from './state-harness.js';
 import { useFreshState } from './state-harness.js';
 import { migrations as directoryMigrations } from '../../src/directory/migrations/index.js';
@@ -871,6 +876,39 @@ export function engineStateSuite(factory: StateFactory): void {
       expect(await state.queryLog({ appId: 'other', object: 'u2' })).toEqual([]);
     });
 
+    it('keeps every entry of batches of any size, in order (property)', async () => {
+      const appId = await app();
+      // More distinct sizes than the compiled inserts keep, several over one statement's chunk.
+      const size = fc.oneof(fc.integer({ min: 1, max: 12 }), fc.integer({ min: 190, max: 460 }));
+      let cycle = 0;
+      await fc.assert(
+        fc.asyncProperty(fc.array(size, { minLength: 1, maxLength: 12 }), async (sizes) => {
+          const cycleId = `sizes-${++cycle}`;
+          const written: ProvisioningLogEntry[] = [];
+          for (const count of sizes) {
+            const batch = Array.from({ length: count }, (_, i) =>
+              logEntry(appId, written.length + i, {
+                cycleId,
+                ...(i % 3 === 0 ? { targetId: `t${i}`, changeSeq: i } : {}),
+              }),
+            );
+            await state.appendLog(batch);
+            written.push(...batch);
+          }
+          const read: ProvisioningLogEntry[] = [];
+          let before: number | undefined;
+          for (;;) {
+            const page = await state.queryLog({ appId, cycleId, limit: 500, ...(before ? { before } : {}) });
+            if (page.length === 0) break;
+            read.push(...page);
+            before = page[page.length - 1]!.id;
+          }
+          expect(read.reverse().map(({ id: _id, ...entry }) => entry)).toEqual(written);
+        }),
+        { numRuns: 4 },
+      );
+    });
+
     it('writes nothing of a batch with an invalid entry', async () => {
       const appId = await app();
       const batch = Array.from({ length: 450 }, (_, i) => logEntry(appId, i));
@@ -1008,6 +1046,39 @@ export function engineStateSuite(factory: StateFactory): void {
       });
       const stored = await state.listLinks(appId, 'User', { limit: 10 });
       expect(stored.map((l) => l.sourceId)).toEqual(['after', 'before', 'nested']);
+    });
+
+    it('undoes a failed transaction two levels down and keeps its parent and siblings', async () => {
+      const appId = await app();
+      await state.transaction(async (tx) => {
+        await tx.transaction(async (middle) => {
+          await middle.putLink(link(appId, 'middle'));
+          await expect(
+            middle.transaction(async (inner) => {
+              await inner.putLink(link(appId, 'inner'));
+              await inner.appendLog([logEntry(appId, 1, { cycleId: 'nested' })]);
+              throw new Error('inner');
+            }),
+          ).rejects.toThrow('inner');
+          await middle.transaction(async (inner) => {
+            await inner.putLinks([link(appId, 'sibling-1'), link(appId, 'sibling-2')]);
+          });
+        });
+        // A middle level that fails after its own nested success takes that success with it.
+        await expect(
+          tx.transaction(async (middle) => {
+            await middle.transaction(async (inner) => {
+              await inner.putLink(link(appId, 'lost-inner'));
+            });
+            await middle.putLink(link(appId, 'lost-middle'));
+            throw new Error('middle');
+          }),
+        ).rejects.toThrow('middle');
+        await tx.appendLog([logEntry(appId, 2, { cycleId: 'nested' })]);
+      });
+      const stored = await state.listLinks(appId, 'User', { limit: 10 });
+      expect(stored.map((l) => l.sourceId)).toEqual(['middle', 'sibling-1', 'sibling-2']);
+      expect((await state.queryLog({ appId, cycleId: 'nested' })).map((e) => e.sourceId)).toEqual(['u2']);
     });
 
     it('spans the directory and the engine state in one transaction', async () => {

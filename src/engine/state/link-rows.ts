@@ -105,7 +105,7 @@ function upsert(db: StateDb, rows: readonly Insertable<EngineLinksTable>[]) {
     .onConflict(replaceOnConflict);
 }
 
-/** SQLite's upsert of a full chunk, compiled once. */
+/** SQLite's upsert, compiled once per chunk size. */
 const upsertChunk = new CompiledInsert<Insertable<EngineLinksTable>>(
   [
     'app_id',
@@ -119,7 +119,6 @@ const upsertChunk = new CompiledInsert<Insertable<EngineLinksTable>>(
     'created',
     'updated',
   ],
-  LINK_INSERT_CHUNK,
   upsert,
 );
 
@@ -170,10 +169,13 @@ export async function putLinks(
   links: readonly LinkInput[],
 ): Promise<void> {
   const at = dialect.time(new Date());
-  // One statement may not name a row twice in ON CONFLICT DO UPDATE (PostgreSQL refuses it).
+  // One statement may not name a row twice in ON CONFLICT DO UPDATE (PostgreSQL refuses it). The
+  // key starts with the app id's length and toRow accepts only the two object types, so two links
+  // share a key only when they name the same row (cheaper than a JSON array per link).
   const unique = new Map<string, Insertable<EngineLinksTable>>();
   for (const link of links) {
-    unique.set(JSON.stringify([link.appId, link.objectType, link.sourceId]), toRow(link, dialect, at));
+    const row = toRow(link, dialect, at);
+    unique.set(`${link.appId.length}:${link.appId}:${link.objectType}:${link.sourceId}`, row);
   }
   for (const part of chunks([...unique.values()], linkInsertChunk(dialect))) {
     if (dialect.name === 'postgres') await upsertUnnested(trx, part, at).execute();

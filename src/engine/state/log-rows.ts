@@ -107,11 +107,9 @@ const LOG_COLUMNS = [
   'error',
 ] as const;
 
-/** SQLite's insert of a full chunk, compiled once. */
-const insertChunk = new CompiledInsert<Insertable<EngineLogTable>>(
-  LOG_COLUMNS,
-  LOG_INSERT_CHUNK,
-  (db, rows) => db.insertInto('engine_log').values(rows as Insertable<EngineLogTable>[]),
+/** SQLite's insert, compiled once per chunk size. */
+const insertChunk = new CompiledInsert<Insertable<EngineLogTable>>(LOG_COLUMNS, (db, rows) =>
+  db.insertInto('engine_log').values(rows as Insertable<EngineLogTable>[]),
 );
 
 /** The rows of `entries`, checked before anything is written, a statement's worth each. */

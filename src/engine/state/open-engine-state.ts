@@ -25,7 +25,7 @@ export async function openEngineState(database: SharedDatabase): Promise<EngineS
 /** Migrates the engine's tables and returns what the store's views share. */
 async function migratedState(database: SharedDatabase): Promise<StateShared> {
   await database.migrate(engineMigrations, ENGINE_MIGRATIONS_TABLE);
-  return { database, dialect: database.dialect, root: stateDb(database.db), savepointCounter: 0 };
+  return { database, dialect: database.dialect, root: stateDb(database.db) };
 }
 
 /** Both stores on one database. */

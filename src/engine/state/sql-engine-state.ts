@@ -70,7 +70,7 @@ export class SqlEngineState implements EngineStateStore {
    */
   async transaction<T>(work: (state: EngineStateStore) => Promise<T>): Promise<T> {
     const { shared, trx } = this.#scope;
-    if (trx) return underSavepoint(shared, trx, () => work(this));
+    if (trx) return underSavepoint(trx, () => work(this));
     return shared.database.write((opened) => work(new SqlEngineState(shared, stateDb(opened))));
   }
 

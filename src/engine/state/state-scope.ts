@@ -13,7 +13,6 @@ export interface StateShared {
   readonly database: SharedDatabase;
   readonly dialect: DialectAdapter;
   readonly root: StateDb;
-  savepointCounter: number;
 }
 
 /** The root store, or a view bound to an open transaction. */
@@ -35,24 +34,28 @@ export function reader(scope: StateScope): StateDb {
   return scope.trx ?? scope.shared.root;
 }
 
+const SAVEPOINT_NAME = 'provisio_state_sp';
+const savepoint = sql.raw(`SAVEPOINT ${SAVEPOINT_NAME}`);
+const release = sql.raw(`RELEASE SAVEPOINT ${SAVEPOINT_NAME}`);
+const rollbackTo = sql.raw(`ROLLBACK TO SAVEPOINT ${SAVEPOINT_NAME}`);
+
 /**
  * Runs `work` under a savepoint of `trx`, so a failure leaves no trace while the transaction goes
  * on (PostgreSQL would otherwise refuse every later statement of it).
  */
-export async function underSavepoint<T>(
-  shared: StateShared,
-  trx: StateDb,
-  work: (trx: StateDb) => Promise<T>,
-): Promise<T> {
-  const name = `provisio_state_sp_${++shared.savepointCounter}`;
-  await sql.raw(`SAVEPOINT ${name}`).execute(trx);
+export async function underSavepoint<T>(trx: StateDb, work: (trx: StateDb) => Promise<T>): Promise<T> {
+  // One name for every level: both engines keep savepoints as a stack and RELEASE / ROLLBACK TO
+  // take the newest of that name, which is this call's own while `work` has settled. The fixed
+  // texts stay prepared in the SQLite statement cache, where numbered names were prepared anew for
+  // every write (two to four statements per putLinks or appendLog in a transaction).
+  await savepoint.execute(trx);
   try {
     const result = await work(trx);
-    await sql.raw(`RELEASE SAVEPOINT ${name}`).execute(trx);
+    await release.execute(trx);
     return result;
   } catch (error) {
-    await sql.raw(`ROLLBACK TO SAVEPOINT ${name}`).execute(trx);
-    await sql.raw(`RELEASE SAVEPOINT ${name}`).execute(trx);
+    await rollbackTo.execute(trx);
+    await release.execute(trx);
     throw error;
   }
 }
@@ -62,7 +65,7 @@ export async function underSavepoint<T>(
  * a write transaction of its own (on SQLite the directory's group commit, see shared-database.ts).
  */
 export function writeAtomically<T>(scope: StateScope, work: (trx: StateDb) => Promise<T>): Promise<T> {
-  if (scope.trx) return underSavepoint(scope.shared, scope.trx, work);
+  if (scope.trx) return underSavepoint(scope.trx, work);
   return scope.shared.database.write((trx) => work(stateDb(trx)));
 }
 
@@ -73,7 +76,7 @@ export function writeAtomically<T>(scope: StateScope, work: (trx: StateDb) => Pr
  * rather than committing (and syncing) on the main thread by itself.
  */
 export function writeStatement<T>(scope: StateScope, work: (db: StateDb) => Promise<T>): Promise<T> {
-  if (scope.trx) return underSavepoint(scope.shared, scope.trx, work);
+  if (scope.trx) return underSavepoint(scope.trx, work);
   if (scope.shared.dialect.name === 'postgres') return work(scope.shared.root);
   return scope.shared.database.write((trx) => work(stateDb(trx)));
 }
