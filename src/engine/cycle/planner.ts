@@ -55,7 +55,7 @@ export interface ObjectEvaluation {
   /** IgnoreObjectFlow: leave the object alone. */
   readonly ignored: boolean;
   readonly errors: readonly ConfigIssue[];
-  /** What a create sends (no nulls, no membership attribute for native members). */
+  /** What a create sends (no nulls, no MEMBERS_KEY pseudo-attribute for native members). */
   readonly createAttributes: TargetAttributes;
   /** What the target should hold, update form; native members under MEMBERS_KEY. */
   readonly desired: TargetAttributes;
@@ -175,7 +175,11 @@ export async function evaluateObject(scope: PlanScope, input: EvaluateInput): Pr
     scopeStep,
     ignored: false,
     errors,
-    createAttributes: withoutNulls(stripMembers(createResolved?.attributes ?? desired)),
+    createAttributes: withoutNulls(
+      nativeMembers(scope)
+        ? stripMembers(createResolved?.attributes ?? desired)
+        : (createResolved?.attributes ?? desired),
+    ),
     desired,
     hash,
     matching,
@@ -223,6 +227,15 @@ function createFormDiffers(type: CompiledObjectType): boolean {
 function nameOf(objectType: StateObjectType, resource: JsonObject): { sourceName?: string } {
   const name = objectType === 'User' ? resource.userName : resource.displayName;
   return typeof name === 'string' ? { sourceName: name } : {};
+}
+
+/**
+ * Whether this type's members go through addMembers/removeMembers: only then does MEMBERS_KEY hold
+ * the pseudo-attribute, to be left out of a create. Elsewhere an attribute called `members` is an
+ * ordinary one (the member attribute of a target keeping membership as an attribute, or a user's).
+ */
+function nativeMembers(scope: PlanScope): boolean {
+  return scope.objectType === 'Group' && scope.capabilities.membership.kind === 'native';
 }
 
 function stripMembers(attributes: TargetAttributes): TargetAttributes {
