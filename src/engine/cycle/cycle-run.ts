@@ -112,6 +112,16 @@ export class CycleRun {
   readonly #logBuffer: ProvisioningLogEntry[] = [];
   /** Links seen or written in this run (null: known to have none). */
   readonly #links = new Map<string, Link | null>();
+  /**
+   * The active accounts known in this run, by type and source id: what references resolve to. Kept
+   * beside the link cache, which is cleared between batches, so the members of a group batch
+   * resolve without reading their links (and their exported attributes) back from the database.
+   * Every change of a cached link goes through #cacheLink, which keeps the two in step.
+   */
+  readonly #resolved: Record<StateObjectType, Map<string, ResolvedReference>> = {
+    User: new Map(),
+    Group: new Map(),
+  };
   /** Keys processed in this run, and keys to look at again (pending references, memberships). */
   readonly processed = new Set<string>();
   readonly followUps = new Set<string>();
@@ -162,34 +172,49 @@ export class CycleRun {
 
   /** Forgets a link this run cached (it was deleted outside the run's own writes). */
   forgetLink(type: StateObjectType, id: string): void {
-    this.#links.set(key(type, id), null);
+    this.#cacheLink(type, id, null);
+  }
+
+  /** Caches a link (null: known to have none) and what references to the object resolve to. */
+  #cacheLink(type: StateObjectType, id: string, link: Link | null, k = key(type, id)): void {
+    this.#links.set(k, link);
+    if (link !== null && link.state === 'active')
+      this.#resolved[type].set(id, { targetId: link.targetId, targetName: link.targetName });
+    else this.#resolved[type].delete(id);
   }
 
   linkKnown(type: StateObjectType, id: string): Link | null | undefined {
     return this.#links.get(key(type, id));
   }
 
-  /** Loads the links of `ids` not yet known in this run. */
-  async loadLinks(type: StateObjectType, ids: readonly string[]): Promise<void> {
+  /**
+   * Loads the links of `ids` not yet known in this run. For `references` (objects referred to,
+   * not planned) an account already known active is enough: only the lookup needs them.
+   */
+  async loadLinks(type: StateObjectType, ids: readonly string[], references = false): Promise<void> {
     const missing: string[] = [];
+    const resolved = this.#resolved[type];
     for (const id of new Set(ids)) {
+      if (references && resolved.has(id)) continue;
       const k = key(type, id);
       if (this.#links.has(k)) continue;
       // Every link of an app without links at the start was written by this run, for an object
       // it processed: the others have none.
-      if (!this.storedLinks && !this.processed.has(k)) this.#links.set(k, null);
+      if (!this.storedLinks && !this.processed.has(k)) this.#cacheLink(type, id, null, k);
       else missing.push(id);
     }
     if (missing.length === 0) return;
     const found = await this.deps.state.getLinks(this.appId, type, missing);
-    for (const id of missing) this.#links.set(key(type, id), found.get(id) ?? null);
+    for (const id of missing) this.#cacheLink(type, id, found.get(id) ?? null);
   }
 
-  #lookup = (ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined => {
-    const link = this.#links.get(key(ref.resourceType, ref.id));
-    if (!link || link.state !== 'active') return undefined;
-    return { targetId: link.targetId, targetName: link.targetName };
-  };
+  #lookup = (ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined =>
+    this.#resolved[ref.resourceType].get(ref.id);
+
+  /** The active account a reference resolves to in this run (after prefetchReferences), if any. */
+  resolveReference(ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined {
+    return this.#lookup(ref);
+  }
 
   /** Plans and (unless dry) executes one batch of objects of one type. */
   async processBatch(type: StateObjectType, work: readonly WorkItem[]): Promise<void> {
@@ -249,8 +274,8 @@ export class CycleRun {
         }
       }
     }
-    await this.loadLinks('User', users);
-    await this.loadLinks('Group', groups);
+    await this.loadLinks('User', users, true);
+    await this.loadLinks('Group', groups, true);
   }
 
   /** Returns true when the linked account was gone and the object should be planned again. */
@@ -373,7 +398,7 @@ export class CycleRun {
       evaluation.matching.filter((m) => m.value !== null),
     );
     if (outcome.ok === 'gone') {
-      this.#links.set(key(type, item.id), null);
+      this.#cacheLink(type, item.id, null);
       await this.#deleteLink(type, item.id);
       return true;
     }
@@ -470,7 +495,7 @@ export class CycleRun {
       await this.#deleteLink(type, link.sourceId);
       await this.deps.state.deletePendingReferences(this.appId, type, link.sourceId);
     }
-    this.#links.set(key(type, link.sourceId), null);
+    this.#cacheLink(type, link.sourceId, null);
     return undefined;
   }
 
@@ -522,7 +547,7 @@ export class CycleRun {
       const outcome = await executeDecision(this.calls, entry.objectType, entry.decision, []);
       if (outcome.ok === true || outcome.ok === 'gone') {
         if (entry.decision.kind === 'delete' || outcome.ok === 'gone') {
-          this.#links.set(key(entry.objectType, item.id), null);
+          this.#cacheLink(entry.objectType, item.id, null);
           await this.#deleteLink(entry.objectType, item.id);
           await this.deps.state.deletePendingReferences(this.appId, entry.objectType, item.id);
         } else {
@@ -593,14 +618,14 @@ export class CycleRun {
     const k = key(link.objectType, link.sourceId);
     const now = this.deps.clock.now();
     const previous = this.#links.get(k);
-    this.#links.set(k, { ...link, created: previous?.created ?? now, updated: now });
+    this.#cacheLink(link.objectType, link.sourceId, { ...link, created: previous?.created ?? now, updated: now }, k);
     this.#linkBuffer.set(k, link);
   }
 
   async #deleteLink(type: StateObjectType, id: string): Promise<void> {
     const k = key(type, id);
     this.#linkBuffer.delete(k);
-    this.#links.set(k, null);
+    this.#cacheLink(type, id, null, k);
     if (!this.options.dryRun) await this.deps.state.deleteLink(this.appId, type, id);
   }
 
