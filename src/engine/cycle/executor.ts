@@ -81,7 +81,8 @@ export class TargetCalls {
     beforeRetry?: () => Promise<T | undefined>,
   ): Promise<{ value: T; attempts: number }> {
     for (let attempt = 1; ; attempt++) {
-      await this.scheduler.throttle();
+      const throttled = this.scheduler.throttle();
+      if (throttled !== undefined) await throttled;
       try {
         const value = await operation();
         this.stats.record(undefined);
