@@ -291,13 +291,15 @@ export class CycleRun {
       : { assigned: false, via: 'deleted', roles: [] };
     // The objects handed on per object carry absent fields as undefined (every reader checks
     // `!== undefined`) rather than spreading conditional objects, which cost more than the rest.
-    const evaluation = await evaluateObject(scope, {
+    const evaluated = evaluateObject(scope, {
       sourceId: item.id,
       resource,
       entitlement,
       lookup: this.#lookup,
       forCreate: link === undefined,
     });
+    // Awaited only for an async mapping: a synchronous one hands the evaluation back as it is.
+    const evaluation = evaluated instanceof Promise ? await evaluated : evaluated;
     let decision = decideAction(scope, evaluation, link);
     let match: MatchStep | undefined = link ? { via: 'link', targetId: link.targetId } : undefined;
     if (decision.kind === 'match') {
@@ -366,14 +368,14 @@ export class CycleRun {
     }
     if (this.options.dryRun || decision.kind === 'skip') {
       if (decision.kind === 'skip' && decision.refreshHash && link && !this.options.dryRun) {
-        await this.#writeLink({
+        this.#writeLink({
           ...link,
           exportedHash: evaluation.hash,
           exported: exportedAfter(evaluation, link.exported),
         });
       }
       const status = decision.kind === 'skip' ? (decision.failure ? 'failure' : 'skipped') : 'success';
-      await this.#record(
+      const flushed = this.#record(
         scope,
         item,
         evaluation,
@@ -387,8 +389,11 @@ export class CycleRun {
         },
         started,
       );
-      if (decision.kind === 'skip' && !decision.failure && !this.options.dryRun)
-        await this.#clearEscrow(type, item.id);
+      if (flushed) await flushed;
+      if (decision.kind === 'skip' && !decision.failure && !this.options.dryRun) {
+        const cleared = this.#clearEscrow(type, item.id);
+        if (cleared) await cleared;
+      }
       return false;
     }
     const outcome = await executeDecision(
@@ -424,7 +429,7 @@ export class CycleRun {
       const membersComplete =
         evaluation.members === undefined || sameIds(outcome.members ?? [], evaluation.members);
       const wasActive = link?.state === 'active';
-      await this.#writeLink({
+      this.#writeLink({
         appId: this.appId,
         objectType: type,
         sourceId: item.id,
@@ -434,8 +439,13 @@ export class CycleRun {
         exported,
         state: 'active',
       });
-      await this.#setPending(type, item.id, evaluation);
-      if (!wasActive) await this.#activated(type, item.id, item.resource);
+      // Both wait only for the state store, and only when references are stored or pending.
+      if (this.checkStoredPending || evaluation.unresolved.length > 0 || this.#pendingHolders.size > 0)
+        await this.#setPending(type, item.id, evaluation);
+      if (!wasActive) {
+        if (this.checkStoredPending) await this.#activated(type, item.id, item.resource);
+        else this.#activatedHere(type, item.id, item.resource);
+      }
       if (outcome.adopted && decision.kind === 'create') {
         match = {
           via: 'attribute',
@@ -453,8 +463,9 @@ export class CycleRun {
         await this.#failed(scope, item, evaluation, decision, match, outcome.attempts, memberError, started);
         return;
       }
-      await this.#clearEscrow(type, item.id);
-      await this.#record(
+      const cleared = this.#clearEscrow(type, item.id);
+      if (cleared) await cleared;
+      const flushed = this.#record(
         scope,
         item,
         evaluation,
@@ -467,6 +478,7 @@ export class CycleRun {
         },
         started,
       );
+      if (flushed) await flushed;
       return;
     }
     await this.#failed(scope, item, evaluation, decision, match, outcome.attempts, outcome.error, started);
@@ -551,7 +563,7 @@ export class CycleRun {
           await this.#deleteLink(entry.objectType, item.id);
           await this.deps.state.deletePendingReferences(this.appId, entry.objectType, item.id);
         } else {
-          await this.#writeLink({ ...entry.link, state: 'disabled' });
+          this.#writeLink({ ...entry.link, state: 'disabled' });
         }
         await this.#clearEscrow(entry.objectType, item.id);
         await this.#deactivated(entry.objectType, item.id);
@@ -613,7 +625,7 @@ export class CycleRun {
    * the batch's other links when the batch is flushed. A crash before the flush loses only the
    * link, and the next cycle finds the account again by matching.
    */
-  async #writeLink(link: LinkInput): Promise<void> {
+  #writeLink(link: LinkInput): void {
     if (this.options.dryRun) return;
     const k = key(link.objectType, link.sourceId);
     const now = this.deps.clock.now();
@@ -660,6 +672,12 @@ export class CycleRun {
       for (const waiting of await this.deps.state.waitingOn(this.appId, type, id))
         this.#follow(key(waiting.objectType, waiting.sourceId));
     }
+    if (type === 'User') this.#followGroupsOf(resource);
+  }
+
+  /** #activated without stored pending references to ask the state store about. */
+  #activatedHere(type: StateObjectType, id: string, resource: StoredResource | undefined): void {
+    for (const holder of this.#pendingHere.get(key(type, id)) ?? []) this.#follow(holder);
     if (type === 'User') this.#followGroupsOf(resource);
   }
 
@@ -711,10 +729,11 @@ export class CycleRun {
     }
   }
 
-  async #clearEscrow(type: StateObjectType, id: string): Promise<void> {
-    if (this.options.dryRun || !this.escrowed.has(key(type, id))) return;
+  /** Undefined when the object was not escrowed (nearly always): nothing to wait for. */
+  #clearEscrow(type: StateObjectType, id: string): Promise<unknown> | undefined {
+    if (this.options.dryRun || !this.escrowed.has(key(type, id))) return undefined;
     this.escrowed.delete(key(type, id));
-    await this.deps.state.deleteEscrow(this.appId, type, id);
+    return this.deps.state.deleteEscrow(this.appId, type, id);
   }
 
   /** A failed write: the object goes to escrow and the failure is logged with its next retry. */
@@ -742,7 +761,11 @@ export class CycleRun {
     );
   }
 
-  async #record(
+  /**
+   * Counts and logs one object. Returns the flush of the log buffer when it filled, else
+   * undefined: the hot paths await only then, not once per object.
+   */
+  #record(
     scope: PlanScope,
     item: WorkItem,
     evaluation: ObjectEvaluation,
@@ -751,7 +774,7 @@ export class CycleRun {
     result: ExecutionResult,
     started: number,
     count = true,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const type = scope.objectType;
     this.processed.add(key(type, item.id));
     this.done++;
@@ -795,7 +818,7 @@ export class CycleRun {
       planned.steps = steps;
       this.items.push(planned);
     }
-    if (unentitled && !this.options.logUnentitled) return;
+    if (unentitled && !this.options.logUnentitled) return undefined;
     const entry = { appId: this.appId, cycleId: this.options.cycleId } as Mutable<ProvisioningLogEntry>;
     if (item.changeSeq !== undefined) entry.changeSeq = item.changeSeq;
     entry.at = this.deps.clock.now();
@@ -812,9 +835,9 @@ export class CycleRun {
     if (result.error) entry.error = errorJson(result.error, result.nextRetry);
     if (result.status === 'failure') this.failures.push(entry);
     if (this.options.keepEntries) this.entries.push(entry);
-    if (this.options.dryRun) return;
+    if (this.options.dryRun) return undefined;
     this.#logBuffer.push(entry);
-    if (this.#logBuffer.length >= LOG_BATCH) await this.flush();
+    return this.#logBuffer.length >= LOG_BATCH ? this.flush() : undefined;
   }
 
   /**
