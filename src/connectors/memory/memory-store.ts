@@ -421,7 +421,8 @@ function asArray(value: JsonValue | undefined): JsonValue[] {
 
 function withoutNoValues(attributes: TargetAttributes): TargetAttributes {
   const result: TargetAttributes = {};
-  for (const [name, value] of Object.entries(attributes)) {
+  for (const name of Object.keys(attributes)) {
+    const value = attributes[name]!;
     if (value === null || (Array.isArray(value) && value.length === 0)) continue;
     result[name] = cloneJson(value);
   }

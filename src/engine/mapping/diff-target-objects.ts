@@ -80,9 +80,14 @@ export function canonicalJson(value: JsonValue): string {
     // Insertion sort by lowered key, then key: objects are small, and this allocates nothing.
     const lower = keyText(key).lower;
     let at = keys.length;
-    while (at > 0 && comesAfter(lowers[at - 1]!, keys[at - 1]!, lower, key)) at--;
-    keys.splice(at, 0, key);
-    lowers.splice(at, 0, lower);
+    keys.push(key);
+    lowers.push(lower);
+    for (; at > 0 && comesAfter(lowers[at - 1]!, keys[at - 1]!, lower, key); at--) {
+      keys[at] = keys[at - 1]!;
+      lowers[at] = lowers[at - 1]!;
+    }
+    keys[at] = key;
+    lowers[at] = lower;
   }
   let text = '{';
   for (let i = 0; i < keys.length; i++) {
