@@ -630,7 +630,12 @@ export class CycleRun {
     const k = key(link.objectType, link.sourceId);
     const now = this.deps.clock.now();
     const previous = this.#links.get(k);
-    this.#cacheLink(link.objectType, link.sourceId, { ...link, created: previous?.created ?? now, updated: now }, k);
+    this.#cacheLink(
+      link.objectType,
+      link.sourceId,
+      { ...link, created: previous?.created ?? now, updated: now },
+      k,
+    );
     this.#linkBuffer.set(k, link);
   }
 
