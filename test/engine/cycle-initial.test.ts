@@ -175,6 +175,27 @@ describe('initial cycle', () => {
     expect(tGroup!.attributes.members).toBeUndefined();
   });
 
+  it('creates a group with its members when the membership attribute is itself called members', async () => {
+    // Only native membership sends members apart (addMembers); here they are the group's attribute.
+    h = await openHarness({
+      capabilities: { membership: { kind: 'attribute', attribute: 'members', reference: 'id' } },
+    });
+    const u1 = await createUser(h.directory, { userName: 'u1@example.com' });
+    const u2 = await createUser(h.directory, { userName: 'u2@example.com' });
+    const group = await createGroup(h.directory, 'Team', [{ id: u1 }, { id: u2 }]);
+    await h.directory.assign(h.appId, 'Group', group);
+    const report = await h.engine.sync(h.app);
+    expect(report.summary.failure).toBe(0);
+    const [tGroup] = h.target.objects('Group');
+    const ids = h.target
+      .objects('User')
+      .map((u) => u.id)
+      .sort();
+    expect(tGroup!.attributes.members).toEqual(ids);
+    expect(h.target.calls('create')).toBe(3);
+    expect(h.target.calls('update')).toBe(0);
+  });
+
   it('resolves the manager to its target id, also when the manager is created after the report', async () => {
     h = await openHarness({ settings: { scope: 'all' } });
     const report = await createUser(h.directory, { userName: 'a-report@example.com' });

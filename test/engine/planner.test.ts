@@ -7,7 +7,7 @@ import { compileFlatPaths, flattenTarget } from '../../src/engine/cycle/target-a
 import { compileTargetPath } from '../../src/engine/mapping/target-path.js';
 import { MEMORY_FULL_CAPABILITIES } from '../../src/connectors/memory/memory-connector.js';
 import type { Link } from '../../src/engine/state/engine-state.js';
-import { ENTERPRISE, appDefinition, userResource } from './support/engine-harness.js';
+import { ENTERPRISE, USER_MAPPINGS, appDefinition, userResource } from './support/engine-harness.js';
 
 const definition = appDefinition({ settings: { scope: 'assigned' } });
 const compiled = compileApp(definition);
@@ -77,6 +77,30 @@ describe('planner', () => {
       found: [],
     });
     expect(create.kind).toBe('create');
+  });
+
+  it('keeps a user attribute called members in the create: only native group members go apart', async () => {
+    const withMembers = appDefinition({
+      settings: { scope: 'assigned' },
+      user: { mappings: [...USER_MAPPINGS, { target: 'members', source: 'department' }] },
+    });
+    const app = compileApp(withMembers);
+    if (!app.ok) throw new Error('app does not compile');
+    const userScope: PlanScope = {
+      ...scope,
+      type: app.app.User!,
+      flat: compileFlatPaths(app.app.User!.mapping.targets),
+      settings: withMembers.settings,
+    };
+    const evaluation = await evaluateObject(userScope, {
+      sourceId: 'u1',
+      resource,
+      entitlement: assigned.user(resource),
+      lookup: none,
+      forCreate: true,
+    });
+    expect(evaluation.createAttributes.members).toBe('Sales');
+    expect(evaluation.members).toBeUndefined();
   });
 
   it('skips an unchanged linked object as RedundantExport, updates only what changed', async () => {

@@ -252,7 +252,9 @@ export class MemoryTarget {
   async #run<T>(operation: MemoryOperation, signal: AbortSignal, work: () => T): Promise<T> {
     this.#calls.set(operation, (this.#calls.get(operation) ?? 0) + 1);
     try {
-      await this.faults.before(operation, signal);
+      // Awaited only when a fault or latency is set: a call of a quiet target costs no extra turn.
+      if (this.faults.quiet) signal.throwIfAborted();
+      else await this.faults.before(operation, signal);
       const result = work();
       this.faults.after(operation);
       return result;

@@ -86,6 +86,11 @@ export class MemoryFaults {
     return this;
   }
 
+  /** Whether `before` can neither wait nor throw a fault: nothing is set up (the usual case). */
+  get quiet(): boolean {
+    return this.#latency === 0 && this.#next.length === 0 && this.#rate === undefined;
+  }
+
   /** Waits for the latency, then throws the fault due for this call, if any. */
   async before(operation: MemoryOperation, signal: AbortSignal): Promise<void> {
     const delay = this.#delay();

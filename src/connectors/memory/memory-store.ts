@@ -164,8 +164,14 @@ export class MemoryStore {
   find(objectType: ObjectType, attribute: string, value: JsonValue): TargetObject[] {
     const index = this.#index(objectType, attribute);
     const valueKey = this.#key(value);
-    const found = new Set(holdersOf(index.elements.get(valueKey)));
-    for (const object of holdersOf(index.whole.get(valueKey))) found.add(object);
+    const elements = index.elements.get(valueKey);
+    const whole = index.whole.get(valueKey);
+    // Nobody, or one object holding the value (a matching lookup's usual answers): no set to sort.
+    if (elements === undefined && whole === undefined) return [];
+    if (!(elements instanceof Set) && !(whole instanceof Set) && (elements === whole || whole === undefined))
+      return [this.#view((elements ?? whole)!)];
+    const found = new Set(holdersOf(elements));
+    for (const object of holdersOf(whole)) found.add(object);
     return [...found].sort(byId).map((object) => this.#view(object));
   }
 
@@ -421,7 +427,8 @@ function asArray(value: JsonValue | undefined): JsonValue[] {
 
 function withoutNoValues(attributes: TargetAttributes): TargetAttributes {
   const result: TargetAttributes = {};
-  for (const [name, value] of Object.entries(attributes)) {
+  for (const name of Object.keys(attributes)) {
+    const value = attributes[name]!;
     if (value === null || (Array.isArray(value) && value.length === 0)) continue;
     result[name] = cloneJson(value);
   }

@@ -30,7 +30,8 @@ export class AppScheduler {
     if (this.#running >= this.#concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
     this.#running++;
     try {
-      await this.#takeToken();
+      // Without a rate limit there is no token to wait for, and no promise to make for it.
+      if (this.#rate !== undefined) await this.#takeToken(this.#rate);
       return await task();
     } finally {
       this.#running--;
@@ -44,9 +45,7 @@ export class AppScheduler {
   }
 
   /** Takes one token for an operation (called per connector call, not per object). */
-  async #takeToken(): Promise<void> {
-    const rate = this.#rate;
-    if (rate === undefined) return;
+  async #takeToken(rate: number): Promise<void> {
     for (;;) {
       const now = this.#clock.now().getTime();
       this.#tokens = Math.min(rate, this.#tokens + ((now - this.#refilledAt) / 1000) * rate);
@@ -59,8 +58,11 @@ export class AppScheduler {
     }
   }
 
-  /** One more token for an extra call of the same object (retries, member writes). */
-  async throttle(): Promise<void> {
-    await this.#takeToken();
+  /**
+   * One more token for an extra call of the same object (retries, member writes); undefined when
+   * there is nothing to wait for (no rate limit), so the caller need not await anything.
+   */
+  throttle(): Promise<void> | undefined {
+    return this.#rate === undefined ? undefined : this.#takeToken(this.#rate);
   }
 }

@@ -112,6 +112,16 @@ export class CycleRun {
   readonly #logBuffer: ProvisioningLogEntry[] = [];
   /** Links seen or written in this run (null: known to have none). */
   readonly #links = new Map<string, Link | null>();
+  /**
+   * The active accounts known in this run, by type and source id: what references resolve to. Kept
+   * beside the link cache, which is cleared between batches, so the members of a group batch
+   * resolve without reading their links (and their exported attributes) back from the database.
+   * Every change of a cached link goes through #cacheLink, which keeps the two in step.
+   */
+  readonly #resolved: Record<StateObjectType, Map<string, ResolvedReference>> = {
+    User: new Map(),
+    Group: new Map(),
+  };
   /** Keys processed in this run, and keys to look at again (pending references, memberships). */
   readonly processed = new Set<string>();
   readonly followUps = new Set<string>();
@@ -162,34 +172,49 @@ export class CycleRun {
 
   /** Forgets a link this run cached (it was deleted outside the run's own writes). */
   forgetLink(type: StateObjectType, id: string): void {
-    this.#links.set(key(type, id), null);
+    this.#cacheLink(type, id, null);
+  }
+
+  /** Caches a link (null: known to have none) and what references to the object resolve to. */
+  #cacheLink(type: StateObjectType, id: string, link: Link | null, k = key(type, id)): void {
+    this.#links.set(k, link);
+    if (link !== null && link.state === 'active')
+      this.#resolved[type].set(id, { targetId: link.targetId, targetName: link.targetName });
+    else this.#resolved[type].delete(id);
   }
 
   linkKnown(type: StateObjectType, id: string): Link | null | undefined {
     return this.#links.get(key(type, id));
   }
 
-  /** Loads the links of `ids` not yet known in this run. */
-  async loadLinks(type: StateObjectType, ids: readonly string[]): Promise<void> {
+  /**
+   * Loads the links of `ids` not yet known in this run. For `references` (objects referred to,
+   * not planned) an account already known active is enough: only the lookup needs them.
+   */
+  async loadLinks(type: StateObjectType, ids: readonly string[], references = false): Promise<void> {
     const missing: string[] = [];
+    const resolved = this.#resolved[type];
     for (const id of new Set(ids)) {
+      if (references && resolved.has(id)) continue;
       const k = key(type, id);
       if (this.#links.has(k)) continue;
       // Every link of an app without links at the start was written by this run, for an object
       // it processed: the others have none.
-      if (!this.storedLinks && !this.processed.has(k)) this.#links.set(k, null);
+      if (!this.storedLinks && !this.processed.has(k)) this.#cacheLink(type, id, null, k);
       else missing.push(id);
     }
     if (missing.length === 0) return;
     const found = await this.deps.state.getLinks(this.appId, type, missing);
-    for (const id of missing) this.#links.set(key(type, id), found.get(id) ?? null);
+    for (const id of missing) this.#cacheLink(type, id, found.get(id) ?? null);
   }
 
-  #lookup = (ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined => {
-    const link = this.#links.get(key(ref.resourceType, ref.id));
-    if (!link || link.state !== 'active') return undefined;
-    return { targetId: link.targetId, targetName: link.targetName };
-  };
+  #lookup = (ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined =>
+    this.#resolved[ref.resourceType].get(ref.id);
+
+  /** The active account a reference resolves to in this run (after prefetchReferences), if any. */
+  resolveReference(ref: { resourceType: 'User' | 'Group'; id: string }): ResolvedReference | undefined {
+    return this.#lookup(ref);
+  }
 
   /** Plans and (unless dry) executes one batch of objects of one type. */
   async processBatch(type: StateObjectType, work: readonly WorkItem[]): Promise<void> {
@@ -249,8 +274,8 @@ export class CycleRun {
         }
       }
     }
-    await this.loadLinks('User', users);
-    await this.loadLinks('Group', groups);
+    await this.loadLinks('User', users, true);
+    await this.loadLinks('Group', groups, true);
   }
 
   /** Returns true when the linked account was gone and the object should be planned again. */
@@ -266,13 +291,15 @@ export class CycleRun {
       : { assigned: false, via: 'deleted', roles: [] };
     // The objects handed on per object carry absent fields as undefined (every reader checks
     // `!== undefined`) rather than spreading conditional objects, which cost more than the rest.
-    const evaluation = await evaluateObject(scope, {
+    const evaluated = evaluateObject(scope, {
       sourceId: item.id,
       resource,
       entitlement,
       lookup: this.#lookup,
       forCreate: link === undefined,
     });
+    // Awaited only for an async mapping: a synchronous one hands the evaluation back as it is.
+    const evaluation = evaluated instanceof Promise ? await evaluated : evaluated;
     let decision = decideAction(scope, evaluation, link);
     let match: MatchStep | undefined = link ? { via: 'link', targetId: link.targetId } : undefined;
     if (decision.kind === 'match') {
@@ -341,14 +368,14 @@ export class CycleRun {
     }
     if (this.options.dryRun || decision.kind === 'skip') {
       if (decision.kind === 'skip' && decision.refreshHash && link && !this.options.dryRun) {
-        await this.#writeLink({
+        this.#writeLink({
           ...link,
           exportedHash: evaluation.hash,
           exported: exportedAfter(evaluation, link.exported),
         });
       }
       const status = decision.kind === 'skip' ? (decision.failure ? 'failure' : 'skipped') : 'success';
-      await this.#record(
+      const flushed = this.#record(
         scope,
         item,
         evaluation,
@@ -362,8 +389,11 @@ export class CycleRun {
         },
         started,
       );
-      if (decision.kind === 'skip' && !decision.failure && !this.options.dryRun)
-        await this.#clearEscrow(type, item.id);
+      if (flushed) await flushed;
+      if (decision.kind === 'skip' && !decision.failure && !this.options.dryRun) {
+        const cleared = this.#clearEscrow(type, item.id);
+        if (cleared) await cleared;
+      }
       return false;
     }
     const outcome = await executeDecision(
@@ -373,7 +403,7 @@ export class CycleRun {
       evaluation.matching.filter((m) => m.value !== null),
     );
     if (outcome.ok === 'gone') {
-      this.#links.set(key(type, item.id), null);
+      this.#cacheLink(type, item.id, null);
       await this.#deleteLink(type, item.id);
       return true;
     }
@@ -399,7 +429,7 @@ export class CycleRun {
       const membersComplete =
         evaluation.members === undefined || sameIds(outcome.members ?? [], evaluation.members);
       const wasActive = link?.state === 'active';
-      await this.#writeLink({
+      this.#writeLink({
         appId: this.appId,
         objectType: type,
         sourceId: item.id,
@@ -409,8 +439,13 @@ export class CycleRun {
         exported,
         state: 'active',
       });
-      await this.#setPending(type, item.id, evaluation);
-      if (!wasActive) await this.#activated(type, item.id, item.resource);
+      // Both wait only for the state store, and only when references are stored or pending.
+      if (this.checkStoredPending || evaluation.unresolved.length > 0 || this.#pendingHolders.size > 0)
+        await this.#setPending(type, item.id, evaluation);
+      if (!wasActive) {
+        if (this.checkStoredPending) await this.#activated(type, item.id, item.resource);
+        else this.#activatedHere(type, item.id, item.resource);
+      }
       if (outcome.adopted && decision.kind === 'create') {
         match = {
           via: 'attribute',
@@ -428,8 +463,9 @@ export class CycleRun {
         await this.#failed(scope, item, evaluation, decision, match, outcome.attempts, memberError, started);
         return;
       }
-      await this.#clearEscrow(type, item.id);
-      await this.#record(
+      const cleared = this.#clearEscrow(type, item.id);
+      if (cleared) await cleared;
+      const flushed = this.#record(
         scope,
         item,
         evaluation,
@@ -442,6 +478,7 @@ export class CycleRun {
         },
         started,
       );
+      if (flushed) await flushed;
       return;
     }
     await this.#failed(scope, item, evaluation, decision, match, outcome.attempts, outcome.error, started);
@@ -470,7 +507,7 @@ export class CycleRun {
       await this.#deleteLink(type, link.sourceId);
       await this.deps.state.deletePendingReferences(this.appId, type, link.sourceId);
     }
-    this.#links.set(key(type, link.sourceId), null);
+    this.#cacheLink(type, link.sourceId, null);
     return undefined;
   }
 
@@ -522,11 +559,11 @@ export class CycleRun {
       const outcome = await executeDecision(this.calls, entry.objectType, entry.decision, []);
       if (outcome.ok === true || outcome.ok === 'gone') {
         if (entry.decision.kind === 'delete' || outcome.ok === 'gone') {
-          this.#links.set(key(entry.objectType, item.id), null);
+          this.#cacheLink(entry.objectType, item.id, null);
           await this.#deleteLink(entry.objectType, item.id);
           await this.deps.state.deletePendingReferences(this.appId, entry.objectType, item.id);
         } else {
-          await this.#writeLink({ ...entry.link, state: 'disabled' });
+          this.#writeLink({ ...entry.link, state: 'disabled' });
         }
         await this.#clearEscrow(entry.objectType, item.id);
         await this.#deactivated(entry.objectType, item.id);
@@ -588,19 +625,24 @@ export class CycleRun {
    * the batch's other links when the batch is flushed. A crash before the flush loses only the
    * link, and the next cycle finds the account again by matching.
    */
-  async #writeLink(link: LinkInput): Promise<void> {
+  #writeLink(link: LinkInput): void {
     if (this.options.dryRun) return;
     const k = key(link.objectType, link.sourceId);
     const now = this.deps.clock.now();
     const previous = this.#links.get(k);
-    this.#links.set(k, { ...link, created: previous?.created ?? now, updated: now });
+    this.#cacheLink(
+      link.objectType,
+      link.sourceId,
+      { ...link, created: previous?.created ?? now, updated: now },
+      k,
+    );
     this.#linkBuffer.set(k, link);
   }
 
   async #deleteLink(type: StateObjectType, id: string): Promise<void> {
     const k = key(type, id);
     this.#linkBuffer.delete(k);
-    this.#links.set(k, null);
+    this.#cacheLink(type, id, null, k);
     if (!this.options.dryRun) await this.deps.state.deleteLink(this.appId, type, id);
   }
 
@@ -635,6 +677,12 @@ export class CycleRun {
       for (const waiting of await this.deps.state.waitingOn(this.appId, type, id))
         this.#follow(key(waiting.objectType, waiting.sourceId));
     }
+    if (type === 'User') this.#followGroupsOf(resource);
+  }
+
+  /** #activated without stored pending references to ask the state store about. */
+  #activatedHere(type: StateObjectType, id: string, resource: StoredResource | undefined): void {
+    for (const holder of this.#pendingHere.get(key(type, id)) ?? []) this.#follow(holder);
     if (type === 'User') this.#followGroupsOf(resource);
   }
 
@@ -686,10 +734,11 @@ export class CycleRun {
     }
   }
 
-  async #clearEscrow(type: StateObjectType, id: string): Promise<void> {
-    if (this.options.dryRun || !this.escrowed.has(key(type, id))) return;
+  /** Undefined when the object was not escrowed (nearly always): nothing to wait for. */
+  #clearEscrow(type: StateObjectType, id: string): Promise<unknown> | undefined {
+    if (this.options.dryRun || !this.escrowed.has(key(type, id))) return undefined;
     this.escrowed.delete(key(type, id));
-    await this.deps.state.deleteEscrow(this.appId, type, id);
+    return this.deps.state.deleteEscrow(this.appId, type, id);
   }
 
   /** A failed write: the object goes to escrow and the failure is logged with its next retry. */
@@ -717,7 +766,11 @@ export class CycleRun {
     );
   }
 
-  async #record(
+  /**
+   * Counts and logs one object. Returns the flush of the log buffer when it filled, else
+   * undefined: the hot paths await only then, not once per object.
+   */
+  #record(
     scope: PlanScope,
     item: WorkItem,
     evaluation: ObjectEvaluation,
@@ -726,7 +779,7 @@ export class CycleRun {
     result: ExecutionResult,
     started: number,
     count = true,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const type = scope.objectType;
     this.processed.add(key(type, item.id));
     this.done++;
@@ -770,7 +823,7 @@ export class CycleRun {
       planned.steps = steps;
       this.items.push(planned);
     }
-    if (unentitled && !this.options.logUnentitled) return;
+    if (unentitled && !this.options.logUnentitled) return undefined;
     const entry = { appId: this.appId, cycleId: this.options.cycleId } as Mutable<ProvisioningLogEntry>;
     if (item.changeSeq !== undefined) entry.changeSeq = item.changeSeq;
     entry.at = this.deps.clock.now();
@@ -787,9 +840,9 @@ export class CycleRun {
     if (result.error) entry.error = errorJson(result.error, result.nextRetry);
     if (result.status === 'failure') this.failures.push(entry);
     if (this.options.keepEntries) this.entries.push(entry);
-    if (this.options.dryRun) return;
+    if (this.options.dryRun) return undefined;
     this.#logBuffer.push(entry);
-    if (this.#logBuffer.length >= LOG_BATCH) await this.flush();
+    return this.#logBuffer.length >= LOG_BATCH ? this.flush() : undefined;
   }
 
   /**

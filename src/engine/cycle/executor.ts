@@ -81,7 +81,8 @@ export class TargetCalls {
     beforeRetry?: () => Promise<T | undefined>,
   ): Promise<{ value: T; attempts: number }> {
     for (let attempt = 1; ; attempt++) {
-      await this.scheduler.throttle();
+      const throttled = this.scheduler.throttle();
+      if (throttled !== undefined) await throttled;
       try {
         const value = await operation();
         this.stats.record(undefined);
@@ -192,7 +193,11 @@ export async function executeDecision(
           attempts = failure.attempts;
           adopted = found;
         }
-        const members = await addMembersSafely(calls, created.id, decision.members);
+        // A user (or a group without members) has none to add: no call, and nothing to await.
+        const members =
+          decision.members.length === 0 || c.addMembers === undefined
+            ? { added: [] as string[], error: undefined }
+            : await addMembersSafely(calls, created.id, decision.members);
         // Set field by field: every create of a cycle returns one of these.
         const outcome: { -readonly [K in keyof CreateOutcome]: CreateOutcome[K] } = {
           ok: true,

@@ -65,11 +65,10 @@ export function logActionOf(decision: Decision): LogAction {
 export function plannedChanges(evaluation: ObjectEvaluation, decision: Decision): PlannedChange[] {
   const hide = (attribute: string, value: unknown) => (evaluation.redacted.has(attribute) ? REDACTED : value);
   if (decision.kind === 'create') {
-    const changes: PlannedChange[] = Object.entries(decision.attributes).map(([attribute, value]) => ({
-      attribute,
-      old: null,
-      new: hide(attribute, value),
-    }));
+    const attributes = decision.attributes;
+    const changes: PlannedChange[] = [];
+    for (const attribute of Object.keys(attributes))
+      changes.push({ attribute, old: null, new: hide(attribute, attributes[attribute]) });
     if (decision.members.length > 0)
       changes.push({ attribute: MEMBERS_KEY, old: null, new: decision.members });
     return changes;

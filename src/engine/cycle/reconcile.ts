@@ -59,8 +59,8 @@ export async function reconcileApp(
         const entitlement =
           type === 'User' ? run.assignments.user(attributes) : run.assignments.group(resource.id);
         const lookup = (ref: { resourceType: 'User' | 'Group'; id: string }) => {
-          const found = run.linkKnown(ref.resourceType, ref.id);
-          return found && found.state === 'active'
+          const found = run.resolveReference(ref);
+          return found
             ? { targetId: found.targetId, ...(found.targetName ? { targetName: found.targetName } : {}) }
             : undefined;
         };

@@ -126,7 +126,9 @@ export function resolveReferences(
 /** The attributes without no-values: what a create sends. */
 export function withoutNulls(attributes: TargetAttributes): TargetAttributes {
   const out: TargetAttributes = {};
-  for (const [key, value] of Object.entries(attributes)) {
+  // Keys, not entries: no pair array per attribute of every object of a cycle.
+  for (const key of Object.keys(attributes)) {
+    const value = attributes[key]!;
     if (value === null || (Array.isArray(value) && value.length === 0)) continue;
     out[key] = value;
   }

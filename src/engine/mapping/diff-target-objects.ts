@@ -72,21 +72,55 @@ export function canonicalJson(value: JsonValue): string {
     for (let i = 0; i < value.length; i++) parts[i] = canonicalJson(value[i]!);
     return `[${parts.sort().join(',')}]`;
   }
-  // Each key lowered once, not at every comparison of the sort.
-  const keys: { key: string; lower: string }[] = [];
+  const keys: string[] = [];
+  const lowers: string[] = [];
   for (const key of Object.keys(value)) {
     const inner = value[key];
-    if (inner !== null && inner !== undefined) keys.push({ key, lower: key.toLowerCase() });
+    if (inner === null || inner === undefined) continue;
+    // Insertion sort by lowered key, then key: objects are small, and this allocates nothing.
+    const lower = keyText(key).lower;
+    let at = keys.length;
+    keys.push(key);
+    lowers.push(lower);
+    for (; at > 0 && comesAfter(lowers[at - 1]!, keys[at - 1]!, lower, key); at--) {
+      keys[at] = keys[at - 1]!;
+      lowers[at] = lowers[at - 1]!;
+    }
+    keys[at] = key;
+    lowers[at] = lower;
   }
-  keys.sort((a, b) =>
-    a.lower < b.lower ? -1 : a.lower > b.lower ? 1 : a.key < b.key ? -1 : a.key > b.key ? 1 : 0,
-  );
   let text = '{';
   for (let i = 0; i < keys.length; i++) {
-    const { key, lower } = keys[i]!;
-    text += `${i > 0 ? ',' : ''}${JSON.stringify(lower)}:${canonicalJson(value[key]!)}`;
+    const key = keys[i]!;
+    if (i > 0) text += ',';
+    text += keyText(key).json;
+    text += canonicalJson(value[key]!);
   }
   return `${text}}`;
+}
+
+function comesAfter(lowerA: string, keyA: string, lowerB: string, keyB: string): boolean {
+  return lowerA > lowerB || (lowerA === lowerB && keyA > keyB);
+}
+
+/** A key lowered, and lowered as JSON with its colon: the same few attribute names every time. */
+interface KeyText {
+  readonly lower: string;
+  readonly json: string;
+}
+
+const keyTexts = new Map<string, KeyText>();
+/** Enough for every attribute name of any mapping; keys of values beyond it are not remembered. */
+const KEY_TEXTS_LIMIT = 10_000;
+
+function keyText(key: string): KeyText {
+  let text = keyTexts.get(key);
+  if (text === undefined) {
+    const lower = key.toLowerCase();
+    text = { lower, json: `${JSON.stringify(lower)}:` };
+    if (keyTexts.size < KEY_TEXTS_LIMIT) keyTexts.set(key, text);
+  }
+  return text;
 }
 
 function flatten(object: JsonObject): Map<string, Leaf> {
