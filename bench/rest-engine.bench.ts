@@ -8,6 +8,7 @@
  *   npm run bench:rest-engine                 (USERS=20000, CONCURRENCY=8)
  *   USERS=5000 npm run bench:rest-engine
  *   ENGINE=off npm run bench:rest-engine      (baseline and connector alone only)
+ *   CPU_PROFILE=rest.cpuprofile ENGINE=off npm run bench:rest-engine   (profiles the connector alone)
  *
  * A third side splits the engine's cost from the connector's: the connector alone (opened through
  * the registry, so with the guard every engine call goes through) sending, for each user, the
@@ -31,6 +32,7 @@ import { provisioningApp } from '../test/support/provisioning-app.js';
 import { restSettingsFor } from '../test/support/rest-api/rest-app-settings.js';
 import { contosoUser, seedUsers } from '../test/support/seed-directory.js';
 import { startBenchEngine } from './support/bench-engine.js';
+import { profiled } from './support/cpu-profile.js';
 import { runPool } from './support/task-pool.js';
 
 const USERS = Number(process.env.USERS ?? 20_000);
@@ -155,29 +157,31 @@ async function connectorRun() {
     const stop = measure();
     // One signal for the whole run, as the engine passes one per cycle.
     const signal = new AbortController().signal;
-    await runPool(USERS, CONCURRENCY, async (i) => {
-      const sent = body(i) as { name: { givenName: string; familyName: string } } & JsonObject;
-      const found = await connector.find!(
-        { objectType: 'User', attribute: 'userName', value: sent.userName! },
-        signal,
-      );
-      if (found.length !== 0) throw new Error('connector: lookup found a user');
-      await connector.create(
-        {
-          objectType: 'User',
-          attributes: {
-            userName: sent.userName!,
-            displayName: sent.displayName!,
-            'name.givenName': sent.name.givenName,
-            'name.familyName': sent.name.familyName,
-            email: sent.email!,
-            title: sent.title!,
+    await profiled(() =>
+      runPool(USERS, CONCURRENCY, async (i) => {
+        const sent = body(i) as { name: { givenName: string; familyName: string } } & JsonObject;
+        const found = await connector.find!(
+          { objectType: 'User', attribute: 'userName', value: sent.userName! },
+          signal,
+        );
+        if (found.length !== 0) throw new Error('connector: lookup found a user');
+        await connector.create(
+          {
+            objectType: 'User',
+            attributes: {
+              userName: sent.userName!,
+              displayName: sent.displayName!,
+              'name.givenName': sent.name.givenName,
+              'name.familyName': sent.name.familyName,
+              email: sent.email!,
+              title: sent.title!,
+            },
+            enabled: true,
           },
-          enabled: true,
-        },
-        signal,
-      );
-    });
+          signal,
+        );
+      }),
+    );
     const timing = stop();
     const stats = await api.stats();
     if (stats.users !== USERS)

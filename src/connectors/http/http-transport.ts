@@ -10,6 +10,7 @@
  */
 import type { Readable } from 'node:stream';
 import { Agent, errors as undiciErrors } from 'undici';
+import { RequestDeadlines, type Deadline } from './request-deadlines.js';
 
 /** TLS material, already read from files. */
 export interface TransportTls {
@@ -28,9 +29,15 @@ export interface HttpTransportOptions {
   maxResponseBytes?: number;
 }
 
+/** Where a request goes, split as the pool wants it: the origin, and the path with its query. */
+export interface RequestTarget {
+  origin: string;
+  path: string;
+}
+
 export interface TransportRequest {
   method: string;
-  url: URL;
+  url: URL | RequestTarget;
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
@@ -97,6 +104,7 @@ function wrap(error: unknown): TransportError {
 export class HttpTransport {
   readonly #agent: Agent;
   readonly #maxResponseBytes: number;
+  readonly #deadlines = new RequestDeadlines();
 
   constructor(options: HttpTransportOptions) {
     const { tls } = options;
@@ -120,45 +128,26 @@ export class HttpTransport {
   async send(request: TransportRequest): Promise<TransportResponse> {
     const { url, signal } = request;
     if (signal.aborted) throw aborted(signal);
-    // One controller for both ends of the request: the caller's signal and the whole-request
-    // timeout (headersTimeout/bodyTimeout only bound the gaps between bytes).
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, request.timeoutMs);
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const failure = (error: unknown): TransportError => {
-      if (timedOut)
-        return new TransportError('timeout', `no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT');
-      if (signal.aborted) return aborted(signal);
-      return wrap(error);
-    };
+    // The whole-request timeout and the caller's signal in one signal, shared with the requests
+    // due at about the same time (headersTimeout/bodyTimeout only bound the gaps between bytes).
+    const deadline = this.#deadlines.join(signal, request.timeoutMs);
     try {
       const response = await this.#agent.request({
         origin: url.origin,
-        path: `${url.pathname}${url.search}`,
+        path: 'path' in url ? url.path : `${url.pathname}${url.search}`,
         method: request.method as 'GET',
         headers: request.headers,
         ...(request.body !== undefined ? { body: request.body } : {}),
         headersTimeout: request.timeoutMs,
         bodyTimeout: request.timeoutMs,
-        signal: controller.signal,
+        signal: deadline.signal,
       });
-      let body: string;
-      try {
-        body = await readBody(response.body, this.#maxResponseBytes, request.discardBody === true);
-      } catch (error) {
-        throw error instanceof TransportError ? error : failure(error);
-      }
+      const body = await readBody(response.body, this.#maxResponseBytes, request.discardBody === true);
       return { status: response.statusCode, headers: response.headers, body };
     } catch (error) {
-      throw error instanceof TransportError ? error : failure(error);
+      throw failure(error, deadline, request);
     } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      deadline.leave();
     }
   }
 
@@ -197,6 +186,15 @@ function readBody(stream: Readable, limit: number, discard: boolean): Promise<st
       ),
     );
   });
+}
+
+/** Why a request failed: its deadline first, then the caller's abort, then the error itself. */
+function failure(error: unknown, deadline: Deadline, request: TransportRequest): TransportError {
+  if (error instanceof TransportError) return error;
+  if (deadline.timedOut)
+    return new TransportError('timeout', `no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT');
+  if (request.signal.aborted) return aborted(request.signal);
+  return wrap(error);
 }
 
 function aborted(signal: AbortSignal): TransportError {
