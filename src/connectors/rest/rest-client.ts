@@ -203,28 +203,28 @@ export class RestClient {
         text = '';
       }
     }
-    return answerOf(response.status, response.headers, json, text, target);
+    return new LazyUrlAnswer(response.status, response.headers, json, text, target);
   }
 }
 
-/** An answer whose URL (for resolving links in it) is parsed only when asked for. */
-function answerOf(
-  status: number,
-  headers: TransportHeaders,
-  json: JsonValue | undefined,
-  text: string,
-  target: RequestTarget,
-): RestAnswer {
-  let url: URL | undefined;
-  return {
-    status,
-    headers,
-    json,
-    text,
-    get url() {
-      return (url ??= new URL(`${target.origin}${target.path}`));
-    },
-  };
+/**
+ * An answer whose URL (for resolving links in it) is parsed only when asked for. A class, so the
+ * getter lives on the prototype: an object literal with its own accessor is slow to make.
+ */
+class LazyUrlAnswer implements RestAnswer {
+  #url: URL | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: TransportHeaders,
+    readonly json: JsonValue | undefined,
+    readonly text: string,
+    private readonly target: RequestTarget,
+  ) {}
+
+  get url(): URL {
+    return (this.#url ??= new URL(`${this.target.origin}${this.target.path}`));
+  }
 }
 
 /** The value at a path of an answer, checked to be an object. */
