@@ -1,22 +1,18 @@
 /**
  * Whole-request deadlines without an AbortController, a timer and an abort listener per request.
  * Requests sent under the same caller signal whose deadlines fall in the same slice of time (a
- * sixteenth of the timeout, at most a second) share one controller and one timer: when the slice
- * ends, its controller aborts, and every request still in it has passed its own deadline. A
- * deadline thus fires at most one slice late and never early. The caller's signal is followed by
- * one listener per slice. A slice that empties before it ends is taken down at once, so nothing
- * lingers after the last request.
+ * sixteenth of the timeout, at most a second) share one timer: when the slice ends, every request
+ * still in it has passed its own deadline and is aborted. A deadline thus fires at most one slice
+ * late and never early. The caller's signal is followed by one listener per slice. A slice that
+ * empties before it ends is taken down at once, so nothing lingers after the last request.
  */
-import { setMaxListeners } from 'node:events';
 
 /** The deadline one request shares with the others of its slice. */
 export interface Deadline {
-  /** Aborts when the slice ends or the caller's signal aborts. */
-  readonly signal: AbortSignal;
   /** True once the slice ended: the request ran out of time (rather than being aborted). */
   readonly timedOut: boolean;
-  /** Called once when the request is settled. */
-  leave(): void;
+  /** Called once when the request is settled, with the `abort` it joined with. */
+  leave(abort: () => void): void;
 }
 
 /** The longest a deadline fires late. */
@@ -24,10 +20,10 @@ const MAX_SLICE_MS = 1000;
 const SLICES_PER_TIMEOUT = 16;
 
 class Slice implements Deadline {
-  readonly #controller = new AbortController();
   readonly #timer: NodeJS.Timeout;
   readonly #onCallerAbort: () => void;
-  #pending = 0;
+  /** How to abort each request still in the slice. */
+  readonly #aborts = new Set<() => void>();
   #done = false;
   timedOut = false;
 
@@ -37,31 +33,26 @@ class Slice implements Deadline {
     private readonly end: number,
     waitMs: number,
   ) {
-    // Up to the app's concurrency in requests wait on this one signal; that is not a leak.
-    setMaxListeners(0, this.#controller.signal);
     this.#onCallerAbort = () => this.#finish(false);
     caller.addEventListener('abort', this.#onCallerAbort, { once: true });
     this.#timer = setTimeout(() => this.#finish(true), Math.ceil(waitMs));
   }
 
-  get signal(): AbortSignal {
-    return this.#controller.signal;
-  }
-
-  enter(): this {
-    this.#pending++;
+  enter(abort: () => void): this {
+    this.#aborts.add(abort);
     return this;
   }
 
-  leave(): void {
-    if (--this.#pending === 0 && !this.#done) this.#takeDown();
+  leave(abort: () => void): void {
+    this.#aborts.delete(abort);
+    if (this.#aborts.size === 0 && !this.#done) this.#takeDown();
   }
 
   #finish(timedOut: boolean): void {
     if (this.#done) return;
     this.timedOut = timedOut;
     this.#takeDown();
-    this.#controller.abort();
+    for (const abort of [...this.#aborts]) abort();
   }
 
   #takeDown(): void {
@@ -78,8 +69,11 @@ export class RequestDeadlines {
 
   constructor(private readonly now: () => number = () => performance.now()) {}
 
-  /** The deadline of a request sent now under `caller` that may take `timeoutMs` in all. */
-  join(caller: AbortSignal, timeoutMs: number): Deadline {
+  /**
+   * The deadline of a request sent now under `caller` that may take `timeoutMs` in all; `abort`
+   * is called if the deadline passes or the caller aborts before the request leaves.
+   */
+  join(caller: AbortSignal, timeoutMs: number, abort: () => void): Deadline {
     const width = Math.min(MAX_SLICE_MS, Math.max(1, timeoutMs / SLICES_PER_TIMEOUT));
     const now = this.now();
     // The first slice boundary at or after this request's deadline.
@@ -94,6 +88,6 @@ export class RequestDeadlines {
       slice = new Slice(caller, open, end, end - now);
       open.set(end, slice);
     }
-    return slice.enter();
+    return slice.enter(abort);
   }
 }
