@@ -6,6 +6,7 @@
  * runs whole cycles through the engine.
  *
  *   npm run bench:scim                    (USERS=3000 CONCURRENCY=8 ROUNDS=3 by default)
+ *   ONLY=connector npx tsx --cpu-prof bench/scim-connector.bench.ts   (one side, for a profile)
  *
  * The target runs in this process (test/support/scim-target), so both sides share its cost; the
  * figure to read is the ratio. Both sides use undici with a keep-alive pool of CONCURRENCY connections.
@@ -16,10 +17,13 @@ import { scimConnectorFor } from '../test/support/scim-target/connector-for.js';
 import { toScimResource } from '../src/connectors/scim/scim-resource-mapping.js';
 import { resolveBehaviour } from '../src/connectors/scim/index.js';
 import type { TargetAttributes } from '../src/connectors/spi/index.js';
+import { runPool } from './support/task-pool.js';
 
 const USERS = Number(process.env.USERS ?? 3000);
 const CONCURRENCY = Number(process.env.CONCURRENCY ?? 8);
 const ROUNDS = Number(process.env.ROUNDS ?? 3);
+/** `ONLY=connector` (or `baseline`) runs one side, for a CPU profile of it. */
+const ONLY = process.env.ONLY as 'baseline' | 'connector' | undefined;
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
 function attributesOf(round: number, side: string, i: number): TargetAttributes {
@@ -39,23 +43,17 @@ function attributesOf(round: number, side: string, i: number): TargetAttributes 
 }
 
 /** Runs `count` tasks with at most `concurrency` at once; answers each task's latency in ms. */
-async function pool(
+async function timedPool(
   count: number,
   concurrency: number,
   task: (i: number) => Promise<void>,
 ): Promise<number[]> {
   const latencies: number[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next < count) {
-        const i = next++;
-        const started = performance.now();
-        await task(i);
-        latencies[i] = performance.now() - started;
-      }
-    }),
-  );
+  await runPool(count, concurrency, async (i) => {
+    const started = performance.now();
+    await task(i);
+    latencies[i] = performance.now() - started;
+  });
   return latencies;
 }
 
@@ -66,13 +64,12 @@ function percentile(sorted: number[], p: number): number {
 async function connectorRound(round: number) {
   const target = await startScimTarget();
   const connector = scimConnectorFor(target.url, { concurrency: CONCURRENCY, profile: 'provisio' });
+  // One signal for the whole run, as the engine passes one per cycle.
+  const signal = new AbortController().signal;
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const latencies = await pool(USERS, CONCURRENCY, async (i) => {
-    await connector.create(
-      { objectType: 'User', attributes: attributesOf(round, 'c', i) },
-      AbortSignal.timeout(30_000),
-    );
+  const latencies = await timedPool(USERS, CONCURRENCY, async (i) => {
+    await connector.create({ objectType: 'User', attributes: attributesOf(round, 'c', i) }, signal);
   });
   const elapsed = performance.now() - started;
   const cpuUs = cpuOf(cpu);
@@ -94,7 +91,7 @@ async function baselineRound(round: number) {
   );
   const cpu = process.cpuUsage();
   const started = performance.now();
-  const latencies = await pool(USERS, CONCURRENCY, async (i) => {
+  const latencies = await timedPool(USERS, CONCURRENCY, async (i) => {
     const answer = await agent.request({
       origin: url.origin,
       path: url.pathname,
@@ -143,14 +140,20 @@ for (let round = 1; round <= ROUNDS; round++) {
   const first = round % 2 === 1 ? 'baseline' : 'connector';
   const runs: Record<string, { elapsed: number; latencies: number[]; cpuUs: number }> = {};
   for (const side of first === 'baseline' ? ['baseline', 'connector'] : ['connector', 'baseline']) {
+    if (ONLY !== undefined && side !== ONLY) continue;
     runs[side] = side === 'baseline' ? await baselineRound(round) : await connectorRound(round);
   }
   console.log(`round ${round}`);
-  const base = report('baseline', runs.baseline!);
-  const conn = report('connector', runs.connector!);
+  const base = runs.baseline === undefined ? undefined : report('baseline', runs.baseline);
+  const conn = runs.connector === undefined ? undefined : report('connector', runs.connector);
+  if (base === undefined || conn === undefined) continue;
   ratios.push(base.rate / conn.rate);
   cpuRatios.push(conn.cpuPerCreate / base.cpuPerCreate);
 }
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
-console.log(`connector wall time / baseline, median of ${ROUNDS}: ${median(ratios).toFixed(2)}x`);
-console.log(`connector CPU per create / baseline, median of ${ROUNDS}: ${median(cpuRatios).toFixed(2)}x`);
+if (ONLY === undefined) {
+  console.log(`connector wall time / baseline, median of ${ROUNDS}: ${median(ratios).toFixed(2)}x`);
+  console.log(`connector CPU per create / baseline, median of ${ROUNDS}: ${median(cpuRatios).toFixed(2)}x`);
+}
+const [load1, load5] = (await import('node:os')).loadavg();
+console.log(`load average ${load1!.toFixed(1)} ${load5!.toFixed(1)}`);

@@ -13,6 +13,8 @@ export interface Authorizer {
   readonly headerName: string;
   /** The header value for the next request. */
   header(signal: AbortSignal): Promise<string>;
+  /** The header value when it is at hand without waiting (a static credential, a fresh token). */
+  ready(): string | undefined;
   /** Called after a 401 with the header that was refused; true when a retry may succeed. */
   refused(header: string): boolean;
   /** The token source, for OAuth credentials. */
@@ -29,25 +31,44 @@ export function createAuthorizer(
 ): Authorizer {
   if ('token' in credentials) {
     const header = `Bearer ${credentials.token}`;
-    return { headerName: AUTHORIZATION, header: async () => header, refused: () => false };
+    return {
+      headerName: AUTHORIZATION,
+      header: async () => header,
+      ready: () => header,
+      refused: () => false,
+    };
   }
   if ('basic' in credentials) {
     const pair = `${credentials.basic.username}:${credentials.basic.password}`;
     const encoded = Buffer.from(pair).toString('base64');
     redact.add(encoded);
     const header = `Basic ${encoded}`;
-    return { headerName: AUTHORIZATION, header: async () => header, refused: () => false };
+    return {
+      headerName: AUTHORIZATION,
+      header: async () => header,
+      ready: () => header,
+      refused: () => false,
+    };
   }
   if ('apiKey' in credentials) {
     const { header: name, value } = credentials.apiKey;
     const header = `${credentials.apiKey.prefix ?? ''}${value}`;
-    return { headerName: name.toLowerCase(), header: async () => header, refused: () => false };
+    return {
+      headerName: name.toLowerCase(),
+      header: async () => header,
+      ready: () => header,
+      refused: () => false,
+    };
   }
   const source = new OAuthTokenSource(credentials.oauth, transport, redact, timeoutMs);
   return {
     headerName: AUTHORIZATION,
     oauth: source,
     header: async (signal) => `Bearer ${await source.token(signal)}`,
+    ready: () => {
+      const token = source.freshToken();
+      return token === undefined ? undefined : `Bearer ${token}`;
+    },
     refused: (header) => {
       source.invalidate(header.slice('Bearer '.length));
       return true;

@@ -8,8 +8,8 @@
  * undici rather than the global fetch: fetch takes no CA or client certificate per target and hides
  * the connection errors' codes behind a generic TypeError.
  */
-import type { Readable } from 'node:stream';
-import { Agent, errors as undiciErrors } from 'undici';
+import { Agent, errors as undiciErrors, type Dispatcher } from 'undici';
+import { RequestDeadlines, type Deadline } from './request-deadlines.js';
 
 /** TLS material, already read from files. */
 export interface TransportTls {
@@ -28,9 +28,15 @@ export interface HttpTransportOptions {
   maxResponseBytes?: number;
 }
 
+/** Where a request goes, split as the pool wants it: the origin, and the path with its query. */
+export interface RequestTarget {
+  origin: string;
+  path: string;
+}
+
 export interface TransportRequest {
   method: string;
-  url: URL;
+  url: URL | RequestTarget;
   headers: Record<string, string>;
   body?: string;
   timeoutMs: number;
@@ -97,6 +103,7 @@ function wrap(error: unknown): TransportError {
 export class HttpTransport {
   readonly #agent: Agent;
   readonly #maxResponseBytes: number;
+  readonly #deadlines = new RequestDeadlines();
 
   constructor(options: HttpTransportOptions) {
     const { tls } = options;
@@ -120,45 +127,28 @@ export class HttpTransport {
   async send(request: TransportRequest): Promise<TransportResponse> {
     const { url, signal } = request;
     if (signal.aborted) throw aborted(signal);
-    // One controller for both ends of the request: the caller's signal and the whole-request
-    // timeout (headersTimeout/bodyTimeout only bound the gaps between bytes).
-    const controller = new AbortController();
-    let timedOut = false;
-    const timer = setTimeout(() => {
-      timedOut = true;
-      controller.abort();
-    }, request.timeoutMs);
-    const onAbort = () => controller.abort();
-    signal.addEventListener('abort', onAbort, { once: true });
-    const failure = (error: unknown): TransportError => {
-      if (timedOut)
-        return new TransportError('timeout', `no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT');
-      if (signal.aborted) return aborted(signal);
-      return wrap(error);
-    };
+    const reader = new AnswerReader(this.#maxResponseBytes, request.discardBody === true);
+    // The whole-request timeout and the caller's signal, shared with the requests due at about the
+    // same time (headersTimeout/bodyTimeout only bound the gaps between bytes).
+    const deadline = this.#deadlines.join(signal, request.timeoutMs, reader.abort);
     try {
-      const response = await this.#agent.request({
-        origin: url.origin,
-        path: `${url.pathname}${url.search}`,
-        method: request.method as 'GET',
-        headers: request.headers,
-        ...(request.body !== undefined ? { body: request.body } : {}),
-        headersTimeout: request.timeoutMs,
-        bodyTimeout: request.timeoutMs,
-        signal: controller.signal,
-      });
-      let body: string;
-      try {
-        body = await readBody(response.body, this.#maxResponseBytes, request.discardBody === true);
-      } catch (error) {
-        throw error instanceof TransportError ? error : failure(error);
-      }
-      return { status: response.statusCode, headers: response.headers, body };
+      this.#agent.dispatch(
+        {
+          origin: url.origin,
+          path: 'path' in url ? url.path : `${url.pathname}${url.search}`,
+          method: request.method as 'GET',
+          headers: request.headers,
+          body: request.body ?? null,
+          headersTimeout: request.timeoutMs,
+          bodyTimeout: request.timeoutMs,
+        },
+        reader,
+      );
+      return await reader.answer;
     } catch (error) {
-      throw error instanceof TransportError ? error : failure(error);
+      throw failure(error, deadline, request);
     } finally {
-      clearTimeout(timer);
-      signal.removeEventListener('abort', onAbort);
+      deadline.leave(reader.abort);
     }
   }
 
@@ -169,34 +159,100 @@ export class HttpTransport {
 }
 
 /**
- * An answer's bytes as UTF-8 text, or a `too_large` failure past `limit` bytes (the stream is then
- * destroyed). Plain stream events rather than an async iterator: this runs once per request, and
- * the iterator's promise per chunk is most of the cost of a small answer.
+ * One answer read straight from the pool's callbacks, its bytes as UTF-8 text, or a `too_large`
+ * failure past `limit` bytes (the request is then aborted and its connection closed). A dispatch
+ * handler rather than `Agent.request`: that makes a stream and an abort listener per answer, most
+ * of undici's own cost for a small one.
  */
-function readBody(stream: Readable, limit: number, discard: boolean): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    stream.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > limit) {
-        stream.destroy();
-        reject(new TransportError('too_large', `answer larger than ${limit} bytes`, undefined));
-        return;
-      }
-      if (!discard) chunks.push(chunk);
+class AnswerReader implements Dispatcher.DispatchHandler {
+  readonly answer: Promise<TransportResponse>;
+  #resolve!: (response: TransportResponse) => void;
+  #reject!: (error: unknown) => void;
+  #controller: Dispatcher.DispatchController | undefined;
+  /** Why the request was aborted before undici gave the means to (it is then aborted at once). */
+  #abortedWith: Error | undefined;
+  #settled = false;
+  #status = 0;
+  #headers: TransportHeaders = {};
+  readonly #chunks: Buffer[] = [];
+  #size = 0;
+
+  constructor(
+    private readonly limit: number,
+    private readonly discard: boolean,
+  ) {
+    this.answer = new Promise<TransportResponse>((resolve, reject) => {
+      this.#resolve = resolve;
+      this.#reject = reject;
     });
-    stream.once('error', reject);
-    stream.once('end', () =>
-      resolve(
-        chunks.length === 0
-          ? ''
-          : chunks.length === 1
-            ? chunks[0]!.toString('utf8')
-            : Buffer.concat(chunks).toString('utf8'),
-      ),
-    );
-  });
+  }
+
+  /** Aborts the request (its deadline passed or its caller aborted). */
+  readonly abort = (): void => this.#abort(new Error('the request was aborted'));
+
+  #abort(reason: Error): void {
+    if (this.#settled) return;
+    if (this.#controller === undefined) this.#abortedWith = reason;
+    else this.#controller.abort(reason);
+  }
+
+  onRequestStart(controller: Dispatcher.DispatchController): void {
+    this.#controller = controller;
+    if (this.#abortedWith !== undefined) controller.abort(this.#abortedWith);
+  }
+
+  onResponseStart(
+    _controller: Dispatcher.DispatchController,
+    statusCode: number,
+    headers: TransportHeaders,
+  ): void {
+    this.#status = statusCode;
+    this.#headers = headers;
+  }
+
+  onResponseData(controller: Dispatcher.DispatchController, chunk: Buffer): void {
+    if (this.#settled) return;
+    this.#size += chunk.length;
+    if (this.#size > this.limit) {
+      const error = new TransportError('too_large', `answer larger than ${this.limit} bytes`, undefined);
+      this.#fail(error);
+      controller.abort(error);
+      return;
+    }
+    if (!this.discard) this.#chunks.push(chunk);
+  }
+
+  onResponseEnd(): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    const chunks = this.#chunks;
+    const body =
+      chunks.length === 0
+        ? ''
+        : chunks.length === 1
+          ? chunks[0]!.toString('utf8')
+          : Buffer.concat(chunks).toString('utf8');
+    this.#resolve({ status: this.#status, headers: this.#headers, body });
+  }
+
+  onResponseError(_controller: Dispatcher.DispatchController | undefined, error: Error): void {
+    this.#fail(error);
+  }
+
+  #fail(error: unknown): void {
+    if (this.#settled) return;
+    this.#settled = true;
+    this.#reject(error);
+  }
+}
+
+/** Why a request failed: its deadline first, then the caller's abort, then the error itself. */
+function failure(error: unknown, deadline: Deadline, request: TransportRequest): TransportError {
+  if (error instanceof TransportError) return error;
+  if (deadline.timedOut)
+    return new TransportError('timeout', `no answer within ${request.timeoutMs} ms`, 'ETIMEDOUT');
+  if (request.signal.aborted) return aborted(request.signal);
+  return wrap(error);
 }
 
 function aborted(signal: AbortSignal): TransportError {

@@ -42,6 +42,12 @@ export class OAuthTokenSource {
     private readonly now: () => number = () => performance.now(),
   ) {}
 
+  /** The cached token if it is not about to expire; undefined when one must be fetched. */
+  freshToken(): string | undefined {
+    const cached = this.#cached;
+    return cached !== undefined && this.now() < cached.refreshAt ? cached.token : undefined;
+  }
+
   /** A token that is not about to expire, fetching one if needed. */
   async token(signal: AbortSignal): Promise<string> {
     const cached = this.#cached;

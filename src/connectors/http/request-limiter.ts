@@ -44,6 +44,21 @@ export class RequestLimiter {
     return this.#active;
   }
 
+  /**
+   * Takes a slot (and a token) at once when one is free and nobody waits before this caller;
+   * answers the releaser, or undefined when the caller must `acquire` and wait.
+   */
+  tryAcquire(): (() => void) | undefined {
+    if (this.#queue.length > 0 || this.#active >= this.#concurrency) return undefined;
+    if (this.#rate !== undefined) {
+      this.#refill();
+      if (this.#tokens < 1) return undefined;
+      this.#tokens -= 1;
+    }
+    this.#active++;
+    return this.#releaser();
+  }
+
   /** Waits for a slot (and a token); rejects with the signal's reason if it aborts first. */
   acquire(signal: AbortSignal): Promise<() => void> {
     if (signal.aborted) return Promise.reject(signal.reason);

@@ -50,10 +50,12 @@ export class HeaderTemplates {
         this.names.push(...template.names);
       }
     }
+    // Frozen: the client may keep what it merges with these, since they never change.
+    Object.freeze(this.#constant);
   }
 
-  /** The headers for these values; the same object every time when none has a placeholder. */
-  fill(values: TemplateValues): Record<string, string> {
+  /** The headers for these values; the same frozen object every time when none has a placeholder. */
+  fill(values: TemplateValues): Readonly<Record<string, string>> {
     if (this.#templated.length === 0) return this.#constant;
     const headers = { ...this.#constant };
     for (const [name, template] of this.#templated) {

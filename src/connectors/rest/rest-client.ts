@@ -13,6 +13,8 @@ import {
   type ResponseErrorRules,
   type TransportHeaders,
 } from '../http/index.js';
+import type { RequestTarget } from '../http/http-transport.js';
+import { BaseUrl } from '../http/request-target.js';
 import { ConnectorError, type ConnectorErrorCode } from '../spi/index.js';
 import { getAtPath, parseJsonPath, type JsonPath } from './json-path.js';
 
@@ -22,7 +24,8 @@ export interface RestRequest {
   target: string;
   /** How errors name the request (`GET /users/42`); default the method and the target's path. */
   what?: string;
-  headers?: Record<string, string>;
+  /** A frozen object is taken as constant: it is merged with the client's headers once. */
+  headers?: Readonly<Record<string, string>>;
   body?: JsonValue;
   signal: AbortSignal;
 }
@@ -34,7 +37,7 @@ export interface RestAnswer {
   json: JsonValue | undefined;
   text: string;
   /** The URL asked, for resolving relative links in the answer. */
-  url: URL;
+  readonly url: URL;
 }
 
 export interface RestClientOptions {
@@ -72,19 +75,28 @@ function wordsAt(body: string, paths: readonly JsonPath[]): string | undefined {
   return undefined;
 }
 
+/** An operation's headers with the client's own, for a request without and with a body. */
+interface MergedHeaders {
+  plain: Readonly<Record<string, string>>;
+  withBody: Readonly<Record<string, string>>;
+}
+
 export class RestClient {
   readonly #base: URL;
-  readonly #prefix: string;
+  readonly #baseUrl: BaseUrl;
   readonly #rules: ResponseErrorRules;
   /** The headers every request starts from (the app's and the operation's come with the request). */
   readonly #baseHeaders: Record<string, string> = {
     accept: 'application/json',
     'user-agent': 'Provisio-REST-connector',
   };
+  /** Headers merged once for operations whose headers are constant (frozen), by those headers. */
+  readonly #merged = new WeakMap<object, MergedHeaders>();
+  readonly #noHeaders = Object.freeze({});
 
   constructor(private readonly options: RestClientOptions) {
-    this.#prefix = options.baseUrl.replace(/\/+$/u, '');
-    this.#base = new URL(`${this.#prefix}/`);
+    this.#baseUrl = new BaseUrl(options.baseUrl);
+    this.#base = new URL(`${this.#baseUrl.text}/`);
     const paths =
       options.errorMessagePath === undefined
         ? COMMON_MESSAGE_PATHS
@@ -110,7 +122,11 @@ export class RestClient {
    * absolute URL must be on the base URL's origin, so credentials never go to a host a body named.
    */
   url(target: string, what: string): URL {
-    if (target.startsWith('/')) return new URL(`${this.#prefix}${target}`);
+    if (target.startsWith('/')) return new URL(`${this.#baseUrl.text}${target}`);
+    return this.#absolute(target, what);
+  }
+
+  #absolute(target: string, what: string): URL {
     let url: URL;
     try {
       url = new URL(target, this.#base);
@@ -132,22 +148,40 @@ export class RestClient {
     return url;
   }
 
+  /** Where a target goes: a path under the base without a URL parse when it needs none. */
+  #target(target: string, what: string): RequestTarget {
+    if (target.startsWith('/')) return this.#baseUrl.target(target);
+    const url = this.#absolute(target, what);
+    return { origin: url.origin, path: `${url.pathname}${url.search}` };
+  }
+
+  #headers(headers: Readonly<Record<string, string>> | undefined, withBody: boolean) {
+    const own = headers ?? this.#noHeaders;
+    let merged = this.#merged.get(own);
+    if (merged === undefined) {
+      const plain = { ...this.#baseHeaders, ...own };
+      merged = {
+        plain: Object.freeze(plain),
+        withBody: Object.freeze({ ...plain, 'content-type': this.options.contentType }),
+      };
+      // Headers filled per request are merged per request; constant ones once.
+      if (!Object.isFrozen(own)) return withBody ? { ...merged.withBody } : { ...merged.plain };
+      this.#merged.set(own, merged);
+    }
+    return withBody ? merged.withBody : merged.plain;
+  }
+
   /** Sends a request; answers its parsed JSON, or throws a ConnectorError. */
   async send(
     request: RestRequest,
     what = request.what ?? `${request.method} ${request.target.split('?')[0]}`,
   ): Promise<RestAnswer> {
-    const url = this.url(request.target, what);
-    const headers: Record<string, string> = { ...this.#baseHeaders, ...request.headers };
-    let body: string | undefined;
-    if (request.body !== undefined) {
-      headers['content-type'] = this.options.contentType;
-      body = JSON.stringify(request.body);
-    }
+    const target = this.#target(request.target, what);
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const response = await this.options.http.exchange(what, {
       method: request.method,
-      url,
-      headers,
+      url: target,
+      headers: this.#headers(request.headers, body !== undefined),
       ...(body !== undefined ? { body } : {}),
       signal: request.signal,
     });
@@ -156,22 +190,40 @@ export class RestClient {
     }
     // Parsed first, and only a body that fails to parse is looked at for being blank: trimming
     // every answer would copy it.
-    if (response.body.length === 0)
-      return { status: response.status, headers: response.headers, json: undefined, text: '', url };
-    try {
-      const json = JSON.parse(response.body) as JsonValue;
-      return { status: response.status, headers: response.headers, json, text: response.body, url };
-    } catch {
-      if (response.body.trim() === '')
-        return { status: response.status, headers: response.headers, json: undefined, text: '', url };
-      const type = String(response.headers['content-type'] ?? 'no content type');
-      throw invalidAnswer(
-        what,
-        `the API answered ${type} that is not JSON`,
-        response.body,
-        this.options.redact,
-      );
+    let json: JsonValue | undefined;
+    let text = response.body;
+    if (text.length > 0) {
+      try {
+        json = JSON.parse(text) as JsonValue;
+      } catch {
+        if (text.trim() !== '') {
+          const type = String(response.headers['content-type'] ?? 'no content type');
+          throw invalidAnswer(what, `the API answered ${type} that is not JSON`, text, this.options.redact);
+        }
+        text = '';
+      }
     }
+    return new LazyUrlAnswer(response.status, response.headers, json, text, target);
+  }
+}
+
+/**
+ * An answer whose URL (for resolving links in it) is parsed only when asked for. A class, so the
+ * getter lives on the prototype: an object literal with its own accessor is slow to make.
+ */
+class LazyUrlAnswer implements RestAnswer {
+  #url: URL | undefined;
+
+  constructor(
+    readonly status: number,
+    readonly headers: TransportHeaders,
+    readonly json: JsonValue | undefined,
+    readonly text: string,
+    private readonly target: RequestTarget,
+  ) {}
+
+  get url(): URL {
+    return (this.#url ??= new URL(`${this.target.origin}${this.target.path}`));
   }
 }
 

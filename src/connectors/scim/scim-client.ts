@@ -7,7 +7,8 @@
 import type { JsonValue } from '../../shared/json.js';
 import type { HttpClient } from '../http/http-client.js';
 import { invalidAnswer } from '../http/http-errors.js';
-import type { TransportResponse } from '../http/http-transport.js';
+import type { RequestTarget, TransportResponse } from '../http/http-transport.js';
+import { BaseUrl } from '../http/request-target.js';
 import type { Redactor } from '../http/redactor.js';
 import { scimErrorFromResponse } from './scim-errors.js';
 export type ScimMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -40,22 +41,35 @@ export interface ScimClientOptions {
 const SCIM_JSON = 'application/scim+json';
 
 export class ScimClient {
-  readonly #base: string;
+  readonly #base: BaseUrl;
+  /** The headers of a request without and with a body, built once: the same objects every time. */
+  readonly #headers: Readonly<Record<string, string>>;
+  readonly #bodyHeaders: Readonly<Record<string, string>>;
 
   constructor(private readonly options: ScimClientOptions) {
-    this.#base = options.baseUrl.replace(/\/+$/u, '');
+    this.#base = new BaseUrl(options.baseUrl);
+    this.#headers = Object.freeze({
+      accept: `${SCIM_JSON}, application/json`,
+      'user-agent': 'Provisio-SCIM-connector',
+      ...options.headers,
+    });
+    this.#bodyHeaders = Object.freeze({ ...this.#headers, 'content-type': SCIM_JSON });
   }
 
   /** The URL of a path with its query. */
   url(path: string, query?: Record<string, string>): URL {
-    const url = new URL(`${this.#base}${path}`);
-    if (query !== undefined) {
-      // encodeURIComponent rather than URLSearchParams: targets differ on '+' for a space, none on %20.
-      url.search = Object.entries(query)
-        .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
-        .join('&');
+    const target = this.#target(path, query);
+    return new URL(`${target.origin}${target.path}`);
+  }
+
+  #target(path: string, query: Record<string, string> | undefined): RequestTarget {
+    if (query === undefined) return this.#base.target(path);
+    // encodeURIComponent rather than URLSearchParams: targets differ on '+' for a space, none on %20.
+    let search = '';
+    for (const key in query) {
+      search += `${search === '' ? '' : '&'}${encodeURIComponent(key)}=${encodeURIComponent(query[key]!)}`;
     }
-    return url;
+    return this.#base.target(search === '' ? path : `${path}?${search}`);
   }
 
   /** Requests sent, by method, for tests and diagnostics. */
@@ -66,20 +80,11 @@ export class ScimClient {
   /** Sends a request; answers its parsed JSON, or throws a ConnectorError. */
   async send(request: ScimRequest): Promise<ScimAnswer> {
     const what = `${request.method} ${request.path}`;
-    const headers: Record<string, string> = {
-      accept: `${SCIM_JSON}, application/json`,
-      'user-agent': 'Provisio-SCIM-connector',
-      ...this.options.headers,
-    };
-    let body: string | undefined;
-    if (request.body !== undefined) {
-      headers['content-type'] = SCIM_JSON;
-      body = JSON.stringify(request.body);
-    }
+    const body = request.body === undefined ? undefined : JSON.stringify(request.body);
     const response = await this.options.http.exchange(what, {
       method: request.method,
-      url: this.url(request.path, request.query),
-      headers,
+      url: this.#target(request.path, request.query),
+      headers: body === undefined ? this.#headers : this.#bodyHeaders,
       ...(body !== undefined ? { body } : {}),
       signal: request.signal,
       ...(request.discardBody ? { discardBody: true } : {}),
@@ -91,11 +96,14 @@ export class ScimClient {
     if (response.status < 200 || response.status >= 300) {
       throw scimErrorFromResponse(what, response, this.options.redact);
     }
-    if (discarded || response.body.trim() === '')
+    if (discarded || response.body.length === 0)
       return { status: response.status, json: undefined, text: '' };
+    // Parsed first, and only a body that fails to parse is looked at for being blank: trimming
+    // every answer would copy it.
     try {
       return { status: response.status, json: JSON.parse(response.body), text: response.body };
     } catch {
+      if (response.body.trim() === '') return { status: response.status, json: undefined, text: '' };
       const type = String(response.headers['content-type'] ?? 'no content type');
       throw invalidAnswer(
         what,

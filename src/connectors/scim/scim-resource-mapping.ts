@@ -116,7 +116,8 @@ export function flattenResource(resource: JsonObject, stringBooleans: boolean): 
         continue;
       }
       const key = `${prefix}${name}`;
-      if (key.toLowerCase() === MANAGER_KEY) {
+      // Length first: lower-casing every key of every answer read is a copy of each.
+      if (key.length === MANAGER_KEY.length && key.toLowerCase() === MANAGER_KEY) {
         put(key, isJsonObject(value) ? (value.value ?? null) : value);
       } else if (isJsonObject(value)) {
         for (const [sub, subValue] of Object.entries(value)) put(`${key}.${sub}`, subValue);
