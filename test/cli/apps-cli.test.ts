@@ -56,6 +56,18 @@ function appFile(text = APP, name = 'crm.yaml'): string {
   return file;
 }
 
+/** The app with one setting changed (a settings-only change). */
+const APP_CONCURRENCY_3 = APP.replace('concurrency: 2', 'concurrency: 3');
+
+/** `apps apply -f` of the text, written to `name` in the test's directory, `--json` if asked. */
+const apply = (text = APP, { json = false, name = 'crm.yaml' } = {}) =>
+  cli('apps', 'apply', '-f', appFile(text, name), ...(json ? ['--json'] : []));
+
+/** A command's `--json` output, parsed. */
+async function cliJson<T = Record<string, unknown>>(...args: string[]): Promise<T> {
+  return JSON.parse((await cli(...args, '--json')).stdout) as T;
+}
+
 async function seedDirectory(): Promise<{ userId: string; groupId: string }> {
   const store = await openDirectory({ dataDir });
   try {
@@ -69,18 +81,12 @@ async function seedDirectory(): Promise<{ userId: string; groupId: string }> {
 
 describe('provisio apps', () => {
   it('applies, reports unchanged, lists, exports what apply takes back, and deletes', async () => {
-    const file = appFile();
-    const created = await cli('apps', 'apply', '-f', file);
+    const created = await apply();
     expect(created).toMatchObject({ code: 0, stderr: '' });
     expect(created.stdout).toBe("created app 'crm' (version 1); the next cycle is a full sync\n");
-    expect((await cli('apps', 'apply', '-f', file)).stdout).toBe("app 'crm' unchanged (version 1)\n");
+    expect((await apply()).stdout).toBe("app 'crm' unchanged (version 1)\n");
 
-    const changed = await cli(
-      'apps',
-      'apply',
-      '-f',
-      appFile(APP.replace('concurrency: 2', 'concurrency: 3')),
-    );
+    const changed = await apply(APP_CONCURRENCY_3);
     expect(changed.stdout).toBe(
       "updated app 'crm' (version 2): settings changed; the next cycle is a full sync\n",
     );
@@ -111,18 +117,16 @@ describe('provisio apps', () => {
     expect(exported.code).toBe(0);
     expect(exported.stdout).toMatch(/value: "?\$\{CRM_DEPARTMENT\}/);
     expect(exported.stdout).toContain('concurrency: 3');
-    const back = await cli('apps', 'apply', '-f', appFile(exported.stdout, 'exported.yaml'));
+    const back = await apply(exported.stdout, { name: 'exported.yaml' });
     expect(back.stdout).toBe("app 'crm' unchanged (version 2)\n");
 
     const deleted = await cli('apps', 'delete', 'crm');
     expect(deleted).toMatchObject({ code: 0, stderr: "deleted app 'crm' and its 0 assignments\n" });
-    const empty = await cli('apps', 'list', '--json');
-    expect(JSON.parse(empty.stdout)).toEqual({ apps: [] });
+    expect(await cliJson('apps', 'list')).toEqual({ apps: [] });
   });
 
   it('apply --json prints one object: the app, created / updated / unchanged, and the full sync it marked', async () => {
-    const file = appFile();
-    const created = await cli('apps', 'apply', '-f', file, '--json');
+    const created = await apply(APP, { json: true });
     expect(created).toMatchObject({ code: 0, stderr: '' });
     const first = JSON.parse(created.stdout) as Record<string, unknown>;
     expect(first).toEqual({
@@ -136,13 +140,7 @@ describe('provisio apps', () => {
     });
     expect(created.stdout.trim().split('\n')).toHaveLength(1);
     // A settings change does not mark a full sync; the one from the create is still pending.
-    const settings = await cli(
-      'apps',
-      'apply',
-      '-f',
-      appFile(APP.replace('concurrency: 2', 'concurrency: 3')),
-      '--json',
-    );
+    const settings = await apply(APP_CONCURRENCY_3, { json: true });
     expect(JSON.parse(settings.stdout)).toEqual({
       ...first,
       status: 'updated',
@@ -151,13 +149,7 @@ describe('provisio apps', () => {
       fullSyncMarked: false,
       fullSyncRequired: true,
     });
-    const unchanged = await cli(
-      'apps',
-      'apply',
-      '-f',
-      appFile(APP.replace('concurrency: 2', 'concurrency: 3')),
-      '--json',
-    );
+    const unchanged = await apply(APP_CONCURRENCY_3, { json: true });
     expect(JSON.parse(unchanged.stdout)).toMatchObject({
       status: 'unchanged',
       version: 2,
@@ -165,15 +157,9 @@ describe('provisio apps', () => {
       fullSyncMarked: false,
     });
     // A mapping change marks it.
-    const mapping = await cli(
-      'apps',
-      'apply',
-      '-f',
-      appFile(
-        APP.replace('concurrency: 2', 'concurrency: 3').replace('source: displayName', 'source: givenName'),
-      ),
-      '--json',
-    );
+    const mapping = await apply(APP_CONCURRENCY_3.replace('source: displayName', 'source: givenName'), {
+      json: true,
+    });
     expect(JSON.parse(mapping.stdout)).toMatchObject({
       status: 'updated',
       version: 3,
@@ -182,13 +168,7 @@ describe('provisio apps', () => {
     });
 
     // A file with problems: exit 1, the problems as data on stdout and as text on stderr.
-    const bad = await cli(
-      'apps',
-      'apply',
-      '-f',
-      appFile(APP.replace('kind: memory', 'kind: memroy'), 'bad.yaml'),
-      '--json',
-    );
+    const bad = await apply(APP.replace('kind: memory', 'kind: memroy'), { json: true, name: 'bad.yaml' });
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.stdout)).toEqual({
       status: 'invalid',
@@ -210,8 +190,8 @@ describe('provisio apps', () => {
       '{ target: displayName, source: displayName }',
       '{ target: displayName, expression: \'Jion(" ", [givenName])\' }',
     );
-    const file = appFile(broken);
-    const result = await cli('apps', 'apply', '-f', file);
+    const result = await apply(broken);
+    const file = join(dir, 'crm.yaml');
     expect(result.code).toBe(1);
     expect(result.stdout).toBe('');
     expect(result.stderr).toContain(
@@ -220,13 +200,13 @@ describe('provisio apps', () => {
     expect(result.stderr).toContain(
       `${file}:14:44 objects.User.mappings[1].expression: unknown function 'Jion' at 1:1, did you mean 'Join'?`,
     );
-    expect(JSON.parse((await cli('apps', 'list', '--json')).stdout)).toEqual({ apps: [] });
+    expect(await cliJson('apps', 'list')).toEqual({ apps: [] });
   });
 
   it('names an unset variable, exits 1', async () => {
     vi.stubEnv('CRM_DEPARTMENT', undefined as unknown as string);
     delete process.env.CRM_DEPARTMENT;
-    const result = await cli('apps', 'apply', '-f', appFile());
+    const result = await apply();
     expect(result.code).toBe(1);
     expect(result.stderr).toContain(
       'objects.User.scope.filters[0].clauses[0].value: environment variable CRM_DEPARTMENT is not set',
@@ -251,7 +231,7 @@ describe('provisio apps', () => {
 
 describe('provisio assign, unassign, assignments, audit', () => {
   it('assigns by name or id in roles, lists them, unassigns, and audits it all with the OS user', async () => {
-    await cli('apps', 'apply', '-f', appFile());
+    await apply();
     const { userId, groupId } = await seedDirectory();
 
     expect(await cli('assign', 'crm', '--user', 'ada@example.com')).toMatchObject({
@@ -270,8 +250,7 @@ describe('provisio assign, unassign, assignments, audit', () => {
     expect((await cli('assign', 'crm')).code).toBe(2);
     expect((await cli('assign', 'crm', '--user', 'a', '--group', 'b')).code).toBe(2);
 
-    const json = await cli('assignments', 'crm', '--json');
-    expect(JSON.parse(json.stdout)).toEqual({
+    expect(await cliJson('assignments', 'crm')).toEqual({
       app: 'crm',
       assignments: [
         {
@@ -305,14 +284,12 @@ describe('provisio assign, unassign, assignments, audit', () => {
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`user '${userId}' is not assigned to 'crm' in role Admin`);
     expect((await cli('unassign', 'crm', '--group', 'Sales')).code).toBe(0);
-    const remaining = JSON.parse((await cli('assignments', 'crm', '--json')).stdout) as {
-      assignments: unknown[];
-    };
+    const remaining = await cliJson<{ assignments: unknown[] }>('assignments', 'crm');
     expect(remaining.assignments).toHaveLength(1);
 
-    const audit = JSON.parse((await cli('audit', '--app', 'crm', '--json')).stdout) as {
+    const audit = await cliJson<{
       entries: { action: string; actor: string; app: string; before?: unknown; after?: unknown }[];
-    };
+    }>('audit', '--app', 'crm');
     expect(audit.entries.map((e) => e.action)).toEqual([
       'unassign',
       'unassign',
@@ -360,7 +337,7 @@ describe('secrets through the CLI', () => {
       '  kind: memory',
       '  module: ./secret-connector.mjs\n  credentials:\n    token: ${CRM_TOKEN}',
     );
-    const applied = await cli('apps', 'apply', '-f', appFile(text));
+    const applied = await apply(text);
     expect(applied.code).toBe(0);
     expect(statSync(join(dataDir, 'secret.key')).mode & 0o777).toBe(0o600);
     const exported = await cli('apps', 'export', 'crm');

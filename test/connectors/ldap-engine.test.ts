@@ -184,6 +184,45 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slap
     expect((await rawEntry(server, annDn))?.pwdAccountLockedTime).toBe('000001010000Z');
   });
 
+  it('keeps the new DN in the link when the update fails after the rename', async () => {
+    const server = slapd.current();
+    setup = await open('disable');
+    const { directory, engine, state, appId } = setup;
+    const eve = await createUser(directory, { userName: 'eve@example.com', displayName: 'Eve Ede' });
+    const fay = await createUser(directory, { userName: 'fay@example.com', displayName: 'Fay Fox' });
+    const crew = await createGroup(directory, 'Crew', [{ id: fay }]);
+    for (const [type, id] of [
+      ['User', eve],
+      ['User', fay],
+      ['Group', crew],
+    ] as const)
+      await directory.assign(appId, type, id);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    // A new userName (a new DN) and a mail slapd refuses (mail is IA5String: ASCII only): the
+    // modify DN succeeds, the modify after it fails.
+    await patchUser(directory, eve, [
+      { op: 'replace', path: 'userName', value: 'evelyn@example.com' },
+      {
+        op: 'replace',
+        path: 'emails',
+        value: [{ value: 'évelyn@example.com', type: 'work', primary: true }],
+      },
+    ]);
+    const failed = await engine.sync('ldap');
+    expect(failed.failures.map((f) => f.error?.code)).toEqual(['schema_violation']);
+    const newDn = `uid=evelyn,${server.peopleDn}`;
+    expect(await rawEntry(server, `uid=eve,${server.peopleDn}`)).toBeUndefined();
+    expect(await rawEntry(server, newDn)).toBeDefined();
+    expect((await state.getLink(appId, 'User', eve))?.targetName).toBe(newDn);
+    // While Eve's update keeps failing, she joins Crew: the group names her by the DN she has.
+    await addMember(directory, crew, eve);
+    await engine.sync('ldap');
+    const fayDn = `uid=fay,${server.peopleDn}`;
+    expect(values((await rawEntry(server, `cn=Crew,${server.groupsDn}`))?.member)).toEqual(
+      [fayDn, newDn].sort(),
+    );
+  });
+
   it('with deprovisionAction delete, an unassigned user is deleted from the directory', async () => {
     const server = slapd.current();
     setup = await open('delete');

@@ -5,6 +5,8 @@
  * the members array of the group written through update (membership: array). Settings that
  * cannot work are refused with the path at fault.
  */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { restConnector } from '../../src/connectors/rest/index.js';
 import { ConnectorLoadError, ConnectorRegistry, type Connector } from '../../src/connectors/spi/index.js';
@@ -13,7 +15,9 @@ import { restSettingsFor } from '../support/rest-api/rest-app-settings.js';
 
 const registry = new ConnectorRegistry().register(restConnector);
 const api: RestApi = await startRestApi();
-const closers: (() => Promise<unknown>)[] = [() => api.close()];
+// Adds of a present member are refused with 409 here, the whole request (batch) unchanged.
+const strict: RestApi = await startRestApi({ conflictOnPresentMember: true });
+const closers: (() => Promise<unknown>)[] = [() => api.close(), () => strict.close()];
 afterAll(async () => {
   for (const close of closers.reverse()) await close();
 });
@@ -27,12 +31,16 @@ type GroupSettings = {
 };
 type Settings = { objects: { User: { operations: Record<string, unknown> }; Group: GroupSettings } };
 
-async function open(edit: (settings: Settings) => void, extra: Record<string, unknown> = {}) {
-  const settings = restSettingsFor(api.url, { disable: false }) as unknown as Settings;
+async function open(
+  edit: (settings: Settings) => void,
+  extra: Record<string, unknown> = {},
+  on: RestApi = api,
+) {
+  const settings = restSettingsFor(on.url, { disable: false }) as unknown as Settings;
   edit(settings);
   const connector = await registry.open(
     { kind: 'rest', settings: { ...settings, ...extra } },
-    { credentials: { token: api.token } },
+    { credentials: { token: on.token } },
   );
   closers.push(async () => connector.close?.());
   return connector;
@@ -55,7 +63,8 @@ async function usersAndGroup(c: Connector, count: number) {
   return { members, group: { id: group.id } };
 }
 
-const held = (groupId: string) => [...(api.store.objects.groups.get(groupId)!.members as string[])].sort();
+const held = (groupId: string, on: RestApi = api) =>
+  [...(on.store.objects.groups.get(groupId)!.members as string[])].sort();
 const ids = (refs: { id: string }[]) => refs.map((r) => r.id).sort();
 
 describe('member operations', () => {
@@ -134,6 +143,79 @@ describe('member operations', () => {
   });
 });
 
+describe('what a 409 or 404 of a member operation means', () => {
+  const batched = (s: Settings) => {
+    s.objects.Group.operations.addMember = {
+      method: 'POST',
+      url: '/groups/{groupId}/members',
+      body: { userIds: '{memberIds}' },
+    };
+    s.objects.Group.operations.removeMember = {
+      method: 'DELETE',
+      url: '/groups/{groupId}/members',
+      query: { userIds: '{memberIds}' },
+    };
+  };
+
+  it('adding a member who is already there is done (409), one by one and in a batch', async () => {
+    for (const edit of [() => {}, batched]) {
+      const c = await open(edit, {}, strict);
+      const { members, group } = await usersAndGroup(c, 3);
+      await c.addMembers!({ group, members: members.slice(0, 1) }, signal());
+      // The batch [present, new, new] is refused whole: the connector reads the group and sends
+      // the two that are missing.
+      await c.addMembers!({ group, members }, signal());
+      expect(held(group.id, strict)).toEqual(ids(members));
+      await c.addMembers!({ group, members }, signal());
+      expect(held(group.id, strict)).toEqual(ids(members));
+    }
+  });
+
+  it('removing a member who is not there is done (404), and the rest of a refused batch is removed', async () => {
+    for (const edit of [() => {}, batched]) {
+      const c = await open(edit);
+      const { members, group } = await usersAndGroup(c, 3);
+      await c.addMembers!({ group, members: members.slice(0, 2) }, signal());
+      // The test API answers 404 for the whole batch when one of it is no member, removing none.
+      await c.removeMembers!({ group, members }, signal());
+      expect(held(group.id)).toEqual([]);
+    }
+  });
+
+  it('a 404 because the group does not exist is not_found, on add and on remove', async () => {
+    for (const edit of [() => {}, batched]) {
+      const c = await open(edit);
+      const { members } = await usersAndGroup(c, 1);
+      const gone = { id: 'no-such-group' };
+      await expect(c.addMembers!({ group: gone, members }, signal())).rejects.toMatchObject({
+        code: 'not_found',
+      });
+      await expect(c.removeMembers!({ group: gone, members }, signal())).rejects.toMatchObject({
+        code: 'not_found',
+        message: expect.stringContaining('no-such-group') as unknown,
+      });
+    }
+  });
+
+  it('a 404 because the user does not exist is not_found, on add and on remove', async () => {
+    for (const edit of [() => {}, batched]) {
+      const c = await open(edit);
+      const { members, group } = await usersAndGroup(c, 1);
+      await c.addMembers!({ group, members }, signal());
+      const nobody = [{ id: 'no-such-user' }];
+      await expect(c.addMembers!({ group, members: nobody }, signal())).rejects.toMatchObject({
+        code: 'not_found',
+      });
+      await expect(c.removeMembers!({ group, members: nobody }, signal())).rejects.toMatchObject({
+        code: 'not_found',
+        message: expect.stringContaining('no-such-user') as unknown,
+      });
+      // The member that is there is left alone.
+      expect(held(group.id)).toEqual(ids(members));
+    }
+  });
+});
+
 describe('membership: array', () => {
   it('declares attribute membership and writes the whole list through create and update', async () => {
     const c = await open((s) => {
@@ -194,6 +276,72 @@ describe('membership: array', () => {
       displayName: 'Wrapped',
       members: [{ value: 'u1' }, { value: 'u2' }],
     });
+  });
+
+  it('memberIdPath with a PUT update: the group read, its member objects replaced, written back whole', async () => {
+    // An API keeping members as `{ value }` objects, PUT replacing the whole group.
+    let stored: Record<string, unknown> = {
+      id: 'g1',
+      displayName: 'Team',
+      owner: 'kept as it was',
+      members: [{ value: 'u1' }, { value: 'u2' }],
+    };
+    const puts: unknown[] = [];
+    const server = createServer((request, response) => {
+      let text = '';
+      request.on('data', (chunk: Buffer) => (text += chunk.toString()));
+      request.on('end', () => {
+        const reply = (status: number, body: unknown) => {
+          response.writeHead(status, { 'content-type': 'application/json' });
+          response.end(JSON.stringify(body));
+        };
+        if (request.url !== '/groups/g1') return reply(404, { message: 'no such route' });
+        if (request.method === 'GET') return reply(200, stored);
+        if (request.method === 'PUT') {
+          stored = JSON.parse(text) as Record<string, unknown>;
+          puts.push(stored);
+          return reply(200, stored);
+        }
+        return reply(405, { message: 'method not allowed' });
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    closers.push(() => new Promise((resolve) => server.close(resolve)));
+    const { port } = server.address() as AddressInfo;
+    const settings = restSettingsFor(`http://127.0.0.1:${port}`, { disable: false }) as unknown as Settings;
+    // Groups only: the user operations would ask for the same operations on groups.
+    delete (settings.objects as Partial<Settings['objects']>).User;
+    settings.objects.Group = {
+      membersPath: 'members',
+      memberIdPath: 'value',
+      membership: 'array',
+      operations: {
+        create: { method: 'POST', url: '/groups' },
+        get: { method: 'GET', url: '/groups/{id}' },
+        update: { method: 'PUT', url: '/groups/{id}' },
+      },
+    };
+    const c = await registry.open(
+      { kind: 'rest', settings: { ...settings, probe: { method: 'GET', url: '/groups/g1' } } },
+      { credentials: { token: 't' } },
+    );
+    closers.push(async () => c.close?.());
+    expect(c.capabilities.update).toEqual({ mode: 'replace' });
+    const read = await c.get!({ objectType: 'Group', ref: { id: 'g1' } }, signal());
+    expect(read.attributes.memberIds).toEqual(['u1', 'u2']);
+    await c.update!(
+      {
+        objectType: 'Group',
+        ref: { id: 'g1' },
+        changes: [{ attribute: 'memberIds', oldValue: ['u1', 'u2'], newValue: ['u2', 'u3'] }],
+      },
+      signal(),
+    );
+    expect(puts).toEqual([
+      { id: 'g1', displayName: 'Team', owner: 'kept as it was', members: [{ value: 'u2' }, { value: 'u3' }] },
+    ]);
+    const after = await c.get!({ objectType: 'Group', ref: { id: 'g1' } }, signal());
+    expect(after.attributes.memberIds).toEqual(['u2', 'u3']);
   });
 
   it('settings that cannot work are refused with their path', async () => {

@@ -12,6 +12,7 @@ import {
   exampleApp,
   exampleEnv,
   openExampleConnector,
+  rpcSettings,
   SOAP_EXAMPLE,
 } from '../support/soap-target/soap-example.js';
 import { startSoapTarget } from '../support/soap-target/soap-target.js';
@@ -256,6 +257,40 @@ describe('transport', () => {
       await c.close?.();
     } finally {
       await paged.close();
+    }
+  });
+});
+
+describe('rpc/encoded bodies', () => {
+  it('type every argument value as the WSDL declares it: string, int and boolean, list items too', async () => {
+    const rpc = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'rpc' });
+    const connector = await openExampleConnector(exampleEnv(rpc.wsdlUrl), rpcSettings);
+    try {
+      const user = await connector.create(
+        { objectType: 'User', attributes: { userName: 'typed@example.com', active: true } },
+        signal(),
+      );
+      const group = await connector.create(
+        { objectType: 'Group', attributes: { displayName: 'Typed' } },
+        signal(),
+      );
+      await connector.addMembers!({ group: { id: group.id }, members: [{ id: user.id }] }, signal());
+      await connector.list!({ objectType: 'User', pageSize: 7 }, signal());
+      const bodies = rpc.requests.join('\n');
+      expect(bodies).toContain('<userName xsi:type="xsd:string">typed@example.com</userName>');
+      expect(bodies).toContain('<active xsi:type="xsd:boolean">true</active>');
+      expect(bodies).toContain(`<groupId xsi:type="xsd:string">${group.id}</groupId>`);
+      expect(bodies).toContain(`<tns:memberId xsi:type="xsd:string">${user.id}</tns:memberId>`);
+      expect(bodies).toContain('<pageSize xsi:type="xsd:int">7</pageSize>');
+      // The prefix the types use is declared in the envelope.
+      expect(
+        rpc.requests.every((body) => body.includes('xmlns:xsd="http://www.w3.org/2001/XMLSchema"')),
+      ).toBe(true);
+      // The service read them as their types (it refuses an untyped value).
+      expect(rpc.groups.get(group.id)?.memberIds).toEqual([user.id]);
+    } finally {
+      await connector.close?.();
+      await rpc.close();
     }
   });
 });

@@ -3,7 +3,8 @@
  * examples/soap/app.yaml as it is (users and groups, paged lists, native membership, disable,
  * WS-Security), again with basic auth and a service that pages by two, and against the same
  * service speaking SOAP 1.2 (the example unchanged: the version is read from the WSDL) and
- * rpc/encoded (the example with the answer paths and member arguments of rpc's array accessors).
+ * rpc/encoded and rpc/literal (the example with the answer paths and member arguments of rpc's
+ * array accessors).
  */
 import { afterAll } from 'vitest';
 import { describeConnectorContract } from '../../src/connectors/spi/contract-kit.js';
@@ -22,7 +23,9 @@ const basic = await startSoapTarget({
 });
 const soap12 = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'soap12' });
 const rpc = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'rpc' });
+const rpcLiteral = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'rpcLiteral' });
 afterAll(async () => {
+  await rpcLiteral.close();
   await secured.close();
   await basic.close();
   await soap12.close();
@@ -35,6 +38,10 @@ describeConnectorContract('soap (SOAP 1.2 document/literal, WS-Security)', () =>
 
 describeConnectorContract('soap (rpc/encoded, WS-Security)', () =>
   openExampleConnector(exampleEnv(rpc.wsdlUrl), rpcSettings),
+);
+
+describeConnectorContract('soap (rpc/literal, WS-Security)', () =>
+  openExampleConnector(exampleEnv(rpcLiteral.wsdlUrl), rpcSettings),
 );
 
 describeConnectorContract('soap (examples/soap/app.yaml, WS-Security)', () =>

@@ -4,7 +4,7 @@
  * into the tests' SOAP directory service, and the service's store read back: creates with every
  * mapped field, group members as the service's user ids, an update, a disable, a delete, an
  * account the service already held matched instead of created, and a Server fault retried; over
- * SOAP 1.1 and SOAP 1.2 document/literal, and rpc/encoded.
+ * SOAP 1.1 and SOAP 1.2 document/literal, rpc/encoded and rpc/literal.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -42,7 +42,7 @@ async function startTarget(protocol: SoapProtocol = 'soap11') {
  * from the WSDL), and for rpc/encoded the example with rpc's answer paths and member arguments.
  */
 function exampleFor(protocol: SoapProtocol): string {
-  if (protocol !== 'rpc') return SOAP_EXAMPLE;
+  if (protocol !== 'rpc' && protocol !== 'rpcLiteral') return SOAP_EXAMPLE;
   const app = parse(readFileSync(SOAP_EXAMPLE, 'utf8')) as {
     connector: { settings: Record<string, unknown> };
   };
@@ -82,6 +82,7 @@ describe('soap connector through the engine', () => {
     ['SOAP 1.1 document/literal', 'soap11'],
     ['SOAP 1.2 document/literal', 'soap12'],
     ['rpc/encoded', 'rpc'],
+    ['rpc/literal', 'rpcLiteral'],
   ] as const)(
     'runs the shipped example over %s: users, groups and memberships, an update, a disable, brownfield matching and a retried fault',
     async (_, protocol) => {
@@ -143,12 +144,18 @@ describe('soap connector through the engine', () => {
           ? 'http://www.w3.org/2003/05/soap-envelope'
           : 'http://schemas.xmlsoap.org/soap/envelope/';
       expect(target.requests.every((body) => body.includes(envelope))).toBe(true);
-      if (protocol === 'rpc')
-        expect(
-          target.requests.every((body) =>
-            body.includes('encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"'),
-          ),
-        ).toBe(true);
+      const encoded = (body: string) =>
+        body.includes('encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"');
+      if (protocol === 'rpc') {
+        expect(target.requests.every(encoded)).toBe(true);
+        // Every value typed as the WSDL declares it (the service refuses an untyped one).
+        const bodies = target.requests.join('\n');
+        expect(bodies).toContain('<userName xsi:type="xsd:string">bob@example.com</userName>');
+        expect(bodies).toContain('<active xsi:type="xsd:boolean">true</active>');
+      } else {
+        expect(target.requests.some(encoded)).toBe(false);
+        expect(target.requests.some((body) => body.includes('xsi:type='))).toBe(false);
+      }
 
       await withDirectory(async (d) => {
         await d.directory.patch('User', ids.ada, [{ op: 'replace', path: 'displayName', value: 'Ada L.' }]);

@@ -234,6 +234,63 @@ ${USER_MAPPINGS.trim()}
     expect(ok.definition.objects.Group.mappings).toHaveLength(2);
   });
 
+  it("refuses a Group mapping written onto the connector's own member attribute, at its line", async () => {
+    const app = (mapping: string, extra = '') => `name: demo
+connector:
+  kind: memory
+  settings:
+    capabilities: { membership: { kind: attribute, attribute: member, reference: id } }${extra}
+${USER_MAPPINGS.trim()}
+  Group:
+    mappings:
+      - { target: displayName, source: displayName, matchingPrecedence: 1 }
+      - ${mapping}
+`;
+    const why = (target: string) =>
+      `'${target}' is the memory connector's member attribute, which the engine writes from the ` +
+      `group's members; a mapping may not write it directly: use group membership provisioning ` +
+      `instead, { target: member, source: members }`;
+    for (const [mapping, target] of [
+      ['{ target: member, constant: "cn=someone,dc=example,dc=test" }', 'member'],
+      ['{ target: Member, source: displayName }', 'Member'],
+      [`{ target: member, expression: 'Split([description], ",")' }`, 'member'],
+    ]) {
+      expect(await problems(app(mapping!))).toEqual([
+        `14:19 objects.Group.mappings[1].target: ${why(target!)}`,
+      ]);
+    }
+    // Membership provisioning into that attribute, and other attributes, are what they should be.
+    expect(
+      (await load(app('{ target: member, source: members }'))).definition.objects.Group.mappings,
+    ).toHaveLength(2);
+    expect(
+      (await load(app('{ target: description, constant: team }'))).definition.objects.Group.mappings,
+    ).toHaveLength(2);
+    // The same for LDAP's member attribute (the connector is built, nothing is contacted).
+    const ldap = await problems(`name: directory
+connector:
+  kind: ldap
+  settings:
+    url: ldap://127.0.0.1:1
+    bindDn: cn=admin,dc=example,dc=test
+    baseDn: dc=example,dc=test
+    users: { container: 'ou=people,dc=example,dc=test', rdnAttribute: uid, unique: [uid] }
+    groups: { container: 'ou=groups,dc=example,dc=test', type: groupOfNames, unique: [cn] }
+  credentials: { bindPassword: secret }
+objects:
+  User:
+    mappings:
+      - { target: uid, source: userName, matchingPrecedence: 1 }
+  Group:
+    mappings:
+      - { target: cn, source: displayName, matchingPrecedence: 1 }
+      - { target: member, source: displayName }
+`);
+    expect(ldap).toEqual([
+      `18:19 objects.Group.mappings[1].target: ${why('member').replace('memory connector', 'ldap connector')}`,
+    ]);
+  });
+
   it('collects the problems of every section before failing, mappings included when settings are wrong', async () => {
     const found = await problems(`name: Demo
 connector:

@@ -2,8 +2,9 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { Harness } from './support/engine-harness.js';
 import { createUser, openHarness, patchUser } from './support/engine-harness.js';
 import { AppBusyError } from '../../src/engine/cycle/create-engine-service.js';
-import { currentLeaseProcess } from '../../src/engine/cycle/lease-process.js';
-import { spawnSync } from 'node:child_process';
+import { currentLeaseProcess, processStartTime } from '../../src/engine/cycle/lease-process.js';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 
 let h: Harness;
 afterEach(async () => {
@@ -228,6 +229,35 @@ describe('lease', () => {
     expect(report.status).toBe('completed');
     expect(h.target.count('User')).toBe(1);
   });
+
+  it.skipIf(!existsSync('/proc/self/stat'))(
+    'takes over at once when the holder pid now belongs to a process that started later (pid reused)',
+    async () => {
+      h = await openHarness({ settings: { scope: 'all' } });
+      await createUser(h.directory, { userName: 'u@example.com' });
+      const here = currentLeaseProcess();
+      expect(here.started).toMatch(/^[0-9a-f-]+:\d+$/);
+      // A live process that is not the holder: its pid exists, its start time is not the recorded one.
+      const unrelated = spawn(process.execPath, ['-e', 'setTimeout(() => {}, 60_000)'], { stdio: 'ignore' });
+      try {
+        const pid = unrelated.pid!;
+        const started = processStartTime(pid);
+        expect(started).toBeDefined();
+        await h.state.acquireLease(h.appId, 'pid-reused', 3_600_000, h.clock.now(), {
+          process: { host: here.host, pid, started: `${started!}0` },
+        });
+        expect((await h.otherEngine().sync(h.app)).status).toBe('completed');
+        expect(h.target.count('User')).toBe(1);
+        // The same pid with its own start time is the holder alive: waited for, not taken.
+        await h.state.acquireLease(h.appId, 'alive', 3_600_000, h.clock.now(), {
+          process: { host: here.host, pid, started: started! },
+        });
+        await expect(h.otherEngine().sync(h.app)).rejects.toThrow(/alive \(pid /);
+      } finally {
+        unrelated.kill();
+      }
+    },
+  );
 
   it('waits for the lease of a live holder on this host and of any holder on another host', async () => {
     h = await openHarness({ settings: { scope: 'all' } });

@@ -669,6 +669,15 @@ export function engineStateSuite(factory: StateFactory): void {
       expect(await state.acquireLease(appId, 'worker-b', 30_000, at(3_000))).toMatchObject({
         process: { host: 'host-a', pid: 7 },
       });
+      // The start time a holder records comes back with it (the pid-reuse check needs it).
+      const started = { host: 'host-a', pid: 7, started: 'boot-1:123456' };
+      await state.acquireLease(appId, 'worker-a', 30_000, at(2_500), { process: started });
+      expect(await state.acquireLease(appId, 'worker-b', 30_000, at(3_000))).toMatchObject({
+        process: started,
+      });
+      await expect(
+        state.acquireLease(appId, 'worker-b', 1_000, t0, { process: { host: 'h', pid: 1, started: '' } }),
+      ).rejects.toThrow(/started/);
       // A holder that records nothing is refused and named without a process.
       await state.releaseLease(appId, 'worker-a');
       await state.acquireLease(appId, 'worker-c', 30_000, at(4_000));

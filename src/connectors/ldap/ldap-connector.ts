@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import { EqualityFilter, Change, Attribute, type Client, type Entry, type SearchResult } from 'ldapts';
 import {
   ConnectorError,
+  withTargetRef,
   type Connector,
   type ConnectorCapabilities,
   type CreateRequest,
@@ -367,6 +368,40 @@ class LdapConnector implements Connector {
     });
     let ref: TargetRef = current ? { id: request.ref.id, name: current.dn } : request.ref;
     if (plan.newDn !== undefined) ref = await this.#move(request.objectType, ref, plan.newDn, signal);
+    // The DN the engine is to keep: the entry's name changed with the move, or before this update
+    // (an earlier try moved it, then failed).
+    const renamed =
+      plan.newDn !== undefined ||
+      (current !== undefined &&
+        request.ref.name !== undefined &&
+        dnKey(current.dn) !== dnKey(request.ref.name))
+        ? ref
+        : undefined;
+    const rest = { plan, ref, current, memberValue, uidChange };
+    if (renamed === undefined) return this.#modifyAfterMove(request, type, rest, signal);
+    try {
+      await this.#modifyAfterMove(request, type, rest, signal);
+    } catch (error) {
+      // The entry has its new DN whatever failed after the move: the engine must not lose it.
+      throw withTargetRef(error, renamed);
+    }
+    return renamed;
+  }
+
+  /** The rest of an update once the entry has its DN: the modify, and the uid followed into groups. */
+  async #modifyAfterMove(
+    request: UpdateRequest,
+    type: UserConfig | GroupConfig,
+    update: {
+      readonly plan: ReturnType<typeof planModify>;
+      readonly ref: TargetRef;
+      readonly current: { dn: string; attributes: TargetAttributes } | undefined;
+      readonly memberValue: ((dn: string) => string) | undefined;
+      readonly uidChange: UpdateRequest['changes'][number] | undefined;
+    },
+    signal: AbortSignal,
+  ): Promise<undefined> {
+    const { plan, ref, current, memberValue, uidChange } = update;
     const changes = [...plan.changes, ...plan.memberChanges];
     // The uid the posixGroups list this user by, as the entry holds it before the update.
     const oldUid =
@@ -377,12 +412,10 @@ class LdapConnector implements Connector {
       const newUid = firstString(uidChange?.newValue);
       if (oldUid !== undefined && newUid !== undefined) await this.#followUid(oldUid, newUid, signal);
     };
-    // The DN the engine is to keep: the entry's name changed with the move.
-    const renamed = plan.newDn === undefined ? undefined : ref;
     if (changes.length === 0) {
       if (plan.newDn === undefined) await this.#locate(request.objectType, request.ref.id, signal);
       await followUid();
-      return renamed;
+      return undefined;
     }
     const send = (all: Change[]) =>
       this.#write(request.objectType, ref, signal, 'update', (client, dn, controls) =>
@@ -411,7 +444,7 @@ class LdapConnector implements Connector {
       const retry = [...plan.changes, ...precise];
       if (retry.length > 0) await send(retry);
     }
-    return renamed;
+    return undefined;
   }
 
   /** A user's change of the attribute posixGroups list members by (`memberUid` holds its value). */
@@ -545,16 +578,23 @@ class LdapConnector implements Connector {
     });
     if (this.#config.profile === 'activeDirectory') moved = canonicalDn(newDn);
     this.#remember(ref.id, moved);
+    const movedRef = { id: ref.id, name: moved };
     if (objectType === 'User' && oldDn !== undefined && this.#config.profile !== 'activeDirectory') {
-      await this.#renameInGroups(oldDn, moved, signal);
-      // A uid that names the entry changes with the move (the old RDN value is not kept).
-      const uidAttribute = this.#config.groups?.memberUidAttribute.toLowerCase();
-      const uidOf = (dn: string) => firstRdn(dn).find((a) => a.type.toLowerCase() === uidAttribute && !a.hex);
-      const [before, after] = [uidOf(oldDn), uidOf(moved)];
-      if (before !== undefined && after !== undefined)
-        await this.#followUid(before.value, after.value, signal);
+      try {
+        await this.#renameInGroups(oldDn, moved, signal);
+        // A uid that names the entry changes with the move (the old RDN value is not kept).
+        const uidAttribute = this.#config.groups?.memberUidAttribute.toLowerCase();
+        const uidOf = (dn: string) =>
+          firstRdn(dn).find((a) => a.type.toLowerCase() === uidAttribute && !a.hex);
+        const [before, after] = [uidOf(oldDn), uidOf(moved)];
+        if (before !== undefined && after !== undefined)
+          await this.#followUid(before.value, after.value, signal);
+      } catch (error) {
+        // The entry is moved even though a group still lists its old name.
+        throw withTargetRef(error, movedRef);
+      }
     }
-    return { id: ref.id, name: moved };
+    return movedRef;
   }
 
   /**

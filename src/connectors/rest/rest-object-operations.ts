@@ -88,7 +88,7 @@ export async function createObject(
 }
 
 /** The API's JSON for one object (for get, and for an update that writes the whole object back). */
-async function readJson(context: RestContext, type: RestTypeContext, id: string, signal: AbortSignal) {
+export async function readJson(context: RestContext, type: RestTypeContext, id: string, signal: AbortSignal) {
   const operation = type.get!;
   const built = operation.request({ context: { id }, attributes: {} }, signal);
   const what = built.what!;

@@ -10,6 +10,13 @@ import { errorFromResponse, RequestLimiter, type Redactor } from '../http/index.
 import { ConnectorError } from '../spi/index.js';
 import { classifySoapError } from './soap-faults.js';
 import type { SoapCredentials, SoapSettings } from './soap-settings.js';
+import {
+  withXsiTypes,
+  XSD_NAMESPACE,
+  xsdTypeNamer,
+  type DeclaredParts,
+  type XsdTypeName,
+} from './soap-xsi-types.js';
 
 const WSDL_SOAP11 = 'http://schemas.xmlsoap.org/wsdl/soap/';
 const WSDL_SOAP12 = 'http://schemas.xmlsoap.org/wsdl/soap12/';
@@ -39,6 +46,8 @@ export class SoapService {
   readonly #redact: Redactor;
   readonly #limiter: RequestLimiter;
   #client: Promise<soap.Client> | undefined;
+  /** rpc/encoded: each operation's declared input parts, to type its arguments (soap-xsi-types.ts). */
+  #encoded: { readonly parts: Map<string, DeclaredParts>; readonly typeName: XsdTypeName } | undefined;
 
   constructor(settings: SoapSettings, credentials: SoapCredentials, redact: Redactor) {
     this.#settings = settings;
@@ -79,8 +88,11 @@ export class SoapService {
       throw new ConnectorError('timeout', `${operation} was aborted while waiting for a free connection`);
     }
     const timeout = AbortSignal.timeout(this.#settings.timeouts.requestMs);
+    const encoded = this.#encoded;
+    const sent =
+      encoded === undefined ? args : withXsiTypes(args, encoded.parts.get(operation), encoded.typeName);
     try {
-      const [result] = await method.call(client, args, { signal: AbortSignal.any([signal, timeout]) });
+      const [result] = await method.call(client, sent, { signal: AbortSignal.any([signal, timeout]) });
       return result;
     } catch (error) {
       throw classifySoapError(error, {
@@ -161,7 +173,14 @@ export class SoapService {
       // for all it holds.
       const prefix = client.wsdl.options.envelopeKey;
       client.addBodyAttribute({ [`${prefix}:encodingStyle`]: SOAP_ENCODING });
-    }
+      // The typed values name XML Schema types as `xsd:`; the envelope declares that prefix.
+      if (!/\sxmlns:xsd=/u.test(client.wsdl.xmlnsInEnvelope))
+        client.wsdl.xmlnsInEnvelope += ` xmlns:xsd="${XSD_NAMESPACE}"`;
+      this.#encoded = {
+        parts: inputParts(client),
+        typeName: xsdTypeNamer(client.wsdl.definitions.xmlns as Record<string, string>),
+      };
+    } else this.#encoded = undefined;
     if (authorization !== undefined) client.addHttpHeader('Authorization', authorization);
     const token = this.#credentials.wsSecurity;
     if (token !== undefined) {
@@ -174,4 +193,17 @@ export class SoapService {
     }
     return client;
   }
+}
+
+/** Each operation's input parts as the package describes them (the first port binding it wins). */
+function inputParts(client: soap.Client): Map<string, DeclaredParts> {
+  const parts = new Map<string, DeclaredParts>();
+  const services = client.describe() as Record<string, Record<string, Record<string, { input?: unknown }>>>;
+  for (const service of Object.values(services))
+    for (const port of Object.values(service))
+      for (const [name, operation] of Object.entries(port)) {
+        if (!parts.has(name) && typeof operation.input === 'object' && operation.input !== null)
+          parts.set(name, operation.input as DeclaredParts);
+      }
+  return parts;
 }

@@ -5,6 +5,7 @@
  * connector or the target's own wording, which it only records.
  */
 import { ScimError } from '../../scim/scim-error.js';
+import type { TargetRef } from './connector.js';
 
 /** What a retry can do for each code. Fixed per code, so the engine's policy is one table. */
 export const CONNECTOR_ERROR_RETRYABLE = {
@@ -50,6 +51,11 @@ export interface ConnectorErrorOptions {
   targetCode?: string | number;
   /** What was thrown underneath, if anything. */
   cause?: unknown;
+  /**
+   * The object's ref after the part of the operation that did succeed: an update that moved an
+   * entry to a new DN and then failed. The engine keeps it, as it keeps the ref an update returns.
+   */
+  ref?: TargetRef;
 }
 
 /** The plain-data form of a connector error, as it is recorded in the provisioning log. */
@@ -69,6 +75,8 @@ export class ConnectorError extends Error {
   readonly retryAfterMs: number | undefined;
   readonly detail: string | undefined;
   readonly targetCode: string | number | undefined;
+  /** See ConnectorErrorOptions.ref; not part of the logged form (the link records it). */
+  readonly ref: TargetRef | undefined;
 
   constructor(code: ConnectorErrorCode, message: string, options: ConnectorErrorOptions = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -83,6 +91,7 @@ export class ConnectorError extends Error {
         : undefined;
     this.detail = options.detail;
     this.targetCode = options.targetCode;
+    this.ref = options.ref;
   }
 
   /** The error as data, for logs and the admin API. */
@@ -93,6 +102,19 @@ export class ConnectorError extends Error {
     if (this.targetCode !== undefined) json.targetCode = this.targetCode;
     return json;
   }
+}
+
+/**
+ * `error` (classified) carrying the object's new ref: for an operation that failed after it had
+ * already renamed the object, so that the engine does not go on naming it by its old name.
+ */
+export function withTargetRef(error: unknown, ref: TargetRef): ConnectorError {
+  const classified = classifyError(error);
+  const options: ConnectorErrorOptions = { cause: classified.cause ?? error, ref };
+  if (classified.retryAfterMs !== undefined) options.retryAfterMs = classified.retryAfterMs;
+  if (classified.detail !== undefined) options.detail = classified.detail;
+  if (classified.targetCode !== undefined) options.targetCode = classified.targetCode;
+  return new ConnectorError(classified.code, classified.message, options);
 }
 
 /** Type guard for a connector error built by this module. */

@@ -33,6 +33,7 @@ import {
   objectsSchema,
 } from './app-schema.js';
 import { checkConnectorBlock } from './check-connector.js';
+import { checkMembershipMappings } from './check-membership-mappings.js';
 import { compileApp } from './compile-app.js';
 import { soleVariable, substituteEnv } from './env-substitution.js';
 import type { PathSegment } from './yaml-locations.js';
@@ -168,6 +169,8 @@ export async function loadAppText(
   checkRoles(content, issues);
   checkObjects(definition, issues);
   issues.addConfig(await checkConnectorBlock(options.registry, { ...content.connector, credentials }, file));
+  if (!issues.empty) return issues.result();
+  issues.addConfig(await checkMembershipMappings(options.registry, definition, credentials, file));
   if (!issues.empty) return issues.result();
   return { ok: true, app: { file, definition, credentials } };
 }

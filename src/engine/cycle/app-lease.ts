@@ -2,8 +2,9 @@
  * One worker per app: every cycle (and every on-demand or fixing run) holds the app's lease in
  * the engine's state, renewed at a third of its lifetime while the work runs. A second worker
  * waits up to `waitMs` for it or fails with `AppBusyError` naming the holder. A holder that dies
- * stops renewing: on the same host, where its pid provably no longer exists, its lease is taken
- * over at once (`claimLease`); from another host it is lost when it expires.
+ * stops renewing: on the same host, where its pid provably no longer exists (or now belongs to a
+ * process that started at another time), its lease is taken over at once (`claimLease`); from
+ * another host it is lost when it expires.
  */
 import type { EngineStateStore, LeaseProcess, LeaseResult } from '../state/engine-state.js';
 import type { Clock } from './engine-clock.js';
@@ -34,11 +35,13 @@ export function describeLeaseHolder(holder: string, process: LeaseProcess | unde
 export interface LeaseLiveness {
   readonly self?: LeaseProcess;
   readonly exists?: (pid: number) => boolean;
+  /** When the process with a pid started (lease-process.ts, processStartTime). */
+  readonly startOf?: (pid: number) => string | undefined;
 }
 
 /**
  * Takes or renews the app's lease for `holder`, recording this process with it. Refused by a
- * holder that is provably dead (same host, its pid gone), it takes the lease over from exactly
+ * holder that is provably dead (same host, its pid gone or reused), it takes the lease over from exactly
  * that holder in one conditional write, so of two workers replacing the same dead holder one wins.
  */
 export async function claimLease(
@@ -52,7 +55,7 @@ export async function claimLease(
   const self = liveness.self ?? currentLeaseProcess();
   const first = await state.acquireLease(appId, holder, ttlMs, now, { process: self });
   if (first.acquired || first.process === undefined) return first;
-  if (!isHolderGone(first.process, self, liveness.exists)) return first;
+  if (!isHolderGone(first.process, self, liveness.exists, liveness.startOf)) return first;
   return state.acquireLease(appId, holder, ttlMs, now, { process: self, replacing: first.holder });
 }
 

@@ -481,6 +481,9 @@ export class CycleRun {
       if (flushed) await flushed;
       return;
     }
+    // Renamed before the failure: later calls and member references name the account as it is now.
+    if (link && outcome.targetName !== undefined && outcome.targetName !== link.targetName)
+      await this.#writeLink({ ...link, targetName: outcome.targetName });
     await this.#failed(scope, item, evaluation, decision, match, outcome.attempts, outcome.error, started);
   }
 

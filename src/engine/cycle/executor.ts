@@ -150,6 +150,8 @@ export type ExecutionOutcome =
       readonly attempts: number;
       readonly error: ConnectorError;
       readonly targetId?: string;
+      /** The account's new name when an update renamed it before it failed: the link keeps it. */
+      readonly targetName?: string;
     }
   /** The linked account is gone from the target: forget the link and plan the object again. */
   | { readonly ok: 'gone'; readonly attempts: number };
@@ -165,6 +167,8 @@ export async function executeDecision(
 ): Promise<ExecutionOutcome> {
   const c = calls.connector;
   const signal = calls.abortSignal;
+  // The ref an update gave the account, kept should a later step of the same update fail.
+  let renamed: TargetRef | undefined;
   try {
     switch (decision.kind) {
       case 'create': {
@@ -230,7 +234,7 @@ export async function executeDecision(
           const updated = await calls.call(() => c.update!({ objectType, ref, changes }, signal));
           attempts = Math.max(attempts, updated.attempts);
           // Renamed by the update (a new DN): the link and every later call use the new ref.
-          if (updated.value) ref = updated.value;
+          if (updated.value) ref = renamed = updated.value;
         }
         if (decision.removeMembers.length > 0 && c.removeMembers) {
           const members = decision.removeMembers.map((id) => ({ id }));
@@ -240,7 +244,13 @@ export async function executeDecision(
         const kept = base.filter((id) => !decision.removeMembers.includes(id));
         const added = await addMembersSafely(calls, ref.id, decision.addMembers);
         if (added.error) {
-          return { ok: false, attempts, error: added.error, targetId: ref.id };
+          return {
+            ok: false,
+            attempts,
+            error: added.error,
+            targetId: ref.id,
+            ...(ref.name !== undefined ? { targetName: ref.name } : {}),
+          };
         }
         return {
           ok: true,
@@ -285,11 +295,13 @@ export async function executeDecision(
       if (failure.error.code === 'not_found' && (decision.kind === 'update' || decision.kind === 'disable')) {
         return { ok: 'gone', attempts: failure.attempts };
       }
+      const name = decision.kind === 'update' ? (failure.error.ref ?? renamed)?.name : undefined;
       return {
         ok: false,
         attempts: failure.attempts,
         error: failure.error,
         ...('targetId' in decision ? { targetId: decision.targetId } : {}),
+        ...(name !== undefined ? { targetName: name } : {}),
       };
     }
     const error = failure instanceof ConnectorError ? failure : classifyError(failure);

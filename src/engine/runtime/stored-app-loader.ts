@@ -7,6 +7,8 @@
  * until its stored version changes, and the connector it replaces is closed.
  */
 import type { AppsService } from '../apps/apps-service.js';
+import { AppsError } from '../apps/apps-service.js';
+import { membershipMappingIssues } from '../apps/check-membership-mappings.js';
 import type { LoadedApp } from '../cycle/create-engine-service.js';
 
 export interface StoredAppLoader {
@@ -22,7 +24,18 @@ export function storedAppLoader(
 
   const open = async (name: string): Promise<LoadedApp> => {
     const { stored, compiled } = await apps.loadCompiledApp(name);
-    return { stored, compiled, connector: await apps.openConnector(stored) };
+    const connector = await apps.openConnector(stored);
+    // Stored before apply checked it (or the connector's member attribute changed since).
+    const issues = membershipMappingIssues(stored.definition, connector.capabilities);
+    if (issues.length > 0) {
+      await connector.close?.().catch(() => undefined);
+      throw new AppsError(
+        'not_compilable',
+        `app '${name}' cannot run (apply it again after fixing):\n` +
+          issues.map((issue) => `  ${issue.path}: ${issue.message}`).join('\n'),
+      );
+    }
+    return { stored, compiled, connector };
   };
 
   const closeLoaded = async (loaded: Promise<LoadedApp>): Promise<void> => {

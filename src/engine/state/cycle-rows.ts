@@ -159,6 +159,7 @@ export async function acquireLease(
       expires: dialect.time(expires),
       holder_host: process?.host ?? null,
       holder_pid: process?.pid ?? null,
+      holder_started: process?.started ?? null,
     })
     .onConflict((oc) =>
       oc
@@ -168,6 +169,7 @@ export async function acquireLease(
           expires: eb.ref('excluded.expires'),
           holder_host: eb.ref('excluded.holder_host'),
           holder_pid: eb.ref('excluded.holder_pid'),
+          holder_started: eb.ref('excluded.holder_started'),
         }))
         .where((eb) =>
           eb.or([
@@ -184,7 +186,7 @@ export async function acquireLease(
   if (taken) return { acquired: true, expires: dialect.readTime(taken.expires) };
   const current = await db
     .selectFrom('engine_leases')
-    .select(['holder', 'expires', 'holder_host', 'holder_pid'])
+    .select(['holder', 'expires', 'holder_host', 'holder_pid', 'holder_started'])
     .where('app_id', '=', appId)
     .executeTakeFirst();
   // Released between the two statements: the caller tries again.
@@ -195,7 +197,12 @@ export async function acquireLease(
     expires: dialect.readTime(current.expires),
   };
   if (current.holder_host === null || current.holder_pid === null) return refused;
-  return { ...refused, process: { host: current.holder_host, pid: Number(current.holder_pid) } };
+  const holderProcess: LeaseProcess = {
+    host: current.holder_host,
+    pid: Number(current.holder_pid),
+    ...(current.holder_started === null ? {} : { started: current.holder_started }),
+  };
+  return { ...refused, process: holderProcess };
 }
 
 function checkLeaseProcess(process: LeaseProcess): void {
@@ -204,6 +211,9 @@ function checkLeaseProcess(process: LeaseProcess): void {
   }
   if (!Number.isSafeInteger(process.pid) || process.pid <= 0) {
     throw new RangeError(`acquireLease: claim.process.pid must be a positive integer, got ${process.pid}`);
+  }
+  if (process.started !== undefined && (typeof process.started !== 'string' || process.started === '')) {
+    throw new RangeError('acquireLease: claim.process.started must be a non-empty string when given');
   }
 }
 

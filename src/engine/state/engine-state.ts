@@ -163,6 +163,12 @@ export interface CycleKey {
 export interface LeaseProcess {
   readonly host: string;
   readonly pid: number;
+  /**
+   * When the process started, as an opaque text compared for equality only (on Linux the boot id
+   * and the start time in clock ticks since boot, /proc/<pid>/stat field 22). A pid reused by
+   * another process since shows a different start; absent where the system does not tell it.
+   */
+  readonly started?: string;
 }
 
 /** How a worker asks for a lease beyond its holder name. */

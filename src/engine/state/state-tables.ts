@@ -105,6 +105,8 @@ export interface EngineLeasesTable {
   /** Where the holder runs (LeaseProcess); null for a holder that did not say. */
   holder_host: string | null;
   holder_pid: number | string | null;
+  /** When the holder's process started (LeaseProcess.started); null when it did not say. */
+  holder_started: string | null;
 }
 
 export interface EngineLogTable {

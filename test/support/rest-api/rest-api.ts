@@ -45,6 +45,12 @@ export interface RestApiOptions {
    * (the page, offset and cursor asked are ignored), as a broken API does.
    */
   brokenPaging?: boolean;
+  /**
+   * Refuse with 409 a member add naming a member the group already has (the whole request,
+   * batch included, changes nothing), as some APIs do; by default an add of a present member is
+   * accepted and changes nothing.
+   */
+  conflictOnPresentMember?: boolean;
 }
 
 export interface RestApi {
@@ -278,6 +284,8 @@ export async function startRestApi(options: RestApiOptions = {}): Promise<RestAp
           if (typeof id !== 'string' || !store.objects.users.has(id))
             return send(response, 404, { message: `no user ${String(id)}` });
         }
+        if (options.conflictOnPresentMember && ids.some((id) => members.includes(id as string)))
+          return send(response, 409, { message: 'a member named is already in the group' });
         for (const id of ids as string[]) if (!members.includes(id)) members.push(id);
         return send(response, 204);
       }

@@ -4,7 +4,7 @@
  * in-memory store. It can require a WS-Security username token and / or HTTP basic auth, and fail
  * on purpose: a Server fault, a Client fault with a code, an answer that never comes, or one that
  * is not SOAP at all. It speaks document/literal over SOAP 1.1 (the default) or SOAP 1.2, or
- * rpc/encoded over SOAP 1.1, the WSDL and the faults following.
+ * rpc/encoded or rpc/literal over SOAP 1.1, the WSDL and the faults following.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -53,13 +53,14 @@ export interface SoapTargetOptions {
   /**
    * The binding the service speaks: `soap11` (document/literal over SOAP 1.1, the default),
    * `soap12` (document/literal over SOAP 1.2: its envelope, the action in the content type, faults
-   * as Code / Subcode / Reason) or `rpc` (rpc/encoded over SOAP 1.1: each argument a part of the
-   * message, SOAP encoding).
+   * as Code / Subcode / Reason), `rpc` (rpc/encoded over SOAP 1.1: each argument a part of the
+   * message, SOAP encoding, every value typed with xsi:type) or `rpcLiteral` (the same rpc
+   * messages, literal: no encoding, no types).
    */
   protocol?: SoapProtocol;
 }
 
-export type SoapProtocol = 'soap11' | 'soap12' | 'rpc';
+export type SoapProtocol = 'soap11' | 'soap12' | 'rpc' | 'rpcLiteral';
 
 export interface SoapTarget {
   /** Where the WSDL is served: `http://127.0.0.1:<port>/directory?wsdl`. */
@@ -123,8 +124,28 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
       const injected = takeFault(faults, name);
       if (injected?.kind === 'server') throw fault('Server', undefined, injected.message ?? 'Busy');
       if (injected?.kind === 'client') throw clientFault(injected.code, injected.message ?? injected.code);
-      return body(args ?? {});
+      return body(protocol === 'rpc' ? decodeTyped(args ?? {}, name) : (args ?? {}));
     };
+  // rpc/encoded: every value carries its xsi:type, as a SOAP-encoding service (Axis 1, PHP's
+  // SoapServer) needs to read it; an untyped value is refused, a typed one read as its type.
+  const decodeTyped = (value: unknown, where: string): Record<string, unknown> => {
+    const decode = (node: unknown, path: string): unknown => {
+      if (Array.isArray(node)) return node.map((item, i) => decode(item, `${path}[${i}]`));
+      if (typeof node !== 'object' || node === null) {
+        throw clientFault('UntypedValue', `${path} has no xsi:type (rpc/encoded needs one on every value)`);
+      }
+      const record = node as { attributes?: Record<string, unknown>; $value?: unknown };
+      const type = record.attributes?.['xsi:type'];
+      if (type === undefined)
+        return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decode(v, `${path}.${k}`)]));
+      const text = String(record.$value ?? '');
+      if (type === 'xsd:string') return text;
+      if (type === 'xsd:int' && /^-?\d+$/u.test(text)) return Number(text);
+      if (type === 'xsd:boolean' && /^(true|false|1|0)$/u.test(text)) return text === 'true' || text === '1';
+      throw clientFault('InvalidValue', `${path}: '${text}' is not a valid ${String(type)}`);
+    };
+    return decode(value, where) as Record<string, unknown>;
+  };
 
   const userFields = ['userName', 'displayName', 'givenName', 'familyName', 'email', 'department'] as const;
   const userOut = (user: StoredUser) => ({ ...user });
@@ -397,7 +418,8 @@ const SOAP_ENCODING = 'http://schemas.xmlsoap.org/soap/encoding/';
  * The service's WSDL for a binding. SOAP 1.2 is the same WSDL with the `soap` prefix bound to the
  * SOAP 1.2 binding namespace. rpc/encoded is worked out from the document/literal one: each
  * message's parts are the children of its wrapper element (the part typed as the child is), the
- * binding's style is rpc and every body is encoded in the target namespace.
+ * binding's style is rpc and every body is encoded (or, for rpc/literal, literal) in the target
+ * namespace.
  */
 function directoryWsdl(protocol: SoapProtocol): string {
   if (protocol === 'soap11') return WSDL_TEMPLATE;
@@ -418,7 +440,9 @@ function directoryWsdl(protocol: SoapProtocol): string {
     .replace('<soap:binding style="document"', '<soap:binding style="rpc"')
     .replaceAll(
       '<soap:body use="literal"/>',
-      `<soap:body use="encoded" namespace="urn:provisio:test:directory" encodingStyle="${SOAP_ENCODING}"/>`,
+      protocol === 'rpcLiteral'
+        ? '<soap:body use="literal" namespace="urn:provisio:test:directory"/>'
+        : `<soap:body use="encoded" namespace="urn:provisio:test:directory" encodingStyle="${SOAP_ENCODING}"/>`,
     );
 }
 
