@@ -3,6 +3,7 @@ import { engineMigration0001 } from './0001-engine-state.js';
 import { engineMigration0002 } from './0002-pauses-and-log-keysets.js';
 import { engineMigration0003 } from './0003-lease-holder-process.js';
 import { engineMigration0004 } from './0004-log-object-buckets.js';
+import { engineMigration0005 } from './0005-cycle-progress.js';
 
 /**
  * The engine's migrations, in id order: numbered on their own and booked in
@@ -14,6 +15,7 @@ export const engineMigrations: readonly Migration[] = [
   engineMigration0002,
   engineMigration0003,
   engineMigration0004,
+  engineMigration0005,
 ];
 
 /** Where applied engine migrations are booked (the directory's are in `provisio_migrations`). */
