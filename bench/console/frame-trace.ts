@@ -29,6 +29,8 @@ export interface FrameTrace {
   readonly framesBlocked: number;
   readonly mainBusyMs: number;
   readonly longestTaskMs: number;
+  /** What the long tasks spent their time in: the events inside them, by wall time, largest first. */
+  readonly longTaskParts: string;
 }
 
 interface TraceEvent {
@@ -100,6 +102,27 @@ function summarise(events: readonly TraceEvent[]): FrameTrace {
       framesBlocked += Math.floor(ms / FRAME_MS);
     }
   }
+  const long = events.filter(
+    (e) =>
+      e.name === 'RunTask' &&
+      e.ph === 'X' &&
+      `${e.pid}:${e.tid}` === main &&
+      (e.tdur ?? e.dur ?? 0) / 1000 > FRAME_MS,
+  );
+  const parts = new Map<string, number>();
+  for (const task of long) {
+    const end = task.ts + task.dur!;
+    for (const e of events) {
+      if (e === task || e.ph !== 'X' || e.dur === undefined || `${e.pid}:${e.tid}` !== main) continue;
+      if (e.ts < task.ts || e.ts + e.dur > end || e.name === 'RunTask') continue;
+      parts.set(e.name, (parts.get(e.name) ?? 0) + e.dur / 1000);
+    }
+  }
+  const longTaskParts = [...parts]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, 5)
+    .map(([name, ms]) => `${name} ${ms.toFixed(1)} ms`)
+    .join(', ');
   const pid = main === undefined ? undefined : Number(main.split(':')[0]);
   const count = (name: string) => events.filter((e) => e.name === name && e.pid === pid).length;
   return {
@@ -110,10 +133,11 @@ function summarise(events: readonly TraceEvent[]): FrameTrace {
     framesBlocked,
     mainBusyMs: busyUs / 1000,
     longestTaskMs: longestUs / 1000,
+    longTaskParts,
   };
 }
 
 /** One line for the report. */
 export function describeTrace(trace: FrameTrace, seconds: number): string {
-  return `page's own work: ${trace.framesBlocked} frames blocked by ${trace.longTasks} main-thread tasks over ${FRAME_MS.toFixed(1)} ms of CPU (longest ${trace.longestTaskMs.toFixed(1)} ms, main thread ${((100 * trace.mainBusyMs) / (seconds * 1000)).toFixed(1)}% of a core; ${trace.longWallTasks} over a frame by the wall clock); compositor: ${trace.droppedFrames} of ${trace.beginFrames} frames dropped`;
+  return `page's own work: ${trace.framesBlocked} frames blocked by ${trace.longTasks} main-thread tasks over ${FRAME_MS.toFixed(1)} ms of CPU (longest ${trace.longestTaskMs.toFixed(1)} ms, main thread ${((100 * trace.mainBusyMs) / (seconds * 1000)).toFixed(1)}% of a core; ${trace.longWallTasks} over a frame by the wall clock); compositor: ${trace.droppedFrames} of ${trace.beginFrames} frames dropped${trace.longTaskParts !== '' ? `; in the long tasks: ${trace.longTaskParts}` : ''}`;
 }
