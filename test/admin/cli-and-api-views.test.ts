@@ -3,13 +3,24 @@
  * directory, `provisio reconcile --json`, `preview --json`, `logs --json` and `accounts --json`
  * print what the API answers for the same report (the CLI's items without their steps, its log
  * lines naming the app, as documented). And every managed account is listed past the first
- * 1,000: the API a keyset page at a time, the CLI all of them.
+ * 1,000: the API a keyset page at a time, the CLI all of them. On SQLite (a data directory), and on
+ * PostgreSQL (a schema of its own per test) when PROVISIO_TEST_PG_URL is set.
  */
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openProvisio, runServer, type RunningServer } from '../../src/main.js';
+import {
+  openProvisio,
+  runServer,
+  SQLITE_FILE_NAME,
+  type RunningServer,
+  type StorageOptions,
+} from '../../src/main.js';
 import { issueToken } from '../../src/server/api-token.js';
 import type { LinkInput } from '../../src/engine/state/engine-state.js';
-import { driftAndOrphan, engineFixture, type EngineFixture } from '../cli/engine-fixture.js';
+import { appYaml, driftAndOrphan, engineFixture, type EngineFixture } from '../cli/engine-fixture.js';
+import { dropSchema, randomSchemaName, TEST_PG_URL } from '../directory/store-harness.js';
 import { runCli } from '../support/run-cli.js';
 import type { Body } from './routes-harness.js';
 
@@ -18,11 +29,51 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function fixtureWithUsers(...userNames: string[]): Promise<EngineFixture> {
+type Backend = 'SQLite' | 'PostgreSQL';
+const BACKENDS: Backend[] = ['SQLite'];
+const PG_URL = TEST_PG_URL;
+if (PG_URL !== undefined && PG_URL !== '') BACKENDS.push('PostgreSQL');
+else
+  describe.skip('the CLI and the admin API on PostgreSQL (set PROVISIO_TEST_PG_URL to run)', () => undefined);
+
+/** The fixture's app, stored where the backend keeps things, and how the CLI and the server reach it. */
+interface Views {
+  readonly f: EngineFixture;
+  /** The CLI's storage flags. */
+  readonly flags: readonly string[];
+  readonly storage: StorageOptions;
+}
+
+async function fixtureWithUsers(backend: Backend, ...userNames: string[]): Promise<Views> {
   const f = engineFixture();
   cleanups.push(() => f.dispose());
-  await f.apply();
-  await withDatabase(f, async (database) => {
+  let views: Views = { f, flags: ['--data-dir', f.dataDir], storage: { dataDir: f.dataDir } };
+  if (backend === 'PostgreSQL') {
+    const schema = randomSchemaName();
+    const admin = new pg.Client({ connectionString: PG_URL });
+    await admin.connect();
+    try {
+      await admin.query(`CREATE SCHEMA ${schema}`);
+    } finally {
+      await admin.end();
+    }
+    cleanups.push(() => dropSchema(PG_URL!, schema));
+    // The CLI takes a URL only: the schema goes in as the connection's search_path.
+    const url = new URL(PG_URL!);
+    url.searchParams.set('options', `-c search_path=${schema}`);
+    views = {
+      f,
+      flags: ['--database', url.href, '--data-dir', f.dataDir],
+      storage: { databaseUrl: url.href, dataDir: f.dataDir },
+    };
+  }
+  const file = join(f.dataDir, 'crm.yaml');
+  writeFileSync(file, appYaml('crm', f.targetFile));
+  const applied = await runCli('apps', 'apply', '-f', file, ...views.flags);
+  expect(applied.code, applied.stderr).toBe(0);
+  // On PostgreSQL nothing may fall back to a SQLite file in the data directory.
+  if (backend === 'PostgreSQL') expect(existsSync(join(f.dataDir, SQLITE_FILE_NAME))).toBe(false);
+  await withDatabase(views, async (database) => {
     for (const userName of userNames) {
       await database.directory.create('User', {
         userName,
@@ -31,14 +82,14 @@ async function fixtureWithUsers(...userNames: string[]): Promise<EngineFixture> 
       });
     }
   });
-  return f;
+  return views;
 }
 
 async function withDatabase<T>(
-  f: EngineFixture,
+  views: Views,
   work: (database: Awaited<ReturnType<typeof openProvisio>>) => Promise<T>,
 ): Promise<T> {
-  const database = await openProvisio({ dataDir: f.dataDir });
+  const database = await openProvisio(views.storage);
   try {
     return await work(database);
   } finally {
@@ -46,10 +97,10 @@ async function withDatabase<T>(
   }
 }
 
-/** The admin API (without the engine's runner) over the fixture's data directory. */
-async function adminApi(f: EngineFixture) {
+/** The admin API (without the engine's runner) over the fixture's database. */
+async function adminApi(views: Views) {
   const server: RunningServer = await runServer({
-    dataDir: f.dataDir,
+    ...views.storage,
     port: 0,
     admin: {},
     engine: false,
@@ -90,18 +141,19 @@ function withoutSteps(items: Body[]): Body[] {
   });
 }
 
-describe('the CLI and the admin API show one view of each report', () => {
+describe.each(BACKENDS)('the CLI and the admin API show one view of each report (%s)', (backend) => {
   it('reconcile, preview and the log are the same on both', async () => {
-    const f = await fixtureWithUsers('ada@example.com', 'bob@example.com');
-    expect((await runCli('sync', 'crm', '--data-dir', f.dataDir)).code).toBe(0);
+    const views = await fixtureWithUsers(backend, 'ada@example.com', 'bob@example.com');
+    const { f, flags } = views;
+    expect((await runCli('sync', 'crm', ...flags)).code).toBe(0);
     // Drift on ada, an orphan, and a new user missing in the target.
     driftAndOrphan(f);
-    await withDatabase(f, (database) =>
+    await withDatabase(views, (database) =>
       database.directory.create('User', { userName: 'cy@example.com', displayName: 'cy', active: true }),
     );
-    const api = await adminApi(f);
+    const api = await adminApi(views);
 
-    const cliReconcile = await cliJson('reconcile', 'crm', '--json', '--data-dir', f.dataDir);
+    const cliReconcile = await cliJson('reconcile', 'crm', '--json', ...flags);
     const apiReconcile = await api('POST', '/apps/crm/reconcile');
     expect(apiReconcile.status).toBe(200);
     expect(cliReconcile.drift).toHaveLength(1);
@@ -113,14 +165,14 @@ describe('the CLI and the admin API show one view of each report', () => {
       missing: withoutSteps(apiReconcile.json.missing),
     });
 
-    const cliPreview = await cliJson('preview', 'crm', '--json', '--data-dir', f.dataDir);
+    const cliPreview = await cliJson('preview', 'crm', '--json', ...flags);
     const apiPreview = await api('POST', '/apps/crm/preview');
     expect(apiPreview.status).toBe(200);
     expect(cliPreview.items.length).toBeGreaterThan(0);
     expect(cliPreview).toEqual({ ...apiPreview.json, items: withoutSteps(apiPreview.json.items) });
 
     // The CLI prints the log oldest first, one line per entry naming the app; the API newest first.
-    const cliLog = await cliLines('logs', 'crm', '--json', '--data-dir', f.dataDir);
+    const cliLog = await cliLines('logs', 'crm', '--json', ...flags);
     const apiLog = await api('GET', '/apps/crm/logs?limit=1000');
     expect(apiLog.status).toBe(200);
     expect(cliLog.length).toBeGreaterThanOrEqual(2);
@@ -129,8 +181,12 @@ describe('the CLI and the admin API show one view of each report', () => {
   });
 
   it('lists more than 1,000 accounts: the API page by page, the CLI every one', async () => {
-    const f = await fixtureWithUsers();
-    const appId = await withDatabase(f, async (database) => (await database.engineState.getApp('crm'))!.id);
+    const views = await fixtureWithUsers(backend);
+    const flags = views.flags;
+    const appId = await withDatabase(
+      views,
+      async (database) => (await database.engineState.getApp('crm'))!.id,
+    );
     const link = (objectType: 'User' | 'Group', n: number): LinkInput => ({
       appId,
       objectType,
@@ -142,8 +198,8 @@ describe('the CLI and the admin API show one view of each report', () => {
     });
     const users = Array.from({ length: 1_480 }, (_, i) => link('User', i));
     const groups = Array.from({ length: 25 }, (_, i) => link('Group', i));
-    await withDatabase(f, (database) => database.engineState.putLinks([...users, ...groups]));
-    const api = await adminApi(f);
+    await withDatabase(views, (database) => database.engineState.putLinks([...users, ...groups]));
+    const api = await adminApi(views);
 
     const pages: Body[][] = [];
     let cursor: string | undefined;
@@ -171,10 +227,10 @@ describe('the CLI and the admin API show one view of each report', () => {
       targetId: 't-Group-24',
     });
 
-    const fromCli = await cliLines('accounts', 'crm', '--json', '--data-dir', f.dataDir);
+    const fromCli = await cliLines('accounts', 'crm', '--json', ...flags);
     expect(fromCli).toEqual(fromApi);
 
-    const human = await runCli('accounts', 'crm', '--data-dir', f.dataDir);
+    const human = await runCli('accounts', 'crm', ...flags);
     expect(human.code).toBe(0);
     const lines = human.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(/^TYPE +SOURCE +TARGET +STATE +UPDATED$/);

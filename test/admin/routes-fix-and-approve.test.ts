@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PG_URL } from '../directory/store-harness.js';
 import { eventually, startRoutesServer, type Body, type RoutesHarness } from './routes-harness.js';
+import { scimAppYaml } from '../support/scim-app-yaml.js';
 
 const dialects: { name: string; postgresUrl?: string }[] = [{ name: 'SQLite' }];
 if (TEST_PG_URL !== undefined && TEST_PG_URL !== '')
@@ -22,27 +23,7 @@ const THRESHOLD = 3;
 
 /** Only assigned users are provisioned, so unassigning the group deprovisions all its members. */
 function appYaml(targetUrl: string): string {
-  return `name: ${APP}
-enabled: true
-connector:
-  kind: scim
-  settings:
-    baseUrl: ${targetUrl}
-  credentials:
-    token: target-token
-settings:
-  scope: assigned
-  nearRealTime: false
-  deletionThreshold: ${THRESHOLD}
-objects:
-  User:
-    mappings:
-      - { target: userName, source: userName, matchingPrecedence: 1 }
-      - { target: displayName, source: displayName }
-      - { target: active, expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")' }
-  Group:
-    enabled: false
-`;
+  return scimAppYaml({ name: APP, targetUrl, scope: 'assigned', settings: { deletionThreshold: THRESHOLD } });
 }
 
 /** POST sync, retrying while the runner's own cycle (a definition change, a wake-up) runs. */

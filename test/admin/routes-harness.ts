@@ -12,6 +12,7 @@ import { runServer, type RunningServer } from '../../src/main.js';
 import { issueToken } from '../../src/server/api-token.js';
 import { dropSchema, randomSchemaName } from '../directory/store-harness.js';
 import { startScimTarget, type ScimTarget } from '../support/scim-target/index.js';
+import { scimAppYaml } from '../support/scim-app-yaml.js';
 
 /** A parsed answer body: the tests read into it freely and assert its shape. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
@@ -105,26 +106,7 @@ export async function startRoutesServer(
         throw new Error(`create user: ${response.status} ${await response.text()}`);
       return ((await response.json()) as { id: string }).id;
     },
-    appYaml: (name, extra = '') => `name: ${name}
-enabled: true
-connector:
-  kind: scim
-  settings:
-    baseUrl: ${target.url}
-  credentials:
-    token: target-token
-settings:
-  scope: all
-  nearRealTime: false
-${extra}objects:
-  User:
-    mappings:
-      - { target: userName, source: userName, matchingPrecedence: 1 }
-      - { target: displayName, source: displayName }
-      - { target: active, expression: 'Switch([IsSoftDeleted], , "False", "True", "True", "False")' }
-  Group:
-    enabled: false
-`,
+    appYaml: (name, extra = '') => scimAppYaml({ name, targetUrl: target.url, extra }),
     close: async () => {
       await server.close();
       await target.close();

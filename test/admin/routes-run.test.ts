@@ -8,58 +8,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEST_PG_URL } from '../directory/store-harness.js';
 import { eventually, startRoutesServer, type Body, type RoutesHarness } from './routes-harness.js';
+import { openSseStream } from '../support/sse-stream.js';
 
 const dialects: { name: string; postgresUrl?: string }[] = [{ name: 'SQLite' }];
 if (TEST_PG_URL !== undefined && TEST_PG_URL !== '')
   dialects.push({ name: 'PostgreSQL', postgresUrl: TEST_PG_URL });
 else describe.skip('admin run routes on PostgreSQL (set PROVISIO_TEST_PG_URL to run)', () => undefined);
-
-/** Reads an SSE stream until `until` sees the event it waits for; answers every event read. */
-async function readEvents(
-  url: string,
-  token: string,
-  until: (events: { event: string; data: Body }[]) => boolean,
-  start: () => Promise<void>,
-): Promise<{ event: string; data: Body; at: number }[]> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  expect(response.headers.get('content-type')).toMatch(/^text\/event-stream/);
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  const events: { event: string; data: Body; at: number }[] = [];
-  let buffer = '';
-  let started = false;
-  const timeout = setTimeout(() => controller.abort(), 15_000);
-  try {
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      buffer += decoder.decode(value, { stream: true });
-      let end: number;
-      while ((end = buffer.indexOf('\n\n')) >= 0) {
-        const block = buffer.slice(0, end);
-        buffer = buffer.slice(end + 2);
-        const event = /^event: (.*)$/m.exec(block)?.[1];
-        const data = /^data: (.*)$/m.exec(block)?.[1];
-        if (event !== undefined && data !== undefined)
-          events.push({ event, data: JSON.parse(data), at: Date.now() });
-      }
-      if (!started) {
-        started = true;
-        await start();
-      }
-      if (until(events)) break;
-    }
-  } finally {
-    clearTimeout(timeout);
-    controller.abort();
-  }
-  return events;
-}
 
 /** POST sync, retrying while the runner's own cycle (a definition change, a wake-up) runs. */
 async function syncWhenFree(
@@ -113,18 +67,22 @@ for (const dialect of dialects) {
     it('starts a cycle with a 202 and streams its start, progress and end over SSE', async () => {
       let cycleId = '';
       let startedAt = 0;
-      const events = await readEvents(
-        `${h.url}/admin/v1/events?app=crm`,
-        h.tokens.viewer,
-        (seen) => seen.some((e) => e.event === 'cycleFinished' && e.data.cycleId === cycleId),
-        async () => {
-          const sync = await syncWhenFree(h, '?restart=true');
-          expect(sync.status, sync.text).toBe(202);
-          startedAt = Date.now();
-          cycleId = sync.json.cycleId;
-          expect(cycleId).toMatch(/^[0-9a-f-]{36}$/);
-        },
-      );
+      const stream = await openSseStream(`${h.url}/admin/v1/events?app=crm`, {
+        authorization: `Bearer ${h.tokens.viewer}`,
+      });
+      try {
+        const sync = await syncWhenFree(h, '?restart=true');
+        expect(sync.status, sync.text).toBe(202);
+        startedAt = Date.now();
+        cycleId = sync.json.cycleId;
+        expect(cycleId).toMatch(/^[0-9a-f-]{36}$/);
+        await stream.waitFor('the cycle to finish', (seen) =>
+          seen.some((e) => e.event === 'cycleFinished' && e.data.cycleId === cycleId),
+        );
+      } finally {
+        stream.close();
+      }
+      const events = stream.events;
       const mine = events.filter((e) => e.data.cycleId === cycleId);
       expect(mine[0]).toMatchObject({ event: 'cycleStarted', data: { app: 'crm', kind: 'initial' } });
       expect(mine[0]!.at - startedAt).toBeLessThan(500);

@@ -9,6 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { seriousViolations } from './support/axe.js';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium } from './support/chromium.js';
 import { CONSOLE_USERS, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import { scimAppYaml } from '../support/scim-app-yaml.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -74,25 +75,7 @@ describe
       const answer = await fetch('/admin/v1/apps/${APP}', {
         method: 'PUT',
         headers: { 'content-type': 'application/yaml', 'x-csrf-token': session.csrfToken },
-        body: ${JSON.stringify(`name: ${APP}
-enabled: true
-connector:
-  kind: scim
-  settings:
-    baseUrl: ${stack.target.url}
-  credentials:
-    token: target-token
-settings:
-  scope: all
-  nearRealTime: false
-objects:
-  User:
-    mappings:
-      - { target: userName, source: userName, matchingPrecedence: 1 }
-      - { target: displayName, source: displayName }
-  Group:
-    enabled: false
-`)},
+        body: ${JSON.stringify(scimAppYaml({ name: APP, targetUrl: stack.target.url, mappings: ['displayName'] }))},
       });
       return answer.status;
     })()`);

@@ -91,11 +91,14 @@ export interface Supervisor {
   exited: Promise<number | null>;
 }
 
-/** Starts `provisio serve` from source with `args`; resolves once it prints its listening line. */
-export async function serve(args: readonly string[]): Promise<Supervisor> {
+/**
+ * Starts `provisio serve` from source with `args` (and `env` added to its environment); resolves
+ * once it prints its listening line, rejects with its stderr when it exits first.
+ */
+export async function serve(args: readonly string[], env: NodeJS.ProcessEnv = {}): Promise<Supervisor> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI, 'serve', '--log-level', 'silent', ...args], {
     cwd: ROOT,
-    env: withoutWorkersEnv(),
+    env: { ...withoutWorkersEnv(), ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   afterThisTest(() => {

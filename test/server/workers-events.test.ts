@@ -9,6 +9,8 @@ import { runCli } from '../support/run-cli.js';
 import { startScimTarget } from '../support/scim-target/index.js';
 import { afterThisTest, childPids, runCleanups, serve, storage, waitFor } from './serve-process.js';
 import { BACKENDS, USER_SCHEMA, send } from './server-harness.js';
+import { scimAppYaml } from '../support/scim-app-yaml.js';
+import { openSseStream, type SseStream } from '../support/sse-stream.js';
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -18,46 +20,6 @@ afterEach(async () => {
 /** Streams connected at once: the cluster deals connections to the workers in turn, so both get some. */
 const STREAMS = 4;
 const USERS = 12;
-
-interface SeenEvent {
-  readonly event: string;
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  readonly data: any;
-}
-
-/** Opens an SSE stream and collects its events until aborted; resolves once it is open. */
-async function openStream(url: string, token: string): Promise<{ events: SeenEvent[]; close(): void }> {
-  const controller = new AbortController();
-  const response = await fetch(url, {
-    headers: { authorization: `Bearer ${token}` },
-    signal: controller.signal,
-  });
-  expect(response.status).toBe(200);
-  const events: SeenEvent[] = [];
-  const reader = response.body!.getReader();
-  const decoder = new TextDecoder();
-  void (async () => {
-    let buffer = '';
-    try {
-      for (;;) {
-        const { value, done } = await reader.read();
-        if (done) return;
-        buffer += decoder.decode(value, { stream: true });
-        let end: number;
-        while ((end = buffer.indexOf('\n\n')) >= 0) {
-          const block = buffer.slice(0, end);
-          buffer = buffer.slice(end + 2);
-          const event = /^event: (.*)$/m.exec(block)?.[1];
-          const data = /^data: (.*)$/m.exec(block)?.[1];
-          if (event !== undefined && data !== undefined) events.push({ event, data: JSON.parse(data) });
-        }
-      }
-    } catch {
-      // Aborted at the end of the test.
-    }
-  })();
-  return { events, close: () => controller.abort() };
-}
 
 describe.each(BACKENDS)('serve --workers 2: events of one worker reach streams on both (%s)', (backend) => {
   it('streams the start, progress and end of a cycle run in one worker, and a pause, to every stream', async () => {
@@ -99,8 +61,12 @@ describe.each(BACKENDS)('serve --workers 2: events of one worker reach streams o
     });
 
     const app = `${prefix}crm`;
-    const streams: { events: SeenEvent[]; close(): void }[] = [];
-    for (let i = 0; i < STREAMS; i++) streams.push(await openStream(`${server.url}/admin/v1/events`, admin));
+    const streams: SseStream[] = [];
+    for (let i = 0; i < STREAMS; i++) {
+      streams.push(
+        await openSseStream(`${server.url}/admin/v1/events`, { authorization: `Bearer ${admin}` }),
+      );
+    }
     afterThisTest(() => streams.forEach((s) => s.close()));
     const adminCall = (method: string, path: string, body?: string) =>
       fetch(`${server.url}/admin/v1${path}`, {
@@ -115,30 +81,13 @@ describe.each(BACKENDS)('serve --workers 2: events of one worker reach streams o
     const put = await adminCall(
       'PUT',
       `/apps/${app}`,
-      `name: ${app}
-enabled: true
-connector:
-  kind: scim
-  settings:
-    baseUrl: ${target.url}
-  credentials:
-    token: target-token
-settings:
-  scope: all
-  nearRealTime: false
-objects:
-  User:
-    mappings:
-      - { target: userName, source: userName, matchingPrecedence: 1 }
-  Group:
-    enabled: false
-`,
+      scimAppYaml({ name: app, targetUrl: target.url, mappings: [] }),
     );
     expect(put.status, await put.text()).toBe(201);
     afterThisTest(async () => void (await adminCall('DELETE', `/apps/${app}`)));
 
     // The streams follow every app (this one does not exist yet when they open).
-    const finished = (s: { events: SeenEvent[] }) =>
+    const finished = (s: SseStream) =>
       s.events.find((e) => e.event === 'cycleFinished' && e.data.app === app);
     await waitFor(
       'every stream to see the cycle end',
@@ -178,7 +127,8 @@ objects:
       30_000,
     );
     for (const stream of streams) {
-      expect(stream.events.filter((e) => e.event === 'paused' && e.data.app === app)).toEqual([
+      const paused = stream.events.filter((e) => e.event === 'paused' && e.data.app === app);
+      expect(paused.map(({ event, data }) => ({ event, data }))).toEqual([
         { event: 'paused', data: expect.objectContaining({ app, actor: `admin-token:${prefix}admin` }) },
       ]);
     }

@@ -38,7 +38,8 @@ function queryOf(filters: Filters): Record<string, string> {
 export default function Logs({ app }: AppPageProps) {
   const [draft, setDraft] = useState<Filters>(NO_FILTERS);
   const [filters, setFilters] = useState<Filters>(NO_FILTERS);
-  const [error, setError] = useState<unknown>();
+  /** The last export's failure: it concerns those filters only, so new filters clear it. */
+  const [exportError, setExportError] = useState<unknown>();
   const [open, setOpen] = useState<LogEntry>();
   const [exporting, setExporting] = useState(false);
   const query = useMemo(() => queryOf(filters), [filters]);
@@ -57,7 +58,13 @@ export default function Logs({ app }: AppPageProps) {
     if (open) stepsHeading.current?.focus();
   }, [open]);
 
+  const applyFilters = (next: Filters) => {
+    setExportError(undefined);
+    setFilters(next);
+  };
+
   const exportAs = async (format: 'csv' | 'json') => {
+    setExportError(undefined);
     setExporting(true);
     try {
       // One streamed request for every entry the filters select (NDJSON, one entry a line).
@@ -74,7 +81,7 @@ export default function Logs({ app }: AppPageProps) {
       if (format === 'json') download(name, 'application/json', JSON.stringify(all, null, 2));
       else download(name, 'text/csv', entriesToCsv(all));
     } catch (caught) {
-      setError(caught);
+      setExportError(caught);
     } finally {
       setExporting(false);
     }
@@ -87,7 +94,7 @@ export default function Logs({ app }: AppPageProps) {
         aria-label="Filters"
         onSubmit={(e) => {
           e.preventDefault();
-          setFilters(draft);
+          applyFilters(draft);
         }}
       >
         <SelectField
@@ -144,7 +151,7 @@ export default function Logs({ app }: AppPageProps) {
           </button>
         </div>
       </form>
-      <ProblemAlert error={error ?? log.error} />
+      <ProblemAlert error={exportError ?? log.error} />
       <p className="muted" aria-live="polite">
         {rows.length} entries loaded{log.more ? ', more below' : ''}.
       </p>

@@ -50,6 +50,7 @@ import {
 import { compileFlatPaths } from './target-attributes.js';
 import { AppBusyError, withLease } from './app-lease.js';
 import { ConnectionChecks, connectionFailureReason, testTargetConnection } from './connection-check.js';
+import { CycleProgressRecorder } from './cycle-progress-recorder.js';
 
 /** What `loadApp` gives the engine: the stored app, compiled, and its opened (guarded) connector. */
 export interface LoadedApp {
@@ -310,11 +311,14 @@ class Engine implements EngineService {
     const assignments = await AssignmentIndex.load(directory, appId, loaded.stored.definition);
     let kind = requestedKind;
     const app = loaded.stored.definition.name;
-    // A real cycle tells the event sink how far it got (the console's progress); a preview does not.
+    // A real cycle tells the event sink how far it got (the console's progress), and its row for
+    // other processes' status; a preview does neither.
+    const recorder = options.dryRun ? undefined : new CycleProgressRecorder(state, cycleId);
     const onProgress: CycleProgress | undefined = options.dryRun
       ? options.onProgress
       : (done, total) => {
           options.onProgress?.(done, total);
+          recorder?.note(done, total);
           this.#emit({ type: 'cycleProgress', app, cycleId, done, total });
         };
     const run = this.#makeRun(loaded, cycleId, kind, assignments, options.dryRun, onProgress, options.signal);
@@ -441,6 +445,7 @@ class Engine implements EngineService {
             ? 'completedWithFailures'
             : 'completed';
       const summary = run.summaryJson();
+      await recorder?.stop();
       if (!options.dryRun)
         await state.finishCycle(cycleId, status, { ...summary }, run.blocked ? undefined : toSeq);
       const report: CycleReport = {
@@ -459,6 +464,7 @@ class Engine implements EngineService {
       return { run, report, wouldHold };
     } catch (error) {
       await run.flush().catch(() => undefined);
+      await recorder?.stop();
       if (!options.dryRun) {
         await state.finishCycle(cycleId, 'failed', { ...run.summaryJson() }).catch(() => undefined);
         const message = error instanceof Error ? error.message : String(error);

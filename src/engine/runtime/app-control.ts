@@ -37,7 +37,10 @@ export interface AppLiveStatus {
   readonly state: AppRunState;
   readonly status: AppStatus;
   readonly pause?: AppPause;
-  /** The running cycle: its progress when this process runs it, else what its row says. */
+  /**
+   * The running cycle: its progress live when this process runs it, else as its runner last wrote
+   * it to the cycle's row (absent until that first write).
+   */
   readonly running?: {
     readonly cycleId: string;
     readonly kind: CycleRecord['kind'];
@@ -207,7 +210,14 @@ export class AppControl {
             ...(local.total !== undefined ? { total: local.total } : {}),
           }
         : row !== undefined
-          ? { cycleId: row.id, kind: row.kind, started: row.started }
+          ? {
+              cycleId: row.id,
+              kind: row.kind,
+              started: row.started,
+              // Another process runs it: as far as its runner last wrote (a few hundred ms behind).
+              ...(row.progress !== undefined ? { done: row.progress.done } : {}),
+              ...(row.progress?.total !== undefined ? { total: row.progress.total } : {}),
+            }
           : undefined;
     const worker = this.#o.runner?.apps().find((w) => w.app === name);
     // Asked for and about to start (no event, no row yet) is running too.

@@ -1,7 +1,8 @@
 /**
  * The cycles running in this process, as the engine's events tell them: which app, which cycle,
- * how far. The admin API's status answers the progress from here; whether a cycle runs at all
- * it reads from the state (a cycle row still `running`), which other processes' cycles write too.
+ * how far. The admin API's status answers the progress from here; whether a cycle runs at all,
+ * and how far one run by another process got, it reads from the state (a cycle row still
+ * `running`, with the counters its runner writes).
  */
 import type { CycleKind } from '../state/engine-state.js';
 import type { EngineEvent } from '../cycle/engine-service.js';

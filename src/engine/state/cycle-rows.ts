@@ -5,6 +5,7 @@ import type { DialectAdapter } from '../../directory/dialect-adapter.js';
 import type {
   CycleKey,
   CycleKind,
+  CycleProgressCounts,
   CycleRecord,
   CycleStatus,
   LeaseClaim,
@@ -44,6 +45,14 @@ function toCycle(row: Selectable<EngineCyclesTable>, dialect: DialectAdapter): C
     summary: dialect.readJson(row.summary) as JsonObject,
     ...(row.from_seq !== null ? { fromSeq: dialect.readInt(row.from_seq) } : {}),
     ...(row.to_seq !== null ? { toSeq: dialect.readInt(row.to_seq) } : {}),
+    ...(row.progress_done !== null
+      ? {
+          progress: {
+            done: dialect.readInt(row.progress_done),
+            ...(row.progress_total !== null ? { total: dialect.readInt(row.progress_total) } : {}),
+          },
+        }
+      : {}),
   };
 }
 
@@ -97,6 +106,23 @@ export async function finishCycle(
     .where('id', '=', id)
     .executeTakeFirst();
   if (Number(result.numUpdatedRows) === 0) throw new Error(`finishCycle: no cycle ${JSON.stringify(id)}`);
+}
+
+/** One UPDATE of the row's two counters, only while the cycle runs (a late write is a no-op). */
+export async function recordCycleProgress(
+  db: StateDb,
+  id: string,
+  progress: CycleProgressCounts,
+): Promise<boolean> {
+  const done = checkSeq('recordCycleProgress', 'done', progress.done);
+  const total = checkSeq('recordCycleProgress', 'total', progress.total);
+  const result = await db
+    .updateTable('engine_cycles')
+    .set({ progress_done: done, progress_total: total })
+    .where('id', '=', id)
+    .where('status', '=', 'running')
+    .executeTakeFirst();
+  return Number(result.numUpdatedRows) > 0;
 }
 
 /**

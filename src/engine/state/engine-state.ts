@@ -146,6 +146,14 @@ export interface CycleRecord {
   /** The change-feed seq the cycle started from and reached. */
   readonly fromSeq?: number;
   readonly toSeq?: number;
+  /** How far it got, as its runner last recorded (absent before the first record). */
+  readonly progress?: CycleProgressCounts;
+}
+
+/** Objects a cycle has done, out of `total` when it knows how many it will see. */
+export interface CycleProgressCounts {
+  readonly done: number;
+  readonly total?: number;
 }
 
 /** Where a listing of cycles continues: the last cycle of the previous page. */
@@ -345,6 +353,11 @@ export interface EngineStateStore {
   // cycles
   startCycle(record: Omit<CycleRecord, 'status' | 'finished'>): Promise<CycleRecord>;
   finishCycle(id: string, status: CycleStatus, summary: JsonObject, toSeq?: number): Promise<void>;
+  /**
+   * Records how far a running cycle got, for other processes' status; false (and no change) when
+   * the cycle is unknown or no longer running, so a late write cannot touch a finished cycle.
+   */
+  recordCycleProgress(id: string, progress: CycleProgressCounts): Promise<boolean>;
   /** Newest first; `before` continues after that cycle (keyset paging). */
   listCycles(appId: string, limit: number, before?: CycleKey): Promise<readonly CycleRecord[]>;
 

@@ -4,6 +4,7 @@ import type {
   AuditEntry,
   AuditQuery,
   CycleKey,
+  CycleProgressCounts,
   CycleRecord,
   CycleStatus,
   DeletionHold,
@@ -295,6 +296,10 @@ export class SqlEngineState implements EngineStateStore {
     return writeStatement(this.#scope, (db) =>
       cycles.finishCycle(db, this.#dialect, id, status, summary, toSeq),
     );
+  }
+
+  async recordCycleProgress(id: string, progress: CycleProgressCounts): Promise<boolean> {
+    return writeStatement(this.#scope, (db) => cycles.recordCycleProgress(db, id, progress));
   }
 
   async listCycles(appId: string, limit: number, before?: CycleKey): Promise<readonly CycleRecord[]> {

@@ -96,6 +96,9 @@ export interface EngineCyclesTable {
   summary: DbJson;
   from_seq: number | string | null;
   to_seq: number | string | null;
+  /** Migration 0006: a running cycle's progress, written by the process that runs it. */
+  progress_done: number | string | null;
+  progress_total: number | string | null;
 }
 
 export interface EngineLeasesTable {
