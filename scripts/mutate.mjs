@@ -166,6 +166,8 @@ if (rawArgs[0] === '--list') {
 }
 let args = rawArgs;
 let groupName;
+/** @type {string[] | undefined} */
+let groupTests;
 if (rawArgs[0] === '--group') {
   groupName = rawArgs[1];
   const group = groupName === undefined ? undefined : groups[groupName];
@@ -173,11 +175,10 @@ if (rawArgs[0] === '--group') {
     console.error(`mutate: unknown group ${groupName ?? '(none)'}; --list prints them`);
     process.exit(2);
   }
+  groupTests = group.tests;
   args = [
     ...group.mutate,
     '--',
-    '--testFiles',
-    group.tests.join(','),
     '--concurrency',
     '1',
     '--reporters',
@@ -238,19 +239,21 @@ const started = Date.now();
 const libraries = [
   ...new Set(targets.map((t) => relative(process.cwd(), resolve(t)).split('/').slice(0, 2).join('/'))),
 ];
-const testFiles = libraries.map((library) => `${library}/**/*.test.ts`);
-const strykerArgs = [
-  'run',
-  '--mutate',
-  globs.join(','),
-  '--testFiles',
-  testFiles.join(','),
-  '--tempDirName',
-  `.stryker-tmp/${name}`,
-];
+// The tests go to vitest (vitest.mutation.config.ts), not to Stryker's `--testFiles`: with that
+// option Stryker activates static mutants only after the modules have loaded, so none of them can
+// fail a test (stryker-js issue #6144). A `--testFiles` passed through after `--` brings that back.
+const testFiles = groupTests ?? libraries.map((library) => `${library}/**/*.test.ts`);
+if (passThrough.includes('--testFiles')) {
+  console.warn('mutate: --testFiles makes every static mutant survive; prefer --group');
+}
+const strykerArgs = ['run', '--mutate', globs.join(','), '--tempDirName', `.stryker-tmp/${name}`];
 const result = spawnSync('npx', ['stryker', ...strykerArgs, ...passThrough], {
   stdio: 'inherit',
-  env: { ...process.env, PROVISIO_MUTATION_REPORT_DIR: reportDir },
+  env: {
+    ...process.env,
+    PROVISIO_MUTATION_REPORT_DIR: reportDir,
+    PROVISIO_MUTATION_TESTS: testFiles.join(','),
+  },
 });
 console.log(`mutate: finished in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(result.status ?? 1);
