@@ -91,7 +91,11 @@ for (const file of [
   'app-role-functions',
   'flow-functions',
 ]) {
-  groups[`functions-${file}`] = functionGroup(file, 'src/expressions/functions/docs-examples.test.ts');
+  groups[`functions-${file}`] = functionGroup(
+    file,
+    'src/expressions/functions/docs-examples.test.ts',
+    'src/expressions/functions/builtin-signatures.test.ts',
+  );
 }
 // The files no function group covers, each run against every test file that reaches it.
 groups['expressions-compile-context'] = {
@@ -130,6 +134,7 @@ groups['functions-definitions'] = {
   tests: [
     'src/expressions/functions/define-function.test.ts',
     'src/expressions/functions/builtin-robustness.test.ts',
+    'src/expressions/functions/builtin-signatures.test.ts',
     'src/expressions/functions/coerce.test.ts',
     'src/expressions/functions/string-functions*.test.ts',
     'src/expressions/expression-checker*.test.ts',
@@ -150,6 +155,16 @@ groups['functions-helpers'] = {
     'src/expressions/functions/format-date-time.test.ts',
     'src/expressions/expression-checker.test.ts',
     'src/expressions/functions/docs-examples.test.ts',
+  ],
+};
+// Module-level tables only (the comparison operators, the library maps): every mutant is static.
+groups['expressions-ast-index'] = {
+  mutate: ['src/expressions/expression-ast.ts', 'src/expressions/functions/index.ts'],
+  tests: [
+    'src/expressions/functions/builtin-signatures.test.ts',
+    'src/expressions/expression-parser*.test.ts',
+    'src/expressions/expression-checker*.test.ts',
+    'src/expressions/compile-expression*.test.ts',
   ],
 };
 // FormatDateTime lives in date-functions.ts but is tested beside the formatter it drives.
