@@ -118,6 +118,7 @@ groups['expressions-values-diagnostics'] = {
   ],
   tests: [
     'src/expressions/compare-values*.test.ts',
+    'src/expressions/named-constants.test.ts',
     'src/expressions/expression-scanner.test.ts',
     'src/expressions/expression-parser*.test.ts',
     'src/expressions/expression-checker*.test.ts',
