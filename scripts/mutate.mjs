@@ -46,6 +46,15 @@ const groups = {
       'src/expressions/create-context.test.ts',
     ],
   },
+  'expressions-compare-attribute': {
+    mutate: ['src/expressions/compare-values.ts', 'src/expressions/attribute-reader.ts'],
+    tests: [
+      'src/expressions/compare-values*.test.ts',
+      'src/expressions/attribute-reader*.test.ts',
+      'src/expressions/expression-compiler*.test.ts',
+      'src/expressions/compile-expression*.test.ts',
+    ],
+  },
   'filter-scanner': {
     mutate: ['src/scim/filter/filter-scanner.ts'],
     tests: ['src/scim/filter/filter-scanner.test.ts', 'src/scim/filter/filter-parser*.test.ts'],
