@@ -102,3 +102,78 @@ describe('parseDateText at its edges', () => {
     expect(msOf('1/2/2021 13:30 PM')).toBeNull();
   });
 });
+
+describe('the three date forms, part by part', () => {
+  const at = (h = 0, mi = 0, s = 0, ms = 0) => Date.UTC(2021, 0, 2, h, mi, s, ms);
+
+  it('ISO 8601: the date alone, each optional part, a comma before the fraction', () => {
+    const cases: [string, number][] = [
+      ['2021-01-02', at()],
+      ['2021-1-2', at()],
+      ['2021-01-02T10:20', at(10, 20)],
+      ['2021-01-02 10:20:30', at(10, 20, 30)],
+      ['2021-01-02T10:20:30.5', at(10, 20, 30, 500)],
+      ['2021-01-02T10:20:30,25', at(10, 20, 30, 250)],
+      ['2021-01-02T10:20:30.123456789', at(10, 20, 30, 123)],
+      ['2021-01-02T10:20:30 Z', at(10, 20, 30)],
+      ['2021-01-02-07:00', at(7)],
+      ['2021-01-02T10:20+0100', at(9, 20)],
+    ];
+    for (const [text, ms] of cases) expect(msOf(text), text).toBe(ms);
+  });
+
+  it("Entra's US form: one- and two-digit month and day, each optional part, AM/PM and an offset", () => {
+    const cases: [string, number][] = [
+      ['1/2/2021', at()],
+      ['01/02/2021', at()],
+      ['12/2/2021', Date.UTC(2021, 11, 2)],
+      ['1/12/2021', Date.UTC(2021, 0, 12)],
+      ['1/2/2021 10:20', at(10, 20)],
+      ['1/2/2021  10:20:30', at(10, 20, 30)],
+      ['1/2/2021 10:20:30.123456', at(10, 20, 30, 123)],
+      ['1/2/2021 10:20:30 PM', at(22, 20, 30)],
+      ['1/2/2021 10:20:30PM', at(22, 20, 30)],
+      ['1/2/2021 10:20 am', at(10, 20)],
+      ['1/2/2021 10:20:30 PM +01:00', at(21, 20, 30)],
+      ['1/2/2021 10:20:30 -0130', at(11, 50, 30)],
+      ['1/2/2021 10:20:30Z', at(10, 20, 30)],
+    ];
+    for (const [text, ms] of cases) expect(msOf(text), text).toBe(ms);
+  });
+
+  it('LDAP generalized time: with and without seconds, fraction and zone', () => {
+    const cases: [string, number][] = [
+      ['202101021020', at(10, 20)],
+      ['20210102102030', at(10, 20, 30)],
+      ['20210102102030Z', at(10, 20, 30)],
+      ['20210102102030.5Z', at(10, 20, 30, 500)],
+      ['20210102102030.123z', at(10, 20, 30, 123)],
+      ['202101021020Z', at(10, 20)],
+      ['20210102102030+0130', at(8, 50, 30)],
+      ['20210102102030-0100', at(11, 20, 30)],
+    ];
+    for (const [text, ms] of cases) expect(msOf(text), text).toBe(ms);
+  });
+
+  it('refuses anything before or after a form, and parts of the wrong length', () => {
+    for (const text of [
+      'x2021-01-02',
+      '2021-01-02x',
+      '2021-01-02T10:20:30+05:30x',
+      'x1/2/2021',
+      '1/2/2021 x',
+      '1/2/2021 10:20 XM',
+      '123/2/2021',
+      '1/2/2021 10:2',
+      '1/2/2021 10:20:3',
+      '1/2/2021 10:20 +5:00',
+      'x20210102102030',
+      '20210102102030x',
+      '20210102102030+05',
+      '20210102102030.Z',
+      '2021010210203',
+    ]) {
+      expect(parseDateText(text), text).toBeNull();
+    }
+  });
+});
