@@ -148,3 +148,15 @@ describe('parseWithFormat: the era', () => {
     expect(parse('yyyy g', '2021 BC')).toBeNull();
   });
 });
+
+describe('parseWithFormat: what it returns', () => {
+  it('splits seven fraction digits into milliseconds and the ticks below them', () => {
+    const parsed = parse('yyyy-MM-dd HH:mm:ss.fffffff', '2021-01-02 10:20:30.1234567');
+    expect(parsed?.wallMs).toBe(Date.UTC(2021, 0, 2, 10, 20, 30, 123));
+    expect(parsed?.subTicks).toBe(4567);
+  });
+
+  it('lets a field that may be empty stand at the start', () => {
+    expect(parse('Kyyyy', '2021')?.fields.year).toBe(2021);
+  });
+});
