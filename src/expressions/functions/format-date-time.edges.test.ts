@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { utcMs } from './date-values.js';
 import {
   DateFormatError,
   fieldsAt,
