@@ -86,3 +86,90 @@ describe('formatting at its edges', () => {
     expect(formatFields(tokenizeDateFormat('ss.fffffff'), fieldsAt(at(jan2, 4567), 0), 0)).toBe('30.1234567');
   });
 });
+
+describe('formatting, field by field', () => {
+  const day = (h: number, mi = 5, s = 7) => Date.UTC(2021, 0, 2, h, mi, s);
+
+  it('writes the 12-hour clock with 12 for midnight and noon', () => {
+    expect([0, 1, 11, 12, 13, 23].map((h) => format('h|hh', day(h)))).toEqual([
+      '12|12',
+      '1|01',
+      '11|11',
+      '12|12',
+      '1|01',
+      '11|11',
+    ]);
+  });
+
+  it('writes H, m and s without padding and HH, mm and ss with it', () => {
+    expect(format('H:m:s', day(9))).toBe('9:5:7');
+    expect(format('HH:mm:ss', day(9))).toBe('09:05:07');
+    expect(format('MM/dd', Date.UTC(2021, 9, 10))).toBe('10/10');
+  });
+
+  it('writes F digits up to the count, without trailing zeros, and drops a point before none', () => {
+    const noon = Date.UTC(2021, 0, 2, 12, 0, 30);
+    expect(format('ss.FFF', noon, 0, 0)).toBe('30');
+    expect(format('ss FFF', noon, 0, 0)).toBe('30 ');
+    expect(format('ss.FFF', noon + 120)).toBe('30.12');
+    expect(format('ss.FFF', noon + 102)).toBe('30.102');
+    expect(format('ss.FFF', noon + 123, 0, 4567)).toBe('30.123');
+  });
+
+  it('names every month and every day of the week', () => {
+    const months = Array.from({ length: 12 }, (_, i) => format('MMMM MMM', Date.UTC(2021, i, 1)));
+    expect(months).toEqual([
+      'January Jan',
+      'February Feb',
+      'March Mar',
+      'April Apr',
+      'May May',
+      'June Jun',
+      'July Jul',
+      'August Aug',
+      'September Sep',
+      'October Oct',
+      'November Nov',
+      'December Dec',
+    ]);
+    // 2021-01-03 was a Sunday.
+    const days = Array.from({ length: 7 }, (_, i) => format('dddd ddd', Date.UTC(2021, 0, 3 + i)));
+    expect(days).toEqual([
+      'Sunday Sun',
+      'Monday Mon',
+      'Tuesday Tue',
+      'Wednesday Wed',
+      'Thursday Thu',
+      'Friday Fri',
+      'Saturday Sat',
+    ]);
+  });
+
+  it("writes .NET's standard formats as the invariant culture does", () => {
+    const when = Date.UTC(2021, 0, 2, 15, 4, 5, 60);
+    const standard = Object.fromEntries(
+      ['d', 'D', 'f', 'F', 'g', 'G', 'o', 'O', 's', 't', 'T', 'u'].map((letter) => [
+        letter,
+        format(letter, when),
+      ]),
+    );
+    expect(standard).toEqual({
+      d: '1/2/2021',
+      D: 'Saturday, 02 January 2021',
+      f: 'Saturday, 02 January 2021 15:04',
+      F: 'Saturday, 02 January 2021 15:04:05',
+      g: '1/2/2021 3:04 PM',
+      G: '1/2/2021 3:04:05 PM',
+      o: '2021-01-02T15:04:05.0600000Z',
+      O: '2021-01-02T15:04:05.0600000Z',
+      s: '2021-01-02T15:04:05',
+      t: '3:04 PM',
+      T: '3:04:05 PM',
+      u: '2021-01-02 15:04:05Z',
+    });
+  });
+
+  it('takes a one-letter format that is no standard one as that field', () => {
+    expect(format('H', Date.UTC(2021, 0, 2, 7))).toBe('7');
+  });
+});
