@@ -162,6 +162,7 @@ groups['functions-helpers'] = {
     'src/expressions/functions/pcase.test.ts',
     'src/expressions/functions/select-unique-value.test.ts',
     'src/expressions/functions/time-zones.test.ts',
+    'src/expressions/functions/builtin-signatures.test.ts',
     'src/expressions/functions/string-functions*.test.ts',
     'src/expressions/functions/flow-functions.test.ts',
     'src/expressions/functions/date-functions*.test.ts',

@@ -15,6 +15,8 @@ describe('pcase with the default separators (.NET ToTitleCase)', () => {
     expect(pcase('a1b a0b a9b', null)).toBe('A1b A0b A9b');
     expect(pcase("o'neil", null)).toBe("O'neil");
     expect(pcase('o\u2019neil', null)).toBe('O\u2019neil');
+    // U+02BC is a letter to Unicode, yet an apostrophe to ToTitleCase: it does not start a word.
+    expect(pcase('\u02bca', null)).toBe('\u02bcA');
   });
 
   it('starts a word after a separator outside ASCII', () => {
