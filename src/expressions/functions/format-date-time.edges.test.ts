@@ -78,6 +78,7 @@ describe('formatting at its edges', () => {
   it('writes A for a morning with t, and the era as A.D.', () => {
     expect(format('h t', Date.UTC(2021, 0, 2, 9))).toBe('9 A');
     expect(format('h t', Date.UTC(2021, 0, 2, 21))).toBe('9 P');
+    expect(format('h tt', Date.UTC(2021, 0, 2, 12))).toBe('12 PM');
     expect(format('yyyy g', jan2)).toBe('2021 A.D.');
   });
 
