@@ -46,6 +46,15 @@ const groups = {
       'src/expressions/create-context.test.ts',
     ],
   },
+  'expressions-compare-attribute': {
+    mutate: ['src/expressions/compare-values.ts', 'src/expressions/attribute-reader.ts'],
+    tests: [
+      'src/expressions/compare-values*.test.ts',
+      'src/expressions/attribute-reader*.test.ts',
+      'src/expressions/expression-compiler*.test.ts',
+      'src/expressions/compile-expression*.test.ts',
+    ],
+  },
   'filter-scanner': {
     mutate: ['src/scim/filter/filter-scanner.ts'],
     tests: ['src/scim/filter/filter-scanner.test.ts', 'src/scim/filter/filter-parser*.test.ts'],
@@ -91,7 +100,11 @@ for (const file of [
   'app-role-functions',
   'flow-functions',
 ]) {
-  groups[`functions-${file}`] = functionGroup(file, 'src/expressions/functions/docs-examples.test.ts');
+  groups[`functions-${file}`] = functionGroup(
+    file,
+    'src/expressions/functions/docs-examples.test.ts',
+    'src/expressions/functions/builtin-signatures.test.ts',
+  );
 }
 // The files no function group covers, each run against every test file that reaches it.
 groups['expressions-compile-context'] = {
@@ -114,6 +127,7 @@ groups['expressions-values-diagnostics'] = {
   ],
   tests: [
     'src/expressions/compare-values*.test.ts',
+    'src/expressions/named-constants.test.ts',
     'src/expressions/expression-scanner.test.ts',
     'src/expressions/expression-parser*.test.ts',
     'src/expressions/expression-checker*.test.ts',
@@ -130,6 +144,7 @@ groups['functions-definitions'] = {
   tests: [
     'src/expressions/functions/define-function.test.ts',
     'src/expressions/functions/builtin-robustness.test.ts',
+    'src/expressions/functions/builtin-signatures.test.ts',
     'src/expressions/functions/coerce.test.ts',
     'src/expressions/functions/string-functions*.test.ts',
     'src/expressions/expression-checker*.test.ts',
@@ -144,12 +159,26 @@ groups['functions-helpers'] = {
     'src/expressions/functions/time-zones.ts',
   ],
   tests: [
+    'src/expressions/functions/pcase.test.ts',
+    'src/expressions/functions/select-unique-value.test.ts',
+    'src/expressions/functions/time-zones.test.ts',
+    'src/expressions/functions/builtin-signatures.test.ts',
     'src/expressions/functions/string-functions*.test.ts',
     'src/expressions/functions/flow-functions.test.ts',
     'src/expressions/functions/date-functions*.test.ts',
     'src/expressions/functions/format-date-time.test.ts',
     'src/expressions/expression-checker.test.ts',
     'src/expressions/functions/docs-examples.test.ts',
+  ],
+};
+// Module-level tables only (the comparison operators, the library maps): every mutant is static.
+groups['expressions-ast-index'] = {
+  mutate: ['src/expressions/expression-ast.ts', 'src/expressions/functions/index.ts'],
+  tests: [
+    'src/expressions/functions/builtin-signatures.test.ts',
+    'src/expressions/expression-parser*.test.ts',
+    'src/expressions/expression-checker*.test.ts',
+    'src/expressions/compile-expression*.test.ts',
   ],
 };
 // FormatDateTime lives in date-functions.ts but is tested beside the formatter it drives.
@@ -166,6 +195,8 @@ if (rawArgs[0] === '--list') {
 }
 let args = rawArgs;
 let groupName;
+/** @type {string[] | undefined} */
+let groupTests;
 if (rawArgs[0] === '--group') {
   groupName = rawArgs[1];
   const group = groupName === undefined ? undefined : groups[groupName];
@@ -173,11 +204,10 @@ if (rawArgs[0] === '--group') {
     console.error(`mutate: unknown group ${groupName ?? '(none)'}; --list prints them`);
     process.exit(2);
   }
+  groupTests = group.tests;
   args = [
     ...group.mutate,
     '--',
-    '--testFiles',
-    group.tests.join(','),
     '--concurrency',
     '1',
     '--reporters',
@@ -238,19 +268,21 @@ const started = Date.now();
 const libraries = [
   ...new Set(targets.map((t) => relative(process.cwd(), resolve(t)).split('/').slice(0, 2).join('/'))),
 ];
-const testFiles = libraries.map((library) => `${library}/**/*.test.ts`);
-const strykerArgs = [
-  'run',
-  '--mutate',
-  globs.join(','),
-  '--testFiles',
-  testFiles.join(','),
-  '--tempDirName',
-  `.stryker-tmp/${name}`,
-];
+// The tests go to vitest (vitest.mutation.config.ts), not to Stryker's `--testFiles`: with that
+// option Stryker activates static mutants only after the modules have loaded, so none of them can
+// fail a test (stryker-js issue #6144). A `--testFiles` passed through after `--` brings that back.
+const testFiles = groupTests ?? libraries.map((library) => `${library}/**/*.test.ts`);
+if (passThrough.includes('--testFiles')) {
+  console.warn('mutate: --testFiles makes every static mutant survive; prefer --group');
+}
+const strykerArgs = ['run', '--mutate', globs.join(','), '--tempDirName', `.stryker-tmp/${name}`];
 const result = spawnSync('npx', ['stryker', ...strykerArgs, ...passThrough], {
   stdio: 'inherit',
-  env: { ...process.env, PROVISIO_MUTATION_REPORT_DIR: reportDir },
+  env: {
+    ...process.env,
+    PROVISIO_MUTATION_REPORT_DIR: reportDir,
+    PROVISIO_MUTATION_TESTS: testFiles.join(','),
+  },
 });
 console.log(`mutate: finished in ${Math.round((Date.now() - started) / 1000)} s`);
 process.exit(result.status ?? 1);

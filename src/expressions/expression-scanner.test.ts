@@ -167,6 +167,9 @@ describe('scanExpression: diagnostics', () => {
       `E_UNEXPECTED_CHARACTER 0-1 Unexpected character '\u201c': use straight double quotes (") around strings`,
     );
     expect(messages('\u201e')[0]).toContain('use straight double quotes');
+    expect(messages('\u201d')[0]).toBe(
+      `E_UNEXPECTED_CHARACTER 0-1 Unexpected character '\u201d': use straight double quotes (") around strings`,
+    );
     expect(messages("'x'")[0]).toBe(
       `E_UNEXPECTED_CHARACTER 0-1 Unexpected character ''': strings take double quotes (")`,
     );

@@ -177,3 +177,25 @@ describe('DateDiff and DateFromNum at the edges', () => {
     expect(call('NumFromDate', ['2012-01-01T23:00:00.0000640Z'])).toBe(129699324000000640);
   });
 });
+
+describe('FormatDateTime dateTimeStyles names', () => {
+  it("accepts every name of .NET's DateTimeStyles", () => {
+    for (const style of [
+      'None',
+      'AllowLeadingWhite',
+      'AllowTrailingWhite',
+      'AllowInnerWhite',
+      'AllowWhiteSpaces',
+      'NoCurrentDateDefault',
+      'AdjustToUniversal',
+      'AssumeLocal',
+      'AssumeUniversal',
+      'RoundtripKind',
+    ]) {
+      expect(
+        call('FormatDateTime', ['2021-01-02', `DateTimeStyles.${style}`, 'yyyy-MM-dd', 'yyyy']),
+        style,
+      ).toBe('2021');
+    }
+  });
+});

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { ExpressionRuntimeError } from './function-spec.js';
 import { FlowSignal } from '../value.js';
 import type { ExprValue } from '../value.js';
 import { defineAsync, defineEager, defineLazy, defineRaw, deriveArity, p } from './define-function.js';
@@ -82,5 +83,14 @@ describe('the define helpers', () => {
     const later = defineAsync(def, async () => 'done');
     expect(later.async).toBe(true);
     await expect(later.callAsync?.([], testContext())).resolves.toBe('done');
+  });
+});
+
+describe('ExpressionRuntimeError', () => {
+  it('is named for what it is and prefixes the function name', () => {
+    const error = new ExpressionRuntimeError('Left', 'numChars must be a number');
+    expect(error.name).toBe('ExpressionRuntimeError');
+    expect(error.message).toBe('Left: numChars must be a number');
+    expect(error.functionName).toBe('Left');
   });
 });

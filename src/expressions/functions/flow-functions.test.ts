@@ -20,6 +20,10 @@ describe('IgnoreFlowIfNullOrEmpty', () => {
 });
 
 describe('flow keywords', () => {
+  it('carry the scope the engine reads: the attribute, or the whole object', () => {
+    expect(FlowSignal.ignoreAttribute.scope).toBe('attribute');
+    expect(FlowSignal.ignoreObject.scope).toBe('object');
+  });
   it('IgnoreAttributeFlow and IgnoreObjectFlow are nullary and return their signals', () => {
     expect(builtinFunctions.get('ignoreattributeflow')!.arity).toEqual({ min: 0, max: 0 });
     expect(call('IgnoreAttributeFlow', [])).toBe(FlowSignal.ignoreAttribute);

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { FlowSignal } from '../value.js';
 import { ExpressionRuntimeError } from './function-spec.js';
-import { call } from './test-helper.js';
-
-/** Thrown by `run`, or fails the test: the error itself, for exact checks of its class and text. */
-function errorOf(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
+import { call, errorOf } from './test-helper.js';
 
 describe('BitAnd at its edges', () => {
   it('names the function and the parameter in each error', () => {

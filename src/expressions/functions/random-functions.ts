@@ -59,17 +59,20 @@ export const randomString = defineEager(
     ],
     volatile: true,
     checkLiterals: (literals) => {
-      const numbers = literals.slice(0, 5).map((v) => (typeof v === 'number' ? v : undefined));
+      // Truncated as the call truncates them (toInt): 256.5 is a valid length, 1.5 a minimum of 1.
+      const numbers = literals.slice(0, 5).map((v) => (typeof v === 'number' ? Math.trunc(v) : undefined));
       const [length, ...minimums] = numbers;
-      if (length !== undefined && (length < 1 || length > RANDOM_STRING_MAX_LENGTH)) {
+      if (length === undefined) return [];
+      if (length < 1 || length > RANDOM_STRING_MAX_LENGTH) {
         return [{ argumentIndex: 0, message: `length must be between 1 and ${RANDOM_STRING_MAX_LENGTH}` }];
       }
-      if (length !== undefined && minimums.every((n) => n !== undefined)) {
-        const sum = minimums.reduce<number>((a, b) => a + (b ?? 0), 0);
-        if (sum > length)
-          return [
-            { argumentIndex: 0, message: `the minimum counts add up to ${sum}, more than length ${length}` },
-          ];
+      // A minimum that is not a literal can only add to the sum (a negative one fails when the
+      // mapping runs), so the literal ones alone already prove a request impossible.
+      const sum = minimums.reduce<number>((a, b) => a + (b ?? 0), 0);
+      if (sum > length) {
+        return [
+          { argumentIndex: 0, message: `the minimum counts add up to ${sum}, more than length ${length}` },
+        ];
       }
       return [];
     },

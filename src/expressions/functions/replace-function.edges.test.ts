@@ -1,20 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { ExpressionRuntimeError } from './function-spec.js';
 import { builtinFunctions } from './index.js';
-import { call } from './test-helper.js';
+import { call, errorOf } from './test-helper.js';
 
 // Replace(source, oldValue, regexPattern, regexGroupName, replacementValue, replacementAttributeName, template)
 const U = undefined;
-
-/** The error `run` throws, for exact checks of its class and text. */
-function errorOf(run: () => unknown): Error {
-  try {
-    run();
-  } catch (error) {
-    return error as Error;
-  }
-  throw new Error('expected an error');
-}
 
 describe('Replace by value and by template, at the edges', () => {
   it('gives null when the template or the source of a template has no value', () => {

@@ -57,3 +57,13 @@ export async function callAsync(
     );
   return call(name, args, ctx);
 }
+
+/** The error `run` throws, or a failed test when it throws none: for exact checks of class and text. */
+export function errorOf(run: () => unknown): Error {
+  try {
+    run();
+  } catch (error) {
+    return error as Error;
+  }
+  throw new Error('expected an error');
+}
