@@ -93,12 +93,26 @@ describe
       // One more cycle from the Start button: it is listed first, and nothing was left to do.
       const start = page.getByRole('button', { name: 'Start', exact: true });
       await expect.poll(() => start.isEnabled(), { timeout: 20_000 }).toBe(true);
+      // The bar may still show an earlier cycle as done: wait for the one the click started.
+      const earlier = new Set(
+        await rows.evaluateAll((trs) => trs.map((tr) => tr.getAttribute('data-cycle-id'))),
+      );
       await start.click();
-      await page.locator('.progress[data-state="done"]').waitFor({ timeout: 30_000 });
-      const cycleId = /Cycle ([0-9a-f-]{36}): done/.exec(
-        (await page.locator('.progress-text').textContent()) ?? '',
-      )?.[1];
-      expect(cycleId).toBeDefined();
+      let cycleId: string | undefined;
+      await expect
+        .poll(
+          async () => {
+            const text =
+              (await page
+                .locator('.progress[data-state="done"] .progress-text')
+                .textContent({ timeout: 1_000 })
+                .catch(() => null)) ?? '';
+            cycleId = /Cycle ([0-9a-f-]{36}): done/.exec(text)?.[1];
+            return cycleId !== undefined && !earlier.has(cycleId);
+          },
+          { timeout: 30_000 },
+        )
+        .toBe(true);
       await expect.poll(() => rows.first().getAttribute('data-cycle-id'), { timeout: 10_000 }).toBe(cycleId);
       const newest = await rows.first().locator('td').allTextContents();
       expect(newest[2]).toBe('incremental');
