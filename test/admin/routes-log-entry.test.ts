@@ -12,7 +12,9 @@ describe('admin log entry routes', () => {
   beforeAll(async () => {
     h = await startRoutesServer();
     for (let i = 0; i < 5; i++) await h.createUser(`user${i}@example.com`);
-    expect((await h.call('PUT', '/apps/crm', { body: h.appYaml('crm'), type: 'application/yaml' })).status).toBe(201);
+    expect(
+      (await h.call('PUT', '/apps/crm', { body: h.appYaml('crm'), type: 'application/yaml' })).status,
+    ).toBe(201);
     await eventually(async () => {
       const s = await h.call('GET', '/apps/crm/status');
       return s.json.linked === 5 && s.json.state === 'idle' ? true : undefined;
@@ -45,14 +47,16 @@ describe('admin log entry routes', () => {
     }
   });
 
-  it('answers 404 for an unknown id or another app\'s id, 400 naming a malformed id', async () => {
+  it("answers 404 for an unknown id or another app's id, 400 naming a malformed id", async () => {
     const newest = (await h.call('GET', '/apps/crm/logs?limit=1')).json.entries[0].id as number;
     const unknown = await h.call('GET', `/apps/crm/logs/${newest + 1_000_000}`);
     expect(unknown.status).toBe(404);
     expect(unknown.type).toMatch(/^application\/problem\+json/);
     expect(unknown.json.detail).toContain(String(newest + 1_000_000));
 
-    expect((await h.call('PUT', '/apps/hr', { body: h.appYaml('hr'), type: 'application/yaml' })).status).toBe(201);
+    expect(
+      (await h.call('PUT', '/apps/hr', { body: h.appYaml('hr'), type: 'application/yaml' })).status,
+    ).toBe(201);
     const other = await h.call('GET', `/apps/hr/logs/${newest}`);
     expect(other.status).toBe(404);
     expect((await h.call('GET', `/apps/missing/logs/${newest}`)).status).toBe(404);
@@ -73,7 +77,9 @@ describe('admin log entry routes', () => {
       headers: { authorization: `Bearer ${h.tokens.scim}` },
     });
     expect(scim.status).toBe(403);
-    expect(((await scim.json()) as { type: string }).type).toBe('https://provisio.dev/problems/wrong-credential');
+    expect(((await scim.json()) as { type: string }).type).toBe(
+      'https://provisio.dev/problems/wrong-credential',
+    );
     expect((await fetch(`${h.url}/admin/v1/apps/crm/logs/${newest}`)).status).toBe(401);
   });
 });
