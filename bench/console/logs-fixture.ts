@@ -2,7 +2,9 @@
  * A fixture admin API for the console benchmark's log scroll: the built console at `/` and just
  * the routes the Provisioning logs page calls, answering a signed-in admin and N generated log
  * entries in keyset pages (the page shape of GET /admin/v1/apps/{name}/logs). It measures the
- * browser's side alone, so the numbers do not move with the engine's state store.
+ * browser's side alone, so the numbers do not move with the engine's state store. Each entry
+ * carries steps of about the size a real cycle logs (~1 KB); `steps=false` leaves them out, as the
+ * API does, unless `LOG_STEPS=always` (the list as it was, steps in every row, for comparison).
  */
 import fastify, { type FastifyInstance } from 'fastify';
 import { registerConsole } from '../../src/admin/console-static.js';
@@ -22,9 +24,30 @@ function entry(i: number) {
     action: ACTIONS[i % ACTIONS.length]!,
     status: STATUSES[i % STATUSES.length]!,
     ...(i % 5 === 4 ? { reason: 'TargetRejected' } : {}),
-    steps: [{ step: 'import', found: true }],
+    steps: [
+      { step: 'import', found: true, attributes: { userName: `user${i}@example.com`, active: true } },
+      { step: 'scope', inScope: true, filters: [{ attribute: 'active', operator: 'IsTrue' }] },
+      { step: 'match', matched: true, on: 'userName', targetId: `t-${i}` },
+      {
+        step: 'action',
+        action: ACTIONS[i % ACTIONS.length]!,
+        changes: [
+          { attribute: 'displayName', old: `User ${i - 1}`, new: `User ${i}` },
+          { attribute: 'emails[type eq "work"].value', old: null, new: `user${i}@example.com` },
+          { attribute: 'title', old: 'Engineer', new: 'Senior engineer' },
+        ],
+      },
+      {
+        step: 'result',
+        status: STATUSES[i % STATUSES.length]!,
+        durationMs: 3 + (i % 17),
+        detail: 'x'.repeat(400),
+      },
+    ],
   };
 }
+
+const STEPS_ALWAYS = process.env.LOG_STEPS === 'always';
 
 export async function startLogsFixture(
   consoleDir: string,
@@ -37,17 +60,26 @@ export async function startLogsFixture(
     csrfToken: 'bench',
     idleTimeoutSeconds: 1800,
   }));
-  app.get<{ Querystring: { cursor?: string; limit?: string } }>(
+  app.get<{ Querystring: { cursor?: string; limit?: string; steps?: string } }>(
     '/admin/v1/apps/:name/logs',
     async (request) => {
       const from = Number(request.query.cursor ?? 0);
       const limit = Math.min(Number(request.query.limit ?? 500), 5000);
       const to = Math.min(total, from + limit);
       const entries = [];
-      for (let i = from; i < to; i++) entries.push(entry(i));
+      const brief = request.query.steps === 'false' && !STEPS_ALWAYS;
+      for (let i = from; i < to; i++) {
+        const { steps: _steps, ...rest } = entry(i);
+        entries.push(brief ? rest : entry(i));
+      }
       return { entries, nextCursor: to < total ? String(to) : null };
     },
   );
+  app.get<{ Params: { id: string } }>('/admin/v1/apps/:name/logs/:id', async (request, reply) => {
+    const id = Number(request.params.id);
+    if (!(id >= 1 && id <= total)) return reply.code(404).send({ status: 404, detail: 'no such entry' });
+    return entry(id - 1);
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;

@@ -134,6 +134,8 @@ describe('GET /admin/v1/openapi.json', () => {
     expect(doc.paths['/admin/v1/audit']!.get!['x-provisio-role']).toBe('viewer');
     expect(doc.paths['/admin/v1/audit']!.get!.security).toEqual([{ adminToken: [] }, { consoleSession: [] }]);
     expect(doc.paths['/admin/v1/apps/{name}/cycles']!.get!['x-provisio-role']).toBe('viewer');
+    expect(doc.paths['/admin/v1/apps/{name}/logs/{id}']!.get!['x-provisio-role']).toBe('viewer');
+    expect(doc.paths['/admin/v1/apps/{name}/logs']!.get!.parameters!.map((p) => p.name)).toContain('steps');
     expect(doc.paths['/admin/v1/sample/admin']!.put!['x-provisio-role']).toBe('admin');
     expect(doc.paths['/admin/v1/sample/admin']!.put!.security).toEqual([
       { adminToken: [] },

@@ -17,6 +17,7 @@ import type { LogQuery } from '../../engine/state/engine-state.js';
 import type { AdminApi } from '../admin-route.js';
 import type { AdminServices } from '../admin-services.js';
 import { problemResponses } from '../problem-schema.js';
+import { notFound } from './route-problems.js';
 import { appParams } from './route-support.js';
 
 export const LOG_STATUSES = ['success', 'failure', 'skipped', 'warning'] as const;
@@ -39,6 +40,18 @@ const logQuery = z.object({
     .string()
     .regex(/^[1-9][0-9]{0,15}$/, 'a cursor from an earlier page (nextCursor)')
     .optional(),
+  steps: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('false lists the entries without their steps (fetch one entry for them)'),
+});
+
+/** A log entry without its steps, as a list that need not carry them shows it. */
+const logEntryBriefSchema = logEntrySchema.omit({ steps: true });
+
+const logEntryParams = appParams.extend({
+  id: z.string().regex(/^[1-9][0-9]{0,15}$/, 'a log entry id (a positive integer)'),
 });
 
 /** An accounts cursor: the last account's type and source id, base64url so it is one opaque token. */
@@ -76,7 +89,7 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
         querystring: logQuery,
         response: {
           200: z.object({
-            entries: z.array(logEntrySchema),
+            entries: z.array(z.union([logEntrySchema, logEntryBriefSchema])),
             nextCursor: z.string().optional().describe('absent on the last page'),
           }),
           ...problemResponses(400, 404),
@@ -116,10 +129,31 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
       const rows = await engineState.queryLog({ ...base, limit: q.limit + 1 });
       const page = rows.slice(0, q.limit);
       const last = page[page.length - 1];
+      const entries = page.map(storedLogEntryView);
       return {
-        entries: page.map(storedLogEntryView),
+        entries: q.steps ? entries : entries.map(({ steps: _steps, ...brief }) => brief),
         ...(rows.length > q.limit && last?.id !== undefined ? { nextCursor: String(last.id) } : {}),
       };
+    },
+  );
+
+  api.get(
+    '/apps/:name/logs/:id',
+    {
+      config: { adminRole: 'viewer' },
+      schema: {
+        summary: 'One provisioning log entry with its steps',
+        params: logEntryParams,
+        response: { 200: logEntrySchema, ...problemResponses(400, 404) },
+      },
+    },
+    async (request) => {
+      const app = await apps.get(request.params.name);
+      const id = Number(request.params.id);
+      // The newest entry of this app at or before the id: the entry itself when it is this app's.
+      const [entry] = await engineState.queryLog({ appId: app.id, before: id + 1, limit: 1 });
+      if (entry?.id !== id) throw notFound(`no log entry ${id} in app '${app.definition.name}'`);
+      return storedLogEntryView(entry);
     },
   );
 

@@ -103,6 +103,9 @@ export interface LogEntry {
   readonly error?: JsonObject;
 }
 
+/** A log entry as the log list shows it (`?steps=false`): its steps are read when it opens. */
+export type LogEntryBrief = Omit<LogEntry, 'steps'>;
+
 export interface PlannedChange {
   readonly attribute: string;
   readonly old: Json;
