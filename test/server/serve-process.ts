@@ -9,7 +9,8 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PG_URL } from './server-harness.js';
+import { expect } from 'vitest';
+import { PG_URL, USER_SCHEMA, send } from './server-harness.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 export const CLI = fileURLToPath(new URL('./fixtures/provisio-cli.ts', import.meta.url));
@@ -132,4 +133,39 @@ export function storage(backend: 'sqlite' | 'postgres'): { args: string[]; prefi
   const prefix = `w${randomBytes(4).toString('hex')}-`;
   if (backend === 'postgres') return { args: ['--database', PG_URL!], prefix };
   return { args: ['--data-dir', tempDir()], prefix };
+}
+
+/**
+ * Creates `count` active users through a running server's SCIM API (`<prefix>user<i>@example.com`)
+ * and deletes them again after the test, so runs sharing one PostgreSQL database do not see them.
+ */
+export async function createScimUsers(
+  serverUrl: string,
+  scimToken: string,
+  prefix: string,
+  count: number,
+): Promise<string[]> {
+  const ids: string[] = [];
+  afterThisTest(async () => {
+    for (const id of ids) {
+      await send(`${serverUrl}/scim/v2/Users/${id}`, {
+        method: 'DELETE',
+        headers: { authorization: `Bearer ${scimToken}` },
+      });
+    }
+  });
+  for (let i = 0; i < count; i++) {
+    const created = await send(`${serverUrl}/scim/v2/Users`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${scimToken}`, 'content-type': 'application/scim+json' },
+      body: JSON.stringify({
+        schemas: [USER_SCHEMA],
+        userName: `${prefix}user${i}@example.com`,
+        active: true,
+      }),
+    });
+    expect(created.status).toBe(201);
+    ids.push(String(created.body.id));
+  }
+  return ids;
 }

@@ -7,8 +7,16 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { startScimTarget } from '../support/scim-target/index.js';
-import { afterThisTest, childPids, runCleanups, serve, storage, waitFor } from './serve-process.js';
-import { BACKENDS, USER_SCHEMA, send } from './server-harness.js';
+import {
+  afterThisTest,
+  childPids,
+  createScimUsers,
+  runCleanups,
+  serve,
+  storage,
+  waitFor,
+} from './serve-process.js';
+import { BACKENDS } from './server-harness.js';
 import { scimAppYaml } from '../support/scim-app-yaml.js';
 import { openSseStream, type SseStream } from '../support/sse-stream.js';
 
@@ -37,28 +45,7 @@ describe.each(BACKENDS)('serve --workers 2: events of one worker reach streams o
     };
     const admin = await token('admin', '--admin');
     const scim = await token('scim');
-    const userIds: string[] = [];
-    for (let i = 0; i < USERS; i++) {
-      const created = await send(`${server.url}/scim/v2/Users`, {
-        method: 'POST',
-        headers: { authorization: `Bearer ${scim}`, 'content-type': 'application/scim+json' },
-        body: JSON.stringify({
-          schemas: [USER_SCHEMA],
-          userName: `${prefix}user${i}@example.com`,
-          active: true,
-        }),
-      });
-      expect(created.status).toBe(201);
-      userIds.push(String(created.body.id));
-    }
-    afterThisTest(async () => {
-      for (const id of userIds) {
-        await send(`${server.url}/scim/v2/Users/${id}`, {
-          method: 'DELETE',
-          headers: { authorization: `Bearer ${scim}` },
-        });
-      }
-    });
+    await createScimUsers(server.url, scim, prefix, USERS);
 
     const app = `${prefix}crm`;
     const streams: SseStream[] = [];

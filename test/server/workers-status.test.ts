@@ -11,8 +11,16 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { scimAppYaml } from '../support/scim-app-yaml.js';
 import { startScimTarget, type ScimTarget } from '../support/scim-target/index.js';
-import { afterThisTest, childPids, runCleanups, serve, storage, waitFor } from './serve-process.js';
-import { BACKENDS, USER_SCHEMA, send } from './server-harness.js';
+import {
+  afterThisTest,
+  childPids,
+  createScimUsers,
+  runCleanups,
+  serve,
+  storage,
+  waitFor,
+} from './serve-process.js';
+import { BACKENDS } from './server-harness.js';
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -67,25 +75,7 @@ async function setUp(backend: 'sqlite' | 'postgres'): Promise<Setup> {
   };
   const admin = await token('admin', '--admin');
   const scim = await token('scim');
-  for (let i = 0; i < USERS; i++) {
-    const created = await send(`${server.url}/scim/v2/Users`, {
-      method: 'POST',
-      headers: { authorization: `Bearer ${scim}`, 'content-type': 'application/scim+json' },
-      body: JSON.stringify({
-        schemas: [USER_SCHEMA],
-        userName: `${prefix}user${i}@example.com`,
-        active: true,
-      }),
-    });
-    expect(created.status).toBe(201);
-    const id = String(created.body.id);
-    afterThisTest(async () => {
-      await send(`${server.url}/scim/v2/Users/${id}`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${scim}` },
-      });
-    });
-  }
+  await createScimUsers(server.url, scim, prefix, USERS);
   const app = `${prefix}crm`;
   const statusUrl = `${server.url}/admin/v1/apps/${app}/status`;
   return {
