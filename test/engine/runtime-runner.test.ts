@@ -62,11 +62,11 @@ class AppsAndLeases {
   readonly #ids = new Map<string, string>();
   constructor(readonly store: EngineStateStore) {}
 
-  async put(key: string, def: AppDefinition): Promise<void> {
+  async put(key: string, def: AppDefinition, fullSyncRequired = false): Promise<void> {
     const stored = await this.store.putApp({
       definition: def,
       sealedCredentials: null,
-      fullSyncRequired: false,
+      fullSyncRequired,
     });
     this.#ids.set(key, stored.id);
   }
@@ -342,6 +342,31 @@ describe('engine runner', () => {
     await dir.create('User', { userName: 'ada@example.com' });
     await engine.cycles(count + 1);
     expect(engine.calls.slice(count).map((c) => c.app)).toEqual(['hr']);
+  });
+
+  it('starts no second cycle when its first one clears fullSyncRequired, one when it is set again', async () => {
+    const { dir, state } = await open();
+    await state.put('app-1', definition('crm', { nearRealTime: false }), true);
+    const engine = new RecordingEngine();
+    const clearing = engine.sync;
+    // As the engine's initial cycle does: the flag is cleared at its end.
+    engine.sync = async (app, options) => {
+      const report = await clearing(app, options);
+      await state.store.setFullSyncRequired(state.id('app-1'), false);
+      return report;
+    };
+    const run = await runner(dir, state, engine, 'host:1');
+    await engine.cycles(1);
+    // Refreshes read the cleared flag (every 100 ms here); none of them is a reason for a cycle.
+    await sleep(400);
+    await run.refresh();
+    expect(engine.calls).toHaveLength(1);
+
+    await state.store.setFullSyncRequired(state.id('app-1'), true);
+    await run.refresh();
+    await engine.cycles(2, 2_000);
+    await sleep(300);
+    expect(engine.calls).toHaveLength(2);
   });
 
   it('logs a failing cycle and retries it with backoff, without stopping', async () => {

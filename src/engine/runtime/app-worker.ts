@@ -122,7 +122,9 @@ export class AppWorker {
 
   /** A new version of the definition (apply while serving): settings take effect, a cycle runs. */
   update(app: StoredApp): void {
-    const changed = app.version !== this.#app.version || app.fullSyncRequired !== this.#app.fullSyncRequired;
+    // The flag cleared is the end of a full cycle, not a reason for another one.
+    const changed =
+      app.version !== this.#app.version || (app.fullSyncRequired && !this.#app.fullSyncRequired);
     this.#app = app;
     if (changed) {
       this.#redefined = true;
