@@ -3,7 +3,8 @@
  * the test API; an account the API already holds is adopted by its userName instead of duplicated;
  * a 503 and a 429 with Retry-After are retried; an unassigned user is disabled, a deleted one
  * deleted (and gone from its groups). Members go through the member endpoints, or (membership:
- * array) as the group's members array in its create and PATCH.
+ * array) as the group's members array in its create and PATCH. A member removed from a group
+ * after the API lost the user (404 on its member DELETE) leaves the group linked, with no churn.
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../src/shared/json.js';
@@ -137,6 +138,52 @@ describe('REST connector through the engine', () => {
     await h.directory.patch('Group', group, [{ op: 'remove', path: `members[value eq "${alice}"]` }]);
     expect((await h.engine.sync(h.app)).status).toBe('completed');
     expect(api.store.objects.groups.get(sales!.id)!.members).toEqual([idOf('bob@example.com')]);
+    api.log = undefined;
+  });
+
+  it('removing a member whose user the API already deleted keeps the group linked: no group create or match after', async () => {
+    const api = await startRestApi();
+    cleanups.push(() => api.close());
+    const h = await openEngine(api);
+    const alice = await createUser(h.directory, { userName: 'alice@example.com' });
+    const bob = await createUser(h.directory, { userName: 'bob@example.com' });
+    const group = await createGroup(h.directory, 'Team', [{ id: alice }, { id: bob }]);
+    for (const user of [alice, bob]) await h.directory.assign(h.appId, 'User', user);
+    await h.directory.assign(h.appId, 'Group', group);
+    expect((await h.engine.sync(h.app)).status).toBe('completed');
+    const link = await h.state.getLink(h.appId, 'Group', group);
+    const bobId = (await h.state.getLink(h.appId, 'User', bob))!.targetId;
+    const aliceId = (await h.state.getLink(h.appId, 'User', alice))!.targetId;
+    expect([...(api.store.objects.groups.get(link!.targetId)!.members as string[])].sort()).toEqual(
+      [aliceId, bobId].sort(),
+    );
+
+    // Bob is deleted in the API by hand (and so leaves its groups); then he leaves the group here.
+    api.store.remove('users', bobId);
+    await h.directory.patch('Group', group, [{ op: 'remove', path: `members[value eq "${bob}"]` }]);
+    api.log = [];
+    const removal = await h.engine.sync(h.app);
+    expect(removal.status).toBe('completed');
+    expect(removal.summary).toMatchObject({ update: 1, create: 0, failure: 0 });
+    // The removal was answered 404 and the group read back: the member was already absent. The
+    // group was neither taken for gone nor looked up again by its displayName to be re-matched.
+    expect(api.log).toEqual([
+      `DELETE /groups/${link!.targetId}/members/${bobId}`,
+      `GET /groups/${link!.targetId}`,
+    ]);
+    expect(await h.state.getLink(h.appId, 'Group', group)).toMatchObject({ targetId: link!.targetId });
+
+    api.log = [];
+    const next = await h.engine.sync(h.app);
+    expect(next.status).toBe('completed');
+    expect(next.summary).toMatchObject({ create: 0, failure: 0 });
+    // Neither created again nor looked up by its displayName to be matched.
+    expect(
+      api.log.filter((line) => line.startsWith('POST /groups') || line.startsWith('GET /groups?')),
+    ).toEqual([]);
+    expect(await h.state.getLink(h.appId, 'Group', group)).toMatchObject({ targetId: link!.targetId });
+    expect([...api.store.objects.groups.keys()]).toEqual([link!.targetId]);
+    expect(api.store.objects.groups.get(link!.targetId)!.members).toEqual([aliceId]);
     api.log = undefined;
   });
 });

@@ -293,6 +293,77 @@ describe('rpc/encoded bodies', () => {
       await rpc.close();
     }
   });
+
+  it.each([
+    [
+      'SOAP 1.1 encoding: xsi:type soapenc:Array and soapenc:arrayType',
+      'rpc',
+      'http://schemas.xmlsoap.org/soap/encoding/',
+      (n: number) => `xsi:type="soapenc:Array" soapenc:arrayType="xsd:string[${n}]"`,
+      'xmlns:soapenc="http://schemas.xmlsoap.org/soap/encoding/"',
+    ],
+    [
+      'SOAP 1.2 encoding: enc:itemType and enc:arraySize',
+      'rpc12',
+      'http://www.w3.org/2003/05/soap-encoding',
+      (n: number) => `enc:itemType="xsd:string" enc:arraySize="${n}"`,
+      'xmlns:enc="http://www.w3.org/2003/05/soap-encoding"',
+    ],
+  ] as const)(
+    "sends the WSDL's array type with its items' type and count, and a custom simple type's value with its xsi:type (%s)",
+    async (_, protocol, encoding, arrayAttributes, encodingNamespace) => {
+      const rpc = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol });
+      const connector = await openExampleConnector(exampleEnv(rpc.wsdlUrl), rpcSettings);
+      try {
+        const ann = await connector.create(
+          { objectType: 'User', attributes: { userName: 'ann@example.com' } },
+          signal(),
+        );
+        const bob = await connector.create(
+          { objectType: 'User', attributes: { userName: 'bob@example.com' } },
+          signal(),
+        );
+        const group = await connector.create(
+          { objectType: 'Group', attributes: { displayName: 'Arrays' } },
+          signal(),
+        );
+        rpc.requests.length = 0;
+        await connector.addMembers!(
+          { group: { id: group.id }, members: [{ id: ann.id }, { id: bob.id }] },
+          signal(),
+        );
+        await connector.removeMembers!({ group: { id: group.id }, members: [{ id: bob.id }] }, signal());
+        const found = await connector.find!(
+          { objectType: 'User', attribute: 'userName', value: 'ann@example.com' },
+          signal(),
+        );
+        const [add, remove, find] = rpc.requests;
+        // The member ids part is the WSDL's ArrayOfString: its items' type and how many.
+        expect(add).toContain(
+          `<memberId ${arrayAttributes(2)}><tns:memberId xsi:type="xsd:string">${ann.id}</tns:memberId><tns:memberId xsi:type="xsd:string">${bob.id}</tns:memberId></memberId>`,
+        );
+        expect(remove).toContain(
+          `<memberId ${arrayAttributes(1)}><tns:memberId xsi:type="xsd:string">${bob.id}</tns:memberId></memberId>`,
+        );
+        for (const body of [add, remove]) expect(body).toContain(encodingNamespace);
+        // The find's attribute is of the WSDL's enumeration AttributeName, its prefix declared.
+        expect(find).toContain('<attribute xsi:type="tns:AttributeName">userName</attribute>');
+        expect(find).toContain('xmlns:tns="urn:provisio:test:directory"');
+        // encodingStyle as the WSDL gives it, on the operation's element (SOAP 1.2 forbids it on
+        // the Body).
+        for (const body of [add, remove, find]) {
+          expect(body).toMatch(new RegExp(`<soap:Body><tns:\\w+ soap:encodingStyle="${encoding}">`, 'u'));
+        }
+        // The service read the arrays and the enumeration (it refuses an array without its type
+        // and size, and a value outside AttributeName).
+        expect(rpc.groups.get(group.id)?.memberIds).toEqual([ann.id]);
+        expect(found.map((o) => o.id)).toEqual([ann.id]);
+      } finally {
+        await connector.close?.();
+        await rpc.close();
+      }
+    },
+  );
 });
 
 describe('settings', () => {

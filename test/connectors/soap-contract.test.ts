@@ -2,9 +2,9 @@
  * The SOAP connector passes the contract kit against the tests' SOAP directory service, opened from
  * examples/soap/app.yaml as it is (users and groups, paged lists, native membership, disable,
  * WS-Security), again with basic auth and a service that pages by two, and against the same
- * service speaking SOAP 1.2 (the example unchanged: the version is read from the WSDL) and
- * rpc/encoded and rpc/literal (the example with the answer paths and member arguments of rpc's
- * array accessors).
+ * service speaking SOAP 1.2 (the example unchanged: the version is read from the WSDL),
+ * rpc/encoded over SOAP 1.1 and 1.2, and rpc/literal (the example with the answer paths and member
+ * arguments of rpc's array accessors).
  */
 import { afterAll } from 'vitest';
 import { describeConnectorContract } from '../../src/connectors/spi/contract-kit.js';
@@ -23,6 +23,7 @@ const basic = await startSoapTarget({
 });
 const soap12 = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'soap12' });
 const rpc = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'rpc' });
+const rpc12 = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'rpc12' });
 const rpcLiteral = await startSoapTarget({ wsSecurity: EXAMPLE_CREDENTIALS, protocol: 'rpcLiteral' });
 afterAll(async () => {
   await rpcLiteral.close();
@@ -30,6 +31,7 @@ afterAll(async () => {
   await basic.close();
   await soap12.close();
   await rpc.close();
+  await rpc12.close();
 });
 
 describeConnectorContract('soap (SOAP 1.2 document/literal, WS-Security)', () =>
@@ -38,6 +40,10 @@ describeConnectorContract('soap (SOAP 1.2 document/literal, WS-Security)', () =>
 
 describeConnectorContract('soap (rpc/encoded, WS-Security)', () =>
   openExampleConnector(exampleEnv(rpc.wsdlUrl), rpcSettings),
+);
+
+describeConnectorContract('soap (SOAP 1.2 rpc/encoded, WS-Security)', () =>
+  openExampleConnector(exampleEnv(rpc12.wsdlUrl), rpcSettings),
 );
 
 describeConnectorContract('soap (rpc/literal, WS-Security)', () =>

@@ -42,7 +42,7 @@ async function startTarget(protocol: SoapProtocol = 'soap11') {
  * from the WSDL), and for rpc/encoded the example with rpc's answer paths and member arguments.
  */
 function exampleFor(protocol: SoapProtocol): string {
-  if (protocol !== 'rpc' && protocol !== 'rpcLiteral') return SOAP_EXAMPLE;
+  if (protocol !== 'rpc' && protocol !== 'rpc12' && protocol !== 'rpcLiteral') return SOAP_EXAMPLE;
   const app = parse(readFileSync(SOAP_EXAMPLE, 'utf8')) as {
     connector: { settings: Record<string, unknown> };
   };
@@ -82,6 +82,7 @@ describe('soap connector through the engine', () => {
     ['SOAP 1.1 document/literal', 'soap11'],
     ['SOAP 1.2 document/literal', 'soap12'],
     ['rpc/encoded', 'rpc'],
+    ['SOAP 1.2 rpc/encoded', 'rpc12'],
     ['rpc/literal', 'rpcLiteral'],
   ] as const)(
     'runs the shipped example over %s: users, groups and memberships, an update, a disable, brownfield matching and a retried fault',
@@ -140,20 +141,30 @@ describe('soap connector through the engine', () => {
       expect(target.requests.every((body) => body.includes('wsse:UsernameToken'))).toBe(true);
       // In the protocol's own envelope and style.
       const envelope =
-        protocol === 'soap12'
+        protocol === 'soap12' || protocol === 'rpc12'
           ? 'http://www.w3.org/2003/05/soap-envelope'
           : 'http://schemas.xmlsoap.org/soap/envelope/';
       expect(target.requests.every((body) => body.includes(envelope))).toBe(true);
-      const encoded = (body: string) =>
-        body.includes('encodingStyle="http://schemas.xmlsoap.org/soap/encoding/"');
-      if (protocol === 'rpc') {
-        expect(target.requests.every(encoded)).toBe(true);
-        // Every value typed as the WSDL declares it (the service refuses an untyped one).
+      if (protocol === 'rpc' || protocol === 'rpc12') {
+        // Encoded as the WSDL says: SOAP 1.1 encoding, or over SOAP 1.2 its own encoding.
+        const style =
+          protocol === 'rpc'
+            ? 'http://schemas.xmlsoap.org/soap/encoding/'
+            : 'http://www.w3.org/2003/05/soap-encoding';
+        expect(target.requests.every((body) => body.includes(`encodingStyle="${style}"`))).toBe(true);
+        // Every value typed as the WSDL declares it (the service refuses an untyped one), the
+        // member ids as the WSDL's array type, the matching find's attribute as its enumeration.
         const bodies = target.requests.join('\n');
         expect(bodies).toContain('<userName xsi:type="xsd:string">bob@example.com</userName>');
         expect(bodies).toContain('<active xsi:type="xsd:boolean">true</active>');
+        expect(bodies).toContain('<attribute xsi:type="tns:AttributeName">userName</attribute>');
+        expect(bodies).toContain(
+          protocol === 'rpc'
+            ? '<memberId xsi:type="soapenc:Array" soapenc:arrayType="xsd:string[2]">'
+            : '<memberId enc:itemType="xsd:string" enc:arraySize="2">',
+        );
       } else {
-        expect(target.requests.some(encoded)).toBe(false);
+        expect(target.requests.some((body) => body.includes('encodingStyle='))).toBe(false);
         expect(target.requests.some((body) => body.includes('xsi:type='))).toBe(false);
       }
 

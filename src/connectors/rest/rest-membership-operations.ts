@@ -5,12 +5,16 @@
  *
  * What an answer means follows Entra's use of such APIs. Adding a member who is already there
  * (409) is done, and so is removing one who is not there (404). But a 404 also comes when the
- * group or the user does not exist, which must not pass as done: a removal's 404 is checked by
- * reading the group (its `get` and `membersPath`) and, for a member it does not list, the user
- * (the User `get`); a missing group or user is `not_found`. A batch answered 409 or 404 as a whole
- * may have been refused whole, so the group is read and the members still to add or remove are
- * sent again, once. Without a Group `get` (and `membersPath`) nothing can be read back: the answer
- * is taken as done, as the API meant it. An add's 404 (unknown group or user) stays `not_found`.
+ * group does not exist, which must not pass as done, and the engine reads a `not_found` from a
+ * member operation as the group's: so a removal's 404 is checked by reading the group (its `get`
+ * and `membersPath`). A missing group is `not_found`; a member the group does not list is done,
+ * whether or not the user still exists (a user deleted in the API is no member of anything); a
+ * member the group still lists after its removal was refused is the API contradicting itself
+ * (`invalid_response`), never `not_found`, since the group was just read. A batch answered 409 or
+ * 404 as a whole may have been refused whole, so the group is read and the members still to add
+ * or remove are sent again, once. Without a Group `get` (and `membersPath`) nothing can be read
+ * back: the answer is taken as done, as the API meant it. An add's 404 (unknown group or user)
+ * stays `not_found`.
  */
 import type { JsonValue } from '../../shared/json.js';
 import type { MembershipRequest } from '../spi/index.js';
@@ -53,25 +57,26 @@ async function heldMembers(
   }
 }
 
-/** Refuses a removal whose 404 was about a user that does not exist (when users can be read). */
-async function checkUsersExist(context: RestContext, ids: readonly string[], signal: AbortSignal) {
-  const user = context.types.User;
-  if (user?.get === undefined) return;
-  for (const id of ids) {
-    try {
-      await readJson(context, user, id, signal);
-    } catch (error) {
-      if (error instanceof ConnectorError && error.code === 'not_found')
-        throw missing(`the member ${id} does not exist in the API`, error);
-      throw error;
-    }
-  }
+/**
+ * A removal the API still refuses for members the group (just read, so present) lists: not the
+ * group's `not_found`, which would make the engine take the group for gone.
+ */
+function stillListed(groupId: string, ids: readonly string[], error: ConnectorError): ConnectorError {
+  return new ConnectorError(
+    'invalid_response',
+    `removing ${ids.join(', ')} from the group ${groupId} was answered not found, yet the group still lists ${ids.length === 1 ? 'it' : 'them'}`,
+    {
+      cause: error,
+      ...(error.detail !== undefined ? { detail: error.detail } : {}),
+      ...(error.targetCode !== undefined ? { targetCode: error.targetCode } : {}),
+    },
+  );
 }
 
 /**
  * After an "already" answer for `ids`: the ones still to send (present ones for a removal,
  * missing ones for an add), or undefined when nothing can be read back. Throws `not_found` for a
- * group or (removal) a user that does not exist.
+ * group that does not exist.
  */
 async function stillToSend(
   context: RestContext,
@@ -83,13 +88,7 @@ async function stillToSend(
   const group = typeContext(context, 'Group');
   const held = await heldMembers(context, group, groupId, signal);
   if (held === undefined) return undefined;
-  if (direction === 'add') return ids.filter((id) => !held.has(id));
-  await checkUsersExist(
-    context,
-    ids.filter((id) => !held.has(id)),
-    signal,
-  );
-  return ids.filter((id) => held.has(id));
+  return ids.filter((id) => (direction === 'add' ? !held.has(id) : held.has(id)));
 }
 
 async function sendMembers(
@@ -126,7 +125,15 @@ async function sendMembers(
         if (!isAlready(error, direction)) throw error;
         const rest = await stillToSend(context, groupId, batch, direction, signal);
         // A second refusal of what is provably still to do is the API's real answer.
-        if (rest !== undefined && rest.length > 0) await sendBatch(rest);
+        if (rest !== undefined && rest.length > 0) {
+          try {
+            await sendBatch(rest);
+          } catch (again) {
+            if (direction === 'remove' && isAlready(again, direction))
+              throw stillListed(groupId, rest, again);
+            throw again;
+          }
+        }
       }
     }
     return;
@@ -143,7 +150,7 @@ async function sendMembers(
         // A 409 on one add is the member being there; a 404 on one removal must be told apart.
         if (direction === 'add') return;
         const rest = await stillToSend(context, groupId, [memberId], direction, signal);
-        if (rest !== undefined && rest.length > 0) throw error;
+        if (rest !== undefined && rest.length > 0) throw stillListed(groupId, rest, error);
       }
     }),
   );

@@ -10,13 +10,9 @@ import { errorFromResponse, RequestLimiter, type Redactor } from '../http/index.
 import { ConnectorError } from '../spi/index.js';
 import { classifySoapError } from './soap-faults.js';
 import type { SoapCredentials, SoapSettings } from './soap-settings.js';
-import {
-  withXsiTypes,
-  XSD_NAMESPACE,
-  xsdTypeNamer,
-  type DeclaredParts,
-  type XsdTypeName,
-} from './soap-xsi-types.js';
+import { encodingOf, encodingStyles, envelopePrefixes, withEncodingStyle } from './soap-encoded-message.js';
+import { SchemaReader, SOAP11_ENCODING, XSD_NAMESPACE, type SchemaDefinitions } from './soap-schema-types.js';
+import { withXsiTypes, type DeclaredParts } from './soap-xsi-types.js';
 
 const WSDL_SOAP11 = 'http://schemas.xmlsoap.org/wsdl/soap/';
 const WSDL_SOAP12 = 'http://schemas.xmlsoap.org/wsdl/soap12/';
@@ -31,8 +27,6 @@ export function soapVersionOf(setting: SoapSettings['soapVersion'], wsdl: string
   return wsdl.includes(WSDL_SOAP12) && !wsdl.includes(WSDL_SOAP11) ? '1.2' : '1.1';
 }
 
-const SOAP_ENCODING = 'http://schemas.xmlsoap.org/soap/encoding/';
-
 /** Whether the WSDL's bodies are all SOAP-encoded (`use="encoded"`, none literal). */
 export function encodedBodies(wsdl: string): boolean {
   return /\buse\s*=\s*["']encoded["']/u.test(wsdl) && !/\buse\s*=\s*["']literal["']/u.test(wsdl);
@@ -40,14 +34,25 @@ export function encodedBodies(wsdl: string): boolean {
 
 type AsyncMethod = (args: unknown, options: Record<string, unknown>) => Promise<unknown[]>;
 
+/** rpc/encoded: what typing an operation's arguments takes (soap-xsi-types.ts). */
+interface EncodedOperations {
+  /** Each operation's declared input parts. */
+  readonly parts: Map<string, DeclaredParts>;
+  /** Each operation's body `encodingStyle` as the WSDL gives it. */
+  readonly encodingStyles: Map<string, string>;
+  readonly schema: SchemaReader;
+  readonly prefixFor: (namespace: string, preferred: string) => string;
+  readonly envelopeKey: string;
+}
+
 export class SoapService {
   readonly #settings: SoapSettings;
   readonly #credentials: SoapCredentials;
   readonly #redact: Redactor;
   readonly #limiter: RequestLimiter;
   #client: Promise<soap.Client> | undefined;
-  /** rpc/encoded: each operation's declared input parts, to type its arguments (soap-xsi-types.ts). */
-  #encoded: { readonly parts: Map<string, DeclaredParts>; readonly typeName: XsdTypeName } | undefined;
+  /** rpc/encoded: each operation's declared parts and encoding, to type its arguments. */
+  #encoded: EncodedOperations | undefined;
 
   constructor(settings: SoapSettings, credentials: SoapCredentials, redact: Redactor) {
     this.#settings = settings;
@@ -89,10 +94,22 @@ export class SoapService {
     }
     const timeout = AbortSignal.timeout(this.#settings.timeouts.requestMs);
     const encoded = this.#encoded;
+    const style = encoded?.encodingStyles.get(operation) ?? SOAP11_ENCODING;
     const sent =
-      encoded === undefined ? args : withXsiTypes(args, encoded.parts.get(operation), encoded.typeName);
+      encoded === undefined
+        ? args
+        : withXsiTypes(args, encoded.parts.get(operation), {
+            schema: encoded.schema,
+            encoding: encodingOf(style),
+            prefixFor: encoded.prefixFor,
+          });
     try {
-      const [result] = await method.call(client, sent, { signal: AbortSignal.any([signal, timeout]) });
+      const [result] = await method.call(client, sent, {
+        signal: AbortSignal.any([signal, timeout]),
+        ...(encoded === undefined
+          ? {}
+          : { postProcess: (xml: string) => withEncodingStyle(xml, encoded.envelopeKey, style) }),
+      });
       return result;
     } catch (error) {
       throw classifySoapError(error, {
@@ -168,17 +185,15 @@ export class SoapService {
       client.wsdl.options.forceSoap12Headers = true;
     }
     if (encodedBodies(client.wsdl.toXML())) {
-      // The package sees an rpc/encoded binding but never says so in the message (it compares the
-      // body element with the text 'encoded'); SOAP 1.1 §4.1.1 lets the Body carry encodingStyle
-      // for all it holds.
-      const prefix = client.wsdl.options.envelopeKey;
-      client.addBodyAttribute({ [`${prefix}:encodingStyle`]: SOAP_ENCODING });
-      // The typed values name XML Schema types as `xsd:`; the envelope declares that prefix.
-      if (!/\sxmlns:xsd=/u.test(client.wsdl.xmlnsInEnvelope))
-        client.wsdl.xmlnsInEnvelope += ` xmlns:xsd="${XSD_NAMESPACE}"`;
+      const prefixFor = envelopePrefixes(client.wsdl);
+      // The typed values name XML Schema types; the envelope declares their prefix.
+      prefixFor(XSD_NAMESPACE, 'xsd');
       this.#encoded = {
         parts: inputParts(client),
-        typeName: xsdTypeNamer(client.wsdl.definitions.xmlns as Record<string, string>),
+        encodingStyles: encodingStyles(client),
+        schema: new SchemaReader(client.wsdl.definitions as unknown as SchemaDefinitions),
+        prefixFor,
+        envelopeKey: client.wsdl.options.envelopeKey ?? 'soap',
       };
     } else this.#encoded = undefined;
     if (authorization !== undefined) client.addHttpHeader('Authorization', authorization);

@@ -3,8 +3,9 @@
  * real HTTP server on 127.0.0.1, serving `directory-service.wsdl` (users and groups) from an
  * in-memory store. It can require a WS-Security username token and / or HTTP basic auth, and fail
  * on purpose: a Server fault, a Client fault with a code, an answer that never comes, or one that
- * is not SOAP at all. It speaks document/literal over SOAP 1.1 (the default) or SOAP 1.2, or
- * rpc/encoded or rpc/literal over SOAP 1.1, the WSDL and the faults following.
+ * is not SOAP at all. It speaks document/literal over SOAP 1.1 (the default) or SOAP 1.2,
+ * rpc/encoded over SOAP 1.1 (SOAP 1.1 encoding) or SOAP 1.2 (SOAP 1.2 encoding), or rpc/literal
+ * over SOAP 1.1, the WSDL and the faults following.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -54,13 +55,15 @@ export interface SoapTargetOptions {
    * The binding the service speaks: `soap11` (document/literal over SOAP 1.1, the default),
    * `soap12` (document/literal over SOAP 1.2: its envelope, the action in the content type, faults
    * as Code / Subcode / Reason), `rpc` (rpc/encoded over SOAP 1.1: each argument a part of the
-   * message, SOAP encoding, every value typed with xsi:type) or `rpcLiteral` (the same rpc
-   * messages, literal: no encoding, no types).
+   * message, SOAP 1.1 encoding, every value typed with xsi:type, the member ids a typed array),
+   * `rpc12` (the same over SOAP 1.2 with SOAP 1.2 encoding, arrays sized by `itemType` and
+   * `arraySize`) or `rpcLiteral` (the same rpc messages over SOAP 1.1, literal: no encoding, no
+   * types).
    */
   protocol?: SoapProtocol;
 }
 
-export type SoapProtocol = 'soap11' | 'soap12' | 'rpc' | 'rpcLiteral';
+export type SoapProtocol = 'soap11' | 'soap12' | 'rpc' | 'rpc12' | 'rpcLiteral';
 
 export interface SoapTarget {
   /** Where the WSDL is served: `http://127.0.0.1:<port>/directory?wsdl`. */
@@ -95,7 +98,7 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
   // A fault in the binding's own form: SOAP 1.1 faultcode / faultstring, or SOAP 1.2's Code with
   // the service's code as its Subcode (SOAP 1.2 part 1 §5.4) and Reason.
   const fault = (standard: 'Client' | 'Server', code: string | undefined, message: string) =>
-    protocol === 'soap12'
+    protocol === 'soap12' || protocol === 'rpc12'
       ? {
           Fault: {
             Code: {
@@ -124,10 +127,16 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
       const injected = takeFault(faults, name);
       if (injected?.kind === 'server') throw fault('Server', undefined, injected.message ?? 'Busy');
       if (injected?.kind === 'client') throw clientFault(injected.code, injected.message ?? injected.code);
-      return body(protocol === 'rpc' ? decodeTyped(args ?? {}, name) : (args ?? {}));
+      // The operation element's own attributes (its encodingStyle) are no argument.
+      const { attributes: _own, ...given } = args ?? {};
+      return body(encoded ? decodeTyped(given, name) : given);
     };
+  const encoded = protocol === 'rpc' || protocol === 'rpc12';
   // rpc/encoded: every value carries its xsi:type, as a SOAP-encoding service (Axis 1, PHP's
-  // SoapServer) needs to read it; an untyped value is refused, a typed one read as its type.
+  // SoapServer) needs to read it; an untyped value is refused, a typed one read as its type. An
+  // array says its items' type and count: SOAP 1.1 §5.4.2 `soapenc:arrayType="xsd:string[2]"` on
+  // an `xsi:type="soapenc:Array"` accessor, SOAP 1.2 part 2 §3.1.4 `enc:itemType` and
+  // `enc:arraySize`. A value of the WSDL's AttributeName is one of its enumeration.
   const decodeTyped = (value: unknown, where: string): Record<string, unknown> => {
     const decode = (node: unknown, path: string): unknown => {
       if (Array.isArray(node)) return node.map((item, i) => decode(item, `${path}[${i}]`));
@@ -135,15 +144,50 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
         throw clientFault('UntypedValue', `${path} has no xsi:type (rpc/encoded needs one on every value)`);
       }
       const record = node as { attributes?: Record<string, unknown>; $value?: unknown };
-      const type = record.attributes?.['xsi:type'];
+      const attributes = record.attributes ?? {};
+      const named = (local: string) =>
+        Object.entries(attributes).find(([key]) => key.endsWith(`:${local}`))?.[1];
+      const type = attributes['xsi:type'];
+      const sized = protocol === 'rpc12' ? named('arraySize') : named('arrayType');
+      if (sized !== undefined || String(type).endsWith(':Array')) return decodeArray(node, path);
       if (type === undefined)
         return Object.fromEntries(Object.entries(node).map(([k, v]) => [k, decode(v, `${path}.${k}`)]));
       const text = String(record.$value ?? '');
       if (type === 'xsd:string') return text;
       if (type === 'xsd:int' && /^-?\d+$/u.test(text)) return Number(text);
       if (type === 'xsd:boolean' && /^(true|false|1|0)$/u.test(text)) return text === 'true' || text === '1';
+      if (type === 'tns:AttributeName' && ATTRIBUTE_NAMES.includes(text)) return text;
       throw clientFault('InvalidValue', `${path}: '${text}' is not a valid ${String(type)}`);
     };
+    const decodeArray = (node: object, path: string): unknown => {
+      const { attributes = {}, ...content } = node as { attributes?: Record<string, unknown> };
+      const named = (local: string) =>
+        Object.entries(attributes).find(([key]) => key.endsWith(`:${local}`))?.[1];
+      const items = Object.values(content).flatMap((v) => (Array.isArray(v) ? v : [v]));
+      const [itemType, size] =
+        protocol === 'rpc12'
+          ? [String(named('itemType')), String(named('arraySize'))]
+          : (/^([\w.-]+:[\w.-]+)\[(\d+)\]$/u.exec(String(named('arrayType'))) ?? []).slice(1);
+      if (protocol === 'rpc' && attributes['xsi:type'] !== 'soapenc:Array')
+        throw clientFault('InvalidValue', `${path} is an array without xsi:type="soapenc:Array"`);
+      if (itemType !== 'xsd:string' || Number(size) !== items.length) {
+        throw clientFault(
+          'InvalidValue',
+          `${path}: an array of ${items.length} needs its item type and size, not ${JSON.stringify(attributes)}`,
+        );
+      }
+      return items.map((item, i) => decode(item, `${path}[${i}]`));
+    };
+    // The parts the WSDL types as ArrayOfString are arrays, never bare accessors of items.
+    const args = value as Record<string, unknown>;
+    for (const part of ['memberId']) {
+      const attributes = (args[part] as { attributes?: Record<string, unknown> } | undefined)?.attributes;
+      if (part in args && !Object.keys(attributes ?? {}).some((key) => /:(arrayType|arraySize)$/u.test(key)))
+        throw clientFault(
+          'InvalidValue',
+          `${where}.${part} is an ArrayOfString without its item type and size`,
+        );
+    }
     return decode(value, where) as Record<string, unknown>;
   };
 
@@ -374,7 +418,7 @@ export async function startSoapTarget(options: SoapTargetOptions = {}): Promise<
     services: { DirectoryService: { DirectoryPort: port } } as soap.IServices,
     xml,
     suppressStack: true,
-    ...(protocol === 'soap12' ? { forceSoap12Headers: true } : {}),
+    ...(protocol === 'soap12' || protocol === 'rpc12' ? { forceSoap12Headers: true } : {}),
   });
 
   return {
@@ -413,37 +457,53 @@ function soapActionOperation(req: IncomingMessage): string {
 const SOAP11_BINDING_NS = 'xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap/"';
 const SOAP12_BINDING_NS = 'xmlns:soap="http://schemas.xmlsoap.org/wsdl/soap12/"';
 const SOAP_ENCODING = 'http://schemas.xmlsoap.org/soap/encoding/';
+const SOAP12_ENCODING = 'http://www.w3.org/2003/05/soap-encoding';
+/** The values of the WSDL's AttributeName enumeration. */
+const ATTRIBUTE_NAMES = [
+  'id',
+  'userName',
+  'displayName',
+  'givenName',
+  'familyName',
+  'email',
+  'department',
+  'description',
+];
 
 /**
  * The service's WSDL for a binding. SOAP 1.2 is the same WSDL with the `soap` prefix bound to the
- * SOAP 1.2 binding namespace. rpc/encoded is worked out from the document/literal one: each
- * message's parts are the children of its wrapper element (the part typed as the child is), the
- * binding's style is rpc and every body is encoded (or, for rpc/literal, literal) in the target
- * namespace.
+ * SOAP 1.2 binding namespace. rpc is worked out from the document/literal one: each message's
+ * parts are the children of its wrapper element (the part typed as the child is), the binding's
+ * style is rpc and every body is encoded (or, for rpc/literal, literal) in the target namespace.
+ * Encoded, a repeated string (the member ids) is one part of the SOAP-encoded ArrayOfString.
  */
 function directoryWsdl(protocol: SoapProtocol): string {
   if (protocol === 'soap11') return WSDL_TEMPLATE;
   if (protocol === 'soap12') return WSDL_TEMPLATE.replace(SOAP11_BINDING_NS, SOAP12_BINDING_NS);
+  const encoded = protocol !== 'rpcLiteral';
   const children = new Map<string, string[]>();
   const wrapper =
     /<xsd:element name="(\w+)">\s*<xsd:complexType>\s*<xsd:sequence>([\s\S]*?)<\/xsd:sequence>/gu;
   for (const [, name, sequence] of WSDL_TEMPLATE.matchAll(wrapper)) {
-    const parts = [...sequence!.matchAll(/<xsd:element name="(\w+)" type="([\w:]+)"/gu)].map(
-      ([, part, type]) => `<wsdl:part name="${part}" type="${type}"/>`,
-    );
+    const elements = /<xsd:element name="(\w+)" type="([\w:]+)"[^>]*maxOccurs="(\w+)"/gu;
+    const parts = [...sequence!.matchAll(elements)].map(([, part, type, max]) => {
+      const array = encoded && type === 'xsd:string' && max === 'unbounded';
+      return `<wsdl:part name="${part}" type="${array ? 'tns:ArrayOfString' : type}"/>`;
+    });
     children.set(name!, parts);
   }
-  return WSDL_TEMPLATE.replace(
+  const body = {
+    rpc: `<soap:body use="encoded" namespace="urn:provisio:test:directory" encodingStyle="${SOAP_ENCODING}"/>`,
+    rpc12: `<soap:body use="encoded" namespace="urn:provisio:test:directory" encodingStyle="${SOAP12_ENCODING}"/>`,
+    rpcLiteral: '<soap:body use="literal" namespace="urn:provisio:test:directory"/>',
+  }[protocol];
+  const rpc = WSDL_TEMPLATE.replace(
     /<wsdl:part name="parameters" element="tns:(\w+)"\/>/gu,
     (_, element: string) => (children.get(element) ?? []).join(''),
   )
     .replace('<soap:binding style="document"', '<soap:binding style="rpc"')
-    .replaceAll(
-      '<soap:body use="literal"/>',
-      protocol === 'rpcLiteral'
-        ? '<soap:body use="literal" namespace="urn:provisio:test:directory"/>'
-        : `<soap:body use="encoded" namespace="urn:provisio:test:directory" encodingStyle="${SOAP_ENCODING}"/>`,
-    );
+    .replaceAll('<soap:body use="literal"/>', body);
+  return protocol === 'rpc12' ? rpc.replace(SOAP11_BINDING_NS, SOAP12_BINDING_NS) : rpc;
 }
 
 function basicAuthorized(basic: SoapTargetOptions['basic'], req: IncomingMessage): boolean {
