@@ -4,11 +4,12 @@
  * through the member attribute, checked on the server.
  */
 import { Attribute, Change } from 'ldapts';
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
-import type { Connector, TargetObject } from '../../src/connectors/spi/index.js';
+import { ConnectorError, type Connector, type TargetObject } from '../../src/connectors/spi/index.js';
 import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
 import { rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
+import { startTcpProxy, type TcpProxy } from '../support/slapd/tcp-proxy.js';
 
 const slapd = useSlapd();
 
@@ -225,6 +226,174 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP groups end to end (rea
     } finally {
       await c.close!();
     }
+  });
+
+  describe('an update retried after its group rewrite was cut off', () => {
+    let proxy: TcpProxy;
+    beforeAll(async () => {
+      proxy = await startTcpProxy(slapd.current().port);
+    });
+    afterAll(() => proxy.close());
+
+    /** A connector through the relay, so one request's connection can be cut. */
+    async function throughRelay<T>(settings: Partial<LdapSettings>, run: (c: Connector) => Promise<T>) {
+      const server = slapd.current();
+      const c = await openLdap(
+        server,
+        slapdSettings(server, { url: `ldap://127.0.0.1:${proxy.port}`, poolSize: 1, ...settings }),
+      );
+      try {
+        return await run(c);
+      } finally {
+        await c.close!();
+      }
+    }
+
+    /** The update's error: the connection carrying the modify of `cutGroup` was lost. */
+    async function failingUpdate(
+      c: Connector,
+      cutGroup: string,
+      request: Parameters<NonNullable<Connector['update']>>[0],
+    ) {
+      proxy.dropOnceOn(cutGroup);
+      const error = await c.update!(request, signal()).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(ConnectorError);
+      expect((error as ConnectorError).code).toBe('unavailable');
+      return error as ConnectorError;
+    }
+
+    it('groupOfNames: a renamed user is listed by its new DN in every group, whichever ref the retry names it by', async () => {
+      const server = slapd.current();
+      await throughRelay({ groups: { container: server.groupsDn, type: 'groupOfNames' } }, async (c) => {
+        // The engine retries within the call with the ref it had (the old DN), or in a later
+        // cycle with the ref the failure carried (the new DN).
+        for (const retryRef of ['old', 'new'] as const) {
+          const [user] = await users(c, `cut-${retryRef}-`, 1);
+          const team = await c.create(
+            { objectType: 'Group', attributes: { cn: `cut-${retryRef}-team`, member: [user!.name!] } },
+            signal(),
+          );
+          const other = await c.create(
+            { objectType: 'Group', attributes: { cn: `cut-${retryRef}-other`, member: [user!.name!] } },
+            signal(),
+          );
+          const oldUid = `cut-${retryRef}-1`;
+          const request = {
+            objectType: 'User' as const,
+            ref: user!,
+            changes: [{ attribute: 'uid', oldValue: oldUid, newValue: `${oldUid}-new` }],
+          };
+          const newDn = `uid=${oldUid}-new,${server.peopleDn}`;
+          const error = await failingUpdate(c, `cn=cut-${retryRef}-team`, request);
+          // The entry moved before the group rewrite was cut off.
+          expect(error.ref).toEqual({ id: user!.id, name: newDn });
+          expect(values((await rawEntry(server, team.name!))?.member)).toEqual([user!.name]);
+
+          const ref = retryRef === 'old' ? user! : error.ref!;
+          await c.update!({ ...request, ref }, signal());
+          expect(values((await rawEntry(server, team.name!))?.member)).toEqual([newDn]);
+          expect(values((await rawEntry(server, other.name!))?.member)).toEqual([newDn]);
+          expect((await c.get!({ objectType: 'User', ref: user! }, signal())).name).toBe(newDn);
+        }
+      });
+    });
+
+    it('groupOfNames: a former DN that names another entry by the retry keeps that entry in its groups', async () => {
+      const server = slapd.current();
+      await throughRelay({ groups: { container: server.groupsDn, type: 'groupOfNames' } }, async (c) => {
+        const [user] = await users(c, 'taken', 1);
+        const team = await c.create(
+          { objectType: 'Group', attributes: { cn: 'taken-team', member: [user!.name!] } },
+          signal(),
+        );
+        const request = {
+          objectType: 'User' as const,
+          ref: user!,
+          changes: [{ attribute: 'uid', oldValue: 'taken1', newValue: 'taken1-new' }],
+        };
+        const error = await failingUpdate(c, 'cn=taken-team', request);
+        // Meanwhile another user gets the old DN and a group of its own.
+        const [newcomer] = await users(c, 'taken', 1);
+        expect(newcomer!.name).toBe(user!.name);
+        const theirs = await c.create(
+          { objectType: 'Group', attributes: { cn: 'taken-theirs', member: [newcomer!.name!] } },
+          signal(),
+        );
+        await c.update!({ ...request, ref: error.ref! }, signal());
+        expect(values((await rawEntry(server, theirs.name!))?.member)).toEqual([newcomer!.name]);
+        expect(values((await rawEntry(server, team.name!))?.member)).toEqual([user!.name]);
+      });
+    });
+
+    it('posixGroup: a user whose uid changed is listed by the new uid once the update is retried', async () => {
+      const server = slapd.current();
+      const groups = { container: server.groupsDn, type: 'posixGroup' as const };
+      await throughRelay({ users: { container: server.peopleDn, rdnAttribute: 'cn' }, groups }, async (c) => {
+        const user = await c.create(
+          { objectType: 'User', attributes: { cn: 'Cut Uid', sn: 'Uid', uid: 'cutuid1' } },
+          signal(),
+        );
+        const team = await c.create(
+          {
+            objectType: 'Group',
+            attributes: { cn: 'cutuid-team', gidNumber: 5200, memberUid: [user.name!] },
+          },
+          signal(),
+        );
+        const request = {
+          objectType: 'User' as const,
+          ref: user,
+          changes: [{ attribute: 'uid', oldValue: 'cutuid1', newValue: 'cutuid2' }],
+        };
+        await failingUpdate(c, 'cn=cutuid-team', request);
+        expect((await rawEntry(server, user.name!))?.uid).toBe('cutuid2');
+        expect(values((await rawEntry(server, team.name!))?.memberUid)).toEqual(['cutuid1']);
+        await c.update!(request, signal());
+        expect(values((await rawEntry(server, team.name!))?.memberUid)).toEqual(['cutuid2']);
+      });
+    });
+
+    it('posixGroup: an old uid another user holds by the retry stays in the groups that list it', async () => {
+      const server = slapd.current();
+      const groups = { container: server.groupsDn, type: 'posixGroup' as const };
+      await throughRelay({ users: { container: server.peopleDn, rdnAttribute: 'cn' }, groups }, async (c) => {
+        const user = await c.create(
+          { objectType: 'User', attributes: { cn: 'Held Uid', sn: 'Uid', uid: 'helduid1' } },
+          signal(),
+        );
+        const team = await c.create(
+          {
+            objectType: 'Group',
+            attributes: { cn: 'helduid-team', gidNumber: 5300, memberUid: [user.name!] },
+          },
+          signal(),
+        );
+        const request = {
+          objectType: 'User' as const,
+          ref: user,
+          changes: [{ attribute: 'uid', oldValue: 'helduid1', newValue: 'helduid2' }],
+        };
+        await failingUpdate(c, 'cn=helduid-team', request);
+        // Meanwhile another user takes the old uid and a group of its own.
+        const newcomer = await c.create(
+          { objectType: 'User', attributes: { cn: 'Held Uid Again', sn: 'Uid', uid: 'helduid1' } },
+          signal(),
+        );
+        const theirs = await c.create(
+          {
+            objectType: 'Group',
+            attributes: { cn: 'helduid-theirs', gidNumber: 5301, memberUid: [newcomer.name!] },
+          },
+          signal(),
+        );
+        await c.update!(request, signal());
+        expect(values((await rawEntry(server, theirs.name!))?.memberUid)).toEqual(['helduid1']);
+        expect(values((await rawEntry(server, team.name!))?.memberUid)).toEqual(['helduid1']);
+      });
+    });
   });
 
   it('a group is renamed and deleted like a user', async () => {

@@ -27,11 +27,12 @@ import {
   type TargetRef,
   type UpdateRequest,
 } from '../spi/index.js';
-import { AssertionControl, PermissiveModifyControl, PostReadControl } from './ldap-controls.js';
+import { AssertionControl, PostReadControl, permissiveModify } from './ldap-controls.js';
 import { canonicalDn, dnKey, firstRdn, type DnSyntaxError } from './ldap-dn.js';
 import {
   attributeValue,
   containerFor,
+  dnBeforeChanges,
   isEnabled,
   moveTo,
   planAdd,
@@ -43,7 +44,7 @@ import {
 } from './ldap-entry-plan.js';
 import { attributesToRead, binaryAttributes, viewEntry } from './ldap-entry-view.js';
 import { LdapResultCode, ldapError } from './ldap-errors.js';
-import { andFilter, equalityFilter, objectClassFilter } from './ldap-filter.js';
+import { equalityFilter, objectClassFilter } from './ldap-filter.js';
 import { LdapSessionPool } from './ldap-session.js';
 import { isEncrypted, type GroupConfig, type LdapConfig, type UserConfig } from './ldap-settings.js';
 import { isGuidText, toLdapValues } from './ldap-values.js';
@@ -105,6 +106,9 @@ class LdapConnector implements Connector {
   readonly #names = new Map<string, string>();
   readonly #walks = new Map<string, ListWalk>();
   readonly #finds = new Map<string, FindBatch>();
+  readonly #classFilters = new Map<UserConfig | GroupConfig, string>();
+  /** Attribute names as requests spelled them, so each spelling is learnt once. */
+  readonly #spellings = new Set<string>();
 
   constructor(config: LdapConfig, baseDirectory: string) {
     this.#config = config;
@@ -285,9 +289,12 @@ class LdapConnector implements Connector {
     }
     const lower = attribute.toLowerCase();
     const held = entries.map((entry) => {
-      const own = Object.keys(entry).find((k) => k.toLowerCase() === lower);
+      const own = Object.hasOwn(entry, attribute)
+        ? attribute
+        : Object.keys(entry).find((k) => k.toLowerCase() === lower);
       const raw = own === undefined ? [] : entry[own]!;
-      return (Array.isArray(raw) ? raw : [raw]).map(String);
+      const values = (Array.isArray(raw) ? raw : [raw]).map(String);
+      return { values, loose: values.map(looseValue) };
     });
     await Promise.all(
       pending.map((find) => {
@@ -295,7 +302,7 @@ class LdapConnector implements Connector {
         // Entries the server may have matched to this value: any holding it, loosely compared.
         const wanted = looseValue(find.value);
         const candidates = entries.flatMap((entry, i) =>
-          held[i]!.some((v) => looseValue(v) === wanted) ? [{ entry, values: held[i]! }] : [],
+          held[i]!.loose.includes(wanted) ? [{ entry, values: held[i]!.values }] : [],
         );
         const exact = candidates.every((c) => c.values.includes(find.value));
         // A DN-valued or loosely held value is left to the server's own matching rule.
@@ -378,14 +385,43 @@ class LdapConnector implements Connector {
         ? ref
         : undefined;
     const rest = { plan, ref, current, memberValue, uidChange };
-    if (renamed === undefined) return this.#modifyAfterMove(request, type, rest, signal);
-    try {
+    const formerNames = current === undefined ? [] : this.#formerNames(request, current);
+    const finish = async () => {
+      // An earlier try moved the entry and then failed to rewrite its groups: they still list a
+      // name the entry had before; this try rewrites them too.
+      for (const former of formerNames)
+        if (dnKey(former) !== dnKey(ref.name!)) await this.#renameInGroups(former, ref.name!, signal, true);
       await this.#modifyAfterMove(request, type, rest, signal);
+    };
+    if (renamed === undefined) {
+      await finish();
+      return undefined;
+    }
+    try {
+      await finish();
     } catch (error) {
       // The entry has its new DN whatever failed after the move: the engine must not lose it.
       throw withTargetRef(error, renamed);
     }
     return renamed;
+  }
+
+  /**
+   * Names a user's entry had before this update other than the DN it has now: the name the
+   * engine gave, and the DN the changes' old values place it at. Both are the entry's DN on a
+   * first try; they differ when an earlier try of the update moved the entry (posixGroup lists
+   * uids, which `#modifyAfterMove` follows instead; Active Directory keeps member links itself).
+   */
+  #formerNames(request: UpdateRequest, current: { dn: string; attributes: TargetAttributes }): string[] {
+    const groups = this.#config.groups;
+    if (request.objectType !== 'User' || this.#config.profile === 'activeDirectory') return [];
+    if (groups === undefined || groups.type === 'posixGroup') return [];
+    const type = typeConfig(this.#config, 'User');
+    const names = new Map<string, string>();
+    for (const name of [safeDn(request.ref.name), dnBeforeChanges(type, request.changes, current)]) {
+      if (name !== undefined && dnKey(name) !== dnKey(current.dn)) names.set(dnKey(name), name);
+    }
+    return [...names.values()];
   }
 
   /** The rest of an update once the entry has its DN: the modify, and the uid followed into groups. */
@@ -410,7 +446,13 @@ class LdapConnector implements Connector {
         : firstString(attributeValue(current.attributes, uidChange.attribute));
     const followUid = async () => {
       const newUid = firstString(uidChange?.newValue);
-      if (oldUid !== undefined && newUid !== undefined) await this.#followUid(oldUid, newUid, signal);
+      if (newUid === undefined) return;
+      if (oldUid !== undefined) await this.#followUid(oldUid, newUid, signal);
+      // An earlier try changed the uid and then failed to follow it into the groups: the entry
+      // holds the new uid already, the groups may still list the engine's old one.
+      const engineOld = firstString(uidChange?.oldValue);
+      if (engineOld !== undefined && engineOld !== oldUid && engineOld !== newUid)
+        await this.#followUid(engineOld, newUid, signal, true);
     };
     if (changes.length === 0) {
       if (plan.newDn === undefined) await this.#locate(request.objectType, request.ref.id, signal);
@@ -419,11 +461,7 @@ class LdapConnector implements Connector {
     }
     const send = (all: Change[]) =>
       this.#write(request.objectType, ref, signal, 'update', (client, dn, controls) =>
-        client.modify(
-          dn,
-          all,
-          plan.memberChanges.length > 0 ? [...controls, new PermissiveModifyControl()] : controls,
-        ),
+        client.modify(dn, all, plan.memberChanges.length > 0 ? [...controls, permissiveModify] : controls),
       );
     try {
       await send(changes);
@@ -460,13 +498,15 @@ class LdapConnector implements Connector {
    * lists the old one (as `#renameInGroups` does for DNs). The uid is compared exactly, as
    * memberUid's matching rule (caseExactIA5Match) does.
    */
-  async #followUid(oldUid: string, newUid: string, signal: AbortSignal) {
+  async #followUid(oldUid: string, newUid: string, signal: AbortSignal, onlyIfUnheld = false) {
     const groups = this.#config.groups;
     if (groups === undefined || groups.type !== 'posixGroup' || oldUid === newUid) return;
     const filter = this.#typeFilter(groups, equalityFilter(groups.memberAttribute, oldUid));
     const holding = await this.#search(`uid ${oldUid}: its groups`, signal, groups.searchBase, filter, [
       groups.memberAttribute,
     ]);
+    // A uid the entry no longer holds may be another user's by now: their groups are not ours.
+    if (holding.length > 0 && onlyIfUnheld && (await this.#uidHeld(groups, oldUid, signal))) return;
     for (const group of holding) {
       const key = Object.keys(group).find((k) => k.toLowerCase() === groups.memberAttribute.toLowerCase());
       const raw = key === undefined ? [] : group[key]!;
@@ -480,6 +520,26 @@ class LdapConnector implements Connector {
         client.modify(group.dn, changes),
       );
     }
+  }
+
+  /** Whether some user entry holds this uid now. */
+  async #uidHeld(groups: GroupConfig, uid: string, signal: AbortSignal): Promise<boolean> {
+    const users = this.#config.users;
+    if (users === undefined) return false;
+    const filter = this.#typeFilter(users, equalityFilter(groups.memberUidAttribute, uid));
+    const held = await this.#search(`uid ${uid}: its holder`, signal, users.searchBase, filter, ['1.1']);
+    return held.length > 0;
+  }
+
+  /** Whether an entry exists at this DN now. */
+  async #entryAt(dn: string, signal: AbortSignal): Promise<boolean> {
+    const entries = await this.#search(`reading ${dn}`, signal, dn, undefined, ['1.1'], 'base').catch(
+      (error: unknown) => {
+        if (error instanceof ConnectorError && error.code === 'not_found') return [];
+        throw error;
+      },
+    );
+    return entries.length > 0;
   }
 
   /** The member attribute's values as stored, read from the group's entry. */
@@ -601,13 +661,15 @@ class LdapConnector implements Connector {
    * Groups that list a renamed user by DN get its new DN, as OpenLDAP's refint overlay would (AD
    * keeps member links itself). posixGroup lists uids, which `#followUid` follows instead.
    */
-  async #renameInGroups(oldDn: string, newDn: string, signal: AbortSignal) {
+  async #renameInGroups(oldDn: string, newDn: string, signal: AbortSignal, onlyIfVacant = false) {
     const groups = this.#config.groups;
     if (groups === undefined || groups.type === 'posixGroup') return;
     const filter = this.#typeFilter(groups, equalityFilter(groups.memberAttribute, oldDn));
     const holding = await this.#search(`rename ${oldDn}: its groups`, signal, groups.searchBase, filter, [
       '1.1',
     ]);
+    // A former DN that names an entry again is another object's by now: its groups are its own.
+    if (holding.length > 0 && onlyIfVacant && (await this.#entryAt(oldDn, signal))) return;
     for (const group of holding) {
       const changes = [
         new Change({
@@ -620,7 +682,7 @@ class LdapConnector implements Connector {
         }),
       ];
       await this.#pool.run(`rename ${oldDn}: group ${group.dn}`, signal, (client) =>
-        client.modify(group.dn, changes, [new PermissiveModifyControl()]),
+        client.modify(group.dn, changes, [permissiveModify]),
       );
     }
   }
@@ -698,7 +760,7 @@ class LdapConnector implements Connector {
     signal: AbortSignal,
     base: string,
     filter: string | undefined,
-    attributes: string[],
+    attributes: readonly string[],
     scope: 'base' | 'sub' = 'sub',
   ): Promise<Entry[]> {
     const result = await this.#pool.run(
@@ -707,8 +769,9 @@ class LdapConnector implements Connector {
       (client) =>
         client.search(base, {
           scope,
-          attributes,
-          explicitBufferAttributes: binaryAttributes(this.#config),
+          // ldapts only reads these lists; they are shared by every request of a type.
+          attributes: attributes as string[],
+          explicitBufferAttributes: binaryAttributes(this.#config) as string[],
           ...(filter !== undefined ? { filter } : {}),
         }),
       { retryOnDrop: true },
@@ -717,8 +780,12 @@ class LdapConnector implements Connector {
   }
 
   #typeFilter(type: UserConfig | GroupConfig, condition?: string): string {
-    const classes = objectClassFilter(type.objectClasses.filter((c) => c.toLowerCase() !== 'top'));
-    return condition === undefined ? classes : andFilter([classes, condition]);
+    let classes = this.#classFilters.get(type);
+    if (classes === undefined) {
+      classes = objectClassFilter(type.objectClasses.filter((c) => c.toLowerCase() !== 'top'));
+      this.#classFilters.set(type, classes);
+    }
+    return condition === undefined ? classes : `(&${classes}${condition})`;
   }
 
   async #view(objectType: ObjectType, entry: Entry, signal: AbortSignal): Promise<TargetObject> {
@@ -838,8 +905,8 @@ class LdapConnector implements Connector {
     const pages = client.searchPaginated(type.searchBase, {
       scope: 'sub',
       filter: this.#typeFilter(type),
-      attributes: attributesToRead(this.#config, type),
-      explicitBufferAttributes: binaryAttributes(this.#config),
+      attributes: attributesToRead(this.#config, type) as string[],
+      explicitBufferAttributes: binaryAttributes(this.#config) as string[],
       paged: { pageSize: this.#config.maxPageSize },
     });
     const timer = setTimeout(() => void this.#endWalk(token), WALK_IDLE_MS);
@@ -881,8 +948,11 @@ class LdapConnector implements Connector {
   }
 
   #learnNames(names: string[]) {
-    for (const name of names)
+    for (const name of names) {
+      if (this.#spellings.has(name)) continue;
+      if (this.#spellings.size < 10_000) this.#spellings.add(name);
       if (!this.#names.has(name.toLowerCase())) this.#names.set(name.toLowerCase(), name);
+    }
   }
 }
 

@@ -22,6 +22,8 @@ export class AssertionControl extends Control {
   }
 }
 
+const encodedLists = new WeakMap<readonly string[], Buffer>();
+
 /** LDAP_SERVER_PERMISSIVE_MODIFY_OID: value adds and deletes that change nothing are not errors. */
 export class PermissiveModifyControl extends Control {
   static readonly type = '1.2.840.113556.1.4.1413';
@@ -29,6 +31,9 @@ export class PermissiveModifyControl extends Control {
     super(PermissiveModifyControl.type, { critical: false });
   }
 }
+
+/** The one permissive modify control every member change sends (it carries no state). */
+export const permissiveModify = new PermissiveModifyControl();
 
 /**
  * RFC 4527 post-read: the server answers the entry as it is after the operation. ldapts hands an
@@ -38,15 +43,21 @@ export class PermissiveModifyControl extends Control {
 export class PostReadControl extends Control {
   static readonly type = '1.3.6.1.1.13.2';
   entry: Entry | undefined;
-  constructor(readonly attributes: string[]) {
+  constructor(readonly attributes: readonly string[]) {
     super(PostReadControl.type, { critical: false });
   }
   override writeControl(writer: BerWriter): void {
-    const value = new BerWriter();
-    value.startSequence();
-    for (const attribute of this.attributes) value.writeString(attribute);
-    value.endSequence();
-    writer.writeBuffer(value.buffer, 0x04);
+    // Every create of a type asks for the same list: its encoding is made once.
+    let encoded = encodedLists.get(this.attributes);
+    if (encoded === undefined) {
+      const value = new BerWriter();
+      value.startSequence();
+      for (const attribute of this.attributes) value.writeString(attribute);
+      value.endSequence();
+      encoded = value.buffer;
+      encodedLists.set(this.attributes, encoded);
+    }
+    writer.writeBuffer(encoded, 0x04);
   }
   override parseControl(reader: BerReader): void {
     // SearchResultEntry ::= [APPLICATION 4] SEQUENCE { objectName LDAPDN, attributes PartialAttributeList }

@@ -1,6 +1,16 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalDn, childDn, dnKey, escapeDnValue, isUnder, parentDn, parseDn } from './ldap-dn.js';
+import {
+  canonicalDn,
+  childDn,
+  dnKey,
+  escapeDnValue,
+  firstRdn,
+  formatDn,
+  isUnder,
+  parentDn,
+  parseDn,
+} from './ldap-dn.js';
 
 // Every character RFC 4514 treats specially, plus non-ASCII text, mixed into arbitrary strings.
 const special = fc.constantFrom(
@@ -96,6 +106,51 @@ describe('DN values (RFC 4514)', () => {
     for (const bad of ['uid', 'uid=a,', '=a', 'uid=a"b', 'uid=a\\', 'bad type=a', 'cn=#0']) {
       expect(() => parseDn(bad), bad).toThrow(/not a valid DN/);
     }
+  });
+
+  it('gives any DN text the canonical form and key its parse gives (plain text skips the parse)', () => {
+    // DN-shaped text from types, separators and hostile values, many of them not DNs at all.
+    const piece = fc.oneof(
+      hostile,
+      fc.constantFrom('uid', 'cn', 'OU', 'dc', '1.2.3', 'bad type', '=', ',', ' ', '+', '#', ''),
+    );
+    const text = fc.array(piece, { minLength: 1, maxLength: 8 }).map((parts) => parts.join(''));
+    const plain = fc
+      .array(
+        fc.tuple(fc.constantFrom('uid', 'CN', 'ou', 'dc'), fc.stringMatching(/^[A-Za-z0-9.@é日 _#-]{1,8}$/)),
+        { minLength: 1, maxLength: 5 },
+      )
+      .map((rdns) => rdns.map(([type, value]) => `${type}=${value}`).join(','));
+    const keyByParse = (t: string) =>
+      formatDn(
+        parseDn(t).map((rdn) =>
+          rdn
+            .map(({ type, value, hex }) => ({
+              type: type.toLowerCase(),
+              value: value.toLowerCase(),
+              ...(hex ? { hex } : {}),
+            }))
+            .sort((a, b) => (a.type < b.type ? -1 : a.type > b.type ? 1 : 0)),
+        ),
+      );
+    fc.assert(
+      fc.property(fc.oneof(text, plain), (t) => {
+        let parsed: string | undefined;
+        try {
+          parsed = formatDn(parseDn(t));
+        } catch {
+          parsed = undefined;
+        }
+        if (parsed === undefined || t.trim() === '') {
+          if (t.trim() !== '') expect(() => canonicalDn(t), t).toThrow(/not a valid DN/);
+          return;
+        }
+        expect(canonicalDn(t), t).toBe(parsed);
+        expect(dnKey(t), t).toBe(keyByParse(t));
+        expect(firstRdn(t), t).toEqual(parseDn(t)[0]);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('compares DNs ignoring case and spacing, and knows what is under what', () => {

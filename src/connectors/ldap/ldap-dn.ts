@@ -79,8 +79,54 @@ export function childDn(type: string, value: string, parent: string): string {
   return dn;
 }
 
+/**
+ * True for the text of a DN that is already canonical and needs no escape: RDNs of one
+ * `type=value` each, a valid type, no character a value must escape, no `=` or leading `#` in a
+ * value, no space beside a separator. Such text is its own canonical form, and lower-cased its
+ * own key, so the many DNs a cycle handles that the connector built (or the server answered as
+ * it was sent) skip the parse.
+ */
+function isPlainDn(text: string): boolean {
+  const n = text.length;
+  if (n === 0) return false;
+  let start = 0;
+  let equals = -1;
+  for (let i = 0; i <= n; i++) {
+    const code = i < n ? text.charCodeAt(i) : 0x2c;
+    if (code === 0x2c /* , */) {
+      if (equals <= start || equals >= i - 1) return false;
+      if (text.charCodeAt(start) === 0x20 || text.charCodeAt(i - 1) === 0x20) return false;
+      if (text.charCodeAt(equals - 1) === 0x20) return false;
+      const first = text.charCodeAt(equals + 1);
+      if (first === 0x20 || first === 0x23 /* # */) return false;
+      if (!isAttributeDescription(text.slice(start, equals))) return false;
+      start = i + 1;
+      equals = -1;
+    } else if (code === 0x3d /* = */) {
+      if (equals >= 0) return false;
+      equals = i;
+    } else if (
+      code === 0x5c /* \ */ ||
+      code === 0x22 /* " */ ||
+      code === 0x2b /* + */ ||
+      code === 0x3b /* ; */ ||
+      code === 0x3c /* < */ ||
+      code === 0x3e /* > */ ||
+      code === 0
+    ) {
+      return false;
+    }
+  }
+  return true;
+}
+
 /** Parses a DN (RFC 4514, tolerating spaces around `,`, `+` and `=` as RFC 2253 readers do). */
 export function parseDn(text: string): Dn {
+  return parseRdns(text, Infinity);
+}
+
+/** The first `limit` RDNs of a DN; the text after them is not read. */
+function parseRdns(text: string, limit: number): Dn {
   const dn: Dn = [];
   if (text.trim() === '') return dn;
   let i = 0;
@@ -167,6 +213,7 @@ export function parseDn(text: string): Dn {
       continue;
     }
     dn.push(rdn);
+    if (dn.length >= limit) return dn;
     rdn = [];
     i++;
     if (i >= n) throw new DnSyntaxError(text, 'it ends with a separator');
@@ -193,6 +240,7 @@ const CANONICAL_CACHE_ENTRIES = 1024;
 export function canonicalDn(text: string): string {
   const cached = canonicalCache.get(text);
   if (cached !== undefined) return cached;
+  if (isPlainDn(text)) return text;
   const canonical = formatDn(parseDn(text));
   rememberCanonical(text, canonical);
   if (canonical !== text) rememberCanonical(canonical, canonical);
@@ -208,6 +256,7 @@ function rememberCanonical(text: string, canonical: string) {
 
 /** A comparison key: canonical text with types and values lower-cased (naming attributes ignore case). */
 export function dnKey(text: string): string {
+  if (isPlainDn(text)) return text.toLowerCase();
   return formatDn(
     parseDn(text).map((rdn) =>
       rdn
@@ -226,9 +275,9 @@ export function parentDn(text: string): string {
   return formatDn(parseDn(text).slice(1));
 }
 
-/** The first RDN of a DN. */
+/** The first RDN of a DN (the rest of the text is not checked). */
 export function firstRdn(text: string): Rdn {
-  const [rdn] = parseDn(text);
+  const [rdn] = parseRdns(text, 1);
   if (rdn === undefined) throw new DnSyntaxError(text, 'it is empty');
   return rdn;
 }

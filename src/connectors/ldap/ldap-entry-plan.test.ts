@@ -1,6 +1,6 @@
 import type { Change } from 'ldapts';
 import { describe, expect, it } from 'vitest';
-import { dnFor, planAdd, planModify, preciseMemberChanges } from './ldap-entry-plan.js';
+import { dnBeforeChanges, dnFor, planAdd, planModify, preciseMemberChanges } from './ldap-entry-plan.js';
 import { ldapSettingsSchema, resolveLdapConfig } from './ldap-settings.js';
 
 const config = resolveLdapConfig(
@@ -24,6 +24,26 @@ const show = (changes: Change[]) =>
 const placeholder = 'cn=empty-group-placeholder,dc=example,dc=test';
 
 describe('what the LDAP connector sends', () => {
+  it("the DN an entry had before an update is where the changes' old values place it", () => {
+    const users = config.users!;
+    const current = {
+      dn: 'uid=b,ou=people,dc=example,dc=test',
+      attributes: { uid: 'b', departmentNumber: 'Legal' },
+    };
+    const changes = [
+      { attribute: 'uid', oldValue: 'a', newValue: 'b' },
+      { attribute: 'departmentNumber', oldValue: 'Sales', newValue: 'Legal' },
+    ];
+    expect(dnBeforeChanges(users, changes, current)).toBe('uid=a,ou=sales,ou=people,dc=example,dc=test');
+    // Nothing that names the entry changed, or the old values name none: no former DN.
+    expect(dnBeforeChanges(users, [{ attribute: 'title', oldValue: 'x', newValue: 'y' }], current)).toBe(
+      undefined,
+    );
+    expect(dnBeforeChanges(users, [{ attribute: 'uid', oldValue: null, newValue: 'b' }], current)).toBe(
+      undefined,
+    );
+  });
+
   it('an update modifies exactly the changed attributes: replace with the new values, none to remove', () => {
     const plan = planModify(
       config,

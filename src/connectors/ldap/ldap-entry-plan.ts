@@ -304,14 +304,7 @@ export function planModify(
     plan.changes.push(replace(change.attribute, toLdapValues(change.attribute, change.newValue)));
   }
   if (options.current !== undefined && touchesName(type, changes)) {
-    const after: TargetAttributes = { ...options.current.attributes };
-    for (const change of changes) {
-      const key =
-        Object.keys(after).find((k) => k.toLowerCase() === change.attribute.toLowerCase()) ??
-        change.attribute;
-      if (isNoValue(change.newValue)) delete after[key];
-      else after[key] = change.newValue!;
-    }
+    const after = withChanges(options.current.attributes, changes, 'newValue');
     const disabled = !isEnabled(type, options.current.dn, options.current.attributes);
     const newDn = dnFor(type, after, { disabled });
     if (dnKey(newDn) !== dnKey(options.current.dn)) plan.newDn = newDn;
@@ -326,6 +319,43 @@ export function planModify(
     }
   }
   return plan;
+}
+
+/** The attributes with each change's old or new value put in. */
+function withChanges(
+  attributes: TargetAttributes,
+  changes: readonly AttributeChange[],
+  side: 'oldValue' | 'newValue',
+): TargetAttributes {
+  const out: TargetAttributes = { ...attributes };
+  for (const change of changes) {
+    const key =
+      Object.keys(out).find((k) => k.toLowerCase() === change.attribute.toLowerCase()) ?? change.attribute;
+    const value = change[side];
+    if (isNoValue(value)) delete out[key];
+    else out[key] = value!;
+  }
+  return out;
+}
+
+/**
+ * The DN the entry had before these changes, as the engine's old values place it, when that can
+ * be worked out (undefined when the old values do not name an entry). An update retried after an
+ * earlier try moved the entry finds it at its new DN already; this is the DN it was moved from.
+ */
+export function dnBeforeChanges(
+  type: ObjectTypeConfig,
+  changes: readonly AttributeChange[],
+  current: { dn: string; attributes: TargetAttributes },
+): string | undefined {
+  if (!touchesName(type, changes)) return undefined;
+  const before = withChanges(current.attributes, changes, 'oldValue');
+  try {
+    return dnFor(type, before, { disabled: !isEnabled(type, current.dn, current.attributes) });
+  } catch (error) {
+    if (error instanceof ConnectorError) return undefined;
+    throw error;
+  }
 }
 
 function memberChanges(

@@ -13,20 +13,33 @@ import type { GroupConfig, LdapConfig, UserConfig } from './ldap-settings.js';
 import { decodeObjectGuid, fromLdapValues } from './ldap-values.js';
 
 /** The attributes a read asks for: every user attribute, the anchor and the disable attribute. */
-export function attributesToRead(config: LdapConfig, type: UserConfig | GroupConfig): string[] {
-  const names = ['*', config.anchorAttribute];
-  if (type.disable.strategy === 'attribute') names.push(type.disable.attribute);
+export function attributesToRead(config: LdapConfig, type: UserConfig | GroupConfig): readonly string[] {
+  // Every read of a type asks the same: one frozen list per type, not one per request.
+  let names = readByType.get(type);
+  if (names === undefined) {
+    const list = ['*', config.anchorAttribute];
+    if (type.disable.strategy === 'attribute') list.push(type.disable.attribute);
+    names = Object.freeze(list);
+    readByType.set(type, names);
+  }
   return names;
 }
 
+const readByType = new WeakMap<UserConfig | GroupConfig, readonly string[]>();
+const NO_BINARY: readonly string[] = Object.freeze([]);
+const GUID_BINARY: readonly string[] = Object.freeze(['objectGUID']);
+
 /** Attributes ldapts must hand over as bytes. */
-export function binaryAttributes(config: LdapConfig): string[] {
-  return config.anchorAttribute.toLowerCase() === 'objectguid' ? ['objectGUID'] : [];
+export function binaryAttributes(config: LdapConfig): readonly string[] {
+  return config.anchorAttribute.toLowerCase() === 'objectguid' ? GUID_BINARY : NO_BINARY;
 }
 
 /** The id of an entry: its anchor attribute's value. */
 export function anchorOf(config: LdapConfig, entry: Entry): string {
-  const key = Object.keys(entry).find((k) => k.toLowerCase() === config.anchorAttribute.toLowerCase());
+  const anchor = config.anchorAttribute;
+  const key = Object.hasOwn(entry, anchor)
+    ? anchor
+    : Object.keys(entry).find((k) => k.toLowerCase() === anchor.toLowerCase());
   const raw = key === undefined ? undefined : entry[key];
   const value = Array.isArray(raw) ? raw[0] : raw;
   if (value === undefined || value === '') {

@@ -11,6 +11,7 @@
  * ldapts's among them, decode a `\xx` escape as one character rather than one byte).
  */
 export function escapeFilterValue(value: string): string {
+  if (!FILTER_SPECIAL.test(value)) return value;
   let escaped = '';
   for (const char of value) {
     switch (char) {
@@ -35,6 +36,8 @@ export function escapeFilterValue(value: string): string {
   }
   return escaped;
 }
+
+const FILTER_SPECIAL = /[*()\\\0]/;
 
 const ATTRIBUTE_DESCRIPTION = /^(?:[A-Za-z][A-Za-z0-9-]*|\d+(?:\.\d+)+)(?:;[A-Za-z0-9-]+)*$/;
 

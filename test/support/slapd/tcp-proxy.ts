@@ -13,6 +13,11 @@ export interface TcpProxy {
   sent(): Buffer;
   /** Destroys every open connection (both sides). */
   dropAll(): void;
+  /**
+   * The next time a client sends bytes containing `text`, its connection is destroyed before
+   * they reach the server (a connection lost in the middle of one particular request).
+   */
+  dropOnceOn(text: string): void;
   close(): Promise<void>;
 }
 
@@ -20,6 +25,7 @@ export interface TcpProxy {
 export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
   const open = new Set<Socket>();
   let accepted = 0;
+  let dropOn: Buffer | undefined;
   const chunks: Buffer[] = [];
   const server: Server = createServer((client) => {
     accepted++;
@@ -32,8 +38,16 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
         upstream.destroy();
       });
     }
-    client.on('data', (chunk: Buffer) => chunks.push(chunk));
-    client.pipe(upstream);
+    client.on('data', (chunk: Buffer) => {
+      if (dropOn !== undefined && chunk.includes(dropOn)) {
+        dropOn = undefined;
+        client.destroy();
+        upstream.destroy();
+        return;
+      }
+      chunks.push(chunk);
+      upstream.write(chunk);
+    });
     upstream.pipe(client);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -43,6 +57,9 @@ export async function startTcpProxy(targetPort: number): Promise<TcpProxy> {
     port,
     accepted: () => accepted,
     sent: () => Buffer.concat(chunks),
+    dropOnceOn(text) {
+      dropOn = Buffer.from(text, 'utf8');
+    },
     dropAll() {
       for (const socket of open) socket.destroy();
     },
