@@ -5,13 +5,15 @@
  *
  * 1. First-page JavaScript: the gzipped size (zlib level 9) of every script the browser loads for
  *    the Sign in page, and for the Applications page after signing in, against the 250 KB budget.
- * 2. Scrolling the Provisioning logs table over ROWS entries (a fixture API, bench/console/), at a
+ * 2. Scrolling the Provisioning logs table over ROWS entries (a fixture API, test/console/support/logs-fixture.ts), at a
  *    mouse wheel's speed from the middle and from top to bottom at 10,000 rows/s, against the same
  *    scrolls over a static HTML list (no script) in the same run. Counted two ways: the frames the
  *    page itself dropped, from a Chrome trace of its main thread (bench/console/frame-trace.ts:
  *    the frames spanned by main-thread tasks longer than one frame; the compositor's own dropped
  *    frames beside them), and requestAnimationFrame intervals over 1.5x the idle page's median
  *    (a missed vsync, whatever missed it: on a shared machine the static list misses some too).
+ *    Beside them: the frames in which a row still waited for its keyset page (the table holds only
+ *    the pages near the view and reads far ones again) and the JS heap after the sweep.
  * 3. Cycle progress latency (bench/console/sse-latency.ts): from the engine's progress event in the
  *    server to the progress text changing in the page, over Server-Sent Events, on the real `serve`.
  *
@@ -25,7 +27,7 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 import { findChromium, launchChromium } from '../test/console/support/chromium.js';
-import { startLogsFixture } from './console/logs-fixture.js';
+import { startLogsFixture } from '../test/console/support/logs-fixture.js';
 import { measureSseLatency } from './console/sse-latency.js';
 import { describeTrace, traceFrames } from './console/frame-trace.js';
 
@@ -124,6 +126,7 @@ try {
       const distance = ${pxPerSecond} > 0 ? (${pxPerSecond} * ms) / 1000 : el.scrollHeight - el.clientHeight;
       const deltas = [];
       let rowsInDom = 0;
+      let waiting = 0;
       let first;
       let last;
       const frame = (t) => {
@@ -132,11 +135,12 @@ try {
         last = t;
         if (scroll) el.scrollTop = from + Math.min(distance, ((t - first) / ms) * distance);
         rowsInDom = Math.max(rowsInDom, el.querySelectorAll('[role="row"]').length);
+        if (el.querySelector('.vrow-missing')) waiting++;
         if (t - first < ms) requestAnimationFrame(frame);
-        else resolve({ deltas, rowsInDom, endTop: el.scrollTop });
+        else resolve({ deltas, rowsInDom, waiting, endTop: el.scrollTop, heapMb: (performance.memory?.usedJSHeapSize ?? 0) / 1e6 });
       };
       requestAnimationFrame(frame);
-    })`) as Promise<{ deltas: number[]; rowsInDom: number; endTop: number }>;
+    })`) as Promise<{ deltas: number[]; rowsInDom: number; waiting: number; endTop: number; heapMb: number }>;
   const traced = async (ms: number, scroll: boolean, pxPerSecond = 0) => {
     const { result, trace } = await traceFrames(page, () => frames(ms, scroll, pxPerSecond));
     return { ...result, trace, traceLine: describeTrace(trace, ms / 1000) };
@@ -150,7 +154,7 @@ try {
     `idle: ${idle.deltas.length} frames, median ${idleMedian.toFixed(1)} ms, p99 ${percentile(idle.deltas, 99).toFixed(1)} ms, ${idleDropped} over 1.5x median; ${idle.traceLine}`,
   );
   console.log(
-    `scrolling ${ROWS} rows in ${SCROLL_MS / 1000} s (${Math.round(ROWS / (SCROLL_MS / 1000))} rows/s): ${busy.deltas.length} frames, median ${percentile(busy.deltas, 50).toFixed(1)} ms, p99 ${percentile(busy.deltas, 99).toFixed(1)} ms (${(percentile(busy.deltas, 99) / percentile(idle.deltas, 99)).toFixed(2)}x idle p99), max ${Math.max(...busy.deltas).toFixed(1)} ms, dropped ${dropped} (${((100 * dropped) / busy.deltas.length).toFixed(2)}%), at most ${busy.rowsInDom} rows in the DOM, reached the end: ${busy.endTop > 0}; ${busy.traceLine}`,
+    `scrolling ${ROWS} rows in ${SCROLL_MS / 1000} s (${Math.round(ROWS / (SCROLL_MS / 1000))} rows/s): ${busy.deltas.length} frames, median ${percentile(busy.deltas, 50).toFixed(1)} ms, p99 ${percentile(busy.deltas, 99).toFixed(1)} ms (${(percentile(busy.deltas, 99) / percentile(idle.deltas, 99)).toFixed(2)}x idle p99), max ${Math.max(...busy.deltas).toFixed(1)} ms, dropped ${dropped} (${((100 * dropped) / busy.deltas.length).toFixed(2)}%), at most ${busy.rowsInDom} rows in the DOM, ${busy.waiting} frames with a row waiting for its page, JS heap ${busy.heapMb.toFixed(1)} MB after, reached the end: ${busy.endTop > 0}; ${busy.traceLine}`,
   );
   const wheel = await traced(5_000, true, WHEEL_PX_PER_S);
   // The same scroll over static HTML (no script, no virtualisation), in another page of this
@@ -178,7 +182,7 @@ try {
   console.log(`baseline, static list, whole list in 5 s: ${plainSweep.traceLine}`);
   const wheelDropped = wheel.deltas.filter((d) => d > idleMedian * 1.5).length;
   console.log(
-    `scrolling at ${WHEEL_PX_PER_S} px/s (${Math.round(WHEEL_PX_PER_S / 34)} rows/s, a fast mouse wheel) from row ${ROWS / 2}: ${wheel.deltas.length} frames, median ${percentile(wheel.deltas, 50).toFixed(1)} ms, p99 ${percentile(wheel.deltas, 99).toFixed(1)} ms, dropped ${wheelDropped} (${((100 * wheelDropped) / wheel.deltas.length).toFixed(2)}%); ${wheel.traceLine}`,
+    `scrolling at ${WHEEL_PX_PER_S} px/s (${Math.round(WHEEL_PX_PER_S / 34)} rows/s, a fast mouse wheel) from row ${ROWS / 2}: ${wheel.deltas.length} frames, median ${percentile(wheel.deltas, 50).toFixed(1)} ms, p99 ${percentile(wheel.deltas, 99).toFixed(1)} ms, dropped ${wheelDropped} (${((100 * wheelDropped) / wheel.deltas.length).toFixed(2)}%), ${wheel.waiting} frames with a row waiting for its page; ${wheel.traceLine}`,
   );
   await page.close();
 

@@ -1,24 +1,39 @@
 /**
- * A list the admin API answers a keyset page at a time (`nextCursor`, absent on the last page):
- * the rows loaded so far, the next page on demand (a virtualised table asks as its end comes into
- * view), or every remaining page (a search that must see the whole list). A change of path or
- * query starts again from the first page; answers to an earlier query are dropped.
+ * A list the admin API answers a keyset page at a time (`nextCursor`, absent on the last page), as
+ * a `KeysetWindow` (keyset-window.ts): the row count read so far, each row by its index, the next
+ * page on demand (the virtualised table says which rows are in view, and the next page is read as
+ * the end comes into view), or every remaining page (a search that must see the whole list). With
+ * `keepPages`, only the pages around the view hold their rows; far ones are read again when the
+ * view comes back. A change of path or query starts again from the first page; answers to an
+ * earlier query are dropped.
  */
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { api } from '../api/client.js';
 import { listOf } from '../api/shapes.js';
+import { KeysetWindow, type ReadPage } from './keyset-window.js';
 
 interface KeysetPage {
   readonly nextCursor?: string | null;
 }
 
 export interface KeysetPages<T> {
-  readonly rows: readonly T[];
+  /** The rows read so far, pages given up included (the table's length). */
+  readonly count: number;
+  /** The row at an index: undefined while its page is being read, null if it left the list. */
+  readonly rowAt: (index: number) => T | null | undefined;
+  /** True when the row at an index is missing because its page could not be read. */
+  readonly failedAt: (index: number) => boolean;
+  /** Every row held, in order: the whole list read so far when no page is given up. */
+  readonly loadedRows: () => readonly T[];
   /** True while pages remain after the loaded ones (and before the first has come). */
   readonly more: boolean;
   /** True while every remaining page is being read. */
   readonly loadingAll: boolean;
   readonly error: unknown;
+  /** Changes whenever anything above does. */
+  readonly version: number;
+  /** The rows in view, [first, end): reads what they need, and the next page near the end. */
+  show(first: number, end: number): void;
   loadNext(): void;
   loadAll(): Promise<void>;
 }
@@ -31,76 +46,54 @@ export function useKeysetPages<T>(options: {
   /** The page-size parameter and its value (`limit`, `count`). */
   readonly sizeParam: string;
   readonly size: number;
+  /** Pages held on each side of the view; undefined: every page read is held. */
+  readonly keepPages?: number;
 }): KeysetPages<T> {
-  const { path, listKey, sizeParam, size } = options;
+  const { path, listKey, sizeParam, size, keepPages } = options;
   // The query by value: a caller's fresh object with the same filters is the same list.
   const queryText = JSON.stringify(options.query ?? {});
-  const [rows, setRows] = useState<T[]>([]);
-  // undefined: the first page is not in yet; null: no page after the loaded ones.
-  const [cursor, setCursor] = useState<string | null | undefined>(undefined);
-  const [error, setError] = useState<unknown>();
-  const [loadingAll, setLoadingAll] = useState(false);
-  const next = useRef<string | null | undefined>(undefined);
-  const inFlight = useRef<Promise<void> | undefined>(undefined);
-  const generation = useRef(0);
-
-  /** Reads the page after the loaded ones, or joins the read already under way. */
-  const fetchNext = useCallback(
-    (gen: number): Promise<void> => {
-      if (inFlight.current) return inFlight.current;
-      const after = next.current;
-      if (after === null) return Promise.resolve();
-      const query = JSON.parse(queryText) as Record<string, string>;
-      const read = (async () => {
-        try {
-          const page = await api.get<KeysetPage>(path, {
-            query: { ...query, [sizeParam]: size, ...(after ? { cursor: after } : {}) },
-          });
-          if (gen !== generation.current) return;
-          const items = listOf<T>(page, listKey);
-          setRows((loaded) => (after ? [...loaded, ...items] : items));
-          next.current = page.nextCursor ?? null;
-          setCursor(next.current);
-        } catch (caught) {
-          if (gen !== generation.current) return;
-          // Stop paging: the problem is shown, and scrolling must not retry it in a loop.
-          next.current = null;
-          setCursor(null);
-          setError(caught);
-        } finally {
-          if (gen === generation.current) inFlight.current = undefined;
-        }
-      })();
-      inFlight.current = read;
-      return read;
-    },
-    [path, queryText, listKey, sizeParam, size],
-  );
+  const list = useMemo(() => {
+    const query = JSON.parse(queryText) as Record<string, string>;
+    const read: ReadPage<T> = async (after, signal) => {
+      const page = await api.get<KeysetPage>(path, {
+        query: { ...query, [sizeParam]: size, ...(after ? { cursor: after } : {}) },
+        signal,
+      });
+      return { items: listOf<T>(page, listKey), next: page.nextCursor ?? null };
+    };
+    return new KeysetWindow<T>(read, keepPages !== undefined ? { keepPages } : {});
+  }, [path, queryText, listKey, sizeParam, size, keepPages]);
 
   useEffect(() => {
-    generation.current++;
-    next.current = undefined;
-    inFlight.current = undefined;
-    setRows([]);
-    setCursor(undefined);
-    setError(undefined);
-    setLoadingAll(false);
-    void fetchNext(generation.current);
-  }, [fetchNext]);
+    list.open();
+    return () => list.close();
+  }, [list]);
 
-  const loadNext = useCallback(() => {
-    if (next.current) void fetchNext(generation.current);
-  }, [fetchNext]);
+  const subscribe = useCallback((listener: () => void) => list.subscribe(listener), [list]);
+  const version = useSyncExternalStore(subscribe, () => list.version);
 
-  const loadAll = useCallback(async () => {
-    const gen = generation.current;
-    setLoadingAll(true);
-    try {
-      while (gen === generation.current && next.current !== null) await fetchNext(gen);
-    } finally {
-      if (gen === generation.current) setLoadingAll(false);
-    }
-  }, [fetchNext]);
-
-  return { rows, more: cursor !== null, loadingAll, error, loadNext, loadAll };
+  // The actions are the same functions for the whole list (a table's effects depend on them)...
+  const actions = useMemo(
+    () => ({
+      show: (first: number, end: number) => list.show(first, end),
+      loadNext: () => void list.loadNext(),
+      loadAll: () => list.loadAll(),
+    }),
+    [list],
+  );
+  // ...and the readers are new with each change, so memoised tables over them render what arrived.
+  return useMemo(
+    () => ({
+      ...actions,
+      count: list.count,
+      rowAt: (index: number) => list.rowAt(index),
+      failedAt: (index: number) => list.failedAt(index),
+      loadedRows: () => list.loadedRows(),
+      more: list.more,
+      loadingAll: list.loadingAll,
+      error: list.error,
+      version,
+    }),
+    [list, actions, version],
+  );
 }

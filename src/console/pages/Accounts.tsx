@@ -45,7 +45,8 @@ export default function Accounts({ app }: AppPageProps) {
   useEffect(() => {
     if (needle !== '' && more) void loadAll();
   }, [needle, more, loadAll]);
-  const all = accounts.rows;
+  // Every page is held (no keepPages): the search narrows the whole list.
+  const all = accounts.loadedRows();
   const shown = useMemo(
     () => (needle ? all.filter((a) => searchText(a).includes(needle)) : all),
     [all, needle],
@@ -61,17 +62,17 @@ export default function Accounts({ app }: AppPageProps) {
         {needle ? `${shown.length} of ${all.length} accounts match` : `${all.length} accounts loaded`}
         {more ? (accounts.loadingAll ? ', reading the rest' : ', more below') : ''}.
       </p>
-      <AccountTable rows={shown} onNearEnd={needle ? undefined : accounts.loadNext} />
+      <AccountTable rows={shown} onRange={needle ? undefined : accounts.show} />
     </>
   );
 }
 
 const AccountTable = memo(function AccountTable({
   rows,
-  onNearEnd,
+  onRange,
 }: {
   rows: readonly Account[];
-  onNearEnd: (() => void) | undefined;
+  onRange: ((first: number, end: number) => void) | undefined;
 }) {
   const renderRow = useCallback(
     (account: Account, place: RowPlace) => (
@@ -81,14 +82,14 @@ const AccountTable = memo(function AccountTable({
   );
   return (
     <VirtualTable
-      rows={rows}
+      count={rows.length}
+      rowAt={(index) => rows[index]}
       columns={COLUMNS}
       label="Managed accounts"
       testId="accounts-scroller"
       rowHeight={ROW_HEIGHT}
       columnTemplate={COLUMN_TEMPLATE}
-      {...(onNearEnd ? { onNearEnd } : {})}
-      rowKey={(a) => `${a.objectType}-${a.sourceId}`}
+      {...(onRange ? { onRange } : {})}
       renderRow={renderRow}
     />
   );

@@ -2,10 +2,20 @@
  * The provisioning log: filters above a virtualised table (only the rows in view are in the DOM,
  * so 100,000 entries scroll as smoothly as ten), keyset pages loaded as the end comes into view,
  * a row opens its steps, and the filtered log exports as CSV or JSON. The list is read without
- * the steps (about 1 KB an entry), so 100,000 loaded rows keep the heap small and the garbage
- * collector's pauses short; an opened row reads its one entry with its steps.
+ * the steps (about 1 KB an entry), and only the pages near the view are held (far ones are read
+ * again when the view comes back), so sweeping through 100,000 entries keeps the heap small and
+ * the garbage collector's pauses short; an opened row reads its one entry with its steps.
  */
-import { memo, useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
+import {
+  memo,
+  useCallback,
+  useEffect,
+  useLayoutEffect,
+  useMemo,
+  useRef,
+  useState,
+  type KeyboardEvent,
+} from 'react';
 import { api, apiUrl, seg } from '../api/client.js';
 import type { LogEntry, LogEntryBrief } from '../api/types.js';
 import type { AppPageProps } from '../app/pages.js';
@@ -26,6 +36,8 @@ interface Filters {
 }
 const NO_FILTERS: Filters = { status: '', action: '', user: '', cycle: '', since: '', until: '' };
 const PAGE = 500;
+/** Pages held on each side of the ones in view: a few screens of scrolling back need no read. */
+const KEEP_PAGES = 4;
 const ROW_HEIGHT = 34;
 
 function queryOf(filters: Filters): Record<string, string> {
@@ -70,8 +82,8 @@ export default function Logs({ app }: AppPageProps) {
     listKey: 'entries',
     sizeParam: 'limit',
     size: PAGE,
+    keepPages: KEEP_PAGES,
   });
-  const rows = log.rows;
   const openSteps = useEntrySteps(app, open);
 
   // The steps open below the table: move focus there, so the keyboard and the eye follow.
@@ -175,9 +187,15 @@ export default function Logs({ app }: AppPageProps) {
       </form>
       <ProblemAlert error={exportError ?? log.error} />
       <p className="muted" aria-live="polite">
-        {rows.length} entries loaded{log.more ? ', more below' : ''}.
+        {log.count} entries loaded{log.more ? ', more below' : ''}.
       </p>
-      <LogTable rows={rows} onOpen={setOpen} onNearEnd={log.loadNext} />
+      <LogTable
+        count={log.count}
+        rowAt={log.rowAt}
+        failedAt={log.failedAt}
+        onOpen={setOpen}
+        onRange={log.show}
+      />
       {open && (
         <section className="panel" aria-labelledby="entry-steps">
           <h2 id="entry-steps" ref={stepsHeading} tabIndex={-1}>
@@ -216,13 +234,17 @@ const COLUMNS = ['Time', 'Type', 'Name', 'Action', 'Status', 'Reason'];
 
 /** The log's virtualised table; each row is memoised on its entry and position. */
 const LogTable = memo(function LogTable({
-  rows,
+  count,
+  rowAt,
+  failedAt,
   onOpen,
-  onNearEnd,
+  onRange,
 }: {
-  rows: readonly LogEntryBrief[];
+  count: number;
+  rowAt: (index: number) => LogEntryBrief | null | undefined;
+  failedAt: (index: number) => boolean;
   onOpen: (entry: LogEntryBrief) => void;
-  onNearEnd: () => void;
+  onRange: (first: number, end: number) => void;
 }) {
   const renderRow = useCallback(
     (entry: LogEntryBrief, place: RowPlace) => (
@@ -232,13 +254,14 @@ const LogTable = memo(function LogTable({
   );
   return (
     <VirtualTable
-      rows={rows}
+      count={count}
+      rowAt={rowAt}
+      failedAt={failedAt}
       columns={COLUMNS}
       label="Provisioning log"
       testId="logs-scroller"
       rowHeight={ROW_HEIGHT}
-      onNearEnd={onNearEnd}
-      rowKey={(entry) => entry.id}
+      onRange={onRange}
       renderRow={renderRow}
     />
   );
@@ -255,6 +278,15 @@ const LogRow = memo(function LogRow({
   start: number;
   onOpen: (entry: LogEntryBrief) => void;
 }) {
+  // The table hands a row's element to another entry when it scrolls out of view: a focused row
+  // lets go of the focus then, as it would if its element were removed.
+  const element = useRef<HTMLDivElement>(null);
+  useLayoutEffect(
+    () => () => {
+      if (element.current !== null && element.current === document.activeElement) element.current.blur();
+    },
+    [entry.id],
+  );
   const onKey = (event: KeyboardEvent<HTMLDivElement>) => {
     if (event.key === 'Enter' || event.key === ' ') {
       event.preventDefault();
@@ -263,6 +295,7 @@ const LogRow = memo(function LogRow({
   };
   return (
     <div
+      ref={element}
       role="row"
       aria-rowindex={rowIndex}
       className={`vrow status-${entry.status}`}

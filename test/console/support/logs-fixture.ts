@@ -1,5 +1,6 @@
 /**
- * A fixture admin API for the console benchmark's log scroll: the built console at `/` and just
+ * A fixture admin API for the console's log scroll (the benchmark, and the test that far pages are
+ * given up and read again): the built console at `/` and just
  * the routes the Provisioning logs page calls, answering a signed-in admin and N generated log
  * entries in keyset pages (the page shape of GET /admin/v1/apps/{name}/logs). It measures the
  * browser's side alone, so the numbers do not move with the engine's state store. Each entry
@@ -7,7 +8,7 @@
  * API does, unless `LOG_STEPS=always` (the list as it was, steps in every row, for comparison).
  */
 import fastify, { type FastifyInstance } from 'fastify';
-import { registerConsole } from '../../src/admin/console-static.js';
+import { registerConsole } from '../../../src/admin/console-static.js';
 
 const STATUSES = ['success', 'success', 'success', 'skipped', 'failure'];
 const ACTIONS = ['create', 'update', 'update', 'disable', 'skip'];
@@ -47,13 +48,18 @@ function entry(i: number) {
   };
 }
 
+export interface LogsFixture {
+  readonly url: string;
+  readonly app: FastifyInstance;
+  /** The cursor of every list page read, in order (undefined: the first page). */
+  readonly pageReads: (string | undefined)[];
+}
+
 const STEPS_ALWAYS = process.env.LOG_STEPS === 'always';
 
-export async function startLogsFixture(
-  consoleDir: string,
-  total: number,
-): Promise<{ url: string; app: FastifyInstance }> {
+export async function startLogsFixture(consoleDir: string, total: number): Promise<LogsFixture> {
   const app = fastify({ logger: false });
+  const pageReads: (string | undefined)[] = [];
   registerConsole(app, consoleDir);
   app.get('/admin/v1/session', async () => ({
     user: { name: 'bench', role: 'admin' },
@@ -63,6 +69,7 @@ export async function startLogsFixture(
   app.get<{ Querystring: { cursor?: string; limit?: string; steps?: string } }>(
     '/admin/v1/apps/:name/logs',
     async (request) => {
+      pageReads.push(request.query.cursor);
       const from = Number(request.query.cursor ?? 0);
       const limit = Math.min(Number(request.query.limit ?? 500), 5000);
       const to = Math.min(total, from + limit);
@@ -83,5 +90,5 @@ export async function startLogsFixture(
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, app };
+  return { url: `http://127.0.0.1:${port}`, app, pageReads };
 }
