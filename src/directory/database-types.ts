@@ -25,6 +25,11 @@ export interface ResourcesTable {
   display_name: string | null;
   /** 1, 0, or null when absent. */
   active: number | null;
+  /**
+   * What a reference to this resource shows as `display`: displayName as given, else userName
+   * (migration 7). Written with the attributes; members and groups read it instead of the JSON.
+   */
+  reference_display: string | null;
   attributes: DbJson;
 }
 

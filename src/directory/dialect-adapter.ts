@@ -131,6 +131,7 @@ export interface NewResourceRow {
   readonly external_id: string | null;
   readonly display_name: string | null;
   readonly active: number | null;
+  readonly reference_display: string | null;
   readonly attributes: DbJson;
 }
 
@@ -143,6 +144,7 @@ export interface UpdatedResourceRow {
   readonly external_id: string | null;
   readonly display_name: string | null;
   readonly active: number | null;
+  readonly reference_display: string | null;
   readonly attributes: DbJson;
 }
 

@@ -46,6 +46,45 @@ describe('SQLite databases written by earlier versions', () => {
     }
   });
 
+  it('fills the stored display of the rows an earlier version wrote, as it read them from the JSON', async () => {
+    const file = databaseFile();
+    const first = await openStore({ sqliteFile: file });
+    const named = await first.create('User', { userName: 'Named', displayName: 'Named User' });
+    const plain = await first.create('User', { userName: 'Plain' });
+    const inner = await first.create('Group', { displayName: 'Inner', members: [{ value: named.id }] });
+    const outer = await first.create('Group', {
+      displayName: 'Outer',
+      members: [{ value: plain.id }, { value: inner.id, type: 'Group' }],
+    });
+    await first.close();
+    // What a version before migration 7 left: no reference_display column, so no stored display.
+    const raw = new Database(file);
+    raw.exec('ALTER TABLE resources DROP COLUMN reference_display');
+    raw.prepare('DELETE FROM provisio_migrations WHERE id = 7').run();
+    raw.close();
+
+    const store = await openStore({ sqliteFile: file });
+    try {
+      expect((await store.get('Group', outer.id))!.attributes.members).toEqual(
+        [
+          { value: inner.id, display: 'Inner', type: 'Group' },
+          { value: plain.id, display: 'Plain', type: 'User' },
+        ].sort((a, b) => (a.value < b.value ? -1 : 1)),
+      );
+      expect((await store.get('Group', inner.id))!.attributes.members).toEqual([
+        { value: named.id, display: 'Named User', type: 'User' },
+      ]);
+      expect((await store.get('User', named.id))!.attributes.groups).toEqual(
+        expect.arrayContaining([
+          { value: inner.id, display: 'Inner', type: 'direct' },
+          { value: outer.id, display: 'Outer', type: 'indirect' },
+        ]),
+      );
+    } finally {
+      await store.close();
+    }
+  });
+
   it('hashes the cleartext passwords an earlier version stored when the store opens', async () => {
     const file = databaseFile();
     const first = await openStore({ sqliteFile: file });

@@ -7,6 +7,10 @@ import { afterAll, afterEach, beforeEach } from 'vitest';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { openStore } from '../../src/directory/open-store.js';
 import type { OpenStoreOptions } from '../../src/directory/open-store.js';
+import { dropSchema } from '../support/postgres-test-schema.js';
+
+/** Drops a test schema and everything in it (one helper for every PostgreSQL test). */
+export { dropSchema };
 
 /** One database for one test: the store, a way to open more stores on it, and cleanup. */
 export interface StoreHandle {
@@ -69,17 +73,6 @@ export function sqliteMemoryFactory(): StoreFactory {
       },
     };
   };
-}
-
-/** Drops a test schema and everything in it. */
-export async function dropSchema(url: string, schema: string): Promise<void> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-  } finally {
-    await client.end();
-  }
 }
 
 /** A schema name no other test file uses: test files run in parallel against one database. */

@@ -4,6 +4,7 @@ import { openStore } from '../../src/directory/open-store.js';
 import { migrations } from '../../src/directory/migrations/index.js';
 import { isPasswordHash, verifyPassword } from '../../src/directory/resources/user-password.js';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
+import type { JsonObject } from '../../src/shared/json.js';
 import { parseFilter } from '../../src/scim/filter/filter-parser.js';
 import { directoryFilterSuite } from './filter-suite.js';
 import { directoryLargeFilterSuite } from './large-filter-suite.js';
@@ -464,6 +465,41 @@ if (url !== undefined && url !== '') {
         expect(isPasswordHash(read.attributes.password)).toBe(true);
         expect(await verifyPassword('old cleartext', read.attributes.password as string)).toBe(true);
         expect(read.version).toBe(legacy.version);
+      } finally {
+        await store.close();
+      }
+    });
+
+    it('fills the stored display of the rows an earlier version wrote, as it read them from the JSON', async () => {
+      const schema = randomSchemaName();
+      schemas.push(schema);
+      const first = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, listen: false });
+      const named = await first.create('User', { userName: 'Named', displayName: 'Named User' });
+      const plain = await first.create('User', { userName: 'Plain' });
+      const group = await first.create('Group', {
+        displayName: 'Crew',
+        members: [{ value: named.id }, { value: plain.id }],
+      });
+      await first.close();
+      // What a version before migration 7 left: no reference_display column, so no stored display.
+      const client = new pg.Client({ connectionString: url, options: `-c search_path=${schema}` });
+      await client.connect();
+      try {
+        await client.query('ALTER TABLE resources DROP COLUMN reference_display');
+        await client.query('DELETE FROM provisio_migrations WHERE id = 7');
+      } finally {
+        await client.end();
+      }
+      const store = await openStore({ postgresUrl: url, postgresSchema: schema, poolSize: 2, listen: false });
+      try {
+        const members = (await store.get('Group', group.id))!.attributes.members as JsonObject[];
+        expect(Object.fromEntries(members.map((m) => [m.value, m.display]))).toEqual({
+          [named.id]: 'Named User',
+          [plain.id]: 'Plain',
+        });
+        expect((await store.get('User', plain.id))!.attributes.groups).toEqual([
+          { value: group.id, display: 'Crew', type: 'direct' },
+        ]);
       } finally {
         await store.close();
       }

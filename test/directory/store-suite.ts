@@ -507,6 +507,44 @@ export function directoryStoreSuite(factory: StoreFactory): void {
       expect(outerRead?.attributes.members).toEqual([{ value: inner.id, display: 'Inner', type: 'Group' }]);
     });
 
+    it("shows each member's and each group's current name as display, through every write path", async () => {
+      const [named, plain] = await store.createMany('User', [
+        user('named', { displayName: 'Named One' }),
+        user('plain'),
+      ]);
+      const alone = await store.create('User', user('alone', { displayName: 'Alone' }));
+      const group = await store.create('Group', {
+        displayName: 'Crew',
+        members: [{ value: named!.id }, { value: plain!.id }, { value: alone.id }],
+      });
+      const displays = async () =>
+        Object.fromEntries(
+          ((await store.get('Group', group.id))!.attributes.members as JsonObject[]).map((m) => [
+            m.value,
+            m.display,
+          ]),
+        );
+      // A user without displayName shows its userName, as given (not folded).
+      expect(await displays()).toEqual({
+        [named!.id]: 'Named One',
+        [plain!.id]: 'plain',
+        [alone.id]: 'Alone',
+      });
+      await store.patch('User', named!.id, [{ op: 'replace', path: 'displayName', value: 'Renamed' }]);
+      await store.patch('User', plain!.id, [{ op: 'add', path: 'displayName', value: 'Plain Now' }]);
+      await store.replace('User', alone.id, user('alone'));
+      expect(await displays()).toEqual({
+        [named!.id]: 'Renamed',
+        [plain!.id]: 'Plain Now',
+        [alone.id]: 'alone',
+      });
+      await store.patch('User', named!.id, [{ op: 'remove', path: 'displayName' }]);
+      expect((await displays())[named!.id]).toBe('named');
+      await store.patch('Group', group.id, [{ op: 'replace', path: 'displayName', value: 'Crew Two' }]);
+      const groups = (await store.get('User', plain!.id))!.attributes.groups as JsonObject[];
+      expect(groups).toEqual([{ value: group.id, display: 'Crew Two', type: 'direct' }]);
+    });
+
     it('removes a deleted user from its groups, bumping their version', async () => {
       const u = await store.create('User', user('leaver'));
       const g = await store.create('Group', { displayName: 'g', members: [{ value: u.id }] });

@@ -147,9 +147,10 @@ export function postgresAdapter(channel: string): DialectAdapter {
       // Sibling CTEs: the foreign key of the email rows is checked at the end of the statement,
       // when the resource row is there. Autocommit makes the statement its own transaction.
       const created = sql`created AS (
-          INSERT INTO resources (id, resource_type, version, created, last_modified, user_name, external_id, display_name, active, attributes)
+          INSERT INTO resources (id, resource_type, version, created, last_modified, user_name, external_id, display_name, active, reference_display, attributes)
           VALUES (${resource.id}, ${resource.resource_type}, 1, ${resource.created}::timestamptz, ${resource.created}::timestamptz,
-            ${resource.user_name}, ${resource.external_id}, ${resource.display_name}, ${resource.active}::smallint, ${resource.attributes}::jsonb)
+            ${resource.user_name}, ${resource.external_id}, ${resource.display_name}, ${resource.active}::smallint,
+            ${resource.reference_display}, ${resource.attributes}::jsonb)
         ),
         emails AS (
           INSERT INTO resource_emails (resource_id, position, value, type, is_primary)
@@ -181,7 +182,8 @@ export function postgresAdapter(channel: string): DialectAdapter {
       const updated = sql`updated AS (
           UPDATE resources SET version = ${row.version}, last_modified = ${row.last_modified}::timestamptz,
             user_name = ${row.user_name}, external_id = ${row.external_id}, display_name = ${row.display_name},
-            active = ${row.active}::smallint, attributes = ${row.attributes}::jsonb
+            active = ${row.active}::smallint, reference_display = ${row.reference_display},
+            attributes = ${row.attributes}::jsonb
           WHERE id = ${row.id} AND version = ${expectedVersion}
           RETURNING id
         ),

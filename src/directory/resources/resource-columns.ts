@@ -10,6 +10,7 @@ export interface ExtractedColumns {
   readonly external_id: string | null;
   readonly display_name: string | null;
   readonly active: number | null;
+  readonly reference_display: string | null;
 }
 
 /** One row of resource_emails, before the resource id is attached. */
@@ -62,7 +63,20 @@ export function extractColumns(type: ResourceKind, attributes: JsonObject): Extr
     external_id: stringOrNull(attributeOf(attributes, 'externalId')),
     display_name: displayName === null ? null : fold(displayName),
     active: typeof active === 'boolean' ? (active ? 1 : 0) : null,
+    reference_display: referenceDisplay(attributes),
   };
+}
+
+/**
+ * The `display` of a reference to a resource with these attributes (members, groups): its
+ * displayName, else its userName, by their exact names as the members query read them from the
+ * JSON before migration 7 stored this; only strings count, as in that migration's back-fill.
+ */
+export function referenceDisplay(attributes: JsonObject): string | null {
+  const displayName = attributes.displayName;
+  if (typeof displayName === 'string') return displayName;
+  const userName = attributes.userName;
+  return typeof userName === 'string' ? userName : null;
 }
 
 /** Rows for resource_emails: every email object, values and types folded. */

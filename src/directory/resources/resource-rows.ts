@@ -3,7 +3,7 @@ import type { Kysely, RawBuilder, Selectable } from 'kysely';
 import type { JsonObject, JsonValue } from '../../shared/json.js';
 import { isJsonObject } from '../../shared/json.js';
 import type { DirectoryDatabase, ResourcesTable } from '../database-types.js';
-import type { DialectAdapter, DialectName } from '../dialect-adapter.js';
+import type { DialectAdapter } from '../dialect-adapter.js';
 import type { ReadOptions, ResourceKind, StoredResource } from '../directory-store.js';
 import { QueryTemplate } from '../query-template.js';
 
@@ -118,8 +118,9 @@ const rowByIdForUpdate: Record<ResourceKind, QueryTemplate<[id: string], Resourc
 
 /**
  * `members` values per group id, as `[{ value, display, type }]` (RFC 7643 §4.2): `display` is the
- * member's displayName (a user without one shows its userName). The join reads each member's row
- * by primary key, so the cost grows with the members asked for, not with the directory.
+ * member's displayName (a user without one shows its userName), stored in `reference_display`
+ * (migration 7). The join reads each member's row by primary key, so the cost grows with the
+ * members asked for, not with the directory.
  */
 export async function loadMembers(
   db: Kysely<DirectoryDatabase>,
@@ -127,12 +128,6 @@ export async function loadMembers(
   groupIds: readonly string[],
 ): Promise<Map<string, JsonObject[]>> {
   const result = new Map<string, JsonObject[]>(groupIds.map((id) => [id, []]));
-  const display =
-    dialect.name === 'postgres'
-      ? sql.raw(`coalesce(r.attributes->>'displayName', r.attributes->>'userName')`)
-      : sql.raw(
-          `coalesce(json_extract(r.attributes, '$.displayName'), json_extract(r.attributes, '$.userName'))`,
-        );
   for (const ids of chunk(groupIds, IN_LIST_CHUNK)) {
     const rows = await sql<{
       group_id: string;
@@ -140,7 +135,7 @@ export async function loadMembers(
       member_type: string;
       display: string | null;
     }>`
-      SELECT m.group_id, m.member_id, m.member_type, ${display} AS display
+      SELECT m.group_id, m.member_id, m.member_type, r.reference_display AS display
       FROM group_members m JOIN resources r ON r.id = m.member_id
       WHERE m.group_id IN (${sql.join(ids)})
       ORDER BY m.group_id, m.member_id`.execute(db);
@@ -168,8 +163,8 @@ export async function loadGroupsOfMany(
     // One user (a GET, a lookup, a write's response) is the rule: a precompiled statement.
     const rows =
       ids.length === 1
-        ? (await groupsOfOne[dialect.name].execute(db, dialect.name, ids[0]!)).rows
-        : (await groupsQuery(dialect, sql.join(ids)).execute(db)).rows;
+        ? (await groupsOfOne.execute(db, dialect.name, ids[0]!)).rows
+        : (await groupsQuery(sql.join(ids)).execute(db)).rows;
     for (const row of rows) {
       const value: JsonObject = { value: row.group_id };
       if (typeof row.display === 'string') value.display = row.display;
@@ -193,31 +188,20 @@ interface GroupRow {
  * The recursive query of loadGroupsOfMany: follows group_members upwards from every id at once,
  * carrying the id it started from; UNION (not UNION ALL) makes it terminate on membership cycles.
  */
-function groupsQuery(
-  dialect: DialectAdapter | DialectName,
-  memberIds: RawBuilder<unknown>,
-): RawBuilder<GroupRow> {
-  const name = typeof dialect === 'string' ? dialect : dialect.name;
-  const displayExpr =
-    name === 'postgres'
-      ? sql.raw(`g.attributes->>'displayName'`)
-      : sql.raw(`json_extract(g.attributes, '$.displayName')`);
+function groupsQuery(memberIds: RawBuilder<unknown>): RawBuilder<GroupRow> {
   return sql<GroupRow>`
       WITH RECURSIVE ancestry (root, group_id, depth) AS (
         SELECT member_id, group_id, 0 FROM group_members WHERE member_id IN (${memberIds})
         UNION
         SELECT a.root, gm.group_id, 1 FROM group_members gm JOIN ancestry a ON gm.member_id = a.group_id
       )
-      SELECT a.root, a.group_id, MIN(a.depth) AS depth, ${displayExpr} AS display
+      SELECT a.root, a.group_id, MIN(a.depth) AS depth, g.reference_display AS display
       FROM ancestry a JOIN resources g ON g.id = a.group_id
-      GROUP BY a.root, a.group_id, ${displayExpr}
+      GROUP BY a.root, a.group_id, g.reference_display
       ORDER BY a.root, a.group_id`;
 }
 
-const groupsOfOne: Record<DialectName, QueryTemplate<[memberId: string], GroupRow>> = {
-  sqlite: new QueryTemplate((_db, memberId: string) => groupsQuery('sqlite', sql`${memberId}`)),
-  postgres: new QueryTemplate((_db, memberId: string) => groupsQuery('postgres', sql`${memberId}`)),
-};
+const groupsOfOne = new QueryTemplate((_db, memberId: string) => groupsQuery(sql`${memberId}`));
 
 /** One user's `groups`; see loadGroupsOfMany. */
 export async function loadGroupsOf(

@@ -90,6 +90,7 @@ const insertOneResource = new QueryTemplate(
     externalId: string | null,
     displayName: string | null,
     active: number | null,
+    referenceDisplay: string | null,
     attributes: DbJson,
   ) =>
     db.insertInto('resources').values({
@@ -102,6 +103,7 @@ const insertOneResource = new QueryTemplate(
       external_id: externalId,
       display_name: displayName,
       active,
+      reference_display: referenceDisplay,
       attributes,
     }),
 );
@@ -141,8 +143,11 @@ const insertOneEmail = new QueryTemplate(
     }),
 );
 
-/** Indexed columns an attribute update may change; each one in a SET clause costs an index update. */
-const INDEXED_COLUMNS = ['user_name', 'external_id', 'display_name'] as const;
+/**
+ * Extracted columns an attribute update may change, each set only when it did: an indexed one in
+ * a SET clause costs an index update, and `reference_display` (not indexed) changes rarely.
+ */
+const INDEXED_COLUMNS = ['user_name', 'external_id', 'display_name', 'reference_display'] as const;
 type IndexedColumn = (typeof INDEXED_COLUMNS)[number];
 
 type UpdateArgs = [
@@ -243,6 +248,7 @@ async function insertResources(
           columns.external_id,
           columns.display_name,
           columns.active,
+          columns.reference_display,
           dialect.json(only.stored),
         );
       } else {
