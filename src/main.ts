@@ -33,7 +33,10 @@ export interface StorageOptions {
   readonly dataDir?: string;
   /** `postgres://...`: use PostgreSQL instead of SQLite. */
   readonly databaseUrl?: string;
-  /** The PostgreSQL schema to work in (created if missing); default the connection's search_path. */
+  /**
+   * The PostgreSQL schema to work in (created if missing); default the connection's search_path.
+   * Only with `databaseUrl`: without one it is refused, not ignored (SQLite has no schemas).
+   */
   readonly postgresSchema?: string;
   /** SQLite durability; default `full` (see src/directory/README.md). */
   readonly sqliteSynchronous?: SqliteSynchronous;
@@ -69,6 +72,9 @@ function storeOptions(options: StorageOptions): OpenStoreOptions {
       registry,
       ...(options.postgresSchema !== undefined ? { postgresSchema: options.postgresSchema } : {}),
     };
+  }
+  if (options.postgresSchema !== undefined) {
+    throw new Error('a PostgreSQL schema needs a PostgreSQL database URL: SQLite has no schemas');
   }
   const dataDir = dataDirectory(options);
   mkdirSync(dataDir, { recursive: true });

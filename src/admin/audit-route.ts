@@ -9,6 +9,7 @@ import { auditEntryJson } from '../engine/state/audit-entry-json.js';
 import type { EngineStateStore } from '../engine/state/engine-state.js';
 import type { AdminApi } from './admin-route.js';
 import { problemResponses } from './problem-schema.js';
+import { keysetPageQuery } from './routes/route-support.js';
 
 const DEFAULT_LIMIT = 100;
 const MAX_LIMIT = 1000;
@@ -19,18 +20,11 @@ const auditQuery = z
     app: z.string().min(1).max(200).optional().describe('Only changes to this app'),
     since: z.iso.datetime({ offset: true }).optional().describe('Only changes at or after this time'),
     until: z.iso.datetime({ offset: true }).optional().describe('Only changes at or before this time'),
-    cursor: z
-      .string()
-      .regex(/^[1-9]\d{0,14}$/, 'a cursor is the nextCursor of a previous page')
-      .optional()
-      .describe('nextCursor of the previous page'),
-    limit: z.coerce
-      .number()
-      .int()
-      .min(1)
-      .max(MAX_LIMIT)
-      .optional()
-      .describe(`At most this many (default ${DEFAULT_LIMIT})`),
+    ...keysetPageQuery({
+      defaultLimit: DEFAULT_LIMIT,
+      maxLimit: MAX_LIMIT,
+      cursor: z.string().regex(/^[1-9]\d{0,14}$/, 'a cursor is the nextCursor of a previous page'),
+    }),
   })
   .strict();
 

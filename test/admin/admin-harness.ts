@@ -3,11 +3,9 @@
  * PostgreSQL in a schema of its own when PROVISIO_TEST_PG_URL is set; sample routes of each role;
  * helpers to issue admin tokens, add console users and sign in.
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { z } from 'zod';
 import { ConsoleAccess } from '../../src/admin/access/console-access.js';
 import type { AdminApi, AdminRole } from '../../src/admin/admin-route.js';
@@ -22,6 +20,7 @@ import {
   type StorageOptions,
 } from '../../src/main.js';
 import { issueToken } from '../../src/server/api-token.js';
+import { dropSchema, freshSchemaName } from '../support/postgres-test-schema.js';
 
 export const PG_URL = process.env.PROVISIO_TEST_PG_URL;
 export type Backend = 'sqlite' | 'postgres';
@@ -66,18 +65,10 @@ export interface TestStorage {
 
 export function testStorage(backend: Backend): TestStorage {
   if (backend === 'postgres') {
-    const schema = `t_admin_${randomBytes(6).toString('hex')}`;
+    const schema = freshSchemaName();
     return {
       storage: { databaseUrl: PG_URL!, postgresSchema: schema },
-      drop: async () => {
-        const client = new pg.Client({ connectionString: PG_URL });
-        await client.connect();
-        try {
-          await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-        } finally {
-          await client.end();
-        }
-      },
+      drop: () => dropSchema(PG_URL!, schema),
     };
   }
   const dataDir = mkdtempSync(join(tmpdir(), 'provisio-admin-'));

@@ -8,7 +8,6 @@
  */
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
   openProvisio,
@@ -20,7 +19,7 @@ import {
 import { issueToken } from '../../src/server/api-token.js';
 import type { LinkInput } from '../../src/engine/state/engine-state.js';
 import { appYaml, driftAndOrphan, engineFixture, type EngineFixture } from '../cli/engine-fixture.js';
-import { dropSchema, randomSchemaName, TEST_PG_URL } from '../directory/store-harness.js';
+import { dropSchema, freshSchemaName, postgresFlags, TEST_PG_URL } from '../support/postgres-test-schema.js';
 import { runCli } from '../support/run-cli.js';
 import type { Body } from './routes-harness.js';
 
@@ -32,7 +31,7 @@ afterEach(async () => {
 type Backend = 'SQLite' | 'PostgreSQL';
 const BACKENDS: Backend[] = ['SQLite'];
 const PG_URL = TEST_PG_URL;
-if (PG_URL !== undefined && PG_URL !== '') BACKENDS.push('PostgreSQL');
+if (PG_URL !== undefined) BACKENDS.push('PostgreSQL');
 else
   describe.skip('the CLI and the admin API on PostgreSQL (set PROVISIO_TEST_PG_URL to run)', () => undefined);
 
@@ -49,22 +48,12 @@ async function fixtureWithUsers(backend: Backend, ...userNames: string[]): Promi
   cleanups.push(() => f.dispose());
   let views: Views = { f, flags: ['--data-dir', f.dataDir], storage: { dataDir: f.dataDir } };
   if (backend === 'PostgreSQL') {
-    const schema = randomSchemaName();
-    const admin = new pg.Client({ connectionString: PG_URL });
-    await admin.connect();
-    try {
-      await admin.query(`CREATE SCHEMA ${schema}`);
-    } finally {
-      await admin.end();
-    }
+    const schema = freshSchemaName();
     cleanups.push(() => dropSchema(PG_URL!, schema));
-    // The CLI takes a URL only: the schema goes in as the connection's search_path.
-    const url = new URL(PG_URL!);
-    url.searchParams.set('options', `-c search_path=${schema}`);
     views = {
       f,
-      flags: ['--database', url.href, '--data-dir', f.dataDir],
-      storage: { databaseUrl: url.href, dataDir: f.dataDir },
+      flags: [...postgresFlags(PG_URL!, schema), '--data-dir', f.dataDir],
+      storage: { databaseUrl: PG_URL!, postgresSchema: schema, dataDir: f.dataDir },
     };
   }
   const file = join(f.dataDir, 'crm.yaml');

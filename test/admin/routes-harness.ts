@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import type { AdminRole } from '../../src/admin/admin-route.js';
 import { runServer, type RunningServer } from '../../src/main.js';
 import { issueToken } from '../../src/server/api-token.js';
-import { dropSchema, randomSchemaName } from '../directory/store-harness.js';
+import { dropSchema, freshSchemaName } from '../support/postgres-test-schema.js';
 import { startScimTarget, type ScimTarget } from '../support/scim-target/index.js';
 import { scimAppYaml } from '../support/scim-app-yaml.js';
 
@@ -41,7 +41,7 @@ export async function startRoutesServer(
   options: { engine?: boolean; postgresUrl?: string } = {},
 ): Promise<RoutesHarness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'provisio-admin-routes-'));
-  const schema = options.postgresUrl !== undefined ? randomSchemaName() : undefined;
+  const schema = options.postgresUrl !== undefined ? freshSchemaName() : undefined;
   const target = await startScimTarget();
   const server = await runServer({
     dataDir,
@@ -49,7 +49,7 @@ export async function startRoutesServer(
     feedRetentionMs: 0,
     admin: {},
     ...(options.postgresUrl !== undefined
-      ? { postgresUrl: options.postgresUrl, postgresSchema: schema }
+      ? { databaseUrl: options.postgresUrl, postgresSchema: schema }
       : {}),
     engine: options.engine === false ? false : { appRefreshMs: 100, debounceMs: 10, statusPollMs: 100 },
   });

@@ -13,7 +13,7 @@ import { runCli } from '../support/run-cli.js';
 import { openDirectory } from '../../src/main.js';
 import { verifyToken } from '../../src/server/api-token.js';
 import pg from 'pg';
-import { randomBytes } from 'node:crypto';
+import { dropSchema, freshSchemaName, postgresFlags } from '../support/postgres-test-schema.js';
 import { PG_URL, USER_SCHEMA, send } from './server-harness.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -145,26 +145,32 @@ describe('provisio tokens', () => {
 });
 
 describe.skipIf(!PG_URL)('provisio tokens --database (postgres)', () => {
-  it('creates, lists and revokes tokens in PostgreSQL', async () => {
-    const schema = `t_cli_${randomBytes(6).toString('hex')}`;
+  it('creates, lists and revokes tokens in the PostgreSQL schema --database-schema names', async () => {
+    const schema = freshSchemaName();
+    const database = postgresFlags(PG_URL!, schema);
     const admin = new pg.Client({ connectionString: PG_URL });
     await admin.connect();
     try {
-      await admin.query(`CREATE SCHEMA ${schema}`);
-      const url = new URL(PG_URL!);
-      url.searchParams.set('options', `-c search_path=${schema}`);
-      const created = await cli('tokens', 'create', '--name', 'pg-token', '--database', url.href);
-      expect(created.code).toBe(0);
+      // The schema need not exist: the first command creates it.
+      const created = await cli('tokens', 'create', '--name', 'pg-token', ...database);
+      expect(created.code, created.stderr).toBe(0);
       expect(created.stdout).toMatch(/^pvs_/);
       const rows = await admin.query(`SELECT name, scope FROM ${schema}.api_tokens`);
       expect(rows.rows).toEqual([{ name: 'pg-token', scope: 'read-write' }]);
-      expect((await cli('tokens', 'list', '--database', url.href)).stdout).toMatch(
-        /pg-token\s+scim\s+read-write/,
-      );
-      expect((await cli('tokens', 'revoke', 'pg-token', '--database', url.href)).code).toBe(0);
+      expect((await cli('tokens', 'list', ...database)).stdout).toMatch(/pg-token\s+scim\s+read-write/);
+      // Another schema of the same database is another Provisio: it has no such token.
+      const other = freshSchemaName();
+      try {
+        expect((await cli('tokens', 'list', ...postgresFlags(PG_URL!, other))).stdout).not.toMatch(
+          /pg-token/,
+        );
+      } finally {
+        await dropSchema(PG_URL!, other);
+      }
+      expect((await cli('tokens', 'revoke', 'pg-token', ...database)).code).toBe(0);
     } finally {
-      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await admin.end();
+      await dropSchema(PG_URL!, schema);
     }
   });
 });

@@ -8,14 +8,13 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
 import { openStore } from '../../src/directory/open-store.js';
 import { defineAttribute } from '../../src/scim/schema/attribute-builders.js';
 import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
 import { buildServer } from '../../src/server/build-server.js';
+import { dropSchema, freshSchemaName } from '../support/postgres-test-schema.js';
 import {
   BACKENDS,
   PG_URL,
@@ -496,17 +495,11 @@ async function startDeviceServer(backend: 'sqlite' | 'postgres') {
       rmSync(dir, { recursive: true, force: true });
     };
   } else {
-    const schema = `t_interop_${randomBytes(6).toString('hex')}`;
+    const schema = freshSchemaName();
     store = await openStore({ postgresUrl: PG_URL!, postgresSchema: schema, registry });
     cleanup = async () => {
       await store.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await dropSchema(PG_URL!, schema);
     };
   }
   const app = buildServer({ store, registry, options: { authenticate: false } });

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
+import { dropSchema, freshSchemaName, postgresFlags } from '../support/postgres-test-schema.js';
 import { PG_URL, USER_SCHEMA, send } from './server-harness.js';
 
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -79,9 +80,9 @@ export async function waitFor(what: string, condition: () => boolean, timeoutMs 
   }
 }
 
-/** This process's environment without a database URL or worker count that would override the flags. */
+/** This process's environment without a database URL, schema or worker count that would override the flags. */
 export function withoutWorkersEnv(): NodeJS.ProcessEnv {
-  const { PROVISIO_WORKERS: _workers, ...env } = process.env;
+  const { PROVISIO_WORKERS: _workers, PROVISIO_DATABASE_SCHEMA: _schema, ...env } = process.env;
   return { ...env, PROVISIO_DATABASE_URL: '' };
 }
 
@@ -128,17 +129,23 @@ export async function serve(args: readonly string[], env: NodeJS.ProcessEnv = {}
   return { child, url, stderr: () => stderr, exited };
 }
 
-/** Where each backend keeps its data, and a name prefix no earlier run used. */
+/**
+ * Where each backend keeps its data for one test, gone after it: a temporary data directory, or on
+ * PostgreSQL a fresh schema (dropped after the test's processes are stopped, as the cleanups run
+ * last registered first and `storage` comes before `serve`). `args` are the storage flags for
+ * `serve` and every CLI command of the test; `prefix` starts the names the test gives things.
+ */
 export function storage(backend: 'sqlite' | 'postgres'): { args: string[]; prefix: string } {
   const prefix = `w${randomBytes(4).toString('hex')}-`;
-  if (backend === 'postgres') return { args: ['--database', PG_URL!], prefix };
+  if (backend === 'postgres') {
+    const schema = freshSchemaName();
+    afterThisTest(() => dropSchema(PG_URL!, schema));
+    return { args: postgresFlags(PG_URL!, schema), prefix };
+  }
   return { args: ['--data-dir', tempDir()], prefix };
 }
 
-/**
- * Creates `count` active users through a running server's SCIM API (`<prefix>user<i>@example.com`)
- * and deletes them again after the test, so runs sharing one PostgreSQL database do not see them.
- */
+/** Creates `count` active users through a running server's SCIM API (`<prefix>user<i>@example.com`). */
 export async function createScimUsers(
   serverUrl: string,
   scimToken: string,
@@ -146,14 +153,6 @@ export async function createScimUsers(
   count: number,
 ): Promise<string[]> {
   const ids: string[] = [];
-  afterThisTest(async () => {
-    for (const id of ids) {
-      await send(`${serverUrl}/scim/v2/Users/${id}`, {
-        method: 'DELETE',
-        headers: { authorization: `Bearer ${scimToken}` },
-      });
-    }
-  });
   for (let i = 0; i < count; i++) {
     const created = await send(`${serverUrl}/scim/v2/Users`, {
       method: 'POST',

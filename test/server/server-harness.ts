@@ -6,15 +6,14 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { FastifyInstance } from 'fastify';
-import pg from 'pg';
 import { openStore } from '../../src/directory/open-store.js';
 import type { DirectoryStore, TokenScope } from '../../src/directory/directory-store.js';
 import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
 import { buildServer } from '../../src/server/build-server.js';
 import { issueToken } from '../../src/server/api-token.js';
+import { dropSchema, freshSchemaName } from '../support/postgres-test-schema.js';
 import type { ServerOptionsInput } from '../../src/server/server-options.js';
 
 export const PG_URL = process.env.PROVISIO_TEST_PG_URL;
@@ -86,7 +85,7 @@ export async function openTestStore(
       },
     };
   }
-  const schema = `t_server_${randomBytes(6).toString('hex')}`;
+  const schema = freshSchemaName();
   const store = await openStore({
     postgresUrl: PG_URL!,
     postgresSchema: schema,
@@ -96,13 +95,7 @@ export async function openTestStore(
     store,
     cleanup: async () => {
       await store.close();
-      const client = new pg.Client({ connectionString: PG_URL });
-      await client.connect();
-      try {
-        await client.query(`DROP SCHEMA IF EXISTS ${pg.escapeIdentifier(schema)} CASCADE`);
-      } finally {
-        await client.end();
-      }
+      await dropSchema(PG_URL!, schema);
     },
   };
 }

@@ -2,7 +2,8 @@
  * `provisio serve --workers 2` end to end: real processes on one real port. Concurrent creates and
  * member additions spread over both workers all land; a worker killed with SIGKILL is replaced
  * while the other keeps answering; SIGTERM stops the supervisor with exit code 0 and no worker
- * left behind. Runs on SQLite, and on PostgreSQL when PROVISIO_TEST_PG_URL is set.
+ * left behind; workers that keep dying are replaced until the supervisor gives up. Runs on SQLite,
+ * and on PostgreSQL (a schema of its own per test) when PROVISIO_TEST_PG_URL is set.
  */
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -23,7 +24,7 @@ import {
   waitFor,
   withoutWorkersEnv,
 } from './serve-process.js';
-import { BACKENDS, GROUP_SCHEMA, PATCH_SCHEMA, USER_SCHEMA, send } from './server-harness.js';
+import { BACKENDS, GROUP_SCHEMA, PATCH_SCHEMA, PG_URL, USER_SCHEMA, send } from './server-harness.js';
 
 const USERS = 120;
 
@@ -45,8 +46,6 @@ describe.each(BACKENDS)('provisio serve --workers 2 (%s)', (backend) => {
     const tokenName = `${prefix}token`;
     const created = await cli('tokens', 'create', '--name', tokenName, ...args);
     expect(created.code).toBe(0);
-    if (backend === 'postgres')
-      afterThisTest(async () => void (await cli('tokens', 'revoke', tokenName, ...args)));
     const token = created.stdout.trim();
     const request = (method: string, path: string, body?: unknown) =>
       send(`${server.url}/scim/v2${path}`, {
@@ -115,7 +114,7 @@ describe.each(BACKENDS)('provisio serve --workers 2 (%s)', (backend) => {
     });
     expect(after.status).toBe(201);
 
-    // Leave nothing behind (the PostgreSQL database is shared with other runs).
+    // Deletes through the cluster after the crash: each user and the group are gone.
     const removed = await Promise.all(
       [...userIds, String(after.body.id)].map((id) => request('DELETE', `/Users/${id}`)),
     );
@@ -129,6 +128,40 @@ describe.each(BACKENDS)('provisio serve --workers 2 (%s)', (backend) => {
     expect(current.filter(isAlive)).toEqual([]);
   }, 120_000);
 });
+
+describe.each(BACKENDS)('provisio serve --workers 2 when workers keep dying (%s)', (backend) => {
+  it('replaces each dead worker, then gives up with exit status 1 at 5 deaths within 10 s', async () => {
+    const { args } = storage(backend);
+    const server = await serve(['--workers', '2', '--port', '0', ...args]);
+    const supervisorPid = server.child.pid!;
+    const killed = new Set<number>();
+    const seen = new Set<number>();
+    const unkilled = () => {
+      const now = childPids(supervisorPid);
+      now.forEach((pid) => seen.add(pid));
+      return now.filter((pid) => !killed.has(pid));
+    };
+    while (killed.size < 5) {
+      await waitFor('a worker to kill', () => unkilled().length > 0);
+      const victim = unkilled()[0]!;
+      killed.add(victim);
+      process.kill(victim, 'SIGKILL');
+    }
+    expect(await server.exited).toBe(1);
+    // The first four deaths were each replaced at once; the fifth within the window ended it.
+    expect(server.stderr().match(/worker \d+ died \(signal SIGKILL\); started worker \d+/g)).toHaveLength(4);
+    expect(server.stderr()).toMatch(/5 deaths within 10 s, giving up/);
+    expect(server.stderr()).toMatch(/workers kept dying/);
+    // The worker still running when it gave up was stopped with it: no worker outlives the supervisor.
+    expect([...seen].filter(isAlive)).toEqual([]);
+  }, 60_000);
+});
+
+if (!PG_URL) {
+  describe.skip('provisio serve --workers 2 on PostgreSQL (set PROVISIO_TEST_PG_URL to run)', () => {
+    it('spreads writes, replaces a killed worker, and gives up when workers keep dying', () => undefined);
+  });
+}
 
 describe('provisio serve --workers: start-up errors', () => {
   it('rejects a worker count that is not a positive integer or auto, from the flag and the environment', async () => {
@@ -152,21 +185,6 @@ describe('provisio serve --workers: start-up errors', () => {
       vi.unstubAllEnvs();
     }
   });
-
-  it('gives up with exit status 1 when workers keep dying (5 deaths within 10 s)', async () => {
-    const server = await serve(['--workers', '2', '--port', '0', '--data-dir', tempDir()]);
-    const supervisorPid = server.child.pid!;
-    const killed = new Set<number>();
-    while (killed.size < 5) {
-      await waitFor('a worker to kill', () => childPids(supervisorPid).some((pid) => !killed.has(pid)));
-      const victim = childPids(supervisorPid).find((pid) => !killed.has(pid))!;
-      killed.add(victim);
-      process.kill(victim, 'SIGKILL');
-    }
-    expect(await server.exited).toBe(1);
-    expect(server.stderr()).toMatch(/5 deaths within 10 s, giving up/);
-    expect(server.stderr()).toMatch(/workers kept dying/);
-  }, 60_000);
 
   it('exits non-zero naming the address when it cannot be bound, before any worker is forked', async () => {
     const blocker = createServer();

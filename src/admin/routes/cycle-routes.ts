@@ -9,7 +9,7 @@ import type { AdminServices } from '../admin-services.js';
 import { problemResponses } from '../problem-schema.js';
 import { cycleCursor, cycleJson, cycleSchema, readCycleCursor } from './cycle-views.js';
 import { invalid } from './route-problems.js';
-import { appParams } from './route-support.js';
+import { appParams, keysetPageQuery } from './route-support.js';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 200;
@@ -24,16 +24,13 @@ export function registerCycleRoutes(api: AdminApi, services: AdminServices): voi
           "The app's cycles, newest first: kind, start, duration, counts per action and result, outcome",
         params: appParams,
         querystring: z
-          .object({
-            limit: z.coerce
-              .number()
-              .int()
-              .min(1)
-              .max(MAX_LIMIT)
-              .optional()
-              .describe(`at most this many (default ${DEFAULT_LIMIT})`),
-            cursor: z.string().min(1).max(400).optional().describe('nextCursor of the previous page'),
-          })
+          .object(
+            keysetPageQuery({
+              defaultLimit: DEFAULT_LIMIT,
+              maxLimit: MAX_LIMIT,
+              cursor: z.string().min(1).max(400),
+            }),
+          )
           .strict(),
         response: {
           200: z.object({

@@ -9,6 +9,7 @@ import { userInfo } from 'node:os';
 export interface StorageFlags {
   dataDir?: string;
   database?: string;
+  databaseSchema?: string;
   sqliteSync?: 'full' | 'normal';
 }
 

@@ -14,6 +14,7 @@ import {
   jsonStringArray,
   listenHost,
   portNumber,
+  postgresSchemaName,
   postgresUrl,
   publicBaseUrl,
   safeInteger,
@@ -75,6 +76,16 @@ describe('option parsers', () => {
     expect(postgresUrl('')).toBe('');
     for (const bad of ['h:5432', 'mysql://h/db', 'postgres:/h', 'postgres://h:99999/db']) {
       expect(() => postgresUrl(bad), bad).toThrow(/postgres:\/\/ or postgresql:\/\//);
+    }
+  });
+
+  it('postgresSchemaName takes lower-case identifiers of at most 63 characters; empty means none', () => {
+    for (const good of ['provisio', '_x', 'provisio_test_9f3a', 'a'.repeat(63)]) {
+      expect(postgresSchemaName(good)).toBe(good);
+    }
+    expect(postgresSchemaName('')).toBe('');
+    for (const bad of ['Provisio', '9lives', 'a-b', 'a b', 'a'.repeat(64), '"quoted"', 'x;drop schema y']) {
+      expect(() => postgresSchemaName(bad), bad).toThrow(/Expected a schema name of lower-case letters/);
     }
   });
 

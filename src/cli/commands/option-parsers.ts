@@ -119,6 +119,23 @@ export function postgresUrl(value: string): string {
   return value;
 }
 
+/**
+ * A PostgreSQL schema name for `--database-schema`: lower-case letters, digits and `_`, not starting
+ * with a digit, at most 63 characters (PostgreSQL's identifier limit). The store sets it as the
+ * connections' search_path unquoted, where PostgreSQL folds a name to lower case, so upper case is
+ * refused rather than silently meaning another schema (the store checks the same rule,
+ * src/directory/open-store.ts). An empty value passes as empty, meaning "the connection's own".
+ */
+export function postgresSchemaName(value: string): string {
+  if (value === '') return value;
+  if (!/^[a-z_][a-z0-9_]{0,62}$/.test(value)) {
+    throw new InvalidArgumentError(
+      'Expected a schema name of lower-case letters, digits and _ (not starting with a digit, at most 63 characters), such as provisio.',
+    );
+  }
+  return value;
+}
+
 /** A name that prints on one line: not blank, no control characters. Returned trimmed. */
 export function displayName(value: string): string {
   const name = value.trim();

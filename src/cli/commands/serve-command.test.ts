@@ -57,6 +57,18 @@ describe('serve options', () => {
     }
   });
 
+  it('refuses a PostgreSQL schema without a PostgreSQL URL instead of opening SQLite', async () => {
+    const dataDir = join(mkdtempSync(join(tmpdir(), 'provisio-serve-schema-')), 'data');
+    try {
+      await expect(runServer({ postgresSchema: 'provisio', dataDir })).rejects.toThrow(
+        'a PostgreSQL schema needs a PostgreSQL database URL: SQLite has no schemas',
+      );
+      expect(existsSync(dataDir)).toBe(false);
+    } finally {
+      rmSync(join(dataDir, '..'), { recursive: true, force: true });
+    }
+  });
+
   it('refuses a negative retention before opening anything', async () => {
     await expect(runServer({ feedRetentionMs: -1, dataDir: '/nonexistent/never-created' })).rejects.toThrow(
       /feedRetentionMs must be 0/,
@@ -75,6 +87,7 @@ describe('serve refuses a bad option before starting anything', () => {
     'PROVISIO_WORKERS',
     'PROVISIO_FEED_RETENTION',
     'PROVISIO_DATABASE_URL',
+    'PROVISIO_DATABASE_SCHEMA',
     'PROVISIO_TRUST_PROXY',
   ];
   const saved = new Map(ENV_NAMES.map((name) => [name, process.env[name]]));
@@ -171,6 +184,24 @@ describe('serve refuses a bad option before starting anything', () => {
     );
     expect(await refused([], { PROVISIO_DATABASE_URL: 'localhost:5432' })).toMatch(
       /^error: option '--database <url>' value 'localhost:5432' from env 'PROVISIO_DATABASE_URL' is invalid\. /,
+    );
+  });
+
+  it('--database-schema and PROVISIO_DATABASE_SCHEMA take a lower-case schema name, with PostgreSQL only', async () => {
+    for (const bad of ['Provisio', '1st', 'a-b', 'x'.repeat(64), 'public;drop']) {
+      expect(await refused(['--database', 'postgres://h/db', '--database-schema', bad]), bad).toMatch(
+        /^error: option '--database-schema <name>' argument '.*' is invalid\. Expected a schema name of lower-case letters, digits and _/,
+      );
+    }
+    expect(await refused(['--database', 'postgres://h/db'], { PROVISIO_DATABASE_SCHEMA: 'Mixed' })).toMatch(
+      /^error: option '--database-schema <name>' value 'Mixed' from env 'PROVISIO_DATABASE_SCHEMA' is invalid\. /,
+    );
+    // SQLite has no schemas: refused rather than ignored, whether from the flag or the environment.
+    expect(await refused(['--database-schema', 'provisio'])).toBe(
+      'error: --database-schema (or PROVISIO_DATABASE_SCHEMA) needs a PostgreSQL --database (or PROVISIO_DATABASE_URL); SQLite has no schemas',
+    );
+    expect(await refused([], { PROVISIO_DATABASE_SCHEMA: 'provisio' })).toMatch(
+      /^error: --database-schema .* needs a PostgreSQL --database/,
     );
   });
 

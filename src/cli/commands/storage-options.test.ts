@@ -1,6 +1,11 @@
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { DATABASE_URL_ENV, addStorageOptions, storageOptionsFrom } from './storage-options.js';
+import {
+  DATABASE_SCHEMA_ENV,
+  DATABASE_URL_ENV,
+  addStorageOptions,
+  storageOptionsFrom,
+} from './storage-options.js';
 
 function parse(args: string[]): Record<string, unknown> {
   const command = addStorageOptions(new Command('x').exitOverride().configureOutput({ writeErr: () => {} }));
@@ -45,5 +50,29 @@ describe('storage options', () => {
       if (saved === undefined) delete process.env[DATABASE_URL_ENV];
       else process.env[DATABASE_URL_ENV] = saved;
     }
+  });
+
+  it('passes --database-schema (or PROVISIO_DATABASE_SCHEMA) through as the PostgreSQL schema', () => {
+    const saved = process.env[DATABASE_SCHEMA_ENV];
+    try {
+      delete process.env[DATABASE_SCHEMA_ENV];
+      expect(
+        storageOptionsFrom(parse(['--database', 'postgres://h/db', '--database-schema', 'provisio_a'])),
+      ).toMatchObject({ databaseUrl: 'postgres://h/db', postgresSchema: 'provisio_a' });
+      expect(storageOptionsFrom(parse(['--database', 'postgres://h/db'])).postgresSchema).toBeUndefined();
+      process.env[DATABASE_SCHEMA_ENV] = 'from_env';
+      expect(storageOptionsFrom(parse(['--database', 'postgres://h/db'])).postgresSchema).toBe('from_env');
+      process.env[DATABASE_SCHEMA_ENV] = '';
+      expect(storageOptionsFrom(parse(['--database', 'postgres://h/db'])).postgresSchema).toBeUndefined();
+    } finally {
+      if (saved === undefined) delete process.env[DATABASE_SCHEMA_ENV];
+      else process.env[DATABASE_SCHEMA_ENV] = saved;
+    }
+  });
+
+  it('refuses a schema without a PostgreSQL database instead of ignoring it', () => {
+    expect(() => storageOptionsFrom(parse(['--database-schema', 'provisio']))).toThrow(
+      '--database-schema (or PROVISIO_DATABASE_SCHEMA) needs a PostgreSQL --database (or PROVISIO_DATABASE_URL); SQLite has no schemas',
+    );
   });
 });

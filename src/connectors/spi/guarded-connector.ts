@@ -44,21 +44,48 @@ function describeAnswer(answer: unknown): string {
   }
 }
 
-/** Runs one connector call: refuses an aborted signal, classifies anything thrown, checks the answer. */
-async function call<T>(
+/**
+ * Runs one connector call: refuses an aborted signal, classifies anything thrown, checks the answer.
+ * Not an async function: the connector's own promise is chained once (`then`) rather than awaited in
+ * a frame of its own, since every call of every cycle passes here. Whatever happens, the caller
+ * gets a promise, rejected with a `ConnectorError` or the check's error.
+ */
+function call<T>(
   operation: string,
   signal: AbortSignal,
   run: () => unknown,
   check: (answer: unknown) => T,
-) {
-  if (signal.aborted) throw classifyError(signal.reason ?? new DOMException('Aborted', 'AbortError'));
+): Promise<T> {
+  if (signal.aborted)
+    return Promise.reject(classifyError(signal.reason ?? new DOMException('Aborted', 'AbortError')));
   let answer: unknown;
+  let thenable: boolean;
   try {
-    answer = await run();
+    answer = run();
+    // Inside the try: a `then` getter that throws is the connector's failure, as `await` made it.
+    thenable = isThenable(answer);
   } catch (error) {
-    throw classifyError(error);
+    return Promise.reject(classifyError(error));
   }
-  return check(answer);
+  // A promise, or any thenable a module connector returns, is adopted as `await` would adopt it.
+  if (thenable) return Promise.resolve(answer).then(check, rethrowClassified);
+  try {
+    return Promise.resolve(check(answer));
+  } catch (error) {
+    return Promise.reject(error);
+  }
+}
+
+function isThenable(value: unknown): value is PromiseLike<unknown> {
+  return (
+    (typeof value === 'object' || typeof value === 'function') &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+function rethrowClassified(error: unknown): never {
+  throw classifyError(error);
 }
 
 const nothing = () => undefined;

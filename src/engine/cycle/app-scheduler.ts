@@ -27,21 +27,75 @@ export class AppScheduler {
 
   /** Runs `task` when a slot (and a token) is free. */
   async run<T>(task: () => Promise<T>): Promise<T> {
-    if (this.#running >= this.#concurrency) await new Promise<void>((resolve) => this.#waiting.push(resolve));
-    this.#running++;
+    const waited = this.#acquire();
+    if (waited !== undefined) await waited;
     try {
       // Without a rate limit there is no token to wait for, and no promise to make for it.
       if (this.#rate !== undefined) await this.#takeToken(this.#rate);
       return await task();
     } finally {
-      this.#running--;
-      this.#waiting.shift()?.();
+      this.#release();
     }
   }
 
-  /** Runs every item through the scheduler and waits for all. */
+  /**
+   * Runs every item through the scheduler, in order, and waits for all. A few workers (one per slot)
+   * take the items in turn instead of one queued task per item: a batch of 500 objects at
+   * concurrency 8 made 492 waiting promises and a closure and an async frame per object. Every
+   * item runs even when another failed; the first failure is thrown once all are done.
+   */
   async all<I, T>(items: readonly I[], work: (item: I) => Promise<T>): Promise<T[]> {
-    return Promise.all(items.map((item) => this.run(() => work(item))));
+    const results = new Array<T>(items.length);
+    let next = 0;
+    let failed = false;
+    let failure: unknown;
+    const worker = async (): Promise<void> => {
+      while (next < items.length) {
+        const waited = this.#acquire();
+        if (waited !== undefined) await waited;
+        // Another worker may have taken the last items while this one waited for its slot.
+        if (next >= items.length) {
+          this.#release();
+          return;
+        }
+        const index = next++;
+        try {
+          if (this.#rate !== undefined) await this.#takeToken(this.#rate);
+          results[index] = await work(items[index]!);
+        } catch (error) {
+          if (!failed) {
+            failed = true;
+            failure = error;
+          }
+        } finally {
+          this.#release();
+        }
+      }
+    };
+    const workers: Promise<void>[] = [];
+    for (let i = 0; i < Math.min(this.#concurrency, items.length); i++) workers.push(worker());
+    await Promise.all(workers);
+    if (failed) throw failure;
+    return results;
+  }
+
+  /**
+   * Takes a slot: undefined when one was free (nothing to wait for), else a promise resolved when a
+   * releasing task hands its slot over. A slot handed over is never counted free in between, so a
+   * task arriving at that moment cannot take it as well.
+   */
+  #acquire(): Promise<void> | undefined {
+    if (this.#running < this.#concurrency) {
+      this.#running++;
+      return undefined;
+    }
+    return new Promise<void>((resolve) => this.#waiting.push(resolve));
+  }
+
+  #release(): void {
+    const waiter = this.#waiting.shift();
+    if (waiter !== undefined) waiter();
+    else this.#running--;
   }
 
   /** Takes one token for an operation (called per connector call, not per object). */

@@ -124,6 +124,8 @@ export class CycleRun {
   };
   /** Keys processed in this run, and keys to look at again (pending references, memberships). */
   readonly processed = new Set<string>();
+  /** How many of `processed` are of each type: none yet means no key of it needs looking up. */
+  readonly #processedOfType: Record<StateObjectType, number> = { User: 0, Group: 0 };
   readonly followUps = new Set<string>();
   /** Object types whose every object is still to come in this run (initial cycles). */
   readonly comingLater = new Set<StateObjectType>();
@@ -283,10 +285,11 @@ export class CycleRun {
     const type = scope.objectType;
     const started = performance.now();
     const link = this.#links.get(key(type, item.id)) ?? undefined;
-    const resource = item.resource ? withId(item.resource) : undefined;
+    const stored = item.resource;
+    const resource = stored ? withId(stored) : undefined;
     const entitlement = resource
       ? type === 'User'
-        ? this.assignments.user(resource)
+        ? this.assignments.user(resource, stored!.id)
         : this.assignments.group(item.id)
       : { assigned: false, via: 'deleted', roles: [] };
     // The objects handed on per object carry absent fields as undefined (every reader checks
@@ -316,21 +319,13 @@ export class CycleRun {
                 failure: true,
                 message: `account ${answer.found[0]!.id} is linked to ${type} ${holder}`,
               };
-        const first = decision.kind === 'update' ? decision.targetId : undefined;
-        const request =
-          decision.kind === 'skip'
-            ? undefined
-            : evaluation.matching.find((m) => m.attribute === answer.attribute);
         match = {
           via: 'attribute',
           attribute: answer.attribute ?? '',
           value: answer.value ?? null,
-          redacted:
-            request?.redacted ??
-            evaluation.matching.find((m) => m.attribute === answer.attribute)?.redacted ??
-            false,
+          redacted: matchingRedacted(evaluation, answer.attribute),
           found: answer.found.length,
-          targetId: first,
+          targetId: decision.kind === 'update' ? decision.targetId : undefined,
         };
       } catch (failure) {
         const error = failure instanceof CallFailure ? scrubRedacted(failure.error, evaluation) : undefined;
@@ -363,7 +358,7 @@ export class CycleRun {
         ...(item.changeSeq !== undefined ? { changeSeq: item.changeSeq } : {}),
         started,
       });
-      this.processed.add(key(type, item.id));
+      this.#markProcessed(type, item.id);
       return false;
     }
     if (this.options.dryRun || decision.kind === 'skip') {
@@ -396,12 +391,7 @@ export class CycleRun {
       }
       return false;
     }
-    const outcome = await executeDecision(
-      this.calls,
-      type,
-      decision,
-      evaluation.matching.filter((m) => m.value !== null),
-    );
+    const outcome = await executeDecision(this.calls, type, decision, matchingWithValues(evaluation));
     if (outcome.ok === 'gone') {
       this.#cacheLink(type, item.id, null);
       await this.#deleteLink(type, item.id);
@@ -633,12 +623,21 @@ export class CycleRun {
     const k = key(link.objectType, link.sourceId);
     const now = this.deps.clock.now();
     const previous = this.#links.get(k);
-    this.#cacheLink(
-      link.objectType,
-      link.sourceId,
-      { ...link, created: previous?.created ?? now, updated: now },
-      k,
-    );
+    // Field by field, not `{ ...link, created, updated }`: one of these per object written, and
+    // the spread was the most expensive line of the cycle's bookkeeping.
+    const cached: Mutable<Link> = {
+      appId: link.appId,
+      objectType: link.objectType,
+      sourceId: link.sourceId,
+      targetId: link.targetId,
+      targetName: link.targetName,
+      exportedHash: link.exportedHash,
+      exported: link.exported,
+      state: link.state,
+      created: previous?.created ?? now,
+      updated: now,
+    };
+    this.#cacheLink(link.objectType, link.sourceId, cached, k);
     this.#linkBuffer.set(k, link);
   }
 
@@ -696,8 +695,17 @@ export class CycleRun {
     this.#followGroupsOf(resource);
   }
 
+  #markProcessed(type: StateObjectType, id: string): void {
+    const before = this.processed.size;
+    this.processed.add(key(type, id));
+    if (this.processed.size > before) this.#processedOfType[type]++;
+  }
+
   #followGroupsOf(resource: StoredResource | undefined): void {
     if (!this.scopes.Group || !resource) return;
+    // Groups still to come in this run, none of them planned yet (an initial cycle's users): each
+    // would be passed over by #follow, and the pass plans them all anyway.
+    if (this.comingLater.has('Group') && this.#processedOfType.Group === 0) return;
     const groups = resource.attributes.groups;
     if (!Array.isArray(groups)) return;
     for (const group of groups) {
@@ -739,7 +747,8 @@ export class CycleRun {
 
   /** Undefined when the object was not escrowed (nearly always): nothing to wait for. */
   #clearEscrow(type: StateObjectType, id: string): Promise<unknown> | undefined {
-    if (this.options.dryRun || !this.escrowed.has(key(type, id))) return undefined;
+    if (this.options.dryRun || this.escrowed.size === 0 || !this.escrowed.has(key(type, id)))
+      return undefined;
     this.escrowed.delete(key(type, id));
     return this.deps.state.deleteEscrow(this.appId, type, id);
   }
@@ -784,7 +793,7 @@ export class CycleRun {
     count = true,
   ): Promise<void> | undefined {
     const type = scope.objectType;
-    this.processed.add(key(type, item.id));
+    this.#markProcessed(type, item.id);
     this.done++;
     this.options.onProgress?.(this.done, this.total);
     const action = logActionOf(decision);
@@ -880,10 +889,28 @@ export function parseKey(k: string): { type: StateObjectType; id: string } {
   return { type: k.slice(0, at) as StateObjectType, id: k.slice(at + 1) };
 }
 
+/**
+ * The resource as mappings read it, with its id. The work item's resource is the run's own copy,
+ * read from the directory for this run: its attributes get the id in place, at the end as a
+ * spread put it, rather than copying every attribute of every object.
+ */
 function withId(resource: StoredResource): JsonObject {
-  return resource.attributes.id === resource.id
-    ? resource.attributes
-    : { ...resource.attributes, id: resource.id };
+  const attributes = resource.attributes as Mutable<JsonObject>;
+  if (attributes.id !== resource.id) attributes.id = resource.id;
+  return attributes;
+}
+
+/** Whether the matching attribute the target answered for came through Redact(). */
+function matchingRedacted(evaluation: ObjectEvaluation, attribute: string | undefined): boolean {
+  for (const m of evaluation.matching) if (m.attribute === attribute) return m.redacted;
+  return false;
+}
+
+/** The matching attributes that have a value: the evaluation's own list when all have one. */
+function matchingWithValues(evaluation: ObjectEvaluation): ObjectEvaluation['matching'] {
+  const matching = evaluation.matching;
+  for (const m of matching) if (m.value === null) return matching.filter((n) => n.value !== null);
+  return matching;
 }
 
 function sameIds(a: readonly string[], b: readonly string[]): boolean {

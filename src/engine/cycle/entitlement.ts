@@ -75,10 +75,9 @@ export class AssignmentIndex {
 
   /**
    * A user's entitlement from its resource read with `groups` (direct and indirect memberships,
-   * RFC 7643 §4.1.2).
+   * RFC 7643 §4.1.2). `id` is the resource's id, when the caller has it at hand.
    */
-  user(resource: JsonObject): Entitlement {
-    const id = String(resource.id);
+  user(resource: JsonObject, id: string = String(resource.id)): Entitlement {
     const roleValues: string[] = [];
     const principals: string[] = [];
     let via: string | undefined;
@@ -136,15 +135,26 @@ export class AssignmentIndex {
   }
 
   #roles(values: readonly string[], principals: readonly string[]): AppRoleAssignment[] {
-    return values.map((value, i) => {
+    const roles = new Array<AppRoleAssignment>(values.length);
+    for (let i = 0; i < values.length; i++) {
+      const value = values[i]!;
+      const named = this.#roleName(value);
+      roles[i] = { id: named.id, displayName: named.displayName, value, principalId: principals[i]! };
+    }
+    return roles;
+  }
+
+  /** A role's assignment id and display name, worked out once per role value, not per object. */
+  readonly #roleNames = new Map<string, { readonly id: string; readonly displayName: string }>();
+
+  #roleName(value: string): { readonly id: string; readonly displayName: string } {
+    let named = this.#roleNames.get(value);
+    if (named === undefined) {
       const role = this.definition.appRoles.find((r) => r.value === value);
-      return {
-        id: `${this.appId}:${value}`,
-        displayName: role?.displayName ?? value,
-        value,
-        principalId: principals[i]!,
-      };
-    });
+      named = { id: `${this.appId}:${value}`, displayName: role?.displayName ?? value };
+      this.#roleNames.set(value, named);
+    }
+    return named;
   }
 }
 

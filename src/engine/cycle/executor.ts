@@ -75,35 +75,74 @@ export class TargetCalls {
     );
   }
 
-  /** Runs one connector operation, retrying transient errors; throws CallFailure at the end. */
-  async call<T>(
+  /**
+   * Runs one connector operation, retrying transient errors; rejects with CallFailure at the end.
+   * The first attempt without a token to wait for is chained on the operation's promise rather
+   * than awaited in an async frame: nearly every call succeeds at once, and every object of a
+   * cycle makes one or two.
+   */
+  call<T>(
     operation: () => Promise<T>,
     beforeRetry?: () => Promise<T | undefined>,
   ): Promise<{ value: T; attempts: number }> {
-    for (let attempt = 1; ; attempt++) {
-      const throttled = this.scheduler.throttle();
-      if (throttled !== undefined) await throttled;
-      try {
-        const value = await operation();
+    const throttled = this.scheduler.throttle();
+    if (throttled !== undefined) return this.#attemptAfter(throttled, 1, operation, beforeRetry);
+    let pending: Promise<T>;
+    try {
+      pending = Promise.resolve(operation());
+    } catch (thrown) {
+      return this.#retry(thrown, 1, operation, beforeRetry);
+    }
+    return pending.then(
+      (value) => {
         this.stats.record(undefined);
-        return { value, attempts: attempt };
-      } catch (thrown) {
-        const error = classifyError(thrown);
-        const delay = this.signal.aborted ? undefined : retryDelay(this.policy, error, attempt, this.random);
-        if (delay === undefined) {
-          this.stats.record(error);
-          throw new CallFailure(error, attempt);
-        }
-        await this.clock.sleep(delay, this.signal).catch(() => undefined);
-        if (beforeRetry) {
-          const found = await beforeRetry();
-          if (found !== undefined) {
-            this.stats.record(undefined);
-            return { value: found, attempts: attempt + 1 };
-          }
-        }
+        return { value, attempts: 1 };
+      },
+      (thrown: unknown) => this.#retry(thrown, 1, operation, beforeRetry),
+    );
+  }
+
+  /** Attempt `attempt` once its token is there. */
+  async #attemptAfter<T>(
+    throttled: Promise<void>,
+    attempt: number,
+    operation: () => Promise<T>,
+    beforeRetry: (() => Promise<T | undefined>) | undefined,
+  ): Promise<{ value: T; attempts: number }> {
+    await throttled;
+    let value: T;
+    try {
+      value = await operation();
+    } catch (thrown) {
+      return this.#retry(thrown, attempt, operation, beforeRetry);
+    }
+    this.stats.record(undefined);
+    return { value, attempts: attempt };
+  }
+
+  /** After attempt `attempt` failed with `thrown`: waits and tries again, or gives up. */
+  async #retry<T>(
+    thrown: unknown,
+    attempt: number,
+    operation: () => Promise<T>,
+    beforeRetry: (() => Promise<T | undefined>) | undefined,
+  ): Promise<{ value: T; attempts: number }> {
+    const error = classifyError(thrown);
+    const delay = this.signal.aborted ? undefined : retryDelay(this.policy, error, attempt, this.random);
+    if (delay === undefined) {
+      this.stats.record(error);
+      throw new CallFailure(error, attempt);
+    }
+    await this.clock.sleep(delay, this.signal).catch(() => undefined);
+    if (beforeRetry) {
+      const found = await beforeRetry();
+      if (found !== undefined) {
+        this.stats.record(undefined);
+        return { value: found, attempts: attempt + 1 };
       }
     }
+    const throttled = this.scheduler.throttle() ?? Promise.resolve();
+    return this.#attemptAfter(throttled, attempt + 1, operation, beforeRetry);
   }
 
   /** Matching: tries each matching attribute in precedence order until one finds accounts. */
@@ -158,158 +197,225 @@ export type ExecutionOutcome =
 
 type CreateOutcome = Extract<ExecutionOutcome, { ok: true }>;
 
-/** Carries out a create, update, disable or delete decision. */
-export async function executeDecision(
+/**
+ * Carries out a create, update, disable or delete decision. One function per kind, each awaiting
+ * only its own steps: a single async frame holding every kind's locals was one of the largest
+ * allocations per object of a cycle.
+ */
+export function executeDecision(
   calls: TargetCalls,
   objectType: StateObjectType,
   decision: Decision,
   matching: readonly { attribute: string; value: JsonValue }[],
+): Promise<ExecutionOutcome> {
+  switch (decision.kind) {
+    case 'create':
+      return executeCreate(calls, objectType, decision, matching);
+    case 'update':
+      return executeUpdate(calls, objectType, decision);
+    case 'disable':
+      return executeDisable(calls, objectType, decision);
+    case 'delete':
+      return executeDelete(calls, objectType, decision);
+    case 'match':
+    case 'skip':
+      return Promise.resolve({ ok: true, attempts: 0 });
+  }
+}
+
+type CreateDecision = Extract<Decision, { kind: 'create' }>;
+type UpdateDecision = Extract<Decision, { kind: 'update' }>;
+type DeprovisionDecision = Extract<Decision, { kind: 'disable' | 'delete' }>;
+
+async function executeCreate(
+  calls: TargetCalls,
+  objectType: StateObjectType,
+  decision: CreateDecision,
+  matching: readonly { attribute: string; value: JsonValue }[],
+): Promise<ExecutionOutcome> {
+  const c = calls.connector;
+  const signal = calls.abortSignal;
+  try {
+    let created: TargetObject;
+    let attempts: number;
+    let adopted: TargetObject | undefined;
+    try {
+      // Before a retry: look again, the account may be there.
+      const result = await calls.call(
+        () => c.create({ objectType, attributes: decision.attributes }, signal),
+        () => rematch(calls, objectType, matching),
+      );
+      created = result.value;
+      attempts = result.attempts;
+      if (attempts > 1 && c.find !== undefined) adopted = created;
+    } catch (failure) {
+      if (!(failure instanceof CallFailure) || failure.error.code !== 'already_exists') throw failure;
+      // The target says it has the account: look again, it may be one to adopt.
+      const found = await rematch(calls, objectType, matching);
+      if (found === undefined) throw failure;
+      created = found;
+      attempts = failure.attempts;
+      adopted = found;
+    }
+    // A user (or a group without members) has none to add: no call, and nothing to await.
+    const members =
+      decision.members.length === 0 || c.addMembers === undefined
+        ? { added: [] as string[], error: undefined }
+        : await addMembersSafely(calls, created.id, decision.members);
+    // Set field by field: every create of a cycle returns one of these.
+    const outcome: { -readonly [K in keyof CreateOutcome]: CreateOutcome[K] } = {
+      ok: true,
+      attempts,
+      targetId: created.id,
+    };
+    if (created.name !== undefined) outcome.targetName = created.name;
+    if (adopted) {
+      outcome.adopted = adopted;
+      outcome.base = adopted.attributes;
+    }
+    outcome.members = members.added;
+    if (members.error) outcome.memberError = members.error;
+    return outcome;
+  } catch (failure) {
+    return failedOutcome(decision, failure, undefined);
+  }
+}
+
+async function executeUpdate(
+  calls: TargetCalls,
+  objectType: StateObjectType,
+  decision: UpdateDecision,
 ): Promise<ExecutionOutcome> {
   const c = calls.connector;
   const signal = calls.abortSignal;
   // The ref an update gave the account, kept should a later step of the same update fail.
   let renamed: TargetRef | undefined;
   try {
-    switch (decision.kind) {
-      case 'create': {
-        // Before a retry, and after already_exists: look again, the account may be there.
-        const rematch = async (): Promise<TargetObject | undefined> => {
-          if (c.find === undefined || matching.length === 0) return undefined;
-          const answer = await calls.match(objectType, matching);
-          return answer.found.length === 1 ? answer.found[0] : undefined;
-        };
-        let created: TargetObject;
-        let attempts: number;
-        let adopted: TargetObject | undefined;
-        try {
-          const result = await calls.call(
-            () => c.create({ objectType, attributes: decision.attributes }, signal),
-            rematch,
-          );
-          created = result.value;
-          attempts = result.attempts;
-          if (attempts > 1 && c.find !== undefined) adopted = created;
-        } catch (failure) {
-          if (!(failure instanceof CallFailure) || failure.error.code !== 'already_exists') throw failure;
-          const found = await rematch();
-          if (found === undefined) throw failure;
-          created = found;
-          attempts = failure.attempts;
-          adopted = found;
-        }
-        // A user (or a group without members) has none to add: no call, and nothing to await.
-        const members =
-          decision.members.length === 0 || c.addMembers === undefined
-            ? { added: [] as string[], error: undefined }
-            : await addMembersSafely(calls, created.id, decision.members);
-        // Set field by field: every create of a cycle returns one of these.
-        const outcome: { -readonly [K in keyof CreateOutcome]: CreateOutcome[K] } = {
-          ok: true,
-          attempts,
-          targetId: created.id,
-        };
-        if (created.name !== undefined) outcome.targetName = created.name;
-        if (adopted) {
-          outcome.adopted = adopted;
-          outcome.base = adopted.attributes;
-        }
-        outcome.members = members.added;
-        if (members.error) outcome.memberError = members.error;
-        return outcome;
-      }
-      case 'update': {
-        let ref: TargetRef = {
-          id: decision.targetId,
-          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
-        };
-        let attempts = 1;
-        if (decision.enable && c.setEnabled) {
-          attempts = Math.max(
-            attempts,
-            (await calls.call(() => c.setEnabled!({ objectType, ref, enabled: true }, signal))).attempts,
-          );
-        }
-        if (decision.changes.length > 0 && c.update) {
-          const changes = decision.changes.map((change) => ({ ...change }));
-          const updated = await calls.call(() => c.update!({ objectType, ref, changes }, signal));
-          attempts = Math.max(attempts, updated.attempts);
-          // Renamed by the update (a new DN): the link and every later call use the new ref.
-          if (updated.value) ref = renamed = updated.value;
-        }
-        if (decision.removeMembers.length > 0 && c.removeMembers) {
-          const members = decision.removeMembers.map((id) => ({ id }));
-          await calls.call(() => c.removeMembers!({ group: ref, members }, signal));
-        }
-        const base = (decision.base[MEMBERS] as string[] | undefined) ?? [];
-        const kept = base.filter((id) => !decision.removeMembers.includes(id));
-        const added = await addMembersSafely(calls, ref.id, decision.addMembers);
-        if (added.error) {
-          return {
-            ok: false,
-            attempts,
-            error: added.error,
-            targetId: ref.id,
-            ...(ref.name !== undefined ? { targetName: ref.name } : {}),
-          };
-        }
-        return {
-          ok: true,
-          attempts,
-          targetId: ref.id,
-          ...(ref.name !== undefined ? { targetName: ref.name } : {}),
-          base: decision.base,
-          members: [...new Set([...kept, ...added.added])].sort(),
-        };
-      }
-      case 'disable': {
-        const ref = {
-          id: decision.targetId,
-          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
-        };
-        const { attempts } = await calls.call(() =>
-          c.setEnabled!({ objectType, ref, enabled: false }, signal),
-        );
-        return { ok: true, attempts, targetId: decision.targetId };
-      }
-      case 'delete': {
-        const ref = {
-          id: decision.targetId,
-          ...(decision.targetName !== undefined ? { name: decision.targetName } : {}),
-        };
-        try {
-          const { attempts } = await calls.call(() => c.delete!({ objectType, ref }, signal));
-          return { ok: true, attempts };
-        } catch (failure) {
-          // Already gone is what a delete wants.
-          if (failure instanceof CallFailure && failure.error.code === 'not_found')
-            return { ok: true, attempts: failure.attempts };
-          throw failure;
-        }
-      }
-      case 'match':
-      case 'skip':
-        return { ok: true, attempts: 0 };
+    let ref = linkedRef(decision);
+    let attempts = 1;
+    if (decision.enable && c.setEnabled) {
+      attempts = Math.max(
+        attempts,
+        (await calls.call(() => c.setEnabled!({ objectType, ref, enabled: true }, signal))).attempts,
+      );
     }
-  } catch (failure) {
-    if (failure instanceof CallFailure) {
-      if (failure.error.code === 'not_found' && (decision.kind === 'update' || decision.kind === 'disable')) {
-        return { ok: 'gone', attempts: failure.attempts };
-      }
-      const name = decision.kind === 'update' ? (failure.error.ref ?? renamed)?.name : undefined;
+    if (decision.changes.length > 0 && c.update) {
+      const changes = decision.changes.map((change) => ({ ...change }));
+      const updated = await calls.call(() => c.update!({ objectType, ref, changes }, signal));
+      attempts = Math.max(attempts, updated.attempts);
+      // Renamed by the update (a new DN): the link and every later call use the new ref.
+      if (updated.value) ref = renamed = updated.value;
+    }
+    if (decision.removeMembers.length > 0 && c.removeMembers) {
+      const members = decision.removeMembers.map((id) => ({ id }));
+      await calls.call(() => c.removeMembers!({ group: ref, members }, signal));
+    }
+    const base = (decision.base[MEMBERS] as string[] | undefined) ?? [];
+    const kept = base.filter((id) => !decision.removeMembers.includes(id));
+    const added = await addMembersSafely(calls, ref.id, decision.addMembers);
+    if (added.error) {
       return {
         ok: false,
-        attempts: failure.attempts,
-        error: failure.error,
-        ...('targetId' in decision ? { targetId: decision.targetId } : {}),
-        ...(name !== undefined ? { targetName: name } : {}),
+        attempts,
+        error: added.error,
+        targetId: ref.id,
+        ...(ref.name !== undefined ? { targetName: ref.name } : {}),
       };
     }
-    const error = failure instanceof ConnectorError ? failure : classifyError(failure);
-    return { ok: false, attempts: 1, error };
+    return {
+      ok: true,
+      attempts,
+      targetId: ref.id,
+      ...(ref.name !== undefined ? { targetName: ref.name } : {}),
+      base: decision.base,
+      members: [...new Set([...kept, ...added.added])].sort(),
+    };
+  } catch (failure) {
+    return failedOutcome(decision, failure, renamed);
   }
 }
 
+async function executeDisable(
+  calls: TargetCalls,
+  objectType: StateObjectType,
+  decision: DeprovisionDecision,
+): Promise<ExecutionOutcome> {
+  const c = calls.connector;
+  try {
+    const ref = linkedRef(decision);
+    const { attempts } = await calls.call(() =>
+      c.setEnabled!({ objectType, ref, enabled: false }, calls.abortSignal),
+    );
+    return { ok: true, attempts, targetId: decision.targetId };
+  } catch (failure) {
+    return failedOutcome(decision, failure, undefined);
+  }
+}
+
+async function executeDelete(
+  calls: TargetCalls,
+  objectType: StateObjectType,
+  decision: DeprovisionDecision,
+): Promise<ExecutionOutcome> {
+  const c = calls.connector;
+  try {
+    const ref = linkedRef(decision);
+    try {
+      const { attempts } = await calls.call(() => c.delete!({ objectType, ref }, calls.abortSignal));
+      return { ok: true, attempts };
+    } catch (failure) {
+      // Already gone is what a delete wants.
+      if (failure instanceof CallFailure && failure.error.code === 'not_found')
+        return { ok: true, attempts: failure.attempts };
+      throw failure;
+    }
+  } catch (failure) {
+    return failedOutcome(decision, failure, undefined);
+  }
+}
+
+/** What a decision that failed (after its retries) comes to; `renamed`: the ref an update gave. */
+/** The target account a decision on a linked object acts on. */
+function linkedRef(decision: { readonly targetId: string; readonly targetName?: string }): TargetRef {
+  return decision.targetName !== undefined
+    ? { id: decision.targetId, name: decision.targetName }
+    : { id: decision.targetId };
+}
+
+function failedOutcome(
+  decision: CreateDecision | UpdateDecision | DeprovisionDecision,
+  failure: unknown,
+  renamed: TargetRef | undefined,
+): ExecutionOutcome {
+  if (failure instanceof CallFailure) {
+    if (failure.error.code === 'not_found' && (decision.kind === 'update' || decision.kind === 'disable')) {
+      return { ok: 'gone', attempts: failure.attempts };
+    }
+    const name = decision.kind === 'update' ? (failure.error.ref ?? renamed)?.name : undefined;
+    return {
+      ok: false,
+      attempts: failure.attempts,
+      error: failure.error,
+      ...('targetId' in decision ? { targetId: decision.targetId } : {}),
+      ...(name !== undefined ? { targetName: name } : {}),
+    };
+  }
+  const error = failure instanceof ConnectorError ? failure : classifyError(failure);
+  return { ok: false, attempts: 1, error };
+}
+
 const MEMBERS = 'members';
+
+/** The one account matching finds now (before a create is retried, after already_exists), if any. */
+async function rematch(
+  calls: TargetCalls,
+  objectType: StateObjectType,
+  matching: readonly { attribute: string; value: JsonValue }[],
+): Promise<TargetObject | undefined> {
+  if (calls.connector.find === undefined || matching.length === 0) return undefined;
+  const answer = await calls.match(objectType, matching);
+  return answer.found.length === 1 ? answer.found[0] : undefined;
+}
 
 async function addMembersSafely(
   calls: TargetCalls,

@@ -63,12 +63,12 @@ export function logActionOf(decision: Decision): LogAction {
 
 /** The per-attribute changes a decision makes, redacted values hidden. */
 export function plannedChanges(evaluation: ObjectEvaluation, decision: Decision): PlannedChange[] {
-  const hide = (attribute: string, value: unknown) => (evaluation.redacted.has(attribute) ? REDACTED : value);
+  const redacted = evaluation.redacted;
   if (decision.kind === 'create') {
     const attributes = decision.attributes;
     const changes: PlannedChange[] = [];
     for (const attribute of Object.keys(attributes))
-      changes.push({ attribute, old: null, new: hide(attribute, attributes[attribute]) });
+      changes.push({ attribute, old: null, new: hide(redacted, attribute, attributes[attribute]) });
     if (decision.members.length > 0)
       changes.push({ attribute: MEMBERS_KEY, old: null, new: decision.members });
     return changes;
@@ -76,8 +76,8 @@ export function plannedChanges(evaluation: ObjectEvaluation, decision: Decision)
   if (decision.kind === 'update') {
     const changes: PlannedChange[] = decision.changes.map((c) => ({
       attribute: c.attribute,
-      old: hide(c.attribute, c.oldValue),
-      new: hide(c.attribute, c.newValue),
+      old: hide(redacted, c.attribute, c.oldValue),
+      new: hide(redacted, c.attribute, c.newValue),
     }));
     if (decision.addMembers.length > 0 || decision.removeMembers.length > 0) {
       changes.push({
@@ -91,6 +91,11 @@ export function plannedChanges(evaluation: ObjectEvaluation, decision: Decision)
   }
   if (decision.kind === 'disable') return [{ attribute: 'enabled', old: true, new: false }];
   return [];
+}
+
+/** A value as the log shows it: `[Redact]` when its attribute came through Redact(). */
+function hide(redacted: ReadonlySet<string>, attribute: string, value: unknown): unknown {
+  return redacted.size > 0 && redacted.has(attribute) ? REDACTED : value;
 }
 
 /** The action step. */

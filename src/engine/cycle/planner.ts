@@ -94,21 +94,17 @@ export function evaluateObject(
 ): ObjectEvaluation | Promise<ObjectEvaluation> {
   const { objectType, type } = scope;
   const resource = input.resource;
-  const base = {
-    objectType,
-    sourceId: input.sourceId,
-    ...(resource ? nameOf(objectType, resource) : {}),
-  };
+  const sourceName = resource ? nameOf(objectType, resource) : undefined;
   // Steps and the evaluation are built field by field, not by spreading conditional objects: this
   // runs for every object of every cycle, and the spreads cost more than the rest of it.
   const importStep: JsonObject = { step: 'import', sourceId: input.sourceId };
-  if (base.sourceName !== undefined) importStep.name = base.sourceName;
+  if (sourceName !== undefined) importStep.name = sourceName;
   if (resource === undefined) importStep.deleted = true;
   else if (objectType === 'User') importStep.active = resource.active !== false;
   const empty = EMPTY_EVALUATION;
   if (resource === undefined) {
     return {
-      ...base,
+      ...baseOf(objectType, input.sourceId, sourceName),
       ...empty,
       provisioned: false,
       outOfScope: 'deleted',
@@ -140,34 +136,45 @@ export function evaluateObject(
   if (inactive) scopeStep.reason = 'inactive in the directory';
   if (entitlement.roles.length > 0) scopeStep.roles = entitlement.roles.map((r) => r.value);
   if (outOfScope !== undefined)
-    return { ...base, ...empty, provisioned: false, outOfScope, importStep, scopeStep };
+    return {
+      ...baseOf(objectType, input.sourceId, sourceName),
+      ...empty,
+      provisioned: false,
+      outOfScope,
+      importStep,
+      scopeStep,
+    };
 
-  const source: SourceObject = { ...probe, context: { ...probe.context, inScope: true } };
+  // In scope: the mappings read the same object the scope filter read (its context says inScope).
+  const source = probe;
   const mapping = type.mapping;
   const update = scope.evaluation ? { operation: 'update' as const, evaluation: scope.evaluation } : UPDATE;
   const create = scope.evaluation ? { operation: 'create' as const, evaluation: scope.evaluation } : CREATE;
   // The create form differs only where a mapping applies on create only or has a default.
   const needsCreateForm = input.forCreate && createFormDiffers(type);
-  const ignored = (): ObjectEvaluation => ({
-    ...base,
-    ...empty,
-    ignored: true,
-    provisioned: true,
-    importStep,
-    scopeStep,
-  });
   if (!mapping.isAsync) {
     const updateForm = mapping.mapObject(source, update);
-    if (updateForm.skip) return ignored();
+    if (updateForm.skip)
+      return ignoredEvaluation(baseOf(objectType, input.sourceId, sourceName), importStep, scopeStep);
     const createForm = needsCreateForm ? mapping.mapObject(source, create) : undefined;
-    return mappedEvaluation(scope, input, base.sourceName, importStep, scopeStep, updateForm, createForm);
+    return mappedEvaluation(scope, input, sourceName, importStep, scopeStep, updateForm, createForm);
   }
   return (async () => {
     const updateForm = await mapping.mapObjectAsync(source, update);
-    if (updateForm.skip) return ignored();
+    if (updateForm.skip)
+      return ignoredEvaluation(baseOf(objectType, input.sourceId, sourceName), importStep, scopeStep);
     const createForm = needsCreateForm ? await mapping.mapObjectAsync(source, create) : undefined;
-    return mappedEvaluation(scope, input, base.sourceName, importStep, scopeStep, updateForm, createForm);
+    return mappedEvaluation(scope, input, sourceName, importStep, scopeStep, updateForm, createForm);
   })();
+}
+
+/** The evaluation of an object an expression told to be left alone (IgnoreObjectFlow). */
+function ignoredEvaluation(
+  base: { objectType: StateObjectType; sourceId: string; sourceName?: string },
+  importStep: JsonObject,
+  scopeStep: JsonObject,
+): ObjectEvaluation {
+  return { ...base, ...EMPTY_EVALUATION, ignored: true, provisioned: true, importStep, scopeStep };
 }
 
 const UPDATE = { operation: 'update' } as const;
@@ -254,9 +261,18 @@ function createFormDiffers(type: CompiledObjectType): boolean {
   return differs;
 }
 
-function nameOf(objectType: StateObjectType, resource: JsonObject): { sourceName?: string } {
+function nameOf(objectType: StateObjectType, resource: JsonObject): string | undefined {
   const name = objectType === 'User' ? resource.userName : resource.displayName;
-  return typeof name === 'string' ? { sourceName: name } : {};
+  return typeof name === 'string' ? name : undefined;
+}
+
+/** The first fields of an evaluation that maps nothing; sourceName only when the object has one. */
+function baseOf(
+  objectType: StateObjectType,
+  sourceId: string,
+  sourceName: string | undefined,
+): { objectType: StateObjectType; sourceId: string; sourceName?: string } {
+  return sourceName === undefined ? { objectType, sourceId } : { objectType, sourceId, sourceName };
 }
 
 /**

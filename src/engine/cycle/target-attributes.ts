@@ -96,31 +96,41 @@ export function resolveReferences(
   byName = false,
 ): TargetAttributes {
   const out: TargetAttributes = { ...attributes };
-  const one = (value: JsonValue): string | undefined => {
-    if (!isSourceReference(value)) return undefined;
-    const ref = value.$sourceRef;
-    const found = lookup(ref);
-    if (found === undefined) {
-      unresolved.push({ referencedType: ref.resourceType, referencedId: ref.id });
-      return undefined;
-    }
-    return byName ? (found.targetName ?? found.targetId) : found.targetId;
-  };
   for (const path of paths) {
     const value = attributes[path];
     if (value === undefined) continue;
     if (Array.isArray(value)) {
       const ids: string[] = [];
       for (const item of value) {
-        const id = isSourceReference(item) ? one(item) : typeof item === 'string' ? item : undefined;
+        const id = isSourceReference(item)
+          ? resolveOne(item, lookup, unresolved, byName)
+          : typeof item === 'string'
+            ? item
+            : undefined;
         if (id !== undefined) ids.push(id);
       }
       out[path] = [...new Set(ids)].sort();
     } else if (isSourceReference(value)) {
-      out[path] = one(value) ?? null;
+      out[path] = resolveOne(value, lookup, unresolved, byName) ?? null;
     }
   }
   return out;
+}
+
+/** One reference's target id (or name), or undefined, reported as unresolved, when it has none yet. */
+function resolveOne(
+  value: SourceReference,
+  lookup: ReferenceLookup,
+  unresolved: UnresolvedReference[],
+  byName: boolean,
+): string | undefined {
+  const ref = value.$sourceRef;
+  const found = lookup(ref);
+  if (found === undefined) {
+    unresolved.push({ referencedType: ref.resourceType, referencedId: ref.id });
+    return undefined;
+  }
+  return byName ? (found.targetName ?? found.targetId) : found.targetId;
 }
 
 /** The attributes without no-values: what a create sends. */
