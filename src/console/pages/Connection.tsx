@@ -37,7 +37,8 @@ function fromText(text: string, was: Json): Json {
 export default function Connection({ app }: AppPageProps) {
   const { can } = useSession();
   const def = useAppDefinition(app);
-  const [settings, setSettings] = useState<Record<string, string>>({});
+  // Unset until the stored definition is read, so no field shows an empty value in its place.
+  const [settings, setSettings] = useState<Record<string, string>>();
   const [credentials, setCredentials] = useState<Record<string, string>>({});
   const [test, setTest] = useState<{ answer?: TestAnswer; error?: unknown; busy: boolean }>({ busy: false });
   const connector = (def.definition?.connector ?? {}) as JsonObject;
@@ -45,12 +46,13 @@ export default function Connection({ app }: AppPageProps) {
   const shownCredentials = (connector.credentials ?? {}) as JsonObject;
 
   useEffect(() => {
+    if (!def.definition) return;
     setSettings(Object.fromEntries(Object.entries(shownSettings).map(([k, v]) => [k, asText(v)])));
   }, [def.definition]);
 
   const admin = can('admin');
   const save = async () => {
-    if (!def.definition) return;
+    if (!def.definition || !settings) return;
     const next = copyOf(def.definition);
     const nextConnector = next.connector as JsonObject;
     nextConnector.settings = Object.fromEntries(
@@ -68,7 +70,7 @@ export default function Connection({ app }: AppPageProps) {
     }
   };
 
-  if (!def.definition) return <ProblemAlert error={def.error} />;
+  if (!def.definition || !settings) return <ProblemAlert error={def.error} />;
   const claimed = ['connector.settings', 'connector.credentials'];
   return (
     <>

@@ -31,7 +31,8 @@ export default function Scope({ app }: AppPageProps) {
   const { can } = useSession();
   const def = useAppDefinition(app);
   const operatorList = useApi<{ operators: ScopeOperator[] }>('/scope-operators');
-  const [scope, setScope] = useState('assigned');
+  // Unset until the stored definition is read, so the form never shows defaults in its place.
+  const [scope, setScope] = useState<string>();
   const [groups, setGroups] = useState<Groups>({});
   const definition = def.definition;
 
@@ -51,7 +52,7 @@ export default function Scope({ app }: AppPageProps) {
     );
   }, [definition]);
 
-  if (!definition) return <ProblemAlert error={def.error} />;
+  if (!definition || scope === undefined) return <ProblemAlert error={def.error} />;
   if (!operatorList.data) return <ProblemAlert error={operatorList.error} />;
   const operators = operatorList.data.operators;
   const operatorNames = operators.map((o) => o.name);
