@@ -390,29 +390,37 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slap
     expect(values((await rawEntry(server, gangDn))?.member)).toEqual([louDn, miaDn]);
   });
 
-  it('a nested group deprovisioned by delete leaves the groups holding it', async () => {
-    const server = slapd.current();
-    setup = await open('delete');
-    const { directory, engine, appId } = setup;
-    const ned = await createUser(directory, { userName: 'ned@example.com', displayName: 'Ned Nash' });
-    const cell = await createGroup(directory, 'Cell', [{ id: ned }]);
-    const hive = await createGroup(directory, 'Hive', [{ id: cell, type: 'Group' }]);
-    for (const [type, id] of [
-      ['User', ned],
-      ['Group', cell],
-      ['Group', hive],
-    ] as const)
-      await directory.assign(appId, type, id);
-    expect((await engine.sync('ldap')).failures).toEqual([]);
-    const hiveDn = `cn=Hive,${server.groupsDn}`;
-    expect(values((await rawEntry(server, hiveDn))?.member)).toEqual([`cn=Cell,${server.groupsDn}`]);
-    await directory.unassign(appId, 'Group', cell);
-    expect((await engine.sync('ldap')).failures).toEqual([]);
-    expect(await rawEntry(server, `cn=Cell,${server.groupsDn}`)).toBeUndefined();
-    expect(values((await rawEntry(server, hiveDn))?.member)).toEqual([
-      `cn=empty-group-placeholder,${server.baseDn}`,
-    ]);
-  });
+  // Groups have no disable strategy here (users do): with either action a group is deleted.
+  it.each(['delete', 'disable'] as const)(
+    'deprovisionAction %s: an unassigned nested group is deleted and leaves the groups holding it',
+    async (action) => {
+      const server = slapd.current();
+      setup = await open(action);
+      const { directory, engine, appId } = setup;
+      const ned = await createUser(directory, {
+        userName: `ned-${action}@example.com`,
+        displayName: 'Ned Nash',
+      });
+      const cell = await createGroup(directory, `Cell ${action}`, [{ id: ned }]);
+      const hive = await createGroup(directory, `Hive ${action}`, [{ id: cell, type: 'Group' }]);
+      for (const [type, id] of [
+        ['User', ned],
+        ['Group', cell],
+        ['Group', hive],
+      ] as const)
+        await directory.assign(appId, type, id);
+      expect((await engine.sync('ldap')).failures).toEqual([]);
+      const cellDn = `cn=Cell ${action},${server.groupsDn}`;
+      const hiveDn = `cn=Hive ${action},${server.groupsDn}`;
+      expect(values((await rawEntry(server, hiveDn))?.member)).toEqual([cellDn]);
+      await directory.unassign(appId, 'Group', cell);
+      expect((await engine.sync('ldap')).failures).toEqual([]);
+      expect(await rawEntry(server, cellDn)).toBeUndefined();
+      expect(values((await rawEntry(server, hiveDn))?.member)).toEqual([
+        `cn=empty-group-placeholder,${server.baseDn}`,
+      ]);
+    },
+  );
 
   it('with deprovisionAction delete, an unassigned user is deleted from the directory', async () => {
     const server = slapd.current();

@@ -114,8 +114,12 @@ class LdapConnector implements Connector {
   constructor(config: LdapConfig, baseDirectory: string) {
     this.#config = config;
     this.#pool = new LdapSessionPool(config, baseDirectory);
-    const types = [config.users, config.groups].filter((t) => t !== undefined);
-    const canDisable = types.some((t) => t.disable.strategy !== 'none');
+    // Only the types with a strategy can be disabled: the engine deprovisions the others by delete.
+    const disableTypes = [
+      ...(config.users && config.users.disable.strategy !== 'none' ? ['User' as const] : []),
+      ...(config.groups && config.groups.disable.strategy !== 'none' ? ['Group' as const] : []),
+    ];
+    const canDisable = disableTypes.length > 0;
     this.capabilities = {
       objectTypes: [...(config.users ? ['User' as const] : []), ...(config.groups ? ['Group' as const] : [])],
       read: true,
@@ -123,7 +127,7 @@ class LdapConnector implements Connector {
       list: { paging: true, maxPageSize: config.maxPageSize },
       update: { mode: 'partial' },
       delete: true,
-      disable: canDisable,
+      disable: canDisable && { objectTypes: disableTypes },
       rename: true,
       batchCreate: false,
       membership: config.groups
