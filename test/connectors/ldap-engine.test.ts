@@ -326,7 +326,7 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slap
         { target: 'memberUid', source: 'members' },
       ],
     });
-    const { directory, engine, appId } = setup;
+    const { directory, engine, state, appId } = setup;
     const jo = await createUser(directory, { userName: 'jo@example.com', displayName: 'Jo Jones' });
     const kim = await createUser(directory, { userName: 'kim@example.com', displayName: 'Kim Kent' });
     const posse = await createGroup(directory, 'Posse', [{ id: jo }, { id: kim }]);
@@ -343,8 +343,12 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slap
     // A new displayName renames the entry (cn names it); the uid, and so memberUid, stay.
     await patchUser(directory, jo, [{ op: 'replace', path: 'displayName', value: 'Jo Jordan' }]);
     expect((await engine.sync('ldap')).failures).toEqual([]);
-    expect(await rawEntry(server, `cn=Jo Jordan,${server.peopleDn}`)).toBeDefined();
+    const joDn = `cn=Jo Jordan,${server.peopleDn}`;
+    expect(await rawEntry(server, joDn)).toBeDefined();
     expect(values((await rawEntry(server, posseDn))?.memberUid)).toEqual(['jo', 'kim']);
+    // What the engine records of the group names Jo as the entry is named now.
+    const posseLink = await state.getLink(appId, 'Group', posse);
+    expect(values(posseLink?.exported.memberUid)).toEqual([joDn, `cn=Kim Kent,${server.peopleDn}`]);
 
     // A new userName is a new uid: the group lists it instead of the old one.
     await patchUser(directory, jo, [{ op: 'replace', path: 'userName', value: 'joanna@example.com' }]);
