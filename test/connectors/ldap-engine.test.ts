@@ -22,8 +22,19 @@ import { provisioningApp } from '../support/provisioning-app.js';
 
 const slapd = useSlapd();
 
-function definition(server: SlapdServer, deprovisionAction: 'disable' | 'delete'): AppDefinition {
-  return provisioningApp({
+/** What a test changes of the app: the connector's settings and mappings it replaces. */
+interface AppVariant {
+  readonly settings?: JsonObject;
+  readonly user?: AppDefinition['objects']['User']['mappings'];
+  readonly group?: AppDefinition['objects']['Group']['mappings'];
+}
+
+function definition(
+  server: SlapdServer,
+  deprovisionAction: 'disable' | 'delete',
+  variant: AppVariant = {},
+): AppDefinition {
+  const app = provisioningApp({
     name: 'ldap',
     connector: {
       kind: 'ldap',
@@ -63,6 +74,12 @@ function definition(server: SlapdServer, deprovisionAction: 'disable' | 'delete'
     ],
     settings: { scope: 'assigned', deprovisionAction, concurrency: 4 },
   });
+  const connector = { ...app.connector, settings: { ...app.connector.settings, ...variant.settings } };
+  const objects = {
+    User: { ...app.objects.User, mappings: variant.user ?? app.objects.User.mappings },
+    Group: { ...app.objects.Group, mappings: variant.group ?? app.objects.Group.mappings },
+  };
+  return { ...app, connector, objects };
 }
 
 let setup: ConnectorEngine | undefined;
@@ -71,9 +88,12 @@ afterEach(async () => {
   setup = undefined;
 });
 
-async function open(deprovisionAction: 'disable' | 'delete'): Promise<ConnectorEngine> {
+async function open(
+  deprovisionAction: 'disable' | 'delete',
+  variant: AppVariant = {},
+): Promise<ConnectorEngine> {
   const server = slapd.current();
-  const app = definition(server, deprovisionAction);
+  const app = definition(server, deprovisionAction, variant);
   const registry = new ConnectorRegistry().register(ldapConnector);
   const connector = await registry.open(
     { kind: 'ldap', settings: app.connector.settings },
@@ -97,6 +117,10 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slap
     await admin.add(`ou=sales,${slapd.current().peopleDn}`, {
       objectClass: 'organizationalUnit',
       ou: 'sales',
+    });
+    await admin.add(`ou=disabled,${slapd.current().baseDn}`, {
+      objectClass: 'organizationalUnit',
+      ou: 'disabled',
     });
     await admin.unbind();
   });
@@ -222,6 +246,185 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slap
       [fayDn, newDn].sort(),
     );
   });
+
+  it('a renamed group is listed by its new DN in the groups holding it, and leaves them by that DN', async () => {
+    const server = slapd.current();
+    setup = await open('disable');
+    const { directory, engine, state, appId } = setup;
+    const gil = await createUser(directory, { userName: 'gil@example.com', displayName: 'Gil Gray' });
+    const inner = await createGroup(directory, 'Inner', [{ id: gil }]);
+    const outer = await createGroup(directory, 'Outer', [{ id: inner, type: 'Group' }]);
+    for (const [type, id] of [
+      ['User', gil],
+      ['Group', inner],
+      ['Group', outer],
+    ] as const)
+      await directory.assign(appId, type, id);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const innerDn = `cn=Inner,${server.groupsDn}`;
+    const outerDn = `cn=Outer,${server.groupsDn}`;
+    expect(values((await rawEntry(server, outerDn))?.member)).toEqual([innerDn]);
+    // A group Provisio does not provision lists Inner as well.
+    const bystanderDn = `cn=Bystander,${server.groupsDn}`;
+    const admin = await server.admin();
+    await admin.add(bystanderDn, { objectClass: 'groupOfNames', cn: 'Bystander', member: innerDn });
+    await admin.unbind();
+
+    // Inner's cn follows its displayName: the entry is renamed.
+    await directory.patch('Group', inner, [{ op: 'replace', path: 'displayName', value: 'Inner Renamed' }]);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const renamedDn = `cn=Inner Renamed,${server.groupsDn}`;
+    expect(await rawEntry(server, innerDn)).toBeUndefined();
+    expect((await state.getLink(appId, 'Group', inner))?.targetName).toBe(renamedDn);
+    expect(values((await rawEntry(server, outerDn))?.member)).toEqual([renamedDn]);
+    expect(values((await rawEntry(server, bystanderDn))?.member)).toEqual([renamedDn]);
+
+    // Leaving Outer removes the DN Inner has now: Outer is left with the placeholder only.
+    await removeMember(directory, outer, inner);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(values((await rawEntry(server, outerDn))?.member)).toEqual([
+      `cn=empty-group-placeholder,${server.baseDn}`,
+    ]);
+  });
+
+  it('a renamed user leaves a group by its new DN, though the group did not change in between', async () => {
+    const server = slapd.current();
+    setup = await open('disable');
+    const { directory, engine, appId } = setup;
+    const hal = await createUser(directory, { userName: 'hal@example.com', displayName: 'Hal Hunt' });
+    const ida = await createUser(directory, { userName: 'ida@example.com', displayName: 'Ida Ives' });
+    const squad = await createGroup(directory, 'Squad', [{ id: hal }, { id: ida }]);
+    for (const [type, id] of [
+      ['User', hal],
+      ['User', ida],
+      ['Group', squad],
+    ] as const)
+      await directory.assign(appId, type, id);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    await patchUser(directory, hal, [{ op: 'replace', path: 'userName', value: 'harold@example.com' }]);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const squadDn = `cn=Squad,${server.groupsDn}`;
+    const idaDn = `uid=ida,${server.peopleDn}`;
+    expect(values((await rawEntry(server, squadDn))?.member)).toEqual(
+      [`uid=harold,${server.peopleDn}`, idaDn].sort(),
+    );
+    await removeMember(directory, squad, hal);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(values((await rawEntry(server, squadDn))?.member)).toEqual([idaDn]);
+  });
+
+  it('posixGroup: a user renamed without a new uid stays listed; a new uid replaces the old; leaving removes it', async () => {
+    const server = slapd.current();
+    setup = await open('disable', {
+      settings: {
+        users: { container: server.peopleDn, rdnAttribute: 'cn', unique: ['uid'] },
+        groups: { container: server.groupsDn, type: 'posixGroup' },
+      },
+      group: [
+        { target: 'cn', source: 'displayName', matchingPrecedence: 1 },
+        { target: 'gidNumber', expression: '"7000"' },
+        { target: 'memberUid', source: 'members' },
+      ],
+    });
+    const { directory, engine, state, appId } = setup;
+    const jo = await createUser(directory, { userName: 'jo@example.com', displayName: 'Jo Jones' });
+    const kim = await createUser(directory, { userName: 'kim@example.com', displayName: 'Kim Kent' });
+    const posse = await createGroup(directory, 'Posse', [{ id: jo }, { id: kim }]);
+    for (const [type, id] of [
+      ['User', jo],
+      ['User', kim],
+      ['Group', posse],
+    ] as const)
+      await directory.assign(appId, type, id);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const posseDn = `cn=Posse,${server.groupsDn}`;
+    expect(values((await rawEntry(server, posseDn))?.memberUid)).toEqual(['jo', 'kim']);
+
+    // A new displayName renames the entry (cn names it); the uid, and so memberUid, stay.
+    await patchUser(directory, jo, [{ op: 'replace', path: 'displayName', value: 'Jo Jordan' }]);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const joDn = `cn=Jo Jordan,${server.peopleDn}`;
+    expect(await rawEntry(server, joDn)).toBeDefined();
+    expect(values((await rawEntry(server, posseDn))?.memberUid)).toEqual(['jo', 'kim']);
+    // What the engine records of the group names Jo as the entry is named now.
+    const posseLink = await state.getLink(appId, 'Group', posse);
+    expect(values(posseLink?.exported.memberUid)).toEqual([joDn, `cn=Kim Kent,${server.peopleDn}`]);
+
+    // A new userName is a new uid: the group lists it instead of the old one.
+    await patchUser(directory, jo, [{ op: 'replace', path: 'userName', value: 'joanna@example.com' }]);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(values((await rawEntry(server, posseDn))?.memberUid)).toEqual(['joanna', 'kim']);
+
+    // Leaving the group takes the uid out.
+    await removeMember(directory, posse, jo);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(values((await rawEntry(server, posseDn))?.memberUid)).toEqual(['kim']);
+  });
+
+  it('a user disabled by a move to the disabled container leaves its groups, and is back in them once enabled', async () => {
+    const server = slapd.current();
+    setup = await open('disable', {
+      settings: {
+        users: {
+          container: server.peopleDn,
+          rdnAttribute: 'uid',
+          disable: { strategy: 'container', container: `ou=disabled,${server.baseDn}` },
+        },
+      },
+    });
+    const { directory, engine, appId } = setup;
+    const lou = await createUser(directory, { userName: 'lou@example.com', displayName: 'Lou Lane' });
+    const mia = await createUser(directory, { userName: 'mia@example.com', displayName: 'Mia Moss' });
+    const gang = await createGroup(directory, 'Gang', [{ id: lou }, { id: mia }]);
+    await directory.assign(appId, 'Group', gang);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const gangDn = `cn=Gang,${server.groupsDn}`;
+    const louDn = `uid=lou,${server.peopleDn}`;
+    const miaDn = `uid=mia,${server.peopleDn}`;
+    expect(values((await rawEntry(server, gangDn))?.member)).toEqual([louDn, miaDn]);
+
+    await patchUser(directory, lou, [{ op: 'replace', path: 'active', value: false }]);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(await rawEntry(server, `uid=lou,ou=disabled,${server.baseDn}`)).toBeDefined();
+    expect(values((await rawEntry(server, gangDn))?.member)).toEqual([miaDn]);
+
+    await patchUser(directory, lou, [{ op: 'replace', path: 'active', value: true }]);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(await rawEntry(server, louDn)).toBeDefined();
+    expect(values((await rawEntry(server, gangDn))?.member)).toEqual([louDn, miaDn]);
+  });
+
+  // Groups have no disable strategy here (users do): with either action a group is deleted.
+  it.each(['delete', 'disable'] as const)(
+    'deprovisionAction %s: an unassigned nested group is deleted and leaves the groups holding it',
+    async (action) => {
+      const server = slapd.current();
+      setup = await open(action);
+      const { directory, engine, appId } = setup;
+      const ned = await createUser(directory, {
+        userName: `ned-${action}@example.com`,
+        displayName: 'Ned Nash',
+      });
+      const cell = await createGroup(directory, `Cell ${action}`, [{ id: ned }]);
+      const hive = await createGroup(directory, `Hive ${action}`, [{ id: cell, type: 'Group' }]);
+      for (const [type, id] of [
+        ['User', ned],
+        ['Group', cell],
+        ['Group', hive],
+      ] as const)
+        await directory.assign(appId, type, id);
+      expect((await engine.sync('ldap')).failures).toEqual([]);
+      const cellDn = `cn=Cell ${action},${server.groupsDn}`;
+      const hiveDn = `cn=Hive ${action},${server.groupsDn}`;
+      expect(values((await rawEntry(server, hiveDn))?.member)).toEqual([cellDn]);
+      await directory.unassign(appId, 'Group', cell);
+      expect((await engine.sync('ldap')).failures).toEqual([]);
+      expect(await rawEntry(server, cellDn)).toBeUndefined();
+      expect(values((await rawEntry(server, hiveDn))?.member)).toEqual([
+        `cn=empty-group-placeholder,${server.baseDn}`,
+      ]);
+    },
+  );
 
   it('with deprovisionAction delete, an unassigned user is deleted from the directory', async () => {
     const server = slapd.current();

@@ -228,6 +228,73 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP groups end to end (rea
     }
   });
 
+  it('posixGroup: a member the old value names by a DN that is gone is no error, and its uid stays when the new DN holds it', async () => {
+    const server = slapd.current();
+    const c = await openLdap(
+      server,
+      slapdSettings(server, {
+        users: { container: server.peopleDn, rdnAttribute: 'cn' },
+        groups: { container: server.groupsDn, type: 'posixGroup' },
+      }),
+    );
+    try {
+      const user = await c.create(
+        { objectType: 'User', attributes: { cn: 'Gone Dn', sn: 'Dn', uid: 'gonedn1' } },
+        signal(),
+      );
+      const other = await c.create(
+        { objectType: 'User', attributes: { cn: 'Gone Other', sn: 'Dn', uid: 'gonedn2' } },
+        signal(),
+      );
+      const group = await c.create(
+        {
+          objectType: 'Group',
+          attributes: { cn: 'gonedn-team', gidNumber: 5400, memberUid: [user.name!, other.name!] },
+        },
+        signal(),
+      );
+      // A new cn renames the entry; the uid, which the group lists, stays.
+      const renamed = await c.update!(
+        {
+          objectType: 'User',
+          ref: user,
+          changes: [{ attribute: 'cn', oldValue: 'Gone Dn', newValue: 'Gone Dn Renamed' }],
+        },
+        signal(),
+      );
+      expect(renamed?.name).toBe(`cn=Gone Dn Renamed,${server.peopleDn}`);
+      // The engine's old value still names the user by the DN it had.
+      await setMembers(c, group, 'memberUid', [user.name!, other.name!], [renamed!.name!, other.name!]);
+      expect(values((await rawEntry(server, group.name!))?.memberUid)).toEqual(['gonedn1', 'gonedn2']);
+      // A member gone from the directory: its uid cannot be known any more (the cn named it), so
+      // the group keeps it, and the change is no error.
+      await c.delete!({ objectType: 'User', ref: other }, signal());
+      await setMembers(c, group, 'memberUid', [renamed!.name!, other.name!], [renamed!.name!]);
+      expect(values((await rawEntry(server, group.name!))?.memberUid)).toEqual(['gonedn1', 'gonedn2']);
+      // A member to add must be there.
+      const error = await setMembers(c, group, 'memberUid', [renamed!.name!], [other.name!]).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toMatchObject({ code: 'schema_violation' });
+    } finally {
+      await c.close!();
+    }
+  });
+
+  it('groupOfNames: a change naming one member by two spellings of its DN leaves it in the group', async () => {
+    const server = slapd.current();
+    await withConnector({ container: server.groupsDn, type: 'groupOfNames' }, async (c) => {
+      const [u1] = await users(c, 'spelt', 1);
+      const group = await c.create(
+        { objectType: 'Group', attributes: { cn: 'spelt-team', member: [u1!.name!] } },
+        signal(),
+      );
+      await setMembers(c, group, 'member', [u1!.name!], [u1!.name!.toUpperCase()]);
+      expect(values((await rawEntry(server, group.name!))?.member)).toEqual([u1!.name]);
+    });
+  });
+
   describe('an update retried after its group rewrite was cut off', () => {
     let proxy: TcpProxy;
     beforeAll(async () => {

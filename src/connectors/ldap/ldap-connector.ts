@@ -41,6 +41,7 @@ import {
   stateChanges,
   touchesName,
   typeConfig,
+  type MemberValue,
 } from './ldap-entry-plan.js';
 import { attributesToRead, binaryAttributes, viewEntry } from './ldap-entry-view.js';
 import { LdapResultCode, ldapError } from './ldap-errors.js';
@@ -113,8 +114,12 @@ class LdapConnector implements Connector {
   constructor(config: LdapConfig, baseDirectory: string) {
     this.#config = config;
     this.#pool = new LdapSessionPool(config, baseDirectory);
-    const types = [config.users, config.groups].filter((t) => t !== undefined);
-    const canDisable = types.some((t) => t.disable.strategy !== 'none');
+    // Only the types with a strategy can be disabled: the engine deprovisions the others by delete.
+    const disableTypes = [
+      ...(config.users && config.users.disable.strategy !== 'none' ? ['User' as const] : []),
+      ...(config.groups && config.groups.disable.strategy !== 'none' ? ['Group' as const] : []),
+    ];
+    const canDisable = disableTypes.length > 0;
     this.capabilities = {
       objectTypes: [...(config.users ? ['User' as const] : []), ...(config.groups ? ['Group' as const] : [])],
       read: true,
@@ -122,7 +127,7 @@ class LdapConnector implements Connector {
       list: { paging: true, maxPageSize: config.maxPageSize },
       update: { mode: 'partial' },
       delete: true,
-      disable: canDisable,
+      disable: canDisable && { objectTypes: disableTypes },
       rename: true,
       batchCreate: false,
       membership: config.groups
@@ -407,16 +412,16 @@ class LdapConnector implements Connector {
   }
 
   /**
-   * Names a user's entry had before this update other than the DN it has now: the name the
-   * engine gave, and the DN the changes' old values place it at. Both are the entry's DN on a
-   * first try; they differ when an earlier try of the update moved the entry (posixGroup lists
-   * uids, which `#modifyAfterMove` follows instead; Active Directory keeps member links itself).
+   * Names an entry had before this update other than the DN it has now: the name the engine gave,
+   * and the DN the changes' old values place it at. Both are the entry's DN on a first try; they
+   * differ when an earlier try of the update moved the entry (posixGroup lists uids, which
+   * `#modifyAfterMove` follows instead; Active Directory keeps member links itself).
    */
   #formerNames(request: UpdateRequest, current: { dn: string; attributes: TargetAttributes }): string[] {
     const groups = this.#config.groups;
-    if (request.objectType !== 'User' || this.#config.profile === 'activeDirectory') return [];
+    if (this.#config.profile === 'activeDirectory') return [];
     if (groups === undefined || groups.type === 'posixGroup') return [];
-    const type = typeConfig(this.#config, 'User');
+    const type = typeConfig(this.#config, request.objectType);
     const names = new Map<string, string>();
     for (const name of [safeDn(request.ref.name), dnBeforeChanges(type, request.changes, current)]) {
       if (name !== undefined && dnKey(name) !== dnKey(current.dn)) names.set(dnKey(name), name);
@@ -432,7 +437,7 @@ class LdapConnector implements Connector {
       readonly plan: ReturnType<typeof planModify>;
       readonly ref: TargetRef;
       readonly current: { dn: string; attributes: TargetAttributes } | undefined;
-      readonly memberValue: ((dn: string) => string) | undefined;
+      readonly memberValue: MemberValue | undefined;
       readonly uidChange: UpdateRequest['changes'][number] | undefined;
     },
     signal: AbortSignal,
@@ -616,18 +621,26 @@ class LdapConnector implements Connector {
         const enabledNow = isEnabled(type, entry.name!, entry.attributes);
         if (enabledNow === request.enabled) return;
         const target = request.enabled ? containerFor(type, entry.attributes) : strategy.container;
-        await this.#move(request.objectType, entry, moveTo(entry.name!, target), signal);
+        // Groups are not rewritten: a disabled account is no member (the engine takes it out of
+        // the groups it provisions by the DN it knows), and others list the DN it comes back to.
+        await this.#move(request.objectType, entry, moveTo(entry.name!, target), signal, {
+          followInGroups: false,
+        });
         return;
       }
     }
   }
 
-  /** Modify DN: keeps the entry (and its anchor), changes its name; the new DN must be free. */
+  /**
+   * Modify DN: keeps the entry (and its anchor), changes its name; the new DN must be free. Unless
+   * told otherwise, the groups listing the entry (or its uid) then list its new name.
+   */
   async #move(
     objectType: ObjectType,
     ref: TargetRef,
     newDn: string,
     signal: AbortSignal,
+    options: { followInGroups: boolean } = { followInGroups: true },
   ): Promise<TargetRef> {
     let moved = newDn;
     let oldDn: string | undefined;
@@ -639,7 +652,8 @@ class LdapConnector implements Connector {
     if (this.#config.profile === 'activeDirectory') moved = canonicalDn(newDn);
     this.#remember(ref.id, moved);
     const movedRef = { id: ref.id, name: moved };
-    if (objectType === 'User' && oldDn !== undefined && this.#config.profile !== 'activeDirectory') {
+    // A user or a group (nested groups are DN-valued members too) stays in the groups listing it.
+    if (oldDn !== undefined && options.followInGroups && this.#config.profile !== 'activeDirectory') {
       try {
         await this.#renameInGroups(oldDn, moved, signal);
         // A uid that names the entry changes with the move (the old RDN value is not kept).
@@ -647,7 +661,8 @@ class LdapConnector implements Connector {
         const uidOf = (dn: string) =>
           firstRdn(dn).find((a) => a.type.toLowerCase() === uidAttribute && !a.hex);
         const [before, after] = [uidOf(oldDn), uidOf(moved)];
-        if (before !== undefined && after !== undefined)
+        // memberUid holds users' uids only: a group's naming value is never one.
+        if (objectType === 'User' && before !== undefined && after !== undefined)
           await this.#followUid(before.value, after.value, signal);
       } catch (error) {
         // The entry is moved even though a group still lists its old name.
@@ -658,8 +673,8 @@ class LdapConnector implements Connector {
   }
 
   /**
-   * Groups that list a renamed user by DN get its new DN, as OpenLDAP's refint overlay would (AD
-   * keeps member links itself). posixGroup lists uids, which `#followUid` follows instead.
+   * Groups that list a renamed user or group by DN get its new DN, as OpenLDAP's refint overlay
+   * would (AD keeps member links itself). posixGroup lists uids, which `#followUid` follows instead.
    */
   async #renameInGroups(oldDn: string, newDn: string, signal: AbortSignal, onlyIfVacant = false) {
     const groups = this.#config.groups;
@@ -846,7 +861,8 @@ class LdapConnector implements Connector {
     );
     if (group.type !== 'posixGroup') return dns;
     const lookup = await this.#dnUids(group, dns, signal);
-    return dns.map((dn) => lookup(dn));
+    // Every DN was read: each has its uid.
+    return dns.map((dn) => lookup(dn)!);
   }
 
   async #memberValueLookup(
@@ -854,29 +870,42 @@ class LdapConnector implements Connector {
     type: UserConfig | GroupConfig,
     changes: UpdateRequest['changes'],
     signal: AbortSignal,
-  ): Promise<((dn: string) => string) | undefined> {
+  ): Promise<MemberValue | undefined> {
     if (objectType !== 'Group') return undefined;
     const group = type as GroupConfig;
     const change = changes.find((c) => c.attribute.toLowerCase() === group.memberAttribute.toLowerCase());
     if (change === undefined) return undefined;
-    const all = [change.oldValue, change.newValue].flatMap((v) =>
-      Array.isArray(v) ? v : v === null ? [] : [v],
-    );
-    const dns = all.map((item) => {
-      if (typeof item !== 'string')
-        throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
-      return memberDn(item);
-    });
+    const dnsOf = (value: unknown) =>
+      (Array.isArray(value) ? value : value === null || value === undefined ? [] : [value]).map((item) => {
+        if (typeof item !== 'string')
+          throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
+        return memberDn(item);
+      });
+    const [oldDns, newDns] = [dnsOf(change.oldValue), dnsOf(change.newValue)];
     if (group.type !== 'posixGroup') return (dn) => memberDn(dn);
-    return this.#dnUids(group, dns, signal);
+    // A member only the old value names may be gone by now (renamed, moved, deleted): its uid is
+    // then unknown, and what the group lists is left to the DNs that are there.
+    const kept = new Set(newDns.map(dnKey));
+    return this.#dnUids(group, [...newDns, ...oldDns.filter((dn) => !kept.has(dnKey(dn)))], signal, {
+      mayBeGone: new Set(oldDns.map(dnKey).filter((k) => !kept.has(k))),
+    });
   }
 
-  /** posixGroup: the uid of each member DN (from its RDN when it is the uid, else read from the entry). */
-  async #dnUids(group: GroupConfig, dns: string[], signal: AbortSignal): Promise<(dn: string) => string> {
+  /**
+   * posixGroup: the uid of each member DN (from its RDN when it is the uid, else read from the
+   * entry). A DN in `mayBeGone` whose entry is gone has none; any other is an error naming it.
+   */
+  async #dnUids(
+    group: GroupConfig,
+    dns: string[],
+    signal: AbortSignal,
+    options: { mayBeGone?: ReadonlySet<string> } = {},
+  ): Promise<(dn: string) => string | undefined> {
     const uids = new Map<string, string>();
+    const uidAttribute = group.memberUidAttribute.toLowerCase();
     for (const dn of dns) {
       const rdn = firstRdn(dn);
-      const own = rdn.find((a) => a.type.toLowerCase() === group.memberUidAttribute.toLowerCase() && !a.hex);
+      const own = rdn.find((a) => a.type.toLowerCase() === uidAttribute && !a.hex);
       if (own !== undefined) {
         uids.set(dnKey(dn), own.value);
         continue;
@@ -888,16 +917,25 @@ class LdapConnector implements Connector {
         undefined,
         [group.memberUidAttribute],
         'base',
-      );
-      const key =
-        entry && Object.keys(entry).find((k) => k.toLowerCase() === group.memberUidAttribute.toLowerCase());
+      ).catch((error: unknown) => {
+        if (error instanceof ConnectorError && error.code === 'not_found') return [];
+        throw error;
+      });
+      const key = entry && Object.keys(entry).find((k) => k.toLowerCase() === uidAttribute);
       const raw = key === undefined ? undefined : entry![key];
       const uid = Array.isArray(raw) ? raw[0] : raw;
-      if (uid === undefined)
-        throw new ConnectorError('not_found', `member ${dn} has no ${group.memberUidAttribute}`);
-      uids.set(dnKey(dn), String(uid));
+      if (uid !== undefined) uids.set(dnKey(dn), String(uid));
+      else if (entry !== undefined || !options.mayBeGone?.has(dnKey(dn))) {
+        // Not the group's not_found (the engine would take the group for gone): the member's.
+        throw new ConnectorError(
+          'schema_violation',
+          entry === undefined
+            ? `member ${dn} does not exist`
+            : `member ${dn} has no ${group.memberUidAttribute}`,
+        );
+      }
     }
-    return (dn) => uids.get(dnKey(dn)) ?? firstRdn(dn)[0]!.value;
+    return (dn) => uids.get(dnKey(dn));
   }
 
   async #startWalk(token: string, objectType: ObjectType, type: UserConfig | GroupConfig): Promise<ListWalk> {

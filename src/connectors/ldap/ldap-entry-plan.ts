@@ -280,7 +280,7 @@ export function planModify(
     encrypted: boolean;
     current?: { dn: string; attributes: TargetAttributes };
     /** Member values (as stored) for each DN the changes add or remove. */
-    memberValue?: (dn: string) => string;
+    memberValue?: MemberValue;
   },
 ): ModifyPlan {
   const type = typeConfig(config, objectType);
@@ -358,14 +358,20 @@ export function dnBeforeChanges(
   }
 }
 
-function memberChanges(
-  group: GroupConfig,
-  change: AttributeChange,
-  memberValue: (dn: string) => string,
-): Change[] {
+/**
+ * The member attribute's stored value for a member DN (the DN, or a posixGroup's uid). Undefined
+ * for a member the change removes whose value cannot be known any more: its entry is gone and its
+ * DN does not hold the uid.
+ */
+export type MemberValue = (dn: string) => string | undefined;
+
+function memberChanges(group: GroupConfig, change: AttributeChange, memberValue: MemberValue): Change[] {
   const { added, removed } = valueDelta(change);
-  const add = memberStrings(group, added, memberValue);
-  const remove = memberStrings(group, removed, memberValue);
+  const [add, remove] = netMembers(
+    group,
+    memberStrings(group, added, memberValue),
+    memberStrings(group, removed, memberValue),
+  );
   // The placeholder is there exactly while the group has no member, as far as the engine knows.
   if (group.emptyMember !== undefined) {
     if (isNoValue(change.newValue) && !isNoValue(change.oldValue)) add.push(group.emptyMember);
@@ -374,16 +380,27 @@ function memberChanges(
   return valueChanges(group.memberAttribute, add, remove);
 }
 
-function memberStrings(
-  group: GroupConfig,
-  items: JsonValue[],
-  memberValue: (dn: string) => string,
-): string[] {
-  return items.map((item) => {
+function memberStrings(group: GroupConfig, items: JsonValue[], memberValue: MemberValue): string[] {
+  const out: string[] = [];
+  for (const item of items) {
     if (typeof item !== 'string')
       throw new ConnectorError('schema_violation', `${group.memberAttribute} values must be DNs`);
-    return memberValue(item);
-  });
+    const value = memberValue(item);
+    if (value !== undefined) out.push(value);
+  }
+  return out;
+}
+
+/**
+ * The adds and deletes without the values both add and delete: two DNs of one member (a user
+ * renamed without a new uid lists the same memberUid under its old and new DN, a DN spelt in
+ * another case) must leave it in the group, not have the delete, applied after the add, take it out.
+ */
+function netMembers(group: GroupConfig, add: string[], remove: string[]): [string[], string[]] {
+  const key = (value: string) => (group.type === 'posixGroup' ? value : dnKeyOrText(value));
+  const added = new Set(add.map(key));
+  const removed = new Set(remove.map(key));
+  return [add.filter((v) => !removed.has(key(v))), remove.filter((v) => !added.has(key(v)))];
 }
 
 function valueChanges(attribute: string, add: string[], remove: string[]): Change[] {
@@ -407,15 +424,18 @@ export function preciseMemberChanges(
   group: GroupConfig,
   change: AttributeChange,
   held: string[],
-  memberValue: (dn: string) => string,
+  memberValue: MemberValue,
 ): Change[] {
   const { added, removed } = valueDelta(change);
   const key = (value: string) => (group.type === 'posixGroup' ? value.toLowerCase() : dnKeyOrText(value));
   const present = new Map(held.map((value) => [key(value), value]));
-  const add = memberStrings(group, added, memberValue).filter((value) => !present.has(key(value)));
-  const remove = memberStrings(group, removed, memberValue)
-    .filter((value) => present.has(key(value)))
-    .map((value) => present.get(key(value))!);
+  const [adds, removes] = netMembers(
+    group,
+    memberStrings(group, added, memberValue),
+    memberStrings(group, removed, memberValue),
+  );
+  const add = adds.filter((value) => !present.has(key(value)));
+  const remove = removes.filter((value) => present.has(key(value))).map((value) => present.get(key(value))!);
   if (group.emptyMember !== undefined) {
     const placeholder = key(group.emptyMember);
     const after = new Set(present.keys());

@@ -72,7 +72,7 @@ export class MemoryTarget {
       unique,
       required: { ...unique, ...options.requiredAttributes },
       caseExact: options.caseExact ?? false,
-      tracksEnabled: caps.disable,
+      tracksEnabled: caps.disable !== false,
       nativeMembers: caps.membership.kind === 'native',
       memberAttribute:
         caps.membership.kind === 'attribute'
@@ -218,7 +218,7 @@ export class MemoryTarget {
     }
     if (caps.delete)
       connector.delete = (r, signal) => run('delete', signal, () => store.delete(r.objectType, r.ref.id));
-    if (caps.disable) {
+    if (caps.disable !== false) {
       connector.setEnabled = (r, signal) =>
         run('setEnabled', signal, () => store.setEnabled(r.objectType, r.ref.id, r.enabled));
     }

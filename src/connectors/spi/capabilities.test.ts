@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { checkCapabilityMethods, validateCapabilities, type ConnectorCapabilities } from './capabilities.js';
+import {
+  canDisable,
+  checkCapabilityMethods,
+  validateCapabilities,
+  type ConnectorCapabilities,
+} from './capabilities.js';
 
 const full: ConnectorCapabilities = {
   objectTypes: ['User', 'Group'],
@@ -51,6 +56,22 @@ describe('validateCapabilities', () => {
       ok: false,
       issues: ["capabilities.membership: kind 'attribute' is written through update"],
     });
+  });
+
+  it('takes disable per object type, of the types declared only', () => {
+    const usersOnly = validateCapabilities({ ...full, disable: { objectTypes: ['User'] } });
+    expect(usersOnly.ok).toBe(true);
+    if (!usersOnly.ok) return;
+    expect(canDisable(usersOnly.capabilities, 'User')).toBe(true);
+    expect(canDisable(usersOnly.capabilities, 'Group')).toBe(false);
+    expect(canDisable(full, 'Group')).toBe(true);
+    const stray = validateCapabilities({
+      ...full,
+      objectTypes: ['User'],
+      membership: { kind: 'none' },
+      disable: { objectTypes: ['Group'] },
+    });
+    expect(stray).toEqual({ ok: false, issues: ['capabilities.disable: Group is not in objectTypes'] });
   });
 
   it('refuses something that is not an object at all', () => {

@@ -5,7 +5,7 @@
  * `checkCapabilityMethods` reports every place where the two disagree.
  */
 import { z } from 'zod';
-import { OPTIONAL_OPERATIONS, type OptionalOperation } from './connector.js';
+import { OPTIONAL_OPERATIONS, type ObjectType, type OptionalOperation } from './connector.js';
 
 /** How a target keeps group membership. */
 export type MembershipCapability =
@@ -37,8 +37,12 @@ export interface ConnectorCapabilities {
   update: false | { mode: 'partial' | 'replace' };
   /** `delete`: remove an object. */
   delete: boolean;
-  /** `setEnabled`: disable and enable accounts (soft deprovisioning); without it the only way out is delete. */
-  disable: boolean;
+  /**
+   * `setEnabled`: disable and enable accounts (soft deprovisioning); without it the only way out is
+   * delete. `{ objectTypes }` when only some types can be disabled (LDAP users with a disable
+   * strategy, groups without one): objects of the others are deprovisioned as if it were false.
+   */
+  disable: boolean | { objectTypes: ObjectType[] };
   /** `rename`: objects have hierarchical names (DNs) that can change while the id stays. */
   rename: boolean;
   /** `createBatch`: several creates in one round trip (SCIM /Bulk, a multi-row insert). */
@@ -67,7 +71,10 @@ export const connectorCapabilitiesSchema = z
     ]),
     update: z.union([z.literal(false), z.strictObject({ mode: z.enum(['partial', 'replace']) })]),
     delete: z.boolean(),
-    disable: z.boolean(),
+    disable: z.union([
+      z.boolean(),
+      z.strictObject({ objectTypes: z.array(z.enum(['User', 'Group'])).min(1, 'must list an object type') }),
+    ]),
     rename: z.boolean(),
     batchCreate: z.union([z.literal(false), z.strictObject({ maxItems: z.number().int().min(2) })]),
     membership: z.discriminatedUnion('kind', [
@@ -85,6 +92,12 @@ export const connectorCapabilitiesSchema = z
     if (caps.membership.kind !== 'none' && !caps.objectTypes.includes('Group')) {
       ctx.addIssue({ code: 'custom', path: ['membership'], message: 'needs Group in objectTypes' });
     }
+    if (typeof caps.disable === 'object') {
+      for (const type of caps.disable.objectTypes) {
+        if (!caps.objectTypes.includes(type))
+          ctx.addIssue({ code: 'custom', path: ['disable'], message: `${type} is not in objectTypes` });
+      }
+    }
     if (caps.membership.kind === 'attribute' && caps.update === false) {
       ctx.addIssue({
         code: 'custom',
@@ -93,6 +106,11 @@ export const connectorCapabilitiesSchema = z
       });
     }
   });
+
+/** Whether objects of `type` can be disabled (`setEnabled`). */
+export function canDisable(caps: ConnectorCapabilities, type: ObjectType): boolean {
+  return typeof caps.disable === 'object' ? caps.disable.objectTypes.includes(type) : caps.disable;
+}
 
 /** The outcome of validating capabilities: the frozen value, or issues that each name the path. */
 export type CapabilitiesResult =
@@ -124,7 +142,7 @@ export const OPERATION_CAPABILITY: Record<
   list: { capability: 'list', granted: (c) => c.list !== false },
   update: { capability: 'update', granted: (c) => c.update !== false },
   delete: { capability: 'delete', granted: (c) => c.delete },
-  setEnabled: { capability: 'disable', granted: (c) => c.disable },
+  setEnabled: { capability: 'disable', granted: (c) => c.disable !== false },
   rename: { capability: 'rename', granted: (c) => c.rename },
   addMembers: { capability: "membership.kind 'native'", granted: (c) => c.membership.kind === 'native' },
   removeMembers: { capability: "membership.kind 'native'", granted: (c) => c.membership.kind === 'native' },

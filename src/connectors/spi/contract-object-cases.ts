@@ -1,6 +1,6 @@
 /** The contract cases for one object type, each skipped when its capability is not declared. */
 import { sameValue } from './attribute-change.js';
-import type { ConnectorCapabilities } from './capabilities.js';
+import { canDisable, type ConnectorCapabilities } from './capabilities.js';
 import type { ObjectType } from './connector.js';
 import { classifyError } from './connector-error.js';
 import {
@@ -192,7 +192,11 @@ export function objectTypeCases(type: ObjectType, caps: ConnectorCapabilities, k
   }
   add(
     'setEnabled disables and enables the object',
-    caps.disable ? (readable ? undefined : noRead) : 'capability disable is not declared',
+    canDisable(caps, type)
+      ? readable
+        ? undefined
+        : noRead
+      : `capability disable is not declared${caps.disable === false ? '' : ` for ${type}`}`,
     async (c, created) => {
       const object = await kit.create(c, { ...kit.createRequest(caps, type), enabled: false }, created);
       if ((await kit.read(c, type, object)).enabled !== false)

@@ -7,7 +7,7 @@
  *   the objects a change affects (the members of a group that was assigned or unassigned), plus
  *   escrowed objects that are due;
  * - follow-ups: objects waiting on a reference that now resolves, and groups whose members'
- *   accounts came or went;
+ *   accounts came or went, or got a new name the groups list them by;
  * then the accidental-deletion guard over the deprovisions the phases deferred.
  */
 import { isJsonObject } from '../../shared/json.js';

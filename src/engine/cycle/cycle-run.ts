@@ -27,6 +27,7 @@ import type { CycleSummary, EngineEvent, PlannedItem } from './engine-service.js
 import type { AssignmentIndex } from './entitlement.js';
 import type { ExecutionOutcome, TargetCalls } from './executor.js';
 import { CallFailure, executeDecision } from './executor.js';
+import { groupsListing } from './groups-listing.js';
 import type { ExecutionResult, MatchStep } from './log-steps.js';
 import {
   actionStepJson,
@@ -429,6 +430,7 @@ export class CycleRun {
         exported,
         state: 'active',
       });
+      await this.#followRenamed(link, outcome.targetName, item.id);
       // Both wait only for the state store, and only when references are stored or pending.
       if (this.checkStoredPending || evaluation.unresolved.length > 0 || this.#pendingHolders.size > 0)
         await this.#setPending(type, item.id, evaluation);
@@ -472,8 +474,10 @@ export class CycleRun {
       return;
     }
     // Renamed before the failure: later calls and member references name the account as it is now.
-    if (link && outcome.targetName !== undefined && outcome.targetName !== link.targetName)
-      await this.#writeLink({ ...link, targetName: outcome.targetName });
+    if (link && outcome.targetName !== undefined && outcome.targetName !== link.targetName) {
+      this.#writeLink({ ...link, targetName: outcome.targetName });
+      await this.#followRenamed(link, outcome.targetName, item.id);
+    }
     await this.#failed(scope, item, evaluation, decision, match, outcome.attempts, outcome.error, started);
   }
 
@@ -688,11 +692,28 @@ export class CycleRun {
     if (type === 'User') this.#followGroupsOf(resource);
   }
 
-  /** An object's account was disabled or deleted: groups holding it drop it. */
+  /** An object's account was disabled or deleted: groups holding it (a nested group too) drop it. */
   async #deactivated(type: StateObjectType, id: string): Promise<void> {
-    if (type !== 'User' || !this.scopes.Group) return;
+    if (!this.scopes.Group) return;
+    if (type === 'Group') {
+      for (const group of await groupsListing(this.deps.directory, id)) this.#follow(key('Group', group));
+      return;
+    }
     const resource = await this.deps.directory.get('User', id, { includeGroups: true });
     this.#followGroupsOf(resource);
+  }
+
+  /**
+   * The account got a new name (an LDAP entry renamed or moved): groups that list members by name
+   * hold the old one in what they last exported, so they are planned again. They resolve the
+   * member to its new name and write it, and what they export from then on names the member as
+   * it is now, so removing it later removes that name and not the old one.
+   */
+  async #followRenamed(link: Link | undefined, newName: string | undefined, id: string): Promise<void> {
+    if (link?.targetName === undefined || newName === undefined || newName === link.targetName) return;
+    const membership = this.scopes.Group?.capabilities.membership;
+    if (membership?.kind !== 'attribute' || membership.reference !== 'name') return;
+    for (const group of await groupsListing(this.deps.directory, id)) this.#follow(key('Group', group));
   }
 
   #markProcessed(type: StateObjectType, id: string): void {

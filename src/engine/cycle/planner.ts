@@ -13,6 +13,7 @@ import type { EvaluationContext } from '../../expressions/index.js';
 import type { AttributeChange } from '../../connectors/spi/attribute-change.js';
 import { sameValue } from '../../connectors/spi/attribute-change.js';
 import type { ConnectorCapabilities } from '../../connectors/spi/capabilities.js';
+import { canDisable } from '../../connectors/spi/capabilities.js';
 import type { TargetAttributes, TargetObject } from '../../connectors/spi/connector.js';
 import type { AppSettings } from '../apps/app-definition.js';
 import type { CompiledObjectType } from '../apps/compile-app.js';
@@ -442,11 +443,12 @@ export function decideAction(
       why,
     };
     const canDelete = actions.includes('delete') && caps.delete;
-    if (scope.settings.deprovisionAction === 'disable' && caps.disable) {
+    const disables = canDisable(caps, scope.objectType);
+    if (scope.settings.deprovisionAction === 'disable' && disables) {
       return link.state === 'disabled' ? skip(SkipReasons.AlreadyDeprovisioned) : { kind: 'disable', ...ref };
     }
     if (canDelete) return { kind: 'delete', ...ref };
-    if (caps.disable) {
+    if (disables) {
       return link.state === 'disabled' ? skip(SkipReasons.AlreadyDeprovisioned) : { kind: 'disable', ...ref };
     }
     return skip(SkipReasons.ActionNotAllowed);
