@@ -4,7 +4,7 @@
  * tested with a private CA, a client certificate and an untrusted self-signed certificate.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.js';
 import { ConnectorError } from '../../src/connectors/spi/index.js';
 import { ConnectorRegistry } from '../../src/connectors/spi/index.js';
 import { scimConnector } from '../../src/connectors/scim/index.js';
@@ -169,13 +169,3 @@ describe.skipIf(certs === undefined)('TLS (skipped without the openssl command)'
     await c.close!();
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}
