@@ -3,7 +3,7 @@
  * and each way it fails in words: unreachable, TLS, 401/403, not SCIM, filter unsupported. TLS is
  * tested with a private CA, a client certificate and an untrusted self-signed certificate.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freePort } from '../support/free-port.js';
 import { ConnectorError } from '../../src/connectors/spi/index.js';
 import { ConnectorRegistry } from '../../src/connectors/spi/index.js';
@@ -11,21 +11,12 @@ import { scimConnector } from '../../src/connectors/scim/index.js';
 import {
   makeTestCertificates,
   scimConnectorFor,
-  startScimTarget,
   testSignal as signal,
-  type ScimTarget,
 } from '../support/scim-target/index.js';
+import { scimTargetsForFile } from '../support/scim-target/targets-for-file.js';
 import { join } from 'node:path';
 
-const targets: ScimTarget[] = [];
-afterAll(async () => {
-  await Promise.all(targets.map((t) => t.close()));
-});
-async function target(options: Parameters<typeof startScimTarget>[0] = {}) {
-  const t = await startScimTarget(options);
-  targets.push(t);
-  return t;
-}
+const target = scimTargetsForFile();
 
 async function failure(settings: Record<string, unknown>, url: string, credentials?: unknown) {
   const c = scimConnectorFor(url, settings, credentials ?? { token: 'target-token' });
