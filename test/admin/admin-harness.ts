@@ -12,7 +12,6 @@ import type { AdminApi, AdminRole } from '../../src/admin/admin-route.js';
 import type { TokenAudience, TokenScope } from '../../src/directory/directory-store.js';
 import type { ProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
 import {
-  openProvisio,
   runServer,
   type AdminApiSettings,
   type RunningServer,
@@ -21,6 +20,7 @@ import {
 } from '../../src/main.js';
 import { issueToken } from '../../src/server/api-token.js';
 import { dropSchema, freshSchemaName } from '../support/postgres-test-schema.js';
+import { withProvisio } from '../support/with-provisio.js';
 
 export const PG_URL = process.env.PROVISIO_TEST_PG_URL;
 export type Backend = 'sqlite' | 'postgres';
@@ -105,14 +105,8 @@ export async function startAdminServer(
     ...options.server,
     admin: { moreRoutes: registerSampleRoutes, ...options.settings },
   });
-  const withDatabase = async <T>(work: (database: ProvisioDatabase, access: ConsoleAccess) => Promise<T>) => {
-    const database = await openProvisio(storage.storage);
-    try {
-      return await work(database, await ConsoleAccess.open(database));
-    } finally {
-      await database.close();
-    }
-  };
+  const withDatabase = <T>(work: (database: ProvisioDatabase, access: ConsoleAccess) => Promise<T>) =>
+    withProvisio(storage.storage, async (database) => work(database, await ConsoleAccess.open(database)));
   return {
     server,
     url: server.url,

@@ -9,18 +9,14 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import {
-  openProvisio,
-  runServer,
-  SQLITE_FILE_NAME,
-  type RunningServer,
-  type StorageOptions,
-} from '../../src/main.js';
+import { runServer, SQLITE_FILE_NAME, type RunningServer, type StorageOptions } from '../../src/main.js';
 import { issueToken } from '../../src/server/api-token.js';
+import type { ProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
 import type { LinkInput } from '../../src/engine/state/engine-state.js';
 import { appYaml, driftAndOrphan, engineFixture, type EngineFixture } from '../cli/engine-fixture.js';
 import { dropSchema, freshSchemaName, postgresFlags, TEST_PG_URL } from '../support/postgres-test-schema.js';
 import { runCli } from '../support/run-cli.js';
+import { withProvisio } from '../support/with-provisio.js';
 import type { Body } from './routes-harness.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];
@@ -74,17 +70,8 @@ async function fixtureWithUsers(backend: Backend, ...userNames: string[]): Promi
   return views;
 }
 
-async function withDatabase<T>(
-  views: Views,
-  work: (database: Awaited<ReturnType<typeof openProvisio>>) => Promise<T>,
-): Promise<T> {
-  const database = await openProvisio(views.storage);
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
+const withDatabase = <T>(views: Views, work: (database: ProvisioDatabase) => Promise<T>): Promise<T> =>
+  withProvisio(views.storage, work);
 
 /** The admin API (without the engine's runner) over the fixture's database. */
 async function adminApi(views: Views) {

@@ -9,15 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cliActor } from '../../src/cli/commands/command-support.js';
-import { openProvisio, runServer } from '../../src/main.js';
+import { runServer } from '../../src/main.js';
 import { call, postSession, signIn } from '../admin/admin-harness.js';
 import { runCli } from '../support/run-cli.js';
+import { CLI, ROOT } from '../support/spawn-cli.js';
+import { withProvisio } from '../support/with-provisio.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('../server/fixtures/provisio-cli.ts', import.meta.url));
 const PASSWORD = 'twelve chars or more';
 
 const dirs: string[] = [];
@@ -56,17 +55,14 @@ function createUser(dataDir: string, name: string, role: string, password: strin
   );
 }
 
-async function auditActions(dataDir: string): Promise<{ actor: string; action: string; text: string }[]> {
-  const database = await openProvisio({ dataDir });
-  try {
-    return (await database.engineState.listAudit({})).map((e) => ({
+function auditActions(dataDir: string): Promise<{ actor: string; action: string; text: string }[]> {
+  return withProvisio({ dataDir }, async (database) =>
+    (await database.engineState.listAudit({})).map((e) => ({
       actor: e.actor,
       action: e.action,
       text: JSON.stringify(e),
-    }));
-  } finally {
-    await database.close();
-  }
+    })),
+  );
 }
 
 describe('provisio tokens --admin', () => {

@@ -3,17 +3,13 @@
  * SQLite data directory: through run() in-process for the flows, and once as a process of its own
  * to check what a shell sees (exit codes, stdout, stderr).
  */
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir, userInfo } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { openDirectory } from '../../src/main.js';
 import { runCli } from '../support/run-cli.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('../server/fixtures/provisio-cli.ts', import.meta.url));
+import { spawnCli } from '../support/spawn-cli.js';
 
 let dir: string;
 let dataDir: string;
@@ -351,20 +347,7 @@ describe('secrets through the CLI', () => {
 
 describe('the provisio process', () => {
   it('exits 0 with the outcome on stdout, and 1 with the problems on stderr', async () => {
-    const run = (args: string[]) =>
-      new Promise<{ code: number | null; stdout: string; stderr: string }>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args, '--data-dir', dataDir], {
-          cwd: ROOT,
-          env: { ...process.env, PROVISIO_DATABASE_URL: '', CRM_DEPARTMENT: 'Sales' },
-          stdio: ['ignore', 'pipe', 'pipe'],
-        });
-        let stdout = '';
-        let stderr = '';
-        child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-        child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-        child.on('error', reject);
-        child.on('close', (code) => resolve({ code, stdout, stderr }));
-      });
+    const run = (args: string[]) => spawnCli([...args, '--data-dir', dataDir], { CRM_DEPARTMENT: 'Sales' });
     const ok = await run(['apps', 'apply', '-f', appFile()]);
     expect(ok).toMatchObject({
       code: 0,

@@ -4,7 +4,7 @@
  * an unknown app and a bad limit stop with their exit codes.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { openProvisio } from '../../src/main.js';
+import { withProvisio } from '../support/with-provisio.js';
 import { runCli } from '../support/run-cli.js';
 import { engineFixture, type EngineFixture } from './engine-fixture.js';
 
@@ -14,12 +14,9 @@ afterEach(() => {
 });
 
 async function addUser(f: EngineFixture, userName: string): Promise<void> {
-  const database = await openProvisio({ dataDir: f.dataDir });
-  try {
-    await database.directory.create('User', { userName, displayName: userName, active: true });
-  } finally {
-    await database.close();
-  }
+  await withProvisio({ dataDir: f.dataDir }, (database) =>
+    database.directory.create('User', { userName, displayName: userName, active: true }),
+  );
 }
 
 describe('provisio cycles', () => {

@@ -13,6 +13,8 @@ import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { openProvisio } from '../../src/main.js';
+import type { ProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
+import { withProvisio } from '../support/with-provisio.js';
 import { appYaml, driftAndOrphan, engineFixture, type EngineFixture } from './engine-fixture.js';
 import { PG_URL } from '../server/server-harness.js';
 
@@ -25,8 +27,7 @@ async function withUsers(...userNames: string[]): Promise<EngineFixture> {
   const f = engineFixture();
   fixtures.push(f);
   await f.apply();
-  const database = await openProvisio({ dataDir: f.dataDir });
-  try {
+  await directory(f, async (database) => {
     for (const userName of userNames) {
       await database.directory.create('User', {
         userName,
@@ -34,23 +35,12 @@ async function withUsers(...userNames: string[]): Promise<EngineFixture> {
         active: true,
       });
     }
-  } finally {
-    await database.close();
-  }
+  });
   return f;
 }
 
-async function directory<T>(
-  f: EngineFixture,
-  work: (d: Awaited<ReturnType<typeof openProvisio>>) => Promise<T>,
-) {
-  const database = await openProvisio({ dataDir: f.dataDir });
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
+const directory = <T>(f: EngineFixture, work: (d: ProvisioDatabase) => Promise<T>) =>
+  withProvisio({ dataDir: f.dataDir }, work);
 
 const SUMMARY_KEYS = ['create', 'update', 'disable', 'delete', 'skip', 'success', 'failure'];
 

@@ -6,8 +6,8 @@ import { mkdtempSync, readFileSync, existsSync, rmSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { openProvisio } from '../../src/main.js';
 import { runCli } from '../support/run-cli.js';
+import { withProvisio } from '../support/with-provisio.js';
 
 export const CONNECTOR_MODULE = fileURLToPath(new URL('../fixtures/json-file-connector.js', import.meta.url));
 
@@ -102,12 +102,7 @@ export function engineFixture(): EngineFixture {
       writeFileSync(file, appYaml(name, targetFile, extra));
       const applied = await runCli('apps', 'apply', '-f', file, '--data-dir', dataDir);
       if (applied.code !== 0) throw new Error(`apps apply failed: ${applied.stderr}`);
-      const database = await openProvisio({ dataDir });
-      try {
-        return (await database.engineState.getApp(name))!.id;
-      } finally {
-        await database.close();
-      }
+      return withProvisio({ dataDir }, async (database) => (await database.engineState.getApp(name))!.id);
     },
     dispose: () => rmSync(dataDir, { recursive: true, force: true }),
   };

@@ -36,6 +36,24 @@ const failure: ProvisioningLogEntry = {
   error: { code: 'schemaViolation', message: 'userName too long', retryable: false },
 };
 
+/** The deletion guard's hold of 612 objects over a threshold of 500, not approved. */
+const HOLD: NonNullable<CycleReport['hold']> = {
+  appId: 'app-1',
+  since: started,
+  cycleId: 'cyc-1',
+  count: 612,
+  threshold: 500,
+  approved: false,
+};
+
+const quarantine = (level: number, reason: string): NonNullable<CycleReport['quarantine']> => ({
+  appId: 'app-1',
+  since: started,
+  level,
+  nextAttempt: finished,
+  reason,
+});
+
 function report(overrides: Partial<CycleReport> = {}): CycleReport {
   return {
     cycleId: 'cyc-1',
@@ -65,14 +83,7 @@ describe('sync output', () => {
     const held = cycleJson(
       report({
         status: 'held',
-        hold: {
-          appId: 'app-1',
-          since: started,
-          cycleId: 'cyc-1',
-          count: 612,
-          threshold: 500,
-          approved: false,
-        },
+        hold: HOLD,
         failures: [failure],
       }),
     );
@@ -95,13 +106,7 @@ describe('sync output', () => {
     const quarantined = cycleJson(
       report({
         status: 'quarantined',
-        quarantine: {
-          appId: 'app-1',
-          since: started,
-          level: 2,
-          nextAttempt: finished,
-          reason: 'target down',
-        },
+        quarantine: quarantine(2, 'target down'),
       }),
     );
     expect(quarantined.quarantine).toEqual({
@@ -116,13 +121,10 @@ describe('sync output', () => {
     const refused = report({
       status: 'quarantined',
       summary: { ...zero },
-      quarantine: {
-        appId: 'app-1',
-        since: started,
-        level: 1,
-        nextAttempt: finished,
-        reason: 'test connection failed: invalid_credentials: The target refused the credentials (HTTP 401)',
-      },
+      quarantine: quarantine(
+        1,
+        'test connection failed: invalid_credentials: The target refused the credentials (HTTP 401)',
+      ),
       connectionError: {
         code: 'invalid_credentials',
         message: 'The target refused the credentials (HTTP 401)',
@@ -171,14 +173,7 @@ describe('sync output', () => {
     const held = cycleText(
       report({
         status: 'held',
-        hold: {
-          appId: 'app-1',
-          since: started,
-          cycleId: 'cyc-1',
-          count: 612,
-          threshold: 500,
-          approved: false,
-        },
+        hold: HOLD,
       }),
     );
     expect(held).toMatch(/^crm: held by the accidental-deletion guard/);
@@ -187,13 +182,7 @@ describe('sync output', () => {
     const quarantined = cycleText(
       report({
         status: 'quarantined',
-        quarantine: {
-          appId: 'app-1',
-          since: started,
-          level: 2,
-          nextAttempt: finished,
-          reason: 'invalidCredentials',
-        },
+        quarantine: quarantine(2, 'invalidCredentials'),
       }),
     );
     expect(quarantined).toContain('(level 2): invalidCredentials');

@@ -5,14 +5,11 @@
  * serves SCIM only; with `--workers 2` exactly one worker provisions the app.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runCli } from '../support/run-cli.js';
+import { CLI, ROOT } from '../support/spawn-cli.js';
 import { send, USER_SCHEMA } from '../server/server-harness.js';
 import { engineFixture, type EngineFixture } from './engine-fixture.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('../server/fixtures/provisio-cli.ts', import.meta.url));
 
 const fixtures: EngineFixture[] = [];
 let child: ChildProcess | undefined;
@@ -67,6 +64,18 @@ async function token(dataDir: string): Promise<string> {
   return created.stdout.trim();
 }
 
+/** An engine fixture with its app stored, a SCIM token, and `serve` with `extra` flags on it. */
+async function serveApp(...extra: string[]): Promise<{ f: EngineFixture; bearer: string; served: Served }> {
+  const f = engineFixture();
+  fixtures.push(f);
+  await f.apply();
+  const bearer = await token(f.dataDir);
+  return { f, bearer, served: await serve(f.dataDir, ...extra) };
+}
+
+const firstCycle = (served: Served, timeoutMs: number) =>
+  until('the first cycle', () => (/"cycle finished"/.test(served.output()) ? true : undefined), timeoutMs);
+
 async function postUser(url: string, bearer: string, userName: string): Promise<void> {
   const r = await send(`${url}/scim/v2/Users`, {
     method: 'POST',
@@ -82,17 +91,9 @@ function exited(process: ChildProcess): Promise<number | null> {
 
 describe('provisio serve with the engine', () => {
   it('provisions a user written through SCIM within a second, and releases the app on SIGTERM', async () => {
-    const f = engineFixture();
-    fixtures.push(f);
-    await f.apply();
-    const bearer = await token(f.dataDir);
-    const served = await serve(f.dataDir);
+    const { f, bearer, served } = await serveApp();
     // The first cycle (an initial one with nothing to do) runs when the lease is taken.
-    await until(
-      'the first cycle',
-      () => (/"cycle finished"/.test(served.output()) ? true : undefined),
-      15_000,
-    );
+    await firstCycle(served, 15_000);
 
     const before = performance.now();
     await postUser(served.url, bearer, 'ada@example.com');
@@ -153,16 +154,8 @@ describe('provisio serve with the engine', () => {
   }, 60_000);
 
   it('takes an app applied again while it serves: near-real-time off, then on', async () => {
-    const f = engineFixture();
-    fixtures.push(f);
-    await f.apply();
-    const bearer = await token(f.dataDir);
-    const served = await serve(f.dataDir);
-    await until(
-      'the first cycle',
-      () => (/"cycle finished"/.test(served.output()) ? true : undefined),
-      15_000,
-    );
+    const { f, bearer, served } = await serveApp();
+    await firstCycle(served, 15_000);
     await f.apply('nearRealTime: false');
     // The definitions are re-read every 2 s; the changed one runs a cycle of its own.
     await until(
@@ -186,11 +179,7 @@ describe('provisio serve with the engine', () => {
   }, 60_000);
 
   it('--no-engine serves SCIM and provisions nothing', async () => {
-    const f = engineFixture();
-    fixtures.push(f);
-    await f.apply();
-    const bearer = await token(f.dataDir);
-    const served = await serve(f.dataDir, '--no-engine');
+    const { f, bearer, served } = await serveApp('--no-engine');
     await postUser(served.url, bearer, 'ada@example.com');
     await new Promise((resolve) => setTimeout(resolve, 1_500));
     expect(f.target()).toEqual([]);
@@ -205,16 +194,8 @@ describe('provisio serve with the engine', () => {
   }, 60_000);
 
   it('with --workers 2, one worker provisions the app and each write arrives once', async () => {
-    const f = engineFixture();
-    fixtures.push(f);
-    await f.apply();
-    const bearer = await token(f.dataDir);
-    const served = await serve(f.dataDir, '--workers', '2', '--log-level', 'info');
-    await until(
-      'the first cycle',
-      () => (/"cycle finished"/.test(served.output()) ? true : undefined),
-      30_000,
-    );
+    const { f, bearer, served } = await serveApp('--workers', '2', '--log-level', 'info');
+    await firstCycle(served, 30_000);
     for (const n of ['a', 'b', 'c', 'd']) await postUser(served.url, bearer, `${n}@example.com`);
     await until('four users in the target', () => (f.target().length >= 4 ? true : undefined), 10_000);
     await new Promise((resolve) => setTimeout(resolve, 500));

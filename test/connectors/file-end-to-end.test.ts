@@ -9,8 +9,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'csv-parse/sync';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openProvisio } from '../../src/main.js';
+import type { ProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
 import { runCli } from '../support/run-cli.js';
+import { withProvisio } from '../support/with-provisio.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/file/app.yaml', import.meta.url));
 
@@ -26,14 +27,7 @@ afterEach(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function withDirectory<T>(work: (d: Awaited<ReturnType<typeof openProvisio>>) => Promise<T>) {
-  const database = await openProvisio({ dataDir });
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
+const withDirectory = <T>(work: (d: ProvisioDatabase) => Promise<T>) => withProvisio({ dataDir }, work);
 
 async function sync(app: string) {
   const r = await runCli('sync', app, '--json', '--data-dir', dataDir);

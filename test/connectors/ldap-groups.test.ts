@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
 import { ConnectorError, type Connector, type TargetObject } from '../../src/connectors/spi/index.js';
 import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
+import { createPosixMember } from '../support/slapd/posix-member.js';
 import { rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import { startTcpProxy, type TcpProxy } from '../support/slapd/tcp-proxy.js';
 
@@ -399,22 +400,14 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP groups end to end (rea
       const server = slapd.current();
       const groups = { container: server.groupsDn, type: 'posixGroup' as const };
       await throughRelay({ users: { container: server.peopleDn, rdnAttribute: 'cn' }, groups }, async (c) => {
-        const user = await c.create(
-          { objectType: 'User', attributes: { cn: 'Cut Uid', sn: 'Uid', uid: 'cutuid1' } },
-          signal(),
-        );
-        const team = await c.create(
-          {
-            objectType: 'Group',
-            attributes: { cn: 'cutuid-team', gidNumber: 5200, memberUid: [user.name!] },
-          },
-          signal(),
-        );
-        const request = {
-          objectType: 'User' as const,
-          ref: user,
-          changes: [{ attribute: 'uid', oldValue: 'cutuid1', newValue: 'cutuid2' }],
+        const member = {
+          cn: 'Cut Uid',
+          uid: 'cutuid1',
+          newUid: 'cutuid2',
+          group: 'cutuid-team',
+          gidNumber: 5200,
         };
+        const { user, group: team, uidChange: request } = await createPosixMember(c, member);
         await failingUpdate(c, 'cn=cutuid-team', request);
         expect((await rawEntry(server, user.name!))?.uid).toBe('cutuid2');
         expect(values((await rawEntry(server, team.name!))?.memberUid)).toEqual(['cutuid1']);
@@ -427,22 +420,14 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP groups end to end (rea
       const server = slapd.current();
       const groups = { container: server.groupsDn, type: 'posixGroup' as const };
       await throughRelay({ users: { container: server.peopleDn, rdnAttribute: 'cn' }, groups }, async (c) => {
-        const user = await c.create(
-          { objectType: 'User', attributes: { cn: 'Held Uid', sn: 'Uid', uid: 'helduid1' } },
-          signal(),
-        );
-        const team = await c.create(
-          {
-            objectType: 'Group',
-            attributes: { cn: 'helduid-team', gidNumber: 5300, memberUid: [user.name!] },
-          },
-          signal(),
-        );
-        const request = {
-          objectType: 'User' as const,
-          ref: user,
-          changes: [{ attribute: 'uid', oldValue: 'helduid1', newValue: 'helduid2' }],
+        const member = {
+          cn: 'Held Uid',
+          uid: 'helduid1',
+          newUid: 'helduid2',
+          group: 'helduid-team',
+          gidNumber: 5300,
         };
+        const { group: team, uidChange: request } = await createPosixMember(c, member);
         await failingUpdate(c, 'cn=helduid-team', request);
         // Meanwhile another user takes the old uid and a group of its own.
         const newcomer = await c.create(

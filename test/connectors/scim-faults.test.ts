@@ -4,7 +4,7 @@
  * answers, refusals; and the limits hold: concurrency, the rate limit, keep-alive reuse.
  */
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
+import { freePort } from '../support/free-port.js';
 import { ConnectorError, CONNECTOR_ERROR_RETRYABLE } from '../../src/connectors/spi/index.js';
 import { scimConnectorFor, startScimTarget, testSignal as signal } from '../support/scim-target/index.js';
 
@@ -256,13 +256,3 @@ describe('limits', () => {
     await local.close();
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -3,25 +3,14 @@
  * without the flag the target refuses (or the connector misreads) what it is sent, with the flag
  * the connector provisions it.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ConnectorError } from '../../src/connectors/spi/index.js';
-import {
-  scimConnectorFor,
-  startScimTarget,
-  testSignal as signal,
-  type ScimTarget,
-} from '../support/scim-target/index.js';
+import { scimConnectorFor, testSignal as signal } from '../support/scim-target/index.js';
 import type { TargetProfile } from '../support/scim-target/index.js';
+import { scimTargetsForFile } from '../support/scim-target/targets-for-file.js';
 
-const targets: ScimTarget[] = [];
-afterAll(async () => {
-  await Promise.all(targets.map((t) => t.close()));
-});
-async function targetWith(profile: Partial<TargetProfile>) {
-  const target = await startScimTarget({ profile });
-  targets.push(target);
-  return target;
-}
+const startTarget = scimTargetsForFile();
+const targetWith = (profile: Partial<TargetProfile>) => startTarget({ profile });
 
 let n = 0;
 const name = (prefix: string) => `${prefix}-${++n}@example.com`;

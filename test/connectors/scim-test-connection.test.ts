@@ -3,29 +3,20 @@
  * and each way it fails in words: unreachable, TLS, 401/403, not SCIM, filter unsupported. TLS is
  * tested with a private CA, a client certificate and an untrusted self-signed certificate.
  */
-import { afterAll, describe, expect, it } from 'vitest';
-import { createServer } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { ConnectorError } from '../../src/connectors/spi/index.js';
 import { ConnectorRegistry } from '../../src/connectors/spi/index.js';
 import { scimConnector } from '../../src/connectors/scim/index.js';
 import {
   makeTestCertificates,
   scimConnectorFor,
-  startScimTarget,
   testSignal as signal,
-  type ScimTarget,
 } from '../support/scim-target/index.js';
+import { scimTargetsForFile } from '../support/scim-target/targets-for-file.js';
 import { join } from 'node:path';
 
-const targets: ScimTarget[] = [];
-afterAll(async () => {
-  await Promise.all(targets.map((t) => t.close()));
-});
-async function target(options: Parameters<typeof startScimTarget>[0] = {}) {
-  const t = await startScimTarget(options);
-  targets.push(t);
-  return t;
-}
+const target = scimTargetsForFile();
 
 async function failure(settings: Record<string, unknown>, url: string, credentials?: unknown) {
   const c = scimConnectorFor(url, settings, credentials ?? { token: 'target-token' });
@@ -169,13 +160,3 @@ describe.skipIf(certs === undefined)('TLS (skipped without the openssl command)'
     await c.close!();
   });
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
-}

@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openProvisio } from '../../src/main.js';
 import { runCli } from '../support/run-cli.js';
+import { withProvisio } from '../support/with-provisio.js';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/script/app.yaml', import.meta.url));
 
@@ -62,24 +62,20 @@ describe('script connector through the engine', () => {
     );
     const applied = await runCli('apps', 'apply', '-f', EXAMPLE, '--data-dir', dataDir);
     expect(applied.code, applied.stderr).toBe(0);
-    const database = await openProvisio({ dataDir });
-    let bobId: string;
-    try {
+    const bobId = await withProvisio({ dataDir }, async (database) => {
       await database.directory.create('User', {
         userName: 'ada@example.com',
         displayName: 'Ada; $(rm -rf /)',
         active: true,
       });
-      bobId = (
+      return (
         await database.directory.create('User', {
           userName: 'bob@example.com',
           displayName: 'Bob "B"',
           active: true,
         })
       ).id;
-    } finally {
-      await database.close();
-    }
+    });
 
     const first = await sync();
     expect(first.code).toBe(0);
@@ -95,12 +91,9 @@ describe('script connector through the engine', () => {
       attributes: { displayName: 'Bob "B"' },
     });
 
-    const again = await openProvisio({ dataDir });
-    try {
-      await again.directory.patch('User', bobId, [{ op: 'replace', path: 'active', value: false }]);
-    } finally {
-      await again.close();
-    }
+    await withProvisio({ dataDir }, (again) =>
+      again.directory.patch('User', bobId, [{ op: 'replace', path: 'active', value: false }]),
+    );
     const second = await sync();
     expect(second.report.summary).toMatchObject({ disable: 1, failure: 0 });
     expect(accounts().find((a) => a.id === '100')!.enabled).toBe(false);
@@ -112,12 +105,9 @@ describe('script connector through the engine', () => {
     expect(applied.code, applied.stderr).toBe(0);
     // The script now expects another key than the one stored with the app.
     process.env.SCRIPT_API_KEY = 'another-key';
-    const database = await openProvisio({ dataDir });
-    try {
-      await database.directory.create('User', { userName: 'ada@example.com', active: true });
-    } finally {
-      await database.close();
-    }
+    await withProvisio({ dataDir }, (database) =>
+      database.directory.create('User', { userName: 'ada@example.com', active: true }),
+    );
     const r = await runCli('sync', 'script-demo', '--json', '--data-dir', dataDir);
     // The connection test before the cycle meets invalid_credentials: the app is quarantined
     // (exit code 3) in the script's own words, and no object was tried.
@@ -148,12 +138,9 @@ describe('script connector: a retryable failure', () => {
     writeFileSync(join(dataDir, 'flaky.yaml'), yaml);
     const applied = await runCli('apps', 'apply', '-f', join(dataDir, 'flaky.yaml'), '--data-dir', dataDir);
     expect(applied.code, applied.stderr).toBe(0);
-    const database = await openProvisio({ dataDir });
-    try {
-      await database.directory.create('User', { userName: 'ada@example.com', active: true });
-    } finally {
-      await database.close();
-    }
+    await withProvisio({ dataDir }, (database) =>
+      database.directory.create('User', { userName: 'ada@example.com', active: true }),
+    );
     const first = await sync();
     expect(readFileSync(marker, 'utf8')).toBe('failed once');
     expect(first.code).toBe(0);

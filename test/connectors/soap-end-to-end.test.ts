@@ -10,8 +10,9 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { openProvisio } from '../../src/main.js';
+import type { ProvisioDatabase } from '../../src/engine/state/open-engine-state.js';
 import { runCli } from '../support/run-cli.js';
+import { withProvisio } from '../support/with-provisio.js';
 import { parse, stringify } from 'yaml';
 import {
   EXAMPLE_CREDENTIALS,
@@ -52,14 +53,7 @@ function exampleFor(protocol: SoapProtocol): string {
   return file;
 }
 
-async function withDirectory<T>(work: (d: Awaited<ReturnType<typeof openProvisio>>) => Promise<T>) {
-  const database = await openProvisio({ dataDir });
-  try {
-    return await work(database);
-  } finally {
-    await database.close();
-  }
-}
+const withDirectory = <T>(work: (d: ProvisioDatabase) => Promise<T>) => withProvisio({ dataDir }, work);
 
 async function apply(file: string) {
   const applied = await runCli('apps', 'apply', '-f', file, '--data-dir', dataDir);

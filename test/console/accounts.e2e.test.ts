@@ -7,14 +7,16 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { openProvisio } from '../../src/main.js';
 import type { LinkInput } from '../../src/engine/state/engine-state.js';
 import { appYaml } from '../cli/engine-fixture.js';
 import { runCli } from '../support/run-cli.js';
 import { seriousViolations } from './support/axe.js';
-import { CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium } from './support/chromium.js';
-import { CONSOLE_USERS, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
+import type { ConsolePage } from './support/console-page.js';
+import type { ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, openConsoleSuite } from './support/console-suite.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -52,31 +54,18 @@ async function appWithAccounts(stack: ConsoleStack): Promise<void> {
 
 describe.skipIf(CHROMIUM === undefined).sequential('the Accounts page in Chromium', () => {
   let stack: ConsoleStack;
-  let browser: Browser;
+  let c: ConsolePage;
   let page: Page;
   const count = () => page.getByTestId('accounts-count').textContent();
   const rowsInDom = () => page.getByTestId('accounts-scroller').locator('.vbody [role="row"]').count();
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
-    await appWithAccounts(stack);
-    browser = await launchChromium(CHROMIUM!);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
-    const viewer = CONSOLE_USERS.find((u) => u.role === 'viewer')!;
-    await page.goto(`${stack.url}/`);
-    await page.getByRole('heading', { level: 1, name: 'Sign in', exact: true }).waitFor();
-    await page.getByLabel('Username').fill(viewer.name);
-    await page.getByLabel('Password').fill(viewer.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.getByRole('heading', { level: 1, name: 'Applications', exact: true }).waitFor();
+    ({ stack, c } = await openConsoleSuite(CHROMIUM!, appWithAccounts));
+    page = c.page;
+    await c.signIn('vera');
   }, 120_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeConsoleSuite({ stack, c }));
 
   it('shows the first page at once, and every account as the table scrolls', async () => {
     await page.goto(`${stack.url}/apps/crm/accounts`);

@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
-import { openConsolePage, type ConsolePage } from './support/console-page.js';
-import { CONSOLE_USERS, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import type { ConsolePage } from './support/console-page.js';
+import { passwordOf, type ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, openConsoleSuite } from './support/console-suite.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -22,8 +23,6 @@ const user = (userName: string, givenName: string, familyName: string) => ({
   active: true,
 });
 
-const passwordOf = (name: string) => CONSOLE_USERS.find((u) => u.name === name)!.password;
-
 describe.skipIf(CHROMIUM === undefined).sequential('web console in Chromium', () => {
   let stack: ConsoleStack;
   let c: ConsolePage;
@@ -36,22 +35,19 @@ describe.skipIf(CHROMIUM === undefined).sequential('web console in Chromium', ()
   const signOut = () => c.signOut();
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
-    const [ada, grace, ...more] = await stack.users([
-      user('ada@example.com', 'Ada', 'Lovelace'),
-      user('grace@example.com', 'Grace', 'Hopper'),
-      ...Array.from({ length: 8 }, (_, i) => user(`bulk${i}@example.com`, `Bulk${i}`, 'User')),
-    ]);
-    graceId = grace!;
-    await stack.group('Engineering', [ada!, grace!, ...more]);
-    c = await openConsolePage(stack, CHROMIUM!);
+    ({ stack, c } = await openConsoleSuite(CHROMIUM!, async (s) => {
+      const [ada, grace, ...more] = await s.users([
+        user('ada@example.com', 'Ada', 'Lovelace'),
+        user('grace@example.com', 'Grace', 'Hopper'),
+        ...Array.from({ length: 8 }, (_, i) => user(`bulk${i}@example.com`, `Bulk${i}`, 'User')),
+      ]);
+      graceId = grace!;
+      await s.group('Engineering', [ada!, grace!, ...more]);
+    }));
     page = c.page;
   }, 120_000);
 
-  afterAll(async () => {
-    await c?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeConsoleSuite({ stack, c }));
 
   it('signs in', async () => {
     await page.goto(`${stack.url}/apps`);

@@ -14,8 +14,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Body } from '../admin/routes-harness.js';
 import { slapdSkip, useSlapd } from '../support/slapd/slapd-suite.js';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
-import { openConsolePage, type ConsolePage } from './support/console-page.js';
-import { scimAppYaml, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import type { ConsolePage } from './support/console-page.js';
+import { scimAppYaml, type ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, openConsoleSuite } from './support/console-suite.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 if (CHROMIUM !== undefined && slapdSkip !== undefined)
@@ -35,16 +36,14 @@ describe.skipIf(CHROMIUM === undefined).sequential('creating applications from t
   const slapd = useSlapd();
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
+    ({ stack, c } = await openConsoleSuite(CHROMIUM!));
     scratch = mkdtempSync(join(tmpdir(), 'provisio-console-templates-'));
-    c = await openConsolePage(stack, CHROMIUM!);
     await c.signIn('alice');
     await c.checkAccessibility('Applications');
   }, 120_000);
 
   afterAll(async () => {
-    await c?.close();
-    await stack?.close();
+    await closeConsoleSuite({ stack, c });
     if (scratch !== undefined) rmSync(scratch, { recursive: true, force: true });
   });
 

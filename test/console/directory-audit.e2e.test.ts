@@ -5,18 +5,13 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
-import { openConsolePage, type ConsolePage } from './support/console-page.js';
-import { scimAppYaml, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import type { ConsolePage } from './support/console-page.js';
+import { scimAppYaml, type ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, directoryUser as user, openConsoleSuite } from './support/console-suite.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
 const APP = 'crm';
-const user = (userName: string, displayName: string, active = true) => ({
-  schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-  userName,
-  displayName,
-  active,
-});
 
 describe.skipIf(CHROMIUM === undefined).sequential('Directory and Audit log in Chromium', () => {
   let stack: ConsoleStack;
@@ -24,22 +19,19 @@ describe.skipIf(CHROMIUM === undefined).sequential('Directory and Audit log in C
   const rowHeaders = async () => (await c.page.locator('tbody th[scope="row"]').allTextContents()).sort();
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
-    const [ada, grace, alan] = await stack.users([
-      user('ada@example.com', 'Ada Lovelace'),
-      user('grace@example.com', 'Grace Hopper'),
-      user('alan@example.com', 'Alan Turing', false),
-    ]);
-    await stack.group('Engineering', [ada!, grace!]);
-    await stack.group('Sales', [alan!]);
-    await stack.group('Empty', []);
-    c = await openConsolePage(stack, CHROMIUM!);
+    ({ stack, c } = await openConsoleSuite(CHROMIUM!, async (s) => {
+      const [ada, grace, alan] = await s.users([
+        user('ada@example.com', 'Ada Lovelace'),
+        user('grace@example.com', 'Grace Hopper'),
+        user('alan@example.com', 'Alan Turing', false),
+      ]);
+      await s.group('Engineering', [ada!, grace!]);
+      await s.group('Sales', [alan!]);
+      await s.group('Empty', []);
+    }));
   }, 120_000);
 
-  afterAll(async () => {
-    await c?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeConsoleSuite({ stack, c }));
 
   it('lists and searches directory users', async () => {
     const { page } = c;

@@ -7,10 +7,11 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Download } from 'playwright-core';
-import { eventually, type Body } from '../admin/routes-harness.js';
+import type { Body } from '../admin/routes-harness.js';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
 import { openConsolePage, type ConsolePage } from './support/console-page.js';
-import { scimAppYaml, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import type { ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, directoryUser, openConsoleSuite, storeScimApp } from './support/console-suite.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -49,38 +50,25 @@ describe.skipIf(CHROMIUM === undefined).sequential('provisioning log export in C
   let c: ConsolePage;
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
-    await stack.users(
-      ['ada@example.com', 'grace@example.com', AWKWARD].map((userName) => ({
-        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-        userName,
-        displayName: userName.split('@')[0]!,
-        active: true,
-      })),
-    );
-    c = await openConsolePage(stack, CHROMIUM!);
+    ({ stack, c } = await openConsoleSuite(CHROMIUM!, (s) =>
+      s.users(
+        ['ada@example.com', 'grace@example.com', AWKWARD].map((userName) =>
+          directoryUser(userName, userName.split('@')[0]!),
+        ),
+      ),
+    ));
     await c.signIn('vera');
     // The app and its first cycle, set up by an admin through the API.
     const admin = await openConsolePage(stack, CHROMIUM!);
     try {
       await admin.signIn('alice');
-      const yaml = scimAppYaml(stack.target, APP, { scope: 'all', nearRealTime: 'false' });
-      expect((await admin.api('PUT', `/apps/${APP}`, yaml)).status).toBe(201);
-      await eventually(async () => {
-        const status = (await admin.api('GET', `/apps/${APP}/status`)).json as Body;
-        return status.linked === 3 && status.state === 'idle' && status.running === undefined
-          ? true
-          : undefined;
-      }, 30_000);
+      await storeScimApp(admin, stack, APP, 3);
     } finally {
       await admin.close();
     }
   }, 120_000);
 
-  afterAll(async () => {
-    await c?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeConsoleSuite({ stack, c }));
 
   /** The entries the API answers for a query, as the NDJSON stream gives them. */
   async function apiEntries(query: string): Promise<Body[]> {
@@ -105,8 +93,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('provisioning log export in C
 
   it('downloads the whole log as CSV and as JSON, exactly as the API answers it', async () => {
     const { page } = c;
-    await page.goto(`${stack.url}/apps/${APP}`);
-    await c.arriveAt('Overview');
+    await c.openApp(APP);
     await c.open('Provisioning logs');
     await page.getByText(/^\d+ entries loaded/).waitFor();
     const all = await apiEntries('');

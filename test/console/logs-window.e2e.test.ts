@@ -7,7 +7,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
-import { CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium } from './support/chromium.js';
+import { CHROMIUM, NO_CHROMIUM_MESSAGE, openChromiumPage } from './support/chromium.js';
 import { buildConsole } from './support/console-stack.js';
 import { startLogsFixture, type LogsFixture } from './support/logs-fixture.js';
 
@@ -34,10 +34,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('the logs table holds a windo
 
   beforeAll(async () => {
     fixture = await startLogsFixture(await buildConsole(), TOTAL);
-    browser = await launchChromium(CHROMIUM!);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    ({ browser, page } = await openChromiumPage(CHROMIUM!));
   }, 120_000);
 
   afterAll(async () => {

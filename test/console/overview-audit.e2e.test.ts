@@ -5,25 +5,26 @@
  * in order on one server; each page passes the axe check.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { seriousViolations } from './support/axe.js';
-import { CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium } from './support/chromium.js';
-import { CONSOLE_USERS, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import type { Page } from 'playwright-core';
+import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
+import type { ConsolePage } from './support/console-page.js';
+import { passwordOf, type ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, directoryUser, openConsoleSuite } from './support/console-suite.js';
 import { scimAppYaml } from '../support/scim-app-yaml.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
 const APP = 'hr';
-const passwordOf = (name: string) => CONSOLE_USERS.find((u) => u.name === name)!.password;
 
 describe
   .skipIf(CHROMIUM === undefined)
   .sequential('Overview cycles and the audit of sign-ins in Chromium', () => {
     let stack: ConsoleStack;
-    let browser: Browser;
+    let c: ConsolePage;
     let page: Page;
-    const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
-    const nav = (name: string) => page.getByRole('link', { name, exact: true });
+    const heading = (name: string) => c.heading(name);
+    const nav = (name: string) => c.nav(name);
+    const axe = (where: string) => c.axeFindings(where);
 
     async function signIn(as: string, password = passwordOf(as)) {
       await page.goto(`${stack.url}/sign-in`);
@@ -33,33 +34,14 @@ describe
       await page.getByRole('button', { name: 'Sign in' }).click();
     }
 
-    async function axe(where: string): Promise<string[]> {
-      await page.waitForLoadState('networkidle');
-      return (await seriousViolations(page)).map(
-        (v) => `${where}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`,
-      );
-    }
-
     beforeAll(async () => {
-      stack = await startConsoleStack();
-      await stack.users(
-        ['ann', 'ben', 'cal'].map((name) => ({
-          schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-          userName: `${name}@example.com`,
-          displayName: name,
-          active: true,
-        })),
-      );
-      browser = await launchChromium(CHROMIUM!);
-      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-      context.setDefaultTimeout(15_000);
-      page = await context.newPage();
+      ({ stack, c } = await openConsoleSuite(CHROMIUM!, (s) =>
+        s.users(['ann', 'ben', 'cal'].map((name) => directoryUser(`${name}@example.com`, name))),
+      ));
+      page = c.page;
     }, 120_000);
 
-    afterAll(async () => {
-      await browser?.close();
-      await stack?.close();
-    });
+    afterAll(() => closeConsoleSuite({ stack, c }));
 
     it('records a refused sign-in and a sign-in', async () => {
       await signIn('alice', 'not the password');

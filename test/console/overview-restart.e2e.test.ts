@@ -7,8 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, type Body } from '../admin/routes-harness.js';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
-import { openConsolePage, type ConsolePage } from './support/console-page.js';
-import { scimAppYaml, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import type { ConsolePage } from './support/console-page.js';
+import type { ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, directoryUser, openConsoleSuite, storeScimApp } from './support/console-suite.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -52,43 +53,26 @@ describe.skipIf(CHROMIUM === undefined).sequential('Restart on the Overview in C
   }
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
-    await stack.users(
-      PEOPLE.map((userName) => ({
-        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-        userName,
-        displayName: userName.split('@')[0]!,
-        active: true,
-      })),
-    );
-    c = await openConsolePage(stack, CHROMIUM!);
+    ({ stack, c } = await openConsoleSuite(CHROMIUM!, (s) =>
+      s.users(PEOPLE.map((userName) => directoryUser(userName, userName.split('@')[0]!))),
+    ));
     await c.signIn('alice');
-    const yaml = scimAppYaml(stack.target, APP, { scope: 'all', nearRealTime: 'false' });
-    expect((await c.api('PUT', `/apps/${APP}`, yaml)).status).toBe(201);
-    await eventually(async () => {
-      const status = (await c.api('GET', `/apps/${APP}/status`)).json as Body;
-      return status.linked === PEOPLE.length && status.running === undefined ? true : undefined;
-    }, 30_000);
+    await storeScimApp(c, stack, APP, PEOPLE.length);
     await c.signOut();
   }, 120_000);
 
-  afterAll(async () => {
-    await c?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeConsoleSuite({ stack, c }));
 
   it('shows no Restart to a viewer', async () => {
     await c.signIn('vera');
-    await c.page.goto(`${stack.url}/apps/${APP}`);
-    await c.arriveAt('Overview');
+    await c.openApp(APP);
     expect(await c.page.getByRole('button', { name: 'Restart', exact: true }).count()).toBe(0);
     await c.signOut();
   });
 
   it('restarts: the cycle walks every object again, and the audit log names the operator', async () => {
     await c.signIn('oscar');
-    await c.page.goto(`${stack.url}/apps/${APP}`);
-    await c.arriveAt('Overview');
+    await c.openApp(APP);
     await c.checkAccessibility('Overview');
     await idle();
 

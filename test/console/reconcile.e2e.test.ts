@@ -6,10 +6,10 @@
  * orphan, Fix converges the target, and comparing again finds only the orphan, which Fix leaves.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Body } from '../admin/routes-harness.js';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
-import { openConsolePage, type ConsolePage } from './support/console-page.js';
-import { scimAppYaml, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import type { ConsolePage } from './support/console-page.js';
+import type { ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, directoryUser, openConsoleSuite, storeScimApp } from './support/console-suite.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -27,38 +27,19 @@ describe.skipIf(CHROMIUM === undefined).sequential('Accounts and Reconcile in Ch
   const inTarget = (userName: string) => stack.target.resources('User').find((u) => u.userName === userName);
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
-    await stack.users(
-      PEOPLE.map(([userName, displayName]) => ({
-        schemas: ['urn:ietf:params:scim:schemas:core:2.0:User'],
-        userName,
-        displayName,
-        active: true,
-      })),
-    );
-    c = await openConsolePage(stack, CHROMIUM!);
+    ({ stack, c } = await openConsoleSuite(CHROMIUM!, (s) =>
+      s.users(PEOPLE.map(([userName, displayName]) => directoryUser(userName, displayName))),
+    ));
     await c.signIn('alice');
-    const yaml = scimAppYaml(stack.target, APP, { scope: 'all', nearRealTime: 'false' });
-    expect((await c.api('PUT', `/apps/${APP}`, yaml)).status).toBe(201);
-    // serve's runner starts the first cycle of a new app itself; wait until it has provisioned all.
-    await eventually(async () => {
-      const status = (await c.api('GET', `/apps/${APP}/status`)).json as Body;
-      return status.state === 'idle' && status.running === undefined && status.linked === PEOPLE.length
-        ? true
-        : undefined;
-    }, 30_000);
+    await storeScimApp(c, stack, APP, PEOPLE.length);
     expect(stack.target.resources('User')).toHaveLength(PEOPLE.length);
   }, 120_000);
 
-  afterAll(async () => {
-    await c?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeConsoleSuite({ stack, c }));
 
   it('lists the managed accounts with their ids in the target, and searches them', async () => {
     const { page } = c;
-    await page.goto(`${stack.url}/apps/${APP}`);
-    await c.arriveAt('Overview');
+    await c.openApp(APP);
     await c.open('Accounts');
     const rows = page.getByTestId('accounts-scroller').locator('.vbody [role="row"]');
     await expect.poll(() => rows.count()).toBe(PEOPLE.length);

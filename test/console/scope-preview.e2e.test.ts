@@ -8,8 +8,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Body } from '../admin/routes-harness.js';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE } from './support/chromium.js';
-import { openConsolePage, type ConsolePage } from './support/console-page.js';
-import { scimAppYaml, startConsoleStack, type ConsoleStack } from './support/console-stack.js';
+import type { ConsolePage } from './support/console-page.js';
+import { scimAppYaml, type ConsoleStack } from './support/console-stack.js';
+import { closeConsoleSuite, openConsoleSuite } from './support/console-suite.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -29,15 +30,15 @@ describe.skipIf(CHROMIUM === undefined).sequential('Scope and Preview in Chromiu
   let c: ConsolePage;
 
   beforeAll(async () => {
-    stack = await startConsoleStack();
-    await stack.users([
-      person('ada@example.com', 'Ada Lovelace', 'Engineering', 'Analyst'),
-      person('grace@example.com', 'Grace Hopper', 'Sales', 'Admiral'),
-      person('alan@example.com', 'Alan Turing', 'Sales'),
-      person('edsger@research.example.com', 'Edsger Dijkstra', 'Research'),
-      person('barbara@example.com', 'Barbara Liskov', 'Research'),
-    ]);
-    c = await openConsolePage(stack, CHROMIUM!);
+    ({ stack, c } = await openConsoleSuite(CHROMIUM!, (s) =>
+      s.users([
+        person('ada@example.com', 'Ada Lovelace', 'Engineering', 'Analyst'),
+        person('grace@example.com', 'Grace Hopper', 'Sales', 'Admiral'),
+        person('alan@example.com', 'Alan Turing', 'Sales'),
+        person('edsger@research.example.com', 'Edsger Dijkstra', 'Research'),
+        person('barbara@example.com', 'Barbara Liskov', 'Research'),
+      ]),
+    ));
     await c.signIn('alice');
     // Paused before anything is in scope, so the preview is the only thing that plans.
     // The group filter is written with another accepted spelling of an operator.
@@ -51,15 +52,11 @@ describe.skipIf(CHROMIUM === undefined).sequential('Scope and Preview in Chromiu
     expect((await c.api('POST', `/apps/${APP}/pause`)).status).toBe(200);
   }, 120_000);
 
-  afterAll(async () => {
-    await c?.close();
-    await stack?.close();
-  });
+  afterAll(() => closeConsoleSuite({ stack, c }));
 
   it('edits clause groups with the operators the API serves, and names a mistake at its field', async () => {
     const { page } = c;
-    await page.goto(`${stack.url}/apps/${APP}`);
-    await c.arriveAt('Overview');
+    await c.openApp(APP);
     await c.open('Scope');
     expect(await page.getByText('No filter: every user passes.').isVisible()).toBe(true);
     await page.getByLabel('Sync all users and groups').check();

@@ -10,19 +10,7 @@ import { CallStats, TargetCalls, executeDecision } from '../../src/engine/cycle/
 import type { Decision } from '../../src/engine/cycle/planner.js';
 import { DEFAULT_RETRY_POLICY } from '../../src/engine/cycle/retry-policy.js';
 import { TestClock } from './support/engine-harness.js';
-
-const capabilities: Connector['capabilities'] = {
-  objectTypes: ['User', 'Group'],
-  read: true,
-  find: false,
-  list: false,
-  update: { mode: 'partial' },
-  delete: true,
-  disable: false,
-  rename: true,
-  batchCreate: false,
-  membership: { kind: 'native' },
-};
+import { stubConnector } from './support/stub-connector.js';
 
 function callsOn(connector: Connector): TargetCalls {
   const clock = new TestClock();
@@ -52,46 +40,41 @@ const update: Decision = {
 const refused = () => new ConnectorError('permission_denied', 'may not change members');
 
 describe('an update that renames, then fails', () => {
-  const base = {
-    capabilities,
-    testConnection: async () => {},
-    create: async () => ({ objectType: 'Group' as const, id: 'x', attributes: {} }),
-  };
+  /** Renames, and adds and removes members itself; the operations are each test's. */
+  const renaming = (operations: Partial<Connector>) =>
+    stubConnector({ rename: true, membership: { kind: 'native' } }, operations);
 
   it('a member removal failing after the rename keeps the new name', async () => {
-    const connector: Connector = {
-      ...base,
+    const connector = renaming({
       update: async () => ({ id: 'g1', name: 'cn=New,ou=groups' }),
       removeMembers: async () => Promise.reject(refused()),
       addMembers: async () => {},
-    };
+    });
     const outcome = await executeDecision(callsOn(connector), 'Group', update, []);
     expect(outcome).toMatchObject({ ok: false, targetId: 'g1', targetName: 'cn=New,ou=groups' });
   });
 
   it('a member addition failing after the rename keeps the new name', async () => {
-    const connector: Connector = {
-      ...base,
+    const connector = renaming({
       update: async () => ({ id: 'g1', name: 'cn=New,ou=groups' }),
       removeMembers: async () => {},
       addMembers: async () => Promise.reject(refused()),
-    };
+    });
     const outcome = await executeDecision(callsOn(connector), 'Group', update, []);
     expect(outcome).toMatchObject({ ok: false, targetId: 'g1', targetName: 'cn=New,ou=groups' });
   });
 
   it('the update itself failing after its rename answers the new name in its error', async () => {
-    const connector: Connector = {
-      ...base,
+    const connector = renaming({
       update: async () => Promise.reject(withTargetRef(refused(), { id: 'g1', name: 'cn=New,ou=groups' })),
-    };
+    });
     const outcome = await executeDecision(callsOn(connector), 'Group', update, []);
     expect(outcome).toMatchObject({ ok: false, targetName: 'cn=New,ou=groups' });
     expect(outcome.ok === false && outcome.error.code).toBe('permission_denied');
   });
 
   it('a failure without a rename names nothing new', async () => {
-    const connector: Connector = { ...base, update: async () => Promise.reject(refused()) };
+    const connector = renaming({ update: async () => Promise.reject(refused()) });
     const outcome = await executeDecision(callsOn(connector), 'Group', update, []);
     expect(outcome).toMatchObject({ ok: false, targetId: 'g1' });
     expect(outcome).not.toHaveProperty('targetName');

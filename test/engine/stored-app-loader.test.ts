@@ -4,12 +4,12 @@
  * connector it opened.
  */
 import { describe, expect, it } from 'vitest';
-import type { Connector } from '../../src/connectors/spi/connector.js';
 import { AppsError } from '../../src/engine/apps/apps-service.js';
 import { compileApp, type CompiledApp } from '../../src/engine/apps/compile-app.js';
 import type { StoredAppWithSecrets } from '../../src/engine/state/engine-state.js';
 import { storedAppLoader } from '../../src/engine/runtime/stored-app-loader.js';
 import { appDefinition } from './support/engine-harness.js';
+import { stubConnector } from './support/stub-connector.js';
 
 function loaderFor(groupMappings: { target: string; source?: string; constant?: string }[]) {
   const definition = appDefinition({
@@ -26,25 +26,14 @@ function loaderFor(groupMappings: { target: string; source?: string; constant?: 
     sealedCredentials: null,
   } as unknown as StoredAppWithSecrets;
   const closed: string[] = [];
-  const connector = {
-    capabilities: {
-      objectTypes: ['User', 'Group'],
-      read: true,
-      find: false,
-      list: false,
-      update: { mode: 'partial' },
-      delete: true,
-      disable: false,
-      rename: false,
-      batchCreate: false,
-      membership: { kind: 'attribute', attribute: 'member', reference: 'id' },
+  const connector = stubConnector(
+    { rename: false, membership: { kind: 'attribute', attribute: 'member', reference: 'id' } },
+    {
+      close: async () => {
+        closed.push('closed');
+      },
     },
-    testConnection: async () => {},
-    create: async () => ({ objectType: 'User', id: 'x', attributes: {} }),
-    close: async () => {
-      closed.push('closed');
-    },
-  } as Connector;
+  );
   const load = storedAppLoader({
     loadCompiledApp: async () => ({ stored, compiled: compiled.app as CompiledApp }),
     openConnector: async () => connector,

@@ -7,17 +7,14 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { openDirectory } from '../../src/main.js';
 import { verifyToken } from '../../src/server/api-token.js';
 import pg from 'pg';
 import { dropSchema, freshSchemaName, postgresFlags } from '../support/postgres-test-schema.js';
+import { CLI, ROOT, spawnCli } from '../support/spawn-cli.js';
 import { PG_URL, USER_SCHEMA, send } from './server-harness.js';
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const CLI = fileURLToPath(new URL('./fixtures/provisio-cli.ts', import.meta.url));
 
 const dirs: string[] = [];
 function tempDir(): string {
@@ -32,26 +29,6 @@ afterEach(() => {
 });
 
 const cli = runCli;
-
-/** Runs the CLI from source in a process of its own, as a shell would. */
-function spawnCli(
-  args: string[],
-  env: Record<string, string> = {},
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', CLI, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, PROVISIO_DATABASE_URL: '', ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
 
 describe('provisio tokens', () => {
   it('create prints one token line; list shows names and scopes, never secrets; revoke removes', async () => {

@@ -2,47 +2,24 @@
  * The one error mapper: unexpected failures become a SCIM 500 body logged as an error, client
  * errors are logged at info, and the Authorization header never reaches the log.
  */
-import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FastifyInstance } from 'fastify';
-import type { AddressInfo } from 'node:net';
-import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
-import { buildServer } from '../../src/server/build-server.js';
-import { issueToken } from '../../src/server/api-token.js';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
-import { ERROR_SCHEMA, openTestStore, send } from './server-harness.js';
+import { captureLog } from './log-capture.js';
+import { ERROR_SCHEMA, send, startTestServer, type TestServer } from './server-harness.js';
 
 describe('error mapping and logging', () => {
-  const lines: { level: number; msg: string; [k: string]: unknown }[] = [];
-  let raw = '';
-  let app: FastifyInstance;
+  const log = captureLog();
+  const { lines } = log;
+  let server: TestServer;
   let store: DirectoryStore;
-  let cleanup: () => Promise<void>;
   let base: string;
   let token: string;
 
   beforeAll(async () => {
-    ({ store, cleanup } = await openTestStore('sqlite'));
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        raw += chunk.toString();
-        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        callback();
-      },
-    });
-    app = buildServer({
-      store,
-      registry: SchemaRegistry.withCoreSchemas(),
-      options: { logger: { level: 'info', stream } },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/scim/v2`;
-    token = (await issueToken(store, 'logged', 'read-write')).token;
+    server = await startTestServer('sqlite', { logger: { level: 'info', stream: log.stream } });
+    ({ store, base, token } = server);
   });
-  afterAll(async () => {
-    await app?.close();
-    await cleanup?.();
-  });
+  afterAll(() => server?.close());
 
   it('a 4xx is logged at info and the token is redacted', async () => {
     const r = await send(`${base}/Users?filter=${encodeURIComponent('userName eq')}`, {
@@ -51,7 +28,7 @@ describe('error mapping and logging', () => {
     expect(r.status).toBe(400);
     const rejected = lines.find((l) => l.msg === 'request rejected');
     expect(rejected?.level).toBe(30);
-    expect(raw).not.toContain(token);
+    expect(log.raw()).not.toContain(token);
   });
 
   it('an unexpected failure is a SCIM 500 logged as an error, with no internals in the body', async () => {

@@ -3,45 +3,26 @@
  * `requestLogging: false` drops them and keeps the rejected-request lines. Credentials in URLs are
  * redacted, and only real failures are logged at error level.
  */
-import { Writable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
-import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectoryStore } from '../../src/directory/directory-store.js';
-import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
-import { issueToken } from '../../src/server/api-token.js';
-import { buildServer } from '../../src/server/build-server.js';
+import { captureLog } from './log-capture.js';
 import { rawRequest } from './raw-http.js';
-import { openTestStore, send, USER_SCHEMA } from './server-harness.js';
+import { send, startTestServer, USER_SCHEMA, type TestServer } from './server-harness.js';
 
 async function logsOf(requestLogging: boolean | undefined): Promise<{ msg: string; level: number }[]> {
-  const { store, cleanup } = await openTestStore('sqlite');
-  const lines: { msg: string; level: number }[] = [];
-  const stream = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-      callback();
-    },
-  });
-  const app = buildServer({
-    store,
-    registry: SchemaRegistry.withCoreSchemas(),
-    options: {
-      logger: { level: 'info', stream },
-      ...(requestLogging === undefined ? {} : { requestLogging }),
-    },
+  const { stream, lines } = captureLog();
+  const { base, token, close } = await startTestServer('sqlite', {
+    logger: { level: 'info', stream },
+    ...(requestLogging === undefined ? {} : { requestLogging }),
   });
   try {
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}/scim/v2`;
-    const { token } = await issueToken(store, 'logged', 'read-write');
     const headers = { authorization: `Bearer ${token}` };
     expect((await send(`${base}/Users`, { headers })).status).toBe(200);
     expect((await send(`${base}/Users/nope`, { headers })).status).toBe(404);
     return lines;
   } finally {
-    await app.close();
-    await cleanup();
+    await close();
   }
 }
 
@@ -68,46 +49,26 @@ describe('what the log says about URLs and failures', () => {
     url?: string;
     status?: number;
   };
-  let lines: Line[] = [];
-  let raw = '';
-  let app: FastifyInstance;
+  const log = captureLog<Line>();
+  const { lines, clear } = log;
+  let server: TestServer;
   let store: DirectoryStore;
-  let cleanup: () => Promise<void>;
   let port: number;
   let base: string;
   let token: string;
   let readOnly: string;
 
   beforeAll(async () => {
-    ({ store, cleanup } = await openTestStore('sqlite'));
-    const stream = new Writable({
-      write(chunk: Buffer, _encoding, callback) {
-        raw += chunk.toString();
-        for (const line of chunk.toString().split('\n')) if (line.trim()) lines.push(JSON.parse(line));
-        callback();
-      },
+    // A long token cache, so that the last test still authenticates after closing the store.
+    server = await startTestServer('sqlite', {
+      logger: { level: 'info', stream: log.stream },
+      tokenCacheMs: 60_000,
     });
-    app = buildServer({
-      store,
-      registry: SchemaRegistry.withCoreSchemas(),
-      // A long token cache, so that the last test still authenticates after closing the store.
-      options: { logger: { level: 'info', stream }, tokenCacheMs: 60_000 },
-    });
-    await app.listen({ port: 0, host: '127.0.0.1' });
-    port = (app.server.address() as AddressInfo).port;
-    base = `http://127.0.0.1:${port}/scim/v2`;
-    token = (await issueToken(store, 'logged', 'read-write')).token;
-    readOnly = (await issueToken(store, 'reader', 'read-only')).token;
+    ({ store, base, token } = server);
+    port = (server.app.server.address() as AddressInfo).port;
+    readOnly = await server.issue('reader', 'read-only');
   });
-  afterAll(async () => {
-    await app?.close();
-    await cleanup?.();
-  });
-
-  const clear = (): void => {
-    lines = [];
-    raw = '';
-  };
+  afterAll(() => server?.close());
   const auth = () => ({ authorization: `Bearer ${token}` });
 
   it('credential-looking query parameters are redacted from every logged URL', async () => {
@@ -124,7 +85,7 @@ describe('what the log says about URLs and failures', () => {
     ).toBe(200);
     const fragment = await rawRequest(port, 'GET', `/scim/v2/Users#access_token=${secrets[4]}`, auth());
     expect(fragment.status).toBe(200);
-    for (const secret of [...secrets, token]) expect(raw).not.toContain(secret);
+    for (const secret of [...secrets, token]) expect(log.raw()).not.toContain(secret);
     const urls = lines.filter((l) => l.msg === 'incoming request').map((l) => l.req?.url);
     expect(urls).toEqual([
       '/scim/v2/Users?access_token=[REDACTED]&count=1',

@@ -8,13 +8,12 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { dropSchema, freshSchemaName, postgresFlags } from '../support/postgres-test-schema.js';
+import { CLI, ROOT } from '../support/spawn-cli.js';
 import { PG_URL, USER_SCHEMA, send } from './server-harness.js';
 
-export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-export const CLI = fileURLToPath(new URL('./fixtures/provisio-cli.ts', import.meta.url));
+export { CLI, ROOT };
 
 const cleanups: (() => Promise<void> | void)[] = [];
 

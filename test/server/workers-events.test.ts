@@ -5,18 +5,9 @@
  * polled table carries the events) and on PostgreSQL (NOTIFY) when PROVISIO_TEST_PG_URL is set.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { runCli } from '../support/run-cli.js';
-import { startScimTarget } from '../support/scim-target/index.js';
-import {
-  afterThisTest,
-  childPids,
-  createScimUsers,
-  runCleanups,
-  serve,
-  storage,
-  waitFor,
-} from './serve-process.js';
+import { afterThisTest, runCleanups, waitFor } from './serve-process.js';
 import { BACKENDS } from './server-harness.js';
+import { startTwoWorkersApp } from './two-workers-app.js';
 import { scimAppYaml } from '../support/scim-app-yaml.js';
 import { openSseStream, type SseStream } from '../support/sse-stream.js';
 
@@ -31,22 +22,8 @@ const USERS = 12;
 
 describe.each(BACKENDS)('serve --workers 2: events of one worker reach streams on both (%s)', (backend) => {
   it('streams the start, progress and end of a cycle run in one worker, and a pause, to every stream', async () => {
-    const { args, prefix } = storage(backend);
-    const target = await startScimTarget();
-    afterThisTest(() => target.close());
-    const server = await serve(['--workers', '2', '--port', '0', ...args]);
-    await waitFor('two workers', () => childPids(server.child.pid!).length === 2);
+    const { server, target, prefix, admin, app } = await startTwoWorkersApp(backend, USERS);
 
-    const token = async (name: string, ...flags: string[]) => {
-      const created = await runCli('tokens', 'create', '--name', `${prefix}${name}`, ...flags, ...args);
-      expect(created.code, created.stderr).toBe(0);
-      return created.stdout.trim();
-    };
-    const admin = await token('admin', '--admin');
-    const scim = await token('scim');
-    await createScimUsers(server.url, scim, prefix, USERS);
-
-    const app = `${prefix}crm`;
     const streams: SseStream[] = [];
     for (let i = 0; i < STREAMS; i++) {
       streams.push(

@@ -6,10 +6,11 @@
  * worker receive bad options once the first one serves. SQLite: the database plays no part here.
  */
 import { existsSync, readFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { freePort } from '../support/free-port.js';
 import { afterThisTest, isAlive, runCleanups, serve, tempDir, waitFor } from './serve-process.js';
 
 afterEach(async () => {
@@ -17,15 +18,6 @@ afterEach(async () => {
 });
 
 const PRELOAD = fileURLToPath(new URL('./fixtures/fail-second-worker.mjs', import.meta.url));
-
-/** A port free a moment ago (the supervisor checks it again, and must find it free). */
-async function freePort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen({ host: '127.0.0.1', port: 0 }, resolve));
-  const port = (probe.address() as AddressInfo).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('serve --workers 2 when a worker fails to start', () => {
   it('stops the worker that started, exits non-zero and names the failed worker and its error', async () => {

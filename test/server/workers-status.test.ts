@@ -10,17 +10,10 @@ import { request } from 'node:http';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runCli } from '../support/run-cli.js';
 import { scimAppYaml } from '../support/scim-app-yaml.js';
-import { startScimTarget, type ScimTarget } from '../support/scim-target/index.js';
-import {
-  afterThisTest,
-  childPids,
-  createScimUsers,
-  runCleanups,
-  serve,
-  storage,
-  waitFor,
-} from './serve-process.js';
+import type { ScimTarget } from '../support/scim-target/index.js';
+import { runCleanups } from './serve-process.js';
 import { BACKENDS } from './server-harness.js';
+import { startTwoWorkersApp } from './two-workers-app.js';
 
 afterEach(async () => {
   vi.restoreAllMocks();
@@ -62,21 +55,8 @@ interface Setup {
 
 /** serve --workers 2 with USERS users, and a slow target; the app is not applied yet. */
 async function setUp(backend: 'sqlite' | 'postgres'): Promise<Setup> {
-  const { args, prefix } = storage(backend);
-  const target = await startScimTarget();
-  afterThisTest(() => target.close());
+  const { server, target, args, admin, app } = await startTwoWorkersApp(backend, USERS);
   target.faults.add({ kind: 'latency', rate: 1, methods: ['POST'], latencyMs: CREATE_LATENCY_MS });
-  const server = await serve(['--workers', '2', '--port', '0', ...args]);
-  await waitFor('two workers', () => childPids(server.child.pid!).length === 2);
-  const token = async (name: string, ...flags: string[]) => {
-    const created = await runCli('tokens', 'create', '--name', `${prefix}${name}`, ...flags, ...args);
-    expect(created.code, created.stderr).toBe(0);
-    return created.stdout.trim();
-  };
-  const admin = await token('admin', '--admin');
-  const scim = await token('scim');
-  await createScimUsers(server.url, scim, prefix, USERS);
-  const app = `${prefix}crm`;
   const statusUrl = `${server.url}/admin/v1/apps/${app}/status`;
   return {
     url: server.url,

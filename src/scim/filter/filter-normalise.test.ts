@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../shared/json.js';
 import { defineAttribute } from '../schema/attribute-builders.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
-import { isScimError } from '../scim-error.js';
+import { errorOf } from '../../../test/support/scim-error-of.js';
 import type { CompareFilter, Filter } from './filter-ast.js';
 import { evaluateFilter } from './filter-evaluator.js';
 import { normaliseFilter } from './filter-normalise.js';
@@ -31,13 +31,8 @@ const normalise = (text: string) => normaliseFilter(parseFilter(text), users);
 const literal = (filter: Filter) => (filter as CompareFilter).value;
 
 function detailOf(run: () => unknown): { scimType: string | undefined; detail: string } {
-  try {
-    run();
-  } catch (error) {
-    if (isScimError(error)) return { scimType: error.scimType, detail: error.detail };
-    throw error;
-  }
-  throw new Error('expected a ScimError');
+  const error = errorOf(run);
+  return { scimType: error.scimType, detail: error.detail };
 }
 
 describe('normaliseFilter: literal types', () => {

@@ -1,17 +1,7 @@
 /** Edges of the filter and path grammar: keyword boundaries, number forms, limits and their messages. */
 import { describe, expect, it } from 'vitest';
-import { isScimError, type ScimError } from '../scim-error.js';
+import { errorOf } from '../../../test/support/scim-error-of.js';
 import { parseAttrPath, parseFilter, parsePatchPath } from './filter-parser.js';
-
-function catchError(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (isScimError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('keywords are whole words', () => {
   it.each([
@@ -21,7 +11,7 @@ describe('keywords are whole words', () => {
     ['title pr and_x pr', "unexpected 'and_x' at position 9"],
     ['title pr or:x pr', "unexpected 'or:x' at position 9"],
   ])('%j is not an and/or', (text, message) => {
-    const error = catchError(() => parseFilter(text));
+    const error = errorOf(() => parseFilter(text));
     expect(error.scimType).toBe('invalidFilter');
     expect(error.detail).toContain(message);
   });
@@ -32,7 +22,7 @@ describe('keywords are whole words', () => {
   });
 
   it('reads a keyword at the very end as an incomplete expression', () => {
-    expect(catchError(() => parseFilter('title pr or')).detail).toContain(
+    expect(errorOf(() => parseFilter('title pr or')).detail).toContain(
       "expected an attribute path, '(' or 'not' at position 11, found end of input",
     );
   });
@@ -42,7 +32,7 @@ describe('JSON number literals (RFC 8259 §6)', () => {
   it.each(['1e', '1e+', '1E-', '-', '-x', '1.e3', '.5', '+1', '00', '1.2.3', '1e5e5'])(
     'refuses %j as a number',
     (token) => {
-      const error = catchError(() => parseFilter(`x eq ${token}`));
+      const error = errorOf(() => parseFilter(`x eq ${token}`));
       expect(error.scimType).toBe('invalidFilter');
       // The message quotes a token that starts like a value whole, anything else by its first character.
       const shown = /^[0-9]/.test(token) ? token : token.charAt(0);
@@ -69,16 +59,16 @@ describe('JSON number literals (RFC 8259 §6)', () => {
 
 describe('limits and messages of the path entry points', () => {
   it('names a path, not a filter, in the length and depth messages', () => {
-    expect(catchError(() => parsePatchPath('members', { maxLength: 4 })).detail).toBe(
+    expect(errorOf(() => parsePatchPath('members', { maxLength: 4 })).detail).toBe(
       'path is 7 characters long; the maximum is 4',
     );
-    expect(catchError(() => parseAttrPath('userName', { maxLength: 4 })).detail).toBe(
+    expect(errorOf(() => parseAttrPath('userName', { maxLength: 4 })).detail).toBe(
       'path is 8 characters long; the maximum is 4',
     );
-    expect(catchError(() => parsePatchPath('emails[(type pr)]', { maxDepth: 1 })).detail).toBe(
+    expect(errorOf(() => parsePatchPath('emails[(type pr)]', { maxDepth: 1 })).detail).toBe(
       'path nesting exceeds the maximum depth of 1 at position 7',
     );
-    expect(catchError(() => parseFilter('title pr', { maxLength: 4 })).detail).toBe(
+    expect(errorOf(() => parseFilter('title pr', { maxLength: 4 })).detail).toBe(
       'filter is 8 characters long; the maximum is 4',
     );
   });
@@ -89,41 +79,41 @@ describe('limits and messages of the path entry points', () => {
   });
 
   it('refuses a value that is not a string, saying so', () => {
-    const filter = catchError(() => parseFilter(42 as unknown as string));
+    const filter = errorOf(() => parseFilter(42 as unknown as string));
     expect(filter.scimType).toBe('invalidFilter');
     expect(filter.detail).toBe('filter must be a string');
-    const path = catchError(() => parsePatchPath(null as unknown as string));
+    const path = errorOf(() => parsePatchPath(null as unknown as string));
     expect(path.scimType).toBe('invalidPath');
     expect(path.detail).toBe('path must be a string');
-    expect(catchError(() => parseAttrPath({} as unknown as string)).detail).toBe('path must be a string');
+    expect(errorOf(() => parseAttrPath({} as unknown as string)).detail).toBe('path must be a string');
   });
 });
 
 describe('what error messages quote', () => {
   it('names an invalid attribute name after a URN', () => {
-    expect(catchError(() => parseFilter('urn:x:1abc pr')).detail).toBe(
+    expect(errorOf(() => parseFilter('urn:x:1abc pr')).detail).toBe(
       "in attribute path 'urn:x:1abc' at position 0, the attribute name '1abc' is not a valid name (position 6)",
     );
   });
 
   it('reports a string ending in a lone backslash as unterminated', () => {
-    expect(catchError(() => parseFilter('x eq "abc\\')).detail).toBe(
+    expect(errorOf(() => parseFilter('x eq "abc\\')).detail).toBe(
       'unterminated string starting at position 5',
     );
   });
 
   it('shows control characters by code point', () => {
-    expect(catchError(() => parseFilter('x eq \u0001')).detail).toContain('at position 5, found U+0001');
-    expect(catchError(() => parseFilter('x eq \u007f')).detail).toContain('at position 5, found U+007F');
+    expect(errorOf(() => parseFilter('x eq \u0001')).detail).toContain('at position 5, found U+0001');
+    expect(errorOf(() => parseFilter('x eq \u007f')).detail).toContain('at position 5, found U+007F');
   });
 
   it('shortens long source excerpts to 40 characters', () => {
     const op = 'x'.repeat(50);
-    expect(catchError(() => parseFilter(`userName ${op} "a"`)).detail).toBe(
+    expect(errorOf(() => parseFilter(`userName ${op} "a"`)).detail).toBe(
       `unknown operator '${'x'.repeat(40)}...' after 'userName' at position 9; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr`,
     );
     const exactly = 'y'.repeat(40);
-    expect(catchError(() => parseFilter(`userName ${exactly} "a"`)).detail).toContain(
+    expect(errorOf(() => parseFilter(`userName ${exactly} "a"`)).detail).toContain(
       `unknown operator '${exactly}' after`,
     );
   });
@@ -131,16 +121,16 @@ describe('what error messages quote', () => {
 
 describe('parseAttrPath messages', () => {
   it('says an attribute path was expected', () => {
-    expect(catchError(() => parseAttrPath(' 9a')).detail).toBe(
+    expect(errorOf(() => parseAttrPath(' 9a')).detail).toBe(
       "expected an attribute path at position 1, found '9a'",
     );
-    expect(catchError(() => parseAttrPath('')).detail).toBe(
+    expect(errorOf(() => parseAttrPath('')).detail).toBe(
       'expected an attribute path at position 0, found end of input',
     );
   });
 
   it('says the attribute path should have ended', () => {
-    expect(catchError(() => parseAttrPath('name.givenName x')).detail).toBe(
+    expect(errorOf(() => parseAttrPath('name.givenName x')).detail).toBe(
       "unexpected 'x' at position 15: expected the end of the attribute path",
     );
   });
@@ -149,10 +139,10 @@ describe('parseAttrPath messages', () => {
 describe('nesting inside value filters', () => {
   it('counts the brackets of a value filter toward the depth limit', () => {
     expect(parseFilter('emails[((type pr))]', { maxDepth: 3 }).kind).toBe('valuePath');
-    expect(catchError(() => parseFilter('emails[((type pr))]', { maxDepth: 2 })).detail).toBe(
+    expect(errorOf(() => parseFilter('emails[((type pr))]', { maxDepth: 2 })).detail).toBe(
       'filter nesting exceeds the maximum depth of 2 at position 8',
     );
-    expect(catchError(() => parseFilter('(emails[type pr])', { maxDepth: 1 })).detail).toBe(
+    expect(errorOf(() => parseFilter('(emails[type pr])', { maxDepth: 1 })).detail).toBe(
       'filter nesting exceeds the maximum depth of 1 at position 7',
     );
   });
@@ -160,13 +150,13 @@ describe('nesting inside value filters', () => {
 
 describe('parsePatchPath messages after a value filter', () => {
   it('says what may follow the closing bracket, and that nothing may follow the sub-attribute', () => {
-    expect(catchError(() => parsePatchPath('emails[type eq "work"] x')).detail).toBe(
+    expect(errorOf(() => parsePatchPath('emails[type eq "work"] x')).detail).toBe(
       "unexpected 'x' at position 23: expected '.' and a sub-attribute or the end of the path",
     );
-    expect(catchError(() => parsePatchPath('emails[type eq "work"].value x')).detail).toBe(
+    expect(errorOf(() => parsePatchPath('emails[type eq "work"].value x')).detail).toBe(
       "unexpected 'x' at position 29: expected the end of the path",
     );
-    expect(catchError(() => parsePatchPath('members x')).detail).toBe(
+    expect(errorOf(() => parsePatchPath('members x')).detail).toBe(
       "unexpected 'x' at position 8: expected '[' or the end of the path",
     );
   });
@@ -174,20 +164,20 @@ describe('parsePatchPath messages after a value filter', () => {
 
 describe('messages about a missing or unknown operator', () => {
   it('quotes what stands where the operator should be', () => {
-    expect(catchError(() => parseFilter('userName "x"')).detail).toBe(
+    expect(errorOf(() => parseFilter('userName "x"')).detail).toBe(
       "expected a comparison operator (eq, ne, co, sw, ew, gt, ge, lt, le or pr) after 'userName' at position 9, found '\"'",
     );
-    expect(catchError(() => parseFilter('emails[type (x)]')).detail).toContain("at position 12, found '('");
+    expect(errorOf(() => parseFilter('emails[type (x)]')).detail).toContain("at position 12, found '('");
   });
 
   it("suggests '(' after not only for a bare attribute called not", () => {
-    expect(catchError(() => parseFilter('not xx "a"')).detail).toBe(
+    expect(errorOf(() => parseFilter('not xx "a"')).detail).toBe(
       "expected '(' after 'not' at position 4, found 'xx'",
     );
-    expect(catchError(() => parseFilter('urn:x:not xx "a"')).detail).toBe(
+    expect(errorOf(() => parseFilter('urn:x:not xx "a"')).detail).toBe(
       "unknown operator 'xx' after 'urn:x:not' at position 10; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr",
     );
-    expect(catchError(() => parseFilter('not.x xx "a"')).detail).toBe(
+    expect(errorOf(() => parseFilter('not.x xx "a"')).detail).toBe(
       "unknown operator 'xx' after 'not.x' at position 6; expected eq, ne, co, sw, ew, gt, ge, lt, le or pr",
     );
   });
@@ -195,13 +185,13 @@ describe('messages about a missing or unknown operator', () => {
 
 describe('invalid sub-attribute names', () => {
   it('names the sub-attribute that is not a valid name', () => {
-    expect(catchError(() => parseFilter('name.1st pr')).detail).toBe(
+    expect(errorOf(() => parseFilter('name.1st pr')).detail).toBe(
       "attribute path 'name.1st' at position 0 has an invalid sub-attribute name '1st'",
     );
-    expect(catchError(() => parseFilter('name. pr')).detail).toBe(
+    expect(errorOf(() => parseFilter('name. pr')).detail).toBe(
       "attribute path 'name.' at position 0 has an invalid sub-attribute name ''",
     );
-    expect(catchError(() => parseFilter('a.b.c pr')).detail).toBe(
+    expect(errorOf(() => parseFilter('a.b.c pr')).detail).toBe(
       "attribute path 'a.b.c' at position 0 has more than one sub-attribute level",
     );
   });

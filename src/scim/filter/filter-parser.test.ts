@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isScimError, type ScimError } from '../scim-error.js';
+import { errorOf } from '../../../test/support/scim-error-of.js';
 import type { AttrPath, CompareOp, FilterLiteral } from './filter-ast.js';
 import { parseAttrPath, parseFilter, parsePatchPath } from './filter-parser.js';
 import { printFilter } from './filter-printer.js';
@@ -24,16 +24,6 @@ const vp = (p: Node, filter: Node): Node => ({ kind: 'valuePath', path: p, filte
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
-
-function catchError(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (isScimError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
-}
 
 describe('parseFilter: the filter examples of RFC 7644 §3.4.2.2', () => {
   const examples: [string, Node][] = [
@@ -232,7 +222,7 @@ describe('parseFilter: grammar', () => {
 
 describe('parseFilter: allowBareValues', () => {
   it('is off by default: an unquoted value is an error', () => {
-    expect(catchError(() => parseFilter('externalId eq jyoung')).scimType).toBe('invalidFilter');
+    expect(errorOf(() => parseFilter('externalId eq jyoung')).scimType).toBe('invalidFilter');
   });
 
   it('takes a bare token as a string unless it is true/false/null or a number', () => {
@@ -254,7 +244,7 @@ describe('parseFilter: allowBareValues', () => {
   });
 
   it('ends a bare value at whitespace, so the rest must still parse', () => {
-    const error = catchError(() => parseFilter('displayName eq John Smith', { allowBareValues: true }));
+    const error = errorOf(() => parseFilter('displayName eq John Smith', { allowBareValues: true }));
     expect(error.detail).toContain("'Smith' at position 20");
   });
 });
@@ -263,7 +253,7 @@ describe('parseFilter: allowValuePathSubAttribute', () => {
   const tolerant = { allowBareValues: true, allowValuePathSubAttribute: true };
 
   it('is off by default: `].sub` in a filter is an error naming PATCH paths', () => {
-    const error = catchError(() => parseFilter('emails[type eq "work"].value eq "a@b.c"'));
+    const error = errorOf(() => parseFilter('emails[type eq "work"].value eq "a@b.c"'));
     expect(error.scimType).toBe('invalidFilter');
     expect(error.detail).toContain('allowed only in PATCH paths, at position 22');
   });
@@ -314,16 +304,16 @@ describe('parseFilter: allowValuePathSubAttribute', () => {
   });
 
   it('still reports errors with positions', () => {
-    expect(catchError(() => parseFilter('emails[type eq "work"].value eq', tolerant)).detail).toContain(
+    expect(errorOf(() => parseFilter('emails[type eq "work"].value eq', tolerant)).detail).toContain(
       "expected a value after 'value eq' at position 31",
     );
-    expect(catchError(() => parseFilter('emails[type eq "work"].value xx "a"', tolerant)).scimType).toBe(
+    expect(errorOf(() => parseFilter('emails[type eq "work"].value xx "a"', tolerant)).scimType).toBe(
       'invalidFilter',
     );
-    expect(catchError(() => parseFilter('emails[type eq "work"]. eq "a"', tolerant)).detail).toContain(
+    expect(errorOf(() => parseFilter('emails[type eq "work"]. eq "a"', tolerant)).detail).toContain(
       "expected a sub-attribute name after '].' at position 23",
     );
-    expect(catchError(() => parseFilter('emails[type eq "work"].value.x eq "a"', tolerant)).detail).toContain(
+    expect(errorOf(() => parseFilter('emails[type eq "work"].value.x eq "a"', tolerant)).detail).toContain(
       "after '].' at position 23, found 'value.x'",
     );
   });
@@ -371,7 +361,7 @@ describe('parseFilter: errors say what and where', () => {
     ['x eq "a"b', "unexpected 'b' at position 8"],
     ['userName eq "x" and (', "expected an attribute path, '(' or 'not' at position 21, found end of input"],
   ])('%j', (text, message) => {
-    const error = catchError(() => parseFilter(text));
+    const error = errorOf(() => parseFilter(text));
     expect(error.status).toBe(400);
     expect(error.scimType).toBe('invalidFilter');
     expect(error.detail).toContain(message);
@@ -379,20 +369,20 @@ describe('parseFilter: errors say what and where', () => {
 
   it('rejects a filter longer than the limit, and the limit is configurable', () => {
     const long = `userName eq "${'x'.repeat(70_000)}"`;
-    expect(catchError(() => parseFilter(long)).detail).toContain('the maximum is 65536');
+    expect(errorOf(() => parseFilter(long)).detail).toContain('the maximum is 65536');
     expect(strip(parseFilter(long, { maxLength: 100_000 }))).toEqual(
       cmp(path('userName'), 'eq', 'x'.repeat(70_000)),
     );
-    expect(catchError(() => parseFilter('title pr', { maxLength: 4 })).detail).toContain('the maximum is 4');
+    expect(errorOf(() => parseFilter('title pr', { maxLength: 4 })).detail).toContain('the maximum is 4');
   });
 
   it('rejects nesting deeper than the limit, and the limit is configurable', () => {
     const nested = (n: number) => `${'('.repeat(n)}a pr${')'.repeat(n)}`;
     expect(strip(parseFilter(nested(64)))).toEqual(pr(path('a')));
-    expect(catchError(() => parseFilter(nested(65))).detail).toBe(
+    expect(errorOf(() => parseFilter(nested(65))).detail).toBe(
       'filter nesting exceeds the maximum depth of 64 at position 64',
     );
-    expect(catchError(() => parseFilter(nested(5), { maxDepth: 4 })).detail).toContain('maximum depth of 4');
+    expect(errorOf(() => parseFilter(nested(5), { maxDepth: 4 })).detail).toContain('maximum depth of 4');
   });
 
   it('answers 100k-deep parentheses and not(...) with an error, not a stack overflow', () => {
@@ -401,11 +391,11 @@ describe('parseFilter: errors say what and where', () => {
     const parens = `${'('.repeat(n)}a pr${')'.repeat(n)}`;
     const nots = `${'not('.repeat(n)}a pr${')'.repeat(n)}`;
     const brackets = `${'a['.repeat(n)}b pr${']'.repeat(n)}`;
-    expect(catchError(() => parseFilter(parens, limits)).detail).toContain('maximum depth of 64');
-    expect(catchError(() => parseFilter(nots, limits)).detail).toContain('maximum depth of 64');
-    expect(catchError(() => parseFilter(brackets, limits)).scimType).toBe('invalidFilter');
+    expect(errorOf(() => parseFilter(parens, limits)).detail).toContain('maximum depth of 64');
+    expect(errorOf(() => parseFilter(nots, limits)).detail).toContain('maximum depth of 64');
+    expect(errorOf(() => parseFilter(brackets, limits)).scimType).toBe('invalidFilter');
     // With the default length limit the size alone is refused.
-    expect(catchError(() => parseFilter(parens)).detail).toContain('the maximum is 65536');
+    expect(errorOf(() => parseFilter(parens)).detail).toContain('the maximum is 65536');
   });
 
   it('parses a very long and/or chain without recursion', () => {
@@ -485,7 +475,7 @@ describe('parsePatchPath (RFC 7644 §3.5.2)', () => {
     ['a b', "unexpected 'b' at position 2"],
     ['a[b[c pr]]', 'value filters cannot be nested'],
   ])('rejects %j as invalidPath', (text, message) => {
-    const error = catchError(() => parsePatchPath(text));
+    const error = errorOf(() => parsePatchPath(text));
     expect(error.scimType).toBe('invalidPath');
     expect(error.detail).toContain(message);
   });
@@ -503,6 +493,6 @@ describe('parseAttrPath', () => {
   });
 
   it.each(['', 'a b', 'a[x pr]', 'a..b', '9a', 'a.b.c'])('rejects %j as invalidPath', (text) => {
-    expect(catchError(() => parseAttrPath(text)).scimType).toBe('invalidPath');
+    expect(errorOf(() => parseAttrPath(text)).scimType).toBe('invalidPath');
   });
 });

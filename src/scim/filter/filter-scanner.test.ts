@@ -1,6 +1,6 @@
 /** The character classes and literals of RFC 7644 §3.4.2.2 filters, as the parser reads them. */
 import { describe, expect, it } from 'vitest';
-import { isScimError } from '../scim-error.js';
+import { scimErrorThrownBy } from '../../../test/support/scim-error-of.js';
 import { parseFilter } from './filter-parser.js';
 import {
   describeAt,
@@ -19,13 +19,7 @@ function valueOf(text: string): unknown {
 }
 
 function detailOf(text: string): string {
-  try {
-    parseFilter(text);
-  } catch (error) {
-    if (isScimError(error)) return error.detail;
-    throw error;
-  }
-  return 'ok';
+  return scimErrorThrownBy(() => parseFilter(text))?.detail ?? 'ok';
 }
 
 describe('attribute names (ATTRNAME = ALPHA *(nameChar), nameChar = "-" / "_" / DIGIT / ALPHA)', () => {

@@ -3,21 +3,14 @@
  * and simple multi-valued attributes, which the core User/Group schemas do not exercise.
  */
 import { describe, expect, it } from 'vitest';
-import type { AttributeDefinition, AttributeResolver, ResolvedAttribute } from '../schema/schema-types.js';
-import type { AttributeOptions } from '../schema/attribute-builders.js';
-import { defineAttribute } from '../schema/attribute-builders.js';
-import { isScimError } from '../scim-error.js';
+import { attr, oneSchemaResolver } from '../schema/fixtures/one-schema-resolver.js';
+import type { AttributeDefinition } from '../schema/schema-types.js';
+import { scimErrorThrownBy } from '../../../test/support/scim-error-of.js';
 import type { JsonObject } from '../../shared/json.js';
 import { applyPatch } from './apply-patch.js';
 import { parsePatchRequest } from './parse-patch-request.js';
 
 const SCHEMA = 'urn:example:params:scim:schemas:core:2.0:Device';
-
-const attr = (
-  name: string,
-  type: AttributeDefinition['type'],
-  extra: AttributeOptions = {},
-): AttributeDefinition => defineAttribute(name, type, '', extra);
 
 const attributes: AttributeDefinition[] = [
   attr('name', 'string', { required: true }),
@@ -32,16 +25,7 @@ const attributes: AttributeDefinition[] = [
   }),
 ];
 
-const resolver: AttributeResolver = {
-  resolve(uri, name, subAttr): ResolvedAttribute | undefined {
-    if (uri !== undefined && uri.toLowerCase() !== SCHEMA.toLowerCase()) return undefined;
-    const top = attributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
-    if (top === undefined) return undefined;
-    if (subAttr === undefined) return { schema: SCHEMA, isExtension: false, attribute: top };
-    const sub = top.subAttributes?.find((s) => s.name.toLowerCase() === subAttr.toLowerCase());
-    return sub && { schema: SCHEMA, isExtension: false, attribute: top, subAttribute: sub };
-  },
-};
+const resolver = oneSchemaResolver(SCHEMA, attributes);
 
 const device = (): JsonObject => ({
   schemas: [SCHEMA],
@@ -60,13 +44,8 @@ function run(resource: JsonObject, Operations: unknown[]) {
 }
 
 function scimTypeOf(resource: JsonObject, Operations: unknown[]): string | undefined {
-  try {
-    run(resource, Operations);
-    return 'ok';
-  } catch (error) {
-    if (isScimError(error)) return error.scimType;
-    throw error;
-  }
+  const error = scimErrorThrownBy(() => run(resource, Operations));
+  return error === undefined ? 'ok' : error.scimType;
 }
 
 describe('applyPatch with a custom schema', () => {

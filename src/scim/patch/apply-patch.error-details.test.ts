@@ -1,7 +1,7 @@
 /** Every PATCH error names the operation, the path as sent and what is wrong with it. */
 import { describe, expect, it } from 'vitest';
 import { SchemaRegistry } from '../schema/schema-registry.js';
-import { isScimError } from '../scim-error.js';
+import { scimErrorThrownBy } from '../../../test/support/scim-error-of.js';
 import type { JsonObject } from '../../shared/json.js';
 import { applyPatch } from './apply-patch.js';
 import { parsePatchRequest } from './parse-patch-request.js';
@@ -18,17 +18,14 @@ const user = (): JsonObject => ({
 });
 
 function detail(operation: unknown): [string | undefined, string] {
-  try {
+  const error = scimErrorThrownBy(() => {
     const ops = parsePatchRequest({
       schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'],
       Operations: [{ op: 'add', path: 'title', value: 'ok' }, operation],
     });
     applyPatch(user(), ops, { resolver: users });
-  } catch (error) {
-    if (isScimError(error)) return [error.scimType, error.detail];
-    throw error;
-  }
-  return [undefined, 'no error'];
+  });
+  return error === undefined ? [undefined, 'no error'] : [error.scimType, error.detail];
 }
 
 describe('applyPatch error details', () => {

@@ -5,7 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { SchemaRegistry } from '../schema/schema-registry.js';
 import type { AttributeResolver } from '../schema/schema-types.js';
-import { isScimError, type ScimError } from '../scim-error.js';
+import { errorOf } from '../../../test/support/scim-error-of.js';
 import type { JsonObject } from '../../shared/json.js';
 import { applyPatch } from './apply-patch.js';
 import { parsePatchRequest } from './parse-patch-request.js';
@@ -26,16 +26,6 @@ const user = (): JsonObject => ({
 function patch(resource: JsonObject, Operations: unknown[], resolver: AttributeResolver = users) {
   const ops = parsePatchRequest({ schemas: ['urn:ietf:params:scim:api:messages:2.0:PatchOp'], Operations });
   return applyPatch(resource, ops, { resolver });
-}
-
-function failure(run: () => unknown): ScimError {
-  try {
-    run();
-  } catch (error) {
-    if (isScimError(error)) return error;
-    throw error;
-  }
-  throw new Error('expected a ScimError');
 }
 
 describe('applyPatch: whole extension schemas', () => {
@@ -64,13 +54,13 @@ describe('applyPatch: whole extension schemas', () => {
   });
 
   it('refuses the core schema URN used as if it were an extension', () => {
-    const error = failure(() => patch(user(), [{ op: 'add', path: CORE, value: { displayName: 'x' } }]));
+    const error = errorOf(() => patch(user(), [{ op: 'add', path: CORE, value: { displayName: 'x' } }]));
     expect(error.scimType).toBe('invalidPath');
     expect(error.detail).toBe(`Operations[0]: "${CORE}": not an extension schema`);
   });
 
   it('refuses a URN-qualified key inside an extension object', () => {
-    const error = failure(() =>
+    const error = errorOf(() =>
       patch(user(), [{ op: 'add', path: ENTERPRISE, value: { [`${ENTERPRISE}:department`]: 'x' } }]),
     );
     expect(error.scimType).toBe('invalidPath');
@@ -78,10 +68,10 @@ describe('applyPatch: whole extension schemas', () => {
   });
 
   it('refuses a non-object value for a whole extension, and unknown schemas', () => {
-    const notObject = failure(() => patch(user(), [{ op: 'add', path: ENTERPRISE, value: 'x' }]));
+    const notObject = errorOf(() => patch(user(), [{ op: 'add', path: ENTERPRISE, value: 'x' }]));
     expect(notObject.scimType).toBe('invalidPath');
     expect(notObject.detail).toBe(`Operations[0]: "${ENTERPRISE}": unknown attribute`);
-    const pathLess = failure(() =>
+    const pathLess = errorOf(() =>
       patch(user(), [{ op: 'add', value: { 'urn:example:nothing:1.0:X': 'x' } }]),
     );
     expect(pathLess.detail).toBe('Operations[0]: "urn:example:nothing:1.0:X": unknown attribute');
@@ -97,7 +87,7 @@ describe('applyPatch: unknown attributes are invalidPath, whatever the operation
     ['add', 'urn:example:nothing:1.0:thing[value eq "x"]'],
   ])('%s %s', (op, path) => {
     const value = op === 'remove' ? undefined : { a: 'b' };
-    const error = failure(() => patch(user(), [{ op, path, ...(value === undefined ? {} : { value }) }]));
+    const error = errorOf(() => patch(user(), [{ op, path, ...(value === undefined ? {} : { value }) }]));
     expect(error.scimType).toBe('invalidPath');
     expect(error.detail).toContain('unknown attribute');
   });
@@ -105,7 +95,7 @@ describe('applyPatch: unknown attributes are invalidPath, whatever the operation
 
 describe('applyPatch: failures inside an operation', () => {
   it('refuses a remove without a path, even when handed over unparsed', () => {
-    const error = failure(() =>
+    const error = errorOf(() =>
       applyPatch(user(), [{ op: 'remove' } as PatchOperation], { resolver: users }),
     );
     expect(error.scimType).toBe('noTarget');
@@ -113,7 +103,7 @@ describe('applyPatch: failures inside an operation', () => {
   });
 
   it('reports a misspelt sub-attribute in a value filter as invalidPath naming the path', () => {
-    const error = failure(() => patch(user(), [{ op: 'remove', path: 'emails[tpye eq "work"]' }]));
+    const error = errorOf(() => patch(user(), [{ op: 'remove', path: 'emails[tpye eq "work"]' }]));
     expect(error.scimType).toBe('invalidPath');
     expect(error.detail).toMatch(/^Operations\[0\]: "emails\[tpye eq "work"\]": .*tpye/);
   });
@@ -124,7 +114,7 @@ describe('applyPatch: failures inside an operation', () => {
         throw new TypeError('resolver broke');
       },
     };
-    const error = failure(() => patch(user(), [{ op: 'remove', path: 'title' }], broken));
+    const error = errorOf(() => patch(user(), [{ op: 'remove', path: 'title' }], broken));
     expect(error.status).toBe(500);
     expect(error.detail).toBe('Operations[0]: resolver broke');
     const odd: AttributeResolver = {
@@ -132,7 +122,7 @@ describe('applyPatch: failures inside an operation', () => {
         throw 'not an Error';
       },
     };
-    expect(failure(() => patch(user(), [{ op: 'remove', path: 'title' }], odd)).detail).toBe(
+    expect(errorOf(() => patch(user(), [{ op: 'remove', path: 'title' }], odd)).detail).toBe(
       'Operations[0]: failed',
     );
   });
@@ -244,23 +234,23 @@ describe('applyPatch: keys of path-less values and extension objects', () => {
   });
 
   it('names an unknown plain key with an object value as an unknown attribute', () => {
-    expect(failure(() => patch(user(), [{ op: 'add', value: { shoeSize: { eu: 42 } } }])).detail).toBe(
+    expect(errorOf(() => patch(user(), [{ op: 'add', value: { shoeSize: { eu: 42 } } }])).detail).toBe(
       'Operations[0]: "shoeSize": unknown attribute',
     );
   });
 
   it('names an unknown attribute inside an extension object by its URN-qualified name', () => {
-    expect(failure(() => patch(user(), [{ op: 'add', path: ENTERPRISE, value: { nope: 1 } }])).detail).toBe(
+    expect(errorOf(() => patch(user(), [{ op: 'add', path: ENTERPRISE, value: { nope: 1 } }])).detail).toBe(
       `Operations[0]: "${ENTERPRISE}:nope": unknown attribute`,
     );
-    expect(failure(() => patch(user(), [{ op: 'add', value: { [ENTERPRISE]: { nope: 1 } } }])).detail).toBe(
+    expect(errorOf(() => patch(user(), [{ op: 'add', value: { [ENTERPRISE]: { nope: 1 } } }])).detail).toBe(
       `Operations[0]: "${ENTERPRISE}:nope": unknown attribute`,
     );
   });
 
   it('names an unknown stored attribute met while removing a whole extension', () => {
     const input: JsonObject = { ...user(), [ENTERPRISE]: { department: 'Tours', nope: 1 } };
-    expect(failure(() => patch(input, [{ op: 'remove', path: ENTERPRISE }])).detail).toBe(
+    expect(errorOf(() => patch(input, [{ op: 'remove', path: ENTERPRISE }])).detail).toBe(
       `Operations[0]: "${ENTERPRISE}:nope": unknown attribute`,
     );
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SchemaRegistry } from '../schema/schema-registry.js';
 import { isScimError } from '../scim-error.js';
+import { scimErrorThrownBy } from '../../../test/support/scim-error-of.js';
 import type { JsonObject } from '../../shared/json.js';
 import { applyPatch } from './apply-patch.js';
 import { parsePatchRequest } from './parse-patch-request.js';
@@ -46,13 +47,8 @@ function patch(resource: JsonObject, operations: unknown[], resolver = users) {
 }
 
 function failure(resource: JsonObject, operations: unknown[], resolver = users): string | undefined {
-  try {
-    patch(resource, operations, resolver);
-  } catch (error) {
-    if (isScimError(error)) return error.scimType;
-    throw error;
-  }
-  return 'ok';
+  const error = scimErrorThrownBy(() => patch(resource, operations, resolver));
+  return error === undefined ? 'ok' : error.scimType;
 }
 
 describe('applyPatch: RFC 7644 §3.5.2 examples', () => {

@@ -1,18 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { isScimError } from '../scim-error.js';
+import { scimErrorThrownBy } from '../../../test/support/scim-error-of.js';
 import { parsePatchRequest } from './parse-patch-request.js';
 
 const PATCH_OP = 'urn:ietf:params:scim:api:messages:2.0:PatchOp';
 const body = (Operations: unknown): unknown => ({ schemas: [PATCH_OP], Operations });
 
 function scimTypeOf(input: unknown): string | undefined {
-  try {
-    parsePatchRequest(input);
-  } catch (error) {
-    if (isScimError(error)) return error.scimType;
-    throw error;
-  }
-  return 'ok';
+  const error = scimErrorThrownBy(() => parsePatchRequest(input));
+  return error === undefined ? 'ok' : error.scimType;
 }
 
 describe('parsePatchRequest', () => {
@@ -240,15 +236,8 @@ describe('parsePatchRequest: bounds on the message', () => {
 });
 
 describe('parsePatchRequest: what the message errors say', () => {
-  const detailOf = (input: unknown): string => {
-    try {
-      parsePatchRequest(input);
-    } catch (error) {
-      if (isScimError(error)) return error.detail;
-      throw error;
-    }
-    return 'ok';
-  };
+  const detailOf = (input: unknown): string =>
+    scimErrorThrownBy(() => parsePatchRequest(input))?.detail ?? 'ok';
 
   it.each([
     ['a body that is not an object', [1], 'PATCH body must be a JSON object'],

@@ -4,16 +4,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { JsonObject } from '../../shared/json.js';
-import { defineAttribute, type AttributeOptions } from '../schema/attribute-builders.js';
-import type { AttributeDefinition, AttributeResolver, ResolvedAttribute } from '../schema/schema-types.js';
+import { attr, oneSchemaResolver } from '../schema/fixtures/one-schema-resolver.js';
+import type { AttributeDefinition } from '../schema/schema-types.js';
 import { isScimError } from '../scim-error.js';
 import { applyPatch } from './apply-patch.js';
 import { parsePatchRequest } from './parse-patch-request.js';
 
 const SCHEMA = 'urn:example:params:scim:schemas:core:2.0:Printer';
-
-const attr = (name: string, type: AttributeDefinition['type'], extra: AttributeOptions = {}) =>
-  defineAttribute(name, type, '', extra);
 
 const attributes: AttributeDefinition[] = [
   attr('name', 'string', { required: true }),
@@ -41,16 +38,7 @@ const attributes: AttributeDefinition[] = [
   }),
 ];
 
-const resolver: AttributeResolver = {
-  resolve(uri, name, subAttr): ResolvedAttribute | undefined {
-    if (uri !== undefined && uri.toLowerCase() !== SCHEMA.toLowerCase()) return undefined;
-    const top = attributes.find((a) => a.name.toLowerCase() === name.toLowerCase());
-    if (top === undefined) return undefined;
-    if (subAttr === undefined) return { schema: SCHEMA, isExtension: false, attribute: top };
-    const sub = top.subAttributes?.find((s) => s.name.toLowerCase() === subAttr.toLowerCase());
-    return sub && { schema: SCHEMA, isExtension: false, attribute: top, subAttribute: sub };
-  },
-};
+const resolver = oneSchemaResolver(SCHEMA, attributes);
 
 const printer = (): JsonObject => ({
   schemas: [SCHEMA],

@@ -8,7 +8,7 @@ import type { JsonObject, JsonValue } from '../../shared/json.js';
 import { validateResource } from '../resource/validate-resource.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
 import { SchemaUrn } from '../schema/schema-types.js';
-import { isScimError } from '../scim-error.js';
+import { errorOf as scimErrorOf } from '../../../test/support/scim-error-of.js';
 import { applyPatch } from './apply-patch.js';
 import { parsePatchRequest } from './parse-patch-request.js';
 
@@ -23,13 +23,8 @@ const patch = (resource: JsonObject, ...operations: unknown[]) =>
   }).resource;
 
 function errorOf(run: () => unknown): { scimType?: string; detail: string } {
-  try {
-    run();
-  } catch (error) {
-    if (isScimError(error)) return { scimType: error.scimType, detail: error.detail };
-    throw error;
-  }
-  throw new Error('expected a ScimError');
+  const error = scimErrorOf(run);
+  return { scimType: error.scimType, detail: error.detail };
 }
 
 const managerValue: fc.Arbitrary<JsonObject> = fc.record({

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { AttributeDefinition } from '../schema/schema-types.js';
 import { isScimError } from '../scim-error.js';
+import { scimErrorThrownBy } from '../../../test/support/scim-error-of.js';
 import type { JsonValue } from '../../shared/json.js';
 import { countPrimary, normaliseAttributeValue, normaliseSingleValue } from './patch-values.js';
 
@@ -21,13 +22,8 @@ const def = (
 });
 
 function scimTypeOf(d: AttributeDefinition, value: JsonValue): string | undefined {
-  try {
-    normaliseAttributeValue(d, value, 'x');
-    return 'ok';
-  } catch (error) {
-    if (isScimError(error)) return error.scimType;
-    throw error;
-  }
+  const error = scimErrorThrownBy(() => normaliseAttributeValue(d, value, 'x'));
+  return error === undefined ? 'ok' : error.scimType;
 }
 
 describe('value type checks (RFC 7643 §2.3)', () => {
@@ -97,15 +93,8 @@ describe('value type checks (RFC 7643 §2.3)', () => {
 });
 
 describe('value errors say what arrived', () => {
-  const message = (d: AttributeDefinition, value: JsonValue): string => {
-    try {
-      normaliseAttributeValue(d, value, 'emails[0].value');
-    } catch (error) {
-      if (isScimError(error)) return error.detail;
-      throw error;
-    }
-    return 'ok';
-  };
+  const message = (d: AttributeDefinition, value: JsonValue): string =>
+    scimErrorThrownBy(() => normaliseAttributeValue(d, value, 'emails[0].value'))?.detail ?? 'ok';
 
   it.each<[AttributeDefinition['type'], JsonValue, string]>([
     ['string', null, 'emails[0].value: expected string, got null'],

@@ -6,7 +6,7 @@ import { applyPatch } from '../patch/apply-patch.js';
 import { parsePatchRequest } from '../patch/parse-patch-request.js';
 import { SchemaRegistry } from '../schema/schema-registry.js';
 import { SchemaUrn } from '../schema/schema-types.js';
-import { isScimError } from '../scim-error.js';
+import { scimErrorThrownBy } from '../../../test/support/scim-error-of.js';
 import {
   MAX_INDEXED_STRING_LENGTH,
   MAX_MEMBERS_PER_REQUEST,
@@ -24,13 +24,8 @@ const patchOps = (...operations: unknown[]) =>
 
 /** undefined when `run` succeeds, else the error's scimType and detail. */
 function outcome(run: () => unknown): { scimType?: string; detail: string } | undefined {
-  try {
-    run();
-    return undefined;
-  } catch (error) {
-    if (isScimError(error)) return { scimType: error.scimType, detail: error.detail };
-    throw error;
-  }
+  const error = scimErrorThrownBy(run);
+  return error === undefined ? undefined : { scimType: error.scimType, detail: error.detail };
 }
 
 const cases = [

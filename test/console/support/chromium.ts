@@ -4,7 +4,7 @@
  * message; under CI (.ci/run installs it) a missing Chromium fails instead.
  */
 import { existsSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 export function findChromium(): string | undefined {
   const named = process.env.PROVISIO_TEST_CHROMIUM;
@@ -45,4 +45,24 @@ export function launchChromium(executablePath: string): Promise<Browser> {
       '--disable-sync',
     ],
   });
+}
+
+export interface ChromiumPage {
+  readonly browser: Browser;
+  readonly context: BrowserContext;
+  readonly page: Page;
+}
+
+/**
+ * One page in a fresh headless Chromium, as every console test sees the console: a 1280x900
+ * window and 15 seconds for each wait. Closing the browser closes the rest.
+ */
+export async function openChromiumPage(
+  executablePath: string,
+  options: { acceptDownloads?: boolean } = {},
+): Promise<ChromiumPage> {
+  const browser = await launchChromium(executablePath);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, ...options });
+  context.setDefaultTimeout(15_000);
+  return { browser, context, page: await context.newPage() };
 }

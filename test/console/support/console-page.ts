@@ -3,10 +3,10 @@
  * out, reach a page by its navigation link and wait for its heading (failing with the problem the
  * page shows instead), and run the axe check on each page visited, collecting what it finds.
  */
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { seriousViolations } from './axe.js';
-import { launchChromium } from './chromium.js';
-import { CONSOLE_USERS, type ConsoleStack } from './console-stack.js';
+import { openChromiumPage } from './chromium.js';
+import { passwordOf, type ConsoleStack } from './console-stack.js';
 
 export interface ConsolePage {
   readonly page: Page;
@@ -19,8 +19,12 @@ export interface ConsolePage {
   arriveAt(name: string): Promise<void>;
   /** Clicks a navigation link, waits for the page and checks it with axe. */
   open(name: string): Promise<void>;
+  /** Goes to an application's Overview and waits for it. */
+  openApp(app: string): Promise<void>;
   /** Runs axe on the page as it is now; serious or critical findings are kept for `violations`. */
   checkAccessibility(where: string): Promise<void>;
+  /** Runs axe on the page as it is now and answers its serious or critical findings, one line each. */
+  axeFindings(where: string): Promise<string[]>;
   /** Every serious or critical axe finding so far, one line each. */
   readonly violations: readonly string[];
   signIn(as: string): Promise<void>;
@@ -30,13 +34,8 @@ export interface ConsolePage {
   close(): Promise<void>;
 }
 
-const passwordOf = (name: string) => CONSOLE_USERS.find((u) => u.name === name)!.password;
-
 export async function openConsolePage(stack: ConsoleStack, chromiumPath: string): Promise<ConsolePage> {
-  const browser: Browser = await launchChromium(chromiumPath);
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-  context.setDefaultTimeout(15_000);
-  const page = await context.newPage();
+  const { browser, context, page } = await openChromiumPage(chromiumPath, { acceptDownloads: true });
   const violations: string[] = [];
   const heading = (name: string) => page.getByRole('heading', { level: 1, name, exact: true });
   const nav = (name: string) => page.getByRole('link', { name, exact: true });
@@ -48,10 +47,14 @@ export async function openConsolePage(stack: ConsoleStack, chromiumPath: string)
       throw new Error(`${name} not shown; the page says: ${await problem.textContent()}`);
   };
 
-  const checkAccessibility = async (where: string) => {
+  const axeFindings = async (where: string) => {
     await page.waitForLoadState('networkidle');
-    for (const v of await seriousViolations(page))
-      violations.push(`${where}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`);
+    return (await seriousViolations(page)).map(
+      (v) => `${where}: ${v.impact} ${v.id} (${v.help}) at ${v.targets.join(', ')}`,
+    );
+  };
+  const checkAccessibility = async (where: string) => {
+    violations.push(...(await axeFindings(where)));
   };
 
   return {
@@ -61,11 +64,16 @@ export async function openConsolePage(stack: ConsoleStack, chromiumPath: string)
     nav,
     arriveAt,
     checkAccessibility,
+    axeFindings,
     violations,
     open: async (name) => {
       await nav(name).click();
       await arriveAt(name);
       await checkAccessibility(name);
+    },
+    openApp: async (app) => {
+      await page.goto(`${stack.url}/apps/${app}`);
+      await arriveAt('Overview');
     },
     signIn: async (as) => {
       await page.goto(`${stack.url}/sign-in`);

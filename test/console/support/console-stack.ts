@@ -9,9 +9,10 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'vite';
 import { ConsoleAccess } from '../../../src/admin/access/console-access.js';
 import type { AdminRole } from '../../../src/admin/admin-route.js';
-import { openProvisio, runServer, type RunningServer } from '../../../src/main.js';
+import { runServer, type RunningServer } from '../../../src/main.js';
 import type { JsonObject } from '../../../src/shared/json.js';
 import { startScimTarget, type ScimTarget } from '../../support/scim-target/index.js';
+import { withProvisio } from '../../support/with-provisio.js';
 
 const VITE_CONFIG = fileURLToPath(new URL('../../../src/console/vite.config.ts', import.meta.url));
 const SCIM_EXAMPLE = fileURLToPath(new URL('../../../examples/scim/app.yaml', import.meta.url));
@@ -68,15 +69,14 @@ export const CONSOLE_USERS: readonly { name: string; role: AdminRole; password: 
   { name: 'vera', role: 'viewer', password: 'vera-viewer-password' },
 ];
 
+export const passwordOf = (name: string): string => CONSOLE_USERS.find((u) => u.name === name)!.password;
+
 /** Adds console users through a second connection to the database, as `provisio admins create` does. */
 async function addConsoleUsers(dataDir: string): Promise<void> {
-  const database = await openProvisio({ dataDir });
-  try {
+  await withProvisio({ dataDir }, async (database) => {
     const access = await ConsoleAccess.open(database);
     for (const user of CONSOLE_USERS) await access.createUser(user.name, user.role, user.password, 'cli');
-  } finally {
-    await database.close();
-  }
+  });
 }
 
 /** `consoleDir`: an existing build to serve (the benchmark's); else a fresh one. */
