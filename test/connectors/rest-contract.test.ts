@@ -1,8 +1,8 @@
 /**
  * The REST connector passes the connector contract kit over real HTTP against the test JSON API,
- * in each of the five paging styles. Groups have no enabled flag (a disabled group is deleted), so
- * each style is checked twice, as the SCIM connector is: users alone with disable, and users and
- * groups (memberships) without it. Members are written through the member endpoints, and (in two
+ * in each of the five paging styles. Groups have no enabled flag (disable is declared for users
+ * only), so each style is checked twice: users alone with disable, and users and groups
+ * (memberships) without it; with page paging also users and groups with disable for users. Members are written through the member endpoints, and (in two
  * styles) as the group's members array through update (membership: array).
  */
 import { afterAll } from 'vitest';
@@ -28,6 +28,8 @@ styles.forEach((style, index) => {
     );
   describeConnectorContract(`rest (${style} paging, users)`, open({ groups: false }));
   describeConnectorContract(`rest (${style} paging, users and groups)`, open({ disable: false }));
+  if (style === 'page')
+    describeConnectorContract(`rest (${style} paging, users and groups, disable for users)`, open({}));
   if (style === 'page' || style === 'nextLink')
     describeConnectorContract(
       `rest (${style} paging, users and groups, members as an array)`,

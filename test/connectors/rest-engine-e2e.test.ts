@@ -2,7 +2,8 @@
  * Directory -> engine -> REST API and back, over real HTTP: users, groups and memberships land in
  * the test API; an account the API already holds is adopted by its userName instead of duplicated;
  * a 503 and a 429 with Retry-After are retried; an unassigned user is disabled, a deleted one
- * deleted (and gone from its groups). Members go through the member endpoints, or (membership:
+ * deleted (and gone from its groups); a group, which has no enabled flag, is deleted only when the
+ * app allows it. Members go through the member endpoints, or (membership:
  * array) as the group's members array in its create and PATCH. A member removed from a group
  * after the API lost the user (404 on its member DELETE) leaves the group linked, with no churn.
  */
@@ -108,6 +109,40 @@ describe('REST connector through the engine', () => {
     expect(last.status).toBe('completed');
     expect(api.store.objects.users.has('legacy-7')).toBe(false);
     expect(api.store.objects.groups.get(groups[0]!.id)!.members).toEqual([aliceId]);
+  });
+
+  it('a group, which has no enabled flag, is deprovisioned as the app says while a user is disabled', async () => {
+    const api = await startRestApi();
+    cleanups.push(() => api.close());
+    const h = await openEngine(api);
+    // Groups may be created and updated but not deleted: out of scope, one is left as it is.
+    await h.redefine((d) => ({
+      ...d,
+      objects: { ...d.objects, Group: { ...d.objects.Group!, actions: ['create', 'update'] } },
+    }));
+    const alice = await createUser(h.directory, { userName: 'alice@example.com' });
+    const group = await createGroup(h.directory, 'Night shift', [{ id: alice }]);
+    await h.directory.assign(h.appId, 'User', alice);
+    await h.directory.assign(h.appId, 'Group', group);
+    expect((await h.engine.sync(h.app)).status).toBe('completed');
+    const groupId = (await h.state.getLink(h.appId, 'Group', group))!.targetId;
+
+    await h.directory.unassign(h.appId, 'User', alice);
+    await h.directory.unassign(h.appId, 'Group', group);
+    const kept = await h.engine.sync(h.app);
+    expect(kept.summary).toMatchObject({ disable: 1, delete: 0, failure: 0 });
+    expect([...api.store.objects.users.values()].map((u) => u.active)).toEqual([false]);
+    expect(api.store.objects.groups.has(groupId)).toBe(true);
+
+    // With delete allowed, a full cycle deletes the group and its link goes.
+    await h.redefine((d) => ({
+      ...d,
+      objects: { ...d.objects, Group: { ...d.objects.Group!, actions: ['create', 'update', 'delete'] } },
+    }));
+    const deleted = await h.engine.sync(h.app, { restart: true });
+    expect(deleted.summary).toMatchObject({ delete: 1, failure: 0 });
+    expect(api.store.objects.groups.size).toBe(0);
+    expect(await h.state.getLink(h.appId, 'Group', group)).toBeUndefined();
   });
 
   it('writes members as the group array: create with members, PATCH of the whole list on a change', async () => {

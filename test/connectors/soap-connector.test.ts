@@ -409,7 +409,7 @@ describe('settings', () => {
     ).toContain('faults.5.error');
   });
 
-  it('declares only what every configured type binds', async () => {
+  it('declares only what every configured type binds, and disable per type', async () => {
     const s = settings();
     delete s.objects.Group.setEnabled;
     delete s.objects.Group.list.nextCursor;
@@ -422,11 +422,11 @@ describe('settings', () => {
       list: { paging: false, maxPageSize: 100 },
       update: { mode: 'replace' },
       delete: true,
-      disable: false,
+      disable: { objectTypes: ['User'] },
       rename: false,
       batchCreate: false,
       membership: { kind: 'native' },
     });
-    expect(c.setEnabled).toBeUndefined();
+    expect(c.setEnabled).toBeTypeOf('function');
   });
 });

@@ -4,7 +4,8 @@
  * into the tests' SOAP directory service, and the service's store read back: creates with every
  * mapped field, group members as the service's user ids, an update, a disable, a delete, an
  * account the service already held matched instead of created, and a Server fault retried; over
- * SOAP 1.1 and SOAP 1.2 document/literal, rpc/encoded and rpc/literal.
+ * SOAP 1.1 and SOAP 1.2 document/literal, rpc/encoded and rpc/literal. Without the groups'
+ * setEnabled, users are still disabled and a group is deleted.
  */
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -181,6 +182,39 @@ describe('soap connector through the engine', () => {
       }
     },
   );
+
+  it('a service whose groups cannot be disabled: an inactive user is disabled, a deleted group deleted', async () => {
+    await startTarget();
+    const groupSetEnabled =
+      "        setEnabled: { operation: SetGroupActive, arguments: { id: '{{id}}', active: '{{enabled}}' } }\n";
+    const example = readFileSync(SOAP_EXAMPLE, 'utf8');
+    expect(example).toContain(groupSetEnabled);
+    const file = join(dataDir, 'groups-not-disabled.yaml');
+    writeFileSync(
+      file,
+      example.replace('name: soap-directory', 'name: soap-groups').replace(groupSetEnabled, ''),
+    );
+    await apply(file);
+    const ids = await withDirectory(async (d) => {
+      const zoe = await d.directory.create('User', { userName: 'zoe@example.com', active: true });
+      const group = await d.directory.create('Group', {
+        displayName: 'Night shift',
+        members: [{ value: zoe.id, type: 'User' }],
+      });
+      return { zoe: zoe.id, group: group.id };
+    });
+    expect((await sync('soap-groups')).report.summary).toMatchObject({ create: 2, failure: 0 });
+    expect(target.groups.size).toBe(1);
+
+    await withDirectory(async (d) => {
+      await d.directory.patch('User', ids.zoe, [{ op: 'replace', path: 'active', value: false }]);
+      await d.directory.delete('Group', ids.group);
+    });
+    const after = await sync('soap-groups');
+    expect(after.report.summary).toMatchObject({ disable: 1, delete: 1, failure: 0 });
+    expect(userNamed('zoe@example.com')!.active).toBe(false);
+    expect(target.groups.size).toBe(0);
+  });
 
   it('deletes accounts when the app deprovisions by deletion', async () => {
     await startTarget();

@@ -1,7 +1,8 @@
 /**
  * Directory -> engine -> database tables with examples/sql/app.yaml as written: users, groups and
  * memberships land in schema.sql's tables, an existing row is adopted by its user name instead of
- * duplicated, and deprovisioning disables, then deletes, rows.
+ * duplicated, and deprovisioning disables, then deletes, rows. Groups have no disable column or
+ * statement there, so a group out of scope is deleted while its users are disabled, in both modes.
  */
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -25,12 +26,12 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function openEngine(backend: Backend) {
+async function openEngine(backend: Backend, file = 'app.yaml') {
   const db: TestDatabase = await backend.open();
   cleanups.push(() => db.dispose());
   await createExampleTables(db);
   const registry = createBuiltinRegistry();
-  const loaded = await loadAppFile(join(SQL_EXAMPLES, 'app.yaml'), {
+  const loaded = await loadAppFile(join(SQL_EXAMPLES, file), {
     registry,
     env: { SQL_URL: db.connection.url },
   });
@@ -116,6 +117,30 @@ for (const backend of [sqliteBackend(), postgresBackend(), mysqlBackend()]) {
         ]);
         expect((await members()).map(([, user]) => user)).not.toContain('legacy-7');
       });
+
+      // Users have a disable column (or setEnabled statement), groups none: a group is deleted.
+      for (const file of ['app.yaml', 'app-statements.yaml']) {
+        it(`${file}: out of scope, a user is disabled and a group, which cannot be, is deleted`, async () => {
+          const h = await openEngine(backend, file);
+          const alice = await createUser(h.directory, { userName: 'alice@example.com' });
+          const group = await createGroup(h.directory, 'Engineering', [{ id: alice }]);
+          await h.directory.assign(h.appId, 'User', alice);
+          await h.directory.assign(h.appId, 'Group', group);
+          expect((await h.engine.sync(h.app)).status).toBe('completed');
+          expect(await h.db.query('select id from groups')).toHaveLength(1);
+
+          await h.directory.unassign(h.appId, 'User', alice);
+          await h.directory.unassign(h.appId, 'Group', group);
+          const cycle = await h.engine.sync(h.app);
+          expect(cycle.status).toBe('completed');
+          expect(cycle.summary).toMatchObject({ disable: 1, delete: 1, failure: 0 });
+          const [user] = await h.db.query(`select active from users where id = '${alice}'`);
+          expect(Boolean(user!.active)).toBe(false);
+          expect(await h.db.query('select id from groups')).toEqual([]);
+          expect(await h.db.query('select group_id from group_members')).toEqual([]);
+          expect(await h.state.getLink(h.appId, 'Group', group)).toBeUndefined();
+        });
+      }
     },
   );
 }

@@ -1,10 +1,11 @@
 /**
  * The REST connector: a `Connector` over one JSON API, built from validated settings and
  * credentials. Capabilities follow what the settings configure (an operation counts when every
- * object type has it), and every request goes through the shared HTTP stack with the app's limits.
+ * object type has it; `disable` is per type), and every request goes through the shared HTTP
+ * stack with the app's limits.
  */
 import { createHttpStack, type Authorizer } from '../http/index.js';
-import type { Connector, ConnectorCapabilities } from '../spi/index.js';
+import { disableCapability, type Connector, type ConnectorCapabilities } from '../spi/index.js';
 import { RestClient } from './rest-client.js';
 import { compileProbe, compileTypes, type RestContext, type RestTypeContext } from './rest-context.js';
 import { addGroupMembers, removeGroupMembers } from './rest-membership-operations.js';
@@ -30,11 +31,14 @@ export interface RestConnector extends Connector {
 function capabilitiesOf(settings: RestSettings, types: RestTypeContext[]): ConnectorCapabilities {
   const every = (has: (type: RestTypeContext) => boolean) => types.every(has);
   const findLists = types.map((type) => settings.objects[type.model.type]!.operations.find?.attributes);
-  const disable =
-    types.some((type) => type.model.enabled !== undefined) &&
-    every((type) => type.model.enabled !== undefined || type.delete !== undefined);
+  const objectTypes = types.map((type) => type.model.type);
+  // Per type: a type without an enabled rule (groups, mostly) is deprovisioned as the app says.
+  const disable = disableCapability(
+    objectTypes,
+    types.filter((type) => type.model.enabled !== undefined).map((type) => type.model.type),
+  );
   return {
-    objectTypes: types.map((type) => type.model.type),
+    objectTypes,
     read: every((type) => type.get !== undefined),
     find: every((type) => type.find !== undefined)
       ? {
@@ -99,7 +103,7 @@ export function createRestConnector(
       listPage(context, typeContext(context, request.objectType), request, signal);
   if (capabilities.update) connector.update = (request, signal) => updateObject(context, request, signal);
   if (capabilities.delete) connector.delete = (request, signal) => deleteObject(context, request, signal);
-  if (capabilities.disable)
+  if (capabilities.disable !== false)
     connector.setEnabled = (request, signal) => setObjectEnabled(context, request, signal);
   if (capabilities.membership.kind === 'native') {
     connector.addMembers = (request, signal) => addGroupMembers(context, request, signal);

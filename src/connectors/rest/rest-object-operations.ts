@@ -6,6 +6,7 @@
 import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json.js';
 import { invalidAnswer } from '../http/index.js';
 import {
+  ConnectorError,
   type CreateRequest,
   type FindRequest,
   type ObjectRequest,
@@ -178,8 +179,9 @@ export async function deleteObject(
 
 /**
  * Enable or disable. A type with an `enabled` rule writes its value through update; a type
- * without one (groups, mostly) has nothing to disable, so it is deprovisioned by deletion, as the
- * SCIM connector does, and enabling it only checks it is there.
+ * without one (groups, mostly) is not declared as disableable, so the engine deprovisions it as the
+ * app says. Enabling one only checks it is there: a link an earlier version marked disabled (it
+ * deleted such objects) answers `not_found`, and the engine creates the object again.
  */
 export async function setObjectEnabled(
   context: RestContext,
@@ -189,7 +191,11 @@ export async function setObjectEnabled(
   const type = typeContext(context, request.objectType);
   const rule = type.model.enabled;
   if (rule === undefined) {
-    if (!request.enabled) return deleteObject(context, request, signal);
+    if (!request.enabled)
+      throw new ConnectorError(
+        'schema_violation',
+        `${request.objectType} has no enabled rule (settings.objects.${request.objectType}.enabled)`,
+      );
     if (type.get !== undefined) await readJson(context, type, request.ref.id, signal);
     return;
   }

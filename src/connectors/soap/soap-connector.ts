@@ -1,11 +1,11 @@
 /**
  * The SOAP connector: a `Connector` over one SOAP service, from validated settings and credentials.
  * Its capabilities are what the settings bind, each declared only when every configured type has
- * the operation (the engine asks for a capability, not for a capability of one type), and it has
- * exactly the methods its capabilities declare.
+ * the operation (the engine asks for a capability, not for a capability of one type), except
+ * `disable`, declared per type, and it has exactly the methods its capabilities declare.
  */
 import { createRedactor } from '../http/index.js';
-import type { Connector, ConnectorCapabilities } from '../spi/index.js';
+import { disableCapability, type Connector, type ConnectorCapabilities } from '../spi/index.js';
 import { SoapOperations } from './soap-operations.js';
 import { SoapService } from './soap-service.js';
 import { secretsOf, type SoapCredentials, type SoapSettings } from './soap-settings.js';
@@ -37,7 +37,11 @@ export function soapCapabilities(settings: SoapSettings): ConnectorCapabilities 
       ? { mode: objects.some((o) => o.update?.mode === 'replace') ? 'replace' : 'partial' }
       : false,
     delete: every((o) => o.delete !== undefined),
-    disable: every((o) => o.setEnabled !== undefined),
+    // Per type: a type without setEnabled (groups, often) is deprovisioned by delete.
+    disable: disableCapability(
+      types,
+      types.filter((type) => settings.objects[type]!.setEnabled !== undefined),
+    ),
     rename: false,
     batchCreate: false,
     membership: group?.addMembers !== undefined ? { kind: 'native' } : { kind: 'none' },
@@ -61,7 +65,7 @@ export function createSoapConnector(settings: SoapSettings, credentials: SoapCre
   if (capabilities.update !== false)
     connector.update = (request, signal) => operations.update(request, signal);
   if (capabilities.delete) connector.delete = (request, signal) => operations.delete(request, signal);
-  if (capabilities.disable)
+  if (capabilities.disable !== false)
     connector.setEnabled = (request, signal) => operations.setEnabled(request, signal);
   if (capabilities.membership.kind === 'native') {
     connector.addMembers = (request, signal) => operations.changeMembers('addMembers', request, signal);

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   canDisable,
   checkCapabilityMethods,
+  disableCapability,
   validateCapabilities,
   type ConnectorCapabilities,
 } from './capabilities.js';
@@ -72,6 +73,13 @@ describe('validateCapabilities', () => {
       disable: { objectTypes: ['Group'] },
     });
     expect(stray).toEqual({ ok: false, issues: ['capabilities.disable: Group is not in objectTypes'] });
+  });
+
+  it('builds disable from the types that can be disabled', () => {
+    expect(disableCapability(['User', 'Group'], ['User', 'Group'])).toBe(true);
+    expect(disableCapability(['User', 'Group'], ['User'])).toEqual({ objectTypes: ['User'] });
+    expect(disableCapability(['User'], ['Group'])).toBe(false);
+    expect(disableCapability(['User', 'Group'], [])).toBe(false);
   });
 
   it('refuses something that is not an object at all', () => {

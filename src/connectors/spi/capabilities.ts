@@ -107,6 +107,19 @@ export const connectorCapabilitiesSchema = z
     }
   });
 
+/**
+ * The `disable` capability of a connector holding `objectTypes` that can disable objects of
+ * `disableable` only: true for all of them, false for none, else the types that can.
+ */
+export function disableCapability(
+  objectTypes: readonly ObjectType[],
+  disableable: readonly ObjectType[],
+): ConnectorCapabilities['disable'] {
+  const types = objectTypes.filter((type) => disableable.includes(type));
+  if (types.length === 0) return false;
+  return types.length === objectTypes.length || { objectTypes: types };
+}
+
 /** Whether objects of `type` can be disabled (`setEnabled`). */
 export function canDisable(caps: ConnectorCapabilities, type: ObjectType): boolean {
   return typeof caps.disable === 'object' ? caps.disable.objectTypes.includes(type) : caps.disable;

@@ -8,6 +8,7 @@ import type { JsonValue } from '../../shared/json.js';
 import {
   applyAttributeChanges,
   ConnectorError,
+  disableCapability,
   type Connector,
   type ConnectorCapabilities,
   type ObjectType,
@@ -88,14 +89,19 @@ function parseAll(
 export function statementCapabilities(settings: StatementModeSettings): ConnectorCapabilities {
   const users = settings.users;
   const findable = new Set([...Object.keys(users.find ?? {}), ...Object.keys(settings.groups?.find ?? {})]);
+  const objectTypes: ObjectType[] = settings.groups === undefined ? ['User'] : ['User', 'Group'];
+  // Each type is disabled by its own statement; a type without one is deprovisioned by delete.
+  const disableable = objectTypes.filter(
+    (type) => (type === 'User' ? users : settings.groups)?.setEnabled !== undefined,
+  );
   return {
-    objectTypes: settings.groups === undefined ? ['User'] : ['User', 'Group'],
+    objectTypes,
     read: users.get !== undefined,
     find: findable.size === 0 ? false : { attributes: [...findable] },
     list: users.list === undefined ? false : { paging: true, maxPageSize: MAX_PAGE_SIZE },
     update: users.update === undefined ? false : { mode: 'replace' },
     delete: users.delete !== undefined,
-    disable: users.setEnabled !== undefined,
+    disable: disableCapability(objectTypes, disableable),
     rename: false,
     batchCreate: false,
     membership: settings.membership === undefined ? { kind: 'none' } : { kind: 'native' },
@@ -331,7 +337,7 @@ export function createStatementConnector(engine: SqlEngine, settings: StatementM
       });
     };
   }
-  if (capabilities.disable) {
+  if (capabilities.disable !== false) {
     connector.setEnabled = async ({ objectType, ref, enabled }, signal) => {
       const s = statementsOf(objectType);
       const statement = need(s, 'setEnabled');

@@ -6,6 +6,7 @@
 import { CompiledQuery } from 'kysely';
 import {
   ConnectorError,
+  disableCapability,
   type BatchCreateResult,
   type Connector,
   type ConnectorCapabilities,
@@ -55,15 +56,19 @@ export function tableCapabilities(settings: TableModeSettings): ConnectorCapabil
   const columns = new Set([...settings.users.columns, ...(settings.groups?.columns ?? [])]);
   const widest = Math.max(settings.users.columns.length, settings.groups?.columns.length ?? 0) + 2;
   const maxItems = Math.min(settings.batchSize, Math.floor(MAX_PARAMETERS / widest));
+  const objectTypes: ObjectType[] = settings.groups === undefined ? ['User'] : ['User', 'Group'];
+  // Each table is disabled through its own column; a type without one is deprovisioned by delete.
+  const disableable = objectTypes.filter(
+    (type) => typeof (type === 'User' ? settings.users : settings.groups)?.disable === 'object',
+  );
   return {
-    objectTypes: settings.groups === undefined ? ['User'] : ['User', 'Group'],
+    objectTypes,
     read: true,
     find: { attributes: [...columns] },
     list: { paging: true, maxPageSize: MAX_PAGE_SIZE },
     update: { mode: 'partial' },
     delete: true,
-    // One flag for the connector: groups can be disabled only where users can.
-    disable: typeof settings.users.disable === 'object',
+    disable: disableCapability(objectTypes, disableable),
     rename: false,
     batchCreate: maxItems >= 2 ? { maxItems } : false,
     membership: settings.membership === undefined ? { kind: 'none' } : { kind: 'native' },
@@ -396,7 +401,7 @@ export function createTableConnector(engine: SqlEngine, settings: TableModeSetti
 
   if (capabilities.batchCreate !== false) connector.createBatch = createBatch;
 
-  if (capabilities.disable) {
+  if (capabilities.disable !== false) {
     connector.setEnabled = async ({ objectType, ref, enabled }, signal) => {
       const table = await tableOf(objectType);
       if (table.disable === undefined)

@@ -281,7 +281,7 @@ export function sqlBehaviourSuite(backend: Backend): void {
         expect(row!.status).toBe('suspended');
       });
 
-      it("with 'delete-row' declares no disable, so deprovisioning deletes the row", async () => {
+      it("with 'delete-row' declares disable for the groups' column only, so a user's row is deleted", async () => {
         const c = await table({
           users: {
             table: 'b_users',
@@ -290,9 +290,12 @@ export function sqlBehaviourSuite(backend: Backend): void {
             disable: 'delete-row',
           },
         });
-        expect(c.capabilities.disable).toBe(false);
-        expect(c.setEnabled).toBeUndefined();
+        expect(c.capabilities.disable).toEqual({ objectTypes: ['Group'] });
         const created = await c.create(user('gone'), signal());
+        expect(
+          (await code(() => c.setEnabled!({ objectType: 'User', ref: created, enabled: false }, signal())))
+            .code,
+        ).toBe('schema_violation');
         await c.delete!({ objectType: 'User', ref: created }, signal());
         expect((await code(() => c.get!({ objectType: 'User', ref: created }, signal()))).code).toBe(
           'not_found',

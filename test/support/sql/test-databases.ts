@@ -5,7 +5,7 @@
  * that differ between databases.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -126,6 +126,8 @@ export function sqliteBackend(): Backend {
     skip: undefined,
     connection: { url: file },
     async open() {
+      // Made again: dispose removes the folder, and the next test opens the backend again.
+      mkdirSync(dir, { recursive: true });
       writeFileSync(file, '');
       const db = new Database(file);
       db.pragma('journal_mode = WAL');
