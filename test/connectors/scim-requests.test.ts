@@ -340,15 +340,21 @@ describe('groups and memberships', () => {
     expect(members).toEqual([users[2]!.id]);
   });
 
-  it('disables a group (which has no active) by deleting it; enabling it again answers not_found', async () => {
+  it('declares disable for users only: a group (no active) is never deleted by setEnabled; enabling a gone one answers not_found', async () => {
+    expect(scim.capabilities.disable).toEqual({ objectTypes: ['User'] });
     const group = await scim.create(
       { objectType: 'Group', attributes: { displayName: unique('leaving') } },
       signal(),
     );
     await scim.setEnabled!({ objectType: 'Group', ref: group, enabled: true }, signal());
     expect(target.store.resources.Group.has(group.id)).toBe(true);
-    await scim.setEnabled!({ objectType: 'Group', ref: group, enabled: false }, signal());
-    expect(target.requests('DELETE').map((r) => r.path)).toEqual([`/Groups/${group.id}`]);
+    await expect(
+      scim.setEnabled!({ objectType: 'Group', ref: group, enabled: false }, signal()),
+    ).rejects.toMatchObject({ code: 'schema_violation' });
+    expect(target.store.resources.Group.has(group.id)).toBe(true);
+    expect(target.requests('DELETE')).toEqual([]);
+    // A link an earlier version marked disabled names a group it deleted.
+    await scim.delete!({ objectType: 'Group', ref: group }, signal());
     await expect(
       scim.setEnabled!({ objectType: 'Group', ref: group, enabled: true }, signal()),
     ).rejects.toMatchObject({

@@ -1,12 +1,17 @@
 /**
  * The SCIM connector: a `Connector` over one SCIM 2.0 service, built from validated settings and
  * credentials. Capabilities follow the settings (PATCH or PUT, the filterable attributes, users
- * and groups), and every operation goes through one client with the app's limits.
+ * and groups; `disable` for users only), and every operation goes through one client with the
+ * app's limits.
  */
 import type { Authorizer } from '../http/http-auth.js';
 import { createHttpStack } from '../http/http-stack.js';
-import type { ConnectorCapabilities, Connector } from '../spi/index.js';
-import { ConnectorError } from '../spi/index.js';
+import {
+  ConnectorError,
+  disableCapability,
+  type Connector,
+  type ConnectorCapabilities,
+} from '../spi/index.js';
 import { ScimClient } from './scim-client.js';
 import type { ScimContext } from './scim-context.js';
 import { addGroupMembers, removeGroupMembers } from './scim-membership-operations.js';
@@ -35,15 +40,17 @@ function capabilitiesOf(settings: ScimSettings, behaviour: ScimBehaviour): Conne
   const everyTypeListed = settings.objectTypes.every(
     (type) => behaviour.filterAttributes[type] !== undefined,
   );
+  const objectTypes = [...settings.objectTypes];
   return {
-    objectTypes: [...settings.objectTypes],
+    objectTypes,
     read: true,
     find: { attributes: everyTypeListed ? [...new Set(filterable)] : 'any' },
     list: { paging: true, maxPageSize: settings.maxPageSize },
     update: { mode: behaviour.update === 'patch' ? 'partial' : 'replace' },
     delete: true,
-    // One flag for every type; a group has no `active` and is disabled by deletion (setObjectEnabled).
-    disable: settings.objectTypes.includes('User') && !behaviour.noActive,
+    // Users only: a group has no `active` in the core schema, so the engine deprovisions one as
+    // the app's actions say (delete, or leave it) instead of disabling it.
+    disable: disableCapability(objectTypes, behaviour.noActive ? [] : ['User']),
     rename: false,
     batchCreate: false,
     membership: settings.objectTypes.includes('Group') ? { kind: 'native' } : { kind: 'none' },
@@ -101,8 +108,8 @@ export function createScimConnector(
     delete: async (request, signal) => deleteObject(context, heldType(request), signal),
     close: () => http.close(),
   };
-  if (capabilities.disable)
-    connector.setEnabled = async (request, signal) => setObjectEnabled(context, request, signal);
+  if (capabilities.disable !== false)
+    connector.setEnabled = async (request, signal) => setObjectEnabled(context, heldType(request), signal);
   if (capabilities.membership.kind === 'native') {
     connector.addMembers = (request, signal) => addGroupMembers(context, request, signal);
     connector.removeMembers = (request, signal) => removeGroupMembers(context, request, signal);

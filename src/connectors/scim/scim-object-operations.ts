@@ -219,9 +219,10 @@ export async function updateObject(context: ScimContext, request: UpdateRequest,
 }
 
 /**
- * Disable and enable. SCIM groups have no `active`, and the capability is one flag for users and
- * groups: a group is disabled as Entra deprovisions one, by deleting it, and enabled only if it
- * still exists, so a group that comes back into scope answers not_found and is created again.
+ * Disable and enable a user. SCIM groups have no `active`, so `disable` is not declared for them
+ * and the engine deprovisions a group as the app's actions say. Enabling one only checks it is
+ * there: a link an earlier version marked disabled (it deleted such groups) answers `not_found`,
+ * and the engine creates the group again.
  */
 export async function setObjectEnabled(
   context: ScimContext,
@@ -229,8 +230,9 @@ export async function setObjectEnabled(
   signal: AbortSignal,
 ) {
   if (request.objectType === 'Group') {
-    if (request.enabled) await readResource(context, 'Group', request.ref.id, signal);
-    else await deleteObject(context, request, signal);
+    if (!request.enabled)
+      throw new ConnectorError('schema_violation', 'a SCIM group has no active attribute to disable');
+    await readResource(context, 'Group', request.ref.id, signal);
     return;
   }
   if (context.behaviour.update === 'patch') {
