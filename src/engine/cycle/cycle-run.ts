@@ -18,6 +18,7 @@ import type {
   Link,
   LinkInput,
   PendingReference,
+  PreparedLogEntry,
   ProvisioningLogEntry,
   StateObjectType,
 } from '../state/engine-state.js';
@@ -109,7 +110,7 @@ export class CycleRun {
   blocked = false;
   #aborted = false;
   readonly entries: ProvisioningLogEntry[] = [];
-  readonly #logBuffer: ProvisioningLogEntry[] = [];
+  readonly #logBuffer: (ProvisioningLogEntry | PreparedLogEntry)[] = [];
   /**
    * Links seen or written in this run (null: known to have none), by type and source id. This and
    * the run's other per-object maps are keyed by the id the resource came with, per type, rather
@@ -842,7 +843,13 @@ export class CycleRun {
       this.items.push(planned);
     }
     if (unentitled && !this.options.logUnentitled) return undefined;
-    const entry = { appId: this.appId, cycleId: this.options.cycleId } as Mutable<ProvisioningLogEntry>;
+    // Kept as it is: failures (the cycle's report) and the entries provision on demand returns.
+    // Every other entry goes to the database only, with its steps as JSON text at once (see
+    // PreparedLogEntry); a dry run that keeps none needs no entry at all.
+    const kept = result.status === 'failure' || this.options.keepEntries === true;
+    if (this.options.dryRun && !kept) return undefined;
+    const entry = { appId: this.appId, cycleId: this.options.cycleId } as Mutable<ProvisioningLogEntry> &
+      Mutable<PreparedLogEntry>;
     if (item.changeSeq !== undefined) entry.changeSeq = item.changeSeq;
     entry.at = this.deps.clock.now();
     entry.durationMs = Math.max(0, Math.round(performance.now() - started));
@@ -854,7 +861,8 @@ export class CycleRun {
     entry.status = result.status;
     const reason = result.reason ?? result.error?.code;
     if (reason !== undefined) entry.reason = reason;
-    entry.steps = steps;
+    if (kept) entry.steps = steps;
+    else entry.stepsJson = JSON.stringify(steps);
     if (result.error) entry.error = errorJson(result.error, result.nextRetry);
     if (result.status === 'failure') this.failures.push(entry);
     if (this.options.keepEntries) this.entries.push(entry);
