@@ -655,7 +655,10 @@ export class CycleRun {
   }
 
   /** Links written since the last flush, by type and source id. */
-  readonly #linkBuffer: Record<StateObjectType, Map<string, LinkInput>> = { User: new Map(), Group: new Map() };
+  readonly #linkBuffer: Record<StateObjectType, Map<string, LinkInput>> = {
+    User: new Map(),
+    Group: new Map(),
+  };
   readonly #pendingHolders = new Set<string>();
 
   async #setPending(type: StateObjectType, id: string, evaluation: ObjectEvaluation): Promise<void> {
