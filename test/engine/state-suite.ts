@@ -6,6 +6,7 @@ import type {
   EngineStateStore,
   Link,
   LinkInput,
+  PreparedLogEntry,
   ProvisioningLogEntry,
 } from '../../src/engine/state/engine-state.js';
 import type { StateFactory, StateHandle } from './state-harness.js';
@@ -748,6 +749,17 @@ export function engineStateSuite(factory: StateFactory): void {
   });
 
   describe('provisioning log', () => {
+    it('stores a prepared entry, its steps given as JSON text, as the same entry with its steps', async () => {
+      const appId = await app();
+      const withSteps = logEntry(appId, 1, { steps: [{ step: 'import', name: 'ä "quoted"', n: 2 }] });
+      const { steps, ...rest } = withSteps;
+      const prepared: PreparedLogEntry = { ...rest, sourceId: 'u2', stepsJson: JSON.stringify(steps) };
+      await state.appendLog([withSteps, prepared]);
+      const [second, first] = await state.queryLog({ appId });
+      expect(first).toEqual({ ...withSteps, id: first!.id });
+      expect(second).toEqual({ ...withSteps, sourceId: 'u2', id: second!.id });
+    });
+
     it('appends in batches and queries by status, action, object, cycle and since, newest first', async () => {
       const appId = await app();
       const entries = Array.from({ length: 2100 }, (_, i) =>

@@ -36,7 +36,12 @@ export interface MemoryRules {
   memberAttribute: { attribute: string; reference: 'id' | 'name' } | undefined;
 }
 
-/** An object as stored; `members` is kept for every group, whichever way membership is exposed. */
+/**
+ * An object as stored; `members` is kept for every group, whichever way membership is exposed. A
+ * user given no members holds the shared NO_MEMBERS (an empty set is about 160 bytes, 16 MB for
+ * 100,000 users); only groups' sets are ever written (addMembers, removeMembers and the member
+ * attribute's sync take groups alone).
+ */
 interface StoredObject {
   id: string;
   objectType: ObjectType;
@@ -101,6 +106,9 @@ function putHolder(
   }
 }
 
+/** The members of every user created without any: empty, and never written (see StoredObject). */
+const NO_MEMBERS: Set<string> = new Set();
+
 export class MemoryStore {
   readonly #objects = new Map<string, StoredObject>();
   readonly #byType: Record<ObjectType, Map<string, StoredObject>> = { User: new Map(), Group: new Map() };
@@ -130,7 +138,10 @@ export class MemoryStore {
     }
     this.#checkRules(objectType, attributes, undefined);
     if (input.name !== undefined) this.#checkName(input.name, undefined);
-    const members = new Set(input.members ?? []);
+    const members =
+      objectType === 'User' && (input.members === undefined || input.members.length === 0)
+        ? NO_MEMBERS
+        : new Set(input.members);
     for (const id of members) this.#require(id, undefined);
     if (this.rules.memberAttribute !== undefined && objectType === 'Group') {
       for (const value of asArray(attributes[this.rules.memberAttribute.attribute]))

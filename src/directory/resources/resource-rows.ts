@@ -68,8 +68,15 @@ export function rememberAttributes(row: ResourceRow, attributes: JsonObject): Re
 
 /** Builds a StoredResource from its row; members / groups are attached by the callers that want them. */
 export function rowToResource(row: ReadRow, dialect: DialectAdapter, extra?: JsonObject): StoredResource {
-  const parsed = writtenAttributes.get(row) ?? dialect.readJson(row.attributes);
-  const attributes: JsonObject = isJsonObject(parsed) ? { ...parsed } : {};
+  const written = writtenAttributes.get(row);
+  const parsed = written ?? dialect.readJson(row.attributes);
+  // Attributes parsed here from the row's JSON text belong to this resource alone and are used as
+  // they are; a copy is taken only of an object someone else holds (the writer's attributes, or
+  // the row's value that the PostgreSQL driver parsed and a second read of the row would reuse).
+  // A full pass of the engine reads every object through here, and the copy was one more object
+  // of every attribute per object.
+  const owned = written === undefined && typeof row.attributes === 'string';
+  const attributes: JsonObject = isJsonObject(parsed) ? (owned ? parsed : { ...parsed }) : {};
   if (extra) Object.assign(attributes, extra);
   return {
     resourceType: row.resource_type,
@@ -231,13 +238,13 @@ export async function materialise(
     userIds.length > 0 ? await loadGroupsOfMany(db, dialect, userIds) : new Map<string, JsonObject[]>();
   const resources: StoredResource[] = [];
   for (const row of rows) {
-    const extra: JsonObject = {};
+    const resource = rowToResource(row, dialect);
     const groupMembers = members.get(row.id);
     // An empty list is unassigned (RFC 7643 §2.5): omitted like any other absent attribute.
-    if (groupMembers && groupMembers.length > 0) extra.members = groupMembers as JsonValue[];
+    if (groupMembers && groupMembers.length > 0) resource.attributes.members = groupMembers as JsonValue[];
     const userGroups = groups.get(row.id);
-    if (userGroups && userGroups.length > 0) extra.groups = userGroups;
-    resources.push(rowToResource(row, dialect, extra));
+    if (userGroups && userGroups.length > 0) resource.attributes.groups = userGroups;
+    resources.push(resource);
   }
   return resources;
 }

@@ -30,7 +30,10 @@ export async function fullPass(
   directory: DirectoryStore,
 ): Promise<{ seen: number }> {
   if (!run.scopes[type]) return { seen: 0 };
-  const seen = new Set<string>();
+  // The ids seen are kept only when links from before the run are to be checked against them;
+  // otherwise a count does (a set of every id stayed in memory for the whole pass).
+  const seen = run.storedLinks ? new Set<string>() : undefined;
+  let seenCount = 0;
   const includeGroups = type === 'User' && run.assignments.mode === 'assigned';
   let startIndex = 1;
   for (;;) {
@@ -43,15 +46,16 @@ export async function fullPass(
     if (startIndex === 1 && run.total === undefined) run.total = page.totalResults;
     if (page.resources.length === 0) break;
     const work: WorkItem[] = page.resources.map((resource) => ({ id: resource.id, resource }));
-    for (const item of work) seen.add(item.id);
+    if (seen) for (const item of work) seen.add(item.id);
+    else seenCount += work.length;
     await run.processBatch(type, work);
-    if (run.halted) return { seen: seen.size };
+    if (run.halted) return { seen: seen?.size ?? seenCount };
     startIndex += page.resources.length;
     if (page.resources.length < PAGE_SIZE) break;
   }
   // Linked objects the walk did not see: deleted, unless a second look by id finds them. Without
   // links from before the run every link is of an object this walk saw (the pass wrote it).
-  if (!run.storedLinks) return { seen: seen.size };
+  if (!seen) return { seen: seenCount };
   let after: string | undefined;
   for (;;) {
     const links = await run.deps.state.listLinks(run.appId, type, {

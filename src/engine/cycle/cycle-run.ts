@@ -18,6 +18,7 @@ import type {
   Link,
   LinkInput,
   PendingReference,
+  PreparedLogEntry,
   ProvisioningLogEntry,
   StateObjectType,
 } from '../state/engine-state.js';
@@ -110,9 +111,14 @@ export class CycleRun {
   blocked = false;
   #aborted = false;
   readonly entries: ProvisioningLogEntry[] = [];
-  readonly #logBuffer: ProvisioningLogEntry[] = [];
-  /** Links seen or written in this run (null: known to have none). */
-  readonly #links = new Map<string, Link | null>();
+  readonly #logBuffer: (ProvisioningLogEntry | PreparedLogEntry)[] = [];
+  /**
+   * Links seen or written in this run (null: known to have none), by type and source id. This and
+   * the run's other per-object maps are keyed by the id the resource came with, per type, rather
+   * than by a `Type:id` string: a key string was built (and hashed) several times per object, and
+   * the keys of every processed object stayed in memory to the end of a full pass.
+   */
+  readonly #links: Record<StateObjectType, Map<string, Link | null>> = { User: new Map(), Group: new Map() };
   /**
    * The active accounts known in this run, by type and source id: what references resolve to. Kept
    * beside the link cache, which is cleared between batches, so the members of a group batch
@@ -123,10 +129,9 @@ export class CycleRun {
     User: new Map(),
     Group: new Map(),
   };
-  /** Keys processed in this run, and keys to look at again (pending references, memberships). */
-  readonly processed = new Set<string>();
-  /** How many of `processed` are of each type: none yet means no key of it needs looking up. */
-  readonly #processedOfType: Record<StateObjectType, number> = { User: 0, Group: 0 };
+  /** Objects processed in this run, by type and source id. */
+  readonly #processed: Record<StateObjectType, Set<string>> = { User: new Set(), Group: new Set() };
+  /** Keys to look at again (pending references, memberships). */
   readonly followUps = new Set<string>();
   /** Object types whose every object is still to come in this run (initial cycles). */
   readonly comingLater = new Set<StateObjectType>();
@@ -179,15 +184,15 @@ export class CycleRun {
   }
 
   /** Caches a link (null: known to have none) and what references to the object resolve to. */
-  #cacheLink(type: StateObjectType, id: string, link: Link | null, k = key(type, id)): void {
-    this.#links.set(k, link);
+  #cacheLink(type: StateObjectType, id: string, link: Link | null): void {
+    this.#links[type].set(id, link);
     if (link !== null && link.state === 'active')
       this.#resolved[type].set(id, { targetId: link.targetId, targetName: link.targetName });
     else this.#resolved[type].delete(id);
   }
 
   linkKnown(type: StateObjectType, id: string): Link | null | undefined {
-    return this.#links.get(key(type, id));
+    return this.#links[type].get(id);
   }
 
   /**
@@ -197,13 +202,13 @@ export class CycleRun {
   async loadLinks(type: StateObjectType, ids: readonly string[], references = false): Promise<void> {
     const missing: string[] = [];
     const resolved = this.#resolved[type];
+    const links = this.#links[type];
     for (const id of new Set(ids)) {
       if (references && resolved.has(id)) continue;
-      const k = key(type, id);
-      if (this.#links.has(k)) continue;
+      if (links.has(id)) continue;
       // Every link of an app without links at the start was written by this run, for an object
       // it processed: the others have none.
-      if (!this.storedLinks && !this.processed.has(k)) this.#cacheLink(type, id, null, k);
+      if (!this.storedLinks && !this.#processed[type].has(id)) this.#cacheLink(type, id, null);
       else missing.push(id);
     }
     if (missing.length === 0) return;
@@ -253,7 +258,10 @@ export class CycleRun {
     }
     await this.flush();
     // Everything cached is in the database now; a full pass must not keep every link in memory.
-    if (this.#links.size > LINK_CACHE_LIMIT) this.#links.clear();
+    if (this.#links.User.size + this.#links.Group.size > LINK_CACHE_LIMIT) {
+      this.#links.User.clear();
+      this.#links.Group.clear();
+    }
   }
 
   /** Loads the links of the managers and members the batch refers to, so references resolve without a query each. */
@@ -285,7 +293,7 @@ export class CycleRun {
   async #processOne(scope: PlanScope, item: WorkItem): Promise<boolean> {
     const type = scope.objectType;
     const started = performance.now();
-    const link = this.#links.get(key(type, item.id)) ?? undefined;
+    const link = this.#links[type].get(item.id) ?? undefined;
     const stored = item.resource;
     const resource = stored ? withId(stored) : undefined;
     const entitlement = resource
@@ -496,7 +504,7 @@ export class CycleRun {
   async #claimedBy(type: StateObjectType, id: string, targetId: string): Promise<string | undefined> {
     const link = await this.deps.state.findLinkByTarget(this.appId, type, targetId);
     if (!link || link.sourceId === id) return undefined;
-    const cached = this.#links.get(key(type, link.sourceId));
+    const cached = this.#links[type].get(link.sourceId);
     if (cached === null) return undefined;
     if (await this.deps.directory.get(type, link.sourceId, { includeGroups: false, includeMembers: false }))
       return link.sourceId;
@@ -536,7 +544,7 @@ export class CycleRun {
         return;
       }
       // The link may have passed to another object since (see #claimedBy): its account stays.
-      const current = this.#links.get(key(entry.objectType, item.id));
+      const current = this.#links[entry.objectType].get(item.id);
       if (current === null || (current !== undefined && current.targetId !== entry.link.targetId)) {
         await this.#record(
           scope,
@@ -624,9 +632,8 @@ export class CycleRun {
    */
   #writeLink(link: LinkInput): void {
     if (this.options.dryRun) return;
-    const k = key(link.objectType, link.sourceId);
     const now = this.deps.clock.now();
-    const previous = this.#links.get(k);
+    const previous = this.#links[link.objectType].get(link.sourceId);
     // Field by field, not `{ ...link, created, updated }`: one of these per object written, and
     // the spread was the most expensive line of the cycle's bookkeeping.
     const cached: Mutable<Link> = {
@@ -641,18 +648,21 @@ export class CycleRun {
       created: previous?.created ?? now,
       updated: now,
     };
-    this.#cacheLink(link.objectType, link.sourceId, cached, k);
-    this.#linkBuffer.set(k, link);
+    this.#cacheLink(link.objectType, link.sourceId, cached);
+    this.#linkBuffer[link.objectType].set(link.sourceId, link);
   }
 
   async #deleteLink(type: StateObjectType, id: string): Promise<void> {
-    const k = key(type, id);
-    this.#linkBuffer.delete(k);
-    this.#cacheLink(type, id, null, k);
+    this.#linkBuffer[type].delete(id);
+    this.#cacheLink(type, id, null);
     if (!this.options.dryRun) await this.deps.state.deleteLink(this.appId, type, id);
   }
 
-  readonly #linkBuffer = new Map<string, LinkInput>();
+  /** Links written since the last flush, by type and source id. */
+  readonly #linkBuffer: Record<StateObjectType, Map<string, LinkInput>> = {
+    User: new Map(),
+    Group: new Map(),
+  };
   readonly #pendingHolders = new Set<string>();
 
   async #setPending(type: StateObjectType, id: string, evaluation: ObjectEvaluation): Promise<void> {
@@ -678,7 +688,8 @@ export class CycleRun {
 
   /** An object got an active account: whoever waited for it is looked at again. */
   async #activated(type: StateObjectType, id: string, resource: StoredResource | undefined): Promise<void> {
-    for (const holder of this.#pendingHere.get(key(type, id)) ?? []) this.#follow(holder);
+    if (this.#pendingHere.size > 0)
+      for (const holder of this.#pendingHere.get(key(type, id)) ?? []) this.#follow(holder);
     if (this.checkStoredPending) {
       for (const waiting of await this.deps.state.waitingOn(this.appId, type, id))
         this.#follow(key(waiting.objectType, waiting.sourceId));
@@ -688,7 +699,8 @@ export class CycleRun {
 
   /** #activated without stored pending references to ask the state store about. */
   #activatedHere(type: StateObjectType, id: string, resource: StoredResource | undefined): void {
-    for (const holder of this.#pendingHere.get(key(type, id)) ?? []) this.#follow(holder);
+    if (this.#pendingHere.size > 0)
+      for (const holder of this.#pendingHere.get(key(type, id)) ?? []) this.#follow(holder);
     if (type === 'User') this.#followGroupsOf(resource);
   }
 
@@ -717,16 +729,14 @@ export class CycleRun {
   }
 
   #markProcessed(type: StateObjectType, id: string): void {
-    const before = this.processed.size;
-    this.processed.add(key(type, id));
-    if (this.processed.size > before) this.#processedOfType[type]++;
+    this.#processed[type].add(id);
   }
 
   #followGroupsOf(resource: StoredResource | undefined): void {
     if (!this.scopes.Group || !resource) return;
     // Groups still to come in this run, none of them planned yet (an initial cycle's users): each
     // would be passed over by #follow, and the pass plans them all anyway.
-    if (this.comingLater.has('Group') && this.#processedOfType.Group === 0) return;
+    if (this.comingLater.has('Group') && this.#processed.Group.size === 0) return;
     const groups = resource.attributes.groups;
     if (!Array.isArray(groups)) return;
     for (const group of groups) {
@@ -737,8 +747,8 @@ export class CycleRun {
   }
 
   #follow(k: string): void {
-    const type = k.slice(0, k.indexOf(':')) as StateObjectType;
-    if (this.comingLater.has(type) && !this.processed.has(k)) return;
+    const { type, id } = parseKey(k);
+    if (this.comingLater.has(type) && !this.#processed[type].has(id)) return;
     this.followUps.add(k);
   }
 
@@ -857,7 +867,13 @@ export class CycleRun {
       this.items.push(planned);
     }
     if (unentitled && !this.options.logUnentitled) return undefined;
-    const entry = { appId: this.appId, cycleId: this.options.cycleId } as Mutable<ProvisioningLogEntry>;
+    // Kept as it is: failures (the cycle's report) and the entries provision on demand returns.
+    // Every other entry goes to the database only, with its steps as JSON text at once (see
+    // PreparedLogEntry); a dry run that keeps none needs no entry at all.
+    const kept = result.status === 'failure' || this.options.keepEntries === true;
+    if (this.options.dryRun && !kept) return undefined;
+    const entry = { appId: this.appId, cycleId: this.options.cycleId } as Mutable<ProvisioningLogEntry> &
+      Mutable<PreparedLogEntry>;
     if (item.changeSeq !== undefined) entry.changeSeq = item.changeSeq;
     entry.at = this.deps.clock.now();
     entry.durationMs = Math.max(0, Math.round(performance.now() - started));
@@ -869,7 +885,8 @@ export class CycleRun {
     entry.status = result.status;
     const reason = result.reason ?? result.error?.code;
     if (reason !== undefined) entry.reason = reason;
-    entry.steps = steps;
+    if (kept) entry.steps = steps;
+    else entry.stepsJson = JSON.stringify(steps);
     if (result.error) entry.error = errorJson(result.error, result.nextRetry);
     if (result.status === 'failure') this.failures.push(entry);
     if (this.options.keepEntries) this.entries.push(entry);
@@ -883,8 +900,9 @@ export class CycleRun {
    * transaction: one commit (and one WAL flush on SQLite) per batch instead of one per table.
    */
   async flush(): Promise<void> {
-    const links = [...this.#linkBuffer.values()];
-    this.#linkBuffer.clear();
+    const links = [...this.#linkBuffer.User.values(), ...this.#linkBuffer.Group.values()];
+    this.#linkBuffer.User.clear();
+    this.#linkBuffer.Group.clear();
     const batch = this.#logBuffer.splice(0);
     if (links.length === 0 && batch.length === 0) return;
     if (links.length === 0) return this.deps.state.appendLog(batch);

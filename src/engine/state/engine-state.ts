@@ -228,6 +228,16 @@ export interface ProvisioningLogEntry {
   readonly error?: JsonObject;
 }
 
+/**
+ * A log entry to append whose steps are already JSON text (`JSON.stringify(steps)`, what both
+ * dialects store). A cycle serialises the steps of each object it records at once: the steps and
+ * the evaluation they point into are then garbage straight away, instead of outliving a young
+ * collection or two until the batch is written and being promoted to the old generation.
+ */
+export interface PreparedLogEntry extends Omit<ProvisioningLogEntry, 'id' | 'steps'> {
+  readonly stepsJson: string;
+}
+
 export interface LogQuery {
   readonly appId: string;
   readonly status?: LogStatus;
@@ -377,7 +387,7 @@ export interface EngineStateStore {
 
   // provisioning log
   /** Appends all entries or none (checked first); durationMs is stored in whole milliseconds. */
-  appendLog(entries: readonly ProvisioningLogEntry[]): Promise<void>;
+  appendLog(entries: readonly (ProvisioningLogEntry | PreparedLogEntry)[]): Promise<void>;
   queryLog(query: LogQuery): Promise<readonly ProvisioningLogEntry[]>;
   /** Drops entries older than `olderThan`; returns how many. */
   pruneLog(olderThan: Date): Promise<number>;

@@ -3,7 +3,13 @@ import { sql } from 'kysely';
 import type { Expression, Insertable, Selectable, SelectQueryBuilder } from 'kysely';
 import type { JsonObject } from '../../shared/json.js';
 import type { DialectAdapter } from '../../directory/dialect-adapter.js';
-import type { LogAction, LogQuery, LogStatus, ProvisioningLogEntry } from './engine-state.js';
+import type {
+  LogAction,
+  LogQuery,
+  LogStatus,
+  PreparedLogEntry,
+  ProvisioningLogEntry,
+} from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import { chunks } from './state-scope.js';
 import { CompiledInsert } from './compiled-insert.js';
@@ -40,7 +46,10 @@ function checkStatus(method: string, status: string): void {
   }
 }
 
-function toRow(entry: ProvisioningLogEntry, dialect: DialectAdapter): Insertable<EngineLogTable> {
+function toRow(
+  entry: ProvisioningLogEntry | PreparedLogEntry,
+  dialect: DialectAdapter,
+): Insertable<EngineLogTable> {
   checkObjectType('appendLog', entry.objectType);
   checkAction('appendLog', entry.action);
   checkStatus('appendLog', entry.status);
@@ -64,7 +73,8 @@ function toRow(entry: ProvisioningLogEntry, dialect: DialectAdapter): Insertable
     action: entry.action,
     status: entry.status,
     reason: entry.reason ?? null,
-    steps: dialect.json(entry.steps as JsonObject[]),
+    // Both dialects store JSON text (dialect.json is JSON.stringify), which a prepared entry holds.
+    steps: 'stepsJson' in entry ? entry.stepsJson : dialect.json(entry.steps as JsonObject[]),
     error: entry.error !== undefined ? dialect.json(entry.error) : null,
   };
 }
@@ -114,7 +124,7 @@ const insertChunk = new CompiledInsert<Insertable<EngineLogTable>>(LOG_COLUMNS, 
 
 /** The rows of `entries`, checked before anything is written, a statement's worth each. */
 export function logRowChunks(
-  entries: readonly ProvisioningLogEntry[],
+  entries: readonly (ProvisioningLogEntry | PreparedLogEntry)[],
   dialect: DialectAdapter,
 ): (readonly Insertable<EngineLogTable>[])[] {
   const size = dialect.name === 'postgres' ? LOG_UNNEST_CHUNK : LOG_INSERT_CHUNK;

@@ -16,6 +16,7 @@ import type {
   LeaseResult,
   LogQuery,
   PendingReference,
+  PreparedLogEntry,
   ProvisioningLogEntry,
   PutAppInput,
   Quarantine,
@@ -333,7 +334,7 @@ export class SqlEngineState implements EngineStateStore {
 
   // ---------------------------------------------------------------- provisioning log
 
-  async appendLog(entries: readonly ProvisioningLogEntry[]): Promise<void> {
+  async appendLog(entries: readonly (ProvisioningLogEntry | PreparedLogEntry)[]): Promise<void> {
     if (entries.length === 0) return;
     // Every entry is checked before the first row is written.
     const parts = log.logRowChunks(entries, this.#dialect);
