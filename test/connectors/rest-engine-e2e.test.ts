@@ -12,6 +12,7 @@ import type { JsonObject } from '../../src/shared/json.js';
 import { createBuiltinRegistry } from '../../src/connectors/builtin-kinds.js';
 import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
 import { createGroup, createUser } from '../engine/support/engine-harness.js';
+import { allowGroupActions, provisionUserInGroup } from '../support/group-scenario.js';
 import { connectorEngine } from '../support/connector-engine.js';
 import { provisioningApp } from '../support/provisioning-app.js';
 import { startRestApi, type RestApi } from '../support/rest-api/rest-api.js';
@@ -116,16 +117,8 @@ describe('REST connector through the engine', () => {
     cleanups.push(() => api.close());
     const h = await openEngine(api);
     // Groups may be created and updated but not deleted: out of scope, one is left as it is.
-    await h.redefine((d) => ({
-      ...d,
-      objects: { ...d.objects, Group: { ...d.objects.Group!, actions: ['create', 'update'] } },
-    }));
-    const alice = await createUser(h.directory, { userName: 'alice@example.com' });
-    const group = await createGroup(h.directory, 'Night shift', [{ id: alice }]);
-    await h.directory.assign(h.appId, 'User', alice);
-    await h.directory.assign(h.appId, 'Group', group);
-    expect((await h.engine.sync(h.app)).status).toBe('completed');
-    const groupId = (await h.state.getLink(h.appId, 'Group', group))!.targetId;
+    await allowGroupActions(h, ['create', 'update']);
+    const { user: alice, group, groupTargetId: groupId } = await provisionUserInGroup(h);
 
     await h.directory.unassign(h.appId, 'User', alice);
     await h.directory.unassign(h.appId, 'Group', group);
@@ -135,10 +128,7 @@ describe('REST connector through the engine', () => {
     expect(api.store.objects.groups.has(groupId)).toBe(true);
 
     // With delete allowed, a full cycle deletes the group and its link goes.
-    await h.redefine((d) => ({
-      ...d,
-      objects: { ...d.objects, Group: { ...d.objects.Group!, actions: ['create', 'update', 'delete'] } },
-    }));
+    await allowGroupActions(h, ['create', 'update', 'delete']);
     const deleted = await h.engine.sync(h.app, { restart: true });
     expect(deleted.summary).toMatchObject({ delete: 1, failure: 0 });
     expect(api.store.objects.groups.size).toBe(0);

@@ -6,7 +6,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { AppDefinition } from '../../src/engine/apps/app-definition.js';
-import { createGroup, createUser } from '../engine/support/engine-harness.js';
+import { allowGroupActions, provisionUserInGroup } from '../support/group-scenario.js';
 import { connectorEngine } from '../support/connector-engine.js';
 import { provisioningApp } from '../support/provisioning-app.js';
 import { scimConnectorFor, startScimTarget, type ScimTarget } from '../support/scim-target/index.js';
@@ -42,16 +42,8 @@ describe('SCIM connector through the engine', () => {
     cleanups.push(() => target.close());
     const h = await openEngine(target);
     // Groups may be created and updated but not deleted: out of scope, one is left as it is.
-    await h.redefine((d) => ({
-      ...d,
-      objects: { ...d.objects, Group: { ...d.objects.Group!, actions: ['create', 'update'] } },
-    }));
-    const alice = await createUser(h.directory, { userName: 'alice@example.com' });
-    const group = await createGroup(h.directory, 'Night shift', [{ id: alice }]);
-    await h.directory.assign(h.appId, 'User', alice);
-    await h.directory.assign(h.appId, 'Group', group);
-    expect((await h.engine.sync(h.app)).status).toBe('completed');
-    const groupId = (await h.state.getLink(h.appId, 'Group', group))!.targetId;
+    await allowGroupActions(h, ['create', 'update']);
+    const { user: alice, group, groupTargetId: groupId } = await provisionUserInGroup(h);
     expect(target.store.resources.Group.has(groupId)).toBe(true);
 
     await h.directory.unassign(h.appId, 'User', alice);
@@ -65,10 +57,7 @@ describe('SCIM connector through the engine', () => {
     expect((await h.state.getLink(h.appId, 'Group', group))!.state).not.toBe('disabled');
 
     // With delete allowed, a full cycle deletes the group and its link goes.
-    await h.redefine((d) => ({
-      ...d,
-      objects: { ...d.objects, Group: { ...d.objects.Group!, actions: ['create', 'update', 'delete'] } },
-    }));
+    await allowGroupActions(h, ['create', 'update', 'delete']);
     const deleted = await h.engine.sync(h.app, { restart: true });
     expect(deleted.summary).toMatchObject({ delete: 1, failure: 0 });
     expect(target.requests('DELETE').map((r) => r.path)).toEqual([`/Groups/${groupId}`]);
