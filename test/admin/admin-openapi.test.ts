@@ -4,7 +4,7 @@
  * was registered (collected by a root onRoute hook, so no route can slip past unlisted), with the
  * security schemes and the role of each.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -20,6 +20,7 @@ import { openProvisio } from '../../src/main.js';
 import { SchemaRegistry } from '../../src/scim/schema/schema-registry.js';
 import { buildServer } from '../../src/server/build-server.js';
 import { registerSampleRoutes } from './admin-harness.js';
+import { adminOpenApiText, OPENAPI_DOCUMENT_PATH } from './support-openapi.js';
 
 let dataDir: string;
 let database: ProvisioDatabase;
@@ -159,5 +160,11 @@ describe('GET /admin/v1/openapi.json', () => {
     expect(cycle.required).toEqual(expect.arrayContaining(['id', 'kind', 'status', 'started', 'summary']));
     const status = answer200('/admin/v1/apps/{name}/status');
     expect(status.properties!.recentCycles!.items).toEqual(cycle);
+  });
+});
+
+describe('docs/admin-api.openapi.json', () => {
+  it('is the document the server answers (after an API change: npm run docs:openapi)', async () => {
+    expect(readFileSync(OPENAPI_DOCUMENT_PATH, 'utf8')).toBe(await adminOpenApiText());
   });
 });
