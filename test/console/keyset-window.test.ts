@@ -125,11 +125,15 @@ describe('a keyset list held as a window of pages', () => {
 
     const readsBefore = fixture.pageReads.length;
     const ids: number[] = [];
-    const complete = await list.scan((rows) => {
+    const lasts: boolean[] = [];
+    const complete = await list.scan((rows, last) => {
       for (const row of rows) ids.push(row.id);
+      lasts.push(last);
     }, new AbortController().signal);
     expect(complete).toBe(true);
     expect(ids).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
+    // Only the last page's visit says it is the last.
+    expect(lasts).toEqual(Array.from({ length: TOTAL / PAGE }, (_, i) => i === TOTAL / PAGE - 1));
     // The rest of the list was read on the way: it is the list's now.
     expect(list.count).toBe(TOTAL);
     expect(list.more).toBe(false);

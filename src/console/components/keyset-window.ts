@@ -177,9 +177,10 @@ export class KeysetWindow<T> {
    * join the list) and reading again, without holding them, the ones given up: a search that must
    * see the whole list while only the window is held. Resolves true once the last page was
    * visited, false when `signal` or `close` stopped it or the next page could not be read (the
-   * list's `error`); a page that could not be read again rejects.
+   * list's `error`); a page that could not be read again rejects. `visit` is told which page is
+   * the last, so a caller can show the whole result at once.
    */
-  async scan(visit: (rows: readonly T[]) => void, signal: AbortSignal): Promise<boolean> {
+  async scan(visit: (rows: readonly T[], last: boolean) => void, signal: AbortSignal): Promise<boolean> {
     for (let i = 0; ; i++) {
       if (signal.aborted || this.#closed) return false;
       let rows: readonly T[] | undefined;
@@ -194,7 +195,7 @@ export class KeysetWindow<T> {
         if (rows === undefined) return false;
       }
       if (signal.aborted || this.#closed) return false;
-      visit(rows);
+      visit(rows, i === this.#pages.length - 1 && this.#next === null);
     }
   }
 

@@ -32,7 +32,7 @@ export interface KeysetPages<T> {
   show(first: number, end: number): void;
   loadNext(): void;
   /** Visits every page's rows in order (`KeysetWindow.scan`): true once the last was visited. */
-  scan(visit: (rows: readonly T[]) => void, signal: AbortSignal): Promise<boolean>;
+  scan(visit: (rows: readonly T[], last: boolean) => void, signal: AbortSignal): Promise<boolean>;
 }
 
 export function useKeysetPages<T>(options: {
@@ -74,7 +74,8 @@ export function useKeysetPages<T>(options: {
     () => ({
       show: (first: number, end: number) => list.show(first, end),
       loadNext: () => void list.loadNext(),
-      scan: (visit: (rows: readonly T[]) => void, signal: AbortSignal) => list.scan(visit, signal),
+      scan: (visit: (rows: readonly T[], last: boolean) => void, signal: AbortSignal) =>
+        list.scan(visit, signal),
     }),
     [list],
   );

@@ -55,14 +55,15 @@ export function useKeysetSearch<T>(
     const timer = setTimeout(() => {
       let rows: readonly T[] = [];
       setVisit({ scan, needle, rows, done: false, complete: false });
-      scan((page) => {
+      scan((page, last) => {
         const hits = page.filter((row) => matches(row, needle));
-        if (hits.length === 0) return;
+        if (hits.length === 0 && !last) return;
         rows = rows.concat(hits);
-        setVisit({ scan, needle, rows, done: false, complete: false });
+        // The last page's matches and the end of the search are shown together.
+        setVisit({ scan, needle, rows, done: last, complete: last });
       }, abort.signal).then(
         (complete) => {
-          if (!abort.signal.aborted) setVisit({ scan, needle, rows, done: true, complete });
+          if (!abort.signal.aborted && !complete) setVisit({ scan, needle, rows, done: true, complete });
         },
         (error: unknown) => {
           if (!abort.signal.aborted) setVisit({ scan, needle, rows, done: true, complete: false, error });
