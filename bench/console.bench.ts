@@ -15,7 +15,8 @@
  *    frames beside them), and requestAnimationFrame intervals over 1.5x the idle page's median
  *    (a missed vsync, whatever missed it: on a shared machine the static list misses some too).
  *    Beside them: the frames in which a row still waited for its keyset page (the table holds only
- *    the pages near the view and reads far ones again) and the JS heap after the sweep.
+ *    the pages near the view and reads far ones again) and the JS heap after the sweep; on the
+ *    Accounts page, the time a search takes once every account was read.
  * 3. Cycle progress latency (bench/console/sse-latency.ts): from the engine's progress event in the
  *    server to the progress text changing in the page, over Server-Sent Events, on the real `serve`.
  *
@@ -175,8 +176,31 @@ try {
     console.log(
       `${table} scrolling at ${WHEEL_PX_PER_S} px/s (${Math.round(WHEEL_PX_PER_S / 34)} rows/s, a fast mouse wheel) from row ${ROWS / 2}: ${wheel.deltas.length} frames, median ${percentile(wheel.deltas, 50).toFixed(1)} ms, p99 ${percentile(wheel.deltas, 99).toFixed(1)} ms, dropped ${wheelDropped} (${((100 * wheelDropped) / wheel.deltas.length).toFixed(2)}%), ${wheel.waiting} frames with a row waiting for its page; ${wheel.traceLine}`,
     );
+    if (table === 'accounts') await timeAccountsSearch(page);
     await page.close();
     return idleMedian;
+  };
+  /**
+   * A search over the ROWS accounts once they were all read (after the sweep): from typing the
+   * text to the final count shown, for ten accounts (a page of 1,000 in the middle of the list),
+   * then for one of them (a longer text).
+   */
+  const timeAccountsSearch = async (page: Page) => {
+    const middle = String(Math.floor(ROWS / 2)).padStart(6, '0');
+    const took: string[] = [];
+    for (const [text, found] of [
+      [`account${middle.slice(0, 5)}`, 10],
+      [`account${middle}`, 1],
+    ] as const) {
+      const started = Date.now();
+      await page.getByLabel('Search accounts').fill(text);
+      await page
+        .getByTestId('accounts-count')
+        .filter({ hasText: new RegExp(`^${found} of ${ROWS} accounts match\\.$`) })
+        .waitFor({ timeout: 120_000 });
+      took.push(`"${text}" ${found} found in ${Date.now() - started} ms`);
+    }
+    console.log(`accounts search over ${ROWS} accounts, all read: ${took.join(', then ')}`);
   };
   const idleMedians: number[] = [];
   for (const table of TABLES) idleMedians.push(await sweepTable(table));

@@ -48,6 +48,8 @@ export interface KeysetWindowOptions {
 const NEAR_END = 50;
 /** Pages read ahead the way the view moves: a sweep of 10,000 rows a second needs them 150 ms early. */
 const AHEAD = 3;
+/** Pages a scan (a search) reads again at once: fewer round trips, a few requests at a time. */
+const SCAN_READS = 4;
 
 export class KeysetWindow<T> {
   readonly #read: ReadPage<T>;
@@ -181,12 +183,27 @@ export class KeysetWindow<T> {
    * the last, so a caller can show the whole result at once.
    */
   async scan(visit: (rows: readonly T[], last: boolean) => void, signal: AbortSignal): Promise<boolean> {
+    // Pages given up are read again a few at a time (their cursors are known), not one by one.
+    const rereads = new Map<number, Promise<readonly T[]>>();
+    const reread = (index: number) => {
+      let rows = rereads.get(index);
+      if (rows === undefined) {
+        const page = this.#pages[index]!;
+        rows = this.#read(page.after, signal).then((answer) => answer.items.slice(0, page.count));
+        // A read started ahead may fail after the scan stopped: nobody waits for it then.
+        rows.catch(() => undefined);
+        rereads.set(index, rows);
+      }
+      return rows;
+    };
     for (let i = 0; ; i++) {
       if (signal.aborted || this.#closed) return false;
       let rows: readonly T[] | undefined;
       if (i < this.#pages.length) {
-        const page = this.#pages[i]!;
-        rows = page.rows ?? (await this.#read(page.after, signal)).items.slice(0, page.count);
+        const ahead = Math.min(this.#pages.length, i + SCAN_READS);
+        for (let j = i; j < ahead; j++) if (this.#pages[j]!.rows === undefined) void reread(j);
+        rows = this.#pages[i]!.rows ?? (await reread(i));
+        rereads.delete(i);
       } else if (this.#next === null) {
         return true;
       } else {
