@@ -2,8 +2,8 @@
  * The Accounts page in Chromium holds only the keyset pages near the view: over the fixture's
  * 20,000 accounts (pages of 1,000), pages scrolled far away give up their rows and are read again
  * after their own cursor when the view comes back, the table's row count, height and scroll
- * position unmoved; a search still finds accounts on pages given up, reading them again without
- * holding them, and a longer search text narrows what was found without reading anything.
+ * position unmoved. A search is asked of the API: only pages of matching accounts are read, and
+ * the table over them pages on within the matches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page, Route } from 'playwright-core';
@@ -31,7 +31,11 @@ describe.skipIf(CHROMIUM === undefined).sequential('the accounts table holds a w
       top: el.scrollTop,
       rowcount: el.getAttribute('aria-rowcount'),
     }));
-  const reads = (cursor: string | undefined) => fixture.accountReads.filter((c) => c === cursor).length;
+  const reads = (cursor: string | undefined) =>
+    fixture.accountReads.filter((r) => r.cursor === cursor && r.search === undefined).length;
+  /** The pages read since `from` reads, as `search@cursor:accounts`. */
+  const readsSince = (from: number) =>
+    fixture.accountReads.slice(from).map((r) => `${r.search}@${r.cursor}:${r.accounts}`);
   const userRow = (n: number) =>
     table().getByRole('row', { name: new RegExp(`account${pad(n)}@example\\.com`) });
 
@@ -114,33 +118,57 @@ describe.skipIf(CHROMIUM === undefined).sequential('the accounts table holds a w
     }
   });
 
-  it('finds accounts on pages given up by reading them again, and narrows without reading', async () => {
+  it('asks the API for the matching accounts only, and pages on within them', async () => {
     await scrollTo(0);
     await userRow(0).waitFor();
-    // Far from the view, the pages from 17,000 on were given up: the search reads them again.
-    const readsBefore = reads('17000');
     const search = page.getByLabel('Search accounts');
-    await search.fill(`account0179`);
-    await expect.poll(count, { timeout: 30_000 }).toBe(`100 of ${TOTAL} accounts match.`);
-    expect(reads('17000')).toBe(readsBefore + 1);
+    // Far from the view (pages from 17,000 on given up): one page of the 100 matches, nothing else.
+    let from = fixture.accountReads.length;
+    await search.fill('account0179');
+    await expect.poll(count, { timeout: 30_000 }).toBe('100 accounts match.');
     await userRow(17_900).waitFor();
     expect(await userRow(17_900).getAttribute('aria-rowindex')).toBe('2');
+    expect(await table().getAttribute('aria-rowcount')).toBe('101');
+    expect(readsSince(from)).toEqual(['account0179@undefined:100']);
 
-    // A longer text narrows the accounts found: no page is read.
-    const allReads = fixture.accountReads.length;
-    await search.fill(`account01799`);
-    await expect.poll(count).toBe(`10 of ${TOTAL} accounts match.`);
+    // A longer text, in other letter case: its own page of matches, read from the API.
+    from = fixture.accountReads.length;
+    await search.fill('Account01799');
+    await expect.poll(count).toBe('10 accounts match.');
     expect(await table().getAttribute('aria-rowcount')).toBe('11');
     const last = userRow(17_999);
     await last.waitFor();
     expect(await last.textContent()).toContain(`acct-${pad(17_999)}`);
-    await page.waitForTimeout(500);
-    expect(fixture.accountReads.length).toBe(allReads);
+    expect(readsSince(from)).toEqual(['Account01799@undefined:10']);
 
-    // Cleared: the whole list again, at the top, its row count unchanged.
+    // 8,000 matches (accounts 10,000-17,999): a page at a time as the table scrolls, each after the
+    // cursor of the previous page of matches.
+    from = fixture.accountReads.length;
+    await search.fill('account01');
+    await expect.poll(count).toBe('1000 accounts match, more below.');
+    await expect
+      .poll(
+        async () => {
+          await scroller().evaluate((el) => el.scrollTo(0, el.scrollHeight));
+          return count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe('8000 accounts match.');
+    await userRow(17_999).waitFor();
+    expect(await userRow(17_999).getAttribute('aria-rowindex')).toBe('8001');
+    const firstReads = Array.from(
+      { length: 8 },
+      (_, i) => `account01@${i === 0 ? undefined : 11_000 + (i - 1) * 1000}:1000`,
+    );
+    expect(readsSince(from)).toEqual(firstReads);
+
+    // Cleared: the whole list again from its first page, at the top.
+    from = fixture.accountReads.length;
     await search.fill('');
-    await expect.poll(count).toBe(`${TOTAL} accounts loaded.`);
+    await expect.poll(count).toBe('1000 accounts loaded, more below.');
     await userRow(0).waitFor();
-    expect(await table().getAttribute('aria-rowcount')).toBe(String(TOTAL + 1));
+    expect(await userRow(0).getAttribute('aria-rowindex')).toBe('2');
+    expect(readsSince(from)).toEqual(['undefined@undefined:1000']);
   }, 60_000);
 });

@@ -2,8 +2,7 @@
  * The console's windowed keyset list (src/console/components/keyset-window.ts) over real HTTP: the
  * log fixture serves 20,000 entries in pages of 500 on 127.0.0.1, and the list reads them with
  * fetch as the console does. Pages far from the view give up their rows and are read again, after
- * the same cursor, when the view comes back; the row count never moves. A scan (a search) visits
- * every page without holding the ones it reads again.
+ * the same cursor, when the view comes back; the row count never moves.
  */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -97,56 +96,6 @@ describe('a keyset list held as a window of pages', () => {
     expect(fixture.pageReads.slice(midReads)).toContain('10000');
     expect(list.rowAt(10_250)).toMatchObject({ id: 10_251, sourceName: 'user10250@example.com' });
     expect(list.count).toBe(TOTAL);
-    list.close();
-  });
-
-  it('visits every page in order with scan, reading given-up ones again without holding them', async () => {
-    const list = new KeysetWindow<Entry>(read, { keepPages: 0 });
-    list.open();
-    await changed(list);
-    // Half the list read by scrolling, then the view back at the top: the pages between given up.
-    while (list.count < TOTAL / 2) {
-      const waiting = changed(list);
-      list.show(list.count - 30, list.count);
-      await waiting;
-    }
-    await showHeld(list, 0, 30);
-    expect(list.more).toBe(true);
-
-    // Stopped by its signal: no page after the one it stopped on.
-    const stop = new AbortController();
-    let visits = 0;
-    const stopped = await list.scan(() => {
-      visits++;
-      stop.abort();
-    }, stop.signal);
-    expect(stopped).toBe(false);
-    expect(visits).toBe(1);
-    // Reads it had started ahead and abandoned have reached the fixture, or never will.
-    await new Promise((resolve) => setTimeout(resolve, 200));
-
-    const readsBefore = fixture.pageReads.length;
-    const ids: number[] = [];
-    const lasts: boolean[] = [];
-    const complete = await list.scan((rows, last) => {
-      for (const row of rows) ids.push(row.id);
-      lasts.push(last);
-    }, new AbortController().signal);
-    expect(complete).toBe(true);
-    expect(ids).toEqual(Array.from({ length: TOTAL }, (_, i) => i + 1));
-    // Only the last page's visit says it is the last.
-    expect(lasts).toEqual(Array.from({ length: TOTAL / PAGE }, (_, i) => i === TOTAL / PAGE - 1));
-    // The rest of the list was read on the way: it is the list's now.
-    expect(list.count).toBe(TOTAL);
-    expect(list.more).toBe(false);
-    // The pages held were not read; every other page was read once, and none is held.
-    const reads = fixture.pageReads.slice(readsBefore);
-    expect(new Set(reads).size).toBe(reads.length);
-    expect(reads).not.toContain(undefined);
-    expect(reads.length).toBeGreaterThanOrEqual(TOTAL / PAGE - 3);
-    expect(list.heldRows).toBeLessThanOrEqual(3 * PAGE);
-    expect(list.rowAt(0)).toMatchObject({ id: 1 });
-    expect(list.rowAt(TOTAL - 1)).toBeUndefined();
     list.close();
   });
 

@@ -6,8 +6,7 @@
  * and scroll position) never moves. Holding a few pages instead of every one keeps the heap small
  * when an operator sweeps through 100,000 rows, so the garbage collector's pauses stay short.
  *
- * Without `keepPages` no page is ever given up. A search through the whole list (`scan`) visits
- * every page in order, held or not, and holds none of the ones it reads again.
+ * Without `keepPages` no page is ever given up.
  *
  * Plain TypeScript with no React: the hook (`use-keyset-pages.ts`) subscribes to its changes.
  */
@@ -48,8 +47,6 @@ export interface KeysetWindowOptions {
 const NEAR_END = 50;
 /** Pages read ahead the way the view moves: a sweep of 10,000 rows a second needs them 150 ms early. */
 const AHEAD = 3;
-/** Pages a scan (a search) reads again at once: fewer round trips, a few requests at a time. */
-const SCAN_READS = 4;
 
 export class KeysetWindow<T> {
   readonly #read: ReadPage<T>;
@@ -60,9 +57,7 @@ export class KeysetWindow<T> {
   #count = 0;
   /** The cursor of the page after the last one read; undefined before the first, null after the last. */
   #next: string | null | undefined = undefined;
-  /** The read of the next page under way; it gives that page's rows (undefined if none came). */
-  #appending:
-    { readonly done: Promise<readonly T[] | undefined>; readonly abort: AbortController } | undefined;
+  #appending: { readonly done: Promise<void>; readonly abort: AbortController } | undefined;
   #appendError: { readonly error: unknown } | undefined;
   #closed = false;
   #version = 0;
@@ -166,67 +161,19 @@ export class KeysetWindow<T> {
     if (first !== this.#view[0]) this.#heading = first > this.#view[0] ? 1 : -1;
     this.#view = [first, Math.max(first, end)];
     this.#fill();
-    if (end >= this.#count - this.#nearEnd) void this.#appendNext();
+    if (end >= this.#count - this.#nearEnd) this.loadNext();
   }
 
   /** Reads the page after the ones read, or joins the read already under way. */
-  async loadNext(): Promise<void> {
-    await this.#appendNext();
-  }
-
-  /**
-   * Visits the rows of every page in order, from the first, reading the pages not read yet (they
-   * join the list) and reading again, without holding them, the ones given up: a search that must
-   * see the whole list while only the window is held. Resolves true once the last page was
-   * visited, false when `signal` or `close` stopped it or the next page could not be read (the
-   * list's `error`); a page that could not be read again rejects. `visit` is told which page is
-   * the last, so a caller can show the whole result at once.
-   */
-  async scan(visit: (rows: readonly T[], last: boolean) => void, signal: AbortSignal): Promise<boolean> {
-    // Pages given up are read again a few at a time (their cursors are known), not one by one.
-    const rereads = new Map<number, Promise<readonly T[]>>();
-    const reread = (index: number) => {
-      let rows = rereads.get(index);
-      if (rows === undefined) {
-        const page = this.#pages[index]!;
-        rows = this.#read(page.after, signal).then((answer) => answer.items.slice(0, page.count));
-        // A read started ahead may fail after the scan stopped: nobody waits for it then.
-        rows.catch(() => undefined);
-        rereads.set(index, rows);
-      }
-      return rows;
-    };
-    for (let i = 0; ; i++) {
-      if (signal.aborted || this.#closed) return false;
-      let rows: readonly T[] | undefined;
-      if (i < this.#pages.length) {
-        const ahead = Math.min(this.#pages.length, i + SCAN_READS);
-        for (let j = i; j < ahead; j++) if (this.#pages[j]!.rows === undefined) void reread(j);
-        rows = this.#pages[i]!.rows ?? (await reread(i));
-        rereads.delete(i);
-      } else if (this.#next === null) {
-        return true;
-      } else {
-        // The next page's rows as they came, even if the window gives them up at once.
-        rows = await this.#appendNext();
-        if (rows === undefined) return false;
-      }
-      if (signal.aborted || this.#closed) return false;
-      visit(rows, i === this.#pages.length - 1 && this.#next === null);
-    }
-  }
-
-  #appendNext(): Promise<readonly T[] | undefined> {
-    if (this.#closed || this.#next === null || this.#appendError) return Promise.resolve(undefined);
+  loadNext(): Promise<void> {
+    if (this.#closed || this.#next === null || this.#appendError) return Promise.resolve();
     if (this.#appending) return this.#appending.done;
     const after = this.#next;
     const abort = new AbortController();
     const done = (async () => {
-      let rows: readonly T[] | undefined;
       try {
         const answer = await this.#read(after, abort.signal);
-        if (abort.signal.aborted) return undefined;
-        rows = answer.items;
+        if (abort.signal.aborted) return;
         this.#pages.push({
           after,
           start: this.#count,
@@ -239,14 +186,13 @@ export class KeysetWindow<T> {
         this.#next = answer.next;
         this.#fill();
       } catch (caught) {
-        if (abort.signal.aborted) return undefined;
+        if (abort.signal.aborted) return;
         // Stop paging: the problem is shown, and scrolling must not retry it in a loop.
         this.#appendError = { error: caught };
       } finally {
         if (this.#appending?.abort === abort) this.#appending = undefined;
       }
       this.#changed();
-      return rows;
     })();
     this.#appending = { done, abort };
     return done;

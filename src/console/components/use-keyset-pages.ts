@@ -2,10 +2,9 @@
  * A list the admin API answers a keyset page at a time (`nextCursor`, absent on the last page), as
  * a `KeysetWindow` (keyset-window.ts): the row count read so far, each row by its index, the next
  * page on demand (the virtualised table says which rows are in view, and the next page is read as
- * the end comes into view), or a visit of every page (a search that must see the whole list). With
- * `keepPages`, only the pages around the view hold their rows; far ones are read again when the
- * view comes back, and a search reads them again without holding them. A change of path or query
- * starts again from the first page; answers to an earlier query are dropped.
+ * the end comes into view). With `keepPages`, only the pages around the view hold their rows; far
+ * ones are read again when the view comes back. A change of path or query (a filter, a search the
+ * API answers) starts again from the first page; answers to an earlier query are dropped.
  */
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { api } from '../api/client.js';
@@ -31,8 +30,6 @@ export interface KeysetPages<T> {
   /** The rows in view, [first, end): reads what they need, and the next page near the end. */
   show(first: number, end: number): void;
   loadNext(): void;
-  /** Visits every page's rows in order (`KeysetWindow.scan`): true once the last was visited. */
-  scan(visit: (rows: readonly T[], last: boolean) => void, signal: AbortSignal): Promise<boolean>;
 }
 
 export function useKeysetPages<T>(options: {
@@ -74,8 +71,6 @@ export function useKeysetPages<T>(options: {
     () => ({
       show: (first: number, end: number) => list.show(first, end),
       loadNext: () => void list.loadNext(),
-      scan: (visit: (rows: readonly T[], last: boolean) => void, signal: AbortSignal) =>
-        list.scan(visit, signal),
     }),
     [list],
   );

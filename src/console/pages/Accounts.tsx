@@ -2,16 +2,15 @@
  * The accounts Provisio manages in the application (for access reviews): every one, in a
  * virtualised table that reads the next keyset page as its end comes into view and holds only the
  * pages near the view (far ones are read again when the view comes back), so scrolling through
- * 100,000 accounts keeps the heap small. A search looks through all of them: it visits every page,
- * reading the remaining ones and again the ones given up, and keeps only the accounts that match.
+ * 100,000 accounts keeps the heap small. A search is the API's (`search`): the table becomes the
+ * keyset pages of the accounts that match, read and held the same way, so only matches are read.
  */
-import { memo, useCallback, useState } from 'react';
+import { memo, useCallback, useEffect, useState } from 'react';
 import { seg } from '../api/client.js';
 import type { AppPageProps } from '../app/pages.js';
 import { formatTime } from '../components/badges.js';
 import { ProblemAlert } from '../components/forms.js';
 import { useKeysetPages } from '../components/use-keyset-pages.js';
-import { useKeysetSearch } from '../components/use-keyset-search.js';
 import { VirtualTable, rowStyle, type RowPlace } from '../components/VirtualTable.js';
 
 interface Account {
@@ -29,54 +28,55 @@ interface Account {
 const PAGE = 1000;
 /** Pages held on each side of the ones in view: a few screens of scrolling back need no read. */
 const KEEP_PAGES = 2;
+/** Typing pause before a search is asked of the API: every keystroke would otherwise be a request. */
+const PAUSE_MS = 250;
 const ROW_HEIGHT = 34;
 const COLUMNS = ['Directory object', 'Type', 'Account in the application', 'State', 'Linked', 'Updated'];
 const COLUMN_TEMPLATE = 'minmax(10rem, 1fr) 4.5rem minmax(10rem, 1.5fr) 5.5rem 12rem 12rem';
 
-/** The search text (lower-cased) is in the account's names or ids. */
-const matches = (a: Account, needle: string) =>
-  `${a.sourceName ?? ''} ${a.sourceId} ${a.targetName ?? ''} ${a.targetId}`.toLowerCase().includes(needle);
-
 export default function Accounts({ app }: AppPageProps) {
+  const [text, setText] = useState('');
+  /** The search the list was asked for: the text once typing paused ('' at once when cleared). */
+  const [search, setSearch] = useState('');
+  useEffect(() => {
+    const next = text.trim();
+    const timer = setTimeout(() => setSearch(next), next === '' ? 0 : PAUSE_MS);
+    return () => clearTimeout(timer);
+  }, [text]);
   const accounts = useKeysetPages<Account>({
     path: `/apps/${seg(app)}/accounts`,
+    query: search === '' ? {} : { search },
     listKey: 'accounts',
     sizeParam: 'count',
     size: PAGE,
     keepPages: KEEP_PAGES,
   });
-  const [text, setText] = useState('');
-  const search = useKeysetSearch(accounts, text.trim().toLowerCase(), matches);
-  const found = search?.found;
-  const foundAt = useCallback((index: number) => found?.[index], [found]);
   return (
     <>
-      <ProblemAlert error={search?.error ?? accounts.error} />
+      <ProblemAlert error={accounts.error} />
       <div className="field">
         <label htmlFor="accounts-search">Search accounts</label>
         <input id="accounts-search" type="search" value={text} onChange={(e) => setText(e.target.value)} />
       </div>
       <p className="muted" aria-live="polite" data-testid="accounts-count">
-        {search
-          ? `${search.found.length} of ${accounts.count} accounts match${search.searching ? ', reading the rest' : ''}`
-          : `${accounts.count} accounts loaded${accounts.more ? ', more below' : ''}`}
-        .
+        {search === ''
+          ? `${accounts.count} accounts loaded`
+          : `${accounts.count} ${accounts.count === 1 ? 'account matches' : 'accounts match'}`}
+        {accounts.more ? ', more below' : ''}.
       </p>
-      {search ? (
-        <AccountTable count={search.found.length} rowAt={foundAt} />
-      ) : (
-        <AccountTable
-          count={accounts.count}
-          rowAt={accounts.rowAt}
-          failedAt={accounts.failedAt}
-          onRange={accounts.show}
-        />
-      )}
+      {/* A new list is a new table, from its top: not at a scroll position of the list before. */}
+      <AccountTable
+        key={search}
+        count={accounts.count}
+        rowAt={accounts.rowAt}
+        failedAt={accounts.failedAt}
+        onRange={accounts.show}
+      />
     </>
   );
 }
 
-/** The accounts' virtualised table: the list's rows by index, or the accounts a search found. */
+/** The accounts' virtualised table: the list's rows by index (every account, or a search's). */
 const AccountTable = memo(function AccountTable({
   count,
   rowAt,
@@ -85,8 +85,8 @@ const AccountTable = memo(function AccountTable({
 }: {
   count: number;
   rowAt: (index: number) => Account | null | undefined;
-  failedAt?: (index: number) => boolean;
-  onRange?: (first: number, end: number) => void;
+  failedAt: (index: number) => boolean;
+  onRange: (first: number, end: number) => void;
 }) {
   const renderRow = useCallback(
     (account: Account, place: RowPlace) => (
@@ -98,13 +98,13 @@ const AccountTable = memo(function AccountTable({
     <VirtualTable
       count={count}
       rowAt={rowAt}
-      {...(failedAt ? { failedAt } : {})}
+      failedAt={failedAt}
       columns={COLUMNS}
       label="Managed accounts"
       testId="accounts-scroller"
       rowHeight={ROW_HEIGHT}
       columnTemplate={COLUMN_TEMPLATE}
-      {...(onRange ? { onRange } : {})}
+      onRange={onRange}
       renderRow={renderRow}
     />
   );

@@ -1,8 +1,10 @@
 /**
  * The managed accounts of the fixture admin API (logs-fixture.ts): N generated accounts of one app,
  * users then the last tenth as groups, in keyset pages of the shape of GET
- * /admin/v1/apps/{name}/accounts (`count` up to 1000, `nextCursor` absent on the last page). The
- * cursor is the index of the next account, so a test can tell which page was read.
+ * /admin/v1/apps/{name}/accounts (`count` up to 1000, `nextCursor` absent on the last page), with
+ * its `search`: only the accounts whose source id, name, target id or target name contains the
+ * text, letter case aside, the cursor continuing within them. The cursor is the index of the
+ * account after the last one answered, so a test can tell which page was read.
  */
 import type { FastifyInstance } from 'fastify';
 
@@ -22,18 +24,45 @@ export function fixtureAccount(i: number, total: number) {
   };
 }
 
-/** Serves `total` accounts; returns the cursor of every page read, in order (undefined: the first). */
-export function registerFixtureAccounts(app: FastifyInstance, total: number): (string | undefined)[] {
-  const reads: (string | undefined)[] = [];
-  app.get<{ Querystring: { cursor?: string; count?: string } }>(
+/** One page the fixture answered. */
+export interface AccountRead {
+  /** The cursor it was read after (undefined: the first page). */
+  readonly cursor: string | undefined;
+  readonly search: string | undefined;
+  /** The accounts it answered. */
+  readonly accounts: number;
+}
+
+type FixtureAccount = ReturnType<typeof fixtureAccount>;
+
+/** The server's match (LinkPage.search): a substring of the ids and names, both sides lower-cased. */
+function matcher(search: string | undefined): (account: FixtureAccount) => boolean {
+  if (search === undefined) return () => true;
+  const needle = search.toLowerCase();
+  return (a) =>
+    [a.sourceId, a.sourceName, a.targetId, a.targetName].some((v) => v?.toLowerCase().includes(needle));
+}
+
+/** Serves `total` accounts; returns every page read, in order. */
+export function registerFixtureAccounts(app: FastifyInstance, total: number): AccountRead[] {
+  const reads: AccountRead[] = [];
+  app.get<{ Querystring: { cursor?: string; count?: string; search?: string } }>(
     '/admin/v1/apps/:name/accounts',
     async (request) => {
-      reads.push(request.query.cursor);
-      const from = Number(request.query.cursor ?? 0);
-      const to = Math.min(total, from + Math.min(Number(request.query.count ?? 100), 1000));
+      const { cursor, search } = request.query;
+      const matches = matcher(search);
+      const size = Math.min(Number(request.query.count ?? 100), 1000);
       const accounts = [];
-      for (let i = from; i < to; i++) accounts.push(fixtureAccount(i, total));
-      return { accounts, ...(to < total ? { nextCursor: String(to) } : {}) };
+      let i = Number(cursor ?? 0);
+      for (; i < total && accounts.length < size; i++) {
+        const account = fixtureAccount(i, total);
+        if (matches(account)) accounts.push(account);
+      }
+      // As the server: a next cursor only when another match follows.
+      let more = false;
+      for (let j = i; j < total && !more; j++) more = matches(fixtureAccount(j, total));
+      reads.push({ cursor, search, accounts: accounts.length });
+      return { accounts, ...(more ? { nextCursor: String(i) } : {}) };
     },
   );
   return reads;

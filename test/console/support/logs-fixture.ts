@@ -10,7 +10,7 @@
  */
 import fastify, { type FastifyInstance } from 'fastify';
 import { registerConsole } from '../../../src/admin/console-static.js';
-import { registerFixtureAccounts } from './accounts-fixture.js';
+import { registerFixtureAccounts, type AccountRead } from './accounts-fixture.js';
 
 const STATUSES = ['success', 'success', 'success', 'skipped', 'failure'];
 const ACTIONS = ['create', 'update', 'update', 'disable', 'skip'];
@@ -55,8 +55,8 @@ export interface LogsFixture {
   readonly app: FastifyInstance;
   /** The cursor of every log page read, in order (undefined: the first page). */
   readonly pageReads: (string | undefined)[];
-  /** The cursor of every accounts page read, in order (undefined: the first page). */
-  readonly accountReads: (string | undefined)[];
+  /** Every accounts page read, in order. */
+  readonly accountReads: AccountRead[];
 }
 
 const STEPS_ALWAYS = process.env.LOG_STEPS === 'always';
