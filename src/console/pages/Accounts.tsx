@@ -30,6 +30,8 @@ const PAGE = 1000;
 const KEEP_PAGES = 2;
 /** Typing pause before a search is asked of the API: every keystroke would otherwise be a request. */
 const PAUSE_MS = 250;
+/** The API's longest search text. */
+const SEARCH_MAX = 200;
 const ROW_HEIGHT = 34;
 const COLUMNS = ['Directory object', 'Type', 'Account in the application', 'State', 'Linked', 'Updated'];
 const COLUMN_TEMPLATE = 'minmax(10rem, 1fr) 4.5rem minmax(10rem, 1.5fr) 5.5rem 12rem 12rem';
@@ -56,7 +58,13 @@ export default function Accounts({ app }: AppPageProps) {
       <ProblemAlert error={accounts.error} />
       <div className="field">
         <label htmlFor="accounts-search">Search accounts</label>
-        <input id="accounts-search" type="search" value={text} onChange={(e) => setText(e.target.value)} />
+        <input
+          id="accounts-search"
+          type="search"
+          maxLength={SEARCH_MAX}
+          value={text}
+          onChange={(e) => setText(e.target.value)}
+        />
       </div>
       <p className="muted" aria-live="polite" data-testid="accounts-count">
         {search === ''
