@@ -10,14 +10,26 @@ import type { FastifyInstance } from 'fastify';
 
 const pad = (n: number) => String(n).padStart(6, '0');
 
-export function fixtureAccount(i: number, total: number) {
+/** What a search looks at, without the rest (cheap: a search looks at every account). */
+function fixtureNames(i: number, total: number) {
   const group = i >= total - Math.floor(total / 10);
   return {
-    objectType: group ? 'Group' : 'User',
+    group,
     sourceId: `${group ? 'g' : 'u'}-${pad(i)}`,
     sourceName: group ? `Team ${pad(i)}` : `account${pad(i)}@example.com`,
     targetId: `${group ? 'grp' : 'acct'}-${pad(i)}`,
-    ...(group ? {} : { targetName: `account${pad(i)}` }),
+    targetName: group ? undefined : `account${pad(i)}`,
+  };
+}
+
+export function fixtureAccount(i: number, total: number) {
+  const { group, sourceId, sourceName, targetId, targetName } = fixtureNames(i, total);
+  return {
+    objectType: group ? 'Group' : 'User',
+    sourceId,
+    sourceName,
+    targetId,
+    ...(targetName !== undefined ? { targetName } : {}),
     state: i % 20 === 7 ? 'disabled' : 'active',
     linked: new Date(Date.UTC(2026, 10, 1) + i * 60_000).toISOString(),
     updated: new Date(Date.UTC(2026, 11, 1) + i * 1000).toISOString(),
@@ -33,14 +45,16 @@ export interface AccountRead {
   readonly accounts: number;
 }
 
-type FixtureAccount = ReturnType<typeof fixtureAccount>;
-
 /** The server's match (LinkPage.search): a substring of the ids and names, both sides lower-cased. */
-function matcher(search: string | undefined): (account: FixtureAccount) => boolean {
+function matcher(search: string | undefined, total: number): (i: number) => boolean {
   if (search === undefined) return () => true;
   const needle = search.toLowerCase();
-  return (a) =>
-    [a.sourceId, a.sourceName, a.targetId, a.targetName].some((v) => v?.toLowerCase().includes(needle));
+  return (i) => {
+    const a = fixtureNames(i, total);
+    return [a.sourceId, a.sourceName, a.targetId, a.targetName].some((v) =>
+      v?.toLowerCase().includes(needle),
+    );
+  };
 }
 
 /** Serves `total` accounts; returns every page read, in order. */
@@ -50,17 +64,15 @@ export function registerFixtureAccounts(app: FastifyInstance, total: number): Ac
     '/admin/v1/apps/:name/accounts',
     async (request) => {
       const { cursor, search } = request.query;
-      const matches = matcher(search);
+      const matches = matcher(search, total);
       const size = Math.min(Number(request.query.count ?? 100), 1000);
       const accounts = [];
       let i = Number(cursor ?? 0);
-      for (; i < total && accounts.length < size; i++) {
-        const account = fixtureAccount(i, total);
-        if (matches(account)) accounts.push(account);
-      }
+      for (; i < total && accounts.length < size; i++)
+        if (matches(i)) accounts.push(fixtureAccount(i, total));
       // As the server: a next cursor only when another match follows.
       let more = false;
-      for (let j = i; j < total && !more; j++) more = matches(fixtureAccount(j, total));
+      for (let j = i; j < total && !more; j++) more = matches(j);
       reads.push({ cursor, search, accounts: accounts.length });
       return { accounts, ...(more ? { nextCursor: String(i) } : {}) };
     },
