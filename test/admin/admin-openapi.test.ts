@@ -137,6 +137,14 @@ describe('GET /admin/v1/openapi.json', () => {
     expect(doc.paths['/admin/v1/apps/{name}/cycles']!.get!['x-provisio-role']).toBe('viewer');
     expect(doc.paths['/admin/v1/apps/{name}/logs/{id}']!.get!['x-provisio-role']).toBe('viewer');
     expect(doc.paths['/admin/v1/apps/{name}/logs']!.get!.parameters!.map((p) => p.name)).toContain('steps');
+    const accounts = doc.paths['/admin/v1/apps/{name}/accounts']!.get!;
+    expect(accounts['x-provisio-role']).toBe('viewer');
+    expect(accounts.parameters!.map((p) => `${p.in} ${p.name}`).sort()).toEqual([
+      'path name',
+      'query count',
+      'query cursor',
+      'query search',
+    ]);
     expect(doc.paths['/admin/v1/sample/admin']!.put!['x-provisio-role']).toBe('admin');
     expect(doc.paths['/admin/v1/sample/admin']!.put!.security).toEqual([
       { adminToken: [] },

@@ -246,6 +246,45 @@ for (const dialect of dialects) {
       expect((await h.call('GET', '/apps/crm/accounts?cursor=%%%')).status).toBe(400);
     });
 
+    it('searches the managed accounts, the cursor paging within the matches', async () => {
+      const searched = async (search: string, count = 1000) => {
+        const accounts: { sourceId: string; sourceName: string; targetId: string }[] = [];
+        let cursor: string | undefined;
+        do {
+          const query = `count=${count}&search=${encodeURIComponent(search)}`;
+          const page = await h.call(
+            'GET',
+            `/apps/crm/accounts?${query}${cursor !== undefined ? `&cursor=${cursor}` : ''}`,
+            { role: 'viewer' },
+          );
+          expect(page.status, page.text).toBe(200);
+          accounts.push(...page.json.accounts);
+          cursor = page.json.nextCursor;
+        } while (cursor !== undefined);
+        return accounts;
+      };
+      // user1 and user10-user19, four a page, in other letter case than stored.
+      const names = (await searched('USER1', 4)).map((a) => a.sourceName);
+      expect(new Set(names)).toEqual(
+        new Set([1, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19].map((n) => `user${n}@example.com`)),
+      );
+      expect(names).toHaveLength(11);
+      // A source id (upper-cased part of it) and a target id find their one account.
+      const all = await searched('@example.com');
+      const seventh = all.find((a) => a.sourceName === 'user7@example.com')!;
+      expect((await searched(seventh.sourceId.slice(2, 14).toUpperCase())).map((a) => a.sourceName)).toEqual([
+        'user7@example.com',
+      ]);
+      expect((await searched(seventh.targetId)).map((a) => a.sourceId)).toEqual([seventh.sourceId]);
+      // LIKE's wildcards are plain characters: no account holds a '%'.
+      expect(await searched('%')).toEqual([]);
+      for (const search of ['', 'x'.repeat(201)]) {
+        const bad = await h.call('GET', `/apps/crm/accounts?search=${search}`, { role: 'viewer' });
+        expect(bad.status).toBe(400);
+        expect(bad.json.errors[0].path).toBe('querystring.search');
+      }
+    });
+
     it('reconciles, and finds an orphan in the target', async () => {
       h.target.store.resources.User.set('orphan-1', {
         id: 'orphan-1',

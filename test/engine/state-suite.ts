@@ -259,6 +259,51 @@ export function engineStateSuite(factory: StateFactory): void {
       expect(await state.countLinks(otherId)).toBe(1);
     });
 
+    it('pages the links whose ids or account names contain a search text, letter case aside', async () => {
+      const appId = await app();
+      const otherId = await app('other');
+      await state.putLinks([
+        link(appId, 'u1', { exported: { userName: 'Ada.Lovelace@example.com', uid: 'x1' } }),
+        // The account's name is the first of userName, uid that is a string.
+        link(appId, 'u2', { exported: { uid: 'ADA2' } }),
+        link(appId, 'u3', { exported: { userName: 7, uid: 'ada3' } }),
+        link(appId, 'u4', { targetId: 'cn=ada,ou=people', exported: { userName: 'x4' } }),
+        link(appId, 'u5', { targetName: 'CN=Ada Five', exported: { userName: 'x5' } }),
+        link(appId, 'ada-6', { exported: { userName: 'x6' } }),
+        // Not a user's name: displayName, nor a uid behind a userName.
+        link(appId, 'u7', { exported: { userName: 'grace', uid: 'ada7', displayName: 'Ada' } }),
+        link(appId, 'u8', { exported: { userName: 'a%d_a' } }),
+        link(appId, 'g1', { objectType: 'Group', exported: { displayName: 'Ada fans' } }),
+        link(appId, 'g2', { objectType: 'Group', exported: { cn: 'ADA-admins' } }),
+        link(appId, 'g3', { objectType: 'Group', exported: { userName: 'ada' } }),
+        link(otherId, 'u1', { exported: { userName: 'ada' } }),
+      ]);
+      const found = async (objectType: 'User' | 'Group', search: string, limit = 100) => {
+        const seen: string[] = [];
+        let after: string | undefined;
+        for (;;) {
+          const page = await state.listLinks(appId, objectType, {
+            ...(after !== undefined ? { after } : {}),
+            search,
+            limit,
+          });
+          seen.push(...page.map((l) => l.sourceId));
+          if (page.length < limit) return seen;
+          after = page[page.length - 1]!.sourceId;
+        }
+      };
+      const users = ['ada-6', 'u1', 'u2', 'u3', 'u4', 'u5'];
+      expect(await found('User', 'aDa')).toEqual(users);
+      // The keyset continues within the matches.
+      expect(await found('User', 'aDa', 2)).toEqual(users);
+      expect(await found('Group', 'ADA')).toEqual(['g1', 'g2']);
+      // LIKE's wildcards are plain characters.
+      expect(await found('User', '%')).toEqual(['u8']);
+      expect(await found('User', 'a%d_')).toEqual(['u8']);
+      expect(await found('User', '_')).toEqual(['u8']);
+      expect(await found('User', 'nobody')).toEqual([]);
+    });
+
     it('keeps what was put, for any set of links (property)', async () => {
       const appId = await app();
       const key = fc.stringMatching(/^[a-zA-Z0-9._-]{1,12}$/);

@@ -1,8 +1,9 @@
 /**
  * `/apps/{name}/logs` and `/apps/{name}/accounts`: the provisioning log (as `provisio logs`) and
- * the managed accounts (as `provisio accounts`), a page at a time after a keyset cursor, never by
- * OFFSET, so page 1,000 costs what page 1 does. `Accept: application/x-ndjson` streams every
- * matching log entry, one JSON object a line, newest first, in pages read as the client reads.
+ * the managed accounts (as `provisio accounts`, or only those a `search` text finds), a page at a
+ * time after a keyset cursor, never by OFFSET, so page 1,000 costs what page 1 does.
+ * `Accept: application/x-ndjson` streams every matching log entry, one JSON object a line, newest
+ * first, in pages read as the client reads.
  */
 import { Readable } from 'node:stream';
 import { z } from 'zod';
@@ -167,6 +168,14 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
         querystring: z.object({
           count: z.coerce.number().int().min(1).max(1000).default(100).describe('accounts per page'),
           cursor: accountCursorSchema.optional().describe("the previous page's nextCursor"),
+          search: z
+            .string()
+            .min(1)
+            .max(200)
+            .optional()
+            .describe(
+              'only the accounts whose source id, name, target id or target name contains this text, letter case aside; the cursor continues within them',
+            ),
         }),
         response: {
           200: z.object({
@@ -179,10 +188,11 @@ export function registerLogRoutes(api: AdminApi, services: AdminServices): void 
     },
     async (request) => {
       const app = await apps.get(request.params.name);
-      const { count, cursor } = request.query;
+      const { count, cursor, search } = request.query;
       const accounts: z.infer<typeof accountSchema>[] = [];
       let more = false;
-      for await (const account of engine.accounts(app.definition.name, cursor ? { after: cursor } : {})) {
+      const options = { ...(cursor ? { after: cursor } : {}), ...(search !== undefined ? { search } : {}) };
+      for await (const account of engine.accounts(app.definition.name, options)) {
         if (accounts.length === count) {
           more = true;
           break;

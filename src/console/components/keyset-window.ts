@@ -6,7 +6,7 @@
  * and scroll position) never moves. Holding a few pages instead of every one keeps the heap small
  * when an operator sweeps through 100,000 rows, so the garbage collector's pauses stay short.
  *
- * Without `keepPages` no page is ever given up (a list that is searched as a whole, the accounts).
+ * Without `keepPages` no page is ever given up.
  *
  * Plain TypeScript with no React: the hook (`use-keyset-pages.ts`) subscribes to its changes.
  */
@@ -59,7 +59,6 @@ export class KeysetWindow<T> {
   #next: string | null | undefined = undefined;
   #appending: { readonly done: Promise<void>; readonly abort: AbortController } | undefined;
   #appendError: { readonly error: unknown } | undefined;
-  #loadingAll = false;
   #closed = false;
   #version = 0;
   /** The rows in view, [first, end), as last shown. */
@@ -87,10 +86,6 @@ export class KeysetWindow<T> {
   /** True while pages remain after the ones read (and before the first has come). */
   get more(): boolean {
     return this.#next !== null && this.#appendError === undefined;
-  }
-
-  get loadingAll(): boolean {
-    return this.#loadingAll;
   }
 
   /** The problem to show: a failed next page first, else a page that failed to be read again. */
@@ -201,18 +196,6 @@ export class KeysetWindow<T> {
     })();
     this.#appending = { done, abort };
     return done;
-  }
-
-  /** Reads every remaining page (a search that must see the whole list). */
-  async loadAll(): Promise<void> {
-    this.#loadingAll = true;
-    this.#changed();
-    try {
-      while (!this.#closed && this.more) await this.loadNext();
-    } finally {
-      this.#loadingAll = false;
-      this.#changed();
-    }
   }
 
   #pageOf(index: number): Page<T> | undefined {

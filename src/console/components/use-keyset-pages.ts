@@ -2,10 +2,9 @@
  * A list the admin API answers a keyset page at a time (`nextCursor`, absent on the last page), as
  * a `KeysetWindow` (keyset-window.ts): the row count read so far, each row by its index, the next
  * page on demand (the virtualised table says which rows are in view, and the next page is read as
- * the end comes into view), or every remaining page (a search that must see the whole list). With
- * `keepPages`, only the pages around the view hold their rows; far ones are read again when the
- * view comes back. A change of path or query starts again from the first page; answers to an
- * earlier query are dropped.
+ * the end comes into view). With `keepPages`, only the pages around the view hold their rows; far
+ * ones are read again when the view comes back. A change of path or query (a filter, a search the
+ * API answers) starts again from the first page; answers to an earlier query are dropped.
  */
 import { useCallback, useEffect, useMemo, useSyncExternalStore } from 'react';
 import { api } from '../api/client.js';
@@ -23,19 +22,14 @@ export interface KeysetPages<T> {
   readonly rowAt: (index: number) => T | null | undefined;
   /** True when the row at an index is missing because its page could not be read. */
   readonly failedAt: (index: number) => boolean;
-  /** Every row held, in order: the whole list read so far when no page is given up. */
-  readonly loadedRows: () => readonly T[];
   /** True while pages remain after the loaded ones (and before the first has come). */
   readonly more: boolean;
-  /** True while every remaining page is being read. */
-  readonly loadingAll: boolean;
   readonly error: unknown;
   /** Changes whenever anything above does. */
   readonly version: number;
   /** The rows in view, [first, end): reads what they need, and the next page near the end. */
   show(first: number, end: number): void;
   loadNext(): void;
-  loadAll(): Promise<void>;
 }
 
 export function useKeysetPages<T>(options: {
@@ -77,7 +71,6 @@ export function useKeysetPages<T>(options: {
     () => ({
       show: (first: number, end: number) => list.show(first, end),
       loadNext: () => void list.loadNext(),
-      loadAll: () => list.loadAll(),
     }),
     [list],
   );
@@ -88,9 +81,7 @@ export function useKeysetPages<T>(options: {
       count: list.count,
       rowAt: (index: number) => list.rowAt(index),
       failedAt: (index: number) => list.failedAt(index),
-      loadedRows: () => list.loadedRows(),
       more: list.more,
-      loadingAll: list.loadingAll,
       error: list.error,
       version,
     }),

@@ -13,6 +13,7 @@ import { findUser } from './find-user.js';
 import type { Connector } from '../../connectors/spi/connector.js';
 import type { StoredApp } from '../apps/app-definition.js';
 import type { CompiledApp } from '../apps/compile-app.js';
+import { accountSourceName } from '../state/account-name.js';
 import type { CycleKind, DeletionHold, EngineStateStore, StateObjectType } from '../state/engine-state.js';
 import { AppScheduler } from './app-scheduler.js';
 import type { CycleRun as CycleRunType } from './cycle-run.js';
@@ -620,25 +621,25 @@ class Engine implements EngineService {
 
   async *accounts(
     name: string,
-    options: { after?: { objectType: 'User' | 'Group'; sourceId: string } } = {},
+    options: { after?: { objectType: 'User' | 'Group'; sourceId: string }; search?: string } = {},
   ): AsyncIterable<ManagedAccount> {
     const loaded = await this.#o.loadApp(name);
     const start = options.after;
+    const search = options.search !== undefined ? { search: options.search } : {};
     for (const type of start?.objectType === 'Group' ? (['Group'] as const) : (['User', 'Group'] as const)) {
       let after: string | undefined = start?.objectType === type ? start.sourceId : undefined;
       for (;;) {
         const links = await this.#o.state.listLinks(loaded.stored.id, type, {
           ...(after !== undefined ? { after } : {}),
+          ...search,
           limit: 500,
         });
         for (const link of links) {
-          const exported = link.exported;
-          const nameValue =
-            type === 'User' ? (exported.userName ?? exported.uid) : (exported.displayName ?? exported.cn);
+          const sourceName = accountSourceName(type, link.exported);
           yield {
             objectType: type,
             sourceId: link.sourceId,
-            ...(typeof nameValue === 'string' ? { sourceName: nameValue } : {}),
+            ...(sourceName !== undefined ? { sourceName } : {}),
             targetId: link.targetId,
             ...(link.targetName !== undefined ? { targetName: link.targetName } : {}),
             state: link.state,

@@ -221,10 +221,16 @@ export interface EngineService {
   ): Promise<ReconcileReport>;
   /** Lets the held cycle's deprovisions through on the next cycle. */
   approveDeletes(app: string, actor: string): Promise<DeletionHold>;
-  /** Users then groups, each in sourceId order; `after` resumes behind an account (paging). */
+  /**
+   * Users then groups, each in sourceId order; `after` resumes behind an account (paging), `search`
+   * keeps the accounts whose names or ids contain it (`LinkPage.search`).
+   */
   accounts(
     app: string,
-    options?: { readonly after?: { readonly objectType: 'User' | 'Group'; readonly sourceId: string } },
+    options?: {
+      readonly after?: { readonly objectType: 'User' | 'Group'; readonly sourceId: string };
+      readonly search?: string;
+    },
   ): AsyncIterable<ManagedAccount>;
   status(app: string): Promise<AppStatus>;
 }

@@ -82,6 +82,19 @@ export interface Link {
 
 export type LinkInput = Omit<Link, 'created' | 'updated'>;
 
+/** A page of links in sourceId order. */
+export interface LinkPage {
+  /** The last sourceId of the previous page. */
+  readonly after?: string;
+  readonly limit: number;
+  /**
+   * Only the links whose source id, account name (account-name.ts), target id or target name
+   * contains this text, letter case aside (SQL `lower()` of both: on SQLite, of A-Z only). The
+   * keyset is unchanged: `after` continues within the links that match.
+   */
+  readonly search?: string;
+}
+
 // ---------------------------------------------------------------- escrows, quarantine, holds
 
 /** An object whose export keeps failing: retried in later cycles without blocking others. */
@@ -302,11 +315,7 @@ export interface EngineStateStore {
   putLinks(links: readonly LinkInput[]): Promise<void>;
   deleteLink(appId: string, objectType: StateObjectType, sourceId: string): Promise<boolean>;
   /** Links in sourceId order, a page at a time (`after` is the last sourceId of the previous page). */
-  listLinks(
-    appId: string,
-    objectType: StateObjectType,
-    page: { after?: string; limit: number },
-  ): Promise<readonly Link[]>;
+  listLinks(appId: string, objectType: StateObjectType, page: LinkPage): Promise<readonly Link[]>;
   countLinks(appId: string, objectType?: StateObjectType): Promise<number>;
   /** Deletes every link of the app; returns how many. */
   deleteLinks(appId: string): Promise<number>;

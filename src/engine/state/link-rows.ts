@@ -1,9 +1,17 @@
 /** Links between directory objects and their target accounts, one row per (app, type, source id). */
 import { sql } from 'kysely';
-import type { ExpressionBuilder, Insertable, OnConflictBuilder, Selectable } from 'kysely';
+import type {
+  ExpressionBuilder,
+  Insertable,
+  OnConflictBuilder,
+  RawBuilder,
+  Selectable,
+  SqlBool,
+} from 'kysely';
 import type { JsonObject } from '../../shared/json.js';
 import type { DialectAdapter } from '../../directory/dialect-adapter.js';
-import type { Link, LinkInput, StateObjectType } from './engine-state.js';
+import { ACCOUNT_NAME_ATTRIBUTES } from './account-name.js';
+import type { Link, LinkInput, LinkPage, StateObjectType } from './engine-state.js';
 import type { StateDb } from './state-scope.js';
 import { chunks } from './state-scope.js';
 import { CompiledInsert } from './compiled-insert.js';
@@ -278,13 +286,47 @@ export async function deleteLinksBySource(
   return deleted;
 }
 
-/** One page in source-id order after `after` (keyset paging on the primary key). */
+/**
+ * `search` in the account's ids, target name or name (the first string of its name attributes in
+ * `exported`), both sides through SQL `lower()`: `instr`/`strpos` match the text literally, with
+ * no LIKE wildcards to escape. Every link of the type is read (no index holds substrings), but
+ * in the database, without parsing `exported` in JavaScript.
+ */
+function matchesSearch(dialect: DialectAdapter, objectType: StateObjectType, search: string) {
+  const postgres = dialect.name === 'postgres';
+  // The first name attribute that holds a string, as accountSourceName reads it.
+  const whens = ACCOUNT_NAME_ATTRIBUTES[objectType].map((attribute) => {
+    if (postgres) {
+      const key = sql.lit(attribute);
+      return sql`WHEN jsonb_typeof(exported -> ${key}) = 'string' THEN exported ->> ${key}`;
+    }
+    const path = sql.lit(`$.${attribute}`);
+    return sql`WHEN json_type(exported, ${path}) = 'text' THEN json_extract(exported, ${path})`;
+  });
+  const needle = postgres ? sql`lower(${search}::text)` : sql`lower(${search})`;
+  const contains = (text: RawBuilder<unknown>) =>
+    postgres ? sql`strpos(lower(${text}), ${needle}) > 0` : sql`instr(lower(${text}), ${needle}) > 0`;
+  return sql<SqlBool>`(${sql.join(
+    [
+      sql.ref('source_id'),
+      sql`CASE ${sql.join(whens, sql` `)} END`,
+      sql.ref('target_id'),
+      sql.ref('target_name'),
+    ].map(contains),
+    sql` OR `,
+  )})`;
+}
+
+/**
+ * One page in source-id order after `after` (keyset paging on the primary key), of the links
+ * `search` matches when it is given.
+ */
 export async function listLinks(
   db: StateDb,
   dialect: DialectAdapter,
   appId: string,
   objectType: StateObjectType,
-  page: { after?: string; limit: number },
+  page: LinkPage,
 ): Promise<Link[]> {
   const limit = checkLimit('listLinks', page.limit);
   const rows = await db
@@ -293,6 +335,7 @@ export async function listLinks(
     .where('app_id', '=', appId)
     .where('object_type', '=', objectType)
     .$if(page.after !== undefined, (qb) => qb.where('source_id', '>', page.after!))
+    .$if(page.search !== undefined, (qb) => qb.where(matchesSearch(dialect, objectType, page.search!)))
     .orderBy('source_id')
     .limit(limit)
     .execute();

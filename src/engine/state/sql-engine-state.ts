@@ -12,6 +12,7 @@ import type {
   Escrow,
   Link,
   LinkInput,
+  LinkPage,
   LeaseClaim,
   LeaseResult,
   LogQuery,
@@ -163,11 +164,7 @@ export class SqlEngineState implements EngineStateStore {
     );
   }
 
-  async listLinks(
-    appId: string,
-    objectType: StateObjectType,
-    page: { after?: string; limit: number },
-  ): Promise<readonly Link[]> {
+  async listLinks(appId: string, objectType: StateObjectType, page: LinkPage): Promise<readonly Link[]> {
     return links.listLinks(this.#read, this.#dialect, appId, objectType, page);
   }
 

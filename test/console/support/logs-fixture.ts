@@ -1,14 +1,16 @@
 /**
- * A fixture admin API for the console's log scroll (the benchmark, and the test that far pages are
+ * A fixture admin API for the console's long lists (the benchmark, and the tests that far pages are
  * given up and read again): the built console at `/` and just
- * the routes the Provisioning logs page calls, answering a signed-in admin and N generated log
- * entries in keyset pages (the page shape of GET /admin/v1/apps/{name}/logs). It measures the
+ * the routes the Provisioning logs and Accounts pages call, answering a signed-in admin, N generated
+ * log entries in keyset pages (the page shape of GET /admin/v1/apps/{name}/logs) and N managed
+ * accounts (accounts-fixture.ts), each generated when its page is read. It measures the
  * browser's side alone, so the numbers do not move with the engine's state store. Each entry
  * carries steps of about the size a real cycle logs (~1 KB); `steps=false` leaves them out, as the
  * API does, unless `LOG_STEPS=always` (the list as it was, steps in every row, for comparison).
  */
 import fastify, { type FastifyInstance } from 'fastify';
 import { registerConsole } from '../../../src/admin/console-static.js';
+import { registerFixtureAccounts, type AccountRead } from './accounts-fixture.js';
 
 const STATUSES = ['success', 'success', 'success', 'skipped', 'failure'];
 const ACTIONS = ['create', 'update', 'update', 'disable', 'skip'];
@@ -51,8 +53,10 @@ function entry(i: number) {
 export interface LogsFixture {
   readonly url: string;
   readonly app: FastifyInstance;
-  /** The cursor of every list page read, in order (undefined: the first page). */
+  /** The cursor of every log page read, in order (undefined: the first page). */
   readonly pageReads: (string | undefined)[];
+  /** Every accounts page read, in order. */
+  readonly accountReads: AccountRead[];
 }
 
 const STEPS_ALWAYS = process.env.LOG_STEPS === 'always';
@@ -61,6 +65,7 @@ export async function startLogsFixture(consoleDir: string, total: number): Promi
   const app = fastify({ logger: false });
   const pageReads: (string | undefined)[] = [];
   registerConsole(app, consoleDir);
+  const accountReads = registerFixtureAccounts(app, total);
   app.get('/admin/v1/session', async () => ({
     user: { name: 'bench', role: 'admin' },
     csrfToken: 'bench',
@@ -90,5 +95,5 @@ export async function startLogsFixture(consoleDir: string, total: number): Promi
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();
   const port = typeof address === 'object' && address ? address.port : 0;
-  return { url: `http://127.0.0.1:${port}`, app, pageReads };
+  return { url: `http://127.0.0.1:${port}`, app, pageReads, accountReads };
 }
