@@ -65,7 +65,6 @@ export class KeysetWindow<T> {
   #view: readonly [number, number] = [0, 0];
   /** Which way the view last moved: -1 up, 1 down, 0 not yet. */
   #heading = 0;
-  #loadedRows: { readonly version: number; readonly rows: readonly T[] } | undefined;
 
   constructor(read: ReadPage<T>, options: KeysetWindowOptions = {}) {
     this.#read = read;
@@ -119,19 +118,6 @@ export class KeysetWindow<T> {
   /** True when the row at `index` is not held because its page failed to be read. */
   failedAt(index: number): boolean {
     return this.#pageOf(index)?.failure !== undefined;
-  }
-
-  /**
-   * Every row held, in order. With `keepPages` unset that is the whole list read so far; it is
-   * the same array until something changes.
-   */
-  loadedRows(): readonly T[] {
-    if (this.#loadedRows?.version !== this.#version) {
-      const rows: T[] = [];
-      for (const page of this.#pages) if (page.rows) rows.push(...page.rows);
-      this.#loadedRows = { version: this.#version, rows };
-    }
-    return this.#loadedRows.rows;
   }
 
   /** Starts reading (the first page), or starts again after `close`. */
