@@ -54,9 +54,7 @@ describe.skipIf(CHROMIUM === undefined).sequential('Accounts and Reconcile in Ch
     await page.getByLabel('Search accounts').fill('grace');
     await expect.poll(() => rows.count()).toBe(1);
     expect(await rows.getByRole('rowheader').allTextContents()).toEqual(['grace@example.com']);
-    expect(await page.getByTestId('accounts-count').textContent()).toBe(
-      `1 of ${PEOPLE.length} accounts match.`,
-    );
+    expect(await page.getByTestId('accounts-count').textContent()).toBe('1 account matches.');
   });
 
   it('shows drift, a missing account and an orphan; Fix converges the target', async () => {
