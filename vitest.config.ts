@@ -9,6 +9,10 @@ export default defineConfig({
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
+    // expect.poll waits for something eventual (a page to render, a cycle to end); its 1 s default
+    // is shorter than a loaded CI machine takes for a first render. A longer wait costs time only
+    // when the assertion fails.
+    expect: { poll: { timeout: 10_000 } },
     ...(jsonReport ? { reporters: ['default', 'json'], outputFile: { json: jsonReport } } : {}),
   },
 });

@@ -5,6 +5,13 @@
  */
 import { existsSync } from 'node:fs';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { vi } from 'vitest';
+
+// Every console test file imports this module. A browser test walks several pages, each wait
+// allowed 15 s, so the suite's 30 s per test is too short for it on a loaded machine: the waits
+// inside, not the test's own clock, decide when a step failed. (bench/console.bench.ts imports this
+// module outside the test runner, where there is no config to set.)
+if (process.env.VITEST !== undefined) vi.setConfig({ testTimeout: 120_000, hookTimeout: 180_000 });
 
 export function findChromium(): string | undefined {
   const named = process.env.PROVISIO_TEST_CHROMIUM;
