@@ -6,10 +6,11 @@
  * the table over them pages on within the matches.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page, Route } from 'playwright-core';
-import { CHROMIUM, NO_CHROMIUM_MESSAGE, launchChromium } from './support/chromium.js';
+import type { Browser, Page } from 'playwright-core';
+import { CHROMIUM, NO_CHROMIUM_MESSAGE, openChromiumPage } from './support/chromium.js';
 import { buildConsole } from './support/console-stack.js';
 import { startLogsFixture, type LogsFixture } from './support/logs-fixture.js';
+import { windowTable, type WindowTable } from './support/window-table.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -21,16 +22,9 @@ describe.skipIf(CHROMIUM === undefined).sequential('the accounts table holds a w
   let fixture: LogsFixture;
   let browser: Browser;
   let page: Page;
-  const scroller = () => page.getByTestId('accounts-scroller');
-  const table = () => page.getByRole('table', { name: 'Managed accounts' });
+  let accounts: WindowTable;
+  const table = () => accounts.table();
   const count = () => page.getByTestId('accounts-count').textContent();
-  const scrollTo = (top: number) => scroller().evaluate((el, to) => el.scrollTo(0, to), top);
-  const geometry = () =>
-    scroller().evaluate((el) => ({
-      height: el.scrollHeight,
-      top: el.scrollTop,
-      rowcount: el.getAttribute('aria-rowcount'),
-    }));
   const reads = (cursor: string | undefined) =>
     fixture.accountReads.filter((r) => r.cursor === cursor && r.search === undefined).length;
   /** The pages read since `from` reads, as `search@cursor:accounts`. */
@@ -41,10 +35,8 @@ describe.skipIf(CHROMIUM === undefined).sequential('the accounts table holds a w
 
   beforeAll(async () => {
     fixture = await startLogsFixture(await buildConsole(), TOTAL);
-    browser = await launchChromium(CHROMIUM!);
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-    context.setDefaultTimeout(15_000);
-    page = await context.newPage();
+    ({ browser, page } = await openChromiumPage(CHROMIUM!));
+    accounts = windowTable(page, { scrollerTestId: 'accounts-scroller', tableName: 'Managed accounts' });
   }, 120_000);
 
   afterAll(async () => {
@@ -55,16 +47,8 @@ describe.skipIf(CHROMIUM === undefined).sequential('the accounts table holds a w
   it('reads every page as the table scrolls to the end', async () => {
     await page.goto(`${fixture.url}/apps/bench/accounts`);
     await expect.poll(count).toBe('1000 accounts loaded, more below.');
-    await expect
-      .poll(
-        async () => {
-          await scroller().evaluate((el) => el.scrollTo(0, el.scrollHeight));
-          return count();
-        },
-        { timeout: 30_000 },
-      )
-      .toBe(`${TOTAL} accounts loaded.`);
-    await scroller().evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await accounts.scrollUntil(count, `${TOTAL} accounts loaded.`);
+    await accounts.scrollToEnd();
     const last = table().getByRole('row', { name: new RegExp(`Team ${pad(TOTAL - 1)}`) });
     await last.waitFor();
     expect(await last.getAttribute('aria-rowindex')).toBe(String(TOTAL + 1));
@@ -72,54 +56,34 @@ describe.skipIf(CHROMIUM === undefined).sequential('the accounts table holds a w
   }, 60_000);
 
   it('reads the first page again when the view comes back to the top, nothing moving', async () => {
-    const before = await geometry();
+    const before = await accounts.geometry();
     expect(before.height).toBeGreaterThanOrEqual(TOTAL * ROW_HEIGHT);
     const readsBefore = reads(undefined);
-    await scrollTo(0);
+    await accounts.scrollTo(0);
     await userRow(0).waitFor();
     // The top was given up while the view was at the end: read again, after no cursor.
     expect(reads(undefined)).toBe(readsBefore + 1);
     expect(await userRow(0).getAttribute('aria-rowindex')).toBe('2');
     expect(await userRow(0).textContent()).toContain(`acct-${pad(0)}`);
-    expect(await geometry()).toEqual({ ...before, top: 0 });
-    expect(await scroller().locator('.vbody [role="row"]').count()).toBeLessThan(60);
+    expect(await accounts.geometry()).toEqual({ ...before, top: 0 });
+    expect(await accounts.rowsInDom()).toBeLessThan(60);
   });
 
   it('shows a placeholder in the place of a row being read, then the row, at the same scroll position', async () => {
-    // Hold back the page after cursor 10000 (accounts 10000-10999) until the placeholder was seen.
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held = 0;
-    await page.route(/\/admin\/v1\/apps\/bench\/accounts\?.*cursor=10000(&|$)/, async (route: Route) => {
-      held++;
-      await released;
-      await route.fallback();
+    // The page after cursor 10000 (accounts 10000-10999) is held back until the placeholder was seen.
+    const readsBefore = reads('10000');
+    await accounts.placeholderThenRow({
+      heldPage: /\/admin\/v1\/apps\/bench\/accounts\?.*cursor=10000(&|$)/,
+      top: 10_200 * ROW_HEIGHT,
+      rows: [10_000 + 2, 11_000 + 2],
+      row: userRow(10_200),
     });
-    try {
-      const before = await geometry();
-      const readsBefore = reads('10000');
-      const top = 10_200 * ROW_HEIGHT;
-      await scrollTo(top);
-      const waiting = table().getByRole('row', { name: 'Loading…' }).first();
-      await waiting.waitFor();
-      const index = Number(await waiting.getAttribute('aria-rowindex'));
-      expect(index).toBeGreaterThanOrEqual(10_000 + 2);
-      expect(index).toBeLessThan(11_000 + 2);
-      expect(held).toBe(1);
-      release();
-      await userRow(10_200).waitFor();
-      expect(await userRow(10_200).getAttribute('aria-rowindex')).toBe(String(10_200 + 2));
-      expect(await table().getByRole('row', { name: 'Loading…' }).count()).toBe(0);
-      expect(await geometry()).toEqual({ ...before, top });
-      expect(reads('10000')).toBe(readsBefore + 1);
-    } finally {
-      release();
-      await page.unrouteAll();
-    }
+    expect(await userRow(10_200).getAttribute('aria-rowindex')).toBe(String(10_200 + 2));
+    expect(reads('10000')).toBe(readsBefore + 1);
   });
 
   it('asks the API for the matching accounts only, and pages on within them', async () => {
-    await scrollTo(0);
+    await accounts.scrollTo(0);
     await userRow(0).waitFor();
     const search = page.getByLabel('Search accounts');
     // Far from the view (pages from 17,000 on given up): one page of the 100 matches, nothing else.
@@ -146,17 +110,9 @@ describe.skipIf(CHROMIUM === undefined).sequential('the accounts table holds a w
     from = fixture.accountReads.length;
     await search.fill('account01');
     await expect.poll(count).toBe('1000 accounts match, more below.');
-    await expect
-      .poll(
-        async () => {
-          await scroller().evaluate((el) => el.scrollTo(0, el.scrollHeight));
-          return count();
-        },
-        { timeout: 30_000 },
-      )
-      .toBe('8000 accounts match.');
+    await accounts.scrollUntil(count, '8000 accounts match.');
     // At the very end (the last page made the table longer): the last match.
-    await scroller().evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await accounts.scrollToEnd();
     await userRow(17_999).waitFor();
     expect(await userRow(17_999).getAttribute('aria-rowindex')).toBe('8001');
     const firstReads = Array.from(

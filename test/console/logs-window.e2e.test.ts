@@ -6,10 +6,11 @@
  * in its place until the entry arrives.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page, Route } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { CHROMIUM, NO_CHROMIUM_MESSAGE, openChromiumPage } from './support/chromium.js';
 import { buildConsole } from './support/console-stack.js';
 import { startLogsFixture, type LogsFixture } from './support/logs-fixture.js';
+import { windowTable, type WindowTable } from './support/window-table.js';
 
 if (CHROMIUM === undefined) console.warn(NO_CHROMIUM_MESSAGE);
 
@@ -20,21 +21,14 @@ describe.skipIf(CHROMIUM === undefined).sequential('the logs table holds a windo
   let fixture: LogsFixture;
   let browser: Browser;
   let page: Page;
-  const scroller = () => page.getByTestId('logs-scroller');
-  const table = () => page.getByRole('table', { name: 'Provisioning log' });
-  const scrollTo = (top: number) => scroller().evaluate((el, to) => el.scrollTo(0, to), top);
-  const geometry = () =>
-    scroller().evaluate((el) => ({
-      height: el.scrollHeight,
-      top: el.scrollTop,
-      rowcount: el.getAttribute('aria-rowcount'),
-    }));
+  let logs: WindowTable;
   const firstPageReads = () => fixture.pageReads.filter((cursor) => cursor === undefined).length;
-  const row = (n: number) => table().getByRole('row', { name: new RegExp(`user${n}@example\\.com`) });
+  const row = (n: number) => logs.table().getByRole('row', { name: new RegExp(`user${n}@example\\.com`) });
 
   beforeAll(async () => {
     fixture = await startLogsFixture(await buildConsole(), TOTAL);
     ({ browser, page } = await openChromiumPage(CHROMIUM!));
+    logs = windowTable(page, { scrollerTestId: 'logs-scroller', tableName: 'Provisioning log' });
   }, 120_000);
 
   afterAll(async () => {
@@ -45,67 +39,39 @@ describe.skipIf(CHROMIUM === undefined).sequential('the logs table holds a windo
   it('reads every page as the table scrolls to the end', async () => {
     await page.goto(`${fixture.url}/apps/bench/logs`);
     await page.getByText('500 entries loaded, more below.').waitFor();
-    await expect
-      .poll(
-        async () => {
-          await scroller().evaluate((el) => el.scrollTo(0, el.scrollHeight));
-          return page.getByText(/^\d+ entries loaded/).textContent();
-        },
-        { timeout: 30_000 },
-      )
-      .toBe(`${TOTAL} entries loaded.`);
-    await scroller().evaluate((el) => el.scrollTo(0, el.scrollHeight));
+    await logs.scrollUntil(() => page.getByText(/^\d+ entries loaded/).textContent(), `${TOTAL} entries loaded.`);
+    await logs.scrollToEnd();
     const last = row(TOTAL - 1);
     await last.waitFor();
     expect(await last.getAttribute('aria-rowindex')).toBe(String(TOTAL + 1));
-    expect(await table().getAttribute('aria-rowcount')).toBe(String(TOTAL + 1));
+    expect(await logs.table().getAttribute('aria-rowcount')).toBe(String(TOTAL + 1));
   }, 60_000);
 
   it('reads the first page again when the view comes back to the top, nothing moving', async () => {
-    const before = await geometry();
+    const before = await logs.geometry();
     expect(before.height).toBeGreaterThanOrEqual(TOTAL * ROW_HEIGHT);
     const readsBefore = firstPageReads();
-    await scrollTo(0);
+    await logs.scrollTo(0);
     await row(0).waitFor();
     // The top was given up while the view was at the end: read again, after no cursor.
     expect(firstPageReads()).toBe(readsBefore + 1);
     expect(await row(0).getAttribute('aria-rowindex')).toBe('2');
-    expect(await geometry()).toEqual({ ...before, top: 0 });
-    const inDom = await scroller().locator('.vbody [role="row"]').count();
-    expect(inDom).toBeLessThan(60);
+    expect(await logs.geometry()).toEqual({ ...before, top: 0 });
+    expect(await logs.rowsInDom()).toBeLessThan(60);
   });
 
   it('shows a placeholder in the place of a row being read, then the row, at the same scroll position', async () => {
-    // Hold back the page after cursor 7000 (entries 7000-7499) until the placeholder was seen.
-    let release: () => void = () => undefined;
-    const released = new Promise<void>((resolve) => (release = resolve));
-    let held = 0;
-    await page.route(/\/admin\/v1\/apps\/bench\/logs\?.*cursor=7000(&|$)/, async (route: Route) => {
-      held++;
-      await released;
-      await route.fallback();
+    // The page after cursor 7000 (entries 7000-7499) is held back until the placeholder was seen.
+    const reads7000 = () => fixture.pageReads.filter((cursor) => cursor === '7000').length;
+    const readsBefore = reads7000();
+    await logs.placeholderThenRow({
+      heldPage: /\/admin\/v1\/apps\/bench\/logs\?.*cursor=7000(&|$)/,
+      top: 7_200 * ROW_HEIGHT,
+      rows: [7_000 + 2, 7_500 + 2],
+      row: row(7_200),
     });
-    try {
-      const before = await geometry();
-      const readsBefore = fixture.pageReads.filter((cursor) => cursor === '7000').length;
-      const top = 7_200 * ROW_HEIGHT;
-      await scrollTo(top);
-      const waiting = table().getByRole('row', { name: 'Loading…' }).first();
-      await waiting.waitFor();
-      const index = Number(await waiting.getAttribute('aria-rowindex'));
-      expect(index).toBeGreaterThanOrEqual(7_000 + 2);
-      expect(index).toBeLessThan(7_500 + 2);
-      expect(held).toBe(1);
-      release();
-      await row(7_200).waitFor();
-      expect(await row(7_200).getAttribute('aria-rowindex')).toBe(String(7_200 + 2));
-      expect(await table().getByRole('row', { name: 'Loading…' }).count()).toBe(0);
-      expect(await geometry()).toEqual({ ...before, top });
-      expect(fixture.pageReads.filter((cursor) => cursor === '7000').length).toBe(readsBefore + 1);
-    } finally {
-      release();
-      await page.unrouteAll();
-    }
+    expect(await row(7_200).getAttribute('aria-rowindex')).toBe(String(7_200 + 2));
+    expect(reads7000()).toBe(readsBefore + 1);
   });
 
   it("opens a row read again, with its entry's steps", async () => {
