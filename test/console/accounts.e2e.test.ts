@@ -101,19 +101,25 @@ describe.skipIf(CHROMIUM === undefined).sequential('the Accounts page in Chromiu
   it('finds an account beyond the pages loaded so far, reading only its match', async () => {
     await page.goto(`${stack.url}/apps/crm/accounts`);
     await expect.poll(count).toBe('1000 accounts loaded, more below.');
-    const reads: { search: string | null; accounts: number }[] = [];
-    const onResponse = async (response: Response) => {
+    // Each read as it answered; a body may still be arriving when the page has drawn it, so the
+    // reads are awaited before they are compared.
+    const reads: Promise<{ search: string | null; accounts: number }>[] = [];
+    const onResponse = (response: Response) => {
       const url = new URL(response.url());
       if (!url.pathname.endsWith('/apps/crm/accounts')) return;
-      const body = (await response.json()) as { accounts: unknown[] };
-      reads.push({ search: url.searchParams.get('search'), accounts: body.accounts.length });
+      reads.push(
+        response.json().then((body: { accounts: unknown[] }) => ({
+          search: url.searchParams.get('search'),
+          accounts: body.accounts.length,
+        })),
+      );
     };
     page.on('response', onResponse);
     // In other letter case than stored: the server's search folds it.
     await page.getByLabel('Search accounts').fill(`USER${pad(USERS - 1)}@`);
     await expect.poll(count, { timeout: 30_000 }).toBe('1 account matches.');
     page.off('response', onResponse);
-    expect(reads).toEqual([{ search: `USER${pad(USERS - 1)}@`, accounts: 1 }]);
+    expect(await Promise.all(reads)).toEqual([{ search: `USER${pad(USERS - 1)}@`, accounts: 1 }]);
     const table = page.getByRole('table', { name: 'Managed accounts' });
     const found = table.getByRole('row', { name: new RegExp(`user${pad(USERS - 1)}@example\\.com`) });
     await found.waitFor();
