@@ -439,4 +439,48 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('directory -> engine -> slap
     expect((await engine.sync('ldap')).failures).toEqual([]);
     expect(await rawEntry(server, dn)).toBeUndefined();
   });
+
+  it('with deprovisionAction delete, a deleted user leaves the groups Provisio does not write as well as its own', async () => {
+    const server = slapd.current();
+    setup = await open('delete');
+    const { directory, engine, appId } = setup;
+    const pia = await createUser(directory, { userName: 'pia@example.com', displayName: 'Pia Park' });
+    const quinn = await createUser(directory, { userName: 'quinn@example.com', displayName: 'Quinn Quay' });
+    const band = await createGroup(directory, 'Band', [{ id: pia }, { id: quinn }]);
+    for (const [type, id] of [
+      ['User', pia],
+      ['User', quinn],
+      ['Group', band],
+    ] as const)
+      await directory.assign(appId, type, id);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    const [piaDn, quinnDn] = [`uid=pia,${server.peopleDn}`, `uid=quinn,${server.peopleDn}`];
+    const bandDn = `cn=Band,${server.groupsDn}`;
+    // Groups someone else keeps in the same directory.
+    const outsideDn = `cn=outside-band,${server.groupsDn}`;
+    const uniqueDn = `cn=outside-unique,${server.groupsDn}`;
+    const admin = await server.admin();
+    await admin.add(outsideDn, { objectClass: 'groupOfNames', cn: 'outside-band', member: [piaDn, quinnDn] });
+    await admin.add(uniqueDn, {
+      objectClass: 'groupOfUniqueNames',
+      cn: 'outside-unique',
+      uniqueMember: piaDn,
+    });
+    await admin.unbind();
+    expect(values((await rawEntry(server, bandDn))?.member)).toEqual([piaDn, quinnDn]);
+
+    // Pia leaves Band and the app: she is deleted, and Provisio takes her out of Band itself.
+    await removeMember(directory, band, pia);
+    await directory.unassign(appId, 'User', pia);
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(await rawEntry(server, piaDn)).toBeUndefined();
+    expect(values((await rawEntry(server, bandDn))?.member)).toEqual([quinnDn]);
+    expect(values((await rawEntry(server, outsideDn))?.member)).toEqual([quinnDn]);
+    expect(values((await rawEntry(server, uniqueDn))?.uniqueMember)).toEqual([
+      `cn=empty-group-placeholder,${server.baseDn}`,
+    ]);
+    // The next cycle finds nothing left to do.
+    expect((await engine.sync('ldap')).failures).toEqual([]);
+    expect(values((await rawEntry(server, bandDn))?.member)).toEqual([quinnDn]);
+  });
 });

@@ -267,9 +267,12 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP groups end to end (rea
       // The engine's old value still names the user by the DN it had.
       await setMembers(c, group, 'memberUid', [user.name!, other.name!], [renamed!.name!, other.name!]);
       expect(values((await rawEntry(server, group.name!))?.memberUid)).toEqual(['gonedn1', 'gonedn2']);
-      // A member gone from the directory: its uid cannot be known any more (the cn named it), so
-      // the group keeps it, and the change is no error.
-      await c.delete!({ objectType: 'User', ref: other }, signal());
+      // A member gone from the directory (deleted by someone else: a delete through the connector
+      // takes the uid out of the groups itself): its uid cannot be known any more (the cn named
+      // it), so the group keeps it, and the change is no error.
+      const admin = await server.admin();
+      await admin.del(other.name!);
+      await admin.unbind();
       await setMembers(c, group, 'memberUid', [renamed!.name!, other.name!], [renamed!.name!]);
       expect(values((await rawEntry(server, group.name!))?.memberUid)).toEqual(['gonedn1', 'gonedn2']);
       // A member to add must be there.
@@ -293,6 +296,38 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP groups end to end (rea
       );
       await setMembers(c, group, 'member', [u1!.name!], [u1!.name!.toUpperCase()]);
       expect(values((await rawEntry(server, group.name!))?.member)).toEqual([u1!.name]);
+    });
+  });
+
+  it('a renamed user is followed into groups Provisio did not write, groupOfUniqueNames as well as groupOfNames', async () => {
+    const server = slapd.current();
+    await withConnector({ container: server.groupsDn, type: 'groupOfNames' }, async (c) => {
+      const [u1, u2] = await users(c, 'foreign-ren', 2);
+      const admin = await server.admin();
+      const names = `cn=foreign-ren-names,${server.groupsDn}`;
+      const unique = `cn=foreign-ren-unique,${server.groupsDn}`;
+      await admin.add(names, {
+        objectClass: 'groupOfNames',
+        cn: 'foreign-ren-names',
+        member: [u1!.name!, u2!.name!],
+      });
+      await admin.add(unique, {
+        objectClass: 'groupOfUniqueNames',
+        cn: 'foreign-ren-unique',
+        uniqueMember: u1!.name!,
+      });
+      await admin.unbind();
+      const renamed = await c.update!(
+        {
+          objectType: 'User',
+          ref: u1!,
+          changes: [{ attribute: 'uid', oldValue: 'foreign-ren1', newValue: 'foreign-ren1-new' }],
+        },
+        signal(),
+      );
+      expect(renamed?.name).toBe(`uid=foreign-ren1-new,${server.peopleDn}`);
+      expect(values((await rawEntry(server, names))?.member)).toEqual(values([renamed!.name, u2!.name]));
+      expect(values((await rawEntry(server, unique))?.uniqueMember)).toEqual([renamed!.name]);
     });
   });
 

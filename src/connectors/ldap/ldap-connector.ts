@@ -5,7 +5,8 @@
  * object's `name`. Writes by DN carry an assertion on the anchor, so a DN that meanwhile names
  * another entry is never written to: the entry is then looked up by its anchor and the write
  * retried once. Planning lives in `ldap-entry-plan.ts`, reading in `ldap-entry-view.ts`,
- * connections in `ldap-session.ts`.
+ * connections in `ldap-session.ts`, groups following a renamed or deleted member in
+ * `ldap-group-references.ts`.
  */
 import { randomUUID } from 'node:crypto';
 import { EqualityFilter, Change, Attribute, type Client, type Entry, type SearchResult } from 'ldapts';
@@ -45,13 +46,21 @@ import {
 } from './ldap-entry-plan.js';
 import { attributesToRead, binaryAttributes, viewEntry } from './ldap-entry-view.js';
 import { LdapResultCode, ldapError } from './ldap-errors.js';
+import { GroupReferences } from './ldap-group-references.js';
 import { equalityFilter, objectClassFilter } from './ldap-filter.js';
 import { LdapSessionPool } from './ldap-session.js';
 import { isEncrypted, type GroupConfig, type LdapConfig, type UserConfig } from './ldap-settings.js';
 import { isGuidText, toLdapValues } from './ldap-values.js';
 
 const DN_CACHE_LIMIT = 50_000;
+const LEAVES_OWED_LIMIT = 10_000;
 const WALK_IDLE_MS = 10 * 60_000;
+
+/** A deleted entry as its groups list it: by DN, and (a user, for posixGroups) by uid. */
+interface LeavingEntry {
+  dn: string;
+  uid: string | undefined;
+}
 
 interface ListWalk {
   objectType: ObjectType;
@@ -110,10 +119,20 @@ class LdapConnector implements Connector {
   readonly #classFilters = new Map<UserConfig | GroupConfig, string>();
   /** Attribute names as requests spelled them, so each spelling is learnt once. */
   readonly #spellings = new Set<string>();
+  /** Groups following their members' renames and deletes (refint's work, done by the connector). */
+  readonly #groupRefs: GroupReferences;
+  /** Deleted entries whose groups still list them (the removal failed): the retry finishes it. */
+  readonly #leavesOwed = new Map<string, LeavingEntry>();
 
   constructor(config: LdapConfig, baseDirectory: string) {
     this.#config = config;
     this.#pool = new LdapSessionPool(config, baseDirectory);
+    this.#groupRefs = new GroupReferences(config, {
+      search: (what, signal, base, filter, attributes, scope) =>
+        this.#search(what, signal, base, filter, attributes, scope),
+      modify: (what, signal, dn, changes, controls = []) =>
+        this.#pool.run(what, signal, (client) => client.modify(dn, changes, controls)),
+    });
     // Only the types with a strategy can be disabled: the engine deprovisions the others by delete.
     const disableTypes = [
       ...(config.users && config.users.disable.strategy !== 'none' ? ['User' as const] : []),
@@ -395,7 +414,8 @@ class LdapConnector implements Connector {
       // An earlier try moved the entry and then failed to rewrite its groups: they still list a
       // name the entry had before; this try rewrites them too.
       for (const former of formerNames)
-        if (dnKey(former) !== dnKey(ref.name!)) await this.#renameInGroups(former, ref.name!, signal, true);
+        if (dnKey(former) !== dnKey(ref.name!))
+          await this.#groupRefs.renameDn(former, ref.name!, signal, true);
       await this.#modifyAfterMove(request, type, rest, signal);
     };
     if (renamed === undefined) {
@@ -414,13 +434,11 @@ class LdapConnector implements Connector {
   /**
    * Names an entry had before this update other than the DN it has now: the name the engine gave,
    * and the DN the changes' old values place it at. Both are the entry's DN on a first try; they
-   * differ when an earlier try of the update moved the entry (posixGroup lists uids, which
-   * `#modifyAfterMove` follows instead; Active Directory keeps member links itself).
+   * differ when an earlier try of the update moved the entry (a posixGroup's uids are followed by
+   * `#modifyAfterMove` instead; Active Directory keeps member links itself).
    */
   #formerNames(request: UpdateRequest, current: { dn: string; attributes: TargetAttributes }): string[] {
-    const groups = this.#config.groups;
     if (this.#config.profile === 'activeDirectory') return [];
-    if (groups === undefined || groups.type === 'posixGroup') return [];
     const type = typeConfig(this.#config, request.objectType);
     const names = new Map<string, string>();
     for (const name of [safeDn(request.ref.name), dnBeforeChanges(type, request.changes, current)]) {
@@ -452,12 +470,12 @@ class LdapConnector implements Connector {
     const followUid = async () => {
       const newUid = firstString(uidChange?.newValue);
       if (newUid === undefined) return;
-      if (oldUid !== undefined) await this.#followUid(oldUid, newUid, signal);
+      if (oldUid !== undefined) await this.#groupRefs.renameUid(oldUid, newUid, signal);
       // An earlier try changed the uid and then failed to follow it into the groups: the entry
       // holds the new uid already, the groups may still list the engine's old one.
       const engineOld = firstString(uidChange?.oldValue);
       if (engineOld !== undefined && engineOld !== oldUid && engineOld !== newUid)
-        await this.#followUid(engineOld, newUid, signal, true);
+        await this.#groupRefs.renameUid(engineOld, newUid, signal, true);
     };
     if (changes.length === 0) {
       if (plan.newDn === undefined) await this.#locate(request.objectType, request.ref.id, signal);
@@ -498,55 +516,6 @@ class LdapConnector implements Connector {
     return request.changes.find((c) => c.attribute.toLowerCase() === attribute);
   }
 
-  /**
-   * posixGroups list members by uid, so a user whose uid changes is renamed in every group that
-   * lists the old one (as `#renameInGroups` does for DNs). The uid is compared exactly, as
-   * memberUid's matching rule (caseExactIA5Match) does.
-   */
-  async #followUid(oldUid: string, newUid: string, signal: AbortSignal, onlyIfUnheld = false) {
-    const groups = this.#config.groups;
-    if (groups === undefined || groups.type !== 'posixGroup' || oldUid === newUid) return;
-    const filter = this.#typeFilter(groups, equalityFilter(groups.memberAttribute, oldUid));
-    const holding = await this.#search(`uid ${oldUid}: its groups`, signal, groups.searchBase, filter, [
-      groups.memberAttribute,
-    ]);
-    // A uid the entry no longer holds may be another user's by now: their groups are not ours.
-    if (holding.length > 0 && onlyIfUnheld && (await this.#uidHeld(groups, oldUid, signal))) return;
-    for (const group of holding) {
-      const key = Object.keys(group).find((k) => k.toLowerCase() === groups.memberAttribute.toLowerCase());
-      const raw = key === undefined ? [] : group[key]!;
-      const held = (Array.isArray(raw) ? raw : [raw]).map(String);
-      const changes = [
-        // Adding a value the group holds already would fail the whole modify.
-        ...(held.includes(newUid) ? [] : [valueChange('add', groups.memberAttribute, newUid)]),
-        valueChange('delete', groups.memberAttribute, oldUid),
-      ];
-      await this.#pool.run(`uid ${oldUid} -> ${newUid}: group ${group.dn}`, signal, (client) =>
-        client.modify(group.dn, changes),
-      );
-    }
-  }
-
-  /** Whether some user entry holds this uid now. */
-  async #uidHeld(groups: GroupConfig, uid: string, signal: AbortSignal): Promise<boolean> {
-    const users = this.#config.users;
-    if (users === undefined) return false;
-    const filter = this.#typeFilter(users, equalityFilter(groups.memberUidAttribute, uid));
-    const held = await this.#search(`uid ${uid}: its holder`, signal, users.searchBase, filter, ['1.1']);
-    return held.length > 0;
-  }
-
-  /** Whether an entry exists at this DN now. */
-  async #entryAt(dn: string, signal: AbortSignal): Promise<boolean> {
-    const entries = await this.#search(`reading ${dn}`, signal, dn, undefined, ['1.1'], 'base').catch(
-      (error: unknown) => {
-        if (error instanceof ConnectorError && error.code === 'not_found') return [];
-        throw error;
-      },
-    );
-    return entries.length > 0;
-  }
-
   /** The member attribute's values as stored, read from the group's entry. */
   async #heldMembers(group: GroupConfig, id: string, signal: AbortSignal): Promise<string[]> {
     const entry = await this.#locate('Group', id, signal);
@@ -555,11 +524,76 @@ class LdapConnector implements Connector {
     return (Array.isArray(raw) ? raw : [raw]).map(String);
   }
 
+  /**
+   * Deletes the entry, then takes it out of every group that lists it, as refint would (Active
+   * Directory does that itself). A removal that fails after the delete fails the call, and the
+   * engine's retry, which finds the entry gone, finishes it before answering `not_found`.
+   */
   async delete(request: ObjectRequest, signal: AbortSignal): Promise<void> {
-    await this.#write(request.objectType, request.ref, signal, 'delete', (client, dn, controls) =>
-      client.del(dn, controls),
-    );
-    this.#dns.delete(request.ref.id);
+    const { objectType, ref } = request;
+    if (this.#config.profile === 'activeDirectory') {
+      await this.#write(objectType, ref, signal, 'delete', (client, dn, controls) =>
+        client.del(dn, controls),
+      );
+      this.#dns.delete(ref.id);
+      return;
+    }
+    let leaving: LeavingEntry | undefined;
+    try {
+      // posixGroups list a user by uid, which is read before the entry goes.
+      const uidAttribute = this.#posixUidAttribute(objectType);
+      const entry = uidAttribute === undefined ? undefined : await this.#locate(objectType, ref.id, signal);
+      const uid = entry && firstEntryValue(entry, uidAttribute!);
+      const at: TargetRef = entry ? { id: ref.id, name: canonicalDn(entry.dn) } : ref;
+      await this.#write(objectType, at, signal, 'delete', async (client, dn, controls) => {
+        // Owed from now on, a delete whose answer is lost may have happened (what an earlier try
+        // knew of a deleted entry is kept: this DN may be a stale one tried first).
+        if (!this.#leavesOwed.has(ref.id)) this.#owe(ref.id, { dn, uid });
+        await client.del(dn, controls);
+        leaving = { dn, uid };
+      });
+    } catch (error) {
+      if (!(error instanceof ConnectorError) || error.code !== 'not_found') throw error;
+      // Gone already: an earlier try deleted it and failed to empty its groups, or someone else
+      // deleted it. What the groups list of it is known from that try, else from the engine's
+      // ref; a DN another entry holds by now is that entry's, and so are its groups.
+      const owed = this.#leavesOwed.get(ref.id) ?? this.#leavingByName(objectType, ref.name);
+      if (owed !== undefined) await this.#leaveGroups(ref.id, owed, signal, true);
+      throw error;
+    }
+    this.#dns.delete(ref.id);
+    await this.#leaveGroups(ref.id, leaving!, signal, false);
+  }
+
+  /** Remembers what a deleted entry's groups list of it, until they no longer do. */
+  #owe(id: string, leaving: LeavingEntry) {
+    this.#leavesOwed.delete(id);
+    this.#leavesOwed.set(id, leaving);
+    if (this.#leavesOwed.size > LEAVES_OWED_LIMIT)
+      this.#leavesOwed.delete(this.#leavesOwed.keys().next().value!);
+  }
+
+  /** posixGroup: the user attribute memberUid lists users by, when deleting a user. */
+  #posixUidAttribute(objectType: ObjectType): string | undefined {
+    const groups = this.#config.groups;
+    return objectType === 'User' && groups?.type === 'posixGroup' ? groups.memberUidAttribute : undefined;
+  }
+
+  /** A deleted entry as the engine's ref names it; its uid only when that names the entry. */
+  #leavingByName(objectType: ObjectType, name: string | undefined): LeavingEntry | undefined {
+    const dn = safeDn(name);
+    if (dn === undefined) return undefined;
+    const uidAttribute = this.#posixUidAttribute(objectType)?.toLowerCase();
+    const own = firstRdn(dn).find((a) => a.type.toLowerCase() === uidAttribute && !a.hex);
+    return { dn, uid: own?.value };
+  }
+
+  /** The deleted entry leaves its groups; kept as owed until it has, so that a retry finishes. */
+  async #leaveGroups(id: string, leaving: LeavingEntry, signal: AbortSignal, onlyIfVacant: boolean) {
+    this.#owe(id, leaving);
+    await this.#groupRefs.removeDn(leaving.dn, signal, onlyIfVacant);
+    if (leaving.uid !== undefined) await this.#groupRefs.removeUid(leaving.uid, signal);
+    this.#leavesOwed.delete(id);
   }
 
   async rename(request: RenameRequest, signal: AbortSignal): Promise<TargetRef> {
@@ -655,7 +689,7 @@ class LdapConnector implements Connector {
     // A user or a group (nested groups are DN-valued members too) stays in the groups listing it.
     if (oldDn !== undefined && options.followInGroups && this.#config.profile !== 'activeDirectory') {
       try {
-        await this.#renameInGroups(oldDn, moved, signal);
+        await this.#groupRefs.renameDn(oldDn, moved, signal);
         // A uid that names the entry changes with the move (the old RDN value is not kept).
         const uidAttribute = this.#config.groups?.memberUidAttribute.toLowerCase();
         const uidOf = (dn: string) =>
@@ -663,43 +697,13 @@ class LdapConnector implements Connector {
         const [before, after] = [uidOf(oldDn), uidOf(moved)];
         // memberUid holds users' uids only: a group's naming value is never one.
         if (objectType === 'User' && before !== undefined && after !== undefined)
-          await this.#followUid(before.value, after.value, signal);
+          await this.#groupRefs.renameUid(before.value, after.value, signal);
       } catch (error) {
         // The entry is moved even though a group still lists its old name.
         throw withTargetRef(error, movedRef);
       }
     }
     return movedRef;
-  }
-
-  /**
-   * Groups that list a renamed user or group by DN get its new DN, as OpenLDAP's refint overlay
-   * would (AD keeps member links itself). posixGroup lists uids, which `#followUid` follows instead.
-   */
-  async #renameInGroups(oldDn: string, newDn: string, signal: AbortSignal, onlyIfVacant = false) {
-    const groups = this.#config.groups;
-    if (groups === undefined || groups.type === 'posixGroup') return;
-    const filter = this.#typeFilter(groups, equalityFilter(groups.memberAttribute, oldDn));
-    const holding = await this.#search(`rename ${oldDn}: its groups`, signal, groups.searchBase, filter, [
-      '1.1',
-    ]);
-    // A former DN that names an entry again is another object's by now: its groups are its own.
-    if (holding.length > 0 && onlyIfVacant && (await this.#entryAt(oldDn, signal))) return;
-    for (const group of holding) {
-      const changes = [
-        new Change({
-          operation: 'add',
-          modification: new Attribute({ type: groups.memberAttribute, values: [newDn] }),
-        }),
-        new Change({
-          operation: 'delete',
-          modification: new Attribute({ type: groups.memberAttribute, values: [oldDn] }),
-        }),
-      ];
-      await this.#pool.run(`rename ${oldDn}: group ${group.dn}`, signal, (client) =>
-        client.modify(group.dn, changes, [permissiveModify]),
-      );
-    }
   }
 
   /**
@@ -994,14 +998,18 @@ class LdapConnector implements Connector {
   }
 }
 
-function valueChange(operation: 'add' | 'delete', type: string, value: string): Change {
-  return new Change({ operation, modification: new Attribute({ type, values: [value] }) });
-}
-
 /** The first text of a value as the engine or a read gives it. */
 function firstString(value: unknown): string | undefined {
   const first: unknown = Array.isArray(value) ? value[0] : value;
   return typeof first === 'string' && first !== '' ? first : undefined;
+}
+
+/** An entry's first value of an attribute as text, whatever case the server spelt its name in. */
+function firstEntryValue(entry: Entry, attribute: string): string | undefined {
+  const key = Object.keys(entry).find((k) => k.toLowerCase() === attribute.toLowerCase());
+  const raw = key === undefined ? undefined : entry[key];
+  const first = Array.isArray(raw) ? raw[0] : raw;
+  return first === undefined ? undefined : String(first);
 }
 
 function memberDn(value: string): string {
