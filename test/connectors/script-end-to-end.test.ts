@@ -208,7 +208,16 @@ describe('script connector: groups with members', () => {
         },
       }),
     );
-    const applied = await runCli('apps', 'apply', '-f', EXAMPLE, '--data-dir', dataDir);
+    // Groups get a matching attribute too: the engine must still not look them up.
+    const yaml = readFileSync(EXAMPLE, 'utf8').replace(
+      '{ target: displayName, source: displayName }\n      - { target: members',
+      '{ target: displayName, source: displayName, matchingPrecedence: 1 }\n      - { target: members',
+    );
+    expect(yaml).toContain('matchingPrecedence: 1 }\n      - { target: members');
+    const script = fileURLToPath(new URL('../../examples/script/accounts.mjs', import.meta.url));
+    const appFile = join(dataDir, 'matching.yaml');
+    writeFileSync(appFile, yaml.replace('args: [accounts.mjs]', `args: [${JSON.stringify(script)}]`));
+    const applied = await runCli('apps', 'apply', '-f', appFile, '--data-dir', dataDir);
     expect(applied.code, applied.stderr).toBe(0);
     await withProvisio({ dataDir }, async (d) => {
       await d.directory.create('User', { userName: 'ada@example.com', displayName: 'Ada', active: true });
