@@ -238,6 +238,7 @@ describe('script connector: groups with members', () => {
     expect(Object.keys(stored().objects.Group)).toEqual(['7']);
     const logs = await runCli('logs', 'script-demo', '--json', '--data-dir', dataDir);
     expect(logs.stdout).toContain('displayName Ops is taken');
+    expect(logs.stdout).not.toContain('does not implement find');
   });
 });
 

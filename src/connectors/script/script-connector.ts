@@ -2,7 +2,9 @@
  * The script connector: each operation runs the configured executable once, with the operation and
  * its values as one JSON object on stdin, and reads one JSON object from stdout. What the script
  * may see is only what is listed: the allowed environment variables, fixed ones, and the
- * credentials (on stdin or as variables). The protocol is in docs/connectors/script.md.
+ * credentials (on stdin or as variables). The optional operations may differ per object type, and
+ * the capabilities with them; group members go to the script as addMembers and removeMembers
+ * requests. The protocol is in docs/connectors/script.md.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json.js';
