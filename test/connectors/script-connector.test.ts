@@ -337,5 +337,8 @@ describe('script connector', () => {
       'operations.Group.0: needs update: member changes after the create are part of an update of the group',
     ]);
     expect(issues({ operations: ['get', 'get'] })).toEqual(["operations.1: repeats 'get'"]);
+    expect(issues({ operations: { User: 'get' } })).toEqual([
+      'operations: must be a list of operations, or a map from object type to its list ({ User: [get, find] })',
+    ]);
   });
 });

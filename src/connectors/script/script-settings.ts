@@ -25,7 +25,9 @@ export const scriptSettingsSchema = z
      * every object type, or a map from object type to its list. Checked against objectTypes below.
      */
     operations: z
-      .union([z.array(z.string()), z.record(z.string(), z.array(z.string()))])
+      .union([z.array(z.string()), z.record(z.string(), z.array(z.string()))], {
+        error: 'must be a list of operations, or a map from object type to its list ({ User: [get, find] })',
+      })
       .default(DEFAULT_OPERATIONS)
       .transform((value) => value as ScriptOperations),
     timeoutMs: z.number().int().min(100).max(3_600_000).default(30_000),
