@@ -2,7 +2,8 @@
 // A script target for Provisio's `script` connector: keeps accounts in accounts.json under
 // $SCRIPT_DATA_DIR. Reads one JSON request on stdin, writes one JSON answer on stdout
 // (docs/connectors/script.md). Several copies may run at once, so the file is changed under a
-// lock directory and replaced by a rename.
+// lock directory and replaced by a rename. A group keeps its members as a sorted list of user ids,
+// changed by addMembers and removeMembers (`members: [{ "id": "..." }]`).
 import { mkdirSync, readFileSync, renameSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -95,6 +96,7 @@ const answer = withLock((db) => {
       const id = String(db.nextId++);
       const attributes = Object.fromEntries(Object.entries(request.attributes).filter(([, v]) => v !== null));
       objects[id] = { id, enabled: request.enabled ?? true, attributes };
+      if (request.objectType === 'Group') objects[id].members = [];
       return objects[id];
     }
     case 'get':
@@ -123,7 +125,31 @@ const answer = withLock((db) => {
     case 'delete':
       existing();
       delete objects[request.id];
+      // A deleted user is no member of anything.
+      if (request.objectType === 'User') {
+        for (const group of Object.values(db.objects.Group)) {
+          group.members = (group.members ?? []).filter((id) => id !== request.id);
+        }
+      }
       return {};
+    case 'addMembers': {
+      const group = existing();
+      const members = new Set(group.members ?? []);
+      for (const { id } of request.members) {
+        if (!db.objects.User[id])
+          throw new Refusal('not_found', `no User ${id} to add to group ${request.id}`);
+        members.add(id);
+      }
+      group.members = [...members].sort();
+      return {};
+    }
+    case 'removeMembers': {
+      // Removing a user who is not a member (or no longer exists) is done already.
+      const group = existing();
+      const removed = new Set(request.members.map((member) => member.id));
+      group.members = (group.members ?? []).filter((id) => !removed.has(id));
+      return {};
+    }
     default:
       throw new Refusal('schema_violation', `unknown operation ${request.operation}`, 2);
   }

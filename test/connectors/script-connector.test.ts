@@ -9,6 +9,11 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { describeConnectorContract } from '../../src/connectors/spi/contract-kit.js';
 import { ScriptConnector, scriptSettingsSchema } from '../../src/connectors/script/index.js';
+import {
+  capabilitiesFor,
+  checkCapabilityMethods,
+  validateCapabilities,
+} from '../../src/connectors/spi/index.js';
 
 const TARGETS = fileURLToPath(new URL('../support/script-targets/', import.meta.url));
 const EXAMPLE = fileURLToPath(new URL('../../examples/script/accounts.mjs', import.meta.url));
@@ -33,6 +38,25 @@ describeConnectorContract('script (the Node example)', () =>
     { args: [EXAMPLE], envAllow: ['SCRIPT_DATA_DIR', 'SCRIPT_API_KEY'] },
     { apiKey: 'k-123456' },
     { SCRIPT_DATA_DIR: dataDir, SCRIPT_API_KEY: 'k-123456' },
+  ),
+);
+
+// Users with every operation, groups without find and setEnabled but with members: the kit's
+// cases follow each type's own capabilities, and its membership cases run against the example.
+const perTypeDir = mkdtempSync(join(tmpdir(), 'provisio-script-contract-types-'));
+describeConnectorContract('script (the Node example, operations per type, with members)', () =>
+  script(
+    {
+      args: [EXAMPLE],
+      envAllow: ['SCRIPT_DATA_DIR', 'SCRIPT_API_KEY'],
+      objectTypes: ['User', 'Group'],
+      operations: {
+        User: ['get', 'find', 'list', 'update', 'delete', 'setEnabled'],
+        Group: ['get', 'list', 'update', 'delete', 'members'],
+      },
+    },
+    { apiKey: 'k-123456' },
+    { SCRIPT_DATA_DIR: perTypeDir, SCRIPT_API_KEY: 'k-123456' },
   ),
 );
 
@@ -182,5 +206,139 @@ describe('script connector', () => {
     });
     expect(c.update).toBeUndefined();
     expect(typeof c.get).toBe('function');
+  });
+
+  it('declares capabilities per object type from an operations map', () => {
+    const c = script({
+      args: ['echo.mjs'],
+      objectTypes: ['User', 'Group'],
+      operations: {
+        User: ['get', 'find', 'list', 'update', 'delete', 'setEnabled'],
+        Group: ['get', 'list', 'update', 'delete', 'members'],
+      },
+    });
+    expect(c.capabilities).toEqual({
+      objectTypes: ['User', 'Group'],
+      read: true,
+      find: { attributes: 'any' },
+      list: { paging: true },
+      update: { mode: 'partial' },
+      delete: true,
+      disable: { objectTypes: ['User'] },
+      rename: false,
+      batchCreate: false,
+      membership: { kind: 'native' },
+      byType: { Group: { find: false } },
+    });
+    expect(validateCapabilities(c.capabilities)).toMatchObject({ ok: true });
+    expect(checkCapabilityMethods(c, c.capabilities)).toEqual([]);
+    expect(capabilitiesFor(c.capabilities, 'Group')).toMatchObject({
+      find: false,
+      disable: false,
+      read: true,
+    });
+    expect(capabilitiesFor(c.capabilities, 'User')).toMatchObject({
+      find: { attributes: 'any' },
+      disable: true,
+    });
+    expect(typeof c.addMembers).toBe('function');
+  });
+
+  it('refuses, without running the script, an operation its type does not implement', async () => {
+    const c = script({
+      args: ['fails.mjs', '9'],
+      objectTypes: ['User', 'Group'],
+      operations: { User: ['find'], Group: [] },
+    });
+    await expect(
+      c.find!({ objectType: 'Group', attribute: 'displayName', value: 'x' }, signal),
+    ).rejects.toMatchObject({
+      code: 'connector_failure',
+      message: 'The script does not implement find for Group (settings.operations)',
+    });
+  });
+
+  it('keeps a list of operations for every type, members for groups only, and sends no members unasked', () => {
+    const all = script({ args: ['echo.mjs'], objectTypes: ['User', 'Group'] });
+    expect(all.capabilities.membership).toEqual({ kind: 'none' });
+    expect(all.capabilities.byType).toBeUndefined();
+    expect(all.addMembers).toBeUndefined();
+    const listed = script({
+      args: ['echo.mjs'],
+      objectTypes: ['User', 'Group'],
+      operations: ['get', 'update', 'members'],
+    });
+    expect(listed.capabilities).toMatchObject({ read: true, find: false, membership: { kind: 'native' } });
+    expect(listed.capabilities.byType).toBeUndefined();
+  });
+
+  it('sends members to the script as the engine gives them, and reads members from a group answer', async () => {
+    const record = join(mkdtempSync(join(tmpdir(), 'provisio-script-members-')), 'requests.jsonl');
+    const c = script(
+      {
+        args: ['records.mjs'],
+        envAllow: ['RECORD_FILE'],
+        objectTypes: ['User', 'Group'],
+        operations: { User: [], Group: ['get', 'update', 'members'] },
+      },
+      {},
+      { RECORD_FILE: record },
+    );
+    await c.addMembers!({ group: { id: 'g1' }, members: [{ id: 'u1' }, { id: 'u2' }] }, signal);
+    await c.removeMembers!({ group: { id: 'g1' }, members: [{ id: 'u2' }] }, signal);
+    const group = await c.get!({ objectType: 'Group', ref: { id: 'g1' } }, signal);
+    const requests = readFileSync(record, 'utf8')
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as unknown);
+    expect(requests).toEqual([
+      {
+        operation: 'addMembers',
+        objectType: 'Group',
+        id: 'g1',
+        members: [{ id: 'u1' }, { id: 'u2' }],
+        credentials: {},
+      },
+      { operation: 'removeMembers', objectType: 'Group', id: 'g1', members: [{ id: 'u2' }], credentials: {} },
+      { operation: 'get', objectType: 'Group', id: 'g1', credentials: {} },
+    ]);
+    expect(group).toEqual({
+      id: 'g1',
+      objectType: 'Group',
+      attributes: { displayName: 'Ops' },
+      members: ['u1', 'u2'],
+    });
+  });
+
+  it('reports operations settings that cannot be right, naming the path', () => {
+    const issues = (settings: Record<string, unknown>) => {
+      const parsed = scriptSettingsSchema.safeParse({ command: 'node', ...settings });
+      return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+    };
+    expect(issues({ objectTypes: ['User'], operations: { User: ['get'], Gruop: ['get'] } })).toEqual([
+      "operations.Gruop: 'Gruop' is not an object type; the types are User and Group",
+    ]);
+    expect(issues({ objectTypes: ['User'], operations: { User: ['get', 'fnd'] } })).toEqual([
+      "operations.User.1: 'fnd' is not an operation; the operations are get, find, list, update, delete, setEnabled, members (create and test are always sent)",
+    ]);
+    expect(issues({ objectTypes: ['User'], operations: { User: ['get'], Group: ['get'] } })).toEqual([
+      'operations.Group: Group is not in objectTypes (User)',
+    ]);
+    expect(issues({ objectTypes: ['User', 'Group'], operations: { User: ['get'] } })).toEqual([
+      'operations.Group: is missing: with operations per type, list those of every type in objectTypes ([] for none)',
+    ]);
+    expect(issues({ objectTypes: ['User', 'Group'], operations: { User: ['members'], Group: [] } })).toEqual([
+      'operations.User.0: members belong to groups: list members under Group',
+    ]);
+    expect(issues({ objectTypes: ['User'], operations: ['get', 'members'] })).toEqual([
+      'operations.1: members belong to groups: objectTypes has no Group',
+    ]);
+    expect(issues({ objectTypes: ['User', 'Group'], operations: { User: [], Group: ['members'] } })).toEqual([
+      'operations.Group.0: needs update: member changes after the create are part of an update of the group',
+    ]);
+    expect(issues({ operations: ['get', 'get'] })).toEqual(["operations.1: repeats 'get'"]);
+    expect(issues({ operations: { User: 'get' } })).toEqual([
+      'operations: must be a list of operations, or a map from object type to its list ({ User: [get, find] })',
+    ]);
   });
 });

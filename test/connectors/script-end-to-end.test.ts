@@ -41,6 +41,18 @@ const accounts = (): Account[] =>
     ).objects.User,
   );
 
+interface StoredGroup {
+  id: string;
+  enabled: boolean;
+  attributes: Record<string, unknown>;
+  members: string[];
+}
+const stored = () =>
+  JSON.parse(readFileSync(join(scriptDir, 'accounts.json'), 'utf8')) as {
+    nextId: number;
+    objects: { User: Record<string, Account>; Group: Record<string, StoredGroup> };
+  };
+
 async function sync() {
   const r = await runCli('sync', 'script-demo', '--json', '--data-dir', dataDir);
   expect(r.stderr).toBe('');
@@ -125,6 +137,108 @@ describe('script connector through the engine', () => {
     const logs = await runCli('logs', 'script-demo', '--json', '--data-dir', dataDir);
     expect(logs.stdout).toBe('');
     expect(logs.stdout).not.toContain('the-right-key');
+  });
+});
+
+describe('script connector: groups with members', () => {
+  it("creates a group with its members, then adds one and removes one, in the script's own store", async () => {
+    const applied = await runCli('apps', 'apply', '-f', EXAMPLE, '--data-dir', dataDir);
+    expect(applied.code, applied.stderr).toBe(0);
+    const ids = await withProvisio({ dataDir }, async (d) => {
+      const user = async (userName: string) =>
+        (await d.directory.create('User', { userName, displayName: userName, active: true })).id;
+      const ada = await user('ada@example.com');
+      const bob = await user('bob@example.com');
+      const cy = await user('cy@example.com');
+      const group = await d.directory.create('Group', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Ops',
+        members: [
+          { value: ada, type: 'User' },
+          { value: bob, type: 'User' },
+        ],
+      });
+      return { ada, bob, cy, group: group.id };
+    });
+
+    const first = await sync();
+    expect(first.code).toBe(0);
+    expect(first.report.summary).toMatchObject({ create: 4, failure: 0 });
+    const targetId = (userName: string) =>
+      Object.values(stored().objects.User).find((u) => u.attributes.userName === userName)!.id;
+    const [ada, bob, cy] = ['ada@example.com', 'bob@example.com', 'cy@example.com'].map(targetId);
+    const groupId = Object.keys(stored().objects.Group)[0]!;
+    expect(stored().objects.Group).toEqual({
+      [groupId]: {
+        id: groupId,
+        enabled: true,
+        attributes: { displayName: 'Ops' },
+        members: [ada, bob].sort(),
+      },
+    });
+
+    await withProvisio({ dataDir }, async (d) => {
+      await d.directory.patch('Group', ids.group, [
+        { op: 'add', path: 'members', value: [{ value: ids.cy }] },
+      ]);
+      await d.directory.patch('Group', ids.group, [{ op: 'remove', path: `members[value eq "${ids.ada}"]` }]);
+    });
+    const second = await sync();
+    expect(second.code).toBe(0);
+    expect(second.report.summary).toMatchObject({ update: 1, failure: 0 });
+    expect(stored().objects.Group).toEqual({
+      [groupId]: {
+        id: groupId,
+        enabled: true,
+        attributes: { displayName: 'Ops' },
+        members: [bob, cy].sort(),
+      },
+    });
+  });
+
+  it('matches groups, which the script cannot find, through links only, and users by find', async () => {
+    mkdirSync(scriptDir, { recursive: true });
+    writeFileSync(
+      join(scriptDir, 'accounts.json'),
+      JSON.stringify({
+        nextId: 100,
+        objects: {
+          User: { '42': { id: '42', enabled: true, attributes: { userName: 'ada@example.com' } } },
+          Group: { '7': { id: '7', enabled: true, attributes: { displayName: 'Ops' }, members: [] } },
+        },
+      }),
+    );
+    // Groups get a matching attribute too: the engine must still not look them up.
+    const yaml = readFileSync(EXAMPLE, 'utf8').replace(
+      '{ target: displayName, source: displayName }\n      - { target: members',
+      '{ target: displayName, source: displayName, matchingPrecedence: 1 }\n      - { target: members',
+    );
+    expect(yaml).toContain('matchingPrecedence: 1 }\n      - { target: members');
+    const script = fileURLToPath(new URL('../../examples/script/accounts.mjs', import.meta.url));
+    const appFile = join(dataDir, 'matching.yaml');
+    writeFileSync(appFile, yaml.replace('args: [accounts.mjs]', `args: [${JSON.stringify(script)}]`));
+    const applied = await runCli('apps', 'apply', '-f', appFile, '--data-dir', dataDir);
+    expect(applied.code, applied.stderr).toBe(0);
+    await withProvisio({ dataDir }, async (d) => {
+      await d.directory.create('User', { userName: 'ada@example.com', displayName: 'Ada', active: true });
+      await d.directory.create('Group', {
+        schemas: ['urn:ietf:params:scim:schemas:core:2.0:Group'],
+        displayName: 'Ops',
+      });
+    });
+    const r = await runCli('sync', 'script-demo', '--json', '--data-dir', dataDir);
+    const report = JSON.parse(r.stdout) as { summary: Record<string, number> };
+    // Ada is found and adopted; the group, never looked up, is created and meets the script's
+    // already_exists for its name, which no find can turn into an adoption.
+    expect(report.summary).toMatchObject({ update: 1, failure: 1 });
+    expect(stored().objects.User['42']!.attributes).toEqual({
+      userName: 'ada@example.com',
+      displayName: 'Ada',
+    });
+    expect(Object.keys(stored().objects.Group)).toEqual(['7']);
+    const logs = await runCli('logs', 'script-demo', '--json', '--data-dir', dataDir);
+    expect(logs.stdout).toContain('displayName Ops is taken');
+    expect(logs.stdout).not.toContain('does not implement find');
   });
 });
 

@@ -2,7 +2,9 @@
  * The script connector: each operation runs the configured executable once, with the operation and
  * its values as one JSON object on stdin, and reads one JSON object from stdout. What the script
  * may see is only what is listed: the allowed environment variables, fixed ones, and the
- * credentials (on stdin or as variables). The protocol is in docs/connectors/script.md.
+ * credentials (on stdin or as variables). The optional operations may differ per object type, and
+ * the capabilities with them; group members go to the script as addMembers and removeMembers
+ * requests. The protocol is in docs/connectors/script.md.
  */
 import { isAbsolute, resolve } from 'node:path';
 import { isJsonObject, type JsonObject, type JsonValue } from '../../shared/json.js';
@@ -14,6 +16,7 @@ import {
   type FindRequest,
   type ListPage,
   type ListRequest,
+  type MembershipRequest,
   type ObjectRequest,
   type ObjectType,
   type SetEnabledRequest,
@@ -21,6 +24,8 @@ import {
   type UpdateRequest,
 } from '../spi/index.js';
 import { runScript, type RunOptions } from './run-script.js';
+import { scriptCapabilities } from './script-capabilities.js';
+import { operationsByType, type ScriptOperation } from './script-operations.js';
 import type { ScriptCredentials, ScriptSettings } from './script-settings.js';
 
 export interface ScriptConnectorOptions {
@@ -36,34 +41,28 @@ export class ScriptConnector implements Connector {
   readonly #settings: ScriptSettings;
   readonly #credentials: ScriptCredentials;
   readonly #run: RunOptions;
+  readonly #operations: Map<ObjectType, ReadonlySet<ScriptOperation>>;
 
   constructor(options: ScriptConnectorOptions) {
     const { settings, credentials, baseDirectory } = options;
     this.#settings = settings;
     this.#credentials = credentials;
-    const has = (operation: (typeof settings.operations)[number]) => settings.operations.includes(operation);
-    this.capabilities = {
-      objectTypes: [...settings.objectTypes],
-      read: has('get'),
-      find: has('find') ? { attributes: 'any' } : false,
-      list: has('list') ? { paging: true } : false,
-      update: has('update') ? { mode: 'partial' } : false,
-      delete: has('delete'),
-      disable: has('setEnabled'),
-      rename: false,
-      batchCreate: false,
-      membership: { kind: 'none' },
-    };
-    // Only the methods the script implements exist, as the capabilities require.
-    for (const [operation, method] of [
-      ['get', 'get'],
-      ['find', 'find'],
-      ['list', 'list'],
-      ['update', 'update'],
-      ['delete', 'delete'],
-      ['setEnabled', 'setEnabled'],
+    this.#operations = operationsByType(settings.operations, settings.objectTypes);
+    this.capabilities = scriptCapabilities(this.#operations);
+    // Only the methods some type implements exist, as the capabilities require.
+    const anyHas = (operation: ScriptOperation) =>
+      [...this.#operations.values()].some((ops) => ops.has(operation));
+    for (const [operation, methods] of [
+      ['get', ['get']],
+      ['find', ['find']],
+      ['list', ['list']],
+      ['update', ['update']],
+      ['delete', ['delete']],
+      ['setEnabled', ['setEnabled']],
+      ['members', ['addMembers', 'removeMembers']],
     ] as const) {
-      if (!has(operation)) Object.defineProperty(this, method, { value: undefined });
+      if (!anyHas(operation))
+        for (const method of methods) Object.defineProperty(this, method, { value: undefined });
     }
     const environment = options.environment ?? process.env;
     const env: Record<string, string> = {};
@@ -110,6 +109,7 @@ export class ScriptConnector implements Connector {
   }
 
   async get(request: ObjectRequest, signal: AbortSignal): Promise<TargetObject> {
+    this.#implements(request.objectType, 'get');
     const answer = await this.#call(
       { operation: 'get', objectType: request.objectType, id: request.ref.id },
       signal,
@@ -118,6 +118,7 @@ export class ScriptConnector implements Connector {
   }
 
   async find(request: FindRequest, signal: AbortSignal): Promise<TargetObject[]> {
+    this.#implements(request.objectType, 'find');
     const answer = await this.#call(
       {
         operation: 'find',
@@ -131,6 +132,7 @@ export class ScriptConnector implements Connector {
   }
 
   async list(request: ListRequest, signal: AbortSignal): Promise<ListPage> {
+    this.#implements(request.objectType, 'list');
     const body: JsonObject = {
       operation: 'list',
       objectType: request.objectType,
@@ -152,6 +154,7 @@ export class ScriptConnector implements Connector {
   }
 
   async update(request: UpdateRequest, signal: AbortSignal): Promise<void> {
+    this.#implements(request.objectType, 'update');
     const changes = request.changes.map((c) => ({
       attribute: c.attribute,
       oldValue: c.oldValue,
@@ -164,10 +167,12 @@ export class ScriptConnector implements Connector {
   }
 
   async delete(request: ObjectRequest, signal: AbortSignal): Promise<void> {
+    this.#implements(request.objectType, 'delete');
     await this.#call({ operation: 'delete', objectType: request.objectType, id: request.ref.id }, signal);
   }
 
   async setEnabled(request: SetEnabledRequest, signal: AbortSignal): Promise<void> {
+    this.#implements(request.objectType, 'setEnabled');
     await this.#call(
       {
         operation: 'setEnabled',
@@ -176,6 +181,43 @@ export class ScriptConnector implements Connector {
         enabled: request.enabled,
       },
       signal,
+    );
+  }
+
+  /** Adds members to a group: `members` as the engine gives them, `[{ "id": ... }]`. */
+  async addMembers(request: MembershipRequest, signal: AbortSignal): Promise<void> {
+    await this.#members('addMembers', request, signal);
+  }
+
+  /** Removes members from a group, in the same form as addMembers. */
+  async removeMembers(request: MembershipRequest, signal: AbortSignal): Promise<void> {
+    await this.#members('removeMembers', request, signal);
+  }
+
+  async #members(
+    operation: 'addMembers' | 'removeMembers',
+    request: MembershipRequest,
+    signal: AbortSignal,
+  ): Promise<void> {
+    this.#implements('Group', 'members');
+    const members: JsonValue[] = request.members.map((member) => {
+      const ref: JsonObject = { id: member.id };
+      if (member.name !== undefined) ref.name = member.name;
+      return ref;
+    });
+    await this.#call({ operation, objectType: 'Group', id: request.group.id, members }, signal);
+  }
+
+  /**
+   * Refuses an operation the script does not implement for this type. The engine plans from the
+   * type's own capabilities and never asks; this keeps a direct caller from reaching the script.
+   */
+  #implements(type: ObjectType, operation: ScriptOperation): void {
+    const operations = this.#operations.get(type);
+    if (operations === undefined || operations.has(operation)) return; // #call reports the unknown type
+    throw new ConnectorError(
+      'connector_failure',
+      `The script does not implement ${operation} for ${type} (settings.operations)`,
     );
   }
 
@@ -212,6 +254,16 @@ function toObject(type: ObjectType, answer: JsonObject, operation: string, sent?
   }
   const object: TargetObject = { id, objectType: type, attributes };
   if (typeof answer.enabled === 'boolean') object.enabled = answer.enabled;
+  if (type === 'Group' && answer.members !== undefined && answer.members !== null) {
+    const members = answer.members;
+    if (!Array.isArray(members) || !members.every((m) => typeof m === 'string' && m !== '')) {
+      throw new ConnectorError(
+        'invalid_response',
+        `The script (${operation}) answered members that are not an array of member ids`,
+      );
+    }
+    object.members = members as string[];
+  }
   return object;
 }
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import {
+  capabilitiesFor,
   canDisable,
   checkCapabilityMethods,
   disableCapability,
@@ -126,5 +127,44 @@ describe('checkCapabilityMethods', () => {
       "the connector has a addMembers() method but does not declare capability membership.kind 'native'",
       "the connector has a removeMembers() method but does not declare capability membership.kind 'native'",
     ]);
+  });
+});
+
+describe('capabilities per object type (byType)', () => {
+  it('gives one type its own flags, with disable as a boolean for it', () => {
+    const caps: ConnectorCapabilities = {
+      ...full,
+      disable: { objectTypes: ['User'] },
+      byType: { Group: { find: false, list: false } },
+    };
+    expect(validateCapabilities(caps)).toMatchObject({ ok: true });
+    expect(capabilitiesFor(caps, 'Group')).toEqual({
+      ...full,
+      find: false,
+      list: false,
+      disable: false,
+    });
+    expect(capabilitiesFor(caps, 'User')).toEqual({ ...full, disable: true });
+  });
+
+  it('rejects a type outside objectTypes and a flag the connector as a whole lacks', () => {
+    expect(
+      validateCapabilities({
+        ...full,
+        objectTypes: ['User'],
+        membership: { kind: 'none' },
+        find: false,
+        byType: { User: { find: { attributes: 'any' } }, Group: { read: false } },
+      }),
+    ).toEqual({
+      ok: false,
+      issues: [
+        'capabilities.byType.User.find: is granted while capability find is not',
+        'capabilities.byType.Group: Group is not in objectTypes',
+      ],
+    });
+    expect(validateCapabilities({ ...full, byType: { User: { rename: false } } })).toMatchObject({
+      ok: false,
+    });
   });
 });

@@ -49,9 +49,41 @@ export interface ConnectorCapabilities {
   batchCreate: false | { maxItems: number };
   /** How group membership is written. */
   membership: MembershipCapability;
+  /**
+   * Where an object type can do less than the flags above say (a script that finds users but not
+   * groups): per type, the flags that differ, in the same shapes. The flags above are what the
+   * connector's methods can do for some type (the methods exist when they are granted);
+   * `capabilitiesFor` gives the capabilities as they hold for one type, which the engine plans from.
+   */
+  byType?: Partial<Record<ObjectType, TypeCapabilities>>;
 }
 
+/** The flags an object type may narrow in `byType`. */
+export type TypeCapabilities = Partial<Pick<ConnectorCapabilities, (typeof PER_TYPE_FLAGS)[number]>>;
+
+/** The operations whose flags may differ per object type (`disable` has its own `{ objectTypes }`). */
+export const PER_TYPE_FLAGS = ['read', 'find', 'list', 'update', 'delete'] as const;
+
 const attributeName = z.string().min(1, 'must be a non-empty attribute name');
+
+const readSchema = z.boolean();
+const findSchema = z.union([
+  z.literal(false),
+  z.strictObject({ attributes: z.union([z.literal('any'), z.array(attributeName).min(1)]) }),
+]);
+const listSchema = z.union([
+  z.literal(false),
+  z.strictObject({ paging: z.boolean(), maxPageSize: z.number().int().positive().optional() }),
+]);
+const updateSchema = z.union([z.literal(false), z.strictObject({ mode: z.enum(['partial', 'replace']) })]);
+const deleteSchema = z.boolean();
+const typeCapabilitiesSchema = z.strictObject({
+  read: readSchema.optional(),
+  find: findSchema.optional(),
+  list: listSchema.optional(),
+  update: updateSchema.optional(),
+  delete: deleteSchema.optional(),
+});
 
 /** The zod schema of capabilities; strict, so a misspelled flag is an error rather than ignored. */
 export const connectorCapabilitiesSchema = z
@@ -60,17 +92,11 @@ export const connectorCapabilitiesSchema = z
       .array(z.enum(['User', 'Group']))
       .min(1, 'must list at least one object type')
       .refine((types) => new Set(types).size === types.length, 'must not repeat an object type'),
-    read: z.boolean(),
-    find: z.union([
-      z.literal(false),
-      z.strictObject({ attributes: z.union([z.literal('any'), z.array(attributeName).min(1)]) }),
-    ]),
-    list: z.union([
-      z.literal(false),
-      z.strictObject({ paging: z.boolean(), maxPageSize: z.number().int().positive().optional() }),
-    ]),
-    update: z.union([z.literal(false), z.strictObject({ mode: z.enum(['partial', 'replace']) })]),
-    delete: z.boolean(),
+    read: readSchema,
+    find: findSchema,
+    list: listSchema,
+    update: updateSchema,
+    delete: deleteSchema,
     disable: z.union([
       z.boolean(),
       z.strictObject({ objectTypes: z.array(z.enum(['User', 'Group'])).min(1, 'must list an object type') }),
@@ -86,6 +112,9 @@ export const connectorCapabilitiesSchema = z
         reference: z.enum(['id', 'name']),
       }),
     ]),
+    byType: z
+      .strictObject({ User: typeCapabilitiesSchema.optional(), Group: typeCapabilitiesSchema.optional() })
+      .optional(),
   })
   .strict()
   .superRefine((caps, ctx) => {
@@ -96,6 +125,20 @@ export const connectorCapabilitiesSchema = z
       for (const type of caps.disable.objectTypes) {
         if (!caps.objectTypes.includes(type))
           ctx.addIssue({ code: 'custom', path: ['disable'], message: `${type} is not in objectTypes` });
+      }
+    }
+    for (const [type, narrowed] of Object.entries(caps.byType ?? {})) {
+      if (narrowed === undefined) continue;
+      if (!caps.objectTypes.includes(type as ObjectType))
+        ctx.addIssue({ code: 'custom', path: ['byType', type], message: `${type} is not in objectTypes` });
+      for (const flag of PER_TYPE_FLAGS) {
+        // The method serves every type: a type cannot have what the connector as a whole has not.
+        if (narrowed[flag] !== undefined && narrowed[flag] !== false && caps[flag] === false)
+          ctx.addIssue({
+            code: 'custom',
+            path: ['byType', type, flag],
+            message: `is granted while capability ${flag} is not`,
+          });
       }
     }
     if (caps.membership.kind === 'attribute' && caps.update === false) {
@@ -118,6 +161,20 @@ export function disableCapability(
   const types = objectTypes.filter((type) => disableable.includes(type));
   if (types.length === 0) return false;
   return types.length === objectTypes.length || { objectTypes: types };
+}
+
+/**
+ * The capabilities as they hold for objects of one type: the `byType` flags of that type in place
+ * of the connector's, `disable` as a boolean for it. The engine plans each type from these.
+ */
+export function capabilitiesFor(caps: ConnectorCapabilities, type: ObjectType): ConnectorCapabilities {
+  const { byType, ...rest } = caps;
+  const narrowed = byType?.[type] ?? {};
+  const own: ConnectorCapabilities = { ...rest, disable: canDisable(caps, type) };
+  for (const flag of PER_TYPE_FLAGS) {
+    if (narrowed[flag] !== undefined) (own as unknown as Record<string, unknown>)[flag] = narrowed[flag];
+  }
+  return own;
 }
 
 /** Whether objects of `type` can be disabled (`setEnabled`). */

@@ -4,7 +4,7 @@
  * the connector breaks the contract. `contract-kit.ts` turns them into vitest tests; the kit's own
  * tests run them against deliberately broken connectors to prove each case can fail.
  */
-import { checkCapabilityMethods, validateCapabilities } from './capabilities.js';
+import { capabilitiesFor, checkCapabilityMethods, validateCapabilities } from './capabilities.js';
 import type { Connector } from './connector.js';
 import { fail, settle, signal } from './contract-assertions.js';
 import { KitData, type ContractKitOptions, type CreatedObjects } from './contract-kit-data.js';
@@ -66,7 +66,7 @@ export function connectorContractCases(
       if (outcome.ok) fail('create() with an aborted signal resolved; it must reject without writing');
     },
   });
-  for (const type of caps.objectTypes) cases.push(...objectTypeCases(type, caps, kit));
+  for (const type of caps.objectTypes) cases.push(...objectTypeCases(type, capabilitiesFor(caps, type), kit));
   cases.push(...membershipCases(caps, kit));
   return cases;
 }

@@ -2,7 +2,7 @@
  * The test data of the contract kit: the options that fit it to a target, and the objects it
  * creates (distinct per run, so a real target with leftovers from an earlier run does not collide).
  */
-import type { ConnectorCapabilities } from './capabilities.js';
+import { capabilitiesFor, type ConnectorCapabilities } from './capabilities.js';
 import type { Connector, ObjectType, TargetAttributes, TargetObject, TargetRef } from './connector.js';
 import { fail, kitAnswer, signal } from './contract-assertions.js';
 import { targetObjectShape } from './answer-shapes.js';
@@ -93,7 +93,7 @@ export class KitData {
     return ids;
   }
   async read(c: Connector, type: ObjectType, ref: TargetRef): Promise<TargetObject> {
-    if (c.capabilities.read && c.get) {
+    if (capabilitiesFor(c.capabilities, type).read && c.get) {
       const object = kitAnswer(targetObjectShape, await c.get({ objectType: type, ref }, signal()), 'get');
       if (object.id !== ref.id) fail(`get() of id '${ref.id}' answered id '${object.id}'`);
       return object;

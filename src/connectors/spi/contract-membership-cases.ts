@@ -1,6 +1,6 @@
 /** The contract cases for group membership, by the way the target keeps it. */
 import { sameValue } from './attribute-change.js';
-import type { ConnectorCapabilities } from './capabilities.js';
+import { capabilitiesFor, type ConnectorCapabilities } from './capabilities.js';
 import type { TargetRef } from './connector.js';
 import { expectAttributes, expectCode, fail, signal } from './contract-assertions.js';
 import type { ContractCase } from './contract-cases.js';
@@ -19,7 +19,7 @@ export function membershipCases(caps: ConnectorCapabilities, kit: KitData): Cont
       const u1 = await kit.create(c, kit.createRequest(caps, 'User'), created);
       const u2 = await kit.create(c, kit.createRequest(caps, 'User'), created);
       const readMembers = async () =>
-        caps.read ? ((await kit.read(c, 'Group', group)).members ?? []) : undefined;
+        capabilitiesFor(caps, 'Group').read ? ((await kit.read(c, 'Group', group)).members ?? []) : undefined;
       const expectMembers = async (ids: string[], after: string) => {
         const members = await readMembers();
         if (members !== undefined && !sameValue(members, ids)) {
@@ -45,7 +45,10 @@ export function membershipCases(caps: ConnectorCapabilities, kit: KitData): Cont
     title: 'Group: the member attribute holds members written through create and update',
     skipReason:
       membership.kind === 'attribute'
-        ? (noBoth ?? (caps.read || kit.options.readBack ? undefined : 'capability read is not declared'))
+        ? (noBoth ??
+          (capabilitiesFor(caps, 'Group').read || kit.options.readBack
+            ? undefined
+            : 'capability read is not declared'))
         : "capability membership.kind 'attribute' is not declared",
     run: async (c, created) => {
       if (membership.kind !== 'attribute') return;

@@ -134,6 +134,47 @@ describe('guardConnector', () => {
     ).toEqual([]);
   });
 
+  it("refuses an operation the request's object type is not granted (byType), and finds by its own attributes", async () => {
+    const base = sample();
+    const called: string[] = [];
+    const guarded = guardConnector({
+      ...base,
+      capabilities: {
+        ...base.capabilities,
+        byType: {
+          Group: {
+            read: false,
+            find: { attributes: ['displayName'] },
+            list: false,
+            update: false,
+            delete: false,
+          },
+        },
+      },
+      get: async () => (called.push('get'), { id: '1', objectType: 'Group', attributes: {} }),
+      find: async () => (called.push('find'), []),
+    });
+    const group = { objectType: 'Group' as const, ref: { id: '1' } };
+    const refusals = await Promise.all([
+      failure(guarded.get!(group, signal())),
+      failure(guarded.list!({ objectType: 'Group', pageSize: 10 }, signal())),
+      failure(guarded.update!({ ...group, changes: [] }, signal())),
+      failure(guarded.delete!(group, signal())),
+      failure(guarded.find!({ objectType: 'Group', attribute: 'userName', value: 'x' }, signal())),
+    ]);
+    expect(refusals.map((e) => `${e.code}: ${e.message}`)).toEqual([
+      'connector_failure: get() of a Group is not declared: capabilities.byType.Group.read is false',
+      'connector_failure: list() of a Group is not declared: capabilities.byType.Group.list is false',
+      'connector_failure: update() of a Group is not declared: capabilities.byType.Group.update is false',
+      'connector_failure: delete() of a Group is not declared: capabilities.byType.Group.delete is false',
+      "schema_violation: find() by 'userName' is not declared; capability find lists displayName",
+    ]);
+    expect(called).toEqual([]);
+    await guarded.find!({ objectType: 'Group', attribute: 'displayName', value: 'x' }, signal());
+    await guarded.get!({ objectType: 'User', ref: { id: '1' } }, signal()).catch(() => undefined);
+    expect(called).toEqual(['find', 'get']);
+  });
+
   it('refuses an already aborted signal without calling the connector', async () => {
     let called = false;
     const guarded = guardConnector({

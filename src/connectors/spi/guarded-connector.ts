@@ -6,7 +6,8 @@
  * stops mattering.
  */
 import { checkAttributeChanges } from './attribute-change.js';
-import type { BatchCreateResult, Connector, TargetObject } from './connector.js';
+import { capabilitiesFor, type ConnectorCapabilities } from './capabilities.js';
+import type { BatchCreateResult, Connector, ObjectType, TargetObject } from './connector.js';
 import { ConnectorError, classifyError } from './connector-error.js';
 import {
   listPageShape,
@@ -93,12 +94,30 @@ const nothing = () => undefined;
 /**
  * Wraps a connector so the engine can rely on it: the same methods (and only those), each failing
  * only with `ConnectorError` and answering only well-formed values. Updates with malformed change
- * lists, and finds by an attribute the capabilities do not list, are refused before the connector
- * sees them. The object type of every answer is checked against the request, and batch results
+ * lists, finds by an attribute the capabilities do not list, and an operation the capabilities
+ * of the request's object type do not grant (`byType`), are refused before the connector sees them. The object type of every answer is checked against the request, and batch results
  * must match the request one for one.
  */
 export function guardConnector(connector: Connector): Connector {
   const c = connector;
+  // Worked out once: every call of every cycle asks.
+  const ofType: Record<ObjectType, ConnectorCapabilities> = {
+    User: capabilitiesFor(c.capabilities, 'User'),
+    Group: capabilitiesFor(c.capabilities, 'Group'),
+  };
+  const notGranted = (
+    operation: string,
+    flag: 'read' | 'find' | 'list' | 'update' | 'delete',
+    type: ObjectType,
+  ): Promise<never> | undefined =>
+    ofType[type]?.[flag] === false
+      ? Promise.reject(
+          new ConnectorError(
+            'connector_failure',
+            `${operation}() of a ${type} is not declared: capabilities.byType.${type}.${flag} is false`,
+          ),
+        )
+      : undefined;
   const guarded: Connector = {
     capabilities: c.capabilities,
     testConnection: (signal) => call('testConnection', signal, () => c.testConnection(signal), nothing),
@@ -123,6 +142,7 @@ export function guardConnector(connector: Connector): Connector {
   if (c.get) {
     const get = c.get.bind(c);
     guarded.get = (request, signal) =>
+      notGranted('get', 'read', request.objectType) ??
       call(
         'get',
         signal,
@@ -141,29 +161,36 @@ export function guardConnector(connector: Connector): Connector {
   }
   if (c.find) {
     const find = c.find.bind(c);
-    const searchable = c.capabilities.find === false ? [] : c.capabilities.find.attributes;
-    guarded.find = (request, signal) =>
-      searchable !== 'any' && !searchable.includes(request.attribute)
-        ? Promise.reject(
-            new ConnectorError(
-              'schema_violation',
-              `find() by '${request.attribute}' is not declared; capability find lists ${searchable.join(', ')}`,
-            ),
-          )
-        : call(
-            'find',
-            signal,
-            () => find(request, signal),
-            (answer) =>
-              checkAnswer(targetObjectsShape, answer, 'find').map((o) =>
-                sameType(o, request.objectType, 'find'),
-              ),
-          );
+    guarded.find = (request, signal) => {
+      const refused = notGranted('find', 'find', request.objectType);
+      if (refused !== undefined) return refused;
+      const declared = ofType[request.objectType]?.find ?? c.capabilities.find;
+      const searchable = declared === false ? [] : declared.attributes;
+      if (searchable !== 'any' && !searchable.includes(request.attribute)) {
+        return Promise.reject(
+          new ConnectorError(
+            'schema_violation',
+            `find() by '${request.attribute}' is not declared; capability find lists ${searchable.join(', ')}`,
+          ),
+        );
+      }
+      return call(
+        'find',
+        signal,
+        () => find(request, signal),
+        (answer) =>
+          checkAnswer(targetObjectsShape, answer, 'find').map((o) => sameType(o, request.objectType, 'find')),
+      );
+    };
   }
   if (c.list) {
     const list = c.list.bind(c);
-    const paging = c.capabilities.list !== false && c.capabilities.list.paging;
+    const paging = (type: ObjectType) => {
+      const declared = ofType[type]?.list ?? c.capabilities.list;
+      return declared !== false && declared.paging;
+    };
     guarded.list = (request, signal) =>
+      notGranted('list', 'list', request.objectType) ??
       call(
         'list',
         signal,
@@ -172,7 +199,7 @@ export function guardConnector(connector: Connector): Connector {
           const page = checkAnswer(listPageShape, answer, 'list');
           page.objects.forEach((o) => sameType(o, request.objectType, 'list'));
           // Either would make the engine's page walk wrong: too much at once, or never ending.
-          if (paging && page.objects.length > request.pageSize) {
+          if (paging(request.objectType) && page.objects.length > request.pageSize) {
             throw new ConnectorError(
               'invalid_response',
               `list() with pageSize ${request.pageSize} answered ${page.objects.length} objects`,
@@ -191,6 +218,8 @@ export function guardConnector(connector: Connector): Connector {
   if (c.update) {
     const update = c.update.bind(c);
     guarded.update = (request, signal) => {
+      const refused = notGranted('update', 'update', request.objectType);
+      if (refused !== undefined) return refused;
       const issues = checkAttributeChanges(request.changes);
       if (issues.length > 0) return Promise.reject(new ConnectorError('schema_violation', issues.join('; ')));
       // Nothing, or the object's new ref after a rename.
@@ -205,7 +234,9 @@ export function guardConnector(connector: Connector): Connector {
   }
   if (c.delete) {
     const remove = c.delete.bind(c);
-    guarded.delete = (request, signal) => call('delete', signal, () => remove(request, signal), nothing);
+    guarded.delete = (request, signal) =>
+      notGranted('delete', 'delete', request.objectType) ??
+      call('delete', signal, () => remove(request, signal), nothing);
   }
   if (c.setEnabled) {
     const setEnabled = c.setEnabled.bind(c);

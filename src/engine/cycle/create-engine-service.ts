@@ -11,6 +11,7 @@ import { createEvaluationContext } from '../../expressions/index.js';
 import type { DirectoryStore } from '../../directory/directory-store.js';
 import { findUser } from './find-user.js';
 import type { Connector } from '../../connectors/spi/connector.js';
+import { capabilitiesFor } from '../../connectors/spi/capabilities.js';
 import type { StoredApp } from '../apps/app-definition.js';
 import type { CompiledApp } from '../apps/compile-app.js';
 import { accountSourceName } from '../state/account-name.js';
@@ -249,7 +250,7 @@ class Engine implements EngineService {
         type: compiledType,
         flat: compileFlatPaths(compiledType.mapping.targets),
         settings,
-        capabilities: loaded.connector.capabilities,
+        capabilities: capabilitiesFor(loaded.connector.capabilities, type),
         evaluation: this.#evaluation(loaded.connector, type, dryRun, signal),
       };
     }
@@ -283,7 +284,9 @@ class Engine implements EngineService {
   ): EvaluationContext {
     if (dryRun && this.#o.random === undefined) return createEvaluationContext({ now: this.#clock.now() });
     const random = this.#o.random ?? cryptoRandom;
-    const find = connector.find;
+    // A type the connector cannot find (byType) leaves SelectUniqueValue without the question.
+    const find =
+      capabilitiesFor(connector.capabilities, objectType).find === false ? undefined : connector.find;
     return {
       now: () => this.#clock.now(),
       random,

@@ -8,6 +8,7 @@
 import type { JsonValue } from '../../shared/json.js';
 import type { Connector, TargetAttributes, TargetObject, TargetRef } from '../../connectors/spi/connector.js';
 import { ConnectorError, classifyError } from '../../connectors/spi/connector-error.js';
+import { capabilitiesFor } from '../../connectors/spi/capabilities.js';
 import type { StateObjectType } from '../state/engine-state.js';
 import type { AppScheduler } from './app-scheduler.js';
 import type { Clock } from './engine-clock.js';
@@ -150,7 +151,7 @@ export class TargetCalls {
     objectType: StateObjectType,
     requests: readonly { attribute: string; value: JsonValue }[],
   ): Promise<MatchAnswer> {
-    const find = this.connector.find;
+    const find = this.canFind(objectType) ? this.connector.find : undefined;
     if (find === undefined) return { found: [] };
     for (const request of requests) {
       const { value: found } = await this.call(() =>
@@ -160,6 +161,14 @@ export class TargetCalls {
     }
     const first = requests[0];
     return first ? { attribute: first.attribute, value: first.value, found: [] } : { found: [] };
+  }
+
+  /** Whether objects of this type can be looked up (the connector's find, and its flag for the type). */
+  canFind(objectType: StateObjectType): boolean {
+    return (
+      this.connector.find !== undefined &&
+      capabilitiesFor(this.connector.capabilities, objectType).find !== false
+    );
   }
 
   get abortSignal(): AbortSignal {
@@ -247,7 +256,7 @@ async function executeCreate(
       );
       created = result.value;
       attempts = result.attempts;
-      if (attempts > 1 && c.find !== undefined) adopted = created;
+      if (attempts > 1 && calls.canFind(objectType)) adopted = created;
     } catch (failure) {
       if (!(failure instanceof CallFailure) || failure.error.code !== 'already_exists') throw failure;
       // The target says it has the account: look again, it may be one to adopt.
@@ -412,7 +421,7 @@ async function rematch(
   objectType: StateObjectType,
   matching: readonly { attribute: string; value: JsonValue }[],
 ): Promise<TargetObject | undefined> {
-  if (calls.connector.find === undefined || matching.length === 0) return undefined;
+  if (!calls.canFind(objectType) || matching.length === 0) return undefined;
   const answer = await calls.match(objectType, matching);
   return answer.found.length === 1 ? answer.found[0] : undefined;
 }

@@ -28,7 +28,7 @@ export async function reconcileApp(
   const connector = run.calls.connector;
   for (const type of ['User', 'Group'] as const) {
     const scope = run.scopes[type];
-    if (!scope || connector.list === undefined) continue;
+    if (!scope || connector.list === undefined || scope.capabilities.list === false) continue;
     const targets = await listAll(run, type);
     const byMatch = matchIndex(targets, scope.type.mapping.targets);
     const claimed = new Set<string>();
