@@ -23,8 +23,13 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
 });
 
-async function openEngine(api: RestApi, membership: 'operations' | 'array' = 'operations') {
+async function openEngine(
+  api: RestApi,
+  membership: 'operations' | 'array' = 'operations',
+  edit: (settings: { objects: Record<string, { operations: Record<string, unknown> }> }) => void = () => {},
+) {
   const settings = restSettingsFor(api.url, { membership }) as JsonObject;
+  edit(settings as unknown as Parameters<typeof edit>[0]);
   const definition: AppDefinition = provisioningApp({
     name: 'rest-e2e',
     connector: { kind: 'rest', settings, credentials: {} },
@@ -209,6 +214,38 @@ describe('REST connector through the engine', () => {
     expect(await h.state.getLink(h.appId, 'Group', group)).toMatchObject({ targetId: link!.targetId });
     expect([...api.store.objects.groups.keys()]).toEqual([link!.targetId]);
     expect(api.store.objects.groups.get(link!.targetId)!.members).toEqual([aliceId]);
+    api.log = undefined;
+  });
+  it('matches users by their find and groups, which have none, through their links only', async () => {
+    const api = await startRestApi();
+    cleanups.push(() => api.close());
+    api.store.add('users', { userName: 'carol@example.com', active: true }, 'legacy-7');
+    api.store.add('groups', { displayName: 'Sales' }, 'legacy-g');
+    // An API without a search on groups: Group configures no find, User keeps its own.
+    const h = await openEngine(api, 'operations', (settings) => {
+      delete settings.objects.Group!.operations.find;
+    });
+    const carol = await createUser(h.directory, { userName: 'carol@example.com' });
+    const sales = await createGroup(h.directory, 'Sales', [{ id: carol }]);
+    const support = await createGroup(h.directory, 'Support', [{ id: carol }]);
+    await h.directory.assign(h.appId, 'User', carol);
+    for (const group of [sales, support]) await h.directory.assign(h.appId, 'Group', group);
+    api.log = [];
+    const first = await h.engine.sync(h.app);
+    // Carol was found by her userName and adopted. The groups were never searched for: Support was
+    // created, and Sales, which the API already holds, met the API's refusal of a second Sales.
+    expect(first.summary).toMatchObject({ failure: 1 });
+    expect(api.log.filter((line) => line.startsWith('GET /users?userName='))).toHaveLength(1);
+    expect(api.log.filter((line) => line.startsWith('GET /groups?'))).toEqual([]);
+    expect(api.log.filter((line) => line === 'POST /groups')).toHaveLength(2);
+    expect(await h.state.getLink(h.appId, 'User', carol)).toMatchObject({ targetId: 'legacy-7' });
+    expect(await h.state.getLink(h.appId, 'Group', sales)).toBeUndefined();
+    const link = await h.state.getLink(h.appId, 'Group', support);
+    expect(api.store.objects.groups.get(link!.targetId)).toMatchObject({
+      displayName: 'Support',
+      members: ['legacy-7'],
+    });
+    expect([...api.store.objects.groups.keys()].sort()).toEqual([link!.targetId, 'legacy-g'].sort());
     api.log = undefined;
   });
 });

@@ -6,7 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { restConnector, type RestConnector } from '../../src/connectors/rest/index.js';
-import { ConnectorError, ConnectorLoadError, ConnectorRegistry } from '../../src/connectors/spi/index.js';
+import {
+  ConnectorError,
+  ConnectorLoadError,
+  ConnectorRegistry,
+  capabilitiesFor,
+} from '../../src/connectors/spi/index.js';
 import { startRestApi, type RestApi, type RestApiOptions } from '../support/rest-api/rest-api.js';
 import { restSettingsFor } from '../support/rest-api/rest-app-settings.js';
 import { startTokenEndpoint } from '../support/scim-target/index.js';
@@ -250,12 +255,13 @@ describe('settings', () => {
     expect(text).toMatch(/connector\.settings\.statusCodes.*700.*must be an HTTP status code/u);
   });
 
-  it('an operation configured for one object type only is an error at that type', async () => {
+  it("an operation configured for one object type only is that type's capability alone", async () => {
     const settings = restSettingsFor('http://127.0.0.1:1') as Editable;
     delete settings.objects.Group!.operations.find;
-    const text = await messageOf(settings);
-    expect(text).toContain(
-      'connector.settings.objects.Group.operations.find: is missing while User has it: configure find for every object type or none',
-    );
+    const connector = await registry.open({ kind: 'rest', settings }, { credentials: { token: 't' } });
+    expect(connector.capabilities.find).not.toBe(false);
+    expect(connector.capabilities.byType).toEqual({ Group: { find: false } });
+    expect(capabilitiesFor(connector.capabilities, 'Group').find).toBe(false);
+    expect(capabilitiesFor(connector.capabilities, 'User').find).toEqual(connector.capabilities.find);
   });
 });

@@ -1,11 +1,19 @@
 /**
  * The REST connector: a `Connector` over one JSON API, built from validated settings and
- * credentials. Capabilities follow what the settings configure (an operation counts when every
- * object type has it; `disable` is per type), and every request goes through the shared HTTP
+ * credentials. Capabilities follow what the settings configure, per object type (`byType` where
+ * the types differ, `disable` by its own types), and every request goes through the shared HTTP
  * stack with the app's limits.
  */
 import { createHttpStack, type Authorizer } from '../http/index.js';
-import { disableCapability, type Connector, type ConnectorCapabilities } from '../spi/index.js';
+import { isDeepStrictEqual } from 'node:util';
+import {
+  PER_TYPE_FLAGS,
+  disableCapability,
+  type Connector,
+  type ConnectorCapabilities,
+  type ObjectType,
+  type TypeCapabilities,
+} from '../spi/index.js';
 import { RestClient } from './rest-client.js';
 import { compileProbe, compileTypes, type RestContext, type RestTypeContext } from './rest-context.js';
 import { addGroupMembers, removeGroupMembers } from './rest-membership-operations.js';
@@ -28,36 +36,78 @@ export interface RestConnector extends Connector {
   readonly authorizer: Authorizer;
 }
 
+/** What one object type's configured operations can do. */
+function typeCapabilities(settings: RestSettings, type: RestTypeContext): Required<TypeCapabilities> {
+  const findAttributes = settings.objects[type.model.type]!.operations.find?.attributes;
+  return {
+    read: type.get !== undefined,
+    find: type.find !== undefined ? { attributes: findAttributes ?? 'any' } : false,
+    list:
+      type.list !== undefined
+        ? { paging: type.pagination.style !== 'none', maxPageSize: settings.maxPageSize }
+        : false,
+    update:
+      type.update !== undefined ? { mode: type.updateSends === 'changes' ? 'partial' : 'replace' } : false,
+    delete: type.delete !== undefined,
+  };
+}
+
+/**
+ * The connector's flags are what some type can do (so that the method exists), combined over the
+ * types that have the operation; `byType` names, for a type, each flag where it differs from those
+ * (an API without a search on groups, or whose groups are not paged).
+ */
 function capabilitiesOf(settings: RestSettings, types: RestTypeContext[]): ConnectorCapabilities {
-  const every = (has: (type: RestTypeContext) => boolean) => types.every(has);
-  const findLists = types.map((type) => settings.objects[type.model.type]!.operations.find?.attributes);
+  const own = types.map((type) => ({ type: type.model.type, caps: typeCapabilities(settings, type) }));
+  const granted = <F extends keyof TypeCapabilities>(flag: F) =>
+    own.map((entry) => entry.caps[flag]).filter((value) => value !== false) as Exclude<
+      Required<TypeCapabilities>[F],
+      false
+    >[];
+  const finds = granted('find');
+  const lists = granted('list');
+  const updates = granted('update');
   const objectTypes = types.map((type) => type.model.type);
-  // Per type: a type without an enabled rule (groups, mostly) is deprovisioned as the app says.
-  const disable = disableCapability(
-    objectTypes,
-    types.filter((type) => type.model.enabled !== undefined).map((type) => type.model.type),
-  );
+  const combined: Required<TypeCapabilities> = {
+    read: own.some((entry) => entry.caps.read),
+    find:
+      finds.length === 0
+        ? false
+        : {
+            attributes: finds.some((find) => find.attributes === 'any')
+              ? 'any'
+              : [...new Set(finds.flatMap((find) => find.attributes as string[]))],
+          },
+    list:
+      lists.length === 0
+        ? false
+        : { paging: lists.every((list) => list.paging), maxPageSize: settings.maxPageSize },
+    update:
+      updates.length === 0
+        ? false
+        : { mode: updates.every((update) => update.mode === 'partial') ? 'partial' : 'replace' },
+    delete: own.some((entry) => entry.caps.delete),
+  };
+  const byType: Partial<Record<ObjectType, TypeCapabilities>> = {};
+  for (const { type, caps } of own) {
+    const differs: TypeCapabilities = {};
+    for (const flag of PER_TYPE_FLAGS) {
+      if (!isDeepStrictEqual(caps[flag], combined[flag])) Object.assign(differs, { [flag]: caps[flag] });
+    }
+    if (Object.keys(differs).length > 0) byType[type] = differs;
+  }
   return {
     objectTypes,
-    read: every((type) => type.get !== undefined),
-    find: every((type) => type.find !== undefined)
-      ? {
-          attributes: findLists.every((list) => list !== undefined)
-            ? [...new Set(findLists.flat() as string[])]
-            : 'any',
-        }
-      : false,
-    list: every((type) => type.list !== undefined)
-      ? { paging: every((type) => type.pagination.style !== 'none'), maxPageSize: settings.maxPageSize }
-      : false,
-    update: every((type) => type.update !== undefined)
-      ? { mode: every((type) => type.updateSends === 'changes') ? 'partial' : 'replace' }
-      : false,
-    delete: every((type) => type.delete !== undefined),
-    disable,
+    ...combined,
+    // Per type: a type without an enabled rule (groups, mostly) is deprovisioned as the app says.
+    disable: disableCapability(
+      objectTypes,
+      types.filter((type) => type.model.enabled !== undefined).map((type) => type.model.type),
+    ),
     rename: false,
     batchCreate: false,
     membership: membershipOf(types),
+    ...(Object.keys(byType).length > 0 ? { byType } : {}),
   };
 }
 

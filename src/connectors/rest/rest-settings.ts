@@ -251,22 +251,9 @@ export const restSettingsSchema = z
   .superRefine((settings, ctx) => checkOperations(settings, ctx));
 export type RestSettings = z.infer<typeof restSettingsSchema>;
 
-const SHARED_OPERATIONS = ['get', 'update', 'delete', 'find', 'list'] as const;
-
-/** Capabilities are declared for the whole connector, so an operation is configured for every type or none. */
+/** Checks between one type's operations; the types may configure different operations (`byType`). */
 function checkOperations(settings: z.infer<typeof restSettingsSchema>, ctx: z.core.$RefinementCtx): void {
   const types = (['User', 'Group'] as const).filter((type) => settings.objects[type] !== undefined);
-  for (const operation of SHARED_OPERATIONS) {
-    const having = types.filter((type) => settings.objects[type]!.operations[operation] !== undefined);
-    if (having.length === 0 || having.length === types.length) continue;
-    for (const type of types.filter((t) => !having.includes(t))) {
-      ctx.addIssue({
-        code: 'custom',
-        path: ['objects', type, 'operations', operation],
-        message: `is missing while ${having.join(', ')} has it: configure ${operation} for every object type or none`,
-      });
-    }
-  }
   for (const type of types) {
     const ops = settings.objects[type]!.operations;
     if ((ops.addMember === undefined) !== (ops.removeMember === undefined)) {
