@@ -6,7 +6,12 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { soapConnectorDefinition } from '../../src/connectors/soap/index.js';
-import { ConnectorRegistry, type Connector, type ConnectorError } from '../../src/connectors/spi/index.js';
+import {
+  ConnectorRegistry,
+  capabilitiesFor,
+  type Connector,
+  type ConnectorError,
+} from '../../src/connectors/spi/index.js';
 import {
   EXAMPLE_CREDENTIALS,
   exampleApp,
@@ -409,7 +414,7 @@ describe('settings', () => {
     ).toContain('faults.5.error');
   });
 
-  it('declares only what every configured type binds, and disable per type', async () => {
+  it('declares what the types bind, and under byType where one type binds otherwise', async () => {
     const s = settings();
     delete s.objects.Group.setEnabled;
     delete s.objects.Group.list.nextCursor;
@@ -427,6 +432,22 @@ describe('settings', () => {
       batchCreate: false,
       membership: { kind: 'native' },
     });
+    // Each type searches by its own attributes; users replace and page, groups send their
+    // changes and come in one call.
+    expect(c.capabilities.byType).toEqual({
+      User: { find: { attributes: ['userName', 'email'] }, list: { paging: true, maxPageSize: 100 } },
+      Group: { find: { attributes: ['displayName'] }, update: { mode: 'partial' } },
+    });
     expect(c.setEnabled).toBeTypeOf('function');
+  });
+
+  it('finds users when groups bind no find, and plans groups without it', async () => {
+    const s = settings();
+    delete s.objects.Group.find;
+    const c = await open(s, { wsSecurity: EXAMPLE_CREDENTIALS });
+    expect(c.capabilities.find).toEqual({ attributes: ['userName', 'email'] });
+    expect(c.capabilities.byType).toEqual({ Group: { find: false } });
+    expect(capabilitiesFor(c.capabilities, 'Group').find).toBe(false);
+    expect(c.find).toBeTypeOf('function');
   });
 });

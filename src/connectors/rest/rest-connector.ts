@@ -5,13 +5,11 @@
  * stack with the app's limits.
  */
 import { createHttpStack, type Authorizer } from '../http/index.js';
-import { isDeepStrictEqual } from 'node:util';
 import {
-  PER_TYPE_FLAGS,
+  combineTypeCapabilities,
   disableCapability,
   type Connector,
   type ConnectorCapabilities,
-  type ObjectType,
   type TypeCapabilities,
 } from '../spi/index.js';
 import { RestClient } from './rest-client.js';
@@ -52,53 +50,13 @@ function typeCapabilities(settings: RestSettings, type: RestTypeContext): Requir
   };
 }
 
-/**
- * The connector's flags are what some type can do (so that the method exists), combined over the
- * types that have the operation; `byType` names, for a type, each flag where it differs from those
- * (an API without a search on groups, or whose groups are not paged).
- */
 function capabilitiesOf(settings: RestSettings, types: RestTypeContext[]): ConnectorCapabilities {
-  const own = types.map((type) => ({ type: type.model.type, caps: typeCapabilities(settings, type) }));
-  const granted = <F extends keyof TypeCapabilities>(flag: F) =>
-    own.map((entry) => entry.caps[flag]).filter((value) => value !== false) as Exclude<
-      Required<TypeCapabilities>[F],
-      false
-    >[];
-  const finds = granted('find');
-  const lists = granted('list');
-  const updates = granted('update');
   const objectTypes = types.map((type) => type.model.type);
-  const combined: Required<TypeCapabilities> = {
-    read: own.some((entry) => entry.caps.read),
-    find:
-      finds.length === 0
-        ? false
-        : {
-            attributes: finds.some((find) => find.attributes === 'any')
-              ? 'any'
-              : [...new Set(finds.flatMap((find) => find.attributes as string[]))],
-          },
-    list:
-      lists.length === 0
-        ? false
-        : { paging: lists.every((list) => list.paging), maxPageSize: settings.maxPageSize },
-    update:
-      updates.length === 0
-        ? false
-        : { mode: updates.every((update) => update.mode === 'partial') ? 'partial' : 'replace' },
-    delete: own.some((entry) => entry.caps.delete),
-  };
-  const byType: Partial<Record<ObjectType, TypeCapabilities>> = {};
-  for (const { type, caps } of own) {
-    const differs: TypeCapabilities = {};
-    for (const flag of PER_TYPE_FLAGS) {
-      if (!isDeepStrictEqual(caps[flag], combined[flag])) Object.assign(differs, { [flag]: caps[flag] });
-    }
-    if (Object.keys(differs).length > 0) byType[type] = differs;
-  }
   return {
     objectTypes,
-    ...combined,
+    ...combineTypeCapabilities(
+      new Map(types.map((type) => [type.model.type, typeCapabilities(settings, type)])),
+    ),
     // Per type: a type without an enabled rule (groups, mostly) is deprovisioned as the app says.
     disable: disableCapability(
       objectTypes,
@@ -107,7 +65,6 @@ function capabilitiesOf(settings: RestSettings, types: RestTypeContext[]): Conne
     rename: false,
     batchCreate: false,
     membership: membershipOf(types),
-    ...(Object.keys(byType).length > 0 ? { byType } : {}),
   };
 }
 

@@ -6,6 +6,7 @@
  * Group type lists `members`.
  */
 import {
+  combineTypeCapabilities,
   disableCapability,
   type ConnectorCapabilities,
   type ObjectType,
@@ -28,22 +29,11 @@ export function scriptCapabilities(
   byTypeOperations: ReadonlyMap<ObjectType, ReadonlySet<ScriptOperation>>,
 ): ConnectorCapabilities {
   const types = [...byTypeOperations.keys()];
-  const all = new Set([...byTypeOperations.values()].flatMap((ops) => [...ops]));
-  const connectorWide = grantedBy(all);
-  const byType: Partial<Record<ObjectType, TypeCapabilities>> = {};
-  for (const [type, operations] of byTypeOperations) {
-    const own = grantedBy(operations);
-    const narrowed: TypeCapabilities = {};
-    for (const flag of ['read', 'find', 'list', 'update', 'delete'] as const) {
-      // Each flag's shape is the same wherever granted, so granted-or-not is the whole difference.
-      if ((own[flag] === false) !== (connectorWide[flag] === false))
-        (narrowed as Record<string, unknown>)[flag] = own[flag];
-    }
-    if (Object.keys(narrowed).length > 0) byType[type] = narrowed;
-  }
   return {
     objectTypes: types,
-    ...connectorWide,
+    ...combineTypeCapabilities(
+      new Map([...byTypeOperations].map(([type, operations]) => [type, grantedBy(operations)])),
+    ),
     disable: disableCapability(
       types,
       types.filter((type) => byTypeOperations.get(type)!.has('setEnabled')),
@@ -51,6 +41,5 @@ export function scriptCapabilities(
     rename: false,
     batchCreate: false,
     membership: byTypeOperations.get('Group')?.has('members') ? { kind: 'native' } : { kind: 'none' },
-    ...(Object.keys(byType).length > 0 ? { byType } : {}),
   };
 }

@@ -1,42 +1,50 @@
 /**
  * The SOAP connector: a `Connector` over one SOAP service, from validated settings and credentials.
- * Its capabilities are what the settings bind, each declared only when every configured type has
- * the operation (the engine asks for a capability, not for a capability of one type), except
- * `disable`, declared per type, and it has exactly the methods its capabilities declare.
+ * Its capabilities are what the settings bind, for each object type (`byType` where the types
+ * differ, `disable` by its own types), and it has exactly the methods its capabilities declare.
  */
 import { createRedactor } from '../http/index.js';
-import { disableCapability, type Connector, type ConnectorCapabilities } from '../spi/index.js';
+import {
+  combineTypeCapabilities,
+  disableCapability,
+  type Connector,
+  type ConnectorCapabilities,
+  type TypeCapabilities,
+} from '../spi/index.js';
 import { SoapOperations } from './soap-operations.js';
 import { SoapService } from './soap-service.js';
-import { secretsOf, type SoapCredentials, type SoapSettings } from './soap-settings.js';
+import {
+  secretsOf,
+  type SoapCredentials,
+  type SoapObjectSettings,
+  type SoapSettings,
+} from './soap-settings.js';
 import { testSoapConnection } from './soap-test-connection.js';
+
+/** What one object type's bound operations can do. */
+function typeCapabilities(object: SoapObjectSettings): Required<TypeCapabilities> {
+  return {
+    read: object.get !== undefined,
+    find: object.find !== undefined ? { attributes: object.find.attributes ?? 'any' } : false,
+    list:
+      object.list !== undefined
+        ? { paging: object.list.nextCursor !== undefined, maxPageSize: object.list.maxPageSize }
+        : false,
+    update:
+      object.update !== undefined
+        ? { mode: object.update.mode === 'replace' ? 'replace' : 'partial' }
+        : false,
+    delete: object.delete !== undefined,
+  };
+}
 
 export function soapCapabilities(settings: SoapSettings): ConnectorCapabilities {
   const types = (['User', 'Group'] as const).filter((type) => settings.objects[type] !== undefined);
-  const objects = types.map((type) => settings.objects[type]!);
-  const every = (has: (object: (typeof objects)[number]) => boolean) => objects.every(has);
-  const finds = objects.map((object) => object.find?.attributes);
-  const group = settings.objects.Group;
   return {
     objectTypes: [...types],
-    read: every((o) => o.get !== undefined),
-    find: every((o) => o.find !== undefined)
-      ? {
-          attributes: finds.includes('any')
-            ? 'any'
-            : [...new Set(finds.flatMap((attributes) => (Array.isArray(attributes) ? attributes : [])))],
-        }
-      : false,
-    list: every((o) => o.list !== undefined)
-      ? {
-          paging: every((o) => o.list?.nextCursor !== undefined),
-          maxPageSize: Math.min(...objects.map((o) => o.list!.maxPageSize)),
-        }
-      : false,
-    update: every((o) => o.update !== undefined)
-      ? { mode: objects.some((o) => o.update?.mode === 'replace') ? 'replace' : 'partial' }
-      : false,
-    delete: every((o) => o.delete !== undefined),
+    ...combineTypeCapabilities(
+      new Map(types.map((type) => [type, typeCapabilities(settings.objects[type]!)])),
+    ),
     // Per type: a type without setEnabled (groups, often) is deprovisioned by delete.
     disable: disableCapability(
       types,
@@ -44,7 +52,7 @@ export function soapCapabilities(settings: SoapSettings): ConnectorCapabilities 
     ),
     rename: false,
     batchCreate: false,
-    membership: group?.addMembers !== undefined ? { kind: 'native' } : { kind: 'none' },
+    membership: settings.objects.Group?.addMembers !== undefined ? { kind: 'native' } : { kind: 'none' },
   };
 }
 

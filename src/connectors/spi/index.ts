@@ -5,6 +5,7 @@
  */
 export * from './connector.js';
 export * from './capabilities.js';
+export * from './per-type-capabilities.js';
 export * from './connector-error.js';
 export * from './attribute-change.js';
 export * from './connector-definition.js';
