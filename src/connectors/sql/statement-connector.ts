@@ -7,6 +7,7 @@
 import type { JsonValue } from '../../shared/json.js';
 import {
   applyAttributeChanges,
+  combineTypeCapabilities,
   ConnectorError,
   disableCapability,
   type Connector,
@@ -14,6 +15,7 @@ import {
   type ObjectType,
   type TargetAttributes,
   type TargetObject,
+  type TypeCapabilities,
 } from '../spi/index.js';
 import { anchorText, plainValue } from './column-types.js';
 import { decodeCursor, encodeCursor } from './keyset-cursor.js';
@@ -86,22 +88,32 @@ function parseAll(
   return statements;
 }
 
+/** What one table's statements can do: each type is read, found, listed and written by its own. */
+function typeCapabilities(object: StatementObjectSettings): Required<TypeCapabilities> {
+  const findable = Object.keys(object.find ?? {});
+  return {
+    read: object.get !== undefined,
+    find: findable.length === 0 ? false : { attributes: findable },
+    list: object.list === undefined ? false : { paging: true, maxPageSize: MAX_PAGE_SIZE },
+    update: object.update === undefined ? false : { mode: 'replace' },
+    delete: object.delete !== undefined,
+  };
+}
+
 export function statementCapabilities(settings: StatementModeSettings): ConnectorCapabilities {
-  const users = settings.users;
-  const findable = new Set([...Object.keys(users.find ?? {}), ...Object.keys(settings.groups?.find ?? {})]);
-  const objectTypes: ObjectType[] = settings.groups === undefined ? ['User'] : ['User', 'Group'];
-  // Each type is disabled by its own statement; a type without one is deprovisioned by delete.
-  const disableable = objectTypes.filter(
-    (type) => (type === 'User' ? users : settings.groups)?.setEnabled !== undefined,
-  );
+  const objects = new Map<ObjectType, StatementObjectSettings>([['User', settings.users]]);
+  if (settings.groups !== undefined) objects.set('Group', settings.groups);
+  const objectTypes = [...objects.keys()];
   return {
     objectTypes,
-    read: users.get !== undefined,
-    find: findable.size === 0 ? false : { attributes: [...findable] },
-    list: users.list === undefined ? false : { paging: true, maxPageSize: MAX_PAGE_SIZE },
-    update: users.update === undefined ? false : { mode: 'replace' },
-    delete: users.delete !== undefined,
-    disable: disableCapability(objectTypes, disableable),
+    ...combineTypeCapabilities(
+      new Map([...objects].map(([type, object]) => [type, typeCapabilities(object)])),
+    ),
+    // Each type is disabled by its own statement; a type without one is deprovisioned by delete.
+    disable: disableCapability(
+      objectTypes,
+      objectTypes.filter((type) => objects.get(type)!.setEnabled !== undefined),
+    ),
     rename: false,
     batchCreate: false,
     membership: settings.membership === undefined ? { kind: 'none' } : { kind: 'native' },
