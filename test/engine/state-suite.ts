@@ -13,6 +13,7 @@ import type { StateFactory, StateHandle } from './state-harness.js';
 import { useFreshState } from './state-harness.js';
 import { migrations as directoryMigrations } from '../../src/directory/migrations/index.js';
 import { engineMigrations } from '../../src/engine/state/migrations/index.js';
+import { storedStepsJson } from '../../src/engine/state/log-steps-storage.js';
 import { definition, ids, link, logEntry, reordered } from './state-fixtures.js';
 
 /** A link as stored, without the store's timestamps. */
@@ -803,6 +804,85 @@ export function engineStateSuite(factory: StateFactory): void {
       const [second, first] = await state.queryLog({ appId });
       expect(first).toEqual({ ...withSteps, id: first!.id });
       expect(second).toEqual({ ...withSteps, sourceId: 'u2', id: second!.id });
+    });
+
+    it("stores a cycle's steps without what the columns hold and reads them back as recorded", async () => {
+      const appId = await app();
+      const createSteps: JsonObject[] = [
+        { step: 'import', sourceId: 'u1', name: 'User1@Example.com', active: true },
+        { step: 'scope', inScope: true, roles: ['User'] },
+        {
+          step: 'match',
+          matched: false,
+          via: 'attribute',
+          attribute: 'userName',
+          value: 'User1@Example.com',
+          found: 0,
+        },
+        {
+          step: 'action',
+          action: 'create',
+          changes: [
+            { attribute: 'userName', old: null, new: 'User1@Example.com' },
+            { attribute: 'active', old: null, new: true },
+            { attribute: 'members', old: null, new: [{ value: 'u9', type: 'User' }] },
+          ],
+        },
+        { step: 'result', status: 'success' },
+      ];
+      // Kept whole: an import step naming another object and a match on another value, a create
+      // change with an old value, an import step of an object without a name, and an import step
+      // without its source id.
+      const otherName: JsonObject[] = [
+        { step: 'import', sourceId: 'u2', name: 'someone@else', active: true },
+        {
+          step: 'match',
+          matched: false,
+          via: 'attribute',
+          attribute: 'userName',
+          value: 'someone@else',
+          found: 0,
+        },
+      ];
+      const oldValue: JsonObject[] = [
+        { step: 'action', action: 'create', changes: [{ attribute: 'title', old: 'x', new: 'y' }] },
+      ];
+      const unnamed: JsonObject[] = [{ step: 'import', sourceId: 'g3', deleted: true }];
+      const bare: JsonObject[] = [{ step: 'import', found: true }];
+      const entries = [
+        logEntry(appId, 1, { steps: createSteps }),
+        logEntry(appId, 2, { steps: otherName }),
+        logEntry(appId, 3, { steps: oldValue }),
+        logEntry(appId, 4, { objectType: 'Group', sourceId: 'g3', sourceName: undefined, steps: unnamed }),
+        logEntry(appId, 5, { steps: bare }),
+      ];
+      delete (entries[3] as { sourceName?: string }).sourceName;
+      const { steps: _steps, ...rest } = entries[0]!;
+      const prepared: PreparedLogEntry = {
+        ...rest,
+        stepsJson: storedStepsJson(createSteps, rest.sourceId, rest.sourceName),
+      };
+      await state.appendLog([...entries, prepared]);
+      const read = (await state.queryLog({ appId })).slice().reverse();
+      if (handle.backend === 'sqlite-file') {
+        // Keys in the order they were recorded too (PostgreSQL's JSONB keeps no key order anyway).
+        expect(read.map((e) => JSON.stringify(e.steps))).toEqual(
+          [...entries.map((e) => e.steps), createSteps].map((s) => JSON.stringify(s)),
+        );
+      }
+      expect(read.map(({ id: _id, ...entry }) => entry)).toEqual([...entries, entries[0]]);
+      // What the rows hold: the create's steps without the import step's source id and name and
+      // without the changes' "old": null, and shorter for it.
+      const rows = await handle.query(`SELECT steps FROM engine_log ORDER BY id`);
+      const stored = rows.map((r) => (typeof r.steps === 'string' ? r.steps : JSON.stringify(r.steps)));
+      expect(stored[0]).not.toContain('"sourceId"');
+      expect(stored[0]).not.toContain('"old"');
+      expect(stored[0]).not.toContain('"value":"User1@Example.com"');
+      expect(stored[0]!.length).toBeLessThan(JSON.stringify(createSteps).length - 40);
+      expect(stored[5]).toEqual(stored[0]);
+      expect(stored[1]).toContain('"sourceId"');
+      expect(stored[1]).toContain('"value":"someone@else"');
+      expect(stored[2]).toContain('"old"');
     });
 
     it('appends in batches and queries by status, action, object, cycle and since, newest first', async () => {

@@ -45,6 +45,7 @@ import type { RetryPolicy } from './retry-policy.js';
 import { escrowDelay } from './retry-policy.js';
 import { ABORT_AFTER_CONSECUTIVE } from './safety-nets.js';
 import type { ResolvedReference } from './target-attributes.js';
+import { storedStepsJson } from '../state/log-steps-storage.js';
 
 const ENTERPRISE = 'urn:ietf:params:scim:schemas:extension:enterprise:2.0:User';
 
@@ -886,7 +887,7 @@ export class CycleRun {
     const reason = result.reason ?? result.error?.code;
     if (reason !== undefined) entry.reason = reason;
     if (kept) entry.steps = steps;
-    else entry.stepsJson = JSON.stringify(steps);
+    else entry.stepsJson = storedStepsJson(steps, item.id, evaluation.sourceName);
     if (result.error) entry.error = errorJson(result.error, result.nextRetry);
     if (result.status === 'failure') this.failures.push(entry);
     if (this.options.keepEntries) this.entries.push(entry);

@@ -242,8 +242,9 @@ export interface ProvisioningLogEntry {
 }
 
 /**
- * A log entry to append whose steps are already JSON text (`JSON.stringify(steps)`, what both
- * dialects store). A cycle serialises the steps of each object it records at once: the steps and
+ * A log entry to append whose steps are already JSON text, as the log stores them:
+ * `storedStepsJson(steps, sourceId, sourceName)` (log-steps-storage.ts), or plain
+ * `JSON.stringify(steps)`, which reads back the same. A cycle serialises the steps of each object it records at once: the steps and
  * the evaluation they point into are then garbage straight away, instead of outliving a young
  * collection or two until the batch is written and being promoted to the old generation.
  */

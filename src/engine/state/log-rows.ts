@@ -15,6 +15,7 @@ import { chunks } from './state-scope.js';
 import { CompiledInsert } from './compiled-insert.js';
 import type { EngineLogTable, EngineStateTables } from './state-tables.js';
 import { checkDate, checkLimit, checkObjectType } from './state-checks.js';
+import { storedStepsJson, unpackSteps } from './log-steps-storage.js';
 import { LOG_BUCKET_BITS } from './migrations/0004-log-object-buckets.js';
 
 /**
@@ -73,8 +74,12 @@ function toRow(
     action: entry.action,
     status: entry.status,
     reason: entry.reason ?? null,
-    // Both dialects store JSON text (dialect.json is JSON.stringify), which a prepared entry holds.
-    steps: 'stepsJson' in entry ? entry.stepsJson : dialect.json(entry.steps as JsonObject[]),
+    // Both dialects store JSON text (dialect.json is JSON.stringify), which a prepared entry holds,
+    // in the log's packed form (log-steps-storage.ts).
+    steps:
+      'stepsJson' in entry
+        ? entry.stepsJson
+        : storedStepsJson(entry.steps as JsonObject[], entry.sourceId, entry.sourceName),
     error: entry.error !== undefined ? dialect.json(entry.error) : null,
   };
 }
@@ -94,7 +99,7 @@ function toEntry(row: Selectable<EngineLogTable>, dialect: DialectAdapter): Prov
     action: row.action as LogAction,
     status: row.status as LogStatus,
     ...(row.reason !== null ? { reason: row.reason } : {}),
-    steps: dialect.readJson(row.steps) as JsonObject[],
+    steps: unpackSteps(dialect.readJson(row.steps), row.source_id, row.source_name),
     ...(row.error !== null ? { error: dialect.readJson(row.error) as JsonObject } : {}),
   };
 }
