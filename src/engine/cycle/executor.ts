@@ -53,6 +53,9 @@ export class CallFailure extends Error {
 
 /** Connector calls with the app's scheduler, retry policy and statistics. */
 export class TargetCalls {
+  /** Per object type, whether it can be looked up: asked once per object, worked out once. */
+  readonly #findable = new Map<StateObjectType, boolean>();
+
   constructor(
     readonly connector: Connector,
     private readonly scheduler: AppScheduler,
@@ -165,11 +168,16 @@ export class TargetCalls {
 
   /** Whether objects of this type can be looked up (the connector's find, and its flag for the type). */
   canFind(objectType: StateObjectType): boolean {
-    return (
-      this.connector.find !== undefined &&
-      capabilitiesFor(this.connector.capabilities, objectType).find !== false
-    );
+    let findable = this.#findable.get(objectType);
+    if (findable === undefined) {
+      findable =
+        this.connector.find !== undefined &&
+        capabilitiesFor(this.connector.capabilities, objectType).find !== false;
+      this.#findable.set(objectType, findable);
+    }
+    return findable;
   }
+
 
   get abortSignal(): AbortSignal {
     return this.signal;
