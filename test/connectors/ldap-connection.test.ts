@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
 import type { Connector } from '../../src/connectors/spi/index.js';
-import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
+import { signal, slapdSettings, withLdapConnector } from '../support/slapd/ldap-test-connector.js';
 import { makeTestCertificates } from '../support/slapd/test-certificates.js';
 import { startTcpProxy, type TcpProxy } from '../support/slapd/tcp-proxy.js';
 import { slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
@@ -17,13 +17,8 @@ import { join } from 'node:path';
 
 const slapd = useSlapd({ tls: true });
 
-async function withConnector<T>(settings: LdapSettings, run: (c: Connector) => Promise<T>): Promise<T> {
-  const connector = await openLdap(slapd.current(), settings);
-  try {
-    return await run(connector);
-  } finally {
-    await connector.close!();
-  }
+function withConnector<T>(settings: LdapSettings, run: (c: Connector) => Promise<T>): Promise<T> {
+  return withLdapConnector(slapd.current(), settings, run);
 }
 
 const person = (uid: string) => ({ objectType: 'User' as const, attributes: { uid, cn: uid, sn: 'Conn' } });

@@ -7,24 +7,21 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
 import { ConnectorError, type Connector, type TargetObject } from '../../src/connectors/spi/index.js';
-import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
+import {
+  signal,
+  slapdSettings,
+  sortedValues,
+  withLdapConnector,
+} from '../support/slapd/ldap-test-connector.js';
 import { rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import { startTcpProxy, type TcpProxy } from '../support/slapd/tcp-proxy.js';
 
 const slapd = useSlapd();
 
-async function withConnector<T>(settings: Partial<LdapSettings>, run: (c: Connector) => Promise<T>) {
+function withConnector<T>(settings: Partial<LdapSettings>, run: (c: Connector) => Promise<T>) {
   const server = slapd.current();
-  const connector = await openLdap(server, slapdSettings(server, settings));
-  try {
-    return await run(connector);
-  } finally {
-    await connector.close!();
-  }
+  return withLdapConnector(server, slapdSettings(server, settings), run);
 }
-
-const values = (value: unknown) =>
-  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String).sort();
 
 /** A group written by someone else than Provisio: added with the admin's client. */
 async function foreignGroup(cn: string, attributes: Record<string, string | string[]>): Promise<string> {
@@ -44,7 +41,7 @@ function user(c: Connector, attributes: Record<string, string>): Promise<TargetO
 }
 
 async function held(dn: string, attribute: string): Promise<string[]> {
-  return values((await rawEntry(slapd.current(), dn))?.[attribute]);
+  return sortedValues((await rawEntry(slapd.current(), dn))?.[attribute]);
 }
 
 describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP delete leaves its groups (real slapd)'), () => {
@@ -240,7 +237,7 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP delete leaves its grou
         });
         await failingDelete(c, 'cn=cutdel-team', gone);
         expect(await rawEntry(server, gone.name!)).toBeUndefined();
-        expect(await held(group, 'member')).toEqual(values([gone.name, stays.name]));
+        expect(await held(group, 'member')).toEqual(sortedValues([gone.name, stays.name]));
         // The engine retries; already gone is what a delete wants, and the groups are emptied.
         await expect(c.delete!({ objectType: 'User', ref: gone }, signal())).rejects.toMatchObject({
           code: 'not_found',

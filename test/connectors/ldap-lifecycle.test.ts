@@ -7,7 +7,12 @@ import { Client } from 'ldapts';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { LdapSettings } from '../../src/connectors/ldap/index.js';
 import type { Connector } from '../../src/connectors/spi/index.js';
-import { openLdap, signal, slapdSettings } from '../support/slapd/ldap-test-connector.js';
+import {
+  signal,
+  slapdSettings,
+  sortedValues,
+  withLdapConnector,
+} from '../support/slapd/ldap-test-connector.js';
 import { ldapsearch, rawEntry, slapdSkip, slapdTitle, useSlapd } from '../support/slapd/slapd-suite.js';
 import type { SlapdServer } from '../support/slapd/slapd-server.js';
 
@@ -23,22 +28,13 @@ const byDepartment = (server: SlapdServer): LdapSettings['users'] => ({
   disable: { strategy: 'attribute', attribute: 'pwdAccountLockedTime', disabledValue: '000001010000Z' },
 });
 
-async function withConnector<T>(
+function withConnector<T>(
   settings: LdapSettings,
   run: (c: Connector) => Promise<T>,
   password?: string,
 ): Promise<T> {
-  const server = slapd.current();
-  const connector = await openLdap(server, settings, password);
-  try {
-    return await run(connector);
-  } finally {
-    await connector.close!();
-  }
+  return withLdapConnector(slapd.current(), settings, run, password);
 }
-
-const values = (value: unknown) =>
-  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String).sort();
 
 /** Binds as a user with a password: true when the server accepts it. */
 async function canBind(server: SlapdServer, dn: string, password: string): Promise<boolean> {
@@ -280,7 +276,7 @@ describe.skipIf(slapdSkip !== undefined)(slapdTitle('LDAP users end to end (real
       );
       expect(created.name).toBe(dn);
       const entry = await rawEntry(server, dn);
-      expect(values(entry?.objectClass)).toEqual(['inetOrgPerson', 'posixAccount']);
+      expect(sortedValues(entry?.objectClass)).toEqual(['inetOrgPerson', 'posixAccount']);
       // `dn` is no LDAP attribute (had it been sent, slapd would have refused the add); it reads
       // back as the entry's DN.
       expect((await c.get!({ objectType: 'User', ref: created }, signal())).attributes.dn).toBe(dn);

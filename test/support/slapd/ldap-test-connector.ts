@@ -30,6 +30,25 @@ export function openLdap(
   return registry.open({ kind: 'ldap', settings }, { credentials: { bindPassword: password } });
 }
 
+/** Runs `run` with a connector opened as `openLdap` does, closed afterwards whatever happens. */
+export async function withLdapConnector<T>(
+  server: SlapdServer,
+  settings: LdapSettings,
+  run: (c: Connector) => Promise<T>,
+  password?: string,
+): Promise<T> {
+  const connector = await openLdap(server, settings, password);
+  try {
+    return await run(connector);
+  } finally {
+    await connector.close!();
+  }
+}
+
+/** An attribute's values as sorted strings, whether the entry holds none, one or several. */
+export const sortedValues = (value: unknown): string[] =>
+  value === undefined ? [] : (Array.isArray(value) ? value : [value]).map(String).sort();
+
 /** A fresh abort signal for one call. */
 export function signal(): AbortSignal {
   return AbortSignal.timeout(20_000);
