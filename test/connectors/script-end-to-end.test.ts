@@ -32,26 +32,29 @@ interface Account {
   enabled: boolean;
   attributes: Record<string, unknown>;
 }
-const accounts = (): Account[] =>
-  Object.values(
-    (
-      JSON.parse(readFileSync(join(scriptDir, 'accounts.json'), 'utf8')) as {
-        objects: { User: Record<string, Account> };
-      }
-    ).objects.User,
-  );
-
 interface StoredGroup {
   id: string;
   enabled: boolean;
   attributes: Record<string, unknown>;
   members: string[];
 }
-const stored = () =>
-  JSON.parse(readFileSync(join(scriptDir, 'accounts.json'), 'utf8')) as {
-    nextId: number;
-    objects: { User: Record<string, Account>; Group: Record<string, StoredGroup> };
-  };
+interface StoredAccounts {
+  nextId: number;
+  objects: { User: Record<string, Account>; Group: Record<string, StoredGroup> };
+}
+const storeFile = () => join(scriptDir, 'accounts.json');
+const stored = () => JSON.parse(readFileSync(storeFile(), 'utf8')) as StoredAccounts;
+const accounts = (): Account[] => Object.values(stored().objects.User);
+
+/** The example script's store before a test: Ada's account already there (to be matched), and `groups`. */
+function seedStore(groups: StoredAccounts['objects']['Group'] = {}): void {
+  mkdirSync(scriptDir, { recursive: true });
+  const ada = { id: '42', enabled: true, attributes: { userName: 'ada@example.com' } };
+  writeFileSync(
+    storeFile(),
+    JSON.stringify({ nextId: 100, objects: { User: { '42': ada }, Group: groups } }),
+  );
+}
 
 async function sync() {
   const r = await runCli('sync', 'script-demo', '--json', '--data-dir', dataDir);
@@ -61,17 +64,7 @@ async function sync() {
 
 describe('script connector through the engine', () => {
   it('runs the shipped example: creates, matches an existing account, updates and disables', async () => {
-    mkdirSync(scriptDir, { recursive: true });
-    writeFileSync(
-      join(scriptDir, 'accounts.json'),
-      JSON.stringify({
-        nextId: 100,
-        objects: {
-          User: { '42': { id: '42', enabled: true, attributes: { userName: 'ada@example.com' } } },
-          Group: {},
-        },
-      }),
-    );
+    seedStore();
     const applied = await runCli('apps', 'apply', '-f', EXAMPLE, '--data-dir', dataDir);
     expect(applied.code, applied.stderr).toBe(0);
     const bobId = await withProvisio({ dataDir }, async (database) => {
@@ -197,17 +190,7 @@ describe('script connector: groups with members', () => {
   });
 
   it('matches groups, which the script cannot find, through links only, and users by find', async () => {
-    mkdirSync(scriptDir, { recursive: true });
-    writeFileSync(
-      join(scriptDir, 'accounts.json'),
-      JSON.stringify({
-        nextId: 100,
-        objects: {
-          User: { '42': { id: '42', enabled: true, attributes: { userName: 'ada@example.com' } } },
-          Group: { '7': { id: '7', enabled: true, attributes: { displayName: 'Ops' }, members: [] } },
-        },
-      }),
-    );
+    seedStore({ '7': { id: '7', enabled: true, attributes: { displayName: 'Ops' }, members: [] } });
     // Groups get a matching attribute too: the engine must still not look them up.
     const yaml = readFileSync(EXAMPLE, 'utf8').replace(
       '{ target: displayName, source: displayName }\n      - { target: members',

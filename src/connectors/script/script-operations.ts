@@ -4,7 +4,7 @@
  * naming its path, and `operationsByType` turns either into one set per type.
  */
 import type { z } from 'zod';
-import type { ObjectType } from '../spi/index.js';
+import { ObjectType } from '../spi/index.js';
 
 /** `members`: addMembers and removeMembers, for groups (and group answers carrying `members`). */
 export const SCRIPT_OPERATIONS = [
@@ -22,7 +22,7 @@ export type ScriptOperation = (typeof SCRIPT_OPERATIONS)[number];
 export type ScriptOperations =
   readonly ScriptOperation[] | Partial<Record<ObjectType, readonly ScriptOperation[]>>;
 
-const OBJECT_TYPES: readonly ObjectType[] = ['User', 'Group'];
+const OBJECT_TYPES: readonly ObjectType[] = Object.values(ObjectType);
 
 /** Adds an issue for every unknown type, unknown or repeated operation, and type the map lacks or has too many. */
 export function checkScriptOperations(

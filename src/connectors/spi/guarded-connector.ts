@@ -95,8 +95,9 @@ const nothing = () => undefined;
  * Wraps a connector so the engine can rely on it: the same methods (and only those), each failing
  * only with `ConnectorError` and answering only well-formed values. Updates with malformed change
  * lists, finds by an attribute the capabilities do not list, and an operation the capabilities
- * of the request's object type do not grant (`byType`), are refused before the connector sees them. The object type of every answer is checked against the request, and batch results
- * must match the request one for one.
+ * of the request's object type do not grant (`byType`), are refused before the connector sees
+ * them. The object type of every answer is checked against the request, and batch results must
+ * match the request one for one.
  */
 export function guardConnector(connector: Connector): Connector {
   const c = connector;
